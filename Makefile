@@ -1,0 +1,60 @@
+# mutuals — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/sh
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo run worker test test-fast lint format bench install browser clean
+
+# The virtualenv is rebuilt whenever the declared dependencies change.
+$(BIN)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) || exit 1; \
+	if [ ! -x "$(BIN)/python" ]; then echo "creating $(VENV) with $$PY"; "$$PY" -m venv "$(VENV)"; fi
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed
+
+## make demo: install, migrate the embedded SQLite database, seed the demo chapter, serve on 127.0.0.1:8000
+demo: install
+	$(BIN)/mutuals migrate --noinput
+	$(BIN)/mutuals demo
+	$(BIN)/mutuals serve --host $(HOST) --port $(PORT)
+
+## make run: Django's development server with autoreload (DEBUG on)
+run: install
+	$(BIN)/mutuals migrate --noinput
+	MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
+
+## make worker: run background tasks (nudges, deliveries, imports)
+worker: install
+	$(BIN)/mutuals worker
+
+## make browser: the headless Chromium the browser tests drive (Debian packages)
+browser:
+	@scripts/ensure-chromium
+
+## make test: every test, including the browser journeys (DATABASE_URL selects the database)
+test: install browser
+	$(BIN)/pytest
+
+## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(BIN)/djhtml --check $$(find mutuals -name '*.html' -path '*templates*')
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml $$(find mutuals -name '*.html' -path '*templates*')
+
+bench: install
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

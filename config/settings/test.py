@@ -1,0 +1,19 @@
+"""Settings for the test suite: fast hashing, in-memory e-mail, the database from DATABASE_URL."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MUTUALS_SECRET_KEY", "tests-only-not-secret")
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Background tasks run inline in tests unless a test selects the database backend.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,17 @@
+"""URL map: the web UI, the accounts flows (allauth), the JSON API under /api/, the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from mutuals.api.api import api
+
+urlpatterns = [
+    path("", include("mutuals.core.urls")),
+    path("", include("mutuals.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "mutuals.core.views.not_found_view"
+handler500 = "mutuals.core.views.server_error_view"

@@ -1,0 +1,1 @@
+"""mutuals: a self-hostable professional network where a connection is a mutual commitment."""

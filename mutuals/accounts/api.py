@@ -1,0 +1,161 @@
+"""Accounts and members endpoints (API.md "Accounts and members"). Thin: parse, call a
+service or selector, shape the answer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+
+from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.models import User
+from mutuals.accounts.schemas import (
+    BoundariesOut,
+    BoundariesPatch,
+    MemberDetailOut,
+    MemberOut,
+    MemberPage,
+    MeOut,
+    ProfileOut,
+    ProfilePatch,
+    TokenIn,
+    TokenOut,
+)
+from mutuals.accounts.selectors import member_directory
+from mutuals.accounts.services import api_token_create, boundaries_update, profile_update
+from mutuals.api.auth import member
+from mutuals.connections.selectors import ProximityIndex
+from mutuals.core.errors import NotAuthenticated, RateLimited
+from mutuals.core.pagination import keyset_page
+
+router = Router(tags=["members"])
+
+# The longest window of ACCOUNT_RATE_LIMITS["login_failed"]: when a client may try again.
+LOGIN_LOCKOUT = timedelta(minutes=5)
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    detail: dict[str, object]
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    operation_id="auth_token_create",
+)
+def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Exchange an e-mail and password for a personal access token (shown once).
+
+    Failed attempts count against the same limits as the sign-in page.
+    """
+    from allauth.core import ratelimit
+
+    email = payload.email.strip().lower()
+    if not ratelimit.consume(request, action="login_failed", key=email, dry_run=True):
+        raise RateLimited(
+            "Too many failed sign-ins; wait a few minutes.",
+            retry_at=timezone.now() + LOGIN_LOCKOUT,
+        )
+    user = authenticate(request, email=email, password=payload.password)
+    if not isinstance(user, User) or not user.is_active:
+        ratelimit.consume(request, action="login_failed", key=email)
+        raise NotAuthenticated("The e-mail or password is not right.", code="invalid_credentials")
+    _, raw = api_token_create(user=user, label=payload.label)
+    return TokenOut(token=raw)
+
+
+@router.get("/me", response=MeOut, operation_id="me_read")
+def me_read(request: HttpRequest) -> MeOut:
+    """The signed-in member with their profile and (private) boundaries."""
+    return MeOut.build(_me(request))
+
+
+@router.patch(
+    "/me/profile", response={200: ProfileOut, 422: ErrorOut}, operation_id="me_profile_update"
+)
+def me_profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
+    """Change any subset of the profile; the answer is the whole profile."""
+    user = _me(request)
+    profile = profile_update(user=user, **payload.model_dump(exclude_unset=True))
+    profile.user = user
+    return ProfileOut.build(profile)
+
+
+@router.patch(
+    "/me/boundaries",
+    response={200: BoundariesOut, 422: ErrorOut},
+    operation_id="me_boundaries_update",
+)
+def me_boundaries_update(request: HttpRequest, payload: BoundariesPatch) -> BoundariesOut:
+    """Change any subset of the member's own boundaries; nobody else can read or change them."""
+    boundaries = boundaries_update(user=_me(request), **payload.model_dump(exclude_unset=True))
+    return BoundariesOut.build(boundaries)
+
+
+@router.get("/members", response=MemberPage, operation_id="members_list")
+def members_list(
+    request: HttpRequest,
+    q: str = "",
+    topic: str = "",
+    company: str = "",
+    location: str = "",
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> MemberPage:
+    """Search the member directory. Each member carries their degree of separation from you."""
+    viewer = member(request)
+    members, next_cursor = keyset_page(
+        member_directory(viewer=viewer, q=q, topic=topic, company=company, location=location),
+        keys=("name", "id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    proximity = ProximityIndex(viewer.pk).for_members(m.pk for m in members)
+    return MemberPage(
+        items=[_member_out(m, proximity[m.pk].degree) for m in members], next=next_cursor
+    )
+
+
+@router.get(
+    "/members/{member_id}",
+    response={200: MemberDetailOut, 404: ErrorOut},
+    operation_id="members_read",
+)
+def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
+    """One member's public profile, with degree of separation and mutual connections."""
+    viewer = member(request)
+    found = access_member_by_id(viewer, member_id)
+    proximity = ProximityIndex(viewer.pk).for_members([found.pk])[found.pk]
+    base = _member_out(found, proximity.degree)
+    profile = found.profile
+    return MemberDetailOut(
+        **base.model_dump(),
+        bio=profile.bio,
+        location=profile.location,
+        offers=list(profile.offers),
+        looking_for=list(profile.looking_for),
+        mutual_count=proximity.mutual_count,
+    )
+
+
+def _me(request: HttpRequest) -> User:
+    return User.objects.select_related("profile", "boundaries").get(pk=member(request).pk)
+
+
+def _member_out(user: User, degree: int | None) -> MemberOut:
+    profile = user.profile
+    return MemberOut(
+        id=user.pk,
+        name=user.name,
+        headline=profile.headline,
+        company=profile.company,
+        title=profile.title,
+        topics=[topic.name for topic in profile.topics.all()],
+        degree=degree,
+    )

@@ -1,0 +1,118 @@
+"""HTML forms. They only parse and show input; the rules live in `services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+
+from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.accounts.topics import split_topics
+
+
+class SignupDetailsForm(forms.Form):
+    """The extra field allauth's sign-up asks for: the name other members will see."""
+
+    name = forms.CharField(
+        max_length=120,
+        label="Your name",
+        help_text="As colleagues know you; shown on your profile.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Tell other members your name.")
+        return name
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        """allauth calls this after creating the user; the adapter already stored the name."""
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in (part.strip() for part in text.splitlines()) if line]
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(max_length=120)
+    headline = forms.CharField(
+        max_length=160, required=False, help_text="One line: what you do and for whom."
+    )
+    company = forms.CharField(max_length=120, required=False)
+    title = forms.CharField(max_length=120, required=False, label="Role / title")
+    location = forms.CharField(max_length=120, required=False, help_text="City or region.")
+    topics = forms.CharField(
+        required=False,
+        max_length=800,
+        help_text="Comma-separated, up to 12 — e.g. risk management, agile, PMO.",
+    )
+    bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
+    offers = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="What I can offer",
+        help_text="One per line, up to 8 — e.g. “Reviewing project charters”.",
+    )
+    looking_for = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="What I am looking for",
+        help_text="One per line, up to 8.",
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "headline": data["headline"],
+            "company": data["company"],
+            "title": data["title"],
+            "location": data["location"],
+            "bio": data["bio"],
+            "topics": split_topics(data["topics"]),
+            "offers": _lines(data["offers"]),
+            "looking_for": _lines(data["looking_for"]),
+        }
+
+
+class BoundariesForm(forms.Form):
+    weekly_capacity = forms.IntegerField(
+        min_value=Boundaries.MIN_CAPACITY,
+        max_value=Boundaries.MAX_CAPACITY,
+        label="New requests per week",
+        help_text="Requests beyond this wait in a queue and reach you next week; "
+        "senders are told when.",
+    )
+    open_intents = forms.MultipleChoiceField(
+        choices=Intent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="I am open to requests for",
+        help_text="A request for anything else is stopped, kindly, before it is sent.",
+    )
+    quiet_until = forms.DateTimeField(
+        required=False,
+        label="Quiet until",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="No nudges or new-request notifications until then; they wait, "
+        "none are lost. Leave empty for none.",
+    )
+    min_personalization = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        label="Minimum personalization score",
+        help_text="Requests scoring lower (0–100) are sent back to the sender with "
+        "suggestions instead of reaching you.",
+    )
+    open_to_introductions = forms.BooleanField(
+        required=False,
+        label="I make introductions",
+        help_text="Members may ask you to introduce them to people you know; you decide each time.",
+    )
+    low_bandwidth = forms.BooleanField(
+        required=False,
+        label="Low bandwidth",
+        help_text="Doubles every follow-up deadline in your engagement pacts, for busy seasons.",
+    )

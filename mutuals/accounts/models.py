@@ -1,0 +1,171 @@
+"""Members: the account (`User`), the public `Profile`, private `Boundaries`, API tokens.
+
+Every member has exactly one profile and one boundaries row; `accounts.services.member_provision`
+creates them wherever a user is created (sign-up, `createmember`, the demo, the admin).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from mutuals.core.models import TimeStampedModel
+
+MAX_TOPICS_PER_MEMBER = 12
+MAX_LIST_ITEMS = 8
+
+
+class Intent(models.TextChoices):
+    """Why a member reaches out (DESIGN §1: be clear about intentions)."""
+
+    ADVICE = "advice", "Advice"
+    MENTORSHIP = "mentorship", "Mentorship"
+    COLLABORATION = "collaboration", "Collaboration"
+    REFERRAL = "referral", "Job referral"
+    KNOWLEDGE_EXCHANGE = "knowledge_exchange", "Knowledge exchange"
+    HIRING = "hiring", "Hiring"
+    PEER = "peer", "Peer connection"
+
+
+ALL_INTENTS: list[str] = [choice.value for choice in Intent]
+
+
+class MemberManager(BaseUserManager["User"]):
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        from mutuals.accounts.services import member_provision
+
+        if not email:
+            raise ValueError("A member needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        member_provision(user=user)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member's account. The e-mail is the login; the name is shown to other members."""
+
+    email = models.EmailField("e-mail address", max_length=254, unique=True)
+    name = models.CharField(max_length=120)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects: ClassVar[MemberManager] = MemberManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+
+class Topic(models.Model):
+    """A normalized, reusable tag: "Risk management" and "risk  Management" are one topic."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profile(TimeStampedModel):
+    """What other members see: who they are and what they offer and seek."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    headline = models.CharField(max_length=160, blank=True)
+    bio = models.TextField(max_length=2000, blank=True)
+    company = models.CharField(max_length=120, blank=True, db_index=True)
+    title = models.CharField(max_length=120, blank=True)
+    location = models.CharField(max_length=120, blank=True, db_index=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="profiles")
+    offers = models.JSONField(default=list, blank=True)
+    looking_for = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class Boundaries(TimeStampedModel):
+    """A member's private limits; never readable or writable by anyone else (DESIGN §1)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="boundaries")
+    weekly_capacity = models.PositiveSmallIntegerField(default=10)
+    open_intents = models.JSONField(default=list)
+    quiet_until = models.DateTimeField(null=True, blank=True)
+    min_personalization = models.PositiveSmallIntegerField(default=40)
+    open_to_introductions = models.BooleanField(default=True)
+    low_bandwidth = models.BooleanField(default=False)
+
+    MIN_CAPACITY: ClassVar[int] = 1
+    MAX_CAPACITY: ClassVar[int] = 50
+
+    class Meta:
+        verbose_name_plural = "boundaries"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekly_capacity__gte=1, weekly_capacity__lte=50),
+                name="boundaries_weekly_capacity_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_personalization__lte=100),
+                name="boundaries_min_personalization_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Boundaries of {self.user}"
+
+    def is_quiet(self, at: Any = None) -> bool:
+        moment = at or timezone.now()
+        return self.quiet_until is not None and self.quiet_until > moment
+
+
+class ApiToken(models.Model):
+    """A personal access token. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    label = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

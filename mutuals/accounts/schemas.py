@@ -1,0 +1,132 @@
+"""API shapes for members (API.md "Accounts and members")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from mutuals.accounts.models import Boundaries, Profile, User
+
+
+class TokenIn(Schema):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=4096)
+    label: str = Field(default="API token", max_length=80)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class ProfileOut(Schema):
+    name: str
+    headline: str
+    bio: str
+    company: str
+    title: str
+    location: str
+    topics: list[str]
+    offers: list[str]
+    looking_for: list[str]
+
+    @staticmethod
+    def build(profile: Profile) -> ProfileOut:
+        return ProfileOut(
+            name=profile.user.name,
+            headline=profile.headline,
+            bio=profile.bio,
+            company=profile.company,
+            title=profile.title,
+            location=profile.location,
+            topics=[topic.name for topic in profile.topics.all()],
+            offers=list(profile.offers),
+            looking_for=list(profile.looking_for),
+        )
+
+
+class BoundariesOut(Schema):
+    weekly_capacity: int
+    open_intents: list[str]
+    quiet_until: datetime | None
+    min_personalization: int
+    open_to_introductions: bool
+    low_bandwidth: bool
+
+    @staticmethod
+    def build(boundaries: Boundaries) -> BoundariesOut:
+        return BoundariesOut(
+            weekly_capacity=boundaries.weekly_capacity,
+            open_intents=list(boundaries.open_intents),
+            quiet_until=boundaries.quiet_until,
+            min_personalization=boundaries.min_personalization,
+            open_to_introductions=boundaries.open_to_introductions,
+            low_bandwidth=boundaries.low_bandwidth,
+        )
+
+
+class MeOut(Schema):
+    id: int
+    name: str
+    email: str
+    profile: ProfileOut
+    boundaries: BoundariesOut
+
+    @staticmethod
+    def build(user: User) -> MeOut:
+        return MeOut(
+            id=user.pk,
+            name=user.name,
+            email=user.email,
+            profile=ProfileOut.build(user.profile),
+            boundaries=BoundariesOut.build(user.boundaries),
+        )
+
+
+class ProfilePatch(Schema):
+    """Any subset of the profile; fields left out stay as they are."""
+
+    name: str = Field(default=None, max_length=120)  # type: ignore[assignment]
+    headline: str = Field(default=None, max_length=160)  # type: ignore[assignment]
+    bio: str = Field(default=None, max_length=2000)  # type: ignore[assignment]
+    company: str = Field(default=None, max_length=120)  # type: ignore[assignment]
+    title: str = Field(default=None, max_length=120)  # type: ignore[assignment]
+    location: str = Field(default=None, max_length=120)  # type: ignore[assignment]
+    topics: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+    offers: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+    looking_for: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+
+
+class BoundariesPatch(Schema):
+    """Any subset of the boundaries; `quiet_until: null` ends a quiet period."""
+
+    weekly_capacity: int = None  # type: ignore[assignment]
+    open_intents: list[str] = Field(default=None, max_length=20)  # type: ignore[arg-type]
+    quiet_until: datetime | None = None
+    min_personalization: int = None  # type: ignore[assignment]
+    open_to_introductions: bool = None  # type: ignore[assignment]
+    low_bandwidth: bool = None  # type: ignore[assignment]
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    headline: str
+    company: str
+    title: str
+    topics: list[str]
+    degree: int | None = Field(description="1, 2 or 3 (3rd+), null when not reachable")
+
+
+class MemberDetailOut(MemberOut):
+    bio: str
+    location: str
+    offers: list[str]
+    looking_for: list[str]
+    mutual_count: int
+
+
+class MemberPage(Schema):
+    items: list[MemberOut]
+    next: str | None

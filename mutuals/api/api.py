@@ -1,0 +1,123 @@
+"""The JSON API: one NinjaAPI instance, its authentication, the error envelope, the routers.
+
+Every error leaves as `{"code", "message", "detail"}` (API.md "Conventions"); the status
+comes from the error's class. Routers live in each app's `api.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from mutuals.accounts.api import router as accounts_router
+from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.core.errors import MutualsError
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="mutuals API",
+    version="1",
+    description=(
+        "The JSON API of mutuals, a professional network where a connection is a mutual "
+        "commitment. Authenticate with `Authorization: Bearer <token>` (from "
+        "`POST /api/auth/token`) or the browser session. Errors are "
+        '`{"code", "message", "detail"}`.'
+    ),
+    auth=[TokenAuth(), MemberSessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+api.add_router("", accounts_router)
+
+_CODES_BY_STATUS = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "invalid_fields",
+    429: "rate_limited",
+}
+
+
+def error_response(
+    request: HttpRequest, *, status: int, code: str, message: str, detail: dict[str, Any]
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "detail": detail}, status=status
+    )
+
+
+@api.exception_handler(MutualsError)
+def mutuals_error(request: HttpRequest, exc: MutualsError) -> HttpResponse:
+    return error_response(
+        request, status=exc.status, code=exc.code, message=exc.message, detail=exc.detail
+    )
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in {"body", "payload"}]
+        if location and location[0] in {"query", "path"}:
+            location = location[1:]
+        name = ".".join(location) or "body"
+        fields.setdefault(name, []).append(str(error.get("msg", "is not valid")))
+    first_field, first_messages = next(iter(fields.items()))
+    return error_response(
+        request,
+        status=422,
+        code="invalid_fields",
+        message=f"{first_field}: {first_messages[0]}",
+        detail={"fields": fields},
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request,
+        status=401,
+        code="not_authenticated",
+        message="Sign in, or send a valid token as 'Authorization: Bearer <token>'.",
+        detail={},
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code = _CODES_BY_STATUS.get(exc.status_code, "error")
+    message = exc.message
+    if exc.status_code == 403 and "CSRF" in exc.message:
+        code, message = "csrf_failed", "The CSRF token is missing or wrong; reload the page."
+    elif exc.status_code == 400 and "parse request body" in exc.message:
+        code, message = "malformed_json", "The request body is not valid JSON."
+    return error_response(request, status=exc.status_code, code=code, message=message, detail={})
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", message="Not found.", detail={})
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("Unhandled error in %s %s", request.method, request.path)
+    if settings.DEBUG:
+        raise exc
+    return error_response(
+        request,
+        status=500,
+        code="server_error",
+        message="Something went wrong on our side; it has been logged.",
+        detail={},
+    )

@@ -1,0 +1,50 @@
+"""`mutuals serve`: the production server (granian, WSGI), static files through whitenoise."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve mutuals with granian (production WSGI server); collects static files first."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("MUTUALS_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("MUTUALS_PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("MUTUALS_WORKERS", "2")),
+            help="Worker processes (default 2, or MUTUALS_WORKERS).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("MUTUALS_THREADS", "8")),
+            help="Threads per worker for blocking Django code (default 8).",
+        )
+        parser.add_argument("--no-collectstatic", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from granian import Granian
+        from granian.constants import Interfaces
+
+        if not options["no_collectstatic"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(
+            f"mutuals is serving on http://{options['host']}:{options['port']}/ "
+            f"({options['workers']} workers; Ctrl-C stops)"
+        )
+        Granian(
+            "config.wsgi:application",
+            address=options["host"],
+            port=options["port"],
+            interface=Interfaces.WSGI,
+            workers=options["workers"],
+            blocking_threads=options["threads"],
+            log_access=True,
+        ).serve()

@@ -1,0 +1,73 @@
+"""Site-wide pages: home, and the 404 / 500 pages (JSON envelope under /api/)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+
+from mutuals.accounts.models import User
+from mutuals.accounts.selectors import member_directory, member_for_request
+from mutuals.connections.selectors import connected_ids
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    """Landing page for visitors; for members, where they stand and what to do next."""
+    if not request.user.is_authenticated:
+        return render(request, "core/landing.html", {"member_count": User.objects.count()})
+    return _member_home(request)
+
+
+def _member_home(request: HttpRequest) -> HttpResponse:
+    user = member_for_request(request)
+    profile = user.profile
+    missing = [
+        label
+        for label, present in (
+            ("a headline", profile.headline),
+            ("your company", profile.company),
+            ("your role", profile.title),
+            ("your location", profile.location),
+            ("topics you care about", profile.topics.exists()),
+            ("what you can offer", profile.offers),
+            ("what you are looking for", profile.looking_for),
+        )
+        if not present
+    ]
+    same_topics = (
+        member_directory(viewer=user)
+        .filter(profile__topics__in=profile.topics.all())
+        .distinct()[:6]
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "member": user,
+            "missing": missing,
+            "connection_count": len(connected_ids(user.pk)),
+            "same_topics": same_topics,
+        },
+    )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"code": "not_found", "message": "No such API endpoint.", "detail": {}}, status=404
+        )
+    return render(request, "404.html", status=404)
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"code": "server_error", "message": "Something went wrong on our side.", "detail": {}},
+            status=500,
+        )
+    # No context processors: the error may have come from them.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
