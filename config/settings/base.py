@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "django_htmx",
     "django_tasks_db",
     "allauth",
@@ -178,16 +179,25 @@ LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
-# E-mail: printed to the console unless an SMTP host is configured.
+# E-mail: printed to the console unless an SMTP host is configured (Django 6.1 MAILERS).
 EMAIL_HOST = os.environ.get("MUTUALS_EMAIL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("MUTUALS_EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("MUTUALS_EMAIL_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("MUTUALS_EMAIL_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("MUTUALS_EMAIL_USE_TLS", default=True)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": int(os.environ.get("MUTUALS_EMAIL_PORT", "587")),
+                "username": os.environ.get("MUTUALS_EMAIL_USER", ""),
+                "password": os.environ.get("MUTUALS_EMAIL_PASSWORD", ""),
+                "use_tls": env_bool("MUTUALS_EMAIL_USE_TLS", default=True),
+                "timeout": 20,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("MUTUALS_FROM_EMAIL", "mutuals <noreply@localhost>")
 
 LANGUAGE_CODE = "en"

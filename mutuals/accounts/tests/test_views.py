@@ -1,0 +1,243 @@
+"""Member pages end to end through Django's test client, with and without HTMX."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from mutuals.accounts.models import ApiToken, Boundaries, Profile, User
+from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.factories import PASSWORD, make_member
+from mutuals.connections.services import block_create, connection_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url", ["/members/", "/me/profile/", "/me/boundaries/", "/me/tokens/", "/members/1/"]
+)
+def test_member_pages_require_sign_in(url):
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+class TestSignUpAndSignIn:
+    def test_sign_up_creates_a_provisioned_member_and_asks_to_verify(self):
+        response = Client().post(
+            reverse("account_signup"),
+            {
+                "email": "priya@example.com",
+                "name": "  Priya   Raman ",
+                "password1": "a-very-long-pass-77",
+                "password2": "a-very-long-pass-77",
+            },
+        )
+        assert response.status_code == 302
+        user = User.objects.get(email="priya@example.com")
+        assert user.name == "Priya Raman"
+        assert Profile.objects.filter(user=user).exists()
+        assert Boundaries.objects.filter(user=user).exists()
+        assert len(mail.outbox) == 1
+        assert re.search(r"/accounts/confirm-email/\S+/", str(mail.outbox[0].body))
+
+    def test_sign_up_without_a_name_is_refused(self):
+        response = Client().post(
+            reverse("account_signup"),
+            {
+                "email": "x@example.com",
+                "name": "",
+                "password1": "a-very-long-pass-77",
+                "password2": "a-very-long-pass-77",
+            },
+        )
+        assert response.status_code == 200
+        assert not User.objects.filter(email="x@example.com").exists()
+
+    def test_sign_in_with_email(self, member):
+        client = Client()
+        response = client.post(
+            reverse("account_login"), {"login": "sam@example.com", "password": PASSWORD}
+        )
+        assert response.status_code == 302
+        assert client.get("/").context["member"] == member
+
+    def test_repeated_failed_sign_ins_are_rate_limited(self, member):
+        client = Client()
+        for _ in range(5):
+            client.post(reverse("account_login"), {"login": "sam@example.com", "password": "no"})
+        response = client.post(
+            reverse("account_login"), {"login": "sam@example.com", "password": PASSWORD}
+        )
+        assert response.status_code in {200, 429}
+        assert "_auth_user_id" not in client.session
+        assert b"Too many failed login attempts" in response.content
+
+
+class TestDirectory:
+    def test_lists_filters_and_badges(self, web_client, member):
+        thandi = make_member(
+            name="Thandi Mokoena", profile={"company": "Acme Rail", "topics": ["Risk management"]}
+        )
+        make_member(name="Lee Chen", profile={"company": "Bayview Bank", "topics": ["Agile"]})
+        connection_create(member=member, other=thandi)
+        response = web_client.get("/members/?topic=risk-management")
+        html = response.content.decode()
+        assert "<html" in html
+        assert "Thandi Mokoena" in html
+        assert "Lee Chen" not in html
+        assert ">1st<" in html
+        assert "1 member" in html
+
+    def test_htmx_request_gets_only_the_results(self, web_client):
+        make_member(name="Lee Chen", profile={"company": "Bayview Bank"})
+        response = web_client.get("/members/?q=bayview", headers={"HX-Request": "true"})
+        html = response.content.decode()
+        assert "<html" not in html
+        assert "Lee Chen" in html
+
+    def test_pagination_keeps_the_filters(self, web_client):
+        for n in range(30):
+            make_member(name=f"Member {n:02d}", profile={"location": "Toronto, ON"})
+        html = web_client.get("/members/?location=toronto").content.decode()
+        assert "Page 1 of 2" in html
+        assert "location=toronto&amp;page=2" in html
+
+    def test_directory_cost_does_not_grow_with_the_page(
+        self, web_client, member, django_assert_max_num_queries
+    ):
+        for n in range(24):
+            other = make_member(profile={"topics": [f"t{n}"]})
+            connection_create(member=member, other=other)
+        with django_assert_max_num_queries(14):
+            response = web_client.get("/members/")
+        assert response.content.decode().count('class="card member-card"') == 24
+
+
+class TestMemberPage:
+    def test_shows_profile_degree_and_mutuals(self, web_client, member, other):
+        middle = make_member(name="Middle Person")
+        connection_create(member=member, other=middle)
+        connection_create(member=middle, other=other)
+        html = web_client.get(f"/members/{other.pk}/").content.decode()
+        assert "Thandi Mokoena" in html
+        assert ">2nd<" in html
+        assert "1 mutual connection" in html
+
+    def test_blocked_or_missing_member_is_a_404_page(self, web_client, member, other):
+        block_create(blocker=other, blocked=member)
+        response = web_client.get(f"/members/{other.pk}/")
+        assert response.status_code == 404
+        assert b"We could not find that page" in response.content
+        assert web_client.get("/members/999999/").status_code == 404
+
+
+class TestProfileEdit:
+    def test_saves_and_redirects_to_the_profile(self, web_client, member):
+        response = web_client.post(
+            "/me/profile/",
+            {
+                "name": "Sam Okafor",
+                "headline": "Delivery lead",
+                "company": "Kestrel Logistics",
+                "title": "Project manager",
+                "location": "Toronto",
+                "topics": "risk  management, PMO,,",
+                "bio": "",
+                "offers": "Reviewing charters\n\nRisk workshops",
+                "looking_for": "A mentor in portfolio management",
+            },
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == f"/members/{member.pk}/"
+        assert b"Your profile is saved." in response.content
+        member.profile.refresh_from_db()
+        assert member.profile.offers == ["Reviewing charters", "Risk workshops"]
+        assert sorted(t.slug for t in member.profile.topics.all()) == ["pmo", "risk-management"]
+
+    def test_refusal_shows_the_field_error_and_saves_nothing(self, web_client, member):
+        topics = ", ".join(f"topic {n}" for n in range(13))
+        response = web_client.post(
+            "/me/profile/",
+            {"name": "Sam Okafor", "company": "Changed", "topics": topics},
+        )
+        assert response.status_code == 200
+        assert "Choose at most 12 topics." in response.content.decode()
+        member.profile.refresh_from_db()
+        assert member.profile.company == ""
+
+
+class TestBoundariesPage:
+    def test_explains_each_setting_and_saves(self, web_client, member):
+        html = web_client.get("/me/boundaries/").content.decode()
+        for phrase in (
+            "wait in a queue",
+            "stopped, kindly",
+            "none are lost",
+            "sent back",
+            "you decide",
+            "Doubles",
+        ):
+            assert phrase in html
+        response = web_client.post(
+            "/me/boundaries/",
+            {
+                "weekly_capacity": "3",
+                "open_intents": ["advice", "peer"],
+                "quiet_until": "",
+                "min_personalization": "60",
+                "open_to_introductions": "",
+                "low_bandwidth": "on",
+            },
+            follow=True,
+        )
+        assert b"Your boundaries are saved." in response.content
+        member.boundaries.refresh_from_db()
+        assert member.boundaries.weekly_capacity == 3
+        assert member.boundaries.open_intents == ["advice", "peer"]
+        assert member.boundaries.open_to_introductions is False
+        assert member.boundaries.low_bandwidth is True
+
+    def test_past_quiet_period_is_refused(self, web_client, member):
+        response = web_client.post(
+            "/me/boundaries/",
+            {
+                "weekly_capacity": "3",
+                "quiet_until": "2001-01-01T10:00",
+                "min_personalization": "60",
+            },
+        )
+        assert "A quiet period must end in the future." in response.content.decode()
+        member.boundaries.refresh_from_db()
+        assert member.boundaries.weekly_capacity == 10
+
+
+class TestTokensPage:
+    def test_create_shows_once_then_revoke(self, web_client, member):
+        response = web_client.post("/me/tokens/", {"label": "calendar sync"})
+        html = response.content.decode()
+        found = re.search(r'id="new-token">(mut_[^<]+)<', html)
+        assert found, "the new token is shown once"
+        raw = found.group(1)
+        assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 200
+        assert raw not in web_client.get("/me/tokens/").content.decode()
+        token = ApiToken.objects.get(user=member)
+        web_client.post(f"/me/tokens/{token.pk}/revoke/")
+        assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 401
+
+    def test_cannot_revoke_another_members_token(self, web_client, other):
+        token, _ = api_token_create(user=other, label="theirs")
+        assert web_client.post(f"/me/tokens/{token.pk}/revoke/").status_code == 404
+        token.refresh_from_db()
+        assert token.revoked_at is None
+
+
+def test_home_for_visitors_and_members(web_client, member):
+    assert b"Join the community" in Client().get("/").content
+    html = web_client.get("/").content.decode()
+    assert "Hello, Sam" in html
+    assert "Complete your profile" in html

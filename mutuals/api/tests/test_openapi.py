@@ -1,0 +1,68 @@
+"""The served OpenAPI document is the API's contract: it must match the committed snapshot.
+
+A deliberate API change updates the snapshot with
+`UPDATE_OPENAPI_SNAPSHOT=1 make test` (or pytest on this file) and the diff is reviewed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
+
+# API.md promises these paths and methods; the snapshot may hold more, never fewer.
+PROMISED = {
+    "/api/auth/token": {"post"},
+    "/api/me": {"get"},
+    "/api/me/profile": {"patch"},
+    "/api/me/boundaries": {"patch"},
+    "/api/members": {"get"},
+    "/api/members/{member_id}": {"get"},
+}
+
+
+@pytest.fixture
+def served() -> dict:
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_served_document_matches_the_committed_snapshot(served):
+    rendered = json.dumps(served, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_OPENAPI_SNAPSHOT") == "1":
+        SNAPSHOT.write_text(rendered)
+    assert SNAPSHOT.exists(), "no snapshot yet: run with UPDATE_OPENAPI_SNAPSHOT=1"
+    assert rendered == SNAPSHOT.read_text(), (
+        "The API changed. If intended, regenerate with UPDATE_OPENAPI_SNAPSHOT=1 and review "
+        "the diff of openapi.snapshot.json."
+    )
+
+
+def test_every_promised_operation_is_documented(served):
+    for path, methods in PROMISED.items():
+        assert path in served["paths"], path
+        assert methods <= set(served["paths"][path]), path
+
+
+def test_operations_have_ids_and_security(served):
+    for path, operations in served["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("operationId"), f"{method} {path}"
+            if path != "/api/auth/token":
+                assert operation.get("security"), f"{method} {path} is not authenticated"
+
+
+def test_interactive_docs_are_served_without_a_cdn():
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "openapi.json" in html
+    assert "swagger-ui-bundle.js" in html
+    assert "https://" not in html, "docs must not load remote assets"
+    assert "http://" not in html, "docs must not load remote assets"

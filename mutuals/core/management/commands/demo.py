@@ -1,0 +1,34 @@
+"""`mutuals demo`: seed the demo chapter and print how to sign in. Safe to run again."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from mutuals.core import demo_cast
+from mutuals.core.demo import demo_seed
+
+
+class Command(BaseCommand):
+    help = f"Seed the demo community ({demo_cast.CHAPTER_NAME}); running it again adds nothing."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        summary = demo_seed()
+        login = next(m for m in demo_cast.CAST if m.key == demo_cast.DEMO_LOGIN_KEY)
+        host = os.environ.get("MUTUALS_HOST", "127.0.0.1")
+        port = os.environ.get("MUTUALS_PORT", "8000")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{demo_cast.CHAPTER_NAME}: {summary.members_total} members "
+                f"({summary.members_created} new), {summary.connections_total} connections "
+                f"({summary.connections_created} new)."
+            )
+        )
+        self.stdout.write(
+            f"\nSign in at http://{host}:{port}/accounts/login/ as {login.name}:\n"
+            f"  e-mail:   {login.email}\n"
+            f"  password: {demo_cast.DEMO_PASSWORD}\n"
+            "Every demo member uses the same password.\n"
+        )

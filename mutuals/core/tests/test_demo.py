@@ -1,0 +1,57 @@
+"""The demo community (`mutuals demo`): the named cast, seeded idempotently."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from mutuals.accounts.models import Topic, User
+from mutuals.connections.models import Connection
+from mutuals.connections.selectors import ProximityIndex
+from mutuals.core import demo_cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
+    call_command("demo")
+    first = capsys.readouterr().out
+    counts = (User.objects.count(), Connection.objects.count(), Topic.objects.count())
+    assert counts[0] == len(demo_cast.CAST) >= 60
+    assert counts[1] == len(demo_cast.CONNECTIONS)
+    # Topic spelling variants in the cast collapse into one topic each.
+    assert counts[2] == len({t.lower().replace("-", " ") for m in demo_cast.CAST for t in m.topics})
+    assert "sam@demo.mutuals.test" in first
+    assert demo_cast.DEMO_PASSWORD in first
+
+    call_command("demo")
+    assert "(0 new)" in capsys.readouterr().out
+    assert (User.objects.count(), Connection.objects.count(), Topic.objects.count()) == counts
+
+
+def test_printed_credentials_sign_in_and_the_network_has_every_degree():
+    call_command("demo")
+    client = Client()
+    login = next(m for m in demo_cast.CAST if m.key == demo_cast.DEMO_LOGIN_KEY)
+    assert client.login(email=login.email, password=demo_cast.DEMO_PASSWORD)
+    sam = User.objects.get(email=login.email)
+    degrees = {
+        p.degree
+        for p in ProximityIndex(sam.pk)
+        .for_members(User.objects.values_list("pk", flat=True))
+        .values()
+    }
+    assert {1, 2, 3} <= degrees
+    html = client.get("/members/?topic=risk-management").content.decode()
+    assert "Thandi Mokoena" in html
+
+
+def test_existing_members_keep_their_edits_on_reseed():
+    call_command("demo")
+    sam = User.objects.get(email="sam@demo.mutuals.test")
+    sam.profile.headline = "Edited while trying the demo"
+    sam.profile.save()
+    call_command("demo")
+    sam.profile.refresh_from_db()
+    assert sam.profile.headline == "Edited while trying the demo"
