@@ -9,12 +9,29 @@ from __future__ import annotations
 import os
 import sys
 
+OVERVIEW = """\
+mutuals — a professional network where a connection is a mutual commitment.
+
+Commands for running a community:
+  mutuals serve          serve the web app and API (granian; --host, --port, --workers)
+  mutuals demo           seed the demo chapter and print credentials (safe to rerun)
+  mutuals worker         run background tasks (nudges, deliveries, imports)
+  mutuals createmember   add a member: --email E --password P --name N [--staff]
+  mutuals migrate        create or upgrade the database (DATABASE_URL selects it)
+
+Every Django command is available too:
+"""
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(argv if argv is not None else sys.argv)
+    args = list(argv if argv is not None else sys.argv)
+    if len(args) == 1 or args[1:] in (["--help"], ["-h"], ["help"]):
+        sys.stdout.write(OVERVIEW)
+        args = [args[0], "help"]
+    execute_from_command_line(args)
 
 
 if __name__ == "__main__":

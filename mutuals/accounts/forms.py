@@ -14,6 +14,9 @@ from mutuals.accounts.topics import split_topics
 class SignupDetailsForm(forms.Form):
     """The extra field allauth's sign-up asks for: the name other members will see."""
 
+    # allauth builds its sign-up form on this class and honours this order.
+    field_order = ["name", "email", "password1", "password2"]
+
     name = forms.CharField(
         max_length=120,
         label="Your name",
@@ -31,11 +34,19 @@ class SignupDetailsForm(forms.Form):
         """allauth calls this after creating the user; the adapter already stored the name."""
 
 
+class MemberForm(forms.Form):
+    """Labels without Django's trailing colon; the layout sets them apart."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def _lines(text: str) -> list[str]:
     return [line for line in (part.strip() for part in text.splitlines()) if line]
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(MemberForm):
     name = forms.CharField(max_length=120)
     headline = forms.CharField(
         max_length=160, required=False, help_text="One line: what you do and for whom."
@@ -77,7 +88,7 @@ class ProfileForm(forms.Form):
         }
 
 
-class BoundariesForm(forms.Form):
+class BoundariesForm(MemberForm):
     weekly_capacity = forms.IntegerField(
         min_value=Boundaries.MIN_CAPACITY,
         max_value=Boundaries.MAX_CAPACITY,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -34,10 +35,12 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         )
         if not present
     ]
+    # Most shared topics first: the people a new member has most to talk about with.
     same_topics = (
         member_directory(viewer=user)
         .filter(profile__topics__in=profile.topics.all())
-        .distinct()[:6]
+        .annotate(shared_topics=Count("profile__topics", distinct=True))
+        .order_by("-shared_topics", "name")[:6]
     )
     return render(
         request,

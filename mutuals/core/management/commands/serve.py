@@ -24,8 +24,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("MUTUALS_THREADS", "8")),
-            help="Threads per worker for blocking Django code (default 8).",
+            default=int(os.environ.get("MUTUALS_THREADS", "4")),
+            help="Threads per worker for blocking Django code (default 4).",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
 

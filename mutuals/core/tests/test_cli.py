@@ -1,0 +1,43 @@
+"""The `mutuals` command line: help, createmember, and the wrapped Django commands."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from mutuals.accounts.models import User
+from mutuals.cli import main
+
+pytestmark = pytest.mark.django_db
+
+
+def test_help_lists_the_product_commands_and_djangos(capsys):
+    main(["mutuals", "--help"])
+    out = capsys.readouterr().out
+    for command in ("serve", "demo", "worker", "createmember", "migrate", "db_worker"):
+        assert command in out
+    assert out.startswith("mutuals — a professional network")
+
+
+def test_createmember_creates_a_verified_member(capsys):
+    call_command(
+        "createmember", email="ops@example.com", password="long enough pw 7", name="Ops Person"
+    )
+    user = User.objects.get(email="ops@example.com")
+    assert user.emailaddress_set.get().verified  # type: ignore[attr-defined]
+    assert not user.is_staff
+    assert "Created member Ops Person" in capsys.readouterr().out
+
+
+def test_createmember_reports_each_problem_and_creates_nothing():
+    with pytest.raises(CommandError) as caught:
+        call_command("createmember", email="nope", password="1", name="X")
+    message = str(caught.value)
+    assert "email:" in message
+    assert "password:" in message
+    assert User.objects.count() == 0
+
+
+def test_createmember_refuses_a_taken_email(member):
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("createmember", email="SAM@example.com", password="long enough pw 7", name="S")
