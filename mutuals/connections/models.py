@@ -1,8 +1,9 @@
-"""Connections between members and blocks.
+"""Invitations, connections between members, and blocks.
 
 A connection is one row per unordered pair (`member_low` < `member_high`), so "A–B" and "B–A"
-cannot both exist and nobody is connected to themself; the database enforces both.
-Invitations (which open connections) arrive with the invitations work.
+cannot both exist and nobody is connected to themself; the database enforces both. An
+invitation carries the pair the same way, and a partial unique constraint allows at most one
+open (pending or queued) invitation per pair, whichever way it was sent.
 """
 
 from __future__ import annotations
@@ -64,3 +65,128 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.blocker_id} blocks {self.blocked_id}"
+
+
+class ContextKind(models.TextChoices):
+    """How the sender knows of the recipient (API.md "Invitations")."""
+
+    EVENT = "event", "An event we both attended"
+    MUTUAL = "mutual", "A mutual connection"
+    TOPIC = "topic", "A topic we share"
+    CONTENT = "content", "Their post"
+    OTHER = "other", "Other"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    QUEUED = "queued", "Queued"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    IGNORED = "ignored", "Ignored"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+    REPORTED = "reported", "Reported"
+
+
+OPEN_STATES = (InvitationState.PENDING, InvitationState.QUEUED)
+
+
+class DeclineReason(models.TextChoices):
+    NOT_MY_AREA = "not_my_area", "It is not my area"
+    NO_CAPACITY = "no_capacity", "I have no capacity right now"
+    ASK_LATER = "ask_later", "Ask me again later"
+    DONT_KNOW_YOU = "dont_know_you", "I don't know you"
+    OTHER = "other", "Another reason"
+
+
+class ReportKind(models.TextChoices):
+    UNKNOWN = "unknown", "I don't know this person"
+    SPAM = "spam", "Spam"
+
+
+class Verdict(models.TextChoices):
+    PERSONAL = "personal", "Personal"
+    NEEDS_WORK = "needs_work", "Needs work"
+    GENERIC = "generic", "Generic"
+
+
+class Invitation(models.Model):
+    """A connection request. Its life is a set of transitions in `connections.services`; the
+    personalization report is kept as it was at send time."""
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_sent"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations_received"
+    )
+    # The unordered pair, so "one open invitation per pair" is a database constraint.
+    pair_low = models.BigIntegerField()
+    pair_high = models.BigIntegerField()
+    context_kind = models.CharField(max_length=16, choices=ContextKind.choices)
+    context_ref = models.CharField(max_length=120, blank=True)
+    context_text = models.CharField(max_length=200, blank=True)
+    context_label = models.CharField(max_length=200, blank=True)
+    context_verified = models.BooleanField(default=False)
+    intent = models.CharField(max_length=32, choices=Intent.choices)
+    message = models.TextField(max_length=600)
+    score = models.PositiveSmallIntegerField()
+    verdict = models.CharField(max_length=16, choices=Verdict.choices)
+    findings = models.JSONField(default=list)
+    signature = models.JSONField(default=list)
+    state = models.CharField(max_length=16, choices=InvitationState.choices)
+    decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
+    report_kind = models.CharField(max_length=16, choices=ReportKind.choices, blank=True)
+    closed_by_block = models.BooleanField(default=False)
+    created_at = models.DateTimeField(db_index=True)
+    deliver_at = models.DateTimeField(db_index=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    connection = models.OneToOneField(
+        Connection, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair_low", "pair_high"],
+                condition=models.Q(state__in=["pending", "queued"]),
+                name="invitation_one_open_per_pair",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pair_low__lt=models.F("pair_high")),
+                name="invitation_ordered_pair_no_self",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sender=models.F("recipient")), name="invitation_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__lte=100), name="invitation_score_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "state", "deliver_at"]),
+            models.Index(fields=["sender", "created_at"]),
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id} → {self.recipient_id} ({self.state})"
+
+
+class InvitationEvent(models.Model):
+    """Audit row: who moved an invitation from which state to which, and when."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    at = models.DateTimeField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id}: {self.from_state or '∅'} → {self.to_state}"

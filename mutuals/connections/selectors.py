@@ -93,3 +93,27 @@ class ProximityIndex:
                 degree = None
             result[member_id] = Proximity(degree=degree, mutual_count=mutual)
         return result
+
+
+def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
+    """(slug, name) of the topics both members list, by name."""
+    from mutuals.accounts.models import Topic
+
+    return list(
+        Topic.objects.filter(profiles__user_id=member_id)
+        .filter(profiles__user_id=other_id)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def mutual_connections(member_id: int, other_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the members connected to both, by name."""
+    from mutuals.accounts.models import User
+
+    mutual = connected_ids(member_id) & connected_ids(other_id)
+    return list(
+        User.objects.filter(pk__in=mutual, is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )

@@ -1,17 +1,36 @@
-"""Writes on connections and blocks. Invitations, which open connections, arrive later."""
+"""Every write on invitations, connections and blocks.
+
+An invitation's life is a set of transitions here and nowhere else: send (pending or queued),
+deliver (queued → pending), accept, decline, ignore, withdraw, report, expire. Each
+transition is one conditional UPDATE on the expected state, so two people acting on one
+request at the same moment end in exactly one outcome; each leaves an `InvitationEvent`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuals.accounts.models import Intent, User
-from mutuals.connections.models import Block, Connection
-from mutuals.connections.selectors import is_blocked_between
-from mutuals.core.errors import Conflict, NotFound, Refused
+from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.connections import invitations as rules
+from mutuals.connections import personalization
+from mutuals.connections.models import (
+    OPEN_STATES,
+    Block,
+    Connection,
+    DeclineReason,
+    Invitation,
+    InvitationEvent,
+    InvitationState,
+    ReportKind,
+)
+from mutuals.connections.selectors import are_connected, is_blocked_between
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 
 
 @transaction.atomic
@@ -39,13 +58,24 @@ def connection_create(
 
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
-    """Block a member: removes any connection between the two, and from then on neither can
-    see or reach the other. Blocking twice is harmless."""
+    """Block a member: removes any connection and closes any open request between the two,
+    either way; from then on neither can see or reach the other. Blocking twice is harmless."""
     if blocker.pk == blocked.pk:
         raise Refused("You cannot block yourself.", code="cannot_block_self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     low, high = sorted((blocker.pk, blocked.pk))
     Connection.objects.filter(member_low_id=low, member_high_id=high).delete()
+    now = timezone.now()
+    for invitation in Invitation.objects.select_for_update().filter(
+        pair_low=low, pair_high=high, state__in=OPEN_STATES
+    ):
+        _transition(
+            invitation,
+            actor=blocker,
+            to=InvitationState.WITHDRAWN,
+            at=now,
+            closed_by_block=True,
+        )
     return block
 
 
@@ -53,3 +83,451 @@ def block_create(*, blocker: User, blocked: User) -> Block:
 def block_remove(*, blocker: User, blocked: User) -> None:
     """Lift a block the member made. Connections removed by the block stay removed."""
     Block.objects.filter(Q(blocker=blocker) & Q(blocked=blocked)).delete()
+
+
+# --- Invitations ---------------------------------------------------------------------------
+
+MAX_MESSAGE_LENGTH = personalization.MAX_MESSAGE_LENGTH
+INTENT_LABELS = dict(Intent.choices)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A connection request as the sender composed it (API.md "Invitations")."""
+
+    recipient_id: int
+    context_kind: str
+    intent: str
+    message: str
+    context_ref: str = ""
+    context_text: str = ""
+
+
+def _recipient_for(sender: User, recipient_id: int) -> User:
+    recipient = (
+        User.objects.select_related("profile", "boundaries")
+        .prefetch_related("profile__topics")
+        .filter(pk=recipient_id, is_active=True)
+        .first()
+    )
+    if recipient is None or (
+        recipient.pk != sender.pk and is_blocked_between(sender.pk, recipient.pk)
+    ):
+        raise NotFound("That member was not found.")
+    return recipient
+
+
+def invitation_check(*, sender: User, draft: Draft) -> personalization.Report:
+    """Score a draft as the recipient will see it, without sending anything. An unverifiable
+    context is reported as a finding rather than refused, so the composer can show it."""
+    recipient = _recipient_for(sender, draft.recipient_id)
+    try:
+        context = rules.context_resolve(
+            sender=sender,
+            recipient=recipient,
+            kind=draft.context_kind,
+            ref=draft.context_ref,
+            text=draft.context_text,
+        ).for_engine()
+        context_problem = None
+    except Refused as refusal:
+        context = personalization.Context(kind=draft.context_kind, label=draft.context_text)
+        context_problem = refusal.message
+    report = personalization.assess(
+        draft.message,
+        recipient=rules.recipient_facts(recipient),
+        context=context,
+        intent=draft.intent,
+        history=rules.sender_history(sender.pk),
+    )
+    if context_problem:
+        finding = personalization.Finding(
+            "context_unverified", context_problem, "bad", suggestion="Choose another context."
+        )
+        report = personalization.Report(
+            report.score, report.verdict, (finding, *report.findings), report.signature
+        )
+    return report
+
+
+def _validate_draft(draft: Draft) -> None:
+    errors: dict[str, list[str]] = {}
+    if draft.intent not in INTENT_LABELS:
+        errors["intent"] = [f"Choose an intent: {', '.join(INTENT_LABELS)}."]
+    message = draft.message.strip()
+    if not message:
+        errors["message"] = ["Write a note: requests without one are not sent."]
+    elif len(draft.message) > MAX_MESSAGE_LENGTH:
+        errors["message"] = [
+            f"Keep the note to {MAX_MESSAGE_LENGTH} characters (now {len(draft.message)})."
+        ]
+    if errors:
+        raise Refused.for_fields(errors)
+
+
+@transaction.atomic
+def invitation_send(*, sender: User, draft: Draft) -> Invitation:
+    """Send a connection request, enforcing the mutual rules in this order:
+
+    recipient visible (a block answers as not found) → not yourself (`cannot_invite_self`) →
+    not already connected (`already_connected`) → no open request either way
+    (`invitation_pending`) → not within 21 days of your withdrawn, declined or reported request
+    to them (`reinvite_too_soon`) → intent they are open to (`recipient_closed_to_intent`) →
+    a verifiable context (`invalid_context`) → within your weekly allowance
+    (`sender_allowance_exhausted`, 429 with `retry_at`) → personal enough for their minimum
+    score (`below_personalization_threshold`, with findings).
+
+    Within the recipient's weekly capacity it is delivered now (`pending`); beyond it, it is
+    `queued` with `deliver_at`, the start of the next week with room, and a task delivers it.
+    """
+    _validate_draft(draft)
+    recipient = _recipient_for(sender, draft.recipient_id)
+    if recipient.pk == sender.pk:
+        raise Refused("You cannot send a request to yourself.", code="cannot_invite_self")
+    # Serialize sends to one recipient: capacity and "one open request" are checked and
+    # written under this lock.
+    boundaries = Boundaries.objects.select_for_update().get(user=recipient)
+    if are_connected(sender.pk, recipient.pk):
+        raise Conflict(f"You are already connected to {recipient.name}.", code="already_connected")
+    if rules.open_invitation_between(sender.pk, recipient.pk):
+        raise Conflict(
+            f"There is already an open request between you and {recipient.name}.",
+            code="invitation_pending",
+        )
+    now = timezone.now()
+    closed = rules.last_closed_between(sender, recipient)
+    if closed and closed.responded_at and closed.responded_at > now - rules.REINVITE_AFTER:
+        retry_at = closed.responded_at + rules.REINVITE_AFTER
+        raise Conflict(
+            f"Your last request to {recipient.name} closed on "
+            f"{closed.responded_at:%d %b}; you can ask again from {retry_at:%d %b}.",
+            code="reinvite_too_soon",
+            detail={"retry_at": retry_at.isoformat()},
+        )
+    if draft.intent not in boundaries.open_intents:
+        open_labels = [INTENT_LABELS[i].lower() for i in boundaries.open_intents]
+        raise Refused(
+            f"{recipient.get_short_name()} is not taking requests for "
+            f"{INTENT_LABELS[draft.intent].lower()} right now"
+            + (f"; they are open to {', '.join(open_labels)}." if open_labels else "."),
+            code="recipient_closed_to_intent",
+            detail={"open_intents": list(boundaries.open_intents)},
+        )
+    context = rules.context_resolve(
+        sender=sender,
+        recipient=recipient,
+        kind=draft.context_kind,
+        ref=draft.context_ref,
+        text=draft.context_text,
+    )
+    allowance = rules.sender_allowance(sender, now)
+    if allowance.remaining <= 0 and allowance.retry_at is not None:
+        raise RateLimited(
+            f"You have sent {allowance.used} requests this week, your allowance of "
+            f"{allowance.limit}. Follow through on the ones you have.",
+            code="sender_allowance_exhausted",
+            retry_at=allowance.retry_at,
+            detail={"limit": allowance.limit},
+        )
+    report = personalization.assess(
+        draft.message,
+        recipient=rules.recipient_facts(recipient),
+        context=context.for_engine(),
+        intent=draft.intent,
+        history=rules.sender_history(sender.pk),
+    )
+    if report.score < boundaries.min_personalization:
+        raise Refused(
+            f"{recipient.get_short_name()} asks for notes scoring at least "
+            f"{boundaries.min_personalization}; this one scores {report.score}.",
+            code="below_personalization_threshold",
+            detail={
+                "score": report.score,
+                "verdict": report.verdict,
+                "minimum": boundaries.min_personalization,
+                "findings": [finding_as_dict(f) for f in report.findings],
+            },
+        )
+    deliver_at = rules.delivery_time(recipient, boundaries.weekly_capacity, now)
+    state = InvitationState.PENDING if deliver_at <= now else InvitationState.QUEUED
+    low, high = sorted((sender.pk, recipient.pk))
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                sender=sender,
+                recipient=recipient,
+                pair_low=low,
+                pair_high=high,
+                context_kind=context.kind,
+                context_ref=context.ref,
+                context_text=context.text,
+                context_label=context.label,
+                context_verified=context.verified,
+                intent=draft.intent,
+                message=draft.message.strip(),
+                score=report.score,
+                verdict=report.verdict,
+                findings=[finding_as_dict(f) for f in report.findings],
+                signature=list(report.signature),
+                state=state,
+                created_at=now,
+                deliver_at=deliver_at,
+            )
+    except IntegrityError as exc:  # the other member sent one at the same instant
+        raise Conflict(
+            f"There is already an open request between you and {recipient.name}.",
+            code="invitation_pending",
+        ) from exc
+    InvitationEvent.objects.create(
+        invitation=invitation, actor=sender, from_state="", to_state=state, at=now
+    )
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: _schedule_invitation_tasks(invitation_id, deliver_at))
+    return invitation
+
+
+def finding_as_dict(finding: personalization.Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "message": finding.message,
+        "severity": finding.severity,
+        "start": finding.start,
+        "end": finding.end,
+        "suggestion": finding.suggestion,
+    }
+
+
+def _schedule_invitation_tasks(invitation_id: int, deliver_at: datetime) -> None:
+    from mutuals.connections import tasks
+
+    tasks.enqueue_at(tasks.invitation_deliver, deliver_at, invitation_id)
+    tasks.enqueue_at(
+        tasks.invitation_expire, deliver_at + rules.PENDING_EXPIRES_AFTER, invitation_id
+    )
+
+
+def _transition(
+    invitation: Invitation,
+    *,
+    actor: User | None,
+    to: str,
+    at: datetime,
+    expected: tuple[str, ...] = tuple(OPEN_STATES),
+    **changes: Any,
+) -> bool:
+    """Move the invitation to `to` if it is still in an expected state. One conditional
+    UPDATE: of two concurrent transitions exactly one matches. Returns whether it moved."""
+    before = invitation.state
+    moved = Invitation.objects.filter(pk=invitation.pk, state__in=expected).update(
+        state=to, responded_at=at, **changes
+    )
+    if not moved:
+        return False
+    invitation.refresh_from_db()
+    InvitationEvent.objects.create(
+        invitation=invitation,
+        actor=actor,
+        from_state=before,
+        to_state=to,
+        at=at,
+        detail={k: v for k, v in changes.items() if isinstance(v, str | bool | int)},
+    )
+    return True
+
+
+def _for_recipient(member: User, invitation_id: int) -> Invitation:
+    """A delivered request to `member`, locked; not found for anyone else (or while queued,
+    since the recipient has not received it yet)."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation_id, recipient=member)
+        .exclude(state=InvitationState.QUEUED)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("No such request.")
+    return invitation
+
+
+def _still_open(invitation: Invitation, now: datetime) -> None:
+    if invitation.state == InvitationState.PENDING and (
+        invitation.deliver_at + rules.PENDING_EXPIRES_AFTER <= now
+    ):
+        _transition(invitation, actor=None, to=InvitationState.EXPIRED, at=now)
+    if invitation.state not in (InvitationState.PENDING, InvitationState.IGNORED):
+        raise Conflict(
+            f"This request is already {invitation.get_state_display().lower()}.",
+            code="invitation_closed",
+            detail={"state": invitation.state},
+        )
+
+
+def _conflict_after_race(invitation: Invitation) -> Conflict:
+    invitation.refresh_from_db()
+    return Conflict(
+        f"This request is already {invitation.get_state_display().lower()}.",
+        code="invitation_closed",
+        detail={"state": invitation.state},
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, member: User, invitation_id: int) -> Connection:
+    """The recipient accepts a pending (or ignored, still unexpired) request: the two are
+    connected. Refused once the request is closed, and if a block came between them."""
+    invitation = _for_recipient(member, invitation_id)
+    now = timezone.now()
+    _still_open(invitation, now)
+    if is_blocked_between(invitation.sender_id, member.pk):
+        raise NotFound("No such request.")
+    if not _transition(
+        invitation,
+        actor=member,
+        to=InvitationState.ACCEPTED,
+        at=now,
+        expected=(InvitationState.PENDING, InvitationState.IGNORED),
+    ):
+        raise _conflict_after_race(invitation)
+    connection = connection_create(
+        member=member, other=invitation.sender, intent=invitation.intent, at=now
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(connection=connection)
+    return connection
+
+
+@transaction.atomic
+def invitation_decline(*, member: User, invitation_id: int, reason: str) -> Invitation:
+    """The recipient declines with a structured reason, which the sender sees."""
+    if reason not in DeclineReason.values:
+        raise Refused.for_fields({"reason": [f"Choose one of {', '.join(DeclineReason.values)}."]})
+    invitation = _for_recipient(member, invitation_id)
+    now = timezone.now()
+    _still_open(invitation, now)
+    if not _transition(
+        invitation,
+        actor=member,
+        to=InvitationState.DECLINED,
+        at=now,
+        expected=(InvitationState.PENDING, InvitationState.IGNORED),
+        decline_reason=reason,
+    ):
+        raise _conflict_after_race(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_ignore(*, member: User, invitation_id: int) -> Invitation:
+    """The recipient sets a request aside. The sender is not told: to them it stays pending
+    until it expires. The recipient can still accept or decline it later."""
+    invitation = _for_recipient(member, invitation_id)
+    now = timezone.now()
+    if invitation.state == InvitationState.IGNORED:
+        return invitation
+    _still_open(invitation, now)
+    if not _transition(invitation, actor=member, to=InvitationState.IGNORED, at=now):
+        raise _conflict_after_race(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, member: User, invitation_id: int) -> Invitation:
+    """The sender withdraws a request that is still open (pending, queued, or ignored — the
+    sender cannot tell it was ignored). They may ask again after 21 days."""
+    invitation = (
+        Invitation.objects.select_for_update().filter(pk=invitation_id, sender=member).first()
+    )
+    if invitation is None:
+        raise NotFound("No such request.")
+    open_for_sender = (*OPEN_STATES, InvitationState.IGNORED)
+    if invitation.state not in open_for_sender:
+        raise _conflict_after_race(invitation)
+    if not _transition(
+        invitation,
+        actor=member,
+        to=InvitationState.WITHDRAWN,
+        at=timezone.now(),
+        expected=open_for_sender,
+    ):
+        raise _conflict_after_race(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_report(*, member: User, invitation_id: int, kind: str) -> Invitation:
+    """The recipient reports a request ("I don't know this person" or spam). It closes, and
+    each report cuts the sender's weekly allowance (see `invitations.sender_allowance`)."""
+    if kind not in ReportKind.values:
+        raise Refused.for_fields({"kind": [f"Choose one of {', '.join(ReportKind.values)}."]})
+    invitation = _for_recipient(member, invitation_id)
+    now = timezone.now()
+    if invitation.state not in (InvitationState.PENDING, InvitationState.IGNORED):
+        raise _conflict_after_race(invitation)
+    if not _transition(
+        invitation,
+        actor=member,
+        to=InvitationState.REPORTED,
+        at=now,
+        expected=(InvitationState.PENDING, InvitationState.IGNORED, InvitationState.EXPIRED),
+        report_kind=kind,
+    ):
+        raise _conflict_after_race(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_deliver_if_due(*, invitation_id: int, now: datetime | None = None) -> bool:
+    """Deliver a queued request whose time has come (idempotent: a second run, or a run
+    before its time, does nothing)."""
+    now = now or timezone.now()
+    moved = Invitation.objects.filter(
+        pk=invitation_id, state=InvitationState.QUEUED, deliver_at__lte=now
+    ).update(state=InvitationState.PENDING)
+    if moved:
+        InvitationEvent.objects.create(
+            invitation_id=invitation_id,
+            actor=None,
+            from_state=InvitationState.QUEUED,
+            to_state=InvitationState.PENDING,
+            at=now,
+        )
+    return bool(moved)
+
+
+@transaction.atomic
+def invitations_deliver_due(*, recipient: User | None = None, now: datetime | None = None) -> int:
+    """Deliver every queued request that is due (for one recipient, or all)."""
+    now = now or timezone.now()
+    due = Invitation.objects.filter(state=InvitationState.QUEUED, deliver_at__lte=now)
+    if recipient is not None:
+        due = due.filter(recipient=recipient)
+    return sum(
+        invitation_deliver_if_due(invitation_id=pk, now=now)
+        for pk in due.values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def invitation_expire_if_due(*, invitation_id: int, now: datetime | None = None) -> bool:
+    """Expire a request left pending (or ignored) for 30 days after delivery (idempotent)."""
+    now = now or timezone.now()
+    invitation = Invitation.objects.filter(
+        pk=invitation_id,
+        state__in=[InvitationState.PENDING, InvitationState.IGNORED],
+        deliver_at__lte=now - rules.PENDING_EXPIRES_AFTER,
+    ).first()
+    if invitation is None:
+        return False
+    return _transition(
+        invitation,
+        actor=None,
+        to=InvitationState.EXPIRED,
+        at=now,
+        expected=(InvitationState.PENDING, InvitationState.IGNORED),
+    )
+
+
+def invitation_for_sender_state(invitation: Invitation) -> str:
+    """What the sender is told: an ignored request still looks pending to them."""
+    if invitation.state == InvitationState.IGNORED:
+        return InvitationState.PENDING
+    return invitation.state

@@ -1,0 +1,264 @@
+"""Reads and pure rules about invitations shared by services, views and the API: what the
+engine knows of a recipient, the sender's history, context verification, capacity windows
+and the sender's weekly allowance."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from mutuals.accounts.models import User
+from mutuals.connections import personalization
+from mutuals.connections.models import (
+    ContextKind,
+    Invitation,
+    InvitationState,
+)
+from mutuals.connections.selectors import mutual_connections, shared_topics
+from mutuals.core.errors import Refused
+
+# --- Rules (DESIGN.md §1, §4; API.md "Invitations") -----------------------------------
+REINVITE_AFTER = timedelta(days=21)
+PENDING_EXPIRES_AFTER = timedelta(days=30)
+CAPACITY_WINDOW = timedelta(days=7)
+ALLOWANCE_WINDOW = timedelta(days=7)
+BASE_ALLOWANCE = 20
+MIN_ALLOWANCE = 3
+MAX_ALLOWANCE = 30
+# The acceptance rate counts once a member has this many decided requests among their last
+# ACCEPTANCE_SAMPLE; before that a new member gets the base.
+ACCEPTANCE_MIN_DECIDED = 5
+ACCEPTANCE_SAMPLE = 20
+REPORT_LOOKBACK = timedelta(days=90)
+# Each "I don't know this person" or spam report in the lookback cuts the allowance by this.
+REPORT_CUT = 0.75
+OTHER_CONTEXT_MIN_LENGTH = 10
+
+DECIDED_STATES = (
+    InvitationState.ACCEPTED,
+    InvitationState.DECLINED,
+    InvitationState.IGNORED,
+    InvitationState.EXPIRED,
+    InvitationState.REPORTED,
+)
+
+
+def recipient_facts(recipient: User) -> personalization.Recipient:
+    profile = recipient.profile
+    return personalization.Recipient(
+        name=recipient.name,
+        company=profile.company,
+        title=profile.title,
+        headline=profile.headline,
+        topics=tuple(topic.name for topic in profile.topics.all()),
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedContext:
+    kind: str
+    ref: str
+    text: str
+    label: str
+    verified: bool
+
+    def for_engine(self) -> personalization.Context:
+        return personalization.Context(kind=self.kind, label=self.label, verified=self.verified)
+
+
+def context_resolve(
+    *, sender: User, recipient: User, kind: str, ref: str = "", text: str = ""
+) -> ResolvedContext:
+    """Verify the context of a request, or refuse with `invalid_context` (422).
+
+    `mutual`: ref is a member connected to both. `topic`: ref is a topic (slug or name) both
+    list. `event` and `content` need the events and feed work; until then no event or post
+    can be verified, so they are refused with an explanation. `other`: free text of at least
+    ten characters, shown unverified.
+    """
+    ref = (ref or "").strip()
+    text = " ".join((text or "").split())
+    if kind == ContextKind.MUTUAL:
+        mutual = dict(mutual_connections(sender.pk, recipient.pk))
+        if not ref.isdigit() or int(ref) not in mutual:
+            raise _invalid_context("That member is not connected to both of you.", kind)
+        return ResolvedContext(kind, ref, text, mutual[int(ref)], True)
+    if kind == ContextKind.TOPIC:
+        from mutuals.accounts.topics import topic_slug
+
+        topics = dict(shared_topics(sender.pk, recipient.pk))
+        slug = topic_slug(ref)
+        if slug not in topics:
+            raise _invalid_context("You do not both list that topic.", kind)
+        return ResolvedContext(kind, slug, text, topics[slug], True)
+    if kind in (ContextKind.EVENT, ContextKind.CONTENT):
+        what = "event you both attended" if kind == ContextKind.EVENT else "post of theirs"
+        raise _invalid_context(
+            f"There is no {what} on record to verify yet; choose another context.", kind
+        )
+    if kind == ContextKind.OTHER:
+        if len(text) < OTHER_CONTEXT_MIN_LENGTH:
+            raise _invalid_context(
+                "Say in a few words how you know of them (at least 10 characters).", kind
+            )
+        return ResolvedContext(kind, "", text[:200], text[:200], False)
+    raise _invalid_context(f"Unknown context kind {kind!r}.", kind)
+
+
+def _invalid_context(message: str, kind: str) -> Refused:
+    return Refused(message, code="invalid_context", detail={"context_kind": kind})
+
+
+# --- Sender history (near-duplicate detection) -----------------------------------------
+
+_HISTORY_CACHE_SIZE = 256
+_history_cache: OrderedDict[int, tuple[tuple[int, int], personalization.SenderHistory]] = (
+    OrderedDict()
+)
+_history_lock = threading.Lock()
+
+
+def sender_history(sender_id: int) -> personalization.SenderHistory:
+    """The sender's earlier invitation notes as an LSH index, cached per process and
+    rebuilt when they send another (one aggregate query to check)."""
+    stamp_row = Invitation.objects.filter(sender_id=sender_id).aggregate(
+        count=Count("id"), last=Max("id")
+    )
+    stamp = (stamp_row["count"] or 0, stamp_row["last"] or 0)
+    with _history_lock:
+        cached = _history_cache.get(sender_id)
+        if cached and cached[0] == stamp:
+            _history_cache.move_to_end(sender_id)
+            return cached[1]
+    history = personalization.SenderHistory(
+        Invitation.objects.filter(sender_id=sender_id).values_list("signature", flat=True)
+    )
+    with _history_lock:
+        _history_cache[sender_id] = (stamp, history)
+        _history_cache.move_to_end(sender_id)
+        while len(_history_cache) > _HISTORY_CACHE_SIZE:
+            _history_cache.popitem(last=False)
+    return history
+
+
+# --- Capacity and allowance ------------------------------------------------------------
+
+
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 UTC of the week holding `moment`: the recipient's capacity window."""
+    utc = moment.astimezone(UTC)
+    monday = utc - timedelta(days=utc.weekday())
+    return monday.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def delivery_time(recipient: User, capacity: int, now: datetime) -> datetime:
+    """Now, if the recipient's week has room; else the start of the first week that does.
+    Withdrawn invitations do not count against capacity."""
+    window = week_start(now)
+    for _ in range(52):
+        used = (
+            Invitation.objects.filter(
+                recipient=recipient,
+                deliver_at__gte=window,
+                deliver_at__lt=window + CAPACITY_WINDOW,
+            )
+            .exclude(state=InvitationState.WITHDRAWN)
+            .count()
+        )
+        if used < capacity:
+            return max(now, window)
+        window += CAPACITY_WINDOW
+    return window
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many requests a member may send in any 7 days, and how many they have sent."""
+
+    limit: int
+    used: int
+    acceptance_rate: float | None
+    follow_through_rate: float | None
+    reports: int
+    retry_at: datetime | None
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+def follow_through_rate(member: User) -> float | None:
+    """Obligations fulfilled on time / obligations due (DESIGN.md §4). The engagement pact
+    arrives with the engagement work; until then there is no rate and it does not scale the
+    allowance."""
+    return None
+
+
+def acceptance_rate(member: User) -> float | None:
+    """Accepted share of the member's last 20 decided requests; None below 5 decided."""
+    recent = list(
+        Invitation.objects.filter(sender=member, state__in=DECIDED_STATES)
+        .order_by("-created_at")
+        .values_list("state", flat=True)[:ACCEPTANCE_SAMPLE]
+    )
+    if len(recent) < ACCEPTANCE_MIN_DECIDED:
+        return None
+    return sum(1 for state in recent if state == InvitationState.ACCEPTED) / len(recent)
+
+
+def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
+    """Weekly allowance = base 20 × (0.5 + acceptance rate) × (0.5 + follow-through rate),
+    each factor only once it is known, × 0.75 per report in the last 90 days, bounded to
+    3–30. A new member gets the base."""
+    now = now or timezone.now()
+    acceptance = acceptance_rate(member)
+    follow_through = follow_through_rate(member)
+    reports = Invitation.objects.filter(
+        sender=member,
+        state=InvitationState.REPORTED,
+        responded_at__gte=now - REPORT_LOOKBACK,
+    ).count()
+    factor = 1.0
+    if acceptance is not None:
+        factor *= 0.5 + acceptance
+    if follow_through is not None:
+        factor *= 0.5 + follow_through
+    factor *= REPORT_CUT**reports
+    limit = max(MIN_ALLOWANCE, min(MAX_ALLOWANCE, round(BASE_ALLOWANCE * factor)))
+    window = Invitation.objects.filter(sender=member, created_at__gt=now - ALLOWANCE_WINDOW)
+    used = window.count()
+    retry_at = None
+    if used >= limit:
+        oldest = window.order_by("created_at").values_list("created_at", flat=True)[used - limit]
+        retry_at = oldest + ALLOWANCE_WINDOW
+    return Allowance(limit, used, acceptance, follow_through, reports, retry_at)
+
+
+def last_closed_between(sender: User, recipient: User) -> Invitation | None:
+    """The sender's latest withdrawn, declined or reported request to this recipient."""
+    return (
+        Invitation.objects.filter(
+            sender=sender,
+            recipient=recipient,
+            state__in=[
+                InvitationState.WITHDRAWN,
+                InvitationState.DECLINED,
+                InvitationState.REPORTED,
+            ],
+        )
+        .exclude(closed_by_block=True)
+        .order_by("-responded_at")
+        .first()
+    )
+
+
+def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:
+    low, high = sorted((member_id, other_id))
+    return Invitation.objects.filter(
+        pair_low=low, pair_high=high, state__in=[InvitationState.PENDING, InvitationState.QUEUED]
+    ).first()
