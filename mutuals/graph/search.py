@@ -1,0 +1,448 @@
+"""Queries over a `GraphSnapshot`: degree of separation, strongest warm-introduction paths and
+people you may know. Every answer is in member ids; nodes stay inside this package.
+
+Each thread keeps one `Workspace` of scratch arrays sized to the graph, reused across queries
+by generation stamps, so a query allocates nothing proportional to the graph.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mutuals.graph import _kernels
+from mutuals.graph.snapshot import GraphSnapshot, Int32Array
+
+# Ties weaker than this never carry an introduction ("very weak" or resting: strength 0).
+MIN_INTRODUCTION_STRENGTH = 0.2
+MAX_PATH_HOPS = 4
+DEFAULT_ALTERNATIVES = 3
+# People you may know: points per shared topic and per event both attended, on top of the
+# Adamic–Adar sum (about 1.4 for one mutual connection who has two connections, 0.2 for a hub).
+TOPIC_WEIGHT = 0.25
+EVENT_WEIGHT = 0.5
+MAX_NAMED_MUTUALS = 3
+
+_EMPTY = np.zeros(0, dtype=np.int32)
+
+
+class Workspace:
+    """Scratch arrays for one thread; entries are valid only under the current stamp."""
+
+    def __init__(self, n: int) -> None:
+        size = max(n, 1)
+        self.size = size
+        self.generation = 0
+        self.stamp_a = np.zeros(size, dtype=np.int32)
+        self.stamp_b = np.zeros(size, dtype=np.int32)
+        self.stamp_ban = np.zeros(size, dtype=np.int32)
+        self.level_a = np.zeros(size, dtype=np.int32)
+        self.level_b = np.zeros(size, dtype=np.int32)
+        self.list_a = np.zeros(size, dtype=np.int32)
+        self.list_b = np.zeros(size, dtype=np.int32)
+        self.list_w = np.zeros(size, dtype=np.float64)
+        self.val_a = np.zeros(size, dtype=np.float64)
+        self.val_b = np.zeros(size, dtype=np.float64)
+        self.hop_b = np.zeros(size, dtype=np.int8)
+
+    def next_generation(self) -> int:
+        self.generation += 1
+        if self.generation >= 2**31 - 1:
+            for stamps in (self.stamp_a, self.stamp_b, self.stamp_ban):
+                stamps.fill(0)
+            self.generation = 1
+        return self.generation
+
+
+_local = threading.local()
+
+
+def workspace_for(snapshot: GraphSnapshot) -> Workspace:
+    workspace: Workspace | None = getattr(_local, "workspace", None)
+    if workspace is None or workspace.size < snapshot.node_count:
+        workspace = Workspace(snapshot.node_count)
+        _local.workspace = workspace
+    return workspace
+
+
+def _nodes(snapshot: GraphSnapshot, member_ids: Iterable[int]) -> Int32Array:
+    ids = np.fromiter(member_ids, dtype=np.int64)
+    nodes = snapshot.nodes_of(ids)
+    return np.ascontiguousarray(nodes[nodes >= 0].astype(np.int32))
+
+
+# --- Degree of separation ----------------------------------------------------------------
+
+
+def degree_of_separation(
+    snapshot: GraphSnapshot, source_id: int, target_id: int, *, max_hops: int = 3
+) -> int | None:
+    """Hops from one member to another when at most `max_hops`, else None."""
+    s = snapshot.node_of(source_id)
+    t = snapshot.node_of(target_id)
+    if s is None or t is None:
+        return None
+    hops = distance_nodes(snapshot, s, t, max_hops=max_hops)
+    return hops if hops >= 0 else None
+
+
+def distance_nodes(snapshot: GraphSnapshot, s: int, t: int, *, max_hops: int) -> int:
+    ws = workspace_for(snapshot)
+    hops: int = _kernels.distance(
+        snapshot.indptr,
+        snapshot.neighbours,
+        s,
+        t,
+        max_hops,
+        ws.stamp_a,
+        ws.stamp_b,
+        ws.level_a,
+        ws.level_b,
+        ws.list_a,
+        ws.list_b,
+        ws.next_generation(),
+    )
+    return hops
+
+
+@dataclass(frozen=True)
+class Proximity:
+    degree: int | None
+    mutual_count: int
+
+
+class Circle:
+    """A viewer's first- and second-degree sets, computed once and reused for every badge on
+    a page (degree 1, 2, 3 = exactly three hops, None beyond) and for mutual counts."""
+
+    def __init__(self, snapshot: GraphSnapshot, viewer_id: int) -> None:
+        self.snapshot = snapshot
+        self.viewer = snapshot.node_of(viewer_id)
+        if self.viewer is None:
+            self.first: Int32Array = _EMPTY
+            self.second: Int32Array = _EMPTY
+            return
+        self.first = snapshot.neighbours_of(self.viewer)
+        ws = workspace_for(snapshot)
+        count = _kernels.two_hop(
+            snapshot.indptr,
+            snapshot.neighbours,
+            self.viewer,
+            _EMPTY,
+            ws.stamp_a,
+            ws.val_a,
+            ws.level_a,
+            ws.list_a,
+            ws.next_generation(),
+        )
+        self.second = np.sort(ws.list_a[:count])
+
+    def proximity(self, member_id: int) -> Proximity:
+        node = self.snapshot.node_of(member_id)
+        if node is None or self.viewer is None or node == self.viewer:
+            return Proximity(degree=None, mutual_count=0)
+        theirs = self.snapshot.neighbours_of(node)
+        mutual = int(_sorted_overlap(theirs, self.first).size)
+        if _contains(self.first, node):
+            degree: int | None = 1
+        elif _contains(self.second, node):
+            degree = 2
+        elif _sorted_overlap(theirs, self.second).size:
+            degree = 3
+        else:
+            degree = None
+        return Proximity(degree=degree, mutual_count=mutual)
+
+    def mutual_ids(self, member_id: int) -> list[int]:
+        node = self.snapshot.node_of(member_id)
+        if node is None:
+            return []
+        overlap = _sorted_overlap(self.snapshot.neighbours_of(node), self.first)
+        return [int(x) for x in self.snapshot.member_ids[overlap]]
+
+
+def _contains(sorted_nodes: Int32Array, node: int) -> bool:
+    k = int(np.searchsorted(sorted_nodes, node))
+    return k < sorted_nodes.size and int(sorted_nodes[k]) == node
+
+
+def _sorted_overlap(a: Int32Array, b: Int32Array) -> Int32Array:
+    if a.size == 0 or b.size == 0:
+        return _EMPTY
+    if a.size > b.size:
+        a, b = b, a
+    k = np.minimum(np.searchsorted(b, a), b.size - 1)
+    overlap: Int32Array = a[b[k] == a]
+    return overlap
+
+
+# --- Strongest warm-introduction paths -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarmPath:
+    """Members from the requester to the target; `strengths[i]` joins members i and i+1;
+    `score` is their product."""
+
+    members: tuple[int, ...]
+    strengths: tuple[float, ...]
+    score: float
+
+    @property
+    def hops(self) -> int:
+        return len(self.members) - 1
+
+
+def strongest_paths(
+    snapshot: GraphSnapshot,
+    source_id: int,
+    *,
+    to: int | None = None,
+    company: str | None = None,
+    topic: str | None = None,
+    alternatives: int = DEFAULT_ALTERNATIVES,
+    max_hops: int = MAX_PATH_HOPS,
+    min_strength: float = MIN_INTRODUCTION_STRENGTH,
+    excluded: Iterable[int] = (),
+) -> list[WarmPath]:
+    """The strongest paths (product of strengths) of at most `max_hops` from `source_id` to
+    one member (`to`), or to anyone at `company` or with `topic`, best first.
+
+    After the best path, each alternative avoids every earlier path's first-hop introducer,
+    so the answers go through different people. Members in `excluded` (e.g. blocked either
+    way), members the snapshot marks as blocked with the source or the target, and members
+    closed to introductions are never inner members; ties below `min_strength` are skipped.
+    A target who is already a connection is answered by the direct one-hop path."""
+    if not 1 <= max_hops <= MAX_PATH_HOPS:
+        raise ValueError(f"max_hops must be between 1 and {MAX_PATH_HOPS}")
+    s = snapshot.node_of(source_id)
+    if s is None:
+        return []
+    if sum(x is not None for x in (to, company, topic)) != 1:
+        raise ValueError("give exactly one of to, company, topic")
+    banned = set(_nodes(snapshot, excluded).tolist())
+    banned.update(snapshot.blocked_with(s).tolist())
+    if to is not None:
+        t = snapshot.node_of(to)
+        if t is None or t in banned:
+            return []
+        targets = np.array([t], dtype=np.int32)
+        banned.update(snapshot.blocked_with(t).tolist())
+    elif company is not None:
+        targets = snapshot.members_at_company(company)
+    else:
+        targets = snapshot.members_with_topic(topic or "")
+    found: list[WarmPath] = []
+    for _ in range(max(alternatives, 1)):
+        path = _strongest_once(snapshot, s, targets, banned, max_hops, min_strength)
+        if path is None:
+            break
+        found.append(path)
+        if path.hops == 1 and to is not None:
+            break  # already connected: no introduction needed
+        banned.add(int(snapshot.nodes_of([path.members[1]])[0]))
+    return found
+
+
+def _strongest_once(
+    snapshot: GraphSnapshot,
+    s: int,
+    targets: Int32Array,
+    banned: set[int],
+    max_hops: int,
+    min_strength: float,
+) -> WarmPath | None:
+    ws = workspace_for(snapshot)
+    forward = (max_hops + 1) // 2
+    backward = max_hops // 2
+    banned_arr = np.fromiter(banned, dtype=np.int32, count=len(banned))
+    m, score, _hops = _kernels.strongest(
+        snapshot.indptr,
+        snapshot.neighbours,
+        snapshot.strengths,
+        snapshot.open_to_introductions,
+        s,
+        np.ascontiguousarray(targets, dtype=np.int32),
+        banned_arr,
+        forward,
+        backward,
+        min_strength,
+        ws.stamp_ban,
+        ws.stamp_a,
+        ws.val_a,
+        ws.level_a,
+        ws.stamp_b,
+        ws.val_b,
+        ws.level_b,
+        ws.hop_b,
+        ws.list_a,
+        ws.list_w,
+        ws.list_b,
+        ws.next_generation(),
+    )
+    if m < 0:
+        return None
+    nodes: list[int] = []
+    if m != s:
+        pred = int(ws.level_a[m])
+        nodes = [s] if pred < 0 else [s, pred]
+    nodes.append(int(m))
+    hop_b = int(ws.hop_b[m])
+    if hop_b >= 1:
+        nxt = int(ws.level_b[m])
+        nodes.append(nxt)
+        if hop_b == 2:
+            nodes.append(_best_target_next_to(snapshot, nxt, targets, banned | {s}, min_strength))
+    strengths = tuple(float(snapshot.strength(a, b) or 0.0) for a, b in itertools.pairwise(nodes))
+    members = tuple(int(x) for x in snapshot.member_ids[np.asarray(nodes, dtype=np.int64)])
+    return WarmPath(members=members, strengths=strengths, score=float(score))
+
+
+def _best_target_next_to(
+    snapshot: GraphSnapshot, y: int, targets: Int32Array, banned: set[int], min_strength: float
+) -> int:
+    """The target y reaches by its strongest tie (the kernel keeps only y's value)."""
+    row = snapshot.neighbours_of(y)
+    weights = snapshot.strengths_of(y)
+    is_target = np.isin(row, targets) & (weights >= min_strength)
+    if banned:
+        is_target &= ~np.isin(row, np.fromiter(banned, dtype=np.int32))
+    candidates = np.flatnonzero(is_target)
+    return int(row[candidates[np.argmax(weights[candidates])]])
+
+
+# --- People you may know -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    member_id: int
+    score: float
+    mutual_count: int
+    mutual_ids: tuple[int, ...]  # the strongest few mutual connections, strongest first
+    shared_topics: tuple[str, ...]
+    shared_events: tuple[str, ...]
+
+
+def people_you_may_know(
+    snapshot: GraphSnapshot,
+    member_id: int,
+    *,
+    limit: int = 20,
+    excluded: Iterable[int] = (),
+) -> list[Suggestion]:
+    """Two-hop candidates ranked by Adamic–Adar (Σ 1/log degree over mutual connections) plus
+    TOPIC_WEIGHT per shared topic and EVENT_WEIGHT per event both attended. `excluded`
+    members (blocked, declined, "don't know") and those the snapshot marks as blocked are
+    never suggested and never count as a mutual connection."""
+    s = snapshot.node_of(member_id)
+    if s is None or limit <= 0:
+        return []
+    banned = np.union1d(_nodes(snapshot, excluded), snapshot.blocked_with(s)).astype(np.int32)
+    ws = workspace_for(snapshot)
+    count = _kernels.two_hop(
+        snapshot.indptr,
+        snapshot.neighbours,
+        s,
+        banned,
+        ws.stamp_a,
+        ws.val_a,
+        ws.level_a,
+        ws.list_a,
+        ws.next_generation(),
+    )
+    if count == 0:
+        return []
+    candidates = ws.list_a[:count].copy()
+    scores = ws.val_a[candidates].copy()
+    mutual_counts = ws.level_a[candidates].copy()
+    topic_counts = _shared_counts(
+        candidates,
+        snapshot.topics.indptr,
+        snapshot.topics.indices,
+        snapshot.topics.row(s),
+        len(snapshot.topic_names),
+    )
+    event_counts = _shared_counts(
+        candidates,
+        snapshot.events.indptr,
+        snapshot.events.indices,
+        snapshot.events.row(s),
+        len(snapshot.event_names),
+    )
+    scores += TOPIC_WEIGHT * topic_counts + EVENT_WEIGHT * event_counts
+    top = np.argpartition(-scores, limit - 1)[:limit] if count > limit else np.arange(count)
+    # Best first; equal scores by member id so the order is stable.
+    top = top[np.lexsort((snapshot.member_ids[candidates[top]], -scores[top]))]
+    mine = snapshot.neighbours_of(s)
+    my_topics = set(snapshot.topics.row(s).tolist())
+    my_events = set(snapshot.events.row(s).tolist())
+    banned_set = set(banned.tolist())
+    out: list[Suggestion] = []
+    for i in top:
+        c = int(candidates[i])
+        mutual = [
+            int(z)
+            for z in _sorted_overlap(snapshot.neighbours_of(c), mine)
+            if int(z) not in banned_set
+        ]
+        mutual.sort(
+            key=lambda z: -((snapshot.strength(s, z) or 0.0) * (snapshot.strength(z, c) or 0.0))
+        )
+        out.append(
+            Suggestion(
+                member_id=int(snapshot.member_ids[c]),
+                score=float(scores[i]),
+                mutual_count=int(mutual_counts[i]),
+                mutual_ids=tuple(int(snapshot.member_ids[z]) for z in mutual[:MAX_NAMED_MUTUALS]),
+                shared_topics=tuple(
+                    snapshot.topic_names[code]
+                    for code in snapshot.topics.row(c).tolist()
+                    if code in my_topics
+                ),
+                shared_events=tuple(
+                    snapshot.event_names[code]
+                    for code in snapshot.events.row(c).tolist()
+                    if code in my_events
+                ),
+            )
+        )
+    return out
+
+
+def _shared_counts(
+    candidates: Int32Array,
+    indptr: npt.NDArray[np.int64],
+    indices: Int32Array,
+    mine: Int32Array,
+    vocabulary: int,
+) -> npt.NDArray[np.float64]:
+    out = np.zeros(candidates.size, dtype=np.float64)
+    if mine.size == 0 or vocabulary == 0:
+        return out
+    mark = np.zeros(vocabulary, dtype=np.bool_)
+    mark[mine] = True
+    _kernels.shared(candidates, indptr, indices, mark, out)
+    return out
+
+
+def adamic_adar_weight(degree: int) -> float:
+    """The Adamic–Adar contribution of a mutual connection with `degree` connections."""
+    return 1.0 / math.log(degree)
+
+
+__all__: Sequence[str] = (
+    "Circle",
+    "Proximity",
+    "Suggestion",
+    "WarmPath",
+    "degree_of_separation",
+    "people_you_may_know",
+    "strongest_paths",
+)

@@ -1,0 +1,320 @@
+"""The immutable graph snapshot: connections in compressed sparse rows, with strengths and the
+member attributes the searches filter on.
+
+Layout (n members, m connections, so 2m directed edges):
+
+- `member_ids[i]`: the member id of node i, ascending, so ids map to nodes by binary search;
+- `indptr[i]:indptr[i + 1]` slices `neighbours` (int32, ascending within a row) and
+  `strengths` (float32 in [0, 1]; 0 marks a tie that must not carry an introduction);
+- `open_to_introductions[i]`, `company[i]` (a code, -1 when none), and two small CSR maps,
+  member → topic codes and member → event codes, plus their inverses for "anyone with topic";
+- `blocked`: member → members it must never be routed through or to (either side's block).
+
+That is 8 bytes per directed edge plus about 30 bytes per member. A snapshot is never changed
+after it is built; a new version replaces it whole (`version` says which).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mutuals.graph import _kernels
+
+Int32Array = npt.NDArray[np.int32]
+Int64Array = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def normalize_label(label: str) -> str:
+    """Company names and topics compare case- and space-insensitively."""
+    return " ".join(label.split()).casefold()
+
+
+@dataclass(frozen=True, eq=False)
+class Csr:
+    """A row → values map in compressed sparse rows (used for topics, events, blocks)."""
+
+    indptr: Int64Array
+    indices: Int32Array
+
+    @classmethod
+    def from_pairs(cls, rows: int, row: npt.ArrayLike, value: npt.ArrayLike) -> Csr:
+        row_arr = np.asarray(row, dtype=np.int64)
+        value_arr = np.asarray(value, dtype=np.int32)
+        order = np.lexsort((value_arr, row_arr))
+        row_arr, value_arr = row_arr[order], value_arr[order]
+        if row_arr.size:
+            keep = np.ones(row_arr.size, dtype=bool)
+            keep[1:] = (row_arr[1:] != row_arr[:-1]) | (value_arr[1:] != value_arr[:-1])
+            row_arr, value_arr = row_arr[keep], value_arr[keep]
+        indptr = np.zeros(rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row_arr, minlength=rows), out=indptr[1:])
+        return cls(indptr=indptr, indices=np.ascontiguousarray(value_arr))
+
+    @classmethod
+    def empty(cls, rows: int) -> Csr:
+        return cls(indptr=np.zeros(rows + 1, dtype=np.int64), indices=np.zeros(0, np.int32))
+
+    def row(self, i: int) -> Int32Array:
+        return self.indices[self.indptr[i] : self.indptr[i + 1]]
+
+    def transpose(self, columns: int) -> Csr:
+        rows = np.repeat(
+            np.arange(self.indptr.size - 1, dtype=np.int64), np.diff(self.indptr).astype(np.int64)
+        )
+        return Csr.from_pairs(columns, self.indices, rows)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self.indptr.nbytes + self.indices.nbytes)
+
+
+@dataclass(frozen=True, eq=False)
+class GraphSnapshot:
+    version: int
+    member_ids: Int64Array
+    indptr: Int64Array
+    neighbours: Int32Array
+    strengths: FloatArray
+    open_to_introductions: BoolArray
+    company: Int32Array
+    company_names: tuple[str, ...]
+    topics: Csr
+    topic_names: tuple[str, ...]
+    events: Csr
+    event_names: tuple[str, ...]
+    blocked: Csr
+    company_members: Csr = field(repr=False)
+    topic_members: Csr = field(repr=False)
+    _company_codes: dict[str, int] = field(repr=False)
+    _topic_codes: dict[str, int] = field(repr=False)
+
+    # --- sizes ----------------------------------------------------------------------------
+    @property
+    def node_count(self) -> int:
+        return int(self.member_ids.size)
+
+    @property
+    def edge_count(self) -> int:
+        """Connections (each stored in both directions)."""
+        return int(self.neighbours.size // 2)
+
+    def graph_nbytes(self) -> int:
+        """Bytes of the connection graph proper: row offsets, neighbours, strengths, ids."""
+        return int(
+            self.indptr.nbytes
+            + self.neighbours.nbytes
+            + self.strengths.nbytes
+            + self.member_ids.nbytes
+        )
+
+    def nbytes(self) -> int:
+        """Every array the snapshot holds."""
+        return (
+            self.graph_nbytes()
+            + int(self.open_to_introductions.nbytes + self.company.nbytes)
+            + self.topics.nbytes
+            + self.events.nbytes
+            + self.blocked.nbytes
+            + self.company_members.nbytes
+            + self.topic_members.nbytes
+        )
+
+    # --- lookups --------------------------------------------------------------------------
+    def node_of(self, member_id: int) -> int | None:
+        i = int(np.searchsorted(self.member_ids, member_id))
+        if i < self.member_ids.size and int(self.member_ids[i]) == member_id:
+            return i
+        return None
+
+    def nodes_of(self, member_ids: npt.ArrayLike) -> Int64Array:
+        """Node index of each id, -1 for ids not in the snapshot."""
+        return GraphSnapshotIds(self.member_ids).nodes(member_ids)
+
+    def neighbours_of(self, node: int) -> Int32Array:
+        return self.neighbours[self.indptr[node] : self.indptr[node + 1]]
+
+    def strengths_of(self, node: int) -> FloatArray:
+        return self.strengths[self.indptr[node] : self.indptr[node + 1]]
+
+    def degree(self, node: int) -> int:
+        return int(self.indptr[node + 1] - self.indptr[node])
+
+    def strength(self, a: int, b: int) -> float | None:
+        """The strength of the a–b connection (nodes), or None when not connected."""
+        row = self.neighbours_of(a)
+        k = int(np.searchsorted(row, b))
+        if k < row.size and int(row[k]) == b:
+            return float(self.strengths[self.indptr[a] + k])
+        return None
+
+    def company_code(self, name: str) -> int | None:
+        return self._company_codes.get(normalize_label(name))
+
+    def topic_code(self, name: str) -> int | None:
+        return self._topic_codes.get(normalize_label(name))
+
+    def members_at_company(self, name: str) -> Int32Array:
+        code = self.company_code(name)
+        return self.company_members.row(code) if code is not None else np.zeros(0, np.int32)
+
+    def members_with_topic(self, name: str) -> Int32Array:
+        code = self.topic_code(name)
+        return self.topic_members.row(code) if code is not None else np.zeros(0, np.int32)
+
+    def blocked_with(self, node: int) -> Int32Array:
+        return self.blocked.row(node)
+
+
+def _codes(labels: Sequence[str]) -> tuple[tuple[str, ...], dict[str, int]]:
+    names: list[str] = []
+    codes: dict[str, int] = {}
+    for label in labels:
+        key = normalize_label(label)
+        if key and key not in codes:
+            codes[key] = len(names)
+            names.append(label.strip())
+    return tuple(names), codes
+
+
+def build_snapshot(
+    *,
+    member_ids: npt.ArrayLike,
+    sources: npt.ArrayLike,
+    targets: npt.ArrayLike,
+    strengths: npt.ArrayLike | None = None,
+    version: int = 0,
+    open_to_introductions: npt.ArrayLike | None = None,
+    companies: Sequence[str] | None = None,
+    topic_pairs: tuple[npt.ArrayLike, Sequence[str]] | None = None,
+    event_pairs: tuple[npt.ArrayLike, Sequence[str]] | None = None,
+    blocked_pairs: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+) -> GraphSnapshot:
+    """Build a snapshot from arrays, in bulk.
+
+    - `member_ids`: every member (any order, unique);
+    - `sources`, `targets`, `strengths`: one entry per connection, as member ids; a pair
+      given twice keeps its strongest strength; pairs naming unknown members are dropped;
+    - `open_to_introductions`: per member of `member_ids` (default: everyone open);
+    - `companies`: per member, the company name ("" for none);
+    - `topic_pairs` / `event_pairs`: `(pairs, names)` where pairs is an (k, 2) array of
+      (member id, code) and names[code] is the label;
+    - `blocked_pairs`: (blocker ids, blocked ids); a blocked pair is never connected here.
+    """
+    raw_ids = np.asarray(member_ids, dtype=np.int64)
+    order = np.argsort(raw_ids, kind="stable")
+    ids = np.ascontiguousarray(raw_ids[order])
+    n = int(ids.size)
+    if n and np.any(ids[1:] == ids[:-1]):
+        raise ValueError("member_ids must be unique")
+    probe = GraphSnapshotIds(ids)
+
+    src = probe.nodes(sources)
+    dst = probe.nodes(targets)
+    if strengths is None:
+        weight = np.ones(src.size, dtype=np.float32)
+    else:
+        weight = np.clip(np.asarray(strengths, dtype=np.float32), 0.0, 1.0)
+    keep = (src >= 0) & (dst >= 0)
+
+    if blocked_pairs is not None:
+        block_a = probe.nodes(blocked_pairs[0])
+        block_b = probe.nodes(blocked_pairs[1])
+        valid = (block_a >= 0) & (block_b >= 0) & (block_a != block_b)
+        block_a, block_b = block_a[valid], block_b[valid]
+        blocked = Csr.from_pairs(
+            n, np.concatenate([block_a, block_b]), np.concatenate([block_b, block_a])
+        )
+        if block_a.size:
+            low = np.minimum(src, dst)
+            high = np.maximum(src, dst)
+            edge_keys = low * max(n, 1) + high
+            block_keys = np.minimum(block_a, block_b) * max(n, 1) + np.maximum(block_a, block_b)
+            keep &= ~np.isin(edge_keys, block_keys)
+    else:
+        blocked = Csr.empty(n)
+
+    indptr, neighbours, weights = _kernels.build_csr(
+        n,
+        np.ascontiguousarray(src[keep]),
+        np.ascontiguousarray(dst[keep]),
+        np.ascontiguousarray(weight[keep]),
+    )
+
+    if open_to_introductions is None:
+        open_arr = np.ones(n, dtype=np.bool_)
+    else:
+        open_arr = np.ascontiguousarray(np.asarray(open_to_introductions, dtype=np.bool_)[order])
+
+    if companies is None:
+        company_names: tuple[str, ...] = ()
+        company_codes: dict[str, int] = {}
+        company = np.full(n, -1, dtype=np.int32)
+    else:
+        labels = [companies[int(k)] for k in order]
+        company_names, company_codes = _codes(labels)
+        company = np.fromiter(
+            (company_codes.get(normalize_label(label), -1) for label in labels),
+            dtype=np.int32,
+            count=n,
+        )
+    has_company = np.flatnonzero(company >= 0)
+    company_members = Csr.from_pairs(len(company_names), company[has_company], has_company)
+
+    topics, topic_names, topic_codes = _attribute(probe, n, topic_pairs)
+    events, event_names, _ = _attribute(probe, n, event_pairs)
+
+    return GraphSnapshot(
+        version=version,
+        member_ids=ids,
+        indptr=indptr,
+        neighbours=neighbours,
+        strengths=weights,
+        open_to_introductions=open_arr,
+        company=company,
+        company_names=company_names,
+        topics=topics,
+        topic_names=topic_names,
+        events=events,
+        event_names=event_names,
+        blocked=blocked,
+        company_members=company_members,
+        topic_members=topics.transpose(len(topic_names)),
+        _company_codes=company_codes,
+        _topic_codes=topic_codes,
+    )
+
+
+class GraphSnapshotIds:
+    """Member id → node index over a sorted id array (used while building)."""
+
+    def __init__(self, ids: Int64Array) -> None:
+        self.ids = ids
+
+    def nodes(self, member_ids: npt.ArrayLike) -> Int64Array:
+        wanted = np.asarray(member_ids, dtype=np.int64)
+        if self.ids.size == 0:
+            return np.full(wanted.size, -1, dtype=np.int64)
+        pos = np.searchsorted(self.ids, wanted)
+        clipped = np.minimum(pos, self.ids.size - 1)
+        return np.where(self.ids[clipped] == wanted, clipped, -1).astype(np.int64)
+
+
+def _attribute(
+    probe: GraphSnapshotIds, n: int, pairs: tuple[npt.ArrayLike, Sequence[str]] | None
+) -> tuple[Csr, tuple[str, ...], dict[str, int]]:
+    if pairs is None:
+        return Csr.empty(n), (), {}
+    raw, labels = pairs
+    array: Any = np.asarray(raw, dtype=np.int64).reshape(-1, 2)
+    names = tuple(label.strip() for label in labels)
+    codes = {normalize_label(name): code for code, name in enumerate(names)}
+    nodes = probe.nodes(array[:, 0])
+    valid = (nodes >= 0) & (array[:, 1] >= 0) & (array[:, 1] < len(names))
+    return Csr.from_pairs(n, nodes[valid], array[valid, 1]), names, codes

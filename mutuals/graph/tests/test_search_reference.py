@@ -1,0 +1,249 @@
+"""The engine against brute force on random graphs (hypothesis): degree of separation, the
+strongest path (to a member, a company, a topic, with alternatives) and people you may know."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mutuals.graph import (
+    Circle,
+    build_snapshot,
+    degree_of_separation,
+    people_you_may_know,
+    strongest_paths,
+)
+from mutuals.graph.search import EVENT_WEIGHT, MIN_INTRODUCTION_STRENGTH, TOPIC_WEIGHT
+from mutuals.graph.tests import reference
+
+STRENGTHS = [0.1, 0.25, 0.4, 0.5, 0.7, 0.9, 1.0]
+COMPANIES = ["Acme Rail", "Kestrel", ""]
+TOPICS = ["Agile", "Risk", "PMO", "Lean"]
+EVENTS = ["Risk workshop", "Spring mixer"]
+RUNS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def graphs(draw):
+    n = draw(st.integers(min_value=2, max_value=14))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.sampled_from(STRENGTHS)),
+            max_size=n * 3,
+        )
+    )
+    ids = [10 * i + 7 for i in range(n)]  # member ids are not node indices
+    open_ = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    companies = draw(st.lists(st.sampled_from(COMPANIES), min_size=n, max_size=n))
+    topic_pairs = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, len(TOPICS) - 1)), max_size=2 * n)
+    )
+    event_pairs = draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, len(EVENTS) - 1)), max_size=n)
+    )
+    snapshot = build_snapshot(
+        member_ids=ids,
+        sources=[ids[a] for a, _, _ in pairs],
+        targets=[ids[b] for _, b, _ in pairs],
+        strengths=[w for _, _, w in pairs],
+        open_to_introductions=open_,
+        companies=companies,
+        topic_pairs=([(ids[m], t) for m, t in topic_pairs] or np.zeros((0, 2)), TOPICS),
+        event_pairs=([(ids[m], e) for m, e in event_pairs] or np.zeros((0, 2)), EVENTS),
+    )
+    s = draw(st.integers(0, n - 1))
+    t = draw(st.integers(0, n - 1))
+    excluded = draw(st.sets(st.integers(0, n - 1), max_size=2))
+    return snapshot, ids, s, t, excluded
+
+
+def _check_path(snapshot, path, source, targets, excluded, max_hops=4):
+    nodes = [snapshot.node_of(m) for m in path.members]
+    assert nodes[0] == source
+    assert nodes[-1] in targets
+    assert len(set(nodes)) == len(nodes), "paths are simple"
+    assert 1 <= len(nodes) - 1 <= max_hops
+    product = 1.0
+    for a, b, w in zip(nodes, nodes[1:], path.strengths, strict=False):
+        assert snapshot.strength(a, b) == pytest.approx(w)
+        assert w >= MIN_INTRODUCTION_STRENGTH
+        product *= w
+    assert product == pytest.approx(path.score, rel=1e-9)
+    for inner in nodes[1:-1]:
+        assert snapshot.open_to_introductions[inner]
+        assert inner not in excluded
+        assert inner not in targets
+
+
+@RUNS
+@given(graphs(), st.integers(1, 6))
+def test_degree_of_separation_matches_breadth_first_search(case, max_hops):
+    snapshot, ids, s, t, _ = case
+    expected = reference.bfs_distances(reference.adjacency(snapshot), s).get(t)
+    if expected is not None and expected > max_hops:
+        expected = None
+    assert degree_of_separation(snapshot, ids[s], ids[t], max_hops=max_hops) == expected
+
+
+@RUNS
+@given(graphs())
+def test_circle_badges_match_breadth_first_search(case):
+    snapshot, ids, s, _, _ = case
+    adj = reference.adjacency(snapshot)
+    dist = reference.bfs_distances(adj, s)
+    circle = Circle(snapshot, ids[s])
+    for node, member_id in enumerate(ids):
+        proximity = circle.proximity(member_id)
+        expected = dist.get(node) if node != s else None
+        assert proximity.degree == (expected if expected and expected <= 3 else None)
+        mutual = 0 if node == s else len(set(adj[node]) & set(adj[s]))
+        assert proximity.mutual_count == mutual
+
+
+@RUNS
+@given(graphs(), st.integers(1, 4))
+def test_strongest_path_to_a_member_is_the_best_simple_path(case, max_hops):
+    snapshot, ids, s, t, excluded = case
+    adj = reference.adjacency(snapshot)
+    open_ = snapshot.open_to_introductions.tolist()
+    paths = strongest_paths(
+        snapshot, ids[s], to=ids[t], excluded=[ids[x] for x in excluded], max_hops=max_hops
+    )
+    banned = set(excluded)
+    expected = reference.best_path_score(
+        adj,
+        s,
+        {t},
+        open_=open_,
+        banned=banned,
+        max_hops=max_hops,
+        min_strength=MIN_INTRODUCTION_STRENGTH,
+    )
+    if expected == 0.0:
+        assert paths == []
+        return
+    assert paths, "a path exists"
+    assert paths[0].score == pytest.approx(expected, rel=1e-9)
+    _check_path(snapshot, paths[0], s, {t}, banned, max_hops)
+    # Each alternative is the best path avoiding every earlier first-hop introducer.
+    for earlier, path in itertools.pairwise(paths):
+        banned.add(snapshot.node_of(earlier.members[1]))
+        best = reference.best_path_score(
+            adj,
+            s,
+            {t},
+            open_=open_,
+            banned=banned,
+            max_hops=max_hops,
+            min_strength=MIN_INTRODUCTION_STRENGTH,
+        )
+        assert path.score == pytest.approx(best, rel=1e-9)
+        _check_path(snapshot, path, s, {t}, banned, max_hops)
+    firsts = [p.members[1] for p in paths]
+    assert len(set(firsts)) == len(firsts)
+
+
+@RUNS
+@given(graphs(), st.sampled_from(["company", "topic"]), st.integers(0, 3))
+def test_strongest_path_to_a_company_or_topic(case, kind, which):
+    snapshot, ids, s, _, excluded = case
+    adj = reference.adjacency(snapshot)
+    if kind == "company":
+        name = COMPANIES[which % 2]
+        targets = {i for i in range(len(ids)) if snapshot.company[i] == snapshot.company_code(name)}
+        paths = strongest_paths(
+            snapshot, ids[s], company=name.upper(), excluded=[ids[x] for x in excluded]
+        )
+    else:
+        name = TOPICS[which]
+        targets = set(snapshot.members_with_topic(name).tolist())
+        paths = strongest_paths(
+            snapshot, ids[s], topic=f" {name.lower()} ", excluded=[ids[x] for x in excluded]
+        )
+    expected = reference.best_path_score(
+        adj,
+        s,
+        targets - set(excluded),
+        open_=snapshot.open_to_introductions.tolist(),
+        banned=set(excluded),
+        max_hops=4,
+        min_strength=MIN_INTRODUCTION_STRENGTH,
+    )
+    if expected == 0.0:
+        assert paths == []
+        return
+    assert paths[0].score == pytest.approx(expected, rel=1e-9)
+    for path in paths:
+        _check_path(snapshot, path, s, targets - {s}, set(excluded))
+
+
+@RUNS
+@given(graphs(), st.integers(1, 5))
+def test_people_you_may_know_ranks_by_adamic_adar_topics_and_events(case, limit):
+    snapshot, ids, s, _, excluded = case
+    excluded = excluded - {s}
+    adj = reference.adjacency(snapshot)
+    aa = reference.adamic_adar(adj, s, excluded)
+    mine_topics = set(snapshot.topics.row(s).tolist())
+    mine_events = set(snapshot.events.row(s).tolist())
+    expected = {}
+    for c, (score, count) in aa.items():
+        topics = len(mine_topics & set(snapshot.topics.row(c).tolist()))
+        events = len(mine_events & set(snapshot.events.row(c).tolist()))
+        expected[ids[c]] = (score + TOPIC_WEIGHT * topics + EVENT_WEIGHT * events, count)
+    got = people_you_may_know(snapshot, ids[s], limit=limit, excluded=[ids[x] for x in excluded])
+    assert len(got) == min(limit, len(expected))
+    ranked = sorted((v[0] for v in expected.values()), reverse=True)
+    assert [g.score for g in got] == pytest.approx(ranked[: len(got)], rel=1e-9)
+    for suggestion in got:
+        score, count = expected[suggestion.member_id]
+        assert suggestion.score == pytest.approx(score, rel=1e-9)
+        assert suggestion.mutual_count == count
+        assert len(suggestion.mutual_ids) == min(count, 3)
+        for mutual in suggestion.mutual_ids:
+            node = snapshot.node_of(mutual)
+            assert node in adj[s]
+            assert node in adj[snapshot.node_of(suggestion.member_id)]
+        assert suggestion.member_id not in {ids[x] for x in excluded}
+
+
+def test_empty_and_unknown_members_answer_nothing():
+    snapshot = build_snapshot(member_ids=[1, 2], sources=[], targets=[])
+    assert degree_of_separation(snapshot, 1, 2) is None
+    assert degree_of_separation(snapshot, 1, 99) is None
+    assert strongest_paths(snapshot, 1, to=2) == []
+    assert strongest_paths(snapshot, 99, to=2) == []
+    assert people_you_may_know(snapshot, 1) == []
+    assert Circle(snapshot, 99).proximity(1).degree is None
+    with pytest.raises(ValueError, match="exactly one"):
+        strongest_paths(snapshot, 1)
+    with pytest.raises(ValueError, match="max_hops"):
+        strongest_paths(snapshot, 1, to=2, max_hops=5)
+
+
+def test_a_block_removes_the_tie_and_bans_routing_through_the_blocked():
+    # 1 - 2 - 3 - 4 and 1 - 5 - 4; 2 and 4 blocked each other (the 2-3 tie stays).
+    snapshot = build_snapshot(
+        member_ids=[1, 2, 3, 4, 5],
+        sources=[1, 2, 3, 1, 5, 2],
+        targets=[2, 3, 4, 5, 4, 4],
+        strengths=[1, 1, 1, 0.5, 0.5, 1],
+        blocked_pairs=([2], [4]),
+    )
+    assert snapshot.strength(1, 3) is None  # nodes 1 and 3 are members 2 and 4
+    paths = strongest_paths(snapshot, 1, to=4)
+    assert [p.members for p in paths] == [(1, 5, 4)]
+    assert math.isclose(paths[0].score, 0.25)
+
+
+def test_weak_and_resting_ties_carry_no_introduction_but_count_for_degree():
+    snapshot = build_snapshot(
+        member_ids=[1, 2, 3], sources=[1, 2], targets=[2, 3], strengths=[0.0, 1.0]
+    )
+    assert degree_of_separation(snapshot, 1, 3) == 2
+    assert strongest_paths(snapshot, 1, to=3) == []
