@@ -109,6 +109,8 @@ class Profile(TimeStampedModel):
     topics = models.ManyToManyField(Topic, blank=True, related_name="profiles")
     offers = models.JSONField(default=list, blank=True)
     looking_for = models.JSONField(default=list, blank=True)
+    # Their public LinkedIn profile, normalized (imports match contacts to members by it).
+    linkedin_url = models.CharField(max_length=300, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
