@@ -8,6 +8,7 @@ from mutuals.api.api import api
 urlpatterns = [
     path("", include("mutuals.core.urls")),
     path("", include("mutuals.accounts.urls")),
+    path("", include("mutuals.connections.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

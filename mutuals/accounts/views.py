@@ -29,6 +29,7 @@ from mutuals.accounts.services import (
     boundaries_update,
     profile_update,
 )
+from mutuals.connections.invitations import open_invitation_between
 from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import MutualsError, NotFound, Refused
 
@@ -79,10 +80,18 @@ def member_detail_view(request: HttpRequest, member_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     proximity = ProximityIndex(viewer.pk).for_members([member.pk])[member.pk]
+    is_me = member.pk == viewer.pk
+    open_request = None if is_me else open_invitation_between(viewer.pk, member.pk)
     return render(
         request,
         "accounts/member_detail.html",
-        {"member": member, "proximity": proximity, "is_me": member.pk == viewer.pk},
+        {
+            "member": member,
+            "proximity": proximity,
+            "is_me": is_me,
+            "open_request": open_request,
+            "request_is_mine": open_request is not None and open_request.sender_id == viewer.pk,
+        },
     )
 
 

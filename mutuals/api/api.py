@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 
 api.add_router("", accounts_router)
+api.add_router("", connections_router)
 
 _CODES_BY_STATUS = {
     400: "bad_request",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
-from mutuals.connections.models import Block, Connection
+from mutuals.accounts.models import User
+from mutuals.connections.models import Block, Connection, Invitation, InvitationState
 
 
 def connected_ids(member_id: int) -> set[int]:
@@ -109,11 +110,25 @@ def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
 
 def mutual_connections(member_id: int, other_id: int) -> list[tuple[int, str]]:
     """(id, name) of the members connected to both, by name."""
-    from mutuals.accounts.models import User
-
     mutual = connected_ids(member_id) & connected_ids(other_id)
     return list(
         User.objects.filter(pk__in=mutual, is_active=True)
         .order_by("name")
         .values_list("pk", "name")
     )
+
+
+def invitations_for(viewer: User, *, box: str, state: str | None = None) -> QuerySet[Invitation]:
+    """The viewer's received (delivered: not queued) or sent requests, with both members'
+    profiles loaded. A sender filtering by `pending` also sees those the recipient ignored,
+    since to the sender they are still pending."""
+    rows = Invitation.objects.select_related("sender__profile", "recipient__profile")
+    if box == "sent":
+        rows = rows.filter(sender=viewer)
+        if state == InvitationState.PENDING:
+            return rows.filter(state__in=[InvitationState.PENDING, InvitationState.IGNORED])
+        if state == InvitationState.IGNORED:
+            return rows.none()
+    else:
+        rows = rows.filter(recipient=viewer).exclude(state=InvitationState.QUEUED)
+    return rows.filter(state=state) if state else rows

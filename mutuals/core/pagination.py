@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Model, Q, QuerySet
@@ -27,7 +28,8 @@ class InvalidCursor(MutualsError):
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values)).encode()).decode().rstrip("=")
+    plain = [value.isoformat() if isinstance(value, datetime) else value for value in values]
+    return base64.urlsafe_b64encode(json.dumps(plain).encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str, size: int) -> list[Any]:
@@ -44,7 +46,8 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
 def keyset_page[M: Model](
     queryset: QuerySet[M], *, keys: Sequence[str], cursor: str | None, limit: int | None
 ) -> tuple[list[M], str | None]:
-    """One page of `queryset` ordered ascending by `keys` (the last key must be unique)."""
+    """One page of `queryset` ordered by `keys` ("-key" for descending; the last key must be
+    unique, and all keys sort the same way)."""
     if limit is None:
         limit = DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
@@ -56,10 +59,12 @@ def keyset_page[M: Model](
         values = decode_cursor(cursor, len(keys))
         after = Q()
         # (k1, k2, ...) > (v1, v2, ...) spelled out, since not every database has row values.
+        fields = [key.lstrip("-") for key in keys]
         for index, key in enumerate(keys):
-            step = Q(**{f"{key}__gt": values[index]})
-            for previous_key, previous_value in zip(keys[:index], values[:index], strict=True):
-                step &= Q(**{previous_key: previous_value})
+            beyond = "lt" if key.startswith("-") else "gt"
+            step = Q(**{f"{fields[index]}__{beyond}": values[index]})
+            for previous_field, previous_value in zip(fields[:index], values[:index], strict=True):
+                step &= Q(**{previous_field: previous_value})
             after |= step
         queryset = queryset.filter(after)
     rows = list(queryset[: limit + 1])
@@ -67,7 +72,7 @@ def keyset_page[M: Model](
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        next_cursor = encode_cursor([_value(last, key) for key in keys])
+        next_cursor = encode_cursor([_value(last, key.lstrip("-")) for key in keys])
     return rows, next_cursor
 
 

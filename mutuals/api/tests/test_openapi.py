@@ -23,6 +23,14 @@ PROMISED = {
     "/api/me/boundaries": {"patch"},
     "/api/members": {"get"},
     "/api/members/{member_id}": {"get"},
+    "/api/invitations/check": {"post"},
+    "/api/invitations": {"post", "get"},
+    "/api/invitations/{invitation_id}/accept": {"post"},
+    "/api/invitations/{invitation_id}/decline": {"post"},
+    "/api/invitations/{invitation_id}/ignore": {"post"},
+    "/api/invitations/{invitation_id}/withdraw": {"post"},
+    "/api/invitations/{invitation_id}/report": {"post"},
+    "/api/blocks": {"post"},
 }
 
 

@@ -1,0 +1,132 @@
+"""Invitation and block endpoints (API.md "Invitations"). Thin: parse, call one service."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from mutuals.accounts.access import access_member_by_id
+from mutuals.api.auth import member
+from mutuals.connections import services
+from mutuals.connections.models import InvitationState
+from mutuals.connections.schemas import (
+    AcceptOut,
+    BlockIn,
+    BlockOut,
+    CheckOut,
+    DeclineIn,
+    DraftIn,
+    FindingOut,
+    InvitationCreatedOut,
+    InvitationOut,
+    InvitationPage,
+    ReportIn,
+    StateOut,
+)
+from mutuals.connections.selectors import invitations_for
+from mutuals.core.pagination import keyset_page
+
+router = Router(tags=["invitations"])
+
+
+@router.post("/invitations/check", response=CheckOut, operation_id="invitations_check")
+def invitations_check(request: HttpRequest, payload: DraftIn) -> CheckOut:
+    """Score a draft as the recipient would see it; nothing is sent."""
+    report = services.invitation_check(sender=member(request), draft=payload.as_draft())
+    return CheckOut(
+        score=report.score,
+        verdict=report.verdict,
+        findings=[FindingOut(**services.finding_as_dict(f)) for f in report.findings],
+    )
+
+
+@router.post(
+    "/invitations", response={201: InvitationCreatedOut}, operation_id="invitations_create"
+)
+def invitations_create(request: HttpRequest, payload: DraftIn) -> tuple[int, InvitationCreatedOut]:
+    """Send a connection request. `queued` when the recipient's week is full: `deliver_at`
+    says when it will reach them. Refusals: see API.md."""
+    invitation = services.invitation_send(sender=member(request), draft=payload.as_draft())
+    return 201, InvitationCreatedOut(
+        id=invitation.pk, state=invitation.state, deliver_at=invitation.deliver_at
+    )
+
+
+@router.get("/invitations", response=InvitationPage, operation_id="invitations_list")
+def invitations_list(
+    request: HttpRequest,
+    box: Literal["received", "sent"] = "received",
+    state: InvitationState | None = None,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> InvitationPage:
+    """Requests you received (delivered ones) or sent, newest first."""
+    viewer = member(request)
+    if box == "received":
+        services.invitations_deliver_due(recipient=viewer)
+    rows, next_cursor = keyset_page(
+        invitations_for(viewer, box=box, state=state),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    return InvitationPage(
+        items=[InvitationOut.build(row, viewer_id=viewer.pk) for row in rows], next=next_cursor
+    )
+
+
+@router.post(
+    "/invitations/{invitation_id}/accept", response=AcceptOut, operation_id="invitations_accept"
+)
+def invitations_accept(request: HttpRequest, invitation_id: int) -> AcceptOut:
+    connection = services.invitation_accept(member=member(request), invitation_id=invitation_id)
+    return AcceptOut(connection_id=connection.pk)
+
+
+@router.post(
+    "/invitations/{invitation_id}/decline", response=StateOut, operation_id="invitations_decline"
+)
+def invitations_decline(request: HttpRequest, invitation_id: int, payload: DeclineIn) -> StateOut:
+    invitation = services.invitation_decline(
+        member=member(request), invitation_id=invitation_id, reason=payload.reason
+    )
+    return StateOut(id=invitation.pk, state=invitation.state)
+
+
+@router.post(
+    "/invitations/{invitation_id}/ignore", response=StateOut, operation_id="invitations_ignore"
+)
+def invitations_ignore(request: HttpRequest, invitation_id: int) -> StateOut:
+    """Recipient only; the sender is not told."""
+    invitation = services.invitation_ignore(member=member(request), invitation_id=invitation_id)
+    return StateOut(id=invitation.pk, state=invitation.state)
+
+
+@router.post(
+    "/invitations/{invitation_id}/withdraw", response=StateOut, operation_id="invitations_withdraw"
+)
+def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
+    """Sender only."""
+    invitation = services.invitation_withdraw(member=member(request), invitation_id=invitation_id)
+    return StateOut(id=invitation.pk, state=invitation.state)
+
+
+@router.post(
+    "/invitations/{invitation_id}/report", response=StateOut, operation_id="invitations_report"
+)
+def invitations_report(request: HttpRequest, invitation_id: int, payload: ReportIn) -> StateOut:
+    invitation = services.invitation_report(
+        member=member(request), invitation_id=invitation_id, kind=payload.kind
+    )
+    return StateOut(id=invitation.pk, state=invitation.state)
+
+
+@router.post("/blocks", response={201: BlockOut}, operation_id="blocks_create")
+def blocks_create(request: HttpRequest, payload: BlockIn) -> tuple[int, BlockOut]:
+    """Block a member: connection and open requests between you are removed both ways."""
+    viewer = member(request)
+    target = access_member_by_id(viewer, payload.member_id)
+    services.block_create(blocker=viewer, blocked=target)
+    return 201, BlockOut(member_id=target.pk, blocked=True)

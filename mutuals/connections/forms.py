@@ -1,0 +1,72 @@
+"""HTML forms for invitations. They parse input; the rules live in `services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from mutuals.accounts.forms import MemberForm
+from mutuals.accounts.models import Intent
+from mutuals.connections.models import ContextKind, DeclineReason, ReportKind
+from mutuals.connections.services import MAX_MESSAGE_LENGTH, Draft
+
+
+class ComposeForm(MemberForm):
+    context_kind = forms.ChoiceField(
+        choices=ContextKind.choices, widget=forms.RadioSelect, label="How do you know of them?"
+    )
+    mutual = forms.TypedChoiceField(coerce=int, required=False, label="Mutual connection")
+    topic = forms.ChoiceField(required=False, label="Shared topic")
+    context_text = forms.CharField(
+        required=False,
+        max_length=200,
+        label="In a few words",
+        help_text="E.g. “Your talk at the spring PMO forum”.",
+    )
+    intent = forms.ChoiceField(choices=Intent.choices, label="What are you asking for?")
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": MAX_MESSAGE_LENGTH}),
+        max_length=MAX_MESSAGE_LENGTH,
+        label="Your note",
+        help_text=f"Up to {MAX_MESSAGE_LENGTH} characters. Say how you know of them, why them, "
+        "and what you ask.",
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        mutuals: list[tuple[int, str]],
+        topics: list[tuple[str, str]],
+        open_intents: list[str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["mutual"].choices = [("", "Choose…"), *mutuals]  # type: ignore[attr-defined]
+        self.fields["topic"].choices = [("", "Choose…"), *topics]  # type: ignore[attr-defined]
+        self.open_intents = open_intents
+
+    def draft(self, recipient_id: int) -> Draft:
+        data = self.cleaned_data
+        kind = data["context_kind"]
+        ref = ""
+        if kind == ContextKind.MUTUAL and data.get("mutual"):
+            ref = str(data["mutual"])
+        elif kind == ContextKind.TOPIC:
+            ref = data.get("topic") or ""
+        return Draft(
+            recipient_id=recipient_id,
+            context_kind=kind,
+            context_ref=ref,
+            context_text=data.get("context_text", "") if kind == ContextKind.OTHER else "",
+            intent=data["intent"],
+            message=data["message"],
+        )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(choices=DeclineReason.choices, label="Reason")
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(choices=ReportKind.choices, label="Report as")

@@ -1,0 +1,151 @@
+"""API shapes for invitations and blocks (API.md "Invitations")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from mutuals.connections.models import Invitation
+from mutuals.connections.services import Draft, invitation_for_sender_state
+
+
+class ContextIn(Schema):
+    kind: str = Field(description="event, mutual, topic, content or other")
+    ref: str | int | None = Field(
+        default=None, description="event id, member id, topic slug or post id"
+    )
+    text: str = Field(default="", max_length=200, description="required for `other`")
+
+
+class DraftIn(Schema):
+    recipient_id: int
+    context: ContextIn
+    intent: str = Field(
+        description="advice, mentorship, collaboration, referral, "
+        "knowledge_exchange, hiring or peer"
+    )
+    message: str = Field(max_length=2000)
+
+    def as_draft(self) -> Draft:
+        return Draft(
+            recipient_id=self.recipient_id,
+            context_kind=self.context.kind,
+            context_ref="" if self.context.ref is None else str(self.context.ref),
+            context_text=self.context.text,
+            intent=self.intent,
+            message=self.message,
+        )
+
+
+class FindingOut(Schema):
+    code: str
+    message: str
+    severity: str = Field(description="good, warn or bad")
+    start: int | None
+    end: int | None
+    suggestion: str
+
+
+class CheckOut(Schema):
+    score: int
+    verdict: str
+    findings: list[FindingOut]
+
+
+class InvitationCreatedOut(Schema):
+    id: int
+    state: str
+    deliver_at: datetime
+
+
+class MemberRefOut(Schema):
+    id: int
+    name: str
+    headline: str
+
+
+class ContextOut(Schema):
+    kind: str
+    ref: str
+    text: str
+    label: str
+    verified: bool
+
+
+class InvitationOut(Schema):
+    id: int
+    sender: MemberRefOut
+    recipient: MemberRefOut
+    context: ContextOut
+    intent: str
+    message: str
+    state: str
+    score: int
+    verdict: str
+    decline_reason: str
+    created_at: datetime
+    deliver_at: datetime
+
+    @staticmethod
+    def build(invitation: Invitation, *, viewer_id: int) -> InvitationOut:
+        as_sender = invitation.sender_id == viewer_id
+        return InvitationOut(
+            id=invitation.pk,
+            sender=_member_ref(invitation.sender),
+            recipient=_member_ref(invitation.recipient),
+            context=ContextOut(
+                kind=invitation.context_kind,
+                ref=invitation.context_ref,
+                text=invitation.context_text,
+                label=invitation.context_label,
+                verified=invitation.context_verified,
+            ),
+            intent=invitation.intent,
+            message=invitation.message,
+            state=invitation_for_sender_state(invitation) if as_sender else invitation.state,
+            score=invitation.score,
+            verdict=invitation.verdict,
+            decline_reason=invitation.decline_reason,
+            created_at=invitation.created_at,
+            deliver_at=invitation.deliver_at,
+        )
+
+
+def _member_ref(user: object) -> MemberRefOut:
+    from mutuals.accounts.models import User
+
+    assert isinstance(user, User)  # noqa: S101 (narrowing for the type checker)
+    return MemberRefOut(id=user.pk, name=user.name, headline=user.profile.headline)
+
+
+class InvitationPage(Schema):
+    items: list[InvitationOut]
+    next: str | None
+
+
+class DeclineIn(Schema):
+    reason: str = Field(description="not_my_area, no_capacity, ask_later, dont_know_you, other")
+
+
+class ReportIn(Schema):
+    kind: str = Field(description="unknown or spam")
+
+
+class AcceptOut(Schema):
+    connection_id: int
+
+
+class StateOut(Schema):
+    id: int
+    state: str
+
+
+class BlockIn(Schema):
+    member_id: int
+
+
+class BlockOut(Schema):
+    member_id: int
+    blocked: bool
