@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.api.auth import member
@@ -45,12 +45,15 @@ def invitations_check(request: HttpRequest, payload: DraftIn) -> CheckOut:
 @router.post(
     "/invitations", response={201: InvitationCreatedOut}, operation_id="invitations_create"
 )
-def invitations_create(request: HttpRequest, payload: DraftIn) -> tuple[int, InvitationCreatedOut]:
+def invitations_create(request: HttpRequest, payload: DraftIn) -> Status[InvitationCreatedOut]:
     """Send a connection request. `queued` when the recipient's week is full: `deliver_at`
     says when it will reach them. Refusals: see API.md."""
     invitation = services.invitation_send(sender=member(request), draft=payload.as_draft())
-    return 201, InvitationCreatedOut(
-        id=invitation.pk, state=invitation.state, deliver_at=invitation.deliver_at
+    return Status(
+        201,
+        InvitationCreatedOut(
+            id=invitation.pk, state=invitation.state, deliver_at=invitation.deliver_at
+        ),
     )
 
 
@@ -124,9 +127,9 @@ def invitations_report(request: HttpRequest, invitation_id: int, payload: Report
 
 
 @router.post("/blocks", response={201: BlockOut}, operation_id="blocks_create")
-def blocks_create(request: HttpRequest, payload: BlockIn) -> tuple[int, BlockOut]:
+def blocks_create(request: HttpRequest, payload: BlockIn) -> Status[BlockOut]:
     """Block a member: connection and open requests between you are removed both ways."""
     viewer = member(request)
     target = access_member_by_id(viewer, payload.member_id)
     services.block_create(blocker=viewer, blocked=target)
-    return 201, BlockOut(member_id=target.pk, blocked=True)
+    return Status(201, BlockOut(member_id=target.pk, blocked=True))

@@ -336,24 +336,30 @@ def _transition(
 
 
 def _for_recipient(member: User, invitation_id: int) -> Invitation:
-    """A delivered request to `member`, locked; not found for anyone else (or while queued,
-    since the recipient has not received it yet)."""
+    """A delivered request to `member`, locked; not found for anyone else, while queued (the
+    recipient has not received it yet), or once a block stands between the two."""
     invitation = (
         Invitation.objects.select_for_update()
         .filter(pk=invitation_id, recipient=member)
         .exclude(state=InvitationState.QUEUED)
         .first()
     )
-    if invitation is None:
+    if invitation is None or is_blocked_between(invitation.sender_id, member.pk):
         raise NotFound("No such request.")
     return invitation
 
 
 def _still_open(invitation: Invitation, now: datetime) -> None:
-    if invitation.state == InvitationState.PENDING and (
+    """Refuse answering a closed request, including one past its 30 days that the expiry
+    task has not reached yet (the task records the expiry; a refusal here writes nothing)."""
+    if invitation.state in (InvitationState.PENDING, InvitationState.IGNORED) and (
         invitation.deliver_at + rules.PENDING_EXPIRES_AFTER <= now
     ):
-        _transition(invitation, actor=None, to=InvitationState.EXPIRED, at=now)
+        raise Conflict(
+            "This request has expired.",
+            code="invitation_closed",
+            detail={"state": InvitationState.EXPIRED},
+        )
     if invitation.state not in (InvitationState.PENDING, InvitationState.IGNORED):
         raise Conflict(
             f"This request is already {invitation.get_state_display().lower()}.",
@@ -378,8 +384,6 @@ def invitation_accept(*, member: User, invitation_id: int) -> Connection:
     invitation = _for_recipient(member, invitation_id)
     now = timezone.now()
     _still_open(invitation, now)
-    if is_blocked_between(invitation.sender_id, member.pk):
-        raise NotFound("No such request.")
     if not _transition(
         invitation,
         actor=member,
