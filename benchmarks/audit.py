@@ -1,0 +1,249 @@
+"""Benchmark: the offline audit of a large LinkedIn export (issue 6).
+
+Generates, in a temporary folder, an export in the real formats — Connections.csv with the
+`Notes:` preamble and `16 Dec 2024` dates, messages.csv with the 2024 header (recipient URLs,
+draft flags, group conversations, sponsored and "LinkedIn Member" rows, multi-line quoted
+content), Invitations.csv with `12/15/24, 7:47 AM` dates and template notes, Profile.csv —
+zipped as LinkedIn sends it, then runs `mutuals audit export.zip --out report.html` in a
+child process and prints its wall time and peak memory (the child's maximum resident set).
+
+Target (issue 6): 30,000 connections and 200,000 messages in ≤ 15 s and ≤ 1 GB.
+
+    .venv/bin/python benchmarks/audit.py [--connections N] [--messages M]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST = [
+    "Ada",
+    "Bilal",
+    "Chiara",
+    "Dewi",
+    "Esme",
+    "Femi",
+    "Goran",
+    "Hana",
+    "Imani",
+    "Jomo",
+    "Keiko",
+    "Lena",
+    "Milan",
+    "Nia",
+    "Omar",
+    "Priya",
+]
+LAST = [
+    "Lovelace",
+    "Okafor",
+    "Mokoena",
+    "Ito",
+    "Park",
+    "Rossi",
+    "Novak",
+    "Wen",
+    "Dario",
+    "Felix",
+    "Costa",
+    "Haddad",
+    "Larsen",
+    "Kim",
+]
+COMPANIES = [
+    "Acme",
+    "Initech",
+    "Kestrel",
+    "Umbrella",
+    "Globex",
+    "Hooli",
+    "Vandelay",
+    "Stark",
+    "Wayne",
+    "Tyrell",
+]
+TEMPLATES = [
+    "Hi {first}, I came across your profile and would love to add you to my network.",
+    "Hello {first}! I'm expanding my network in project management; let's connect.",
+    "Dear {first}, as a fellow professional at {company}'s industry I'd like to connect.",
+]
+NOTES = "Connections.csv may not include email addresses (see privacy settings)."
+
+
+def generate(folder: Path, connections: int, messages: int, seed: int = 6) -> Path:
+    rng = random.Random(seed)
+    now = datetime(2026, 2, 1, tzinfo=UTC)
+    people = []
+    for index in range(connections):
+        first, last = rng.choice(FIRST), f"{rng.choice(LAST)}{index}"
+        people.append((first, last, f"https://www.linkedin.com/in/member-{index:06d}"))
+    with (folder / "Connections.csv").open("w", newline="", encoding="utf-8") as stream:
+        stream.write(f'Notes:\n"{NOTES}"\n\n')
+        writer = csv.writer(stream)
+        writer.writerow(
+            [
+                "First Name",
+                "Last Name",
+                "URL",
+                "Email Address",
+                "Company",
+                "Position",
+                "Connected On",
+            ]
+        )
+        for first, last, url in people:
+            connected = now - timedelta(days=rng.randint(0, 15 * 365))
+            writer.writerow(
+                [
+                    first,
+                    last,
+                    url,
+                    "",
+                    rng.choice(COMPANIES),
+                    "Engineer",
+                    connected.strftime("%d %b %Y"),
+                ]
+            )
+    owner_url = "https://www.linkedin.com/in/owner"
+    header = [
+        "CONVERSATION ID", "CONVERSATION TITLE", "FROM", "SENDER PROFILE URL", "TO",
+        "RECIPIENT PROFILE URLS", "DATE", "SUBJECT", "CONTENT", "FOLDER", "IS MESSAGE DRAFT",
+        "IS CONVERSATION DRAFT",
+    ]  # fmt: skip
+    # A long tail: a few hundred people get most messages, as in real inboxes.
+    weights = [1 / (rank + 1) ** 1.1 for rank in range(connections)]
+    partners = rng.choices(range(connections), weights=weights, k=messages // 6 + 1)
+    with (folder / "messages.csv").open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        written = 0
+        conversation = 0
+        while written < messages:
+            who = partners[conversation % len(partners)]
+            first, last, url = people[who]
+            conversation += 1
+            start = now - timedelta(days=rng.randint(0, 8 * 365), seconds=rng.randint(0, 86400))
+            for turn in range(min(rng.randint(1, 12), messages - written)):
+                at = start + timedelta(minutes=turn * rng.randint(5, 600))
+                mine = rng.random() < 0.5
+                sender, sender_url = ("Sam Owner", owner_url) if mine else (f"{first} {last}", url)
+                recipient, recipient_url = (
+                    (f"{first} {last}", url) if mine else ("Sam Owner", owner_url)
+                )
+                content = rng.choice(
+                    [
+                        "Thanks for the note — let's talk next week.",
+                        'Sure, "quoted" and, with commas, on\ntwo lines.',
+                        "Sounds good.",
+                        "Here is the deck I mentioned: https://example.org/deck",
+                    ]
+                )
+                folder_name = "INBOX"
+                draft = "No"
+                roll = rng.random()
+                if roll < 0.01:
+                    draft = "Yes"
+                elif roll < 0.02:
+                    sender, sender_url = "LinkedIn Member", ""
+                elif roll < 0.03:
+                    content = "<p>Hi %FIRSTNAME%, try Premium free for a month!</p>"
+                    sender, sender_url, folder_name = "Sponsored Ad", "", "INBOX"
+                writer.writerow(
+                    [
+                        f"conv-{conversation}", "", sender, sender_url, recipient, recipient_url,
+                        at.strftime("%Y-%m-%d %H:%M:%S UTC"), "", content, folder_name, draft, "No",
+                    ]
+                )  # fmt: skip
+                written += 1
+    with (folder / "Invitations.csv").open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(
+            [
+                "From",
+                "To",
+                "Sent At",
+                "Message",
+                "Direction",
+                "inviterProfileUrl",
+                "inviteeProfileUrl",
+            ]
+        )
+        for first, last, url in rng.sample(people, min(len(people), connections // 4)):
+            at = now - timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 1440))
+            stamp = (
+                f"{at.month}/{at.day}/{at.strftime('%y')}, {at.strftime('%I:%M %p').lstrip('0')}"
+            )
+            if rng.random() < 0.5:
+                writer.writerow(
+                    [f"{first} {last}", "Sam Owner", stamp, "", "INCOMING", url, owner_url]
+                )
+                continue
+            note = ""
+            if rng.random() < 0.4:
+                note = rng.choice(TEMPLATES).format(first=first, company=rng.choice(COMPANIES))
+            writer.writerow(
+                ["Sam Owner", f"{first} {last}", stamp, note, "OUTGOING", owner_url, url]
+            )
+    (folder / "Profile.csv").write_text(
+        "First Name,Last Name,Maiden Name,Address,Birth Date,Headline,Summary,Industry,"
+        "Zip Code,Geo Location,Twitter Handles,Websites,Instant Messengers\n"
+        "Sam,Owner,,,,Programme manager,,Construction,,Lakeshore,,,\n",
+        encoding="utf-8",
+    )
+    archive = folder / "Basic_LinkedInDataExport.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        for name in ("Connections.csv", "messages.csv", "Invitations.csv", "Profile.csv"):
+            zipped.write(folder / name, arcname=name)
+    return archive
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--connections", type=int, default=30_000)
+    parser.add_argument("--messages", type=int, default=200_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        started = time.perf_counter()
+        archive = generate(folder, args.connections, args.messages)
+        print(
+            f"generated {args.connections:,} connections and {args.messages:,} messages "
+            f"({archive.stat().st_size / 1e6:.1f} MB zipped) "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        report = folder / "report.html"
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "MUTUALS_DATA_DIR": str(folder / "var"),
+            "MUTUALS_SECRET_KEY": "benchmark",
+        }
+        command = [sys.executable, "-m", "mutuals.cli", "audit", str(archive), "--out", str(report)]
+        started = time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: S603
+        elapsed = time.perf_counter() - started
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}"
+        )
+        print(f"audit wall time: {elapsed:.1f} s (target ≤ 15 s)")
+        print(f"audit peak memory: {peak_kib / 1024:.0f} MB (target ≤ 1024 MB)")
+        print(f"report: {report.stat().st_size / 1e6:.2f} MB of self-contained HTML")
+
+
+if __name__ == "__main__":
+    main()

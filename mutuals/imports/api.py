@@ -1,0 +1,94 @@
+"""Imports endpoints (API.md "Imports"). Thin: check access, call a service, shape the answer.
+
+Imports are private: another member's import answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Query, Router
+from ninja.files import UploadedFile
+
+from mutuals.accounts.api import ErrorOut
+from mutuals.api.auth import member
+from mutuals.core.errors import Conflict
+from mutuals.core.pagination import keyset_page
+from mutuals.imports.access import access_import_by_id
+from mutuals.imports.models import Import
+from mutuals.imports.schemas import AuditOut, ImportCreatedOut, ImportOut, ImportPage, SuggestionOut
+from mutuals.imports.selectors import bring_them_in, import_list_for
+from mutuals.imports.services import import_create, import_delete
+
+router = Router(tags=["imports"])
+
+
+@router.post(
+    "/imports/linkedin",
+    response={202: ImportCreatedOut, 422: ErrorOut},
+    operation_id="imports_linkedin_create",
+)
+def imports_linkedin_create(
+    request: HttpRequest, file: File[UploadedFile]
+) -> tuple[int, ImportCreatedOut]:
+    """Upload a LinkedIn data export (the ZIP, or one of its CSV files) as multipart `file`.
+
+    It is read at once: anything that is not a LinkedIn export is refused with
+    `422 invalid_export`, naming the file and line. An accepted export is imported in the
+    background; follow `GET /api/imports/{id}`.
+    """
+    created = import_create(owner=member(request), file_name=file.name or "", data=file.read())
+    return 202, ImportCreatedOut(id=created.pk, status=created.status)
+
+
+@router.get("/imports", response=ImportPage, operation_id="imports_list")
+def imports_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ImportPage:
+    """Your imports, oldest first."""
+    items, next_cursor = keyset_page(
+        import_list_for(member(request)), keys=("id",), cursor=cursor, limit=limit
+    )
+    return ImportPage(items=[ImportOut.build(item) for item in items], next=next_cursor)
+
+
+@router.get(
+    "/imports/{import_id}", response={200: ImportOut, 404: ErrorOut}, operation_id="imports_read"
+)
+def imports_read(request: HttpRequest, import_id: int) -> ImportOut:
+    """Status, progress (0–100), counts and, when it failed, the error."""
+    return ImportOut.build(access_import_by_id(member(request), import_id))
+
+
+@router.get(
+    "/imports/{import_id}/audit",
+    response={200: AuditOut, 404: ErrorOut, 409: ErrorOut},
+    operation_id="imports_audit",
+)
+def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
+    """The network audit of an import; `409 import_not_finished` until it is done."""
+    viewer = member(request)
+    found = access_import_by_id(viewer, import_id)
+    if found.status != Import.Status.DONE or not found.audit:
+        raise Conflict(
+            "The import has not finished; its audit is not ready.",
+            code="import_not_finished",
+            detail={"status": found.status, "progress": found.progress},
+        )
+    audit = found.audit
+    return AuditOut(
+        id=found.pk,
+        **{key: audit[key] for key in AuditOut.model_fields if key in audit},
+        bring_them_in=[SuggestionOut.build(s) for s in bring_them_in(viewer)],
+    )
+
+
+@router.delete(
+    "/imports/{import_id}", response={204: None, 404: ErrorOut}, operation_id="imports_delete"
+)
+def imports_delete(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Delete the import and every contact and interaction it brought (that no other import
+    of yours brought too)."""
+    import_delete(viewer=member(request), import_id=import_id)
+    return HttpResponse(status=204)

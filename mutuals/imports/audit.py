@@ -1,0 +1,336 @@
+"""The network audit of a LinkedIn export, pure Python (no Django, no database).
+
+`audit_export(export)` answers what the issue asks, as a JSON-ready dict that the API returns,
+the audit page and the offline report render, and the import stores:
+
+- connections per year; connected but never messaged; one-way relationships (only you write /
+  only they write); invitations sent without a note;
+- template reuse: clusters of near-identical invitation notes (`templates_reuse.py`), each
+  with personalization scores when the personalization engine is installed;
+- strength and tiers from the message history (`strength.py`);
+- a "re-engage" list, each person with the reason, and a "let rest" list.
+
+Lists are capped (AUDIT_LIST_LIMIT) with their full counts beside them. Dates are ISO 8601.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from mutuals.imports import strength as strength_model
+from mutuals.imports.linkedin.gcpause import collector_paused
+from mutuals.imports.linkedin.records import Export
+from mutuals.imports.network import Network, Person, build_network
+from mutuals.imports.templates_reuse import Note, find_templates
+
+AUDIT_LIST_LIMIT = 50
+REENGAGE_LIMIT = 25
+# A two-way relationship silent this long is fading: worth a message before it is gone.
+FADING_AFTER_DAYS = 180
+# Connected this long ago and never a word either way: let it rest.
+LET_REST_AFTER_DAYS = 730
+# You wrote this many times without an answer: stop writing.
+UNANSWERED_TO_REST = 2
+MONTHS_IN_CHART = 36
+TEMPLATE_SCORE_SAMPLE = 20
+AUDIT_VERSION = 1
+
+Scorer = Callable[[str, str, str, str], tuple[int, str]]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _month(value: datetime | None) -> str:
+    return value.strftime("%B %Y") if value else "an unknown date"
+
+
+def _years(days: float) -> str:
+    years = days / 365.25
+    if years >= 2:
+        return f"{int(years)} years"
+    months = int(days / 30.4)
+    return f"{months} months" if months != 1 else "1 month"
+
+
+def personalization_scorer() -> Scorer | None:
+    """The personalization engine's scorer when it is installed (mutuals.connections.
+    personalization), else None: template clustering works without it."""
+    try:
+        from mutuals.connections import personalization
+    except ImportError:
+        return None
+
+    def score(note: str, name: str, company: str, title: str) -> tuple[int, str]:
+        report = personalization.assess(
+            note, recipient=personalization.Recipient(name=name, company=company, title=title)
+        )
+        return report.score, report.verdict
+
+    return score
+
+
+def audit_export(
+    export: Export,
+    *,
+    as_of: datetime | None = None,
+    scorer: Scorer | None = None,
+    network: Network | None = None,
+) -> dict[str, Any]:
+    with collector_paused():
+        return audit_network(network or build_network(export), export, as_of=as_of, scorer=scorer)
+
+
+def _person_out(person: Person, **extra: Any) -> dict[str, Any]:
+    return {
+        "key": person.key,
+        "name": person.name,
+        "company": person.company,
+        "position": person.position,
+        "url": person.url,
+        "connected_on": _iso(person.connected_on),
+        **extra,
+    }
+
+
+def audit_network(
+    network: Network,
+    export: Export,
+    *,
+    as_of: datetime | None = None,
+    scorer: Scorer | None = None,
+) -> dict[str, Any]:
+    now = as_of or network.reference_time or datetime.now(tz=UTC)
+    people = list(network.people.values())
+    connections = [p for p in people if p.is_connection]
+
+    per_year = Counter(p.connected_on.year for p in connections if p.connected_on)
+    undated = sum(1 for p in connections if p.connected_on is None)
+
+    never = [p for p in connections if p.messages == 0]
+    never.sort(key=lambda p: (p.connected_on is None, p.connected_on or now, p.name))
+    only_you = [p for p in people if p.sent and not p.received]
+    only_them = [p for p in people if p.received and not p.sent]
+    two_way = [p for p in people if p.sent and p.received]
+    only_you.sort(key=lambda p: (-p.sent, p.name))
+    only_them.sort(key=lambda p: (-p.received, p.name))
+
+    # Strength and tiers.
+    strengths: dict[str, float] = {}
+    for person in people:
+        strengths[person.key] = strength_model.strength(
+            strength_model.History(
+                sent=person.sent,
+                received=person.received,
+                replies=person.replies,
+                last_at=person.last_message_at,
+                message_times=tuple(person.message_times),
+            ),
+            now,
+        )
+    tiers = strength_model.assign_tiers(strengths.items())
+    tier_counts = Counter(tiers.values())
+    messaged = sorted((p for p in people if p.messages), key=lambda p: (-strengths[p.key], p.name))
+
+    # Invitations and templates.
+    sent_invitations = network.invitations_sent
+    without_note = sum(1 for _, note, _ in sent_invitations if not note.strip())
+    notes = [
+        Note(
+            key=key,
+            recipient=network.people[key].name,
+            company=network.people[key].company,
+            text=note,
+        )
+        for key, note, _ in sent_invitations
+        if note.strip()
+    ]
+    clusters = find_templates(notes)
+    sent_at_by_key = {key: at for key, _, at in sent_invitations}
+    template_out = []
+    for cluster in clusters:
+        times = [t for t in (sent_at_by_key.get(n.key) for n in cluster.notes) if t]
+        entry: dict[str, Any] = {
+            "size": len(cluster.notes),
+            "example": cluster.example.text,
+            "recipients": [n.recipient for n in cluster.notes[:AUDIT_LIST_LIMIT]],
+            "first_sent": _iso(min(times)) if times else None,
+            "last_sent": _iso(max(times)) if times else None,
+            "score": None,
+            "verdict": None,
+        }
+        if scorer is not None:
+            scored = []
+            for note in cluster.notes[:TEMPLATE_SCORE_SAMPLE]:
+                person = network.people[note.key]
+                scored.append(scorer(note.text, person.name, person.company, person.position))
+            entry["score"] = round(sum(score for score, _ in scored) / len(scored))
+            entry["verdict"] = Counter(verdict for _, verdict in scored).most_common(1)[0][0]
+        template_out.append(entry)
+
+    # Re-engage: two-way relationships gone quiet, and people who wrote and got no answer.
+    fading_before = now - timedelta(days=FADING_AFTER_DAYS)
+    reengage: list[tuple[float, dict[str, Any]]] = []
+    for person in two_way:
+        if person.last_message_at and person.last_message_at < fading_before:
+            silence = (now - person.last_message_at).days
+            reason = (
+                f"You wrote {person.messages} messages to each other, the last in "
+                f"{_month(person.last_message_at)}; it has been {_years(silence)}."
+            )
+            weight = person.messages * (1 + person.replies)
+            reengage.append((weight, _person_out(person, reason=reason, kind="fading")))
+    for person in only_them:
+        if person.last_received_at and person.is_connection:
+            how_often = "once" if person.received == 1 else f"{person.received} times"
+            reason = (
+                f"They wrote to you {how_often} (last in {_month(person.last_received_at)}) "
+                "and you never answered."
+            )
+            reengage.append(
+                (person.received, _person_out(person, reason=reason, kind="unanswered"))
+            )
+    reengage.sort(key=lambda item: (-item[0], item[1]["name"]))
+
+    # Let rest: long-silent connections and one-way efforts.
+    rest_before = now - timedelta(days=LET_REST_AFTER_DAYS)
+    let_rest: list[dict[str, Any]] = []
+    for person in never:
+        if person.connected_on and person.connected_on < rest_before:
+            let_rest.append(
+                _person_out(
+                    person,
+                    reason=f"Connected in {person.connected_on.year}; not one message since.",
+                )
+            )
+    for person in only_you:
+        if person.sent >= UNANSWERED_TO_REST and (
+            person.last_sent_at is None or person.last_sent_at < now - timedelta(days=365)
+        ):
+            let_rest.append(
+                _person_out(
+                    person,
+                    reason=f"You wrote {person.sent} times and never had an answer.",
+                )
+            )
+
+    # Messages per month, for the chart (the last MONTHS_IN_CHART months of the export).
+    sent_months: Counter[str] = Counter()
+    received_months: Counter[str] = Counter()
+    for interaction in network.interactions:
+        if interaction.at is None:
+            continue
+        if interaction.kind == "message_sent":
+            sent_months[f"{interaction.at.year:04d}-{interaction.at.month:02d}"] += 1
+        elif interaction.kind == "message_received":
+            received_months[f"{interaction.at.year:04d}-{interaction.at.month:02d}"] += 1
+    months = _month_range(now, MONTHS_IN_CHART)
+
+    return {
+        "version": AUDIT_VERSION,
+        "source": export.source,
+        "owner": {"name": network.owner_name, "headline": network.owner_headline},
+        "as_of": _iso(now),
+        "files": [{"name": n, "kind": k, "rows": c} for n, k, c in export.files],
+        "ignored_files": export.ignored,
+        "totals": {
+            "connections": len(connections),
+            "people": len(people),
+            "messages_counted": sum(p.messages for p in people),
+            "messages_excluded": network.excluded,
+            "messages_in_export": len(export.messages),
+            "invitations_sent": len(sent_invitations),
+            "invitations_received": network.invitations_received,
+            "endorsements": len(export.endorsements),
+            "recommendations": len(export.recommendations),
+            "positions": len(export.positions),
+            "skills": len(export.skills),
+            "events": len(export.events),
+        },
+        "connections_per_year": [
+            {"year": year, "count": per_year[year]} for year in sorted(per_year)
+        ],
+        "connections_undated": undated,
+        "never_messaged": {
+            "count": len(never),
+            "share": _share(len(never), len(connections)),
+            "people": [_person_out(p) for p in never[:AUDIT_LIST_LIMIT]],
+        },
+        "one_way": {
+            "two_way": len(two_way),
+            "only_you": {
+                "count": len(only_you),
+                "people": [
+                    _person_out(p, sent=p.sent, last_at=_iso(p.last_sent_at))
+                    for p in only_you[:AUDIT_LIST_LIMIT]
+                ],
+            },
+            "only_them": {
+                "count": len(only_them),
+                "people": [
+                    _person_out(p, received=p.received, last_at=_iso(p.last_received_at))
+                    for p in only_them[:AUDIT_LIST_LIMIT]
+                ],
+            },
+        },
+        "invitations": {
+            "sent": len(sent_invitations),
+            "without_note": without_note,
+            "share_without_note": _share(without_note, len(sent_invitations)),
+            "with_note": len(sent_invitations) - without_note,
+        },
+        "templates": {
+            "clusters": template_out[:AUDIT_LIST_LIMIT],
+            "notes_in_templates": sum(len(c.notes) for c in clusters),
+            "notes": len(notes),
+            "scored": scorer is not None,
+        },
+        "strength": {
+            "model": strength_model.model_description(),
+            "tiers": {tier: tier_counts.get(tier, 0) for tier in strength_model.TIERS},
+            "people": [
+                _person_out(
+                    p,
+                    strength=round(strengths[p.key], 4),
+                    tier=tiers[p.key],
+                    sent=p.sent,
+                    received=p.received,
+                    last_at=_iso(p.last_message_at),
+                )
+                for p in messaged[:AUDIT_LIST_LIMIT]
+            ],
+        },
+        "reengage": [entry for _, entry in reengage[:REENGAGE_LIMIT]],
+        "reengage_count": len(reengage),
+        "let_rest": {"count": len(let_rest), "people": let_rest[:AUDIT_LIST_LIMIT]},
+        "messages_per_month": [
+            {"month": m, "sent": sent_months.get(m, 0), "received": received_months.get(m, 0)}
+            for m in months
+        ],
+        "_strengths": strengths,
+        "_tiers": tiers,
+    }
+
+
+def public(audit: dict[str, Any]) -> dict[str, Any]:
+    """The audit without the per-person tables the import keeps for itself."""
+    return {key: value for key, value in audit.items() if not key.startswith("_")}
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def _month_range(now: datetime, count: int) -> list[str]:
+    year, month = now.year, now.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(out))

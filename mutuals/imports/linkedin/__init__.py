@@ -1,0 +1,8 @@
+"""Reading a LinkedIn data export. Pure Python, no Django: the web import, the `audit`
+command and the benchmark all call `parse_export` / `parse_upload`."""
+
+from mutuals.imports.linkedin.errors import InvalidExport
+from mutuals.imports.linkedin.parser import parse_export, parse_files, parse_upload
+from mutuals.imports.linkedin.records import Export
+
+__all__ = ["Export", "InvalidExport", "parse_export", "parse_files", "parse_upload"]

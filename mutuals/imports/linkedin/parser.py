@@ -1,0 +1,336 @@
+"""Turn an export's files into records: `parse_export(path)` or `parse_files(name, files)`.
+
+Files are recognized by name inside a ZIP or folder (`Connections.csv`, `messages.csv`,
+`Endorsement Received Info.csv`, ...), and a single uploaded CSV of another name by its
+header. An input with none of an export's files is not an export. The same data present
+twice (the UTF-16 and UTF-8 copies of the endorsements, a re-saved Connections.csv beside the
+original) is read once.
+
+Rows are kept or dropped by what they mean, not by position: a connection needs a name (rows
+blank except for the date are skipped), a message needs a sender, an invitation a sender or a
+recipient.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+
+from mutuals.imports.linkedin.csvfile import Table, normalize_column, read_rows
+from mutuals.imports.linkedin.dates import parse_date
+from mutuals.imports.linkedin.errors import InvalidExport
+from mutuals.imports.linkedin.gcpause import collector_paused
+from mutuals.imports.linkedin.records import (
+    ConnectionRecord,
+    EndorsementRecord,
+    EventRecord,
+    Export,
+    InvitationRecord,
+    MessageRecord,
+    PositionRecord,
+    ProfileRecord,
+    RecommendationRecord,
+)
+from mutuals.imports.linkedin.schema import SIGNATURES, SPECS, Kind, kind_by_name
+from mutuals.imports.linkedin.source import SourceFile, read_source, read_upload
+
+# progress(fraction done 0..1, what is being read)
+Progress = Callable[[float, str], None]
+
+_TRUE = frozenset({"yes", "true", "1", "y"})
+
+
+def _no_progress(fraction: float, label: str) -> None:
+    return None
+
+
+def parse_export(path: Path, progress: Progress = _no_progress) -> Export:
+    """Read the export at `path` (ZIP, folder or CSV)."""
+    name, files = read_source(path)
+    return parse_files(name, files, progress, single=len(files) == 1 and not path.is_dir())
+
+
+def parse_upload(name: str, data: bytes, progress: Progress = _no_progress) -> Export:
+    """Read an uploaded export (the ZIP, or one of its CSV files)."""
+    files = read_upload(name, data)
+    is_zip = not (len(files) == 1 and files[0].name == PurePosixPath(name).name)
+    return parse_files(PurePosixPath(name).name, files, progress, single=not is_zip)
+
+
+def _kind_by_header(file: SourceFile) -> Kind | None:
+    for index, (_, row) in enumerate(read_rows(file.data, file.name)):
+        names = {normalize_column(cell.strip().strip('"')) for cell in row}
+        for kind, signature in SIGNATURES:
+            if signature <= names:
+                return kind
+        if index >= 10:
+            break
+    return None
+
+
+def parse_files(
+    source: str, files: list[SourceFile], progress: Progress = _no_progress, single: bool = False
+) -> Export:
+    with collector_paused():
+        return _parse_files(source, files, progress, single)
+
+
+def _parse_files(source: str, files: list[SourceFile], progress: Progress, single: bool) -> Export:
+    export = Export(source=source)
+    chosen: list[tuple[SourceFile, Kind]] = []
+    for file in files:
+        kind = kind_by_name(file.name)
+        if kind is None and single:
+            kind = _kind_by_header(file)
+        if kind is None:
+            export.ignored.append(file.name)
+        else:
+            chosen.append((file, kind))
+    if not chosen:
+        first = files[0].name if files else source
+        raise InvalidExport(
+            "is not a LinkedIn data export: none of its files (Connections.csv, "
+            "messages.csv, Invitations.csv, ...) is there",
+            file=first if single else source,
+            line=1 if single else None,
+        )
+    total = sum(len(file.data) for file, _ in chosen) or 1
+    done = 0
+    seen: set[tuple[object, ...]] = set()
+    for file, kind in chosen:
+        progress(done / total, file.name)
+
+        def on_position(
+            fraction: float, start: int = done, size: int = len(file.data), name: str = file.name
+        ) -> None:
+            progress((start + fraction * size) / total, name)
+
+        table = Table(file.data, file.name, _required(kind), on_position)
+        count = _READERS[kind](export, table, seen)
+        export.files.append((file.name, kind.value, count))
+        done += len(file.data)
+    progress(1.0, "done")
+    return export
+
+
+def _required(kind: Kind) -> frozenset[str]:
+    return SPECS[kind].required_columns()
+
+
+def _rows(table: Table, kind: Kind) -> Iterator[tuple[int, dict[str, str]]]:
+    """The table's rows as {field: value} for every field of the kind ("" when absent)."""
+    spec = SPECS[kind]
+    found = spec.resolve(table.columns)
+    return table.records({field: found.get(field, "") for field in spec.columns})
+
+
+def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for line, row in _rows(table, Kind.CONNECTIONS):
+        first, last = row["first_name"], row["last_name"]
+        if not first and not last:
+            continue  # blank, or blank except for the date
+        record = ConnectionRecord(
+            file=table.file,
+            line=line,
+            first_name=first,
+            last_name=last,
+            url=row["url"],
+            email=row["email"],
+            company=row["company"],
+            position=row["position"],
+            connected_on=parse_date(row["connected_on"]),
+        )
+        key = ("c", record.name.casefold(), record.url, record.email, record.connected_on)
+        count += 1
+        if key not in seen:
+            seen.add(key)
+            export.connections.append(record)
+    return count
+
+
+def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for line, row in _rows(table, Kind.MESSAGES):
+        sender = row["sender"]
+        if not sender:
+            continue
+        content = row["content"]
+        if "&" in content:
+            content = html.unescape(content)
+        urls = row["recipient_urls"]
+        record = MessageRecord(
+            file=table.file,
+            line=line,
+            conversation_id=row["conversation_id"],
+            conversation_title=row["conversation_title"],
+            sender=sender,
+            sender_url=row["sender_url"],
+            recipients=row["recipients"],
+            recipient_urls=tuple(u.strip() for u in urls.split(",") if u.strip()) if urls else (),
+            sent_at=parse_date(row["date"]),
+            subject=row["subject"],
+            content=content,
+            folder=row["folder"].upper(),
+            direction=row["direction"].upper(),
+            is_draft=row["is_draft"].lower() in _TRUE
+            or row["is_conversation_draft"].lower() in _TRUE,
+        )
+        key = ("m", record.conversation_id, record.sent_at, record.sender, record.content)
+        count += 1
+        if key not in seen:
+            seen.add(key)
+            export.messages.append(record)
+    return count
+
+
+def _read_invitations(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for line, row in _rows(table, Kind.INVITATIONS):
+        sender, recipient = row["sender"], row["recipient"]
+        if not sender and not recipient:
+            continue
+        record = InvitationRecord(
+            file=table.file,
+            line=line,
+            sender=sender,
+            recipient=recipient,
+            sent_at=parse_date(row["sent_at"]),
+            message=row["message"],
+            direction=row["direction"].upper(),
+            sender_url=row["sender_url"],
+            recipient_url=row["recipient_url"],
+        )
+        key = ("i", sender, recipient, record.sent_at, record.direction)
+        count += 1
+        if key not in seen:
+            seen.add(key)
+            export.invitations.append(record)
+    return count
+
+
+def _read_profile(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    for _, row in _rows(table, Kind.PROFILE):
+        export.profile = ProfileRecord(
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            headline=row["headline"],
+            summary=row["summary"],
+            industry=row["industry"],
+            location=row["location"],
+        )
+        return 1
+    return 0
+
+
+def _read_positions(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for _, row in _rows(table, Kind.POSITIONS):
+        if not row["company"] and not row["title"]:
+            continue
+        export.positions.append(
+            PositionRecord(
+                company=row["company"],
+                title=row["title"],
+                location=row["location"],
+                started_on=parse_date(row["started_on"]),
+                finished_on=parse_date(row["finished_on"]),
+            )
+        )
+        count += 1
+    return count
+
+
+def _read_skills(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for _, row in _rows(table, Kind.SKILLS):
+        name = row["name"]
+        if name and ("s", name.casefold()) not in seen:
+            seen.add(("s", name.casefold()))
+            export.skills.append(name)
+            count += 1
+    return count
+
+
+def _endorsements(received: bool) -> Callable[[Export, Table, set[tuple[object, ...]]], int]:
+    kind = Kind.ENDORSEMENTS_RECEIVED if received else Kind.ENDORSEMENTS_GIVEN
+
+    def read(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+        count = 0
+        for line, row in _rows(table, kind):
+            record = EndorsementRecord(
+                file=table.file,
+                line=line,
+                received=received,
+                skill=row["skill"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                url=row["url"],
+                date=parse_date(row["date"]),
+            )
+            if not record.name:
+                continue
+            count += 1
+            key = ("e", received, record.skill.casefold(), record.name.casefold(), record.date)
+            if key not in seen:
+                seen.add(key)
+                export.endorsements.append(record)
+        return count
+
+    return read
+
+
+def _recommendations(received: bool) -> Callable[[Export, Table, set[tuple[object, ...]]], int]:
+    kind = Kind.RECOMMENDATIONS_RECEIVED if received else Kind.RECOMMENDATIONS_GIVEN
+
+    def read(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+        count = 0
+        for line, row in _rows(table, kind):
+            record = RecommendationRecord(
+                file=table.file,
+                line=line,
+                received=received,
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                company=row["company"],
+                text=row["text"],
+                date=parse_date(row["date"]),
+            )
+            if record.name:
+                export.recommendations.append(record)
+                count += 1
+        return count
+
+    return read
+
+
+def _read_events(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for _, row in _rows(table, Kind.EVENTS):
+        if name := row["name"]:
+            export.events.append(
+                EventRecord(
+                    name=name,
+                    time=parse_date(row["time"]),
+                    status=row["status"],
+                    url=row["url"],
+                )
+            )
+            count += 1
+    return count
+
+
+_READERS: dict[Kind, Callable[[Export, Table, set[tuple[object, ...]]], int]] = {
+    Kind.CONNECTIONS: _read_connections,
+    Kind.MESSAGES: _read_messages,
+    Kind.INVITATIONS: _read_invitations,
+    Kind.PROFILE: _read_profile,
+    Kind.POSITIONS: _read_positions,
+    Kind.SKILLS: _read_skills,
+    Kind.ENDORSEMENTS_RECEIVED: _endorsements(received=True),
+    Kind.ENDORSEMENTS_GIVEN: _endorsements(received=False),
+    Kind.RECOMMENDATIONS_RECEIVED: _recommendations(received=True),
+    Kind.RECOMMENDATIONS_GIVEN: _recommendations(received=False),
+    Kind.EVENTS: _read_events,
+}

@@ -1,0 +1,152 @@
+"""What the parser reads out of an export: one plain record type per file kind.
+
+Every record keeps the file and line it came from, so later steps can say where a value was
+read. Dates are aware UTC datetimes, or None when the export's value names no real date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class ConnectionRecord:
+    file: str
+    line: int
+    first_name: str
+    last_name: str
+    url: str
+    email: str
+    company: str
+    position: str
+    connected_on: datetime | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(slots=True)
+class MessageRecord:
+    file: str
+    line: int
+    conversation_id: str
+    conversation_title: str
+    sender: str
+    sender_url: str
+    recipients: str
+    recipient_urls: tuple[str, ...]
+    sent_at: datetime | None
+    subject: str
+    content: str
+    folder: str
+    direction: str  # "INCOMING" / "OUTGOING" in 2018 exports, "" after
+    is_draft: bool
+
+
+@dataclass(slots=True)
+class InvitationRecord:
+    file: str
+    line: int
+    sender: str
+    recipient: str
+    sent_at: datetime | None
+    message: str
+    direction: str  # INCOMING or OUTGOING
+    sender_url: str
+    recipient_url: str
+
+
+@dataclass(slots=True)
+class ProfileRecord:
+    first_name: str = ""
+    last_name: str = ""
+    headline: str = ""
+    summary: str = ""
+    industry: str = ""
+    location: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(slots=True)
+class PositionRecord:
+    company: str
+    title: str
+    location: str
+    started_on: datetime | None
+    finished_on: datetime | None
+
+
+@dataclass(slots=True)
+class EndorsementRecord:
+    file: str
+    line: int
+    received: bool
+    skill: str
+    first_name: str
+    last_name: str
+    url: str
+    date: datetime | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(slots=True)
+class RecommendationRecord:
+    file: str
+    line: int
+    received: bool
+    first_name: str
+    last_name: str
+    company: str
+    text: str
+    date: datetime | None
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(slots=True)
+class EventRecord:
+    name: str
+    time: datetime | None
+    status: str
+    url: str
+
+
+@dataclass
+class Export:
+    """Everything read from one export. `files` lists each file read with its kind and row
+    count; `ignored` the CSV files the importer does not read (a ZIP's extra files are fine)."""
+
+    source: str
+    profile: ProfileRecord = field(default_factory=ProfileRecord)
+    connections: list[ConnectionRecord] = field(default_factory=list)
+    messages: list[MessageRecord] = field(default_factory=list)
+    invitations: list[InvitationRecord] = field(default_factory=list)
+    positions: list[PositionRecord] = field(default_factory=list)
+    skills: list[str] = field(default_factory=list)
+    endorsements: list[EndorsementRecord] = field(default_factory=list)
+    recommendations: list[RecommendationRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    files: list[tuple[str, str, int]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "connections": len(self.connections),
+            "messages": len(self.messages),
+            "invitations": len(self.invitations),
+            "positions": len(self.positions),
+            "skills": len(self.skills),
+            "endorsements": len(self.endorsements),
+            "recommendations": len(self.recommendations),
+            "events": len(self.events),
+        }

@@ -1,0 +1,87 @@
+"""Rendering an audit: the context both the audit page and the offline report use, and the
+offline report itself — one HTML file with its CSS and SVG charts inline, nothing fetched."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.template.loader import render_to_string
+
+from mutuals.imports import charts
+from mutuals.imports.strength import TIERS
+
+EXCLUDED_LABELS = {
+    "drafts": "drafts",
+    "spam": "in spam",
+    "sponsored": "sponsored",
+    "linkedin_member": "with a deleted account (“LinkedIn Member”)",
+    "unattributed": "with nobody to attribute them to",
+}
+VERDICT_LABELS = {"personal": "personal", "needs_work": "needs work", "generic": "generic"}
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _with_dates(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            **person,
+            "connected_on_date": _date(person.get("connected_on")),
+            "last_at_date": _date(person.get("last_at")),
+        }
+        for person in people
+    ]
+
+
+def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
+    totals = audit["totals"]
+    one_way = audit["one_way"]
+    per_year = [(str(row["year"]), row["count"]) for row in audit["connections_per_year"]]
+    months = [(row["month"], row["sent"], row["received"]) for row in audit["messages_per_month"]]
+    tiers = audit["strength"]["tiers"]
+    never = audit["never_messaged"]["count"]
+    split = [
+        ("both ways", one_way["two_way"]),
+        ("only you write", one_way["only_you"]["count"]),
+        ("only they write", one_way["only_them"]["count"]),
+        ("never a message", never),
+    ]
+    return {
+        "audit": audit,
+        "totals": totals,
+        "as_of_date": _date(audit.get("as_of")),
+        "never_people": _with_dates(audit["never_messaged"]["people"]),
+        "only_you": _with_dates(one_way["only_you"]["people"]),
+        "only_them": _with_dates(one_way["only_them"]["people"]),
+        "strength_people": _with_dates(audit["strength"]["people"]),
+        "reengage": _with_dates(audit["reengage"]),
+        "let_rest": _with_dates(audit["let_rest"]["people"]),
+        "tier_rows": [(tier, tiers.get(tier, 0)) for tier in TIERS],
+        "excluded": [
+            (EXCLUDED_LABELS.get(name, name), count)
+            for name, count in sorted(totals["messages_excluded"].items())
+        ],
+        "clusters": [
+            {**cluster, "verdict_label": VERDICT_LABELS.get(cluster.get("verdict") or "", "")}
+            for cluster in audit["templates"]["clusters"]
+        ],
+        "split": split,
+        "chart_years": charts.bar_chart("Connections made per year", per_year),
+        "chart_months": charts.paired_bars(
+            "Messages per month", months, ("you sent", "you received")
+        ),
+        "chart_split": charts.share_bar("Who writes to whom", split),
+        "chart_tiers": charts.bar_chart(
+            "People per tier (by relationship strength)",
+            [(tier, tiers.get(tier, 0)) for tier in TIERS],
+            height=180,
+        ),
+    }
+
+
+def render_report(audit: dict[str, Any]) -> str:
+    """The self-contained offline report (`mutuals audit PATH --out report.html`)."""
+    return render_to_string("imports/report.html", audit_context(audit))

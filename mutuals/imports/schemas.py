@@ -1,0 +1,94 @@
+"""API shapes for imports (API.md "Imports")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+
+from mutuals.imports.models import Import
+from mutuals.imports.selectors import Suggestion
+
+
+class ImportCreatedOut(Schema):
+    id: int
+    status: str
+
+
+class ImportErrorOut(Schema):
+    code: str
+    message: str
+    detail: dict[str, Any]
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    progress: int
+    stage: str
+    file_name: str
+    counts: dict[str, int]
+    error: ImportErrorOut | None
+    created_at: datetime
+    finished_at: datetime | None
+
+    @staticmethod
+    def build(item: Import) -> ImportOut:
+        return ImportOut(
+            id=item.pk,
+            status=item.status,
+            progress=item.progress,
+            stage=item.stage,
+            file_name=item.file_name,
+            counts=dict(item.counts or {}),
+            error=ImportErrorOut(**item.error) if item.error else None,
+            created_at=item.created_at,
+            finished_at=item.finished_at,
+        )
+
+
+class ImportPage(Schema):
+    items: list[ImportOut]
+    next: str | None
+
+
+class SuggestionOut(Schema):
+    member_id: int
+    name: str
+    headline: str
+    context: str
+    matched_by: str
+    contact_name: str
+
+    @staticmethod
+    def build(suggestion: Suggestion) -> SuggestionOut:
+        return SuggestionOut(
+            member_id=suggestion.member.pk,
+            name=suggestion.member.name,
+            headline=suggestion.member.profile.headline,
+            context=suggestion.context,
+            matched_by=suggestion.matched_by,
+            contact_name=suggestion.contact.name,
+        )
+
+
+class AuditOut(Schema):
+    """The audit (issue 6). Person entries carry `name`, `company`, `position`, `url`,
+    `connected_on` and, by section, `reason`, `strength`, `tier`, `sent`, `received`,
+    `last_at`. `bring_them_in` is computed when asked: members who joined since count."""
+
+    id: int
+    as_of: str | None
+    owner: dict[str, str]
+    totals: dict[str, Any]
+    connections_per_year: list[dict[str, int]]
+    never_messaged: dict[str, Any]
+    one_way: dict[str, Any]
+    invitations: dict[str, Any]
+    templates: dict[str, Any]
+    strength: dict[str, Any]
+    reengage: list[dict[str, Any]]
+    let_rest: dict[str, Any]
+    messages_per_month: list[dict[str, Any]]
+    bring_them_in: list[SuggestionOut]

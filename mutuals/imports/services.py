@@ -1,0 +1,295 @@
+"""Every write of the imports app: create an import, run it, delete it.
+
+- `import_create` reads the whole export before accepting it, so a file that is not a LinkedIn
+  export (or is damaged, or breaks a row) is refused at once with the file and line, and
+  nothing is stored. An accepted export is kept until the background task has imported it.
+- `import_run` is the task's work. It is idempotent: a finished import is left alone, and the
+  contact book is written in one transaction, so a crash leaves nothing half-imported and a
+  retry starts clean. Progress is saved while the export is read (outside that transaction,
+  so the member sees it move).
+- `import_delete` removes everything the import brought: contacts and interactions that no
+  other import of the member also brought.
+
+Re-importing a newer export merges: contacts are unique per member by their key (profile URL,
+else name) and interactions by a fingerprint, so the same message never appears twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from mutuals.accounts.models import User
+from mutuals.core.errors import Refused
+from mutuals.imports.access import access_import_by_id
+from mutuals.imports.audit import audit_network, personalization_scorer, public
+from mutuals.imports.linkedin import Export, InvalidExport, parse_upload
+from mutuals.imports.linkedin.gcpause import collector_paused
+from mutuals.imports.models import (
+    Contact,
+    ContactInteraction,
+    ContactSource,
+    Import,
+    ImportPayload,
+    InteractionSource,
+)
+from mutuals.imports.network import Network, build_network
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 256 * 1024 * 1024
+EXCERPT_CHARS = 280
+BATCH = 2000
+# Progress: reading the export fills 0–60 %, auditing 60–70 %, saving 70–100 %.
+READ_SHARE = 60
+PROGRESS_STEP = 2
+
+ProgressCallback = Callable[[int, str], None]
+
+
+def _refusal(exc: InvalidExport) -> Refused:
+    return Refused(exc.message, code="invalid_export", detail=exc.as_detail())
+
+
+def import_create(*, owner: User, file_name: str, data: bytes, background: bool = True) -> Import:
+    """Accept an export for import. Refuses (422 `invalid_export`, naming the file and line)
+    anything that is not a readable LinkedIn export; stores nothing then. With `background`
+    the import task is queued once the transaction commits; else the caller runs it."""
+    name = Path(file_name.replace("\\", "/")).name[:255] or "export"
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Refused(
+            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; "
+            "no LinkedIn export is that large.",
+            code="export_too_large",
+            detail={"file": name, "line": None, "max_bytes": MAX_UPLOAD_BYTES},
+        )
+    try:
+        export = parse_upload(name, data)
+    except InvalidExport as exc:
+        raise _refusal(exc) from exc
+    with transaction.atomic():
+        created = Import.objects.create(
+            owner=owner,
+            file_name=name,
+            file_size=len(data),
+            counts=export.counts(),
+            stage="Waiting for a worker",
+        )
+        ImportPayload.objects.create(import_run=created, data=data)
+        if background:
+            transaction.on_commit(lambda: _enqueue(created.pk))
+    return created
+
+
+def _enqueue(import_id: int) -> None:
+    from mutuals.imports.tasks import import_linkedin
+
+    import_linkedin.enqueue(import_id)
+
+
+def import_create_from_path(*, owner: User, path: Path, background: bool = False) -> Import:
+    """`import_create` for a ZIP, a CSV or an unpacked export folder on disk (the CLI)."""
+    if path.is_dir():
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for csv_path in sorted(path.rglob("*.csv")):
+                if csv_path.is_file() and not csv_path.is_symlink():
+                    archive.write(csv_path, arcname=csv_path.relative_to(path).as_posix())
+        return import_create(
+            owner=owner,
+            file_name=f"{path.name}.zip",
+            data=buffer.getvalue(),
+            background=background,
+        )
+    return import_create(
+        owner=owner, file_name=path.name, data=path.read_bytes(), background=background
+    )
+
+
+def _save_progress(import_id: int, percent: int, stage: str) -> None:
+    Import.objects.filter(pk=import_id).update(progress=min(percent, 100), stage=stage[:120])
+
+
+def import_run(*, import_id: int, progress: ProgressCallback | None = None) -> Import | None:
+    """Import a pending export into its owner's contact book. Safe to run twice: a finished
+    (or deleted) import is left as it is."""
+    found = Import.objects.filter(pk=import_id).first()
+    if found is None or found.is_finished:
+        return found
+    payload = ImportPayload.objects.filter(import_run_id=import_id).first()
+    if payload is None:
+        return _fail(import_id, "missing_payload", "The uploaded file is no longer here.", {})
+    Import.objects.filter(pk=import_id).update(
+        status=Import.Status.RUNNING, started_at=timezone.now(), progress=1, stage="Reading"
+    )
+    last = [0]
+
+    def reading(fraction: float, label: str) -> None:
+        percent = int(fraction * READ_SHARE)
+        if percent >= last[0] + PROGRESS_STEP:
+            last[0] = percent
+            _save_progress(import_id, percent, f"Reading {label}")
+            if progress is not None:
+                progress(percent, f"Reading {label}")
+
+    try:
+        export = parse_upload(found.file_name, bytes(payload.data), reading)
+    except InvalidExport as exc:
+        return _fail(import_id, "invalid_export", exc.message, exc.as_detail())
+    del payload
+    _save_progress(import_id, READ_SHARE, "Auditing")
+    if progress is not None:
+        progress(READ_SHARE, "Auditing")
+    with collector_paused():
+        network = build_network(export)
+        audit = audit_network(network, export, scorer=personalization_scorer())
+    _save_progress(import_id, READ_SHARE + 10, "Saving your contact book")
+    if progress is not None:
+        progress(READ_SHARE + 10, "Saving your contact book")
+    with transaction.atomic():
+        locked = Import.objects.select_for_update().filter(pk=import_id).first()
+        if locked is None or locked.is_finished:
+            return locked
+        stored = _store(locked, export, network, audit)
+        locked.status = Import.Status.DONE
+        locked.progress = 100
+        locked.stage = "Done"
+        locked.counts = {**export.counts(), **stored}
+        locked.audit = public(audit)
+        locked.error = None
+        locked.finished_at = timezone.now()
+        locked.save()
+        ImportPayload.objects.filter(import_run=locked).delete()
+    if progress is not None:
+        progress(100, "Done")
+    return locked
+
+
+def _fail(import_id: int, code: str, message: str, detail: dict[str, Any]) -> Import | None:
+    with transaction.atomic():
+        Import.objects.filter(pk=import_id).update(
+            status=Import.Status.FAILED,
+            stage="Failed",
+            error={"code": code, "message": message, "detail": detail},
+            finished_at=timezone.now(),
+        )
+        ImportPayload.objects.filter(import_run_id=import_id).delete()
+    return Import.objects.filter(pk=import_id).first()
+
+
+def _fingerprint(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _store(
+    target: Import, export: Export, network: Network, audit: dict[str, Any]
+) -> dict[str, int]:
+    owner_id = target.owner_id
+    strengths: dict[str, float] = audit["_strengths"]
+    tiers: dict[str, str] = audit["_tiers"]
+    existing = {contact.key: contact for contact in Contact.objects.filter(owner_id=owner_id)}
+    new: list[Contact] = []
+    changed: list[Contact] = []
+    for person in network.people.values():
+        key = person.key[:300]
+        contact = existing.get(key)
+        if contact is None:
+            contact = Contact(owner_id=owner_id, key=key)
+            new.append(contact)
+            existing[key] = contact
+        elif contact not in changed:
+            changed.append(contact)
+        contact.name = (person.name or contact.name)[:300]
+        contact.profile_url = (person.url or contact.profile_url)[:300]
+        contact.email = (person.email or contact.email)[:254]
+        contact.company = (person.company or contact.company)[:300]
+        contact.position = (person.position or contact.position)[:300]
+        if person.connected_on and (
+            contact.connected_on is None or person.connected_on < contact.connected_on
+        ):
+            contact.connected_on = person.connected_on
+        contact.is_connection = contact.is_connection or person.is_connection
+        contact.messages_sent = person.sent
+        contact.messages_received = person.received
+        contact.last_message_at = person.last_message_at
+        contact.strength = strengths.get(person.key, 0.0)
+        contact.tier = tiers.get(person.key, "")
+    Contact.objects.bulk_create(new, batch_size=BATCH)
+    Contact.objects.bulk_update(
+        changed,
+        [
+            "name",
+            "profile_url",
+            "email",
+            "company",
+            "position",
+            "connected_on",
+            "is_connection",
+            "messages_sent",
+            "messages_received",
+            "last_message_at",
+            "strength",
+            "tier",
+        ],
+        batch_size=BATCH,
+    )
+    ids = dict(Contact.objects.filter(owner_id=owner_id).values_list("key", "id"))
+    wanted = {person.key[:300] for person in network.people.values()}
+    ContactSource.objects.bulk_create(
+        [ContactSource(import_run=target, contact_id=ids[key]) for key in wanted],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    interactions: dict[str, ContactInteraction] = {}
+    for item in network.interactions:
+        fingerprint = _fingerprint(
+            item.kind,
+            item.person_key,
+            item.at.isoformat() if item.at else "",
+            item.conversation,
+            item.text,
+        )
+        if fingerprint in interactions:
+            continue
+        interactions[fingerprint] = ContactInteraction(
+            owner_id=owner_id,
+            contact_id=ids[item.person_key[:300]],
+            kind=item.kind,
+            occurred_at=item.at,
+            excerpt=item.text[:EXCERPT_CHARS],
+            fingerprint=fingerprint,
+        )
+    ContactInteraction.objects.bulk_create(
+        list(interactions.values()), batch_size=BATCH, ignore_conflicts=True
+    )
+    interaction_ids = dict(
+        ContactInteraction.objects.filter(owner_id=owner_id).values_list("fingerprint", "id")
+    )
+    InteractionSource.objects.bulk_create(
+        [
+            InteractionSource(import_run=target, interaction_id=interaction_ids[fingerprint])
+            for fingerprint in interactions
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    return {"contacts": len(wanted), "interactions": len(interactions)}
+
+
+def import_delete(*, viewer: User, import_id: int) -> None:
+    """Delete an import and everything it brought that no other import of the member brought
+    too. Another member's import is not found (404), never deleted."""
+    target = access_import_by_id(viewer, import_id)
+    with transaction.atomic():
+        owner_id = target.owner_id
+        target.delete()  # its ContactSource and InteractionSource rows go with it
+        ContactInteraction.objects.filter(owner_id=owner_id, sources__isnull=True).delete()
+        Contact.objects.filter(owner_id=owner_id, sources__isnull=True).delete()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from mutuals.imports import views
+
+urlpatterns = [
+    path("me/imports/", views.imports_view, name="imports"),
+    path("me/imports/<int:import_id>/", views.import_detail_view, name="import_detail"),
+    path("me/imports/<int:import_id>/status/", views.import_status_view, name="import_status"),
+    path("me/imports/<int:import_id>/report/", views.import_report_view, name="import_report"),
+    path("me/imports/<int:import_id>/delete/", views.import_delete_view, name="import_delete"),
+]

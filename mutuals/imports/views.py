@@ -1,0 +1,93 @@
+"""Import pages: upload with progress (HTMX polling, a meta refresh without JavaScript), the
+audit, the downloadable report, deletion. Thin: the same services and selectors as the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+from django_htmx.middleware import HtmxDetails
+
+from mutuals.accounts.selectors import member_for_request
+from mutuals.core.errors import NotFound, Refused
+from mutuals.imports.access import access_import_by_id
+from mutuals.imports.forms import ExportUploadForm
+from mutuals.imports.models import Import
+from mutuals.imports.report import audit_context, render_report
+from mutuals.imports.selectors import bring_them_in, import_list_for
+from mutuals.imports.services import import_create, import_delete
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _owned(request: HttpRequest, import_id: int) -> Import:
+    try:
+        return access_import_by_id(member_for_request(request), import_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports_view(request: HttpRequest) -> HttpResponse:
+    viewer = member_for_request(request)
+    form = ExportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            created = import_create(owner=viewer, file_name=upload.name, data=upload.read())
+        except Refused as exc:
+            form.add_error("file", exc.message)
+        else:
+            messages.success(request, "Export received; importing it now.")
+            return redirect("import_detail", import_id=created.pk)
+    return render(
+        request, "imports/imports.html", {"form": form, "imports": import_list_for(viewer)}
+    )
+
+
+@login_required
+def import_detail_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    item = _owned(request, import_id)
+    context: dict[str, Any] = {"item": item, "audit": None}
+    if item.status == Import.Status.DONE and item.audit:
+        context.update(audit_context(item.audit))
+        context["suggestions"] = bring_them_in(member_for_request(request))
+    return render(request, "imports/import_detail.html", context)
+
+
+@login_required
+def import_status_view(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
+    """The polled progress fragment; once the import is done the page reloads to the audit."""
+    item = _owned(request, import_id)
+    if request.htmx and item.status == Import.Status.DONE:
+        return HttpResponseClientRefresh()
+    return render(request, "imports/_import_status.html", {"item": item})
+
+
+@login_required
+def import_report_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    item = _owned(request, import_id)
+    if item.status != Import.Status.DONE or not item.audit:
+        raise Http404("The audit is not ready.")
+    response = HttpResponse(render_report(item.audit), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="network-audit-{item.pk}.html"'
+    return response
+
+
+@login_required
+@require_POST
+def import_delete_view(request: HttpRequest, import_id: int) -> HttpResponse:
+    try:
+        import_delete(viewer=member_for_request(request), import_id=import_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, "Import deleted, with everything it brought.")
+    return redirect("imports")
