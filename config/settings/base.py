@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "mutuals.core",
     "mutuals.accounts",
     "mutuals.connections",
+    "mutuals.introductions",
     "mutuals.api",
 ]
 

@@ -18,6 +18,7 @@ from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
+from mutuals.introductions.api import router as introductions_router
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ api = NinjaAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", connections_router)
+api.add_router("", introductions_router)
 
 _CODES_BY_STATUS = {
     400: "bad_request",

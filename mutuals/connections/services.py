@@ -31,6 +31,7 @@ from mutuals.connections.models import (
 )
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
+from mutuals.introductions import hooks as graph_hooks
 
 
 @transaction.atomic
@@ -46,7 +47,7 @@ def connection_create(
     low, high = sorted((member.pk, other.pk))
     try:
         with transaction.atomic():
-            return Connection.objects.create(
+            connection = Connection.objects.create(
                 member_low_id=low,
                 member_high_id=high,
                 intent=intent,
@@ -54,6 +55,8 @@ def connection_create(
             )
     except IntegrityError as exc:
         raise Conflict("You are already connected.", code="already_connected") from exc
+    graph_hooks.connections_changed()
+    return connection
 
 
 @transaction.atomic
@@ -76,6 +79,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
             at=now,
             closed_by_block=True,
         )
+    graph_hooks.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)
     return block
 
 
@@ -83,6 +87,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
 def block_remove(*, blocker: User, blocked: User) -> None:
     """Lift a block the member made. Connections removed by the block stay removed."""
     Block.objects.filter(Q(blocker=blocker) & Q(blocked=blocked)).delete()
+    graph_hooks.connections_changed()
 
 
 # --- Invitations ---------------------------------------------------------------------------

@@ -103,8 +103,7 @@ def _distance_py(
     """Hops between s and t by bidirectional breadth-first search, or -1 beyond `max_hops`.
 
     Each round expands, one whole level, the side whose frontier has fewer edges to read, so
-    the cost follows the smaller neighbourhood. The first round that meets the other side
-    gives the distance (minimum over that round's meetings)."""
+    the cost follows the smaller neighbourhood; the first meeting gives the distance."""
     if s == t:
         return 0
     stamp_a[s] = gen
@@ -130,7 +129,6 @@ def _distance_py(
             other_stamp, other_level = stamp_a, level_a
             depth = depth_b
         # New nodes are appended after the current level, then moved to the front.
-        best = -1
         tail = size
         cost = 0
         for k in range(size):
@@ -140,16 +138,15 @@ def _distance_py(
                 if stamp[v] == gen:
                     continue
                 if other_stamp[v] == gen:
+                    # No earlier round met, so the distance exceeds depth + the other side's
+                    # depth: every meeting in this round has the same length. Stop at once.
                     hops = depth + 1 + other_level[v]
-                    if best < 0 or hops < best:
-                        best = hops
+                    return hops if hops <= max_hops else -1
                 stamp[v] = gen
                 level[v] = depth + 1
                 frontier[tail] = v
                 tail += 1
                 cost += indptr[v + 1] - indptr[v]
-        if best >= 0:
-            return best if best <= max_hops else -1
         new_size = tail - size
         for k in range(new_size):
             frontier[k] = frontier[size + k]

@@ -308,6 +308,8 @@ def _best_target_next_to(
     snapshot: GraphSnapshot, y: int, targets: Int32Array, banned: set[int], min_strength: float
 ) -> int:
     """The target y reaches by its strongest tie (the kernel keeps only y's value)."""
+    if targets.size == 1:
+        return int(targets[0])
     row = snapshot.neighbours_of(y)
     weights = snapshot.strengths_of(y)
     is_target = np.isin(row, targets) & (weights >= min_strength)
@@ -381,26 +383,27 @@ def people_you_may_know(
     # Best first; equal scores by member id so the order is stable.
     top = top[np.lexsort((snapshot.member_ids[candidates[top]], -scores[top]))]
     mine = snapshot.neighbours_of(s)
+    mine_w = snapshot.strengths_of(s)
+    allowed = ~np.isin(mine, banned)
+    mine, mine_w = mine[allowed], mine_w[allowed]
     my_topics = set(snapshot.topics.row(s).tolist())
     my_events = set(snapshot.events.row(s).tolist())
-    banned_set = set(banned.tolist())
     out: list[Suggestion] = []
     for i in top:
         c = int(candidates[i])
-        mutual = [
-            int(z)
-            for z in _sorted_overlap(snapshot.neighbours_of(c), mine)
-            if int(z) not in banned_set
-        ]
-        mutual.sort(
-            key=lambda z: -((snapshot.strength(s, z) or 0.0) * (snapshot.strength(z, c) or 0.0))
+        _, in_mine, in_theirs = np.intersect1d(
+            mine, snapshot.neighbours_of(c), assume_unique=True, return_indices=True
         )
+        # Named mutuals: the strongest two-step ties first (s–z times z–c).
+        through = mine_w[in_mine].astype(np.float64) * snapshot.strengths_of(c)[in_theirs]
+        strongest = in_mine[np.argsort(-through, kind="stable")[:MAX_NAMED_MUTUALS]]
+        mutual = mine[strongest]
         out.append(
             Suggestion(
                 member_id=int(snapshot.member_ids[c]),
                 score=float(scores[i]),
                 mutual_count=int(mutual_counts[i]),
-                mutual_ids=tuple(int(snapshot.member_ids[z]) for z in mutual[:MAX_NAMED_MUTUALS]),
+                mutual_ids=tuple(int(x) for x in snapshot.member_ids[mutual]),
                 shared_topics=tuple(
                     snapshot.topic_names[code]
                     for code in snapshot.topics.row(c).tolist()

@@ -1,0 +1,262 @@
+"""Graph and introduction endpoints (API.md "Graph"). Thin: parse, call one service or
+selector, shape the answer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api import ErrorOut
+from mutuals.accounts.schemas import MemberOut
+from mutuals.api.auth import member
+from mutuals.connections.selectors import ProximityIndex
+from mutuals.core.errors import Refused
+from mutuals.core.pagination import decode_cursor, encode_cursor, keyset_page
+from mutuals.introductions import selectors, services
+from mutuals.introductions.access import access_introduction_by_id
+from mutuals.introductions.schemas import (
+    DeclineIn,
+    DismissIn,
+    DismissOut,
+    ForwardIn,
+    IntroductionCreatedOut,
+    IntroductionIn,
+    IntroductionOut,
+    IntroductionPage,
+    IntroductionStateOut,
+    PathOut,
+    PathsOut,
+    SuggestionOut,
+    SuggestionPage,
+    ThankIn,
+)
+
+router = Router(tags=["graph"])
+
+ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.get(
+    "/introductions/paths", response={200: PathsOut, **ERRORS}, operation_id="introductions_paths"
+)
+def introductions_paths(
+    request: HttpRequest, to: int | None = None, company: str = "", topic: str = ""
+) -> PathsOut:
+    """The strongest warm-introduction paths (at most 4 hops, product of tie strengths) from
+    you to one member (`to`), or to anyone at a `company` or with a `topic`; best first,
+    each through a different first introducer. Give exactly one of the three."""
+    viewer = member(request)
+    given = [
+        name
+        for name, value in (("to", to), ("company", company.strip()), ("topic", topic.strip()))
+        if value
+    ]
+    if len(given) != 1:
+        raise Refused.for_fields({"to": ["Give exactly one of to, company or topic."]})
+    if to is not None:
+        target = access_member_by_id(viewer, to)
+        if target.pk == viewer.pk:
+            raise Refused("That is you.", code="cannot_reach_self")
+        paths = selectors.warm_paths(viewer=viewer, to=target.pk)
+    elif company.strip():
+        paths = selectors.warm_paths(viewer=viewer, company=company.strip())
+    else:
+        paths = selectors.warm_paths(viewer=viewer, topic=topic.strip())
+    return PathsOut(
+        paths=[
+            PathOut(
+                members=list(p.members),
+                strengths=[round(s, 4) for s in p.strengths],
+                score=round(p.score, 6),
+            )
+            for p in paths
+        ]
+    )
+
+
+@router.get(
+    "/recommendations/people", response=SuggestionPage, operation_id="recommendations_people"
+)
+def recommendations_people(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=50),  # type: ignore[type-arg]
+) -> SuggestionPage:
+    """People you may know: members two steps away, ranked by Adamic–Adar over your mutual
+    connections plus shared topics and events, each with its reasons. Never someone blocked,
+    dismissed, or who declined or reported a request between you."""
+    viewer = member(request)
+    offset = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    found = selectors.people_suggestions(viewer=viewer, limit=limit + 1, offset=offset)
+    page = found[:limit]
+    proximity = ProximityIndex(viewer.pk).for_members(s.member.pk for s in page)
+    items = [
+        SuggestionOut(
+            member=MemberOut(
+                id=s.member.pk,
+                name=s.member.name,
+                headline=s.member.profile.headline,
+                company=s.member.profile.company,
+                title=s.member.profile.title,
+                topics=[t.name for t in s.member.profile.topics.all()],
+                degree=proximity[s.member.pk].degree,
+            ),
+            score=round(s.score, 6),
+            reasons=s.reasons,
+        )
+        for s in page
+    ]
+    more = len(found) > limit and offset + limit < selectors.MAX_SUGGESTIONS
+    return SuggestionPage(items=items, next=encode_cursor([offset + limit]) if more else None)
+
+
+@router.post(
+    "/recommendations/people/{member_id}/dismiss",
+    response={200: DismissOut, **ERRORS},
+    operation_id="recommendations_people_dismiss",
+)
+def recommendations_people_dismiss(
+    request: HttpRequest, member_id: int, payload: DismissIn
+) -> DismissOut:
+    """Stop suggesting a member: `not_now` or `dont_know` ("I don't know them")."""
+    dismissal = services.suggestion_dismiss(
+        member=member(request), dismissed_id=member_id, reason=payload.reason
+    )
+    return DismissOut(member_id=dismissal.dismissed_id, reason=dismissal.reason)
+
+
+@router.post(
+    "/introductions",
+    response={201: IntroductionCreatedOut, **ERRORS},
+    operation_id="introductions_create",
+)
+def introductions_create(
+    request: HttpRequest, payload: IntroductionIn
+) -> Status[IntroductionCreatedOut]:
+    """Ask a connection (`introducer_id`) to introduce you to one of theirs (`target_id`).
+    Refusals: `already_connected` and `introduction_pending` (409); `introducer_not_connected`,
+    `introducer_closed_to_introductions`, `recipient_closed_to_intent`,
+    `referral_needs_stronger_tie` (ask for advice first), `invalid_context`,
+    `below_personalization_threshold` with findings (422); `not_found` (404)."""
+    introduction = services.introduction_request(
+        requester=member(request), draft=payload.as_draft()
+    )
+    return Status(201, IntroductionCreatedOut(id=introduction.pk, state=introduction.state))
+
+
+@router.get("/introductions", response=IntroductionPage, operation_id="introductions_list")
+def introductions_list(
+    request: HttpRequest,
+    box: Literal["to_introduce", "offered", "sent"] = "offered",
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> IntroductionPage:
+    """`to_introduce`: requests waiting for you as introducer; `offered`: introductions
+    forwarded to you; `sent`: your own requests. Newest first."""
+    viewer = member(request)
+    rows, next_cursor = keyset_page(
+        selectors.introductions_for(viewer, box),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    return IntroductionPage(
+        items=[IntroductionOut.build(r, viewer_id=viewer.pk) for r in rows], next=next_cursor
+    )
+
+
+@router.get(
+    "/introductions/{introduction_id}",
+    response={200: IntroductionOut, 404: ErrorOut},
+    operation_id="introductions_read",
+)
+def introductions_read(request: HttpRequest, introduction_id: int) -> IntroductionOut:
+    """One introduction you are part of (the target sees it once it is forwarded)."""
+    viewer = member(request)
+    return IntroductionOut.build(
+        access_introduction_by_id(viewer, introduction_id), viewer_id=viewer.pk
+    )
+
+
+def _state(introduction: object) -> IntroductionStateOut:
+    return IntroductionStateOut(
+        id=introduction.pk,  # type: ignore[attr-defined]
+        state=introduction.state,  # type: ignore[attr-defined]
+        connection_id=introduction.connection_id,  # type: ignore[attr-defined]
+    )
+
+
+@router.post(
+    "/introductions/{introduction_id}/forward",
+    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    operation_id="introductions_forward",
+)
+def introductions_forward(
+    request: HttpRequest, introduction_id: int, payload: ForwardIn
+) -> IntroductionStateOut:
+    """The introducer passes the request on to the target with a note."""
+    return _state(
+        services.introduction_forward(
+            member=member(request), introduction_id=introduction_id, note=payload.note
+        )
+    )
+
+
+@router.post(
+    "/introductions/{introduction_id}/accept",
+    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    operation_id="introductions_accept",
+)
+def introductions_accept(request: HttpRequest, introduction_id: int) -> IntroductionStateOut:
+    """The target accepts: you are connected, and the requester owes the introducer a thank-you."""
+    return _state(
+        services.introduction_accept(member=member(request), introduction_id=introduction_id)
+    )
+
+
+@router.post(
+    "/introductions/{introduction_id}/decline",
+    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    operation_id="introductions_decline",
+)
+def introductions_decline(
+    request: HttpRequest, introduction_id: int, payload: DeclineIn
+) -> IntroductionStateOut:
+    """The introducer declines a request, or the target declines a forwarded introduction."""
+    reason = payload.reason
+    return _state(
+        services.introduction_decline(
+            member=member(request), introduction_id=introduction_id, reason=reason
+        )
+    )
+
+
+@router.post(
+    "/introductions/{introduction_id}/withdraw",
+    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    operation_id="introductions_withdraw",
+)
+def introductions_withdraw(request: HttpRequest, introduction_id: int) -> IntroductionStateOut:
+    """The requester takes back an unanswered request."""
+    return _state(
+        services.introduction_withdraw(member=member(request), introduction_id=introduction_id)
+    )
+
+
+@router.post(
+    "/introductions/{introduction_id}/thank",
+    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    operation_id="introductions_thank",
+)
+def introductions_thank(
+    request: HttpRequest, introduction_id: int, payload: ThankIn
+) -> IntroductionStateOut:
+    """The requester thanks the introducer once the introduction is accepted."""
+    return _state(
+        services.introduction_thank(
+            member=member(request), introduction_id=introduction_id, note=payload.note
+        )
+    )

@@ -1,0 +1,156 @@
+"""Reads over the graph used by the API and the pages: warm paths, people you may know, the
+introduction inbox. Answers come from the snapshot; what they name is re-checked against the
+database (blocks, openness to introductions), so a block is reflected the moment it commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from mutuals.accounts.models import Boundaries, User
+from mutuals.connections.models import Invitation, InvitationState
+from mutuals.connections.selectors import blocked_ids
+from mutuals.graph import Suggestion, WarmPath, people_you_may_know, strongest_paths
+from mutuals.introductions.graph import current_snapshot
+from mutuals.introductions.models import (
+    Introduction,
+    IntroductionState,
+    SuggestionDismissal,
+)
+
+MAX_PATHS = 3
+MAX_SUGGESTIONS = 100
+# Invitation outcomes that mean "do not suggest these two to each other".
+_NOT_AGAIN = (
+    InvitationState.DECLINED,
+    InvitationState.REPORTED,
+    InvitationState.PENDING,
+    InvitationState.QUEUED,
+)
+
+
+def warm_paths(
+    *, viewer: User, to: int | None = None, company: str | None = None, topic: str | None = None
+) -> list[WarmPath]:
+    """The strongest warm-introduction paths (≤ 4 hops) from the viewer to a member, or to
+    anyone at a company or with a topic, best first, through different first introducers.
+
+    Members blocked either way with the viewer (read now, not from the snapshot) are never on
+    a path, nor members who have since closed themselves to introductions."""
+    excluded = blocked_ids(viewer.pk)
+    snapshot = current_snapshot()
+    for _ in range(3):
+        paths = strongest_paths(
+            snapshot,
+            viewer.pk,
+            to=to,
+            company=company,
+            topic=topic,
+            alternatives=MAX_PATHS,
+            excluded=excluded,
+        )
+        inner = {member for path in paths for member in path.members[1:-1]}
+        closed = set(
+            Boundaries.objects.filter(user_id__in=inner, open_to_introductions=False).values_list(
+                "user_id", flat=True
+            )
+        ) | set(User.objects.filter(pk__in=inner, is_active=False).values_list("pk", flat=True))
+        if not closed:
+            return paths
+        excluded |= closed  # the snapshot's attributes were older than the database's
+    return [p for p in paths if not set(p.members[1:-1]) & excluded]
+
+
+def suggestion_exclusions(member: User) -> set[int]:
+    """Members never suggested to `member`: blocked either way, dismissed ("not now", "I don't
+    know them"), a declined or reported invitation between the two or one still open, and an
+    introduction between the two that the target declined."""
+    excluded = blocked_ids(member.pk)
+    excluded |= set(
+        SuggestionDismissal.objects.filter(member=member).values_list("dismissed_id", flat=True)
+    )
+    for sender, recipient in Invitation.objects.filter(
+        Q(sender=member) | Q(recipient=member), state__in=_NOT_AGAIN
+    ).values_list("sender_id", "recipient_id"):
+        excluded.add(recipient if sender == member.pk else sender)
+    for requester, target in Introduction.objects.filter(
+        Q(requester=member) | Q(target=member), state=IntroductionState.DECLINED_BY_TARGET
+    ).values_list("requester_id", "target_id"):
+        excluded.add(target if requester == member.pk else requester)
+    return excluded
+
+
+@dataclass(frozen=True)
+class PersonSuggestion:
+    member: User
+    score: float
+    reasons: list[str]
+    mutual_count: int
+
+
+def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> list[PersonSuggestion]:
+    """People you may know, best first, each with the reasons a member would give."""
+    excluded = suggestion_exclusions(viewer)
+    found = people_you_may_know(
+        current_snapshot(), viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded
+    )[offset:]
+    named = {m for s in found for m in s.mutual_ids} | {s.member_id for s in found}
+    members = {
+        m.pk: m
+        for m in User.objects.filter(pk__in=named, is_active=True)
+        .select_related("profile")
+        .prefetch_related("profile__topics")
+    }
+    return [
+        PersonSuggestion(
+            member=members[s.member_id],
+            score=s.score,
+            reasons=suggestion_reasons(s, members),
+            mutual_count=s.mutual_count,
+        )
+        for s in found
+        if s.member_id in members
+    ]
+
+
+def suggestion_reasons(suggestion: Suggestion, members: dict[int, User]) -> list[str]:
+    """ "3 mutual connections, including Thandi Mokoena", "You both follow Agile and Scrum"."""
+    reasons = []
+    count = suggestion.mutual_count
+    names = [members[m].name for m in suggestion.mutual_ids if m in members]
+    if count:
+        text = f"{count} mutual connection{'s' if count != 1 else ''}"
+        if names:
+            text += f", including {_join(names)}" if count > len(names) else f": {_join(names)}"
+        reasons.append(text)
+    if suggestion.shared_events:
+        reasons.append(f"You both attended {_join(list(suggestion.shared_events))}")
+    if suggestion.shared_topics:
+        reasons.append(f"You both follow {_join(list(suggestion.shared_topics))}")
+    return reasons
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def path_members(paths: list[WarmPath]) -> dict[int, User]:
+    ids = {m for p in paths for m in p.members}
+    return {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("profile")}
+
+
+def introductions_for(member: User, box: str) -> QuerySet[Introduction]:
+    """`to_introduce`: requests waiting for the member as introducer; `offered`: introductions
+    forwarded to the member; `sent`: the member's own requests (every state)."""
+    base = Introduction.objects.select_related(
+        "requester__profile", "introducer__profile", "target__profile"
+    )
+    if box == "to_introduce":
+        return base.filter(introducer=member, state=IntroductionState.REQUESTED)
+    if box == "offered":
+        return base.filter(target=member, state=IntroductionState.FORWARDED)
+    return base.filter(requester=member)
