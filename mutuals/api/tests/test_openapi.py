@@ -31,6 +31,12 @@ PROMISED = {
     "/api/invitations/{invitation_id}/withdraw": {"post"},
     "/api/invitations/{invitation_id}/report": {"post"},
     "/api/blocks": {"post"},
+    "/api/introductions/paths": {"get"},
+    "/api/introductions": {"post"},
+    "/api/introductions/{introduction_id}/forward": {"post"},
+    "/api/introductions/{introduction_id}/accept": {"post"},
+    "/api/introductions/{introduction_id}/decline": {"post"},
+    "/api/recommendations/people": {"get"},
 }
 
 
