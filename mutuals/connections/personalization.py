@@ -29,6 +29,8 @@ MinHash signatures use fixed seeds so they can be stored and compared across pro
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 import zlib
@@ -351,13 +353,22 @@ def _meaningful_words(text: str) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prefix_pattern(stem: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(stem) + r"\w*", re.IGNORECASE)
+
+
 def _find_phrase(message: str, phrase: str) -> tuple[int, int] | None:
     """The first whole-word, case-insensitive occurrence of `phrase` in `message`."""
     phrase = phrase.strip()
     if len(phrase) < 3:
         return None
-    pattern = re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.IGNORECASE)
-    match = pattern.search(_normalize(message))
+    match = _phrase_pattern(phrase).search(_normalize(message))
     return (match.start(), match.end()) if match else None
 
 
@@ -370,7 +381,7 @@ def _find_any_word(message: str, source: str) -> tuple[int, int] | None:
     for word in _meaningful_words(source):
         if len(word) >= 4:
             stem = word[:-1] if word.endswith("s") and len(word) > 4 else word
-            match = re.search(r"(?<!\w)" + re.escape(stem) + r"\w*", _normalize(message), re.I)
+            match = _prefix_pattern(stem).search(_normalize(message))
             if match:
                 return match.start(), match.end()
     return None
@@ -430,41 +441,55 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
 
 class SenderHistory:
     """The sender's earlier notes as MinHash signatures in an LSH index (bands of rows), so a
-    check costs a few dictionary lookups however many notes the sender has written."""
+    check costs a few dictionary lookups and one vectorized comparison with the candidates,
+    however many notes the sender has written."""
 
     def __init__(self, signatures: Iterable[Sequence[int]] = ()) -> None:
-        self._signatures: list[npt.NDArray[np.int64]] = []
+        self._rows: list[npt.NDArray[np.int64]] = []
+        self._matrix: npt.NDArray[np.int64] | None = None
         self._buckets: dict[tuple[int, bytes], list[int]] = {}
         for sig in signatures:
             self.add(sig)
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(self._rows)
 
     def add(self, sig: Sequence[int]) -> None:
         if len(sig) != NUM_PERMUTATIONS:
             return
         array = np.asarray(sig, dtype=np.int64)
-        index = len(self._signatures)
-        self._signatures.append(array)
+        index = len(self._rows)
+        self._rows.append(array)
+        self._matrix = None
         for band in range(LSH_BANDS):
             key = (band, array[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes())
             self._buckets.setdefault(key, []).append(index)
 
+    def _all(self) -> npt.NDArray[np.int64]:
+        if self._matrix is None:
+            self._matrix = np.vstack(self._rows)
+        return self._matrix
+
     def near_duplicates(self, sig: Sequence[int], threshold: float) -> int:
         """How many earlier notes are at least `threshold` similar to `sig`."""
-        if len(sig) != NUM_PERMUTATIONS or not self._signatures:
+        if len(sig) != NUM_PERMUTATIONS or not self._rows:
             return 0
         array = np.asarray(sig, dtype=np.int64)
-        candidates: set[int] = set()
-        for band in range(LSH_BANDS):
-            key = (band, array[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes())
-            candidates.update(self._buckets.get(key, ()))
-        return sum(
-            1
-            for index in candidates
-            if np.count_nonzero(self._signatures[index] == array) / NUM_PERMUTATIONS >= threshold
-        )
+        buckets = [
+            bucket
+            for band in range(LSH_BANDS)
+            if (
+                bucket := self._buckets.get(
+                    (band, array[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes())
+                )
+            )
+        ]
+        if not buckets:
+            return 0
+        candidates = np.unique(np.fromiter(itertools.chain.from_iterable(buckets), dtype=np.intp))
+        rows = self._all()[candidates]
+        equal = np.count_nonzero(rows == array, axis=1)
+        return int(np.count_nonzero(equal >= threshold * NUM_PERMUTATIONS))
 
 
 # --- The assessment ----------------------------------------------------------------------
