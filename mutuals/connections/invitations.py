@@ -9,13 +9,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections import personalization
 from mutuals.connections.models import (
     ContextKind,
+    DeclineReason,
     Invitation,
     InvitationState,
 )
@@ -213,16 +214,21 @@ def acceptance_rate(member: User) -> float | None:
 
 def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
     """Weekly allowance = base 20 × (0.5 + acceptance rate) × (0.5 + follow-through rate),
-    each factor only once it is known, × 0.75 per report in the last 90 days, bounded to
-    3–30. A new member gets the base."""
+    each factor only once it is known, × 0.75 for each request in the last 90 days that was
+    reported (spam or "I don't know this person") or declined as "I don't know you", bounded
+    to 3–30. A new member gets the base."""
     now = now or timezone.now()
     acceptance = acceptance_rate(member)
     follow_through = follow_through_rate(member)
-    reports = Invitation.objects.filter(
-        sender=member,
-        state=InvitationState.REPORTED,
-        responded_at__gte=now - REPORT_LOOKBACK,
-    ).count()
+    # "I don't know this person", as a report or as a decline reason, and spam reports.
+    reports = (
+        Invitation.objects.filter(sender=member, responded_at__gte=now - REPORT_LOOKBACK)
+        .filter(
+            Q(state=InvitationState.REPORTED)
+            | Q(state=InvitationState.DECLINED, decline_reason=DeclineReason.DONT_KNOW_YOU)
+        )
+        .count()
+    )
     factor = 1.0
     if acceptance is not None:
         factor *= 0.5 + acceptance

@@ -279,6 +279,14 @@ class TestAllowance:
         invitation_report(member=recipient, invitation_id=invitation.pk, kind="unknown")
         assert rules.sender_allowance(sender).limit == 15  # 20 × 0.75
 
+    def test_declined_as_dont_know_you_cuts_it_too(self, trio):
+        sender, recipient, mutual = trio
+        invitation = send(sender, recipient, mutual)
+        invitation_decline(member=recipient, invitation_id=invitation.pk, reason="no_capacity")
+        assert rules.sender_allowance(sender).limit == 20
+        Invitation.objects.filter(pk=invitation.pk).update(decline_reason="dont_know_you")
+        assert rules.sender_allowance(sender).limit == 15
+
     def test_over_the_allowance_is_429_with_retry_at(self, trio, monkeypatch):
         sender, recipient, mutual = trio
         monkeypatch.setattr(rules, "BASE_ALLOWANCE", 1)
