@@ -172,166 +172,208 @@ def _strongest_py(
     indices: Any,
     weights: Any,
     open_: Any,
-    s: Any,
-    targets: Any,
+    a_roots: Any,
+    b_roots: Any,
     banned: Any,
-    forward_hops: Any,
-    backward_hops: Any,
+    max_hops: Any,
     min_strength: Any,
     ban_stamp: Any,
-    f_stamp: Any,
-    f_val: Any,
-    f_pred: Any,
-    b_stamp: Any,
-    b_val: Any,
-    b_succ: Any,
-    b_hop: Any,
-    list_a: Any,
-    list_a_w: Any,
-    list_b: Any,
+    a_stamp: Any,
+    a_val: Any,
+    a_pred: Any,
+    a_hop: Any,
+    root_stamp: Any,
+    y_stamp: Any,
+    y_pos: Any,
+    a_list: Any,
+    a_list_w: Any,
+    b_list: Any,
+    b_list_w: Any,
+    b_end: Any,
     gen: Any,
-) -> tuple[int, float, int]:
-    """Meet in the middle: the best ≤`forward_hops` half from s and the best
-    ≤`backward_hops` half into any target, joined on a common node.
+) -> tuple[int, int, int, float, int]:
+    """Strongest path (product of strengths) of at most `max_hops` ≤ 4 between the A roots
+    and the B roots, over simple paths whose edges are all ≥ `min_strength` and whose inner
+    members are open to introductions, not banned and not a root.
 
-    Maximizes the product of strengths over simple paths whose edges are all at least
-    `min_strength`, whose inner members are open to introductions, not banned, and neither s
-    nor a target. Returns (meeting node, score, hops) or (-1, 0, 0).
+    Meet in the middle, lopsided on purpose: side A (the caller passes the side whose two-hop
+    neighbourhood is cheaper) is expanded two hops, keeping for each member m the best value
+    `a_val[m]` = max over ≤2-hop walks from an A root, with `a_pred`/`a_hop`; side B only one
+    hop (members y next to a B root, with their best tie `b_list_w`). The two halves are
+    joined over the edges y–m, visiting y by falling strength and stopping once
+    strength(y) × (best first tie of A) cannot beat the best path found: the expensive side
+    is read only as far as it can still matter.
 
-    The forward value of m is max(w(s,m), max_x w(s,x)·w(x,m)), with `f_pred[m]` = x, or -1
-    for the direct edge; the backward value mirrors it, with `b_hop[m]` in {0, 1, 2} and
-    `b_succ[m]` the next member towards the target. A joined walk that repeats a member
-    (s-x-m-x-t) is skipped: its shortcut s-x-t is also a candidate and scores at least as
-    much, since every strength is at most 1, so the maximum over simple paths is still found.
+    A joined walk that repeats a member (root-x-m-x-root') is skipped: its shortcut is also a
+    candidate and scores at least as much, since every strength is at most 1.
+
+    Returns (kind, m, k, score, hops): kind 0 = a B root m reached by A's half; kind 1 = a
+    B-side member y = m (b_list[k]) reached by A's half; kind 2 = A's half to m, then
+    m–y (y = b_list[k]) and y's tie to its B root; kind -1 = no path.
     """
-    for k in range(banned.shape[0]):
-        ban_stamp[banned[k]] = gen
-    # Targets: hop 0 of the backward half.
-    n_b = 0
-    for k in range(targets.shape[0]):
-        t = targets[k]
-        if t == s or ban_stamp[t] == gen or b_stamp[t] == gen:
+    for i in range(banned.shape[0]):
+        ban_stamp[banned[i]] = gen
+    for i in range(b_roots.shape[0]):
+        r = b_roots[i]
+        if ban_stamp[r] != gen:
+            root_stamp[r] = gen
+    # Side A, hop 0 and hop 1.
+    n_a = 0
+    for i in range(a_roots.shape[0]):
+        r = a_roots[i]
+        if ban_stamp[r] == gen or root_stamp[r] == gen:
             continue
-        b_stamp[t] = gen
-        b_val[t] = 1.0
-        b_succ[t] = -1
-        b_hop[t] = 0
-        list_b[n_b] = t
-        n_b += 1
-    if n_b == 0:
-        return -1, 0.0, 0
-    n_targets = n_b
-    # Backward hop 1: members adjacent to a target.
-    if backward_hops >= 1:
-        for k in range(n_targets):
-            t = list_b[k]
-            for e in range(indptr[t], indptr[t + 1]):
+        a_stamp[r] = gen
+        a_val[r] = 1.0
+        a_pred[r] = -1
+        a_hop[r] = 0
+    if max_hops >= 1:
+        for i in range(a_roots.shape[0]):
+            r = a_roots[i]
+            if a_stamp[r] != gen or a_hop[r] != 0:
+                continue
+            for e in range(indptr[r], indptr[r + 1]):
+                x = indices[e]
+                w = weights[e]
+                if w < min_strength or ban_stamp[x] == gen:
+                    continue
+                if a_stamp[x] != gen:
+                    a_stamp[x] = gen
+                    a_val[x] = w
+                    a_pred[x] = r
+                    a_hop[x] = 1
+                    a_list[n_a] = x
+                    n_a += 1
+                elif a_hop[x] == 1 and w > a_val[x]:
+                    a_val[x] = w
+                    a_pred[x] = r
+    f_max = 0.0
+    for i in range(n_a):
+        a_list_w[i] = a_val[a_list[i]]
+        if a_list_w[i] > f_max:
+            f_max = a_list_w[i]
+    # Side B, hop 1: members next to a B root (not a root, not banned, open: they relay).
+    n_b = 0
+    b_max = 0.0
+    if max_hops >= 2:
+        for i in range(b_roots.shape[0]):
+            r = b_roots[i]
+            if root_stamp[r] != gen:
+                continue
+            for e in range(indptr[r], indptr[r + 1]):
                 y = indices[e]
                 w = weights[e]
-                if w < min_strength or y == s or ban_stamp[y] == gen:
+                if w < min_strength or ban_stamp[y] == gen or root_stamp[y] == gen:
                     continue
-                if b_stamp[y] != gen:
-                    b_stamp[y] = gen
-                    b_val[y] = w
-                    b_succ[y] = t
-                    b_hop[y] = 1
-                    list_b[n_b] = y
+                if not open_[y] or (a_stamp[y] == gen and a_hop[y] == 0):
+                    continue
+                if y_stamp[y] != gen:
+                    y_stamp[y] = gen
+                    y_pos[y] = n_b
+                    b_list[n_b] = y
+                    b_list_w[n_b] = w
+                    b_end[n_b] = r
                     n_b += 1
-                elif b_hop[y] == 1 and w > b_val[y]:
-                    b_val[y] = w
-                    b_succ[y] = t
-    n_b1 = n_b
-    # Backward hop 2: through an open hop-1 member y, using y's hop-1 value.
-    if backward_hops >= 2:
-        for k in range(n_targets, n_b1):
-            list_a_w[k] = b_val[list_b[k]]
-        for k in range(n_targets, n_b1):
-            y = list_b[k]
-            if not open_[y]:
+                elif w > b_list_w[y_pos[y]]:
+                    b_list_w[y_pos[y]] = w
+                    b_end[y_pos[y]] = r
+                if w > b_max:
+                    b_max = w
+    # A lower bound from the short paths, before the second hop of A.
+    best_kind = -1
+    best_m = -1
+    best_k = -1
+    best = 0.0
+    best_hops = 0
+    for i in range(n_a):
+        x = a_list[i]
+        if root_stamp[x] == gen and a_list_w[i] > best:
+            best_kind, best_m, best_k, best, best_hops = 0, x, -1, a_list_w[i], 1
+    for k in range(n_b):
+        y = b_list[k]
+        if a_stamp[y] == gen and a_hop[y] == 1:
+            value = a_val[y] * b_list_w[k]
+            if value > best:
+                best_kind, best_m, best_k, best, best_hops = 1, y, k, value, 2
+    # Side A, hop 2: through an open hop-1 member x, unless x cannot beat `best`.
+    if max_hops >= 3:
+        for i in range(n_a):
+            x = a_list[i]
+            wx = a_list_w[i]
+            # Every path through x scores at most wx × (x's or a later y's tie to a B root).
+            if not open_[x] or root_stamp[x] == gen or wx * b_max <= best:
                 continue
-            wy = list_a_w[k]
-            for e in range(indptr[y], indptr[y + 1]):
+            for e in range(indptr[x], indptr[x + 1]):
                 m = indices[e]
                 w = weights[e]
                 if w < min_strength or ban_stamp[m] == gen:
                     continue
-                value = wy * w
-                if b_stamp[m] != gen:
-                    b_stamp[m] = gen
-                    b_val[m] = value
-                    b_succ[m] = y
-                    b_hop[m] = 2
-                    list_b[n_b] = m
-                    n_b += 1
-                elif b_hop[m] != 0 and value > b_val[m]:
-                    b_val[m] = value
-                    b_succ[m] = y
-                    b_hop[m] = 2
-    # Forward half from s.
-    f_stamp[s] = gen
-    f_val[s] = 1.0
-    f_pred[s] = -1
-    n_a = 0
-    if forward_hops >= 1:
-        for e in range(indptr[s], indptr[s + 1]):
-            x = indices[e]
-            w = weights[e]
-            if w < min_strength or ban_stamp[x] == gen:
-                continue
-            f_stamp[x] = gen
-            f_val[x] = w
-            f_pred[x] = -1
-            list_a[n_a] = x
-            list_a_w[n_a] = w
-            n_a += 1
-    if forward_hops >= 2:
-        for k in range(n_a):
-            x = list_a[k]
-            if not open_[x] or (b_stamp[x] == gen and b_hop[x] == 0):
-                continue
-            wx = list_a_w[k]
-            for e in range(indptr[x], indptr[x + 1]):
-                m = indices[e]
-                w = weights[e]
-                if w < min_strength or m == s or ban_stamp[m] == gen:
-                    continue
                 value = wx * w
-                if f_stamp[m] != gen:
-                    f_stamp[m] = gen
-                    f_val[m] = value
-                    f_pred[m] = x
-                elif value > f_val[m]:
-                    f_val[m] = value
-                    f_pred[m] = x
-    # Join on the backward side's members (usually the smaller list).
-    best_m = -1
-    best_score = 0.0
-    best_hops = 0
-    for k in range(n_b):
-        m = list_b[k]
-        if f_stamp[m] != gen:
-            continue
-        hop_b = b_hop[m]
-        if m == s:
-            hop_f = 0
-        else:
-            hop_f = 1 if f_pred[m] == -1 else 2
-            if hop_b != 0 and not open_[m]:
-                continue
-        if hop_f == 2 and hop_b == 2 and f_pred[m] == b_succ[m]:
-            continue
-        score = f_val[m] * b_val[m]
-        hops = hop_f + hop_b
-        if hops == 0:
-            continue
-        if score > best_score or (score == best_score and best_m >= 0 and hops < best_hops):
-            best_m = m
-            best_score = score
-            best_hops = hops
-    return best_m, best_score, best_hops
+                if a_stamp[m] != gen:
+                    a_stamp[m] = gen
+                    a_val[m] = value
+                    a_pred[m] = x
+                    a_hop[m] = 2
+                elif a_hop[m] != 0 and value > a_val[m]:
+                    a_val[m] = value
+                    a_pred[m] = x
+                    a_hop[m] = 2
+        # Candidates ending at a B root or at a B-side member, with A's final values.
+        for i in range(b_roots.shape[0]):
+            r = b_roots[i]
+            if root_stamp[r] == gen and a_stamp[r] == gen and a_hop[r] > 0:
+                value = a_val[r]
+                hops = a_hop[r]
+                if value > best or (value == best and best_kind >= 0 and hops < best_hops):
+                    best_kind, best_m, best_k, best, best_hops = 0, r, -1, value, hops
+        for k in range(n_b):
+            y = b_list[k]
+            if a_stamp[y] == gen and a_hop[y] > 0:
+                value = a_val[y] * b_list_w[k]
+                hops = a_hop[y] + 1
+                if value > best or (value == best and best_kind >= 0 and hops < best_hops):
+                    best_kind, best_m, best_k, best, best_hops = 1, y, k, value, hops
+    # The join over edges y–m, strongest y first, while y can still win.
+    if max_hops >= 3 and n_b > 0:
+        hop_cap = max_hops - 2
+        order = np.argsort(-b_list_w[:n_b])
+        for j in range(n_b):
+            k = order[j]
+            wy = b_list_w[k]
+            if wy * f_max <= best:
+                break
+            y = b_list[k]
+            for e in range(indptr[y], indptr[y + 1]):
+                m = indices[e]
+                if a_stamp[m] != gen or a_hop[m] == 0 or a_hop[m] > hop_cap:
+                    continue
+                w = weights[e]
+                if w < min_strength or root_stamp[m] == gen or not open_[m]:
+                    continue
+                if a_hop[m] == 2 and a_pred[m] == y:
+                    continue
+                value = a_val[m] * w * wy
+                hops = a_hop[m] + 2
+                if value > best or (value == best and best_kind >= 0 and hops < best_hops):
+                    best_kind, best_m, best_k, best, best_hops = 2, m, k, value, hops
+    return best_kind, best_m, best_k, best, best_hops
 
 
 strongest = _compile(_strongest_py)
+
+
+def _two_hop_cost_py(indptr: Any, indices: Any, roots: Any) -> int:
+    """Edges a two-hop expansion from `roots` would read: Σ over their neighbours' degrees."""
+    total = 0
+    for i in range(roots.shape[0]):
+        r = roots[i]
+        for e in range(indptr[r], indptr[r + 1]):
+            y = indices[e]
+            total += indptr[y + 1] - indptr[y]
+    return total
+
+
+two_hop_cost = _compile(_two_hop_cost_py)
 
 
 # --- People you may know ---------------------------------------------------------------------

@@ -50,11 +50,13 @@ class Workspace:
         self.val_a = np.zeros(size, dtype=np.float64)
         self.val_b = np.zeros(size, dtype=np.float64)
         self.hop_b = np.zeros(size, dtype=np.int8)
+        self.stamp_y = np.zeros(size, dtype=np.int32)
+        self.pos_y = np.zeros(size, dtype=np.int32)
 
     def next_generation(self) -> int:
         self.generation += 1
         if self.generation >= 2**31 - 1:
-            for stamps in (self.stamp_a, self.stamp_b, self.stamp_ban):
+            for stamps in (self.stamp_a, self.stamp_b, self.stamp_ban, self.stamp_y):
                 stamps.fill(0)
             self.generation = 1
         return self.generation
@@ -259,46 +261,67 @@ def _strongest_once(
     min_strength: float,
 ) -> WarmPath | None:
     ws = workspace_for(snapshot)
-    forward = (max_hops + 1) // 2
-    backward = max_hops // 2
+    source = np.array([s], dtype=np.int32)
+    targets = np.ascontiguousarray(targets[targets != s], dtype=np.int32)
+    if targets.size == 0:
+        return None
+    # The side whose two-hop neighbourhood is cheaper to read is expanded two hops (side A).
+    forward = _kernels.two_hop_cost(snapshot.indptr, snapshot.neighbours, source) <= (
+        _kernels.two_hop_cost(snapshot.indptr, snapshot.neighbours, targets)
+    )
+    a_roots, b_roots = (source, targets) if forward else (targets, source)
+    banned = banned - {s}
     banned_arr = np.fromiter(banned, dtype=np.int32, count=len(banned))
-    m, score, _hops = _kernels.strongest(
+    kind, m, k, score, _hops = _kernels.strongest(
         snapshot.indptr,
         snapshot.neighbours,
         snapshot.strengths,
         snapshot.open_to_introductions,
-        s,
-        np.ascontiguousarray(targets, dtype=np.int32),
+        a_roots,
+        b_roots,
         banned_arr,
-        forward,
-        backward,
+        max_hops,
         min_strength,
         ws.stamp_ban,
         ws.stamp_a,
         ws.val_a,
         ws.level_a,
-        ws.stamp_b,
-        ws.val_b,
-        ws.level_b,
         ws.hop_b,
+        ws.stamp_b,
+        ws.stamp_y,
+        ws.pos_y,
         ws.list_a,
         ws.list_w,
         ws.list_b,
+        ws.val_b,
+        ws.level_b,
         ws.next_generation(),
     )
-    if m < 0:
+    if kind < 0:
         return None
-    nodes: list[int] = []
-    if m != s:
-        pred = int(ws.level_a[m])
-        nodes = [s] if pred < 0 else [s, pred]
-    nodes.append(int(m))
-    hop_b = int(ws.hop_b[m])
-    if hop_b >= 1:
-        nxt = int(ws.level_b[m])
-        nodes.append(nxt)
-        if hop_b == 2:
-            nodes.append(_best_target_next_to(snapshot, nxt, targets, banned | {s}, min_strength))
+
+    def half(v: int) -> list[int]:
+        """A's best ≤2-hop half from one of its roots to v."""
+        hop = int(ws.hop_b[v])
+        if hop == 0:
+            return [v]
+        pred = int(ws.level_a[v])
+        if hop == 1:
+            return [pred, v]
+        root = (
+            int(a_roots[0])
+            if a_roots.size == 1
+            else _best_target_next_to(snapshot, pred, a_roots, banned, min_strength)
+        )
+        return [root, pred, v]
+
+    nodes = half(int(m))
+    if kind == 1:
+        nodes.append(int(ws.level_b[k]))
+    elif kind == 2:
+        nodes += [int(ws.list_b[k]), int(ws.level_b[k])]
+    if not forward:
+        nodes.reverse()
     strengths = tuple(float(snapshot.strength(a, b) or 0.0) for a, b in itertools.pairwise(nodes))
     members = tuple(int(x) for x in snapshot.member_ids[np.asarray(nodes, dtype=np.int64)])
     return WarmPath(members=members, strengths=strengths, score=float(score))

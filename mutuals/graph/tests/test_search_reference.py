@@ -25,7 +25,11 @@ STRENGTHS = [0.1, 0.25, 0.4, 0.5, 0.7, 0.9, 1.0]
 COMPANIES = ["Acme Rail", "Kestrel", ""]
 TOPICS = ["Agile", "Risk", "PMO", "Lean"]
 EVENTS = ["Risk workshop", "Spring mixer"]
-RUNS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+RUNS = settings(
+    max_examples=int(__import__("os").environ.get("GRAPH_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @st.composite
