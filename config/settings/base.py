@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "mutuals.accounts",
     "mutuals.connections",
     "mutuals.introductions",
+    "mutuals.imports",
     "mutuals.api",
 ]
 

@@ -18,6 +18,7 @@ from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
+from mutuals.imports.api import router as imports_router
 from mutuals.introductions.api import router as introductions_router
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ api = NinjaAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", connections_router)
+api.add_router("", imports_router)
 api.add_router("", introductions_router)
 
 _CODES_BY_STATUS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from mutuals.accounts.api import ErrorOut
 from mutuals.api.auth import member
@@ -29,7 +30,7 @@ router = Router(tags=["imports"])
 )
 def imports_linkedin_create(
     request: HttpRequest, file: File[UploadedFile]
-) -> tuple[int, ImportCreatedOut]:
+) -> Status[ImportCreatedOut]:
     """Upload a LinkedIn data export (the ZIP, or one of its CSV files) as multipart `file`.
 
     It is read at once: anything that is not a LinkedIn export is refused with
@@ -37,7 +38,7 @@ def imports_linkedin_create(
     background; follow `GET /api/imports/{id}`.
     """
     created = import_create(owner=member(request), file_name=file.name or "", data=file.read())
-    return 202, ImportCreatedOut(id=created.pk, status=created.status)
+    return Status(202, ImportCreatedOut(id=created.pk, status=created.status))
 
 
 @router.get("/imports", response=ImportPage, operation_id="imports_list")

@@ -267,6 +267,9 @@ def build_network(export: Export) -> Network:
         if message.folder == "SPAM":
             excluded["spam"] += 1
             continue
+        if normalize_name(message.sender) == LINKEDIN_MEMBER:
+            excluded["linkedin_member"] += 1
+            continue
         if is_sponsored(message):
             excluded["sponsored"] += 1
             continue

@@ -37,6 +37,9 @@ PROMISED = {
     "/api/introductions/{introduction_id}/accept": {"post"},
     "/api/introductions/{introduction_id}/decline": {"post"},
     "/api/recommendations/people": {"get"},
+    "/api/imports/linkedin": {"post"},
+    "/api/imports/{import_id}": {"get", "delete"},
+    "/api/imports/{import_id}/audit": {"get"},
 }
 
 

@@ -17,7 +17,12 @@ import html
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
-from mutuals.imports.linkedin.csvfile import Table, normalize_column, read_rows
+from mutuals.imports.linkedin.csvfile import (
+    HEADER_SEARCH_ROWS,
+    Table,
+    normalize_column,
+    read_rows,
+)
 from mutuals.imports.linkedin.dates import parse_date
 from mutuals.imports.linkedin.errors import InvalidExport
 from mutuals.imports.linkedin.gcpause import collector_paused
@@ -59,13 +64,18 @@ def parse_upload(name: str, data: bytes, progress: Progress = _no_progress) -> E
 
 
 def _kind_by_header(file: SourceFile) -> Kind | None:
-    for index, (_, row) in enumerate(read_rows(file.data, file.name)):
-        names = {normalize_column(cell.strip().strip('"')) for cell in row}
-        for kind, signature in SIGNATURES:
-            if signature <= names:
-                return kind
-        if index >= 10:
-            break
+    try:
+        for index, (_, row) in enumerate(read_rows(file.data, file.name)):
+            names = {normalize_column(cell.strip().strip('"')) for cell in row}
+            for kind, signature in SIGNATURES:
+                if signature <= names:
+                    return kind
+            if index >= HEADER_SEARCH_ROWS:
+                break
+    except InvalidExport as exc:
+        if exc.reason.startswith("broken row"):
+            return None  # unreadable before any export header: not an export
+        raise
     return None
 
 
@@ -142,7 +152,16 @@ def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]
             position=row["position"],
             connected_on=parse_date(row["connected_on"]),
         )
-        key = ("c", record.name.casefold(), record.url, record.email, record.connected_on)
+        key = (
+            "c",
+            record.first_name,
+            record.last_name,
+            record.url,
+            record.email,
+            record.company,
+            record.position,
+            record.connected_on,
+        )
         count += 1
         if key not in seen:
             seen.add(key)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
+        path = Path(options["path"])
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
         bar = ProgressBar(sys.stderr, enabled=not options["quiet"])
@@ -61,12 +61,12 @@ class Command(BaseCommand):
             as_of = as_of.replace(tzinfo=UTC)
         audit = public(audit_export(export, as_of=as_of, scorer=personalization_scorer()))
         bar.update(95, "writing the report")
-        out: Path = options["out"]
+        out = Path(options["out"])
         out.write_text(render_report(audit), encoding="utf-8")
         if options["json"] is not None:
             import json
 
-            options["json"].write_text(json.dumps(audit, indent=2), encoding="utf-8")
+            Path(options["json"]).write_text(json.dumps(audit, indent=2), encoding="utf-8")
         bar.update(100, "done")
         bar.close()
         totals = audit["totals"]

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         owner = User.objects.filter(email__iexact=options["email"].strip()).first()
         if owner is None:
             raise CommandError(f"No member has the e-mail {options['email']}.")
-        path: Path = options["path"]
+        path = Path(options["path"])
         if not path.exists():
             raise CommandError(f"{path}: no such file or folder")
         bar = ProgressBar(sys.stderr, enabled=not options["quiet"])

@@ -1,0 +1,109 @@
+"""Import pages: upload, progress (HTMX polling and without JavaScript), the audit with its
+charts and "bring them in", the downloadable report, deletion, privacy."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from mutuals.accounts.tests.factories import make_member
+from mutuals.imports.models import Contact, Import
+from mutuals.imports.services import import_create, import_run
+from mutuals.imports.tests.helpers import small_export
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def done(member):
+    created = import_create(
+        owner=member, file_name="export.zip", data=small_export(), background=False
+    )
+    return import_run(import_id=created.pk)
+
+
+def test_upload_page(web_client):
+    response = web_client.get("/me/imports/")
+    assert response.status_code == 200
+    assert b'enctype="multipart/form-data"' in response.content
+    assert b"LinkedIn audit" in response.content  # the nav link
+
+
+def test_upload_runs_the_import_and_shows_the_audit(web_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web_client.post(
+            "/me/imports/", {"file": SimpleUploadedFile("export.zip", small_export())}
+        )
+    item = Import.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/me/imports/{item.pk}/"
+    page = web_client.get(response["Location"])
+    html = page.content.decode()
+    assert "Network audit of Sam Owner" in html
+    assert html.count("<svg") >= 4  # charts drawn on the server
+    assert "Ada Lovelace" in html
+    assert "You wrote 4 messages to each other" in html
+    assert "Bring them in" in html
+
+
+def test_a_refused_upload_shows_the_file_and_line(web_client):
+    response = web_client.post(
+        "/me/imports/", {"file": SimpleUploadedFile("budget.csv", b"Month,Amount\nJan,1\n")}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "budget.csv, line 1" in html
+    assert "not a LinkedIn data export" in html
+    assert not Import.objects.exists()
+
+
+def test_progress_while_the_import_is_pending(web_client, member):
+    created = import_create(
+        owner=member, file_name="export.zip", data=small_export(), background=False
+    )
+    page = web_client.get(f"/me/imports/{created.pk}/").content.decode()
+    assert f'hx-get="/me/imports/{created.pk}/status/"' in page
+    assert 'http-equiv="refresh"' in page  # without JavaScript, the page reloads itself
+    fragment = web_client.get(f"/me/imports/{created.pk}/status/", headers={"HX-Request": "true"})
+    assert b"<progress" in fragment.content
+    assert b"hx-trigger" in fragment.content
+    import_run(import_id=created.pk)
+    finished = web_client.get(f"/me/imports/{created.pk}/status/", headers={"HX-Request": "true"})
+    assert finished["HX-Refresh"] == "true"  # the page reloads into the audit
+    plain = web_client.get(f"/me/imports/{created.pk}/status/")
+    assert b"See your audit" in plain.content
+
+
+def test_the_report_download_is_one_self_contained_file(web_client, done):
+    response = web_client.get(f"/me/imports/{done.pk}/report/")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    html = response.content.decode()
+    assert "<style>" in html
+    assert "<svg" in html
+    assert not re.search(r'<(?:script|link|img)\b[^>]*(?:src|href)="(?:https?:)?//', html)
+
+
+def test_delete(web_client, done):
+    response = web_client.post(f"/me/imports/{done.pk}/delete/")
+    assert response.status_code == 302
+    assert not Import.objects.exists()
+    assert not Contact.objects.exists()
+
+
+def test_another_members_import_is_404(done):
+    client = Client()
+    client.force_login(make_member(name="Eve Stranger"))
+    for url in ("", "status/", "report/"):
+        assert client.get(f"/me/imports/{done.pk}/{url}").status_code == 404
+    assert client.post(f"/me/imports/{done.pk}/delete/").status_code == 404
+    assert Import.objects.filter(pk=done.pk).exists()
+
+
+def test_signed_out_goes_to_sign_in():
+    response = Client().get("/me/imports/")
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
