@@ -16,7 +16,7 @@ Lists are capped (AUDIT_LIST_LIMIT) with their full counts beside them. Dates ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,9 @@ MONTHS_IN_CHART = 36
 TEMPLATE_SCORE_SAMPLE = 20
 AUDIT_VERSION = 1
 
-Scorer = Callable[[str, str, str, str], tuple[int, str]]
+# Scores a cluster's notes in the order they were sent: [(note, name, company, title)] ->
+# [(score 0-100, verdict)].
+Scorer = Callable[[Sequence[tuple[str, str, str, str]]], list[tuple[int, str]]]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -59,17 +61,27 @@ def _years(days: float) -> str:
 
 def personalization_scorer() -> Scorer | None:
     """The personalization engine's scorer when it is installed (mutuals.connections.
-    personalization), else None: template clustering works without it."""
+    personalization), else None: template clustering works without it.
+
+    Each note is judged as the engine judges a draft, with the notes sent before it as the
+    sender's history, so the copies after the first few are mass outreach (DESIGN.md §3)."""
     try:
         from mutuals.connections import personalization
     except ImportError:
         return None
 
-    def score(note: str, name: str, company: str, title: str) -> tuple[int, str]:
-        report = personalization.assess(
-            note, recipient=personalization.Recipient(name=name, company=company, title=title)
-        )
-        return report.score, report.verdict
+    def score(notes: Sequence[tuple[str, str, str, str]]) -> list[tuple[int, str]]:
+        history = personalization.SenderHistory()
+        results = []
+        for note, name, company, title in notes:
+            report = personalization.assess(
+                note,
+                recipient=personalization.Recipient(name=name, company=company, title=title),
+                history=history,
+            )
+            history.add(report.signature)
+            results.append((report.score, report.verdict))
+        return results
 
     return score
 
@@ -164,10 +176,21 @@ def audit_network(
             "verdict": None,
         }
         if scorer is not None:
-            scored = []
-            for note in cluster.notes[:TEMPLATE_SCORE_SAMPLE]:
-                person = network.people[note.key]
-                scored.append(scorer(note.text, person.name, person.company, person.position))
+            in_order = sorted(
+                cluster.notes,
+                key=lambda n: (sent_at_by_key.get(n.key) is None, sent_at_by_key.get(n.key)),
+            )
+            scored = scorer(
+                [
+                    (
+                        note.text,
+                        network.people[note.key].name,
+                        network.people[note.key].company,
+                        network.people[note.key].position,
+                    )
+                    for note in in_order[:TEMPLATE_SCORE_SAMPLE]
+                ]
+            )
             entry["score"] = round(sum(score for score, _ in scored) / len(scored))
             entry["verdict"] = Counter(verdict for _, verdict in scored).most_common(1)[0][0]
         template_out.append(entry)
