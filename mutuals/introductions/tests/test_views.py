@@ -1,0 +1,117 @@
+"""The pages end to end: how can I reach…, the composer, the inbox, people you may know."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from mutuals.connections.selectors import are_connected
+from mutuals.connections.services import block_create
+from mutuals.introductions.models import Introduction, SuggestionDismissal
+from mutuals.introductions.tests.factories import GOOD_NOTE, make_cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(member):
+    return make_cast(member)
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_pages_need_sign_in(cast):
+    for url in ("/reach/", "/introductions/", "/people/"):
+        response = Client().get(url)
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_reach_a_member_by_name_then_see_named_paths(web_client, cast):
+    search = web_client.get("/reach/?kind=member&q=Thandi")
+    assert search.status_code == 200
+    assert f"/reach/?to={cast.thandi.pk}" in search.content.decode()
+    page = web_client.get(f"/reach/?to={cast.thandi.pk}").content.decode()
+    assert "Warm paths to Thandi Mokoena" in page
+    assert page.index("Kwame Asante") < page.index("Lena Fischer")  # strongest first
+    assert f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/" in page
+
+
+def test_reach_with_htmx_answers_only_the_results(web_client, cast):
+    response = web_client.get("/reach/?kind=company&q=Acme Rail", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "Warm paths to someone at Acme Rail" in html
+    assert "<html" not in html
+
+
+def test_reach_a_blocked_member_is_not_found(web_client, cast):
+    block_create(blocker=cast.thandi, blocked=cast.sam)
+    assert web_client.get(f"/reach/?to={cast.thandi.pk}").status_code == 404
+
+
+def test_compose_refuses_a_generic_note_with_findings_then_sends_a_personal_one(web_client, cast):
+    url = f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/"
+    assert web_client.get(url).status_code == 200
+    refused = web_client.post(
+        url, {"intent": "advice", "context_kind": "mutual", "message": "Hi, add me please."}
+    )
+    assert refused.status_code == 200
+    assert "asks for notes scoring at least" in refused.content.decode()
+    assert not Introduction.objects.exists()
+    sent = web_client.post(
+        url, {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE}
+    )
+    assert sent.status_code == 302
+    assert Introduction.objects.get().introducer == cast.kwame
+
+
+def test_inbox_forward_accept_and_thank(web_client, cast):
+    web_client.post(
+        f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/",
+        {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE},
+    )
+    intro = Introduction.objects.get()
+    kwame = logged_in(cast.kwame)
+    assert "asks you to introduce them to" in kwame.get("/introductions/").content.decode()
+    kwame.post(f"/introductions/{intro.pk}/forward/", {"note": "You two think alike on risk."})
+    thandi = logged_in(cast.thandi)
+    inbox = thandi.get("/introductions/").content.decode()
+    assert "You two think alike on risk." in inbox
+    thandi.post(f"/introductions/{intro.pk}/accept/")
+    assert are_connected(cast.sam.pk, cast.thandi.pk)
+    assert "Thank Kwame" in web_client.get("/introductions/").content.decode()
+    web_client.post(f"/introductions/{intro.pk}/thank/", {"note": "Thanks, Kwame!"})
+    intro.refresh_from_db()
+    assert intro.thanked_at is not None
+
+
+def test_strangers_cannot_act_on_an_introduction(web_client, cast):
+    web_client.post(
+        f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/",
+        {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE},
+    )
+    intro = Introduction.objects.get()
+    omar = logged_in(cast.omar)
+    assert omar.post(f"/introductions/{intro.pk}/accept/").status_code == 404
+    assert logged_in(cast.thandi).post(f"/introductions/{intro.pk}/accept/").status_code == 404
+
+
+def test_suggestions_show_reasons_and_can_be_dismissed(web_client, cast):
+    page = web_client.get("/people/").content.decode()
+    assert "Thandi Mokoena" in page
+    assert "2 mutual connections: Kwame Asante and Lena Fischer" in page
+    response = web_client.post(
+        f"/people/{cast.thandi.pk}/dismiss/", {"reason": "not_now"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.content == b""
+    assert SuggestionDismissal.objects.get().reason == "not_now"
+    assert "Thandi Mokoena" not in web_client.get("/people/").content.decode()
+
+
+def test_navigation_has_the_introductions_link(web_client, cast):
+    assert 'href="/introductions/"' in web_client.get("/people/").content.decode()

@@ -1,0 +1,227 @@
+"""Pages: "how can I reach …", the introduction inbox, the composer, people you may know.
+Thin: parse, call the selector or service the API calls, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
+
+from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.selectors import member_directory, member_for_request
+from mutuals.connections.selectors import ProximityIndex
+from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.graph import WarmPath
+from mutuals.introductions import selectors, services
+from mutuals.introductions.forms import IntroductionForm, NoteForm
+from mutuals.introductions.models import DismissReason, IntroductionState
+
+SEARCH_LIMIT = 12
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _path_rows(paths: list[WarmPath]) -> list[dict[str, Any]]:
+    people = selectors.path_members(paths)
+    rows = []
+    for path in paths:
+        steps = [
+            {"member": people.get(member_id), "strength": path.strengths[i - 1] if i else None}
+            for i, member_id in enumerate(path.members)
+        ]
+        rows.append(
+            {
+                "steps": steps,
+                "score": path.score,
+                "introducer": people.get(path.members[1]) if path.hops >= 2 else None,
+                "target": people.get(path.members[-1]),
+                "hops": path.hops,
+            }
+        )
+    return rows
+
+
+@login_required
+def reach_view(request: HtmxHttpRequest) -> HttpResponse:
+    """Search a member, a company or a topic, and show the warmest ways to reach them."""
+    viewer = member_for_request(request)
+    kind = request.GET.get("kind", "member")
+    query = request.GET.get("q", "").strip()[:100]
+    to = request.GET.get("to", "")
+    context: dict[str, Any] = {"kind": kind, "q": query, "paths": None, "matches": None}
+    if to.isdigit():
+        try:
+            target = access_member_by_id(viewer, int(to))
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        context["target"] = target
+        if target.pk != viewer.pk:
+            context["paths"] = _path_rows(selectors.warm_paths(viewer=viewer, to=target.pk))
+    elif query and kind in ("company", "topic"):
+        if kind == "company":
+            found = selectors.warm_paths(viewer=viewer, company=query)
+        else:
+            found = selectors.warm_paths(viewer=viewer, topic=query)
+        context["paths"] = _path_rows(found)
+    elif query:
+        matches = list(member_directory(viewer=viewer, q=query)[:SEARCH_LIMIT])
+        proximity = ProximityIndex(viewer.pk).for_members(m.pk for m in matches)
+        context["matches"] = [(m, proximity[m.pk]) for m in matches]
+    template = "introductions/_reach_results.html" if request.htmx else "introductions/reach.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def introduction_compose_view(
+    request: HttpRequest, target_id: int, introducer_id: int
+) -> HttpResponse:
+    """Ask `introducer` to introduce you to `target`."""
+    viewer = member_for_request(request)
+    try:
+        target = access_member_by_id(viewer, target_id)
+        introducer = access_member_by_id(viewer, introducer_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    findings: list[dict[str, Any]] = []
+    refusal: MutualsError | None = None
+    if request.method == "POST":
+        form = IntroductionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.introduction_request(
+                    requester=viewer,
+                    draft=services.IntroductionDraft(
+                        target_id=target.pk,
+                        introducer_id=introducer.pk,
+                        intent=data["intent"],
+                        message=data["message"],
+                        context_kind=data["context_kind"],
+                        context_ref=data["context_ref"],
+                        context_text=data["context_text"],
+                    ),
+                )
+            except MutualsError as error:
+                refusal = error
+                findings = error.detail.get("findings", [])
+                for field, problems in (
+                    error.detail.get("fields", {}) if isinstance(error, Refused) else {}
+                ).items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+            else:
+                messages.success(
+                    request,
+                    f"Sent to {introducer.name}. You will see here when they pass it on to "
+                    f"{target.get_short_name()}.",
+                )
+                return redirect("introduction_inbox")
+    else:
+        form = IntroductionForm(initial={"intent": request.GET.get("intent", "advice")})
+    return render(
+        request,
+        "introductions/compose.html",
+        {
+            "form": form,
+            "target": target,
+            "introducer": introducer,
+            "refusal": refusal,
+            "findings": findings,
+        },
+    )
+
+
+@login_required
+def introduction_inbox_view(request: HttpRequest) -> HttpResponse:
+    """Requests waiting for you as introducer, introductions offered to you, your requests."""
+    viewer = member_for_request(request)
+    return render(
+        request,
+        "introductions/inbox.html",
+        {
+            "to_introduce": selectors.introductions_for(viewer, "to_introduce")[:50],
+            "offered": selectors.introductions_for(viewer, "offered")[:50],
+            "sent": selectors.introductions_for(viewer, "sent")[:50],
+            "note_form": NoteForm(),
+            "states": IntroductionState,
+        },
+    )
+
+
+_ACTIONS = {"forward", "accept", "decline", "withdraw", "thank"}
+
+
+@login_required
+@require_POST
+def introduction_action_view(
+    request: HttpRequest, introduction_id: int, action: str
+) -> HttpResponse:
+    if action not in _ACTIONS:
+        raise Http404("No such action.")
+    viewer = member_for_request(request)
+    note = request.POST.get("note", "")
+    try:
+        if action == "forward":
+            services.introduction_forward(member=viewer, introduction_id=introduction_id, note=note)
+            messages.success(request, "Forwarded. They will see your note and decide.")
+        elif action == "accept":
+            intro = services.introduction_accept(member=viewer, introduction_id=introduction_id)
+            messages.success(request, f"You are now connected to {intro.requester.name}.")
+        elif action == "decline":
+            services.introduction_decline(
+                member=viewer,
+                introduction_id=introduction_id,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, "Declined. Nobody else is told why.")
+        elif action == "withdraw":
+            services.introduction_withdraw(member=viewer, introduction_id=introduction_id)
+            messages.success(request, "Withdrawn.")
+        else:
+            services.introduction_thank(member=viewer, introduction_id=introduction_id, note=note)
+            messages.success(request, "Thank-you sent.")
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except MutualsError as error:
+        messages.error(request, error.message)
+    return redirect("introduction_inbox")
+
+
+@login_required
+def suggestions_view(request: HttpRequest) -> HttpResponse:
+    """People you may know, with the reasons, and a way to say "not now" or "don't know"."""
+    viewer = member_for_request(request)
+    suggestions = selectors.people_suggestions(viewer=viewer, limit=24)
+    return render(
+        request,
+        "introductions/suggestions.html",
+        {"suggestions": suggestions, "reasons": DismissReason.choices},
+    )
+
+
+@login_required
+@require_POST
+def suggestion_dismiss_view(request: HtmxHttpRequest, member_id: int) -> HttpResponse:
+    viewer = member_for_request(request)
+    try:
+        services.suggestion_dismiss(
+            member=viewer, dismissed_id=member_id, reason=request.POST.get("reason", "")
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except MutualsError as error:
+        messages.error(request, error.message)
+        return redirect("people_suggestions")
+    if request.htmx:
+        return HttpResponse("")  # the card is swapped out
+    messages.success(request, "We will not suggest them again.")
+    return redirect(reverse("people_suggestions"))
