@@ -141,5 +141,5 @@ def test_people_you_may_know_matches_adamic_adar(graph, request):
         ranked = sorted((v[0] for v in expected.values()), reverse=True)[:15]
         assert [g.score for g in got] == pytest.approx(ranked, rel=1e-9)
         for suggestion in got:
-            score, count = expected[snapshot.node_of(suggestion.member_id)]
+            _score, count = expected[snapshot.node_of(suggestion.member_id)]
             assert suggestion.mutual_count == count
