@@ -235,12 +235,17 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run(command, check=True, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: S603
         elapsed = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_kib = usage.ru_maxrss
         print(
             f"machine: {platform.machine()}, {os.cpu_count()} CPUs, "
             f"Python {platform.python_version()}"
         )
         print(f"audit wall time: {elapsed:.1f} s (target ≤ 15 s)")
+        # CPU time is what the audit itself costs; wall time also counts waiting for a shared
+        # machine's cores.
+        print(f"audit CPU time: {usage.ru_utime + usage.ru_stime:.1f} s")
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f}")
         print(f"audit peak memory: {peak_kib / 1024:.0f} MB (target ≤ 1024 MB)")
         print(f"report: {report.stat().st_size / 1e6:.2f} MB of self-contained HTML")
 

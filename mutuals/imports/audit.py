@@ -94,7 +94,12 @@ def audit_export(
     network: Network | None = None,
 ) -> dict[str, Any]:
     with collector_paused():
-        return audit_network(network or build_network(export), export, as_of=as_of, scorer=scorer)
+        return audit_network(
+            network or build_network(export, keep_interactions=False),
+            export,
+            as_of=as_of,
+            scorer=scorer,
+        )
 
 
 def _person_out(person: Person, **extra: Any) -> dict[str, Any]:
@@ -242,15 +247,8 @@ def audit_network(
             )
 
     # Messages per month, for the chart (the last MONTHS_IN_CHART months of the export).
-    sent_months: Counter[str] = Counter()
-    received_months: Counter[str] = Counter()
-    for interaction in network.interactions:
-        if interaction.at is None:
-            continue
-        if interaction.kind == "message_sent":
-            sent_months[f"{interaction.at.year:04d}-{interaction.at.month:02d}"] += 1
-        elif interaction.kind == "message_received":
-            received_months[f"{interaction.at.year:04d}-{interaction.at.month:02d}"] += 1
+    sent_months = {f"{y:04d}-{m:02d}": n for (y, m), n in network.sent_per_month.items()}
+    received_months = {f"{y:04d}-{m:02d}": n for (y, m), n in network.received_per_month.items()}
     months = _month_range(now, MONTHS_IN_CHART)
 
     return {

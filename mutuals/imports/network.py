@@ -38,6 +38,8 @@ _PLACEHOLDER = re.compile(r"%(?:FIRSTNAME|LASTNAME|FULLNAME|COMPANY)%", re.IGNOR
 _SPONSOR_WORDS = re.compile(
     r"\b(?:sponsored|linkedin premium|premium team|inmail campaign)\b", re.IGNORECASE
 )
+_SPONSOR_HINTS = ("remium", "REMIUM", "ponsor", "PONSOR", "nMail", "nmail", "NMAIL", "ampaign")
+_SPONSOR_HINT = re.compile("|".join(_SPONSOR_HINTS))
 _LINKEDIN_SENDER = re.compile(r"(?:\blinkedin\b|\bfrom$)", re.IGNORECASE)
 
 
@@ -71,10 +73,16 @@ def is_sponsored(message: MessageRecord) -> bool:
     if message.folder == "SPONSORED":
         return True
     text = message.content
-    if _PLACEHOLDER.search(text) or _HTML.search(text):
+    # Substring tests first: they are cheap, and nearly every message fails all of them.
+    if "%" in text and _PLACEHOLDER.search(text):
+        return True
+    if "<" in text and _HTML.search(text):
         return True
     heading = f"{message.subject} {message.conversation_title}"
-    if _SPONSOR_WORDS.search(heading) or _SPONSOR_WORDS.search(text[:2000]):
+    if _SPONSOR_WORDS.search(heading):
+        return True
+    head = text[:2000]
+    if _SPONSOR_HINT.search(head) and _SPONSOR_WORDS.search(head):
         return True
     return not message.sender_url and bool(_LINKEDIN_SENDER.search(message.sender))
 
@@ -134,6 +142,8 @@ class Network:
     reference_time: datetime | None  # the export's own "now": its latest dated record
     invitations_sent: list[tuple[str, str, datetime | None]]  # (person key, note, sent at)
     invitations_received: int
+    sent_per_month: dict[tuple[int, int], int]  # (year, month) -> messages the owner sent
+    received_per_month: dict[tuple[int, int], int]
 
 
 class _Resolver:
@@ -225,7 +235,9 @@ def _owner(export: Export) -> tuple[set[str], set[str]]:
     return names, urls
 
 
-def build_network(export: Export) -> Network:
+def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
+    """People, their histories and (for the contact book, `keep_interactions`) every
+    interaction. The offline audit needs no interactions and skips building them."""
     owner_names, owner_urls = _owner(export)
     people: dict[str, Person] = {}
     for record in export.connections:
@@ -248,6 +260,8 @@ def build_network(export: Export) -> Network:
     resolver = _Resolver(people)
     interactions: list[Interaction] = []
     excluded: Counter[str] = Counter()
+    sent_months: Counter[tuple[int, int]] = Counter()
+    received_months: Counter[tuple[int, int]] = Counter()
     latest: datetime | None = None
 
     def is_owner(name: str, url: str) -> bool:
@@ -307,15 +321,19 @@ def build_network(export: Export) -> Network:
                 if person.first_message_at is None or message.sent_at < person.first_message_at:
                     person.first_message_at = message.sent_at
             threads.setdefault((conversation, person.key), []).append((message.sent_at, outgoing))
-            interactions.append(
-                Interaction(
-                    person_key=person.key,
-                    kind="message_sent" if outgoing else "message_received",
-                    at=message.sent_at,
-                    text=text,
-                    conversation=conversation,
+            if keep_interactions:
+                interactions.append(
+                    Interaction(
+                        person_key=person.key,
+                        kind="message_sent" if outgoing else "message_received",
+                        at=message.sent_at,
+                        text=text,
+                        conversation=conversation,
+                    )
                 )
-            )
+        if message.sent_at is not None:
+            month = (message.sent_at.year, message.sent_at.month)
+            (sent_months if outgoing else received_months)[month] += 1
     for (_, key), turns in threads.items():
         person = people[key]
         person.conversations += 1
@@ -398,6 +416,8 @@ def build_network(export: Export) -> Network:
         reference_time=latest,
         invitations_sent=invitations_sent,
         invitations_received=invitations_received,
+        sent_per_month=dict(sent_months),
+        received_per_month=dict(received_months),
     )
 
 

@@ -120,7 +120,23 @@ def _save_progress(import_id: int, percent: int, stage: str) -> None:
 
 def import_run(*, import_id: int, progress: ProgressCallback | None = None) -> Import | None:
     """Import a pending export into its owner's contact book. Safe to run twice: a finished
-    (or deleted) import is left as it is."""
+    (or deleted) import is left as it is. An unexpected error marks the import failed (the
+    transaction has rolled back, so nothing of it is stored) and is re-raised for the log."""
+    try:
+        return _import_run(import_id, progress)
+    except Exception:
+        logger.exception("Import %s failed", import_id)
+        _fail(
+            import_id,
+            "import_failed",
+            "Something went wrong on our side while importing; nothing was imported. "
+            "Try again, and tell the operators if it happens again.",
+            {},
+        )
+        raise
+
+
+def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | None:
     found = Import.objects.filter(pk=import_id).first()
     if found is None or found.is_finished:
         return found

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 import re
 from collections.abc import Callable, Iterator
 
@@ -26,6 +28,12 @@ from mutuals.imports.linkedin.errors import InvalidExport
 
 NULL_TOKENS = frozenset({"null", "none", "nan", "n/a", "#n/a", "na", "<na>", "#n/a n/a"})
 _LONGEST_NULL_TOKEN = max(len(token) for token in NULL_TOKENS)
+# Every upper/lower-case spelling of the null tokens, so a row needs one set lookup per value.
+_NULL_SPELLINGS = frozenset(
+    "".join(letters)
+    for token in NULL_TOKENS
+    for letters in itertools.product(*({c.lower(), c.upper()} for c in token))
+)
 # Control characters other than TAB and the line feed (carriage returns are made line feeds).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -163,7 +171,12 @@ class Table:
         a field whose column the header lacks is "" in every row."""
         width = len(self.columns)
         position = {name: index for index, name in reversed(list(enumerate(self.columns)))}
-        picks = [(field, position.get(column, width)) for field, column in fields.items()]
+        names = list(fields)
+        # A missing column reads the padding cell at `width`, which is always "".
+        pick = operator.itemgetter(*[position.get(fields[name], width) for name in names])
+        single = len(names) == 1
+        padding = [""] * (width + 1)
+        nulls = _NULL_SPELLINGS
         for line, row in self._rows:
             size = len(row)
             if size > width and any(cell.strip() for cell in row[width:]):
@@ -172,10 +185,7 @@ class Table:
                     file=self.file,
                     line=line,
                 )
-            record: dict[str, str] = {}
-            for field, index in picks:
-                value = row[index].strip() if index < size else ""
-                if value and len(value) <= _LONGEST_NULL_TOKEN and value.lower() in NULL_TOKENS:
-                    value = ""
-                record[field] = value
-            yield line, record
+            row.extend(padding[size:])
+            picked = (pick(row),) if single else pick(row)
+            values = ["" if value in nulls else value for value in map(str.strip, picked)]
+            yield line, dict(zip(names, values, strict=True))

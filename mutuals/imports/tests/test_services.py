@@ -207,3 +207,24 @@ def test_bring_them_in_matches_members_by_profile_url_or_email(member, other):
     assert suggestions[bob.pk].context == "connected on LinkedIn since 2024"
     assert suggestions[bob.pk].matched_by == "profile_url"
     assert bring_them_in(other) == []  # other has no contact book
+
+
+def test_an_unexpected_error_fails_the_import_and_leaves_nothing(member, monkeypatch):
+    from mutuals.imports import services
+
+    created = import_create(
+        owner=member, file_name="export.zip", data=small_export(), background=False
+    )
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_store", explode)
+    with pytest.raises(RuntimeError):
+        import_run(import_id=created.pk)
+    created.refresh_from_db()
+    assert created.status == Import.Status.FAILED
+    assert created.error is not None
+    assert created.error["code"] == "import_failed"
+    assert not Contact.objects.exists()
+    assert not ContactInteraction.objects.exists()
