@@ -135,7 +135,7 @@ class GraphSnapshot:
 
     def nodes_of(self, member_ids: npt.ArrayLike) -> Int64Array:
         """Node index of each id, -1 for ids not in the snapshot."""
-        return GraphSnapshotIds(self.member_ids).nodes(member_ids)
+        return _search_nodes(self.member_ids, np.asarray(member_ids, dtype=np.int64))
 
     def neighbours_of(self, node: int) -> Int32Array:
         return self.neighbours[self.indptr[node] : self.indptr[node + 1]]
@@ -292,18 +292,38 @@ def build_snapshot(
 
 
 class GraphSnapshotIds:
-    """Member id → node index over a sorted id array (used while building)."""
+    """Member id → node index over a sorted id array (used while building).
+
+    Database ids are nearly dense, so when the largest id is at most DENSE_FACTOR times the
+    member count a direct table maps them (one read per id instead of a binary search)."""
+
+    DENSE_FACTOR = 4
 
     def __init__(self, ids: Int64Array) -> None:
         self.ids = ids
+        self.table: Int64Array | None = None
+        if ids.size and ids[0] >= 0 and ids[-1] < self.DENSE_FACTOR * ids.size + 1024:
+            table = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
+            table[ids] = np.arange(ids.size, dtype=np.int64)
+            self.table = table
 
     def nodes(self, member_ids: npt.ArrayLike) -> Int64Array:
         wanted = np.asarray(member_ids, dtype=np.int64)
         if self.ids.size == 0:
             return np.full(wanted.size, -1, dtype=np.int64)
-        pos = np.searchsorted(self.ids, wanted)
-        clipped = np.minimum(pos, self.ids.size - 1)
-        return np.where(self.ids[clipped] == wanted, clipped, -1).astype(np.int64)
+        if self.table is not None:
+            inside = (wanted >= 0) & (wanted < self.table.size)
+            found: Int64Array = np.where(inside, self.table[np.where(inside, wanted, 0)], -1)
+            return found
+        return _search_nodes(self.ids, wanted)
+
+
+def _search_nodes(ids: Int64Array, wanted: Int64Array) -> Int64Array:
+    if ids.size == 0:
+        return np.full(wanted.size, -1, dtype=np.int64)
+    pos = np.searchsorted(ids, wanted)
+    clipped = np.minimum(pos, ids.size - 1)
+    return np.where(ids[clipped] == wanted, clipped, -1).astype(np.int64)
 
 
 def _attribute(

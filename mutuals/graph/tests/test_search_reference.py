@@ -251,3 +251,11 @@ def test_weak_and_resting_ties_carry_no_introduction_but_count_for_degree():
     )
     assert degree_of_separation(snapshot, 1, 3) == 2
     assert strongest_paths(snapshot, 1, to=3) == []
+
+
+def test_sparse_member_ids_map_by_binary_search():
+    ids = [5, 10**9, 3 * 10**9]
+    snapshot = build_snapshot(member_ids=ids, sources=[5, 10**9, 77], targets=[10**9, 3 * 10**9, 5])
+    assert snapshot.edge_count == 2  # the pair naming an unknown member is dropped
+    assert degree_of_separation(snapshot, 5, 3 * 10**9) == 2
+    assert [p.members for p in strongest_paths(snapshot, 5, to=3 * 10**9)] == [tuple(ids)]
