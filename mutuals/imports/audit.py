@@ -272,8 +272,10 @@ def audit_network(
             "skills": len(export.skills),
             "events": len(export.events),
         },
+        # Every year from the first connection to the last, quiet years included.
         "connections_per_year": [
-            {"year": year, "count": per_year[year]} for year in sorted(per_year)
+            {"year": year, "count": per_year.get(year, 0)}
+            for year in (range(min(per_year), max(per_year) + 1) if per_year else ())
         ],
         "connections_undated": undated,
         "never_messaged": {

@@ -152,3 +152,13 @@ def test_as_of_defaults_to_the_exports_own_latest_record():
     later = public(audit_export(parse_export(EXPORT_2018), as_of=NOW))
     assert later["as_of"] == NOW.isoformat()
     assert later["let_rest"]["count"] >= audit["let_rest"]["count"]
+
+
+def test_connections_per_year_includes_quiet_years():
+    audit = public(audit_export(parse_upload("x.zip", small_export())))
+    per_year = {row["year"]: row["count"] for row in audit["connections_per_year"]}
+    assert list(per_year) == list(range(2015, 2026))
+    assert per_year[2015] == 1
+    assert per_year[2016] == 0
+    assert per_year[2022] == 2
+    assert sum(per_year.values()) == 7
