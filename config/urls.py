@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("mutuals.core.urls")),
     path("", include("mutuals.accounts.urls")),
     path("", include("mutuals.connections.urls")),
+    path("", include("mutuals.engagement.urls")),
+    path("", include("mutuals.insights.urls")),
     path("", include("mutuals.introductions.urls")),
     path("", include("mutuals.imports.urls")),
     path("accounts/", include("allauth.urls")),

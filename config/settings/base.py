@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "mutuals.core",
     "mutuals.accounts",
     "mutuals.connections",
+    "mutuals.engagement",
+    "mutuals.insights",
     "mutuals.introductions",
     "mutuals.imports",
     "mutuals.api",

@@ -8,6 +8,7 @@ from django import forms
 from django.http import HttpRequest
 
 from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.accounts.timezones import time_zone_choices
 from mutuals.accounts.topics import split_topics
 
 
@@ -126,4 +127,9 @@ class BoundariesForm(MemberForm):
         required=False,
         label="Low bandwidth",
         help_text="Doubles every follow-up deadline in your engagement pacts, for busy seasons.",
+    )
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        label="Time zone",
+        help_text="Pact deadlines fall at the end of the day here, and nudges follow your clock.",
     )

@@ -126,6 +126,8 @@ class Boundaries(TimeStampedModel):
     min_personalization = models.PositiveSmallIntegerField(default=40)
     open_to_introductions = models.BooleanField(default=True)
     low_bandwidth = models.BooleanField(default=False)
+    # IANA name; pact deadlines fall at the end of the day here.
+    time_zone = models.CharField(max_length=64, default="UTC")
 
     MIN_CAPACITY: ClassVar[int] = 1
     MAX_CAPACITY: ClassVar[int] = 50

@@ -53,6 +53,7 @@ class BoundariesOut(Schema):
     min_personalization: int
     open_to_introductions: bool
     low_bandwidth: bool
+    time_zone: str
 
     @staticmethod
     def build(boundaries: Boundaries) -> BoundariesOut:
@@ -63,6 +64,7 @@ class BoundariesOut(Schema):
             min_personalization=boundaries.min_personalization,
             open_to_introductions=boundaries.open_to_introductions,
             low_bandwidth=boundaries.low_bandwidth,
+            time_zone=boundaries.time_zone,
         )
 
 
@@ -107,6 +109,7 @@ class BoundariesPatch(Schema):
     min_personalization: int = None  # type: ignore[assignment]
     open_to_introductions: bool = None  # type: ignore[assignment]
     low_bandwidth: bool = None  # type: ignore[assignment]
+    time_zone: str = Field(default=None, max_length=64)  # type: ignore[assignment]
 
 
 class MemberOut(Schema):

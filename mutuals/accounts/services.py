@@ -18,6 +18,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from mutuals.accounts.timezones import available_time_zones
+
 from mutuals.accounts.models import (
     ALL_INTENTS,
     MAX_LIST_ITEMS,
@@ -200,12 +202,14 @@ def boundaries_update(
     min_personalization: int = _UNSET,
     open_to_introductions: bool = _UNSET,
     low_bandwidth: bool = _UNSET,
+    time_zone: str = _UNSET,
 ) -> Boundaries:
     """Change a member's own boundaries; fields not given stay as they are.
 
     Rules: weekly capacity 1–50 new requests; open intents are known intents (an empty list
     means closed to every request); a quiet period ends in the future or is cleared (None);
-    the minimum personalization score is 0–100.
+    the minimum personalization score is 0–100; the time zone is an IANA name such as
+    "America/Toronto".
     """
     boundaries = Boundaries.objects.select_for_update().get(user=user)
     errors: dict[str, list[str]] = {}
@@ -232,6 +236,8 @@ def boundaries_update(
             errors["quiet_until"] = ["A quiet period must end in the future."]
     if min_personalization is not _UNSET and not 0 <= min_personalization <= 100:
         errors["min_personalization"] = ["Choose a score between 0 and 100."]
+    if time_zone is not _UNSET and time_zone not in available_time_zones():
+        errors["time_zone"] = [f"Unknown time zone {time_zone!r}; use a name like America/Toronto."]
     if errors:
         raise Refused.for_fields(errors)
 
@@ -242,6 +248,7 @@ def boundaries_update(
         "min_personalization": min_personalization,
         "open_to_introductions": open_to_introductions,
         "low_bandwidth": low_bandwidth,
+        "time_zone": time_zone,
     }
     changed = [field for field, value in values.items() if value is not _UNSET]
     for field in changed:

@@ -146,6 +146,7 @@ def boundaries_view(request: HttpRequest) -> HttpResponse:
                     min_personalization=data["min_personalization"],
                     open_to_introductions=data["open_to_introductions"],
                     low_bandwidth=data["low_bandwidth"],
+                    time_zone=data["time_zone"],
                 )
             except MutualsError as error:
                 _apply_refusal(form, error)
@@ -164,6 +165,7 @@ def boundaries_view(request: HttpRequest) -> HttpResponse:
                 "min_personalization": boundaries.min_personalization,
                 "open_to_introductions": boundaries.open_to_introductions,
                 "low_bandwidth": boundaries.low_bandwidth,
+                "time_zone": boundaries.time_zone,
             }
         )
     return render(request, "accounts/boundaries.html", {"form": form, "intents": Intent.choices})

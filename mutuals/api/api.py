@@ -17,6 +17,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
 from mutuals.connections.api import router as connections_router
+from mutuals.engagement.api import router as engagement_router
+from mutuals.insights.api import router as insights_router
 from mutuals.core.errors import MutualsError
 from mutuals.imports.api import router as imports_router
 from mutuals.introductions.api import router as introductions_router
@@ -39,6 +41,8 @@ api = NinjaAPI(
 
 api.add_router("", accounts_router)
 api.add_router("", connections_router)
+api.add_router("", engagement_router)
+api.add_router("", insights_router)
 api.add_router("", imports_router)
 api.add_router("", introductions_router)
 

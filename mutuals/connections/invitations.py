@@ -194,10 +194,11 @@ class Allowance:
 
 
 def follow_through_rate(member: User) -> float | None:
-    """Obligations fulfilled on time / obligations due (DESIGN.md §4). The engagement pact
-    arrives with the engagement work; until then there is no rate and it does not scale the
-    allowance."""
-    return None
+    """Pact obligations fulfilled on time / obligations due (DESIGN.md §4); None before any
+    fell due, so it does not scale a new member's allowance."""
+    from mutuals.engagement.selectors import follow_through_rate as rate
+
+    return rate(member)
 
 
 def acceptance_rate(member: User) -> float | None:

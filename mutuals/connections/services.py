@@ -385,7 +385,8 @@ def _conflict_after_race(invitation: Invitation) -> Conflict:
 @transaction.atomic
 def invitation_accept(*, member: User, invitation_id: int) -> Connection:
     """The recipient accepts a pending (or ignored, still unexpired) request: the two are
-    connected. Refused once the request is closed, and if a block came between them."""
+    connected and their engagement pact opens. Refused once the request is closed, and if a
+    block came between them."""
     invitation = _for_recipient(member, invitation_id)
     now = timezone.now()
     _still_open(invitation, now)
@@ -401,6 +402,9 @@ def invitation_accept(*, member: User, invitation_id: int) -> Connection:
         member=member, other=invitation.sender, intent=invitation.intent, at=now
     )
     Invitation.objects.filter(pk=invitation.pk).update(connection=connection)
+    from mutuals.engagement.services import pact_open
+
+    pact_open(connection=connection, at=now)
     return connection
 
 

@@ -130,7 +130,7 @@ def read_rows(
                 file=file,
                 line=line,
             ) from exc
-        if any(cell.strip() for cell in row):
+        if "".join(row).strip():  # blank rows (or only spaces) are skipped
             yield line, row
         line = reader.line_num + 1
 

@@ -169,7 +169,14 @@ def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]
     return count
 
 
+def _message_key(record: MessageRecord) -> tuple[object, ...]:
+    return (record.conversation_id, record.sent_at, record.sender, record.content)
+
+
 def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    # Only a second messages file (a copy in another folder) can repeat messages; the first
+    # is taken as it is, which spares hashing every message of a large export.
+    earlier = {_message_key(m) for m in export.messages} if export.messages else None
     count = 0
     for line, row in _rows(table, Kind.MESSAGES):
         sender = row["sender"]
@@ -187,7 +194,7 @@ def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) 
             sender=sender,
             sender_url=row["sender_url"],
             recipients=row["recipients"],
-            recipient_urls=tuple(u.strip() for u in urls.split(",") if u.strip()) if urls else (),
+            recipient_urls=_urls(urls),
             sent_at=parse_date(row["date"]),
             subject=row["subject"],
             content=content,
@@ -196,12 +203,22 @@ def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) 
             is_draft=row["is_draft"].lower() in _TRUE
             or row["is_conversation_draft"].lower() in _TRUE,
         )
-        key = ("m", record.conversation_id, record.sent_at, record.sender, record.content)
         count += 1
-        if key not in seen:
-            seen.add(key)
-            export.messages.append(record)
+        if earlier is not None:
+            key = _message_key(record)
+            if key in earlier:
+                continue
+            earlier.add(key)
+        export.messages.append(record)
     return count
+
+
+def _urls(value: str) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if "," not in value:
+        return (value,)
+    return tuple(url for url in (part.strip() for part in value.split(",")) if url)
 
 
 def _read_invitations(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:

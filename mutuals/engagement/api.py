@@ -1,0 +1,120 @@
+"""Connections, pact, interactions and notifications endpoints (API.md "Connections,
+messages, engagement"). Thin: parse, call one service or selector, shape the answer."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from mutuals.api.auth import member
+from mutuals.core.pagination import keyset_page
+from mutuals.engagement import selectors, services
+from mutuals.engagement.models import Notification
+from mutuals.engagement.schemas import (
+    ConnectionDetailOut,
+    ConnectionOut,
+    ConnectionPage,
+    CountOut,
+    InteractionIn,
+    InteractionOut,
+    NotificationOut,
+    NotificationPage,
+    ReadIn,
+)
+from mutuals.engagement.ties import ties_ensure
+
+router = Router(tags=["engagement"])
+
+
+@router.get("/connections", response=ConnectionPage, operation_id="connections_list")
+def connections_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ConnectionPage:
+    """Your connections, strongest first, each with strength, tier, state and pact."""
+    viewer = member(request)
+    ties_ensure(member_id=viewer.pk)
+    ties, next_cursor = keyset_page(
+        selectors.ties_for(viewer), keys=("-strength", "-id"), cursor=cursor, limit=limit
+    )
+    pact = selectors.pact_of([t.connection_id for t in ties])
+    return ConnectionPage(
+        items=[ConnectionOut.build(t, pact[t.connection_id]) for t in ties], next=next_cursor
+    )
+
+
+@router.get(
+    "/connections/{connection_id}",
+    response=ConnectionDetailOut,
+    operation_id="connections_read",
+)
+def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDetailOut:
+    """One connection with its pact (both parties' items) and recent interactions."""
+    viewer = member(request)
+    tie = selectors.access_tie_by_connection_id(viewer, connection_id)
+    base = ConnectionOut.build(tie, selectors.pact_of([connection_id])[connection_id])
+    return ConnectionDetailOut(
+        **base.model_dump(),
+        recent_interactions=[
+            InteractionOut.build(i) for i in selectors.recent_interactions(viewer, tie.other_id)
+        ],
+    )
+
+
+@router.post(
+    "/connections/{connection_id}/rest", response=ConnectionOut, operation_id="connections_rest"
+)
+def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
+    """Let this relationship rest: no more nudges or check-ins from you; it stays a connection."""
+    viewer = member(request)
+    services.connection_rest(member=viewer, connection_id=connection_id)
+    tie = selectors.access_tie_by_connection_id(viewer, connection_id)
+    return ConnectionOut.build(tie, selectors.pact_of([connection_id])[connection_id])
+
+
+@router.post(
+    "/connections/{connection_id}/interactions",
+    response={201: InteractionOut},
+    operation_id="interactions_create",
+)
+def interactions_create(
+    request: HttpRequest, connection_id: int, payload: InteractionIn
+) -> Status[InteractionOut]:
+    """Log an off-platform meeting, call or other interaction; it counts like any other."""
+    interaction = services.interaction_log(
+        member=member(request),
+        connection_id=connection_id,
+        kind=payload.kind,
+        at=payload.at,
+        note=payload.note,
+    )
+    return Status(201, InteractionOut.build(interaction))
+
+
+@router.get("/notifications", response=NotificationPage, operation_id="notifications_list")
+def notifications_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> NotificationPage:
+    """Your notifications and nudges, newest first, with the unread count."""
+    viewer = member(request)
+    rows, next_cursor = keyset_page(
+        Notification.objects.filter(member=viewer),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    return NotificationPage(
+        items=[NotificationOut.build(n) for n in rows],
+        next=next_cursor,
+        unread=Notification.objects.filter(member=viewer, read_at__isnull=True).count(),
+    )
+
+
+@router.post("/notifications/read", response=CountOut, operation_id="notifications_read")
+def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
+    """Mark notifications read: the ids given, or all."""
+    updated = services.notification_mark_read(member=member(request), notification_ids=payload.ids)
+    return CountOut(updated=updated)

@@ -1,0 +1,193 @@
+"""The engagement pact, the interaction ledger, relationship ties and notifications.
+
+- `Interaction`: one row per thing two members did together (a message, a meeting, a comment,
+  …), with a weight by kind. `source_key` makes recording idempotent: the same message is
+  never counted twice.
+- `Obligation`: an item of a connection's pact — a first message owed by one party, a first
+  real exchange owed by the pair, a keep-warm check-in owed by one party — with its due date
+  and the interaction that fulfilled it.
+- `Tie`: a member's view of one connection — strength, tier and state — recomputed from the
+  ledger (tiers are by rank within each member's network, so each side has its own row).
+- `Notification`: in-app notices and nudges; `key` is unique, so a nudge is created once per
+  obligation and due date however often a worker retries.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from mutuals.connections.models import Connection
+
+
+class InteractionKind(models.TextChoices):
+    MESSAGE = "message", "Message"
+    REPLY = "reply", "Reply"
+    COMMENT = "comment", "Comment"
+    REACTION = "reaction", "Reaction"
+    RESHARE = "reshare", "Reshare"
+    SHARED_EVENT = "shared_event", "Shared event"
+    MEETING = "meeting", "Meeting"
+    CALL = "call", "Call"
+    INTRODUCTION = "introduction", "Introduction"
+    MENTORSHIP_CHECKIN = "mentorship_checkin", "Mentorship check-in"
+    COLLABORATION = "collaboration", "Collaboration"
+    OTHER = "other", "Other"
+
+
+# How much each kind of interaction says about a relationship (DESIGN.md §5: depth).
+INTERACTION_WEIGHTS: dict[str, float] = {
+    InteractionKind.MESSAGE: 1.0,
+    InteractionKind.REPLY: 1.0,
+    InteractionKind.COMMENT: 0.8,
+    InteractionKind.REACTION: 0.3,
+    InteractionKind.RESHARE: 0.6,
+    InteractionKind.SHARED_EVENT: 1.5,
+    InteractionKind.MEETING: 3.0,
+    InteractionKind.CALL: 2.5,
+    InteractionKind.INTRODUCTION: 2.0,
+    InteractionKind.MENTORSHIP_CHECKIN: 2.5,
+    InteractionKind.COLLABORATION: 4.0,
+    InteractionKind.OTHER: 1.0,
+}
+
+
+class Interaction(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions_made"
+    )
+    counterpart = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interactions_received"
+    )
+    kind = models.CharField(max_length=24, choices=InteractionKind.choices)
+    weight = models.FloatField()
+    at = models.DateTimeField(db_index=True)
+    note = models.CharField(max_length=500, blank=True)
+    # What produced it ("message:123", "logged:…"): recording the same source twice is a no-op.
+    source_key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key", "actor", "counterpart"], name="interaction_once_per_source"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(actor=models.F("counterpart")), name="interaction_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["counterpart", "at"]),
+        ]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} {self.kind} {self.counterpart_id} at {self.at:%Y-%m-%d}"
+
+
+class ObligationKind(models.TextChoices):
+    FIRST_MESSAGE = "first_message", "First message"
+    FIRST_EXCHANGE = "first_exchange", "First real exchange"
+    CHECK_IN = "check_in", "Keep-warm check-in"
+
+
+class Obligation(models.Model):
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="obligations")
+    # The member who owes it; empty for obligations of the pair (the first real exchange).
+    party = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="obligations",
+    )
+    kind = models.CharField(max_length=16, choices=ObligationKind.choices)
+    opened_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    fulfilled_by = models.ForeignKey(
+        Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "party", "kind", "due_at"], name="obligation_once_per_due"
+            ),
+            models.UniqueConstraint(
+                fields=["connection", "kind", "due_at"],
+                condition=models.Q(party__isnull=True),
+                name="pair_obligation_once_per_due",
+            ),
+        ]
+        indexes = [models.Index(fields=["connection", "fulfilled_at"])]
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.connection_id} due {self.due_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.fulfilled_at is None and self.cancelled_at is None
+
+    @property
+    def on_time(self) -> bool:
+        return self.fulfilled_at is not None and self.fulfilled_at <= self.due_at
+
+
+class TieState(models.TextChoices):
+    ENGAGED = "engaged", "Engaged"
+    WARM = "warm", "Warm"
+    FADING = "fading", "Fading"
+    STAGNANT = "stagnant", "Stagnant"
+    RESTING = "resting", "Resting"
+
+
+class Tie(models.Model):
+    """One member's view of one of their connections."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ties"
+    )
+    other = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="ties")
+    strength = models.FloatField(default=0.05)
+    tier = models.CharField(max_length=16, default="acquaintance")
+    state = models.CharField(max_length=16, choices=TieState.choices, default=TieState.WARM)
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
+    resting_since = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "connection"], name="tie_one_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(strength__gt=0, strength__lte=1), name="tie_strength_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "-strength"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}→{self.other_id} {self.tier} {self.strength:.2f}"
+
+
+class Notification(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=160, unique=True)
+    created_at = models.DateTimeField(db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.title}"

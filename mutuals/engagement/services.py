@@ -1,0 +1,533 @@
+"""Every write on the engagement pact, the interaction ledger, ties and notifications.
+
+The pact (DESIGN.md §4): on acceptance each party owes the other a first message within 7
+days, the pair owes a first real exchange (a message each way) within 30 days, and after that
+each party owes keep-warm check-ins at the cadence of the tie's tier. Deadlines fall at the end
+of the day in the owing member's time zone; low-bandwidth members get doubled deadlines.
+Obligations are fulfilled by the interactions that satisfy them, never by hand.
+
+Nudges are notifications with a unique key per obligation, member and due date, so a worker
+that dies mid-batch and runs again neither loses nor repeats one; quiet periods move a nudge
+to the end of the quiet period, never drop it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mutuals.accounts.models import Boundaries, User
+from mutuals.connections.models import Connection
+from mutuals.connections.selectors import are_connected, is_blocked_between
+from mutuals.core.errors import NotFound, Refused
+from mutuals.engagement.models import (
+    INTERACTION_WEIGHTS,
+    Interaction,
+    InteractionKind,
+    Notification,
+    Obligation,
+    ObligationKind,
+    Tie,
+    TieState,
+)
+
+FIRST_MESSAGE_DAYS = 7
+FIRST_EXCHANGE_DAYS = 30
+LOW_BANDWIDTH_FACTOR = 2
+# Keep-warm cadence by tier (days); "acquaintance" ties owe no check-ins.
+CHECK_IN_CADENCE = {"inner": 14, "close": 30, "active": 90, "wider": 180}
+NUDGE_AHEAD = timedelta(days=1)
+CHECK_IN_MIN_GAP = timedelta(days=1)
+LOGGABLE_KINDS = (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.OTHER)
+LOG_BACKDATE_LIMIT = timedelta(days=365)
+
+
+# --- Deadlines -----------------------------------------------------------------------------
+
+
+def member_zone(boundaries: Boundaries) -> ZoneInfo:
+    return ZoneInfo(boundaries.time_zone or "UTC")
+
+
+def deadline(start: datetime, days: int, boundaries: Boundaries) -> datetime:
+    """The end of the day, in the member's time zone, `days` days after `start` (doubled for a
+    low-bandwidth member). Day arithmetic is on the calendar, so a deadline across a
+    daylight-saving change still falls at 23:59:59 local time."""
+    if boundaries.low_bandwidth:
+        days *= LOW_BANDWIDTH_FACTOR
+    zone = member_zone(boundaries)
+    local_day = start.astimezone(zone).date() + timedelta(days=days)
+    return datetime.combine(local_day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
+
+
+def nudge_time(obligation_due: datetime, boundaries: Boundaries) -> datetime:
+    """When to remind: a day before the deadline, moved past a quiet period, never dropped."""
+    when = obligation_due - NUDGE_AHEAD
+    if boundaries.quiet_until and boundaries.quiet_until > when:
+        when = boundaries.quiet_until
+    return when
+
+
+# --- The pact --------------------------------------------------------------------------------
+
+
+def _boundaries(*members: User) -> dict[int, Boundaries]:
+    return {b.user_id: b for b in Boundaries.objects.filter(user__in=members)}
+
+
+@transaction.atomic
+def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obligation]:
+    """Open the pact of a new connection: a first message owed by each party within 7 days and
+    a first real exchange owed by the pair within 30 (doubled for low-bandwidth members; the
+    pair's deadline is the later of the two parties'). Idempotent."""
+    at = at or connection.created_at
+    members = list(
+        User.objects.filter(pk__in=[connection.member_low_id, connection.member_high_id])
+    )
+    bounds = _boundaries(*members)
+    obligations = []
+    for member in members:
+        obligation, _ = Obligation.objects.get_or_create(
+            connection=connection,
+            party=member,
+            kind=ObligationKind.FIRST_MESSAGE,
+            defaults={
+                "opened_at": at,
+                "due_at": deadline(at, FIRST_MESSAGE_DAYS, bounds[member.pk]),
+            },
+        )
+        obligations.append(obligation)
+    pair_due = max(deadline(at, FIRST_EXCHANGE_DAYS, bounds[m.pk]) for m in members)
+    if not Obligation.objects.filter(
+        connection=connection, party__isnull=True, kind=ObligationKind.FIRST_EXCHANGE
+    ).exists():
+        obligations.append(
+            Obligation.objects.create(
+                connection=connection,
+                party=None,
+                kind=ObligationKind.FIRST_EXCHANGE,
+                opened_at=at,
+                due_at=pair_due,
+            )
+        )
+    for member in members:
+        other = next(m for m in members if m.pk != member.pk)
+        Tie.objects.get_or_create(member=member, connection=connection, defaults={"other": other})
+    ids = [o.pk for o in obligations]
+    transaction.on_commit(lambda: _schedule_nudges(ids))
+    return obligations
+
+
+def _schedule_nudges(obligation_ids: list[int]) -> None:
+    from mutuals.connections.tasks import enqueue_at
+    from mutuals.engagement import tasks
+
+    for obligation in Obligation.objects.filter(pk__in=obligation_ids).select_related("party"):
+        owing = [obligation.party] if obligation.party else _pair(obligation.connection)
+        for member in owing:
+            if member is None:
+                continue
+            when = nudge_time(obligation.due_at, Boundaries.objects.get(user=member))
+            enqueue_at(tasks.obligation_nudge, when, obligation.pk, member.pk)
+
+
+def _pair(connection: Connection) -> list[User]:
+    return list(User.objects.filter(pk__in=[connection.member_low_id, connection.member_high_id]))
+
+
+def connection_between(member_id: int, other_id: int) -> Connection | None:
+    low, high = sorted((member_id, other_id))
+    return Connection.objects.filter(member_low_id=low, member_high_id=high).first()
+
+
+# --- The ledger ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interaction_record(
+    *,
+    actor: User,
+    counterpart: User,
+    kind: str,
+    at: datetime,
+    source_key: str,
+    note: str = "",
+) -> Interaction | None:
+    """Record that `actor` did something with `counterpart`, and fulfil what it satisfies.
+
+    Only interactions between connected members count for a relationship; others return None.
+    Idempotent: the same `source_key` for the same pair is recorded once.
+    """
+    if kind not in INTERACTION_WEIGHTS:
+        raise Refused.for_fields({"kind": [f"Unknown interaction kind {kind!r}."]})
+    connection = connection_between(actor.pk, counterpart.pk)
+    if connection is None:
+        return None
+    existing = Interaction.objects.filter(
+        source_key=source_key, actor=actor, counterpart=counterpart
+    ).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            interaction = Interaction.objects.create(
+                actor=actor,
+                counterpart=counterpart,
+                kind=kind,
+                weight=INTERACTION_WEIGHTS[kind],
+                at=at,
+                note=note[:500],
+                source_key=source_key,
+            )
+    except IntegrityError:
+        return Interaction.objects.get(source_key=source_key, actor=actor, counterpart=counterpart)
+    _fulfil(connection, interaction)
+    Tie.objects.filter(connection=connection).filter(
+        Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
+    ).update(last_interaction_at=at)
+    member_ids = [actor.pk, counterpart.pk]
+    transaction.on_commit(lambda: _schedule_recompute(member_ids))
+    return interaction
+
+
+def _schedule_recompute(member_ids: list[int]) -> None:
+    from mutuals.engagement import tasks
+
+    for member_id in member_ids:
+        tasks.ties_recompute.enqueue(member_id)
+
+
+_CONVERSATION_KINDS = (InteractionKind.MESSAGE, InteractionKind.REPLY)
+
+
+def _fulfil(connection: Connection, interaction: Interaction) -> None:
+    """Mark what this interaction satisfies: the actor's first message, the pair's first real
+    exchange once messages went both ways, and any open check-in of either party."""
+    open_items = Obligation.objects.select_for_update().filter(
+        connection=connection,
+        fulfilled_at__isnull=True,
+        cancelled_at__isnull=True,
+        opened_at__lte=interaction.at,
+    )
+    fulfilled: list[Obligation] = []
+    for obligation in open_items:
+        satisfied = False
+        if obligation.kind == ObligationKind.FIRST_MESSAGE:
+            satisfied = obligation.party_id == interaction.actor_id
+        elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
+            satisfied = interaction.kind in _CONVERSATION_KINDS and (
+                Interaction.objects.filter(
+                    actor_id=interaction.counterpart_id,
+                    counterpart_id=interaction.actor_id,
+                    kind__in=_CONVERSATION_KINDS,
+                    at__gte=obligation.opened_at,
+                ).exists()
+            )
+        elif obligation.kind == ObligationKind.CHECK_IN:
+            # A check-in is the next contact, not more of the one that planned it.
+            satisfied = interaction.at >= obligation.opened_at + CHECK_IN_MIN_GAP
+        if satisfied:
+            Obligation.objects.filter(pk=obligation.pk, fulfilled_at__isnull=True).update(
+                fulfilled_at=interaction.at, fulfilled_by=interaction
+            )
+            fulfilled.append(obligation)
+    if any(o.kind in (ObligationKind.FIRST_EXCHANGE, ObligationKind.CHECK_IN) for o in fulfilled):
+        checkins_plan(connection=connection, after=interaction.at)
+
+
+@transaction.atomic
+def checkins_plan(*, connection: Connection, after: datetime) -> list[Obligation]:
+    """After the first real exchange, and after each check-in, each party owes the next one at
+    their tie's cadence (inner 14 days, close 30, active 90, wider 180; doubled when low on
+    bandwidth). Not while a party lets the relationship rest, nor for acquaintances."""
+    if not Obligation.objects.filter(
+        connection=connection, kind=ObligationKind.FIRST_EXCHANGE, fulfilled_at__isnull=False
+    ).exists():
+        return []
+    from mutuals.engagement.ties import ties_recompute
+
+    # The cadence depends on the tie's tier, a rank within each member's network: bring both
+    # up to date with this interaction first.
+    for member_id in (connection.member_low_id, connection.member_high_id):
+        ties_recompute(member_id=member_id, now=max(after, timezone.now()))
+    planned = []
+    ties = {t.member_id: t for t in Tie.objects.filter(connection=connection)}
+    bounds = _boundaries(*_pair(connection))
+    for member_id, boundaries in bounds.items():
+        tie = ties.get(member_id)
+        cadence = CHECK_IN_CADENCE.get(tie.tier if tie else "active")
+        if cadence is None or (tie and tie.resting_since):
+            continue
+        Obligation.objects.filter(
+            connection=connection,
+            party_id=member_id,
+            kind=ObligationKind.CHECK_IN,
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).update(cancelled_at=after)
+        due_at = deadline(after, cadence, boundaries)
+        obligation = Obligation.objects.filter(
+            connection=connection, party_id=member_id, kind=ObligationKind.CHECK_IN, due_at=due_at
+        ).first()
+        if obligation is None:
+            obligation = Obligation.objects.create(
+                connection=connection,
+                party_id=member_id,
+                kind=ObligationKind.CHECK_IN,
+                due_at=due_at,
+                opened_at=after,
+            )
+        elif obligation.cancelled_at is not None:  # rested and woken the same day
+            Obligation.objects.filter(pk=obligation.pk).update(cancelled_at=None)
+        planned.append(obligation)
+    ids = [o.pk for o in planned]
+    transaction.on_commit(lambda: _schedule_nudges(ids))
+    return planned
+
+
+@transaction.atomic
+def interaction_log(
+    *, member: User, connection_id: int, kind: str, at: datetime, note: str = ""
+) -> Interaction:
+    """Log an off-platform meeting, call or other interaction with a connection. It may not be
+    in the future, nor more than a year back; the connection must be the member's own."""
+    connection = _own_connection(member, connection_id)
+    errors: dict[str, list[str]] = {}
+    if kind not in LOGGABLE_KINDS:
+        errors["kind"] = ["Log a meeting, a call or other."]
+    now = timezone.now()
+    if timezone.is_naive(at):
+        errors["at"] = ["Give the time with a time zone offset."]
+    elif at > now + timedelta(minutes=5):
+        errors["at"] = ["That is in the future; log it once it has happened."]
+    elif at < now - LOG_BACKDATE_LIMIT:
+        errors["at"] = ["Only the last twelve months can be logged."]
+    if len(note) > 500:
+        errors["note"] = ["Keep the note to 500 characters."]
+    if errors:
+        raise Refused.for_fields(errors)
+    other_id = connection.other_id(member.pk)
+    other = User.objects.get(pk=other_id)
+    count = Interaction.objects.filter(actor=member, counterpart=other).count()
+    interaction = interaction_record(
+        actor=member,
+        counterpart=other,
+        kind=kind,
+        at=at,
+        note=note.strip(),
+        source_key=f"logged:{member.pk}:{at.isoformat()}:{kind}:{count}",
+    )
+    if interaction is None:  # a block removed the connection meanwhile
+        raise NotFound("No such connection.")
+    return interaction
+
+
+def _own_connection(member: User, connection_id: int) -> Connection:
+    connection = (
+        Connection.objects.filter(pk=connection_id)
+        .filter(Q(member_low=member) | Q(member_high=member))
+        .first()
+    )
+    if connection is None:
+        raise NotFound("No such connection.")
+    return connection
+
+
+@transaction.atomic
+def connection_rest(*, member: User, connection_id: int, resting: bool = True) -> Tie:
+    """ "Let this one rest": no more nudges or check-ins from this member on this relationship,
+    which stays a connection. Resting again, or waking it, is harmless."""
+    connection = _own_connection(member, connection_id)
+    other = User.objects.get(pk=connection.other_id(member.pk))
+    tie, _ = Tie.objects.get_or_create(
+        member=member, connection=connection, defaults={"other": other}
+    )
+    now = timezone.now()
+    if resting and not tie.resting_since:
+        tie.resting_since = now
+        tie.state = TieState.RESTING
+        Obligation.objects.filter(
+            connection=connection,
+            party=member,
+            kind=ObligationKind.CHECK_IN,
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+        ).update(cancelled_at=now)
+    elif not resting and tie.resting_since:
+        tie.resting_since = None
+        tie.state = TieState.WARM
+    tie.save(update_fields=["resting_since", "state"])
+    if not resting:
+        checkins_plan(connection=connection, after=now)
+    return tie
+
+
+# --- Nudges and notifications ------------------------------------------------------------------
+
+
+def notify(
+    *, member: User, key: str, kind: str, title: str, body: str = "", url: str = ""
+) -> Notification | None:
+    """Create a notification once per key; None when it already exists."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                member=member,
+                key=key,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
+                created_at=timezone.now(),
+            )
+    except IntegrityError:
+        return None
+    notification_id = notification.pk
+    transaction.on_commit(lambda: _email_later(notification_id))
+    return notification
+
+
+def _email_later(notification_id: int) -> None:
+    from mutuals.engagement import tasks
+
+    tasks.notification_email.enqueue(notification_id)
+
+
+_NUDGE_TEXT = {
+    ObligationKind.FIRST_MESSAGE: (
+        "Say hello to {name}",
+        "You connected with {name}. A short thank-you or hello keeps your pact.",
+    ),
+    ObligationKind.FIRST_EXCHANGE: (
+        "Start a real conversation with {name}",
+        "You and {name} agreed to exchange a few messages within a month of connecting.",
+    ),
+    ObligationKind.CHECK_IN: (
+        "Time to check in with {name}",
+        "It has been a while: a message, a call or a coffee keeps this relationship warm.",
+    ),
+}
+
+
+@transaction.atomic
+def obligation_nudge(
+    *, obligation_id: int, member_id: int, now: datetime | None = None
+) -> Notification | None:
+    """Nudge one owing member about one open obligation, once per due date. Runs late during a
+    quiet period (the task is deferred past it); does nothing once the obligation is met, the
+    relationship rests, or a block came between the two."""
+    now = now or timezone.now()
+    obligation = Obligation.objects.select_related("connection").filter(pk=obligation_id).first()
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if obligation is None or member is None or not obligation.is_open:
+        return None
+    boundaries = Boundaries.objects.get(user=member)
+    if boundaries.is_quiet(now):
+        from mutuals.connections.tasks import enqueue_at
+        from mutuals.engagement import tasks
+
+        quiet_until = boundaries.quiet_until or now
+        transaction.on_commit(
+            lambda: enqueue_at(tasks.obligation_nudge, quiet_until, obligation_id, member_id)
+        )
+        return None
+    connection = obligation.connection
+    other_id = connection.other_id(member.pk)
+    if is_blocked_between(member.pk, other_id) or not are_connected(member.pk, other_id):
+        return None
+    if Tie.objects.filter(
+        member=member, connection=connection, resting_since__isnull=False
+    ).exists():
+        return None
+    other = User.objects.get(pk=other_id)
+    title, body = _NUDGE_TEXT[ObligationKind(obligation.kind)]
+    return notify(
+        member=member,
+        key=f"nudge:{obligation.pk}:{member.pk}:{obligation.due_at:%Y%m%d%H%M}",
+        kind=f"nudge_{obligation.kind}",
+        title=title.format(name=other.name),
+        body=body.format(name=other.get_short_name())
+        + f" Due {timezone.localtime(obligation.due_at, member_zone(boundaries)):%a %d %b}.",
+        url=reverse("connection_detail", args=[connection.pk]),
+    )
+
+
+def nudges_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: nudge every owing member whose obligation falls due within a day. Safe to run
+    any number of times, and to kill half-way: notifications are keyed per obligation, member
+    and due date."""
+    now = now or timezone.now()
+    due = (
+        Obligation.objects.filter(
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_at__lte=now + NUDGE_AHEAD,
+            due_at__gte=now - timedelta(days=30),
+        )
+        .select_related("connection")
+        .order_by("due_at", "id")[:limit]
+    )
+    created = 0
+    for obligation in due:
+        owing = (
+            [obligation.party_id]
+            if obligation.party_id
+            else [obligation.connection.member_low_id, obligation.connection.member_high_id]
+        )
+        for member_id in owing:
+            if member_id is not None and obligation_nudge(
+                obligation_id=obligation.pk, member_id=member_id, now=now
+            ):
+                created += 1
+    return created
+
+
+def notification_mark_read(*, member: User, notification_ids: list[int] | None = None) -> int:
+    """Mark the member's notifications read (all when no ids are given)."""
+    unread = Notification.objects.filter(member=member, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=notification_ids)
+    return unread.update(read_at=timezone.now())
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """E-mail a notification once: claim it with a conditional update, then send. A crash
+    between claim and send loses the e-mail, never the in-app notification, and never sends
+    twice; a failed send releases the claim for a retry."""
+    from django.core.mail import send_mail
+
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=claimed_at
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("member").get(pk=notification_id)
+    try:
+        send_mail(
+            subject=notification.title,
+            message=f"{notification.body}\n\n{notification.url}".strip(),
+            from_email=None,
+            recipient_list=[notification.member.email],
+        )
+    except Exception:
+        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
+            emailed_at=None
+        )
+        raise
+    return True
+
+
+def as_detail(obligation: Obligation) -> dict[str, Any]:
+    return {
+        "party_id": obligation.party_id,
+        "kind": obligation.kind,
+        "due_at": obligation.due_at,
+        "fulfilled_at": obligation.fulfilled_at,
+    }

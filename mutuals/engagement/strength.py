@@ -1,0 +1,374 @@
+"""Relationship strength, tiers and states (DESIGN.md §5, §4): pure Python + NumPy, no Django.
+
+One call scores all of one member's ties from the interaction ledger::
+
+    strength = SILENT_CEILING + (1 − SILENT_CEILING) · Σ W_c · c        (Σ W_c = 1, c ∈ [0, 1])
+
+over six components, each in [0, 1] and each non-decreasing in what it measures:
+
+- **recency** ``2^(−Δ/HALF_LIFE_DAYS)``, Δ the time since the last interaction: a tie halves
+  for every 90 days of silence.
+- **frequency** the interactions' kind weights, each decayed with FREQUENCY_HALF_LIFE_DAYS,
+  summed to ``F`` and saturated as ``F / (F + FREQUENCY_HALF_SATURATION)``: the 50th message
+  says less than the 2nd, and last month's messages say more than last year's.
+- **reciprocity** the balance of who *initiates*. Interactions on a tie closer together than
+  CONVERSATION_GAP_DAYS form one conversation; whoever acted first opened it. With ``a`` and
+  ``b`` openings by each side, ``2 · (min(a, b) + p) / (a + b + 2p)`` with the prior
+  ``p = RECIPROCITY_PRIOR``: 1 when both reach out equally, towards 0 when one side always
+  does, and a first contact is not yet evidence of imbalance.
+- **depth** two-way exchanges: an interaction counts when it answers the other side within a
+  conversation (a turn), or when its kind is two-way by nature (MUTUAL_KINDS: meetings, calls,
+  mentorship check-ins, collaboration), by its kind weight, saturated with
+  DEPTH_HALF_SATURATION. A long back-and-forth and a meeting count; a hundred unanswered
+  messages do not.
+- **multiplexity** the number of distinct kinds ``m`` on the tie (messages, events,
+  mentorship, introductions…): ``(m − 1) / (m − 1 + MULTIPLEXITY_HALF_SATURATION)``.
+- **age** time since the tie started (the connection, not the first interaction), saturated
+  with AGE_HALF_SATURATION_DAYS: long-standing ties are more durable.
+
+A tie with no interaction at all scores ``MIN_STRENGTH · (1 + 2^(−age/HALF_LIFE_DAYS))``:
+the acceptance counts as a faint contact that fades, so a silent tie lies in
+``[MIN_STRENGTH, SILENT_CEILING]`` and every tie with an interaction outranks every silent one.
+
+Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
+``from_member`` changes nothing, so the graph needs one weight per edge); moving a tie's
+interactions later, answering within a conversation, letting the less active side open a
+conversation, and a deeper kind of interaction never lower it. Weights were set from the
+principles above and then tuned on one cut-off of the CollegeMsg data
+(docs/relationship-strength.md); the other cut-offs and the e-mail data are held out.
+
+Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as ``now``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+from numpy.typing import NDArray
+
+SECONDS_PER_DAY = 86_400.0
+
+
+class Kind(enum.IntEnum):
+    """Kinds of interaction in the ledger; the values are stable (they are array codes)."""
+
+    MESSAGE = 0
+    REPLY = 1
+    COMMENT = 2
+    REACTION = 3
+    RESHARE = 4
+    SHARED_EVENT = 5
+    MEETING = 6
+    CALL = 7
+    INTRODUCTION = 8
+    MENTORSHIP_CHECKIN = 9
+    COLLABORATION = 10
+    OTHER = 11
+
+
+KIND_BY_NAME: dict[str, Kind] = {kind.name.lower(): kind for kind in Kind}
+
+# --- the model's constants -------------------------------------------------------------------
+
+# How much one interaction of each kind says about a relationship (the same values as
+# engagement.models.INTERACTION_WEIGHTS). A reaction is a nod; a meeting or a collaboration is
+# time spent together.
+KIND_WEIGHTS: dict[Kind, float] = {
+    Kind.MESSAGE: 1.0,
+    Kind.REPLY: 1.0,
+    Kind.COMMENT: 0.8,
+    Kind.REACTION: 0.3,
+    Kind.RESHARE: 0.6,
+    Kind.SHARED_EVENT: 1.5,
+    Kind.MEETING: 3.0,
+    Kind.CALL: 2.5,
+    Kind.INTRODUCTION: 2.0,
+    Kind.MENTORSHIP_CHECKIN: 2.5,
+    Kind.COLLABORATION: 4.0,
+    Kind.OTHER: 1.0,
+}
+# Kinds that are a two-way exchange whoever logged them. Each weighs more than every other
+# kind, so a deeper kind never turns an exchange into a one-way act.
+MUTUAL_KINDS: frozenset[Kind] = frozenset(
+    {Kind.MEETING, Kind.CALL, Kind.MENTORSHIP_CHECKIN, Kind.COLLABORATION}
+)
+
+# Recency: the strength a tie draws from its last interaction halves every 90 days (DESIGN §5).
+HALF_LIFE_DAYS = 90.0
+# Frequency: each interaction's weight decays with this half-life before summing.
+FREQUENCY_HALF_LIFE_DAYS = 90.0
+# Frequency component is 1/2 when the decayed weighted sum equals this (≈ 10 recent messages).
+FREQUENCY_HALF_SATURATION = 10.0
+# Interactions on one tie closer together than this belong to one conversation; the first of
+# a conversation is an initiation, a change of speaker inside one is a reply.
+CONVERSATION_GAP_DAYS = 1.0
+# Pseudo-initiations given to each side before the balance is measured.
+RECIPROCITY_PRIOR = 1.0
+# Depth component is 1/2 at this many weighted two-way exchanges (one meeting is 3).
+DEPTH_HALF_SATURATION = 10.0
+# Multiplexity component is 1/2 with this many kinds beyond the first.
+MULTIPLEXITY_HALF_SATURATION = 2.0
+# Age component is 1/2 for a tie this many days old.
+AGE_HALF_SATURATION_DAYS = 365.0
+
+# Weights of the components; they sum to 1.
+W_RECENCY = 0.30
+W_FREQUENCY = 0.30
+W_RECIPROCITY = 0.15
+W_DEPTH = 0.15
+W_MULTIPLEXITY = 0.05
+W_AGE = 0.05
+
+# A silent tie lies in [MIN_STRENGTH, SILENT_CEILING]; every tie with an interaction above it.
+MIN_STRENGTH = 0.001
+SILENT_CEILING = 2 * MIN_STRENGTH
+
+COMPONENTS: tuple[str, ...] = (
+    "recency",
+    "frequency",
+    "reciprocity",
+    "depth",
+    "multiplexity",
+    "age",
+)
+COMPONENT_WEIGHTS: dict[str, float] = {
+    "recency": W_RECENCY,
+    "frequency": W_FREQUENCY,
+    "reciprocity": W_RECIPROCITY,
+    "depth": W_DEPTH,
+    "multiplexity": W_MULTIPLEXITY,
+    "age": W_AGE,
+}
+
+# Tiers by rank within one member's network (Dunbar's layers): cumulative sizes.
+TIER_SIZES: tuple[tuple[str, int], ...] = (
+    ("inner", 5),
+    ("close", 15),
+    ("active", 50),
+    ("wider", 150),
+)
+TIER_ACQUAINTANCE = "acquaintance"
+TIERS: tuple[str, ...] = (*(name for name, _ in TIER_SIZES), TIER_ACQUAINTANCE)
+
+# Keep-warm cadence by tier (DESIGN §4), in days.
+CADENCE_DAYS: dict[str, int] = {
+    "inner": 14,
+    "close": 30,
+    "active": 90,
+    "wider": 180,
+    "acquaintance": 365,
+}
+# States, as fractions of the tier's cadence since the last interaction: "engaged" within half
+# of it, "warm" until a check-in is due, "fading" when overdue, "stagnant" after twice it.
+ENGAGED_WITHIN_CADENCES = 0.5
+STAGNANT_AFTER_CADENCES = 2.0
+STATE_ENGAGED = "engaged"
+STATE_WARM = "warm"
+STATE_FADING = "fading"
+STATE_STAGNANT = "stagnant"
+STATE_RESTING = "resting"
+STATES: tuple[str, ...] = (
+    STATE_ENGAGED,
+    STATE_WARM,
+    STATE_FADING,
+    STATE_STAGNANT,
+    STATE_RESTING,
+)
+
+_N_KINDS = len(Kind)
+_KIND_WEIGHT = np.array([KIND_WEIGHTS[kind] for kind in Kind], dtype=np.float64)
+_KIND_MUTUAL = np.array([kind in MUTUAL_KINDS for kind in Kind], dtype=np.bool_)
+_TIER_BOUNDS = np.array([size for _, size in TIER_SIZES], dtype=np.int64)
+
+
+def _saturate(x: NDArray[np.float64], half: float) -> NDArray[np.float64]:
+    """x / (x + half): 0 at 0, 1/2 at `half`, towards 1; heavy tails stay distinguishable."""
+    result: NDArray[np.float64] = x / (x + half)
+    return result
+
+
+def relationship_components(
+    *,
+    pair_index: NDArray[np.int64],
+    timestamps: NDArray[np.float64],
+    from_member: NDArray[np.bool_],
+    kinds: NDArray[np.int8],
+    tie_started: NDArray[np.float64],
+    now: float,
+) -> dict[str, NDArray[np.float64]]:
+    """Each component (COMPONENTS) per tie, in [0, 1]; arguments as `relationship_strengths`.
+
+    Ties without interactions get 0 everywhere except age. Useful to explain a score."""
+    pair = np.asarray(pair_index, dtype=np.int64)
+    times = np.asarray(timestamps, dtype=np.float64)
+    mine = np.asarray(from_member, dtype=np.bool_)
+    kind = np.asarray(kinds, dtype=np.int64)
+    started = np.asarray(tie_started, dtype=np.float64)
+    n_ties = started.shape[0]
+    n = pair.shape[0]
+    if not (times.shape == mine.shape == kind.shape == (n,)) or started.ndim != 1:
+        raise ValueError("pair_index, timestamps, from_member and kinds must be 1-D and equal")
+    if not np.isfinite(now) or not np.isfinite(started).all():
+        raise ValueError("now and tie_started must be finite")
+    if n and (not np.isfinite(times).all()):
+        raise ValueError("timestamps must be finite")
+    if n and (pair.min() < 0 or pair.max() >= n_ties):
+        raise ValueError("pair_index must lie in [0, len(tie_started))")
+    if n and (kind.min() < 0 or kind.max() >= _N_KINDS):
+        raise ValueError(f"kinds must lie in [0, {_N_KINDS})")
+
+    age_days = np.maximum(now - started, 0.0) / SECONDS_PER_DAY
+    components = {name: np.zeros(n_ties, dtype=np.float64) for name in COMPONENTS}
+    components["age"] = _saturate(age_days, AGE_HALF_SATURATION_DAYS)
+    if n == 0:
+        return components
+
+    # Group by tie, in time order within each tie. Ledgers usually arrive in time order; then
+    # one stable sort by tie is enough (and cheaper than a two-key sort).
+    if n > 1 and bool((times[1:] >= times[:-1]).all()):
+        order = np.argsort(pair, kind="stable")
+    else:
+        order = np.lexsort((times, pair))
+    pair, times, mine, kind = pair[order], times[order], mine[order], kind[order]
+    weight = _KIND_WEIGHT[kind]
+
+    counts = np.bincount(pair, minlength=n_ties)
+    active = counts > 0
+    last = np.cumsum(counts)[active] - 1  # position of each active tie's latest interaction
+
+    since_days = np.maximum(now - times, 0.0) / SECONDS_PER_DAY
+    recency = np.zeros(n_ties, dtype=np.float64)
+    recency[active] = np.exp2(-since_days[last] / HALF_LIFE_DAYS)
+    components["recency"] = recency
+
+    decayed = weight * np.exp2(-since_days / FREQUENCY_HALF_LIFE_DAYS)
+    components["frequency"] = _saturate(
+        np.bincount(pair, weights=decayed, minlength=n_ties), FREQUENCY_HALF_SATURATION
+    )
+
+    # Conversations: an interaction continues one when the previous interaction on the same tie
+    # is at most CONVERSATION_GAP_DAYS earlier.
+    continues = (pair[1:] == pair[:-1]) & (
+        (times[1:] - times[:-1]) <= CONVERSATION_GAP_DAYS * SECONDS_PER_DAY
+    )
+    opens = np.ones(n, dtype=np.bool_)
+    opens[1:] = ~continues
+    opened_by_member = np.bincount(pair[opens & mine], minlength=n_ties).astype(np.float64)
+    opened_by_other = np.bincount(pair[opens & ~mine], minlength=n_ties).astype(np.float64)
+    balance = (2.0 * (np.minimum(opened_by_member, opened_by_other) + RECIPROCITY_PRIOR)) / (
+        opened_by_member + opened_by_other + 2.0 * RECIPROCITY_PRIOR
+    )
+    components["reciprocity"] = np.where(active, balance, 0.0)
+
+    answers = np.zeros(n, dtype=np.bool_)
+    answers[1:] = continues & (mine[1:] != mine[:-1])
+    two_way = answers | _KIND_MUTUAL[kind]
+    components["depth"] = _saturate(
+        np.bincount(pair, weights=weight * two_way, minlength=n_ties), DEPTH_HALF_SATURATION
+    )
+
+    kinds_present = np.bincount(pair * _N_KINDS + kind, minlength=n_ties * _N_KINDS)
+    distinct = (kinds_present.reshape(n_ties, _N_KINDS) > 0).sum(axis=1).astype(np.float64)
+    components["multiplexity"] = _saturate(
+        np.maximum(distinct - 1.0, 0.0), MULTIPLEXITY_HALF_SATURATION
+    )
+    return components
+
+
+def combine(
+    components: dict[str, NDArray[np.float64]],
+    *,
+    tie_age_days: NDArray[np.float64],
+    interacted: NDArray[np.bool_],
+) -> NDArray[np.float64]:
+    """The weighted sum mapped into (SILENT_CEILING, 1], or the silent floor for silent ties."""
+    total = np.zeros_like(tie_age_days, dtype=np.float64)
+    for name, weight in COMPONENT_WEIGHTS.items():
+        total += weight * components[name]
+    scored = SILENT_CEILING + (1.0 - SILENT_CEILING) * np.minimum(total, 1.0)
+    silent = MIN_STRENGTH * (1.0 + np.exp2(-np.maximum(tie_age_days, 0.0) / HALF_LIFE_DAYS))
+    result: NDArray[np.float64] = np.where(interacted, scored, silent)
+    return result
+
+
+def relationship_strengths(
+    *,
+    pair_index: NDArray[np.int64],
+    timestamps: NDArray[np.float64],
+    from_member: NDArray[np.bool_],
+    kinds: NDArray[np.int8],
+    tie_started: NDArray[np.float64],
+    now: float,
+) -> NDArray[np.float64]:
+    """One strength in (0, 1] per tie of one member.
+
+    `pair_index[i]` in [0, len(tie_started)) names the tie interaction i belongs to;
+    `timestamps` are unix seconds; `from_member[i]` is True when the member acted and False
+    when the other person did; `kinds` are `Kind` codes; `tie_started` is when each tie began
+    (the connection's acceptance). A tie with no interactions gets a small floor that fades
+    with its age. Raises ValueError for mismatched shapes, out-of-range codes or non-finite
+    times. Vectorized: cost grows with the number of interactions, not with Python loops."""
+    components = relationship_components(
+        pair_index=pair_index,
+        timestamps=timestamps,
+        from_member=from_member,
+        kinds=kinds,
+        tie_started=tie_started,
+        now=now,
+    )
+    started = np.asarray(tie_started, dtype=np.float64)
+    pair = np.asarray(pair_index, dtype=np.int64)
+    interacted = np.bincount(pair, minlength=started.shape[0]) > 0
+    return combine(
+        components,
+        tie_age_days=(now - started) / SECONDS_PER_DAY,
+        interacted=interacted,
+    )
+
+
+def tier_index_by_rank(ranks: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Index into TIERS for 0-based ranks (0 = strongest)."""
+    result: NDArray[np.int64] = np.searchsorted(_TIER_BOUNDS, ranks, side="right")
+    return result
+
+
+def assign_tiers(strengths: NDArray[np.float64]) -> list[str]:
+    """The tier of each tie, by rank of strength within one member's network: the 5 strongest
+    are "inner", the next 10 "close", then "active" up to 50, "wider" up to 150, the rest
+    "acquaintance". Equal strengths keep their input order (a stable sort)."""
+    values = np.asarray(strengths, dtype=np.float64)
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(values.shape[0], dtype=np.int64)
+    ranks[order] = np.arange(values.shape[0], dtype=np.int64)
+    return [TIERS[index] for index in tier_index_by_rank(ranks).tolist()]
+
+
+def relationship_state(
+    *, last_interaction: float | None, tier: str, resting: bool, now: float
+) -> str:
+    """The state of one tie from the time since its last interaction, against its tier's
+    keep-warm cadence (CADENCE_DAYS):
+
+    - "resting" whenever the member chose to let this one rest (no nudges, whatever the date);
+    - "engaged" within half the cadence; "warm" until the cadence (a check-in falls due);
+    - "fading" past the cadence; "stagnant" after no interaction for twice the cadence.
+
+    `None` means no interaction ever and no start to count from: "stagnant". Callers who know
+    when the tie started pass that instead, so a new connection begins "engaged". A last
+    interaction after `now` counts as now."""
+    if tier not in CADENCE_DAYS:
+        raise ValueError(f"unknown tier {tier!r}; expected one of {', '.join(CADENCE_DAYS)}")
+    if resting:
+        return STATE_RESTING
+    if last_interaction is None:
+        return STATE_STAGNANT
+    cadence = CADENCE_DAYS[tier] * SECONDS_PER_DAY
+    elapsed = max(now - last_interaction, 0.0)
+    if elapsed <= ENGAGED_WITHIN_CADENCES * cadence:
+        return STATE_ENGAGED
+    if elapsed <= cadence:
+        return STATE_WARM
+    if elapsed < STAGNANT_AFTER_CADENCES * cadence:
+        return STATE_FADING
+    return STATE_STAGNANT

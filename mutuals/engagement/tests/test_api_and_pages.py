@@ -1,0 +1,127 @@
+"""Connections, pact, interactions, notifications and the health dashboard through the API
+and the pages (API.md "Connections, messages, engagement")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mutuals.accounts.services import api_token_create
+from mutuals.connections.services import invitation_accept
+from mutuals.connections.tests.factories import make_pair, send
+from mutuals.engagement import services
+from mutuals.engagement.models import Obligation
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user) -> Client:
+    _, raw = api_token_create(user=user, label="tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def web(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def connected():
+    sender, recipient, mutual = make_pair()
+    invitation = send(sender, recipient, mutual)
+    connection = invitation_accept(member=recipient, invitation_id=invitation.pk)
+    return sender, recipient, connection
+
+
+def test_connections_list_has_strength_tier_state_and_pact(connected):
+    sender, recipient, connection = connected
+    body = api(sender).get("/api/connections").json()
+    item = next(i for i in body["items"] if i["id"] == connection.pk)
+    assert item["member"]["id"] == recipient.pk
+    assert 0 < item["strength"] <= 1
+    assert item["tier"] in {"inner", "close", "active", "wider", "acquaintance"}
+    assert item["state"] in {"engaged", "warm", "fading", "stagnant", "resting"}
+    assert {p["kind"] for p in item["pact"]} == {"first_message", "first_exchange"}
+    assert set(item["pact"][0]) == {"party_id", "kind", "due_at", "fulfilled_at"}
+
+
+def test_connection_detail_shows_both_parties_pact_and_interactions(connected):
+    sender, recipient, connection = connected
+    services.interaction_record(
+        actor=sender, counterpart=recipient, kind="message", at=timezone.now(), source_key="m:1"
+    )
+    body = api(recipient).get(f"/api/connections/{connection.pk}").json()
+    parties = {p["party_id"] for p in body["pact"] if p["kind"] == "first_message"}
+    assert parties == {sender.pk, recipient.pk}
+    assert body["recent_interactions"][0]["kind"] == "message"
+    assert api(make_pair(sender_name="X Y", recipient_name="Z W")[2]).get(
+        f"/api/connections/{connection.pk}"
+    ).status_code == 404
+
+
+def test_log_interaction_and_rest(connected):
+    sender, _, connection = connected
+    client = api(sender)
+    created = client.post(
+        f"/api/connections/{connection.pk}/interactions",
+        {"kind": "call", "at": timezone.now().isoformat(), "note": "Talked PMO gates"},
+        "application/json",
+    )
+    assert created.status_code == 201
+    assert created.json()["kind"] == "call"
+    future = client.post(
+        f"/api/connections/{connection.pk}/interactions",
+        {"kind": "call", "at": (timezone.now() + timedelta(days=3)).isoformat()},
+        "application/json",
+    )
+    assert (future.status_code, future.json()["code"]) == (422, "invalid_fields")
+    rested = client.post(f"/api/connections/{connection.pk}/rest")
+    assert rested.json()["state"] == "resting"
+
+
+def test_notifications_list_and_read(connected, django_capture_on_commit_callbacks):
+    sender, _, connection = connected
+    Obligation.objects.filter(connection=connection).update(
+        due_at=timezone.now() + timedelta(hours=1)
+    )
+    services.nudges_send_due()
+    client = api(sender)
+    body = client.get("/api/notifications").json()
+    assert body["unread"] == 2
+    assert client.post("/api/notifications/read", {}, "application/json").json()["updated"] == 2
+    assert client.get("/api/notifications").json()["unread"] == 0
+
+
+def test_health_endpoint_and_page(connected):
+    sender, recipient, _ = connected
+    body = api(sender).get("/api/insights/health").json()
+    assert body["connections"] >= 2
+    assert set(body["by_state"]) == {"engaged", "warm", "fading", "stagnant", "resting"}
+    assert set(body["give_take"]) == {"given", "received"}
+    assert len(body["suggestions"]) <= 5
+    thank = [s for s in body["suggestions"] if s["kind"] == "thank"]
+    assert thank and thank[0]["member_id"] == recipient.pk
+    html = web(sender).get("/insights/").content.decode()
+    assert "Thank Thandi Mokoena for connecting" in html
+    assert "<svg" in html and "Relationships by state" in html
+
+
+def test_connection_pages(connected):
+    sender, recipient, connection = connected
+    client = web(sender)
+    assert "Thandi Mokoena" in client.get("/connections/").content.decode()
+    page = client.get(f"/connections/{connection.pk}/").content.decode()
+    assert "Your pact" in page and "first message" in page
+    response = client.post(
+        f"/connections/{connection.pk}/",
+        {"kind": "meeting", "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "note": "coffee"},
+        follow=True,
+    )
+    assert "Logged." in response.content.decode()
+    assert web(make_pair(sender_name="A B", recipient_name="C D")[0]).get(
+        f"/connections/{connection.pk}/"
+    ).status_code == 404

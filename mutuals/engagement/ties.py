@@ -1,0 +1,109 @@
+"""Recomputing a member's ties — strength, tier and state of each connection — from the
+interaction ledger with the pure model in `engagement.strength` (DESIGN.md §5)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from mutuals.accounts.models import User
+from mutuals.connections.models import Connection
+from mutuals.engagement import strength
+from mutuals.engagement.models import Interaction, Tie, TieState
+
+
+def ties_ensure(*, member_id: int) -> None:
+    """Every connection of the member has the member's Tie row (connections made before the
+    pact existed, or seeded, get one here)."""
+    connections = Connection.objects.filter(
+        Q(member_low_id=member_id) | Q(member_high_id=member_id)
+    ).exclude(ties__member_id=member_id)
+    Tie.objects.bulk_create(
+        [
+            Tie(member_id=member_id, other_id=c.other_id(member_id), connection=c)
+            for c in connections
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
+    """Recompute every tie of one member in one pass over their ledger: a few queries and one
+    vectorized model evaluation, however many connections they have."""
+    now = now or timezone.now()
+    if not User.objects.filter(pk=member_id).exists():
+        return 0
+    ties_ensure(member_id=member_id)
+    ties = list(
+        Tie.objects.select_for_update().filter(member_id=member_id).select_related("connection")
+    )
+    if not ties:
+        return 0
+    position = {tie.other_id: index for index, tie in enumerate(ties)}
+    others = list(position)
+    rows = list(
+        Interaction.objects.filter(
+            Q(actor_id=member_id, counterpart_id__in=others)
+            | Q(counterpart_id=member_id, actor_id__in=others)
+        ).values_list("actor_id", "counterpart_id", "kind", "at")
+    )
+    count = len(rows)
+    pair_index = np.fromiter(
+        (
+            position[counterpart if actor == member_id else actor]
+            for actor, counterpart, _, _ in rows
+        ),
+        dtype=np.int64,
+        count=count,
+    )
+    timestamps = np.fromiter((at.timestamp() for *_, at in rows), dtype=np.float64, count=count)
+    from_member = np.fromiter(
+        (actor == member_id for actor, *_ in rows), dtype=np.bool_, count=count
+    )
+    kinds = np.fromiter(
+        (strength.KIND_BY_NAME.get(kind, strength.Kind.OTHER) for _, _, kind, _ in rows),
+        dtype=np.int8,
+        count=count,
+    )
+    tie_started = np.array(
+        [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
+    )
+    values = strength.relationship_strengths(
+        pair_index=pair_index,
+        timestamps=timestamps,
+        from_member=from_member,
+        kinds=kinds,
+        tie_started=tie_started,
+        now=now.timestamp(),
+    )
+    tiers = strength.assign_tiers(values)
+    last = np.full(len(ties), np.nan)
+    if count:
+        np.fmax.at(last, pair_index, timestamps)
+    for index, tie in enumerate(ties):
+        last_at = None if np.isnan(last[index]) else float(last[index])
+        tie.strength = float(values[index])
+        tie.tier = tiers[index]
+        tie.last_interaction_at = (
+            datetime.fromtimestamp(last_at, tz=UTC) if last_at is not None else None
+        )
+        tie.state = strength.relationship_state(
+            last_interaction=last_at
+            if last_at is not None
+            else tie.connection.created_at.timestamp(),
+            tier=tie.tier,
+            resting=tie.resting_since is not None,
+            now=now.timestamp(),
+        )
+        if tie.resting_since is not None:
+            tie.state = TieState.RESTING
+        tie.computed_at = now
+    Tie.objects.bulk_update(
+        ties, ["strength", "tier", "state", "last_interaction_at", "computed_at"], batch_size=500
+    )
+    return len(ties)

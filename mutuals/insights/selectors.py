@@ -1,0 +1,196 @@
+"""Network health (DESIGN.md §1 "too many connections, too few relationships"): quality
+rather than a count — ties by state and tier, give and take, pact completion over time, and
+at most five suggested actions for today, each with its reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mutuals.accounts.models import User
+from mutuals.connections.models import Connection
+from mutuals.connections.selectors import shared_topics
+from mutuals.engagement import selectors as engagement
+from mutuals.engagement.models import Obligation, ObligationKind, Tie, TieState
+from mutuals.engagement.ties import ties_ensure, ties_recompute
+
+STATES = [s.value for s in TieState]
+TIERS = ["inner", "close", "active", "wider", "acquaintance"]
+MAX_SUGGESTIONS = 5
+PACT_WEEKS = 12
+# Ties recomputed longer ago than this are refreshed before the dashboard reads them.
+STALE_AFTER = timedelta(hours=6)
+# Past this many active ties the dashboard gently suggests a review (Dunbar's ~150).
+REVIEW_ABOVE = 150
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str
+    member_id: int
+    member_name: str
+    text: str
+    reason: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PactWeek:
+    week_start: datetime
+    on_time: int
+    late: int
+    missed: int
+
+
+@dataclass
+class Health:
+    connections: int
+    by_state: dict[str, int]
+    by_tier: dict[str, int]
+    follow_through_rate: float | None
+    acceptance_rate: float | None
+    given: int
+    received: int
+    suggestions: list[Suggestion] = field(default_factory=list)
+    pact_weeks: list[PactWeek] = field(default_factory=list)
+    review_prompt: bool = False
+
+
+def health_for(member: User, now: datetime | None = None) -> Health:
+    now = now or timezone.now()
+    ties_ensure(member_id=member.pk)
+    stale = Tie.objects.filter(member=member).filter(
+        Q(computed_at__isnull=True) | Q(computed_at__lt=now - STALE_AFTER)
+    )
+    if stale.exists():
+        ties_recompute(member_id=member.pk, now=now)
+    ties = list(engagement.ties_for(member))
+    states = Counter(t.state for t in ties)
+    tiers = Counter(t.tier for t in ties)
+    give_take = engagement.give_take(member)
+    active = sum(1 for t in ties if t.state in (TieState.ENGAGED, TieState.WARM))
+    return Health(
+        connections=len(ties),
+        by_state={state: states.get(state, 0) for state in STATES},
+        by_tier={tier: tiers.get(tier, 0) for tier in TIERS},
+        follow_through_rate=engagement.follow_through_rate(member, now),
+        acceptance_rate=engagement.acceptance_rate_shown(member),
+        given=give_take.given,
+        received=give_take.received,
+        suggestions=suggestions_for(member, ties, now),
+        pact_weeks=pact_weeks(member, now),
+        review_prompt=active > REVIEW_ABOVE,
+    )
+
+
+def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Suggestion]:
+    """Today's few actions, most time-sensitive first: unanswered messages, thank-yous owed to
+    new connections, first conversations due, check-ins due, then ties going cold — each with
+    the reason drawn from what the two share."""
+    by_other = {t.other_id: t for t in ties}
+    out: list[Suggestion] = []
+    seen: set[int] = set()
+
+    def add(kind: str, tie: Tie, text: str, reason: str, url: str) -> None:
+        if tie.other_id in seen or len(out) >= MAX_SUGGESTIONS:
+            return
+        seen.add(tie.other_id)
+        out.append(Suggestion(kind, tie.other_id, tie.other.name, text, reason, url))
+
+    for other_id, url in _unanswered(member):
+        if other_id in by_other:
+            tie = by_other[other_id]
+            add(
+                "reply", tie, f"Reply to {tie.other.name}", "Their message is waiting for you.", url
+            )
+    open_items = Obligation.objects.filter(
+        Q(party=member) | Q(party__isnull=True),
+        connection_id__in=[t.connection_id for t in ties],
+        fulfilled_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).order_by("due_at")
+    by_connection = {t.connection_id: t for t in ties}
+    for obligation in open_items:
+        tie = by_connection[obligation.connection_id]
+        if tie.resting_since:
+            continue
+        url = reverse("connection_detail", args=[tie.connection_id])
+        due = "overdue" if obligation.due_at < now else f"due {obligation.due_at:%a %d %b}"
+        if obligation.kind == ObligationKind.FIRST_MESSAGE:
+            add(
+                "thank", tie, f"Thank {tie.other.name} for connecting", f"Your hello is {due}.", url
+            )
+        elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
+            add(
+                "converse",
+                tie,
+                f"Start a real conversation with {tie.other.name}",
+                f"Your first exchange is {due}.",
+                url,
+            )
+        elif obligation.due_at < now + timedelta(days=7):
+            add("check_in", tie, f"Check in with {tie.other.name}", f"Your check-in is {due}.", url)
+    cold = [t for t in ties if t.state in (TieState.STAGNANT, TieState.FADING)]
+    cold.sort(key=lambda t: -t.strength)
+    for tie in cold:
+        if len(out) >= MAX_SUGGESTIONS:
+            break
+        topics = [name for _, name in shared_topics(member.pk, tie.other_id)]
+        reason = (
+            f"You both care about {topics[0]}."
+            if topics
+            else "You have not been in touch in a while."
+        )
+        add(
+            "reconnect",
+            tie,
+            f"Reconnect with {tie.other.name}",
+            reason,
+            reverse("connection_detail", args=[tie.connection_id]),
+        )
+    return out
+
+
+def _unanswered(member: User) -> list[tuple[int, str]]:
+    """(other member, url) of conversations with unread messages, when messaging is installed."""
+    if not apps.is_installed("mutuals.messaging"):
+        return []
+    from mutuals.messaging import selectors as messaging  # type: ignore[import-not-found,unused-ignore]
+
+    finder = getattr(messaging, "unanswered_for", None)
+    return list(finder(member)) if finder else []
+
+
+def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
+    """For each of the last 12 weeks: the member's obligations (and their pairs') that fell due
+    that week, met on time, met late, or missed."""
+    start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    first = start - timedelta(weeks=PACT_WEEKS - 1)
+    connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
+        "pk"
+    )
+    rows = Obligation.objects.filter(
+        Q(party=member) | Q(party__isnull=True, connection_id__in=connection_ids),
+        due_at__gte=first,
+        due_at__lte=now,
+        cancelled_at__isnull=True,
+    ).values_list("due_at", "fulfilled_at")
+    weeks = [[0, 0, 0] for _ in range(PACT_WEEKS)]
+    for due_at, fulfilled_at in rows:
+        index = min(PACT_WEEKS - 1, (due_at - first).days // 7)
+        if fulfilled_at is None:
+            weeks[index][2] += 1
+        elif fulfilled_at <= due_at:
+            weeks[index][0] += 1
+        else:
+            weeks[index][1] += 1
+    return [
+        PactWeek(first + timedelta(weeks=i), on_time, late, missed)
+        for i, (on_time, late, missed) in enumerate(weeks)
+    ]
