@@ -18,8 +18,6 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from mutuals.accounts.timezones import available_time_zones
-
 from mutuals.accounts.models import (
     ALL_INTENTS,
     MAX_LIST_ITEMS,
@@ -30,6 +28,7 @@ from mutuals.accounts.models import (
     Topic,
     User,
 )
+from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
 from mutuals.core.errors import Conflict, NotFound, Refused
 

@@ -58,9 +58,12 @@ def test_connection_detail_shows_both_parties_pact_and_interactions(connected):
     parties = {p["party_id"] for p in body["pact"] if p["kind"] == "first_message"}
     assert parties == {sender.pk, recipient.pk}
     assert body["recent_interactions"][0]["kind"] == "message"
-    assert api(make_pair(sender_name="X Y", recipient_name="Z W")[2]).get(
-        f"/api/connections/{connection.pk}"
-    ).status_code == 404
+    assert (
+        api(make_pair(sender_name="X Y", recipient_name="Z W")[2])
+        .get(f"/api/connections/{connection.pk}")
+        .status_code
+        == 404
+    )
 
 
 def test_log_interaction_and_rest(connected):
@@ -104,24 +107,34 @@ def test_health_endpoint_and_page(connected):
     assert set(body["give_take"]) == {"given", "received"}
     assert len(body["suggestions"]) <= 5
     thank = [s for s in body["suggestions"] if s["kind"] == "thank"]
-    assert thank and thank[0]["member_id"] == recipient.pk
+    assert thank
+    assert thank[0]["member_id"] == recipient.pk
     html = web(sender).get("/insights/").content.decode()
     assert "Thank Thandi Mokoena for connecting" in html
-    assert "<svg" in html and "Relationships by state" in html
+    assert "<svg" in html
+    assert "Relationships by state" in html
 
 
 def test_connection_pages(connected):
-    sender, recipient, connection = connected
+    sender, _recipient, connection = connected
     client = web(sender)
     assert "Thandi Mokoena" in client.get("/connections/").content.decode()
     page = client.get(f"/connections/{connection.pk}/").content.decode()
-    assert "Your pact" in page and "first message" in page
+    assert "Your pact" in page
+    assert "first message" in page
     response = client.post(
         f"/connections/{connection.pk}/",
-        {"kind": "meeting", "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "note": "coffee"},
+        {
+            "kind": "meeting",
+            "at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "note": "coffee",
+        },
         follow=True,
     )
     assert "Logged." in response.content.decode()
-    assert web(make_pair(sender_name="A B", recipient_name="C D")[0]).get(
-        f"/connections/{connection.pk}/"
-    ).status_code == 404
+    assert (
+        web(make_pair(sender_name="A B", recipient_name="C D")[0])
+        .get(f"/connections/{connection.pk}/")
+        .status_code
+        == 404
+    )

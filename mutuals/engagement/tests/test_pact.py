@@ -238,7 +238,7 @@ class TestNudges:
     def test_sweep_nudges_each_owing_member_once_with_an_email(
         self, connected, django_capture_on_commit_callbacks
     ):
-        sender, recipient, connection = connected
+        sender, _recipient, connection = connected
         self._overdue(connection)
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
@@ -255,7 +255,7 @@ class TestNudges:
         ]
 
     def test_a_worker_killed_mid_batch_neither_loses_nor_repeats(self, connected, monkeypatch):
-        sender, recipient, connection = connected
+        _sender, _recipient, connection = connected
         self._overdue(connection)
         original = services.obligation_nudge
         calls = {"n": 0}
@@ -296,6 +296,7 @@ class TestNudges:
         with django_capture_on_commit_callbacks(execute=True):
             services.nudges_send_due()
         notification = Notification.objects.filter(member=sender).first()
+        assert notification is not None
         assert notification.emailed_at is not None
         mail.outbox.clear()
         assert services.notification_email_send(notification_id=notification.pk) is False
