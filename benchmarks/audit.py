@@ -210,6 +210,10 @@ def generate(folder: Path, connections: int, messages: int, seed: int = 6) -> Pa
     return archive
 
 
+def _csv_megabytes(folder: Path) -> float:
+    return sum(path.stat().st_size for path in folder.glob("*.csv")) / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--connections", type=int, default=30_000)
@@ -221,7 +225,8 @@ def main() -> None:
         archive = generate(folder, args.connections, args.messages)
         print(
             f"generated {args.connections:,} connections and {args.messages:,} messages "
-            f"({archive.stat().st_size / 1e6:.1f} MB zipped) "
+            f"({_csv_megabytes(folder):.0f} MB of CSV, "
+            f"{archive.stat().st_size / 1e6:.1f} MB zipped) "
             f"in {time.perf_counter() - started:.1f} s"
         )
         report = folder / "report.html"
