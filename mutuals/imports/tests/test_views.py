@@ -107,3 +107,10 @@ def test_signed_out_goes_to_sign_in():
     response = Client().get("/me/imports/")
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_the_audit_suggests_members_known_from_linkedin(web_client, done):
+    ada = make_member(name="Ada Lovelace", email="ada@example.com")
+    html = web_client.get(f"/me/imports/{done.pk}/").content.decode()
+    assert "Connected on LinkedIn since 2019" in html
+    assert f"/members/{ada.pk}/connect/" in html
