@@ -42,7 +42,7 @@ def _url(person: int) -> str:
 def test_tiers_anticipate_who_the_owner_keeps_writing_with():
     emails = _emails()
     assert len(emails) > 12_000
-    activity = Counter()
+    activity: Counter[int] = Counter()
     for source, target, _ in emails:
         activity[source] += 1
         activity[target] += 1
