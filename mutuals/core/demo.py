@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
-from mutuals.connections.models import Connection
+from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
+from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
+from mutuals.engagement.ties import ties_recompute
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class DemoSummary:
     members_total: int
     connections_created: int
     connections_total: int
+    interactions_created: int = 0
+    requests_created: int = 0
 
 
 def _stable_days_ago(a: str, b: str, *, span: int = 720) -> int:
@@ -89,9 +93,80 @@ def demo_seed() -> DemoSummary:
         if (low, high) not in present
     ]
     Connection.objects.bulk_create(missing)
+    interactions = _seed_history(members, now)
+    requests = _seed_requests_to_the_login_member(members)
+    for user in members.values():
+        ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(
         members_created=created,
         members_total=len(members),
         connections_created=len(missing),
         connections_total=len(wanted),
+        interactions_created=interactions,
+        requests_created=requests,
     )
+
+
+# Kinds of interaction a chapter's members have, most common first.
+_HISTORY_KINDS = ["message", "reply", "message", "reply", "comment", "reaction", "meeting", "call"]
+
+
+def _seed_history(members: dict[str, User], now: datetime) -> int:
+    """A believable ledger for every demo connection: some ties busy and recent, some quiet for
+    months, a few never used — so strength, tiers and states vary. Deterministic per pair, and
+    keyed, so a rerun adds nothing."""
+    rows = []
+    for a, b in demo_cast.CONNECTIONS:
+        digest = hashlib.sha256(f"history|{min(a, b)}|{max(a, b)}".encode()).digest()
+        count = digest[0] % 14  # 0–13 interactions
+        # How long since they were last in touch: half the ties recently, half up to 200 days.
+        quiet_days = digest[1] % 25 if digest[1] % 2 else digest[1] % 200
+        for n in range(count):
+            kind = _HISTORY_KINDS[digest[2 + n % 20] % len(_HISTORY_KINDS)]
+            actor, counterpart = (a, b) if (digest[3 + n % 20] % 2) else (b, a)
+            at = now - timedelta(days=quiet_days + n * (3 + digest[4 + n % 20] % 20))
+            rows.append(
+                Interaction(
+                    actor=members[actor],
+                    counterpart=members[counterpart],
+                    kind=kind,
+                    weight=INTERACTION_WEIGHTS[kind],
+                    at=at,
+                    source_key=f"demo:{a}:{b}:{n}",
+                )
+            )
+    before = Interaction.objects.filter(source_key__startswith="demo:").count()
+    Interaction.objects.bulk_create(rows, ignore_conflicts=True)
+    return Interaction.objects.filter(source_key__startswith="demo:").count() - before
+
+
+def _seed_requests_to_the_login_member(members: dict[str, User]) -> int:
+    """Personal requests waiting in the demo login member's inbox, sent through the real
+    rules (so their scores and verified contexts are genuine)."""
+    from mutuals.connections.invitations import open_invitation_between
+    from mutuals.connections.selectors import are_connected, mutual_connections
+    from mutuals.connections.services import Draft, invitation_send
+
+    login = members[demo_cast.DEMO_LOGIN_KEY]
+    created = 0
+    for key, note in demo_cast.DEMO_REQUESTS:
+        sender = members[key]
+        if are_connected(sender.pk, login.pk) or open_invitation_between(sender.pk, login.pk):
+            continue
+        if Invitation.objects.filter(sender=sender, recipient=login).exists():
+            continue
+        mutual = mutual_connections(sender.pk, login.pk)
+        if not mutual:
+            continue
+        invitation_send(
+            sender=sender,
+            draft=Draft(
+                recipient_id=login.pk,
+                context_kind="mutual",
+                context_ref=str(mutual[0][0]),
+                intent="knowledge_exchange",
+                message=note.format(mutual=mutual[0][1].split()[0]),
+            ),
+        )
+        created += 1
+    return created

@@ -25,6 +25,22 @@ CHAPTER_DESCRIPTION = (
 
 DEMO_PASSWORD = "mutuals-demo-2026"  # noqa: S105 - fictional demo account, printed on purpose
 DEMO_LOGIN_KEY = "sam"
+# Requests waiting in the login member's inbox when the demo starts: (sender key, note), the
+# note naming the mutual connection through `{mutual}`; sent through the real rules.
+DEMO_REQUESTS: tuple[tuple[str, str], ...] = (
+    (
+        "ben",
+        "Hi Sam, {mutual} mentioned you are moving Kestrel's warehouse scheduling to hybrid "
+        "delivery. We did the same with our release trains at Bayview Bank last year. Would "
+        "you be open to comparing notes over coffee on how you run the PMO gates?",
+    ),
+    (
+        "sana",
+        "Hi Sam, {mutual} suggested I write: I saw your note on risk-based stage gates for "
+        "Kestrel. I run regulatory change projects at Bayview and we are trying the same. "
+        "Could we swap notes for 20 minutes on what your PMO accepted?",
+    ),
+)
 DEMO_EMAIL_DOMAIN = "demo.mutuals.test"
 
 CAST_SIZE = 64

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from mutuals.accounts.models import Topic, User
-from mutuals.connections.models import Connection
+from mutuals.connections.models import Connection, Invitation
 from mutuals.connections.selectors import ProximityIndex
 from mutuals.core import demo_cast
+from mutuals.engagement.models import Interaction, Tie
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,23 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     assert "sam@demo.mutuals.test" in first
     assert demo_cast.DEMO_PASSWORD in first
 
+    interactions = Interaction.objects.count()
+    assert interactions > 300
+    sam = User.objects.get(email="sam@demo.mutuals.test")
+    waiting = Invitation.objects.filter(recipient=sam, state="pending")
+    assert waiting.count() == len(demo_cast.DEMO_REQUESTS)
+    assert {i.verdict for i in waiting} == {"personal"}
+    tiers = set(Tie.objects.filter(member=sam).values_list("tier", flat=True))
+    assert tiers == {"inner"}  # five connections: all in the inner five
+    states = set(Tie.objects.values_list("state", flat=True))
+    assert len(states) >= 3  # busy, quiet and cold ties
+
     call_command("demo")
-    assert "(0 new)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "(0 new)" in out
+    assert "0 new interactions, 0 new requests" in out
     assert (User.objects.count(), Connection.objects.count(), Topic.objects.count()) == counts
+    assert Interaction.objects.count() == interactions
 
 
 def test_printed_credentials_sign_in_and_the_network_has_every_degree():

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{demo_cast.CHAPTER_NAME}: {summary.members_total} members "
                 f"({summary.members_created} new), {summary.connections_total} connections "
-                f"({summary.connections_created} new)."
+                f"({summary.connections_created} new), {summary.interactions_created} new "
+                f"interactions, {summary.requests_created} new requests waiting."
             )
         )
         self.stdout.write(

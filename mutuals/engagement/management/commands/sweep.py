@@ -1,0 +1,33 @@
+"""`mutuals sweep`: the periodic pass (run it hourly from cron or a systemd timer).
+
+Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
+catches whatever a stopped worker missed. Every step is idempotent, so running it often, or
+twice at once, changes nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from mutuals.connections.models import Invitation, InvitationState
+from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
+from mutuals.engagement.services import nudges_send_due
+
+
+class Command(BaseCommand):
+    help = "Deliver due requests, expire old ones and send due nudges (idempotent; run hourly)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        delivered = invitations_deliver_due()
+        expired = sum(
+            invitation_expire_if_due(invitation_id=pk)
+            for pk in Invitation.objects.filter(
+                state__in=[InvitationState.PENDING, InvitationState.IGNORED]
+            ).values_list("pk", flat=True)
+        )
+        nudged = nudges_send_due()
+        self.stdout.write(
+            f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges"
+        )
