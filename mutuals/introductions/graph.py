@@ -19,12 +19,14 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
+from mutuals.engagement.models import Tie
 from mutuals.graph import Circle, GraphSnapshot, build_snapshot
 from mutuals.introductions.models import GraphState
 from mutuals.introductions.strength import connection_strengths
@@ -57,8 +59,21 @@ def graph_changed() -> None:
 
 
 def graph_key() -> tuple[int, str]:
-    row = GraphState.objects.filter(pk=1).values_list("version", "token").first()
-    return (int(row[0]), str(row[1])) if row else (0, "")
+    """(version, token + the newest connection and block ids), in one query. The ids catch
+    rows written in bulk without a bump (the demo seeder, fixtures); deletions always go
+    through the services, which bump."""
+    quote = db_connection.ops.quote_name
+    state = quote(GraphState._meta.db_table)
+    conns = quote(Connection._meta.db_table)
+    blocks = quote(Block._meta.db_table)
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT version FROM {state} WHERE id = 1), "  # noqa: S608 - table names
+            f"(SELECT token FROM {state} WHERE id = 1), "
+            f"(SELECT MAX(id) FROM {conns}), (SELECT MAX(id) FROM {blocks})"
+        )
+        version, token, last_connection, last_block = cursor.fetchone()
+    return int(version or 0), f"{token or ''}:{last_connection or 0}:{last_block or 0}"
 
 
 def current_snapshot() -> GraphSnapshot:
@@ -141,14 +156,22 @@ def build_from_database(*, version: int = 0) -> GraphSnapshot:
     for user_id, topic_id in topic_rows:
         topics_of.setdefault(user_id, set()).add(topic_id)
 
-    connections = list(
-        Connection.objects.values_list("member_low_id", "member_high_id", "created_at")
+    rows = list(
+        Connection.objects.values_list("id", "member_low_id", "member_high_id", "created_at")
     )
+    connections = [(a, b, at) for _, a, b, at in rows]
     empty: set[int] = set()
     shared = [len(topics_of.get(a, empty) & topics_of.get(b, empty)) for a, b, _ in connections]
     strengths = connection_strengths(
         created_at=[at for _, _, at in connections], shared_topics=shared, now=timezone.now()
     )
+    # A relationship either side has let rest carries no introduction (strength 0); it still
+    # counts for degree of separation.
+    resting = set(
+        Tie.objects.filter(resting_since__isnull=False).values_list("connection_id", flat=True)
+    )
+    if resting:
+        strengths[[i for i, row in enumerate(rows) if row[0] in resting]] = 0.0
     blocks = list(Block.objects.values_list("blocker_id", "blocked_id"))
     return build_snapshot(
         member_ids=member_ids,

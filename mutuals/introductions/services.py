@@ -22,6 +22,7 @@ from mutuals.connections.models import Connection, Verdict
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.connections.services import connection_create, finding_as_dict
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+from mutuals.engagement.models import Tie
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.models import (
     DismissReason,
@@ -55,13 +56,16 @@ def tie_strength(member_id: int, other_id: int) -> float | None:
     """The strength of one connection by the same model the graph uses, or None when the two
     are not connected (read fresh from the database)."""
     low, high = sorted((member_id, other_id))
-    row = (
+    found = (
         Connection.objects.filter(member_low_id=low, member_high_id=high)
-        .values_list("created_at", flat=True)
+        .values_list("id", "created_at")
         .first()
     )
-    if row is None:
+    if found is None:
         return None
+    connection_id, row = found
+    if Tie.objects.filter(connection_id=connection_id, resting_since__isnull=False).exists():
+        return 0.0  # a resting relationship is not asked to carry anything
     topics = Profile.topics.through.objects
     mine = set(topics.filter(profile__user_id=member_id).values_list("topic_id", flat=True))
     theirs = set(topics.filter(profile__user_id=other_id).values_list("topic_id", flat=True))

@@ -85,6 +85,19 @@ class TestPaths:
         paths = api_client.get(f"/api/introductions/paths?to={cast.thandi.pk}").json()["paths"]
         assert [p["members"][1] for p in paths] == [cast.lena.pk]
 
+    def test_a_resting_tie_carries_no_introduction(self, api_client, cast):
+        from mutuals.connections.models import Connection
+        from mutuals.engagement.services import connection_rest
+
+        low, high = sorted((cast.sam.pk, cast.kwame.pk))
+        tie = Connection.objects.get(member_low_id=low, member_high_id=high)
+        connection_rest(member=cast.sam, connection_id=tie.pk)
+        paths = api_client.get(f"/api/introductions/paths?to={cast.thandi.pk}").json()["paths"]
+        assert [p["members"][1] for p in paths] == [cast.lena.pk]
+        assert ask(api_client, cast, intent="referral").json()["code"] == (
+            "referral_needs_stronger_tie"
+        )
+
     def test_requires_authentication(self, cast):
         assert Client().get(f"/api/introductions/paths?to={cast.thandi.pk}").status_code == 401
 
