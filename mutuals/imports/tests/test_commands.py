@@ -76,8 +76,8 @@ def test_offline_audit_refuses_what_is_not_an_export(tmp_path):
 @pytest.mark.django_db
 def test_import_linkedin_for_a_member(member):
     out = io.StringIO()
-    call_command(
-        "import_linkedin", str(EXPORT_2018), email="SAM@example.com", quiet=True, stdout=out
+    call_command(  # the name DESIGN.md §7 gives it
+        "import-linkedin", str(EXPORT_2018), email="SAM@example.com", quiet=True, stdout=out
     )
     assert Import.objects.get().status == Import.Status.DONE
     assert Contact.objects.filter(owner=member, is_connection=True).count() == 15
