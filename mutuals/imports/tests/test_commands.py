@@ -87,4 +87,4 @@ def test_import_linkedin_for_a_member(member):
 @pytest.mark.django_db
 def test_import_linkedin_for_an_unknown_email():
     with pytest.raises(CommandError, match="No member"):
-        call_command("import_linkedin", str(EXPORT_2018), email="nobody@example.com")
+        call_command("import-linkedin", str(EXPORT_2018), email="nobody@example.com")

@@ -1,8 +1,9 @@
-"""`mutuals import-linkedin`: the command's name as DESIGN.md §7 spells it (Django finds command
-modules by file name, so this file is that name; the command lives in import_linkedin.py)."""
+"""`mutuals import-linkedin`: the command under the name DESIGN.md §7 gives it. Django finds
+commands by file name, so this file carries the hyphen; the command itself lives in
+`mutuals/imports/management/import_linkedin.py`, so `mutuals help` lists it once."""
 
 # ruff: noqa: N999
 
-from mutuals.imports.management.commands.import_linkedin import Command
+from mutuals.imports.management.import_linkedin import Command
 
 __all__ = ["Command"]
