@@ -54,6 +54,7 @@ format: install
 	$(BIN)/djhtml $$(find mutuals -name '*.html' -path '*templates*')
 
 bench: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
