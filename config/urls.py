@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("mutuals.insights.urls")),
     path("", include("mutuals.introductions.urls")),
     path("", include("mutuals.imports.urls")),
+    path("", include("mutuals.messaging.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

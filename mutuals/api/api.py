@@ -22,6 +22,7 @@ from mutuals.insights.api import router as insights_router
 from mutuals.core.errors import MutualsError
 from mutuals.imports.api import router as imports_router
 from mutuals.introductions.api import router as introductions_router
+from mutuals.messaging.api import router as messaging_router
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ api.add_router("", engagement_router)
 api.add_router("", insights_router)
 api.add_router("", imports_router)
 api.add_router("", introductions_router)
+api.add_router("", messaging_router)
 
 _CODES_BY_STATUS = {
     400: "bad_request",

@@ -46,6 +46,8 @@ PROMISED = {
     "/api/imports/linkedin": {"post"},
     "/api/imports/{import_id}": {"get", "delete"},
     "/api/imports/{import_id}/audit": {"get"},
+    "/api/conversations": {"post", "get"},
+    "/api/conversations/{conversation_id}/messages": {"post", "get"},
 }
 
 

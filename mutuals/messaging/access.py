@@ -1,0 +1,25 @@
+"""Fetch-with-permission for conversations: the only way views and endpoints load one."""
+
+from __future__ import annotations
+
+from mutuals.accounts.models import User
+from mutuals.connections.selectors import is_blocked_between
+from mutuals.core.errors import NotFound
+from mutuals.messaging.models import Conversation, Participant
+
+
+def access_conversation_by_id(viewer: User, conversation_id: int) -> Conversation:
+    """A conversation the viewer takes part in; not found when missing, when they are not a
+    participant, or when it is one-to-one with someone on either side of a block (so
+    neither a conversation nor a block is ever revealed)."""
+    conversation = Conversation.objects.filter(
+        pk=conversation_id,
+        pk__in=Participant.objects.filter(member=viewer).values("conversation_id"),
+    ).first()
+    if conversation is None:
+        raise NotFound("No such conversation.")
+    if not conversation.is_group and is_blocked_between(
+        viewer.pk, conversation.other_member_id(viewer.pk)
+    ):
+        raise NotFound("No such conversation.")
+    return conversation

@@ -1,0 +1,94 @@
+"""API shapes for conversations and messages (API.md "Connections, messages, engagement")."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from mutuals.messaging.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Conversation, Message
+
+
+class ConversationIn(Schema):
+    participant_ids: list[int] = Field(
+        min_length=1, max_length=20, description="the other members (your connections)"
+    )
+    text: str = Field(max_length=MAX_TEXT_LENGTH * 2, description="the first message")
+    title: str = Field(default="", max_length=MAX_TITLE_LENGTH, description="groups only")
+
+
+class MessageIn(Schema):
+    text: str = Field(max_length=MAX_TEXT_LENGTH * 2)
+
+
+class ParticipantOut(Schema):
+    id: int
+    name: str
+    headline: str
+
+
+class MessageOut(Schema):
+    id: int
+    conversation_id: int
+    sender_id: int
+    sender_name: str
+    text: str
+    created_at: datetime
+
+    @staticmethod
+    def build(message: Message) -> MessageOut:
+        return MessageOut(
+            id=message.pk,
+            conversation_id=message.conversation_id,
+            sender_id=message.sender_id,
+            sender_name=message.sender.name,
+            text=message.text,
+            created_at=message.created_at,
+        )
+
+
+class ConversationOut(Schema):
+    id: int
+    title: str
+    is_group: bool
+    participants: list[ParticipantOut]
+    unread_count: int
+    last_message: MessageOut | None
+    created_at: datetime
+    last_message_at: datetime
+
+    @staticmethod
+    def build(conversation: Conversation) -> ConversationOut:
+        """From a row of `selectors.conversations_for` (annotated and prefetched)."""
+        latest: list[Message] = getattr(conversation, "latest", [])
+        return ConversationOut(
+            id=conversation.pk,
+            title=conversation.title,
+            is_group=conversation.is_group,
+            participants=[
+                ParticipantOut(
+                    id=seat.member_id, name=seat.member.name, headline=seat.member.profile.headline
+                )
+                for seat in getattr(conversation, "seats", [])
+            ],
+            unread_count=getattr(conversation, "unread_count", 0),
+            last_message=MessageOut.build(latest[0]) if latest else None,
+            created_at=conversation.created_at,
+            last_message_at=conversation.last_message_at,
+        )
+
+
+class ConversationStartedOut(ConversationOut):
+    message: MessageOut = Field(description="the message just sent")
+    created: bool = Field(description="false when your one-to-one conversation already existed")
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next: str | None
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next: str | None

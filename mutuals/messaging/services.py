@@ -1,0 +1,387 @@
+"""Every write on conversations and messages, and the unread-messages digest.
+
+- Starting: one-to-one only with a connection, never across a block (answered as not found);
+  a second start with the same person reuses the conversation you already have. A small group
+  (up to 8 people) only of members the creator is connected to.
+- Writing: only participants, non-blank text up to 4,000 characters, at most 30 messages per
+  10 minutes per sender. Every message records an interaction with each connected participant
+  in the relationship ledger — in the same transaction — which is what fulfils the engagement
+  pact's first message and first real exchange.
+- Reading: opening a conversation moves the reader's read mark.
+- The digest: a recipient of a message is e-mailed one digest of their unread conversations
+  about 15 minutes later and never during a quiet period; keyed per member and window, so a
+  retried task never sends twice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from mutuals.accounts.models import Boundaries, User
+from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.core.errors import NotFound, RateLimited, Refused
+from mutuals.engagement.services import interaction_record
+from mutuals.messaging.access import access_conversation_by_id
+from mutuals.messaging.models import (
+    MAX_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    Conversation,
+    Message,
+    Participant,
+    UnreadDigest,
+)
+from mutuals.messaging.selectors import conversations_for, unread_messages
+
+MAX_GROUP_SIZE = 8  # participants, the creator included
+RATE_LIMIT_MESSAGES = 30
+RATE_LIMIT_WINDOW = timedelta(minutes=10)
+DIGEST_DELAY = timedelta(minutes=15)
+# Digests are due at the next quarter hour after the delay, so every message arriving within
+# one quarter hour shares a window (and a key).
+DIGEST_GRANULARITY = timedelta(minutes=15)
+DIGEST_MAX_CONVERSATIONS = 10
+
+
+@dataclass(frozen=True)
+class Started:
+    conversation: Conversation
+    message: Message
+    created: bool
+
+
+def _clean_text(text: str) -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise Refused.for_fields({"text": ["Write something: empty messages are not sent."]})
+    if len(stripped) > MAX_TEXT_LENGTH:
+        raise Refused.for_fields(
+            {"text": [f"Keep a message to {MAX_TEXT_LENGTH} characters (now {len(stripped)})."]}
+        )
+    return stripped
+
+
+def _check_rate(sender: User, now: datetime) -> None:
+    """At most `RATE_LIMIT_MESSAGES` per `RATE_LIMIT_WINDOW` per sender. The sender's row is
+    locked first so two simultaneous sends are counted one after the other."""
+    User.objects.select_for_update().filter(pk=sender.pk).values_list("pk").first()
+    recent = list(
+        Message.objects.filter(sender=sender, created_at__gt=now - RATE_LIMIT_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:RATE_LIMIT_MESSAGES]
+    )
+    if len(recent) >= RATE_LIMIT_MESSAGES:
+        retry_at = recent[-1] + RATE_LIMIT_WINDOW
+        raise RateLimited(
+            f"You have sent {RATE_LIMIT_MESSAGES} messages in the last "
+            f"{RATE_LIMIT_WINDOW.seconds // 60} minutes; take a breath and try again shortly.",
+            code="message_rate_limited",
+            retry_at=retry_at,
+            detail={"limit": RATE_LIMIT_MESSAGES},
+        )
+
+
+@transaction.atomic
+def conversation_start(
+    *, creator: User, participant_ids: list[int], text: str, title: str = ""
+) -> Started:
+    """Start a conversation with its first message.
+
+    One other member: they must be a connection (`not_connected`, 422) and not on either side
+    of a block (not found, so the block is never revealed); if the two already have a
+    one-to-one conversation the message goes there instead (`created` is False).
+    Several: at most `MAX_GROUP_SIZE` people in all (`group_too_large`), every one of them a
+    connection of the creator. Refusals change nothing.
+    """
+    text = _clean_text(text)
+    title = title.strip()
+    if len(title) > MAX_TITLE_LENGTH:
+        raise Refused.for_fields({"title": [f"Keep the title to {MAX_TITLE_LENGTH} characters."]})
+    others_ids = sorted(set(participant_ids) - {creator.pk})
+    if not others_ids:
+        raise Refused.for_fields(
+            {"participant_ids": ["Choose at least one other member to write to."]}
+        )
+    if len(others_ids) + 1 > MAX_GROUP_SIZE:
+        raise Refused(
+            f"A group conversation has at most {MAX_GROUP_SIZE} people, you included.",
+            code="group_too_large",
+            detail={"max_participants": MAX_GROUP_SIZE},
+        )
+    others = list(User.objects.filter(pk__in=others_ids, is_active=True).order_by("pk"))
+    hidden = blocked_ids(creator.pk)
+    if len(others) != len(others_ids) or hidden & set(others_ids):
+        raise NotFound(
+            "That member was not found." if len(others_ids) == 1 else "A member was not found."
+        )
+    connected = connected_ids(creator.pk)
+    strangers = [other for other in others if other.pk not in connected]
+    if strangers:
+        names = ", ".join(other.name for other in strangers)
+        raise Refused(
+            f"You can write only to your connections; you are not connected to {names}.",
+            code="not_connected",
+            detail={"member_ids": [other.pk for other in strangers]},
+        )
+    now = timezone.now()
+    if len(others) == 1:
+        low, high = sorted((creator.pk, others[0].pk))
+        existing = Conversation.objects.filter(pair_low=low, pair_high=high).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    conversation = _create(creator, others, now, title="", pair=(low, high))
+            except IntegrityError:  # the other member started one at the same instant
+                existing = Conversation.objects.get(pair_low=low, pair_high=high)
+        if existing is not None:
+            message = _post(sender=creator, conversation=existing, text=text, connected=connected)
+            return Started(conversation=existing, message=message, created=False)
+    else:
+        conversation = _create(creator, others, now, title=title, pair=None)
+    message = _post(
+        sender=creator, conversation=conversation, text=text, now=now, connected=connected
+    )
+    return Started(conversation=conversation, message=message, created=True)
+
+
+def _create(
+    creator: User, others: list[User], now: datetime, *, title: str, pair: tuple[int, int] | None
+) -> Conversation:
+    conversation = Conversation.objects.create(
+        title=title,
+        is_group=pair is None,
+        pair_low=pair[0] if pair else None,
+        pair_high=pair[1] if pair else None,
+        created_by=creator,
+        created_at=now,
+        last_message_at=now,
+    )
+    Participant.objects.bulk_create(
+        Participant(conversation=conversation, member=member, joined_at=now)
+        for member in [creator, *others]
+    )
+    return conversation
+
+
+@transaction.atomic
+def message_send(*, sender: User, conversation_id: int, text: str) -> Message:
+    """Write in a conversation: participants only (others: not found), never across a block in
+    a one-to-one conversation (not found), and only while the two are still connected
+    (`not_connected`). Non-blank, at most 4,000 characters, within the rate limit."""
+    conversation = access_conversation_by_id(sender, conversation_id)
+    text = _clean_text(text)
+    connected = connected_ids(sender.pk)
+    if not conversation.is_group:
+        other_id = conversation.other_member_id(sender.pk)
+        if other_id not in connected:
+            raise Refused(
+                "You are no longer connected, so this conversation is closed.",
+                code="not_connected",
+                detail={"member_ids": [other_id]},
+            )
+    return _post(sender=sender, conversation=conversation, text=text, connected=connected)
+
+
+def _post(
+    *,
+    sender: User,
+    conversation: Conversation,
+    text: str,
+    now: datetime | None = None,
+    connected: set[int] | None = None,
+) -> Message:
+    """Append a message (text already cleaned): rate limit, the ledger, read marks, digests."""
+    now = now or timezone.now()
+    _check_rate(sender, now)
+    previous_sender = (
+        Message.objects.filter(conversation=conversation)
+        .order_by("-created_at", "-id")
+        .values_list("sender_id", flat=True)
+        .first()
+    )
+    message = Message.objects.create(
+        conversation=conversation, sender=sender, text=text, created_at=now
+    )
+    Conversation.objects.filter(pk=conversation.pk, last_message_at__lt=now).update(
+        last_message_at=now
+    )
+    conversation.last_message_at = max(conversation.last_message_at, now)
+    # Writing in a conversation means having read it.
+    Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
+    seats = list(
+        Participant.objects.filter(conversation=conversation)
+        .exclude(member=sender)
+        .select_related("member")
+    )
+    kind = "reply" if previous_sender is not None and previous_sender != sender.pk else "message"
+    if connected is None:
+        connected = connected_ids(sender.pk)
+    for seat in seats:
+        if seat.member_id in connected:
+            interaction_record(
+                actor=sender,
+                counterpart=seat.member,
+                kind=kind,
+                at=message.created_at,
+                source_key=f"message:{message.pk}",
+            )
+    recipients = [seat.member_id for seat in seats if seat.member.is_active]
+    if recipients:
+        transaction.on_commit(lambda: _schedule_digests(recipients, now))
+    return message
+
+
+@transaction.atomic
+def conversation_mark_read(
+    *, member: User, conversation_id: int, up_to: datetime | None = None
+) -> bool:
+    """Move the member's read mark forward to `up_to` (now by default); never backwards.
+    Participants only (others: not found). Returns whether it moved."""
+    conversation = access_conversation_by_id(member, conversation_id)
+    up_to = up_to or timezone.now()
+    moved = (
+        Participant.objects.filter(conversation=conversation, member=member)
+        .exclude(last_read_at__gte=up_to)
+        .update(last_read_at=up_to)
+    )
+    return bool(moved)
+
+
+# --- The unread digest -------------------------------------------------------------------
+
+
+def digest_window(at: datetime) -> datetime:
+    """The first quarter-hour boundary at or after `at` (UTC)."""
+    step = DIGEST_GRANULARITY.total_seconds()
+    return datetime.fromtimestamp(math.ceil(at.timestamp() / step) * step, tz=UTC)
+
+
+def digest_due(arrived_at: datetime, boundaries: Boundaries) -> datetime:
+    """When a recipient hears about a message arriving at `arrived_at`: the quarter hour after
+    a 15-minute delay, or after their quiet period if that ends later."""
+    due = arrived_at + DIGEST_DELAY
+    if boundaries.quiet_until and boundaries.quiet_until > due:
+        due = boundaries.quiet_until
+    return digest_window(due)
+
+
+def _schedule_digests(member_ids: list[int], arrived_at: datetime) -> None:
+    from mutuals.connections.tasks import enqueue_at
+    from mutuals.messaging import tasks
+
+    for boundaries in Boundaries.objects.filter(user_id__in=member_ids):
+        window = digest_due(arrived_at, boundaries)
+        enqueue_at(tasks.unread_digest, window, boundaries.user_id, window.isoformat())
+
+
+def digest_key(member_id: int, window: datetime) -> str:
+    return f"messages:{member_id}:{window.astimezone(UTC):%Y%m%dT%H%M}"
+
+
+def digest_send(*, member_id: int, window: datetime, now: datetime | None = None) -> str:
+    """E-mail the member one digest of their unread conversations, at most once per window.
+
+    Nothing is sent when everything was read meanwhile, or when every unread message was
+    already in an earlier digest. During a quiet period nothing is sent and the digest is
+    deferred to the window after it ends. Returns what happened: `sent`, `deferred`,
+    `nothing_unread`, `nothing_new`, `already_sent` or `no_member`.
+
+    Not one transaction: the digest row is claimed (committed) before the e-mail leaves, so
+    a retry after a crash never sends twice; a failed send releases the claim for the retry.
+    """
+    now = now or timezone.now()
+    member = User.objects.filter(pk=member_id, is_active=True).first()
+    if member is None:
+        return "no_member"
+    quiet_until = Boundaries.objects.get(user=member).quiet_until
+    if quiet_until is not None and quiet_until > now:
+        from mutuals.connections.tasks import enqueue_at
+        from mutuals.messaging import tasks
+
+        later = digest_window(quiet_until)
+        enqueue_at(tasks.unread_digest, later, member_id, later.isoformat())
+        return "deferred"
+    key = digest_key(member_id, window)
+    if UnreadDigest.objects.filter(key=key).exists():
+        return "already_sent"
+    newest = unread_messages(member).aggregate(newest=Max("created_at"))["newest"]
+    if newest is None:
+        return "nothing_unread"
+    covered = UnreadDigest.objects.filter(member=member).aggregate(c=Max("covered_until"))["c"]
+    if covered is not None and newest <= covered:
+        return "nothing_new"
+    conversations = [row for row in conversations_for(member) if row.unread_count > 0]  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            digest = UnreadDigest.objects.create(
+                member=member,
+                key=key,
+                window=window,
+                covered_until=newest,
+                conversation_count=len(conversations),
+                created_at=now,
+            )
+    except IntegrityError:
+        return "already_sent"
+    subject, body = _digest_text(member, conversations)
+    try:
+        send_mail(
+            subject=subject,
+            message=body,
+            from_email=None,
+            recipient_list=[member.email],
+        )
+    except Exception:
+        UnreadDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).delete()
+        raise
+    UnreadDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
+    return "sent"
+
+
+def conversation_label(conversation: Conversation, viewer_id: int) -> str:
+    """A group's title, or the names of the others in it (participants prefetched as
+    `seats`)."""
+    if conversation.title:
+        return conversation.title
+    seats: list[Participant] = getattr(conversation, "seats", [])
+    names = [seat.member.name for seat in seats if seat.member_id != viewer_id]
+    return ", ".join(names) or "Just you"
+
+
+def _digest_text(member: User, conversations: list[Conversation]) -> tuple[str, str]:
+    total = sum(getattr(c, "unread_count", 0) for c in conversations)
+    count = len(conversations)
+    if count == 1:
+        subject = f"Unread messages from {conversation_label(conversations[0], member.pk)}"
+    else:
+        subject = f"You have unread messages in {count} conversations"
+    lines = [
+        f"Hello {member.get_short_name()},",
+        "",
+        f"{total} message{'s' if total != 1 else ''} waiting for you on {settings.SITE_NAME}:",
+        "",
+    ]
+    for conversation in conversations[:DIGEST_MAX_CONVERSATIONS]:
+        unread = getattr(conversation, "unread_count", 0)
+        latest: list[Message] = getattr(conversation, "latest", [])
+        lines.append(f"• {conversation_label(conversation, member.pk)} — {unread} unread")
+        if latest:
+            excerpt = " ".join(latest[0].text.split())
+            excerpt = excerpt if len(excerpt) <= 140 else excerpt[:139] + "…"
+            lines.append(f"  {latest[0].sender.get_short_name()}: {excerpt}")
+        lines.append(f"  {reverse('conversation_detail', args=[conversation.pk])}")
+    if count > DIGEST_MAX_CONVERSATIONS:
+        lines.append(f"… and {count - DIGEST_MAX_CONVERSATIONS} more.")
+    lines += [
+        "",
+        "You get at most one of these per quarter hour, never during your quiet period.",
+    ]
+    return subject, "\n".join(lines)
