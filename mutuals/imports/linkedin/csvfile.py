@@ -98,10 +98,18 @@ def decode(data: bytes, file: str) -> str:
 
 
 def _separator(text: str) -> str:
-    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
-        if line.count("\t") > line.count(","):
-            return "\t"
-    return ","
+    """TAB or comma, judged on the header line alone: data rows may hold either inside quoted
+    (even multi-line) values. The header is the first non-blank line after the `Notes:`
+    preamble, when there is one."""
+    lines = text.split("\n", HEADER_SEARCH_ROWS * 4)[: HEADER_SEARCH_ROWS * 4]
+    index = 0
+    if lines and lines[0].strip().strip('"').lower().startswith("notes"):
+        while index < len(lines) and lines[index].strip():
+            index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    header = lines[index] if index < len(lines) else ""
+    return "\t" if header.count("\t") > header.count(",") else ","
 
 
 def read_rows(

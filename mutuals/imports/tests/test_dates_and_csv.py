@@ -181,3 +181,9 @@ def test_spreadsheet_nulls_and_control_characters_are_cleaned():
     assert clean_value("form\x0cfeed mid") == "formfeed mid"
     assert clean_value("tab\tinside value") == "tab\tinside value"
     assert clean_value("line one\r\nline two") == "line one\nline two"
+
+
+def test_tabs_inside_quoted_values_do_not_make_a_comma_file_tab_separated():
+    """Found by the property test: the separator is judged on the header line only."""
+    data = b'First Name,Last Name,Connected On\n"a\t\tb\n\tc",Lovelace,1 Jan 2024\n'
+    assert _read_back(data) == [["a\t\tb\n\tc", "Lovelace", "1 Jan 2024"]]
