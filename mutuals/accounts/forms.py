@@ -130,6 +130,7 @@ class BoundariesForm(MemberForm):
     )
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
+        required=False,
         label="Time zone",
         help_text="Pact deadlines fall at the end of the day here, and nudges follow your clock.",
     )

@@ -146,7 +146,7 @@ def boundaries_view(request: HttpRequest) -> HttpResponse:
                     min_personalization=data["min_personalization"],
                     open_to_introductions=data["open_to_introductions"],
                     low_bandwidth=data["low_bandwidth"],
-                    time_zone=data["time_zone"],
+                    time_zone=data["time_zone"] or boundaries.time_zone,
                 )
             except MutualsError as error:
                 _apply_refusal(form, error)

@@ -42,6 +42,9 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         .annotate(shared_topics=Count("profile__topics", distinct=True))
         .order_by("-shared_topics", "name")[:6]
     )
+    from mutuals.engagement.selectors import pending_requests_count
+    from mutuals.insights.selectors import health_for
+
     return render(
         request,
         "core/home.html",
@@ -50,6 +53,8 @@ def _member_home(request: HttpRequest) -> HttpResponse:
             "missing": missing,
             "connection_count": len(connected_ids(user.pk)),
             "same_topics": same_topics,
+            "waiting": pending_requests_count(user),
+            "suggestions": health_for(user).suggestions[:3],
         },
     )
 

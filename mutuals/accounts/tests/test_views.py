@@ -198,6 +198,7 @@ class TestBoundariesPage:
         assert b"Your boundaries are saved." in response.content
         member.boundaries.refresh_from_db()
         assert member.boundaries.weekly_capacity == 3
+        assert member.boundaries.time_zone == "UTC"  # not sent: kept
         assert member.boundaries.open_intents == ["advice", "peer"]
         assert member.boundaries.open_to_introductions is False
         assert member.boundaries.low_bandwidth is True
