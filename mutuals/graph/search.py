@@ -414,9 +414,13 @@ def people_you_may_know(
     out: list[Suggestion] = []
     for i in top:
         c = int(candidates[i])
-        _, in_mine, in_theirs = np.intersect1d(
-            mine, snapshot.neighbours_of(c), assume_unique=True, return_indices=True
-        )
+        # Mutual connections: probe the (short) list of mine in their sorted row, so a
+        # candidate with tens of thousands of connections costs a few hundred lookups.
+        theirs = snapshot.neighbours_of(c)
+        pos = np.minimum(np.searchsorted(theirs, mine), max(theirs.size - 1, 0))
+        hit = (theirs[pos] == mine) if theirs.size else np.zeros(mine.size, dtype=np.bool_)
+        in_mine = np.flatnonzero(hit)
+        in_theirs = pos[hit]
         # Named mutuals: the strongest two-step ties first (s–z times z–c).
         through = mine_w[in_mine].astype(np.float64) * snapshot.strengths_of(c)[in_theirs]
         strongest = in_mine[np.argsort(-through, kind="stable")[:MAX_NAMED_MUTUALS]]
