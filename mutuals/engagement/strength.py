@@ -8,19 +8,20 @@ over six components, each in [0, 1] and each non-decreasing in what it measures:
 
 - **recency** ``2^(−Δ/HALF_LIFE_DAYS)``, Δ the time since the last interaction: a tie halves
   for every 90 days of silence.
-- **frequency** the interactions' kind weights, each decayed with FREQUENCY_HALF_LIFE_DAYS,
-  summed to ``F`` and saturated as ``F / (F + FREQUENCY_HALF_SATURATION)``: the 50th message
-  says less than the 2nd, and last month's messages say more than last year's.
-- **reciprocity** the balance of who *initiates*. Interactions on a tie closer together than
-  CONVERSATION_GAP_DAYS form one conversation; whoever acted first opened it. With ``a`` and
-  ``b`` openings by each side, ``2 · (min(a, b) + p) / (a + b + 2p)`` with the prior
-  ``p = RECIPROCITY_PRIOR``: 1 when both reach out equally, towards 0 when one side always
-  does, and a first contact is not yet evidence of imbalance.
+- **frequency** how often the two are in touch *lately*, counted in conversations, not
+  messages: interactions on a tie closer together than CONVERSATION_GAP_DAYS form one
+  conversation (an evening of forty messages is one contact). Each conversation weighs its
+  heaviest kind, decays from its start with FREQUENCY_HALF_LIFE_DAYS, and the sum ``F`` is
+  saturated as ``F / (F + FREQUENCY_HALF_SATURATION)``.
+- **reciprocity** the balance of who *initiates*: whoever acted first opened the
+  conversation. With ``a`` and ``b`` conversations opened by each side,
+  ``2 · min(a, b) / (a + b + RECIPROCITY_EVIDENCE)``: towards 1 when both reach out equally
+  and often, 0 when one side always does; a single exchange is little evidence either way.
 - **depth** two-way exchanges: an interaction counts when it answers the other side within a
   conversation (a turn), or when its kind is two-way by nature (MUTUAL_KINDS: meetings, calls,
-  mentorship check-ins, collaboration), by its kind weight, saturated with
-  DEPTH_HALF_SATURATION. A long back-and-forth and a meeting count; a hundred unanswered
-  messages do not.
+  mentorship check-ins, collaboration), by its kind weight, decayed with HALF_LIFE_DAYS and
+  saturated with DEPTH_HALF_SATURATION. A long back-and-forth and a meeting count; a hundred
+  unanswered messages do not.
 - **multiplexity** the number of distinct kinds ``m`` on the tie (messages, events,
   mentorship, introductions…): ``(m − 1) / (m − 1 + MULTIPLEXITY_HALF_SATURATION)``.
 - **age** time since the tie started (the connection, not the first interaction), saturated
@@ -32,10 +33,10 @@ the acceptance counts as a faint contact that fades, so a silent tie lies in
 
 Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
 ``from_member`` changes nothing, so the graph needs one weight per edge); moving a tie's
-interactions later, answering within a conversation, letting the less active side open a
-conversation, and a deeper kind of interaction never lower it. Weights were set from the
-principles above and then tuned on one cut-off of the CollegeMsg data
-(docs/relationship-strength.md); the other cut-offs and the e-mail data are held out.
+interactions later, answering within a conversation, letting the side that reaches out less
+open a conversation, and a deeper kind of interaction never lower it. The weights and the
+frequency and reciprocity constants were tuned on one cut-off of the CollegeMsg data
+(docs/relationship-strength.md explains how, and what that does and does not show).
 
 Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as ``now``.
 """
@@ -96,27 +97,32 @@ MUTUAL_KINDS: frozenset[Kind] = frozenset(
 
 # Recency: the strength a tie draws from its last interaction halves every 90 days (DESIGN §5).
 HALF_LIFE_DAYS = 90.0
-# Frequency: each interaction's weight decays with this half-life before summing.
-FREQUENCY_HALF_LIFE_DAYS = 90.0
-# Frequency component is 1/2 when the decayed weighted sum equals this (≈ 10 recent messages).
-FREQUENCY_HALF_SATURATION = 10.0
 # Interactions on one tie closer together than this belong to one conversation; the first of
 # a conversation is an initiation, a change of speaker inside one is a reply.
 CONVERSATION_GAP_DAYS = 1.0
-# Pseudo-initiations given to each side before the balance is measured.
-RECIPROCITY_PRIOR = 1.0
-# Depth component is 1/2 at this many weighted two-way exchanges (one meeting is 3).
+# Frequency is the *current* rate of contact: each conversation's weight halves every two
+# weeks (recency keeps the long memory). Tuned: 14 days beat 30, 60 and 90.
+FREQUENCY_HALF_LIFE_DAYS = 14.0
+# Frequency component is 1/2 at one (weighted, decayed) conversation, ≈ 0.9 at ten.
+FREQUENCY_HALF_SATURATION = 1.0
+# Conversations added to the denominator of the initiation balance: with 1 opened by each
+# side reciprocity is 2/6, with 10 each 20/24. Tuned: 4 beat 1 and 2.
+RECIPROCITY_EVIDENCE = 4.0
+# Depth component is 1/2 at this many weighted, decayed two-way exchanges (a meeting is 3).
 DEPTH_HALF_SATURATION = 10.0
 # Multiplexity component is 1/2 with this many kinds beyond the first.
 MULTIPLEXITY_HALF_SATURATION = 2.0
 # Age component is 1/2 for a tie this many days old.
 AGE_HALF_SATURATION_DAYS = 365.0
 
-# Weights of the components; they sum to 1.
-W_RECENCY = 0.30
-W_FREQUENCY = 0.30
-W_RECIPROCITY = 0.15
-W_DEPTH = 0.15
+# Weights of the components; they sum to 1. Recency and frequency predict contact; the
+# other four say what kind of relationship it is. Chosen on one cut-off of CollegeMsg (see
+# docs/relationship-strength.md): among settings within 0.003 AUC of the best there, the one
+# that keeps the most weight on reciprocity, depth, multiplexity and age.
+W_RECENCY = 0.45
+W_FREQUENCY = 0.25
+W_RECIPROCITY = 0.10
+W_DEPTH = 0.10
 W_MULTIPLEXITY = 0.05
 W_AGE = 0.05
 
@@ -224,12 +230,18 @@ def relationship_components(
     if n == 0:
         return components
 
-    # Group by tie, in time order within each tie. Ledgers usually arrive in time order; then
-    # one stable sort by tie is enough (and cheaper than a two-key sort).
-    if n > 1 and bool((times[1:] >= times[:-1]).all()):
-        order = np.argsort(pair, kind="stable")
-    else:
-        order = np.lexsort((times, pair))
+    # Group by tie, in time order within each tie (equal times keep their input order). Ledgers
+    # usually arrive in time order; then one stable sort by tie is enough, and with fewer than
+    # 65,536 ties NumPy sorts 16-bit keys by radix, several times faster than a two-key sort.
+    by_time: NDArray[np.intp] | None = None
+    if n > 1 and not bool((times[1:] >= times[:-1]).all()):
+        by_time = np.argsort(times, kind="stable")
+    keys = pair if by_time is None else pair[by_time]
+    if n_ties <= np.iinfo(np.uint16).max + 1:
+        keys = keys.astype(np.uint16)
+    order = np.argsort(keys, kind="stable")
+    if by_time is not None:
+        order = by_time[order]
     pair, times, mine, kind = pair[order], times[order], mine[order], kind[order]
     weight = _KIND_WEIGHT[kind]
 
@@ -242,11 +254,6 @@ def relationship_components(
     recency[active] = np.exp2(-since_days[last] / HALF_LIFE_DAYS)
     components["recency"] = recency
 
-    decayed = weight * np.exp2(-since_days / FREQUENCY_HALF_LIFE_DAYS)
-    components["frequency"] = _saturate(
-        np.bincount(pair, weights=decayed, minlength=n_ties), FREQUENCY_HALF_SATURATION
-    )
-
     # Conversations: an interaction continues one when the previous interaction on the same tie
     # is at most CONVERSATION_GAP_DAYS earlier.
     continues = (pair[1:] == pair[:-1]) & (
@@ -254,18 +261,26 @@ def relationship_components(
     )
     opens = np.ones(n, dtype=np.bool_)
     opens[1:] = ~continues
+    starts = np.flatnonzero(opens)
+
+    heaviest = np.maximum.reduceat(weight, starts)
+    decayed = heaviest * np.exp2(-since_days[starts] / FREQUENCY_HALF_LIFE_DAYS)
+    components["frequency"] = _saturate(
+        np.bincount(pair[starts], weights=decayed, minlength=n_ties), FREQUENCY_HALF_SATURATION
+    )
+
     opened_by_member = np.bincount(pair[opens & mine], minlength=n_ties).astype(np.float64)
     opened_by_other = np.bincount(pair[opens & ~mine], minlength=n_ties).astype(np.float64)
-    balance = (2.0 * (np.minimum(opened_by_member, opened_by_other) + RECIPROCITY_PRIOR)) / (
-        opened_by_member + opened_by_other + 2.0 * RECIPROCITY_PRIOR
+    components["reciprocity"] = (2.0 * np.minimum(opened_by_member, opened_by_other)) / (
+        opened_by_member + opened_by_other + RECIPROCITY_EVIDENCE
     )
-    components["reciprocity"] = np.where(active, balance, 0.0)
 
     answers = np.zeros(n, dtype=np.bool_)
     answers[1:] = continues & (mine[1:] != mine[:-1])
     two_way = answers | _KIND_MUTUAL[kind]
+    exchanges = weight * two_way * np.exp2(-since_days / HALF_LIFE_DAYS)
     components["depth"] = _saturate(
-        np.bincount(pair, weights=weight * two_way, minlength=n_ties), DEPTH_HALF_SATURATION
+        np.bincount(pair, weights=exchanges, minlength=n_ties), DEPTH_HALF_SATURATION
     )
 
     kinds_present = np.bincount(pair * _N_KINDS + kind, minlength=n_ties * _N_KINDS)
