@@ -318,7 +318,10 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
     covered = UnreadDigest.objects.filter(member=member).aggregate(c=Max("covered_until"))["c"]
     if covered is not None and newest <= covered:
         return "nothing_new"
-    conversations = [row for row in conversations_for(member) if row.unread_count > 0]  # type: ignore[attr-defined]
+    # Only the conversations with unread messages, filtered in the database.
+    conversations = list(
+        conversations_for(member).filter(unread_count__gt=0)  # type: ignore[misc]
+    )
     try:
         with transaction.atomic():
             digest = UnreadDigest.objects.create(

@@ -9,11 +9,13 @@ same forms post and redirect.
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -44,6 +46,18 @@ def _conversation(viewer: User, conversation_id: int) -> Conversation:
         raise Http404(exc.message) from exc
     conversation.seats = participants_of(conversation)  # type: ignore[attr-defined]
     return conversation
+
+
+def _render(
+    request: HttpRequest, viewer: User, template: str, context: dict[str, Any]
+) -> HttpResponse:
+    """Render with times in the viewer's own time zone (from their boundaries)."""
+    try:
+        zone = ZoneInfo(viewer.boundaries.time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    with timezone.override(zone):
+        return render(request, template, context)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -82,8 +96,9 @@ def conversations_view(request: HttpRequest) -> HttpResponse:
         }
         for row in rows
     ]
-    return render(
+    return _render(
         request,
+        viewer,
         "messaging/conversations.html",
         {"items": items, "next_cursor": next_cursor, "first_page": not request.GET.get("cursor")},
     )
@@ -165,8 +180,9 @@ def _detail(
             conversation_id=conversation.pk,
             up_to=thread[-1].created_at if thread else None,
         )
-    return render(
+    return _render(
         request,
+        viewer,
         "messaging/conversation.html",
         {
             "conversation": conversation,
@@ -206,8 +222,9 @@ def _since(
         services.conversation_mark_read(
             member=viewer, conversation_id=conversation.pk, up_to=new[-1].created_at
         )
-    return render(
+    return _render(
         request,
+        viewer,
         "messaging/_since.html",
         {
             "conversation": conversation,

@@ -94,6 +94,19 @@ class TestConversationPage:
         assert Participant.objects.get(member=member).last_read_at == last.created_at
         assert unread_conversation_count(member) == 0
 
+    def test_times_show_in_the_viewers_time_zone(self, web_client, member, other):
+        from datetime import UTC, datetime
+
+        from mutuals.accounts.services import boundaries_update
+
+        boundaries_update(user=member, time_zone="Asia/Tokyo")
+        connect(member, other)
+        conversation = start(other, member).conversation
+        conversation.messages.update(created_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+        html = web_client.get(f"/messages/{conversation.pk}/").content.decode()
+        assert 'datetime="2026-03-03T08:30:00+09:00"' in html
+        assert "3 Mar, 08:30" in html
+
     def test_outsider_gets_404(self, web_client):
         a, b = make_member(), make_member()
         connect(a, b)
