@@ -5,8 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
 
-pytest_plugins = ["mutuals.core.tests.fixtures"]
+# The suite runs on two shared cores, often beside the other database's run: property tests
+# judge correctness, not speed, so hypothesis' timing checks would only make them flaky.
+settings.register_profile("mutuals", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("mutuals")
+
+pytest_plugins = ["mutuals.core.tests.fixtures", "mutuals.core.tests.browser"]
 
 
 def pytest_report_header() -> str:

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 
 from mutuals.connections.models import Connection
+from mutuals.engagement import strength
 
 
 class InteractionKind(models.TextChoices):
@@ -35,20 +36,10 @@ class InteractionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# How much each kind of interaction says about a relationship (DESIGN.md §5: depth).
+# How much each kind of interaction says about a relationship (DESIGN.md §5: depth): the
+# strength model's weights, by the ledger's kind names.
 INTERACTION_WEIGHTS: dict[str, float] = {
-    InteractionKind.MESSAGE: 1.0,
-    InteractionKind.REPLY: 1.0,
-    InteractionKind.COMMENT: 0.8,
-    InteractionKind.REACTION: 0.3,
-    InteractionKind.RESHARE: 0.6,
-    InteractionKind.SHARED_EVENT: 1.5,
-    InteractionKind.MEETING: 3.0,
-    InteractionKind.CALL: 2.5,
-    InteractionKind.INTRODUCTION: 2.0,
-    InteractionKind.MENTORSHIP_CHECKIN: 2.5,
-    InteractionKind.COLLABORATION: 4.0,
-    InteractionKind.OTHER: 1.0,
+    kind.name.lower(): weight for kind, weight in strength.KIND_WEIGHTS.items()
 }
 
 

@@ -26,6 +26,7 @@ from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core.errors import NotFound, Refused
+from mutuals.engagement import strength
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
     Interaction,
@@ -40,8 +41,10 @@ from mutuals.engagement.models import (
 FIRST_MESSAGE_DAYS = 7
 FIRST_EXCHANGE_DAYS = 30
 LOW_BANDWIDTH_FACTOR = 2
-# Keep-warm cadence by tier (days); "acquaintance" ties owe no check-ins.
-CHECK_IN_CADENCE = {"inner": 14, "close": 30, "active": 90, "wider": 180}
+# Keep-warm cadence by tier (days), from the strength model; acquaintances owe no check-ins.
+CHECK_IN_CADENCE = {
+    tier: days for tier, days in strength.CADENCE_DAYS.items() if tier != strength.TIER_ACQUAINTANCE
+}
 NUDGE_AHEAD = timedelta(days=1)
 CHECK_IN_MIN_GAP = timedelta(days=1)
 LOGGABLE_KINDS = (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.OTHER)

@@ -50,7 +50,9 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         Interaction.objects.filter(
             Q(actor_id=member_id, counterpart_id__in=others)
             | Q(counterpart_id=member_id, actor_id__in=others)
-        ).values_list("actor_id", "counterpart_id", "kind", "at")
+        )
+        .order_by("at")  # the model is fastest on time-ordered input
+        .values_list("actor_id", "counterpart_id", "kind", "at")
     )
     count = len(rows)
     pair_index = np.fromiter(
@@ -88,7 +90,10 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     for index, tie in enumerate(ties):
         last_at = None if np.isnan(last[index]) else float(last[index])
         tie.strength = float(values[index])
-        tie.tier = tiers[index]
+        # Rank alone would put a member's silent ties in the inner five; a tie with no
+        # interaction at all is an acquaintance whatever its rank.
+        silent = values[index] <= strength.SILENT_CEILING
+        tie.tier = strength.TIER_ACQUAINTANCE if silent else tiers[index]
         tie.last_interaction_at = (
             datetime.fromtimestamp(last_at, tz=UTC) if last_at is not None else None
         )

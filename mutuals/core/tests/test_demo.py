@@ -33,7 +33,8 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     assert waiting.count() == len(demo_cast.DEMO_REQUESTS)
     assert {i.verdict for i in waiting} == {"personal"}
     tiers = set(Tie.objects.filter(member=sam).values_list("tier", flat=True))
-    assert tiers == {"inner"}  # five connections: all in the inner five
+    assert "inner" in tiers  # five connections: those in touch are all in the inner five
+    assert tiers <= {"inner", "acquaintance"}
     states = set(Tie.objects.values_list("state", flat=True))
     assert len(states) >= 3  # busy, quiet and cold ties
 
