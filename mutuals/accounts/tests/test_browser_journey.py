@@ -10,58 +10,24 @@ Screenshots of each main step go to `test-results/browser/` under the repository
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.conf import settings
 from django.core import mail
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 from mutuals.accounts.models import Topic, User
 from mutuals.accounts.tests.factories import make_member
+from mutuals.core.tests.browser import shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path(settings.BASE_DIR) / "test-results" / "browser"
 PASSWORD = "correct horse battery staple 42"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    """A fresh Chromium page; fails (never skips) when Debian's Chromium is missing."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
-            "Run `make browser` to install it (never `playwright install`).",
-            pytrace=False,
-        )
-    # Playwright's sync API runs an asyncio event loop in this thread, so Django believes the
-    # test's own ORM calls (seeding members, checking the database) come from async code and
-    # raises SynchronousOnlyOperation. They are plain synchronous calls, never run concurrently
-    # with the loop, so the guard is lifted for this test only.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(10_000)
-        new_page = context.new_page()
-        try:
-            yield new_page
-        finally:
-            context.close()
-            browser.close()
-
-
-def shot(page: Page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+def page(browser_page: Page) -> Page:
+    return browser_page
 
 
 def field(page: Page, label: str) -> Locator:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -20,8 +20,8 @@ TIMEOUT_MS = 15_000
 
 
 @pytest.fixture
-def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    """A fresh Chromium page at the live server; fails (never skips) without Chromium."""
+def chromium(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Debian's Chromium, headless; fails (never skips) when it is missing."""
     if not CHROMIUM.exists():
         pytest.fail(
             f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium. "
@@ -35,16 +35,28 @@ def browser_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
         try:
-            yield page
+            yield browser
         finally:
-            context.close()
             browser.close()
+
+
+def new_context(browser: Browser, base_url: str, *, javascript: bool = True) -> BrowserContext:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1280, "height": 900}, java_script_enabled=javascript
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def browser_page(chromium: Browser, live_server: Any) -> Iterator[Page]:
+    """A fresh page at the live server."""
+    context = new_context(chromium, live_server.url)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def shot(page: Page, name: str) -> None:

@@ -9,48 +9,27 @@ Screenshots go to `test-results/browser/` (git-ignored).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import PASSWORD, make_member
+from mutuals.core.tests.browser import SHOTS, new_context
 from mutuals.messaging.models import Message
 from mutuals.messaging.tests.factories import connect, start
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path(settings.BASE_DIR) / "test-results" / "browser"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser`.", pytrace=False)
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # plain synchronous calls (see connections/tests/test_browser_invitation.py).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(chromium: Browser) -> Browser:
+    return chromium
 
 
 def context_for(browser: Browser, base_url: str, *, javascript: bool = True) -> BrowserContext:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": 1100, "height": 850}, java_script_enabled=javascript
-    )
-    context.set_default_timeout(10_000)
-    return context
+    return new_context(browser, base_url, javascript=javascript)
 
 
 def sign_in(page: Page, member: User) -> None:
