@@ -17,10 +17,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
 from mutuals.connections.api import router as connections_router
-from mutuals.engagement.api import router as engagement_router
-from mutuals.insights.api import router as insights_router
 from mutuals.core.errors import MutualsError
+from mutuals.engagement.api import router as engagement_router
 from mutuals.imports.api import router as imports_router
+from mutuals.insights.api import router as insights_router
 from mutuals.introductions.api import router as introductions_router
 from mutuals.messaging.api import router as messaging_router
 
