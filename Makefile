@@ -38,7 +38,7 @@ browser:
 
 ## make test: every test, including the browser journeys (DATABASE_URL selects the database)
 test: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
 lint: install
