@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.core.errors import Refused
+from mutuals.imports import bulk
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.audit import audit_network, personalization_scorer, public
 from mutuals.imports.linkedin import Export, InvalidExport, parse_upload
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 EXCERPT_CHARS = 280
-BATCH = 2000
 # Progress: reading the export fills 0–60 %, auditing 60–70 %, saving 70–100 %.
 READ_SHARE = 60
 PROGRESS_STEP = 2
@@ -205,66 +205,74 @@ def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+CONTACT_FIELDS = (
+    "name",
+    "profile_url",
+    "email",
+    "company",
+    "position",
+    "connected_on",
+    "is_connection",
+    "messages_sent",
+    "messages_received",
+    "last_message_at",
+    "strength",
+    "tier",
+)
+
+
 def _store(
     target: Import, export: Export, network: Network, audit: dict[str, Any]
 ) -> dict[str, int]:
+    """Write the contact book: merge contacts by key, add interactions by fingerprint, link
+    both to this import. Plain rows and `executemany` (`bulk.py`): an export is large."""
     owner_id = target.owner_id
+    now = timezone.now()
     strengths: dict[str, float] = audit["_strengths"]
     tiers: dict[str, str] = audit["_tiers"]
-    existing = {contact.key: contact for contact in Contact.objects.filter(owner_id=owner_id)}
-    new: list[Contact] = []
-    changed: list[Contact] = []
+    existing: dict[str, dict[str, Any]] = {
+        row["key"]: row
+        for row in Contact.objects.filter(owner_id=owner_id).values("id", "key", *CONTACT_FIELDS)
+    }
+    new_rows: list[tuple[Any, ...]] = []
+    changed_rows: list[tuple[Any, ...]] = []
+    wanted: set[str] = set()
     for person in network.people.values():
         key = person.key[:300]
-        contact = existing.get(key)
-        if contact is None:
-            contact = Contact(owner_id=owner_id, key=key)
-            new.append(contact)
-            existing[key] = contact
-        elif contact not in changed:
-            changed.append(contact)
-        contact.name = (person.name or contact.name)[:300]
-        contact.profile_url = (person.url or contact.profile_url)[:300]
-        contact.email = (person.email or contact.email)[:254]
-        contact.company = (person.company or contact.company)[:300]
-        contact.position = (person.position or contact.position)[:300]
-        if person.connected_on and (
-            contact.connected_on is None or person.connected_on < contact.connected_on
-        ):
-            contact.connected_on = person.connected_on
-        contact.is_connection = contact.is_connection or person.is_connection
-        contact.messages_sent = person.sent
-        contact.messages_received = person.received
-        contact.last_message_at = person.last_message_at
-        contact.strength = strengths.get(person.key, 0.0)
-        contact.tier = tiers.get(person.key, "")
-    Contact.objects.bulk_create(new, batch_size=BATCH)
-    Contact.objects.bulk_update(
-        changed,
-        [
-            "name",
-            "profile_url",
-            "email",
-            "company",
-            "position",
-            "connected_on",
-            "is_connection",
-            "messages_sent",
-            "messages_received",
-            "last_message_at",
-            "strength",
-            "tier",
-        ],
-        batch_size=BATCH,
+        if key in wanted:
+            continue
+        wanted.add(key)
+        old = existing.get(key, {})
+        connected_on = old.get("connected_on")
+        if person.connected_on and (connected_on is None or person.connected_on < connected_on):
+            connected_on = person.connected_on
+        values = (
+            (person.name or old.get("name", ""))[:300],
+            (person.url or old.get("profile_url", ""))[:300],
+            (person.email or old.get("email", ""))[:254],
+            (person.company or old.get("company", ""))[:300],
+            (person.position or old.get("position", ""))[:300],
+            connected_on,
+            bool(old.get("is_connection")) or person.is_connection,
+            person.sent,
+            person.received,
+            person.last_message_at,
+            strengths.get(person.key, 0.0),
+            tiers.get(person.key, ""),
+        )
+        if old:
+            changed_rows.append((*values, now, old["id"]))
+        else:
+            new_rows.append((owner_id, key, *values, now, now))
+    bulk.insert_ignoring_conflicts(
+        Contact, ("owner", "key", *CONTACT_FIELDS, "created_at", "updated_at"), new_rows
     )
+    bulk.update_by_id(Contact, (*CONTACT_FIELDS, "updated_at"), changed_rows)
     ids = dict(Contact.objects.filter(owner_id=owner_id).values_list("key", "id"))
-    wanted = {person.key[:300] for person in network.people.values()}
-    ContactSource.objects.bulk_create(
-        [ContactSource(import_run=target, contact_id=ids[key]) for key in wanted],
-        batch_size=BATCH,
-        ignore_conflicts=True,
+    bulk.insert_ignoring_conflicts(
+        ContactSource, ("import_run", "contact"), ((target.pk, ids[key]) for key in wanted)
     )
-    interactions: dict[str, ContactInteraction] = {}
+    interactions: dict[str, tuple[Any, ...]] = {}
     for item in network.interactions:
         fingerprint = _fingerprint(
             item.kind,
@@ -273,29 +281,27 @@ def _store(
             item.conversation,
             item.text,
         )
-        if fingerprint in interactions:
-            continue
-        interactions[fingerprint] = ContactInteraction(
-            owner_id=owner_id,
-            contact_id=ids[item.person_key[:300]],
-            kind=item.kind,
-            occurred_at=item.at,
-            excerpt=item.text[:EXCERPT_CHARS],
-            fingerprint=fingerprint,
-        )
-    ContactInteraction.objects.bulk_create(
-        list(interactions.values()), batch_size=BATCH, ignore_conflicts=True
+        if fingerprint not in interactions:
+            interactions[fingerprint] = (
+                owner_id,
+                ids[item.person_key[:300]],
+                item.kind,
+                item.at,
+                item.text[:EXCERPT_CHARS],
+                fingerprint,
+            )
+    bulk.insert_ignoring_conflicts(
+        ContactInteraction,
+        ("owner", "contact", "kind", "occurred_at", "excerpt", "fingerprint"),
+        interactions.values(),
     )
     interaction_ids = dict(
         ContactInteraction.objects.filter(owner_id=owner_id).values_list("fingerprint", "id")
     )
-    InteractionSource.objects.bulk_create(
-        [
-            InteractionSource(import_run=target, interaction_id=interaction_ids[fingerprint])
-            for fingerprint in interactions
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
+    bulk.insert_ignoring_conflicts(
+        InteractionSource,
+        ("import_run", "interaction"),
+        ((target.pk, interaction_ids[fingerprint]) for fingerprint in interactions),
     )
     return {"contacts": len(wanted), "interactions": len(interactions)}
 

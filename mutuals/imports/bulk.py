@@ -1,0 +1,71 @@
+"""Fast bulk writes for the contact book: `executemany` of one prepared statement.
+
+An export brings hundreds of thousands of interactions. Django's `bulk_create` builds a model
+instance and a multi-row statement for each batch, which for 200,000 rows costs minutes on a
+small machine; one prepared INSERT (or UPDATE) run with `executemany` costs seconds. Values
+go through the backend's own adapters (`adapt_datetimefield_value`), and `ON CONFLICT DO
+NOTHING` (SQLite ≥ 3.24 and PostgreSQL) keeps the unique constraints the judges of
+duplicates, as `bulk_create(ignore_conflicts=True)` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+BATCH = 5000
+
+
+def _column(model: type[Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    column = getattr(field, "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"{model.__name__}.{name} has no column")
+    return connection.ops.quote_name(column)
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value
+
+
+def _batches(rows: Iterable[Sequence[Any]]) -> Iterable[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(tuple(_adapt(value) for value in row))
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def insert_ignoring_conflicts(
+    model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """INSERT rows (values in `columns` order); rows that break a unique constraint are
+    skipped."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(_column(model, c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
+    with connection.cursor() as cursor:
+        for batch in _batches(rows):
+            cursor.executemany(sql, batch)
+
+
+def update_by_id(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """UPDATE `columns` of each row; every row is (*values, id)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    assignments = ", ".join(f"{_column(model, c)} = %s" for c in columns)
+    sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        for batch in _batches(rows):
+            cursor.executemany(sql, batch)
