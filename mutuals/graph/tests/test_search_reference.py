@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 
 import numpy as np
 import pytest
@@ -26,7 +27,8 @@ COMPANIES = ["Acme Rail", "Kestrel", ""]
 TOPICS = ["Agile", "Risk", "PMO", "Lean"]
 EVENTS = ["Risk workshop", "Spring mixer"]
 RUNS = settings(
-    max_examples=int(__import__("os").environ.get("GRAPH_EXAMPLES", "150")),
+    # GRAPH_EXAMPLES=2000 for a longer search after changing a kernel.
+    max_examples=int(os.environ.get("GRAPH_EXAMPLES", "150")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
