@@ -69,3 +69,36 @@ def update_by_id(model: type[Model], columns: Sequence[str], rows: Iterable[Sequ
     with connection.cursor() as cursor:
         for batch in _batches(rows):
             cursor.executemany(sql, batch)
+
+
+def delete_unsourced(owner_id: int) -> None:
+    """Delete the owner's interactions and contacts that no import brought any more, with two
+    statements instead of loading every row (Django's cascade collector would)."""
+    from mutuals.imports.models import (
+        Contact,
+        ContactInteraction,
+        ContactSource,
+        InteractionSource,
+    )
+
+    quote = connection.ops.quote_name
+    contacts = quote(Contact._meta.db_table)
+    interactions = quote(ContactInteraction._meta.db_table)
+    contact_sources = quote(ContactSource._meta.db_table)
+    interaction_sources = quote(InteractionSource._meta.db_table)
+    orphan_contacts = (
+        f"SELECT c.id FROM {contacts} c WHERE c.owner_id = %s AND NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {contact_sources} s WHERE s.contact_id = c.id)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {interactions} WHERE owner_id = %s AND ("  # noqa: S608
+            f"NOT EXISTS (SELECT 1 FROM {interaction_sources} s "
+            f"WHERE s.interaction_id = {interactions}.id) "
+            f"OR contact_id IN ({orphan_contacts}))",
+            [owner_id, owner_id],
+        )
+        cursor.execute(
+            f"DELETE FROM {contacts} WHERE id IN ({orphan_contacts})",  # noqa: S608
+            [owner_id],
+        )

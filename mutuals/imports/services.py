@@ -313,5 +313,4 @@ def import_delete(*, viewer: User, import_id: int) -> None:
     with transaction.atomic():
         owner_id = target.owner_id
         target.delete()  # its ContactSource and InteractionSource rows go with it
-        ContactInteraction.objects.filter(owner_id=owner_id, sources__isnull=True).delete()
-        Contact.objects.filter(owner_id=owner_id, sources__isnull=True).delete()
+        bulk.delete_unsourced(owner_id)
