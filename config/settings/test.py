@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("MUTUALS_SECRET_KEY", "tests-only-not-secret")
 
@@ -20,3 +21,14 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Serve static files from the apps' folders (the browser tests need them; no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+_database = globals()["DATABASES"]["default"]
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The browser journeys' live server answers from several threads (a page's HTMX check can
+    # overlap its form post). An in-memory test database is one connection shared by all of
+    # them, which SQLite refuses ("bad parameter or other API misuse"); a file per test
+    # process gives each thread its own connection. No WAL and no fsync: nothing to keep.
+    _database["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"mutuals-tests-{os.getpid()}.sqlite3")
+    }
+    _database["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"
