@@ -88,3 +88,23 @@ def test_import_linkedin_for_a_member(member):
 def test_import_linkedin_for_an_unknown_email():
     with pytest.raises(CommandError, match="No member"):
         call_command("import-linkedin", str(EXPORT_2018), email="nobody@example.com")
+
+
+def test_the_progress_bar_redraws_in_place_on_a_terminal():
+    from mutuals.imports.progress import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = ProgressBar(screen)
+    bar.update(0, "reading Connections.csv")
+    bar.update(42.5, "reading messages.csv")
+    bar.update(100, "done")
+    bar.close()
+    drawn = screen.getvalue()
+    assert drawn.count("\r") == 3
+    assert " 42% " in drawn
+    assert "100%" in drawn
+    assert drawn.endswith("\n")

@@ -60,6 +60,10 @@ def test_real_exports_import(member):
     assert Contact.objects.filter(owner=member, is_connection=True).count() == 15 + 20
     assert first.audit["totals"]["messages_excluded"] == {"sponsored": 3}
     assert second.audit["owner"]["name"] == "Tomas Kavya"
+    # Endorsements (the UTF-16 + TAB file and its UTF-8 copy, read once) are interactions.
+    endorsed = ContactInteraction.objects.filter(owner=member, kind="endorsement_received")
+    assert endorsed.count() == 22
+    assert endorsed.filter(contact__name="Liam Wanjiru", excerpt="MySQL").exists()
 
 
 def test_not_an_export_is_refused_and_nothing_is_stored(member):
