@@ -108,3 +108,10 @@ def test_the_progress_bar_redraws_in_place_on_a_terminal():
     assert " 42% " in drawn
     assert "100%" in drawn
     assert drawn.endswith("\n")
+
+
+def test_offline_audit_says_when_it_cannot_write_the_report(tmp_path):
+    with pytest.raises(CommandError, match="cannot write the report"):
+        call_command(
+            "audit", str(EXPORT_2018), out=str(tmp_path / "missing" / "r.html"), quiet=True
+        )

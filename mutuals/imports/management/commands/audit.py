@@ -62,7 +62,11 @@ class Command(BaseCommand):
         audit = public(audit_export(export, as_of=as_of, scorer=personalization_scorer()))
         bar.update(95, "writing the report")
         out = Path(options["out"])
-        out.write_text(render_report(audit), encoding="utf-8")
+        try:
+            out.write_text(render_report(audit), encoding="utf-8")
+        except OSError as exc:
+            bar.close()
+            raise CommandError(f"{out}: cannot write the report ({exc.strerror})") from exc
         if options["json"] is not None:
             import json
 
