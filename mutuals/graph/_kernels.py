@@ -430,15 +430,67 @@ def _two_hop_py(
 two_hop = _compile(_two_hop_py)
 
 
-def _shared_py(candidates: Any, attr_indptr: Any, attr_indices: Any, mark: Any, out: Any) -> None:
-    """`out[i]` = how many of candidate i's attributes (topics, events) are marked."""
+def _top_candidates_py(
+    candidates: Any,
+    acc: Any,
+    topic_indptr: Any,
+    topic_indices: Any,
+    topic_mark: Any,
+    topic_weight: Any,
+    event_indptr: Any,
+    event_indices: Any,
+    event_mark: Any,
+    event_weight: Any,
+    max_bonus: Any,
+    k: Any,
+    out_pos: Any,
+    out_score: Any,
+) -> int:
+    """Score each candidate c (acc[c] + topic_weight × shared topics + event_weight × shared
+    events) and keep the k best in (out_pos = position in `candidates`, out_score); equal
+    scores prefer the smaller node (so the smaller member id). Returns how many were kept.
+
+    `max_bonus` bounds what topics and events can add, so once k are kept a candidate that
+    cannot reach the worst of them is passed over without reading its topics."""
+    kept = 0
+    worst = 0
     for i in range(candidates.shape[0]):
         c = candidates[i]
-        shared = 0
-        for e in range(attr_indptr[c], attr_indptr[c + 1]):
-            if mark[attr_indices[e]]:
-                shared += 1
-        out[i] = shared
+        score = acc[c]
+        if kept == k and score + max_bonus < out_score[worst]:
+            continue
+        if topic_weight > 0.0:
+            shared = 0
+            for e in range(topic_indptr[c], topic_indptr[c + 1]):
+                if topic_mark[topic_indices[e]]:
+                    shared += 1
+            score += topic_weight * shared
+        if event_weight > 0.0:
+            shared = 0
+            for e in range(event_indptr[c], event_indptr[c + 1]):
+                if event_mark[event_indices[e]]:
+                    shared += 1
+            score += event_weight * shared
+        if kept < k:
+            out_pos[kept] = i
+            out_score[kept] = score
+            kept += 1
+        else:
+            w_score = out_score[worst]
+            if score < w_score or (score == w_score and c > candidates[out_pos[worst]]):
+                continue
+            out_pos[worst] = i
+            out_score[worst] = score
+        if kept == k:
+            # The new worst: lowest score, then the larger node.
+            worst = 0
+            for j in range(1, k):
+                if out_score[j] < out_score[worst] or (
+                    out_score[j] == out_score[worst]
+                    and candidates[out_pos[j]] > candidates[out_pos[worst]]
+                ):
+                    worst = j
+    return kept
 
 
-shared = _compile(_shared_py)
+top_candidates = _compile(_top_candidates_py)

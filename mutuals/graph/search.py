@@ -384,27 +384,34 @@ def people_you_may_know(
     )
     if count == 0:
         return []
-    candidates = ws.list_a[:count].copy()
-    scores = ws.val_a[candidates].copy()
-    mutual_counts = ws.level_a[candidates].copy()
-    topic_counts = _shared_counts(
-        candidates,
+    # One fused pass scores every candidate (Adamic–Adar + topics + events) and keeps the
+    # best `limit`; only those leave the kernel.
+    topic_mark = _marks(snapshot.topics.row(s), len(snapshot.topic_names))
+    event_mark = _marks(snapshot.events.row(s), len(snapshot.event_names))
+    k = min(limit, count)
+    top_pos = np.zeros(k, dtype=np.int64)
+    top_score = np.zeros(k, dtype=np.float64)
+    kept = _kernels.top_candidates(
+        ws.list_a[:count],
+        ws.val_a,
         snapshot.topics.indptr,
         snapshot.topics.indices,
-        snapshot.topics.row(s),
-        len(snapshot.topic_names),
-    )
-    event_counts = _shared_counts(
-        candidates,
+        topic_mark,
+        TOPIC_WEIGHT if topic_mark.any() else 0.0,
         snapshot.events.indptr,
         snapshot.events.indices,
-        snapshot.events.row(s),
-        len(snapshot.event_names),
+        event_mark,
+        EVENT_WEIGHT if event_mark.any() else 0.0,
+        TOPIC_WEIGHT * int(topic_mark.sum()) + EVENT_WEIGHT * int(event_mark.sum()),
+        k,
+        top_pos,
+        top_score,
     )
-    scores += TOPIC_WEIGHT * topic_counts + EVENT_WEIGHT * event_counts
-    top = np.argpartition(-scores, limit - 1)[:limit] if count > limit else np.arange(count)
+    candidates = ws.list_a[top_pos[:kept]].copy()
+    scores = top_score[:kept]
+    mutual_counts = ws.level_a[candidates].copy()
     # Best first; equal scores by member id so the order is stable.
-    top = top[np.lexsort((snapshot.member_ids[candidates[top]], -scores[top]))]
+    top = np.lexsort((snapshot.member_ids[candidates], -scores))
     mine = snapshot.neighbours_of(s)
     mine_w = snapshot.strengths_of(s)
     allowed = ~np.isin(mine, banned)
@@ -446,20 +453,10 @@ def people_you_may_know(
     return out
 
 
-def _shared_counts(
-    candidates: Int32Array,
-    indptr: npt.NDArray[np.int64],
-    indices: Int32Array,
-    mine: Int32Array,
-    vocabulary: int,
-) -> npt.NDArray[np.float64]:
-    out = np.zeros(candidates.size, dtype=np.float64)
-    if mine.size == 0 or vocabulary == 0:
-        return out
-    mark = np.zeros(vocabulary, dtype=np.bool_)
-    mark[mine] = True
-    _kernels.shared(candidates, indptr, indices, mark, out)
-    return out
+def _marks(codes: Int32Array, vocabulary: int) -> npt.NDArray[np.bool_]:
+    mark = np.zeros(max(vocabulary, 1), dtype=np.bool_)
+    mark[codes] = True
+    return mark
 
 
 def adamic_adar_weight(degree: int) -> float:
