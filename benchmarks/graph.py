@@ -91,11 +91,14 @@ def timed(fn: Callable[..., Any], samples: Any = None) -> tuple[float, float]:
 # --- graphs -----------------------------------------------------------------------------
 
 
-def power_law_graph(n: int, m: int, exponent: float = 2.5) -> Graph:
+def power_law_graph(n: int, m: int, exponent: float = 2.5, max_degree: int = 0) -> Graph:
     """Chung–Lu: endpoints drawn in proportion to power-law weights; duplicates and
-    self-loops are merged away by every engine, so a few percent more pairs are drawn."""
+    self-loops are merged away by every engine, so a few percent more pairs are drawn.
+    `max_degree` caps the expected degree (a platform's connection limit; 0 = none)."""
     rng = np.random.default_rng(SEED)
     weights = (np.arange(1, n + 1, dtype=np.float64)) ** (-1.0 / (exponent - 1.0))
+    for _ in range(5 if max_degree else 0):
+        weights = np.minimum(weights, max_degree * weights.sum() / (2.0 * m))
     rng.shuffle(weights)
     cdf = np.cumsum(weights)
     cdf /= cdf[-1]
@@ -109,7 +112,8 @@ def power_law_graph(n: int, m: int, exponent: float = 2.5) -> Graph:
     rng.shuffle(keys)
     src, dst = keys // n, keys % n
     weight = rng.uniform(0.05, 1.0, src.size).astype(np.float32)
-    return Graph(f"power-law {n:,} / {src.size:,}", n, src, dst, weight)
+    cap = f", degree cap {max_degree:,}" if max_degree else ""
+    return Graph(f"power-law {n:,} / {src.size:,}{cap}", n, src, dst, weight)
 
 
 def real_graph(name: str, path: Path) -> Graph:
@@ -152,7 +156,9 @@ def build_ours(graph: Graph) -> tuple[GraphSnapshot, float, int]:
     return snapshot, seconds, rss_bytes() - before
 
 
-def run(graph: Graph, *, queries: int, slow_queries: int, networkx_ok: bool) -> list[Row]:
+def run(
+    graph: Graph, *, queries: int, slow_queries: int, networkx_ok: bool, libraries: bool = True
+) -> list[Row]:
     rows: list[Row] = []
     print(f"\n## {graph.name}", flush=True)
     # Warm the compiled kernels on a toy graph so compile time is not counted.
@@ -244,6 +250,8 @@ def run(graph: Graph, *, queries: int, slow_queries: int, networkx_ok: bool) -> 
         pymk_members,
     )
 
+    if not libraries:
+        return rows
     src = np.repeat(np.arange(snapshot.node_count), degrees)
     upper = src < snapshot.neighbours
     edge_src = src[upper]
@@ -406,7 +414,9 @@ def main() -> None:
     parser.add_argument("--edges", type=int, default=20_000_000)
     parser.add_argument("--queries", type=int, default=2000)
     parser.add_argument("--slow-queries", type=int, default=200)
+    parser.add_argument("--max-degree", type=int, default=0, help="cap expected degrees")
     parser.add_argument("--real-only", action="store_true")
+    parser.add_argument("--mutuals-only", action="store_true", help="skip the libraries")
     parser.add_argument("--synthetic-only", action="store_true")
     args = parser.parse_args()
 
@@ -427,12 +437,19 @@ def main() -> None:
                 queries=args.queries,
                 slow_queries=args.slow_queries,
                 networkx_ok=True,
+                libraries=not args.mutuals_only,
             )
     if not args.real_only:
         start = time.perf_counter()
-        graph = power_law_graph(args.members, args.edges)
+        graph = power_law_graph(args.members, args.edges, max_degree=args.max_degree)
         print(f"\n(generated {graph.name} in {time.perf_counter() - start:.1f} s)")
-        rows += run(graph, queries=args.queries, slow_queries=args.slow_queries, networkx_ok=False)
+        rows += run(
+            graph,
+            queries=args.queries,
+            slow_queries=args.slow_queries,
+            networkx_ok=False,
+            libraries=not args.mutuals_only,
+        )
     print("\n| graph | query | engine | n | median ms | p99 ms | note |")
     print("|---|---|---|---:|---:|---:|---|")
     for row in rows:
