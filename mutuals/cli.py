@@ -16,8 +16,13 @@ Commands for running a community:
   mutuals serve          serve the web app and API (granian; --host, --port, --workers)
   mutuals demo           seed the demo chapter and print credentials (safe to rerun)
   mutuals worker         run background tasks (nudges, deliveries, imports)
+  mutuals sweep          catch up due deliveries, expiries and nudges (hourly, idempotent)
   mutuals createmember   add a member: --email E --password P --name N [--staff]
   mutuals migrate        create or upgrade the database (DATABASE_URL selects it)
+  mutuals audit PATH --out report.html
+                         audit a LinkedIn data export offline, no server or database
+  mutuals import-linkedin --email E PATH
+                         import a LinkedIn export into a member's private contact book
 
 Every Django command is available too:
 """

@@ -61,6 +61,13 @@ class ProfileForm(MemberForm):
         help_text="Comma-separated, up to 12 — e.g. risk management, agile, PMO.",
     )
     bio = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, required=False)
+    linkedin_url = forms.CharField(
+        required=False,
+        max_length=300,
+        label="LinkedIn profile",
+        help_text="Optional. Lets members who import their LinkedIn data find you here.",
+        widget=forms.URLInput(attrs={"placeholder": "https://www.linkedin.com/in/your-name"}),
+    )
     offers = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -86,6 +93,7 @@ class ProfileForm(MemberForm):
             "topics": split_topics(data["topics"]),
             "offers": _lines(data["offers"]),
             "looking_for": _lines(data["looking_for"]),
+            "linkedin_url": data["linkedin_url"],
         }
 
 

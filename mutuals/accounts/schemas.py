@@ -30,6 +30,7 @@ class ProfileOut(Schema):
     topics: list[str]
     offers: list[str]
     looking_for: list[str]
+    linkedin_url: str
 
     @staticmethod
     def build(profile: Profile) -> ProfileOut:
@@ -43,6 +44,7 @@ class ProfileOut(Schema):
             topics=[topic.name for topic in profile.topics.all()],
             offers=list(profile.offers),
             looking_for=list(profile.looking_for),
+            linkedin_url=profile.linkedin_url,
         )
 
 
@@ -98,6 +100,7 @@ class ProfilePatch(Schema):
     topics: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
     offers: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
     looking_for: list[str] = Field(default=None, max_length=50)  # type: ignore[arg-type]
+    linkedin_url: str = Field(default=None, max_length=300)  # type: ignore[assignment]
 
 
 class BoundariesPatch(Schema):

@@ -7,6 +7,7 @@ and what is wrong, before anything is written; writes happen in one transaction.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -124,6 +125,25 @@ def _clean_topics(values: Sequence[str], errors: dict[str, list[str]]) -> list[t
     return list(topics.items())
 
 
+_LINKEDIN_PROFILE = re.compile(
+    r"^(?:https?://)?(?:[a-z]{2,3}\.)?linkedin\.com/in/([A-Za-z0-9\-_%]{2,100})/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+def _clean_linkedin_url(value: str, errors: dict[str, list[str]]) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    match = _LINKEDIN_PROFILE.match(value)
+    if not match:
+        errors.setdefault("linkedin_url", []).append(
+            "Give your public LinkedIn profile address, like https://www.linkedin.com/in/your-name."
+        )
+        return value
+    return f"https://www.linkedin.com/in/{match.group(1).lower()}"
+
+
 def topics_resolve(pairs: Sequence[tuple[str, str]]) -> list[Topic]:
     """The Topic rows for (slug, name) pairs, creating the missing ones (first spelling wins)."""
     existing = {topic.slug: topic for topic in Topic.objects.filter(slug__in=[s for s, _ in pairs])}
@@ -147,13 +167,15 @@ def profile_update(
     topics: Sequence[str] = _UNSET,
     offers: Sequence[str] = _UNSET,
     looking_for: Sequence[str] = _UNSET,
+    linkedin_url: str = _UNSET,
 ) -> Profile:
     """Change any of a member's public profile fields; fields not given stay as they are.
 
     Rules: a name is required (≤ 120 characters); headline ≤ 160, bio ≤ 2000, company, title
     and location ≤ 120; at most 12 topics, normalized so that spelling variants are one topic;
-    offers and looking-for are lists of at most 8 distinct short items. Any violation refuses
-    the whole change.
+    offers and looking-for are lists of at most 8 distinct short items; a LinkedIn address is
+    a public profile (linkedin.com/in/…), stored as https://www.linkedin.com/in/<handle>, or
+    empty. Any violation refuses the whole change.
     """
     profile = Profile.objects.select_for_update().get(user=user)
     errors: dict[str, list[str]] = {}
@@ -175,6 +197,8 @@ def profile_update(
         changes["offers"] = _clean_items(offers, "offers", errors)
     if looking_for is not _UNSET:
         changes["looking_for"] = _clean_items(looking_for, "looking_for", errors)
+    if linkedin_url is not _UNSET:
+        changes["linkedin_url"] = _clean_linkedin_url(linkedin_url, errors)
     topic_pairs = _clean_topics(topics, errors) if topics is not _UNSET else None
     if errors:
         raise Refused.for_fields(errors)

@@ -122,6 +122,7 @@ def profile_edit_view(request: HttpRequest) -> HttpResponse:
                 "bio": profile.bio,
                 "offers": "\n".join(profile.offers),
                 "looking_for": "\n".join(profile.looking_for),
+                "linkedin_url": profile.linkedin_url,
             }
         )
     return render(request, "accounts/profile_edit.html", {"form": form})

@@ -104,6 +104,14 @@ class TestProfileUpdate:
         )
         assert profile.offers == ["Reviewing charters"]
 
+    def test_linkedin_address_is_normalized_or_refused(self, member):
+        profile = profile_update(user=member, linkedin_url=" linkedin.com/in/Sam-Okafor/?trk=x ")
+        assert profile.linkedin_url == "https://www.linkedin.com/in/sam-okafor"
+        with pytest.raises(Refused) as caught:
+            profile_update(user=member, linkedin_url="https://example.com/sam")
+        assert "linkedin_url" in caught.value.detail["fields"]
+        assert profile_update(user=member, linkedin_url="").linkedin_url == ""
+
     def test_topic_slug_is_spelling_insensitive(self):
         assert (
             topic_slug(" Risk  MANAGEMENT ") == topic_slug("risk management") == "risk-management"

@@ -14,7 +14,17 @@ pytestmark = pytest.mark.django_db
 def test_help_lists_the_product_commands_and_djangos(capsys):
     main(["mutuals", "--help"])
     out = capsys.readouterr().out
-    for command in ("serve", "demo", "worker", "createmember", "migrate", "db_worker"):
+    for command in (
+        "serve",
+        "demo",
+        "worker",
+        "sweep",
+        "createmember",
+        "migrate",
+        "audit",
+        "import-linkedin",
+        "db_worker",
+    ):
         assert command in out
     assert out.startswith("mutuals — a professional network")
 
