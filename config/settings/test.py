@@ -23,6 +23,10 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 _database = globals()["DATABASES"]["default"]
+# Threads in tests (the live server, the race tests) must not keep connections open past
+# their work, or PostgreSQL cannot drop the test database at the end.
+_database["CONN_MAX_AGE"] = 0
+_database["CONN_HEALTH_CHECKS"] = False
 if _database["ENGINE"] == "django.db.backends.sqlite3":
     # The browser journeys' live server answers from several threads (a page's HTMX check can
     # overlap its form post). An in-memory test database is one connection shared by all of
