@@ -366,6 +366,10 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
         tie.resting_since = None
         tie.state = TieState.WARM
     tie.save(update_fields=["resting_since", "state"])
+    # A resting tie carries no introduction: the graph snapshot must not answer with it.
+    from mutuals.introductions.hooks import connections_changed
+
+    connections_changed()
     if not resting:
         checkins_plan(connection=connection, after=now)
     return tie
