@@ -311,8 +311,9 @@ def introduction_forward(*, member: User, introduction_id: int, note: str) -> In
 @transaction.atomic
 def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
     """The target accepts: the requester and the target are connected (by the connections
-    service, so blocks and existing connections are refused there), and the requester owes
-    the introducer a thank-you within THANK_YOU_WITHIN."""
+    service, so blocks and existing connections are refused there) and their pact opens, the
+    requester owes the introducer a thank-you within THANK_YOU_WITHIN, and the introduction
+    enters the interaction ledger for all three pairs."""
     introduction = access_introduction_by_id(member, introduction_id, lock=True)
     if introduction.target_id != member.pk:
         raise NotAllowed("Only the person introduced can accept.", code="not_the_target")
@@ -332,6 +333,20 @@ def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
         connection=connection,
         thank_you_due_at=now + THANK_YOU_WITHIN,
     )
+    # The new connection keeps a pact like any other, and the introduction is an interaction
+    # for all three: introducer with each side, and the two who just met.
+    from mutuals.engagement.services import interaction_record, pact_open
+
+    pact_open(connection=connection, at=now)
+    source = f"introduction:{introduction.pk}"
+    for actor, counterpart in (
+        (introduction.introducer, introduction.requester),
+        (introduction.introducer, member),
+        (member, introduction.requester),
+    ):
+        interaction_record(
+            actor=actor, counterpart=counterpart, kind="introduction", at=now, source_key=source
+        )
     return introduction
 
 

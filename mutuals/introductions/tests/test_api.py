@@ -161,6 +161,20 @@ class TestIntroductions:
         assert accepted.json()["state"] == "accepted"
         assert accepted.json()["connection_id"]
         assert are_connected(cast.sam.pk, cast.thandi.pk)
+        # The pact opens, and the introduction is an interaction for all three pairs.
+        from mutuals.engagement.models import Interaction, Obligation
+
+        connection_id = accepted.json()["connection_id"]
+        assert Obligation.objects.filter(connection_id=connection_id).count() == 3
+        pairs = {
+            frozenset((i.actor_id, i.counterpart_id))
+            for i in Interaction.objects.filter(kind="introduction")
+        }
+        assert pairs == {
+            frozenset((cast.kwame.pk, cast.sam.pk)),
+            frozenset((cast.kwame.pk, cast.thandi.pk)),
+            frozenset((cast.sam.pk, cast.thandi.pk)),
+        }
         thanks = api_client.post(
             f"/api/introductions/{pk}/thank",
             {"note": "Thank you, Kwame!"},
