@@ -230,7 +230,30 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
     IntroductionEvent.objects.create(
         introduction=introduction, actor=requester, to_state=IntroductionState.REQUESTED, at=now
     )
+    _tell(
+        introduction.introducer,
+        introduction,
+        "asked",
+        f"{requester.name} asks you for an introduction to {target.name}",
+        "You decide: forward it with a note, or decline.",
+    )
     return introduction
+
+
+def _tell(member: User, introduction: Introduction, step: str, title: str, body: str) -> None:
+    """Notify one person of one step of an introduction (once: the key names the step)."""
+    from django.urls import reverse
+
+    from mutuals.engagement.services import notify
+
+    notify(
+        member=member,
+        key=f"introduction:{introduction.pk}:{step}:{member.pk}",
+        kind=f"introduction_{step}",
+        title=title,
+        body=body,
+        url=reverse("introduction_inbox"),
+    )
 
 
 def _move(
@@ -305,6 +328,13 @@ def introduction_forward(*, member: User, introduction_id: int, note: str) -> In
         forward_note=note,
         forwarded_at=now,
     )
+    _tell(
+        introduction.target,
+        introduction,
+        "forwarded",
+        f"{member.name} would like to introduce you to {introduction.requester.name}",
+        "Accept to connect, or decline; they are only told if you accept.",
+    )
     return introduction
 
 
@@ -332,6 +362,13 @@ def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
         decided_at=now,
         connection=connection,
         thank_you_due_at=now + THANK_YOU_WITHIN,
+    )
+    _tell(
+        introduction.requester,
+        introduction,
+        "accepted",
+        f"{member.name} accepted {introduction.introducer.name}'s introduction",
+        f"You are connected. Say hello, and thank {introduction.introducer.get_short_name()}.",
     )
     # The new connection keeps a pact like any other, and the introduction is an interaction
     # for all three: introducer with each side, and the two who just met.

@@ -175,6 +175,14 @@ class TestIntroductions:
             frozenset((cast.kwame.pk, cast.thandi.pk)),
             frozenset((cast.sam.pk, cast.thandi.pk)),
         }
+        from mutuals.engagement.models import Notification
+
+        told = set(Notification.objects.values_list("member_id", "kind"))
+        assert told == {
+            (cast.kwame.pk, "introduction_asked"),
+            (cast.thandi.pk, "introduction_forwarded"),
+            (cast.sam.pk, "introduction_accepted"),
+        }
         thanks = api_client.post(
             f"/api/introductions/{pk}/thank",
             {"note": "Thank you, Kwame!"},
