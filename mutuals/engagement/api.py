@@ -57,7 +57,8 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
     return ConnectionDetailOut(
         **base.model_dump(),
         recent_interactions=[
-            InteractionOut.build(i) for i in selectors.recent_interactions(viewer, tie.other_id)
+            InteractionOut.build(i, viewer_id=viewer.pk)
+            for i in selectors.recent_interactions(viewer, tie.other_id)
         ],
     )
 
@@ -89,7 +90,7 @@ def interactions_create(
         at=payload.at,
         note=payload.note,
     )
-    return Status(201, InteractionOut.build(interaction))
+    return Status(201, InteractionOut.build(interaction, viewer_id=interaction.actor_id))
 
 
 @router.get("/notifications", response=NotificationPage, operation_id="notifications_list")

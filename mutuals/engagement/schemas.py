@@ -37,7 +37,8 @@ class InteractionOut(Schema):
     note: str
 
     @staticmethod
-    def build(interaction: Interaction) -> InteractionOut:
+    def build(interaction: Interaction, *, viewer_id: int) -> InteractionOut:
+        """A logged note is private to whoever wrote it; the other party sees the rest."""
         return InteractionOut(
             id=interaction.pk,
             actor_id=interaction.actor_id,
@@ -45,7 +46,7 @@ class InteractionOut(Schema):
             kind=interaction.kind,
             weight=interaction.weight,
             at=interaction.at,
-            note=interaction.note,
+            note=interaction.note if interaction.actor_id == viewer_id else "",
         )
 
 

@@ -82,6 +82,10 @@ def test_log_interaction_and_rest(connected):
         "application/json",
     )
     assert (future.status_code, future.json()["code"]) == (422, "invalid_fields")
+    theirs = api(connected[1]).get(f"/api/connections/{connection.pk}").json()
+    assert theirs["recent_interactions"][0]["note"] == ""  # private to the one who logged it
+    mine = client.get(f"/api/connections/{connection.pk}").json()
+    assert mine["recent_interactions"][0]["note"] == "Talked PMO gates"
     rested = client.post(f"/api/connections/{connection.pk}/rest")
     assert rested.json()["state"] == "resting"
 
