@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "mutuals.insights",
     "mutuals.introductions",
     "mutuals.imports",
+    "mutuals.events",
+    "mutuals.feed",
+    "mutuals.mentorship",
     "mutuals.api",
 ]
 

@@ -19,9 +19,12 @@ from mutuals.api.auth import MemberSessionAuth, TokenAuth
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
 from mutuals.engagement.api import router as engagement_router
+from mutuals.events.api import router as events_router
+from mutuals.feed.api import router as feed_router
 from mutuals.imports.api import router as imports_router
 from mutuals.insights.api import router as insights_router
 from mutuals.introductions.api import router as introductions_router
+from mutuals.mentorship.api import router as mentorship_router
 from mutuals.messaging.api import router as messaging_router
 
 logger = logging.getLogger(__name__)
@@ -47,6 +50,9 @@ api.add_router("", insights_router)
 api.add_router("", imports_router)
 api.add_router("", introductions_router)
 api.add_router("", messaging_router)
+api.add_router("", events_router)
+api.add_router("", feed_router)
+api.add_router("", mentorship_router)
 
 _CODES_BY_STATUS = {
     400: "bad_request",

@@ -80,6 +80,8 @@ class ObligationKind(models.TextChoices):
     FIRST_MESSAGE = "first_message", "First message"
     FIRST_EXCHANGE = "first_exchange", "First real exchange"
     CHECK_IN = "check_in", "Keep-warm check-in"
+    # An agreed mentorship check-in (the mentorship app opens these on the pair's connection).
+    MENTOR_CHECK_IN = "mentor_check_in", "Mentorship check-in"
 
 
 class Obligation(models.Model):
