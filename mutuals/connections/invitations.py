@@ -97,10 +97,14 @@ def context_resolve(
         if slug not in topics:
             raise _invalid_context("You do not both list that topic.", kind)
         return ResolvedContext(kind, slug, text, topics[slug], True)
-    if kind in (ContextKind.EVENT, ContextKind.CONTENT):
-        what = "event you both attended" if kind == ContextKind.EVENT else "post of theirs"
+    if kind == ContextKind.EVENT:
         raise _invalid_context(
-            f"There is no {what} on record to verify yet; choose another context.", kind
+            "There is no event you both attended on record to verify yet; choose another context.",
+            kind,
+        )
+    if kind == ContextKind.CONTENT:
+        raise _invalid_context(
+            "There is no post of theirs on record to verify yet; choose another context.", kind
         )
     if kind == ContextKind.OTHER:
         if len(text) < OTHER_CONTEXT_MIN_LENGTH:
