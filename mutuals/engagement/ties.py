@@ -14,6 +14,7 @@ from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.engagement import strength
 from mutuals.engagement.models import Interaction, Tie, TieState
+from mutuals.introductions import hooks as graph_hooks
 
 
 def ties_ensure(*, member_id: int) -> None:
@@ -111,4 +112,5 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     Tie.objects.bulk_update(
         ties, ["strength", "tier", "state", "last_interaction_at", "computed_at"], batch_size=500
     )
+    graph_hooks.ties_changed(member_id=member_id)  # the graph snapshot patches these strengths
     return len(ties)

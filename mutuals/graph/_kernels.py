@@ -83,6 +83,31 @@ def _build_csr_py(
 build_csr = _compile(_build_csr_py)
 
 
+def _set_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, w: Any) -> int:
+    """Set the strength of each a[k]–b[k] connection in both directions (rows are sorted, so
+    each end is a binary search). Returns how many pairs were found."""
+    found = 0
+    for k in range(a.shape[0]):
+        hit = False
+        for u, v in ((a[k], b[k]), (b[k], a[k])):
+            lo = indptr[u]
+            hi = indptr[u + 1]
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if nbr[mid] < v:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo < indptr[u + 1] and nbr[lo] == v:
+                wgt[lo] = w[k]
+                hit = True
+        found += hit
+    return found
+
+
+set_strengths = _compile(_set_strengths_py)
+
+
 # --- Degree of separation --------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ after it is built; a new version replaces it whole (`version` says which).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -170,6 +170,43 @@ class GraphSnapshot:
 
     def blocked_with(self, node: int) -> Int32Array:
         return self.blocked.row(node)
+
+    # --- patches --------------------------------------------------------------------------
+    def patched(
+        self,
+        *,
+        version: int,
+        strengths: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None,
+        openness: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
+    ) -> GraphSnapshot:
+        """A new snapshot with some edge strengths and openness flags replaced; everything
+        else is shared with this one (which is not changed).
+
+        - `strengths`: (member ids a, member ids b, new strengths) per connection; both
+          directions are set; pairs that are not connected here are ignored;
+        - `openness`: (member ids, open to introductions)."""
+        weights = self.strengths
+        if strengths is not None:
+            a = self.nodes_of(strengths[0])
+            b = self.nodes_of(strengths[1])
+            w = np.clip(np.asarray(strengths[2], dtype=np.float32), 0.0, 1.0)
+            known = (a >= 0) & (b >= 0)
+            weights = self.strengths.copy()
+            _kernels.set_strengths(
+                self.indptr,
+                self.neighbours,
+                weights,
+                np.ascontiguousarray(a[known]),
+                np.ascontiguousarray(b[known]),
+                np.ascontiguousarray(w[known]),
+            )
+        open_arr = self.open_to_introductions
+        if openness is not None:
+            nodes = self.nodes_of(openness[0])
+            flags = np.asarray(openness[1], dtype=np.bool_)
+            open_arr = open_arr.copy()
+            open_arr[nodes[nodes >= 0]] = flags[nodes >= 0]
+        return replace(self, version=version, strengths=weights, open_to_introductions=open_arr)
 
 
 def _codes(labels: Sequence[str]) -> tuple[tuple[str, ...], dict[str, int]]:

@@ -1,13 +1,23 @@
 """The graph snapshot for this process: built from the database in bulk, kept current.
 
-Freshness rule: every change to connections or blocks calls `graph_changed()` inside its own
-transaction, which bumps `GraphState.version` and writes a new random token. Before answering,
-`current_snapshot()` reads (version, token) in one query and rebuilds when they differ from
-the snapshot's, so no answer is ever computed from a graph older than the last committed
-connection or block; a rolled-back change leaves the old token, so nothing is rebuilt for
-it. Member attributes (company, topics, open to introductions) change without a bump and are
-refreshed at least every SNAPSHOT_MAX_AGE; answers re-check the openness and blocks of the
-members they name against the database (`selectors`).
+Freshness rules:
+
+- Connections and blocks: every change calls `graph_changed()` inside its own transaction,
+  which bumps `GraphState.version` and writes a new random token. Before answering,
+  `current_snapshot()` reads (version, token) in one query and rebuilds when they differ from
+  the snapshot's, so no answer is ever computed from a graph older than the last committed
+  connection or block; a rolled-back change leaves the old token, so nothing is rebuilt for it.
+- Member-level facts the snapshot holds: tie strengths (engagement recomputes a member's
+  ties), openness to introductions, company and topics. The service that changes them logs a
+  `GraphChange` once it commits (`hooks.ties_changed`, `hooks.member_changed`, through
+  `transaction.on_commit`); the same query reads the log's newest id and row count, and when
+  they moved the process patches its snapshot (strengths and openness re-read for the members
+  named, a new version sharing every other array) or rebuilds it (company or topics). The
+  patch re-applies every logged change since the snapshot was built, so it does not depend on
+  the order in which concurrent writers commit.
+- At least every SNAPSHOT_MAX_AGE the snapshot is rebuilt anyway (rows written in bulk without
+  a service). Answers also re-check the openness and blocks of the members they name against
+  the database (`selectors`).
 """
 
 from __future__ import annotations
@@ -16,23 +26,32 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import numpy as np
+import numpy.typing as npt
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
 from mutuals.engagement.models import Tie
 from mutuals.graph import Circle, GraphSnapshot, build_snapshot
-from mutuals.introductions.models import GraphState
-from mutuals.introductions.strength import connection_strengths
+from mutuals.introductions.models import GraphChange, GraphChangeKind, GraphState
+from mutuals.introductions.strength import connection_strengths, tie_edge_strength
 
 SNAPSHOT_MAX_AGE = 30.0  # seconds
 CIRCLE_CACHE_SIZE = 512
+# More members changed than this since the snapshot was built: rebuilding is cheaper.
+PATCH_MAX_MEMBERS = 500
+# Log rows older than this are pruned (no process keeps a snapshot this old); the margin
+# covers clocks of different servers.
+CHANGE_LOG_KEEP = timedelta(seconds=10 * SNAPSHOT_MAX_AGE)
+CLOCK_MARGIN = timedelta(seconds=5)
 
 _lock = threading.Lock()
 _state: _Cached | None = None
@@ -41,8 +60,10 @@ _state: _Cached | None = None
 @dataclass(frozen=True)
 class _Cached:
     key: tuple[int, str]
+    changes: tuple[int, int]  # the change log's (newest id, rows) when last brought current
     snapshot: GraphSnapshot
-    built_at: float
+    built_at: float  # monotonic
+    read_at: datetime  # wall clock when the build started reading the database
     circles: OrderedDict[int, Circle]
 
 
@@ -58,22 +79,38 @@ def graph_changed() -> None:
             )
 
 
-def graph_key() -> tuple[int, str]:
-    """(version, token + the newest connection and block ids), in one query. The ids catch
-    rows written in bulk without a bump (the demo seeder, fixtures); deletions always go
-    through the services, which bump."""
+def graph_change_log(*, kind: str, member_ids: Iterable[int]) -> None:
+    """Log that member-level facts of these members changed (after their change committed):
+    the next answer patches or rebuilds the snapshot. Prunes rows no process still needs."""
+    now = timezone.now()
+    GraphChange.objects.bulk_create(
+        [GraphChange(kind=kind, member_id=member_id, at=now) for member_id in set(member_ids)]
+    )
+    GraphChange.objects.filter(at__lt=now - CHANGE_LOG_KEEP).delete()
+
+
+def graph_key() -> tuple[tuple[int, str], tuple[int, int]]:
+    """((version, token + the newest connection and block ids), (the change log's newest id,
+    its row count)), in one query. The ids catch rows written in bulk without a bump (the demo
+    seeder, fixtures); deletions always go through the services, which bump. The log's row
+    count moves when a change with a smaller id commits after a larger one."""
     quote = db_connection.ops.quote_name
     state = quote(GraphState._meta.db_table)
     conns = quote(Connection._meta.db_table)
     blocks = quote(Block._meta.db_table)
+    log = quote(GraphChange._meta.db_table)
     with db_connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT version FROM {state} WHERE id = 1), "  # noqa: S608 - table names
             f"(SELECT token FROM {state} WHERE id = 1), "
-            f"(SELECT MAX(id) FROM {conns}), (SELECT MAX(id) FROM {blocks})"
+            f"(SELECT MAX(id) FROM {conns}), (SELECT MAX(id) FROM {blocks}), "
+            f"(SELECT MAX(id) FROM {log}), (SELECT COUNT(*) FROM {log})"
         )
-        version, token, last_connection, last_block = cursor.fetchone()
-    return int(version or 0), f"{token or ''}:{last_connection or 0}:{last_block or 0}"
+        version, token, last_connection, last_block, last_change, changes = cursor.fetchone()
+    return (
+        (int(version or 0), f"{token or ''}:{last_connection or 0}:{last_block or 0}"),
+        (int(last_change or 0), int(changes or 0)),
+    )
 
 
 def current_snapshot() -> GraphSnapshot:
@@ -104,34 +141,127 @@ def forget_snapshot() -> None:
         _state = None
 
 
-def _current() -> _Cached:
-    global _state
-    key = graph_key()
-    state = _state
-    if (
+def _usable(state: _Cached | None, key: tuple[int, str]) -> bool:
+    return (
         state is not None
         and state.key == key
         and time.monotonic() - state.built_at < SNAPSHOT_MAX_AGE
-    ):
+    )
+
+
+def _current() -> _Cached:
+    global _state
+    key, changes = graph_key()
+    state = _state
+    if state is not None and _usable(state, key) and state.changes == changes:
         return state
     with _lock:
         state = _state
-        if (
-            state is not None
-            and state.key == key
-            and time.monotonic() - state.built_at < SNAPSHOT_MAX_AGE
-        ):
-            return state
+        if state is not None and _usable(state, key):
+            if state.changes == changes:
+                return state
+            patched = _patch(state, changes)
+            if patched is not None:
+                _state = patched
+                return patched
+        read_at = timezone.now()
         snapshot = build_from_database(version=key[0])
         state = _Cached(
-            key=key, snapshot=snapshot, built_at=time.monotonic(), circles=OrderedDict()
+            key=key,
+            changes=changes,
+            snapshot=snapshot,
+            built_at=time.monotonic(),
+            read_at=read_at,
+            circles=OrderedDict(),
         )
         _state = state
         return state
 
 
+def _patch(state: _Cached, changes: tuple[int, int]) -> _Cached | None:
+    """The cached snapshot with every logged change since it was built applied, or None when
+    a rebuild is needed (a profile change, or too many members)."""
+    logged = list(
+        GraphChange.objects.filter(at__gte=state.read_at - CLOCK_MARGIN).values_list(
+            "kind", "member_id"
+        )
+    )
+    if any(kind == GraphChangeKind.PROFILE for kind, _ in logged):
+        return None
+    strength_members = {m for kind, m in logged if kind == GraphChangeKind.STRENGTHS}
+    open_members = {m for kind, m in logged if kind == GraphChangeKind.OPENNESS}
+    if len(strength_members | open_members) > PATCH_MAX_MEMBERS:
+        return None
+    snapshot = state.snapshot
+    version = snapshot.version
+    edges = _edges_of(snapshot, strength_members) if strength_members else None
+    openness = None
+    if open_members:
+        closed = set(
+            Boundaries.objects.filter(
+                user_id__in=open_members, open_to_introductions=False
+            ).values_list("user_id", flat=True)
+        )
+        ordered = sorted(open_members)
+        openness = (ordered, [member not in closed for member in ordered])
+    patched = snapshot.patched(version=version, strengths=edges, openness=openness)
+    # Degree sets do not depend on strengths or openness: the circles stay valid.
+    return replace(state, changes=changes, snapshot=patched)
+
+
+def _edges_of(
+    snapshot: GraphSnapshot, member_ids: set[int]
+) -> tuple[list[int], list[int], list[float]]:
+    """Every connection of these members with its current strength, read from the database
+    by the same rules as a full build (the members' topics come from the snapshot: a topic
+    change rebuilds instead)."""
+    rows = list(
+        Connection.objects.filter(
+            Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids)
+        ).values_list("id", "member_low_id", "member_high_id", "created_at")
+    )
+    ties: dict[int, list[tuple[float, datetime | None, datetime | None]]] = {}
+    for connection_id, strength, computed_at, resting_since in Tie.objects.filter(
+        connection_id__in=[row[0] for row in rows]
+    ).values_list("connection_id", "strength", "computed_at", "resting_since"):
+        ties.setdefault(connection_id, []).append((strength, computed_at, resting_since))
+    shared = []
+    for _, a, b, _ in rows:
+        node_a, node_b = snapshot.node_of(a), snapshot.node_of(b)
+        if node_a is None or node_b is None:
+            shared.append(0)
+            continue
+        shared.append(
+            int(np.intersect1d(snapshot.topics.row(node_a), snapshot.topics.row(node_b)).size)
+        )
+    strengths = edge_strengths(rows, shared, ties, now=timezone.now())
+    return [row[1] for row in rows], [row[2] for row in rows], strengths.tolist()
+
+
+def edge_strengths(
+    rows: Sequence[tuple[int, int, int, datetime]],
+    shared_topics: Sequence[int],
+    ties: dict[int, list[tuple[float, datetime | None, datetime | None]]],
+    *,
+    now: datetime,
+) -> npt.NDArray[np.float32]:
+    """Per connection (id, low, high, created_at): the measured tie strength (`Tie` rows,
+    combined by `tie_edge_strength`) when there is one, else the documented default."""
+    strengths = connection_strengths(
+        created_at=[row[3] for row in rows], shared_topics=shared_topics, now=now
+    )
+    for index, row in enumerate(rows):
+        tie_rows = ties.get(row[0])
+        if tie_rows:
+            measured = tie_edge_strength(tie_rows)
+            if measured is not None:
+                strengths[index] = measured
+    return strengths
+
+
 def build_from_database(*, version: int = 0) -> GraphSnapshot:
-    """Read members, connections, topics and blocks in five bulk queries and build a snapshot."""
+    """Read members, connections, tie strengths, topics and blocks in bulk queries and build a
+    snapshot."""
     members = list(
         User.objects.filter(is_active=True).values_list("id", "profile__company").order_by("id")
     )
@@ -159,24 +289,21 @@ def build_from_database(*, version: int = 0) -> GraphSnapshot:
     rows = list(
         Connection.objects.values_list("id", "member_low_id", "member_high_id", "created_at")
     )
-    connections = [(a, b, at) for _, a, b, at in rows]
     empty: set[int] = set()
-    shared = [len(topics_of.get(a, empty) & topics_of.get(b, empty)) for a, b, _ in connections]
-    strengths = connection_strengths(
-        created_at=[at for _, _, at in connections], shared_topics=shared, now=timezone.now()
-    )
-    # A relationship either side has let rest carries no introduction (strength 0); it still
-    # counts for degree of separation.
-    resting = set(
-        Tie.objects.filter(resting_since__isnull=False).values_list("connection_id", flat=True)
-    )
-    if resting:
-        strengths[[i for i, row in enumerate(rows) if row[0] in resting]] = 0.0
+    shared = [len(topics_of.get(a, empty) & topics_of.get(b, empty)) for _, a, b, _ in rows]
+    # Measured strengths (and resting ties, strength 0: they still count for degree of
+    # separation); uncomputed placeholder rows are not read.
+    ties: dict[int, list[tuple[float, datetime | None, datetime | None]]] = {}
+    for connection_id, strength, computed_at, resting_since in Tie.objects.filter(
+        Q(computed_at__isnull=False) | Q(resting_since__isnull=False)
+    ).values_list("connection_id", "strength", "computed_at", "resting_since"):
+        ties.setdefault(connection_id, []).append((strength, computed_at, resting_since))
+    strengths = edge_strengths(rows, shared, ties, now=timezone.now())
     blocks = list(Block.objects.values_list("blocker_id", "blocked_id"))
     return build_snapshot(
         member_ids=member_ids,
-        sources=[a for a, _, _ in connections],
-        targets=[b for _, b, _ in connections],
+        sources=[row[1] for row in rows],
+        targets=[row[2] for row in rows],
         strengths=strengths,
         version=version,
         open_to_introductions=open_flags,

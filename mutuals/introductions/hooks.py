@@ -1,16 +1,27 @@
-"""What the connections service calls when the graph changes (inside its transaction).
+"""What other apps' services call when something the graph snapshot holds changes.
 
+- connections and blocks (`connections.services`, inside its transaction): `connections_changed`,
+  `block_created`;
+- tie strengths (`engagement.ties.ties_recompute`): `ties_changed`;
+- openness to introductions, company, topics (`accounts.services`): `member_changed`.
+
+The last two log the change once the writing transaction commits (`transaction.on_commit`),
+so a rolled-back change logs nothing and no lock is held on a shared row meanwhile.
 Kept free of imports from `connections.services`, which imports this module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuals.introductions.graph import graph_changed
+from mutuals.introductions.graph import graph_change_log, graph_changed
 from mutuals.introductions.models import (
     OPEN_STATES,
+    GraphChangeKind,
     Introduction,
     IntroductionEvent,
     IntroductionState,
@@ -20,6 +31,31 @@ from mutuals.introductions.models import (
 def connections_changed() -> None:
     """A connection was made or removed: the next graph answer rebuilds the snapshot."""
     graph_changed()
+
+
+def ties_changed(*, member_id: int) -> None:
+    """A member's tie strengths were recomputed: once committed, the snapshot patches the
+    strengths of that member's connections."""
+    transaction.on_commit(
+        lambda: graph_change_log(kind=GraphChangeKind.STRENGTHS, member_ids=[member_id])
+    )
+
+
+# Profile and boundary fields the snapshot holds.
+_OPENNESS_FIELDS = frozenset({"open_to_introductions"})
+_PROFILE_FIELDS = frozenset({"company", "topics"})
+
+
+def member_changed(*, member_id: int, fields: Collection[str]) -> None:
+    """A member's profile or boundaries were saved with these fields: when any is one the
+    graph holds, log it once committed (openness is patched; company or topics rebuild)."""
+    if _PROFILE_FIELDS & set(fields):
+        kind = GraphChangeKind.PROFILE
+    elif _OPENNESS_FIELDS & set(fields):
+        kind = GraphChangeKind.OPENNESS
+    else:
+        return
+    transaction.on_commit(lambda: graph_change_log(kind=kind, member_ids=[member_id]))
 
 
 def block_created(*, blocker_id: int, blocked_id: int) -> None:

@@ -149,3 +149,24 @@ class GraphState(models.Model):
 
     def __str__(self) -> str:
         return f"graph version {self.version}"
+
+
+class GraphChangeKind(models.TextChoices):
+    STRENGTHS = "strengths", "A member's tie strengths were recomputed"
+    OPENNESS = "openness", "A member opened or closed themselves to introductions"
+    PROFILE = "profile", "A member's company or topics changed"
+
+
+class GraphChange(models.Model):
+    """A change log of member-level facts the graph snapshot holds (strengths, openness,
+    company and topics), written after the change commits. Processes patch their snapshot
+    from the rows newer than it (strengths and openness, re-read for the named member) or
+    rebuild it (profile). Rows older than the snapshot's maximum age are pruned: no process
+    keeps a snapshot that old."""
+
+    kind = models.CharField(max_length=16, choices=GraphChangeKind.choices)
+    member_id = models.BigIntegerField()
+    at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind} of member {self.member_id} at {self.at:%H:%M:%S}"

@@ -31,7 +31,11 @@ from mutuals.introductions.models import (
     IntroductionState,
     SuggestionDismissal,
 )
-from mutuals.introductions.strength import REFERRAL_MIN_FIRST_HOP, connection_strengths
+from mutuals.introductions.strength import (
+    REFERRAL_MIN_FIRST_HOP,
+    connection_strengths,
+    tie_edge_strength,
+)
 
 MAX_MESSAGE_LENGTH = 1000
 MAX_NOTE_LENGTH = 1000
@@ -53,8 +57,9 @@ class IntroductionDraft:
 
 
 def tie_strength(member_id: int, other_id: int) -> float | None:
-    """The strength of one connection by the same model the graph uses, or None when the two
-    are not connected (read fresh from the database)."""
+    """The strength of one connection by the same rules the graph uses (the measured tie
+    strength, combined over both members' Tie rows, else the documented default), or None
+    when the two are not connected (read fresh from the database)."""
     low, high = sorted((member_id, other_id))
     found = (
         Connection.objects.filter(member_low_id=low, member_high_id=high)
@@ -64,8 +69,13 @@ def tie_strength(member_id: int, other_id: int) -> float | None:
     if found is None:
         return None
     connection_id, row = found
-    if Tie.objects.filter(connection_id=connection_id, resting_since__isnull=False).exists():
-        return 0.0  # a resting relationship is not asked to carry anything
+    measured = tie_edge_strength(
+        Tie.objects.filter(connection_id=connection_id).values_list(
+            "strength", "computed_at", "resting_since"
+        )
+    )
+    if measured is not None:
+        return measured  # 0 for a resting relationship: it is not asked to carry anything
     topics = Profile.topics.through.objects
     mine = set(topics.filter(profile__user_id=member_id).values_list("topic_id", flat=True))
     theirs = set(topics.filter(profile__user_id=other_id).values_list("topic_id", flat=True))

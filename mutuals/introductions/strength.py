@@ -1,18 +1,35 @@
-"""Relationship strength for the graph, until the engagement app measures it.
+"""The strength of each connection as the graph sees it (one weight per undirected edge).
 
-DESIGN.md §5 defines strength from recency, frequency, reciprocity, depth, multiplexity and age
-of the tie. The interaction ledger that feeds most of those does not exist yet, so the graph
-uses this documented default: a base for any accepted connection, growing with the age of the
-tie and with the topics both members share (a proxy for multiplexity). It lies in
-[DEFAULT_BASE, 1]; a resting relationship (when the engagement app marks one) gets 0, which
-the engine treats as unable to carry an introduction.
+Measured strength first: the engagement app keeps one `Tie` row per member per connection,
+with `strength` from the interaction ledger (DESIGN.md §5, `engagement.strength`) and
+`computed_at` once it has been computed. `tie_edge_strength` combines the two rows of a
+connection into the edge's weight:
 
-`connection_strengths` is the one function the engagement work replaces.
+- either side lets the relationship rest (`resting_since`) → 0: a resting tie carries no
+  introduction (it still counts for degree of separation);
+- otherwise the strength of the **most recently computed** row. The engagement model is
+  symmetric by construction (the same value from both ends of a tie, see
+  `engagement.strength`), so the two rows differ only because one side was recomputed
+  later; the later one has seen every interaction and every day of decay. A geometric mean
+  or a minimum would mix a current value with a stale one (a tie that became close this
+  week would stay weak until the other member's ties happen to be recomputed);
+- no computed row (a connection nobody has recomputed yet: `ties_ensure` creates rows with a
+  placeholder strength) → the documented default below.
+
+Measured strengths lie in (0, 1]; a tie whose members never interacted is at most
+`engagement.strength.SILENT_CEILING` (0.002), below the engine's MIN_INTRODUCTION_STRENGTH, so
+"connected but never in touch" does not carry an introduction; a tie with a recent two-way
+exchange is well above it.
+
+The default, for connections without a measurement: a base for any accepted connection,
+growing with the age of the tie and with the topics both members share (a proxy for
+multiplexity), in [DEFAULT_BASE, 1]. It is what lets a new community route introductions
+before anyone has interacted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -53,3 +70,20 @@ def connection_strengths(
         count=len(created_at),
     )
     return default_strengths(age_days, np.asarray(shared_topics, dtype=np.float64))
+
+
+def tie_edge_strength(
+    rows: Iterable[tuple[float, datetime | None, datetime | None]],
+) -> float | None:
+    """The edge weight from a connection's Tie rows, each (strength, computed_at,
+    resting_since): 0 when either side rests, else the most recently computed strength, or
+    None when no row has been computed (the caller uses the default)."""
+    freshest: tuple[datetime, float] | None = None
+    for strength, computed_at, resting_since in rows:
+        if resting_since is not None:
+            return 0.0
+        if computed_at is not None and (freshest is None or computed_at > freshest[0]):
+            freshest = (computed_at, strength)
+    if freshest is None:
+        return None
+    return min(max(float(freshest[1]), 0.0), 1.0)

@@ -1,0 +1,173 @@
+"""The graph answers from measured relationship strength, and an answer changes right after
+whatever it depends on changes: tie strengths recomputed, a member closing themselves to
+introductions, a company or topic edited. Each change is run with its commit callbacks, as a
+request would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from mutuals.accounts.services import boundaries_update, profile_update
+from mutuals.engagement.services import interaction_record
+from mutuals.engagement.ties import ties_recompute
+from mutuals.introductions import graph
+from mutuals.introductions.graph import current_snapshot
+from mutuals.introductions.models import GraphChange
+from mutuals.introductions.services import tie_strength
+from mutuals.introductions.strength import tie_edge_strength
+from mutuals.introductions.tests.factories import make_cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(member):
+    return make_cast(member)
+
+
+def first_hops(api_client, target_id: int) -> list[int]:
+    paths = api_client.get(f"/api/introductions/paths?to={target_id}").json()["paths"]
+    return [p["members"][1] for p in paths]
+
+
+def talk(a, b, *, days_ago: float, key: str) -> None:
+    """A meeting and a reply between a and b: a real two-way exchange."""
+    at = timezone.now() - timedelta(days=days_ago)
+    interaction_record(actor=a, counterpart=b, kind="meeting", at=at, source_key=f"{key}-m")
+    interaction_record(
+        actor=b, counterpart=a, kind="reply", at=at + timedelta(hours=1), source_key=f"{key}-r"
+    )
+
+
+class TestEdgeStrength:
+    def test_either_side_resting_is_zero(self):
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        assert tie_edge_strength([(0.9, at, None), (0.9, at, at)]) == 0.0
+
+    def test_the_most_recently_computed_side_wins(self):
+        old, new = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+        assert tie_edge_strength([(0.8, old, None), (0.3, new, None)]) == pytest.approx(0.3)
+        assert tie_edge_strength([(0.3, new, None), (0.8, old, None)]) == pytest.approx(0.3)
+
+    def test_uncomputed_rows_leave_the_default(self):
+        assert tie_edge_strength([(0.05, None, None), (0.05, None, None)]) is None
+        assert tie_edge_strength([]) is None
+
+
+class TestStrengths:
+    def test_the_path_follows_measured_strength_right_after_ties_recompute(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        # By the default (age of the tie) Kwame, a connection of a year, is the better
+        # introducer than Lena, a connection of two days.
+        assert first_hops(api_client, cast.thandi.pk) == [cast.kwame.pk, cast.lena.pk]
+        built = graph._state
+        assert built is not None
+        # Sam and Lena, and Lena and Thandi, talk; Sam never talked to Kwame. Recording the
+        # interactions recomputes both members' ties once committed.
+        with django_capture_on_commit_callbacks(execute=True):
+            talk(cast.sam, cast.lena, days_ago=1, key="sam-lena")
+            talk(cast.lena, cast.thandi, days_ago=1, key="lena-thandi")
+        assert GraphChange.objects.filter(member_id=cast.sam.pk).exists()
+        # Sam's silent tie with Kwame is measured now (never in touch: too weak to carry an
+        # introduction), and Lena's two are strong.
+        silent = tie_strength(cast.sam.pk, cast.kwame.pk)
+        close = tie_strength(cast.sam.pk, cast.lena.pk)
+        assert silent is not None
+        assert silent < 0.01
+        assert close is not None
+        assert close > 0.3
+        assert first_hops(api_client, cast.thandi.pk) == [cast.lena.pk]
+        # Patched, not rebuilt: the same build, with new strengths.
+        assert graph._state is not None
+        assert graph._state.read_at == built.read_at
+        snapshot = current_snapshot()
+        sam, lena = snapshot.node_of(cast.sam.pk), snapshot.node_of(cast.lena.pk)
+        assert sam is not None
+        assert lena is not None
+        assert snapshot.strength(sam, lena) == pytest.approx(close, rel=1e-5)
+
+    def test_a_patch_equals_a_full_rebuild(self, cast, django_capture_on_commit_callbacks):
+        current_snapshot()
+        with django_capture_on_commit_callbacks(execute=True):
+            talk(cast.sam, cast.kwame, days_ago=3, key="sam-kwame")
+            boundaries_update(user=cast.lena, open_to_introductions=False)
+        patched = current_snapshot()
+        assert graph._state is not None
+        assert graph._state.snapshot is patched
+        rebuilt = graph.build_from_database(version=patched.version)
+        assert (patched.strengths == rebuilt.strengths).all()
+        assert (patched.open_to_introductions == rebuilt.open_to_introductions).all()
+
+    def test_a_rolled_back_recompute_logs_nothing(self, cast, django_capture_on_commit_callbacks):
+        from django.db import transaction
+
+        def recompute_then_fail() -> None:
+            with transaction.atomic():
+                ties_recompute(member_id=cast.sam.pk)
+                raise RuntimeError
+
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(RuntimeError),
+        ):
+            recompute_then_fail()
+        assert callbacks == []
+        assert not GraphChange.objects.exists()
+
+
+class TestMembers:
+    def test_closing_to_introductions_takes_the_member_off_paths_at_once(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        from mutuals.graph import strongest_paths
+
+        def hops() -> list[int]:
+            paths = strongest_paths(current_snapshot(), cast.sam.pk, to=cast.thandi.pk)
+            return [p.members[1] for p in paths]
+
+        assert hops() == [cast.kwame.pk, cast.lena.pk]
+        # The snapshot itself (not only the selectors' re-check) drops Kwame as introducer.
+        with django_capture_on_commit_callbacks(execute=True):
+            boundaries_update(user=cast.kwame, open_to_introductions=False)
+        assert hops() == [cast.lena.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            boundaries_update(user=cast.kwame, open_to_introductions=True)
+        assert hops() == [cast.kwame.pk, cast.lena.pk]
+
+    def test_other_boundaries_change_nothing_for_the_graph(
+        self, cast, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            boundaries_update(user=cast.kwame, weekly_capacity=5)
+        assert not GraphChange.objects.exists()
+
+    def test_a_new_company_is_searched_right_after_the_edit(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        def to_company(name: str) -> list[list[int]]:
+            body = api_client.get(f"/api/introductions/paths?company={name}").json()
+            return [p["members"] for p in body["paths"]]
+
+        assert to_company("Acme Rail")[0][-1] == cast.thandi.pk
+        assert to_company("Harbour Bank") == []
+        with django_capture_on_commit_callbacks(execute=True):
+            profile_update(user=cast.thandi, company="Harbour Bank")
+        assert to_company("Acme Rail") == []
+        assert to_company("Harbour Bank")[0] == [cast.sam.pk, cast.kwame.pk, cast.thandi.pk]
+
+    def test_suggestion_reasons_follow_a_topic_edit(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        def reasons() -> list[str]:
+            items = api_client.get("/api/recommendations/people").json()["items"]
+            return [r for item in items for r in item["reasons"]]
+
+        assert "You both follow Risk management" in reasons()
+        with django_capture_on_commit_callbacks(execute=True):
+            profile_update(user=cast.thandi, topics=["Supplier contracts", "Agile"])
+        assert "You both follow Agile" in reasons()
+        assert "You both follow Risk management" not in reasons()
