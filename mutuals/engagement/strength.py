@@ -4,15 +4,27 @@ One call scores all of one member's ties from the interaction ledger::
 
     strength = SILENT_CEILING + (1 − SILENT_CEILING) · Σ W_c · c        (Σ W_c = 1, c ∈ [0, 1])
 
-over six components, each in [0, 1] and each non-decreasing in what it measures:
+over six components, each in [0, 1] (all but frequency non-decreasing in what they measure;
+frequency deliberately is not in the raw count — see below):
 
 - **recency** ``2^(−Δ/HALF_LIFE_DAYS)``, Δ the time since the last interaction: a tie halves
   for every 90 days of silence.
-- **frequency** how often the two are in touch *lately*, counted in conversations, not
-  messages: interactions on a tie closer together than CONVERSATION_GAP_DAYS form one
-  conversation (an evening of forty messages is one contact). Each conversation weighs its
-  heaviest kind, decays from its start with FREQUENCY_HALF_LIFE_DAYS, and the sum ``F`` is
-  saturated as ``F / (F + FREQUENCY_HALF_SATURATION)``.
+- **frequency** the chance the two are in touch within the next FREQUENCY_HORIZON_DAYS, from
+  the tie's *own rhythm* (a "buy till you die" model of repeat contact, MBG/NBD: Batislam,
+  Denizel & Filiztekin 2007, after Fader, Hardie & Lee 2005). Contacts are conversations:
+  interactions on a tie closer together than CONVERSATION_GAP_DAYS form one (an evening of
+  forty messages is one contact). The tie is born at its start (or its first interaction, if
+  earlier); ``x`` conversations began after that, the last ``t_x`` days after birth, and the
+  tie is ``T`` days old. Its rate is ``(RHYTHM_PRIOR_CONVERSATIONS + x) / (RHYTHM_PRIOR_DAYS +
+  T)`` — conversations over the tie's whole life, shrunk towards a prior for young ties —
+  with each conversation weighed by its heaviest kind (``x_w``). Silence is judged against
+  that rhythm: the odds the tie has lapsed are
+  ``DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x) · ((α + T) / (α + t_x))^(r + x)`` — a weekly tie
+  silent for two months is overdue by eight of its gaps, a quarterly one is not overdue at
+  all. frequency = P(still active) · P(a contact within the horizon | active)
+  ``= 1 / (1 + odds) · (1 − ((α + T) / (α + T + horizon))^(r + x_w))``. More past contact
+  raises the rate but also makes the same silence more overdue; a contact *now* always
+  raises it.
 - **reciprocity** the balance of who *initiates*: whoever acted first opened the
   conversation. With ``a`` and ``b`` conversations opened by each side,
   ``2 · min(a, b) / (a + b + RECIPROCITY_EVIDENCE)``: towards 1 when both reach out equally
@@ -34,9 +46,10 @@ the acceptance counts as a faint contact that fades, so a silent tie lies in
 Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
 ``from_member`` changes nothing, so the graph needs one weight per edge); moving a tie's
 interactions later, answering within a conversation, letting the side that reaches out less
-open a conversation, and a deeper kind of interaction never lower it. The weights and the
-frequency and reciprocity constants were tuned on one cut-off of the CollegeMsg data
-(docs/relationship-strength.md explains how, and what that does and does not show).
+open a conversation, and a deeper kind of interaction never lower it; a conversation today
+never lowers frequency. The weights and the frequency constants were chosen on two tuning
+cut-offs (CollegeMsg day 60, e-mail dept. 3 day 180), the reciprocity constant on the first;
+docs/relationship-strength.md explains how, and what that does and does not show.
 
 Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as ``now``.
 """
@@ -100,11 +113,20 @@ HALF_LIFE_DAYS = 90.0
 # Interactions on one tie closer together than this belong to one conversation; the first of
 # a conversation is an initiation, a change of speaker inside one is a reply.
 CONVERSATION_GAP_DAYS = 1.0
-# Frequency is the *current* rate of contact: each conversation's weight halves every two
-# weeks (recency keeps the long memory). Tuned: 14 days beat 30, 60 and 90.
-FREQUENCY_HALF_LIFE_DAYS = 14.0
-# Frequency component is 1/2 at one (weighted, decayed) conversation, ≈ 0.9 at ten.
-FREQUENCY_HALF_SATURATION = 1.0
+# Frequency: the tie's own rhythm of conversations (an MBG/NBD model of repeat contact). A
+# tie's rate of conversations per day has a gamma prior worth RHYTHM_PRIOR_CONVERSATIONS
+# conversations in RHYTHM_PRIOR_DAYS days (r and α); after each conversation a tie lapses with
+# a probability whose beta prior has DROPOUT_PRIOR_A and DROPOUT_PRIOR_B (mean 1/4 at the
+# start, falling as the tie proves itself: a/(b + x) after x conversations). Chosen on the
+# tuning cut-offs (CollegeMsg day 60, e-mail day 180; docs/relationship-strength.md) from a
+# plateau: r 0.75–1.5, α 1–2 days, a 0.03–0.1, b 0.3 score within 0.001 AUC of each other.
+RHYTHM_PRIOR_CONVERSATIONS = 1.0
+RHYTHM_PRIOR_DAYS = 2.0
+DROPOUT_PRIOR_A = 0.1
+DROPOUT_PRIOR_B = 0.3
+# Frequency is the chance of a conversation within this many days (the "next month" of the
+# evaluation; it sets the scale of the rate, not a window on the past).
+FREQUENCY_HORIZON_DAYS = 30.0
 # Conversations added to the denominator of the initiation balance: with 1 opened by each
 # side reciprocity is 2/6, with 10 each 20/24. Tuned: 4 beat 1 and 2.
 RECIPROCITY_EVIDENCE = 4.0
@@ -115,14 +137,15 @@ MULTIPLEXITY_HALF_SATURATION = 2.0
 # Age component is 1/2 for a tie this many days old.
 AGE_HALF_SATURATION_DAYS = 365.0
 
-# Weights of the components; they sum to 1. Recency and frequency predict contact; the
-# other four say what kind of relationship it is. Chosen on one cut-off of CollegeMsg (see
-# docs/relationship-strength.md): among settings within 0.003 AUC of the best there, the one
-# that keeps the most weight on reciprocity, depth, multiplexity and age.
-W_RECENCY = 0.45
-W_FREQUENCY = 0.25
+# Weights of the components; they sum to 1. Frequency (which already weighs silence against
+# the tie's rhythm) and recency predict contact; the other four say what kind of relationship
+# it is. Chosen with the frequency constants on the tuning cut-offs (CollegeMsg day 60, e-mail
+# day 180): the least weight on recency and frequency among settings within 0.001 AUC of the
+# best there (docs/relationship-strength.md).
+W_RECENCY = 0.15
+W_FREQUENCY = 0.60
 W_RECIPROCITY = 0.10
-W_DEPTH = 0.10
+W_DEPTH = 0.05
 W_MULTIPLEXITY = 0.05
 W_AGE = 0.05
 
@@ -191,6 +214,46 @@ _TIER_BOUNDS = np.array([size for _, size in TIER_SIZES], dtype=np.int64)
 def _saturate(x: NDArray[np.float64], half: float) -> NDArray[np.float64]:
     """x / (x + half): 0 at 0, 1/2 at `half`, towards 1; heavy tails stay distinguishable."""
     result: NDArray[np.float64] = x / (x + half)
+    return result
+
+
+def _rhythm(
+    *,
+    tie: NDArray[np.int64],
+    start: NDArray[np.float64],
+    heaviest: NDArray[np.float64],
+    tie_started: NDArray[np.float64],
+    now: float,
+) -> NDArray[np.float64]:
+    """The frequency component from conversations (`tie`, `start`, `heaviest` kind weight, in
+    tie then time order; times at most `now`): P(the tie is still active) · P(a conversation
+    within FREQUENCY_HORIZON_DAYS if it is), MBG/NBD with the RHYTHM_* and DROPOUT_* priors.
+    The tie is born at its start or its first interaction, whichever is earlier; conversations
+    that begin after the birth are its repeat contacts."""
+    n_ties = tie_started.shape[0]
+    per_tie = np.bincount(tie, minlength=n_ties)
+    active = per_tie > 0
+    ends = np.cumsum(per_tie)[active]
+    birth = tie_started.copy()
+    birth[active] = np.minimum(birth[active], start[ends - per_tie[active]])
+    repeat = start > birth[tie]
+    x = np.bincount(tie[repeat], minlength=n_ties).astype(np.float64)
+    x_weighted = np.bincount(tie[repeat], weights=heaviest[repeat], minlength=n_ties)
+    last = birth.copy()
+    last[active] = start[ends - 1]
+    r, alpha = RHYTHM_PRIOR_CONVERSATIONS, RHYTHM_PRIOR_DAYS
+    age = (now - birth) / SECONDS_PER_DAY  # T
+    last_repeat = np.where(x > 0, last - birth, 0.0) / SECONDS_PER_DAY  # t_x
+    log_lived = np.log(alpha + age)
+    # log-odds that the tie has lapsed: a/(b + x) · ((α + T) / (α + t_x))^(r + x)
+    lapsed = np.log(DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x)) + (r + x) * (
+        log_lived - np.log(alpha + last_repeat)
+    )
+    still_active = np.exp(-np.logaddexp(0.0, lapsed))
+    contact_if_active = -np.expm1(
+        (r + x_weighted) * (log_lived - np.log(alpha + age + FREQUENCY_HORIZON_DAYS))
+    )
+    result: NDArray[np.float64] = np.where(active, still_active * contact_if_active, 0.0)
     return result
 
 
@@ -264,9 +327,12 @@ def relationship_components(
     starts = np.flatnonzero(opens)
 
     heaviest = np.maximum.reduceat(weight, starts)
-    decayed = heaviest * np.exp2(-since_days[starts] / FREQUENCY_HALF_LIFE_DAYS)
-    components["frequency"] = _saturate(
-        np.bincount(pair[starts], weights=decayed, minlength=n_ties), FREQUENCY_HALF_SATURATION
+    components["frequency"] = _rhythm(
+        tie=pair[starts],
+        start=np.minimum(times[starts], now),
+        heaviest=heaviest,
+        tie_started=np.minimum(started, now),
+        now=now,
     )
 
     opened_by_member = np.bincount(pair[opens & mine], minlength=n_ties).astype(np.float64)

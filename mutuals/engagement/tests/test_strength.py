@@ -269,6 +269,98 @@ def test_a_deeper_kind_of_interaction_never_lowers_strength(conversations, data)
     assert score(times, mine, deeper) >= score(times, mine, kinds) - 1e-12
 
 
+def components_of_one_tie(times, mine, kinds, *, started, now=NOW):
+    return {
+        name: values[0]
+        for name, values in model.relationship_components(
+            pair_index=np.zeros(times.shape[0], dtype=np.int64),
+            timestamps=times,
+            from_member=mine,
+            kinds=kinds,
+            tie_started=np.array([started]),
+            now=now,
+        ).items()
+    }
+
+
+@FAST
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            st.floats(NOW - 3_000 * DAY, NOW + 5 * DAY),
+            st.booleans(),
+            st.sampled_from(list(Kind)),
+        ),
+        max_size=60,
+    ),
+    st.lists(st.floats(NOW - 4_000 * DAY, NOW + DAY), min_size=4, max_size=4),
+)
+def test_every_component_lies_in_0_1(rows, started):
+    """Including the rhythm-based frequency for ties born in the future, clock skew and
+    ties with thousands of days between conversations."""
+    components = model.relationship_components(
+        pair_index=np.array([row[0] for row in rows], dtype=np.int64),
+        timestamps=np.array([row[1] for row in rows], dtype=np.float64),
+        from_member=np.array([row[2] for row in rows], dtype=np.bool_),
+        kinds=np.array([int(row[3]) for row in rows], dtype=np.int8),
+        tie_started=np.array(started),
+        now=NOW,
+    )
+    for name, values in components.items():
+        assert values.shape == (4,), name
+        assert np.isfinite(values).all(), name
+        assert (values >= 0).all(), name
+        assert (values <= 1).all(), name
+    interacted = np.bincount([row[0] for row in rows], minlength=4) > 0
+    assert (components["frequency"][~interacted] == 0).all()
+    assert (components["frequency"][interacted] < 1).all()
+
+
+@FAST
+@given(history, st.booleans(), st.sampled_from(list(Kind)))
+def test_a_conversation_today_never_lowers_frequency(conversations, from_member, kind):
+    """However overdue a tie was, getting back in touch now raises its rhythm's estimate:
+    one more contact, and the silence it ends no longer counts against it."""
+    times, mine, kinds, _ = flatten(conversations)
+    started = times.min() - 30 * DAY
+    before = components_of_one_tie(times, mine, kinds, started=started)["frequency"]
+    after = components_of_one_tie(
+        np.r_[times, NOW],
+        np.r_[mine, from_member],
+        np.r_[kinds, np.int8(kind)],
+        started=started,
+    )["frequency"]
+    assert after >= before - 1e-12
+
+
+def test_silence_is_judged_against_the_ties_own_rhythm():
+    """Eight weeks without a word: overdue for a tie that talked every week for a year, about
+    on time for one that talked every six weeks. The weekly tie had more contact, yet its
+    frequency is lower; once the weekly tie is back in touch it is far ahead again."""
+    last = NOW - 56 * DAY
+    started = last - 365 * DAY
+
+    def frequency(gap_days, end):
+        times = np.arange(end - 364 * DAY, end + 1, gap_days * DAY)
+        n = times.shape[0]
+        return components_of_one_tie(
+            times, np.ones(n, dtype=np.bool_), np.zeros(n, dtype=np.int8), started=started
+        )["frequency"]
+
+    weekly_silent, six_weekly_silent = frequency(7, last), frequency(42, last)
+    assert weekly_silent < 0.5 * six_weekly_silent
+    assert frequency(7, NOW) > 0.9 > six_weekly_silent
+    # one old contact is no rhythm at all
+    lone = components_of_one_tie(
+        np.array([NOW - 300 * DAY]),
+        np.array([True]),
+        np.zeros(1, dtype=np.int8),
+        started=NOW - 301 * DAY,
+    )["frequency"]
+    assert lone < 0.01
+
+
 def test_worked_examples_order_as_a_person_would():
     """A recent back-and-forth with a meeting beats the same volume of unanswered messages,
     which beats one old message; a tie never written to is weakest."""
@@ -295,6 +387,23 @@ def test_worked_examples_order_as_a_person_would():
 # --- the vectorized code against a per-interaction reference ---------------------------------
 
 
+def reference_rhythm(conversations, started, now):
+    """The frequency component of one tie, term by term (MBG/NBD, documented in the module)."""
+    r, alpha = model.RHYTHM_PRIOR_CONVERSATIONS, model.RHYTHM_PRIOR_DAYS
+    a, b = model.DROPOUT_PRIOR_A, model.DROPOUT_PRIOR_B
+    birth = min(started, conversations[0][0])
+    repeats = [(t, w) for t, w in conversations if t > birth]
+    x = len(repeats)
+    x_weighted = sum(w for _, w in repeats)
+    age = (now - birth) / DAY
+    last_repeat = (repeats[-1][0] - birth) / DAY if repeats else 0.0
+    odds_lapsed = a / (b + x) * ((alpha + age) / (alpha + last_repeat)) ** (r + x)
+    still_active = 1 / (1 + odds_lapsed)
+    horizon = model.FREQUENCY_HORIZON_DAYS
+    contact_if_active = 1 - ((alpha + age) / (alpha + age + horizon)) ** (r + x_weighted)
+    return still_active * contact_if_active
+
+
 def reference_components(pair, times, mine, kinds, started, now):
     """The documented formulas, one interaction at a time (slow, obvious)."""
     n_ties = started.shape[0]
@@ -308,26 +417,20 @@ def reference_components(pair, times, mine, kinds, started, now):
             continue
         since = [max(now - t, 0.0) / DAY for t, _ in rows]
         out["recency"][tie] = 2 ** (-since[-1] / half)
-        frequency = depth = 0.0
+        depth = 0.0
         opened = {True: 0, False: 0}
-        heaviest = 0.0
-        conversation_start = 0
+        conversations: list[list[float]] = []  # [start, heaviest kind weight]
         for j, (t, i) in enumerate(rows):
             weight = model.KIND_WEIGHTS[Kind(int(kinds[i]))]
             continues = j > 0 and t - rows[j - 1][0] <= model.CONVERSATION_GAP_DAYS * DAY
             if not continues:
-                if j > 0:
-                    frequency += heaviest * 2 ** (
-                        -since[conversation_start] / model.FREQUENCY_HALF_LIFE_DAYS
-                    )
                 opened[bool(mine[i])] += 1
-                heaviest, conversation_start = weight, j
-            heaviest = max(heaviest, weight)
+                conversations.append([min(t, now), weight])
+            conversations[-1][1] = max(conversations[-1][1], weight)
             answers = continues and bool(mine[i]) != bool(mine[rows[j - 1][1]])
             if answers or Kind(int(kinds[i])) in model.MUTUAL_KINDS:
                 depth += weight * 2 ** (-since[j] / half)
-        frequency += heaviest * 2 ** (-since[conversation_start] / model.FREQUENCY_HALF_LIFE_DAYS)
-        out["frequency"][tie] = frequency / (frequency + model.FREQUENCY_HALF_SATURATION)
+        out["frequency"][tie] = reference_rhythm(conversations, min(started[tie], now), now)
         out["reciprocity"][tie] = (
             2 * min(opened.values()) / (sum(opened.values()) + model.RECIPROCITY_EVIDENCE)
         )
