@@ -1,0 +1,219 @@
+"""API shapes for posts, comments, reactions, reshares, reports, the feed, topic follows and
+contributions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from mutuals.feed.models import MAX_BODY_LENGTH, MAX_COMMENT_LENGTH, Comment, Post
+
+PostKindIn = Literal["insight", "question", "opportunity", "event_recap"]
+VisibilityIn = Literal["community", "connections"]
+OpportunityKindIn = Literal["job", "project", "collaboration_call"]
+ReactionKindIn = Literal["like", "insightful", "support"]
+ReportReasonIn = Literal["spam", "harassment", "misleading", "off_topic", "other"]
+
+
+class PostIn(Schema):
+    kind: PostKindIn
+    body: str = Field(max_length=MAX_BODY_LENGTH * 2, description="@[Name](member id) mentions")
+    visibility: VisibilityIn = "community"
+    topics: list[str] = Field(default_factory=list, max_length=20)
+    opportunity_kind: OpportunityKindIn | None = Field(default=None, description="opportunities")
+    company: str = Field(default="", max_length=240, description="opportunities")
+    referrals_welcome: bool = Field(default=False, description="opportunities")
+    event_id: int | None = Field(default=None, description="event recaps: an event you attended")
+
+
+class PostPatch(Schema):
+    body: str | None = Field(default=None, max_length=MAX_BODY_LENGTH * 2)
+    visibility: VisibilityIn | None = None
+    topics: list[str] | None = Field(default=None, max_length=20)
+    opportunity_kind: OpportunityKindIn | None = None
+    company: str | None = Field(default=None, max_length=240)
+    referrals_welcome: bool | None = None
+
+
+class AuthorOut(Schema):
+    id: int
+    name: str
+    headline: str
+
+
+class OriginalOut(Schema):
+    id: int
+    author: AuthorOut
+    kind: str
+    body: str
+    created_at: datetime
+
+
+class PostOut(Schema):
+    id: int
+    author: AuthorOut
+    kind: str
+    body: str
+    visibility: str
+    topics: list[str] = Field(description="topic slugs")
+    opportunity_kind: str | None
+    company: str
+    referrals_welcome: bool
+    event_id: int | None
+    reshare_of: OriginalOut | None = Field(
+        description="the reshared original; null when removed or not visible to you"
+    )
+    reshare_of_id: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    hidden: bool = Field(description="hidden by a moderator (only its author sees it)")
+    comment_count: int
+    reaction_count: int
+    reshare_count: int
+    my_reaction: str | None
+
+    @staticmethod
+    def build(post: Post, *, original_visible: bool = True, my_reaction: str = "") -> PostOut:
+        original = post.reshare_of
+        return PostOut(
+            id=post.pk,
+            author=_author(post),
+            kind=post.kind,
+            body=post.body,
+            visibility=post.visibility,
+            topics=[t.slug for t in post.topics.all()],
+            opportunity_kind=post.opportunity_kind or None,
+            company=post.company,
+            referrals_welcome=post.referrals_welcome,
+            event_id=getattr(post, "event_id", None),
+            reshare_of=OriginalOut(
+                id=original.pk,
+                author=_author(original),
+                kind=original.kind,
+                body=original.body,
+                created_at=original.created_at,
+            )
+            if original is not None and original_visible
+            else None,
+            reshare_of_id=post.reshare_of_id if original_visible else None,
+            created_at=post.created_at,
+            edited_at=post.edited_at,
+            hidden=post.hidden_at is not None,
+            comment_count=post.comment_count,
+            reaction_count=post.reaction_count,
+            reshare_count=post.reshare_count,
+            my_reaction=my_reaction or None,
+        )
+
+
+def _author(post: Post) -> AuthorOut:
+    return AuthorOut(
+        id=post.author_id, name=post.author.name, headline=post.author.profile.headline
+    )
+
+
+class PostPage(Schema):
+    items: list[PostOut]
+    next: str | None
+
+
+class FeedItemOut(PostOut):
+    score: float
+    reasons: list[str] = Field(description="why it is in your feed, strongest first")
+
+
+class FeedPageOut(Schema):
+    items: list[FeedItemOut]
+    next: str | None
+
+
+class CommentIn(Schema):
+    body: str = Field(max_length=MAX_COMMENT_LENGTH * 2)
+    parent_id: int | None = Field(default=None, description="reply to this top-level comment")
+
+
+class CommentOut(Schema):
+    id: int
+    post_id: int
+    parent_id: int | None
+    author: AuthorOut
+    body: str
+    created_at: datetime
+
+    @staticmethod
+    def build(comment: Comment) -> CommentOut:
+        return CommentOut(
+            id=comment.pk,
+            post_id=comment.post_id,
+            parent_id=comment.parent_id,
+            author=AuthorOut(
+                id=comment.author_id,
+                name=comment.author.name,
+                headline=comment.author.profile.headline,
+            ),
+            body=comment.body,
+            created_at=comment.created_at,
+        )
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    next: str | None
+
+
+class ReactionIn(Schema):
+    kind: ReactionKindIn
+
+
+class ReactionsOut(Schema):
+    post_id: int
+    my_reaction: str | None
+    counts: dict[str, int]
+
+
+class ReshareIn(Schema):
+    commentary: str = Field(max_length=MAX_BODY_LENGTH * 2)
+    visibility: VisibilityIn = "community"
+
+
+class ReportIn(Schema):
+    reason: ReportReasonIn
+    note: str = Field(default="", max_length=1000)
+
+
+class ReportOut(Schema):
+    id: int
+    post_id: int
+    reason: str
+    status: str
+    created_at: datetime
+
+
+class TopicOut(Schema):
+    slug: str
+    name: str
+    following: bool
+    on_profile: bool
+
+
+class ContributionCounts(Schema):
+    comment: int
+    reaction: int
+    reshare: int
+    total: int
+
+
+class ContributionPerson(Schema):
+    member_id: int
+    name: str
+    count: int
+
+
+class ContributionsOut(Schema):
+    given: ContributionCounts
+    received: ContributionCounts
+    top_given: list[ContributionPerson]
+    top_received: list[ContributionPerson]

@@ -1,0 +1,409 @@
+"""Reads shared by the feed's pages and API: the ranked feed, followed topics, a post's
+comments and reactions, and contribution counts.
+
+The feed (`feed_page`) is built from at most three index range scans, each bounded by the
+page's reference time and the feed window and capped at CANDIDATES_PER_SOURCE rows:
+
+1. recent posts by the viewer and their connections (index post(author, -created_at));
+2. recent posts on the topics the viewer follows (index post_topic(topic, -created_at));
+3. only when those two give less than a page: recent community-wide posts (post(-created_at)).
+
+The candidates are scored in Python by `ranking.score` and ordered by (score, id) descending;
+the cursor carries the reference time and the last (score, id), so later pages score with the
+same clock and continue exactly where the previous one stopped, whatever was posted since.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from mutuals.accounts.models import Profile, Topic, User
+from mutuals.core.errors import MutualsError
+from mutuals.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor
+from mutuals.core.pagination import encode_cursor as _encode
+from mutuals.engagement.models import Interaction, InteractionKind, Tie
+from mutuals.feed import ranking
+from mutuals.feed.access import Audience
+from mutuals.feed.models import Comment, Post, PostTopic, Reaction, ReactionKind, TopicFollow
+
+FEED_WINDOW = timedelta(days=45)
+CANDIDATES_PER_SOURCE = 400
+CONTRIBUTION_KINDS = (InteractionKind.COMMENT, InteractionKind.REACTION, InteractionKind.RESHARE)
+
+
+# --- Topics ----------------------------------------------------------------------------------
+
+
+def followed_topic_ids(member_id: int) -> set[int]:
+    """Profile topics (followed by default) plus explicit follows, minus explicit unfollows."""
+    profile_topics = set(
+        Profile.topics.through.objects.filter(profile__user_id=member_id).values_list(
+            "topic_id", flat=True
+        )
+    )
+    choices = dict(
+        TopicFollow.objects.filter(member_id=member_id).values_list("topic_id", "following")
+    )
+    followed = {tid for tid in profile_topics if choices.get(tid, True)}
+    followed |= {tid for tid, following in choices.items() if following}
+    return followed
+
+
+def topics_for_follow_page(member: User) -> list[dict[str, object]]:
+    """Every topic the member follows or lists, with whether it is followed and why."""
+    profile_topics = set(
+        Profile.topics.through.objects.filter(profile__user_id=member.pk).values_list(
+            "topic_id", flat=True
+        )
+    )
+    choices = dict(TopicFollow.objects.filter(member=member).values_list("topic_id", "following"))
+    ids = profile_topics | set(choices)
+    rows = []
+    for topic in Topic.objects.filter(pk__in=ids).order_by("name"):
+        on_profile = topic.pk in profile_topics
+        following = choices.get(topic.pk, on_profile)
+        rows.append({"topic": topic, "following": following, "on_profile": on_profile})
+    return rows
+
+
+def popular_topics(*, exclude: set[int], limit: int = 12) -> list[Topic]:
+    """Topics with the most posts in the feed window, to suggest following."""
+    since = timezone.now() - FEED_WINDOW
+    ids = [
+        row["topic_id"]
+        for row in PostTopic.objects.filter(created_at__gte=since)
+        .exclude(topic_id__in=exclude)
+        .values("topic_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "topic_id")[:limit]
+    ]
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in=ids)}
+    return [topics[i] for i in ids if i in topics]
+
+
+# --- Loading posts for display ---------------------------------------------------------------
+
+
+def posts_for_display(ids: list[int]) -> dict[int, Post]:
+    """Posts by id with what a card shows: author and profile, topics, the reshared original."""
+    rows = (
+        Post.objects.filter(pk__in=ids)
+        .select_related("author__profile", "reshare_of__author__profile", "event")
+        .prefetch_related(
+            Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        )
+    )
+    return {post.pk: post for post in rows}
+
+
+def viewer_reactions(viewer_id: int, post_ids: list[int]) -> dict[int, str]:
+    return dict(
+        Reaction.objects.filter(member_id=viewer_id, post_id__in=post_ids).values_list(
+            "post_id", "kind"
+        )
+    )
+
+
+def annotate_for_viewer(posts: list[Post], audience: Audience) -> None:
+    """Set `my_reaction` and `original_visible` on each post (one query for the reactions)."""
+    mine = viewer_reactions(audience.viewer_id, [p.pk for p in posts])
+    for post in posts:
+        post.my_reaction = mine.get(post.pk, "")  # type: ignore[attr-defined]
+        original = post.reshare_of
+        post.original_visible = original is not None and audience.can_see(original)  # type: ignore[attr-defined]
+
+
+# --- The feed --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    post: Post
+    score: float
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    items: list[FeedItem]
+    next: str | None
+    reference: datetime
+
+
+def _decode(cursor: str) -> tuple[datetime, float, int]:
+    reference_raw, last_score, last_id = decode_cursor(cursor, 3)
+    reference = parse_datetime(reference_raw) if isinstance(reference_raw, str) else None
+    if (
+        reference is None
+        or reference.tzinfo is None
+        or not isinstance(last_score, int | float)
+        or isinstance(last_score, bool)
+        or not isinstance(last_id, int)
+        or isinstance(last_id, bool)
+    ):
+        raise InvalidCursor
+    return reference, float(last_score), last_id
+
+
+def feed_page(
+    viewer: User,
+    *,
+    cursor: str | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> FeedPage:
+    """One page of the viewer's ranked feed (see the module docstring)."""
+    limit = DEFAULT_LIMIT if limit is None else limit
+    if not 1 <= limit <= MAX_LIMIT:
+        raise MutualsError(f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit")
+    after: tuple[float, int] | None = None
+    if cursor:
+        reference, last_score, last_id = _decode(cursor)
+        after = (last_score, last_id)
+    else:
+        reference = now or timezone.now()
+    since = reference - FEED_WINDOW
+    audience = Audience.of(viewer)
+    ties = {
+        other_id: (strength, tier)
+        for other_id, strength, tier in Tie.objects.filter(member_id=viewer.pk).values_list(
+            "other_id", "strength", "tier"
+        )
+    }
+    followed = followed_topic_ids(viewer.pk)
+    visible = audience.q()
+    in_window = Q(created_at__gt=since, created_at__lte=reference)
+
+    found: dict[int, tuple[int, datetime]] = {}
+    authors = {*audience.connected, viewer.pk}
+    for post_id, author_id, created_at in (
+        Post.objects.filter(in_window, author_id__in=authors)
+        .filter(visible)
+        .order_by("-created_at")
+        .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
+    ):
+        found[post_id] = (author_id, created_at)
+    if followed:
+        for post_id, author_id, created_at in (
+            PostTopic.objects.filter(in_window, topic_id__in=followed)
+            .filter(audience.q("post__"))
+            .order_by("-created_at")
+            .values_list("post_id", "post__author_id", "created_at")[:CANDIDATES_PER_SOURCE]
+        ):
+            found[post_id] = (author_id, created_at)
+    fill = len(found) < limit
+    if fill:
+        for post_id, author_id, created_at in (
+            Post.objects.filter(in_window)
+            .filter(visible)
+            .order_by("-created_at", "-id")
+            .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
+        ):
+            found.setdefault(post_id, (author_id, created_at))
+
+    topic_slugs: dict[int, list[str]] = defaultdict(list)
+    if followed and found:
+        for post_id, slug in (
+            PostTopic.objects.filter(post_id__in=list(found), topic_id__in=followed)
+            .order_by("topic__name")
+            .values_list("post_id", "topic__slug")
+        ):
+            topic_slugs[post_id].append(slug)
+
+    scored: list[tuple[float, int, ranking.Candidate]] = []
+    for post_id, (author_id, created_at) in found.items():
+        strength, tier = ties.get(author_id, (0.0, ""))
+        connected = author_id in audience.connected
+        candidate = ranking.Candidate(
+            post_id=post_id,
+            author_id=author_id,
+            created_at=created_at,
+            strength=strength if connected else 0.0,
+            tier=(tier or "acquaintance") if connected else "",
+            own=author_id == viewer.pk,
+            followed_topics=tuple(topic_slugs.get(post_id, ())),
+        )
+        value = ranking.score(candidate, reference)
+        if after is not None and (value, post_id) >= after:
+            continue
+        scored.append((value, post_id, candidate))
+    scored.sort(key=lambda row: (row[0], row[1]), reverse=True)
+    page = scored[: limit + 1]
+    more = len(page) > limit
+    page = page[:limit]
+
+    posts = posts_for_display([post_id for _, post_id, _ in page])
+    items = []
+    for value, post_id, candidate in page:
+        post = posts.get(post_id)
+        if post is None:  # deleted between the two reads
+            continue
+        first = post.author.get_short_name()
+        items.append(FeedItem(post, value, ranking.reasons(candidate, first)))
+    annotate_for_viewer([item.post for item in items], audience)
+    next_cursor = None
+    if more and page:
+        last_value, last_id, _ = page[-1]
+        next_cursor = _encode([reference.isoformat(), last_value, last_id])
+    return FeedPage(items=items, next=next_cursor, reference=reference)
+
+
+# --- Posts, comments, reactions --------------------------------------------------------------
+
+
+def posts_by(viewer: User, *, author_id: int | None = None) -> QuerySet[Post]:
+    """Posts the viewer may see, newest first; a member's own when `author_id` is given."""
+    rows = (
+        Audience.of(viewer)
+        .posts()
+        .select_related("author__profile", "reshare_of__author__profile", "event")
+    )
+    if author_id is not None:
+        rows = rows.filter(author_id=author_id)
+    return rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+
+
+def comments_for(audience: Audience, post: Post) -> list[Comment]:
+    """Top-level comments, oldest first, each with `.thread` (its replies, oldest first);
+    comments by members on either side of a block with the viewer are left out."""
+    rows = list(
+        Comment.objects.filter(post=post)
+        .exclude(author_id__in=audience.blocked)
+        .select_related("author__profile")
+        .order_by("created_at", "id")
+    )
+    replies: dict[int, list[Comment]] = defaultdict(list)
+    for row in rows:
+        if row.parent_id is not None:
+            replies[row.parent_id].append(row)
+    top = [row for row in rows if row.parent_id is None]
+    for row in top:
+        row.thread = replies.get(row.pk, [])  # type: ignore[attr-defined]
+    return top
+
+
+def comments_page_queryset(audience: Audience, post: Post) -> QuerySet[Comment]:
+    return (
+        Comment.objects.filter(post=post)
+        .exclude(author_id__in=audience.blocked)
+        .select_related("author__profile")
+    )
+
+
+def reaction_summary(audience: Audience, post: Post) -> dict[str, int]:
+    """Reactions on the post by kind (members on either side of a block not counted)."""
+    counts = Counter(
+        dict(
+            Reaction.objects.filter(post=post)
+            .exclude(member_id__in=audience.blocked)
+            .values("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        )
+    )
+    return {kind: counts.get(kind, 0) for kind in ReactionKind.values}
+
+
+# --- Contributions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contributions:
+    given: dict[str, int]
+    received: dict[str, int]
+    top_given: list[tuple[User, int]]
+    top_received: list[tuple[User, int]]
+
+    @property
+    def total_given(self) -> int:
+        return sum(self.given.values())
+
+    @property
+    def total_received(self) -> int:
+        return sum(self.received.values())
+
+
+def contributions_for(member: User, *, top: int = 5) -> Contributions:
+    """What the member gave (comments, reactions, reshares on connections' posts) and received
+    on their own posts, by kind, from the engagement ledger: the same record the pact and
+    relationship strength read, so only contributions between connected members count, and a
+    removed reaction is still something that happened."""
+    rows = Interaction.objects.filter(kind__in=CONTRIBUTION_KINDS, source_key__startswith="feed:")
+    given_counts = dict(
+        rows.filter(actor=member).values("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    received_counts = dict(
+        rows.filter(counterpart=member)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    given_people = list(
+        rows.filter(actor=member)
+        .values("counterpart_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "counterpart_id")[:top]
+    )
+    received_people = list(
+        rows.filter(counterpart=member)
+        .values("actor_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "actor_id")[:top]
+    )
+    people = User.objects.in_bulk(
+        [r["counterpart_id"] for r in given_people] + [r["actor_id"] for r in received_people]
+    )
+    kinds = [k.value for k in CONTRIBUTION_KINDS]
+    return Contributions(
+        given={k: given_counts.get(k, 0) for k in kinds},
+        received={k: received_counts.get(k, 0) for k in kinds},
+        top_given=[
+            (people[r["counterpart_id"]], r["n"])
+            for r in given_people
+            if r["counterpart_id"] in people
+        ],
+        top_received=[
+            (people[r["actor_id"]], r["n"]) for r in received_people if r["actor_id"] in people
+        ],
+    )
+
+
+# --- Invitation context ----------------------------------------------------------------------
+
+POST_LABEL_WORDS = 8
+
+
+def post_label(post: Post) -> str:
+    """A post as an invitation's context names it: its first words."""
+    from mutuals.feed.mentions import plain
+
+    words = plain(post.body).split()
+    label = " ".join(words[:POST_LABEL_WORDS])
+    return f"{label}…" if len(words) > POST_LABEL_WORDS else label
+
+
+def recipient_post_visible_to(sender: User, recipient: User, ref: str) -> Post | None:
+    """The recipient's own post `ref` (a reshare counts as theirs), if the sender may see it."""
+    post = Post.objects.select_related("author").filter(pk=int(ref), author_id=recipient.pk).first()
+    if post is None or not Audience.of(sender).can_see(post):
+        return None
+    return post
+
+
+def recipient_posts_for_context(
+    sender: User, recipient: User, limit: int = 10
+) -> list[tuple[int, str]]:
+    """(id, label) of the recipient's recent posts the sender can see, for the composer."""
+    rows = (
+        Audience.of(sender)
+        .posts()
+        .filter(author_id=recipient.pk)
+        .order_by("-created_at", "-id")[:limit]
+    )
+    return [(post.pk, post_label(post)) for post in rows]
