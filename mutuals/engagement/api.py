@@ -6,11 +6,17 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from mutuals.accounts.models import User
 from mutuals.api.auth import member
+from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.engagement import selectors, services
+from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Notification
 from mutuals.engagement.schemas import (
+    CollaborationIn,
+    CollaborationOut,
+    CollaborationPage,
     ConnectionDetailOut,
     ConnectionOut,
     ConnectionPage,
@@ -119,3 +125,105 @@ def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
     """Mark notifications read: the ids given, or all."""
     updated = services.notification_mark_read(member=member(request), notification_ids=payload.ids)
     return CountOut(updated=updated)
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+
+def _collaboration_out(viewer: User, collaboration_id: int) -> CollaborationOut:
+    access_collaboration_by_id(viewer, collaboration_id)
+    row = selectors.collaborations_for(viewer).get(pk=collaboration_id)
+    return CollaborationOut.build(row, hidden=blocked_ids(viewer.pk))
+
+
+@router.post(
+    "/collaborations", response={201: CollaborationOut}, operation_id="collaborations_create"
+)
+def collaborations_create(
+    request: HttpRequest, payload: CollaborationIn
+) -> Status[CollaborationOut]:
+    """Propose a collaboration with some of your connections, started from a conversation you
+    are all in (`conversation_id`) or an event you all attended (`event_id`). Each invitee
+    confirms or declines. Refusals: `invalid_fields`, `not_connected`, `origin_required`,
+    `origin_not_shared` (422), `collaboration_exists` (409), `not_found` (404, also for a
+    member or conversation you may not see)."""
+    viewer = member(request)
+    collaboration = services.collaboration_propose(
+        proposer=viewer,
+        title=payload.title,
+        description=payload.description,
+        member_ids=payload.member_ids,
+        conversation_id=payload.conversation_id,
+        event_id=payload.event_id,
+    )
+    return Status(201, _collaboration_out(viewer, collaboration.pk))
+
+
+@router.get("/collaborations", response=CollaborationPage, operation_id="collaborations_list")
+def collaborations_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> CollaborationPage:
+    """Collaborations you have a place in (proposed by you, or inviting you), newest first."""
+    viewer = member(request)
+    rows, next_cursor = keyset_page(
+        selectors.collaborations_for(viewer),
+        keys=("-created_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    hidden = blocked_ids(viewer.pk)
+    return CollaborationPage(
+        items=[CollaborationOut.build(row, hidden=hidden) for row in rows], next=next_cursor
+    )
+
+
+@router.get(
+    "/collaborations/{collaboration_id}",
+    response=CollaborationOut,
+    operation_id="collaborations_read",
+)
+def collaborations_read(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+    """One collaboration you have a place in, with everyone's answer."""
+    return _collaboration_out(member(request), collaboration_id)
+
+
+@router.post(
+    "/collaborations/{collaboration_id}/confirm",
+    response=CollaborationOut,
+    operation_id="collaborations_confirm",
+)
+def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+    """Confirm you work on it together (invitees only); it counts as a collaboration
+    interaction with every other confirmed member. Refusals: `not_an_invitee` (403),
+    `already_declined`, `collaboration_closed` (409)."""
+    viewer = member(request)
+    services.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
+    return _collaboration_out(viewer, collaboration_id)
+
+
+@router.post(
+    "/collaborations/{collaboration_id}/decline",
+    response=CollaborationOut,
+    operation_id="collaborations_decline",
+)
+def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+    """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
+    `already_confirmed`, `collaboration_closed` (409)."""
+    viewer = member(request)
+    services.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
+    return _collaboration_out(viewer, collaboration_id)
+
+
+@router.post(
+    "/collaborations/{collaboration_id}/complete",
+    response=CollaborationOut,
+    operation_id="collaborations_complete",
+)
+def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+    """Mark an active collaboration completed (confirmed members only). Refusals:
+    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed` (409)."""
+    viewer = member(request)
+    services.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
+    return _collaboration_out(viewer, collaboration_id)

@@ -184,3 +184,112 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.title}"
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+
+class CollaborationState(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"  # waiting for at least one invitee to confirm
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"  # every invitee declined
+
+
+class CollaborationOrigin(models.TextChoices):
+    CONVERSATION = "conversation", "A conversation"
+    EVENT = "event", "An event"
+
+
+class Collaboration(models.Model):
+    """A project two or more members work on together, started from something they share (a
+    conversation they are all in, or an event they all attended). It counts once at least two
+    members stand behind it: the proposer and one invitee who confirmed."""
+
+    title = models.CharField(max_length=120)
+    description = models.TextField(max_length=600, blank=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborations_proposed"
+    )
+    state = models.CharField(
+        max_length=16, choices=CollaborationState.choices, default=CollaborationState.PROPOSED
+    )
+    origin = models.CharField(max_length=16, choices=CollaborationOrigin.choices)
+    conversation = models.ForeignKey(
+        "messaging.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="collaborations",
+    )
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(completed_at__isnull=True)
+                | models.Q(state=CollaborationState.COMPLETED),
+                name="collaboration_completed_at_only_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(
+                    state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED]
+                )
+                | models.Q(started_at__isnull=False),
+                name="collaboration_started_when_confirmed",
+            ),
+        ]
+        indexes = [models.Index(fields=["proposer", "created_at"])]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (CollaborationState.PROPOSED, CollaborationState.ACTIVE)
+
+
+class CollaboratorState(models.TextChoices):
+    INVITED = "invited", "Invited"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class Collaborator(models.Model):
+    """A member's place in a collaboration: the proposer (confirmed from the start) or an
+    invitee, who confirms or declines. `responded_at` records when."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="collaborators"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collaborations"
+    )
+    state = models.CharField(
+        max_length=16, choices=CollaboratorState.choices, default=CollaboratorState.INVITED
+    )
+    invited_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "member"], name="collaborator_once_per_collaboration"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state=CollaboratorState.INVITED)
+                | models.Q(responded_at__isnull=False),
+                name="collaborator_answer_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "state"])]
+        ordering = ["invited_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.state} in {self.collaboration_id}"

@@ -8,7 +8,14 @@ from ninja import Schema
 from pydantic import Field
 
 from mutuals.connections.schemas import MemberRefOut
-from mutuals.engagement.models import Interaction, Notification, Obligation, Tie
+from mutuals.engagement.models import (
+    Collaboration,
+    Collaborator,
+    Interaction,
+    Notification,
+    Obligation,
+    Tie,
+)
 
 
 class PactItemOut(Schema):
@@ -125,3 +132,80 @@ class ReadIn(Schema):
 
 class CountOut(Schema):
     updated: int
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+
+class CollaborationIn(Schema):
+    title: str = Field(max_length=200, description="what the project is called")
+    description: str = Field(default="", max_length=2000, description="a short description")
+    member_ids: list[int] = Field(description="the others in it: your connections")
+    conversation_id: int | None = Field(
+        default=None, description="the conversation it started from (you are all in it)"
+    )
+    event_id: int | None = Field(
+        default=None, description="or the event it started from (you all attended it)"
+    )
+
+
+class CollaboratorOut(Schema):
+    member: MemberRefOut
+    role: str = Field(description="proposer or invitee")
+    state: str = Field(description="invited, confirmed or declined")
+    responded_at: datetime | None
+
+
+class CollaborationOut(Schema):
+    id: int
+    title: str
+    description: str
+    state: str = Field(description="proposed, active, completed or declined")
+    origin: str = Field(description="conversation or event")
+    conversation_id: int | None
+    event_id: int | None
+    proposer_id: int
+    members: list[CollaboratorOut]
+    created_at: datetime
+    started_at: datetime | None
+    completed_at: datetime | None
+
+    @staticmethod
+    def build(collaboration: Collaboration, *, hidden: set[int]) -> CollaborationOut:
+        """Seats prefetched as `seats`; members in `hidden` (blocked either way with the viewer)
+        are left out."""
+        seats: list[Collaborator] = getattr(collaboration, "seats", None) or list(
+            collaboration.collaborators.select_related("member__profile")
+        )
+        return CollaborationOut(
+            id=collaboration.pk,
+            title=collaboration.title,
+            description=collaboration.description,
+            state=collaboration.state,
+            origin=collaboration.origin,
+            conversation_id=collaboration.conversation_id,
+            event_id=getattr(collaboration, "event_id", None),
+            proposer_id=collaboration.proposer_id,
+            members=[
+                CollaboratorOut(
+                    member=MemberRefOut(
+                        id=seat.member_id,
+                        name=seat.member.name,
+                        headline=seat.member.profile.headline,
+                    ),
+                    role="proposer" if seat.member_id == collaboration.proposer_id else "invitee",
+                    state=seat.state,
+                    responded_at=seat.responded_at,
+                )
+                for seat in seats
+                if seat.member_id not in hidden
+            ],
+            created_at=collaboration.created_at,
+            started_at=collaboration.started_at,
+            completed_at=collaboration.completed_at,
+        )
+
+
+class CollaborationPage(Schema):
+    items: list[CollaborationOut]
+    next: str | None

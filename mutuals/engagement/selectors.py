@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection, Invitation, InvitationState
 from mutuals.core.errors import NotFound
-from mutuals.engagement.models import Interaction, Obligation, Tie
+from mutuals.engagement.models import (
+    Collaboration,
+    CollaborationState,
+    Collaborator,
+    CollaboratorState,
+    Interaction,
+    Obligation,
+    Tie,
+)
 
 
 def ties_for(member: User) -> QuerySet[Tie]:
@@ -106,3 +114,89 @@ def give_take(member: User, since: datetime | None = None) -> GiveTake:
 
 def pending_requests_count(member: User) -> int:
     return Invitation.objects.filter(recipient=member, state=InvitationState.PENDING).count()
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+
+def _with_seats(collaborations: QuerySet[Collaboration]) -> QuerySet[Collaboration]:
+    return collaborations.select_related("proposer", "conversation").prefetch_related(
+        Prefetch(
+            "collaborators",
+            queryset=Collaborator.objects.select_related("member__profile").order_by(
+                "invited_at", "id"
+            ),
+            to_attr="seats",
+        )
+    )
+
+
+def collaborations_for(member: User) -> QuerySet[Collaboration]:
+    """Every collaboration the member has a place in (proposed by them, or inviting them,
+    whatever they answered), except those whose proposer is blocked either way, with their
+    seats prefetched as `seats`; newest first."""
+    from mutuals.connections.selectors import blocked_ids
+
+    return _with_seats(
+        Collaboration.objects.filter(collaborators__member=member)
+        .exclude(proposer_id__in=blocked_ids(member.pk))
+        .order_by("-created_at", "-id")
+    )
+
+
+def collaborations_on_profile(viewer: User, member: User) -> list[Collaboration]:
+    """What a profile shows: the member's active and completed collaborations that they
+    confirmed (a proposal nobody confirmed, or one they declined or have not answered, is not
+    theirs to show), each with `shown` = the other confirmed members the viewer may see."""
+    from mutuals.connections.selectors import blocked_ids
+
+    hidden = blocked_ids(viewer.pk)
+    rows = list(
+        _with_seats(
+            Collaboration.objects.filter(
+                state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
+                collaborators__member=member,
+                collaborators__state=CollaboratorState.CONFIRMED,
+            ).order_by("-started_at", "-id")
+        )
+    )
+    for row in rows:
+        row.shown = [  # type: ignore[attr-defined]
+            seat.member
+            for seat in row.seats  # type: ignore[attr-defined]
+            if seat.state == CollaboratorState.CONFIRMED
+            and seat.member_id != member.pk
+            and seat.member_id not in hidden
+        ]
+    return rows
+
+
+def collaboration_counts(member: User) -> dict[str, int]:
+    """The member's confirmed collaborations by state: active and completed (one query)."""
+    counts = dict(
+        Collaboration.objects.filter(
+            collaborators__member=member,
+            collaborators__state=CollaboratorState.CONFIRMED,
+            state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
+        )
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {
+        "active": counts.get(CollaborationState.ACTIVE, 0),
+        "completed": counts.get(CollaborationState.COMPLETED, 0),
+    }
+
+
+def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:
+    """The member's active collaborations they confirmed, most recently started first."""
+    return list(
+        _with_seats(
+            Collaboration.objects.filter(
+                state=CollaborationState.ACTIVE,
+                collaborators__member=member,
+                collaborators__state=CollaboratorState.CONFIRMED,
+            ).order_by("-started_at", "-id")
+        )[:limit]
+    )

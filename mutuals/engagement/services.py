@@ -25,10 +25,15 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
-from mutuals.core.errors import NotFound, Refused
+from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement import strength
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
+    Collaboration,
+    CollaborationOrigin,
+    CollaborationState,
+    Collaborator,
+    CollaboratorState,
     Interaction,
     InteractionKind,
     Notification,
@@ -538,3 +543,310 @@ def as_detail(obligation: Obligation) -> dict[str, Any]:
         "due_at": obligation.due_at,
         "fulfilled_at": obligation.fulfilled_at,
     }
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+COLLABORATION_TITLE_MIN = 3
+COLLABORATION_TITLE_MAX = 120
+COLLABORATION_DESCRIPTION_MAX = 600
+# People in one collaboration, the proposer included (a small team, like a group conversation).
+COLLABORATION_MAX_MEMBERS = 8
+
+
+def _collaboration_url(collaboration_id: int) -> str:
+    return reverse("collaboration_detail", args=[collaboration_id])
+
+
+def _collaboration_fields(
+    title: str, description: str, member_ids: list[int], proposer: User
+) -> str:
+    errors: dict[str, list[str]] = {}
+    title = " ".join(title.split())
+    if len(title) < COLLABORATION_TITLE_MIN:
+        errors["title"] = ["Give the project a title of a few words."]
+    elif len(title) > COLLABORATION_TITLE_MAX:
+        errors["title"] = [f"Keep the title to {COLLABORATION_TITLE_MAX} characters."]
+    if len(description.strip()) > COLLABORATION_DESCRIPTION_MAX:
+        errors["description"] = [
+            f"Keep the description to {COLLABORATION_DESCRIPTION_MAX} characters "
+            f"(now {len(description.strip())})."
+        ]
+    if not member_ids:
+        errors["member_ids"] = ["Choose at least one person to collaborate with."]
+    elif proposer.pk in member_ids:
+        errors["member_ids"] = ["You are in it already; choose the others."]
+    elif len(set(member_ids)) + 1 > COLLABORATION_MAX_MEMBERS:
+        errors["member_ids"] = [
+            f"A collaboration has at most {COLLABORATION_MAX_MEMBERS} people, you included."
+        ]
+    if errors:
+        raise Refused.for_fields(errors)
+    return title
+
+
+def _collaboration_origin(
+    proposer: User, members: list[User], conversation_id: int | None, event_id: int | None
+) -> tuple[str, Any]:
+    """Resolve the origin, which every member must share with the proposer: a conversation they
+    are all in. (An event origin arrives with the events app.)"""
+    if (conversation_id is None) == (event_id is None):
+        raise Refused(
+            "Say where it started: a conversation you are all in, or an event you all attended.",
+            code="origin_required",
+        )
+    if conversation_id is None:
+        raise Refused(
+            "Events cannot be an origin yet; start it from a conversation you are all in.",
+            code="origin_not_shared",
+        )
+    from mutuals.messaging.access import access_conversation_by_id
+    from mutuals.messaging.models import Participant
+
+    conversation = access_conversation_by_id(proposer, conversation_id)
+    in_it = set(
+        Participant.objects.filter(conversation=conversation).values_list("member_id", flat=True)
+    )
+    outside = [m for m in members if m.pk not in in_it]
+    if outside:
+        raise Refused(
+            f"{', '.join(m.name for m in outside)} "
+            f"{'is' if len(outside) == 1 else 'are'} not in that conversation; "
+            "a collaboration starts from something you all share.",
+            code="origin_not_shared",
+            detail={"member_ids": [m.pk for m in outside]},
+        )
+    return CollaborationOrigin.CONVERSATION, conversation
+
+
+@transaction.atomic
+def collaboration_propose(
+    *,
+    proposer: User,
+    title: str,
+    member_ids: list[int],
+    description: str = "",
+    conversation_id: int | None = None,
+    event_id: int | None = None,
+) -> Collaboration:
+    """Propose a collaboration: a project with a title (and a short description) with some of
+    the proposer's connections (up to 8 people in all), started from something they all share —
+    a conversation they are all in, or an event they all attended. Members the proposer may not
+    see (missing, inactive, blocked either way) are not found; members who are not the
+    proposer's connections are refused. Each invitee is asked to confirm; nothing counts until
+    one does. The same open title twice from one proposer is a conflict."""
+    title = _collaboration_fields(title, description, member_ids, proposer)
+    wanted = list(dict.fromkeys(member_ids))
+    members = {u.pk: u for u in User.objects.filter(pk__in=wanted, is_active=True)}
+    from mutuals.connections.selectors import blocked_ids, connected_ids
+
+    hidden = blocked_ids(proposer.pk)
+    if any(pk not in members or pk in hidden for pk in wanted):
+        raise NotFound("That member was not found.")
+    connections = connected_ids(proposer.pk)
+    strangers = [members[pk] for pk in wanted if pk not in connections]
+    if strangers:
+        raise Refused(
+            f"You can only collaborate with your connections; "
+            f"{', '.join(m.name for m in strangers)} "
+            f"{'is' if len(strangers) == 1 else 'are'} not connected to you.",
+            code="not_connected",
+            detail={"member_ids": [m.pk for m in strangers]},
+        )
+    ordered = [members[pk] for pk in wanted]
+    origin, source = _collaboration_origin(proposer, ordered, conversation_id, event_id)
+    if Collaboration.objects.filter(
+        proposer=proposer,
+        title__iexact=title,
+        state__in=[CollaborationState.PROPOSED, CollaborationState.ACTIVE],
+    ).exists():
+        raise Conflict(
+            "You already have an open collaboration with that title.",
+            code="collaboration_exists",
+        )
+    now = timezone.now()
+    collaboration = Collaboration.objects.create(
+        title=title,
+        description=description.strip(),
+        proposer=proposer,
+        origin=origin,
+        conversation=source if origin == CollaborationOrigin.CONVERSATION else None,
+        created_at=now,
+    )
+    Collaborator.objects.bulk_create(
+        [
+            Collaborator(
+                collaboration=collaboration,
+                member=proposer,
+                state=CollaboratorState.CONFIRMED,
+                invited_at=now,
+                responded_at=now,
+            ),
+            *(Collaborator(collaboration=collaboration, member=m, invited_at=now) for m in ordered),
+        ]
+    )
+    for invitee in ordered:
+        notify(
+            member=invitee,
+            key=f"collaboration:{collaboration.pk}:invited:{invitee.pk}",
+            kind="collaboration_invited",
+            title=f"{proposer.name} proposes a collaboration: {title}",
+            body="Confirm if you are working on it together; it will show on your profile.",
+            url=_collaboration_url(collaboration.pk),
+        )
+    return collaboration
+
+
+def _own_seat(member: User, collaboration_id: int) -> tuple[Collaboration, Collaborator]:
+    """The collaboration (locked) and the member's seat in it; not found for anyone else."""
+    from mutuals.engagement.access import access_collaboration_by_id
+
+    access_collaboration_by_id(member, collaboration_id)
+    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration_id)
+    seat = Collaborator.objects.select_for_update().get(collaboration=collaboration, member=member)
+    return collaboration, seat
+
+
+def _closed(collaboration: Collaboration) -> Conflict:
+    return Conflict(
+        f"This collaboration is {collaboration.get_state_display().lower()}; "
+        "it no longer takes answers.",
+        code="collaboration_closed",
+    )
+
+
+def collaboration_record(*, collaboration: Collaboration) -> list[Interaction]:
+    """A `collaboration` interaction between each pair of confirmed members who are connected
+    (the ledger counts only relationships): the one who confirmed later is the actor, at the
+    moment they confirmed. Keyed by the collaboration, so recording again adds nothing."""
+    seats = list(
+        Collaborator.objects.filter(collaboration=collaboration, state=CollaboratorState.CONFIRMED)
+        .select_related("member")
+        .order_by("responded_at", "id")
+    )
+    recorded = []
+    for index, later in enumerate(seats):
+        for earlier in seats[:index]:
+            interaction = interaction_record(
+                actor=later.member,
+                counterpart=earlier.member,
+                kind=InteractionKind.COLLABORATION,
+                at=later.responded_at or collaboration.created_at,
+                source_key=f"collaboration:{collaboration.pk}",
+                note=collaboration.title[:500],
+            )
+            if interaction is not None:
+                recorded.append(interaction)
+    return recorded
+
+
+@transaction.atomic
+def collaboration_confirm(*, member: User, collaboration_id: int) -> Collaboration:
+    """An invitee confirms they work on it together. The first confirmation makes the
+    collaboration active; each confirmation records a collaboration interaction with every
+    other confirmed member. Only invitees confirm (the proposer stands behind it already);
+    confirming twice is harmless; a declined invitation or a closed collaboration is a
+    conflict."""
+    collaboration, seat = _own_seat(member, collaboration_id)
+    if collaboration.proposer_id == member.pk:
+        raise NotAllowed("You proposed it; the people you invited confirm.", code="not_an_invitee")
+    if seat.state == CollaboratorState.CONFIRMED:
+        return collaboration
+    if not collaboration.is_open:
+        raise _closed(collaboration)
+    if seat.state == CollaboratorState.DECLINED:
+        raise Conflict("You declined this collaboration.", code="already_declined")
+    now = timezone.now()
+    seat.state = CollaboratorState.CONFIRMED
+    seat.responded_at = now
+    seat.save(update_fields=["state", "responded_at"])
+    if collaboration.state == CollaborationState.PROPOSED:
+        collaboration.state = CollaborationState.ACTIVE
+        collaboration.started_at = now
+        collaboration.save(update_fields=["state", "started_at"])
+    collaboration_record(collaboration=collaboration)
+    notify(
+        member=collaboration.proposer,
+        key=f"collaboration:{collaboration.pk}:confirmed:{member.pk}",
+        kind="collaboration_confirmed",
+        title=f"{member.name} confirmed your collaboration: {collaboration.title}",
+        body="It now shows on both your profiles.",
+        url=_collaboration_url(collaboration.pk),
+    )
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_decline(*, member: User, collaboration_id: int) -> Collaboration:
+    """An invitee declines; the proposer is told. When nobody invited is left to confirm and
+    nobody confirmed, the collaboration is declined. Only invitees decline; declining twice is
+    harmless; after confirming, or once it is closed, it is a conflict."""
+    collaboration, seat = _own_seat(member, collaboration_id)
+    if collaboration.proposer_id == member.pk:
+        raise NotAllowed("You proposed it; the people you invited answer.", code="not_an_invitee")
+    if seat.state == CollaboratorState.DECLINED:
+        return collaboration
+    if seat.state == CollaboratorState.CONFIRMED:
+        raise Conflict("You confirmed this collaboration already.", code="already_confirmed")
+    if not collaboration.is_open:
+        raise _closed(collaboration)
+    seat.state = CollaboratorState.DECLINED
+    seat.responded_at = timezone.now()
+    seat.save(update_fields=["state", "responded_at"])
+    others = Collaborator.objects.filter(collaboration=collaboration).exclude(
+        member_id=collaboration.proposer_id
+    )
+    if (
+        collaboration.state == CollaborationState.PROPOSED
+        and not others.exclude(state=CollaboratorState.DECLINED).exists()
+    ):
+        collaboration.state = CollaborationState.DECLINED
+        collaboration.save(update_fields=["state"])
+    notify(
+        member=collaboration.proposer,
+        key=f"collaboration:{collaboration.pk}:declined:{member.pk}",
+        kind="collaboration_declined",
+        title=f"{member.name} declined the collaboration: {collaboration.title}",
+        url=_collaboration_url(collaboration.pk),
+    )
+    return collaboration
+
+
+@transaction.atomic
+def collaboration_complete(*, member: User, collaboration_id: int) -> Collaboration:
+    """Any confirmed member marks an active collaboration completed; it stays on their
+    profiles as done. Completing again is harmless; a proposal nobody has confirmed yet, or a
+    declined one, cannot be completed; invitees who have not confirmed may not complete it."""
+    collaboration, seat = _own_seat(member, collaboration_id)
+    if seat.state != CollaboratorState.CONFIRMED:
+        raise NotAllowed(
+            "Only the people who confirmed this collaboration can complete it.",
+            code="not_a_collaborator",
+        )
+    if collaboration.state == CollaborationState.COMPLETED:
+        return collaboration
+    if collaboration.state != CollaborationState.ACTIVE:
+        if collaboration.state == CollaborationState.PROPOSED:
+            raise Conflict(
+                "Nobody has confirmed it yet, so there is nothing to complete.",
+                code="collaboration_not_started",
+            )
+        raise _closed(collaboration)
+    collaboration.state = CollaborationState.COMPLETED
+    collaboration.completed_at = timezone.now()
+    collaboration.completed_by = member
+    collaboration.save(update_fields=["state", "completed_at", "completed_by"])
+    for other in (
+        Collaborator.objects.filter(collaboration=collaboration, state=CollaboratorState.CONFIRMED)
+        .exclude(member=member)
+        .select_related("member")
+    ):
+        notify(
+            member=other.member,
+            key=f"collaboration:{collaboration.pk}:completed:{other.member_id}",
+            kind="collaboration_completed",
+            title=f"{member.name} marked {collaboration.title} completed",
+            body="Well done, all of you.",
+            url=_collaboration_url(collaboration.pk),
+        )
+    return collaboration

@@ -13,4 +13,16 @@ urlpatterns = [
         name="connection_rest",
     ),
     path("notifications/", views.notifications_view, name="notifications"),
+    path("collaborations/", views.collaborations_view, name="collaborations"),
+    path("collaborations/new/", views.collaboration_new_view, name="collaboration_new"),
+    path(
+        "collaborations/<int:collaboration_id>/",
+        views.collaboration_detail_view,
+        name="collaboration_detail",
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/<str:action>/",
+        views.collaboration_answer_view,
+        name="collaboration_answer",
+    ),
 ]

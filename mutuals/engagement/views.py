@@ -1,8 +1,11 @@
 """Connections pages: the list by closeness and state, one connection with its pact (both
-parties' items), logging an off-platform interaction, letting a relationship rest; and the
-notifications page."""
+parties' items), logging an off-platform interaction, letting a relationship rest; the
+notifications page; and collaborations (the list, proposing one, one with everyone's answer,
+confirming, declining, completing)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -11,13 +14,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mutuals.accounts.forms import MemberForm
+from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
+from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import MutualsError, NotFound, Refused
 from mutuals.engagement import selectors, services
-from mutuals.engagement.models import Notification, ObligationKind
+from mutuals.engagement.access import access_collaboration_by_id
+from mutuals.engagement.models import Collaboration, Notification, ObligationKind
 from mutuals.engagement.ties import ties_ensure
 
 CONNECTIONS_PAGE_SIZE = 30
@@ -150,3 +156,214 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
     )
     services.notification_mark_read(member=viewer, notification_ids=unread_ids)
     return response
+
+
+# --- Collaborations ----------------------------------------------------------------------------
+
+COLLABORATIONS_PAGE_SIZE = 20
+ORIGIN_CHOICES_LIMIT = 30
+ANSWERS = {
+    "confirm": (services.collaboration_confirm, "Confirmed. It now shows on your profile."),
+    "decline": (services.collaboration_decline, "Declined. The proposer has been told."),
+    "complete": (services.collaboration_complete, "Marked completed. Well done, all of you."),
+}
+
+
+class CollaborationForm(MemberForm):
+    title = forms.CharField(
+        max_length=services.COLLABORATION_TITLE_MAX,
+        label="Project title",
+        help_text="What you are working on together, in a few words.",
+        error_messages={"required": "Give the project a title of a few words."},
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=services.COLLABORATION_DESCRIPTION_MAX,
+        label="Short description",
+        widget=forms.Textarea(
+            attrs={"rows": 3, "maxlength": services.COLLABORATION_DESCRIPTION_MAX}
+        ),
+        help_text="What it is and who does what; shown on your profiles.",
+    )
+    member_ids = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="With",
+        error_messages={"required": "Choose at least one person to collaborate with."},
+    )
+    origin = forms.ChoiceField(
+        label="Where it started",
+        help_text="A conversation you are all in.",
+        error_messages={"required": "Say where it started."},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        connections: list[tuple[int, str]],
+        origins: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member_ids"].choices = connections  # type: ignore[attr-defined]
+        self.fields["origin"].choices = [("", "Choose…"), *origins]  # type: ignore[attr-defined]
+
+    def origin_kwargs(self) -> dict[str, int | None]:
+        kind, _, ref = self.cleaned_data["origin"].partition(":")
+        return {
+            "conversation_id": int(ref) if kind == "conversation" else None,
+            "event_id": int(ref) if kind == "event" else None,
+        }
+
+
+def _origins(viewer: User) -> list[tuple[str, str]]:
+    from mutuals.messaging.selectors import conversations_for
+    from mutuals.messaging.services import conversation_label
+
+    return [
+        (f"conversation:{c.pk}", f"Conversation: {conversation_label(c, viewer.pk)}")
+        for c in conversations_for(viewer).order_by("-last_message_at", "-id")[
+            :ORIGIN_CHOICES_LIMIT
+        ]
+    ]
+
+
+def _refusal_to_form(form: forms.Form, error: MutualsError) -> None:
+    fields = error.detail.get("fields", {}) if isinstance(error, Refused) else {}
+    for field, problems in fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not fields:
+        target = {"not_connected": "member_ids", "origin_not_shared": "origin"}.get(error.code)
+        form.add_error(target, error.message)
+
+
+@login_required
+def collaborations_view(request: HttpRequest) -> HttpResponse:
+    viewer = member_for_request(request)
+    page = Paginator(selectors.collaborations_for(viewer), COLLABORATIONS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    hidden = blocked_ids(viewer.pk)
+    rows = [_collaboration_row(c, viewer, hidden) for c in page]
+    return render(
+        request,
+        "engagement/collaborations.html",
+        {
+            "page": page,
+            "waiting": [r for r in rows if r["my_state"] == "invited" and r["open"]],
+            "rows": [r for r in rows if not (r["my_state"] == "invited" and r["open"])],
+        },
+    )
+
+
+def _collaboration_row(
+    collaboration: Collaboration, viewer: User, hidden: set[int]
+) -> dict[str, Any]:
+    seats = [s for s in collaboration.seats if s.member_id not in hidden]  # type: ignore[attr-defined]
+    mine = next(s for s in collaboration.seats if s.member_id == viewer.pk)  # type: ignore[attr-defined]
+    return {
+        "collaboration": collaboration,
+        "seats": seats,
+        "others": [s for s in seats if s.member_id != viewer.pk],
+        "my_state": mine.state,
+        "is_proposer": collaboration.proposer_id == viewer.pk,
+        "open": collaboration.is_open,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_new_view(request: HttpRequest) -> HttpResponse:
+    """Propose a collaboration; `?conversation=` starts it from that conversation, with its
+    other participants who are your connections already chosen."""
+    from mutuals.messaging.access import access_conversation_by_id
+
+    viewer = member_for_request(request)
+    connections = list(
+        User.objects.filter(pk__in=connected_ids(viewer.pk), is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    origins = _origins(viewer)
+    if request.method == "POST":
+        form = CollaborationForm(request.POST, connections=connections, origins=origins)
+        if form.is_valid():
+            try:
+                collaboration = services.collaboration_propose(
+                    proposer=viewer,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                    member_ids=form.cleaned_data["member_ids"],
+                    **form.origin_kwargs(),
+                )
+            except NotFound as exc:
+                form.add_error(None, exc.message)
+            except MutualsError as error:
+                _refusal_to_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    "Proposed. It counts once someone confirms; they have been asked.",
+                )
+                return redirect("collaboration_detail", collaboration_id=collaboration.pk)
+    else:
+        initial: dict[str, Any] = {}
+        raw = request.GET.get("conversation", "")
+        if raw.isdigit():
+            try:
+                conversation = access_conversation_by_id(viewer, int(raw))
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            key = f"conversation:{conversation.pk}"
+            if key not in {k for k, _ in origins}:
+                origins.append((key, f"Conversation: {conversation.title or conversation.pk}"))
+            initial["origin"] = key
+            from mutuals.messaging.models import Participant
+
+            mine = {pk for pk, _ in connections}
+            initial["member_ids"] = [
+                pk
+                for pk in Participant.objects.filter(conversation=conversation).values_list(
+                    "member_id", flat=True
+                )
+                if pk in mine
+            ]
+        form = CollaborationForm(initial=initial, connections=connections, origins=origins)
+    return render(
+        request,
+        "engagement/collaboration_new.html",
+        {"form": form, "has_connections": bool(connections), "has_origins": bool(origins)},
+    )
+
+
+@login_required
+def collaboration_detail_view(request: HttpRequest, collaboration_id: int) -> HttpResponse:
+    viewer = member_for_request(request)
+    try:
+        access_collaboration_by_id(viewer, collaboration_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    collaboration = selectors.collaborations_for(viewer).get(pk=collaboration_id)
+    row = _collaboration_row(collaboration, viewer, blocked_ids(viewer.pk))
+    return render(request, "engagement/collaboration_detail.html", row)
+
+
+@login_required
+@require_POST
+def collaboration_answer_view(
+    request: HttpRequest, collaboration_id: int, action: str
+) -> HttpResponse:
+    viewer = member_for_request(request)
+    if action not in ANSWERS:
+        raise Http404("No such action.")
+    service, done = ANSWERS[action]
+    try:
+        service(member=viewer, collaboration_id=collaboration_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except MutualsError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done)
+    return redirect("collaboration_detail", collaboration_id=collaboration_id)

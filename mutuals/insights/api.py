@@ -8,7 +8,13 @@ from django.http import HttpRequest
 from ninja import Router
 
 from mutuals.api.auth import member
-from mutuals.insights.schemas import GiveTakeOut, HealthOut, PactWeekOut, SuggestionOut
+from mutuals.insights.schemas import (
+    CollaborationsOut,
+    GiveTakeOut,
+    HealthOut,
+    PactWeekOut,
+    SuggestionOut,
+)
 from mutuals.insights.selectors import health_for
 
 router = Router(tags=["insights"])
@@ -37,4 +43,5 @@ def insights_health(request: HttpRequest) -> HealthOut:
             for w in health.pact_weeks
         ],
         review_prompt=health.review_prompt,
+        collaborations=CollaborationsOut(**health.collaborations),
     )

@@ -26,6 +26,11 @@ class PactWeekOut(Schema):
     missed: int
 
 
+class CollaborationsOut(Schema):
+    active: int
+    completed: int
+
+
 class HealthOut(Schema):
     connections: int
     by_state: dict[str, int]
@@ -36,3 +41,4 @@ class HealthOut(Schema):
     suggestions: list[SuggestionOut]
     pact_weeks: list[PactWeekOut]
     review_prompt: bool
+    collaborations: CollaborationsOut

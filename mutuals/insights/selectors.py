@@ -17,7 +17,7 @@ from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
-from mutuals.engagement.models import Obligation, ObligationKind, Tie, TieState
+from mutuals.engagement.models import Collaboration, Obligation, ObligationKind, Tie, TieState
 from mutuals.engagement.ties import ties_ensure, ties_recompute
 
 STATES = [s.value for s in TieState]
@@ -60,6 +60,9 @@ class Health:
     suggestions: list[Suggestion] = field(default_factory=list)
     pact_weeks: list[PactWeek] = field(default_factory=list)
     review_prompt: bool = False
+    # Confirmed collaborations by state (active, completed) and the active ones, newest first.
+    collaborations: dict[str, int] = field(default_factory=dict)
+    active_collaborations: list[Collaboration] = field(default_factory=list)
 
 
 def health_for(member: User, now: datetime | None = None) -> Health:
@@ -86,6 +89,8 @@ def health_for(member: User, now: datetime | None = None) -> Health:
         suggestions=suggestions_for(member, ties, now),
         pact_weeks=pact_weeks(member, now),
         review_prompt=active > REVIEW_ABOVE,
+        collaborations=engagement.collaboration_counts(member),
+        active_collaborations=engagement.collaborations_active(member),
     )
 
 

@@ -48,6 +48,11 @@ PROMISED = {
     "/api/imports/{import_id}/audit": {"get"},
     "/api/conversations": {"post", "get"},
     "/api/conversations/{conversation_id}/messages": {"post", "get"},
+    "/api/collaborations": {"post", "get"},
+    "/api/collaborations/{collaboration_id}": {"get"},
+    "/api/collaborations/{collaboration_id}/confirm": {"post"},
+    "/api/collaborations/{collaboration_id}/decline": {"post"},
+    "/api/collaborations/{collaboration_id}/complete": {"post"},
 }
 
 
