@@ -207,6 +207,11 @@ class Mentorship(models.Model):
         return self.state in OPEN_STATES
 
     @property
+    def reason_label(self) -> str:
+        labels = {**dict(DeclineReason.choices), **dict(EndReason.choices)}
+        return str(labels.get(self.reason, self.reason))
+
+    @property
     def duration(self) -> timedelta:
         return timedelta(weeks=self.weeks)
 
