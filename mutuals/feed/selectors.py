@@ -6,7 +6,8 @@ page's reference time and the feed window and capped at CANDIDATES_PER_SOURCE ro
 
 1. recent posts by the viewer and their connections (index post(author, -created_at));
 2. recent posts on the topics the viewer follows (index post_topic(topic, -created_at));
-3. only when those two give less than a page: recent community-wide posts (post(-created_at)).
+3. only when those two find nothing (a new member): recent community-wide posts, so the
+   feed is never an empty page (index post(-created_at, -id)).
 
 The candidates are scored in Python by `ranking.score` and ordered by (score, id) descending;
 the cursor carries the reference time and the last (score, id), so later pages score with the
@@ -197,8 +198,7 @@ def feed_page(
             .values_list("post_id", "post__author_id", "created_at")[:CANDIDATES_PER_SOURCE]
         ):
             found[post_id] = (author_id, created_at)
-    fill = len(found) < limit
-    if fill:
+    if not found:
         for post_id, author_id, created_at in (
             Post.objects.filter(in_window)
             .filter(visible)

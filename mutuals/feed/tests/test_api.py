@@ -1,0 +1,184 @@
+"""The feed's JSON API end to end, as a script with a personal access token would use it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mutuals.accounts.models import User
+from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.factories import make_member
+from mutuals.connections.services import block_create
+from mutuals.feed.tests.factories import connect, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    _, raw = api_token_create(user=user, label="tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def post_json(client: Client, path: str, data: dict[str, Any], method: str = "post") -> Any:
+    return getattr(client, method)(path, data, content_type="application/json")
+
+
+@pytest.fixture
+def ben(member: User) -> User:
+    ben = make_member(name="Ben Carter")
+    connect(member, ben)
+    return ben
+
+
+def test_a_post_lifecycle(api_client: Client, member: User, ben: User) -> None:
+    created = post_json(
+        api_client,
+        "/api/posts",
+        {
+            "kind": "opportunity",
+            "body": f"Hiring a PMO lead, @[Ben Carter]({ben.pk}) may know someone.",
+            "opportunity_kind": "job",
+            "company": "Kestrel",
+            "referrals_welcome": True,
+            "topics": ["PMO"],
+            "visibility": "connections",
+        },
+    )
+    assert created.status_code == 201, created.content
+    post = created.json()
+    assert post["kind"] == "opportunity"
+    assert post["topics"] == ["pmo"]
+    assert post["author"]["id"] == member.pk
+    assert (post["comment_count"], post["my_reaction"]) == (0, None)
+    pid = post["id"]
+    assert api_client.get(f"/api/posts/{pid}").json()["company"] == "Kestrel"
+    patched = post_json(api_client, f"/api/posts/{pid}", {"body": "Filled, thanks!"}, "patch")
+    assert patched.status_code == 200
+    assert patched.json()["body"] == "Filled, thanks!"
+    assert patched.json()["edited_at"] is not None
+    ben_client = client_for(ben)
+    refused = post_json(ben_client, f"/api/posts/{pid}", {"body": "mine"}, "patch")
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "not_post_author"
+    assert ben_client.delete(f"/api/posts/{pid}").status_code == 403
+    listed = api_client.get(f"/api/posts?author={member.pk}").json()
+    assert [p["id"] for p in listed["items"]] == [pid]
+    assert api_client.delete(f"/api/posts/{pid}").status_code == 204
+    assert api_client.get(f"/api/posts/{pid}").status_code == 404
+
+
+def test_refusals_have_codes(api_client: Client, member: User) -> None:
+    bad = post_json(api_client, "/api/posts", {"kind": "opportunity", "body": "Hiring"})
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "invalid_fields"
+    assert "opportunity_kind" in bad.json()["detail"]["fields"]
+    unknown = post_json(api_client, "/api/posts", {"kind": "rant", "body": "x"})
+    assert unknown.status_code == 422
+    stranger = make_member(name="Cleo Park")
+    private = make_post(stranger, visibility="connections")
+    assert api_client.get(f"/api/posts/{private.pk}").status_code == 404
+    assert api_client.get(f"/api/posts/{private.pk}/comments").status_code == 404
+    assert api_client.get("/api/feed?cursor=nonsense").json()["code"] == "invalid_cursor"
+
+
+def test_comments_replies_reactions_reshares_and_reports(
+    api_client: Client, member: User, ben: User
+) -> None:
+    post = make_post(ben, "What is your PMO's intake process?", kind="question")
+    top = post_json(api_client, f"/api/posts/{post.pk}/comments", {"body": "A weekly triage."})
+    assert top.status_code == 201
+    ben_client = client_for(ben)
+    reply = post_json(
+        ben_client,
+        f"/api/posts/{post.pk}/comments",
+        {"body": "Who runs it?", "parent_id": top.json()["id"]},
+    )
+    assert reply.json()["parent_id"] == top.json()["id"]
+    deep = post_json(
+        api_client,
+        f"/api/posts/{post.pk}/comments",
+        {"body": "The PMO lead", "parent_id": reply.json()["id"]},
+    )
+    assert deep.status_code == 422
+    assert deep.json()["code"] == "reply_too_deep"
+    comments = api_client.get(f"/api/posts/{post.pk}/comments").json()["items"]
+    assert [c["body"] for c in comments] == ["A weekly triage.", "Who runs it?"]
+
+    reacted = post_json(api_client, f"/api/posts/{post.pk}/reaction", {"kind": "like"}, "put")
+    assert reacted.json() == {
+        "post_id": post.pk,
+        "my_reaction": "like",
+        "counts": {"like": 1, "insightful": 0, "support": 0},
+    }
+    changed = post_json(api_client, f"/api/posts/{post.pk}/reaction", {"kind": "insightful"}, "put")
+    assert changed.json()["counts"] == {"like": 0, "insightful": 1, "support": 0}
+    removed = api_client.delete(f"/api/posts/{post.pk}/reaction")
+    assert removed.json()["my_reaction"] is None
+    assert api_client.get(f"/api/posts/{post.pk}/reactions").json()["counts"]["insightful"] == 0
+
+    reshare = post_json(
+        api_client, f"/api/posts/{post.pk}/reshares", {"commentary": "Good question"}
+    )
+    assert reshare.status_code == 201
+    assert reshare.json()["reshare_of"]["id"] == post.pk
+    assert reshare.json()["kind"] == "reshare"
+
+    report = post_json(api_client, f"/api/posts/{post.pk}/report", {"reason": "spam"})
+    assert report.status_code == 201
+    assert report.json()["status"] == "open"
+    again = post_json(api_client, f"/api/posts/{post.pk}/report", {"reason": "spam"})
+    assert again.status_code == 409
+    assert again.json()["code"] == "already_reported"
+
+    contributions = api_client.get("/api/me/contributions").json()
+    assert contributions["given"] == {"comment": 1, "reaction": 1, "reshare": 1, "total": 3}
+    assert contributions["top_given"] == [{"member_id": ben.pk, "name": "Ben Carter", "count": 3}]
+    received = ben_client.get("/api/me/contributions").json()
+    assert received["received"]["total"] == 3
+    assert received["given"]["comment"] == 1  # Ben's reply to Sam's comment
+
+
+def test_the_feed_and_topic_follows(api_client: Client, member: User, ben: User) -> None:
+    stranger = make_member(name="Cleo Park")
+    friend_post = make_post(ben, "From Ben")
+    topic_post = make_post(stranger, "On risk", topics=["Risk management"])
+    feed = api_client.get("/api/feed").json()
+    assert [i["id"] for i in feed["items"]] == [friend_post.pk]
+    assert feed["items"][0]["reasons"] == ["You're connected to Ben"]
+    followed = api_client.put("/api/topics/risk-management/follow")
+    assert followed.status_code == 200
+    assert followed.json() == [
+        {
+            "slug": "risk-management",
+            "name": "Risk management",
+            "following": True,
+            "on_profile": False,
+        }
+    ]
+    feed = api_client.get("/api/feed?limit=1").json()
+    assert len(feed["items"]) == 1
+    second = api_client.get(f"/api/feed?limit=1&cursor={feed['next']}").json()
+    assert {feed["items"][0]["id"], second["items"][0]["id"]} == {friend_post.pk, topic_post.pk}
+    assert second["next"] is None
+    unfollowed = api_client.delete("/api/topics/risk-management/follow")
+    assert unfollowed.json()[0]["following"] is False
+    assert api_client.get("/api/topics/followed").json()[0]["following"] is False
+    assert api_client.put("/api/topics/nothing-here/follow").status_code == 404
+
+
+def test_blocked_members_are_invisible_through_the_api(
+    api_client: Client, member: User, ben: User
+) -> None:
+    post = make_post(ben)
+    block_create(blocker=ben, blocked=member)
+    assert api_client.get(f"/api/posts/{post.pk}").status_code == 404
+    assert api_client.get(f"/api/posts?author={ben.pk}").json()["items"] == []
+    assert api_client.get("/api/feed").json()["items"] == []
+    response = post_json(api_client, f"/api/posts/{post.pk}/reaction", {"kind": "like"}, "put")
+    assert response.status_code == 404
+
+
+def test_the_api_needs_authentication() -> None:
+    assert Client().get("/api/feed").status_code == 401
