@@ -17,7 +17,7 @@ from mutuals.feed.models import Comment, Post, PostReport, Reaction
 from mutuals.feed.tests.factories import connect, make_post
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_load_more_with_and_without_htmx(web_client: Client, member: User, ben: 
     assert "Note number 00" in first
     assert "Note number 19" not in first
     cursor = first.split("?cursor=")[1].split('"')[0]
-    more = web_client.get(f"/feed/?cursor={cursor}", **HTMX)
+    more = web_client.get(f"/feed/?cursor={cursor}", headers=HTMX)
     fragment = more.content.decode()
     assert "Note number 19" in fragment
     assert "Note number 00" not in fragment
@@ -101,7 +101,7 @@ def test_commenting_with_and_without_htmx(web_client: Client, member: User, ben:
     assert plain.status_code == 302
     assert plain["Location"] == f"/feed/posts/{post.pk}/#comment-{comment.pk}"
     swapped = web_client.post(
-        f"/feed/posts/{post.pk}/comments/", {"body": "A reply", "parent": comment.pk}, **HTMX
+        f"/feed/posts/{post.pk}/comments/", {"body": "A reply", "parent": comment.pk}, headers=HTMX
     )
     html = swapped.content.decode()
     assert 'id="comments"' in html
@@ -109,7 +109,7 @@ def test_commenting_with_and_without_htmx(web_client: Client, member: User, ben:
     assert "Comments (2)" in html
     reply = Comment.objects.get(body="A reply")
     deep = web_client.post(
-        f"/feed/posts/{post.pk}/comments/", {"body": "Deeper", "parent": reply.pk}, **HTMX
+        f"/feed/posts/{post.pk}/comments/", {"body": "Deeper", "parent": reply.pk}, headers=HTMX
     )
     assert "Replies go one level deep" in deep.content.decode()
     empty = web_client.post(f"/feed/posts/{post.pk}/comments/", {"body": "  "})
@@ -121,10 +121,10 @@ def test_reacting_toggles_with_and_without_htmx(
     web_client: Client, member: User, ben: User
 ) -> None:
     post = make_post(ben)
-    swapped = web_client.post(f"/feed/posts/{post.pk}/react/", {"kind": "support"}, **HTMX)
+    swapped = web_client.post(f"/feed/posts/{post.pk}/react/", {"kind": "support"}, headers=HTMX)
     assert 'aria-pressed="true">🤝 Support' in swapped.content.decode()
     assert "1 reaction" in swapped.content.decode()
-    again = web_client.post(f"/feed/posts/{post.pk}/react/", {"kind": "support"}, **HTMX)
+    again = web_client.post(f"/feed/posts/{post.pk}/react/", {"kind": "support"}, headers=HTMX)
     assert "0 reactions" in again.content.decode()
     assert not Reaction.objects.exists()
     plain = web_client.post(f"/feed/posts/{post.pk}/react/", {"kind": "like", "next": "/feed/"})
