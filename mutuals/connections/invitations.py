@@ -78,8 +78,9 @@ def context_resolve(
     """Verify the context of a request, or refuse with `invalid_context` (422).
 
     `mutual`: ref is a member connected to both. `topic`: ref is a topic (slug or name) both
-    list. `event` and `content` need the events and feed work; until then no event or post
-    can be verified, so they are refused with an explanation. `other`: free text of at least
+    list. `event`: ref is an event both checked in at (the label is its title), whenever
+    the request is sent. `content` needs the feed work; until then no post can be verified,
+    so it is refused with an explanation. `other`: free text of at least
     ten characters, shown unverified.
     """
     ref = (ref or "").strip()
@@ -98,14 +99,33 @@ def context_resolve(
             raise _invalid_context("You do not both list that topic.", kind)
         return ResolvedContext(kind, slug, text, topics[slug], True)
     if kind == ContextKind.EVENT:
-        raise _invalid_context(
-            "There is no event you both attended on record to verify yet; choose another context.",
-            kind,
+        # Verified when both checked in at the event, at any time: the 72-hour follow-up
+        # window only decides when the event's page prompts people to connect.
+        from mutuals.events.selectors import events_attended_together
+
+        event = (
+            events_attended_together(sender.pk, recipient.pk).filter(pk=int(ref)).first()
+            if ref.isdigit()
+            else None
         )
+        if event is None:
+            raise _invalid_context(
+                "You did not both check in at that event; choose an event you both attended.",
+                kind,
+            )
+        return ResolvedContext(kind, str(event.pk), text, event.title, True)
     if kind == ContextKind.CONTENT:
-        raise _invalid_context(
-            "There is no post of theirs on record to verify yet; choose another context.", kind
-        )
+        # ref is a post of the recipient that the sender can see (the feed's visibility
+        # rules: not hidden, community-wide or the sender is connected to them, no block);
+        # the label is the post's first words, which the note can echo.
+        from mutuals.feed.selectors import post_label, recipient_post_visible_to
+
+        post = recipient_post_visible_to(sender, recipient, ref) if ref.isdigit() else None
+        if post is None:
+            raise _invalid_context(
+                "That is not a post of theirs you can see; choose one of their posts.", kind
+            )
+        return ResolvedContext(kind, str(post.pk), text, post_label(post), True)
     if kind == ContextKind.OTHER:
         if len(text) < OTHER_CONTEXT_MIN_LENGTH:
             raise _invalid_context(
