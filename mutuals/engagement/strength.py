@@ -116,10 +116,10 @@ CONVERSATION_GAP_DAYS = 1.0
 # Frequency: the tie's own rhythm of conversations (an MBG/NBD model of repeat contact). A
 # tie's rate of conversations per day has a gamma prior worth RHYTHM_PRIOR_CONVERSATIONS
 # conversations in RHYTHM_PRIOR_DAYS days (r and α); after each conversation a tie lapses with
-# a probability whose beta prior has DROPOUT_PRIOR_A and DROPOUT_PRIOR_B (mean 1/4 at the
-# start, falling as the tie proves itself: a/(b + x) after x conversations). Chosen on the
+# a probability whose beta prior has DROPOUT_PRIOR_A and DROPOUT_PRIOR_B (mean a/(a + b) = 1/4
+# at the start, a/(a + b + x) after x conversations: a tie proves itself). Chosen on the
 # tuning cut-offs (CollegeMsg day 60, e-mail day 180; docs/relationship-strength.md) from a
-# plateau: r 0.75–1.5, α 1–2 days, a 0.03–0.1, b 0.3 score within 0.001 AUC of each other.
+# plateau: r 0.75–1.5, α 1–5 days, a 0.03–0.3, b 0.3 score within 0.001 AUC of each other.
 RHYTHM_PRIOR_CONVERSATIONS = 1.0
 RHYTHM_PRIOR_DAYS = 2.0
 DROPOUT_PRIOR_A = 0.1
