@@ -222,6 +222,13 @@ class Collaboration(models.Model):
         on_delete=models.SET_NULL,
         related_name="collaborations",
     )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="collaborations",
+    )
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

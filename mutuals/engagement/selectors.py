@@ -120,7 +120,7 @@ def pending_requests_count(member: User) -> int:
 
 
 def _with_seats(collaborations: QuerySet[Collaboration]) -> QuerySet[Collaboration]:
-    return collaborations.select_related("proposer", "conversation").prefetch_related(
+    return collaborations.select_related("proposer", "event").prefetch_related(
         Prefetch(
             "collaborators",
             queryset=Collaborator.objects.select_related("member__profile").order_by(

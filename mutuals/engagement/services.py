@@ -589,34 +589,66 @@ def _collaboration_origin(
     proposer: User, members: list[User], conversation_id: int | None, event_id: int | None
 ) -> tuple[str, Any]:
     """Resolve the origin, which every member must share with the proposer: a conversation they
-    are all in. (An event origin arrives with the events app.)"""
+    are all in, or an event they all checked in at (a verified attendance, not an RSVP)."""
     if (conversation_id is None) == (event_id is None):
         raise Refused(
             "Say where it started: a conversation you are all in, or an event you all attended.",
             code="origin_required",
         )
-    if conversation_id is None:
-        raise Refused(
-            "Events cannot be an origin yet; start it from a conversation you are all in.",
-            code="origin_not_shared",
-        )
+    if event_id is not None:
+        return CollaborationOrigin.EVENT, _event_origin(proposer, members, event_id)
     from mutuals.messaging.access import access_conversation_by_id
     from mutuals.messaging.models import Participant
 
-    conversation = access_conversation_by_id(proposer, conversation_id)
+    conversation = access_conversation_by_id(proposer, conversation_id or 0)
     in_it = set(
         Participant.objects.filter(conversation=conversation).values_list("member_id", flat=True)
     )
-    outside = [m for m in members if m.pk not in in_it]
+    _all_share(
+        [m for m in members if m.pk not in in_it],
+        "is not in that conversation",
+        "are not in that conversation",
+    )
+    return CollaborationOrigin.CONVERSATION, conversation
+
+
+def _event_origin(proposer: User, members: list[User], event_id: int) -> Any:
+    from mutuals.events.models import Attendance, Event
+
+    event = Event.objects.filter(pk=event_id, organizer__is_active=True).first()
+    if event is None or (
+        event.organizer_id != proposer.pk and is_blocked_between(proposer.pk, event.organizer_id)
+    ):
+        raise NotFound("No such event.")
+    there = set(
+        Attendance.objects.filter(event=event, checked_in_at__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    if proposer.pk not in there:
+        raise Refused(
+            "You were not checked in at that event; a collaboration starts from something you "
+            "all share.",
+            code="origin_not_shared",
+            detail={"member_ids": [proposer.pk]},
+        )
+    _all_share(
+        [m for m in members if m.pk not in there],
+        "was not checked in at that event",
+        "were not checked in at that event",
+    )
+    return event
+
+
+def _all_share(outside: list[User], one: str, many: str) -> None:
+    """Refuse naming the members outside the origin (`one`/`many`: the verb phrase)."""
     if outside:
         raise Refused(
-            f"{', '.join(m.name for m in outside)} "
-            f"{'is' if len(outside) == 1 else 'are'} not in that conversation; "
+            f"{', '.join(m.name for m in outside)} {one if len(outside) == 1 else many}; "
             "a collaboration starts from something you all share.",
             code="origin_not_shared",
             detail={"member_ids": [m.pk for m in outside]},
         )
-    return CollaborationOrigin.CONVERSATION, conversation
 
 
 @transaction.atomic
@@ -671,6 +703,7 @@ def collaboration_propose(
         proposer=proposer,
         origin=origin,
         conversation=source if origin == CollaborationOrigin.CONVERSATION else None,
+        event=source if origin == CollaborationOrigin.EVENT else None,
         created_at=now,
     )
     Collaborator.objects.bulk_create(

@@ -193,7 +193,7 @@ class CollaborationForm(MemberForm):
     )
     origin = forms.ChoiceField(
         label="Where it started",
-        help_text="A conversation you are all in.",
+        help_text="A conversation you are all in, or an event you all checked in at.",
         error_messages={"required": "Say where it started."},
     )
 
@@ -217,15 +217,58 @@ class CollaborationForm(MemberForm):
 
 
 def _origins(viewer: User) -> list[tuple[str, str]]:
+    """What a collaboration can start from: events the viewer checked in at, then their
+    conversations, latest first."""
+    from mutuals.events.models import Event
     from mutuals.messaging.selectors import conversations_for
     from mutuals.messaging.services import conversation_label
 
+    events = Event.objects.filter(
+        attendances__member=viewer, attendances__checked_in_at__isnull=False
+    ).order_by("-starts_at", "-id")[:ORIGIN_CHOICES_LIMIT]
     return [
-        (f"conversation:{c.pk}", f"Conversation: {conversation_label(c, viewer.pk)}")
-        for c in conversations_for(viewer).order_by("-last_message_at", "-id")[
-            :ORIGIN_CHOICES_LIMIT
-        ]
+        *((f"event:{e.pk}", f"Event: {e.title} ({e.starts_at:%d %b %Y})") for e in events),
+        *(
+            (f"conversation:{c.pk}", f"Conversation: {conversation_label(c, viewer.pk)}")
+            for c in conversations_for(viewer).order_by("-last_message_at", "-id")[
+                :ORIGIN_CHOICES_LIMIT
+            ]
+        ),
     ]
+
+
+def _origin_members(
+    viewer: User, request: HttpRequest, origins: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """Initial origin and members from `?conversation=` or `?event=`: the other people in it
+    who are the viewer's connections. Not found for a conversation or event they may not see."""
+    from mutuals.events.models import Attendance
+    from mutuals.messaging.access import access_conversation_by_id
+    from mutuals.messaging.models import Participant
+
+    conversation = request.GET.get("conversation", "")
+    event = request.GET.get("event", "")
+    if conversation.isdigit():
+        found = access_conversation_by_id(viewer, int(conversation))
+        key = f"conversation:{found.pk}"
+        people = list(
+            Participant.objects.filter(conversation=found).values_list("member_id", flat=True)
+        )
+    elif event.isdigit():
+        key = f"event:{event}"
+        if key not in {k for k, _ in origins}:
+            raise NotFound("You were not checked in at that event.")
+        people = list(
+            Attendance.objects.filter(event_id=int(event), checked_in_at__isnull=False).values_list(
+                "member_id", flat=True
+            )
+        )
+    else:
+        return {}
+    if key not in {k for k, _ in origins}:
+        origins.append((key, "This conversation"))
+    mine = connected_ids(viewer.pk)
+    return {"origin": key, "member_ids": [pk for pk in people if pk in mine]}
 
 
 def _refusal_to_form(form: forms.Form, error: MutualsError) -> None:
@@ -275,10 +318,8 @@ def _collaboration_row(
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_new_view(request: HttpRequest) -> HttpResponse:
-    """Propose a collaboration; `?conversation=` starts it from that conversation, with its
-    other participants who are your connections already chosen."""
-    from mutuals.messaging.access import access_conversation_by_id
-
+    """Propose a collaboration; `?conversation=` or `?event=` starts it from there, with the
+    other people in it who are your connections already chosen."""
     viewer = member_for_request(request)
     connections = list(
         User.objects.filter(pk__in=connected_ids(viewer.pk), is_active=True)
@@ -308,27 +349,10 @@ def collaboration_new_view(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("collaboration_detail", collaboration_id=collaboration.pk)
     else:
-        initial: dict[str, Any] = {}
-        raw = request.GET.get("conversation", "")
-        if raw.isdigit():
-            try:
-                conversation = access_conversation_by_id(viewer, int(raw))
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            key = f"conversation:{conversation.pk}"
-            if key not in {k for k, _ in origins}:
-                origins.append((key, f"Conversation: {conversation.title or conversation.pk}"))
-            initial["origin"] = key
-            from mutuals.messaging.models import Participant
-
-            mine = {pk for pk, _ in connections}
-            initial["member_ids"] = [
-                pk
-                for pk in Participant.objects.filter(conversation=conversation).values_list(
-                    "member_id", flat=True
-                )
-                if pk in mine
-            ]
+        try:
+            initial = _origin_members(viewer, request, origins)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
         form = CollaborationForm(initial=initial, connections=connections, origins=origins)
     return render(
         request,

@@ -606,3 +606,87 @@ def test_profile_query_count_does_not_grow(team, django_assert_max_num_queries):
 def test_sign_in_required():
     assert Client().get(reverse("collaborations")).status_code == 302
     assert Client().get("/api/collaborations").status_code == 401
+
+
+# --- Event origin --------------------------------------------------------------------------------
+
+
+def attended_event(organizer: User, *, checked_in: list[User], rsvp_only: list[User]) -> Any:
+    """A past event with who checked in and who only said they were going."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutuals.events.models import Attendance, Event
+
+    now = timezone.now()
+    event = Event.objects.create(
+        organizer=organizer,
+        title="Risk workshop",
+        starts_at=now - timedelta(days=1, hours=3),
+        ends_at=now - timedelta(days=1),
+        place="Chapter house",
+        checkin_code="ABC123",
+    )
+    for member in checked_in + rsvp_only:
+        Attendance.objects.create(
+            event=event,
+            member=member,
+            status="going",
+            queued_at=now - timedelta(days=3),
+            updated_at=now,
+            checked_in_at=now - timedelta(days=1, hours=2) if member in checked_in else None,
+        )
+    return event
+
+
+def test_an_event_all_checked_in_at_is_an_origin(team):
+    event = attended_event(
+        team["dana"], checked_in=[team["amara"], team["ben"]], rsvp_only=[team["chen"]]
+    )
+    collaboration = propose(team, "ben", conversation_id=None, event_id=event.pk)
+    assert collaboration.origin == "event"
+    assert collaboration.event_id == event.pk
+    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    page = web(team["chen"]).get(reverse("member_detail", args=[team["ben"].pk])).content.decode()
+    assert "met at Risk workshop" in page
+
+
+def test_an_event_origin_needs_everyone_checked_in(team):
+    event = attended_event(
+        team["dana"], checked_in=[team["amara"], team["ben"]], rsvp_only=[team["chen"]]
+    )
+    with pytest.raises(Refused) as error:
+        propose(team, conversation_id=None, event_id=event.pk)
+    assert error.value.code == "origin_not_shared"
+    assert error.value.detail["member_ids"] == [team["chen"].pk]
+    assert "Chen Li was not checked in" in error.value.message
+    absent = attended_event(team["dana"], checked_in=[team["ben"], team["chen"]], rsvp_only=[])
+    with pytest.raises(Refused) as error:
+        propose(team, conversation_id=None, event_id=absent.pk)
+    assert error.value.detail["member_ids"] == [team["amara"].pk]
+
+
+def test_an_event_the_proposer_may_not_see_is_not_found(team):
+    event = attended_event(team["dana"], checked_in=[team["amara"], team["ben"]], rsvp_only=[])
+    with pytest.raises(NotFound):
+        propose(team, "ben", conversation_id=None, event_id=999_999)
+    block_create(blocker=team["dana"], blocked=team["amara"])
+    with pytest.raises(NotFound):
+        propose(team, "ben", conversation_id=None, event_id=event.pk)
+
+
+def test_propose_page_prefills_from_an_event(team):
+    event = attended_event(
+        team["dana"], checked_in=[team["amara"], team["ben"]], rsvp_only=[team["chen"]]
+    )
+    html = (
+        web(team["amara"]).get(reverse("collaboration_new") + f"?event={event.pk}").content.decode()
+    )
+    assert f'value="event:{event.pk}" selected' in html
+    checked = set(re.findall(r'name="member_ids" value="(\d+)"[^>]*checked', html))
+    assert checked == {str(team["ben"].pk)}
+    assert (
+        web(team["chen"]).get(reverse("collaboration_new") + f"?event={event.pk}").status_code
+        == 404
+    )
