@@ -18,6 +18,7 @@ class ComposeForm(MemberForm):
     )
     mutual = forms.TypedChoiceField(coerce=int, required=False, label="Mutual connection")
     topic = forms.ChoiceField(required=False, label="Shared topic")
+    post = forms.TypedChoiceField(coerce=int, required=False, label="Their post")
     context_text = forms.CharField(
         required=False,
         max_length=200,
@@ -39,9 +40,11 @@ class ComposeForm(MemberForm):
         mutuals: list[tuple[int, str]],
         topics: list[tuple[str, str]],
         open_intents: list[str],
+        posts: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["post"].choices = [("", "Choose…"), *(posts or [])]  # type: ignore[attr-defined]
         self.fields["mutual"].choices = [("", "Choose…"), *mutuals]  # type: ignore[attr-defined]
         self.fields["topic"].choices = [("", "Choose…"), *topics]  # type: ignore[attr-defined]
         self.open_intents = open_intents
@@ -54,6 +57,8 @@ class ComposeForm(MemberForm):
             ref = str(data["mutual"])
         elif kind == ContextKind.TOPIC:
             ref = data.get("topic") or ""
+        elif kind == ContextKind.CONTENT and data.get("post"):
+            ref = str(data["post"])
         return Draft(
             recipient_id=recipient_id,
             context_kind=kind,

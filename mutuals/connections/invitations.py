@@ -79,9 +79,9 @@ def context_resolve(
 
     `mutual`: ref is a member connected to both. `topic`: ref is a topic (slug or name) both
     list. `event`: ref is an event both checked in at (the label is its title), whenever
-    the request is sent. `content` needs the feed work; until then no post can be verified,
-    so it is refused with an explanation. `other`: free text of at least
-    ten characters, shown unverified.
+    the request is sent. `content`: ref is a post of the recipient the sender can see (the
+    label is its first words). `other`: free text of at least ten characters, shown
+    unverified.
     """
     ref = (ref or "").strip()
     text = " ".join((text or "").split())

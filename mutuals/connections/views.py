@@ -66,9 +66,12 @@ def _composer_context(viewer: User, recipient: User) -> dict[str, Any]:
     mutuals = mutual_connections(viewer.pk, recipient.pk)
     topics = shared_topics(viewer.pk, recipient.pk)
     open_intents = list(recipient.boundaries.open_intents)
+    from mutuals.feed.selectors import recipient_posts_for_context
+
     return {
         "mutuals": mutuals,
         "topics": topics,
+        "posts": recipient_posts_for_context(viewer, recipient),
         "open_intents": open_intents,
         "closed_intents": [label for value, label in Intent.choices if value not in open_intents],
     }
@@ -98,6 +101,7 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
             mutuals=options["mutuals"],
             topics=options["topics"],
             open_intents=options["open_intents"],
+            posts=options["posts"],
         )
         if form.is_valid():
             try:
@@ -124,14 +128,20 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
             if options["topics"]
             else ContextKind.OTHER
         )
+        # "Connect about this post" from a post page: ?post=<id> of theirs preselects it.
+        wanted_post = request.GET.get("post", "")
+        if wanted_post.isdigit() and int(wanted_post) in {pk for pk, _ in options["posts"]}:
+            initial_kind = ContextKind.CONTENT
         form = ComposeForm(
             initial={
                 "context_kind": initial_kind,
+                "post": int(wanted_post) if initial_kind == ContextKind.CONTENT else None,
                 "intent": options["open_intents"][0] if options["open_intents"] else "",
             },
             mutuals=options["mutuals"],
             topics=options["topics"],
             open_intents=options["open_intents"],
+            posts=options["posts"],
         )
     return render(
         request,
@@ -181,6 +191,7 @@ def invitation_check_view(request: HttpRequest, member_id: int) -> HttpResponse:
         mutuals=options["mutuals"],
         topics=options["topics"],
         open_intents=options["open_intents"],
+        posts=options["posts"],
     )
     message = request.POST.get("message", "")
     if not message.strip():
@@ -192,6 +203,8 @@ def invitation_check_view(request: HttpRequest, member_id: int) -> HttpResponse:
         context_kind=data.get("context_kind") or request.POST.get("context_kind", ""),
         context_ref=str(data.get("mutual") or "")
         if data.get("context_kind") == ContextKind.MUTUAL
+        else str(data.get("post") or "")
+        if data.get("context_kind") == ContextKind.CONTENT
         else data.get("topic") or "",
         context_text=data.get("context_text", ""),
         intent=data.get("intent") or "",
