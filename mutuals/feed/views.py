@@ -204,6 +204,7 @@ def _post_context(viewer: User, post: Post, audience: Audience) -> dict[str, Any
         "reaction_counts": selectors.reaction_summary(audience, post),
         "reaction_kinds": ReactionKind.choices,
         "viewer": viewer,
+        "can_connect": post.author_id != viewer.pk and post.author_id not in audience.connected,
     }
 
 
