@@ -190,8 +190,9 @@ def collaboration_counts(member: User) -> dict[str, int]:
 
 
 def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:
-    """The member's active collaborations they confirmed, most recently started first."""
-    return list(
+    """The member's active collaborations they confirmed, most recently started first, each
+    with `partners` = the other confirmed members."""
+    rows = list(
         _with_seats(
             Collaboration.objects.filter(
                 state=CollaborationState.ACTIVE,
@@ -200,3 +201,10 @@ def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:
             ).order_by("-started_at", "-id")
         )[:limit]
     )
+    for row in rows:
+        row.partners = [  # type: ignore[attr-defined]
+            seat.member
+            for seat in row.seats  # type: ignore[attr-defined]
+            if seat.state == CollaboratorState.CONFIRMED and seat.member_id != member.pk
+        ]
+    return rows
