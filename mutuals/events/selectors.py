@@ -36,9 +36,9 @@ SCOPE_KEYS: dict[Scope, tuple[str, str]] = {
 }
 
 
-def events_for(viewer: User, scope: Scope, now: datetime | None = None) -> QuerySet[Event]:
+def events_for(viewer: User, scope: Scope | None, now: datetime | None = None) -> QuerySet[Event]:
     """Events the viewer may see in a scope (upcoming: not yet ended; past: ended; mine:
-    organized by them or with their RSVP), each annotated with `going_count`,
+    organized by them or with their RSVP; None: all), each annotated with `going_count`,
     `waitlist_count` and the viewer's own `my_status` (None without an RSVP)."""
     now = now or timezone.now()
     events = Event.objects.filter(organizer__is_active=True).exclude(
@@ -48,7 +48,7 @@ def events_for(viewer: User, scope: Scope, now: datetime | None = None) -> Query
         events = events.filter(ends_at__gt=now)
     elif scope == Scope.PAST:
         events = events.filter(ends_at__lte=now)
-    else:
+    elif scope == Scope.MINE:
         events = events.filter(
             Q(organizer=viewer)
             | Q(

@@ -93,6 +93,8 @@ class _Fields:
 
 
 def _aware(value: datetime, zone: ZoneInfo) -> datetime:
+    """Aware, to the minute (calendars and the pages show minutes)."""
+    value = value.replace(second=0, microsecond=0)
     if timezone.is_naive(value):
         return timezone.make_aware(value, zone)
     return value

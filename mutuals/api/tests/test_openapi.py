@@ -65,6 +65,19 @@ PROMISED = {
     "/api/collaborations/{collaboration_id}/confirm": {"post"},
     "/api/collaborations/{collaboration_id}/decline": {"post"},
     "/api/collaborations/{collaboration_id}/complete": {"post"},
+    "/api/events": {"get", "post"},
+    "/api/events/{event_id}": {"get", "patch"},
+    "/api/events/{event_id}/rsvp": {"post", "delete"},
+    "/api/events/{event_id}/check-ins": {"post"},
+    "/api/events/{event_id}/hidden": {"post", "delete"},
+    "/api/events/{event_id}/code": {"post"},
+    "/api/events/{event_id}/attendees": {"get"},
+    "/api/events/{event_id}/people": {"get"},
+    "/api/events/{event_id}/follow-up": {"get"},
+    "/api/events/{event_id}/follow-up/thanks": {"post"},
+    "/api/events/{event_id}/ics": {"get"},
+    "/api/events/calendar": {"get"},
+    "/api/events/calendar/reset": {"post"},
 }
 
 
