@@ -244,10 +244,10 @@ def test_ics_parses_with_the_events_time_zone():
     vevent = calendar.events[0]
     assert str(vevent["SUMMARY"]) == "Risk workshop"
     assert vevent.start == event.starts_at
-    assert str(vevent.start.tzinfo) == "Africa/Johannesburg"
+    assert str(getattr(vevent.start, "tzinfo", None)) == "Africa/Johannesburg"
     assert vevent.end == event.ends_at
     assert str(vevent["LOCATION"]) == event.place
-    assert vevent["UID"].startswith(f"event-{event.pk}@")
+    assert str(vevent["UID"]).startswith(f"event-{event.pk}@")
     assert [tz.tz_name for tz in calendar.timezones] == ["Africa/Johannesburg"]
 
 
