@@ -103,7 +103,7 @@ def checkins_for(mentorship: Mentorship) -> list[Obligation]:
     )
 
 
-def testimonials_for(viewer: User, mentor: User) -> QuerySet[Reflection]:
+def mentor_testimonials(viewer: User, mentor: User) -> QuerySet[Reflection]:
     """Mentees' reflections the mentee agreed to show on the mentor's profile, newest first;
     none by members the viewer blocked or who blocked them."""
     rows = (
@@ -131,7 +131,7 @@ def profile_section(viewer: User, member: User) -> ProfileSection:
     """What a profile shows of the member as a mentor: their offer (with free places), the
     testimonials their mentees agreed to share, and whether the viewer can ask them."""
     offer = offers_with_counts().filter(mentor=member).first()
-    testimonials = list(testimonials_for(viewer, member)[:10])
+    testimonials = list(mentor_testimonials(viewer, member)[:10])
     open_mentorship = None
     if viewer.pk != member.pk:
         open_mentorship = (
