@@ -263,13 +263,14 @@ def test_acceptance_connects_the_pair_and_plans_check_ins_for_both() -> None:
     assert started.state == MentorshipState.ACTIVE
     assert started.started_at is not None and started.ends_at is not None  # noqa: PT018
     assert (started.ends_at - started.started_at).days in (70, 71)
+    assert started.connection_id is not None
     connection = Connection.objects.get(pk=started.connection_id)
     assert connection.intent == "mentorship"
     kinds = list(Obligation.objects.filter(connection=connection).values_list("kind", "party_id"))
     assert (ObligationKind.FIRST_MESSAGE, mentor.pk) in kinds  # the pact opened
     checkins = checkins_for(started)
     # Every two weeks for ten weeks: five each.
-    assert sorted(o.party_id for o in checkins) == [mentor.pk] * 5 + [mentee.pk] * 5
+    assert sorted(o.party_id or 0 for o in checkins) == [mentor.pk] * 5 + [mentee.pk] * 5
     assert max(o.due_at for o in checkins) <= started.ends_at + timedelta(days=1)
     assert Notification.objects.filter(member=mentee, kind="mentorship_accepted").exists()
 
@@ -353,9 +354,9 @@ def test_only_the_mentee_withdraws_and_only_while_requested() -> None:
     assert services.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk).state == (
         "withdrawn"
     )
-    with pytest.raises(Conflict) as error:
+    with pytest.raises(Conflict) as again:
         services.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk)
-    refused(error, "not_requested")
+    refused(again, "not_requested")
     # Withdrawn, the pair may start again.
     assert request(mentee, offer).state == "requested"
 
@@ -458,7 +459,7 @@ def test_a_logged_check_in_fulfils_both_parties_open_check_ins() -> None:
     services.checkin_log(member=mentee, mentorship_id=mentorship.pk, note="Contract clauses")
     checkins = checkins_for(mentorship)
     met = [o for o in checkins if o.fulfilled_at]
-    assert sorted(o.party_id for o in met) == sorted([mentor.pk, mentee.pk])
+    assert sorted(o.party_id or 0 for o in met) == sorted([mentor.pk, mentee.pk])
     assert all(o.due_at == min(c.due_at for c in checkins) for o in met)
     interaction = Interaction.objects.get(kind="mentorship_checkin")
     assert (interaction.actor_id, interaction.note) == (mentee.pk, "Contract clauses")
