@@ -32,6 +32,7 @@ from mutuals.accounts.services import (
 from mutuals.connections.invitations import open_invitation_between
 from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.mentorship.selectors import profile_section as mentorship_profile_section
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -91,6 +92,8 @@ def member_detail_view(request: HttpRequest, member_id: int) -> HttpResponse:
             "is_me": is_me,
             "open_request": open_request,
             "request_is_mine": open_request is not None and open_request.sender_id == viewer.pk,
+            # The member as a mentor: their offer and the testimonials mentees chose to share.
+            "mentorship": mentorship_profile_section(viewer, member),
         },
     )
 
