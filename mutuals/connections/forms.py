@@ -19,6 +19,7 @@ class ComposeForm(MemberForm):
     mutual = forms.TypedChoiceField(coerce=int, required=False, label="Mutual connection")
     topic = forms.ChoiceField(required=False, label="Shared topic")
     post = forms.TypedChoiceField(coerce=int, required=False, label="Their post")
+    event = forms.TypedChoiceField(coerce=int, required=False, label="An event you both attended")
     context_text = forms.CharField(
         required=False,
         max_length=200,
@@ -41,10 +42,12 @@ class ComposeForm(MemberForm):
         topics: list[tuple[str, str]],
         open_intents: list[str],
         posts: list[tuple[int, str]] | None = None,
+        events: list[tuple[int, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["post"].choices = [("", "Choose…"), *(posts or [])]  # type: ignore[attr-defined]
+        self.fields["event"].choices = [("", "Choose…"), *(events or [])]  # type: ignore[attr-defined]
         self.fields["mutual"].choices = [("", "Choose…"), *mutuals]  # type: ignore[attr-defined]
         self.fields["topic"].choices = [("", "Choose…"), *topics]  # type: ignore[attr-defined]
         self.open_intents = open_intents
@@ -59,6 +62,8 @@ class ComposeForm(MemberForm):
             ref = data.get("topic") or ""
         elif kind == ContextKind.CONTENT and data.get("post"):
             ref = str(data["post"])
+        elif kind == ContextKind.EVENT and data.get("event"):
+            ref = str(data["event"])
         return Draft(
             recipient_id=recipient_id,
             context_kind=kind,

@@ -66,12 +66,14 @@ def _composer_context(viewer: User, recipient: User) -> dict[str, Any]:
     mutuals = mutual_connections(viewer.pk, recipient.pk)
     topics = shared_topics(viewer.pk, recipient.pk)
     open_intents = list(recipient.boundaries.open_intents)
+    from mutuals.events.selectors import events_for_context
     from mutuals.feed.selectors import recipient_posts_for_context
 
     return {
         "mutuals": mutuals,
         "topics": topics,
         "posts": recipient_posts_for_context(viewer, recipient),
+        "events": events_for_context(viewer.pk, recipient.pk),
         "open_intents": open_intents,
         "closed_intents": [label for value, label in Intent.choices if value not in open_intents],
     }
@@ -102,6 +104,7 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
             topics=options["topics"],
             open_intents=options["open_intents"],
             posts=options["posts"],
+            events=options["events"],
         )
         if form.is_valid():
             try:
@@ -132,16 +135,22 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
         wanted_post = request.GET.get("post", "")
         if wanted_post.isdigit() and int(wanted_post) in {pk for pk, _ in options["posts"]}:
             initial_kind = ContextKind.CONTENT
+        # "Connect — say you met here" after an event: ?context=event&ref=<event id>.
+        wanted_event = request.GET.get("ref", "") if request.GET.get("context") == "event" else ""
+        if wanted_event.isdigit() and int(wanted_event) in {pk for pk, _ in options["events"]}:
+            initial_kind = ContextKind.EVENT
         form = ComposeForm(
             initial={
                 "context_kind": initial_kind,
                 "post": int(wanted_post) if initial_kind == ContextKind.CONTENT else None,
+                "event": int(wanted_event) if initial_kind == ContextKind.EVENT else None,
                 "intent": options["open_intents"][0] if options["open_intents"] else "",
             },
             mutuals=options["mutuals"],
             topics=options["topics"],
             open_intents=options["open_intents"],
             posts=options["posts"],
+            events=options["events"],
         )
     return render(
         request,
@@ -192,6 +201,7 @@ def invitation_check_view(request: HttpRequest, member_id: int) -> HttpResponse:
         topics=options["topics"],
         open_intents=options["open_intents"],
         posts=options["posts"],
+        events=options["events"],
     )
     message = request.POST.get("message", "")
     if not message.strip():
@@ -205,6 +215,8 @@ def invitation_check_view(request: HttpRequest, member_id: int) -> HttpResponse:
         if data.get("context_kind") == ContextKind.MUTUAL
         else str(data.get("post") or "")
         if data.get("context_kind") == ContextKind.CONTENT
+        else str(data.get("event") or "")
+        if data.get("context_kind") == ContextKind.EVENT
         else data.get("topic") or "",
         context_text=data.get("context_text", ""),
         intent=data.get("intent") or "",

@@ -345,3 +345,14 @@ def events_attended_together(member_id: int, other_id: int) -> QuerySet[Event]:
             )
         ),
     ).order_by("-starts_at", "-id")
+
+
+def events_for_context(member_id: int, other_id: int, limit: int = 20) -> list[tuple[int, str]]:
+    """(id, "title (date)") of the events both checked in at, latest first: the composer's
+    choices for the `event` context."""
+    return [
+        (pk, f"{title} ({starts:%d %b %Y})")
+        for pk, title, starts in events_attended_together(member_id, other_id).values_list(
+            "pk", "title", "starts_at"
+        )[:limit]
+    ]
