@@ -80,6 +80,27 @@ def mentor_offers_list(
     return OfferPage(items=[OfferOut.build(o) for o in page], next=next_cursor)
 
 
+# Before "/mentor-offers/{offer_id}", whose pattern would otherwise take this path.
+@router.post(
+    "/mentor-offers/suggestions",
+    response=list[SuggestionOut],
+    operation_id="mentor_offers_suggest",
+)
+def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[SuggestionOut]:
+    """Suggested mentors for what you want to learn, best first, each with a score 0–100 and
+    the reasons: topics in common, your goals against their offer, format, duration, free
+    places and availability. Full or paused offers are never suggested."""
+    from mutuals.accounts.topics import topic_slug
+
+    need = Need(
+        topics=frozenset(topic_slug(t) for t in payload.topics if t.strip()),
+        goals=tuple(payload.goals),
+        format=payload.format,
+        weeks=payload.weeks,
+    )
+    return [SuggestionOut.build(o, s) for o, s in selectors.suggestions_for(member(request), need)]
+
+
 @router.get("/mentor-offers/{offer_id}", response=OfferOut, operation_id="mentor_offers_get")
 def mentor_offers_get(request: HttpRequest, offer_id: int) -> OfferOut:
     """One offer, with its free places. `not_found` also when a block is between you."""
@@ -116,26 +137,6 @@ def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
     return OfferOut.build(
         services.offer_pause(mentor=member(request), offer_id=offer_id, paused=False)
     )
-
-
-@router.post(
-    "/mentor-offers/suggestions",
-    response=list[SuggestionOut],
-    operation_id="mentor_offers_suggest",
-)
-def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[SuggestionOut]:
-    """Suggested mentors for what you want to learn, best first, each with a score 0–100 and
-    the reasons: topics in common, your goals against their offer, format, duration, free
-    places and availability. Full or paused offers are never suggested."""
-    from mutuals.accounts.topics import topic_slug
-
-    need = Need(
-        topics=frozenset(topic_slug(t) for t in payload.topics if t.strip()),
-        goals=tuple(payload.goals),
-        format=payload.format,
-        weeks=payload.weeks,
-    )
-    return [SuggestionOut.build(o, s) for o, s in selectors.suggestions_for(member(request), need)]
 
 
 # --- Mentorships ------------------------------------------------------------------------------

@@ -1,0 +1,216 @@
+"""The mentorship endpoints: shapes, status codes and the error envelope, from offer to
+testimonial, over a personal access token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mutuals.accounts.models import User
+from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.factories import make_member
+from mutuals.connections.services import block_create
+from mutuals.mentorship.tests.factories import make_mentee, make_mentor, note_for, request
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: User) -> Client:
+    _, raw = api_token_create(user=user, label="tests")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def post(
+    client: Client, path: str, body: dict[str, Any] | None = None, method: str = "post"
+) -> Any:
+    return getattr(client, method)(path, body or {}, content_type="application/json")
+
+
+def envelope(response: Any, status: int, code: str) -> dict[str, Any]:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"code", "message", "detail"}
+    assert body["code"] == code
+    return body
+
+
+OFFER = {
+    "title": "Pricing schedule risk into supplier contracts",
+    "description": "Negotiation and clauses that hold up.",
+    "topics": ["Risk management"],
+    "formats": ["call"],
+    "capacity": 1,
+    "min_weeks": 8,
+    "max_weeks": 12,
+    "availability": "Tuesday evenings",
+}
+
+
+def test_from_offer_to_testimonial_over_the_api() -> None:
+    mentor = make_member(
+        name="Thandi Mokoena", profile={"company": "Acme Rail", "topics": ["Risk management"]}
+    )
+    mentee = make_mentee()
+    as_mentor, as_mentee = client_for(mentor), client_for(mentee)
+
+    created = post(as_mentor, "/api/mentor-offers", OFFER)
+    assert created.status_code == 201, created.content
+    offer = created.json()
+    assert offer["free_places"] == 1
+    assert offer["mentor"]["name"] == "Thandi Mokoena"
+    envelope(post(as_mentor, "/api/mentor-offers", OFFER), 409, "offer_exists")
+
+    suggestions = post(
+        as_mentee,
+        "/api/mentor-offers/suggestions",
+        {"topics": ["risk management"], "goals": ["Price schedule risk"], "format": "call"},
+    ).json()
+    assert suggestions[0]["offer"]["id"] == offer["id"]
+    assert "Mentors on Risk management" in suggestions[0]["reasons"]
+
+    check = post(
+        as_mentee,
+        "/api/mentorships/check",
+        {"offer_id": offer["id"], "note": note_for(mentor), "topics": ["Risk management"]},
+    ).json()
+    assert check["verdict"] == "personal"
+
+    body = {
+        "offer_id": offer["id"],
+        "goals": ["Price schedule risk into a contract"],
+        "topics": ["Risk management"],
+        "format": "call",
+        "weeks": 8,
+        "cadence": "weekly",
+        "note": note_for(mentor),
+    }
+    requested = post(as_mentee, "/api/mentorships", body)
+    assert requested.status_code == 201, requested.content
+    mentorship_id = requested.json()["id"]
+    assert requested.json()["state"] == "requested"
+    base = f"/api/mentorships/{mentorship_id}"
+
+    envelope(post(as_mentee, f"{base}/accept"), 403, "only_mentor_answers")
+    accepted = post(as_mentor, f"{base}/accept", {"cadence": "biweekly"})
+    assert accepted.status_code == 200, accepted.content
+    detail = accepted.json()
+    assert detail["state"] == "active"
+    assert len(detail["checkins"]) == 8  # every two weeks for 8 weeks, both of them
+    goal_id = detail["goals"][0]["id"]
+
+    assert post(as_mentee, f"{base}/goals", {"text": "Chair a risk review"}).status_code == 201
+    ticked = post(as_mentor, f"{base}/goals/{goal_id}", {"done": True}, method="patch")
+    assert ticked.json()["done"] is True
+    logged = post(as_mentee, f"{base}/checkins", {"note": "First call"})
+    assert logged.status_code == 201
+    assert sum(1 for c in logged.json() if c["fulfilled_at"]) == 2
+
+    envelope(post(as_mentee, f"{base}/reflection", {"text": "x" * 30}, "put"), 409, "not_ended")
+    ended = post(as_mentee, f"{base}/end", {"reason": "goals_met"})
+    assert ended.json()["state"] == "completed"
+    text = "Thandi taught me to price risk in; my first contract with it signed last week."
+    reflected = post(as_mentee, f"{base}/reflection", {"text": text, "share": True}, "put")
+    assert reflected.json()["share"] is True
+    envelope(post(as_mentor, f"{base}/testimonial", {"share": True}), 403, "only_mentee_shares")
+    assert post(as_mentee, f"{base}/testimonial", {"share": False}).json()["share"] is False
+
+    listed = as_mentor.get("/api/mentorships?role=mentor").json()
+    assert [m["id"] for m in listed["items"]] == [mentorship_id]
+    assert listed["next"] is None
+    assert as_mentee.get("/api/mentorships?role=mentor").json()["items"] == []
+
+
+def test_refusals_use_the_error_envelope() -> None:
+    mentor, offer = make_mentor(capacity=1)
+    mentee = make_mentee()
+    as_mentee = client_for(mentee)
+    base = {
+        "offer_id": offer.pk,
+        "goals": ["Negotiate a contract"],
+        "format": "call",
+        "weeks": 10,
+        "note": "Hi, I'd like to join your network.",
+    }
+    body = envelope(
+        post(as_mentee, "/api/mentorships", base), 422, "below_personalization_threshold"
+    )
+    assert body["detail"]["findings"]
+    envelope(post(as_mentee, "/api/mentorships", {**base, "weeks": 30}), 422, "invalid_fields")
+    envelope(
+        post(as_mentee, "/api/mentorships", {**base, "format": "in_person"}),
+        422,
+        "format_not_offered",
+    )
+    envelope(post(as_mentee, "/api/mentorships", {**base, "offer_id": 99999}), 404, "not_found")
+    envelope(post(client_for(mentor), "/api/mentorships", base), 422, "cannot_mentor_self")
+    envelope(post(as_mentee, "/api/mentorships", {"offer_id": "x"}), 422, "invalid_fields")
+
+
+def test_others_and_blocked_members_see_nothing() -> None:
+    mentor, offer = make_mentor()
+    mentee = make_mentee()
+    mentorship = request(mentee, offer)
+    stranger = client_for(make_member())
+    envelope(stranger.get(f"/api/mentorships/{mentorship.pk}"), 404, "not_found")
+    envelope(post(stranger, f"/api/mentorships/{mentorship.pk}/accept"), 404, "not_found")
+    block_create(blocker=mentor, blocked=mentee)
+    envelope(client_for(mentee).get(f"/api/mentor-offers/{offer.pk}"), 404, "not_found")
+    envelope(client_for(mentee).get(f"/api/mentorships/{mentorship.pk}"), 404, "not_found")
+
+
+def test_pause_and_resume_an_offer() -> None:
+    mentor, offer = make_mentor()
+    as_mentor = client_for(mentor)
+    assert post(as_mentor, f"/api/mentor-offers/{offer.pk}/pause").json()["paused"] is True
+    as_mentee = client_for(make_mentee())
+    assert as_mentee.get("/api/mentor-offers").json()["items"] == []
+    assert post(as_mentor, f"/api/mentor-offers/{offer.pk}/resume").json()["paused"] is False
+    assert [o["id"] for o in as_mentee.get("/api/mentor-offers").json()["items"]] == [offer.pk]
+    changed = post(as_mentor, f"/api/mentor-offers/{offer.pk}", {**OFFER, "capacity": 3}, "put")
+    assert changed.json()["capacity"] == 3
+    envelope(post(as_mentee, f"/api/mentor-offers/{offer.pk}", OFFER, "put"), 403, "not_your_offer")
+
+
+def test_decline_and_withdraw() -> None:
+    mentor, offer = make_mentor()
+    first, second = make_mentee(), make_mentee("Priya Shah")
+    one, two = request(first, offer), request(second, offer)
+    declined = post(client_for(mentor), f"/api/mentorships/{one.pk}/decline", {"reason": "timing"})
+    assert declined.json()["state"] == "declined"
+    envelope(
+        post(client_for(mentor), f"/api/mentorships/{two.pk}/withdraw"),
+        403,
+        "only_mentee_withdraws",
+    )
+    withdrawn = post(client_for(second), f"/api/mentorships/{two.pk}/withdraw")
+    assert withdrawn.json()["state"] == "withdrawn"
+
+
+def test_a_programme_over_the_api() -> None:
+    organizer, mentor, mentee = make_member(), make_member(), make_member()
+    as_organizer = client_for(organizer)
+    created = post(as_organizer, "/api/programmes", {"name": "Autumn cohort", "weeks": 6})
+    assert created.status_code == 201
+    pid = created.json()["id"]
+    for member, role in ((mentor, "mentor"), (mentee, "mentee")):
+        added = post(
+            as_organizer,
+            f"/api/programmes/{pid}/participants",
+            {"member_id": member.pk, "role": role},
+        )
+        assert added.status_code == 201, added.content
+    post(client_for(mentor), f"/api/programmes/{pid}/ranking", {"ranking": [mentee.pk]}, "put")
+    post(client_for(mentee), f"/api/programmes/{pid}/ranking", {"ranking": [mentor.pk]}, "put")
+    envelope(post(client_for(mentee), f"/api/programmes/{pid}/compute"), 403, "only_organizer")
+    pairs = post(as_organizer, f"/api/programmes/{pid}/compute").json()
+    assert pairs == [{"mentor_id": mentor.pk, "mentee_id": mentee.pk}]
+    # A participant sees their own ranking only, and no proposal.
+    seen = client_for(mentee).get(f"/api/programmes/{pid}").json()
+    rankings = {p["member"]["id"]: p["ranking"] for p in seen["participants"]}
+    assert rankings == {mentor.pk: [], mentee.pk: [mentor.pk]}
+    assert seen["assignment"] == []
+    published = post(as_organizer, f"/api/programmes/{pid}/publish").json()
+    assert len(published["mentorship_ids"]) == 1
+    envelope(client_for(make_member()).get(f"/api/programmes/{pid}"), 404, "not_found")
