@@ -22,6 +22,7 @@ from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
 from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
 from mutuals.engagement.ties import ties_recompute
+from mutuals.events.demo import demo_events_seed
 from mutuals.feed.demo import demo_feed_seed
 
 
@@ -96,6 +97,7 @@ def demo_seed() -> DemoSummary:
     Connection.objects.bulk_create(missing)
     interactions = _seed_history(members, now)
     requests = _seed_requests_to_the_login_member(members)
+    demo_events_seed(members, now)
     demo_feed_seed(members, now)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
