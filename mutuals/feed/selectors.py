@@ -20,21 +20,33 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from mutuals.accounts.models import Profile, Topic, User
+from mutuals.connections.models import Connection
+from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor
 from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
 from mutuals.feed.access import Audience
-from mutuals.feed.models import Comment, Post, PostTopic, Reaction, ReactionKind, TopicFollow
+from mutuals.feed.models import (
+    Comment,
+    Post,
+    PostTopic,
+    Reaction,
+    ReactionKind,
+    TopicFollow,
+    Visibility,
+)
 
 FEED_WINDOW = timedelta(days=45)
 CANDIDATES_PER_SOURCE = 400
+# A connection whose tie the engagement app has not computed yet (Tie's default strength).
+DEFAULT_STRENGTH = Tie._meta.get_field("strength").get_default()
 CONTRIBUTION_KINDS = (InteractionKind.COMMENT, InteractionKind.REACTION, InteractionKind.RESHARE)
 
 
@@ -91,14 +103,18 @@ def popular_topics(*, exclude: set[int], limit: int = 12) -> list[Topic]:
 # --- Loading posts for display ---------------------------------------------------------------
 
 
-def posts_for_display(ids: list[int]) -> dict[int, Post]:
-    """Posts by id with what a card shows: author and profile, topics, the reshared original."""
+def posts_for_display(ids: list[int], *, with_event: bool = True) -> dict[int, Post]:
+    """Posts by id with what a card shows: author and profile, topics, the reshared original
+    (and the recap's event, which only pages show)."""
+    related = ["author__profile", "reshare_of__author__profile"]
+    if with_event:
+        related.append("event")
+    if not ids:
+        return {}
     rows = (
         Post.objects.filter(pk__in=ids)
-        .select_related("author__profile", "reshare_of__author__profile", "event")
-        .prefetch_related(
-            Prefetch("topics", queryset=Topic.objects.order_by("name")),
-        )
+        .select_related(*related)
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     )
     return {post.pk: post for post in rows}
 
@@ -113,7 +129,7 @@ def viewer_reactions(viewer_id: int, post_ids: list[int]) -> dict[int, str]:
 
 def annotate_for_viewer(posts: list[Post], audience: Audience) -> None:
     """Set `my_reaction` and `original_visible` on each post (one query for the reactions)."""
-    mine = viewer_reactions(audience.viewer_id, [p.pk for p in posts])
+    mine = viewer_reactions(audience.viewer_id, [p.pk for p in posts]) if posts else {}
     for post in posts:
         post.my_reaction = mine.get(post.pk, "")  # type: ignore[attr-defined]
         original = post.reshare_of
@@ -152,12 +168,46 @@ def _decode(cursor: str) -> tuple[datetime, float, int]:
     return reference, float(last_score), last_id
 
 
+def _network(viewer_id: int) -> tuple[dict[int, tuple[float, str]], set[int]]:
+    """The viewer's connections with their tie (strength, tier), in one query (a connection
+    whose tie is not computed yet gets the tie's default), and the blocked ids in another."""
+    network: dict[int, tuple[float, str]] = {}
+    rows = (
+        Connection.objects.filter(Q(member_low_id=viewer_id) | Q(member_high_id=viewer_id))
+        .annotate(mine=FilteredRelation("ties", condition=Q(ties__member_id=viewer_id)))
+        .values_list("member_low_id", "member_high_id", "mine__strength", "mine__tier")
+    )
+    for low, high, strength, tier in rows:
+        other = high if low == viewer_id else low
+        network[other] = (strength or DEFAULT_STRENGTH, tier or "acquaintance")
+    return network, blocked_ids(viewer_id)
+
+
+def _followed_slugs(member_id: int) -> dict[int, str]:
+    """Followed topic id → slug (profile topics unless unfollowed, plus explicit follows)."""
+    profile = dict(
+        Profile.topics.through.objects.filter(profile__user_id=member_id).values_list(
+            "topic_id", "topic__slug"
+        )
+    )
+    followed = dict(profile)
+    for topic_id, slug, following in TopicFollow.objects.filter(member_id=member_id).values_list(
+        "topic_id", "topic__slug", "following"
+    ):
+        if following:
+            followed[topic_id] = slug
+        else:
+            followed.pop(topic_id, None)
+    return followed
+
+
 def feed_page(
     viewer: User,
     *,
     cursor: str | None = None,
     limit: int | None = None,
     now: datetime | None = None,
+    for_html: bool = False,
 ) -> FeedPage:
     """One page of the viewer's ranked feed (see the module docstring)."""
     limit = DEFAULT_LIMIT if limit is None else limit
@@ -169,65 +219,64 @@ def feed_page(
         after = (last_score, last_id)
     else:
         reference = now or timezone.now()
-    since = reference - FEED_WINDOW
-    audience = Audience.of(viewer)
-    ties = {
-        other_id: (strength, tier)
-        for other_id, strength, tier in Tie.objects.filter(member_id=viewer.pk).values_list(
-            "other_id", "strength", "tier"
-        )
-    }
-    followed = followed_topic_ids(viewer.pk)
-    visible = audience.q()
-    in_window = Q(created_at__gt=since, created_at__lte=reference)
+    in_window = Q(created_at__gt=reference - FEED_WINDOW, created_at__lte=reference)
+    network, blocked = _network(viewer.pk)
+    audience = Audience(viewer.pk, set(network), blocked)
+    followed = _followed_slugs(viewer.pk)
 
-    found: dict[int, tuple[int, datetime]] = {}
-    authors = {*audience.connected, viewer.pk}
+    # (author, created_at, followed topic slugs on it) per candidate post.
+    found: dict[int, tuple[int, datetime, list[str]]] = {}
+    authors = (set(network) - blocked) | {viewer.pk}
     for post_id, author_id, created_at in (
         Post.objects.filter(in_window, author_id__in=authors)
-        .filter(visible)
+        .filter(Q(hidden_at__isnull=True) | Q(author_id=viewer.pk))
         .order_by("-created_at")
         .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
     ):
-        found[post_id] = (author_id, created_at)
+        found[post_id] = (author_id, created_at, [])
+    by_author = set(found)
     if followed:
-        for post_id, author_id, created_at in (
-            PostTopic.objects.filter(in_window, topic_id__in=followed)
-            .filter(audience.q("post__"))
-            .order_by("-created_at")
-            .values_list("post_id", "post__author_id", "created_at")[:CANDIDATES_PER_SOURCE]
-        ):
-            found[post_id] = (author_id, created_at)
+        on_topics = PostTopic.objects.filter(in_window, topic_id__in=list(followed)).filter(
+            Q(post__author_id=viewer.pk)
+            | Q(post__hidden_at__isnull=True)
+            & (Q(post__visibility=Visibility.COMMUNITY) | Q(post__author_id__in=authors))
+        )
+        if blocked:
+            on_topics = on_topics.exclude(post__author_id__in=blocked)
+        for post_id, topic_id, author_id, created_at in on_topics.order_by(
+            "-created_at"
+        ).values_list("post_id", "topic_id", "post__author_id", "created_at")[
+            :CANDIDATES_PER_SOURCE
+        ]:
+            found.setdefault(post_id, (author_id, created_at, []))[2].append(followed[topic_id])
+        # Posts found by author may carry followed topics the capped topic scan did not reach.
+        unknown = [pk for pk in by_author if not found[pk][2]]
+        if unknown:
+            for post_id, topic_id in PostTopic.objects.filter(
+                post_id__in=unknown, topic_id__in=list(followed)
+            ).values_list("post_id", "topic_id"):
+                if followed[topic_id] not in found[post_id][2]:
+                    found[post_id][2].append(followed[topic_id])
     if not found:
         for post_id, author_id, created_at in (
             Post.objects.filter(in_window)
-            .filter(visible)
+            .filter(audience.q())
             .order_by("-created_at", "-id")
             .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
         ):
-            found.setdefault(post_id, (author_id, created_at))
-
-    topic_slugs: dict[int, list[str]] = defaultdict(list)
-    if followed and found:
-        for post_id, slug in (
-            PostTopic.objects.filter(post_id__in=list(found), topic_id__in=followed)
-            .order_by("topic__name")
-            .values_list("post_id", "topic__slug")
-        ):
-            topic_slugs[post_id].append(slug)
+            found[post_id] = (author_id, created_at, [])
 
     scored: list[tuple[float, int, ranking.Candidate]] = []
-    for post_id, (author_id, created_at) in found.items():
-        strength, tier = ties.get(author_id, (0.0, ""))
-        connected = author_id in audience.connected
+    for post_id, (author_id, created_at, slugs) in found.items():
+        strength, tier = network.get(author_id, (0.0, ""))
         candidate = ranking.Candidate(
             post_id=post_id,
             author_id=author_id,
             created_at=created_at,
-            strength=strength if connected else 0.0,
-            tier=(tier or "acquaintance") if connected else "",
+            strength=strength,
+            tier=tier,
             own=author_id == viewer.pk,
-            followed_topics=tuple(topic_slugs.get(post_id, ())),
+            followed_topics=tuple(sorted(set(slugs))),
         )
         value = ranking.score(candidate, reference)
         if after is not None and (value, post_id) >= after:
@@ -238,11 +287,12 @@ def feed_page(
     more = len(page) > limit
     page = page[:limit]
 
-    posts = posts_for_display([post_id for _, post_id, _ in page])
+    posts = posts_for_display([post_id for _, post_id, _ in page], with_event=for_html)
     items = []
     for value, post_id, candidate in page:
         post = posts.get(post_id)
-        if post is None:  # deleted between the two reads
+        # Deleted between the two reads, or its author deactivated: skipped, the cursor holds.
+        if post is None or not audience.can_see(post):
             continue
         first = post.author.get_short_name()
         items.append(FeedItem(post, value, ranking.reasons(candidate, first)))

@@ -75,7 +75,7 @@ def feed_view(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
     cursor = request.GET.get("cursor") or None
     try:
-        page = selectors.feed_page(viewer, cursor=cursor, limit=FEED_PAGE_SIZE)
+        page = selectors.feed_page(viewer, cursor=cursor, limit=FEED_PAGE_SIZE, for_html=True)
     except MutualsError:
         return redirect("feed")
     context: dict[str, Any] = {"page": page, "items": page.items, "next_cursor": page.next}
