@@ -196,5 +196,9 @@ class ParticipantForm(MemberForm):
     email = forms.EmailField(label="Member's e-mail")
     role = forms.ChoiceField(choices=[("mentor", "Mentor"), ("mentee", "Mentee")])
     capacity = forms.IntegerField(
-        min_value=1, max_value=MAX_CAPACITY, initial=1, label="Mentees (mentors only)"
+        required=False,
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        initial=1,
+        label="Mentees (mentors only)",
     )

@@ -77,6 +77,7 @@ MIN_REFLECTION_LENGTH = 20
 # Interactions that are a conversation of both: they count as a check-in for each party.
 JOINT_KINDS = (InteractionKind.MENTORSHIP_CHECKIN, InteractionKind.CALL, InteractionKind.MEETING)
 CHECKIN_BACKDATE_LIMIT = timedelta(days=60)
+CHECKIN_START_GRACE = timedelta(minutes=5)
 CHOSEN_END_REASONS = (
     EndReason.GOALS_MET,
     EndReason.NO_TIME,
@@ -934,17 +935,21 @@ def checkin_log(
     _expect(mentorship, MentorshipState.ACTIVE, "checked in on")
     now = timezone.now()
     at = at or now
+    started = mentorship.started_at or now
     errors: dict[str, list[str]] = {}
     if timezone.is_naive(at):
         errors["at"] = ["Give the time with a time zone offset."]
     elif at > now + timedelta(minutes=5):
         errors["at"] = ["That is in the future; log it once it has happened."]
-    elif at < max(now - CHECKIN_BACKDATE_LIMIT, mentorship.started_at or now):
+    elif at < max(now - CHECKIN_BACKDATE_LIMIT, started - CHECKIN_START_GRACE):
         errors["at"] = ["Log check-ins from the start of the mentorship, at most 60 days back."]
     if len(note) > 500:
         errors["note"] = ["Keep the note to 500 characters."]
     if errors:
         raise Refused.for_fields(errors)
+    # A time typed to the minute just after accepting reads as before the start: it is the
+    # start.
+    at = max(at, started)
     other = mentorship.mentee if member.pk == mentorship.mentor_id else mentorship.mentor
     count = Interaction.objects.filter(
         actor=member, counterpart=other, source_key__startswith=f"mentorship:{mentorship.pk}:"

@@ -570,7 +570,7 @@ def programme_action_view(request: HttpRequest, programme_id: int, action: str) 
                     programme_id=programme.pk,
                     member_id=member.pk,
                     role=form.cleaned_data["role"],
-                    capacity=form.cleaned_data["capacity"],
+                    capacity=form.cleaned_data["capacity"] or 1,
                 )
             except MutualsError as error:
                 form_error(form, error)
