@@ -356,3 +356,11 @@ def events_for_context(member_id: int, other_id: int, limit: int = 20) -> list[t
             "pk", "title", "starts_at"
         )[:limit]
     ]
+
+
+def checked_in_counts(event: Event) -> tuple[int, int]:
+    """(checked in, going) for the organizer's desk."""
+    row = Attendance.objects.filter(event=event, status=AttendanceStatus.GOING).aggregate(
+        going=Count("id"), checked=Count("id", filter=Q(checked_in_at__isnull=False))
+    )
+    return row["checked"], row["going"]

@@ -377,7 +377,13 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
             request,
             viewer,
             "events/_checkin_row.html",
-            {"row": row, "event": event, "error": error, "marking_open": True},
+            {
+                "row": row,
+                "event": event,
+                "error": error,
+                "marking_open": True,
+                "count": selectors.checked_in_counts(event),
+            },
         )
     return redirect("event_manage", event_id=event.pk)
 

@@ -220,6 +220,7 @@ class TestManage:
         assert event.checkin_code in page
         row = organizer.post(f"/events/{event.pk}/manage/check-in/{sam.pk}/", headers=HTMX)
         assert "✓ Checked in" in row.content.decode()
+        assert 'id="checkin-count" hx-swap-oob="true">1 of 2 checked in' in row.content.decode()
         assert Attendance.objects.get(member=sam).checked_in_at is not None
 
     def test_others_cannot_open_the_desk(self):
