@@ -16,7 +16,7 @@ from mutuals.mentorship.tests.factories import active, make_mentee, make_mentor,
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def signed_in(user: User) -> Client:
@@ -85,7 +85,7 @@ def test_find_a_mentor_shows_suggestions_with_reasons() -> None:
     assert "Thandi Mokoena" in body
     assert "Mentors on Risk management" in body
     assert "Ask Thandi" in body
-    partial = client.get("/mentorship/find/", query, **HTMX)
+    partial = client.get("/mentorship/find/", query, headers=HTMX)
     assert "<html" not in text(partial)
     assert "Mentors on Risk management" in text(partial)
     empty = client.get("/mentorship/find/", {"topics": "Origami"})
@@ -99,9 +99,11 @@ def test_the_request_form_checks_the_note_live_and_sends() -> None:
     url = f"/mentorship/offers/{offer.pk}/request/"
     page = client.get(url, {"goals": "Price risk", "weeks": "10"})
     assert "Ask Thandi Mokoena to mentor you" in text(page)
-    feedback = client.post(f"{url}check/", {"note": note_for(mentor)}, **HTMX)
+    feedback = client.post(f"{url}check/", {"note": note_for(mentor)}, headers=HTMX)
     assert "Personal" in text(feedback)
-    generic = client.post(f"{url}check/", {"note": "Hi, I'd like to join your network."}, **HTMX)
+    generic = client.post(
+        f"{url}check/", {"note": "Hi, I'd like to join your network."}, headers=HTMX
+    )
     assert "Generic" in text(generic)
     assert "this note would be sent back to you" in text(generic)
     form = {
@@ -152,7 +154,7 @@ def test_goals_check_ins_end_and_reflection_on_the_page() -> None:
     client = signed_in(mentee)
     goal = mentorship.goals.first()
     assert goal is not None
-    toggled = client.post(f"{url}goals/{goal.pk}/", {"done": "1"}, **HTMX)
+    toggled = client.post(f"{url}goals/{goal.pk}/", {"done": "1"}, headers=HTMX)
     assert "☑" in text(toggled)
     assert "<html" not in text(toggled)
     client.post(f"{url}goal/", {"text": "Chair a risk review"})
