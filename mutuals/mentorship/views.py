@@ -296,6 +296,16 @@ def _status(o: Obligation, now: Any) -> str:
     return "overdue" if o.due_at < now else "open"
 
 
+EVENT_LABELS = {
+    ("", "requested"): "asked for the mentorship",
+    ("requested", "active"): "accepted; the mentorship started",
+    ("requested", "declined"): "declined the request",
+    ("requested", "withdrawn"): "withdrew the request",
+    ("active", "completed"): "completed the mentorship",
+    ("active", "cancelled"): "ended the mentorship early",
+}
+
+
 def _detail_context(viewer: User, mentorship: Mentorship, **forms_: Any) -> dict[str, Any]:
     is_mentor = viewer.pk == mentorship.mentor_id
     other = mentorship.mentee if is_mentor else mentorship.mentor
@@ -317,7 +327,18 @@ def _detail_context(viewer: User, mentorship: Mentorship, **forms_: Any) -> dict
         "my_reflection": mine,
         "their_reflection": reflections.get(other.pk),
         "can_reflect": mentorship.state in ENDED_STATES and mentorship.started_at is not None,
-        "events": list(mentorship.events.select_related("actor")),
+        "events": [
+            (
+                e.at,
+                "You"
+                if e.actor_id == viewer.pk
+                else e.actor.get_short_name()
+                if e.actor
+                else "mutuals",
+                EVENT_LABELS.get((e.from_state, e.to_state), e.to_state),
+            )
+            for e in mentorship.events.select_related("actor")
+        ],
         "accept_form": forms_.get("accept_form")
         or AcceptForm(initial={"cadence": mentorship.cadence}),
         "decline_form": forms_.get("decline_form") or DeclineForm(),
