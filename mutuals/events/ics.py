@@ -27,9 +27,11 @@ def _vevent(event: Event, base_url: str) -> VEvent:
     if event.place and event.online_url:
         description = f"{description}\n\nOnline: {event.online_url}".strip()
     description = f"{description}\n\n{url}".strip()
+    # In a member's feed (rows of `selectors.events_for`), a waitlist spot is tentative.
+    waitlisted = getattr(event, "my_status", None) == "waitlisted"
     vevent = VEvent.new(
         uid=_uid(event, base_url),
-        summary=event.title,
+        summary=f"Waitlist: {event.title}" if waitlisted else event.title,
         start=event.starts_at.astimezone(event.zone),
         end=event.ends_at.astimezone(event.zone),
         stamp=event.updated_at,
@@ -40,6 +42,7 @@ def _vevent(event: Event, base_url: str) -> VEvent:
         url=url,
         categories=[topic.name for topic in event.topics.all()],
     )
+    vevent.add("status", "TENTATIVE" if waitlisted else "CONFIRMED")
     vevent.add(
         "organizer",
         f"urn:mutuals:member:{event.organizer_id}",

@@ -18,6 +18,7 @@ the calendar subscription token, and thank-you notes after the event.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -36,7 +38,7 @@ from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
 from mutuals.connections.selectors import connected_ids, is_blocked_between
-from mutuals.core.errors import Conflict, NotFound, Refused
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record, notify
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
@@ -55,6 +57,8 @@ from mutuals.events.models import (
 from mutuals.messaging.services import Started, conversation_start
 
 MAX_TOPICS_PER_EVENT = 5
+MAX_WRONG_CODES = 10
+WRONG_CODE_WINDOW = timedelta(minutes=10)
 MAX_DURATION = timedelta(days=14)
 # No 0/O, 1/I/L: the code is read off a screen across a room.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -280,6 +284,12 @@ def event_update(
             )
     if errors:
         raise Refused.for_fields(errors)
+    moved = (event.starts_at, event.ends_at, event.place, event.online_url) != (
+        fields.starts_at,
+        fields.ends_at,
+        fields.place,
+        fields.online_url,
+    )
     event.title = fields.title
     event.description = fields.description
     event.starts_at = fields.starts_at
@@ -291,8 +301,37 @@ def event_update(
     event.save()
     if topics is not UNSET:
         event.topics.set(topics_resolve(fields.topics) if fields.topics else [])
-    _promote(event, timezone.now())
+    now = timezone.now()
+    _promote(event, now)
+    if moved and not event.is_past(now):
+        _tell_of_change(event, now)
     return event
+
+
+def _tell_of_change(event: Event, now: datetime) -> None:
+    """Everyone with a place or a waitlist spot hears of a new time or place (once per
+    change: the key names the new time and place)."""
+    attendances = (
+        Attendance.objects.filter(event=event)
+        .exclude(status=AttendanceStatus.CANCELLED)
+        .exclude(member_id=event.organizer_id)
+        .select_related("member")
+    )
+    stamp = "|".join(
+        (event.starts_at.isoformat(), event.ends_at.isoformat(), event.place, event.online_url)
+    )
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    where = event.place or "online"
+    for attendance in attendances:
+        local = event.starts_at.astimezone(event.zone)
+        notify(
+            member=attendance.member,
+            key=f"event:{event.pk}:changed:{attendance.member_id}:{digest}",
+            kind="event_changed",
+            title=f"{event.title} has changed",
+            body=f"It is now on {local:%A %d %B at %H:%M} ({event.time_zone}), {where}.",
+            url=reverse("event_detail", args=[event.pk]),
+        )
 
 
 @transaction.atomic
@@ -459,14 +498,41 @@ def attendance_mark(
     return _check_in(attendance, CheckInMethod.ORGANIZER, now)
 
 
+def _code_key(event: Event, member: User) -> str:
+    return f"events:wrong-code:{event.pk}:{member.pk}"
+
+
+def _check_code_rate(event: Event, member: User, now: datetime) -> None:
+    """At most `MAX_WRONG_CODES` wrong codes per member and event in `WRONG_CODE_WINDOW`: a
+    six-letter code cannot be guessed by trying them all."""
+    if (cache.get(_code_key(event, member)) or 0) >= MAX_WRONG_CODES:
+        raise RateLimited(
+            "Too many wrong codes; ask the organizer to check you in, or try again in a few "
+            "minutes.",
+            code="check_in_rate_limited",
+            retry_at=now + WRONG_CODE_WINDOW,
+        )
+
+
+def _count_wrong_code(event: Event, member: User, now: datetime) -> None:
+    key = _code_key(event, member)
+    if cache.add(key, 1, timeout=int(WRONG_CODE_WINDOW.total_seconds())):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=int(WRONG_CODE_WINDOW.total_seconds()))
+
+
 @transaction.atomic
 def attendance_self_check_in(
     *, member: User, event_id: int, code: str, now: datetime | None = None
 ) -> Attendance:
     """Check yourself in with the code the organizer shows at the venue. Only while it is
     valid, an hour before the start to an hour after the end (`check_in_closed`, 422); only
-    with the right code (`wrong_code`, 422; letters in any case, spaces ignored); only when
-    you are going (`not_going`, 422: waitlisted members ask the organizer at the door).
+    with the right code (`wrong_code`, 422; letters in any case, spaces ignored; after 10
+    wrong codes in 10 minutes `check_in_rate_limited`, 429); only when you are going
+    (`not_going`, 422: waitlisted members ask the organizer at the door).
     Checking in twice changes nothing."""
     now = now or timezone.now()
     event = _lock(member, event_id)
@@ -486,6 +552,7 @@ def attendance_self_check_in(
                 "closes_at": event.code_closes_at.isoformat(),
             },
         )
+    _check_code_rate(event, member, now)
     if attendance is None or attendance.status != AttendanceStatus.GOING:
         raise Refused(
             "Only members who are going can check themselves in; "
@@ -494,6 +561,7 @@ def attendance_self_check_in(
         )
     given = "".join(code.split()).upper()
     if not secrets.compare_digest(given.encode(), event.checkin_code.encode()):
+        _count_wrong_code(event, member, now)
         raise Refused(
             "That is not this event's check-in code; check the code shown at the venue.",
             code="wrong_code",

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,9 +31,23 @@ from mutuals.events.access import access_event_as_organizer, access_event_by_id
 from mutuals.events.forms import CheckInForm, EventForm, ThankYouForm
 from mutuals.events.ics import calendar_for
 from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
-from mutuals.messaging.selectors import direct_conversation_between
+from mutuals.messaging.models import Conversation
 
 LIST_PAGE_SIZE = 20
+
+
+def conversations_with(viewer: User, member_ids: list[int]) -> dict[int, Conversation]:
+    """The viewer's one-to-one conversation with each of these members, in one query."""
+    if not member_ids:
+        return {}
+    query = Q()
+    for other in member_ids:
+        low, high = sorted((viewer.pk, other))
+        query |= Q(pair_low=low, pair_high=high)
+    return {
+        conversation.other_member_id(viewer.pk): conversation
+        for conversation in Conversation.objects.filter(query)
+    }
 
 
 def _zone(viewer: User) -> ZoneInfo:
@@ -429,15 +444,15 @@ def event_follow_up_view(request: HttpRequest, event_id: int) -> HttpResponse:
     mine = selectors.attendance_of(viewer, event)
     checked_in = mine is not None and mine.checked_in_at is not None
     state = selectors.follow_up_state(event)
+    people = selectors.people_met(viewer, event) if checked_in else []
+    conversations = conversations_with(viewer, [p.member.pk for p in people if p.connected])
     met = [
         {
             "member": person.member,
             "connected": person.connected,
-            "conversation": direct_conversation_between(viewer.pk, person.member.pk)
-            if person.connected
-            else None,
+            "conversation": conversations.get(person.member.pk),
         }
-        for person in (selectors.people_met(viewer, event) if checked_in else [])
+        for person in people
     ]
     return _render(
         request,

@@ -278,3 +278,16 @@ def test_rsvp_after_the_end_and_cancel_without_rsvp():
     assert response.status_code == 409
     assert response.json()["code"] == "not_attending"
     assert not Attendance.objects.filter(event=upcoming).exclude(member=upcoming.organizer).exists()
+
+
+def test_calendar_feed_marks_a_waitlist_spot_tentative():
+    import icalendar as ical
+
+    sam = make_member()
+    full = make_event(title="Full house", capacity=1)
+    client_for(sam).post(f"/api/events/{full.pk}/rsvp")
+    url = client_for(sam).get("/api/events/calendar").json()["url"]
+    feed = Client().get(url.split("testserver", 1)[1])
+    vevent = ical.Calendar.from_ical(feed.content).events[0]
+    assert str(vevent["SUMMARY"]) == "Waitlist: Full house"
+    assert str(vevent["STATUS"]) == "TENTATIVE"

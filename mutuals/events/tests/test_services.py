@@ -543,3 +543,45 @@ class TestCalendarFeed:
         reset = services.calendar_feed_reset(member=sam).token
         assert reset != first
         assert CalendarFeed.objects.get(member=sam).token == reset
+
+
+class TestMoreRules:
+    def test_ten_wrong_codes_lock_self_check_in_for_a_while(self):
+        from mutuals.core.errors import RateLimited
+
+        event = make_event(starts_in=timedelta(minutes=-5))
+        sam = make_member()
+        attend(event, sam)
+        wrong = "ZZZZZZ" if event.checkin_code != "ZZZZZZ" else "YYYYYY"
+        for _ in range(services.MAX_WRONG_CODES):
+            with pytest.raises(Refused):
+                services.attendance_self_check_in(member=sam, event_id=event.pk, code=wrong)
+        with pytest.raises(RateLimited) as caught:
+            services.attendance_self_check_in(
+                member=sam, event_id=event.pk, code=event.checkin_code
+            )
+        assert caught.value.code == "check_in_rate_limited"
+        assert Attendance.objects.get(member=sam).checked_in_at is None
+        # Another member is not affected.
+        thandi = make_member()
+        attend(event, thandi)
+        services.attendance_self_check_in(member=thandi, event_id=event.pk, code=event.checkin_code)
+
+    def test_moving_an_event_tells_everyone_coming_once(self):
+        event = make_event(capacity=2)
+        sam, thandi = make_member(), make_member()
+        services.event_rsvp(member=sam, event_id=event.pk)
+        services.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
+        later = event.starts_at + timedelta(days=1)
+        for _ in range(2):
+            services.event_update(
+                editor=event.organizer,
+                event_id=event.pk,
+                starts_at=later,
+                ends_at=later + timedelta(hours=2),
+            )
+        assert Notification.objects.filter(kind="event_changed", member=sam).count() == 1
+        assert Notification.objects.filter(kind="event_changed", member=thandi).count() == 1
+        assert not Notification.objects.filter(member=event.organizer).exists()
+        services.event_update(editor=event.organizer, event_id=event.pk, title="New title")
+        assert Notification.objects.filter(kind="event_changed").count() == 2
