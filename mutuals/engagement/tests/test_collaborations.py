@@ -472,7 +472,7 @@ def test_api_list_query_count_does_not_grow(team, django_assert_max_num_queries)
     for n in range(12):
         propose(team, title=f"Project {n}")
     client = api(team["ben"])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(6):
         body = client.get("/api/collaborations?limit=50").json()
     assert len(body["items"]) == 12
 
@@ -580,7 +580,7 @@ def test_list_page_query_count_does_not_grow(team, django_assert_max_num_queries
         if n % 2:
             services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     client = web(team["ben"])
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         page = client.get(reverse("collaborations"))
     assert page.content.decode().count("Project ") >= 15
 
@@ -598,7 +598,7 @@ def test_profile_query_count_does_not_grow(team, django_assert_max_num_queries):
     client = web(team["dana"])
     url = reverse("member_detail", args=[team["amara"].pk])
     client.get(url)
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(22):
         page = client.get(url)
     assert page.content.decode().count("Project ") == 10
 
