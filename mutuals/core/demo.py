@@ -24,6 +24,7 @@ from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
 from mutuals.engagement.ties import ties_recompute
 from mutuals.events.demo import demo_events_seed
 from mutuals.feed.demo import demo_feed_seed
+from mutuals.mentorship.demo import mentorship_seed
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ def demo_seed() -> DemoSummary:
     requests = _seed_requests_to_the_login_member(members)
     demo_events_seed(members, now)
     demo_feed_seed(members, now)
+    mentorship_seed(members)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(
