@@ -46,14 +46,15 @@ def test_a_conversation_becomes_a_collaboration(browser_page: Page) -> None:
     sign_in(page, ben.email, PASSWORD)
     page.goto("/collaborations/")
     expect(page.get_by_role("heading", name="Waiting for your answer")).to_be_visible()
+    shot(page, "collab-03-waiting")
     page.get_by_role("link", name="Supplier-risk checklist").click()
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Confirmed. It now shows on your profile.")).to_be_visible()
-    shot(page, "collab-03-confirmed")
+    shot(page, "collab-04-confirmed")
     page.goto(f"/members/{ben.pk}/")
     expect(page.locator(".profile-collaborations")).to_contain_text("Supplier-risk checklist")
     expect(page.locator(".profile-collaborations")).to_contain_text("Amara Nwosu")
-    shot(page, "collab-04-profile")
+    shot(page, "collab-05-profile")
     sign_out(page)
 
     sign_in(page, chen.email, PASSWORD)
@@ -68,7 +69,7 @@ def test_a_conversation_becomes_a_collaboration(browser_page: Page) -> None:
     expect(page.locator("#collaborations-heading")).to_be_visible()
     expect(page.get_by_text(re.compile("Active collaborations"))).to_be_visible()
     expect(page.get_by_role("link", name="Supplier-risk checklist")).to_be_visible()
-    shot(page, "collab-05-health")
+    shot(page, "collab-06-health")
     assert set(
         Interaction.objects.filter(kind=InteractionKind.COLLABORATION).values_list(
             "actor_id", "counterpart_id"
