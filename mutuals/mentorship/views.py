@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mutuals.accounts.models import User
@@ -321,6 +322,15 @@ def _detail_context(viewer: User, mentorship: Mentorship, **forms_: Any) -> dict
         "goals": goals,
         "goals_done": sum(1 for g in goals if g.done_at),
         "goals_editable": mentorship.state == MentorshipState.ACTIVE,
+        # For a declined or withdrawn request: look for someone else with the same need.
+        "find_query": urlencode(
+            {
+                "topics": ", ".join(t.name for t in mentorship.topics.all()),
+                "goals": "\n".join(g.text for g in goals),
+                "format": str(mentorship.format),
+                "weeks": str(mentorship.weeks),
+            }
+        ),
         "checkins": checkins,
         "checkins_met": sum(1 for c in checkins if c["status"] in ("met", "late")),
         "next_checkin": next((c for c in checkins if c["status"] == "open"), None),

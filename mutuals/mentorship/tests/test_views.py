@@ -211,3 +211,14 @@ def test_a_programme_from_the_organizers_pages() -> None:
     assert "Published" in text(client.get(url))
     assert signed_in(make_member()).get(url).status_code == 404
     assert services.mentorships_sweep() == 0
+
+
+def test_a_declined_mentee_is_offered_the_search_again() -> None:
+    mentor, offer = make_mentor()
+    mentee = make_mentee()
+    mentorship = request(mentee, offer)
+    services.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
+    page = text(signed_in(mentee).get(f"/mentorship/{mentorship.pk}/"))
+    assert "Thandi declined: the timing does not work." in page
+    assert "Find another mentor for these goals" in page
+    assert "topics=Risk+management" in page
