@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.connections.selectors import connected_ids
+from mutuals.core import demo_cast
 from mutuals.feed import events_bridge, services
 from mutuals.feed.models import Comment, Post, PostTopic, ReactionKind
 
@@ -384,12 +384,17 @@ def demo_feed_seed(members: dict[str, User], now: datetime | None = None) -> int
             Comment.objects.filter(pk=comment.pk).update(created_at=min(when, now))
         comments.append(comment)
 
+    # Reactions come from the author's connections in the cast (a fixed list, so a rerun
+    # picks the same people whatever else the demo has connected since).
+    friends: dict[str, set[str]] = {}
+    for a, b in demo_cast.CONNECTIONS:
+        friends.setdefault(a, set()).add(b)
+        friends.setdefault(b, set()).add(a)
+    keys = {user.pk: key for key, user in members.items()}
     kinds = list(ReactionKind.values)
     for post in posts:
-        friends = connected_ids(post.author_id)
-        for key, member in sorted(members.items()):
-            if member.pk not in friends:
-                continue
+        for key in sorted(friends.get(keys[post.author_id], set())):
+            member = members[key]
             digest = hashlib.sha256(f"react|{post.body[:40]}|{key}".encode()).digest()
             if digest[0] % 3 == 0:  # about a third of the author's connections react
                 services.reaction_set(

@@ -84,7 +84,9 @@ class PostOut(Schema):
             kind=post.kind,
             body=post.body,
             visibility=post.visibility,
-            topics=[t.slug for t in post.topics.all()],
+            topics=list(getattr(post, "topic_slugs", None) or [])
+            if hasattr(post, "topic_slugs")
+            else [t.slug for t in post.topics.all()],
             opportunity_kind=post.opportunity_kind or None,
             company=post.company,
             referrals_welcome=post.referrals_welcome,

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection as db_connection
-from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -46,6 +47,7 @@ from mutuals.feed.models import (
 
 FEED_WINDOW = timedelta(days=45)
 CANDIDATES_PER_SOURCE = 400
+CANDIDATES_PER_TOPIC = 100
 # A connection whose tie the engagement app has not computed yet (Tie's default strength).
 DEFAULT_STRENGTH = Tie._meta.get_field("strength").get_default()
 CONTRIBUTION_KINDS = (InteractionKind.COMMENT, InteractionKind.REACTION, InteractionKind.RESHARE)
@@ -104,20 +106,38 @@ def popular_topics(*, exclude: set[int], limit: int = 12) -> list[Topic]:
 # --- Loading posts for display ---------------------------------------------------------------
 
 
-def posts_for_display(ids: list[int], *, with_event: bool = True) -> dict[int, Post]:
+def posts_for_display(
+    ids: list[int], *, with_event: bool = True, viewer_id: int | None = None
+) -> dict[int, Post]:
     """Posts by id with what a card shows: author and profile, topics, the reshared original
-    (and the recap's event, which only pages show)."""
+    (and the recap's event, which only pages show). With `viewer_id`, each post carries the
+    viewer's reaction (`my_reaction`) from the same query. On PostgreSQL the topics come in
+    the same query too (`topic_slugs`), so a feed page of the API is one query."""
+    if not ids:
+        return {}
     related = ["author__profile", "reshare_of__author__profile"]
     if with_event:
         related.append("event")
-    if not ids:
-        return {}
-    rows = (
-        Post.objects.filter(pk__in=ids)
-        .select_related(*related)
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
-    )
+    rows = Post.objects.filter(pk__in=ids).select_related(*related)
+    if viewer_id is not None:
+        rows = rows.annotate(
+            my_reaction=Subquery(
+                Reaction.objects.filter(post_id=OuterRef("pk"), member_id=viewer_id).values("kind")[
+                    :1
+                ]
+            )
+        )
+    if db_connection.vendor == "postgresql" and not with_event:
+        rows = rows.annotate(topic_slugs=RawSQL(_TOPIC_SLUGS_SQL, ()))  # noqa: S611 - constant
+    else:
+        rows = rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
     return {post.pk: post for post in rows}
+
+
+_TOPIC_SLUGS_SQL = (
+    "ARRAY(SELECT t.slug FROM feed_posttopic pt JOIN accounts_topic t ON t.id = pt.topic_id "
+    'WHERE pt.post_id = "feed_post"."id" ORDER BY t.name)'
+)
 
 
 def viewer_reactions(viewer_id: int, post_ids: list[int]) -> dict[int, str]:
@@ -129,10 +149,14 @@ def viewer_reactions(viewer_id: int, post_ids: list[int]) -> dict[int, str]:
 
 
 def annotate_for_viewer(posts: list[Post], audience: Audience) -> None:
-    """Set `my_reaction` and `original_visible` on each post (one query for the reactions)."""
-    mine = viewer_reactions(audience.viewer_id, [p.pk for p in posts]) if posts else {}
+    """Set `my_reaction` and `original_visible` on each post (one query for the reactions,
+    none when `posts_for_display` already loaded them)."""
+    missing = [p.pk for p in posts if not hasattr(p, "my_reaction")]
+    mine = viewer_reactions(audience.viewer_id, missing) if missing else {}
     for post in posts:
-        post.my_reaction = mine.get(post.pk, "")  # type: ignore[attr-defined]
+        if not hasattr(post, "my_reaction"):
+            post.my_reaction = mine.get(post.pk, "")  # type: ignore[attr-defined]
+        post.my_reaction = post.my_reaction or ""  # type: ignore[attr-defined]
         original = post.reshare_of
         post.original_visible = original is not None and audience.can_see(original)  # type: ignore[attr-defined]
 
@@ -169,6 +193,16 @@ def _decode(cursor: str) -> tuple[datetime, float, int]:
     return reference, float(last_score), last_id
 
 
+@dataclass
+class _Gathered:
+    """What a feed page is ranked from: candidate posts (author, time, followed topic slugs
+    on it), the viewer's connections with their tie (strength, tier), and blocked ids."""
+
+    found: dict[int, tuple[int, datetime, list[str]]]
+    network: dict[int, tuple[float, str]]
+    blocked: set[int]
+
+
 def _network(viewer_id: int) -> tuple[dict[int, tuple[float, str]], set[int]]:
     """The viewer's connections with their tie (strength, tier), in one query (a connection
     whose tie is not computed yet gets the tie's default), and the blocked ids in another."""
@@ -186,12 +220,11 @@ def _network(viewer_id: int) -> tuple[dict[int, tuple[float, str]], set[int]]:
 
 def _followed_slugs(member_id: int) -> dict[int, str]:
     """Followed topic id → slug (profile topics unless unfollowed, plus explicit follows)."""
-    profile = dict(
+    followed = dict(
         Profile.topics.through.objects.filter(profile__user_id=member_id).values_list(
             "topic_id", "topic__slug"
         )
     )
-    followed = dict(profile)
     for topic_id, slug, following in TopicFollow.objects.filter(member_id=member_id).values_list(
         "topic_id", "topic__slug", "following"
     ):
@@ -202,32 +235,114 @@ def _followed_slugs(member_id: int) -> dict[int, str]:
     return followed
 
 
-def _recent_on_topics(
-    topic_ids: list[int], in_window: Q, viewer_id: int, authors: set[int], blocked: set[int]
-) -> list[tuple[int, int, int, datetime]]:
-    """(post, topic, author, time) of the most recent visible posts on each topic.
-
-    One ordered, limited scan of post_topic(topic, -created_at) per topic, so each stops after
-    its share of rows; on PostgreSQL they are one UNION ALL query. (A single scan over
-    `topic IN (...)` cannot walk the index in time order, so it would sort every post of the
-    window on popular topics.)"""
-    share = max(50, CANDIDATES_PER_SOURCE // len(topic_ids))
+def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gathered:
+    """The portable way (SQLite): a handful of small indexed queries."""
+    network, blocked = _network(viewer_id)
+    followed = _followed_slugs(viewer_id)
+    in_window = Q(created_at__gt=since, created_at__lte=reference)
+    authors = (set(network) - blocked) | {viewer_id}
+    found: dict[int, tuple[int, datetime, list[str]]] = {}
+    for post_id, author_id, created_at in (
+        Post.objects.filter(in_window, author_id__in=authors)
+        .filter(Q(hidden_at__isnull=True) | Q(author_id=viewer_id))
+        .order_by("-created_at")
+        .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
+    ):
+        found[post_id] = (author_id, created_at, [])
     visible = Q(post__author_id=viewer_id) | Q(post__hidden_at__isnull=True) & (
         Q(post__visibility=Visibility.COMMUNITY) | Q(post__author_id__in=authors)
     )
-    scans = []
-    for topic_id in sorted(topic_ids):
+    # One ordered, limited scan per topic: `topic IN (...)` cannot walk the index in time
+    # order, so on popular topics it would sort every post of the window.
+    for topic_id in sorted(followed):
         scan = PostTopic.objects.filter(in_window, visible, topic_id=topic_id)
         if blocked:
             scan = scan.exclude(post__author_id__in=blocked)
-        scans.append(
-            scan.order_by("-created_at").values_list(
-                "post_id", "topic_id", "post__author_id", "created_at"
-            )[:share]
-        )
-    if len(scans) > 1 and db_connection.features.supports_slicing_ordering_in_compound:
-        return list(scans[0].union(*scans[1:], all=True))
-    return [row for scan in scans for row in scan]
+        for post_id, author_id, created_at in scan.order_by("-created_at").values_list(
+            "post_id", "post__author_id", "created_at"
+        )[:CANDIDATES_PER_TOPIC]:
+            found.setdefault(post_id, (author_id, created_at, []))
+    if followed and found:
+        for post_id, topic_id in PostTopic.objects.filter(
+            post_id__in=list(found), topic_id__in=list(followed)
+        ).values_list("post_id", "topic_id"):
+            found[post_id][2].append(followed[topic_id])
+    return _Gathered(found, network, blocked)
+
+
+# The same candidates, connections and blocks as `_gather_orm`, in one round trip: on a busy
+# server each round trip costs more than the work, so PostgreSQL gets one statement.
+_GATHER_SQL = """
+WITH net AS (
+    SELECT CASE WHEN c.member_low_id = %(v)s THEN c.member_high_id ELSE c.member_low_id END
+               AS other,
+           t.strength, t.tier
+    FROM connections_connection c
+    LEFT JOIN engagement_tie t ON t.connection_id = c.id AND t.member_id = %(v)s
+    WHERE c.member_low_id = %(v)s OR c.member_high_id = %(v)s
+), blk AS (
+    SELECT CASE WHEN b.blocker_id = %(v)s THEN b.blocked_id ELSE b.blocker_id END AS other
+    FROM connections_block b
+    WHERE b.blocker_id = %(v)s OR b.blocked_id = %(v)s
+), authors AS (
+    SELECT other AS id FROM net WHERE other NOT IN (SELECT other FROM blk)
+    UNION SELECT %(v)s
+), fol AS (
+    SELECT pt.topic_id FROM accounts_profile_topics pt
+    JOIN accounts_profile pr ON pr.id = pt.profile_id
+    WHERE pr.user_id = %(v)s AND NOT EXISTS (
+        SELECT 1 FROM feed_topicfollow f
+        WHERE f.member_id = %(v)s AND f.topic_id = pt.topic_id AND NOT f.following)
+    UNION
+    SELECT f.topic_id FROM feed_topicfollow f WHERE f.member_id = %(v)s AND f.following
+), by_author AS (
+    SELECT p.id, p.author_id, p.created_at FROM feed_post p
+    WHERE p.author_id IN (SELECT id FROM authors)
+      AND p.created_at > %(since)s AND p.created_at <= %(ref)s
+      AND (p.hidden_at IS NULL OR p.author_id = %(v)s)
+    ORDER BY p.created_at DESC LIMIT %(per_source)s
+), on_topic AS (
+    SELECT x.id, x.author_id, x.created_at FROM fol CROSS JOIN LATERAL (
+        SELECT pt.post_id AS id, p.author_id, pt.created_at
+        FROM feed_posttopic pt JOIN feed_post p ON p.id = pt.post_id
+        WHERE pt.topic_id = fol.topic_id
+          AND pt.created_at > %(since)s AND pt.created_at <= %(ref)s
+          AND (p.author_id = %(v)s OR (p.hidden_at IS NULL AND (
+               p.visibility = 'community' OR p.author_id IN (SELECT id FROM authors))))
+          AND p.author_id NOT IN (SELECT other FROM blk)
+        ORDER BY pt.created_at DESC LIMIT %(per_topic)s
+    ) x
+), cand AS (
+    SELECT * FROM by_author UNION SELECT * FROM on_topic
+)
+SELECT 'p', cand.id, cand.author_id, cand.created_at, NULL::double precision, NULL::text,
+       ARRAY(SELECT t.slug FROM feed_posttopic pt JOIN accounts_topic t ON t.id = pt.topic_id
+             WHERE pt.post_id = cand.id AND pt.topic_id IN (SELECT topic_id FROM fol))
+FROM cand
+UNION ALL SELECT 'n', other, NULL, NULL, strength, tier, NULL FROM net
+UNION ALL SELECT 'b', other, NULL, NULL, NULL, NULL, NULL FROM blk
+"""
+
+
+def _gather_pg(viewer_id: int, since: datetime, reference: datetime) -> _Gathered:
+    params: dict[str, int | datetime] = {
+        "v": viewer_id,
+        "since": since,
+        "ref": reference,
+        "per_source": CANDIDATES_PER_SOURCE,
+        "per_topic": CANDIDATES_PER_TOPIC,
+    }
+    gathered = _Gathered({}, {}, set())
+    with db_connection.cursor() as cursor:
+        cursor.execute(_GATHER_SQL, params)
+        for row_kind, key, author_id, created_at, strength, tier, slugs in cursor.fetchall():
+            if row_kind == "p":
+                gathered.found[key] = (author_id, created_at, list(slugs or []))
+            elif row_kind == "n":
+                gathered.network[key] = (strength or DEFAULT_STRENGTH, tier or "acquaintance")
+            else:
+                gathered.blocked.add(key)
+    return gathered
 
 
 def feed_page(
@@ -248,38 +363,14 @@ def feed_page(
         after = (last_score, last_id)
     else:
         reference = now or timezone.now()
-    in_window = Q(created_at__gt=reference - FEED_WINDOW, created_at__lte=reference)
-    network, blocked = _network(viewer.pk)
-    audience = Audience(viewer.pk, set(network), blocked)
-    followed = _followed_slugs(viewer.pk)
-
-    # (author, created_at, followed topic slugs on it) per candidate post.
-    found: dict[int, tuple[int, datetime, list[str]]] = {}
-    authors = (set(network) - blocked) | {viewer.pk}
-    for post_id, author_id, created_at in (
-        Post.objects.filter(in_window, author_id__in=authors)
-        .filter(Q(hidden_at__isnull=True) | Q(author_id=viewer.pk))
-        .order_by("-created_at")
-        .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
-    ):
-        found[post_id] = (author_id, created_at, [])
-    by_author = set(found)
-    if followed:
-        for post_id, topic_id, author_id, created_at in _recent_on_topics(
-            list(followed), in_window, viewer.pk, authors, blocked
-        ):
-            found.setdefault(post_id, (author_id, created_at, []))[2].append(followed[topic_id])
-        # Posts found by author may carry followed topics the capped topic scan did not reach.
-        unknown = [pk for pk in by_author if not found[pk][2]]
-        if unknown:
-            for post_id, topic_id in PostTopic.objects.filter(
-                post_id__in=unknown, topic_id__in=list(followed)
-            ).values_list("post_id", "topic_id"):
-                if followed[topic_id] not in found[post_id][2]:
-                    found[post_id][2].append(followed[topic_id])
+    since = reference - FEED_WINDOW
+    gather = _gather_pg if db_connection.vendor == "postgresql" else _gather_orm
+    gathered = gather(viewer.pk, since, reference)
+    network, found = gathered.network, gathered.found
+    audience = Audience(viewer.pk, set(network), gathered.blocked)
     if not found:
         for post_id, author_id, created_at in (
-            Post.objects.filter(in_window)
+            Post.objects.filter(created_at__gt=since, created_at__lte=reference)
             .filter(audience.q())
             .order_by("-created_at", "-id")
             .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
@@ -307,7 +398,9 @@ def feed_page(
     more = len(page) > limit
     page = page[:limit]
 
-    posts = posts_for_display([post_id for _, post_id, _ in page], with_event=for_html)
+    posts = posts_for_display(
+        [post_id for _, post_id, _ in page], with_event=for_html, viewer_id=viewer.pk
+    )
     items = []
     for value, post_id, candidate in page:
         post = posts.get(post_id)
