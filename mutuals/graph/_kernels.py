@@ -30,54 +30,133 @@ def _build_csr_py(
     n: Any, src: Any, dst: Any, weight: Any
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Undirected CSR from (src, dst, weight) pairs given once each: both directions are
-    stored, self-loops dropped, duplicates merged keeping the strongest weight, rows sorted."""
+    stored, self-loops and pairs with a negative end (unknown, blocked) dropped, duplicates
+    merged keeping the strongest weight, rows sorted.
+
+    Two counting-sort scatters, no comparison sort: the first groups every directed edge by
+    its source (rows unsorted); the second sweeps those rows in order of node v and appends v
+    to the row of each of v's neighbours, so every row receives its neighbours in ascending
+    order. Then duplicates are merged in one sequential pass."""
     degree = np.zeros(n + 1, dtype=np.int64)
     for k in range(src.shape[0]):
         a = src[k]
         b = dst[k]
-        if a != b:
+        if a != b and a >= 0 and b >= 0:
             degree[a + 1] += 1
             degree[b + 1] += 1
     for i in range(n):
         degree[i + 1] += degree[i]
+    total = degree[n]
     fill = degree[:-1].copy()
-    nbr = np.empty(degree[n], dtype=np.int32)
-    wgt = np.empty(degree[n], dtype=np.float32)
+    tmp_n = np.empty(total, dtype=np.int32)
+    tmp_w = np.empty(total, dtype=np.float32)
     for k in range(src.shape[0]):
         a = src[k]
         b = dst[k]
-        if a != b:
-            nbr[fill[a]] = b
-            wgt[fill[a]] = weight[k]
+        if a != b and a >= 0 and b >= 0:
+            tmp_n[fill[a]] = b
+            tmp_w[fill[a]] = weight[k]
             fill[a] += 1
-            nbr[fill[b]] = a
-            wgt[fill[b]] = weight[k]
+            tmp_n[fill[b]] = a
+            tmp_w[fill[b]] = weight[k]
             fill[b] += 1
-    # Sort each row by neighbour and merge duplicates in place, then compact.
+    # Transpose-by-sweep: row v lists u; appending v to u's row in order of v sorts every row.
+    for i in range(n):
+        fill[i] = degree[i]
+    nbr = np.empty(total, dtype=np.int32)
+    wgt = np.empty(total, dtype=np.float32)
+    for v in range(n):
+        for e in range(degree[v], degree[v + 1]):
+            u = tmp_n[e]
+            nbr[fill[u]] = v
+            wgt[fill[u]] = tmp_w[e]
+            fill[u] += 1
+    # Merge duplicates (adjacent now) keeping the strongest weight, compacting in place.
     indptr = np.zeros(n + 1, dtype=np.int64)
     out = 0
     for i in range(n):
-        lo = degree[i]
-        hi = degree[i + 1]
-        if hi - lo > 1:
-            order = np.argsort(nbr[lo:hi], kind="mergesort")
-            row_n = nbr[lo:hi][order]
-            row_w = wgt[lo:hi][order]
-        else:
-            row_n = nbr[lo:hi].copy()
-            row_w = wgt[lo:hi].copy()
         previous = -1
-        for j in range(row_n.shape[0]):
-            if row_n[j] == previous:
-                if row_w[j] > wgt[out - 1]:
-                    wgt[out - 1] = row_w[j]
+        for j in range(degree[i], degree[i + 1]):
+            v = nbr[j]
+            if v == previous:
+                if wgt[j] > wgt[out - 1]:
+                    wgt[out - 1] = wgt[j]
             else:
-                nbr[out] = row_n[j]
-                wgt[out] = row_w[j]
+                nbr[out] = v
+                wgt[out] = wgt[j]
                 out += 1
-                previous = row_n[j]
+                previous = v
         indptr[i + 1] = out
+    if out == total:
+        return indptr, nbr, wgt
     return indptr, nbr[:out].copy(), wgt[:out].copy()
+
+
+def _map_ids_py(table: Any, wanted: Any) -> Any:
+    """Node index of each wanted id through a dense id → node table, -1 when unknown."""
+    out = np.empty(wanted.shape[0], dtype=np.int64)
+    size = table.shape[0]
+    for k in range(wanted.shape[0]):
+        w = wanted[k]
+        out[k] = table[w] if 0 <= w < size else -1
+    return out
+
+
+map_ids = _compile(_map_ids_py)
+
+
+def _pairs_csr_py(rows: Any, row: Any, value: Any) -> tuple[Any, Any]:
+    """A row → sorted, distinct values CSR from (row, value) pairs, by one counting sort
+    (rows are short: members' topics and events, blocks), then an insertion sort per row."""
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    for k in range(row.shape[0]):
+        indptr[row[k] + 1] += 1
+    for i in range(rows):
+        indptr[i + 1] += indptr[i]
+    fill = indptr[:-1].copy()
+    out = np.empty(row.shape[0], dtype=np.int32)
+    for k in range(row.shape[0]):
+        out[fill[row[k]]] = value[k]
+        fill[row[k]] += 1
+    kept = 0
+    start = 0
+    for i in range(rows):
+        lo = start
+        hi = indptr[i + 1]
+        start = hi
+        first = kept
+        if hi - lo > 32:
+            # A long row (a topic's members): values usually arrive sorted; sort if not.
+            ordered = True
+            for j in range(lo + 1, hi):
+                if out[j] < out[j - 1]:
+                    ordered = False
+                    break
+            if not ordered:
+                out[lo:hi] = np.sort(out[lo:hi])
+            for j in range(lo, hi):
+                if kept == first or out[j] != out[kept - 1]:
+                    out[kept] = out[j]
+                    kept += 1
+            indptr[i + 1] = kept
+            continue
+        for j in range(lo, hi):
+            v = out[j]
+            # Insert v into out[first:kept] (sorted), skipping duplicates.
+            p = kept
+            while p > first and out[p - 1] > v:
+                p -= 1
+            if p > first and out[p - 1] == v:
+                continue
+            for q in range(kept, p, -1):
+                out[q] = out[q - 1]
+            out[p] = v
+            kept += 1
+        indptr[i + 1] = kept
+    return indptr, out[:kept].copy()
+
+
+pairs_csr = _compile(_pairs_csr_py)
 
 
 build_csr = _compile(_build_csr_py)
@@ -453,6 +532,225 @@ def _two_hop_py(
 
 
 two_hop = _compile(_two_hop_py)
+
+
+def _kth_best_score(
+    acc: Any,
+    touched: Any,
+    n: Any,
+    k: Any,
+    max_bonus: Any,
+    topic_indptr: Any,
+    topic_indices: Any,
+    topic_mark: Any,
+    topic_weight: Any,
+    event_indptr: Any,
+    event_indices: Any,
+    event_mark: Any,
+    event_weight: Any,
+) -> float:
+    """The k-th best score so far (acc + topics + events) over touched[:n] (n ≥ k), kept in
+    k slots; a candidate whose acc + max_bonus cannot beat the worst slot is not scored."""
+    best = np.full(k, -1.0, dtype=np.float64)
+    low = 0
+    for i in range(n):
+        c = touched[i]
+        value = acc[c]
+        if value + max_bonus <= best[low]:
+            continue
+        if topic_weight > 0.0:
+            for e in range(topic_indptr[c], topic_indptr[c + 1]):
+                if topic_mark[topic_indices[e]]:
+                    value += topic_weight
+        if event_weight > 0.0:
+            for e in range(event_indptr[c], event_indptr[c + 1]):
+                if event_mark[event_indices[e]]:
+                    value += event_weight
+        if value > best[low]:
+            best[low] = value
+            low = 0
+            for j in range(1, k):
+                if best[j] < best[low]:
+                    low = j
+    return float(best[low])
+
+
+kth_best_score = _compile(_kth_best_score)
+
+
+def _adamic_adar_top_py(
+    indptr: Any,
+    indices: Any,
+    s: Any,
+    excluded: Any,
+    stamp: Any,
+    acc: Any,
+    count: Any,
+    touched: Any,
+    gen: Any,
+    k: Any,
+    max_bonus: Any,
+    heavy: Any,
+    topic_indptr: Any,
+    topic_indices: Any,
+    topic_mark: Any,
+    topic_weight: Any,
+    event_indptr: Any,
+    event_indices: Any,
+    event_mark: Any,
+    event_weight: Any,
+) -> tuple[int, int]:
+    """Adamic–Adar over s's two-hop neighbourhood, exact for every candidate that can still
+    make the k best: `acc[c]` = Σ 1/log(deg z) and `count[c]` = mutual connections z, as
+    `two_hop`, but reading hubs only as far as they can change the answer.
+
+    Mutual connections are read in order of rising degree (falling weight). Before reading a
+    row of at least `heavy` entries, with L the k-th best score so far (sum plus topics and
+    events: a lower bound on the k-th best final score, since sums only grow) and R the
+    weight of the rows not read yet: when R + max_bonus < L, no member not yet reached can
+    make the k best, so the remaining rows only add to the *contenders*, the candidates with
+    acc + R + max_bonus ≥ L; each row is then intersected with the sorted contenders by
+    binary search when that reads less than the row. Everyone else stays below L. L is
+    recomputed (a pass over the candidates) only after reading as many edges as there are
+    candidates, so the checks cost at most as much as the rows they may save.
+
+    Returns (candidates reached, lead): touched[:lead] are the candidates with exact sums
+    (all of them when nothing was pruned, else the contenders)."""
+    stamp[s] = gen
+    count[s] = -1
+    for q in range(excluded.shape[0]):
+        stamp[excluded[q]] = gen
+        count[excluded[q]] = -1
+    for e in range(indptr[s], indptr[s + 1]):
+        z = indices[e]
+        if stamp[z] != gen:
+            stamp[z] = gen
+            count[z] = -2  # a connection: not a candidate, but a mutual
+    # The mutual connections that introduce (not excluded, degree ≥ 2), lightest first.
+    m = 0
+    mids = np.empty(indptr[s + 1] - indptr[s], dtype=np.int32)
+    degs = np.empty(indptr[s + 1] - indptr[s], dtype=np.int64)
+    for e in range(indptr[s], indptr[s + 1]):
+        z = indices[e]
+        if count[z] != -2:
+            continue
+        degree = indptr[z + 1] - indptr[z]
+        if degree < 2:
+            continue
+        count[z] = -3  # counted once even if listed twice
+        mids[m] = z
+        degs[m] = degree
+        m += 1
+    for q in range(m):
+        count[mids[q]] = -2
+    order = np.argsort(degs[:m], kind="mergesort")
+    weights = np.empty(m, dtype=np.float64)
+    remaining = np.zeros(m + 1, dtype=np.float64)
+    for q in range(m):
+        weights[q] = 1.0 / math.log(degs[order[q]])
+    for q in range(m - 1, -1, -1):
+        remaining[q] = remaining[q + 1] + weights[q]
+    n = 0
+    top = 0.0
+    q = 0
+    bound = -1.0  # the k-th best score at the last check: it only grows
+    since = 0  # edges read since the last check; a check costs a pass over the candidates
+    while q < m:
+        z = mids[order[q]]
+        w = weights[q]
+        if degs[order[q]] >= heavy and n >= k:
+            reach = remaining[q] + max_bonus
+            if reach < bound:
+                break
+            if reach < top + max_bonus and since >= n:
+                since = 0
+                bound = kth_best_score(
+                    acc,
+                    touched,
+                    n,
+                    k,
+                    max_bonus,
+                    topic_indptr,
+                    topic_indices,
+                    topic_mark,
+                    topic_weight,
+                    event_indptr,
+                    event_indices,
+                    event_mark,
+                    event_weight,
+                )
+                if reach < bound:
+                    break
+        since += indptr[z + 1] - indptr[z]
+        for f in range(indptr[z], indptr[z + 1]):
+            c = indices[f]
+            if stamp[c] != gen:
+                stamp[c] = gen
+                acc[c] = w
+                count[c] = 1
+                touched[n] = c
+                n += 1
+                if w > top:
+                    top = w
+            elif count[c] > 0:
+                value = acc[c] + w
+                acc[c] = value
+                count[c] += 1
+                if value > top:
+                    top = value
+        q += 1
+    if q == m:
+        return n, n
+    # Pruned: the remaining (heaviest) rows only add to contenders. Before a row longer than
+    # the contender list, drop those that can no longer reach L; probe the row by binary
+    # search once the (sorted) contenders are few enough, else read it.
+    lead = n
+    ordered = False
+    while q < m:
+        z = mids[order[q]]
+        w = weights[q]
+        lo = indptr[z]
+        hi = indptr[z + 1]
+        if hi - lo > lead:
+            reach = remaining[q] + max_bonus
+            kept = 0
+            for i in range(lead):  # a stable compaction: a sorted list stays sorted
+                c = touched[i]
+                if acc[c] + reach >= bound:
+                    touched[kept] = c
+                    kept += 1
+            lead = kept
+        if lead * 24 < hi - lo:
+            if not ordered:
+                touched[:lead] = np.sort(touched[:lead])
+                ordered = True
+            for i in range(lead):
+                c = touched[i]
+                a = lo
+                b = hi
+                while a < b:
+                    mid = (a + b) >> 1
+                    if indices[mid] < c:
+                        a = mid + 1
+                    else:
+                        b = mid
+                lo = a
+                if a == hi:
+                    break
+                if indices[a] == c:
+                    acc[c] += w
+                    count[c] += 1
+        else:
+            for f in range(lo, hi):
+                c = indices[f]
+                if stamp[c] == gen and count[c] > 0:
+                    acc[c] += w
+                    count[c] += 1
+        q += 1
+    return n, lead
+
+
+adamic_adar_top = _compile(_adamic_adar_top_py)
 
 
 def _top_candidates_py(

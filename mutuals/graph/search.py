@@ -28,6 +28,9 @@ DEFAULT_ALTERNATIVES = 3
 TOPIC_WEIGHT = 0.25
 EVENT_WEIGHT = 0.5
 MAX_NAMED_MUTUALS = 3
+# People you may know reads a connection's row of at least this many entries only when it can
+# still change the best suggestions (see `_kernels.adamic_adar_top`).
+HUB_ROW = 1024
 
 _EMPTY = np.zeros(0, dtype=np.int32)
 
@@ -371,7 +374,14 @@ def people_you_may_know(
         return []
     banned = np.union1d(_nodes(snapshot, excluded), snapshot.blocked_with(s)).astype(np.int32)
     ws = workspace_for(snapshot)
-    count = _kernels.two_hop(
+    topic_mark = _marks(snapshot.topics.row(s), len(snapshot.topic_names))
+    event_mark = _marks(snapshot.events.row(s), len(snapshot.event_names))
+    max_bonus = TOPIC_WEIGHT * int(topic_mark.sum()) + EVENT_WEIGHT * int(event_mark.sum())
+    topic_weight = TOPIC_WEIGHT if topic_mark.any() else 0.0
+    event_weight = EVENT_WEIGHT if event_mark.any() else 0.0
+    # Adamic–Adar, exact for every candidate that can still make the best `limit` (hubs
+    # among the member's connections are read only as far as they can change the answer).
+    _, count = _kernels.adamic_adar_top(
         snapshot.indptr,
         snapshot.neighbours,
         s,
@@ -381,13 +391,22 @@ def people_you_may_know(
         ws.level_a,
         ws.list_a,
         ws.next_generation(),
+        limit,
+        max_bonus,
+        HUB_ROW,
+        snapshot.topics.indptr,
+        snapshot.topics.indices,
+        topic_mark,
+        topic_weight,
+        snapshot.events.indptr,
+        snapshot.events.indices,
+        event_mark,
+        event_weight,
     )
     if count == 0:
         return []
-    # One fused pass scores every candidate (Adamic–Adar + topics + events) and keeps the
+    # One fused pass scores every contender (Adamic–Adar + topics + events) and keeps the
     # best `limit`; only those leave the kernel.
-    topic_mark = _marks(snapshot.topics.row(s), len(snapshot.topic_names))
-    event_mark = _marks(snapshot.events.row(s), len(snapshot.event_names))
     k = min(limit, count)
     top_pos = np.zeros(k, dtype=np.int64)
     top_score = np.zeros(k, dtype=np.float64)
@@ -397,12 +416,12 @@ def people_you_may_know(
         snapshot.topics.indptr,
         snapshot.topics.indices,
         topic_mark,
-        TOPIC_WEIGHT if topic_mark.any() else 0.0,
+        topic_weight,
         snapshot.events.indptr,
         snapshot.events.indices,
         event_mark,
-        EVENT_WEIGHT if event_mark.any() else 0.0,
-        TOPIC_WEIGHT * int(topic_mark.sum()) + EVENT_WEIGHT * int(event_mark.sum()),
+        event_weight,
+        max_bonus,
         k,
         top_pos,
         top_score,

@@ -45,17 +45,10 @@ class Csr:
 
     @classmethod
     def from_pairs(cls, rows: int, row: npt.ArrayLike, value: npt.ArrayLike) -> Csr:
-        row_arr = np.asarray(row, dtype=np.int64)
-        value_arr = np.asarray(value, dtype=np.int32)
-        order = np.lexsort((value_arr, row_arr))
-        row_arr, value_arr = row_arr[order], value_arr[order]
-        if row_arr.size:
-            keep = np.ones(row_arr.size, dtype=bool)
-            keep[1:] = (row_arr[1:] != row_arr[:-1]) | (value_arr[1:] != value_arr[:-1])
-            row_arr, value_arr = row_arr[keep], value_arr[keep]
-        indptr = np.zeros(rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row_arr, minlength=rows), out=indptr[1:])
-        return cls(indptr=indptr, indices=np.ascontiguousarray(value_arr))
+        row_arr = np.ascontiguousarray(row, dtype=np.int64)
+        value_arr = np.ascontiguousarray(value, dtype=np.int32)
+        indptr, indices = _kernels.pairs_csr(rows, row_arr, value_arr)
+        return cls(indptr=indptr, indices=indices)
 
     @classmethod
     def empty(cls, rows: int) -> Csr:
@@ -209,15 +202,38 @@ class GraphSnapshot:
         return replace(self, version=version, strengths=weights, open_to_introductions=open_arr)
 
 
-def _codes(labels: Sequence[str]) -> tuple[tuple[str, ...], dict[str, int]]:
+def _factorize(
+    labels: Sequence[str], order: Int64Array
+) -> tuple[tuple[str, ...], dict[str, int], Int32Array]:
+    """(names, normalized name → code, code per member in `order`, -1 when blank), codes
+    numbered by first appearance in that order. Each distinct label is normalized once, so a
+    million members at twenty thousand companies cost a million dictionary lookups, not a
+    million normalizations."""
     names: list[str] = []
     codes: dict[str, int] = {}
-    for label in labels:
+    code_of_label: dict[str, int] = {}
+    for label in dict.fromkeys(labels):
         key = normalize_label(label)
-        if key and key not in codes:
+        if not key:
+            code_of_label[label] = -1
+            continue
+        if key not in codes:
             codes[key] = len(names)
             names.append(label.strip())
-    return tuple(names), codes
+        code_of_label[label] = codes[key]
+    raw = np.fromiter(
+        (code_of_label[label] for label in labels), dtype=np.int32, count=len(labels)
+    )[order]
+    # Renumber by first appearance in member order (stable whatever order labels came in).
+    present = np.flatnonzero(raw >= 0)
+    used, first = np.unique(raw[present], return_index=True)
+    by_first = used[np.argsort(first, kind="stable")]
+    renumber = np.full(len(names) + 1, -1, dtype=np.int32)
+    renumber[by_first] = np.arange(by_first.size, dtype=np.int32)
+    names_out = tuple(names[int(code)] for code in by_first)
+    codes_out = {key: int(renumber[code]) for key, code in codes.items() if renumber[code] >= 0}
+    result: Int32Array = np.ascontiguousarray(renumber[raw])
+    return names_out, codes_out, result
 
 
 def build_snapshot(
@@ -252,13 +268,12 @@ def build_snapshot(
         raise ValueError("member_ids must be unique")
     probe = GraphSnapshotIds(ids)
 
-    src = probe.nodes(sources)
+    src = probe.nodes(sources)  # -1 for unknown members: the kernel drops those pairs
     dst = probe.nodes(targets)
     if strengths is None:
         weight = np.ones(src.size, dtype=np.float32)
     else:
         weight = np.clip(np.asarray(strengths, dtype=np.float32), 0.0, 1.0)
-    keep = (src >= 0) & (dst >= 0)
 
     if blocked_pairs is not None:
         block_a = probe.nodes(blocked_pairs[0])
@@ -273,15 +288,12 @@ def build_snapshot(
             high = np.maximum(src, dst)
             edge_keys = low * max(n, 1) + high
             block_keys = np.minimum(block_a, block_b) * max(n, 1) + np.maximum(block_a, block_b)
-            keep &= ~np.isin(edge_keys, block_keys)
+            src = np.where(np.isin(edge_keys, block_keys), -1, src)
     else:
         blocked = Csr.empty(n)
 
     indptr, neighbours, weights = _kernels.build_csr(
-        n,
-        np.ascontiguousarray(src[keep]),
-        np.ascontiguousarray(dst[keep]),
-        np.ascontiguousarray(weight[keep]),
+        n, np.ascontiguousarray(src), np.ascontiguousarray(dst), np.ascontiguousarray(weight)
     )
 
     if open_to_introductions is None:
@@ -294,13 +306,7 @@ def build_snapshot(
         company_codes: dict[str, int] = {}
         company = np.full(n, -1, dtype=np.int32)
     else:
-        labels = [companies[int(k)] for k in order]
-        company_names, company_codes = _codes(labels)
-        company = np.fromiter(
-            (company_codes.get(normalize_label(label), -1) for label in labels),
-            dtype=np.int32,
-            count=n,
-        )
+        company_names, company_codes, company = _factorize(companies, order)
     has_company = np.flatnonzero(company >= 0)
     company_members = Csr.from_pairs(len(company_names), company[has_company], has_company)
 
@@ -349,8 +355,7 @@ class GraphSnapshotIds:
         if self.ids.size == 0:
             return np.full(wanted.size, -1, dtype=np.int64)
         if self.table is not None:
-            inside = (wanted >= 0) & (wanted < self.table.size)
-            found: Int64Array = np.where(inside, self.table[np.where(inside, wanted, 0)], -1)
+            found: Int64Array = _kernels.map_ids(self.table, np.ascontiguousarray(wanted))
             return found
         return _search_nodes(self.ids, wanted)
 

@@ -22,6 +22,7 @@ from mutuals.graph import (
     build_snapshot,
     degree_of_separation,
     people_you_may_know,
+    search,
     strongest_paths,
 )
 from mutuals.graph.datasets import read_edge_list
@@ -131,7 +132,10 @@ def test_strongest_path_to_a_department(email):
 
 
 @pytest.mark.parametrize("graph", ["facebook", "email"])
-def test_people_you_may_know_matches_adamic_adar(graph, request):
+@pytest.mark.parametrize("hub_row", [search.HUB_ROW, 16])
+def test_people_you_may_know_matches_adamic_adar(graph, hub_row, request, monkeypatch):
+    """Also with rows of 16 or more treated as hubs, so the pruning is exercised."""
+    monkeypatch.setattr(search, "HUB_ROW", hub_row)
     snapshot = request.getfixturevalue(graph)
     adj = reference.adjacency(snapshot)
     rng = np.random.default_rng(4)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 import os
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from mutuals.graph import (
     build_snapshot,
     degree_of_separation,
     people_you_may_know,
+    search,
     strongest_paths,
 )
 from mutuals.graph.search import EVENT_WEIGHT, MIN_INTRODUCTION_STRENGTH, TOPIC_WEIGHT
@@ -189,8 +191,15 @@ def test_strongest_path_to_a_company_or_topic(case, kind, which):
 
 
 @RUNS
-@given(graphs(), st.integers(1, 5))
-def test_people_you_may_know_ranks_by_adamic_adar_topics_and_events(case, limit):
+@given(graphs(), st.integers(1, 5), st.sampled_from([search.HUB_ROW, 0, 3]))
+def test_people_you_may_know_ranks_by_adamic_adar_topics_and_events(case, limit, hub_row):
+    """`hub_row` 0 or 3 makes every (or nearly every) row a hub, so the pruning (contenders
+    only, rows intersected by binary search) is checked against the reference too."""
+    with patch.object(search, "HUB_ROW", hub_row):
+        _check_people_you_may_know(case, limit)
+
+
+def _check_people_you_may_know(case, limit):
     snapshot, ids, s, _, excluded = case
     excluded = excluded - {s}
     adj = reference.adjacency(snapshot)
@@ -261,3 +270,32 @@ def test_sparse_member_ids_map_by_binary_search():
     assert snapshot.edge_count == 2  # the pair naming an unknown member is dropped
     assert degree_of_separation(snapshot, 5, 3 * 10**9) == 2
     assert [p.members for p in strongest_paths(snapshot, 5, to=3 * 10**9)] == [tuple(ids)]
+
+
+def test_people_you_may_know_reads_hubs_only_when_they_matter():
+    """On a power-law graph with hubs, the pruned answer (hub rows skipped or probed once no
+    one else can make the list) is exactly the full Adamic–Adar answer."""
+    rng = np.random.default_rng(7)
+    n = 4000
+    weights = np.arange(1, n + 1, dtype=np.float64) ** (-1 / 1.5)
+    cdf = np.cumsum(weights) / weights.sum()
+    src = np.searchsorted(cdf, rng.random(60_000))
+    dst = np.searchsorted(cdf, rng.random(60_000))
+    topic_pairs = np.stack([rng.integers(0, n, 3 * n), rng.integers(0, 30, 3 * n)], axis=1)
+    snapshot = build_snapshot(
+        member_ids=np.arange(n) + 100,
+        sources=src + 100,
+        targets=dst + 100,
+        topic_pairs=(topic_pairs + np.array([100, 0]), [f"topic {i}" for i in range(30)]),
+    )
+    members = rng.choice(np.flatnonzero(np.diff(snapshot.indptr) >= 20), 150, replace=False)
+    for limit in (1, 3, 20):
+        for s in members:
+            with patch.object(search, "HUB_ROW", 1 << 40):
+                full = people_you_may_know(snapshot, int(s) + 100, limit=limit)
+            with patch.object(search, "HUB_ROW", 16):
+                pruned = people_you_may_know(snapshot, int(s) + 100, limit=limit)
+            assert [(p.member_id, p.mutual_count) for p in pruned] == [
+                (f.member_id, f.mutual_count) for f in full
+            ]
+            assert [p.score for p in pruned] == pytest.approx([f.score for f in full], rel=1e-12)
