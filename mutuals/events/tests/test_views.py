@@ -331,3 +331,74 @@ class TestCalendar:
         assert b"Going there" in feed.content
         client.post("/events/calendar/reset/")
         assert Client().get(f"/events/calendar/{token}.ics").status_code == 404
+
+
+class TestComposerWithEvent:
+    def _scene(self, *, thandi_checked_in: bool = True):
+        event = make_event(title="Risk workshop", starts_in=timedelta(hours=-4))
+        sam = make_member(name="Sam Okafor", profile={"company": "Kestrel"})
+        thandi = make_member(name="Thandi Mokoena", profile={"company": "Acme Rail"})
+        thandi.boundaries.open_intents = ["advice"]
+        thandi.boundaries.save()
+        attend(event, sam, checked_in=True)
+        attend(event, thandi, checked_in=thandi_checked_in)
+        return event, sam, thandi
+
+    NOTE = (
+        "Hi Thandi, your point at the Risk workshop about pricing schedule risk into supplier "
+        "contracts is what my team at Kestrel is wrestling with. Could I ask your advice for "
+        "20 minutes on how you introduced it at Acme Rail?"
+    )
+
+    def test_live_feedback_verifies_the_event(self):
+        event, sam, thandi = self._scene()
+        response = signed_in(sam).post(
+            f"/members/{thandi.pk}/connect/check/",
+            {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
+            headers=HTMX,
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "did not both check in" not in html
+        assert "verdict-personal" in html
+
+    def test_live_feedback_flags_an_event_the_recipient_missed(self):
+        event, sam, thandi = self._scene(thandi_checked_in=False)
+        html = (
+            signed_in(sam)
+            .post(
+                f"/members/{thandi.pk}/connect/check/",
+                {
+                    "context_kind": "event",
+                    "event": event.pk,
+                    "intent": "advice",
+                    "message": self.NOTE,
+                },
+                headers=HTMX,
+            )
+            .content.decode()
+        )
+        assert "choose an event you both attended" in html
+
+    def test_sending_with_the_event_as_context(self):
+        event, sam, thandi = self._scene()
+        response = signed_in(sam).post(
+            f"/members/{thandi.pk}/connect/",
+            {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
+        )
+        assert response.status_code == 302
+        from mutuals.connections.models import Invitation
+
+        invitation = Invitation.objects.get()
+        assert (invitation.context_kind, invitation.context_ref) == ("event", str(event.pk))
+
+    def test_an_event_the_recipient_missed_is_refused_on_send(self):
+        event, sam, thandi = self._scene(thandi_checked_in=False)
+        response = signed_in(sam).post(
+            f"/members/{thandi.pk}/connect/",
+            {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
+        )
+        from mutuals.connections.models import Invitation
+
+        assert response.status_code == 200
+        assert not Invitation.objects.exists()
