@@ -7,6 +7,9 @@ that does not exist).
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
@@ -25,7 +28,6 @@ from mutuals.feed.schemas import (
     ContributionCounts,
     ContributionPerson,
     ContributionsOut,
-    FeedItemOut,
     FeedPageOut,
     PostIn,
     PostOut,
@@ -37,6 +39,7 @@ from mutuals.feed.schemas import (
     ReportOut,
     ReshareIn,
     TopicOut,
+    post_data,
 )
 
 router = Router(tags=["feed"])
@@ -55,20 +58,30 @@ def _post_out(viewer_audience: Audience, post_id: int) -> PostOut:
 
 
 @router.get("/feed", response=FeedPageOut, operation_id="feed_list")
-def feed_list(request: HttpRequest, cursor: str | None = None, limit: int = LIMIT) -> FeedPageOut:
+def feed_list(request: HttpRequest, cursor: str | None = None, limit: int = LIMIT) -> HttpResponse:
     """Your feed: posts by your connections and on topics you follow, ranked by relationship
     strength, recency and topic overlap, each with the reasons it is shown. The cursor keeps
     the ranking's clock, so pages neither repeat nor skip while you scroll."""
     page = selectors.feed_page(member(request), cursor=cursor, limit=limit)
-    items = []
-    for item in page.items:
-        out = PostOut.build(
-            item.post,
-            original_visible=item.post.original_visible,  # type: ignore[attr-defined]
-            my_reaction=item.post.my_reaction,  # type: ignore[attr-defined]
-        )
-        items.append(FeedItemOut(**out.model_dump(), score=item.score, reasons=item.reasons))
-    return FeedPageOut(items=items, next=page.next)
+    # The hottest endpoint serializes its page directly (FeedPageOut stays the documented
+    # shape, and the tests validate answers against it): validating 20 nested objects
+    # through the schema again would cost more than building the page.
+    items = [
+        {
+            **post_data(
+                item.post,
+                original_visible=item.post.original_visible,  # type: ignore[attr-defined]
+                my_reaction=item.post.my_reaction,  # type: ignore[attr-defined]
+            ),
+            "score": item.score,
+            "reasons": item.reasons,
+        }
+        for item in page.items
+    ]
+    return HttpResponse(
+        json.dumps({"items": items, "next": page.next}, cls=DjangoJSONEncoder),
+        content_type="application/json",
+    )
 
 
 @router.post("/posts", response={201: PostOut, 422: ErrorOut}, operation_id="posts_create")

@@ -4,7 +4,7 @@ contributions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -77,44 +77,58 @@ class PostOut(Schema):
 
     @staticmethod
     def build(post: Post, *, original_visible: bool = True, my_reaction: str = "") -> PostOut:
-        original = post.reshare_of
         return PostOut(
-            id=post.pk,
-            author=_author(post),
-            kind=post.kind,
-            body=post.body,
-            visibility=post.visibility,
-            topics=list(getattr(post, "topic_slugs", None) or [])
-            if hasattr(post, "topic_slugs")
-            else [t.slug for t in post.topics.all()],
-            opportunity_kind=post.opportunity_kind or None,
-            company=post.company,
-            referrals_welcome=post.referrals_welcome,
-            event_id=getattr(post, "event_id", None),
-            reshare_of=OriginalOut(
-                id=original.pk,
-                author=_author(original),
-                kind=original.kind,
-                body=original.body,
-                created_at=original.created_at,
-            )
-            if original is not None and original_visible
-            else None,
-            reshare_of_id=post.reshare_of_id if original_visible else None,
-            created_at=post.created_at,
-            edited_at=post.edited_at,
-            hidden=post.hidden_at is not None,
-            comment_count=post.comment_count,
-            reaction_count=post.reaction_count,
-            reshare_count=post.reshare_count,
-            my_reaction=my_reaction or None,
+            **post_data(post, original_visible=original_visible, my_reaction=my_reaction)
         )
 
 
-def _author(post: Post) -> AuthorOut:
-    return AuthorOut(
-        id=post.author_id, name=post.author.name, headline=post.author.profile.headline
-    )
+def post_data(
+    post: Post, *, original_visible: bool = True, my_reaction: str = ""
+) -> dict[str, Any]:
+    """A post as the API shows it (PostOut's fields), as plain data: the feed serializes
+    its pages from this directly."""
+    original = post.reshare_of
+    if hasattr(post, "topic_slugs"):
+        topics = list(post.topic_slugs or [])
+    else:
+        topics = [t.slug for t in post.topics.all()]
+    return {
+        "id": post.pk,
+        "author": _author(post),
+        "kind": post.kind,
+        "body": post.body,
+        "visibility": post.visibility,
+        "topics": topics,
+        "opportunity_kind": post.opportunity_kind or None,
+        "company": post.company,
+        "referrals_welcome": post.referrals_welcome,
+        "event_id": post.event_id,
+        "reshare_of": {
+            "id": original.pk,
+            "author": _author(original),
+            "kind": original.kind,
+            "body": original.body,
+            "created_at": original.created_at,
+        }
+        if original is not None and original_visible
+        else None,
+        "reshare_of_id": post.reshare_of_id if original_visible else None,
+        "created_at": post.created_at,
+        "edited_at": post.edited_at,
+        "hidden": post.hidden_at is not None,
+        "comment_count": post.comment_count,
+        "reaction_count": post.reaction_count,
+        "reshare_count": post.reshare_count,
+        "my_reaction": my_reaction or None,
+    }
+
+
+def _author(post: Post) -> dict[str, Any]:
+    return {
+        "id": post.author_id,
+        "name": post.author.name,
+        "headline": post.author.profile.headline,
+    }
 
 
 class PostPage(Schema):

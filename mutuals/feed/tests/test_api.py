@@ -11,6 +11,7 @@ from mutuals.accounts.models import User
 from mutuals.accounts.services import api_token_create
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
+from mutuals.feed.schemas import FeedPageOut
 from mutuals.feed.tests.factories import connect, make_post
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,10 @@ def test_the_feed_and_topic_follows(api_client: Client, member: User, ben: User)
     topic_post = make_post(stranger, "On risk", topics=["Risk management"])
     feed = api_client.get("/api/feed").json()
     assert [i["id"] for i in feed["items"]] == [friend_post.pk]
+    # The feed serializes itself; it keeps the documented shape and the API's formats.
+    FeedPageOut.model_validate(feed)
+    same = api_client.get(f"/api/posts/{friend_post.pk}").json()
+    assert {k: v for k, v in feed["items"][0].items() if k not in ("score", "reasons")} == same
     assert feed["items"][0]["reasons"] == ["You're connected to Ben"]
     followed = api_client.put("/api/topics/risk-management/follow")
     assert followed.status_code == 200
