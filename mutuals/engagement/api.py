@@ -227,3 +227,16 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
     viewer = member(request)
     services.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
+
+
+@router.post(
+    "/collaborations/{collaboration_id}/withdraw",
+    response=CollaborationOut,
+    operation_id="collaborations_withdraw",
+)
+def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+    """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
+    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed` (409)."""
+    viewer = member(request)
+    services.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
+    return _collaboration_out(viewer, collaboration_id)

@@ -194,6 +194,7 @@ class CollaborationState(models.TextChoices):
     ACTIVE = "active", "Active"
     COMPLETED = "completed", "Completed"
     DECLINED = "declined", "Declined"  # every invitee declined
+    WITHDRAWN = "withdrawn", "Withdrawn"  # the proposer took it back before anyone confirmed
 
 
 class CollaborationOrigin(models.TextChoices):

@@ -883,3 +883,38 @@ def collaboration_complete(*, member: User, collaboration_id: int) -> Collaborat
             url=_collaboration_url(collaboration.pk),
         )
     return collaboration
+
+
+@transaction.atomic
+def collaboration_withdraw(*, member: User, collaboration_id: int) -> Collaboration:
+    """The proposer takes a proposal back while nobody has confirmed it; the invitees who have
+    not answered are told. Only the proposer withdraws (`not_the_proposer`); once someone
+    confirmed it is theirs too and stays (`collaboration_confirmed`); withdrawing again is
+    harmless."""
+    collaboration, _ = _own_seat(member, collaboration_id)
+    if collaboration.proposer_id != member.pk:
+        raise NotAllowed(
+            "Only the person who proposed it can withdraw it.", code="not_the_proposer"
+        )
+    if collaboration.state == CollaborationState.WITHDRAWN:
+        return collaboration
+    if collaboration.state != CollaborationState.PROPOSED:
+        if collaboration.state in (CollaborationState.ACTIVE, CollaborationState.COMPLETED):
+            raise Conflict(
+                "Someone confirmed it, so it is theirs too; mark it completed instead.",
+                code="collaboration_confirmed",
+            )
+        raise _closed(collaboration)
+    collaboration.state = CollaborationState.WITHDRAWN
+    collaboration.save(update_fields=["state"])
+    for seat in Collaborator.objects.filter(
+        collaboration=collaboration, state=CollaboratorState.INVITED
+    ).select_related("member"):
+        notify(
+            member=seat.member,
+            key=f"collaboration:{collaboration.pk}:withdrawn:{seat.member_id}",
+            kind="collaboration_withdrawn",
+            title=f"{member.name} withdrew the collaboration: {collaboration.title}",
+            url=_collaboration_url(collaboration.pk),
+        )
+    return collaboration

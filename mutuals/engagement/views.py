@@ -166,6 +166,7 @@ ANSWERS = {
     "confirm": (services.collaboration_confirm, "Confirmed. It now shows on your profile."),
     "decline": (services.collaboration_decline, "Declined. The proposer has been told."),
     "complete": (services.collaboration_complete, "Marked completed. Well done, all of you."),
+    "withdraw": (services.collaboration_withdraw, "Withdrawn. Those you invited have been told."),
 }
 
 

@@ -88,6 +88,7 @@ PROMISED = {
     "/api/collaborations/{collaboration_id}/confirm": {"post"},
     "/api/collaborations/{collaboration_id}/decline": {"post"},
     "/api/collaborations/{collaboration_id}/complete": {"post"},
+    "/api/collaborations/{collaboration_id}/withdraw": {"post"},
     "/api/events": {"get", "post"},
     "/api/events/{event_id}": {"get", "patch"},
     "/api/events/{event_id}/rsvp": {"post", "delete"},

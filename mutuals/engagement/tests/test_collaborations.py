@@ -691,3 +691,52 @@ def test_propose_page_prefills_from_an_event(team):
         web(team["chen"]).get(reverse("collaboration_new") + f"?event={event.pk}").status_code
         == 404
     )
+
+
+# --- Withdrawing ---------------------------------------------------------------------------------
+
+
+def test_the_proposer_withdraws_before_anyone_confirms(team):
+    collaboration = propose(team)
+    services.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
+    with pytest.raises(NotAllowed) as refused:
+        services.collaboration_withdraw(member=team["ben"], collaboration_id=collaboration.pk)
+    assert refused.value.code == "not_the_proposer"
+    with pytest.raises(NotFound):
+        services.collaboration_withdraw(member=team["dana"], collaboration_id=collaboration.pk)
+    services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+    services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+    collaboration.refresh_from_db()
+    assert collaboration.state == CollaborationState.WITHDRAWN
+    told = Notification.objects.filter(kind="collaboration_withdrawn")
+    assert list(told.values_list("member_id", flat=True)) == [team["ben"].pk]  # not Chen
+    with pytest.raises(Conflict) as error:
+        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    assert error.value.code == "collaboration_closed"
+    # The title is free again.
+    assert propose(team).pk != collaboration.pk
+
+
+def test_once_confirmed_it_cannot_be_withdrawn(team):
+    collaboration = propose(team)
+    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    with pytest.raises(Conflict) as error:
+        services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+    assert error.value.code == "collaboration_confirmed"
+
+
+def test_withdraw_through_the_api_and_the_page(team):
+    collaboration = propose(team)
+    response = api(team["ben"]).post(f"/api/collaborations/{collaboration.pk}/withdraw")
+    assert (response.status_code, response.json()["code"]) == (403, "not_the_proposer")
+    amara = web(team["amara"])
+    detail = amara.get(reverse("collaboration_detail", args=[collaboration.pk])).content.decode()
+    assert "Withdraw this proposal" in detail
+    response = amara.post(
+        reverse("collaboration_answer", args=[collaboration.pk, "withdraw"]), follow=True
+    )
+    page = response.content.decode()
+    assert "Withdrawn. Those you invited have been told." in page
+    assert "You withdrew this proposal." in page
+    body = api(team["amara"]).post(f"/api/collaborations/{collaboration.pk}/withdraw").json()
+    assert body["state"] == "withdrawn"
