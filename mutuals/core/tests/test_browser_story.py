@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import PASSWORD, make_member
@@ -97,6 +97,10 @@ def _cast() -> dict[str, User]:
             },
         ),
     }
+
+
+def _you_menu(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Main").locator("summary", has_text="You")
 
 
 def _switch(page: Page, member: User) -> None:
@@ -282,7 +286,7 @@ def test_from_an_event_to_a_collaboration(browser_page: Page) -> None:
     expect(page.get_by_text("Waiting for someone to confirm.")).to_be_visible()
     for member in (thandi, kwame):
         _switch(page, member)
-        page.get_by_text("You", exact=True).click()
+        _you_menu(page).click()
         page.get_by_role("link", name="Collaborations").click()
         expect(page.get_by_role("heading", name="Waiting for your answer")).to_be_visible()
         page.get_by_role("link", name="Schedule-risk clause playbook").click()
@@ -292,7 +296,7 @@ def test_from_an_event_to_a_collaboration(browser_page: Page) -> None:
 
     # 9. Sam's profile and network health show it.
     _switch(page, sam)
-    page.get_by_text("You", exact=True).click()
+    _you_menu(page).click()
     page.get_by_role("link", name="My profile").click()
     collaborations = page.locator(".profile-collaborations")
     expect(collaborations).to_contain_text("Schedule-risk clause playbook")
