@@ -1,8 +1,10 @@
 """Mentorship in the demo community (`mutuals demo`): a few mentor offers, a request waiting
 for the demo login member (Sam) to answer, Sam's own active mentorship, and a completed one
-whose mentee shared a testimonial. Everything goes through the real services, so scores,
-check-ins and the pact are genuine. Idempotent: an offer is created once per mentor and a
-mentorship once per pair, so running it again adds nothing."""
+whose mentee shared a testimonial. The active and completed pairs are connected already in
+the cast and the offers use the cast's topics, so the demo's counts stay the cast's.
+Everything goes through the real services, so scores, check-ins and the pact are genuine.
+Idempotent: an offer is created once per mentor and a mentorship once per pair, so running
+it again adds nothing."""
 
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ OFFERS = (
         "Pricing schedule risk into supplier contracts",
         "I have negotiated rail supplier contracts for twelve years. I help project managers "
         "turn a risk register into clauses, prices and conversations suppliers accept.",
-        ("Risk management", "Supplier contracts", "Negotiation"),
+        ("Risk management", "Supplier contracts", "Schedule risk"),
         ("call", "in_person"),
         2,
         (8, 12),
@@ -47,6 +49,17 @@ OFFERS = (
         3,
         (6, 16),
         "Weekday mornings, flexible",
+    ),
+    DemoOffer(
+        "priya",
+        "Running a portfolio the board can steer",
+        "Prioritising projects against strategy, stage gates that stop work as well as start "
+        "it, and portfolio reports that lead to decisions.",
+        ("Portfolio management", "PMO", "Benefits realisation"),
+        ("call", "in_person"),
+        2,
+        (8, 16),
+        "Wednesday lunchtimes, Toronto time",
     ),
     DemoOffer(
         "meilin",
@@ -102,14 +115,17 @@ MENTORSHIPS = (
         "requested",
     ),
     DemoMentorship(
-        "rajesh",
+        "priya",
         "sam",
-        ("Set an earned value baseline for the depot programme", "Report CPI and SPI monthly"),
-        ("Earned value", "PMO"),
+        (
+            "Rank Kestrel's projects against strategy with the sponsors",
+            "Run a stage gate that can stop a project",
+        ),
+        ("Portfolio management", "PMO"),
         10,
-        "Hi Rajesh, your offer on earned value and PMO reporting is what I need: at Kestrel "
-        "Logistics our depot programme reports are long and nobody acts on them. Could you "
-        "mentor me for ten weeks, with a call every two weeks, to set a baseline we keep?",
+        "Hi Priya, your offer on portfolio management is what I need: at Kestrel Logistics we "
+        "start every project and stop none, and I admire how Bayview Bank runs its stage "
+        "gates. Could you mentor me for ten weeks, with a call every two weeks?",
         "active",
     ),
     DemoMentorship(

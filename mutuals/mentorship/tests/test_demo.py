@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from mutuals.accounts.models import User
+from mutuals.connections.models import Connection
+from mutuals.core import demo_cast
 from mutuals.core.demo import demo_seed
 from mutuals.mentorship.models import MentorOffer, Mentorship
 from mutuals.mentorship.selectors import mentor_testimonials
@@ -18,7 +20,7 @@ def test_the_demo_seeds_mentorship_once() -> None:
     demo_seed()
     sam = User.objects.get(email__startswith="sam@")
     thandi = User.objects.get(email__startswith="thandi@")
-    assert MentorOffer.objects.count() == 4
+    assert MentorOffer.objects.count() == 5
     states = dict(
         Mentorship.objects.values_list("mentee__email", "state").order_by("mentee__email")
     )
@@ -26,6 +28,7 @@ def test_the_demo_seeds_mentorship_once() -> None:
     assert Mentorship.objects.get(mentor=sam).state == "requested"
     assert Mentorship.objects.get(mentee=sam).state == "active"
     assert mentor_testimonials(sam, thandi).count() == 1
+    assert Connection.objects.count() == len(demo_cast.CONNECTIONS)
     demo_seed()
     assert Mentorship.objects.count() == 3
-    assert MentorOffer.objects.count() == 4
+    assert MentorOffer.objects.count() == 5
