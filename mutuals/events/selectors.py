@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -168,7 +169,7 @@ _STOP = frozenset(
         "need",
         "needs",
     ]
-)
+) | frozenset(["have", "has", "been", "like", "that", "this", "them", "they", "some", "more"])
 
 
 def _keywords(text: str) -> frozenset[str]:
@@ -176,31 +177,71 @@ def _keywords(text: str) -> frozenset[str]:
     return frozenset(w for w in words if len(w) >= 3 and w not in _STOP)
 
 
-def _matches(offer: str, need: str) -> bool:
-    """An offer answers a need when they say the same thing, or share two meaningful words,
-    or one's meaningful words are all in the other ("pricing" ⊂ "contract pricing")."""
+# Words too common in what people offer and seek to tie two items together on their own.
+_GENERIC = frozenset(
+    [
+        "project",
+        "projects",
+        "programme",
+        "programmes",
+        "program",
+        "team",
+        "teams",
+        "work",
+        "working",
+        "management",
+        "manager",
+        "managers",
+        "lead",
+        "leads",
+        "leader",
+        "new",
+        "other",
+        "others",
+        "from",
+        "across",
+        "their",
+        "good",
+        "best",
+    ]
+)
+
+ANSWERS = 2  # the offer answers the need
+CLOSE = 1  # they are about the same thing
+
+
+def _match(offer: str, need: str) -> int:
+    """`ANSWERS` when an offer and a need say the same thing, share two meaningful words, or
+    one's meaningful words are all in the other ("pricing" ⊂ "contract pricing"); `CLOSE`
+    when they share one distinctive word ("PMO reporting templates" and "people who stood
+    up a PMO"); otherwise 0."""
     if offer.strip().lower() == need.strip().lower():
-        return True
+        return ANSWERS
     a, b = _keywords(offer), _keywords(need)
     if not a or not b:
-        return False
+        return 0
     shared = a & b
-    return len(shared) >= 2 or shared in (a, b)
+    if len(shared) >= 2 or shared in (a, b):
+        return ANSWERS
+    if shared - _GENERIC:
+        return CLOSE
+    return 0
 
 
-def _pairs(offers: Iterable[str], needs: Iterable[str]) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
+def _pairs(offers: Iterable[str], needs: Iterable[str]) -> list[tuple[str, str, int]]:
+    """For each need, the offer that best answers it (if any), with how well."""
+    found: list[tuple[str, str, int]] = []
     for need in needs:
-        for offer in offers:
-            if _matches(str(offer), str(need)):
-                found.append((str(offer), str(need)))
-                break
+        best = max(((_match(str(o), str(need)), str(o)) for o in offers), default=(0, ""))
+        if best[0]:
+            found.append((best[1], str(need), best[0]))
     return found
 
 
 # Weights of the ranking: a direct answer to what someone is looking for counts most.
 WEIGHT_THEY_OFFER_WHAT_YOU_SEEK = 3
 WEIGHT_YOU_OFFER_WHAT_THEY_SEEK = 3
+WEIGHT_CLOSE_TO_A_NEED = 1  # either way, when the two share only one distinctive word
 WEIGHT_SHARED_TOPIC = 1
 WEIGHT_SHARED_EVENT_TOPIC = 1  # a shared topic that is also the event's counts once more
 
@@ -241,14 +282,28 @@ def rank_people(
             connected=other.pk in connected,
             checked_in=attendance.checked_in_at is not None,
         )
-        for offer, need in _pairs(profile.offers or [], my_needs):
-            suggestion.score += WEIGHT_THEY_OFFER_WHAT_YOU_SEEK
-            suggestion.reasons.append(
-                f"{first} offers “{offer}”, and you are looking for “{need}”."
-            )
-        for offer, need in _pairs(my_offers, profile.looking_for or []):
-            suggestion.score += WEIGHT_YOU_OFFER_WHAT_THEY_SEEK
-            suggestion.reasons.append(f"{first} is looking for “{need}”, and you offer “{offer}”.")
+        for offer, need, how in _pairs(profile.offers or [], my_needs):
+            if how == ANSWERS:
+                suggestion.score += WEIGHT_THEY_OFFER_WHAT_YOU_SEEK
+                suggestion.reasons.append(
+                    f"{first} offers “{offer}”, and you are looking for “{need}”."
+                )
+            else:
+                suggestion.score += WEIGHT_CLOSE_TO_A_NEED
+                suggestion.reasons.append(
+                    f"{first} offers “{offer}”, close to what you are looking for (“{need}”)."
+                )
+        for offer, need, how in _pairs(my_offers, profile.looking_for or []):
+            if how == ANSWERS:
+                suggestion.score += WEIGHT_YOU_OFFER_WHAT_THEY_SEEK
+                suggestion.reasons.append(
+                    f"{first} is looking for “{need}”, and you offer “{offer}”."
+                )
+            else:
+                suggestion.score += WEIGHT_CLOSE_TO_A_NEED
+                suggestion.reasons.append(
+                    f"{first} is looking for “{need}”, close to what you offer (“{offer}”)."
+                )
         shared = [
             (pk, name)
             for pk, name in ((t.pk, t.name) for t in profile.topics.all())
@@ -350,11 +405,12 @@ def events_attended_together(member_id: int, other_id: int) -> QuerySet[Event]:
 def events_for_context(member_id: int, other_id: int, limit: int = 20) -> list[tuple[int, str]]:
     """(id, "title (date)") of the events both checked in at, latest first: the composer's
     choices for the `event` context."""
+    rows = events_attended_together(member_id, other_id).values_list(
+        "pk", "title", "starts_at", "time_zone"
+    )[:limit]
     return [
-        (pk, f"{title} ({starts:%d %b %Y})")
-        for pk, title, starts in events_attended_together(member_id, other_id).values_list(
-            "pk", "title", "starts_at"
-        )[:limit]
+        (pk, f"{title} ({starts.astimezone(ZoneInfo(zone)):%d %b %Y})")
+        for pk, title, starts, zone in rows
     ]
 
 

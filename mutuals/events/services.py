@@ -54,6 +54,7 @@ from mutuals.events.models import (
     CheckInMethod,
     Event,
 )
+from mutuals.introductions import hooks as graph_hooks
 from mutuals.messaging.services import Started, conversation_start
 
 MAX_TOPICS_PER_EVENT = 5
@@ -463,6 +464,7 @@ def _check_in(attendance: Attendance, method: str, now: datetime) -> Attendance:
     attendance.updated_at = now
     attendance.save(update_fields=["status", "checked_in_at", "check_in_method", "updated_at"])
     _record_shared_event(attendance.event, attendance)
+    graph_hooks.member_changed(member_id=attendance.member_id, fields=["events"])  # suggestions
     return attendance
 
 
@@ -586,6 +588,7 @@ def attendance_set_hidden(*, member: User, event_id: int, hidden: bool) -> Atten
         attendance.hidden = hidden
         attendance.updated_at = timezone.now()
         attendance.save(update_fields=["hidden", "updated_at"])
+        graph_hooks.member_changed(member_id=member.pk, fields=["events"])  # "both attended"
     return attendance
 
 

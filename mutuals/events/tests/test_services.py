@@ -585,3 +585,26 @@ class TestMoreRules:
         assert not Notification.objects.filter(member=event.organizer).exists()
         services.event_update(editor=event.organizer, event_id=event.pk, title="New title")
         assert Notification.objects.filter(kind="event_changed").count() == 2
+
+
+class TestCloseMatches:
+    def test_one_distinctive_shared_word_is_close_and_counts_less(self):
+        event = make_event()
+        sam = make_member(
+            name="Sam", profile={"looking_for": ["People who have stood up a PMO from scratch"]}
+        )
+        mateo = make_member(
+            name="Mateo", profile={"offers": ["Lightweight PMO reporting templates"]}
+        )
+        generic = make_member(name="Gene", profile={"offers": ["Project reviews for new teams"]})
+        answer = make_member(name="Ana", profile={"offers": ["Standing up a PMO from scratch"]})
+        for person in (sam, mateo, generic, answer):
+            attend(event, person)
+        ranked = {s.member.name: s for s in selectors.people_to_meet(sam, event)}
+        assert ranked["Mateo"].reasons == [
+            "Mateo offers “Lightweight PMO reporting templates”, close to what you are looking "
+            "for (“People who have stood up a PMO from scratch”)."
+        ]
+        assert ranked["Mateo"].score == 1
+        assert ranked["Ana"].score == 3
+        assert ranked["Gene"].reasons == []  # "new" and "project" are too common to count
