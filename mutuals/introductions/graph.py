@@ -8,11 +8,12 @@ Freshness rules:
   the snapshot's, so no answer is ever computed from a graph older than the last committed
   connection or block; a rolled-back change leaves the old token, so nothing is rebuilt for it.
 - Member-level facts the snapshot holds: tie strengths (engagement recomputes a member's
-  ties), openness to introductions, company and topics. The service that changes them logs a
+  ties), openness to introductions, company, topics and events attended (a check-in, or
+  hiding one's attendance). The service that changes them logs a
   `GraphChange` once it commits (`hooks.ties_changed`, `hooks.member_changed`, through
   `transaction.on_commit`); the same query reads the log's newest id and row count, and when
   they moved the process patches its snapshot (strengths and openness re-read for the members
-  named, a new version sharing every other array) or rebuilds it (company or topics). The
+  named, a new version sharing every other array) or rebuilds it (company, topics, events). The
   patch re-applies every logged change since the snapshot was built, so it does not depend on
   the order in which concurrent writers commit.
 - At least every SNAPSHOT_MAX_AGE the snapshot is rebuilt anyway (rows written in bulk without
@@ -40,6 +41,7 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
 from mutuals.engagement.models import Tie
+from mutuals.events.models import Attendance, Event
 from mutuals.graph import Circle, GraphSnapshot, build_snapshot
 from mutuals.introductions.models import GraphChange, GraphChangeKind, GraphState
 from mutuals.introductions.strength import connection_strengths, tie_edge_strength
@@ -259,6 +261,22 @@ def edge_strengths(
     return strengths
 
 
+def _event_pairs() -> tuple[npt.NDArray[np.int64], list[str]]:
+    """(member id, event code) for every check-in (attended, not merely going), and the
+    titles. An attendance the member hides from the attendee list is left out: "you both
+    attended" must not reveal it."""
+    rows = list(
+        Attendance.objects.filter(checked_in_at__isnull=False, hidden=False).values_list(
+            "member_id", "event_id"
+        )
+    )
+    event_ids = sorted({event_id for _, event_id in rows})
+    code_of = {event_id: code for code, event_id in enumerate(event_ids)}
+    titles = dict(Event.objects.filter(pk__in=event_ids).values_list("id", "title"))
+    pairs = np.array([(member, code_of[event]) for member, event in rows], dtype=np.int64)
+    return pairs.reshape(-1, 2), [titles[event_id] for event_id in event_ids]
+
+
 def build_from_database(*, version: int = 0) -> GraphSnapshot:
     """Read members, connections, tie strengths, topics and blocks in bulk queries and build a
     snapshot."""
@@ -309,7 +327,6 @@ def build_from_database(*, version: int = 0) -> GraphSnapshot:
         open_to_introductions=open_flags,
         companies=companies,
         topic_pairs=(pairs, topic_names),
-        # Events arrive with the events app: (member id, event code) pairs and event titles.
-        event_pairs=None,
+        event_pairs=_event_pairs(),
         blocked_pairs=([a for a, _ in blocks], [b for _, b in blocks]),
     )

@@ -3,7 +3,8 @@
 - connections and blocks (`connections.services`, inside its transaction): `connections_changed`,
   `block_created`;
 - tie strengths (`engagement.ties.ties_recompute`): `ties_changed`;
-- openness to introductions, company, topics (`accounts.services`): `member_changed`.
+- openness to introductions, company, topics (`accounts.services`) and events attended
+  (`events.services`: a check-in, hiding one's attendance): `member_changed`.
 
 The last two log the change once the writing transaction commits (`transaction.on_commit`),
 so a rolled-back change logs nothing and no lock is held on a shared row meanwhile.
@@ -43,12 +44,13 @@ def ties_changed(*, member_id: int) -> None:
 
 # Profile and boundary fields the snapshot holds.
 _OPENNESS_FIELDS = frozenset({"open_to_introductions"})
-_PROFILE_FIELDS = frozenset({"company", "topics"})
+_PROFILE_FIELDS = frozenset({"company", "topics", "events"})
 
 
 def member_changed(*, member_id: int, fields: Collection[str]) -> None:
-    """A member's profile or boundaries were saved with these fields: when any is one the
-    graph holds, log it once committed (openness is patched; company or topics rebuild)."""
+    """A member's profile, boundaries or attendance changed these fields: when any is one
+    the graph holds, log it once committed (openness is patched; company, topics or events
+    rebuild)."""
     if _PROFILE_FIELDS & set(fields):
         kind = GraphChangeKind.PROFILE
     elif _OPENNESS_FIELDS & set(fields):

@@ -154,7 +154,7 @@ class GraphState(models.Model):
 class GraphChangeKind(models.TextChoices):
     STRENGTHS = "strengths", "A member's tie strengths were recomputed"
     OPENNESS = "openness", "A member opened or closed themselves to introductions"
-    PROFILE = "profile", "A member's company or topics changed"
+    PROFILE = "profile", "A member's company, topics or events attended changed"
 
 
 class GraphChange(models.Model):

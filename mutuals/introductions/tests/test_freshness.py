@@ -13,6 +13,7 @@ from django.utils import timezone
 from mutuals.accounts.services import boundaries_update, profile_update
 from mutuals.engagement.services import interaction_record
 from mutuals.engagement.ties import ties_recompute
+from mutuals.graph.search import EVENT_WEIGHT
 from mutuals.introductions import graph
 from mutuals.introductions.graph import current_snapshot
 from mutuals.introductions.models import GraphChange
@@ -171,3 +172,62 @@ class TestMembers:
             profile_update(user=cast.thandi, topics=["Supplier contracts", "Agile"])
         assert "You both follow Agile" in reasons()
         assert "You both follow Risk management" not in reasons()
+
+
+class TestSharedEvents:
+    """People you may know: Adamic–Adar plus shared topics plus events both attended."""
+
+    def test_an_event_both_checked_in_at_raises_the_suggestion_with_its_reason(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        from mutuals.accounts.tests.factories import make_member
+        from mutuals.connections.services import connection_create
+        from mutuals.events.services import attendance_mark
+        from mutuals.events.tests.factories import attend, make_event
+
+        priya = make_member(name="Priya Raman")
+        connection_create(member=cast.kwame, other=priya)
+
+        def suggestion(member_id: int) -> dict:
+            items = api_client.get("/api/recommendations/people").json()["items"]
+            return next(item for item in items if item["member"]["id"] == member_id)
+
+        before = suggestion(priya.pk)
+        assert before["reasons"] == ["1 mutual connection: Kwame Asante"]
+        workshop = make_event(title="Schedule risk workshop", starts_in=timedelta(hours=-3))
+        for member in (cast.sam, priya):
+            attend(workshop, member)
+        with django_capture_on_commit_callbacks(execute=True):
+            for member in (cast.sam, priya):
+                attendance_mark(
+                    organizer=workshop.organizer, event_id=workshop.pk, member_id=member.pk
+                )
+        after = suggestion(priya.pk)
+        assert after["reasons"] == [
+            "1 mutual connection: Kwame Asante",
+            "You both attended Schedule risk workshop",
+        ]
+        assert after["score"] == pytest.approx(before["score"] + EVENT_WEIGHT, rel=1e-6)
+
+    def test_going_without_checking_in_or_hiding_the_attendance_is_no_reason(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        from mutuals.events.services import attendance_set_hidden
+        from mutuals.events.tests.factories import attend, make_event
+
+        def thandi_reasons() -> list[str]:
+            items = api_client.get("/api/recommendations/people").json()["items"]
+            return next(i["reasons"] for i in items if i["member"]["id"] == cast.thandi.pk)
+
+        upcoming = make_event(title="Rail suppliers meetup")
+        attend(upcoming, cast.sam)
+        attend(upcoming, cast.thandi)
+        assert not any("attended" in reason for reason in thandi_reasons())
+        past = make_event(title="Contracts clinic", starts_in=timedelta(hours=-3))
+        attend(past, cast.sam, checked_in=True)
+        attend(past, cast.thandi, checked_in=True)
+        graph.forget_snapshot()  # the factory wrote the check-ins directly
+        assert "You both attended Contracts clinic" in thandi_reasons()
+        with django_capture_on_commit_callbacks(execute=True):
+            attendance_set_hidden(member=cast.thandi, event_id=past.pk, hidden=True)
+        assert not any("attended" in reason for reason in thandi_reasons())
