@@ -95,7 +95,7 @@ class EventOut(Schema):
             online_url=event.online_url,
             capacity=event.capacity,
             topics=[topic.name for topic in event.topics.all()],
-            organizer=MemberRef(id=event.organizer_id, name=event.organizer.name, headline=""),
+            organizer=MemberRef.build(event.organizer),
             going_count=getattr(event, "going_count", 0),
             waitlist_count=getattr(event, "waitlist_count", 0),
             my_status=getattr(event, "my_status", None),

@@ -62,7 +62,7 @@ def events_for(viewer: User, scope: Scope | None, now: datetime | None = None) -
         )
     mine = Attendance.objects.filter(event=OuterRef("pk"), member=viewer)
     return (
-        events.select_related("organizer")
+        events.select_related("organizer", "organizer__profile")
         .prefetch_related("topics")
         .annotate(
             going_count=Count("attendances", filter=Q(attendances__status=AttendanceStatus.GOING)),
