@@ -160,7 +160,7 @@ def run(
     graph: Graph, *, queries: int, slow_queries: int, networkx_ok: bool, libraries: bool = True
 ) -> list[Row]:
     rows: list[Row] = []
-    print(f"\n## {graph.name}", flush=True)
+    print(f"\n## {graph.name} (load average {os.getloadavg()[0]:.1f})", flush=True)
     # Warm the compiled kernels on a toy graph so compile time is not counted.
     toy = build_snapshot(member_ids=[0, 1, 2], sources=[0, 1], targets=[1, 2])
     strongest_paths(toy, 0, to=2)
@@ -459,7 +459,8 @@ def main() -> None:
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"\npeak RSS {peak:.1f} GiB; log-weights: -log(strength) for the Dijkstra baselines "
+        f"\nload average at the end {os.getloadavg()[0]:.1f}; "
+        f"peak RSS {peak:.1f} GiB; log-weights: -log(strength) for the Dijkstra baselines "
         "(same optimum as the product of strengths, but with no hop cap)"
     )
 

@@ -399,18 +399,27 @@ def _strongest_py(
             value = a_val[y] * b_list_w[k]
             if value > best:
                 best_kind, best_m, best_k, best, best_hops = 1, y, k, value, 2
-    # Side A, hop 2: through an open hop-1 member x, unless x cannot beat `best`.
+    # Side A, hop 2: through an open hop-1 member x, strongest first, while x can still beat
+    # the best path known (then no weaker x can either).
+    has_ban = banned.shape[0] > 0
     if max_hops >= 3:
-        for i in range(n_a):
+        bound = best
+        by_strength = np.argsort(-a_list_w[:n_a])
+        for j in range(n_a):
+            i = by_strength[j]
             x = a_list[i]
             wx = a_list_w[i]
             # Every path through x scores at most wx × (x's or a later y's tie to a B root).
-            if not open_[x] or root_stamp[x] == gen or wx * b_max <= best:
+            if wx * b_max <= bound:
+                break
+            if not open_[x] or root_stamp[x] == gen:
                 continue
             for e in range(indptr[x], indptr[x + 1]):
-                m = indices[e]
                 w = weights[e]
-                if w < min_strength or ban_stamp[m] == gen:
+                if w < min_strength:
+                    continue
+                m = indices[e]
+                if has_ban and ban_stamp[m] == gen:
                     continue
                 value = wx * w
                 if a_stamp[m] != gen:
