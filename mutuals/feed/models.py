@@ -77,6 +77,9 @@ class Post(models.Model):
         "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="recaps"
     )
     topics = models.ManyToManyField(Topic, through="PostTopic", related_name="posts", blank=True)
+    # The topics' ids, comma-separated, kept by the services beside PostTopic: the feed reads
+    # a candidate's topic overlap from the row it already scans instead of one probe per post.
+    topic_ids = models.CharField(max_length=120, blank=True, default="")
     created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)

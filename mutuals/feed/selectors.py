@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import psycopg
 from django.db import connection as db_connection
 from django.db.models import Count, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -235,6 +236,11 @@ def _followed_slugs(member_id: int) -> dict[int, str]:
     return followed
 
 
+def _overlap(topic_ids: str, followed: dict[int, str]) -> list[str]:
+    """Slugs of the followed topics among a post's comma-separated topic ids."""
+    return [followed[int(t)] for t in topic_ids.split(",") if t and int(t) in followed]
+
+
 def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gathered:
     """The portable way (SQLite): a handful of small indexed queries."""
     network, blocked = _network(viewer_id)
@@ -242,13 +248,13 @@ def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gather
     in_window = Q(created_at__gt=since, created_at__lte=reference)
     authors = (set(network) - blocked) | {viewer_id}
     found: dict[int, tuple[int, datetime, list[str]]] = {}
-    for post_id, author_id, created_at in (
+    for post_id, author_id, created_at, topic_ids in (
         Post.objects.filter(in_window, author_id__in=authors)
         .filter(Q(hidden_at__isnull=True) | Q(author_id=viewer_id))
         .order_by("-created_at")
-        .values_list("id", "author_id", "created_at")[:CANDIDATES_PER_SOURCE]
+        .values_list("id", "author_id", "created_at", "topic_ids")[:CANDIDATES_PER_SOURCE]
     ):
-        found[post_id] = (author_id, created_at, [])
+        found[post_id] = (author_id, created_at, _overlap(topic_ids, followed))
     visible = Q(post__author_id=viewer_id) | Q(post__hidden_at__isnull=True) & (
         Q(post__visibility=Visibility.COMMUNITY) | Q(post__author_id__in=authors)
     )
@@ -258,15 +264,10 @@ def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gather
         scan = PostTopic.objects.filter(in_window, visible, topic_id=topic_id)
         if blocked:
             scan = scan.exclude(post__author_id__in=blocked)
-        for post_id, author_id, created_at in scan.order_by("-created_at").values_list(
-            "post_id", "post__author_id", "created_at"
+        for post_id, author_id, created_at, topic_ids in scan.order_by("-created_at").values_list(
+            "post_id", "post__author_id", "created_at", "post__topic_ids"
         )[:CANDIDATES_PER_TOPIC]:
-            found.setdefault(post_id, (author_id, created_at, []))
-    if followed and found:
-        for post_id, topic_id in PostTopic.objects.filter(
-            post_id__in=list(found), topic_id__in=list(followed)
-        ).values_list("post_id", "topic_id"):
-            found[post_id][2].append(followed[topic_id])
+            found.setdefault(post_id, (author_id, created_at, _overlap(topic_ids, followed)))
     return _Gathered(found, network, blocked)
 
 
@@ -296,14 +297,14 @@ WITH net AS (
     UNION
     SELECT f.topic_id FROM feed_topicfollow f WHERE f.member_id = %(v)s AND f.following
 ), by_author AS (
-    SELECT p.id, p.author_id, p.created_at FROM feed_post p
+    SELECT p.id, p.author_id, p.created_at, p.topic_ids FROM feed_post p
     WHERE p.author_id IN (SELECT id FROM authors)
       AND p.created_at > %(since)s AND p.created_at <= %(ref)s
       AND (p.hidden_at IS NULL OR p.author_id = %(v)s)
     ORDER BY p.created_at DESC LIMIT %(per_source)s
 ), on_topic AS (
-    SELECT x.id, x.author_id, x.created_at FROM fol CROSS JOIN LATERAL (
-        SELECT pt.post_id AS id, p.author_id, pt.created_at
+    SELECT x.id, x.author_id, x.created_at, x.topic_ids FROM fol CROSS JOIN LATERAL (
+        SELECT pt.post_id AS id, p.author_id, pt.created_at, p.topic_ids
         FROM feed_posttopic pt JOIN feed_post p ON p.id = pt.post_id
         WHERE pt.topic_id = fol.topic_id
           AND pt.created_at > %(since)s AND pt.created_at <= %(ref)s
@@ -315,12 +316,12 @@ WITH net AS (
 ), cand AS (
     SELECT * FROM by_author UNION SELECT * FROM on_topic
 )
-SELECT 'p', cand.id, cand.author_id, cand.created_at, NULL::double precision, NULL::text,
-       ARRAY(SELECT t.slug FROM feed_posttopic pt JOIN accounts_topic t ON t.id = pt.topic_id
-             WHERE pt.post_id = cand.id AND pt.topic_id IN (SELECT topic_id FROM fol))
-FROM cand
-UNION ALL SELECT 'n', other, NULL, NULL, strength, tier, NULL FROM net
-UNION ALL SELECT 'b', other, NULL, NULL, NULL, NULL, NULL FROM blk
+SELECT 'p', id, author_id, created_at, NULL::double precision, topic_ids FROM cand
+UNION ALL
+SELECT 'f', fol.topic_id, NULL, NULL, NULL, t.slug
+FROM fol JOIN accounts_topic t ON t.id = fol.topic_id
+UNION ALL SELECT 'n', other, NULL, NULL, strength, tier FROM net
+UNION ALL SELECT 'b', other, NULL, NULL, NULL, NULL FROM blk
 """
 
 
@@ -333,15 +334,24 @@ def _gather_pg(viewer_id: int, since: datetime, reference: datetime) -> _Gathere
         "per_topic": CANDIDATES_PER_TOPIC,
     }
     gathered = _Gathered({}, {}, set())
-    with db_connection.cursor() as cursor:
-        cursor.execute(_GATHER_SQL, params)
-        for row_kind, key, author_id, created_at, strength, tier, slugs in cursor.fetchall():
+    posts: list[tuple[int, int, datetime, str]] = []
+    followed: dict[int, str] = {}
+    # A prepared statement on the raw connection (server-side binding): planning this
+    # statement costs more than running it, and a persistent connection plans it once.
+    db_connection.ensure_connection()
+    with psycopg.Cursor(db_connection.connection) as cursor:
+        cursor.execute(_GATHER_SQL, params, prepare=True)
+        for row_kind, key, other, created_at, strength, text in cursor.fetchall():
             if row_kind == "p":
-                gathered.found[key] = (author_id, created_at, list(slugs or []))
+                posts.append((key, other, created_at, text or ""))
+            elif row_kind == "f":
+                followed[key] = text
             elif row_kind == "n":
-                gathered.network[key] = (strength or DEFAULT_STRENGTH, tier or "acquaintance")
+                gathered.network[key] = (strength or DEFAULT_STRENGTH, text or "acquaintance")
             else:
                 gathered.blocked.add(key)
+    for post_id, author_id, created_at, topic_ids in posts:
+        gathered.found[post_id] = (author_id, created_at, _overlap(topic_ids, followed))
     return gathered
 
 

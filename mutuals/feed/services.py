@@ -172,13 +172,13 @@ def post_create(
 
 def _set_topics(post: Post, pairs: list[tuple[str, str]]) -> None:
     PostTopic.objects.filter(post=post).delete()
-    if pairs:
+    topics = topics_resolve(pairs) if pairs else []
+    if topics:
         PostTopic.objects.bulk_create(
-            [
-                PostTopic(post=post, topic=topic, created_at=post.created_at)
-                for topic in topics_resolve(pairs)
-            ]
+            [PostTopic(post=post, topic=topic, created_at=post.created_at) for topic in topics]
         )
+    post.topic_ids = ",".join(str(topic.pk) for topic in topics)
+    Post.objects.filter(pk=post.pk).update(topic_ids=post.topic_ids)
 
 
 def _own_post(member: User, post_id: int) -> Post:
