@@ -30,6 +30,11 @@ urlpatterns = [
     ),
     path("mentorship/<int:mentorship_id>/", views.mentorship_detail_view, name="mentorship_detail"),
     path(
+        "mentorship/<int:mentorship_id>/check-ins.ics",
+        views.mentorship_checkins_ics_view,
+        name="mentorship_checkins_ics",
+    ),
+    path(
         "mentorship/<int:mentorship_id>/goals/<int:goal_id>/",
         views.mentorship_goal_toggle_view,
         name="mentorship_goal_toggle",

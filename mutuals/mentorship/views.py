@@ -371,6 +371,26 @@ def mentorship_detail_view(request: HttpRequest, mentorship_id: int) -> HttpResp
     return render(request, "mentorship/detail.html", _detail_context(viewer, mentorship))
 
 
+@login_required
+def mentorship_checkins_ics_view(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """The viewer's open check-ins of this mentorship as an .ics file to import."""
+    from mutuals.mentorship.ics import checkins_calendar
+
+    viewer = member_for_request(request)
+    mentorship = _or_404(lambda: access_mentorship_by_id(viewer, mentorship_id))
+    other = mentorship.mentee if viewer.pk == mentorship.mentor_id else mentorship.mentor
+    body = checkins_calendar(
+        mentorship,
+        selectors.checkins_for(mentorship),
+        member=viewer,
+        other=other,
+        base_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentorship-{mentorship.pk}.ics"'
+    return response
+
+
 _ACTIONS = {
     "accept",
     "decline",

@@ -222,3 +222,22 @@ def test_a_declined_mentee_is_offered_the_search_again() -> None:
     assert "Thandi declined: the timing does not work." in page
     assert "Find another mentor for these goals" in page
     assert "topics=Risk+management" in page
+
+
+def test_check_ins_export_to_a_calendar() -> None:
+    from icalendar import Calendar
+
+    _mentor, offer = make_mentor()
+    mentee = make_mentee()
+    mentorship = active(mentee, offer)
+    services.checkin_log(member=mentee, mentorship_id=mentorship.pk)
+    response = signed_in(mentee).get(f"/mentorship/{mentorship.pk}/check-ins.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    # Five check-ins over ten weeks, the first already met: four left in the calendar.
+    assert len(events) == 4
+    assert str(events[0]["SUMMARY"]) == "Mentorship check-in with Thandi Mokoena"
+    assert (
+        signed_in(make_member()).get(f"/mentorship/{mentorship.pk}/check-ins.ics").status_code
+        == 404
+    )
