@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutuals.accounts.models import User
@@ -385,8 +386,9 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
         row = selectors.attendees_visible(viewer, event).filter(member_id=member_id).first()
         if row is None:
             return HttpResponse(
-                f'<p class="message message-error" role="alert">{error}</p>' if error else "",
-                status=422 if error else 200,
+                format_html('<p class="message message-error" role="alert">{}</p>', error)
+                if error
+                else "",
             )
         return _render(
             request,
@@ -486,6 +488,8 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except MutualsError as error:
+            if _is_htmx(request):
+                return _thank_form(request, viewer, event, member_id, error.message)
             messages.error(request, error.message)
         else:
             messages.success(request, "Sent. The conversation continues in Messages.")
@@ -498,8 +502,29 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
                 )
             return redirect("event_follow_up", event_id=event.pk)
     else:
+        if _is_htmx(request):
+            return _thank_form(
+                request, viewer, event, member_id, "Write a few words of thanks first."
+            )
         messages.error(request, "Write a few words of thanks first.")
     return redirect("event_follow_up", event_id=event.pk)
+
+
+def _thank_form(
+    request: HttpRequest, viewer: User, event: Event, member_id: int, error: str
+) -> HttpResponse:
+    """The thank-you form again, with what went wrong and the text kept (HTMX swaps only
+    successful answers, so this is a 200)."""
+    person = {
+        "member": User.objects.get(pk=member_id),
+        "conversation": conversations_with(viewer, [member_id]).get(member_id),
+    }
+    return _render(
+        request,
+        viewer,
+        "events/_thank_form.html",
+        {"event": event, "person": person, "error": error, "text": request.POST.get("text", "")},
+    )
 
 
 # --- Calendar subscription ---------------------------------------------------------------

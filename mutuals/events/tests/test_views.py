@@ -402,3 +402,20 @@ class TestComposerWithEvent:
 
         assert response.status_code == 200
         assert not Invitation.objects.exists()
+
+
+def test_thank_you_refused_with_htmx_shows_the_form_again_with_the_reason():
+    event = make_event(starts_in=timedelta(hours=-4))
+    sam, ama = make_member(), make_member(name="Ama Mensah")
+    attend(event, sam, checked_in=True)
+    attend(event, ama, checked_in=True)
+    connection_create(member=sam, other=ama)
+    response = signed_in(sam).post(
+        f"/events/{event.pk}/follow-up/thank/{ama.pk}/", {"text": "   "}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Write" in html
+    assert 'role="alert"' in html
+    assert "Thank Ama" in html
+    assert not Message.objects.exists()
