@@ -48,7 +48,7 @@ from mutuals.feed.models import (
 
 FEED_WINDOW = timedelta(days=45)
 CANDIDATES_PER_SOURCE = 400
-CANDIDATES_PER_TOPIC = 100
+CANDIDATES_PER_TOPIC = 50
 # A connection whose tie the engagement app has not computed yet (Tie's default strength).
 DEFAULT_STRENGTH = Tie._meta.get_field("strength").get_default()
 CONTRIBUTION_KINDS = (InteractionKind.COMMENT, InteractionKind.REACTION, InteractionKind.RESHARE)
