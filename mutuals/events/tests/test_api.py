@@ -291,3 +291,14 @@ def test_calendar_feed_marks_a_waitlist_spot_tentative():
     vevent = ical.Calendar.from_ical(feed.content).events[0]
     assert str(vevent["SUMMARY"]) == "Waitlist: Full house"
     assert str(vevent["STATUS"]) == "TENTATIVE"
+
+
+def test_list_query_count_does_not_grow_with_events(django_assert_max_num_queries):
+    sam = make_member()
+    for n in range(15):
+        attend(make_event(title=f"Event {n}", topics=["Agile", "Risk"]), sam)
+    api = client_for(sam)
+    with django_assert_max_num_queries(8):
+        body = api.get("/api/events?limit=15").json()
+    assert len(body["items"]) == 15
+    assert {e["my_status"] for e in body["items"]} == {"going"}

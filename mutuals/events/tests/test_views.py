@@ -419,3 +419,16 @@ def test_thank_you_refused_with_htmx_shows_the_form_again_with_the_reason():
     assert 'role="alert"' in html
     assert "Thank Ama" in html
     assert not Message.objects.exists()
+
+
+def test_admin_lists_events_with_their_attendances():
+    from mutuals.accounts.models import User
+
+    admin = User.objects.create_superuser(email="admin@example.com", password="x" * 20, name="A")
+    event = make_event(title="Admin visible")
+    client = signed_in(admin)
+    assert "Admin visible" in client.get("/admin/events/event/").content.decode()
+    change = client.get(f"/admin/events/event/{event.pk}/change/")
+    assert change.status_code == 200
+    assert client.get("/admin/events/attendance/").status_code == 200
+    assert client.get("/admin/events/calendarfeed/").status_code == 200
