@@ -39,11 +39,19 @@ class Candidate:
 
 
 def score(candidate: Candidate, reference: datetime) -> float:
-    age_hours = max(0.0, (reference - candidate.created_at).total_seconds() / 3600)
-    recency: float = 0.5 ** (age_hours / HALF_LIFE_HOURS)
     strength = OWN if candidate.own else candidate.strength
-    overlap = min(len(candidate.followed_topics), MAX_OVERLAP)
-    return round(recency * (BASE + STRENGTH * strength + TOPIC * overlap), 12)
+    return raw_score(
+        (reference - candidate.created_at).total_seconds(),
+        strength,
+        len(candidate.followed_topics),
+    )
+
+
+def raw_score(age_seconds: float, strength: float, overlap: int) -> float:
+    """`score` on plain numbers (the feed scores hundreds of candidates per page)."""
+    age_hours = max(0.0, age_seconds / 3600)
+    recency: float = 0.5 ** (age_hours / HALF_LIFE_HOURS)
+    return round(recency * (BASE + STRENGTH * strength + TOPIC * min(overlap, MAX_OVERLAP)), 12)
 
 
 def reasons(candidate: Candidate, author_first_name: str) -> list[str]:

@@ -16,6 +16,7 @@ same clock and continue exactly where the previous one stopped, whatever was pos
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -387,8 +388,21 @@ def feed_page(
         ):
             found[post_id] = (author_id, created_at, [])
 
-    scored: list[tuple[float, int, ranking.Candidate]] = []
+    scored: list[tuple[float, int]] = []
     for post_id, (author_id, created_at, slugs) in found.items():
+        tie = network.get(author_id, (0.0, ""))
+        strength = ranking.OWN if author_id == viewer.pk else tie[0]
+        value = ranking.raw_score(
+            (reference - created_at).total_seconds(), strength, len(set(slugs))
+        )
+        if after is not None and (value, post_id) >= after:
+            continue
+        scored.append((value, post_id))
+    best = heapq.nlargest(limit + 1, scored)
+    more = len(best) > limit
+    page = []
+    for value, post_id in best[:limit]:
+        author_id, created_at, slugs = found[post_id]
         strength, tier = network.get(author_id, (0.0, ""))
         candidate = ranking.Candidate(
             post_id=post_id,
@@ -399,15 +413,7 @@ def feed_page(
             own=author_id == viewer.pk,
             followed_topics=tuple(sorted(set(slugs))),
         )
-        value = ranking.score(candidate, reference)
-        if after is not None and (value, post_id) >= after:
-            continue
-        scored.append((value, post_id, candidate))
-    scored.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    page = scored[: limit + 1]
-    more = len(page) > limit
-    page = page[:limit]
-
+        page.append((value, post_id, candidate))
     posts = posts_for_display(
         [post_id for _, post_id, _ in page], with_event=for_html, viewer_id=viewer.pk
     )
