@@ -16,7 +16,8 @@ Commands for running a community:
   mutuals serve          serve the web app and API (granian; --host, --port, --workers)
   mutuals demo           seed the demo chapter and print credentials (safe to rerun)
   mutuals worker         run background tasks (nudges, deliveries, imports)
-  mutuals sweep          catch up due deliveries, expiries and nudges (hourly, idempotent)
+  mutuals sweep          catch up due deliveries, expiries, nudges and mentorship ends
+                         (hourly, idempotent)
   mutuals createmember   add a member: --email E --password P --name N [--staff]
   mutuals migrate        create or upgrade the database (DATABASE_URL selects it)
   mutuals audit PATH --out report.html

@@ -212,11 +212,19 @@ def _schedule_recompute(member_ids: list[int]) -> None:
 
 
 _CONVERSATION_KINDS = (InteractionKind.MESSAGE, InteractionKind.REPLY)
+# A mentorship check-in is a conversation of both: a logged check-in, a call or a meeting
+# keeps both parties' check-ins; anything else keeps only its actor's.
+MENTOR_CHECK_IN_JOINT_KINDS = (
+    InteractionKind.MENTORSHIP_CHECKIN,
+    InteractionKind.CALL,
+    InteractionKind.MEETING,
+)
 
 
 def _fulfil(connection: Connection, interaction: Interaction) -> None:
     """Mark what this interaction satisfies: the actor's first message, the pair's first real
-    exchange once messages went both ways, and any open check-in of either party."""
+    exchange once messages went both ways, any open keep-warm check-in of either party, and
+    open mentorship check-ins (both parties' for a joint kind, else the actor's)."""
     open_items = Obligation.objects.select_for_update().filter(
         connection=connection,
         fulfilled_at__isnull=True,
@@ -240,6 +248,11 @@ def _fulfil(connection: Connection, interaction: Interaction) -> None:
         elif obligation.kind == ObligationKind.CHECK_IN:
             # A check-in is the next contact, not more of the one that planned it.
             satisfied = interaction.at >= obligation.opened_at + CHECK_IN_MIN_GAP
+        elif obligation.kind == ObligationKind.MENTOR_CHECK_IN:
+            satisfied = (
+                interaction.kind in MENTOR_CHECK_IN_JOINT_KINDS
+                or obligation.party_id == interaction.actor_id
+            )
         if satisfied:
             Obligation.objects.filter(pk=obligation.pk, fulfilled_at__isnull=True).update(
                 fulfilled_at=interaction.at, fulfilled_by=interaction
@@ -423,6 +436,11 @@ _NUDGE_TEXT = {
     ObligationKind.CHECK_IN: (
         "Time to check in with {name}",
         "It has been a while: a message, a call or a coffee keeps this relationship warm.",
+    ),
+    ObligationKind.MENTOR_CHECK_IN: (
+        "Mentorship check-in with {name}",
+        "You and {name} agreed to check in regularly: a call, a message or a logged check-in "
+        "keeps your mentorship on track.",
     ),
 }
 

@@ -35,6 +35,7 @@ from mutuals.connections.models import Connection, Invitation
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import Interaction, InteractionKind, Obligation, ObligationKind
+from mutuals.engagement.services import MENTOR_CHECK_IN_JOINT_KINDS
 from mutuals.mentorship.access import (
     access_mentorship_by_id,
     access_offer_by_id,
@@ -75,7 +76,7 @@ MAX_DESCRIPTION_LENGTH = 2000
 MAX_AVAILABILITY_LENGTH = 200
 MIN_REFLECTION_LENGTH = 20
 # Interactions that are a conversation of both: they count as a check-in for each party.
-JOINT_KINDS = (InteractionKind.MENTORSHIP_CHECKIN, InteractionKind.CALL, InteractionKind.MEETING)
+JOINT_KINDS = MENTOR_CHECK_IN_JOINT_KINDS  # the pact decides what a check-in is
 CHECKIN_BACKDATE_LIMIT = timedelta(days=60)
 CHECKIN_START_GRACE = timedelta(minutes=5)
 CHOSEN_END_REASONS = (

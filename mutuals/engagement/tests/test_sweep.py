@@ -26,5 +26,24 @@ def test_sweep_expires_and_is_idempotent(capsys):
     invitation.refresh_from_db()
     assert invitation.state == "expired"
     call_command("sweep")
-    assert "delivered 0 queued requests, expired 0, sent 0 nudges" in capsys.readouterr().out
+    assert (
+        "delivered 0 queued requests, expired 0, sent 0 nudges, completed 0 mentorships"
+        in capsys.readouterr().out
+    )
     assert Notification.objects.count() == 0
+
+
+def test_sweep_completes_a_mentorship_past_its_end_date(capsys):
+    """The hourly pass is also the safety net for mentorships whose end-date task was lost."""
+    from mutuals.mentorship.models import Mentorship
+    from mutuals.mentorship.tests.factories import active, make_mentee, make_mentor
+
+    _, offer = make_mentor()
+    mentorship = active(make_mentee(), offer)
+    Mentorship.objects.filter(pk=mentorship.pk).update(ends_at=timezone.now() - timedelta(hours=1))
+    call_command("sweep")
+    assert "completed 1 mentorships" in capsys.readouterr().out
+    mentorship.refresh_from_db()
+    assert mentorship.state == "completed"
+    call_command("sweep")
+    assert "completed 0 mentorships" in capsys.readouterr().out

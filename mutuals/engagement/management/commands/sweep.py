@@ -14,10 +14,14 @@ from django.core.management.base import BaseCommand
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.engagement.services import nudges_send_due
+from mutuals.mentorship.services import mentorships_sweep
 
 
 class Command(BaseCommand):
-    help = "Deliver due requests, expire old ones and send due nudges (idempotent; run hourly)."
+    help = (
+        "Deliver due requests, expire old ones, send due nudges and end mentorships past their "
+        "end date (idempotent; run hourly)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         delivered = invitations_deliver_due()
@@ -28,6 +32,8 @@ class Command(BaseCommand):
             ).values_list("pk", flat=True)
         )
         nudged = nudges_send_due()
+        completed = mentorships_sweep()
         self.stdout.write(
-            f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges"
+            f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
+            f"completed {completed} mentorships"
         )
