@@ -18,6 +18,7 @@ from mutuals.events.schemas import (
     AttendeeOut,
     AttendeePage,
     CalendarOut,
+    CancelIn,
     CheckInIn,
     CodeOut,
     EventIn,
@@ -99,6 +100,15 @@ def events_update(request: HttpRequest, event_id: int, payload: EventPatch) -> E
     services.event_update(
         editor=member(request), event_id=event_id, **payload.model_dump(exclude_unset=True)
     )
+    return _one(request, event_id)
+
+
+@router.post("/events/{event_id}/cancel", response=EventOut, operation_id="events_cancel")
+def events_cancel(request: HttpRequest, event_id: int, payload: CancelIn) -> EventOut:
+    """Call the event off (organizer only: `not_organizer`, 403): it stays listed, marked
+    cancelled, closed to RSVPs and check-in, and everyone coming is told with your `note`.
+    Refusal: `event_over` (422)."""
+    services.event_cancel(organizer=member(request), event_id=event_id, note=payload.note)
     return _one(request, event_id)
 
 

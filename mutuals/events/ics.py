@@ -42,7 +42,10 @@ def _vevent(event: Event, base_url: str) -> VEvent:
         url=url,
         categories=[topic.name for topic in event.topics.all()],
     )
-    vevent.add("status", "TENTATIVE" if waitlisted else "CONFIRMED")
+    vevent.add(
+        "status",
+        "CANCELLED" if event.is_cancelled else "TENTATIVE" if waitlisted else "CONFIRMED",
+    )
     vevent.add(
         "organizer",
         f"urn:mutuals:member:{event.organizer_id}",

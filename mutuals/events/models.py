@@ -3,7 +3,8 @@
 - `Event`: organized by one member (its creator), with a start and an end stored aware (UTC in
   the database) and the IANA time zone it happens in, a place and/or an online link (at least
   one, by a database constraint), an optional capacity (people, the organizer included; none
-  means no limit), topics, and a short check-in code the organizer shows at the venue.
+  means no limit), topics, a short check-in code the organizer shows at the venue, and
+  `cancelled_at` once the organizer calls it off.
 - `Attendance`: one row per member and event (database constraint). `status` is going,
   waitlisted or cancelled; the waitlist is served in `queued_at` order. `checked_in_at` is set
   when the organizer marks the member or they enter the code (only while going, by a check
@@ -54,6 +55,8 @@ class Event(TimeStampedModel):
     capacity = models.PositiveIntegerField(null=True, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="events")
     checkin_code = models.CharField(max_length=CODE_LENGTH)
+    # Set when the organizer calls it off: it stays listed (so people see it), closed to RSVPs.
+    cancelled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -98,6 +101,10 @@ class Event(TimeStampedModel):
 
     def is_past(self, now: datetime) -> bool:
         return self.ends_at <= now
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class AttendanceStatus(models.TextChoices):

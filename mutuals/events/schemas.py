@@ -78,6 +78,7 @@ class EventOut(Schema):
     my_status: Literal["going", "waitlisted", "cancelled"] | None
     checkin_code: str | None = Field(description="the organizer only")
     follow_up_closes_at: datetime
+    cancelled_at: datetime | None
     url: str
     ics_url: str
 
@@ -101,6 +102,7 @@ class EventOut(Schema):
             my_status=getattr(event, "my_status", None),
             checkin_code=event.checkin_code if event.organizer_id == viewer.pk else None,
             follow_up_closes_at=event.follow_up_closes_at,
+            cancelled_at=event.cancelled_at,
             url=f"/events/{event.pk}/",
             ics_url=f"/api/events/{event.pk}/ics",
         )
@@ -198,6 +200,10 @@ class ThankYouIn(Schema):
 class ThankYouOut(Schema):
     conversation_id: int
     message_id: int
+
+
+class CancelIn(Schema):
+    note: str = Field(default="", max_length=1000, description="told to everyone coming")
 
 
 class CodeOut(Schema):

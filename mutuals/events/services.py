@@ -2,7 +2,8 @@
 the calendar subscription token, and thank-you notes after the event.
 
 - Organizing: any member may organize; the creator is the organizer and is going. Only the
-  organizer edits. Times are stored aware; a naive time is read in the event's time zone.
+  organizer edits or cancels (everyone coming is told; a cancelled event takes no RSVPs).
+  Times are stored aware; a naive time is read in the event's time zone.
 - RSVP: going while there is room (capacity counts people going, the organizer included),
   otherwise waitlisted. Cancelling a place promotes the earliest waitlisted member, and so
   does raising the capacity. Every RSVP write locks the event row first, so two members
@@ -251,12 +252,14 @@ def event_update(
     topics: Sequence[str] = UNSET,
 ) -> Event:
     """Change an event: the organizer only (`not_organizer`, 403). The same field rules as
-    creating, except that a past start is kept as it is. The capacity cannot go below the
+    creating, except that a past start is kept as it is; a cancelled event is not changed
+    (`event_cancelled`, 422). The capacity cannot go below the
     number of people already going (`capacity_below_going`, 422: nobody loses a place they
     were given); raising it promotes the waitlist in order. A naive time is read in the
     event's (possibly new) time zone."""
     event = access_event_as_organizer(editor, event_id)
     event = Event.objects.select_for_update().get(pk=event.pk)
+    _refuse_if_cancelled(event)
     errors: dict[str, list[str]] = {}
     fields = _Fields(
         event.title if title is UNSET else title,
@@ -335,6 +338,47 @@ def _tell_of_change(event: Event, now: datetime) -> None:
         )
 
 
+def _refuse_if_cancelled(event: Event) -> None:
+    if event.cancelled_at is not None:
+        raise Refused("The organizer has cancelled this event.", code="event_cancelled")
+
+
+@transaction.atomic
+def event_cancel(*, organizer: User, event_id: int, note: str = "") -> Event:
+    """Call an event off (organizer only, `not_organizer` 403; not once it has ended,
+    `event_over` 422). It stays listed, marked cancelled (and CANCELLED in calendars), closed
+    to RSVPs and check-in; everyone with a place or a waitlist spot is told, with the
+    organizer's note (up to 500 characters). Cancelling twice changes nothing."""
+    now = timezone.now()
+    event = access_event_as_organizer(organizer, event_id)
+    event = Event.objects.select_for_update().select_related("organizer").get(pk=event.pk)
+    if event.cancelled_at is not None:
+        return event
+    if event.is_past(now):
+        raise Refused("This event is over; it can no longer be cancelled.", code="event_over")
+    note = " ".join(note.split())
+    if len(note) > 500:
+        raise Refused.for_fields({"note": ["Keep the note to 500 characters."]})
+    event.cancelled_at = now
+    event.save(update_fields=["cancelled_at", "updated_at"])
+    attendances = (
+        Attendance.objects.filter(event=event)
+        .exclude(status=AttendanceStatus.CANCELLED)
+        .exclude(member_id=event.organizer_id)
+        .select_related("member")
+    )
+    for attendance in attendances:
+        notify(
+            member=attendance.member,
+            key=f"event:{event.pk}:cancelled:{attendance.member_id}",
+            kind="event_cancelled",
+            title=f"{event.title} is cancelled",
+            body=note or f"{event.organizer.name} has called it off.",
+            url=reverse("event_detail", args=[event.pk]),
+        )
+    return event
+
+
 @transaction.atomic
 def event_code_reset(*, organizer: User, event_id: int) -> Event:
     """A new check-in code (organizer only), e.g. when the old one was shared too widely."""
@@ -394,6 +438,7 @@ def event_rsvp(*, member: User, event_id: int, now: datetime | None = None) -> A
     event = _lock(member, event_id)
     if event.is_past(now):
         raise Refused("This event is over; RSVPs are closed.", code="event_over")
+    _refuse_if_cancelled(event)
     attendance = Attendance.objects.filter(event=event, member=member).first()
     if attendance is not None and attendance.status != AttendanceStatus.CANCELLED:
         return attendance
@@ -429,7 +474,7 @@ def event_rsvp_cancel(*, member: User, event_id: int, now: datetime | None = Non
     attendance.status = AttendanceStatus.CANCELLED
     attendance.updated_at = now
     attendance.save(update_fields=["status", "updated_at"])
-    if was_going:
+    if was_going and not event.is_cancelled:
         _promote(event, now)
     return attendance
 
@@ -479,6 +524,7 @@ def attendance_mark(
     now = now or timezone.now()
     event = access_event_as_organizer(organizer, event_id)
     event = Event.objects.select_for_update().select_related("organizer").get(pk=event.pk)
+    _refuse_if_cancelled(event)
     if not event.code_opens_at <= now <= event.follow_up_closes_at:
         raise Refused(
             "Check-in opens an hour before the event and closes 72 hours after it ends.",
@@ -545,6 +591,7 @@ def attendance_self_check_in(
     )
     if attendance is not None and attendance.checked_in_at is not None:
         return attendance
+    _refuse_if_cancelled(event)
     if not event.code_opens_at <= now <= event.code_closes_at:
         raise Refused(
             "Self check-in works from an hour before the event to an hour after it ends.",

@@ -28,6 +28,7 @@ urlpatterns = [
     path(
         "events/<int:event_id>/manage/code/", views.event_code_reset_view, name="event_code_reset"
     ),
+    path("events/<int:event_id>/manage/cancel/", views.event_cancel_view, name="event_cancel"),
     path("events/<int:event_id>/people/", views.event_people_view, name="event_people"),
     path("events/<int:event_id>/follow-up/", views.event_follow_up_view, name="event_follow_up"),
     path(

@@ -351,8 +351,10 @@ def _manage_context(viewer: User, event: Event) -> dict[str, Any]:
         "waitlist": list(selectors.waitlist_of(event)),
         "going": going,
         "waitlisted": waitlisted,
-        "marking_open": event.code_opens_at <= now <= event.follow_up_closes_at,
+        "marking_open": event.code_opens_at <= now <= event.follow_up_closes_at
+        and not event.is_cancelled,
         "code_open": event.code_opens_at <= now <= event.code_closes_at,
+        "is_over": event.is_past(now),
     }
 
 
@@ -403,6 +405,23 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
             },
         )
     return redirect("event_manage", event_id=event.pk)
+
+
+@login_required
+@require_POST
+def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
+    viewer = member_for_request(request)
+    try:
+        services.event_cancel(
+            organizer=viewer, event_id=event_id, note=request.POST.get("note", "")
+        )
+    except (NotFound, NotAllowed) as exc:
+        raise Http404(exc.message) from exc
+    except MutualsError as error:
+        messages.error(request, error.message)
+        return redirect("event_manage", event_id=event_id)
+    messages.success(request, "The event is cancelled; everyone who was coming has been told.")
+    return redirect("event_detail", event_id=event_id)
 
 
 @login_required

@@ -95,6 +95,7 @@ PROMISED = {
     "/api/events/{event_id}/check-ins": {"post"},
     "/api/events/{event_id}/hidden": {"post", "delete"},
     "/api/events/{event_id}/code": {"post"},
+    "/api/events/{event_id}/cancel": {"post"},
     "/api/events/{event_id}/attendees": {"get"},
     "/api/events/{event_id}/people": {"get"},
     "/api/events/{event_id}/follow-up": {"get"},

@@ -302,3 +302,22 @@ def test_list_query_count_does_not_grow_with_events(django_assert_max_num_querie
         body = api.get("/api/events?limit=15").json()
     assert len(body["items"]) == 15
     assert {e["my_status"] for e in body["items"]} == {"going"}
+
+
+def test_cancel_endpoint_and_calendar_status():
+    event = make_event(title="Called off")
+    sam = make_member()
+    attend(event, sam)
+    refused = client_for(sam).post(
+        f"/api/events/{event.pk}/cancel", {"note": "mine now"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    body = client_for(event.organizer).post(
+        f"/api/events/{event.pk}/cancel", {"note": "Sorry"}, content_type="application/json"
+    )
+    assert body.status_code == 200
+    assert body.json()["cancelled_at"] is not None
+    ics = client_for(sam).get(f"/api/events/{event.pk}/ics")
+    assert str(icalendar.Calendar.from_ical(ics.content).events[0]["STATUS"]) == "CANCELLED"
+    again = client_for(make_member()).post(f"/api/events/{event.pk}/rsvp")
+    assert again.json()["code"] == "event_cancelled"

@@ -608,3 +608,51 @@ class TestCloseMatches:
         assert ranked["Mateo"].score == 1
         assert ranked["Ana"].score == 3
         assert ranked["Gene"].reasons == []  # "new" and "project" are too common to count
+
+
+class TestCancelEvent:
+    def test_organizer_cancels_everyone_coming_is_told_and_rsvps_close(self):
+        event = make_event(capacity=2)
+        sam, thandi = make_member(), make_member()
+        services.event_rsvp(member=sam, event_id=event.pk)
+        services.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
+        services.event_cancel(organizer=event.organizer, event_id=event.pk, note="Venue flooded.")
+        services.event_cancel(organizer=event.organizer, event_id=event.pk)  # harmless again
+        event.refresh_from_db()
+        assert event.cancelled_at is not None
+        told = Notification.objects.filter(kind="event_cancelled")
+        assert sorted(told.values_list("member_id", flat=True)) == sorted([sam.pk, thandi.pk])
+        assert set(told.values_list("body", flat=True)) == {"Venue flooded."}
+        with pytest.raises(Refused) as caught:
+            services.event_rsvp(member=make_member(), event_id=event.pk)
+        assert caught.value.code == "event_cancelled"
+        # Leaving frees nothing for the waitlist: there is no event to go to.
+        services.event_rsvp_cancel(member=sam, event_id=event.pk)
+        assert status(event, thandi) == "waitlisted"
+        with pytest.raises(Refused):
+            services.event_update(editor=event.organizer, event_id=event.pk, title="Back on")
+
+    def test_only_the_organizer_and_only_before_it_ends(self):
+        event = make_event()
+        with pytest.raises(NotAllowed):
+            services.event_cancel(organizer=make_member(), event_id=event.pk)
+        over = make_event(starts_in=timedelta(hours=-5))
+        with pytest.raises(Refused) as caught:
+            services.event_cancel(organizer=over.organizer, event_id=over.pk)
+        assert caught.value.code == "event_over"
+        event.refresh_from_db()
+        assert event.cancelled_at is None
+
+    def test_no_check_in_at_a_cancelled_event(self):
+        event = make_event(starts_in=timedelta(hours=2))
+        sam = make_member()
+        services.event_rsvp(member=sam, event_id=event.pk)
+        services.event_cancel(organizer=event.organizer, event_id=event.pk)
+        with pytest.raises(Refused) as caught:
+            services.attendance_self_check_in(
+                member=sam,
+                event_id=event.pk,
+                code=event.checkin_code,
+                now=event.starts_at,
+            )
+        assert caught.value.code == "event_cancelled"

@@ -432,3 +432,18 @@ def test_admin_lists_events_with_their_attendances():
     assert change.status_code == 200
     assert client.get("/admin/events/attendance/").status_code == 200
     assert client.get("/admin/events/calendarfeed/").status_code == 200
+
+
+def test_organizer_cancels_from_the_desk_and_the_page_says_so():
+    event = make_event(title="Rained out")
+    sam = make_member()
+    attend(event, sam)
+    response = signed_in(event.organizer).post(
+        f"/events/{event.pk}/manage/cancel/", {"note": "The venue flooded."}
+    )
+    assert response.status_code == 302
+    html = signed_in(sam).get(f"/events/{event.pk}/").content.decode()
+    assert "The organizer cancelled this event" in html
+    assert "I am going" not in html
+    assert "Cancelled" in signed_in(sam).get("/events/").content.decode()
+    assert signed_in(sam).post(f"/events/{make_event().pk}/manage/cancel/").status_code == 404
