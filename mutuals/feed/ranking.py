@@ -21,7 +21,9 @@ BASE = 0.25
 STRENGTH = 1.0
 TOPIC = 0.4
 MAX_OVERLAP = 2
-OWN = 0.6
+# The viewer's own posts appear (a confirmation that they went out) without a tie's boost, so
+# they never crowd out what others wrote.
+OWN = 0.0
 
 TIER_INNER = "inner"
 TIER_CLOSE = "close"
