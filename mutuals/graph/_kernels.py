@@ -187,6 +187,25 @@ def _set_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, w: Any) -
 set_strengths = _compile(_set_strengths_py)
 
 
+def _get_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, out: Any) -> None:
+    """out[k] = the strength of the a[k]–b[k] connection (0 when not connected)."""
+    for k in range(a.shape[0]):
+        u = a[k]
+        v = b[k]
+        lo = indptr[u]
+        hi = indptr[u + 1]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if nbr[mid] < v:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[k] = wgt[lo] if lo < indptr[u + 1] and nbr[lo] == v else 0.0
+
+
+get_strengths = _compile(_get_strengths_py)
+
+
 # --- Degree of separation --------------------------------------------------------------------
 
 

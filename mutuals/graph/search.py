@@ -7,7 +7,6 @@ by generation stamps, so a query allocates nothing proportional to the graph.
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 from collections.abc import Iterable, Sequence
@@ -231,7 +230,8 @@ def strongest_paths(
         return []
     if sum(x is not None for x in (to, company, topic)) != 1:
         raise ValueError("give exactly one of to, company, topic")
-    banned = set(_nodes(snapshot, excluded).tolist())
+    excluded = list(excluded)
+    banned = set(_nodes(snapshot, excluded).tolist()) if excluded else set()
     banned.update(snapshot.blocked_with(s).tolist())
     if to is not None:
         t = snapshot.node_of(to)
@@ -325,8 +325,13 @@ def _strongest_once(
         nodes += [int(ws.list_b[k]), int(ws.level_b[k])]
     if not forward:
         nodes.reverse()
-    strengths = tuple(float(snapshot.strength(a, b) or 0.0) for a, b in itertools.pairwise(nodes))
-    members = tuple(int(x) for x in snapshot.member_ids[np.asarray(nodes, dtype=np.int64)])
+    hops = np.asarray(nodes, dtype=np.int64)
+    weights = np.zeros(hops.size - 1, dtype=np.float32)
+    _kernels.get_strengths(
+        snapshot.indptr, snapshot.neighbours, snapshot.strengths, hops[:-1], hops[1:], weights
+    )
+    strengths = tuple(float(w) for w in weights)
+    members = tuple(int(x) for x in snapshot.member_ids[hops])
     return WarmPath(members=members, strengths=strengths, score=float(score))
 
 
