@@ -4,12 +4,13 @@ contributions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from mutuals.feed.models import MAX_BODY_LENGTH, MAX_COMMENT_LENGTH, Comment, Post
+from mutuals.feed.serialize import post_data
 
 PostKindIn = Literal["insight", "question", "opportunity", "event_recap"]
 VisibilityIn = Literal["community", "connections"]
@@ -80,55 +81,6 @@ class PostOut(Schema):
         return PostOut(
             **post_data(post, original_visible=original_visible, my_reaction=my_reaction)
         )
-
-
-def post_data(
-    post: Post, *, original_visible: bool = True, my_reaction: str = ""
-) -> dict[str, Any]:
-    """A post as the API shows it (PostOut's fields), as plain data: the feed serializes
-    its pages from this directly."""
-    original = post.reshare_of
-    if hasattr(post, "topic_slugs"):
-        topics = list(post.topic_slugs or [])
-    else:
-        topics = [t.slug for t in post.topics.all()]
-    return {
-        "id": post.pk,
-        "author": _author(post),
-        "kind": post.kind,
-        "body": post.body,
-        "visibility": post.visibility,
-        "topics": topics,
-        "opportunity_kind": post.opportunity_kind or None,
-        "company": post.company,
-        "referrals_welcome": post.referrals_welcome,
-        "event_id": post.event_id,
-        "reshare_of": {
-            "id": original.pk,
-            "author": _author(original),
-            "kind": original.kind,
-            "body": original.body,
-            "created_at": original.created_at,
-        }
-        if original is not None and original_visible
-        else None,
-        "reshare_of_id": post.reshare_of_id if original_visible else None,
-        "created_at": post.created_at,
-        "edited_at": post.edited_at,
-        "hidden": post.hidden_at is not None,
-        "comment_count": post.comment_count,
-        "reaction_count": post.reaction_count,
-        "reshare_count": post.reshare_count,
-        "my_reaction": my_reaction or None,
-    }
-
-
-def _author(post: Post) -> dict[str, Any]:
-    return {
-        "id": post.author_id,
-        "name": post.author.name,
-        "headline": post.author.profile.headline,
-    }
 
 
 class PostPage(Schema):

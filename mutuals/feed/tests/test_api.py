@@ -187,3 +187,28 @@ def test_blocked_members_are_invisible_through_the_api(
 
 def test_the_api_needs_authentication() -> None:
     assert Client().get("/api/feed").status_code == 401
+
+
+def test_the_feed_hides_a_reshared_original_the_viewer_may_not_see(
+    api_client: Client, member: User, ben: User
+) -> None:
+    from mutuals.feed import services
+
+    stranger = make_member(name="Cleo Park")
+    original = make_post(stranger, "Open at first", topics=["Risk"])
+    reshare = services.reshare_create(member=ben, post_id=original.pk, commentary="Read this")
+    services.reaction_set(member=member, post_id=reshare.pk, kind="support")
+    item = api_client.get("/api/feed").json()["items"][0]
+    assert item["reshare_of"]["id"] == original.pk
+    assert item["reshare_of"]["author"]["name"] == "Cleo Park"
+    assert item["topics"] == ["risk"]
+    assert item["my_reaction"] == "support"
+    services.post_update(member=stranger, post_id=original.pk, visibility="connections")
+    item = api_client.get("/api/feed").json()["items"][0]
+    assert item["id"] == reshare.pk
+    assert (item["reshare_of"], item["reshare_of_id"]) == (None, None)
+    assert item == {
+        **api_client.get(f"/api/posts/{reshare.pk}").json(),
+        "score": item["score"],
+        "reasons": item["reasons"],
+    }
