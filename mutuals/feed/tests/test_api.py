@@ -212,3 +212,17 @@ def test_the_feed_hides_a_reshared_original_the_viewer_may_not_see(
         "score": item["score"],
         "reasons": item["reasons"],
     }
+
+
+def test_comments_by_blocked_members_are_left_out(
+    api_client: Client, member: User, ben: User
+) -> None:
+    from mutuals.feed import services
+
+    post = make_post(ben)
+    other = make_member(name="Cleo Park")
+    services.comment_create(author=other, post_id=post.pk, body="Cleo was here")
+    services.comment_create(author=ben, post_id=post.pk, body="Ben answers")
+    block_create(blocker=member, blocked=other)
+    bodies = [c["body"] for c in api_client.get(f"/api/posts/{post.pk}/comments").json()["items"]]
+    assert bodies == ["Ben answers"]

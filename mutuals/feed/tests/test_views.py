@@ -274,3 +274,14 @@ def test_moderators_hide_reported_posts_from_the_admin(member: User, ben: User) 
     author = Client()
     author.force_login(ben)
     assert "A moderator hid this post" in author.get(f"/feed/posts/{post.pk}/").content.decode()
+
+
+def test_mention_search_never_crosses_a_block(web_client: Client, member: User, ben: User) -> None:
+    from mutuals.connections.services import block_create
+
+    blocked = make_member(name="Bella Blocked")
+    stranger = make_member(name="Bea Stranger")
+    block_create(blocker=blocked, blocked=member)
+    names = [item["name"] for item in web_client.get("/feed/mentions/?q=be").json()["items"]]
+    assert names == ["Ben Carter", "Bea Stranger"]  # connections first, then others
+    assert stranger.pk
