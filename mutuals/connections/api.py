@@ -15,14 +15,14 @@ from mutuals.connections.schemas import (
     AcceptOut,
     BlockIn,
     BlockOut,
-    CheckOut,
-    DeclineIn,
     DraftIn,
     FindingOut,
+    InvitationCheckOut,
     InvitationCreatedOut,
+    InvitationDeclineIn,
     InvitationOut,
     InvitationPage,
-    ReportIn,
+    InvitationReportIn,
     StateOut,
 )
 from mutuals.connections.selectors import invitations_for
@@ -31,11 +31,11 @@ from mutuals.core.pagination import keyset_page
 router = Router(tags=["invitations"])
 
 
-@router.post("/invitations/check", response=CheckOut, operation_id="invitations_check")
-def invitations_check(request: HttpRequest, payload: DraftIn) -> CheckOut:
+@router.post("/invitations/check", response=InvitationCheckOut, operation_id="invitations_check")
+def invitations_check(request: HttpRequest, payload: DraftIn) -> InvitationCheckOut:
     """Score a draft as the recipient would see it; nothing is sent."""
     report = services.invitation_check(sender=member(request), draft=payload.as_draft())
-    return CheckOut(
+    return InvitationCheckOut(
         score=report.score,
         verdict=report.verdict,
         findings=[FindingOut(**services.finding_as_dict(f)) for f in report.findings],
@@ -91,7 +91,9 @@ def invitations_accept(request: HttpRequest, invitation_id: int) -> AcceptOut:
 @router.post(
     "/invitations/{invitation_id}/decline", response=StateOut, operation_id="invitations_decline"
 )
-def invitations_decline(request: HttpRequest, invitation_id: int, payload: DeclineIn) -> StateOut:
+def invitations_decline(
+    request: HttpRequest, invitation_id: int, payload: InvitationDeclineIn
+) -> StateOut:
     invitation = services.invitation_decline(
         member=member(request), invitation_id=invitation_id, reason=payload.reason
     )
@@ -119,7 +121,9 @@ def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
 @router.post(
     "/invitations/{invitation_id}/report", response=StateOut, operation_id="invitations_report"
 )
-def invitations_report(request: HttpRequest, invitation_id: int, payload: ReportIn) -> StateOut:
+def invitations_report(
+    request: HttpRequest, invitation_id: int, payload: InvitationReportIn
+) -> StateOut:
     invitation = services.invitation_report(
         member=member(request), invitation_id=invitation_id, kind=payload.kind
     )

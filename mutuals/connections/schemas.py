@@ -48,7 +48,7 @@ class FindingOut(Schema):
     suggestion: str
 
 
-class CheckOut(Schema):
+class InvitationCheckOut(Schema):
     score: int
     verdict: str
     findings: list[FindingOut]
@@ -125,11 +125,11 @@ class InvitationPage(Schema):
     next: str | None
 
 
-class DeclineIn(Schema):
+class InvitationDeclineIn(Schema):
     reason: str = Field(description="not_my_area, no_capacity, ask_later, dont_know_you, other")
 
 
-class ReportIn(Schema):
+class InvitationReportIn(Schema):
     kind: str = Field(description="unknown or spam")
 
 

@@ -28,8 +28,8 @@ from mutuals.events.schemas import (
     FollowUpOut,
     MemberRef,
     MetOut,
+    PersonToMeetOut,
     SuggestionList,
-    SuggestionOut,
     ThankYouIn,
     ThankYouOut,
 )
@@ -224,7 +224,7 @@ def events_people_list(request: HttpRequest, event_id: int) -> SuggestionList:
     if not selectors.may_see_attendees(viewer, event, selectors.attendance_of(viewer, event)):
         raise NotAllowed("Say you are going to see who else is.", code="attendees_private")
     return SuggestionList(
-        items=[SuggestionOut.build(s) for s in selectors.people_to_meet(viewer, event)]
+        items=[PersonToMeetOut.build(s) for s in selectors.people_to_meet(viewer, event)]
     )
 
 

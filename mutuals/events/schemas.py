@@ -154,7 +154,7 @@ class AttendeePage(Schema):
     next: str | None
 
 
-class SuggestionOut(Schema):
+class PersonToMeetOut(Schema):
     member: MemberRef
     score: int
     reasons: list[str]
@@ -163,8 +163,8 @@ class SuggestionOut(Schema):
     checked_in: bool
 
     @staticmethod
-    def build(suggestion: Suggestion) -> SuggestionOut:
-        return SuggestionOut(
+    def build(suggestion: Suggestion) -> PersonToMeetOut:
+        return PersonToMeetOut(
             member=MemberRef.build(suggestion.member),
             score=suggestion.score,
             reasons=suggestion.reasons,
@@ -175,7 +175,7 @@ class SuggestionOut(Schema):
 
 
 class SuggestionList(Schema):
-    items: list[SuggestionOut]
+    items: list[PersonToMeetOut]
 
 
 class MetOut(Schema):

@@ -33,9 +33,9 @@ from mutuals.feed.schemas import (
     PostOut,
     PostPage,
     PostPatch,
+    PostReportIn,
     ReactionIn,
     ReactionsOut,
-    ReportIn,
     ReportOut,
     ReshareIn,
     TopicOut,
@@ -269,7 +269,7 @@ def reshares_create(request: HttpRequest, post_id: int, payload: ReshareIn) -> S
     response={201: ReportOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     operation_id="posts_report",
 )
-def posts_report(request: HttpRequest, post_id: int, payload: ReportIn) -> Status[ReportOut]:
+def posts_report(request: HttpRequest, post_id: int, payload: PostReportIn) -> Status[ReportOut]:
     """Report a post to the moderators. Refusals: `cannot_report_own_post`, `invalid_fields`
     (422), `already_reported` (409)."""
     report = services.post_report(

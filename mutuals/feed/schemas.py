@@ -147,7 +147,7 @@ class ReshareIn(Schema):
     visibility: VisibilityIn = "community"
 
 
-class ReportIn(Schema):
+class PostReportIn(Schema):
     reason: ReportReasonIn
     note: str = Field(default="", max_length=1000)
 

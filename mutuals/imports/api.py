@@ -16,7 +16,13 @@ from mutuals.core.errors import Conflict
 from mutuals.core.pagination import keyset_page
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.models import Import
-from mutuals.imports.schemas import AuditOut, ImportCreatedOut, ImportOut, ImportPage, SuggestionOut
+from mutuals.imports.schemas import (
+    AuditOut,
+    AuditSuggestionOut,
+    ImportCreatedOut,
+    ImportOut,
+    ImportPage,
+)
 from mutuals.imports.selectors import bring_them_in, import_list_for
 from mutuals.imports.services import import_create, import_delete
 
@@ -81,7 +87,7 @@ def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
     return AuditOut(
         id=found.pk,
         **{key: audit[key] for key in AuditOut.model_fields if key in audit},
-        bring_them_in=[SuggestionOut.build(s) for s in bring_them_in(viewer)],
+        bring_them_in=[AuditSuggestionOut.build(s) for s in bring_them_in(viewer)],
     )
 
 

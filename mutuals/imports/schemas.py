@@ -53,7 +53,7 @@ class ImportPage(Schema):
     next: str | None
 
 
-class SuggestionOut(Schema):
+class AuditSuggestionOut(Schema):
     member_id: int
     name: str
     headline: str
@@ -62,8 +62,8 @@ class SuggestionOut(Schema):
     contact_name: str
 
     @staticmethod
-    def build(suggestion: Suggestion) -> SuggestionOut:
-        return SuggestionOut(
+    def build(suggestion: Suggestion) -> AuditSuggestionOut:
+        return AuditSuggestionOut(
             member_id=suggestion.member.pk,
             name=suggestion.member.name,
             headline=suggestion.member.profile.headline,
@@ -91,4 +91,4 @@ class AuditOut(Schema):
     reengage: list[dict[str, Any]]
     let_rest: dict[str, Any]
     messages_per_month: list[dict[str, Any]]
-    bring_them_in: list[SuggestionOut]
+    bring_them_in: list[AuditSuggestionOut]

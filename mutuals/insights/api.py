@@ -12,8 +12,8 @@ from mutuals.insights.schemas import (
     CollaborationsOut,
     GiveTakeOut,
     HealthOut,
+    HealthSuggestionOut,
     PactWeekOut,
-    SuggestionOut,
 )
 from mutuals.insights.selectors import health_for
 
@@ -32,7 +32,7 @@ def insights_health(request: HttpRequest) -> HealthOut:
         follow_through_rate=health.follow_through_rate,
         acceptance_rate=health.acceptance_rate,
         give_take=GiveTakeOut(given=health.given, received=health.received),
-        suggestions=[SuggestionOut(**asdict(s)) for s in health.suggestions],
+        suggestions=[HealthSuggestionOut(**asdict(s)) for s in health.suggestions],
         pact_weeks=[
             PactWeekOut(
                 week_start=w.week_start.date().isoformat(),

@@ -10,7 +10,7 @@ class GiveTakeOut(Schema):
     received: int
 
 
-class SuggestionOut(Schema):
+class HealthSuggestionOut(Schema):
     kind: str
     member_id: int
     member_name: str
@@ -38,7 +38,7 @@ class HealthOut(Schema):
     follow_through_rate: float | None
     acceptance_rate: float | None
     give_take: GiveTakeOut
-    suggestions: list[SuggestionOut]
+    suggestions: list[HealthSuggestionOut]
     pact_weeks: list[PactWeekOut]
     review_prompt: bool
     collaborations: CollaborationsOut

@@ -18,18 +18,18 @@ from mutuals.core.pagination import decode_cursor, encode_cursor, keyset_page
 from mutuals.introductions import selectors, services
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.schemas import (
-    DeclineIn,
     DismissIn,
     DismissOut,
     ForwardIn,
     IntroductionCreatedOut,
+    IntroductionDeclineIn,
     IntroductionIn,
     IntroductionOut,
     IntroductionPage,
     IntroductionStateOut,
     PathOut,
     PathsOut,
-    SuggestionOut,
+    PeopleSuggestionOut,
     SuggestionPage,
     ThankIn,
 )
@@ -94,7 +94,7 @@ def recommendations_people(
     page = found[:limit]
     proximity = ProximityIndex(viewer.pk).for_members(s.member.pk for s in page)
     items = [
-        SuggestionOut(
+        PeopleSuggestionOut(
             member=MemberOut(
                 id=s.member.pk,
                 name=s.member.name,
@@ -223,7 +223,7 @@ def introductions_accept(request: HttpRequest, introduction_id: int) -> Introduc
     operation_id="introductions_decline",
 )
 def introductions_decline(
-    request: HttpRequest, introduction_id: int, payload: DeclineIn
+    request: HttpRequest, introduction_id: int, payload: IntroductionDeclineIn
 ) -> IntroductionStateOut:
     """The introducer declines a request, or the target declines a forwarded introduction."""
     reason = payload.reason

@@ -23,14 +23,14 @@ class PathsOut(Schema):
     paths: list[PathOut]
 
 
-class SuggestionOut(Schema):
+class PeopleSuggestionOut(Schema):
     member: MemberOut
     score: float
     reasons: list[str]
 
 
 class SuggestionPage(Schema):
-    items: list[SuggestionOut]
+    items: list[PeopleSuggestionOut]
     next: str | None
 
 
@@ -77,7 +77,7 @@ class ForwardIn(Schema):
     note: str = Field(max_length=2000, description="the introducer's words to the target")
 
 
-class DeclineIn(Schema):
+class IntroductionDeclineIn(Schema):
     reason: str = Field(default="", max_length=200)
 
 

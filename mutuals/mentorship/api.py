@@ -22,31 +22,31 @@ from mutuals.mentorship.schemas import (
     CheckIn,
     CheckinLogIn,
     CheckinOut,
-    CheckOut,
-    DeclineIn,
     EndIn,
     GoalIn,
     GoalOut,
     GoalPatch,
+    MentorshipDeclineIn,
     MentorshipDetailOut,
     MentorshipOut,
     MentorshipPage,
+    MentorSuggestionOut,
     NeedIn,
+    NoteCheckOut,
     OfferIn,
     OfferOut,
     OfferPage,
     PairOut,
     ParticipantIn,
-    ParticipantOut,
     ProgrammeIn,
     ProgrammeOut,
+    ProgrammeParticipantOut,
     PublishOut,
     RankingIn,
     ReflectionIn,
     ReflectionOut,
     RequestIn,
     ShareIn,
-    SuggestionOut,
     programme_out,
 )
 
@@ -83,10 +83,10 @@ def mentor_offers_list(
 # Before "/mentor-offers/{offer_id}", whose pattern would otherwise take this path.
 @router.post(
     "/mentor-offers/suggestions",
-    response=list[SuggestionOut],
+    response=list[MentorSuggestionOut],
     operation_id="mentor_offers_suggest",
 )
-def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[SuggestionOut]:
+def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[MentorSuggestionOut]:
     """Suggested mentors for what you want to learn, best first, each with a score 0–100 and
     the reasons: topics in common, your goals against their offer, format, duration, free
     places and availability. Full or paused offers are never suggested."""
@@ -98,7 +98,9 @@ def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[Suggest
         format=payload.format,
         weeks=payload.weeks,
     )
-    return [SuggestionOut.build(o, s) for o, s in selectors.suggestions_for(member(request), need)]
+    return [
+        MentorSuggestionOut.build(o, s) for o, s in selectors.suggestions_for(member(request), need)
+    ]
 
 
 @router.get("/mentor-offers/{offer_id}", response=OfferOut, operation_id="mentor_offers_get")
@@ -142,14 +144,14 @@ def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
 # --- Mentorships ------------------------------------------------------------------------------
 
 
-@router.post("/mentorships/check", response=CheckOut, operation_id="mentorships_check")
-def mentorships_check(request: HttpRequest, payload: CheckIn) -> CheckOut:
+@router.post("/mentorships/check", response=NoteCheckOut, operation_id="mentorships_check")
+def mentorships_check(request: HttpRequest, payload: CheckIn) -> NoteCheckOut:
     """Score a request's personal note as the mentor will see it (the invitations' engine and
     the mentor's minimum score); nothing is sent."""
     report = services.mentorship_check(
         mentee=member(request), offer_id=payload.offer_id, note=payload.note, topics=payload.topics
     )
-    return CheckOut(
+    return NoteCheckOut(
         score=report.score,
         verdict=report.verdict,
         findings=[FindingOut(**finding_as_dict(f)) for f in report.findings],
@@ -222,7 +224,7 @@ def mentorships_accept(
     operation_id="mentorships_decline",
 )
 def mentorships_decline(
-    request: HttpRequest, mentorship_id: int, payload: DeclineIn
+    request: HttpRequest, mentorship_id: int, payload: MentorshipDeclineIn
 ) -> MentorshipOut:
     """The mentor declines with a reason: `no_capacity`, `not_my_area`, `timing`, `other`."""
     return MentorshipOut.build(
@@ -360,32 +362,34 @@ def programmes_get(request: HttpRequest, programme_id: int) -> ProgrammeOut:
 
 @router.post(
     "/programmes/{programme_id}/participants",
-    response={201: ParticipantOut},
+    response={201: ProgrammeParticipantOut},
     operation_id="programmes_participants_create",
 )
 def programmes_participants_create(
     request: HttpRequest, programme_id: int, payload: ParticipantIn
-) -> Status[ParticipantOut]:
+) -> Status[ProgrammeParticipantOut]:
     """The organizer adds a mentor (with capacity) or a mentee (`only_organizer`, 403;
     `already_in_programme`, `programme_published`, 409)."""
     participant = services.programme_add(
         organizer=member(request), programme_id=programme_id, **payload.model_dump()
     )
-    return Status(201, ParticipantOut.build(participant, show_ranking=True))
+    return Status(201, ProgrammeParticipantOut.build(participant, show_ranking=True))
 
 
 @router.put(
     "/programmes/{programme_id}/ranking",
-    response=ParticipantOut,
+    response=ProgrammeParticipantOut,
     operation_id="programmes_rank",
 )
-def programmes_rank(request: HttpRequest, programme_id: int, payload: RankingIn) -> ParticipantOut:
+def programmes_rank(
+    request: HttpRequest, programme_id: int, payload: RankingIn
+) -> ProgrammeParticipantOut:
     """Rank members of the other side, best first; only people you rank can be assigned to
     you."""
     participant = services.programme_rank(
         member=member(request), programme_id=programme_id, ranking=payload.ranking
     )
-    return ParticipantOut.build(participant, show_ranking=True)
+    return ProgrammeParticipantOut.build(participant, show_ranking=True)
 
 
 @router.post(

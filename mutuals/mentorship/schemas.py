@@ -27,14 +27,14 @@ from mutuals.mentorship.models import (
 )
 
 
-class MemberRefOut(Schema):
+class MentorshipMemberOut(Schema):
     id: int
     name: str
     headline: str
 
 
-def _member(user: object) -> MemberRefOut:
-    return MemberRefOut(
+def _member(user: object) -> MentorshipMemberOut:
+    return MentorshipMemberOut(
         id=user.pk,  # type: ignore[attr-defined]
         name=user.name,  # type: ignore[attr-defined]
         headline=user.profile.headline,  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ class OfferIn(Schema):
 
 class OfferOut(Schema):
     id: int
-    mentor: MemberRefOut
+    mentor: MentorshipMemberOut
     title: str
     description: str
     topics: list[str]
@@ -107,14 +107,14 @@ class NeedIn(Schema):
     weeks: int | None = Field(default=None, ge=1, le=52)
 
 
-class SuggestionOut(Schema):
+class MentorSuggestionOut(Schema):
     offer: OfferOut
     score: int
     reasons: list[str]
 
     @staticmethod
-    def build(offer: MentorOffer, suggestion: Suggestion) -> SuggestionOut:
-        return SuggestionOut(
+    def build(offer: MentorOffer, suggestion: Suggestion) -> MentorSuggestionOut:
+        return MentorSuggestionOut(
             offer=OfferOut.build(offer), score=suggestion.score, reasons=list(suggestion.reasons)
         )
 
@@ -125,7 +125,7 @@ class CheckIn(Schema):
     topics: list[str] = Field(default_factory=list, max_length=20)
 
 
-class CheckOut(Schema):
+class NoteCheckOut(Schema):
     score: int
     verdict: str
     findings: list[FindingOut]
@@ -148,7 +148,7 @@ class AcceptIn(Schema):
     cadence: str | None = Field(default=None, description="confirm or change the cadence")
 
 
-class DeclineIn(Schema):
+class MentorshipDeclineIn(Schema):
     reason: str = Field(description="no_capacity, not_my_area, timing or other")
 
 
@@ -227,8 +227,8 @@ class ReflectionOut(Schema):
 class MentorshipOut(Schema):
     id: int
     state: str
-    mentor: MemberRefOut
-    mentee: MemberRefOut
+    mentor: MentorshipMemberOut
+    mentee: MentorshipMemberOut
     offer_id: int | None
     programme_id: int | None
     format: str
@@ -300,16 +300,16 @@ class RankingIn(Schema):
     )
 
 
-class ParticipantOut(Schema):
-    member: MemberRefOut
+class ProgrammeParticipantOut(Schema):
+    member: MentorshipMemberOut
     role: str
     capacity: int
     ranking: list[int]
     ranked_at: datetime | None
 
     @staticmethod
-    def build(participant: Participant, *, show_ranking: bool) -> ParticipantOut:
-        return ParticipantOut(
+    def build(participant: Participant, *, show_ranking: bool) -> ProgrammeParticipantOut:
+        return ProgrammeParticipantOut(
             member=_member(participant.member),
             role=participant.role,
             capacity=participant.capacity,
@@ -327,13 +327,13 @@ class ProgrammeOut(Schema):
     id: int
     name: str
     description: str
-    organizer: MemberRefOut
+    organizer: MentorshipMemberOut
     weeks: int
     cadence: str
     state: str
     computed_at: datetime | None
     published_at: datetime | None
-    participants: list[ParticipantOut]
+    participants: list[ProgrammeParticipantOut]
     assignment: list[PairOut]
 
 
@@ -358,7 +358,7 @@ def programme_out(programme: Programme, *, viewer_id: int) -> ProgrammeOut:
         computed_at=programme.computed_at,
         published_at=programme.published_at,
         participants=[
-            ParticipantOut.build(p, show_ranking=organizer or p.member_id == viewer_id)
+            ProgrammeParticipantOut.build(p, show_ranking=organizer or p.member_id == viewer_id)
             for p in participants
         ],
         assignment=[PairOut(mentor_id=a.mentor_id, mentee_id=a.mentee_id) for a in pairs],

@@ -146,3 +146,27 @@ def test_interactive_docs_are_served_without_a_cdn():
     assert "swagger-ui-bundle.js" in html
     assert "https://" not in html, "docs must not load remote assets"
     assert "http://" not in html, "docs must not load remote assets"
+
+
+def test_schema_names_are_unique_so_no_component_hides_another():
+    """The document names each component after its schema class: two classes with one name
+    would silently describe one endpoint with the other's fields (it happened: three apps each
+    had a `SuggestionOut`)."""
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import mutuals.api.api  # noqa: F401  (imports every router and its schemas)
+
+    def subclasses(cls: type) -> list[type]:
+        found: list[type] = []
+        direct: type
+        for direct in cls.__subclasses__():
+            found += [direct, *subclasses(direct)]
+        return found
+
+    homes: dict[str, set[str]] = defaultdict(set)
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("mutuals.") and ".tests." not in cls.__module__:
+            homes[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    assert {name: where for name, where in homes.items() if len(where) > 1} == {}
