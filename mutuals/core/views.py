@@ -43,7 +43,10 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         .order_by("-shared_topics", "name")[:6]
     )
     from mutuals.engagement.selectors import pending_requests_count
+    from mutuals.events.selectors import follow_ups_open_for, next_event_for
     from mutuals.insights.selectors import health_for
+    from mutuals.mentorship.models import MentorshipState
+    from mutuals.mentorship.selectors import mentorships_for
 
     return render(
         request,
@@ -54,6 +57,11 @@ def _member_home(request: HttpRequest) -> HttpResponse:
             "connection_count": len(connected_ids(user.pk)),
             "same_topics": same_topics,
             "waiting": pending_requests_count(user),
+            "follow_ups": follow_ups_open_for(user),
+            "next_event": next_event_for(user),
+            "mentorship_requests": mentorships_for(
+                user, role="mentor", state=MentorshipState.REQUESTED
+            ).count(),
             "suggestions": health_for(user).suggestions[:3],
         },
     )

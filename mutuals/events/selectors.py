@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids, connected_ids
-from mutuals.events.models import Attendance, AttendanceStatus, Event
+from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
 
 class Scope(StrEnum):
@@ -420,3 +420,33 @@ def checked_in_counts(event: Event) -> tuple[int, int]:
         going=Count("id"), checked=Count("id", filter=Q(checked_in_at__isnull=False))
     )
     return row["checked"], row["going"]
+
+
+def follow_ups_open_for(member: User, now: datetime | None = None) -> list[Event]:
+    """Events the member checked in at whose 72-hour follow-up window is open now, the one
+    closing soonest first (the home page's "for today")."""
+    now = now or timezone.now()
+    return list(
+        Event.objects.filter(
+            attendances__member=member,
+            attendances__checked_in_at__isnull=False,
+            ends_at__lte=now,
+            ends_at__gt=now - FOLLOW_UP_WINDOW,
+            cancelled_at__isnull=True,
+        ).order_by("ends_at", "pk")
+    )
+
+
+def next_event_for(member: User, now: datetime | None = None) -> Event | None:
+    """The next event the member is going to (not cancelled, not yet ended)."""
+    now = now or timezone.now()
+    return (
+        Event.objects.filter(
+            attendances__member=member,
+            attendances__status=AttendanceStatus.GOING,
+            ends_at__gt=now,
+            cancelled_at__isnull=True,
+        )
+        .order_by("starts_at", "pk")
+        .first()
+    )

@@ -447,3 +447,24 @@ def test_organizer_cancels_from_the_desk_and_the_page_says_so():
     assert "I am going" not in html
     assert "Cancelled" in signed_in(sam).get("/events/").content.decode()
     assert signed_in(sam).post(f"/events/{make_event().pk}/manage/cancel/").status_code == 404
+
+
+def test_home_points_to_open_follow_ups_and_the_next_event():
+    """The member's home says what is worth doing today: follow up on an event they attended
+    while its window is open (not once it closed, nor where they only RSVPed), and the next
+    event they are going to."""
+    sam = make_member(name="Sam")
+    attended = make_event(title="Risk workshop", starts_in=timedelta(hours=-4))
+    only_rsvp = make_event(title="Site visit", starts_in=timedelta(hours=-5))
+    closed = make_event(title="Spring forum", starts_in=timedelta(hours=-100))
+    upcoming = make_event(title="Retro clinic", starts_in=timedelta(days=3))
+    attend(attended, sam, checked_in=True)
+    attend(only_rsvp, sam)
+    attend(closed, sam, checked_in=True)
+    attend(upcoming, sam)
+    html = signed_in(sam).get("/").content.decode()
+    assert f'href="/events/{attended.pk}/follow-up/"' in html
+    assert "Follow up with the people you met at Risk workshop" in html
+    assert "Site visit" not in html
+    assert "Spring forum" not in html
+    assert f'Next: <a href="/events/{upcoming.pk}/">Retro clinic</a>' in html

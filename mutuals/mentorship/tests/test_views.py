@@ -241,3 +241,10 @@ def test_check_ins_export_to_a_calendar() -> None:
         signed_in(make_member()).get(f"/mentorship/{mentorship.pk}/check-ins.ics").status_code
         == 404
     )
+
+
+def test_home_counts_the_requests_a_mentor_has_to_answer() -> None:
+    mentor, offer = make_mentor()
+    assert "mentorship request" not in text(signed_in(mentor).get("/"))
+    request(make_mentee(), offer)
+    assert "1 mentorship request to answer" in text(signed_in(mentor).get("/"))
