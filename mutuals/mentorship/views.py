@@ -170,7 +170,10 @@ def mentor_offer_pause_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def mentor_find_view(request: HtmxHttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
-    form = NeedForm(request.GET or None)
+    # A first visit starts from the member's own profile (their topics and what they are
+    # looking for), so suggestions show at once; any search replaces it.
+    from_profile = not request.GET
+    form = NeedForm(request.GET or _need_from_profile(viewer))
     results = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -183,8 +186,25 @@ def mentor_find_view(request: HtmxHttpRequest) -> HttpResponse:
         results = selectors.suggestions_for(viewer, need)
     template = "mentorship/_suggestions.html" if request.htmx else "mentorship/find.html"
     return render(
-        request, template, {"form": form, "results": results, "query": request.GET.urlencode()}
+        request,
+        template,
+        {
+            "form": form,
+            "results": results,
+            "query": request.GET.urlencode(),
+            "from_profile": from_profile,
+        },
     )
+
+
+def _need_from_profile(member: User) -> dict[str, str]:
+    profile = member.profile
+    return {
+        "topics": ", ".join(topic.name for topic in profile.topics.all()),
+        "goals": "\n".join(str(item) for item in profile.looking_for),
+        "format": "",
+        "weeks": "",
+    }
 
 
 def _request_context(offer: MentorOffer) -> dict[str, Any]:

@@ -248,3 +248,17 @@ def test_home_counts_the_requests_a_mentor_has_to_answer() -> None:
     assert "mentorship request" not in text(signed_in(mentor).get("/"))
     request(make_mentee(), offer)
     assert "1 mentorship request to answer" in text(signed_in(mentor).get("/"))
+
+
+def test_find_a_mentor_starts_from_the_members_profile() -> None:
+    """A first visit searches with the member's own topics and "looking for", so a member
+    sees who could help before typing anything."""
+    make_mentor()
+    mentee = make_member(
+        name="Ama Boateng",
+        profile={"topics": ["Risk management"], "looking_for": ["Negotiate supplier contracts"]},
+    )
+    body = text(signed_in(mentee).get("/mentorship/find/"))
+    assert "Ask Thandi" in body
+    assert "From the topics and the “looking for” on your profile" in body
+    assert "Negotiate supplier contracts</textarea>" in body
