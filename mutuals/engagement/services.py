@@ -399,7 +399,9 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
 def notify(
     *, member: User, key: str, kind: str, title: str, body: str = "", url: str = ""
 ) -> Notification | None:
-    """Create a notification once per key; None when it already exists."""
+    """Create a notification once per key; None when it already exists. Its e-mail follows
+    after the commit, or when the member's quiet period ends: quiet moves e-mail, never
+    drops it."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -414,14 +416,24 @@ def notify(
     except IntegrityError:
         return None
     notification_id = notification.pk
-    transaction.on_commit(lambda: _email_later(notification_id))
+    quiet_until = (
+        Boundaries.objects.filter(user=member).values_list("quiet_until", flat=True).first()
+    )
+    transaction.on_commit(lambda: _email_later(notification_id, quiet_until))
     return notification
 
 
-def _email_later(notification_id: int) -> None:
+def _email_later(notification_id: int, quiet_until: datetime | None = None) -> None:
+    from mutuals.connections.tasks import enqueue_at
     from mutuals.engagement import tasks
 
-    tasks.notification_email.enqueue(notification_id)
+    now = timezone.now()
+    enqueue_at(tasks.notification_email, max(now, quiet_until or now), notification_id)
+
+
+# How far back the sweep still e-mails a notification whose e-mail was never sent (a worker
+# that was down, a quiet period that ended): older news is left to the in-app list.
+EMAIL_CATCH_UP = timedelta(days=7)
 
 
 _NUDGE_TEXT = {
@@ -526,16 +538,27 @@ def notification_mark_read(*, member: User, notification_ids: list[int] | None =
     return unread.update(read_at=timezone.now())
 
 
-def notification_email_send(*, notification_id: int) -> bool:
+def notification_email_send(*, notification_id: int, now: datetime | None = None) -> bool:
     """E-mail a notification once: claim it with a conditional update, then send. A crash
     between claim and send loses the e-mail, never the in-app notification, and never sends
-    twice; a failed send releases the claim for a retry."""
+    twice; a failed send releases the claim for a retry. Not while the member is quiet (the
+    e-mail waits for the end of the quiet period, re-planned if it was extended), and not
+    once they have read it in the app."""
     from django.core.mail import send_mail
 
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-        emailed_at=claimed_at
+    now = now or timezone.now()
+    quiet_until = (
+        Boundaries.objects.filter(user__notifications=notification_id)
+        .values_list("quiet_until", flat=True)
+        .first()
     )
+    if quiet_until is not None and quiet_until > now:
+        _email_later(notification_id, quiet_until)
+        return False
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, emailed_at__isnull=True, read_at__isnull=True
+    ).update(emailed_at=claimed_at)
     if not claimed:
         return False
     notification = Notification.objects.select_related("member").get(pk=notification_id)
@@ -552,6 +575,22 @@ def notification_email_send(*, notification_id: int) -> bool:
         )
         raise
     return True
+
+
+def notification_emails_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep's catch-up: e-mail the unread notifications of the last week whose e-mail
+    never went (a stopped worker, a quiet period that has ended). Idempotent: each e-mail is
+    claimed before it is sent."""
+    now = now or timezone.now()
+    due = (
+        Notification.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=now - EMAIL_CATCH_UP
+        )
+        .exclude(member__boundaries__quiet_until__gt=now)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(notification_email_send(notification_id=pk, now=now) for pk in list(due))
 
 
 def as_detail(obligation: Obligation) -> dict[str, Any]:

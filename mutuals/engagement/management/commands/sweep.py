@@ -13,14 +13,14 @@ from django.core.management.base import BaseCommand
 
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
-from mutuals.engagement.services import nudges_send_due
+from mutuals.engagement.services import notification_emails_send_due, nudges_send_due
 from mutuals.mentorship.services import mentorships_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "Deliver due requests, expire old ones, send due nudges and end mentorships past their "
-        "end date (idempotent; run hourly)."
+        "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
+        "period, end mentorships past their end date (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -33,7 +33,8 @@ class Command(BaseCommand):
         )
         nudged = nudges_send_due()
         completed = mentorships_sweep()
+        emailed = notification_emails_send_due()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
-            f"completed {completed} mentorships"
+            f"completed {completed} mentorships, e-mailed {emailed} notifications"
         )
