@@ -107,6 +107,9 @@ def test_commenting_with_and_without_htmx(web_client: Client, member: User, ben:
     assert 'id="comments"' in html
     assert "A reply" in html
     assert "Comments (2)" in html
+    # The post card's count above the list is swapped out of band with it.
+    assert f'id="comment-count-{post.pk}"' in html
+    assert 'hx-swap-oob="true">💬 2 comments</a>' in html
     reply = Comment.objects.get(body="A reply")
     deep = web_client.post(
         f"/feed/posts/{post.pk}/comments/", {"body": "Deeper", "parent": reply.pk}, headers=HTMX
