@@ -450,3 +450,30 @@ def next_event_for(member: User, now: datetime | None = None) -> Event | None:
         .order_by("starts_at", "pk")
         .first()
     )
+
+
+def follow_up_done(viewer: User, event: Event, people: list[Met]) -> tuple[set[int], set[int]]:
+    """What the viewer already did for the people they met: the connections they have written
+    to since the event started (the ledger's messages), and the others they have an open
+    request to. Two queries, whatever the number of people."""
+    from mutuals.connections.models import Invitation, InvitationState
+    from mutuals.engagement.models import Interaction, InteractionKind
+
+    connected = [p.member.pk for p in people if p.connected]
+    others = [p.member.pk for p in people if not p.connected]
+    written = set(
+        Interaction.objects.filter(
+            actor=viewer,
+            counterpart_id__in=connected,
+            kind__in=[InteractionKind.MESSAGE, InteractionKind.REPLY],
+            at__gte=event.starts_at,
+        ).values_list("counterpart_id", flat=True)
+    )
+    requested = set(
+        Invitation.objects.filter(
+            sender=viewer,
+            recipient_id__in=others,
+            state__in=[InvitationState.PENDING, InvitationState.QUEUED],
+        ).values_list("recipient_id", flat=True)
+    )
+    return written, requested

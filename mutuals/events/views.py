@@ -467,11 +467,14 @@ def event_follow_up_view(request: HttpRequest, event_id: int) -> HttpResponse:
     state = selectors.follow_up_state(event)
     people = selectors.people_met(viewer, event) if checked_in else []
     conversations = conversations_with(viewer, [p.member.pk for p in people if p.connected])
+    written, requested = selectors.follow_up_done(viewer, event, people)
     met = [
         {
             "member": person.member,
             "connected": person.connected,
             "conversation": conversations.get(person.member.pk),
+            "written": person.member.pk in written,
+            "requested": person.member.pk in requested,
         }
         for person in people
     ]

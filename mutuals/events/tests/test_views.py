@@ -278,6 +278,27 @@ class TestPeopleAndFollowUp:
         assert "Continue the conversation" in response.content.decode()
         assert Message.objects.get().text == "Thank you for the chat!"
 
+    def test_follow_up_remembers_thanks_and_requests_after_a_reload(self):
+        from mutuals.connections.services import invitation_send
+        from mutuals.connections.tests.factories import good_draft
+
+        event = make_event(title="Risk workshop", starts_in=timedelta(hours=-4))
+        sam, thandi, ama = make_member(name="Sam"), make_member(name="Thandi"), make_member()
+        for person in (sam, thandi, ama):
+            attend(event, person, checked_in=True)
+        connection_create(member=sam, other=ama)
+        client = signed_in(sam)
+        url = f"/events/{event.pk}/follow-up/"
+        assert f'href="/collaborations/new/?event={event.pk}"' in client.get(url).content.decode()
+        client.post(f"/events/{event.pk}/follow-up/thank/{ama.pk}/", {"text": "Thank you!"})
+        connection_create(member=thandi, other=ama)  # a mutual connection for the request
+        invitation_send(sender=sam, draft=good_draft(thandi, ama))
+        html = client.get(url).content.decode()
+        assert "You have written to" in html
+        assert f'id="thank-{ama.pk}"' not in html
+        assert "Your request to connect is on its way." in html
+        assert f"/members/{thandi.pk}/connect/?context=event" not in html
+
     def test_follow_up_closed_after_72_hours(self):
         event = make_event(starts_in=timedelta(hours=-4))
         sam = make_member()
