@@ -20,6 +20,7 @@ from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
 from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
+from mutuals.engagement.demo import demo_collaborations_seed
 from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
 from mutuals.engagement.ties import ties_recompute
 from mutuals.events.demo import demo_events_seed
@@ -101,6 +102,7 @@ def demo_seed() -> DemoSummary:
     demo_events_seed(members, now)
     demo_feed_seed(members, now)
     mentorship_seed(members)
+    demo_collaborations_seed(members)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(

@@ -42,7 +42,10 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         .annotate(shared_topics=Count("profile__topics", distinct=True))
         .order_by("-shared_topics", "name")[:6]
     )
-    from mutuals.engagement.selectors import pending_requests_count
+    from mutuals.engagement.selectors import (
+        collaboration_invitations_waiting,
+        pending_requests_count,
+    )
     from mutuals.events.selectors import follow_ups_open_for, next_event_for
     from mutuals.insights.selectors import health_for
     from mutuals.mentorship.models import MentorshipState
@@ -58,6 +61,7 @@ def _member_home(request: HttpRequest) -> HttpResponse:
             "same_topics": same_topics,
             "waiting": pending_requests_count(user),
             "follow_ups": follow_ups_open_for(user),
+            "collaboration_invitations": collaboration_invitations_waiting(user),
             "next_event": next_event_for(user),
             "mentorship_requests": mentorships_for(
                 user, role="mentor", state=MentorshipState.REQUESTED

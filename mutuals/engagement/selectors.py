@@ -208,3 +208,20 @@ def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:
             if seat.state == CollaboratorState.CONFIRMED and seat.member_id != member.pk
         ]
     return rows
+
+
+def collaboration_invitations_waiting(member: User) -> list[Collaboration]:
+    """Open collaborations inviting the member that they have not answered yet (proposers
+    blocked either way left out), oldest first: the home page's "for today"."""
+    from mutuals.connections.selectors import blocked_ids
+
+    return list(
+        Collaboration.objects.filter(
+            collaborators__member=member,
+            collaborators__state=CollaboratorState.INVITED,
+            state__in=[CollaborationState.PROPOSED, CollaborationState.ACTIVE],
+        )
+        .exclude(proposer_id__in=blocked_ids(member.pk))
+        .select_related("proposer")
+        .order_by("created_at", "id")
+    )

@@ -44,6 +44,12 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     assert "0 new interactions, 0 new requests" in out
     assert (User.objects.count(), Connection.objects.count(), Topic.objects.count()) == counts
     assert Interaction.objects.count() == interactions
+    # One collaboration confirmed by all three, one waiting for Sam: made once, whatever reruns.
+    from mutuals.engagement.models import Collaboration
+
+    states = sorted(Collaboration.objects.values_list("state", flat=True))
+    assert states == ["active", "proposed"]
+    assert Interaction.objects.filter(kind="collaboration").count() == 3
 
 
 def test_printed_credentials_sign_in_and_the_network_has_every_degree():

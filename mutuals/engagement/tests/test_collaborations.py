@@ -740,3 +740,14 @@ def test_withdraw_through_the_api_and_the_page(team):
     assert "You withdrew this proposal." in page
     body = api(team["amara"]).post(f"/api/collaborations/{collaboration.pk}/withdraw").json()
     assert body["state"] == "withdrawn"
+
+
+def test_home_asks_each_invitee_until_they_answer(team):
+    collaboration = propose(team)
+    invitation = f"Amara Nwosu invites you to collaborate on “{collaboration.title}”"
+    assert invitation in web(team["ben"]).get("/").content.decode()
+    assert invitation not in web(team["amara"]).get("/").content.decode()
+    web(team["ben"]).post(reverse("collaboration_answer", args=[collaboration.pk, "confirm"]))
+    assert invitation not in web(team["ben"]).get("/").content.decode()
+    # Still open for Chen, who has not answered.
+    assert invitation in web(team["chen"]).get("/").content.decode()
