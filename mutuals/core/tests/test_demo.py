@@ -47,8 +47,8 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     # One collaboration confirmed by all three, one waiting for Sam: made once, whatever reruns.
     from mutuals.engagement.models import Collaboration
 
-    states = sorted(Collaboration.objects.values_list("state", flat=True))
-    assert states == ["active", "proposed"]
+    collaboration_states = sorted(Collaboration.objects.values_list("state", flat=True))
+    assert collaboration_states == ["active", "proposed"]
     # Thandi with Kwame and with Liam; Kwame and Liam are not connected, so not in the ledger.
     assert Interaction.objects.filter(kind="collaboration").count() == 2
 
