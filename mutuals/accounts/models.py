@@ -115,6 +115,16 @@ class Profile(TimeStampedModel):
     def __str__(self) -> str:
         return f"Profile of {self.user}"
 
+    @property
+    def role_line(self) -> str:
+        """ "Title at Company", or whichever of the two is set."""
+        return " at ".join(part for part in (self.title, self.company) if part)
+
+    @property
+    def headline_says_role(self) -> bool:
+        """Whether the headline already reads as the role line (shown once, not twice)."""
+        return " ".join(self.headline.lower().split()) == " ".join(self.role_line.lower().split())
+
 
 class Boundaries(TimeStampedModel):
     """A member's private limits; never readable or writable by anyone else (DESIGN §1)."""

@@ -128,6 +128,27 @@ class TestMemberPage:
         assert ">2nd<" in html
         assert "1 mutual connection" in html
 
+    def test_the_role_line_is_not_repeated_under_a_headline_that_says_it(self, web_client):
+        said = make_member(
+            name="Ama",
+            profile={
+                "headline": "Head of Risk at Acme Rail",
+                "title": "Head of risk",
+                "company": "Acme Rail",
+                "location": "Leeds",
+            },
+        )
+        html = web_client.get(f"/members/{said.pk}/").content.decode()
+        assert (
+            html.count("Head of Risk at Acme Rail") + html.count("Head of risk at Acme Rail") == 1
+        )
+        assert "Leeds" in html
+        other = make_member(
+            name="Ben",
+            profile={"headline": "Signalling nerd", "title": "PM", "company": "Acme Rail"},
+        )
+        assert "PM at Acme Rail" in web_client.get(f"/members/{other.pk}/").content.decode()
+
     def test_blocked_or_missing_member_is_a_404_page(self, web_client, member, other):
         block_create(blocker=other, blocked=member)
         response = web_client.get(f"/members/{other.pk}/")
