@@ -30,7 +30,7 @@ from mutuals.accounts.models import (
     User,
 )
 from mutuals.accounts.timezones import available_time_zones
-from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
+from mutuals.accounts.topics import topics_clean
 from mutuals.core.errors import Conflict, NotFound, Refused
 from mutuals.introductions import hooks as graph_hooks
 
@@ -103,27 +103,6 @@ def _clean_items(values: Sequence[str], field: str, errors: dict[str, list[str]]
     if len(items) > MAX_LIST_ITEMS:
         errors.setdefault(field, []).append(f"List at most {MAX_LIST_ITEMS} items.")
     return items
-
-
-def _clean_topics(values: Sequence[str], errors: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """(slug, name) pairs, de-duplicated by slug in the order given."""
-    topics: dict[str, str] = {}
-    for raw in values:
-        name = clean_topic_name(str(raw))
-        if not name:
-            continue
-        slug = topic_slug(name)
-        if not slug:
-            errors.setdefault("topics", []).append(f"“{name}” needs a letter or a digit.")
-        elif len(name) > MAX_TOPIC_LENGTH:
-            errors.setdefault("topics", []).append(
-                f"“{name[:30]}…” is longer than {MAX_TOPIC_LENGTH} characters."
-            )
-        else:
-            topics.setdefault(slug, name)
-    if len(topics) > MAX_TOPICS_PER_MEMBER:
-        errors.setdefault("topics", []).append(f"Choose at most {MAX_TOPICS_PER_MEMBER} topics.")
-    return list(topics.items())
 
 
 _LINKEDIN_PROFILE = re.compile(
@@ -200,7 +179,9 @@ def profile_update(
         changes["looking_for"] = _clean_items(looking_for, "looking_for", errors)
     if linkedin_url is not _UNSET:
         changes["linkedin_url"] = _clean_linkedin_url(linkedin_url, errors)
-    topic_pairs = _clean_topics(topics, errors) if topics is not _UNSET else None
+    topic_pairs = (
+        topics_clean(topics, errors, limit=MAX_TOPICS_PER_MEMBER) if topics is not _UNSET else None
+    )
     if errors:
         raise Refused.for_fields(errors)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.utils.text import slugify
 
@@ -25,3 +26,29 @@ def topic_slug(name: str) -> str:
 def split_topics(text: str) -> list[str]:
     """Split a comma- or newline-separated list typed into a form."""
     return [part for part in re.split(r"[,\n;]", text) if part.strip()]
+
+
+def topics_clean(
+    values: Sequence[object], errors: dict[str, list[str]], *, limit: int
+) -> list[tuple[str, str]]:
+    """The (slug, name) pairs of topics typed anywhere (a profile, an event, a post, an
+    offer), de-duplicated by slug in the order given. Each unusable one (no letter or digit,
+    longer than `MAX_TOPIC_LENGTH`) and more than `limit` topics add a message to
+    `errors["topics"]`; blanks are skipped."""
+    topics: dict[str, str] = {}
+    for raw in values:
+        name = clean_topic_name(str(raw))
+        if not name:
+            continue
+        slug = topic_slug(name)
+        if not slug:
+            errors.setdefault("topics", []).append(f"“{name}” needs a letter or a digit.")
+        elif len(name) > MAX_TOPIC_LENGTH:
+            errors.setdefault("topics", []).append(
+                f"“{name[:30]}…” is longer than {MAX_TOPIC_LENGTH} characters."
+            )
+        else:
+            topics.setdefault(slug, name)
+    if len(topics) > limit:
+        errors.setdefault("topics", []).append(f"Choose at most {limit} topics.")
+    return list(topics.items())

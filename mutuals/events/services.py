@@ -37,7 +37,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.timezones import available_time_zones
-from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
+from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import connected_ids, is_blocked_between
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 from mutuals.engagement.models import InteractionKind
@@ -156,26 +156,6 @@ def _validate(fields: _Fields, errors: dict[str, list[str]]) -> None:
         )
 
 
-def _clean_topics(values: Sequence[str], errors: dict[str, list[str]]) -> list[tuple[str, str]]:
-    topics: dict[str, str] = {}
-    for raw in values:
-        name = clean_topic_name(str(raw))
-        if not name:
-            continue
-        slug = topic_slug(name)
-        if not slug:
-            errors.setdefault("topics", []).append(f"“{name}” needs a letter or a digit.")
-        elif len(name) > MAX_TOPIC_LENGTH:
-            errors.setdefault("topics", []).append(
-                f"“{name[:30]}…” is longer than {MAX_TOPIC_LENGTH} characters."
-            )
-        else:
-            topics.setdefault(slug, name)
-    if len(topics) > MAX_TOPICS_PER_EVENT:
-        errors.setdefault("topics", []).append(f"Choose at most {MAX_TOPICS_PER_EVENT} topics.")
-    return list(topics.items())
-
-
 # --- Organizing --------------------------------------------------------------------------
 
 
@@ -207,7 +187,7 @@ def event_create(
         title, description, starts_at, ends_at, time_zone, place, online_url, capacity, []
     )
     _validate(fields, errors)
-    fields.topics = _clean_topics(topics, errors)
+    fields.topics = topics_clean(topics, errors, limit=MAX_TOPICS_PER_EVENT)
     if "starts_at" not in errors and fields.starts_at < now:
         errors.setdefault("starts_at", []).append("The event cannot start in the past.")
     if errors:
@@ -274,7 +254,7 @@ def event_update(
     )
     _validate(fields, errors)
     if topics is not UNSET:
-        fields.topics = _clean_topics(topics, errors)
+        fields.topics = topics_clean(topics, errors, limit=MAX_TOPICS_PER_EVENT)
     going = _going_count(event)
     if fields.capacity is not None and "capacity" not in errors and fields.capacity < going:
         errors.setdefault("capacity", []).append(

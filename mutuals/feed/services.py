@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Topic, User
 from mutuals.accounts.services import topics_resolve
-from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
+from mutuals.accounts.topics import topic_slug, topics_clean
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import InteractionKind
@@ -64,25 +64,6 @@ def _clean_body(body: str, field: str, limit: int, errors: dict[str, list[str]])
     elif len(text) > limit:
         errors.setdefault(field, []).append(f"Keep it under {limit} characters.")
     return text
-
-
-def _clean_topics(values: Sequence[str], errors: dict[str, list[str]]) -> list[tuple[str, str]]:
-    pairs: dict[str, str] = {}
-    for raw in values:
-        name = clean_topic_name(str(raw))
-        if not name:
-            continue
-        slug = topic_slug(name)
-        if not slug or len(name) > MAX_TOPIC_LENGTH:
-            errors.setdefault("topics", []).append(
-                f"“{name[:30]}” is not a usable topic (a letter or digit, at most "
-                f"{MAX_TOPIC_LENGTH} characters)."
-            )
-            continue
-        pairs.setdefault(slug, name)
-    if len(pairs) > MAX_TOPICS_PER_POST:
-        errors.setdefault("topics", []).append(f"Choose at most {MAX_TOPICS_PER_POST} topics.")
-    return list(pairs.items())
 
 
 def _with_typed_mentions(author: User, text: str) -> str:
@@ -138,7 +119,7 @@ def post_create(
     if visibility not in Visibility.values:
         errors.setdefault("visibility", []).append("Choose community or connections.")
     text = _clean_body(body, "body", MAX_BODY_LENGTH, errors)
-    topic_pairs = _clean_topics(topics, errors)
+    topic_pairs = topics_clean(topics, errors, limit=MAX_TOPICS_PER_POST)
     company = " ".join((company or "").split())
     if kind == PostKind.OPPORTUNITY:
         if opportunity_kind not in OpportunityKind.values:
@@ -211,7 +192,7 @@ def post_update(
         if visibility not in Visibility.values:
             errors.setdefault("visibility", []).append("Choose community or connections.")
         post.visibility = visibility
-    pairs = _clean_topics(topics, errors) if topics is not None else None
+    pairs = topics_clean(topics, errors, limit=MAX_TOPICS_PER_POST) if topics is not None else None
     if post.kind == PostKind.OPPORTUNITY:
         if opportunity_kind is not None:
             if opportunity_kind not in OpportunityKind.values:

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Intent, Topic, User
-from mutuals.accounts.topics import MAX_TOPIC_LENGTH, clean_topic_name, topic_slug
+from mutuals.accounts.topics import clean_topic_name, topic_slug, topics_clean
 from mutuals.connections import invitations as invitation_rules
 from mutuals.connections import personalization
 from mutuals.connections.models import Connection, Invitation
@@ -101,22 +101,13 @@ def _notify(member: User | int, key: str, kind: str, title: str, body: str, url:
 def _topics(names: Sequence[str], errors: dict[str, list[str]], *, required: bool) -> list[Topic]:
     from mutuals.accounts.services import topics_resolve
 
-    pairs: dict[str, str] = {}
-    for raw in names:
-        name = clean_topic_name(raw)
-        if not name:
-            continue
-        if len(name) > MAX_TOPIC_LENGTH:
-            errors["topics"] = [f"Keep each topic to {MAX_TOPIC_LENGTH} characters."]
-            return []
-        pairs.setdefault(topic_slug(name), name)
-    if len(pairs) > MAX_TOPICS:
-        errors["topics"] = [f"Choose at most {MAX_TOPICS} topics."]
+    pairs = topics_clean(names, errors, limit=MAX_TOPICS)
+    if "topics" in errors:
         return []
     if required and not pairs:
         errors["topics"] = ["Name at least one topic."]
         return []
-    return topics_resolve(list(pairs.items())) if pairs else []
+    return topics_resolve(pairs) if pairs else []
 
 
 # --- Offers --------------------------------------------------------------------------------------

@@ -200,3 +200,21 @@ def test_every_created_user_is_provisioned_including_superusers():
     assert Profile.objects.filter(user=admin).exists()
     assert Boundaries.objects.filter(user=admin).exists()
     assert make_member().boundaries.weekly_capacity == 10
+
+
+def test_topics_clean_is_the_one_rule_for_topics_typed_anywhere():
+    """Profiles, events, posts and mentor offers all clean topics with this one function."""
+    from mutuals.accounts.topics import topics_clean
+
+    errors: dict[str, list[str]] = {}
+    pairs = topics_clean(
+        ["Risk Management", " risk  management ", "", "Agile", "!!!", "x" * 41], errors, limit=5
+    )
+    assert pairs == [("risk-management", "Risk Management"), ("agile", "Agile")]
+    assert errors["topics"] == [
+        "“!!!” needs a letter or a digit.",
+        f"“{'x' * 30}…” is longer than 40 characters.",
+    ]
+    too_many: dict[str, list[str]] = {}
+    assert len(topics_clean(["a", "b", "c"], too_many, limit=2)) == 3
+    assert too_many == {"topics": ["Choose at most 2 topics."]}
