@@ -6,42 +6,15 @@ there). SQLite serializes every writer, so the race cannot be staged on it.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from mutuals.connections.models import Connection, Invitation, InvitationEvent
 from mutuals.connections.services import invitation_accept, invitation_decline, invitation_withdraw
 from mutuals.connections.tests.factories import make_pair, send
-from mutuals.core.errors import MutualsError
+from mutuals.core.tests.concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(*actions) -> list[str]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(action) -> None:
-        try:
-            barrier.wait()
-            action()
-            result = "ok"
-        except MutualsError as error:
-            result = error.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
 
 
 @pytest.mark.skipif(

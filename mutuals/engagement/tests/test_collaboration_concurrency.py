@@ -8,13 +8,10 @@ writer, so the race cannot be staged there).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from mutuals.core.errors import MutualsError
+from mutuals.core.tests.concurrency import race
 from mutuals.engagement import services
 from mutuals.engagement.models import (
     Collaboration,
@@ -30,31 +27,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)"
     ),
 ]
-
-
-def race(*actions: Callable[[], object]) -> list[str]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            action()
-            result = "ok"
-        except MutualsError as error:
-            result = error.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
 
 
 @pytest.mark.parametrize("rounds", range(3))

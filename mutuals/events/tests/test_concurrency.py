@@ -8,14 +8,13 @@ writer, so the race cannot be staged there).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from mutuals.accounts.tests.factories import make_member
-from mutuals.core.errors import MutualsError
+from mutuals.core.tests.concurrency import race_results
 from mutuals.events import services
 from mutuals.events.models import Attendance
 from mutuals.events.tests.factories import make_event
@@ -29,28 +28,10 @@ pytestmark = [
 
 
 def race(*actions: Callable[[], object]) -> list[str]:
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            result = action()
-            outcome = getattr(result, "status", "ok")
-        except MutualsError as error:
-            outcome = error.code
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(str(outcome))
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(outcomes)
+    """Sorted outcomes: each attendance's status, or the refusal's code."""
+    return sorted(
+        o if isinstance(o, str) else str(getattr(o, "status", "ok")) for o in race_results(*actions)
+    )
 
 
 @pytest.mark.parametrize("rounds", range(3))

@@ -4,13 +4,10 @@ on the offer's row. SQLite serializes writers anyway, so these run on PostgreSQL
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
-from mutuals.core.errors import MutualsError
+from mutuals.core.tests.concurrency import race_results as race
 from mutuals.mentorship import services
 from mutuals.mentorship.models import Mentorship, MentorshipState
 from mutuals.mentorship.tests.factories import make_mentee, make_mentor, request
@@ -19,28 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
-
-
-def race(*actions: Callable[[], object]) -> list[object]:
-    """Run the actions at the same moment in separate threads (each its own connection)."""
-    barrier = threading.Barrier(len(actions))
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = action()
-        except MutualsError as error:
-            outcomes[index] = error.code
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
 
 
 @pytest.mark.parametrize("attempt", range(3))
