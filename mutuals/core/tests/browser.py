@@ -76,3 +76,24 @@ def sign_out(page: Page) -> None:
     expect(
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Sign in")
     ).to_be_visible()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_outlives_the_test_database(
+    django_db_setup: Any, django_db_blocker: Any
+) -> Iterator[None]:
+    """On PostgreSQL, end the live server's leftover sessions before the test database is
+    dropped. Chromium keeps HTTP connections alive, so a request thread of the live server can
+    still hold its database session when the suite ends, and the drop then fails with
+    "database is being accessed by other users" (a warning, and a test database left behind).
+    Set up right after the database, so torn down right before it, after the live server."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
