@@ -511,6 +511,27 @@ two_hop_cost = _compile(_two_hop_cost_py)
 # --- People you may know ---------------------------------------------------------------------
 
 
+def _mark_source_py(
+    indptr: Any, indices: Any, s: Any, excluded: Any, stamp: Any, count: Any, gen: Any
+) -> None:
+    """Stamp, for generation `gen`, what a two-hop search from s never proposes: s itself and
+    the excluded members (count -1: neither a candidate nor a mutual connection), and s's
+    connections (count -2: mutual connections, not candidates)."""
+    stamp[s] = gen
+    count[s] = -1
+    for q in range(excluded.shape[0]):
+        stamp[excluded[q]] = gen
+        count[excluded[q]] = -1
+    for e in range(indptr[s], indptr[s + 1]):
+        z = indices[e]
+        if stamp[z] != gen:
+            stamp[z] = gen
+            count[z] = -2
+
+
+_mark_source = _compile(_mark_source_py)
+
+
 def _two_hop_py(
     indptr: Any,
     indices: Any,
@@ -526,16 +547,7 @@ def _two_hop_py(
     connection, not excluded) `acc[c]` = Σ 1/log(deg z) over mutual connections z and
     `count[c]` = number of mutual connections. Returns how many candidates were written to
     `touched`. Excluded members do not count as mutual connections either."""
-    stamp[s] = gen
-    count[s] = -1
-    for k in range(excluded.shape[0]):
-        stamp[excluded[k]] = gen
-        count[excluded[k]] = -1
-    for e in range(indptr[s], indptr[s + 1]):
-        z = indices[e]
-        if stamp[z] != gen:
-            stamp[z] = gen
-            count[z] = -2  # a connection: not a candidate, but a mutual
+    _mark_source(indptr, indices, s, excluded, stamp, count, gen)
     n = 0
     for e in range(indptr[s], indptr[s + 1]):
         z = indices[e]
@@ -644,16 +656,7 @@ def _adamic_adar_top_py(
 
     Returns (candidates reached, lead): touched[:lead] are the candidates with exact sums
     (all of them when nothing was pruned, else the contenders)."""
-    stamp[s] = gen
-    count[s] = -1
-    for q in range(excluded.shape[0]):
-        stamp[excluded[q]] = gen
-        count[excluded[q]] = -1
-    for e in range(indptr[s], indptr[s + 1]):
-        z = indices[e]
-        if stamp[z] != gen:
-            stamp[z] = gen
-            count[z] = -2  # a connection: not a candidate, but a mutual
+    _mark_source(indptr, indices, s, excluded, stamp, count, gen)
     # The mutual connections that introduce (not excluded, degree ≥ 2), lightest first.
     m = 0
     mids = np.empty(indptr[s + 1] - indptr[s], dtype=np.int32)

@@ -310,7 +310,7 @@ def build_from_database(*, version: int = 0) -> GraphSnapshot:
     empty: set[int] = set()
     shared = [len(topics_of.get(a, empty) & topics_of.get(b, empty)) for _, a, b, _ in rows]
     # Measured strengths (and resting ties, strength 0: they still count for degree of
-    # separation); uncomputed placeholder rows are not read.
+    # separation); rows never computed hold only the field's default and are not read.
     ties: dict[int, list[tuple[float, datetime | None, datetime | None]]] = {}
     for connection_id, strength, computed_at, resting_since in Tie.objects.filter(
         Q(computed_at__isnull=False) | Q(resting_since__isnull=False)

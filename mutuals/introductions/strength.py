@@ -13,8 +13,8 @@ connection into the edge's weight:
   later; the later one has seen every interaction and every day of decay. A geometric mean
   or a minimum would mix a current value with a stale one (a tie that became close this
   week would stay weak until the other member's ties happen to be recomputed);
-- no computed row (a connection nobody has recomputed yet: `ties_ensure` creates rows with a
-  placeholder strength) → the documented default below.
+- no computed row (a connection nobody has recomputed yet: `ties_ensure` creates its rows with
+  the model field's default, not a measurement) → the documented default below.
 
 Measured strengths lie in (0, 1]; a tie whose members never interacted is at most
 `engagement.strength.SILENT_CEILING` (0.002), below the engine's MIN_INTRODUCTION_STRENGTH, so
