@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numba import njit
+from numba import njit, types
 
 
 def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -209,32 +209,58 @@ get_strengths = _compile(_get_strengths_py)
 # --- Degree of separation --------------------------------------------------------------------
 
 
-def _distance_py(
-    indptr: Any,
-    indices: Any,
-    s: Any,
-    t: Any,
-    max_hops: Any,
-    stamp_a: Any,
-    stamp_b: Any,
-    level_a: Any,
-    level_b: Any,
-    frontier_a: Any,
-    frontier_b: Any,
-    gen: Any,
-) -> int:
-    """Hops between s and t by bidirectional breadth-first search, or -1 beyond `max_hops`.
+# A degree-of-separation mark: generation << 8 | side << 7 | level (levels stay below 128).
+_GENERATION_SHIFT = 8
+_SIDE_B = 1 << 7
+_LEVEL_MASK = _SIDE_B - 1
+MAX_SEARCH_DEPTH = _LEVEL_MASK
+# Generations wrap long before `generation << 8` could overflow an int64.
+_MAX_GENERATION = 1 << 54
+
+
+# What `distance` answers instead of hops when it cannot search (the caller fixes and retries).
+DISTANCE_NEEDS_SCRATCH = -2  # scratch smaller than 3·nodes + 1
+DISTANCE_BAD_DEPTH = -3  # max_hops outside 0..MAX_SEARCH_DEPTH
+DISTANCE_BAD_NODE = -4  # s or t not a node of this graph
+
+
+def _distance_py(indptr: Any, indices: Any, scratch: Any, s: Any, t: Any, max_hops: Any) -> int:
+    """Hops between s and t by bidirectional breadth-first search, or -1 beyond `max_hops`
+    (at most `MAX_SEARCH_DEPTH`); `DISTANCE_NEEDS_SCRATCH`, `DISTANCE_BAD_DEPTH` or
+    `DISTANCE_BAD_NODE` when it cannot search.
 
     Each round expands, one whole level, the side whose frontier has fewer edges to read, so
-    the cost follows the smaller neighbourhood; the first meeting gives the distance."""
+    the cost follows the smaller neighbourhood; the first meeting gives the distance.
+
+    `scratch` (int64, 3·size + 1, see `Workspace.search`) holds the generation at [0], then one
+    mark per node, then the two frontiers. A mark packs generation, side and level into one
+    word, so each neighbour costs one read to learn both "seen by my side" and "met the other
+    side", and the kernel takes three arrays: on a small graph a query is about a microsecond,
+    and every array argument costs numba's dispatcher about 45 ns of it. The layout follows
+    the scratch's own size, not the graph's, so marks never land where an earlier, smaller
+    graph left frontier entries."""
+    n = indptr.shape[0] - 1
+    if max_hops < 0 or max_hops > MAX_SEARCH_DEPTH:
+        return DISTANCE_BAD_DEPTH
+    if s < 0 or s >= n or t < 0 or t >= n:
+        return DISTANCE_BAD_NODE
+    size = (scratch.shape[0] - 1) // 3
+    if size < n:
+        return DISTANCE_NEEDS_SCRATCH
+    gen = scratch[0] + 1
+    if gen >= _MAX_GENERATION:
+        scratch[:] = 0
+        gen = 1
+    scratch[0] = gen
     if s == t:
         return 0
-    stamp_a[s] = gen
-    level_a[s] = 0
-    stamp_b[t] = gen
-    level_b[t] = 0
-    frontier_a[0] = s
-    frontier_b[0] = t
+    tag = gen << _GENERATION_SHIFT
+    scratch[1 + s] = tag
+    scratch[1 + t] = tag | _SIDE_B
+    start_a = 1 + size
+    start_b = 1 + 2 * size
+    scratch[start_a] = s
+    scratch[start_b] = t
     size_a = 1
     size_b = 1
     depth_a = 0
@@ -244,35 +270,32 @@ def _distance_py(
     while depth_a + depth_b < max_hops and size_a > 0 and size_b > 0:
         expand_a = cost_a <= cost_b
         if expand_a:
-            frontier, size, stamp, level = frontier_a, size_a, stamp_a, level_a
-            other_stamp, other_level = stamp_b, level_b
-            depth = depth_a
+            start, count, side, depth = start_a, size_a, 0, depth_a
         else:
-            frontier, size, stamp, level = frontier_b, size_b, stamp_b, level_b
-            other_stamp, other_level = stamp_a, level_a
-            depth = depth_b
+            start, count, side, depth = start_b, size_b, _SIDE_B, depth_b
         # New nodes are appended after the current level, then moved to the front.
-        tail = size
+        tail = start + count
         cost = 0
-        for k in range(size):
-            u = frontier[k]
+        mark = tag | side | (depth + 1)
+        for k in range(start, start + count):
+            u = scratch[k]
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
-                if stamp[v] == gen:
-                    continue
-                if other_stamp[v] == gen:
+                seen = scratch[1 + v]
+                if (seen >> _GENERATION_SHIFT) == gen:
+                    if (seen & _SIDE_B) == side:
+                        continue
                     # No earlier round met, so the distance exceeds depth + the other side's
                     # depth: every meeting in this round has the same length. Stop at once.
-                    hops = depth + 1 + other_level[v]
+                    hops = depth + 1 + (seen & _LEVEL_MASK)
                     return hops if hops <= max_hops else -1
-                stamp[v] = gen
-                level[v] = depth + 1
-                frontier[tail] = v
+                scratch[1 + v] = mark
+                scratch[tail] = v
                 tail += 1
                 cost += indptr[v + 1] - indptr[v]
-        new_size = tail - size
+        new_size = tail - start - count
         for k in range(new_size):
-            frontier[k] = frontier[size + k]
+            scratch[start + k] = scratch[start + count + k]
         if expand_a:
             size_a = new_size
             depth_a += 1
@@ -285,6 +308,24 @@ def _distance_py(
 
 
 distance = _compile(_distance_py)
+
+
+def entry_point(kernel: Any, *arg_types: Any) -> Callable[..., Any]:
+    """`kernel`'s compiled machine code for exactly `arg_types`, called without numba's
+    dispatcher (which checks every argument's type on every call: about 0.3 µs of a query
+    that takes 0.6 µs on a small graph). Nothing checks the arguments' types at call time, so
+    only callers whose arguments always have these types may use it."""
+    kernel.compile(arg_types)
+    function: Callable[..., Any] = kernel.overloads[tuple(arg_types)].entry_point
+    return function
+
+
+_int64_array = types.Array(types.int64, 1, "C")
+_int32_array = types.Array(types.int32, 1, "C")
+# (indptr, neighbours, scratch, s, t, max_hops): the types GraphSnapshot guarantees.
+distance_fast = entry_point(
+    distance, _int64_array, _int32_array, _int64_array, types.int64, types.int64, types.int64
+)
 
 
 # --- Strongest warm-introduction path ------------------------------------------------------

@@ -96,23 +96,31 @@ def degree_of_separation(
     return hops if hops >= 0 else None
 
 
+class _SearchScratch(threading.local):
+    """Degree of separation's scratch array for this thread (see `_kernels.distance`); it
+    starts too small, and the first query on a graph larger than it replaces it."""
+
+    array: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+
+
+_search_scratch = _SearchScratch()
+
+
 def distance_nodes(snapshot: GraphSnapshot, s: int, t: int, *, max_hops: int) -> int:
-    ws = workspace_for(snapshot)
-    hops: int = _kernels.distance(
-        snapshot.indptr,
-        snapshot.neighbours,
-        s,
-        t,
-        max_hops,
-        ws.stamp_a,
-        ws.stamp_b,
-        ws.level_a,
-        ws.level_b,
-        ws.list_a,
-        ws.list_b,
-        ws.next_generation(),
+    """Hops between nodes s and t when at most `max_hops` (0–127), else -1."""
+    # The unchecked entry point is safe here: GraphSnapshot refuses any other array types,
+    # the scratch is ours, and the kernel checks the nodes and the depth itself.
+    hops: int = _kernels.distance_fast(
+        snapshot.indptr, snapshot.neighbours, _search_scratch.array, s, t, max_hops
     )
-    return hops
+    if hops >= -1:
+        return hops
+    if hops == _kernels.DISTANCE_NEEDS_SCRATCH:
+        _search_scratch.array = np.zeros(3 * snapshot.node_count + 1, dtype=np.int64)
+        return distance_nodes(snapshot, s, t, max_hops=max_hops)
+    if hops == _kernels.DISTANCE_BAD_DEPTH:
+        raise ValueError(f"max_hops must be between 0 and {_kernels.MAX_SEARCH_DEPTH}")
+    raise IndexError(f"nodes {s} and {t}: the graph has {snapshot.node_count} nodes")
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,17 @@ class GraphSnapshot:
     _company_codes: dict[str, int] = field(repr=False)
     _topic_codes: dict[str, int] = field(repr=False)
 
+    def __post_init__(self) -> None:
+        # The degree-of-separation fast path calls its kernel's machine code for exactly these
+        # types without numba's per-call type check (`_kernels.entry_point`): refuse anything
+        # else here, once, instead of reading the wrong memory later.
+        for name, array, dtype in (
+            ("indptr", self.indptr, np.int64),
+            ("neighbours", self.neighbours, np.int32),
+        ):
+            if array.dtype != dtype or array.ndim != 1 or not array.flags.c_contiguous:
+                raise TypeError(f"GraphSnapshot.{name} must be a contiguous 1-D {dtype.__name__}")
+
     # --- sizes ----------------------------------------------------------------------------
     @property
     def node_count(self) -> int:

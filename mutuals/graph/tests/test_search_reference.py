@@ -3,6 +3,7 @@ strongest path (to a member, a company, a topic, with alternatives) and people y
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import os
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from mutuals.graph import (
     Circle,
+    _kernels,
     build_snapshot,
     degree_of_separation,
     people_you_may_know,
@@ -239,6 +241,39 @@ def test_empty_and_unknown_members_answer_nothing():
         strongest_paths(snapshot, 1)
     with pytest.raises(ValueError, match="max_hops"):
         strongest_paths(snapshot, 1, to=2, max_hops=5)
+
+
+def test_degree_of_separation_survives_the_generation_wrap_and_bounds_its_depth():
+    # A path 1 - 2 - 3 - 4 and an isolated 5. The scratch marks carry a generation; when it
+    # wraps, the marks are cleared, so stale marks from before never pass for this query's.
+    snapshot = build_snapshot(member_ids=[1, 2, 3, 4, 5], sources=[1, 2, 3], targets=[2, 3, 4])
+    assert degree_of_separation(snapshot, 1, 4) == 3
+    scratch = search._search_scratch.array
+    scratch[0] = _kernels._MAX_GENERATION - 2
+    assert degree_of_separation(snapshot, 1, 3) == 2  # the last generation before the wrap
+    assert degree_of_separation(snapshot, 4, 2) == 2  # wraps to generation 1
+    assert scratch[0] == 1
+    assert degree_of_separation(snapshot, 1, 5) is None
+    assert degree_of_separation(snapshot, 1, 4, max_hops=2) is None
+    assert degree_of_separation(snapshot, 3, 3, max_hops=0) == 0
+    with pytest.raises(ValueError, match="max_hops"):
+        degree_of_separation(snapshot, 1, 4, max_hops=_kernels.MAX_SEARCH_DEPTH + 1)
+
+
+def test_degree_of_separation_refuses_unknown_nodes_and_snapshots_refuse_other_array_types():
+    # The search calls its kernel's machine code without numba's type checks, so the snapshot
+    # guarantees the array types and the kernel checks the node indices.
+    snapshot = build_snapshot(member_ids=[1, 2, 3], sources=[1, 2], targets=[2, 3])
+    with pytest.raises(IndexError, match="3 nodes"):
+        search.distance_nodes(snapshot, 0, 3, max_hops=3)
+    with pytest.raises(IndexError):
+        search.distance_nodes(snapshot, -1, 0, max_hops=3)
+    with pytest.raises(TypeError, match="indptr"):
+        dataclasses.replace(snapshot, indptr=snapshot.indptr.astype(np.int32))
+    with pytest.raises(TypeError, match="neighbours"):
+        dataclasses.replace(snapshot, neighbours=snapshot.neighbours.astype(np.int64))
+    with pytest.raises(TypeError, match="neighbours"):
+        dataclasses.replace(snapshot, neighbours=np.repeat(snapshot.neighbours, 2)[::2])
 
 
 def test_a_block_removes_the_tie_and_bans_routing_through_the_blocked():
