@@ -208,7 +208,7 @@ def run(
         median, p99 = timed(fn, samples)
         rows.append(Row(graph.name, query, engine, len(samples), median, p99, note))
         print(
-            f"  {query:<34} {engine:<28} median {median:9.4f} ms  p99 {p99:9.4f} ms "
+            f"  {query:<34} {engine:<28} median {median:10.5f} ms  p99 {p99:10.5f} ms "
             f"(n={len(samples)}) {note}",
             flush=True,
         )
@@ -466,7 +466,7 @@ def main() -> None:
     for row in rows:
         print(
             f"| {row.graph} | {row.query} | {row.engine} | {row.samples} | "
-            f"{row.median_ms:.4f} | {row.p99_ms:.4f} | {row.note} |"
+            f"{row.median_ms:.5f} | {row.p99_ms:.5f} | {row.note} |"
         )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
