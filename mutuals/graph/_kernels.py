@@ -232,7 +232,7 @@ def _distance_py(indptr: Any, indices: Any, scratch: Any, s: Any, t: Any, max_ho
     Each round expands, one whole level, the side whose frontier has fewer edges to read, so
     the cost follows the smaller neighbourhood; the first meeting gives the distance.
 
-    `scratch` (int64, 3·size + 1, see `Workspace.search`) holds the generation at [0], then one
+    `scratch` (int64, 3·size + 1; `search._SearchScratch`) holds the generation at [0], then one
     mark per node, then the two frontiers. A mark packs generation, side and level into one
     word, so each neighbour costs one read to learn both "seen by my side" and "met the other
     side", and the kernel takes three arrays: on a small graph a query is about a microsecond,
