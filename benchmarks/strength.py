@@ -10,7 +10,9 @@
     and message count only — with a paired bootstrap interval of the margin over the better
     baseline, and each component alone. The model's constants were chosen on two cut-offs,
     CollegeMsg day 60 and e-mail day 180 (TUNING_CUTOFFS); the other eight rows are held out.
-    Then tiers by rank per person against Dunbar's layers (5 / 15 / 50 / 150).
+    Then tiers by rank per person against Dunbar's layers (5 / 15 / 50 / 150), and what the
+    fixed thresholds other modules put on a tie's strength (introductions 0.2, referrals 0.5)
+    select on these data and on worked histories.
 (b) Performance: `relationship_strengths` for one member with 1,000 connections and 100,000
     interactions (synthetic, heavy-tailed activity, all kinds) — median and p99 over repeated
     runs. Target (issue 4): median ≤ 50 ms.
@@ -37,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mutuals.engagement import strength as model  # noqa: E402
+from mutuals.graph.search import MIN_INTRODUCTION_STRENGTH  # noqa: E402
+from mutuals.introductions.strength import REFERRAL_MIN_FIRST_HOP  # noqa: E402
 
 DATA = ROOT / ".." / "shared" / "data"
 DAY = model.SECONDS_PER_DAY
@@ -113,6 +117,8 @@ class Snapshot:
     components: dict[str, npt.NDArray[np.float64]]
     last: npt.NDArray[np.float64]
     count: npt.NDArray[np.int64]
+    conversations: npt.NDArray[np.int64]
+    first: npt.NDArray[np.float64]
     label: npt.NDArray[np.bool_]
     future_count: npt.NDArray[np.int64]
     cutoff: float
@@ -142,6 +148,13 @@ def snapshot(data: Dataset, cutoff: float) -> Snapshot:
         "now": cutoff,
     }
     strength = model.relationship_strengths(**arguments)
+    # Conversations as the model counts them: messages on a pair less than a gap apart are one.
+    by_pair = np.lexsort((times, pair_index))
+    pair_sorted, times_sorted = pair_index[by_pair], times[by_pair]
+    opens = np.ones(times.shape[0], dtype=np.bool_)
+    opens[1:] = (pair_sorted[1:] != pair_sorted[:-1]) | (
+        times_sorted[1:] - times_sorted[:-1] > model.CONVERSATION_GAP_DAYS * DAY
+    )
     components = model.relationship_components(**arguments)
     window = (data.times >= cutoff) & (data.times < cutoff + HORIZON_DAYS * DAY)
     future_keys = key[window]
@@ -156,6 +169,8 @@ def snapshot(data: Dataset, cutoff: float) -> Snapshot:
         components=components,
         last=last,
         count=np.bincount(pair_index, minlength=n_pairs),
+        conversations=np.bincount(pair_sorted[opens], minlength=n_pairs),
+        first=first,
         label=future_count > 0,
         future_count=future_count,
         cutoff=cutoff,
@@ -319,6 +334,141 @@ def tiers(snapshots: dict[str, Snapshot]) -> None:
     print()
 
 
+def exchanges(accepted_days_ago: float, days_ago: list[float], now: float) -> float:
+    """Strength of one tie whose every conversation is a message and an answer ten minutes
+    later, the two sides taking turns to open."""
+    times, mine = [], []
+    for number, days in enumerate(sorted(days_ago, reverse=True)):
+        opener = number % 2 == 0
+        times += [now - days * DAY, now - days * DAY + 600.0]
+        mine += [opener, not opener]
+    n = len(times)
+    return float(
+        model.relationship_strengths(
+            pair_index=np.zeros(n, dtype=np.int64),
+            timestamps=np.array(times, dtype=np.float64),
+            from_member=np.array(mine, dtype=np.bool_),
+            kinds=np.array([model.Kind.MESSAGE, model.Kind.REPLY] * (n // 2), dtype=np.int8),
+            tie_started=np.array([now - accepted_days_ago * DAY]),
+            now=now,
+        )[0]
+    )
+
+
+def thresholds(snapshots: dict[str, Snapshot]) -> None:
+    low, high = MIN_INTRODUCTION_STRENGTH, REFERRAL_MIN_FIRST_HOP
+    print(
+        f"## Fixed thresholds on strength: introductions ≥ {low} (graph.search), "
+        f"referrals ≥ {high} (introductions.strength)"
+    )
+    print()
+    print(
+        "Share of ties at or above each threshold, overall and by tier (each pair from both "
+        "ends), and the share of pairs in contact in the next 30 days below, between and "
+        "above them (pairs in brackets):"
+    )
+    print()
+    print(
+        f"| dataset | cut-off | pairs | ≥ {low} | ≥ {high} | "
+        + " | ".join(f"{name} ≥ {low} / ≥ {high}" for name, _ in model.TIER_SIZES[:3])
+        + f" | contact next 30 days: < {low} / {low}–{high} / ≥ {high} |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    near: list[str] = []
+    for label, snap in snapshots.items():
+        name, _, days = label.partition("@")
+        person = np.r_[snap.low, snap.high]
+        strength = np.r_[snap.strength, snap.strength]
+        tier = model.tier_index_by_rank(ranks_per_person(person, strength))
+        by_tier = []
+        for index in range(3):
+            chosen = strength[tier == index]
+            by_tier.append(
+                f"{(chosen >= low).mean():.0%} / {(chosen >= high).mean():.0%}"
+                if chosen.shape[0]
+                else "–"
+            )
+        bands = []
+        for chosen in (
+            snap.strength < low,
+            (snap.strength >= low) & (snap.strength < high),
+            snap.strength >= high,
+        ):
+            share = f"{snap.label[chosen].mean():.0%}" if chosen.any() else "–"
+            bands.append(f"{share} ({int(chosen.sum())})")
+        print(
+            f"| {name} | day {days} | {snap.strength.shape[0]} | "
+            f"{(snap.strength >= low).mean():.0%} | {(snap.strength >= high).mean():.0%} | "
+            + " | ".join(by_tier)
+            + " | "
+            + " / ".join(bands)
+            + " |"
+        )
+        for threshold in (low, high):
+            chosen = np.abs(snap.strength - threshold) <= 0.1 * threshold
+            if not chosen.any():
+                continue
+
+            def spread(values: npt.NDArray[np.float64]) -> str:
+                p10, p50, p90 = np.percentile(values, [10, 50, 90])
+                return f"{p50:.0f} [{p10:.0f}, {p90:.0f}]"
+
+            near.append(
+                f"| {name} | day {days} | {threshold} ± 10% | {int(chosen.sum())} | "
+                f"{spread(snap.conversations[chosen].astype(np.float64))} | "
+                f"{spread((snap.cutoff - snap.last[chosen]) / DAY)} | "
+                f"{spread((snap.cutoff - snap.first[chosen]) / DAY)} | "
+                f"{snap.label[chosen].mean():.0%} |"
+            )
+    print()
+    print("Pairs near each threshold: median [p10, p90]")
+    print()
+    print(
+        "| dataset | cut-off | strength | pairs | conversations | days since the last message "
+        "| days since the first | in contact next 30 days |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    print("\n".join(near))
+    print()
+    now = datetime(2026, 11, 25, tzinfo=UTC).timestamp()
+    weekly = [7.0 * week for week in range(52)]
+    histories: list[tuple[str, float, list[float]]] = [
+        ("accepted 1 day ago, one exchange now", 1, [0.0]),
+        ("accepted 3 days ago, one exchange 2 days ago", 3, [2]),
+        ("accepted 14 days ago, one exchange 13 days ago", 14, [13]),
+        ("accepted 30 days ago, one exchange 29 days ago", 30, [29]),
+        ("accepted 30 days ago, exchanges 25 and 5 days ago", 30, [25, 5]),
+        ("accepted a year ago, one exchange 3 days ago", 365, [3]),
+        ("accepted a year ago, one exchange 60 days ago", 365, [60]),
+        ("accepted a year ago, one exchange 120 days ago", 365, [120]),
+        ("accepted a year ago, quarterly, the last 20 days ago", 365, [290, 200, 110, 20]),
+        (
+            "accepted a year ago, weekly for 5 weeks, the last 3 days ago",
+            365,
+            [3 + d for d in weekly[:5]],
+        ),
+        ("monthly for two years, the last 20 days ago", 730, [20 + 30.0 * m for m in range(24)]),
+        ("monthly for two years, the last 60 days ago", 730, [60 + 30.0 * m for m in range(22)]),
+        ("weekly for a year, the last 3 days ago", 365, [3 + d for d in weekly]),
+        ("weekly for a year, then 8 weeks silent", 421, [56 + d for d in weekly]),
+        ("weekly for a year, then 2 years silent", 1095, [730 + d for d in weekly]),
+    ]
+    print(
+        "Worked histories (every conversation a message and an answer, the sides taking turns "
+        "to open; the tie starts at the connection's acceptance):"
+    )
+    print()
+    print("| history | strength | introduction | referral |")
+    print("|---|---|---|---|")
+    for text, accepted, days_ago in histories:
+        value = exchanges(accepted, days_ago, now)
+        print(
+            f"| {text} | {value:.2f} | {'yes' if value >= low else 'no'} | "
+            f"{'yes' if value >= high else 'no'} |"
+        )
+    print()
+
+
 def synthetic_member(
     rng: np.random.Generator, connections: int, interactions: int, now: float
 ) -> dict[str, object]:
@@ -402,6 +552,7 @@ def main() -> None:
     if not arguments.skip_evaluation:
         snapshots = evaluation(load_datasets())
         tiers(snapshots)
+        thresholds(snapshots)
     if not arguments.skip_performance:
         performance(arguments.runs)
 

@@ -21,14 +21,10 @@ frequency deliberately is not in the raw count — see below):
   that rhythm: the odds the tie has lapsed are
   ``DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x) · ((α + T) / (α + t_x))^(r + x)`` — a weekly tie
   silent for two months is overdue by eight of its gaps, a quarterly one is not overdue at
-  all. frequency = P(still active) · P(a contact within the horizon | active), the second
-  factor ``1 − ((α + T) / (α + T + horizon))^(r + x_w)`` if the rate is steady. The rate may
-  instead be cooling, falling as 1/(1 + τ/COOLING_DAYS) with the tie's age τ — the same
-  formula with every time τ read as ``κ·ln(1 + τ/κ)`` — and the two are averaged with the
-  posterior probability of each given the tie's own conversations: a tie that talked a lot
-  just after it began and little since is probably cooling, and its early burst counts for
-  less. More past contact raises the rate but also makes the same silence more overdue; a
-  contact *now* always raises frequency.
+  all. frequency = P(still active) · P(a contact within the horizon | active)
+  ``= 1 / (1 + odds) · (1 − ((α + T) / (α + T + horizon))^(r + x_w))``. More past contact
+  raises the rate but also makes the same silence more overdue; a contact *now* always
+  raises it.
 - **reciprocity** the balance of who *initiates*: whoever acted first opened the
   conversation. With ``a`` and ``b`` conversations opened by each side,
   ``2 · min(a, b) / (a + b + RECIPROCITY_EVIDENCE)``: towards 1 when both reach out equally
@@ -128,18 +124,6 @@ RHYTHM_PRIOR_CONVERSATIONS = 1.0
 RHYTHM_PRIOR_DAYS = 2.0
 DROPOUT_PRIOR_A = 0.1
 DROPOUT_PRIOR_B = 0.3
-# A tie's rate need not be steady: many ties open with a burst and cool as they age (a
-# community winding down, a project that ended). The rate that predicts next month is averaged
-# over two hypotheses — steady, or falling as 1/(1 + τ/κ) with the tie's age τ, κ =
-# COOLING_DAYS — each weighed by how well it explains the tie's own conversations (Bayes'
-# rule; prior COOLING_PRIOR on cooling, no preference). Conversations bunched just after the
-# birth make cooling likely and the early burst no longer promises contact next month; a tie
-# that keeps an even pace is judged steady. Whether the tie has lapsed stays judged on the
-# steady clock (averaging that too let moving a conversation later lower the strength). κ
-# chosen on the tuning cut-offs: 1–3 days within 0.0006 AUC of each other there
-# (docs/relationship-strength.md).
-COOLING_DAYS = 2.0
-COOLING_PRIOR = 0.5
 # Frequency is the chance of a conversation within this many days (the "next month" of the
 # evaluation; it sets the scale of the rate, not a window on the past).
 FREQUENCY_HORIZON_DAYS = 30.0
@@ -155,11 +139,11 @@ AGE_HALF_SATURATION_DAYS = 365.0
 
 # Weights of the components; they sum to 1. Frequency (which already weighs silence against
 # the tie's rhythm) and recency predict contact; the other four say what kind of relationship
-# it is. Recency 0.05 / frequency 0.70 chosen with COOLING_DAYS on the tuning cut-offs
-# (CollegeMsg day 60, e-mail day 180), the other four weights kept from the previous revision
-# (docs/relationship-strength.md).
-W_RECENCY = 0.05
-W_FREQUENCY = 0.70
+# it is. Chosen with the frequency constants on the tuning cut-offs (CollegeMsg day 60, e-mail
+# day 180): the least weight on recency and frequency among settings within 0.001 AUC of the
+# best there (docs/relationship-strength.md).
+W_RECENCY = 0.15
+W_FREQUENCY = 0.60
 W_RECIPROCITY = 0.10
 W_DEPTH = 0.05
 W_MULTIPLEXITY = 0.05
@@ -233,41 +217,6 @@ def _saturate(x: NDArray[np.float64], half: float) -> NDArray[np.float64]:
     return result
 
 
-def _mbg(
-    *,
-    x: NDArray[np.float64],
-    x_weighted: NDArray[np.float64],
-    lived: NDArray[np.float64],
-    last_repeat: NDArray[np.float64],
-    horizon_end: NDArray[np.float64],
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """MBG/NBD on one clock: (P(still active), P(a conversation within the horizon | active),
-    log-likelihood of the tie's history up to terms that are the same on every clock).
-    `lived`, `last_repeat` and `horizon_end` are the tie's age T, its last repeat conversation
-    t_x and T + FREQUENCY_HORIZON_DAYS on that clock."""
-    r, alpha = RHYTHM_PRIOR_CONVERSATIONS, RHYTHM_PRIOR_DAYS
-    log_lived = np.log(alpha + lived)
-    log_last = np.log(alpha + last_repeat)
-    # log-odds that the tie has lapsed: a/(b + x) · ((α + T) / (α + t_x))^(r + x)
-    lapsed = np.log(DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x)) + (r + x) * (log_lived - log_last)
-    still_active = np.exp(-np.logaddexp(0.0, lapsed))
-    contact_if_active = -np.expm1((r + x_weighted) * (log_lived - np.log(alpha + horizon_end)))
-    # The two ways the data can arise — the tie is still active at T, or it lapsed after its
-    # last conversation — weighed (b + x)/a : 1, as the lapse odds above are their ratio.
-    log_likelihood = np.logaddexp(
-        np.log((DROPOUT_PRIOR_B + x) / DROPOUT_PRIOR_A) - (r + x) * log_lived,
-        -(r + x) * log_last,
-    )
-    return still_active, contact_if_active, log_likelihood
-
-
-def _cooling_clock(days: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Days of tie age as the cooling hypothesis counts them: κ·ln(1 + τ/κ), κ = COOLING_DAYS
-    (the integral of a rate that falls as 1/(1 + τ/κ))."""
-    result: NDArray[np.float64] = COOLING_DAYS * np.log1p(days / COOLING_DAYS)
-    return result
-
-
 def _rhythm(
     *,
     tie: NDArray[np.int64],
@@ -278,12 +227,9 @@ def _rhythm(
 ) -> NDArray[np.float64]:
     """The frequency component from conversations (`tie`, `start`, `heaviest` kind weight, in
     tie then time order; times at most `now`): P(the tie is still active) · P(a conversation
-    within FREQUENCY_HORIZON_DAYS if it is), MBG/NBD with the RHYTHM_* and DROPOUT_* priors,
-    averaged over two hypotheses about the tie's rate — steady, or cooling as 1/(1 + τ/κ) with
-    the tie's age τ — weighed by how well each explains the tie's own conversations (Bayes'
-    rule, prior COOLING_PRIOR on cooling). The tie is born at its start or its first
-    interaction, whichever is earlier; conversations that begin after the birth are its
-    repeat contacts."""
+    within FREQUENCY_HORIZON_DAYS if it is), MBG/NBD with the RHYTHM_* and DROPOUT_* priors.
+    The tie is born at its start or its first interaction, whichever is earlier; conversations
+    that begin after the birth are its repeat contacts."""
     n_ties = tie_started.shape[0]
     per_tie = np.bincount(tie, minlength=n_ties)
     active = per_tie > 0
@@ -295,39 +241,19 @@ def _rhythm(
     x_weighted = np.bincount(tie[repeat], weights=heaviest[repeat], minlength=n_ties)
     last = birth.copy()
     last[active] = start[ends - 1]
+    r, alpha = RHYTHM_PRIOR_CONVERSATIONS, RHYTHM_PRIOR_DAYS
     age = (now - birth) / SECONDS_PER_DAY  # T
     last_repeat = np.where(x > 0, last - birth, 0.0) / SECONDS_PER_DAY  # t_x
-    still_active, steady_contact, steady_likelihood = _mbg(
-        x=x,
-        x_weighted=x_weighted,
-        lived=age,
-        last_repeat=last_repeat,
-        horizon_end=age + FREQUENCY_HORIZON_DAYS,
+    log_lived = np.log(alpha + age)
+    # log-odds that the tie has lapsed: a/(b + x) · ((α + T) / (α + t_x))^(r + x)
+    lapsed = np.log(DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x)) + (r + x) * (
+        log_lived - np.log(alpha + last_repeat)
     )
-    _, cooling_contact, cooling_likelihood = _mbg(
-        x=x,
-        x_weighted=x_weighted,
-        lived=_cooling_clock(age),
-        last_repeat=_cooling_clock(last_repeat),
-        horizon_end=_cooling_clock(age + FREQUENCY_HORIZON_DAYS),
+    still_active = np.exp(-np.logaddexp(0.0, lapsed))
+    contact_if_active = -np.expm1(
+        (r + x_weighted) * (log_lived - np.log(alpha + age + FREQUENCY_HORIZON_DAYS))
     )
-    # A cooling tie's conversations are less likely the older the tie was when they happened:
-    # the density of each is scaled by the falling rate 1/(1 + τ/κ).
-    since_birth = (start[repeat] - birth[tie[repeat]]) / SECONDS_PER_DAY
-    cooling_likelihood -= np.bincount(
-        tie[repeat], weights=np.log1p(since_birth / COOLING_DAYS), minlength=n_ties
-    )
-    # P(cooling | the tie's conversations), as a logistic of the log posterior odds.
-    cooling_weight = np.exp(
-        -np.logaddexp(
-            0.0,
-            steady_likelihood - cooling_likelihood + np.log((1 - COOLING_PRIOR) / COOLING_PRIOR),
-        )
-    )
-    frequency = still_active * (
-        steady_contact + cooling_weight * (cooling_contact - steady_contact)
-    )
-    result: NDArray[np.float64] = np.where(active, frequency, 0.0)
+    result: NDArray[np.float64] = np.where(active, still_active * contact_if_active, 0.0)
     return result
 
 
