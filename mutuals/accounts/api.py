@@ -27,9 +27,9 @@ from mutuals.accounts.schemas import (
 from mutuals.accounts.selectors import member_directory
 from mutuals.accounts.services import api_token_create, boundaries_update, profile_update
 from mutuals.api.auth import member
-from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
+from mutuals.introductions.selectors import proximity_for
 
 router = Router(tags=["members"])
 
@@ -116,7 +116,7 @@ def members_list(
         cursor=cursor,
         limit=limit,
     )
-    proximity = ProximityIndex(viewer.pk).for_members(m.pk for m in members)
+    proximity = proximity_for(viewer.pk, (m.pk for m in members))
     return MemberPage(
         items=[_member_out(m, proximity[m.pk].degree) for m in members], next=next_cursor
     )
@@ -131,7 +131,7 @@ def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
     """One member's public profile, with degree of separation and mutual connections."""
     viewer = member(request)
     found = access_member_by_id(viewer, member_id)
-    proximity = ProximityIndex(viewer.pk).for_members([found.pk])[found.pk]
+    proximity = proximity_for(viewer.pk, [found.pk])[found.pk]
     base = _member_out(found, proximity.degree)
     profile = found.profile
     return MemberDetailOut(

@@ -30,8 +30,8 @@ from mutuals.accounts.services import (
     profile_update,
 )
 from mutuals.connections.invitations import open_invitation_between
-from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.introductions.selectors import proximity_for
 from mutuals.mentorship.selectors import profile_section as mentorship_profile_section
 
 DIRECTORY_PAGE_SIZE = 24
@@ -59,7 +59,7 @@ def member_directory_view(request: HtmxHttpRequest) -> HttpResponse:
     }
     members = member_directory(viewer=viewer, **filters)
     page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    proximity = ProximityIndex(viewer.pk).for_members(m.pk for m in page.object_list)
+    proximity = proximity_for(viewer.pk, (m.pk for m in page.object_list))
     rows = [(m, proximity[m.pk]) for m in page.object_list]
     query = urlencode({key: value for key, value in filters.items() if value})
     context: dict[str, Any] = {
@@ -80,7 +80,7 @@ def member_detail_view(request: HttpRequest, member_id: int) -> HttpResponse:
         member = access_member_by_id(viewer, member_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    proximity = ProximityIndex(viewer.pk).for_members([member.pk])[member.pk]
+    proximity = proximity_for(viewer.pk, [member.pk])[member.pk]
     is_me = member.pk == viewer.pk
     open_request = None if is_me else open_invitation_between(viewer.pk, member.pk)
     return render(

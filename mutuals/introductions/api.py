@@ -12,7 +12,6 @@ from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.schemas import MemberOut
 from mutuals.api.auth import member
-from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import Refused
 from mutuals.core.pagination import decode_cursor, encode_cursor, keyset_page
 from mutuals.introductions import selectors, services
@@ -92,7 +91,7 @@ def recommendations_people(
     offset = int(decode_cursor(cursor, 1)[0]) if cursor else 0
     found = selectors.people_suggestions(viewer=viewer, limit=limit + 1, offset=offset)
     page = found[:limit]
-    proximity = ProximityIndex(viewer.pk).for_members(s.member.pk for s in page)
+    proximity = selectors.proximity_for(viewer.pk, (s.member.pk for s in page))
     items = [
         PeopleSuggestionOut(
             member=MemberOut(

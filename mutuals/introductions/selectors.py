@@ -5,6 +5,7 @@ database (blocks, openness to introductions), so a block is reflected the moment
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -12,8 +13,8 @@ from django.db.models import Q, QuerySet
 from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
-from mutuals.graph import Suggestion, WarmPath, people_you_may_know, strongest_paths
-from mutuals.introductions.graph import current_snapshot
+from mutuals.graph import Proximity, Suggestion, WarmPath, people_you_may_know, strongest_paths
+from mutuals.introductions.graph import circle_for, current_snapshot
 from mutuals.introductions.models import (
     Introduction,
     IntroductionState,
@@ -29,6 +30,20 @@ _NOT_AGAIN = (
     InvitationState.PENDING,
     InvitationState.QUEUED,
 )
+
+
+def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Proximity]:
+    """Each member's degree of separation from the viewer (1, 2, 3 for exactly three hops,
+    None further, unknown or the viewer) and the connections they share, for badges on
+    profiles and lists (DESIGN §6).
+
+    Every answer comes from the viewer's cached first- and second-degree sets
+    (`circle_for`), so a page of any length costs the snapshot's freshness check, not a search
+    or a query per row; the snapshot is current with every committed connection and block.
+    Deactivated members are not in the graph: they count neither as a degree nor as a
+    mutual connection."""
+    circle = circle_for(viewer_id)
+    return {member_id: circle.proximity(member_id) for member_id in member_ids}
 
 
 def warm_paths(

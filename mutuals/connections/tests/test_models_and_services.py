@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.models import Block, Connection
-from mutuals.connections.selectors import ProximityIndex, are_connected
+from mutuals.connections.selectors import are_connected
 from mutuals.connections.services import block_create, block_remove, connection_create
 from mutuals.core.errors import Conflict, NotFound, Refused
+from mutuals.introductions.selectors import proximity_for
 
 pytestmark = pytest.mark.django_db
 
@@ -110,19 +111,21 @@ def _bfs_degrees(edges: set[tuple[int, int]], start: int) -> dict[int, int]:
     )
 )
 def test_proximity_matches_breadth_first_search(django_db_blocker, edges):
-    """Degree (1, 2, 3 for 3rd+ within three hops, else None) and mutual counts agree with a
-    plain BFS and set intersection on random graphs of ten members."""
+    """Degree (1, 2, 3 for 3rd+ within three hops, else None) and mutual counts, as the
+    profile and list badges read them from the graph snapshot, agree with a plain BFS and set
+    intersection over the connections written on random graphs of ten members."""
     with django_db_blocker.unblock(), transaction.atomic():
         people = [make_member() for _ in range(10)]
         for a, b in edges:
             connection_create(member=people[a], other=people[b])
         viewer = people[0]
         distances = _bfs_degrees(edges, 0)
-        index = ProximityIndex(viewer.pk).for_members(p.pk for p in people)
+        index = proximity_for(viewer.pk, (p.pk for p in people))
         neighbours = {n: {b if a == n else a for a, b in edges if n in (a, b)} for n in range(10)}
         for n, person in enumerate(people):
             expected = distances.get(n)
             expected_degree = expected if expected in (1, 2, 3) else None
             assert index[person.pk].degree == expected_degree, (n, edges)
-            assert index[person.pk].mutual_count == len(neighbours[n] & neighbours[0])
+            shared = 0 if n == 0 else len(neighbours[n] & neighbours[0])  # none with oneself
+            assert index[person.pk].mutual_count == shared
         transaction.set_rollback(True)

@@ -8,9 +8,9 @@ from django.test import Client
 
 from mutuals.accounts.models import Topic, User
 from mutuals.connections.models import Connection, Invitation
-from mutuals.connections.selectors import ProximityIndex
 from mutuals.core import demo_cast
 from mutuals.engagement.models import Interaction, Tie
+from mutuals.introductions.selectors import proximity_for
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +59,8 @@ def test_printed_credentials_sign_in_and_the_network_has_every_degree():
     login = next(m for m in demo_cast.CAST if m.key == demo_cast.DEMO_LOGIN_KEY)
     assert client.login(email=login.email, password=demo_cast.DEMO_PASSWORD)
     sam = User.objects.get(email=login.email)
-    degrees = {
-        p.degree
-        for p in ProximityIndex(sam.pk)
-        .for_members(User.objects.values_list("pk", flat=True))
-        .values()
-    }
+    everyone = User.objects.values_list("pk", flat=True)
+    degrees = {p.degree for p in proximity_for(sam.pk, everyone).values()}
     assert {1, 2, 3} <= degrees
     html = client.get("/members/?topic=risk-management").content.decode()
     assert "Thandi Mokoena" in html

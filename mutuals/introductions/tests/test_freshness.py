@@ -120,6 +120,29 @@ class TestStrengths:
         assert not GraphChange.objects.exists()
 
 
+class TestBadges:
+    def test_degree_and_mutual_badges_follow_a_connection_and_a_block_at_once(self, cast):
+        """Profile and list badges come from the cached circle, which is rebuilt with the
+        snapshot: the next answer after a connection or a block already reflects it."""
+        from mutuals.connections.services import block_create, connection_create
+        from mutuals.introductions.selectors import proximity_for
+
+        def badges() -> dict[int, tuple[int | None, int]]:
+            found = proximity_for(cast.sam.pk, [cast.thandi.pk, cast.omar.pk, cast.kwame.pk])
+            return {member: (p.degree, p.mutual_count) for member, p in found.items()}
+
+        assert badges() == {
+            cast.thandi.pk: (2, 2),  # through Kwame and Lena
+            cast.omar.pk: (None, 0),
+            cast.kwame.pk: (1, 0),
+        }
+        connection_create(member=cast.thandi, other=cast.omar)
+        assert badges()[cast.omar.pk] == (3, 0)
+        block_create(blocker=cast.kwame, blocked=cast.thandi)
+        assert badges()[cast.thandi.pk] == (2, 1)  # Lena only
+        assert proximity_for(cast.sam.pk, [cast.sam.pk])[cast.sam.pk].degree is None
+
+
 class TestMembers:
     def test_closing_to_introductions_takes_the_member_off_paths_at_once(
         self, cast, django_capture_on_commit_callbacks
