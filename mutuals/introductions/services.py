@@ -33,6 +33,7 @@ from mutuals.introductions.models import (
 )
 from mutuals.introductions.strength import (
     REFERRAL_MIN_FIRST_HOP,
+    REFERRAL_MIN_TIE_DAYS,
     connection_strengths,
     tie_edge_strength,
 )
@@ -56,10 +57,23 @@ class IntroductionDraft:
     context_text: str = ""
 
 
+@dataclass(frozen=True)
+class FirstHop:
+    """The requester's connection to an introducer: its strength and when it was made."""
+
+    strength: float
+    connected_at: datetime
+
+
 def tie_strength(member_id: int, other_id: int) -> float | None:
     """The strength of one connection by the same rules the graph uses (the measured tie
     strength, combined over both members' Tie rows, else the documented default), or None
     when the two are not connected (read fresh from the database)."""
+    found = _first_hop(member_id, other_id)
+    return None if found is None else found.strength
+
+
+def _first_hop(member_id: int, other_id: int) -> FirstHop | None:
     low, high = sorted((member_id, other_id))
     found = (
         Connection.objects.filter(member_low_id=low, member_high_id=high)
@@ -68,20 +82,51 @@ def tie_strength(member_id: int, other_id: int) -> float | None:
     )
     if found is None:
         return None
-    connection_id, row = found
+    connection_id, created_at = found
     measured = tie_edge_strength(
         Tie.objects.filter(connection_id=connection_id).values_list(
             "strength", "computed_at", "resting_since"
         )
     )
     if measured is not None:
-        return measured  # 0 for a resting relationship: it is not asked to carry anything
+        # 0 for a resting relationship: it is not asked to carry anything.
+        return FirstHop(strength=measured, connected_at=created_at)
     topics = Profile.topics.through.objects
     mine = set(topics.filter(profile__user_id=member_id).values_list("topic_id", flat=True))
     theirs = set(topics.filter(profile__user_id=other_id).values_list("topic_id", flat=True))
     shared = len(mine & theirs)
-    return float(
-        connection_strengths(created_at=[row], shared_topics=[shared], now=timezone.now())[0]
+    strength = float(
+        connection_strengths(created_at=[created_at], shared_topics=[shared], now=timezone.now())[0]
+    )
+    return FirstHop(strength=strength, connected_at=created_at)
+
+
+def _referral_refusal(introducer: User, first_hop: FirstHop) -> Refused | None:
+    """A referral asks the introducer to vouch for the requester, so it needs both a
+    relationship old enough to vouch from (REFERRAL_MIN_TIE_DAYS) and one in current, regular
+    contact (REFERRAL_MIN_FIRST_HOP). Strength alone is not enough: it predicts contact, and a
+    connection made yesterday with one exchange scores above two years of monthly calls."""
+    days = (timezone.now() - first_hop.connected_at).days
+    short = introducer.get_short_name()
+    if days < REFERRAL_MIN_TIE_DAYS:
+        reason = (
+            f"your connection is still new (you connected {days} day{'' if days == 1 else 's'} ago)"
+        )
+    elif first_hop.strength < REFERRAL_MIN_FIRST_HOP:
+        reason = "you have not been in regular touch lately"
+    else:
+        return None
+    return Refused(
+        f"A referral asks {short} to vouch for you, and {reason}. Ask for advice first; a "
+        "referral can follow once you know each other better.",
+        code="referral_needs_stronger_tie",
+        detail={
+            "first_hop_strength": round(first_hop.strength, 3),
+            "required": REFERRAL_MIN_FIRST_HOP,
+            "connected_days": days,
+            "required_days": REFERRAL_MIN_TIE_DAYS,
+            "suggested_intent": Intent.ADVICE.value,
+        },
     )
 
 
@@ -137,8 +182,9 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
     already connected to the target (`already_connected`, 409) → the introducer is connected
     to both (`introducer_not_connected`) and makes introductions
     (`introducer_closed_to_introductions`) → the target is open to the intent
-    (`recipient_closed_to_intent`) → a referral needs a first hop of at least
-    REFERRAL_MIN_FIRST_HOP (`referral_needs_stronger_tie`, suggesting advice first) → no open
+    (`recipient_closed_to_intent`) → a referral needs a first hop at least
+    REFERRAL_MIN_TIE_DAYS old and of strength at least REFERRAL_MIN_FIRST_HOP
+    (`referral_needs_stronger_tie`, suggesting advice first) → no open
     introduction to the same target (`introduction_pending`, 409) → a verifiable context
     (`invalid_context`) → personal enough for the target's minimum
     (`below_personalization_threshold`, with findings).
@@ -154,7 +200,7 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
         )
     if are_connected(requester.pk, target.pk):
         raise Conflict(f"You are already connected to {target.name}.", code="already_connected")
-    first_hop = tie_strength(requester.pk, introducer.pk)
+    first_hop = _first_hop(requester.pk, introducer.pk)
     if first_hop is None or not are_connected(introducer.pk, target.pk):
         raise Refused(
             f"{introducer.name} can introduce you only to their own connections, and only if you "
@@ -172,18 +218,10 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
             "right now.",
             code="recipient_closed_to_intent",
         )
-    if draft.intent == Intent.REFERRAL and first_hop < REFERRAL_MIN_FIRST_HOP:
-        raise Refused(
-            f"A referral asks {introducer.get_short_name()} to vouch for you, and your connection "
-            "is still new. Ask for advice first; a referral can follow once you know each other "
-            "better.",
-            code="referral_needs_stronger_tie",
-            detail={
-                "first_hop_strength": round(first_hop, 3),
-                "required": REFERRAL_MIN_FIRST_HOP,
-                "suggested_intent": Intent.ADVICE.value,
-            },
-        )
+    if draft.intent == Intent.REFERRAL:
+        refusal = _referral_refusal(introducer, first_hop)
+        if refusal is not None:
+            raise refusal
     if Introduction.objects.filter(
         requester=requester,
         target=target,
@@ -229,7 +267,7 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
                 score=report.score,
                 verdict=report.verdict,
                 findings=[finding_as_dict(f) for f in report.findings],
-                first_hop_strength=first_hop,
+                first_hop_strength=first_hop.strength,
                 created_at=now,
             )
     except IntegrityError as exc:  # a second click raced the first

@@ -40,8 +40,13 @@ AGE_GAIN = 0.25  # reached asymptotically by an old tie
 AGE_SCALE_DAYS = 180.0  # e-folding time of the age gain
 SHARED_TOPIC_GAIN = 0.1
 SHARED_TOPIC_CAP = 3  # topics beyond this add nothing
-# A referral is asked of people who know the requester well enough to vouch for them.
+# A referral is asked of people who know the requester well enough to vouch for them: a
+# connection at least a month old, in current and regular contact. Strength alone cannot say
+# "well enough": it predicts contact, so a day-old connection with one exchange scores about
+# 0.72, above two years of monthly calls twenty days after the last (0.66); 0.5 is where ties
+# in regular contact sit (docs/relationship-strength.md, "Thresholds").
 REFERRAL_MIN_FIRST_HOP = 0.5
+REFERRAL_MIN_TIE_DAYS = 30
 
 
 def default_strengths(

@@ -271,6 +271,54 @@ class TestIntroductions:
         closed = ask(api_client, cast, target_id=cast.lena.pk, introducer_id=cast.omar.pk)
         assert closed.json()["code"] in {"already_connected", "introducer_closed_to_introductions"}
 
+    def test_a_referral_needs_a_month_of_connection_and_regular_contact(
+        self, api_client, cast, django_capture_on_commit_callbacks
+    ):
+        """Strength predicts contact, so a two-day-old connection that talked yesterday scores
+        high; it still may not vouch for a referral. A year-old connection never in touch is
+        old enough but not in regular contact."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from mutuals.engagement.services import interaction_record
+        from mutuals.introductions.services import tie_strength
+
+        yesterday = timezone.now() - timedelta(days=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            for key, (actor, counterpart) in enumerate(
+                [(cast.sam, cast.lena), (cast.lena, cast.sam), (cast.sam, cast.kwame)]
+            ):
+                interaction_record(
+                    actor=actor,
+                    counterpart=counterpart,
+                    kind="meeting" if key < 2 else "reaction",
+                    at=yesterday - timedelta(days=200 if key == 2 else 0),
+                    source_key=f"referral-{key}",
+                )
+        assert (tie_strength(cast.sam.pk, cast.lena.pk) or 0) >= 0.5
+        new = ask(
+            api_client,
+            cast,
+            introducer_id=cast.lena.pk,
+            intent="referral",
+            context={"kind": "mutual", "ref": cast.lena.pk},
+        )
+        assert new.status_code == 422
+        assert new.json()["code"] == "referral_needs_stronger_tie"
+        assert "you connected 2 days ago" in new.json()["message"]
+        assert new.json()["detail"]["connected_days"] == 2
+        assert new.json()["detail"]["required_days"] == 30
+        assert new.json()["detail"]["suggested_intent"] == "advice"
+
+        assert (tie_strength(cast.sam.pk, cast.kwame.pk) or 1) < 0.5
+        quiet = ask(api_client, cast, intent="referral")
+        assert quiet.status_code == 422
+        assert "not been in regular touch lately" in quiet.json()["message"]
+        assert quiet.json()["detail"]["connected_days"] == 400
+        # Advice, as suggested, goes through the same connection.
+        assert ask(api_client, cast, intent="advice").status_code == 201
+
     def test_a_block_withdraws_open_introductions(self, api_client, cast):
         pk = ask(api_client, cast).json()["id"]
         block_create(blocker=cast.thandi, blocked=cast.sam)
