@@ -3,11 +3,11 @@ interaction ledger with the pure model in `engagement.strength` (DESIGN.md §5).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -15,6 +15,14 @@ from mutuals.connections.models import Connection
 from mutuals.engagement import strength
 from mutuals.engagement.models import Interaction, Tie, TieState
 from mutuals.introductions import hooks as graph_hooks
+
+# Strength decays with time, not only with activity (recency, and silence read against each
+# tie's rhythm), and a tie's state moves from engaged to stagnant by the clock. Recomputing only
+# when someone interacts left a relationship that went silent strong forever, in tiers, states
+# and the graph's introduction paths, so the hourly sweep recomputes ties older than this,
+# oldest first, a bounded batch of members per pass.
+TIE_REFRESH_AGE = timedelta(hours=24)
+TIE_REFRESH_BATCH = 2000
 
 
 def ties_ensure(*, member_id: int) -> None:
@@ -114,3 +122,29 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     )
     graph_hooks.ties_changed(member_id=member_id)  # the graph snapshot patches these strengths
     return len(ties)
+
+
+def ties_refresh_stale(
+    *,
+    now: datetime | None = None,
+    older_than: timedelta = TIE_REFRESH_AGE,
+    limit: int = TIE_REFRESH_BATCH,
+) -> int:
+    """Recompute every tie of the members whose oldest computed tie is older than
+    `older_than`, oldest first, at most `limit` members; returns how many were recomputed.
+
+    Only members with a computed tie are refreshed: a connection nobody has measured yet keeps
+    the graph's documented default until either member's ties are first computed. Idempotent:
+    a recompute stamps `computed_at`, so a second pass right after finds nothing, and two
+    passes at once only recompute a member twice (each recompute locks the member's ties)."""
+    now = now or timezone.now()
+    members = list(
+        Tie.objects.filter(computed_at__lt=now - older_than)
+        .values("member_id")
+        .annotate(oldest=Min("computed_at"))
+        .order_by("oldest", "member_id")
+        .values_list("member_id", flat=True)[:limit]
+    )
+    for member_id in members:
+        ties_recompute(member_id=member_id, now=now)
+    return len(members)

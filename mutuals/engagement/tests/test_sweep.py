@@ -47,3 +47,42 @@ def test_sweep_completes_a_mentorship_past_its_end_date(capsys):
     assert mentorship.state == "completed"
     call_command("sweep")
     assert "completed 0 mentorships" in capsys.readouterr().out
+
+
+def test_sweep_lets_a_relationship_that_went_silent_fade(capsys):
+    """Strength decays with silence, which no event announces: ties computed more than a day
+    ago are recomputed by the hourly pass, and a second pass finds nothing to do."""
+    from mutuals.accounts.tests.factories import make_member
+    from mutuals.connections.services import connection_create
+    from mutuals.engagement.models import Tie
+    from mutuals.engagement.services import interaction_record
+    from mutuals.engagement.ties import ties_recompute
+
+    now = timezone.now()
+    ada, ben = make_member(name="Ada Obi"), make_member(name="Ben Cho")
+    connection_create(member=ada, other=ben, at=now - timedelta(days=400))
+    for week in range(30):  # weekly for thirty weeks, the last 100 days ago
+        at = now - timedelta(days=100 + 7 * week)
+        interaction_record(actor=ada, counterpart=ben, kind="message", at=at, source_key=f"m{week}")
+        interaction_record(
+            actor=ben,
+            counterpart=ada,
+            kind="reply",
+            at=at + timedelta(hours=2),
+            source_key=f"r{week}",
+        )
+    then = now - timedelta(days=100)
+    for member in (ada, ben):
+        ties_recompute(member_id=member.pk, now=then)
+    before = Tie.objects.get(member=ada).strength
+
+    call_command("sweep")
+    assert "recomputed the ties of 2 members" in capsys.readouterr().out
+    after = Tie.objects.get(member=ada)
+    assert after.strength < before / 2, (before, after.strength)
+    assert after.computed_at is not None
+    assert after.computed_at > now - timedelta(minutes=5)
+    assert Tie.objects.get(member=ben).strength == pytest.approx(after.strength)
+
+    call_command("sweep")
+    assert "recomputed the ties of 0 members" in capsys.readouterr().out

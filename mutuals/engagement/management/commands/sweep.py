@@ -1,8 +1,9 @@
 """`mutuals sweep`: the periodic pass (run it hourly from cron or a systemd timer).
 
 Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
-catches whatever a stopped worker missed. Every step is idempotent, so running it often, or
-twice at once, changes nothing more.
+catches whatever a stopped worker missed, and recomputes ties computed more than a day ago
+(strength fades with silence, which no event announces). Every step is idempotent, so
+running it often, or twice at once, changes nothing more.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from django.core.management.base import BaseCommand
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.engagement.services import notification_emails_send_due, nudges_send_due
+from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.mentorship.services import mentorships_sweep
 
 
 class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
-        "period, end mentorships past their end date (idempotent; run hourly)."
+        "period, end mentorships past their end date, recompute ties a day old "
+        "(idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,7 +37,9 @@ class Command(BaseCommand):
         nudged = nudges_send_due()
         completed = mentorships_sweep()
         emailed = notification_emails_send_due()
+        refreshed = ties_refresh_stale()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
-            f"completed {completed} mentorships, e-mailed {emailed} notifications"
+            f"completed {completed} mentorships, e-mailed {emailed} notifications, "
+            f"recomputed the ties of {refreshed} members"
         )
