@@ -37,6 +37,17 @@ def ask(api_client, cast, **overrides):
     return api_client.post("/api/introductions", body, content_type="application/json")
 
 
+def ask_referral_through_lena(api_client, cast):
+    """Sam asks Lena, a connection of two days, to introduce him to Thandi for a referral."""
+    return ask(
+        api_client,
+        cast,
+        introducer_id=cast.lena.pk,
+        intent="referral",
+        context={"kind": "mutual", "ref": cast.lena.pk},
+    )
+
+
 class TestPaths:
     def test_strongest_path_to_a_member_goes_through_the_older_tie_first(self, api_client, cast):
         response = api_client.get(f"/api/introductions/paths?to={cast.thandi.pk}")
@@ -252,13 +263,7 @@ class TestIntroductions:
         assert generic.json()["code"] == "below_personalization_threshold"
         assert generic.json()["detail"]["findings"]
         # Lena is a two-day-old tie: too new to vouch for a referral; advice is suggested.
-        weak = ask(
-            api_client,
-            cast,
-            introducer_id=cast.lena.pk,
-            intent="referral",
-            context={"kind": "mutual", "ref": cast.lena.pk},
-        )
+        weak = ask_referral_through_lena(api_client, cast)
         assert weak.status_code == 422
         assert weak.json()["code"] == "referral_needs_stronger_tie"
         assert weak.json()["detail"]["suggested_intent"] == "advice"
@@ -297,13 +302,7 @@ class TestIntroductions:
                     source_key=f"referral-{key}",
                 )
         assert (tie_strength(cast.sam.pk, cast.lena.pk) or 0) >= 0.5
-        new = ask(
-            api_client,
-            cast,
-            introducer_id=cast.lena.pk,
-            intent="referral",
-            context={"kind": "mutual", "ref": cast.lena.pk},
-        )
+        new = ask_referral_through_lena(api_client, cast)
         assert new.status_code == 422
         assert new.json()["code"] == "referral_needs_stronger_tie"
         assert "you connected 2 days ago" in new.json()["message"]
