@@ -20,7 +20,11 @@ from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
 from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
-from mutuals.engagement.demo import demo_collaborations_seed
+from mutuals.engagement.demo import (
+    demo_collaborations_seed,
+    demo_tie_connected_at,
+    demo_ties_seed,
+)
 from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
 from mutuals.engagement.ties import ties_recompute
 from mutuals.events.demo import demo_events_seed
@@ -91,13 +95,14 @@ def demo_seed() -> DemoSummary:
         Connection(
             member_low_id=low,
             member_high_id=high,
-            created_at=now - timedelta(days=_stable_days_ago(*keys)),
+            created_at=demo_tie_connected_at(*keys, now)
+            or now - timedelta(days=_stable_days_ago(*keys)),
         )
         for (low, high), keys in wanted.items()
         if (low, high) not in present
     ]
     Connection.objects.bulk_create(missing)
-    interactions = _seed_history(members, now)
+    interactions = _seed_history(members, now) + demo_ties_seed(members, now)
     requests = _seed_requests_to_the_login_member(members)
     demo_events_seed(members, now)
     demo_feed_seed(members, now)
@@ -120,11 +125,13 @@ _HISTORY_KINDS = ["message", "reply", "message", "reply", "comment", "reaction",
 
 
 def _seed_history(members: dict[str, User], now: datetime) -> int:
-    """A believable ledger for every demo connection: some ties busy and recent, some quiet for
-    months, a few never used — so strength, tiers and states vary. Deterministic per pair, and
-    keyed, so a rerun adds nothing."""
+    """A believable ledger for every demo connection whose history is not written out: some
+    ties busy and recent, some quiet for months, a few never used — so strength, tiers and
+    states vary. Deterministic per pair, and keyed, so a rerun adds nothing."""
     rows = []
     for a, b in demo_cast.CONNECTIONS:
+        if demo_tie_connected_at(a, b, now) is not None:
+            continue  # its history is written out (engagement.demo.DEMO_TIES)
         digest = hashlib.sha256(f"history|{min(a, b)}|{max(a, b)}".encode()).digest()
         count = digest[0] % 14  # 0–13 interactions
         # How long since they were last in touch: half the ties recently, half up to 200 days.

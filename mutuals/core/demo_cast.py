@@ -1308,12 +1308,23 @@ CONNECTIONS: tuple[tuple[str, str], ...] = (
     ("kwame", "yuki"),
     ("kwame", "ana"),
     ("ana", "yuki"),
-    # Kestrel Logistics and Sam (Sam has 5; Kwame and Priya are mutuals with Thandi).
+    # Kestrel Logistics and Sam (Kwame and Priya are mutuals with Thandi).
     ("sam", "mateo"),
     ("sam", "arjun"),
     ("sam", "wanjiru"),
     ("sam", "priya"),
     ("sam", "kwame"),
+    # Sam's peers across the chapter, with their history written out in engagement/demo.py:
+    # four from before the pact, five made through it in the last twelve weeks.
+    ("sam", "julia"),
+    ("sam", "chen"),
+    ("sam", "erik"),
+    ("sam", "marcus"),
+    ("sam", "keisha"),
+    ("sam", "deepa"),
+    ("sam", "tariq"),
+    ("sam", "hannah"),
+    ("sam", "yuki"),
     ("mateo", "arjun"),
     ("mateo", "wanjiru"),
     ("arjun", "wanjiru"),

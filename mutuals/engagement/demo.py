@@ -1,16 +1,25 @@
-"""The demo chapter's collaborations, made through the services like a member would.
+"""The demo chapter's collaborations and Sam's written-out relationships, made through the
+services like a member would.
 
 Thandi, Kwame and Liam turned the signalling site visit into a lessons-learned pack (all
 three confirmed: it shows on their profiles and in their ledgers); Kwame invites Sam to turn
 the risk workshop into a clause checklist, so Sam has an invitation to answer. Idempotent:
 a collaboration with the same title by the same proposer is never made twice.
+
+Nine of Sam's connections have their history written out (`DEMO_TIES`), so his network-health
+page shows relationships in every state, a pact record over the last twelve weeks and today's
+suggested actions. Idempotent: interactions are keyed, a pact is opened once.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from mutuals.accounts.models import User
+from mutuals.core import demo_cast
 from mutuals.engagement import services
-from mutuals.engagement.models import Collaboration
+from mutuals.engagement.models import Collaboration, Interaction, Obligation, Tie
 
 # (proposer, title, description, event title starts with, invitees, invitees who confirm)
 DEMO_COLLABORATIONS = [
@@ -59,3 +68,194 @@ def demo_collaborations_seed(members: dict[str, User]) -> int:
             services.collaboration_confirm(member=members[key], collaboration_id=collaboration.pk)
         created += 1
     return created
+
+
+# --- Sam's relationships, written out ------------------------------------------------------
+
+# Sam's connections whose history is written out rather than drawn at random, so that a new
+# member who signs in as Sam sees on the network-health page what the pact and the strength
+# model do: relationships in every state, a pact record over the last twelve weeks (items met
+# on time, late and missed) and today's suggested actions. Four ties predate the pact; five
+# were made in the last twelve weeks and open their pact at acceptance, so their obligations
+# come from the pact's own rules and are met (or not) by the interactions below, recorded
+# through `interaction_record` at the day they happened.
+
+
+@dataclass(frozen=True)
+class DemoTie:
+    other: str
+    connected_days_ago: int
+    # Connected through the pact (opened at acceptance), or before it existed.
+    pact: bool
+    # (days ago, who acted: DEMO_LOGIN_KEY or `other`, interaction kind)
+    history: tuple[tuple[int, str, str], ...]
+    # (days ago, note): what the one who logged that meeting or call wrote (only they see it;
+    # messages carry none).
+    notes: tuple[tuple[int, str], ...] = ()
+    # Sam chose to let this one rest.
+    rest: bool = False
+
+
+DEMO_TIES: tuple[DemoTie, ...] = (
+    # Before the pact. Among Sam's fourteen these rank close (a check-in every 30 days): Julia
+    # is warm (last in touch three weeks ago), Chen fading (six weeks), Erik stagnant (over
+    # twice the cadence); Marcus helped with one claim and Sam lets that one rest.
+    DemoTie(
+        "julia",
+        410,
+        pact=False,
+        history=(
+            (130, "julia", "message"),
+            (129, "sam", "reply"),
+            (64, "sam", "meeting"),
+            (22, "julia", "message"),
+            (21, "sam", "reply"),
+        ),
+        notes=((64, "Coffee: cut-over weekends in stores and warehouses."),),
+    ),
+    DemoTie(
+        "chen",
+        330,
+        pact=False,
+        history=(
+            (210, "chen", "message"),
+            (209, "sam", "reply"),
+            (150, "sam", "call"),
+            (96, "chen", "comment"),
+            (44, "sam", "message"),
+        ),
+        notes=((150, "Compared release trains with stage gates."),),
+    ),
+    DemoTie(
+        "erik",
+        520,
+        pact=False,
+        history=(
+            (420, "erik", "meeting"),
+            (300, "sam", "message"),
+            (299, "erik", "reply"),
+            (140, "erik", "message"),
+        ),
+        notes=((420, "Risk round-table at Greenway."),),
+    ),
+    DemoTie(
+        "marcus",
+        610,
+        pact=False,
+        history=(
+            (260, "sam", "message"),
+            (259, "marcus", "reply"),
+            (240, "marcus", "call"),
+        ),
+        notes=((240, "Walked through the claim; settled without a dispute."),),
+        rest=True,
+    ),
+    # Through the pact, in the last twelve weeks. Keisha and Deepa kept it (Sam once checked
+    # in late with each); Sam's hello to Tariq came two days late and his check-in never did;
+    # Hannah's hello is still unanswered; Yuki connected three days ago.
+    DemoTie(
+        "keisha",
+        64,
+        pact=True,
+        history=(
+            (64, "sam", "message"),
+            (63, "keisha", "reply"),
+            (35, "keisha", "message"),
+            (8, "sam", "call"),
+        ),
+        notes=((8, "Intake forms and what a gate may stop."),),
+    ),
+    DemoTie(
+        "deepa",
+        78,
+        pact=True,
+        history=(
+            (78, "deepa", "message"),
+            (77, "sam", "reply"),
+            (50, "sam", "message"),
+            (15, "deepa", "meeting"),
+            (6, "deepa", "comment"),
+        ),
+        notes=((15, "Lunch: the first PMO report and who reads it."),),
+    ),
+    DemoTie(
+        "tariq",
+        55,
+        pact=True,
+        history=(
+            (55, "tariq", "message"),
+            (46, "sam", "reply"),
+        ),
+    ),
+    DemoTie(
+        "hannah",
+        24,
+        pact=True,
+        history=((24, "hannah", "message"),),
+    ),
+    DemoTie("yuki", 3, pact=True, history=()),
+)
+
+STORY_KEY = "demo-story"
+# The hour (UTC) the written-out history happened on its day: mid-morning in Toronto.
+STORY_HOUR = 15
+
+
+def _story_at(now: datetime, days_ago: int) -> datetime:
+    return (now - timedelta(days=days_ago)).replace(
+        hour=STORY_HOUR, minute=0, second=0, microsecond=0
+    )
+
+
+def demo_tie_connected_at(a: str, b: str, now: datetime) -> datetime | None:
+    """When the written-out tie between `a` and `b` was made; None for every other pair."""
+    for tie in DEMO_TIES:
+        if {a, b} == {demo_cast.DEMO_LOGIN_KEY, tie.other}:
+            return _story_at(now, tie.connected_days_ago)
+    return None
+
+
+def demo_ties_seed(members: dict[str, User], now: datetime) -> int:
+    """Open the pact of the login member's written-out ties made through it, record their
+    history in the order it happened (so each interaction fulfils what it met at the time),
+    and let the resting one rest. Returns how many interactions were recorded; a rerun
+    records none."""
+    login = members[demo_cast.DEMO_LOGIN_KEY]
+    done = set(
+        Interaction.objects.filter(source_key__startswith=f"{STORY_KEY}:").values_list(
+            "source_key", flat=True
+        )
+    )
+    steps = []
+    resting = []
+    for tie in DEMO_TIES:
+        other = members[tie.other]
+        connection = services.connection_between(login.pk, other.pk)
+        if connection is None:
+            continue
+        # pact_open is idempotent, but each call schedules the pact's nudges again: open once.
+        if tie.pact and not Obligation.objects.filter(connection=connection).exists():
+            services.pact_open(connection=connection, at=connection.created_at)
+        if tie.rest:
+            resting.append(connection)
+        notes = dict(tie.notes)
+        for n, (days_ago, actor_key, kind) in enumerate(tie.history):
+            key = f"{STORY_KEY}:{tie.other}:{n}"
+            if key not in done:
+                actor = members[actor_key]
+                counterpart = other if actor == login else login
+                note = notes.get(days_ago, "")
+                steps.append((_story_at(now, days_ago), key, actor, counterpart, kind, note))
+    # Across ties in the order it happened: each interaction meets what was open at its time
+    # and plans the next check-in from there.
+    steps.sort(key=lambda step: (step[0], step[1]))
+    for at, key, actor, counterpart, kind, note in steps:
+        services.interaction_record(
+            actor=actor, counterpart=counterpart, kind=kind, at=at, source_key=key, note=note
+        )
+    for connection in resting:
+        if not Tie.objects.filter(
+            member=login, connection=connection, resting_since__isnull=False
+        ).exists():
+            services.connection_rest(member=login, connection_id=connection.pk)
+    return len(steps)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -9,7 +11,8 @@ from django.test import Client
 from mutuals.accounts.models import Topic, User
 from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
-from mutuals.engagement.models import Interaction, Tie
+from mutuals.engagement.models import Interaction, Obligation, Tie
+from mutuals.insights.selectors import MAX_SUGGESTIONS, health_for
 from mutuals.introductions.selectors import proximity_for
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +35,15 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     waiting = Invitation.objects.filter(recipient=sam, state="pending")
     assert waiting.count() == len(demo_cast.DEMO_REQUESTS)
     assert {i.verdict for i in waiting} == {"personal"}
-    tiers = set(Tie.objects.filter(member=sam).values_list("tier", flat=True))
-    assert "inner" in tiers  # five connections: those in touch are all in the inner five
-    assert tiers <= {"inner", "acquaintance"}
+    tiers = Counter(Tie.objects.filter(member=sam).values_list("tier", flat=True))
+    # Fourteen connections: the five strongest are the inner five, the rest he is in touch
+    # with are close, and the one he has not written to yet is an acquaintance.
+    assert tiers == {"inner": 5, "close": 8, "acquaintance": 1}
     states = set(Tie.objects.values_list("state", flat=True))
     assert len(states) >= 3  # busy, quiet and cold ties
+
+    obligations = Obligation.objects.count()
+    assert obligations > 0
 
     call_command("demo")
     out = capsys.readouterr().out
@@ -44,6 +51,7 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     assert "0 new interactions, 0 new requests" in out
     assert (User.objects.count(), Connection.objects.count(), Topic.objects.count()) == counts
     assert Interaction.objects.count() == interactions
+    assert Obligation.objects.count() == obligations
     # One collaboration confirmed by all three, one waiting for Sam: made once, whatever reruns.
     from mutuals.engagement.models import Collaboration
 
@@ -74,3 +82,45 @@ def test_existing_members_keep_their_edits_on_reseed():
     call_command("demo")
     sam.profile.refresh_from_db()
     assert sam.profile.headline == "Edited while trying the demo"
+
+
+def test_sams_network_health_shows_every_state_a_pact_record_and_what_to_do_today():
+    """What a new member sees signed in as Sam on /insights/: relationships in every state,
+    pact items over the last twelve weeks met on time, late and missed (the follow-through
+    rate is their on-time share), and a few suggested actions, each with its reason."""
+    call_command("demo")
+    sam = User.objects.get(email="sam@demo.mutuals.test")
+    health = health_for(sam)
+
+    assert health.connections == 14
+    assert {state for state, count in health.by_state.items() if count} == {
+        "engaged",
+        "warm",
+        "fading",
+        "stagnant",
+        "resting",
+    }
+
+    on_time = sum(week.on_time for week in health.pact_weeks)
+    late = sum(week.late for week in health.pact_weeks)
+    missed = sum(week.missed for week in health.pact_weeks)
+    assert on_time > late >= 1
+    assert missed >= 1
+    assert sum(1 for w in health.pact_weeks if w.on_time + w.late + w.missed) >= 4
+    assert health.follow_through_rate == pytest.approx(on_time / (on_time + late + missed))
+    # Every item met was met by the interaction that satisfied it, as the pact's rules say.
+    met = Obligation.objects.filter(party=sam, fulfilled_at__isnull=False)
+    assert met.exists()
+    assert not met.filter(fulfilled_by__isnull=True).exists()
+
+    assert 3 <= len(health.suggestions) <= MAX_SUGGESTIONS
+    assert {"thank", "check_in", "reconnect"} <= {s.kind for s in health.suggestions}
+    assert all(s.reason for s in health.suggestions)
+    assert "Reconnect with Chen Wei" in [s.text for s in health.suggestions]
+
+    client = Client()
+    client.force_login(sam)
+    html = client.get("/insights/").content.decode()
+    assert "Thank Hannah Schmidt for connecting" in html
+    assert "Nothing is waiting on you" not in html
+    assert "No pact items have fallen due" not in html
