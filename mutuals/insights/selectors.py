@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
 from mutuals.engagement.models import Collaboration, Obligation, ObligationKind, Tie, TieState
 from mutuals.engagement.ties import ties_ensure, ties_recompute
+from mutuals.messaging import selectors as messaging
 
 STATES = [s.value for s in TieState]
 TIERS = ["inner", "close", "active", "wider", "acquaintance"]
@@ -108,7 +108,7 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
         seen.add(tie.other_id)
         out.append(Suggestion(kind, tie.other_id, tie.other.name, text, reason, url))
 
-    for other_id, url in _unanswered(member):
+    for other_id, url in messaging.unanswered_for(member, now=now):
         if other_id in by_other:
             tie = by_other[other_id]
             add(
@@ -160,16 +160,6 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
             reverse("connection_detail", args=[tie.connection_id]),
         )
     return out
-
-
-def _unanswered(member: User) -> list[tuple[int, str]]:
-    """(other member, url) of conversations with unread messages, when messaging is installed."""
-    if not apps.is_installed("mutuals.messaging"):
-        return []
-    from mutuals.messaging import selectors as messaging  # type: ignore[import-not-found,unused-ignore]
-
-    finder = getattr(messaging, "unanswered_for", None)
-    return list(finder(member)) if finder else []
 
 
 def pact_weeks(member: User, now: datetime) -> list[PactWeek]:

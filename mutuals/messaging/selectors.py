@@ -8,7 +8,7 @@ block is not theirs to see at all (`messaging.access`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import (
@@ -25,6 +25,8 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections.models import Block
@@ -32,6 +34,8 @@ from mutuals.messaging.models import Conversation, Message, Participant
 
 # "Never read" compares as read up to the beginning of time.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+# A message waits for an answer this long; older silences are a tie going cold, not a reply owed.
+ANSWER_WINDOW = timedelta(days=14)
 
 
 def _blocked_either_way(member_id: int) -> tuple[QuerySet[Block, Any], QuerySet[Block, Any]]:
@@ -154,3 +158,37 @@ def direct_conversation_between(member_id: int, other_id: int) -> Conversation |
     """The one-to-one conversation of two members, if they have one."""
     low, high = sorted((member_id, other_id))
     return Conversation.objects.filter(pair_low=low, pair_high=high).first()
+
+
+def unanswered_for(
+    member: User, *, now: datetime | None = None, within: timedelta = ANSWER_WINDOW
+) -> list[tuple[int, str]]:
+    """(other member's id, conversation url) of the member's one-to-one conversations whose
+    newest message the member may see was sent by the other side within `within`: a reply is
+    owed, read or not. Newest first; one query. Conversations across a block are not the
+    member's to see, so they never appear."""
+    now = now or timezone.now()
+    newest = (
+        Message.objects.filter(conversation_id=OuterRef("pk"))
+        .filter(visible_to(member.pk))
+        .order_by("-created_at", "-id")
+    )
+    rows = (
+        Conversation.objects.filter(is_group=False)
+        .filter(Q(pair_low=member.pk) | Q(pair_high=member.pk))
+        .exclude(hidden_direct(member.pk))
+        .annotate(
+            newest_sender=Subquery(newest.values("sender_id")[:1]),
+            newest_at=Subquery(newest.values("created_at")[:1]),
+        )
+        .filter(newest_at__gte=now - within)
+        .exclude(newest_sender=member.pk)
+        .order_by("-newest_at", "-id")
+        .values_list("pk", "pair_low", "pair_high")
+    )
+    found = []
+    for pk, low, high in rows:
+        other = high if low == member.pk else low
+        if other is not None:  # always set on one-to-one conversations (a check constraint)
+            found.append((other, reverse("conversation_detail", args=[pk])))
+    return found
