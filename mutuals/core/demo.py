@@ -30,6 +30,7 @@ from mutuals.engagement.ties import ties_recompute
 from mutuals.events.demo import demo_events_seed
 from mutuals.feed.demo import demo_feed_seed
 from mutuals.mentorship.demo import mentorship_seed
+from mutuals.messaging.demo import demo_conversations_seed
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def demo_seed() -> DemoSummary:
     demo_feed_seed(members, now)
     mentorship_seed(members)
     demo_collaborations_seed(members)
+    demo_conversations_seed(members, now)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(

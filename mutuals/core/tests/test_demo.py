@@ -14,6 +14,8 @@ from mutuals.core import demo_cast
 from mutuals.engagement.models import Interaction, Obligation, Tie
 from mutuals.insights.selectors import MAX_SUGGESTIONS, health_for
 from mutuals.introductions.selectors import proximity_for
+from mutuals.messaging.models import Message
+from mutuals.messaging.selectors import conversations_for, unread_conversation_count
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +46,7 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
 
     obligations = Obligation.objects.count()
     assert obligations > 0
+    messages = Message.objects.count()
 
     call_command("demo")
     out = capsys.readouterr().out
@@ -52,6 +55,7 @@ def test_demo_seeds_the_chapter_and_running_it_again_adds_nothing(capsys):
     assert (User.objects.count(), Connection.objects.count(), Topic.objects.count()) == counts
     assert Interaction.objects.count() == interactions
     assert Obligation.objects.count() == obligations
+    assert Message.objects.count() == messages == 9
     # One collaboration confirmed by all three, one waiting for Sam: made once, whatever reruns.
     from mutuals.engagement.models import Collaboration
 
@@ -117,6 +121,11 @@ def test_sams_network_health_shows_every_state_a_pact_record_and_what_to_do_toda
     assert {"thank", "check_in", "reconnect"} <= {s.kind for s in health.suggestions}
     assert all(s.reason for s in health.suggestions)
     assert "Reconnect with Chen Wei" in [s.text for s in health.suggestions]
+    # Kwame wrote yesterday and Sam has not answered: the first thing to do today.
+    assert health.suggestions[0].text == "Reply to Kwame Asante"
+    assert unread_conversation_count(sam) == 1
+    unread = sorted(int(getattr(c, "unread_count", -1)) for c in conversations_for(sam))
+    assert unread == [0, 0, 1]
 
     client = Client()
     client.force_login(sam)
