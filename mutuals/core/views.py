@@ -35,10 +35,13 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         )
         if not present
     ]
-    # Most shared topics first: the people a new member has most to talk about with.
+    # Most shared topics first: the people a new member has most to talk about with, and
+    # does not know yet (their connections are on the network pages).
+    connected = connected_ids(user.pk)
     same_topics = (
         member_directory(viewer=user)
         .filter(profile__topics__in=profile.topics.all())
+        .exclude(pk__in=connected)
         .annotate(shared_topics=Count("profile__topics", distinct=True))
         .order_by("-shared_topics", "name")[:6]
     )
@@ -57,7 +60,7 @@ def _member_home(request: HttpRequest) -> HttpResponse:
         {
             "member": user,
             "missing": missing,
-            "connection_count": len(connected_ids(user.pk)),
+            "connection_count": len(connected),
             "same_topics": same_topics,
             "waiting": pending_requests_count(user),
             "follow_ups": follow_ups_open_for(user),

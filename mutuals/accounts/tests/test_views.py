@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mutuals.accounts.models import ApiToken, Boundaries, Profile, User
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.services import api_token_create, profile_update
 from mutuals.accounts.tests.factories import PASSWORD, make_member
 from mutuals.connections.services import block_create, connection_create
 
@@ -266,3 +266,14 @@ def test_home_for_visitors_and_members(web_client, member):
     html = web_client.get("/").content.decode()
     assert "Hello, Sam" in html
     assert "Complete your profile" in html
+
+
+def test_home_suggests_members_who_share_topics_and_are_not_connections_yet(web_client, member):
+    profile_update(user=member, topics=["Risk management"])
+    known = make_member(name="Known Connection", profile={"topics": ["Risk management"]})
+    make_member(name="New Face", profile={"topics": ["Risk management"]})
+    connection_create(member=member, other=known)
+    html = web_client.get("/").content.decode()
+    assert "Members who share your topics" in html
+    assert "New Face" in html
+    assert "Known Connection" not in html
