@@ -45,17 +45,25 @@ class Column:
     on_time: int
     late: int
     missed: int
+    total: int
+    total_y: float  # where the column's total is written, just above it
+
+
+# Room above the tallest column for its total.
+VALUE_ROOM = 16
 
 
 def pact_columns(weeks: list[PactWeek], height: int = 120) -> list[Column]:
     """Stacked columns growing up from the baseline at `height`: on time, then late, then
-    missed; y values are SVG coordinates (top of each segment)."""
+    missed, each with its total above it; y values are SVG coordinates (top of each
+    segment)."""
     biggest = max((w.on_time + w.late + w.missed for w in weeks), default=0) or 1
+    scale = height - VALUE_ROOM
     columns = []
     for index, week in enumerate(weeks):
-        on_time_h = round(height * week.on_time / biggest, 1)
-        late_h = round(height * week.late / biggest, 1)
-        missed_h = round(height * week.missed / biggest, 1)
+        on_time_h = round(scale * week.on_time / biggest, 1)
+        late_h = round(scale * week.late / biggest, 1)
+        missed_h = round(scale * week.missed / biggest, 1)
         columns.append(
             Column(
                 label=f"{week.week_start:%d %b}",
@@ -68,6 +76,8 @@ def pact_columns(weeks: list[PactWeek], height: int = 120) -> list[Column]:
                 on_time=week.on_time,
                 late=week.late,
                 missed=week.missed,
+                total=week.on_time + week.late + week.missed,
+                total_y=round(height - on_time_h - late_h - missed_h - 4, 1),
             )
         )
     return columns
