@@ -22,6 +22,10 @@ from mutuals.accounts.models import User
 from mutuals.messaging.models import Conversation
 from mutuals.messaging.services import _create, _post
 
+# The public services write at the present moment; the demo's history needs its own dates, so
+# the seeder calls their two steps (`_create`, and `_post`: rate limit, ledger, read marks,
+# digests) with `now` instead.
+
 # (title or "" for one-to-one, creator, other participants, [(days ago, hours, sender, text)])
 DEMO_CONVERSATIONS: tuple[
     tuple[str, str, tuple[str, ...], tuple[tuple[int, int, str, str], ...]], ...
