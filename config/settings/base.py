@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mutuals.core.middleware.MemberTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
+from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
@@ -60,7 +61,7 @@ LOG_BACKDATE_LIMIT = timedelta(days=365)
 
 
 def member_zone(boundaries: Boundaries) -> ZoneInfo:
-    return ZoneInfo(boundaries.time_zone or "UTC")
+    return zone_named(boundaries.time_zone)
 
 
 def deadline(start: datetime, days: int, boundaries: Boundaries) -> datetime:

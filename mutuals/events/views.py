@@ -10,7 +10,6 @@ redirect back.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -51,20 +50,12 @@ def conversations_with(viewer: User, member_ids: list[int]) -> dict[int, Convers
     }
 
 
-def _zone(viewer: User) -> ZoneInfo:
-    try:
-        return ZoneInfo(viewer.boundaries.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _render(
     request: HttpRequest, viewer: User, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """Render with times in the viewer's own time zone (from their boundaries)."""
-    zone = _zone(viewer)
-    with timezone.override(zone):
-        return render(request, template, {**context, "viewer_zone": zone.key}, status=status)
+    """Render with the viewer's zone named (times are already in it: `MemberTimeZoneMiddleware`)."""
+    zone = timezone.get_current_timezone_name()
+    return render(request, template, {**context, "viewer_zone": zone}, status=status)
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -161,7 +152,7 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("event_detail", event_id=event.pk)
     else:
-        form = EventForm(initial={"time_zone": _zone(viewer).key})
+        form = EventForm(initial={"time_zone": timezone.get_current_timezone_name()})
     return _render(request, viewer, "events/form.html", {"form": form, "event": None})
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
@@ -121,12 +122,15 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
         cancelled_at__isnull=True,
     ).order_by("due_at")
     by_connection = {t.connection_id: t for t in ties}
+    zone = zone_named(member.boundaries.time_zone)
     for obligation in open_items:
         tie = by_connection[obligation.connection_id]
         if tie.resting_since:
             continue
         url = reverse("connection_detail", args=[tie.connection_id])
-        due = "overdue" if obligation.due_at < now else f"due {obligation.due_at:%a %d %b}"
+        # The member's own calendar day: a deadline at the end of their Sunday is "due Sun".
+        local_due = timezone.localtime(obligation.due_at, zone)
+        due = "overdue" if obligation.due_at < now else f"due {local_due:%a %d %b}"
         if obligation.kind == ObligationKind.FIRST_MESSAGE:
             add(
                 "thank", tie, f"Thank {tie.other.name} for connecting", f"Your hello is {due}.", url

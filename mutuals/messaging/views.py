@@ -9,13 +9,11 @@ same forms post and redirect.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -51,13 +49,8 @@ def _conversation(viewer: User, conversation_id: int) -> Conversation:
 def _render(
     request: HttpRequest, viewer: User, template: str, context: dict[str, Any]
 ) -> HttpResponse:
-    """Render with times in the viewer's own time zone (from their boundaries)."""
-    try:
-        zone = ZoneInfo(viewer.boundaries.time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    with timezone.override(zone):
-        return render(request, template, context)
+    """Render (times are in the viewer's own zone: `MemberTimeZoneMiddleware`)."""
+    return render(request, template, context)
 
 
 def _is_htmx(request: HttpRequest) -> bool:

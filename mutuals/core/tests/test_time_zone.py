@@ -1,0 +1,66 @@
+"""Pages read in the signed-in member's own time zone (`MemberTimeZoneMiddleware`); the JSON
+API keeps ISO 8601 times with their offset."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mutuals.accounts.services import api_token_create, boundaries_update
+from mutuals.accounts.tests.factories import make_member
+from mutuals.connections.services import connection_create
+from mutuals.engagement.models import Obligation, ObligationKind
+from mutuals.events.tests.factories import attend, make_event, move
+from mutuals.insights.selectors import health_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _next_monday_at(hour: int) -> datetime:
+    today = timezone.now().astimezone(UTC).date()
+    monday = today + timedelta(days=7 - today.weekday() + 7)  # at least a week ahead
+    return datetime(monday.year, monday.month, monday.day, hour, 30, tzinfo=UTC)
+
+
+def test_home_shows_the_next_event_at_the_members_local_time():
+    member = make_member(name="Ama Owusu")
+    boundaries_update(user=member, time_zone="America/Toronto")
+    event = make_event(title="Winter mixer", time_zone="America/Toronto")
+    starts = _next_monday_at(23)  # 23:30 UTC: 18:30 in Toronto in winter, 19:30 in summer
+    move(event, starts_at=starts)
+    attend(event, member)
+    client = Client()
+    client.force_login(member)
+    html = client.get("/").content.decode()
+    assert "Winter mixer" in html
+    assert f"{starts.astimezone(ZoneInfo('America/Toronto')):%H:%M}" in html
+    assert "23:30" not in html
+
+
+def test_a_deadline_at_the_end_of_a_local_sunday_is_due_sunday():
+    """Pact deadlines fall at the end of the member's own day; the suggestion names that day,
+    not the UTC one (04:59 on Monday in UTC is still Sunday evening in Toronto)."""
+    member = make_member(name="Ama Owusu")
+    other = make_member(name="Kofi Mensah")
+    boundaries_update(user=member, time_zone="America/Toronto")
+    connection = connection_create(member=member, other=other)
+    monday_utc = _next_monday_at(4)
+    Obligation.objects.create(
+        connection=connection,
+        party=member,
+        kind=ObligationKind.FIRST_MESSAGE,
+        opened_at=timezone.now(),
+        due_at=monday_utc,
+    )
+    fresh = type(member).objects.get(pk=member.pk)
+    reasons = [s.reason for s in health_for(fresh).suggestions if s.member_id == other.pk]
+    assert reasons == [f"Your hello is due Sun {monday_utc - timedelta(days=1):%d %b}."]
+
+    _, raw = api_token_create(user=member, label="tests")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    body = api.get("/api/insights/health").json()
+    assert body["suggestions"][0]["reason"] == reasons[0]  # the same words in the API
