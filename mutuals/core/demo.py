@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import profile_update
+from mutuals.accounts.services import boundaries_update, profile_update
 from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
 from mutuals.engagement.demo import (
@@ -80,6 +80,8 @@ def demo_seed() -> DemoSummary:
                 offers=list(cast_member.offers),
                 looking_for=list(cast_member.looking_for),
             )
+            # The chapter meets in and around Toronto: deadlines and times read as local.
+            boundaries_update(user=user, time_zone=demo_cast.CHAPTER_TIME_ZONE)
             created += 1
         members[cast_member.key] = user
 

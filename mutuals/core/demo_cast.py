@@ -25,6 +25,8 @@ CHAPTER_DESCRIPTION = (
 
 DEMO_PASSWORD = "mutuals-demo-2026"  # noqa: S105 - fictional demo account, printed on purpose
 DEMO_LOGIN_KEY = "sam"
+# Every demo member's time zone: the chapter is in and around Toronto.
+CHAPTER_TIME_ZONE = "America/Toronto"
 # Requests waiting in the login member's inbox when the demo starts: (sender key, note), the
 # note naming the mutual connection through `{mutual}`; sent through the real rules.
 DEMO_REQUESTS: tuple[tuple[str, str], ...] = (

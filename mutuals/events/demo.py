@@ -18,7 +18,8 @@ adds nothing, and a demo seeded days ago keeps its own story).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -33,7 +34,7 @@ TORONTO = "America/Toronto"
 class DemoEvent:
     organizer: str
     title: str
-    starts_hours: int  # from the seeding hour; negative: in the past
+    starts_hours: int  # from the seeding moment; negative: in the past
     duration_hours: float
     description: str
     topics: tuple[str, ...]
@@ -117,16 +118,27 @@ EVENTS: tuple[DemoEvent, ...] = (
 )
 
 
+# Chapter events start at six in the evening, Toronto time.
+EVENING = time(18, 0)
+
+
+def _evening_of(moment: datetime) -> datetime:
+    """Six in the evening, Toronto time, on the Toronto day of `moment`: within 18 hours of it,
+    so an event placed a day or more back is over, and one placed days ahead is still to
+    come."""
+    zone = ZoneInfo(TORONTO)
+    return datetime.combine(moment.astimezone(zone).date(), EVENING, tzinfo=zone)
+
+
 @transaction.atomic
 def demo_events_seed(members: dict[str, User], now: datetime) -> int:
     """Seed the demo events that do not exist yet; returns how many were created."""
-    hour = now.replace(minute=0, second=0, microsecond=0)
     created = 0
     for spec in EVENTS:
         organizer = members[spec.organizer]
         if Event.objects.filter(organizer=organizer, title=spec.title).exists():
             continue
-        starts_at = hour + timedelta(hours=spec.starts_hours)
+        starts_at = _evening_of(now + timedelta(hours=spec.starts_hours))
         # Organized (and answered) a fortnight before it starts, as it would have been.
         planned = starts_at - timedelta(days=14)
         event = services.event_create(
