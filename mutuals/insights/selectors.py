@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -167,10 +167,14 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
 
 
 def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
-    """For each of the last 12 weeks: the member's obligations (and their pairs') that fell due
-    that week, met on time, met late, or missed."""
-    start = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
-    first = start - timedelta(weeks=PACT_WEEKS - 1)
+    """For each of the last 12 weeks, Monday to Sunday in the member's own time zone: the
+    member's obligations (and their pairs') that fell due that week, met on time, met late,
+    or missed. Deadlines fall at the end of a local day, so a week in UTC would count a Sunday
+    deadline west of Greenwich in the next week."""
+    local_now = timezone.localtime(now, zone_named(member.boundaries.time_zone))
+    monday = local_now.date() - timedelta(days=local_now.weekday())
+    first_day = monday - timedelta(weeks=PACT_WEEKS - 1)
+    first = datetime.combine(first_day, time.min, tzinfo=local_now.tzinfo)
     connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
         "pk"
     )
@@ -182,7 +186,8 @@ def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
     ).values_list("due_at", "fulfilled_at")
     weeks = [[0, 0, 0] for _ in range(PACT_WEEKS)]
     for due_at, fulfilled_at in rows:
-        index = min(PACT_WEEKS - 1, (due_at - first).days // 7)
+        local_day = timezone.localtime(due_at, local_now.tzinfo).date()
+        index = min(PACT_WEEKS - 1, (local_day - first_day).days // 7)
         if fulfilled_at is None:
             weeks[index][2] += 1
         elif fulfilled_at <= due_at:

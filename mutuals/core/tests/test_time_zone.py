@@ -64,3 +64,36 @@ def test_a_deadline_at_the_end_of_a_local_sunday_is_due_sunday():
     api = Client(headers={"Authorization": f"Bearer {raw}"})
     body = api.get("/api/insights/health").json()
     assert body["suggestions"][0]["reason"] == reasons[0]  # the same words in the API
+
+
+def test_pact_weeks_run_monday_to_sunday_in_the_members_zone():
+    """A deadline at the end of a local Sunday counts in that week, not the next one."""
+    from mutuals.insights.selectors import PACT_WEEKS, pact_weeks
+
+    member = make_member(name="Ama Owusu")
+    other = make_member(name="Kofi Mensah")
+    boundaries_update(user=member, time_zone="America/Toronto")
+    connection = connection_create(member=member, other=other)
+    toronto = ZoneInfo("America/Toronto")
+    now = timezone.now()
+    this_monday = now.astimezone(toronto).date() - timedelta(days=now.astimezone(toronto).weekday())
+    last_monday = this_monday - timedelta(weeks=1)
+    # 04:30 UTC on last Monday is 23:30 (or 00:30 in summer: then Monday) in Toronto.
+    due = datetime(last_monday.year, last_monday.month, last_monday.day, 4, 30, tzinfo=UTC)
+    Obligation.objects.create(
+        connection=connection,
+        party=member,
+        kind=ObligationKind.FIRST_MESSAGE,
+        opened_at=due - timedelta(days=7),
+        due_at=due,
+    )
+    weeks = pact_weeks(type(member).objects.get(pk=member.pk), now)
+    assert len(weeks) == PACT_WEEKS
+    assert all(week.week_start.astimezone(toronto).weekday() == 0 for week in weeks)
+    assert all(week.week_start.astimezone(toronto).hour == 0 for week in weeks)
+    local_day = due.astimezone(toronto).date()
+    expected = PACT_WEEKS - 1 - (this_monday - local_day + timedelta(days=6)).days // 7
+    missed = [index for index, week in enumerate(weeks) if week.missed]
+    assert missed == [expected]
+    if local_day.weekday() == 6:  # winter: Sunday evening locally, Monday in UTC
+        assert expected == PACT_WEEKS - 3
