@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from mutuals.accounts.models import User
 from mutuals.core import demo_cast
 from mutuals.engagement import services
-from mutuals.engagement.models import Collaboration, Interaction, Obligation, Tie
+from mutuals.engagement.models import Collaboration, Interaction, Tie
 
 # (proposer, title, description, event title starts with, invitees, invitees who confirm)
 DEMO_COLLABORATIONS = [
@@ -233,8 +233,7 @@ def demo_ties_seed(members: dict[str, User], now: datetime) -> int:
         connection = services.connection_between(login.pk, other.pk)
         if connection is None:
             continue
-        # pact_open is idempotent, but each call schedules the pact's nudges again: open once.
-        if tie.pact and not Obligation.objects.filter(connection=connection).exists():
+        if tie.pact:  # idempotent: a rerun finds the pact open and schedules nothing
             services.pact_open(connection=connection, at=connection.created_at)
         if tie.rest:
             resting.append(connection)

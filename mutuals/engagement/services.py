@@ -94,15 +94,17 @@ def _boundaries(*members: User) -> dict[int, Boundaries]:
 def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obligation]:
     """Open the pact of a new connection: a first message owed by each party within 7 days and
     a first real exchange owed by the pair within 30 (doubled for low-bandwidth members; the
-    pair's deadline is the later of the two parties'). Idempotent."""
+    pair's deadline is the later of the two parties'). Idempotent: a second call returns the
+    same three obligations and schedules no nudge again."""
     at = at or connection.created_at
     members = list(
         User.objects.filter(pk__in=[connection.member_low_id, connection.member_high_id])
     )
     bounds = _boundaries(*members)
     obligations = []
+    created_ids = []
     for member in members:
-        obligation, _ = Obligation.objects.get_or_create(
+        obligation, created = Obligation.objects.get_or_create(
             connection=connection,
             party=member,
             kind=ObligationKind.FIRST_MESSAGE,
@@ -112,24 +114,25 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
             },
         )
         obligations.append(obligation)
-    pair_due = max(deadline(at, FIRST_EXCHANGE_DAYS, bounds[m.pk]) for m in members)
-    if not Obligation.objects.filter(
-        connection=connection, party__isnull=True, kind=ObligationKind.FIRST_EXCHANGE
-    ).exists():
-        obligations.append(
-            Obligation.objects.create(
-                connection=connection,
-                party=None,
-                kind=ObligationKind.FIRST_EXCHANGE,
-                opened_at=at,
-                due_at=pair_due,
-            )
-        )
+        if created:
+            created_ids.append(obligation.pk)
+    exchange, created = Obligation.objects.get_or_create(
+        connection=connection,
+        party=None,
+        kind=ObligationKind.FIRST_EXCHANGE,
+        defaults={
+            "opened_at": at,
+            "due_at": max(deadline(at, FIRST_EXCHANGE_DAYS, bounds[m.pk]) for m in members),
+        },
+    )
+    obligations.append(exchange)
+    if created:
+        created_ids.append(exchange.pk)
     for member in members:
         other = next(m for m in members if m.pk != member.pk)
         Tie.objects.get_or_create(member=member, connection=connection, defaults={"other": other})
-    ids = [o.pk for o in obligations]
-    transaction.on_commit(lambda: _schedule_nudges(ids))
+    if created_ids:
+        transaction.on_commit(lambda: _schedule_nudges(created_ids))
     return obligations
 
 

@@ -113,10 +113,14 @@ class TestPact:
         assert theirs.days == mine.days + 7
         assert (pact[("first_exchange", None)].due_at - connection.created_at).days >= 60
 
-    def test_pact_open_is_idempotent(self, connected):
+    def test_pact_open_is_idempotent(self, connected, django_capture_on_commit_callbacks):
         _, _, connection = connected
-        services.pact_open(connection=connection)
+        opened = set(Obligation.objects.filter(connection=connection).values_list("pk", flat=True))
+        with django_capture_on_commit_callbacks() as callbacks:
+            again = services.pact_open(connection=connection)
         assert Obligation.objects.filter(connection=connection).count() == 3
+        assert {o.pk for o in again} == opened  # the same three, the pair's included
+        assert callbacks == []  # and no nudge scheduled a second time
 
     def test_a_message_fulfils_only_the_senders_first_message(self, connected):
         sender, recipient, connection = connected
