@@ -97,3 +97,26 @@ def test_pact_weeks_run_monday_to_sunday_in_the_members_zone():
     assert missed == [expected]
     if local_day.weekday() == 6:  # winter: Sunday evening locally, Monday in UTC
         assert expected == PACT_WEEKS - 3
+
+
+def test_a_meeting_logged_at_two_in_the_afternoon_is_two_in_the_members_afternoon():
+    """A date-and-time typed on a page is read in the member's zone, as its initial value is
+    shown (here Toronto: 14:00 there is 19:00 UTC in winter, 18:00 in summer)."""
+    from mutuals.engagement.models import Interaction
+
+    member = make_member(name="Ama Owusu")
+    other = make_member(name="Kofi Mensah")
+    boundaries_update(user=member, time_zone="America/Toronto")
+    connection = connection_create(member=member, other=other)
+    client = Client()
+    client.force_login(member)
+    yesterday = (timezone.now() - timedelta(days=1)).astimezone(ZoneInfo("America/Toronto"))
+    typed = yesterday.replace(hour=14, minute=0, second=0, microsecond=0)
+    response = client.post(
+        f"/connections/{connection.pk}/",
+        {"kind": "meeting", "at": typed.strftime("%Y-%m-%dT%H:%M"), "note": ""},
+    )
+    assert response.status_code == 302
+    logged = Interaction.objects.get(actor=member, kind="meeting")
+    assert logged.at == typed
+    assert logged.at.astimezone(UTC).hour == typed.astimezone(UTC).hour != 14
