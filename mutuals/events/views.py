@@ -51,7 +51,7 @@ def conversations_with(viewer: User, member_ids: list[int]) -> dict[int, Convers
 
 
 def _render(
-    request: HttpRequest, viewer: User, template: str, context: dict[str, Any], status: int = 200
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """Render with the viewer's zone named (times are already in it: `MemberTimeZoneMiddleware`)."""
     zone = timezone.get_current_timezone_name()
@@ -113,7 +113,6 @@ def events_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('events')}?scope={scope}")
     return _render(
         request,
-        viewer,
         "events/list.html",
         {
             "events": rows,
@@ -153,7 +152,7 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
                 return redirect("event_detail", event_id=event.pk)
     else:
         form = EventForm(initial={"time_zone": timezone.get_current_timezone_name()})
-    return _render(request, viewer, "events/form.html", {"form": form, "event": None})
+    return _render(request, "events/form.html", {"form": form, "event": None})
 
 
 @login_required
@@ -176,7 +175,7 @@ def event_edit_view(request: HttpRequest, event_id: int) -> HttpResponse:
                 return redirect("event_detail", event_id=event.pk)
     else:
         form = EventForm(initial=EventForm.initial_for(event))
-    return _render(request, viewer, "events/form.html", {"form": form, "event": event})
+    return _render(request, "events/form.html", {"form": form, "event": event})
 
 
 # --- One event ---------------------------------------------------------------------------
@@ -221,16 +220,14 @@ def _detail_context(viewer: User, event: Event) -> dict[str, Any]:
 def event_detail_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     event = _event(viewer, event_id)
-    return _render(request, viewer, "events/detail.html", _detail_context(viewer, event))
+    return _render(request, "events/detail.html", _detail_context(viewer, event))
 
 
 def _panel(request: HttpRequest, viewer: User, event_id: int, **extra: Any) -> HttpResponse:
     """After an action: the RSVP panel for HTMX, otherwise back to the event."""
     if _is_htmx(request):
         event = _event(viewer, event_id)
-        return _render(
-            request, viewer, "events/_rsvp.html", {**_detail_context(viewer, event), **extra}
-        )
+        return _render(request, "events/_rsvp.html", {**_detail_context(viewer, event), **extra})
     return redirect("event_detail", event_id=event_id)
 
 
@@ -290,7 +287,6 @@ def event_check_in_view(request: HttpRequest, event_id: int) -> HttpResponse:
     event = _event(viewer, event_id)
     return _render(
         request,
-        viewer,
         "events/detail.html",
         {**_detail_context(viewer, event), "checkin_form": form},
         status=422,
@@ -357,7 +353,7 @@ def event_manage_view(request: HttpRequest, event_id: int) -> HttpResponse:
         event = _organized(viewer, event_id)
     except NotAllowed as exc:
         raise Http404(exc.message) from exc
-    return _render(request, viewer, "events/manage.html", _manage_context(viewer, event))
+    return _render(request, "events/manage.html", _manage_context(viewer, event))
 
 
 @login_required
@@ -385,7 +381,6 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
             )
         return _render(
             request,
-            viewer,
             "events/_checkin_row.html",
             {
                 "row": row,
@@ -442,7 +437,6 @@ def event_people_view(request: HttpRequest, event_id: int) -> HttpResponse:
     suggestions = selectors.people_to_meet(viewer, event) if allowed else []
     return _render(
         request,
-        viewer,
         "events/people.html",
         {"event": event, "allowed": allowed, "suggestions": suggestions},
     )
@@ -471,7 +465,6 @@ def event_follow_up_view(request: HttpRequest, event_id: int) -> HttpResponse:
     ]
     return _render(
         request,
-        viewer,
         "events/follow_up.html",
         {
             "event": event,
@@ -509,7 +502,6 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
             if _is_htmx(request):
                 return _render(
                     request,
-                    viewer,
                     "events/_thanked.html",
                     {"conversation": started.conversation},
                 )
@@ -534,7 +526,6 @@ def _thank_form(
     }
     return _render(
         request,
-        viewer,
         "events/_thank_form.html",
         {"event": event, "person": person, "error": error, "text": request.POST.get("text", "")},
     )
@@ -551,7 +542,6 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
     return _render(
         request,
-        viewer,
         "events/calendar.html",
         {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]},
     )

@@ -46,13 +46,6 @@ def _conversation(viewer: User, conversation_id: int) -> Conversation:
     return conversation
 
 
-def _render(
-    request: HttpRequest, viewer: User, template: str, context: dict[str, Any]
-) -> HttpResponse:
-    """Render (times are in the viewer's own zone: `MemberTimeZoneMiddleware`)."""
-    return render(request, template, context)
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -89,9 +82,8 @@ def conversations_view(request: HttpRequest) -> HttpResponse:
         }
         for row in rows
     ]
-    return _render(
+    return render(
         request,
-        viewer,
         "messaging/conversations.html",
         {"items": items, "next_cursor": next_cursor, "first_page": not request.GET.get("cursor")},
     )
@@ -173,9 +165,8 @@ def _detail(
             conversation_id=conversation.pk,
             up_to=thread[-1].created_at if thread else None,
         )
-    return _render(
+    return render(
         request,
-        viewer,
         "messaging/conversation.html",
         {
             "conversation": conversation,
@@ -215,9 +206,8 @@ def _since(
         services.conversation_mark_read(
             member=viewer, conversation_id=conversation.pk, up_to=new[-1].created_at
         )
-    return _render(
+    return render(
         request,
-        viewer,
         "messaging/_since.html",
         {
             "conversation": conversation,
