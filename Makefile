@@ -40,8 +40,10 @@ browser:
 test: install browser
 	$(BIN)/pytest -n auto
 
-## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
+## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date,
+## and nothing reads the folder beside the checkout (scripts/check-standalone)
 lint: install
+	scripts/check-standalone
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .

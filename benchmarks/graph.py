@@ -1,8 +1,8 @@
-"""Graph engine benchmark (issue 5, DESIGN.md §6): the mutuals engine against python-igraph,
+"""Graph engine benchmark (issue 5, docs/design.md §6): the mutuals engine against python-igraph,
 networkit and (where it fits) networkx, on the same graphs in the same run.
 
 Graphs: (a) a synthetic power-law graph (Chung–Lu, degree exponent 2.5) of 1,000,000 members
-and ~20,000,000 connections; (b) the real graphs in ../shared/data (ego-facebook,
+and ~20,000,000 connections; (b) the real graphs in tests/data (ego-facebook,
 email-eu-core). Strengths are uniform in [0.05, 1) (seeded), so some ties are too weak to
 carry an introduction, as in a real network.
 
@@ -47,8 +47,8 @@ from mutuals.graph import (  # noqa: E402
 from mutuals.graph.datasets import read_edge_list  # noqa: E402
 from mutuals.graph.search import distance_nodes  # noqa: E402
 from mutuals.graph.snapshot import GraphSnapshot  # noqa: E402
+from tests.datasets import DATA_DIR as DATA  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
 SEED = 20261125
 
 

@@ -1,6 +1,6 @@
-"""Relationship strength (issue 4, DESIGN.md §5): does it predict contact, and is it fast?
+"""Relationship strength (issue 4, docs/design.md §5): does it predict contact, and is it fast?
 
-(a) Evaluation on two real timestamped networks in ../shared/data — CollegeMsg (59,835
+(a) Evaluation on two real timestamped networks in tests/data — CollegeMsg (59,835
     private messages among 1,899 students, Apr–Oct 2004) and email-Eu-core dept. 3 (12,216
     e-mails among 89 people over 802 days). At each cut-off, every pair that exchanged a
     message before it is scored from its history up to the cut-off (tie start = the pair's
@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 from mutuals.engagement import strength as model  # noqa: E402
 from mutuals.graph.search import MIN_INTRODUCTION_STRENGTH  # noqa: E402
 from mutuals.introductions.strength import REFERRAL_MIN_FIRST_HOP  # noqa: E402
+from tests.datasets import DATA_DIR as DATA  # noqa: E402
 
-DATA = ROOT / ".." / "shared" / "data"
 DAY = model.SECONDS_PER_DAY
 HORIZON_DAYS = 30
 SEED = 20261125

@@ -1,5 +1,5 @@
-"""Run the personalization engine over the notes in the real LinkedIn exports in
-shared/data and print how it judged them, as the markdown table in docs/personalization.md.
+"""Run the personalization engine over the notes in the real LinkedIn exports vendored in
+tests/data and print how it judged them, as the markdown table in docs/personalization.md.
 
 Each sender's notes are judged in the order they were sent, each against the sender's earlier
 notes (as the platform does at send time), so reuse across recipients shows up as it would.
@@ -17,6 +17,9 @@ from pathlib import Path
 
 from mutuals.connections.personalization import Recipient, Report, SenderHistory, assess
 from mutuals.imports.linkedin.parser import parse_export, parse_upload
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.datasets import DATA_DIR
 
 EXPORTS = ["linkedin-export-2018", "linkedin-export-2022"]
 FIXTURES = [("linkedin-analyzer-fixtures", "messages-corpus.csv")]
@@ -75,11 +78,7 @@ def judge(data: Path) -> list[tuple[str, str, str, str, Report]]:
 
 
 def main() -> None:
-    data = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parents[2] / "shared" / "data"
-    )
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA_DIR
     judged = judge(data)
     verdicts = Counter(report.verdict for *_, report in judged)
     print(f"{len(judged)} notes: " + ", ".join(f"{n} {v}" for v, n in verdicts.most_common()))

@@ -1,4 +1,4 @@
-"""Accounts and members endpoints (API.md "Accounts and members"). Thin: parse, call a
+"""Accounts and members endpoints (docs/api.md "Accounts and members"). Thin: parse, call a
 service or selector, shape the answer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API shapes for members (API.md "Accounts and members")."""
+"""API shapes for members (docs/api.md "Accounts and members")."""
 
 from __future__ import annotations
 

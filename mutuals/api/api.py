@@ -1,6 +1,6 @@
 """The JSON API: one NinjaAPI instance, its authentication, the error envelope, the routers.
 
-Every error leaves as `{"code", "message", "detail"}` (API.md "Conventions"); the status
+Every error leaves as `{"code", "message", "detail"}` (docs/api.md "Conventions"); the status
 comes from the error's class. Routers live in each app's `api.py`.
 """
 

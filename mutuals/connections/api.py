@@ -1,4 +1,4 @@
-"""Invitation and block endpoints (API.md "Invitations"). Thin: parse, call one service."""
+"""Invitation and block endpoints (docs/api.md "Invitations"). Thin: parse, call one service."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def invitations_check(request: HttpRequest, payload: DraftIn) -> InvitationCheck
 )
 def invitations_create(request: HttpRequest, payload: DraftIn) -> Status[InvitationCreatedOut]:
     """Send a connection request. `queued` when the recipient's week is full: `deliver_at`
-    says when it will reach them. Refusals: see API.md."""
+    says when it will reach them. Refusals: see docs/api.md."""
     invitation = services.invitation_send(sender=member(request), draft=payload.as_draft())
     return Status(
         201,

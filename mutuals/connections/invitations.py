@@ -23,7 +23,7 @@ from mutuals.connections.models import (
 from mutuals.connections.selectors import mutual_connections, shared_topics
 from mutuals.core.errors import Refused
 
-# --- Rules (DESIGN.md §1, §4; API.md "Invitations") -----------------------------------
+# --- Rules (docs/design.md §1, §4; docs/api.md "Invitations") -----------------------------------
 REINVITE_AFTER = timedelta(days=21)
 PENDING_EXPIRES_AFTER = timedelta(days=30)
 CAPACITY_WINDOW = timedelta(days=7)
@@ -218,7 +218,7 @@ class Allowance:
 
 
 def follow_through_rate(member: User) -> float | None:
-    """Pact obligations fulfilled on time / obligations due (DESIGN.md §4); None before any
+    """Pact obligations fulfilled on time / obligations due (docs/design.md §4); None before any
     fell due, so it does not scale a new member's allowance."""
     from mutuals.engagement.selectors import follow_through_rate as rate
 

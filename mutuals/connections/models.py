@@ -68,7 +68,7 @@ class Block(models.Model):
 
 
 class ContextKind(models.TextChoices):
-    """How the sender knows of the recipient (API.md "Invitations")."""
+    """How the sender knows of the recipient (docs/api.md "Invitations")."""
 
     EVENT = "event", "An event we both attended"
     MUTUAL = "mutual", "A mutual connection"

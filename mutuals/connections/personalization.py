@@ -1,4 +1,4 @@
-"""The personalization engine (DESIGN.md §3): is this connection request personal?
+"""The personalization engine (docs/design.md §3): is this connection request personal?
 
 Pure Python + NumPy, no Django: given a draft message, its context and intent, what the sender
 can know about the recipient and the sender's earlier notes, it returns a score 0–100, a

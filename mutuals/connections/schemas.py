@@ -1,4 +1,4 @@
-"""API shapes for invitations and blocks (API.md "Invitations")."""
+"""API shapes for invitations and blocks (docs/api.md "Invitations")."""
 
 from __future__ import annotations
 

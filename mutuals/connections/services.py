@@ -98,7 +98,7 @@ INTENT_LABELS = dict(Intent.choices)
 
 @dataclass(frozen=True)
 class Draft:
-    """A connection request as the sender composed it (API.md "Invitations")."""
+    """A connection request as the sender composed it (docs/api.md "Invitations")."""
 
     recipient_id: int
     context_kind: str

@@ -1,6 +1,6 @@
 """The one error tree: every refusal a member can meet is a `MutualsError`.
 
-Each error has a stable snake_case `code` (a promise to API clients, see API.md), a human
+Each error has a stable snake_case `code` (a promise to API clients, see docs/api.md), a human
 message, an HTTP status the API maps it to, and a `detail` dict. HTML views turn the same
 errors into form errors and flash messages.
 """

@@ -1,4 +1,4 @@
-"""Connections, pact, interactions and notifications endpoints (API.md "Connections,
+"""Connections, pact, interactions and notifications endpoints (docs/api.md "Connections,
 messages, engagement"). Thin: parse, call one service or selector, shape the answer."""
 
 from __future__ import annotations

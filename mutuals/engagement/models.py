@@ -36,7 +36,7 @@ class InteractionKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# How much each kind of interaction says about a relationship (DESIGN.md §5: depth): the
+# How much each kind of interaction says about a relationship (docs/design.md §5: depth): the
 # strength model's weights, by the ledger's kind names.
 INTERACTION_WEIGHTS: dict[str, float] = {
     kind.name.lower(): weight for kind, weight in strength.KIND_WEIGHTS.items()

@@ -1,4 +1,4 @@
-"""API shapes for connections, the pact, interactions and notifications (API.md)."""
+"""API shapes for connections, the pact, interactions and notifications (docs/api.md)."""
 
 from __future__ import annotations
 

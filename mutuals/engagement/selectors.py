@@ -67,7 +67,7 @@ def recent_interactions(member: User, other_id: int, limit: int = 20) -> list[In
 
 def follow_through_rate(member: User, now: datetime | None = None) -> float | None:
     """Obligations the member owed (their own, and their pairs') that fell due, met on time /
-    all that fell due (DESIGN.md §4). None before anything fell due."""
+    all that fell due (docs/design.md §4). None before anything fell due."""
     now = now or timezone.now()
     connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
         "pk"

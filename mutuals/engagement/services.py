@@ -1,6 +1,6 @@
 """Every write on the engagement pact, the interaction ledger, ties and notifications.
 
-The pact (DESIGN.md §4): on acceptance each party owes the other a first message within 7
+The pact (docs/design.md §4): on acceptance each party owes the other a first message within 7
 days, the pair owes a first real exchange (a message each way) within 30 days, and after that
 each party owes keep-warm check-ins at the cadence of the tie's tier. Deadlines fall at the end
 of the day in the owing member's time zone; low-bandwidth members get doubled deadlines.

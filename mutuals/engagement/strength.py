@@ -1,4 +1,4 @@
-"""Relationship strength, tiers and states (DESIGN.md §5, §4): pure Python + NumPy, no Django.
+"""Relationship strength, tiers and states (docs/design.md §5, §4): pure Python + NumPy, no Django.
 
 One call scores all of one member's ties from the interaction ledger::
 

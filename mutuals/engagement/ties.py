@@ -1,5 +1,5 @@
 """Recomputing a member's ties — strength, tier and state of each connection — from the
-interaction ledger with the pure model in `engagement.strength` (DESIGN.md §5)."""
+interaction ledger with the pure model in `engagement.strength` (docs/design.md §5)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every write on posts, comments, reactions, reshares, topic follows and reports.
 
-Contributions count as engagement (DESIGN.md §1 "Share and contribute"): a comment, a reaction
+Contributions count as engagement (docs/design.md §1 "Share and contribute"): a comment, a reaction
 or a reshare is an interaction between its author and the post's author in the engagement
 ledger, recorded through `interaction_record` with a source key per contribution (which only
 counts between connected members, and is idempotent). The ledger is history: removing a

@@ -1,4 +1,4 @@
-"""The graph engine (DESIGN.md §6): pure Python + NumPy with small compiled kernels, no Django.
+"""The graph engine (docs/design.md §6): pure Python + NumPy with small compiled kernels, no Django.
 
 `build_snapshot` turns arrays (members, connections with strengths, member attributes, blocks)
 into an immutable compressed-sparse-row `GraphSnapshot`; `search` answers degree of

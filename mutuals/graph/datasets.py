@@ -1,4 +1,4 @@
-"""Readers for the SNAP edge lists in `shared/data/` (tests and benchmarks)."""
+"""Readers for the SNAP edge lists in `tests/data/` (tests and benchmarks)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy.typing as npt
 def read_edge_list(path: Path) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(sources, targets) of a whitespace-separated "A B" file; `#` comment lines skipped.
 
-    Handles CRLF line endings and a missing final newline (both occur in shared/data)."""
+    Handles CRLF line endings and a missing final newline (both occur in tests/data)."""
     lines = [
         line
         for line in path.read_bytes().splitlines()

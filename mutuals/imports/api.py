@@ -1,4 +1,4 @@
-"""Imports endpoints (API.md "Imports"). Thin: check access, call a service, shape the answer.
+"""Imports endpoints (docs/api.md "Imports"). Thin: check access, call a service, shape the answer.
 
 Imports are private: another member's import answers 404, as if it did not exist.
 """

@@ -64,7 +64,7 @@ def personalization_scorer() -> Scorer | None:
     personalization), else None: template clustering works without it.
 
     Each note is judged as the engine judges a draft, with the notes sent before it as the
-    sender's history, so the copies after the first few are mass outreach (DESIGN.md §3)."""
+    sender's history, so the copies after the first few are mass outreach (docs/design.md §3)."""
     try:
         from mutuals.connections import personalization
     except ImportError:

@@ -1,7 +1,7 @@
 """A member's private contact book, filled from LinkedIn exports, and the imports themselves.
 
 Everything here belongs to one member (`owner`) and is never shown to anyone else
-(DESIGN.md §8): contacts and interactions are read only through `selectors.py` with the owner.
+(docs/design.md §8): contacts and interactions are read only through `selectors.py` with the owner.
 
 - `Import`: one uploaded export — status, progress, counts, the error when it was refused, and
   the audit computed from it.

@@ -1,4 +1,4 @@
-"""API shapes for imports (API.md "Imports")."""
+"""API shapes for imports (docs/api.md "Imports")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Relationship strength and tiers from a message history (DESIGN.md §5), pure Python.
+"""Relationship strength and tiers from a message history (docs/design.md §5), pure Python.
 
 strength = W_RECENCY · recency + W_FREQUENCY · frequency + W_RECIPROCITY · reciprocity
            + W_DEPTH · depth, floored at MIN_STRENGTH so it lies in (0, 1].

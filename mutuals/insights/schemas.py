@@ -1,4 +1,4 @@
-"""API shape of `GET /api/insights/health` (API.md)."""
+"""API shape of `GET /api/insights/health` (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Network health (DESIGN.md §1 "too many connections, too few relationships"): quality
+"""Network health (docs/design.md §1 "too many connections, too few relationships"): quality
 rather than a count — ties by state and tier, give and take, pact completion over time, and
 at most five suggested actions for today, each with its reason."""
 

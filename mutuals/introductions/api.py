@@ -1,4 +1,4 @@
-"""Graph and introduction endpoints (API.md "Graph"). Thin: parse, call one service or
+"""Graph and introduction endpoints (docs/api.md "Graph"). Thin: parse, call one service or
 selector, shape the answer."""
 
 from __future__ import annotations

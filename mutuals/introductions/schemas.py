@@ -1,4 +1,4 @@
-"""API shapes for the graph and introductions (API.md "Graph")."""
+"""API shapes for the graph and introductions (docs/api.md "Graph")."""
 
 from __future__ import annotations
 

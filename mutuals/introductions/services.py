@@ -46,7 +46,7 @@ THANK_YOU_WITHIN = timedelta(days=7)
 
 @dataclass(frozen=True)
 class IntroductionDraft:
-    """What the requester composed (API.md "Graph": POST /api/introductions)."""
+    """What the requester composed (docs/api.md "Graph": POST /api/introductions)."""
 
     target_id: int
     introducer_id: int

@@ -1,7 +1,7 @@
 """The strength of each connection as the graph sees it (one weight per undirected edge).
 
 Measured strength first: the engagement app keeps one `Tie` row per member per connection,
-with `strength` from the interaction ledger (DESIGN.md §5, `engagement.strength`) and
+with `strength` from the interaction ledger (docs/design.md §5, `engagement.strength`) and
 `computed_at` once it has been computed. `tie_edge_strength` combines the two rows of a
 connection into the edge's weight:
 

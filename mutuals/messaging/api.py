@@ -1,4 +1,4 @@
-"""Conversation and message endpoints (API.md "Connections, messages, engagement"). Thin:
+"""Conversation and message endpoints (docs/api.md "Connections, messages, engagement"). Thin:
 check access, call one service, shape the answer."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API shapes for conversations and messages (API.md "Connections, messages, engagement")."""
+"""API shapes for conversations and messages (docs/api.md "Connections, messages, engagement")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Accounts and members API (API.md): shapes, authentication, the error envelope, limits."""
+"""Accounts and members API (docs/api.md): shapes, authentication, the error envelope, limits."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from django.test import Client
 
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
 
-# API.md promises these paths and methods; the snapshot may hold more, never fewer.
+# docs/api.md promises these paths and methods; the snapshot may hold more, never fewer.
 PROMISED = {
     "/api/auth/token": {"post"},
     "/api/me": {"get"},

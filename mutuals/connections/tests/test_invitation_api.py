@@ -1,4 +1,4 @@
-"""Invitations API (API.md "Invitations"): shapes, status codes and refusal codes."""
+"""Invitations API (docs/api.md "Invitations"): shapes, status codes and refusal codes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The personalization engine on its own: DESIGN.md's calibration, each rule, determinism."""
+"""The personalization engine on its own: docs/design.md's calibration, each rule, determinism."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def codes(report) -> set[str]:
 
 
 class TestCalibration:
-    """The verdicts DESIGN.md §3 says a thoughtful member would give."""
+    """The verdicts docs/design.md §3 says a thoughtful member would give."""
 
     def test_greeting_and_stock_ask_is_generic(self):
         report = assess("Hi Thandi, I'd like to join your network.", recipient=THANDI)

@@ -1,5 +1,5 @@
 """The personalization engine over real data: the pseudonymised LinkedIn exports of 2018 and
-2022 and the hostile message corpus of linkedin-analyzer (MIT) in shared/data, read by the
+2022 and the hostile message corpus of linkedin-analyzer (MIT) in tests/data, read by the
 importer's parser, judged note by note in the order sent (scripts/personalization_report.py,
 whose output is docs/personalization.md)."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.datasets import DATA_DIR as DATA
+
 ROOT = Path(__file__).resolve().parents[3]
-DATA = ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The story the seed tells (DESIGN.md §1), as one journey in headless Chromium: a member
+"""The story the seed tells (docs/design.md §1), as one journey in headless Chromium: a member
 goes to a local professional event, checks in, connects with three people she met there
 with notes that reference the event (one generic draft improved after the live
 personalization findings), they accept, she thanks them, recaps the event in a post they

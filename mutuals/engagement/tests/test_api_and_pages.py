@@ -1,5 +1,5 @@
 """Connections, pact, interactions, notifications and the health dashboard through the API
-and the pages (API.md "Connections, messages, engagement")."""
+and the pages (docs/api.md "Connections, messages, engagement")."""
 
 from __future__ import annotations
 

@@ -1,12 +1,11 @@
 """Relationship strength, tiers and states (mutuals.engagement.strength): properties with
 hypothesis, a slow per-interaction reference for the vectorized code, and a check on real
 data — the e-mails of one department of a European research institution
-(../shared/data/email-eu-core-dept3-temporal: 12,216 e-mails among 89 people, 802 days)."""
+(tests/data/email-eu-core-dept3-temporal: 12,216 e-mails among 89 people, 802 days)."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,10 +23,10 @@ from mutuals.engagement.strength import (
     relationship_state,
     relationship_strengths,
 )
+from tests.datasets import DATA_DIR as DATA
 
 DAY = model.SECONDS_PER_DAY
 NOW = 1_800_000_000.0
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 FAST = settings(max_examples=60, deadline=None)
 
 # One interaction: (seconds after its conversation starts, from_member, kind).

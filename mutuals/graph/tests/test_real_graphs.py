@@ -28,8 +28,8 @@ from mutuals.graph import (
 from mutuals.graph.datasets import read_edge_list
 from mutuals.graph.search import MIN_INTRODUCTION_STRENGTH
 from mutuals.graph.tests import reference
+from tests.datasets import DATA_DIR as DATA
 
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 FACEBOOK = DATA / "ego-facebook" / "facebook_combined.txt"
 EMAIL = DATA / "email-eu-core" / "email-Eu-core.txt"
 DEPARTMENTS = DATA / "email-eu-core" / "email-Eu-core-department-labels.txt"

@@ -1,6 +1,6 @@
 """Every date format a LinkedIn export has used, parsed to an aware UTC datetime.
 
-Seen in real exports (see ../shared/data/README.md and headers.tsv):
+Seen in real exports (see tests/data/README.md and headers.tsv):
 
 - ``16 Dec 2024``, ``09 Sep 2022``, ``15 September 2026``   Connections.csv (2022–2026)
 - ``6-Feb-26``, ``9-Sep-22``                                spreadsheet re-saved Connections.csv

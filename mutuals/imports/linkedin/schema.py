@@ -1,7 +1,7 @@
 """The files of a LinkedIn export the importer reads, and their columns by name.
 
 Columns are found by name (normalized: lower-case letters and digits), never by position:
-the headers changed in 2018, 2022, 2024 and 2026 (../shared/data/linkedin-export-headers/
+the headers changed in 2018, 2022, 2024 and 2026 (tests/data/linkedin-export-headers/
 headers.tsv) and re-saved copies reorder them. Each column lists every name it has had.
 """
 

@@ -1,5 +1,5 @@
 """`mutuals import-linkedin --email E PATH`: import an export into a member's contact book
-from the command line (DESIGN.md §7), with the same service as the web upload, run inline."""
+from the command line (docs/design.md §7), with the same service as the web upload, run inline."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import io
 import zipfile
 from pathlib import Path
 
-# ../shared/data beside the repository (CI has the same layout).
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
+from tests.datasets import DATA_DIR as DATA
+
 FIXTURES = DATA / "linkedin-analyzer-fixtures"
 EXPORT_2018 = DATA / "linkedin-export-2018"
 EXPORT_2022 = DATA / "linkedin-export-2022"

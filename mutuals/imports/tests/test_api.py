@@ -1,4 +1,4 @@
-"""The imports API (API.md "Imports"): 202 on upload, 422 invalid_export naming the file and
+"""The imports API (docs/api.md "Imports"): 202 on upload, 422 invalid_export naming the file and
 line, status and audit, delete; another member's import is 404."""
 
 from __future__ import annotations

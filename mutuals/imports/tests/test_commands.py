@@ -76,7 +76,7 @@ def test_offline_audit_refuses_what_is_not_an_export(tmp_path):
 @pytest.mark.django_db
 def test_import_linkedin_for_a_member(member):
     out = io.StringIO()
-    call_command(  # the name DESIGN.md §7 gives it
+    call_command(  # the name docs/design.md §7 gives it
         "import-linkedin", str(EXPORT_2018), email="SAM@example.com", quiet=True, stdout=out
     )
     assert Import.objects.get().status == Import.Status.DONE

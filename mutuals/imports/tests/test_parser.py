@@ -1,6 +1,6 @@
 """The parser over real exports and hostile inputs.
 
-Data (../shared/data, see its README and each SOURCE.txt):
+Data (tests/data, see its README and each SOURCE.txt):
 - linkedin-export-2018: a real, pseudonymised 2018 export (no URL column, `1/8/18, 6:14 PM`
   dates, capital-M Messages.csv with Direction, HTML entities, a UTF-16 + TAB Shares.csv).
 - linkedin-export-2022: a real, pseudonymised 2022 export (Notes preamble, no URL column,

@@ -53,7 +53,7 @@ def test_an_export_is_imported_into_the_private_contact_book(member):
 
 
 def test_real_exports_import(member):
-    """The two real, pseudonymised exports in ../shared/data, as the ZIP LinkedIn sends."""
+    """The two real, pseudonymised exports in tests/data, as the ZIP LinkedIn sends."""
     first = _import(member, zip_folder(EXPORT_2018), "Complete_LinkedInDataExport_2018.zip")
     second = _import(member, zip_folder(EXPORT_2022), "Complete_LinkedInDataExport_2022.zip")
     assert first.status == second.status == Import.Status.DONE

@@ -1,6 +1,6 @@
-"""Strength and tiers on real temporal data (DESIGN.md §5: "tested on real temporal data").
+"""Strength and tiers on real temporal data (docs/design.md §5: "tested on real temporal data").
 
-Data: ../shared/data/email-eu-core-dept3-temporal (SNAP email-Eu-core-temporal, one
+Data: tests/data/email-eu-core-dept3-temporal (SNAP email-Eu-core-temporal, one
 department: 12,216 timestamped e-mails among 89 people over about 800 days). The busiest
 person plays the export's owner; the first two thirds of their e-mails are written out as a
 LinkedIn messages.csv (2024 header) and go through the real parser and audit. The last third

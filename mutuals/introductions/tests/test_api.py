@@ -1,4 +1,4 @@
-"""The graph endpoints end to end (API.md "Graph"), including authorization and the rule that
+"""The graph endpoints end to end (docs/api.md "Graph"), including authorization and the rule that
 a block is reflected in the very next answer."""
 
 from __future__ import annotations

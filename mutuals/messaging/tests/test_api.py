@@ -1,4 +1,4 @@
-"""The conversation endpoints (API.md "Connections, messages, engagement"): shapes, status
+"""The conversation endpoints (docs/api.md "Connections, messages, engagement"): shapes, status
 codes and the error envelope."""
 
 from __future__ import annotations
