@@ -24,10 +24,10 @@ from mutuals.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from mutuals.accounts.selectors import member_directory
+from mutuals.accounts.selectors import email_verification_pending, member_directory
 from mutuals.accounts.services import api_token_create, boundaries_update, profile_update
 from mutuals.api.auth import member
-from mutuals.core.errors import NotAuthenticated, RateLimited
+from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.introductions.selectors import proximity_for
 
@@ -46,13 +46,14 @@ class ErrorOut(Schema):
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     operation_id="auth_token_create",
 )
 def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange an e-mail and password for a personal access token (shown once).
 
-    Failed attempts count against the same limits as the sign-in page.
+    Failed attempts count against the same limits as the sign-in page, and, like it, an
+    e-mail not verified yet is refused while verification is mandatory (`email_unverified`).
     """
     from allauth.core import ratelimit
 
@@ -66,6 +67,11 @@ def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     if not isinstance(user, User) or not user.is_active:
         ratelimit.consume(request, action="login_failed", key=email)
         raise NotAuthenticated("The e-mail or password is not right.", code="invalid_credentials")
+    if email_verification_pending(user, email):
+        raise NotAllowed(
+            "Confirm your e-mail address first: follow the link in the e-mail we sent you.",
+            code="email_unverified",
+        )
     _, raw = api_token_create(user=user, label=payload.label)
     return TokenOut(token=raw)
 

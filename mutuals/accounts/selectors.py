@@ -55,3 +55,16 @@ def member_directory(
 def member_for_request(request: HttpRequest) -> User:
     """The signed-in member of a web request, with profile and boundaries loaded."""
     return User.objects.select_related("profile", "boundaries").get(pk=cast(int, request.user.pk))
+
+
+def email_verification_pending(user: User, email: str) -> bool:
+    """True while a member may not sign in with `email` because it is not verified and
+    verification is mandatory (MUTUALS_EMAIL_VERIFICATION): the sign-in page's rule, which
+    allauth applies to its pages and its headless API, and POST /api/auth/token applies too."""
+    from allauth.account import app_settings as account_settings
+    from allauth.account.utils import has_verified_email
+
+    mandatory = (
+        account_settings.EMAIL_VERIFICATION == account_settings.EmailVerificationMethod.MANDATORY
+    )
+    return mandatory and not has_verified_email(user, email)
