@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import (
+    ApiTokenOut,
+    ApiTokenPage,
     BoundariesOut,
     BoundariesPatch,
     MemberDetailOut,
@@ -24,8 +26,17 @@ from mutuals.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from mutuals.accounts.selectors import email_verification_pending, member_directory
-from mutuals.accounts.services import api_token_create, boundaries_update, profile_update
+from mutuals.accounts.selectors import (
+    api_tokens_active,
+    email_verification_pending,
+    member_directory,
+)
+from mutuals.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    boundaries_update,
+    profile_update,
+)
 from mutuals.api.auth import member
 from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
@@ -102,6 +113,33 @@ def me_boundaries_update(request: HttpRequest, payload: BoundariesPatch) -> Boun
     """Change any subset of the member's own boundaries; nobody else can read or change them."""
     boundaries = boundaries_update(user=_me(request), **payload.model_dump(exclude_unset=True))
     return BoundariesOut.build(boundaries)
+
+
+@router.get("/me/tokens", response=ApiTokenPage, operation_id="tokens_list")
+def tokens_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ApiTokenPage:
+    """Your personal access tokens not revoked, newest first; never the tokens themselves
+    (they are shown once, by `POST /api/auth/token`)."""
+    tokens, next_cursor = keyset_page(
+        api_tokens_active(member(request)), keys=("-created_at", "-id"), cursor=cursor, limit=limit
+    )
+    return ApiTokenPage(items=[ApiTokenOut.build(t) for t in tokens], next=next_cursor)
+
+
+@router.delete(
+    "/me/tokens/{token_id}",
+    response={204: None, 404: ErrorOut},
+    operation_id="tokens_revoke",
+)
+def tokens_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of your tokens: scripts using it stop working at once. Another member's
+    token, or one already revoked, is `not_found`. Revoking the token this request uses is
+    allowed (signing out a script)."""
+    api_token_revoke(user=member(request), token_id=token_id)
+    return HttpResponse(status=204)
 
 
 @router.get("/members", response=MemberPage, operation_id="members_list")

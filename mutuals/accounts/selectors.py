@@ -7,7 +7,7 @@ from typing import cast
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from mutuals.accounts.models import User
+from mutuals.accounts.models import ApiToken, User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.selectors import blocked_ids
 
@@ -68,3 +68,10 @@ def email_verification_pending(user: User, email: str) -> bool:
         account_settings.EMAIL_VERIFICATION == account_settings.EmailVerificationMethod.MANDATORY
     )
     return mandatory and not has_verified_email(user, email)
+
+
+def api_tokens_active(user: User) -> QuerySet[ApiToken]:
+    """The member's own tokens not revoked, newest first: the tokens page and the API list."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )

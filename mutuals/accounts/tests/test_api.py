@@ -514,3 +514,51 @@ class TestAccountFlows:
         for name, url in settings.HEADLESS_FRONTEND_URLS.items():
             path = url.replace("{key}", "MQ:1abc:def" if "confirm" in name else "1-abc-def")
             assert resolve(path).url_name == pages[name], name
+
+
+class TestTokens:
+    def test_list_shows_your_active_tokens_never_the_secret(self, member, other):
+        first, first_raw = api_token_create(user=member, label="calendar sync")
+        revoked, _ = api_token_create(user=member, label="old laptop")
+        api_token_create(user=other, label="theirs")
+        client = Client(headers={"Authorization": f"Bearer {first_raw}"})
+        client.delete(f"/api/me/tokens/{revoked.pk}")
+        response = client.get("/api/me/tokens")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["next"] is None
+        (item,) = body["items"]
+        assert set(item) == {"id", "label", "prefix", "created_at", "last_used_at"}
+        assert item["id"] == first.pk
+        assert item["label"] == "calendar sync"
+        assert first_raw.startswith(item["prefix"])
+        assert item["prefix"] != first_raw
+        assert first_raw not in response.content.decode()
+        # This very request used it.
+        assert datetime.fromisoformat(item["last_used_at"]).tzinfo is not None
+
+    def test_list_is_cursor_paginated_newest_first(self, member):
+        made = [api_token_create(user=member, label=f"t{n}")[0].pk for n in range(5)]
+        client = Client()
+        client.force_login(member)
+        first = client.get("/api/me/tokens?limit=3").json()
+        second = client.get(f"/api/me/tokens?limit=3&cursor={first['next']}").json()
+        assert [t["id"] for t in first["items"] + second["items"]] == made[::-1]
+        assert second["next"] is None
+
+    def test_revoke_stops_the_token(self, member, api_client):
+        token, raw = api_token_create(user=member, label="script")
+        response = api_client.delete(f"/api/me/tokens/{token.pk}")
+        assert response.status_code == 204
+        revoked = Client(headers={"Authorization": f"Bearer {raw}"})
+        assert_envelope(revoked.get("/api/me"), 401, "not_authenticated")
+        assert_envelope(api_client.delete(f"/api/me/tokens/{token.pk}"), 404, "not_found")
+
+    def test_another_members_token_is_not_found_and_keeps_working(self, api_client, other):
+        theirs, raw = api_token_create(user=other, label="theirs")
+        assert_envelope(api_client.delete(f"/api/me/tokens/{theirs.pk}"), 404, "not_found")
+        assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 200
+
+    def test_sign_in_required(self):
+        assert_envelope(Client().get("/api/me/tokens"), 401, "not_authenticated")
+        assert_envelope(Client().delete("/api/me/tokens/1"), 401, "not_authenticated")
