@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
@@ -70,12 +71,29 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
 
 
 @router.post(
-    "/connections/{connection_id}/rest", response=ConnectionOut, operation_id="connections_rest"
+    "/connections/{connection_id}/rest",
+    response={200: ConnectionOut, 404: ErrorOut},
+    operation_id="connections_rest",
 )
 def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
-    """Let this relationship rest: no more nudges or check-ins from you; it stays a connection."""
-    viewer = member(request)
-    services.connection_rest(member=viewer, connection_id=connection_id)
+    """Let this relationship rest: no more nudges or check-ins from you; it stays a connection.
+    Resting it again changes nothing."""
+    return _rest(member(request), connection_id, resting=True)
+
+
+@router.delete(
+    "/connections/{connection_id}/rest",
+    response={200: ConnectionOut, 404: ErrorOut},
+    operation_id="connections_wake",
+)
+def connections_wake(request: HttpRequest, connection_id: int) -> ConnectionOut:
+    """Stop resting this relationship: its state follows your interactions again and your
+    check-ins resume at its cadence. Waking a tie that is not resting changes nothing."""
+    return _rest(member(request), connection_id, resting=False)
+
+
+def _rest(viewer: User, connection_id: int, *, resting: bool) -> ConnectionOut:
+    services.connection_rest(member=viewer, connection_id=connection_id, resting=resting)
     tie = selectors.access_tie_by_connection_id(viewer, connection_id)
     return ConnectionOut.build(tie, selectors.pact_of([connection_id])[connection_id])
 
