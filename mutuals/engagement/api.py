@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.api.auth import member
@@ -26,6 +27,8 @@ from mutuals.engagement.schemas import (
     InteractionOut,
     NotificationOut,
     NotificationPage,
+    ProfileCollaborationOut,
+    ProfileCollaborationPage,
     ReadIn,
 )
 from mutuals.engagement.ties import ties_ensure
@@ -258,3 +261,31 @@ def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> Coll
     viewer = member(request)
     services.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
+
+
+@router.get(
+    "/members/{member_id}/collaborations",
+    response={200: ProfileCollaborationPage, 404: ErrorOut},
+    operation_id="members_collaborations_list",
+)
+def members_collaborations_list(
+    request: HttpRequest,
+    member_id: int,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ProfileCollaborationPage:
+    """What the member's profile shows under Collaborations: the active and completed ones
+    they confirmed, most recently started first, with the other members you may see. A member
+    you may not see (missing, deactivated, blocked either way) is `not_found`."""
+    viewer = member(request)
+    shown = access_member_by_id(viewer, member_id)
+    rows, next_cursor = keyset_page(
+        selectors.profile_collaborations(shown),
+        keys=("-started_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    rows = selectors.collaborations_shown(rows, viewer=viewer, member=shown)
+    return ProfileCollaborationPage(
+        items=[ProfileCollaborationOut.build(row) for row in rows], next=next_cursor
+    )
