@@ -7,7 +7,7 @@ from typing import cast
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from mutuals.accounts.models import ApiToken, User
+from mutuals.accounts.models import ApiToken, Topic, User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.selectors import blocked_ids
 
@@ -75,3 +75,12 @@ def api_tokens_active(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
         "-created_at", "-id"
     )
+
+
+def topics_search(q: str = "") -> QuerySet[Topic]:
+    """Every topic, by slug; `q` matches the name or, written any way, the slug ("Risk Mgmt"
+    and "risk-mgmt" find the same)."""
+    topics = Topic.objects.all()
+    if q := " ".join(q.split()):
+        topics = topics.filter(Q(name__icontains=q) | Q(slug__icontains=topic_slug(q)))
+    return topics.order_by("slug")
