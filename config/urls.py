@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("mutuals.feed.urls")),
     path("", include("mutuals.mentorship.urls")),
     path("accounts/", include("allauth.urls")),
+    # allauth's headless account flows (sign-up, e-mail, passwords) before the API's own paths.
+    path("api/auth/", include("allauth.headless.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.headless",
     "mutuals.core",
     "mutuals.accounts",
     "mutuals.connections",
@@ -185,6 +186,25 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+
+# The account flows as JSON for scripts and other front ends: django-allauth's own headless API
+# under /api/auth/ (docs/api.md "Account flows"). Only the "app" client: a script keeps the
+# session token it is given (X-Session-Token) instead of cookies and CSRF. The HTML pages stay
+# (HEADLESS_ONLY off), and the links in its e-mails lead to those same pages, so one message
+# works for a member whichever way they signed up. Rate limits (ACCOUNT_RATE_LIMITS) and
+# e-mail verification (ACCOUNT_EMAIL_VERIFICATION) are allauth's, shared by both.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+HEADLESS_FRONTEND_URLS = {
+    "account_confirm_email": "/accounts/confirm-email/{key}/",
+    "account_reset_password": "/accounts/password/reset/",
+    "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
+    "account_signup": "/accounts/signup/",
+}
+# Its OpenAPI document at /api/auth/openapi.json (and .yaml); the page at /api/auth/openapi.html
+# uses django-ninja's bundled Swagger UI, as /api/docs does, so no CDN at run time.
+HEADLESS_SERVE_SPECIFICATION = True
+HEADLESS_SPECIFICATION_TEMPLATE_NAME = "headless/spec/swagger_local.html"
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "account_login"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"

@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import (
+    ApiTokenOut,
+    ApiTokenPage,
     BoundariesOut,
     BoundariesPatch,
     MemberDetailOut,
@@ -24,10 +26,19 @@ from mutuals.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
-from mutuals.accounts.selectors import member_directory
-from mutuals.accounts.services import api_token_create, boundaries_update, profile_update
+from mutuals.accounts.selectors import (
+    api_tokens_active,
+    email_verification_pending,
+    member_directory,
+)
+from mutuals.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    boundaries_update,
+    profile_update,
+)
 from mutuals.api.auth import member
-from mutuals.core.errors import NotAuthenticated, RateLimited
+from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.introductions.selectors import proximity_for
 
@@ -46,13 +57,14 @@ class ErrorOut(Schema):
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     operation_id="auth_token_create",
 )
 def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange an e-mail and password for a personal access token (shown once).
 
-    Failed attempts count against the same limits as the sign-in page.
+    Failed attempts count against the same limits as the sign-in page, and, like it, an
+    e-mail not verified yet is refused while verification is mandatory (`email_unverified`).
     """
     from allauth.core import ratelimit
 
@@ -66,6 +78,11 @@ def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     if not isinstance(user, User) or not user.is_active:
         ratelimit.consume(request, action="login_failed", key=email)
         raise NotAuthenticated("The e-mail or password is not right.", code="invalid_credentials")
+    if email_verification_pending(user, email):
+        raise NotAllowed(
+            "Confirm your e-mail address first: follow the link in the e-mail we sent you.",
+            code="email_unverified",
+        )
     _, raw = api_token_create(user=user, label=payload.label)
     return TokenOut(token=raw)
 
@@ -96,6 +113,33 @@ def me_boundaries_update(request: HttpRequest, payload: BoundariesPatch) -> Boun
     """Change any subset of the member's own boundaries; nobody else can read or change them."""
     boundaries = boundaries_update(user=_me(request), **payload.model_dump(exclude_unset=True))
     return BoundariesOut.build(boundaries)
+
+
+@router.get("/me/tokens", response=ApiTokenPage, operation_id="tokens_list")
+def tokens_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ApiTokenPage:
+    """Your personal access tokens not revoked, newest first; never the tokens themselves
+    (they are shown once, by `POST /api/auth/token`)."""
+    tokens, next_cursor = keyset_page(
+        api_tokens_active(member(request)), keys=("-created_at", "-id"), cursor=cursor, limit=limit
+    )
+    return ApiTokenPage(items=[ApiTokenOut.build(t) for t in tokens], next=next_cursor)
+
+
+@router.delete(
+    "/me/tokens/{token_id}",
+    response={204: None, 404: ErrorOut},
+    operation_id="tokens_revoke",
+)
+def tokens_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke one of your tokens: scripts using it stop working at once. Another member's
+    token, or one already revoked, is `not_found`. Revoking the token this request uses is
+    allowed (signing out a script)."""
+    api_token_revoke(user=member(request), token_id=token_id)
+    return HttpResponse(status=204)
 
 
 @router.get("/members", response=MemberPage, operation_id="members_list")

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from mutuals.accounts.models import Boundaries, Profile, User
+from mutuals.accounts.models import ApiToken, Boundaries, Profile, User
 
 
 class TokenIn(Schema):
@@ -18,6 +18,31 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
+
+
+class ApiTokenOut(Schema):
+    """A token as its owner sees it later: never the token itself, only where it starts."""
+
+    id: int
+    label: str = Field(description="the name given when it was created")
+    prefix: str = Field(description="its first characters, to recognise it")
+    created_at: datetime
+    last_used_at: datetime | None = Field(description="to the minute; null when never used")
+
+    @staticmethod
+    def build(token: ApiToken) -> ApiTokenOut:
+        return ApiTokenOut(
+            id=token.pk,
+            label=token.label,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            last_used_at=token.last_used_at,
+        )
+
+
+class ApiTokenPage(Schema):
+    items: list[ApiTokenOut]
+    next: str | None
 
 
 class ProfileOut(Schema):

@@ -7,7 +7,7 @@ from typing import cast
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from mutuals.accounts.models import User
+from mutuals.accounts.models import ApiToken, Topic, User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.selectors import blocked_ids
 
@@ -55,3 +55,32 @@ def member_directory(
 def member_for_request(request: HttpRequest) -> User:
     """The signed-in member of a web request, with profile and boundaries loaded."""
     return User.objects.select_related("profile", "boundaries").get(pk=cast(int, request.user.pk))
+
+
+def email_verification_pending(user: User, email: str) -> bool:
+    """True while a member may not sign in with `email` because it is not verified and
+    verification is mandatory (MUTUALS_EMAIL_VERIFICATION): the sign-in page's rule, which
+    allauth applies to its pages and its headless API, and POST /api/auth/token applies too."""
+    from allauth.account import app_settings as account_settings
+    from allauth.account.utils import has_verified_email
+
+    mandatory = (
+        account_settings.EMAIL_VERIFICATION == account_settings.EmailVerificationMethod.MANDATORY
+    )
+    return mandatory and not has_verified_email(user, email)
+
+
+def api_tokens_active(user: User) -> QuerySet[ApiToken]:
+    """The member's own tokens not revoked, newest first: the tokens page and the API list."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def topics_search(q: str = "") -> QuerySet[Topic]:
+    """Every topic, by slug; `q` matches the name or, written any way, the slug ("Risk Mgmt"
+    and "risk-mgmt" find the same)."""
+    topics = Topic.objects.all()
+    if q := " ".join(q.split()):
+        topics = topics.filter(Q(name__icontains=q) | Q(slug__icontains=topic_slug(q)))
+    return topics.order_by("slug")

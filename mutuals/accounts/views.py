@@ -21,8 +21,8 @@ from django_htmx.middleware import HtmxDetails
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.forms import BoundariesForm, ProfileForm
-from mutuals.accounts.models import ApiToken, Intent, Topic
-from mutuals.accounts.selectors import member_directory, member_for_request
+from mutuals.accounts.models import Intent, Topic
+from mutuals.accounts.selectors import api_tokens_active, member_directory, member_for_request
 from mutuals.accounts.services import (
     api_token_create,
     api_token_revoke,
@@ -188,7 +188,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "Token created. Copy it now: it will not be shown again.")
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    tokens = api_tokens_active(user)
     return render(request, "accounts/api_tokens.html", {"tokens": tokens, "new_token": new_token})
 
 

@@ -9,10 +9,12 @@ from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.api.auth import member
+from mutuals.connections import invitations as rules
 from mutuals.connections import services
 from mutuals.connections.models import InvitationState
 from mutuals.connections.schemas import (
     AcceptOut,
+    AllowanceOut,
     BlockIn,
     BlockOut,
     DraftIn,
@@ -54,6 +56,25 @@ def invitations_create(request: HttpRequest, payload: DraftIn) -> Status[Invitat
         InvitationCreatedOut(
             id=invitation.pk, state=invitation.state, deliver_at=invitation.deliver_at
         ),
+    )
+
+
+@router.get("/invitations/allowance", response=AllowanceOut, operation_id="invitations_allowance")
+def invitations_allowance(request: HttpRequest) -> AllowanceOut:
+    """How many more connection requests you may send now, your weekly allowance, and when
+    the next one frees up: the numbers the compose and sent pages show, from the same rule
+    that refuses a request with `sender_allowance_exhausted`."""
+    allowance = rules.sender_allowance(member(request))
+    return AllowanceOut(
+        limit=allowance.limit,
+        used=allowance.used,
+        remaining=allowance.remaining,
+        window_days=rules.ALLOWANCE_WINDOW.days,
+        acceptance_rate=allowance.acceptance_rate,
+        follow_through_rate=allowance.follow_through_rate,
+        reports=allowance.reports,
+        retry_at=allowance.retry_at,
+        frees_at=allowance.frees_at,
     )
 
 

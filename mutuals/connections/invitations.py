@@ -211,6 +211,9 @@ class Allowance:
     follow_through_rate: float | None
     reports: int
     retry_at: datetime | None
+    # When the oldest request in the window stops counting (the allowance runs over any 7
+    # days, so it never resets at once): None when none counts.
+    frees_at: datetime | None = None
 
     @property
     def remaining(self) -> int:
@@ -262,12 +265,11 @@ def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
     factor *= REPORT_CUT**reports
     limit = max(MIN_ALLOWANCE, min(MAX_ALLOWANCE, round(BASE_ALLOWANCE * factor)))
     window = Invitation.objects.filter(sender=member, created_at__gt=now - ALLOWANCE_WINDOW)
-    used = window.count()
-    retry_at = None
-    if used >= limit:
-        oldest = window.order_by("created_at").values_list("created_at", flat=True)[used - limit]
-        retry_at = oldest + ALLOWANCE_WINDOW
-    return Allowance(limit, used, acceptance, follow_through, reports, retry_at)
+    sent_at = list(window.order_by("created_at").values_list("created_at", flat=True))
+    used = len(sent_at)
+    retry_at = sent_at[used - limit] + ALLOWANCE_WINDOW if used >= limit else None
+    frees_at = sent_at[0] + ALLOWANCE_WINDOW if sent_at else None
+    return Allowance(limit, used, acceptance, follow_through, reports, retry_at, frees_at)
 
 
 def last_closed_between(sender: User, recipient: User) -> Invitation | None:

@@ -149,3 +149,24 @@ class BlockIn(Schema):
 class BlockOut(Schema):
     member_id: int
     blocked: bool
+
+
+class AllowanceOut(Schema):
+    """How many connection requests you may still send (docs/design.md §4). The allowance runs
+    over any 7 days: each request stops counting 7 days after it was sent."""
+
+    limit: int = Field(description="requests a week: base 20 scaled by your record, 3 to 30")
+    used: int = Field(description="requests sent in the last 7 days")
+    remaining: int
+    window_days: int = Field(description="the rolling window, in days")
+    acceptance_rate: float | None = Field(
+        description="share of your last 20 decided requests accepted; null below 5"
+    )
+    follow_through_rate: float | None = Field(
+        description="pact items fulfilled on time; null before any fell due"
+    )
+    reports: int = Field(description="requests reported or declined as unknown in 90 days")
+    retry_at: datetime | None = Field(description="when none remain: when the next one frees")
+    frees_at: datetime | None = Field(
+        description="when the oldest request in the window stops counting; null when none"
+    )

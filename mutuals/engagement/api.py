@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
+from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
@@ -25,6 +27,8 @@ from mutuals.engagement.schemas import (
     InteractionOut,
     NotificationOut,
     NotificationPage,
+    ProfileCollaborationOut,
+    ProfileCollaborationPage,
     ReadIn,
 )
 from mutuals.engagement.ties import ties_ensure
@@ -70,12 +74,29 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
 
 
 @router.post(
-    "/connections/{connection_id}/rest", response=ConnectionOut, operation_id="connections_rest"
+    "/connections/{connection_id}/rest",
+    response={200: ConnectionOut, 404: ErrorOut},
+    operation_id="connections_rest",
 )
 def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
-    """Let this relationship rest: no more nudges or check-ins from you; it stays a connection."""
-    viewer = member(request)
-    services.connection_rest(member=viewer, connection_id=connection_id)
+    """Let this relationship rest: no more nudges or check-ins from you; it stays a connection.
+    Resting it again changes nothing."""
+    return _rest(member(request), connection_id, resting=True)
+
+
+@router.delete(
+    "/connections/{connection_id}/rest",
+    response={200: ConnectionOut, 404: ErrorOut},
+    operation_id="connections_wake",
+)
+def connections_wake(request: HttpRequest, connection_id: int) -> ConnectionOut:
+    """Stop resting this relationship: its state follows your interactions again and your
+    check-ins resume at its cadence. Waking a tie that is not resting changes nothing."""
+    return _rest(member(request), connection_id, resting=False)
+
+
+def _rest(viewer: User, connection_id: int, *, resting: bool) -> ConnectionOut:
+    services.connection_rest(member=viewer, connection_id=connection_id, resting=resting)
     tie = selectors.access_tie_by_connection_id(viewer, connection_id)
     return ConnectionOut.build(tie, selectors.pact_of([connection_id])[connection_id])
 
@@ -240,3 +261,31 @@ def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> Coll
     viewer = member(request)
     services.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
+
+
+@router.get(
+    "/members/{member_id}/collaborations",
+    response={200: ProfileCollaborationPage, 404: ErrorOut},
+    operation_id="members_collaborations_list",
+)
+def members_collaborations_list(
+    request: HttpRequest,
+    member_id: int,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ProfileCollaborationPage:
+    """What the member's profile shows under Collaborations: the active and completed ones
+    they confirmed, most recently started first, with the other members you may see. A member
+    you may not see (missing, deactivated, blocked either way) is `not_found`."""
+    viewer = member(request)
+    shown = access_member_by_id(viewer, member_id)
+    rows, next_cursor = keyset_page(
+        selectors.profile_collaborations(shown),
+        keys=("-started_at", "-id"),
+        cursor=cursor,
+        limit=limit,
+    )
+    rows = selectors.collaborations_shown(rows, viewer=viewer, member=shown)
+    return ProfileCollaborationPage(
+        items=[ProfileCollaborationOut.build(row) for row in rows], next=next_cursor
+    )

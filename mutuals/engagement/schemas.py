@@ -209,3 +209,46 @@ class CollaborationOut(Schema):
 class CollaborationPage(Schema):
     items: list[CollaborationOut]
     next: str | None
+
+
+class EventRefOut(Schema):
+    id: int
+    title: str
+
+
+class ProfileCollaborationOut(Schema):
+    """A collaboration as a member's profile shows it."""
+
+    id: int
+    title: str
+    description: str
+    state: str = Field(description="active or completed")
+    event: EventRefOut | None = Field(description="the event it started from, if any")
+    members: list[MemberRefOut] = Field(
+        description="the other confirmed members you may see (never across a block)"
+    )
+    started_at: datetime
+    completed_at: datetime | None
+
+    @staticmethod
+    def build(collaboration: Collaboration) -> ProfileCollaborationOut:
+        """`collaboration.shown` set by `selectors.collaborations_shown`."""
+        event = collaboration.event
+        return ProfileCollaborationOut(
+            id=collaboration.pk,
+            title=collaboration.title,
+            description=collaboration.description,
+            state=collaboration.state,
+            event=EventRefOut(id=event.pk, title=event.title) if event else None,
+            members=[
+                MemberRefOut(id=m.pk, name=m.name, headline=m.profile.headline)
+                for m in collaboration.shown  # type: ignore[attr-defined]
+            ],
+            started_at=collaboration.started_at,  # type: ignore[arg-type]
+            completed_at=collaboration.completed_at,
+        )
+
+
+class ProfileCollaborationPage(Schema):
+    items: list[ProfileCollaborationOut]
+    next: str | None

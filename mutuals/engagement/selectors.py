@@ -145,21 +145,32 @@ def collaborations_for(member: User) -> QuerySet[Collaboration]:
 
 
 def collaborations_on_profile(viewer: User, member: User) -> list[Collaboration]:
-    """What a profile shows: the member's active and completed collaborations that they
-    confirmed (a proposal nobody confirmed, or one they declined or have not answered, is not
-    theirs to show), each with `shown` = the other confirmed members the viewer may see."""
+    """What a profile shows: `profile_collaborations(member)`, each with `shown` (see
+    `collaborations_shown`)."""
+    return collaborations_shown(list(profile_collaborations(member)), viewer=viewer, member=member)
+
+
+def profile_collaborations(member: User) -> QuerySet[Collaboration]:
+    """The member's active and completed collaborations that they confirmed (a proposal nobody
+    confirmed, or one they declined or have not answered, is not theirs to show), most
+    recently started first, seats prefetched: the profile page and the API list."""
+    return _with_seats(
+        Collaboration.objects.filter(
+            state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
+            collaborators__member=member,
+            collaborators__state=CollaboratorState.CONFIRMED,
+        ).order_by("-started_at", "-id")
+    )
+
+
+def collaborations_shown(
+    rows: list[Collaboration], *, viewer: User, member: User
+) -> list[Collaboration]:
+    """Set `shown` on each of the member's collaborations: the other confirmed members the
+    viewer may see (anyone on either side of a block with the viewer is left out)."""
     from mutuals.connections.selectors import blocked_ids
 
     hidden = blocked_ids(viewer.pk)
-    rows = list(
-        _with_seats(
-            Collaboration.objects.filter(
-                state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
-                collaborators__member=member,
-                collaborators__state=CollaboratorState.CONFIRMED,
-            ).order_by("-started_at", "-id")
-        )
-    )
     for row in rows:
         row.shown = [  # type: ignore[attr-defined]
             seat.member

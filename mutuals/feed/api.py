@@ -16,6 +16,7 @@ from ninja.responses import Status
 
 from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
+from mutuals.accounts.selectors import topics_search
 from mutuals.api.auth import member
 from mutuals.core.pagination import keyset_page
 from mutuals.feed import selectors, services
@@ -29,6 +30,8 @@ from mutuals.feed.schemas import (
     ContributionPerson,
     ContributionsOut,
     FeedPageOut,
+    MentionSuggestionOut,
+    MentionSuggestionPage,
     PostIn,
     PostOut,
     PostPage,
@@ -39,6 +42,7 @@ from mutuals.feed.schemas import (
     ReportOut,
     ReshareIn,
     TopicOut,
+    TopicPage,
 )
 
 router = Router(tags=["feed"])
@@ -299,6 +303,33 @@ def _topics(viewer: User) -> list[TopicOut]:
     ]
 
 
+@router.get("/topics", response=TopicPage, operation_id="topics_list")
+def topics_list(
+    request: HttpRequest,
+    q: str = Query("", max_length=60),  # type: ignore[type-arg]
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> TopicPage:
+    """Every topic members use, by slug, each with whether you follow it and whether it is on
+    your profile; `q` filters by name or slug (what the composer and the profile suggest)."""
+    viewer = member(request)
+    rows, next_cursor = keyset_page(topics_search(q), keys=("slug",), cursor=cursor, limit=limit)
+    followed = selectors.followed_topic_ids(viewer.pk)
+    on_profile = set(viewer.profile.topics.values_list("pk", flat=True))
+    return TopicPage(
+        items=[
+            TopicOut(
+                slug=topic.slug,
+                name=topic.name,
+                following=topic.pk in followed,
+                on_profile=topic.pk in on_profile,
+            )
+            for topic in rows
+        ],
+        next=next_cursor,
+    )
+
+
 @router.get("/topics/followed", response=list[TopicOut], operation_id="topics_followed_list")
 def topics_followed_list(request: HttpRequest) -> list[TopicOut]:
     """Your profile topics (followed unless you unfollowed them) and topics you follow."""
@@ -353,4 +384,28 @@ def contributions_get(request: HttpRequest) -> ContributionsOut:
         top_received=[
             ContributionPerson(member_id=u.pk, name=u.name, count=n) for u, n in found.top_received
         ],
+    )
+
+
+@router.get(
+    "/mentions/suggestions",
+    response=MentionSuggestionPage,
+    operation_id="mentions_suggestions",
+)
+def mentions_suggestions(
+    request: HttpRequest,
+    q: str = Query(..., min_length=1, max_length=60),  # type: ignore[type-arg]
+    limit: int = Query(selectors.MENTION_SUGGESTIONS, ge=1, le=20),  # type: ignore[type-arg]
+) -> MentionSuggestionPage:
+    """Whom `@q` could mention, as the composer suggests it: members whose name holds every
+    word of `q`, your connections first, then by name; never you, never anyone on either side
+    of a block with you. A ranked short list, not paginated: `next` is always null. Put an
+    item's `token` in a post or comment to mention that member."""
+    candidates = selectors.mention_candidates(member(request), q, limit=limit)
+    return MentionSuggestionPage(
+        items=[
+            MentionSuggestionOut(id=c.id, name=c.name, token=c.token, connected=c.connected)
+            for c in candidates
+        ],
+        next=None,
     )

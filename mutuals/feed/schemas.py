@@ -167,6 +167,11 @@ class TopicOut(Schema):
     on_profile: bool
 
 
+class TopicPage(Schema):
+    items: list[TopicOut]
+    next: str | None
+
+
 class ContributionCounts(Schema):
     comment: int
     reaction: int
@@ -185,3 +190,15 @@ class ContributionsOut(Schema):
     received: ContributionCounts
     top_given: list[ContributionPerson]
     top_received: list[ContributionPerson]
+
+
+class MentionSuggestionOut(Schema):
+    id: int
+    name: str
+    token: str = Field(description="what to write in a post or comment: `@[Name](id)`")
+    connected: bool = Field(description="one of your connections")
+
+
+class MentionSuggestionPage(Schema):
+    items: list[MentionSuggestionOut]
+    next: str | None = Field(description="always null: a ranked short list")

@@ -682,3 +682,44 @@ def recipient_posts_for_context(
         .order_by("-created_at", "-id")[:limit]
     )
     return [(post.pk, post_label(post)) for post in rows]
+
+
+# --- @mention autocomplete ---------------------------------------------------------------------
+
+MENTION_SUGGESTIONS = 8
+MENTION_QUERY_MAX = 60
+
+
+@dataclass(frozen=True)
+class MentionCandidate:
+    id: int
+    name: str
+    connected: bool
+
+    @property
+    def token(self) -> str:
+        """What the composer inserts (feed/mentions.py)."""
+        return f"@[{self.name}]({self.id})"
+
+
+def mention_candidates(
+    viewer: User, q: str, limit: int = MENTION_SUGGESTIONS
+) -> list[MentionCandidate]:
+    """Members whose name holds every word of `q` (the first three), the viewer's connections
+    first, then by name; never the viewer, an inactive member, or anyone on either side of a
+    block with the viewer. Empty for an empty `q`. The composer's autocomplete and the API."""
+    q = " ".join(q.split())[:MENTION_QUERY_MAX]
+    if not q:
+        return []
+    audience = Audience.of(viewer)
+    matches = (
+        User.objects.filter(is_active=True).exclude(pk=viewer.pk).exclude(pk__in=audience.blocked)
+    )
+    for word in q.split()[:3]:
+        matches = matches.filter(name__icontains=word)
+    rows = list(matches.order_by("name").values_list("pk", "name")[:50])
+    rows.sort(key=lambda r: (r[0] not in audience.connected, r[1].lower()))
+    return [
+        MentionCandidate(id=pk, name=name, connected=pk in audience.connected)
+        for pk, name in rows[:limit]
+    ]

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +32,6 @@ from mutuals.feed.forms import (
 from mutuals.feed.models import Post, PostKind, ReactionKind, Visibility
 
 FEED_PAGE_SIZE = 15
-MENTION_SUGGESTIONS = 8
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -403,31 +401,14 @@ def contributions_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def mention_candidates_view(request: HttpRequest) -> JsonResponse:
-    """Autocomplete for @mentions: members whose name matches `q`, the viewer's connections
-    first; never the viewer, never across a block."""
-    viewer = member_for_request(request)
-    q = " ".join(request.GET.get("q", "").split())[:60]
-    if len(q) < 1:
-        return JsonResponse({"items": []})
-    audience = Audience.of(viewer)
-    words = q.split()
-    matches = (
-        User.objects.filter(is_active=True).exclude(pk=viewer.pk).exclude(pk__in=audience.blocked)
-    )
-    for word in words[:3]:
-        matches = matches.filter(Q(name__icontains=word))
-    rows = list(matches.order_by("name").values_list("pk", "name")[:50])
-    rows.sort(key=lambda r: (r[0] not in audience.connected, r[1].lower()))
+    """Autocomplete for @mentions (feed/static/feed/mentions.js), the same list as
+    `GET /api/mentions/suggestions`: `selectors.mention_candidates`."""
+    candidates = selectors.mention_candidates(member_for_request(request), request.GET.get("q", ""))
     return JsonResponse(
         {
             "items": [
-                {
-                    "id": pk,
-                    "name": name,
-                    "token": f"@[{name}]({pk})",
-                    "connected": pk in audience.connected,
-                }
-                for pk, name in rows[:MENTION_SUGGESTIONS]
+                {"id": c.id, "name": c.name, "token": c.token, "connected": c.connected}
+                for c in candidates
             ]
         }
     )

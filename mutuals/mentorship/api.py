@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from mutuals.accounts.api import ErrorOut
 from mutuals.api.auth import member
 from mutuals.connections.schemas import FindingOut
 from mutuals.connections.services import finding_as_dict
@@ -15,6 +16,7 @@ from mutuals.mentorship.access import (
     access_offer_by_id,
     access_programme_by_id,
 )
+from mutuals.mentorship.ics import member_checkins_calendar
 from mutuals.mentorship.matching import Need
 from mutuals.mentorship.models import Mentorship
 from mutuals.mentorship.schemas import (
@@ -40,7 +42,9 @@ from mutuals.mentorship.schemas import (
     ParticipantIn,
     ProgrammeIn,
     ProgrammeOut,
+    ProgrammePage,
     ProgrammeParticipantOut,
+    ProgrammeSummaryOut,
     PublishOut,
     RankingIn,
     ReflectionIn,
@@ -309,6 +313,34 @@ def mentorships_checkins_create(
     return Status(201, [CheckinOut.build(o) for o in selectors.checkins_for(mentorship)])
 
 
+@router.get(
+    "/mentorships/{mentorship_id}/checkins/ics",
+    operation_id="mentorships_checkins_ics",
+    response={200: None, 404: ErrorOut},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Your open check-ins as iCalendar (RFC 5545)",
+                "content": {"text/calendar": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def mentorships_checkins_ics(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """Your open check-ins of this mentorship as an `.ics` file (all-day events on the due
+    dates, a stable UID each, so importing again updates them): the mentorship page's
+    download. Only its mentor and mentee; anyone else, or once either has blocked the other,
+    `not_found`."""
+    viewer = member(request)
+    mentorship = access_mentorship_by_id(viewer, mentorship_id)
+    body = member_checkins_calendar(
+        mentorship, member=viewer, base_url=request.build_absolute_uri("/").rstrip("/")
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="mentorship-{mentorship.pk}.ics"'
+    return response
+
+
 @router.put(
     "/mentorships/{mentorship_id}/reflection",
     response=ReflectionOut,
@@ -350,6 +382,22 @@ def programmes_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Prog
     viewer = member(request)
     programme = services.programme_create(organizer=viewer, **payload.model_dump())
     return Status(201, programme_out(programme, viewer_id=viewer.pk))
+
+
+@router.get("/programmes", response=ProgrammePage, operation_id="programmes_list")
+def programmes_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> ProgrammePage:
+    """The programmes you organize or take part in, newest first (the programmes page)."""
+    viewer = member(request)
+    rows, next_cursor = keyset_page(
+        selectors.programmes_for(viewer), keys=("-created_at", "-id"), cursor=cursor, limit=limit
+    )
+    return ProgrammePage(
+        items=[ProgrammeSummaryOut.build(p, viewer_id=viewer.pk) for p in rows], next=next_cursor
+    )
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut, operation_id="programmes_get")

@@ -47,3 +47,15 @@ def checkins_calendar(
         )
         calendar.add_component(vevent)
     return bytes(calendar.to_ical())
+
+
+def member_checkins_calendar(mentorship: Mentorship, *, member: User, base_url: str) -> bytes:
+    """One party's open check-ins of a mentorship they are in (fetched through
+    `access.access_mentorship_by_id`), named after the other party: the mentorship page's
+    download and `GET /api/mentorships/{id}/checkins/ics`."""
+    from mutuals.mentorship.selectors import checkins_for
+
+    other = mentorship.mentee if member.pk == mentorship.mentor_id else mentorship.mentor
+    return checkins_calendar(
+        mentorship, checkins_for(mentorship), member=member, other=other, base_url=base_url
+    )

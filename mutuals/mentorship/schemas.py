@@ -337,6 +337,46 @@ class ProgrammeOut(Schema):
     assignment: list[PairOut]
 
 
+class ProgrammeSummaryOut(Schema):
+    """A programme in your list; `GET /api/programmes/{id}` has its cohort and assignment."""
+
+    id: int
+    name: str
+    description: str
+    organizer: MentorshipMemberOut
+    weeks: int
+    cadence: str
+    state: str = Field(description="open or published")
+    is_organizer: bool = Field(description="you organize it")
+    my_role: str | None = Field(description="your place in its cohort: mentor, mentee or null")
+    created_at: datetime
+    computed_at: datetime | None
+    published_at: datetime | None
+
+    @staticmethod
+    def build(programme: Programme, *, viewer_id: int) -> ProgrammeSummaryOut:
+        """`programme.my_role` annotated by `selectors.programmes_for`."""
+        return ProgrammeSummaryOut(
+            id=programme.pk,
+            name=programme.name,
+            description=programme.description,
+            organizer=_member(programme.organizer),
+            weeks=programme.weeks,
+            cadence=programme.cadence,
+            state=programme.state,
+            is_organizer=programme.organizer_id == viewer_id,
+            my_role=programme.my_role,  # type: ignore[attr-defined]
+            created_at=programme.created_at,
+            computed_at=programme.computed_at,
+            published_at=programme.published_at,
+        )
+
+
+class ProgrammePage(Schema):
+    items: list[ProgrammeSummaryOut]
+    next: str | None
+
+
 class PublishOut(Schema):
     mentorship_ids: list[int]
     skipped: list[PairOut]

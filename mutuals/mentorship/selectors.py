@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -17,6 +17,8 @@ from mutuals.mentorship.models import (
     MentorOffer,
     Mentorship,
     MentorshipState,
+    Participant,
+    Programme,
     Reflection,
 )
 
@@ -147,3 +149,16 @@ def profile_section(viewer: User, member: User) -> ProfileSection:
         and open_mentorship is None
     )
     return ProfileSection(offer, testimonials, open_mentorship, can_request)
+
+
+def programmes_for(viewer: User) -> QuerySet[Programme]:
+    """The programmes page's list: those the viewer organizes or takes part in (the same rule
+    as `access.access_programme_by_id`), newest first, with the organizer loaded and
+    `my_role` = the viewer's place in the cohort (mentor, mentee, or None)."""
+    places = Participant.objects.filter(member=viewer)
+    return (
+        Programme.objects.filter(Q(organizer=viewer) | Q(pk__in=places.values("programme_id")))
+        .select_related("organizer__profile")
+        .annotate(my_role=Subquery(places.filter(programme=OuterRef("pk")).values("role")[:1]))
+        .order_by("-created_at", "-id")
+    )

@@ -394,17 +394,12 @@ def mentorship_detail_view(request: HttpRequest, mentorship_id: int) -> HttpResp
 @login_required
 def mentorship_checkins_ics_view(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     """The viewer's open check-ins of this mentorship as an .ics file to import."""
-    from mutuals.mentorship.ics import checkins_calendar
+    from mutuals.mentorship.ics import member_checkins_calendar
 
     viewer = member_for_request(request)
     mentorship = _or_404(lambda: access_mentorship_by_id(viewer, mentorship_id))
-    other = mentorship.mentee if viewer.pk == mentorship.mentor_id else mentorship.mentor
-    body = checkins_calendar(
-        mentorship,
-        selectors.checkins_for(mentorship),
-        member=viewer,
-        other=other,
-        base_url=request.build_absolute_uri("/").rstrip("/"),
+    body = member_checkins_calendar(
+        mentorship, member=viewer, base_url=request.build_absolute_uri("/").rstrip("/")
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="mentorship-{mentorship.pk}.ics"'
@@ -552,10 +547,9 @@ def programmes_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Programme created. Add its mentors and mentees.")
             return redirect("programme_detail", programme_id=programme.pk)
-    organized = list(Programme.objects.filter(organizer=viewer))
-    joined = list(
-        Programme.objects.filter(participants__member=viewer).exclude(organizer=viewer).distinct()
-    )
+    programmes = list(selectors.programmes_for(viewer))
+    organized = [p for p in programmes if p.organizer_id == viewer.pk]
+    joined = [p for p in programmes if p.organizer_id != viewer.pk]
     return render(
         request,
         "mentorship/programmes.html",

@@ -259,3 +259,306 @@ def test_token_from_another_member_cannot_act_as_me(member, other):
     client.patch("/api/me/profile", {"headline": "hijack"}, "application/json")
     member.profile.refresh_from_db()
     assert member.profile.headline == ""
+
+
+# --- Account flows: django-allauth's headless API under /api/auth/ (docs/api.md) ---------------
+
+AUTH = "/api/auth/app/v1"
+NEW_PASSWORD = "another-long-password-77"
+
+
+def _link_in(message_body: object) -> str:
+    """The path of the only link in an e-mail (the existing HTML page it leads to)."""
+    import re
+    from urllib.parse import unquote, urlsplit
+
+    url = re.search(r"https?://\S+", str(message_body))
+    assert url, message_body
+    return unquote(urlsplit(url.group(0)).path)
+
+
+def _headless_sign_up(client: Client, email: str = "nia@example.com", **extra: str):
+    return client.post(
+        f"{AUTH}/auth/signup",
+        {"email": email, "password": PASSWORD, "name": "  Nia   Osei ", **extra},
+        "application/json",
+    )
+
+
+def _headless_session(email: str, password: str = PASSWORD) -> Client:
+    """A script's client: signs in through the headless API and sends its session token."""
+    response = Client().post(
+        f"{AUTH}/auth/login", {"email": email, "password": password}, "application/json"
+    )
+    assert response.status_code == 200, response.content
+    token = response.json()["meta"]["session_token"]
+    return Client(headers={"X-Session-Token": token})
+
+
+class TestAccountFlows:
+    def test_sign_up_provisions_the_member_and_waits_for_the_e_mail(self):
+        from django.core import mail
+        from django.urls import resolve
+
+        response = _headless_sign_up(Client())
+        # Verification is mandatory by default: signed up, not signed in yet.
+        assert response.status_code == 401, response.content
+        body = response.json()
+        assert {"id": "verify_email", "is_pending": True} in body["data"]["flows"]
+        assert body["meta"]["is_authenticated"] is False
+        user = User.objects.get(email="nia@example.com")
+        assert user.name == "Nia Osei"
+        # member_provision ran through MemberAccountAdapter, as for the web sign-up.
+        assert user.profile.pk
+        assert user.boundaries.pk
+        assert user.boundaries.open_intents
+        # The e-mail's link is the existing confirmation page.
+        (message,) = mail.outbox
+        assert resolve(_link_in(message.body)).url_name == "account_confirm_email"
+
+    def test_sign_up_without_a_name_is_refused_and_creates_nothing(self):
+        response = Client().post(
+            f"{AUTH}/auth/signup",
+            {"email": "nia@example.com", "password": PASSWORD},
+            "application/json",
+        )
+        assert response.status_code == 400
+        assert {e["param"] for e in response.json()["errors"]} == {"name"}
+        assert not User.objects.filter(email="nia@example.com").exists()
+
+    def test_verify_with_the_key_from_the_e_mail_then_get_a_token(self):
+        from django.core import mail
+
+        client = Client()
+        token = _headless_sign_up(client).json()["meta"]["session_token"]
+        # Not verified yet: no API token either (the same rule as the sign-in page).
+        refused = client.post(
+            "/api/auth/token",
+            {"email": "nia@example.com", "password": PASSWORD},
+            "application/json",
+        )
+        assert_envelope(refused, 403, "email_unverified")
+        key = _link_in(mail.outbox[0].body).rstrip("/").rsplit("/", 1)[1]
+        verified = Client(headers={"X-Session-Token": token}).post(
+            f"{AUTH}/auth/email/verify", {"key": key}, "application/json"
+        )
+        assert verified.status_code == 200, verified.content
+        assert verified.json()["meta"]["is_authenticated"] is True
+        issued = client.post(
+            "/api/auth/token",
+            {"email": "nia@example.com", "password": PASSWORD},
+            "application/json",
+        )
+        assert issued.status_code == 200
+
+    def test_sign_in_is_refused_until_the_e_mail_is_verified(self):
+        _headless_sign_up(Client())
+        response = Client().post(
+            f"{AUTH}/auth/login",
+            {"email": "nia@example.com", "password": PASSWORD},
+            "application/json",
+        )
+        assert response.status_code == 401
+        assert {"id": "verify_email", "is_pending": True} in response.json()["data"]["flows"]
+
+    @pytest.mark.parametrize("verification", ["none", "optional"])
+    def test_without_mandatory_verification_sign_up_signs_in(self, settings, verification):
+        settings.ACCOUNT_EMAIL_VERIFICATION = verification
+        response = _headless_sign_up(Client())
+        assert response.status_code == 200, response.content
+        assert response.json()["meta"]["is_authenticated"] is True
+        token = Client().post(
+            "/api/auth/token",
+            {"email": "nia@example.com", "password": PASSWORD},
+            "application/json",
+        )
+        assert token.status_code == 200
+
+    def test_sign_ups_share_the_web_pages_limit(self):
+        """ACCOUNT_RATE_LIMITS["signup"] is 20 a minute from one address, counted across the
+        sign-up page and the API together."""
+        web = Client()
+        for n in range(10):
+            web.post(
+                "/accounts/signup/",
+                {
+                    "name": f"Web {n}",
+                    "email": f"web{n}@example.com",
+                    "password1": PASSWORD,
+                    "password2": PASSWORD,
+                },
+            )
+        for n in range(10):
+            assert _headless_sign_up(Client(), email=f"app{n}@example.com").status_code == 401
+        response = _headless_sign_up(Client(), email="one-too-many@example.com")
+        assert response.status_code == 429
+        assert not User.objects.filter(email="one-too-many@example.com").exists()
+        assert User.objects.filter(email__startswith="web").count() == 10
+
+    def test_password_change(self, member):
+        client = _headless_session(member.email)
+        wrong = client.post(
+            f"{AUTH}/account/password/change",
+            {"current_password": "not-it", "new_password": NEW_PASSWORD},
+            "application/json",
+        )
+        assert wrong.status_code == 400
+        changed = client.post(
+            f"{AUTH}/account/password/change",
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+            "application/json",
+        )
+        assert changed.status_code == 200, changed.content
+        member.refresh_from_db()
+        assert member.check_password(NEW_PASSWORD)
+
+    def test_password_change_needs_a_session(self):
+        response = Client().post(
+            f"{AUTH}/account/password/change",
+            {"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+            "application/json",
+        )
+        assert response.status_code == 401
+
+    def test_password_reset_request_and_confirm(self, member):
+        from django.core import mail
+        from django.urls import resolve
+
+        requested = Client().post(
+            f"{AUTH}/auth/password/request", {"email": member.email}, "application/json"
+        )
+        assert requested.status_code == 200, requested.content
+        (message,) = mail.outbox
+        path = _link_in(message.body)
+        # The link is the existing reset page; its last segment is the key for the API.
+        assert resolve(path).url_name == "account_reset_password_from_key"
+        key = path.rstrip("/").rsplit("/", 1)[1]
+        checked = Client().get(f"{AUTH}/auth/password/reset", headers={"X-Password-Reset-Key": key})
+        assert checked.status_code == 200
+        reset = Client().post(
+            f"{AUTH}/auth/password/reset",
+            {"key": key, "password": NEW_PASSWORD},
+            "application/json",
+        )
+        assert reset.status_code in {200, 401}, reset.content
+        member.refresh_from_db()
+        assert member.check_password(NEW_PASSWORD)
+        reused = Client().post(
+            f"{AUTH}/auth/password/reset", {"key": key, "password": PASSWORD}, "application/json"
+        )
+        assert reused.status_code == 400
+
+    def test_e_mail_addresses_list_add_primary_remove(self, member):
+        from allauth.account.models import EmailAddress
+
+        client = _headless_session(member.email)
+        listed = client.get(f"{AUTH}/account/email")
+        assert [(e["email"], e["primary"], e["verified"]) for e in listed.json()["data"]] == [
+            ("sam@example.com", True, True)
+        ]
+        added = client.post(
+            f"{AUTH}/account/email", {"email": "sam@work.example"}, "application/json"
+        )
+        assert added.status_code == 200, added.content
+        assert {e["email"] for e in added.json()["data"]} == {"sam@example.com", "sam@work.example"}
+        # An unverified address cannot become primary.
+        refused = client.patch(
+            f"{AUTH}/account/email",
+            {"email": "sam@work.example", "primary": True},
+            "application/json",
+        )
+        assert refused.status_code == 400
+        EmailAddress.objects.filter(email="sam@work.example").update(verified=True)
+        primary = client.patch(
+            f"{AUTH}/account/email",
+            {"email": "sam@work.example", "primary": True},
+            "application/json",
+        )
+        assert primary.status_code == 200, primary.content
+        removed = client.delete(
+            f"{AUTH}/account/email", {"email": "sam@example.com"}, "application/json"
+        )
+        assert removed.status_code == 200, removed.content
+        assert [e["email"] for e in removed.json()["data"]] == ["sam@work.example"]
+
+    def test_e_mail_addresses_need_a_session(self):
+        assert Client().get(f"{AUTH}/account/email").status_code == 401
+
+    def test_its_own_openapi_document_is_served_without_a_cdn(self):
+        spec = Client().get("/api/auth/openapi.json")
+        assert spec.status_code == 200
+        paths = spec.json()["paths"]
+        for path in (
+            "/auth/signup",
+            "/auth/email/verify",
+            "/auth/password/request",
+            "/auth/password/reset",
+            "/account/password/change",
+            "/account/email",
+        ):
+            assert f"{AUTH}{path}" in paths, path
+        page = Client().get("/api/auth/openapi.html").content.decode()
+        assert "/api/auth/openapi.json" in page
+        assert "https://" not in page
+        assert "//cdn" not in page
+
+    def test_e_mail_links_lead_to_the_existing_pages(self, settings):
+        from django.urls import resolve
+
+        pages = {
+            "account_confirm_email": "account_confirm_email",
+            "account_reset_password": "account_reset_password",
+            "account_reset_password_from_key": "account_reset_password_from_key",
+            "account_signup": "account_signup",
+        }
+        for name, url in settings.HEADLESS_FRONTEND_URLS.items():
+            path = url.replace("{key}", "MQ:1abc:def" if "confirm" in name else "1-abc-def")
+            assert resolve(path).url_name == pages[name], name
+
+
+class TestTokens:
+    def test_list_shows_your_active_tokens_never_the_secret(self, member, other):
+        first, first_raw = api_token_create(user=member, label="calendar sync")
+        revoked, _ = api_token_create(user=member, label="old laptop")
+        api_token_create(user=other, label="theirs")
+        client = Client(headers={"Authorization": f"Bearer {first_raw}"})
+        client.delete(f"/api/me/tokens/{revoked.pk}")
+        response = client.get("/api/me/tokens")
+        assert response.status_code == 200
+        body = response.json()
+        assert body["next"] is None
+        (item,) = body["items"]
+        assert set(item) == {"id", "label", "prefix", "created_at", "last_used_at"}
+        assert item["id"] == first.pk
+        assert item["label"] == "calendar sync"
+        assert first_raw.startswith(item["prefix"])
+        assert item["prefix"] != first_raw
+        assert first_raw not in response.content.decode()
+        # This very request used it.
+        assert datetime.fromisoformat(item["last_used_at"]).tzinfo is not None
+
+    def test_list_is_cursor_paginated_newest_first(self, member):
+        made = [api_token_create(user=member, label=f"t{n}")[0].pk for n in range(5)]
+        client = Client()
+        client.force_login(member)
+        first = client.get("/api/me/tokens?limit=3").json()
+        second = client.get(f"/api/me/tokens?limit=3&cursor={first['next']}").json()
+        assert [t["id"] for t in first["items"] + second["items"]] == made[::-1]
+        assert second["next"] is None
+
+    def test_revoke_stops_the_token(self, member, api_client):
+        token, raw = api_token_create(user=member, label="script")
+        response = api_client.delete(f"/api/me/tokens/{token.pk}")
+        assert response.status_code == 204
+        revoked = Client(headers={"Authorization": f"Bearer {raw}"})
+        assert_envelope(revoked.get("/api/me"), 401, "not_authenticated")
+        assert_envelope(api_client.delete(f"/api/me/tokens/{token.pk}"), 404, "not_found")
+
+    def test_another_members_token_is_not_found_and_keeps_working(self, api_client, other):
+        theirs, raw = api_token_create(user=other, label="theirs")
+        assert_envelope(api_client.delete(f"/api/me/tokens/{theirs.pk}"), 404, "not_found")
+        assert Client(headers={"Authorization": f"Bearer {raw}"}).get("/api/me").status_code == 200
+
+    def test_sign_in_required(self):
+        assert_envelope(Client().get("/api/me/tokens"), 401, "not_authenticated")
+        assert_envelope(Client().delete("/api/me/tokens/1"), 401, "not_authenticated")

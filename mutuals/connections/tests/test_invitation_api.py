@@ -199,3 +199,51 @@ def test_block_endpoint(setup):
         ).status_code
         == 404
     )
+
+
+def test_allowance_before_and_after_sending(setup):
+    from datetime import datetime, timedelta
+
+    _, _, _, draft, sender_client, _ = setup
+    fresh = sender_client.get("/api/invitations/allowance")
+    assert fresh.status_code == 200
+    assert fresh.json() == {
+        "limit": 20,
+        "used": 0,
+        "remaining": 20,
+        "window_days": 7,
+        "acceptance_rate": None,
+        "follow_through_rate": None,
+        "reports": 0,
+        "retry_at": None,
+        "frees_at": None,
+    }
+    sent = sender_client.post("/api/invitations", draft, "application/json")
+    created_at = Invitation.objects.get(pk=sent.json()["id"]).created_at
+    body = sender_client.get("/api/invitations/allowance").json()
+    assert (body["used"], body["remaining"], body["retry_at"]) == (1, 19, None)
+    frees_at = datetime.fromisoformat(body["frees_at"])  # sent to the millisecond
+    assert abs(frees_at - (created_at + timedelta(days=7))) < timedelta(milliseconds=1)
+
+
+def test_allowance_exhausted_says_when_the_next_request_frees(setup, monkeypatch):
+    from datetime import datetime
+
+    from mutuals.connections import invitations as rules
+
+    _, _, _, draft, sender_client, _ = setup
+    monkeypatch.setattr(rules, "BASE_ALLOWANCE", 1)
+    monkeypatch.setattr(rules, "MIN_ALLOWANCE", 1)
+    sender_client.post("/api/invitations", draft, "application/json")
+    body = sender_client.get("/api/invitations/allowance").json()
+    assert (body["limit"], body["used"], body["remaining"]) == (1, 1, 0)
+    assert body["retry_at"] == body["frees_at"]
+    assert datetime.fromisoformat(body["retry_at"]).tzinfo is not None
+
+
+def test_allowance_is_your_own_and_needs_sign_in(setup):
+    _, _, _, draft, sender_client, recipient_client = setup
+    sender_client.post("/api/invitations", draft, "application/json")
+    assert recipient_client.get("/api/invitations/allowance").json()["used"] == 0
+    response = Client().get("/api/invitations/allowance")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")

@@ -176,3 +176,46 @@ def test_a_message_waiting_for_an_answer_is_todays_first_action(connected):
     assert [other for other, _ in unanswered_for(recipient)] == [sender.pk]
     block_create(blocker=recipient, blocked=sender)
     assert unanswered_for(recipient) == []
+
+
+def test_wake_a_resting_tie_resumes_check_ins(connected):
+    sender, recipient, connection = connected
+    # A first real exchange (messages both ways) opens the keep-warm check-ins.
+    for n, (actor, counterpart) in enumerate([(sender, recipient), (recipient, sender)]):
+        services.interaction_record(
+            actor=actor,
+            counterpart=counterpart,
+            kind="message",
+            at=timezone.now(),
+            source_key=f"wake:{n}",
+        )
+    open_check_ins = Obligation.objects.filter(
+        connection=connection,
+        party=sender,
+        kind="check_in",
+        fulfilled_at__isnull=True,
+        cancelled_at__isnull=True,
+    )
+    assert open_check_ins.exists()
+    client = api(sender)
+    assert client.post(f"/api/connections/{connection.pk}/rest").json()["state"] == "resting"
+    assert not open_check_ins.exists()
+    woken = client.delete(f"/api/connections/{connection.pk}/rest")
+    assert woken.status_code == 200
+    assert woken.json()["state"] in {"engaged", "warm", "fading", "stagnant"}
+    assert woken.json()["id"] == connection.pk
+    assert open_check_ins.exists()
+    # Waking again is harmless; the other side's tie was never resting.
+    assert client.delete(f"/api/connections/{connection.pk}/rest").json()["state"] != "resting"
+    assert api(recipient).get(f"/api/connections/{connection.pk}").json()["state"] != "resting"
+
+
+def test_rest_and_wake_refusals(connected):
+    sender, _, connection = connected
+    stranger = make_pair(sender_name="X Y", recipient_name="Z W")[2]
+    for method in ("post", "delete"):
+        response = getattr(api(stranger), method)(f"/api/connections/{connection.pk}/rest")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")
+        response = getattr(Client(), method)(f"/api/connections/{connection.pk}/rest")
+        assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    assert api(sender).get(f"/api/connections/{connection.pk}").json()["state"] != "resting"

@@ -751,3 +751,60 @@ def test_home_asks_each_invitee_until_they_answer(team):
     assert invitation not in web(team["ben"]).get("/").content.decode()
     # Still open for Chen, who has not answered.
     assert invitation in web(team["chen"]).get("/").content.decode()
+
+
+# --- A member's collaborations through the API (what their profile shows) ------------------------
+
+
+def _profile_api(viewer: User, member: User, query: str = "") -> Any:
+    return api(viewer).get(f"/api/members/{member.pk}/collaborations{query}")
+
+
+def test_api_member_collaborations_match_the_profile(team):
+    collaboration = propose(team)
+    assert _profile_api(team["dana"], team["amara"]).json() == {"items": [], "next": None}
+    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    response = _profile_api(team["dana"], team["amara"])
+    assert response.status_code == 200
+    (item,) = response.json()["items"]
+    assert item["id"] == collaboration.pk
+    assert item["title"] == "Supplier-risk checklist"
+    assert item["state"] == "active"
+    assert item["event"] is None
+    assert item["started_at"]
+    assert item["completed_at"] is None
+    # The other confirmed members: Ben; Chen was invited and never confirmed.
+    assert [m["name"] for m in item["members"]] == ["Ben Roth"]
+    assert set(item["members"][0]) == {"id", "name", "headline"}
+    # Chen has not confirmed it, so it is not on Chen's profile.
+    assert _profile_api(team["dana"], team["chen"]).json()["items"] == []
+    assert [i["id"] for i in _profile_api(team["dana"], team["ben"]).json()["items"]] == [
+        collaboration.pk
+    ]
+
+
+def test_api_member_collaborations_hide_who_the_viewer_is_blocked_with(team):
+    collaboration = propose(team)
+    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    block_create(blocker=team["dana"], blocked=team["ben"])
+    (item,) = _profile_api(team["dana"], team["amara"]).json()["items"]
+    assert [m["name"] for m in item["members"]] == ["Chen Li"]
+    # Ben's own profile is not found for Dana, as the page is.
+    response = _profile_api(team["dana"], team["ben"])
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    response = api(team["dana"]).get("/api/members/999999/collaborations")
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    response = Client().get(f"/api/members/{team['amara'].pk}/collaborations")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+def test_api_member_collaborations_are_paginated(team):
+    for n in range(5):
+        collaboration = propose(team, title=f"Project {n}")
+        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    first = _profile_api(team["dana"], team["amara"], "?limit=3").json()
+    rest = _profile_api(team["dana"], team["amara"], f"?limit=3&cursor={first['next']}").json()
+    titles = [i["title"] for i in first["items"] + rest["items"]]
+    assert titles == [f"Project {n}" for n in reversed(range(5))]
+    assert rest["next"] is None

@@ -226,3 +226,98 @@ def test_comments_by_blocked_members_are_left_out(
     block_create(blocker=member, blocked=other)
     bodies = [c["body"] for c in api_client.get(f"/api/posts/{post.pk}/comments").json()["items"]]
     assert bodies == ["Ben answers"]
+
+
+# --- Topics and @mention suggestions -----------------------------------------------------------
+
+
+def test_topics_list_filters_and_says_what_you_follow(
+    api_client: Client, member: User, ben: User
+) -> None:
+    from mutuals.accounts.services import profile_update
+
+    profile_update(user=member, topics=["Agile", "Risk management"])
+    make_post(ben, topics=["Risk appetite", "PMO"])
+    api_client.put("/api/topics/pmo/follow")
+    api_client.delete("/api/topics/agile/follow")
+    response = api_client.get("/api/topics")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["next"] is None
+    assert body["items"] == [
+        {"slug": "agile", "name": "Agile", "following": False, "on_profile": True},
+        {"slug": "pmo", "name": "PMO", "following": True, "on_profile": False},
+        {"slug": "risk-appetite", "name": "Risk appetite", "following": False, "on_profile": False},
+        {
+            "slug": "risk-management",
+            "name": "Risk management",
+            "following": True,
+            "on_profile": True,
+        },
+    ]
+
+    def slugs(query: str) -> list[str]:
+        items = api_client.get(f"/api/topics?q={query}").json()["items"]
+        return [t["slug"] for t in items]
+
+    assert slugs("risk") == ["risk-appetite", "risk-management"]
+    assert slugs("Risk%20Man") == ["risk-management"]
+    assert slugs("risk-man") == ["risk-management"]
+    assert slugs("nothing-like-it") == []
+
+
+def test_topics_list_is_cursor_paginated(api_client: Client, member: User) -> None:
+    from mutuals.accounts.services import topics_resolve
+
+    topics_resolve([(f"topic-{n:02d}", f"Topic {n:02d}") for n in range(7)])
+    first = api_client.get("/api/topics?limit=4").json()
+    rest = api_client.get(f"/api/topics?limit=4&cursor={first['next']}").json()
+    assert [t["slug"] for t in first["items"] + rest["items"]] == [
+        f"topic-{n:02d}" for n in range(7)
+    ]
+    assert rest["next"] is None
+    bad = api_client.get("/api/topics?q=" + "x" * 61)
+    assert (bad.status_code, bad.json()["code"]) == (422, "invalid_fields")
+
+
+def test_mention_suggestions_match_the_composer(
+    api_client: Client, web_client: Client, member: User, ben: User
+) -> None:
+    blocked = make_member(name="Bella Blocked")
+    make_member(name="Bea Stranger")
+    make_member(name="Beth Gone", is_active=False)
+    block_create(blocker=blocked, blocked=member)
+    response = api_client.get("/api/mentions/suggestions?q=be")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["next"] is None
+    assert [(i["name"], i["connected"]) for i in body["items"]] == [
+        ("Ben Carter", True),  # connections first
+        ("Bea Stranger", False),
+    ]
+    assert body["items"][0] == {
+        "id": ben.pk,
+        "name": "Ben Carter",
+        "token": f"@[Ben Carter]({ben.pk})",
+        "connected": True,
+    }
+    # The page's autocomplete answers the same list from the same selector.
+    assert web_client.get("/feed/mentions/?q=be").json()["items"] == body["items"]
+    assert [
+        i["name"] for i in api_client.get("/api/mentions/suggestions?q=be&limit=1").json()["items"]
+    ] == ["Ben Carter"]
+    # Every word must match; never yourself.
+    assert (
+        api_client.get("/api/mentions/suggestions?q=ben%20car").json()["items"][0]["id"] == ben.pk
+    )
+    assert api_client.get("/api/mentions/suggestions?q=sam").json()["items"] == []
+
+
+def test_mention_suggestions_refusals(api_client: Client) -> None:
+    for query in ("", "?q=", "?q=be&limit=0", "?q=" + "x" * 61):
+        response = api_client.get(f"/api/mentions/suggestions{query}")
+        assert (response.status_code, response.json()["code"]) == (422, "invalid_fields"), query
+    response = Client().get("/api/mentions/suggestions?q=be")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+    response = Client().get("/api/topics")
+    assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")

@@ -214,3 +214,103 @@ def test_a_programme_over_the_api() -> None:
     published = post(as_organizer, f"/api/programmes/{pid}/publish").json()
     assert len(published["mentorship_ids"]) == 1
     envelope(client_for(make_member()).get(f"/api/programmes/{pid}"), 404, "not_found")
+
+
+# --- The programmes list and the check-ins calendar --------------------------------------------
+
+
+def test_programmes_list_shows_yours_with_your_place() -> None:
+    from mutuals.mentorship import services
+
+    organizer, mentor, mentee, outsider = (
+        make_member(name=n) for n in ("Aiko Tanaka", "Rajesh Iyer", "Liam Byrne", "Nobody Else")
+    )
+    spring = services.programme_create(organizer=organizer, name="Spring cohort", weeks=8)
+    autumn = services.programme_create(organizer=mentor, name="Autumn cohort", weeks=8)
+    services.programme_add(
+        organizer=organizer, programme_id=spring.pk, member_id=mentor.pk, role="mentor"
+    )
+    services.programme_add(
+        organizer=organizer, programme_id=spring.pk, member_id=mentee.pk, role="mentee"
+    )
+    services.programme_create(organizer=outsider, name="Someone else's", weeks=8)
+
+    response = client_for(organizer).get("/api/programmes")
+    assert response.status_code == 200
+    (item,) = response.json()["items"]
+    assert item["id"] == spring.pk
+    assert item["name"] == "Spring cohort"
+    assert item["organizer"]["name"] == "Aiko Tanaka"
+    assert (item["is_organizer"], item["my_role"], item["state"]) == (True, None, "open")
+    assert {"weeks", "cadence", "created_at", "computed_at", "published_at"} <= set(item)
+
+    # Rajesh organizes Autumn and mentors in Spring: both, newest first.
+    items = client_for(mentor).get("/api/programmes").json()["items"]
+    assert [(i["id"], i["is_organizer"], i["my_role"]) for i in items] == [
+        (autumn.pk, True, None),
+        (spring.pk, False, "mentor"),
+    ]
+    mine = client_for(mentee).get("/api/programmes").json()["items"]
+    assert [(i["id"], i["my_role"]) for i in mine] == [(spring.pk, "mentee")]
+    assert [i["name"] for i in client_for(outsider).get("/api/programmes").json()["items"]] == [
+        "Someone else's"
+    ]
+    # The page lists the same two groups from the same selector.
+    web = Client()
+    web.force_login(mentor)
+    page = web.get("/mentorship/programmes/").content.decode()
+    assert "Autumn cohort" in page
+    assert "Spring cohort" in page
+    assert "Someone else" not in page
+
+
+def test_programmes_list_is_paginated_and_needs_sign_in() -> None:
+    from mutuals.mentorship import services
+
+    organizer = make_member()
+    made = [
+        services.programme_create(organizer=organizer, name=f"Cohort {n}", weeks=8).pk
+        for n in range(5)
+    ]
+    client = client_for(organizer)
+    first = client.get("/api/programmes?limit=2").json()
+    pages = [first]
+    while pages[-1]["next"]:
+        pages.append(client.get(f"/api/programmes?limit=2&cursor={pages[-1]['next']}").json())
+    assert [i["id"] for page in pages for i in page["items"]] == made[::-1]
+    envelope(Client().get("/api/programmes"), 401, "not_authenticated")
+
+
+def test_check_ins_calendar_for_the_two_members_only() -> None:
+    from icalendar import Calendar
+
+    from mutuals.mentorship import services
+    from mutuals.mentorship.tests.factories import active
+
+    mentor, offer = make_mentor()
+    mentee = make_mentee()
+    mentorship = active(mentee, offer)
+    services.checkin_log(member=mentee, mentorship_id=mentorship.pk)
+    response = client_for(mentee).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert f"mentorship-{mentorship.pk}.ics" in response["Content-Disposition"]
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    # Five check-ins over ten weeks, the first already met: four left, as the page offers.
+    assert len(events) == 4
+    assert str(events[0]["SUMMARY"]) == "Mentorship check-in with Thandi Mokoena"
+    web = Client()
+    web.force_login(mentee)
+    page = web.get(f"/mentorship/{mentorship.pk}/check-ins.ics")
+    assert [str(e["UID"]) for e in Calendar.from_ical(page.content).walk("VEVENT")] == [
+        str(e["UID"]) for e in events
+    ]
+    theirs = client_for(mentor).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
+    assert str(Calendar.from_ical(theirs.content).walk("VEVENT")[0]["SUMMARY"]) == (
+        "Mentorship check-in with Sam Okafor"
+    )
+    path = f"/api/mentorships/{mentorship.pk}/checkins/ics"
+    envelope(client_for(make_member()).get(path), 404, "not_found")
+    envelope(Client().get(path), 401, "not_authenticated")
+    block_create(blocker=mentor, blocked=mentee)
+    envelope(client_for(mentee).get(path), 404, "not_found")
