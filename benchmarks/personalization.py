@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from mutuals.connections import personalization as engine
+from mutuals import personalization as engine
 from mutuals.core.demo_cast import CAST
 
 OPENINGS = ["Hi {first},", "Hello {first},", "Dear {first},", "{first} —", "Good morning {first},"]

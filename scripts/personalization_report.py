@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mutuals.connections.personalization import Recipient, Report, SenderHistory, assess
 from mutuals.imports.linkedin.parser import parse_export, parse_upload
+from mutuals.personalization import Recipient, Report, SenderHistory, assess
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.datasets import DATA_DIR

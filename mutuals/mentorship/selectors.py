@@ -8,6 +8,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.selectors import blocked_ids
 from mutuals.engagement.models import Obligation, ObligationKind
 from mutuals.mentorship.matching import Need, OfferFacts, Suggestion, suggest
@@ -147,3 +148,14 @@ def profile_section(viewer: User, member: User) -> ProfileSection:
         and open_mentorship is None
     )
     return ProfileSection(offer, testimonials, open_mentorship, can_request)
+
+
+def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
+    """The recipient's published mentor offer (title and description; a paused offer is still
+    theirs to be referred to), registered with connections in MentorshipConfig.ready."""
+    offer = (
+        MentorOffer.objects.filter(mentor_id=recipient.pk)
+        .values_list("title", "description")
+        .first()
+    )
+    return RecipientMaterial(mentor_offer=f"{offer[0]}. {offer[1]}" if offer else "")
