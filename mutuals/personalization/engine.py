@@ -58,13 +58,12 @@ INTENT_STATED = 15
 ASK_CONCRETE = 10
 INTENT_MATCHES_DECLARED = 5
 MENTIONS_NAME = 5
-MENTIONS_COMPANY = 10
+MENTIONS_COMPANY = 5
 MENTIONS_ROLE = 5
 MENTIONS_TOPIC = 10
 MENTIONS_MATERIAL = 20
 RECIPIENT_REFERENCES_CAP = 35
 NOTHING_SPECIFIC_PENALTY = 10
-SPECIFIC_CONTENT = 10
 SUBSTANTIVE_LENGTH = 10
 TOO_SHORT_PENALTY = 10
 STOCK_PHRASE_PENALTY = 15
@@ -83,9 +82,10 @@ PERSONAL_AT = 65
 NEEDS_WORK_AT = 35
 GENERIC_CEILING = NEEDS_WORK_AT - 1
 COPY_CEILING = PERSONAL_AT - 1
+# A first contact that pitches is never personal, whatever else it says.
+PITCH_CEILING = PERSONAL_AT - 1
 TOO_SHORT_WORDS = 12
 SUBSTANTIVE_WORDS = 25
-SPECIFIC_CONTENT_WORDS = 5
 MAX_MESSAGE_LENGTH = 600
 # From this many earlier copies to other people a note is mass outreach: generic.
 MASS_OUTREACH_COPIES = 2
@@ -268,6 +268,26 @@ class _Draft:
     def prose_first(self, wanted: set[str]) -> Word | None:
         return next((w for w in self.prose if w.stem in wanted), None)
 
+    def substantive(self, sentence: Sentence) -> bool:
+        """A real sentence that says something of its own: a distinctive word besides the
+        names, the company, the context's and topics' words (which it may only be echoing)."""
+        return sentence.is_prose and any(
+            is_distinctive(w) and w.stem not in self.excluded for w in sentence.words
+        )
+
+    def in_substance(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """`span` when it lies in a substantive sentence, else None."""
+        if span is None:
+            return None
+        for sentence in self.sentences:
+            if sentence.start <= span[0] < sentence.end:
+                return span if self.substantive(sentence) else None
+        return None
+
+    def substance_first(self, wanted: set[str]) -> Word | None:
+        found = (w for s in self.sentences if self.substantive(s) for w in s.words)
+        return next((w for w in found if w.stem in wanted), None)
+
 
 def _company_span(text: str, company: str) -> tuple[int, int] | None:
     """The company named in the note: its name (legal suffixes aside) or its first word when
@@ -307,17 +327,19 @@ def assess(
     cut = sentences(plain)
     name_stems = {w.stem for w in words(normalize(recipient.name))}
     topic_stems = {s for topic in recipient.topics for s in _stems_of(topic)}
+    company_stems = {w.stem for w in words(normalize(recipient.company))}
     draft = _Draft(
         text=text,
         plain=plain,
         sentences=cut,
         prose=[w for s in cut if s.is_prose for w in s.words],
-        excluded=name_stems | topic_stems | _context_stems(context),
+        excluded=name_stems | topic_stems | company_stems | _context_stems(context),
     )
     findings: list[Finding] = []
     score = BASE_SCORE
     forced_generic = _placeholders(text, findings)
     score -= _phrases(text, findings)
+    pitched = any(f.code == "sales_pitch" for f in findings)
     score += _context(draft, context, findings)
     score += _intent(draft, recipient, context, intent, findings)
     score += _references(draft, recipient, context, findings)
@@ -332,6 +354,8 @@ def assess(
     score = max(0, min(100, score))
     if copies:
         score = _copies(score, copies, findings)
+    if pitched:
+        score = min(score, PITCH_CEILING)
     if forced_generic:
         score = min(score, GENERIC_CEILING)
     verdict = (
@@ -467,28 +491,32 @@ def _context(draft: _Draft, context: Context | None, findings: list[Finding]) ->
 
 
 def _context_span(draft: _Draft, context: Context) -> tuple[int, int] | None:
+    """Where the note reflects its context — inside a sentence that says something of its own,
+    so that echoing the context's words (or listing them) is not reflecting it."""
     text, label = draft.plain, context.label
     if context.kind == "mutual":
-        if label:
-            first = label.split()[0]
-            return _find_phrase(text, label) or _find_phrase(text, first)
-        return _first_match(text, _MUTUAL_WORDS)
-    if label and (span := _find_phrase(text, label)):
+        first = label.split()[0] if label else ""
+        span = (
+            (_find_phrase(text, label) or _find_phrase(text, first))
+            if label
+            else _first_match(text, _MUTUAL_WORDS)
+        )
+        in_prose = span and any(s.is_prose and s.start <= span[0] < s.end for s in draft.sentences)
+        return span if in_prose else None
+    if label and (span := draft.in_substance(_find_phrase(text, label))):
         return span
-    wanted = _stems_of(label) if label else frozenset()
-    word = draft.prose_first(set(wanted)) if wanted else None
+    wanted = set(_stems_of(label)) if label else set()
+    word = draft.substance_first(wanted) if wanted else None
     if context.kind == "topic":
-        # The topic itself, or all its distinctive words inside a real sentence.
+        # All the topic's distinctive words, in a sentence that is about something.
         present = {w.stem for w in draft.prose}
-        if word and wanted <= present:
-            return word.start, word.end
-        return None
+        return (word.start, word.end) if word and wanted <= present else None
     if word:
         return word.start, word.end
     if context.kind == "event":
-        return _first_match(text, _EVENT_WORDS)
+        return draft.in_substance(_first_match(text, _EVENT_WORDS))
     if context.kind == "content":
-        return _first_match(text, _CONTENT_WORDS)
+        return draft.in_substance(_first_match(text, _CONTENT_WORDS))
     return None
 
 
@@ -577,10 +605,11 @@ def _references(
     specifics: list[tuple[str, int, tuple[int, int]]] = []
     if recipient.company and (span := _company_span(text, recipient.company)):
         specifics.append(("their company", MENTIONS_COMPANY, span))
+    company_span = specifics[0][2] if specifics else None
     if recipient.title:
-        title_span = _find_phrase(text, recipient.title)
+        title_span = draft.in_substance(_find_phrase(text, recipient.title))
         if not title_span:
-            word = draft.prose_first(set(_stems_of(recipient.title)) - draft.excluded)
+            word = draft.substance_first(set(_stems_of(recipient.title)) - draft.excluded)
             title_span = (word.start, word.end) if word else None
         if title_span:
             specifics.append(("their role", MENTIONS_ROLE, title_span))
@@ -592,12 +621,14 @@ def _references(
         # The topic as written, or all its distinctive words when it has two or more (one
         # word of "Risk management" is not the topic); never the context's own words again.
         wanted = set(_stems_of(topic)) - _context_stems(context)
-        word = draft.prose_first(wanted) if len(wanted) >= 2 and wanted <= prose_stems else None
-        span = (word.start, word.end) if word else _find_phrase(text, topic)
+        word = draft.substance_first(wanted) if len(wanted) >= 2 and wanted <= prose_stems else None
+        span = (word.start, word.end) if word else draft.in_substance(_find_phrase(text, topic))
+        if span and company_span and company_span[0] <= span[0] < company_span[1]:
+            span = None  # "Robotics" inside "Kestrel Robotics" is their company, not a topic
         if span:
             specifics.append(("a topic they care about", MENTIONS_TOPIC, span))
             break
-    material = _material_reference(draft, recipient)
+    material = _material_reference(draft, recipient, _stems_of(recipient.title))
     if material:
         specifics.append((material[0], MENTIONS_MATERIAL, material[1]))
     points += sum(weight for _, weight, _ in specifics)
@@ -619,7 +650,9 @@ def _references(
     return min(points, RECIPIENT_REFERENCES_CAP)
 
 
-def _material_reference(draft: _Draft, recipient: Recipient) -> tuple[str, tuple[int, int]] | None:
+def _material_reference(
+    draft: _Draft, recipient: Recipient, title_stems: frozenset[str]
+) -> tuple[str, tuple[int, int]] | None:
     """Their own material the note refers to: at least two of its distinctive words in the
     note's sentences, or one beside a pointer at it ("your post", "your talk")."""
     sources = [
@@ -637,7 +670,7 @@ def _material_reference(draft: _Draft, recipient: Recipient) -> tuple[str, tuple
     for what, source in sources:
         if not source:
             continue
-        wanted = set(_stems_of(source)) - draft.excluded
+        wanted = set(_stems_of(source)) - draft.excluded - title_stems
         if not wanted:
             continue
         shared = [w for w in draft.prose if w.stem in wanted]
@@ -651,9 +684,6 @@ def _material_reference(draft: _Draft, recipient: Recipient) -> tuple[str, tuple
 def _substance(draft: _Draft, message: str, findings: list[Finding]) -> int:
     points = 0
     count = len(words(draft.text))
-    own = {w.stem for w in draft.prose if is_distinctive(w)} - draft.excluded
-    if len(own) >= SPECIFIC_CONTENT_WORDS:
-        points += SPECIFIC_CONTENT
     lists = [
         s
         for s in draft.sentences

@@ -49,6 +49,9 @@ STOP_WORDS = _word_list("stop_words.txt")
 
 # Words every outreach note, pitch and template uses: not evidence of knowing someone.
 GENERIC_WORDS = _word_list("generic_words.txt")
+# Everyday words: never distinctive, but unlike stop words they do not make a list of
+# keywords a sentence.
+COMMON_WORDS = _word_list("common_words.txt")
 
 _STEM_SUFFIXES = (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
@@ -166,14 +169,20 @@ def idf(word_stem: str) -> float:
 
 
 def is_distinctive(word: Word | str) -> bool:
-    """Rare in the background corpus, not a stop word, not a generic business word, not a
-    number."""
+    """Rare in the background corpus, not a stop, common or generic business word, no digits."""
     text = word.text if isinstance(word, Word) else word
     lower = text.lower().replace("’", "'")
-    if len(lower) < 3 or lower in STOP_WORDS or lower.isdigit():
+    if len(lower) < 3 or lower in STOP_WORDS or lower in COMMON_WORDS:
+        return False
+    if any(c.isdigit() for c in lower):
         return False
     root = stem(lower)
-    if root in GENERIC_WORDS or lower in GENERIC_WORDS or root in STOP_WORDS:
+    if (
+        root in GENERIC_WORDS
+        or lower in GENERIC_WORDS
+        or root in STOP_WORDS
+        or root in COMMON_WORDS
+    ):
         return False
     return idf(root) >= DISTINCTIVE_IDF
 
