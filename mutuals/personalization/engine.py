@@ -340,9 +340,10 @@ def assess(
     forced_generic = _placeholders(text, findings)
     score -= _phrases(text, findings)
     pitched = any(f.code == "sales_pitch" for f in findings)
-    score += _context(draft, context, findings)
+    references, about_them = _references(draft, recipient, context, findings)
+    score += references
+    score += _context(draft, context, findings, about_them=about_them)
     score += _intent(draft, recipient, context, intent, findings)
-    score += _references(draft, recipient, context, findings)
     score += _substance(draft, message, findings)
 
     sig = signature(message, recipient_terms(recipient, context))
@@ -444,7 +445,13 @@ def _phrases(text: str, findings: list[Finding]) -> int:
     return cost
 
 
-def _context(draft: _Draft, context: Context | None, findings: list[Finding]) -> int:
+def _context(
+    draft: _Draft, context: Context | None, findings: list[Finding], *, about_them: bool
+) -> int:
+    """A verified context earns CONTEXT_VERIFIED; saying it in a sentence of substance, or
+    writing about their own work instead (a verified context is shown beside the note, so
+    it need not be repeated), earns CONTEXT_REFLECTED more. An unverified one earns only
+    the reflection."""
     if context is None or context.kind not in CONTEXT_KINDS:
         findings.append(
             Finding(
@@ -456,7 +463,6 @@ def _context(draft: _Draft, context: Context | None, findings: list[Finding]) ->
             )
         )
         return -NO_CONTEXT_PENALTY
-    points = CONTEXT_VERIFIED if context.verified else 0
     span = _context_span(draft, context)
     if span:
         findings.append(
@@ -469,25 +475,25 @@ def _context(draft: _Draft, context: Context | None, findings: list[Finding]) ->
                 span[1],
             )
         )
-        return points + CONTEXT_REFLECTED
+        return (CONTEXT_VERIFIED if context.verified else 0) + CONTEXT_REFLECTED
     if context.verified:
         findings.append(
             Finding(
                 "context_verified",
-                "The platform verified how you know of them; they will see it beside your note.",
+                "The platform verified how you know of them; they see it beside your note.",
                 "good",
             )
         )
-    else:
-        findings.append(
-            Finding(
-                "context_not_reflected",
-                "The note does not say how you came across them.",
-                "warn",
-                suggestion=_context_suggestion(context),
-            )
+        return CONTEXT_VERIFIED + (CONTEXT_REFLECTED if about_them else 0)
+    findings.append(
+        Finding(
+            "context_not_reflected",
+            "The note does not say how you came across them.",
+            "warn",
+            suggestion=_context_suggestion(context),
         )
-    return points
+    )
+    return 0
 
 
 def _context_span(draft: _Draft, context: Context) -> tuple[int, int] | None:
@@ -593,7 +599,9 @@ def _intent(
 
 def _references(
     draft: _Draft, recipient: Recipient, context: Context | None, findings: list[Finding]
-) -> int:
+) -> tuple[int, bool]:
+    """Points for specific references to the recipient, and whether the note is about their
+    own work (their role, a topic of theirs or their material — a company name is not)."""
     text = draft.plain
     points = 0
     first_name = recipient.name.split()[0] if recipient.name.split() else ""
@@ -647,7 +655,8 @@ def _references(
             )
         )
         points -= NOTHING_SPECIFIC_PENALTY
-    return min(points, RECIPIENT_REFERENCES_CAP)
+    about_them = any(what != "their company" for what, _, _ in specifics)
+    return min(points, RECIPIENT_REFERENCES_CAP), about_them
 
 
 def _material_reference(
