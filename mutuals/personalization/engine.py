@@ -367,23 +367,27 @@ def assess(
 
 
 def _placeholders(text: str, findings: list[Finding]) -> bool:
-    seen: list[tuple[int, int]] = []
-    for _name, pattern in patterns.PLACEHOLDERS:
-        for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in seen):
-                continue
-            seen.append((match.start(), match.end()))
-            findings.append(
-                Finding(
-                    "placeholder",
-                    f"“{match.group(0)}” is a placeholder left from a template.",
-                    "bad",
-                    match.start(),
-                    match.end(),
-                    "Replace it with the real word, and write the note for this person.",
-                )
+    """Every placeholder, the longest where two syntaxes overlap (`${first_name}` is one)."""
+    matches = sorted(
+        (m for _name, pattern in patterns.PLACEHOLDERS for m in pattern.finditer(text)),
+        key=lambda m: (m.start(), -(m.end() - m.start())),
+    )
+    taken_until = -1
+    for match in matches:
+        if match.start() < taken_until:
+            continue
+        taken_until = match.end()
+        findings.append(
+            Finding(
+                "placeholder",
+                f"“{match.group(0)}” is a placeholder left from a template.",
+                "bad",
+                match.start(),
+                match.end(),
+                "Replace it with the real word, and write the note for this person.",
             )
-    return bool(seen)
+        )
+    return taken_until >= 0
 
 
 def _phrases(text: str, findings: list[Finding]) -> int:

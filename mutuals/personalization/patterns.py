@@ -94,9 +94,11 @@ SALES_PITCH: list[tuple[str, str]] = [
     (
         "our product helps",
         r"\bour (\w+[ -]){0,3}(platform|system|solution|software|tool|product|app|service|"
-        r"services|consultancy|agency|firm|offering|suite|technology|api|team)s? (has |have )?"
-        r"(help|helped|helps|enable|enables|enabled|allow|allows|can help|can|is used|lets|"
-        r"delivers?|drives?|saves?|cuts?|reduces?|boosts?|increases?|automates?)\b",
+        r"services|consultancy|agency|firm|offering|suite|technology|api)s? (has |have )?"
+        r"(help|helped|helps|enable|enables|enabled|allow|allows|lets|delivers?|drives?|saves?|"
+        r"cuts?|reduces?|boosts?|increases?|automates?|flags?|detects?|predicts?|monitors?|"
+        r"tracks?|catches|finds|prevents?|integrates?|powers?|eliminates?|streamlines?|"
+        r"improves?|optimi[sz]es?|ensures?|is used|is trusted|can help|can save|can cut)\b",
     ),
     ("our product", r"\bour (product|solution|platform|software|services?|offering|agency)\b"),
     (
