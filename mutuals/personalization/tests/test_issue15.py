@@ -8,6 +8,8 @@ repeating its topic word for word."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from mutuals.personalization import (
@@ -84,7 +86,7 @@ class TestCopiesOnlyCostMore:
     )
     def test_each_further_copy_scores_lower_until_zero(self, template, context):
         scores = send_to_everyone(template, context)
-        for earlier, later in zip(scores, scores[1:], strict=False):
+        for earlier, later in itertools.pairwise(scores):
             assert later < earlier or later == 0, scores
         assert scores[6] <= scores[0] - 20 or scores[6] == 0, scores
 
