@@ -98,6 +98,13 @@ def recipient_facts(recipient: User, *, sender: User) -> personalization.Recipie
     )
 
 
+def shared_topic_for(topics: list[tuple[str, str]], text: str) -> str:
+    """The slug of the shared topic (slug, name) that `text` is most about, or "" when it is
+    about none: the composer preselects only a topic it can justify, never the first."""
+    name = personalization.best_topic(text, [name for _, name in topics])
+    return next((slug for slug, topic in topics if topic == name), "")
+
+
 @dataclass(frozen=True)
 class ResolvedContext:
     kind: str
@@ -132,6 +139,8 @@ def context_resolve(
         from mutuals.accounts.topics import topic_slug
 
         topics = dict(shared_topics(sender.pk, recipient.pk))
+        if not ref:
+            raise _invalid_context("Choose the topic you share.", kind)
         slug = topic_slug(ref)
         if slug not in topics:
             raise _invalid_context("You do not both list that topic.", kind)

@@ -232,6 +232,22 @@ class SenderHistory:
         return len(people) + unnamed
 
 
+def best_topic(text: str, topics: Sequence[str]) -> str | None:
+    """The topic `text` is most about — named as written, or by most of its distinctive
+    words — or None when it is about none of them. Ties go to the earlier topic."""
+    plain = blank_links(normalize(text))
+    present = {w.stem for w in words(plain)}
+    best: tuple[float, str] | None = None
+    for topic in topics:
+        wanted = _stems_of(topic)
+        share = len(wanted & present) / len(wanted) if wanted else 0.0
+        if _find_phrase(plain, topic):
+            share = 2.0
+        if share >= 0.5 and (best is None or share > best[0]):
+            best = (share, topic)
+    return best[1] if best else None
+
+
 # --- Helpers -----------------------------------------------------------------------------
 
 
