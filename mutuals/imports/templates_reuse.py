@@ -61,10 +61,11 @@ def find_templates(notes: Sequence[Note]) -> list[Cluster]:
     index = minhash.LSHIndex()
     for position, key in enumerate(keys):
         sig = minhash.signature(key.split(" "))
-        for other in index.similar(sig, NEAR_DUPLICATE_SIMILARITY):
-            root_a, root_b = find(int(str(index.key(other)))), find(position)
-            if root_a != root_b:
-                parent[root_b] = root_a
+        for row in index.similar(sig, NEAR_DUPLICATE_SIMILARITY):
+            for other in index.keys(row):
+                root_a, root_b = find(int(str(other))), find(position)
+                if root_a != root_b:
+                    parent[root_b] = root_a
         index.add(sig, position)
     clusters: dict[int, Cluster] = defaultdict(Cluster)
     for position, key in enumerate(keys):

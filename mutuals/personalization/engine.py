@@ -97,10 +97,11 @@ GENERIC = "generic"
 
 CONTEXT_KINDS = ("event", "mutual", "topic", "content", "other")
 
-_STOCK = [re.compile(p, re.IGNORECASE) for p in patterns.STOCK_PHRASES]
-_FLATTERY = [re.compile(p, re.IGNORECASE) for p in patterns.FLATTERY]
+# One alternation each: every phrase found in one pass, overlapping ones once.
+_STOCK = re.compile("|".join(f"(?:{p})" for p in patterns.STOCK_PHRASES), re.IGNORECASE)
+_FLATTERY = re.compile("|".join(f"(?:{p})" for p in patterns.FLATTERY), re.IGNORECASE)
 _SALES = [(name, re.compile(p, re.IGNORECASE)) for name, p in patterns.SALES_PITCH]
-_ASK = [re.compile(p, re.IGNORECASE) for p in patterns.ASK_PATTERNS]
+_ASK = re.compile("|".join(f"(?:{p})" for p in patterns.ASK_PATTERNS), re.IGNORECASE)
 _EVENT_WORDS = re.compile(patterns.EVENT_WORDS, re.IGNORECASE)
 _CONTENT_WORDS = re.compile(patterns.CONTENT_WORDS, re.IGNORECASE)
 _MUTUAL_WORDS = re.compile(patterns.MUTUAL_WORDS, re.IGNORECASE)
@@ -187,11 +188,14 @@ def recipient_terms(recipient: Recipient, context: Context | None = None) -> set
     """Lower-case words a template swaps per recipient — their name, their company, and the
     mutual connection's name — masked before comparing notes. Topics and roles are not
     masked: a template mentions the same topic to everyone."""
-    sources = [recipient.name, recipient.company]
-    if context is not None and context.kind == "mutual":
-        sources.append(context.label)
+    mutual = context.label if context is not None and context.kind == "mutual" else ""
+    return set(_swapped_terms(recipient.name, recipient.company, mutual))
+
+
+@functools.lru_cache(maxsize=4096)
+def _swapped_terms(*sources: str) -> frozenset[str]:
     terms = {w.lower for text in sources for w in words(normalize(text))}
-    return {t for t in terms if t not in _LEGAL_SUFFIXES}
+    return frozenset(t for t in terms if t not in _LEGAL_SUFFIXES)
 
 
 def signature(message: str, terms: set[str]) -> tuple[int, ...]:
@@ -223,12 +227,12 @@ class SenderHistory:
         a note at least `threshold` similar to `sig`. Notes to `key` itself do not count."""
         people: set[Hashable] = set()
         unnamed = 0
-        for position in self._index.similar(sig, threshold):
-            other = self._index.key(position)
-            if other is None or other == "":
-                unnamed += 1
-            elif other != key:
-                people.add(other)
+        for row in self._index.similar(sig, threshold):
+            for other, notes in self._index.keys(row).items():
+                if other is None or other == "":
+                    unnamed += notes
+                elif other != key:
+                    people.add(other)
         return len(people) + unnamed
 
 
@@ -270,6 +274,12 @@ def _stems_of(text: str) -> frozenset[str]:
     return frozenset(distinctive_stems(text))
 
 
+@functools.lru_cache(maxsize=2048)
+def _word_stems(text: str) -> frozenset[str]:
+    """Stems of every word of a recipient's field (their name, their company)."""
+    return frozenset(w.stem for w in words(normalize(text)))
+
+
 @dataclass
 class _Draft:
     """The note cut up once: sentences, prose words (in real sentences), the stems that can
@@ -280,6 +290,7 @@ class _Draft:
     sentences: list[Sentence]
     prose: list[Word]
     excluded: set[str]
+    _substantive: dict[int, bool] = field(default_factory=dict)
 
     def prose_first(self, wanted: set[str]) -> Word | None:
         return next((w for w in self.prose if w.stem in wanted), None)
@@ -287,9 +298,13 @@ class _Draft:
     def substantive(self, sentence: Sentence) -> bool:
         """A real sentence that says something of its own: a distinctive word besides the
         names, the company, the context's and topics' words (which it may only be echoing)."""
-        return sentence.is_prose and any(
-            is_distinctive(w) and w.stem not in self.excluded for w in sentence.words
-        )
+        known = self._substantive.get(sentence.start)
+        if known is None:
+            known = sentence.is_prose and any(
+                is_distinctive(w) and w.stem not in self.excluded for w in sentence.words
+            )
+            self._substantive[sentence.start] = known
+        return known
 
     def in_substance(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
         """`span` when it lies in a substantive sentence, else None."""
@@ -341,9 +356,9 @@ def assess(
     text = normalize(message)
     plain = blank_links(text)
     cut = sentences(plain)
-    name_stems = {w.stem for w in words(normalize(recipient.name))}
+    name_stems = _word_stems(recipient.name)
     topic_stems = {s for topic in recipient.topics for s in _stems_of(topic)}
-    company_stems = {w.stem for w in words(normalize(recipient.company))}
+    company_stems = _word_stems(recipient.company)
     draft = _Draft(
         text=text,
         plain=plain,
@@ -428,23 +443,18 @@ def _phrases(text: str, findings: list[Finding]) -> int:
         ),
     ):
         spent = 0
-        starts: set[int] = set()
-        for pattern in compiled:
-            for match in pattern.finditer(text):
-                if match.start() in starts:
-                    continue
-                starts.add(match.start())
-                spent += each
-                findings.append(
-                    Finding(
-                        code,
-                        message.format(match.group(0)),
-                        "bad",
-                        match.start(),
-                        match.end(),
-                        suggestion,
-                    )
+        for match in compiled.finditer(text):
+            spent += each
+            findings.append(
+                Finding(
+                    code,
+                    message.format(match.group(0)),
+                    "bad",
+                    match.start(),
+                    match.end(),
+                    suggestion,
                 )
+            )
         cost += min(spent, cap)
     pitches = [(name, m) for name, p in _SALES if (m := p.search(text))]
     if pitches:
@@ -565,7 +575,7 @@ def _context_suggestion(context: Context) -> str:
 def _is_ask(sentence: Sentence) -> re.Match[str] | None:
     if sentence.is_question and len(sentence.words) >= 3:
         return re.search(r".+", sentence.text)
-    return next((m for p in _ASK if (m := p.search(sentence.text))), None)
+    return _ASK.search(sentence.text)
 
 
 def _intent(
@@ -712,7 +722,7 @@ def _material_reference(
 
 def _substance(draft: _Draft, message: str, findings: list[Finding]) -> int:
     points = 0
-    count = len(words(draft.text))
+    count = sum(len(s.words) for s in draft.sentences)
     lists = [
         s
         for s in draft.sentences

@@ -16,7 +16,6 @@ vectorized comparison with the candidates, however many notes are indexed.
 
 from __future__ import annotations
 
-import itertools
 import zlib
 from collections.abc import Hashable, Iterable, Sequence
 
@@ -60,57 +59,77 @@ def similarity(a: Sequence[int], b: Sequence[int]) -> float:
 
 
 class LSHIndex:
-    """Signatures with an optional key each (who the note went to), banded for lookup.
+    """Signatures, each with the keys of the notes that had it (who they went to), banded
+    for lookup. Identical signatures share one row, so a sender's thousand copies of one
+    template cost one comparison, not a thousand.
 
     Signatures of another length (stored by an older release, or empty) are ignored: they
     cannot be compared with these."""
 
     def __init__(self, entries: Iterable[tuple[Sequence[int], Hashable]] = ()) -> None:
         self._rows: list[npt.NDArray[np.int64]] = []
-        self._keys: list[Hashable] = []
+        self._keys: list[dict[Hashable, int]] = []
+        self._row_of: dict[bytes, int] = {}
         self._matrix: npt.NDArray[np.int64] | None = None
-        self._buckets: dict[tuple[int, bytes], list[int]] = {}
+        self._buckets: dict[bytes, list[int]] = {}
+        self._notes = 0
         for sig, key in entries:
             self.add(sig, key)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        """How many notes (not distinct signatures) are indexed."""
+        return self._notes
 
-    def key(self, index: int) -> Hashable:
-        return self._keys[index]
+    def keys(self, row: int) -> dict[Hashable, int]:
+        """The keys of the notes whose signature is row `row`, each with how many notes it
+        has there, in the order first added."""
+        return self._keys[row]
 
     def add(self, sig: Sequence[int], key: Hashable = None) -> int | None:
-        """Index `sig`; its position, or None when it cannot be compared."""
+        """Index `sig` under `key`; its row, or None when it cannot be compared."""
         if len(sig) != NUM_PERMUTATIONS:
             return None
         array = np.asarray(sig, dtype=np.int64)
-        index = len(self._rows)
+        raw = array.tobytes()
+        self._notes += 1
+        row = self._row_of.get(raw)
+        if row is not None:
+            self._keys[row][key] = self._keys[row].get(key, 0) + 1
+            return row
+        row = len(self._rows)
+        self._row_of[raw] = row
         self._rows.append(array)
-        self._keys.append(key)
+        self._keys.append({key: 1})
         self._matrix = None
-        for band in range(LSH_BANDS):
-            bucket = (band, array[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes())
-            self._buckets.setdefault(bucket, []).append(index)
-        return index
+        for bucket in _band_keys(raw):
+            self._buckets.setdefault(bucket, []).append(row)
+        return row
 
     def similar(self, sig: Sequence[int], threshold: float) -> list[int]:
-        """Positions of the indexed signatures at least `threshold` similar to `sig`."""
+        """Rows whose signature is at least `threshold` similar to `sig`."""
         if len(sig) != NUM_PERMUTATIONS or not self._rows:
             return []
         array = np.asarray(sig, dtype=np.int64)
-        buckets = [
-            bucket
-            for band in range(LSH_BANDS)
-            if (
-                bucket := self._buckets.get(
-                    (band, array[band * LSH_ROWS : (band + 1) * LSH_ROWS].tobytes())
-                )
-            )
-        ]
-        if not buckets:
+        candidates: set[int] = set()
+        for bucket in _band_keys(array.tobytes()):
+            found = self._buckets.get(bucket)
+            if found:
+                candidates.update(found)
+        if not candidates:
             return []
-        candidates = np.unique(np.fromiter(itertools.chain.from_iterable(buckets), dtype=np.intp))
         if self._matrix is None:
             self._matrix = np.vstack(self._rows)
-        equal = np.count_nonzero(self._matrix[candidates] == array, axis=1)
-        return [int(i) for i in candidates[equal >= threshold * NUM_PERMUTATIONS]]
+        rows = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
+        equal = np.count_nonzero(self._matrix[rows] == array, axis=1)
+        return sorted(int(i) for i in rows[equal >= threshold * NUM_PERMUTATIONS])
+
+
+_BAND_BYTES = LSH_ROWS * 8  # int64 values
+
+
+def _band_keys(raw: bytes) -> list[bytes]:
+    """One bucket key per band: the band's number and its bytes."""
+    return [
+        bytes((band,)) + raw[band * _BAND_BYTES : (band + 1) * _BAND_BYTES]
+        for band in range(LSH_BANDS)
+    ]

@@ -17,7 +17,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -110,20 +110,21 @@ class Sentence:
     start: int
     end: int
     words: tuple[Word, ...]
+    is_prose: bool  # see _is_prose
 
     @property
     def is_question(self) -> bool:
         return self.text.rstrip().endswith("?")
 
-    @property
-    def is_prose(self) -> bool:
-        """A real sentence rather than a list of keywords: at least four words with at least
-        one function word, and not mostly comma-separated fragments of one or two words."""
-        if len(self.words) < 4 or not any(w.lower in STOP_WORDS for w in self.words):
-            return False
-        pieces = [p for p in re.split(r"[,;/|•·]", self.text) if p.strip()]
-        short = sum(1 for p in pieces if len(WORD.findall(p)) <= 2)
-        return not (len(pieces) >= 3 and short * 2 > len(pieces))
+
+def _is_prose(text: str, found: Sequence[Word]) -> bool:
+    """A real sentence rather than a list of keywords: at least four words with at least one
+    function word, and not mostly comma-separated fragments of one or two words."""
+    if len(found) < 4 or not any(w.lower in STOP_WORDS for w in found):
+        return False
+    pieces = [p for p in re.split(r"[,;/|•·]", text) if p.strip()]
+    short = sum(1 for p in pieces if len(WORD.findall(p)) <= 2)
+    return not (len(pieces) >= 3 and short * 2 > len(pieces))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|(?<=[.!?])(?=[A-Z][a-z])")
@@ -139,8 +140,9 @@ def sentences(text: str) -> list[Sentence]:
         stripped = piece.strip()
         if stripped:
             lead = start + (len(piece) - len(piece.lstrip()))
+            inside = tuple(words(stripped, offset=lead))
             found.append(
-                Sentence(stripped, lead, lead + len(stripped), tuple(words(stripped, offset=lead)))
+                Sentence(stripped, lead, lead + len(stripped), inside, _is_prose(stripped, inside))
             )
         start = end if isinstance(match, int) else match.end()
     return found
@@ -170,7 +172,11 @@ def idf(word_stem: str) -> float:
 
 def is_distinctive(word: Word | str) -> bool:
     """Rare in the background corpus, not a stop, common or generic business word, no digits."""
-    text = word.text if isinstance(word, Word) else word
+    return _distinctive(word.text if isinstance(word, Word) else word)
+
+
+@functools.lru_cache(maxsize=65536)
+def _distinctive(text: str) -> bool:
     lower = text.lower().replace("’", "'")
     if len(lower) < 3 or lower in STOP_WORDS or lower in COMMON_WORDS:
         return False
