@@ -97,11 +97,16 @@ GENERIC = "generic"
 
 CONTEXT_KINDS = ("event", "mutual", "topic", "content", "other")
 
-# One alternation each: every phrase found in one pass, overlapping ones once.
-_STOCK = re.compile("|".join(f"(?:{p})" for p in patterns.STOCK_PHRASES), re.IGNORECASE)
-_FLATTERY = re.compile("|".join(f"(?:{p})" for p in patterns.FLATTERY), re.IGNORECASE)
-_SALES = [(name, re.compile(p, re.IGNORECASE)) for name, p in patterns.SALES_PITCH]
-_ASK = re.compile("|".join(f"(?:{p})" for p in patterns.ASK_PATTERNS), re.IGNORECASE)
+# The phrase lists are written in lower case and searched in the lower-cased note: a
+# case-sensitive pattern can look for its literal start, several times faster than
+# re.IGNORECASE (kept for the rare note whose lower case has another length).
+_STOCK = [re.compile(p) for p in patterns.STOCK_PHRASES]
+_FLATTERY = [re.compile(p) for p in patterns.FLATTERY]
+_SALES = [(name, re.compile(p)) for name, p in patterns.SALES_PITCH]
+_STOCK_ANY_CASE = [re.compile(p, re.IGNORECASE) for p in patterns.STOCK_PHRASES]
+_FLATTERY_ANY_CASE = [re.compile(p, re.IGNORECASE) for p in patterns.FLATTERY]
+_SALES_ANY_CASE = [(name, re.compile(p, re.IGNORECASE)) for name, p in patterns.SALES_PITCH]
+_ASK = re.compile("|".join(f"(?:{p})" for p in patterns.ASK_PATTERNS))
 _EVENT_WORDS = re.compile(patterns.EVENT_WORDS, re.IGNORECASE)
 _CONTENT_WORDS = re.compile(patterns.CONTENT_WORDS, re.IGNORECASE)
 _MUTUAL_WORDS = re.compile(patterns.MUTUAL_WORDS, re.IGNORECASE)
@@ -256,16 +261,26 @@ def best_topic(text: str, topics: Sequence[str]) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+def _phrase_pattern(phrase: str, flags: int = 0) -> re.Pattern[str]:
     parts = [re.escape(p) for p in phrase.split()]
-    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + r"[\s-]+".join(parts) + r"(?!\w)", flags)
+
+
+@functools.lru_cache(maxsize=256)
+def _lower(text: str) -> str:
+    return text.lower()
 
 
 def _find_phrase(text: str, phrase: str) -> tuple[int, int] | None:
+    """Where `phrase` occurs in `text` as whole words, whatever the case."""
     phrase = normalize(phrase).strip()
     if len(phrase) < 2:
         return None
-    match = _phrase_pattern(phrase).search(text)
+    lowered, wanted = _lower(text), phrase.lower()
+    if len(lowered) == len(text) and len(wanted) == len(phrase):
+        match = _phrase_pattern(wanted).search(lowered)
+    else:
+        match = _phrase_pattern(phrase, re.IGNORECASE).search(text)
     return (match.start(), match.end()) if match else None
 
 
@@ -331,7 +346,7 @@ def _company_span(text: str, company: str) -> tuple[int, int] | None:
             return span
     first = parts[0].strip(",.")
     if len(first) >= 3 and is_distinctive(first):
-        for match in _phrase_pattern(first).finditer(text):
+        for match in _phrase_pattern(first, re.IGNORECASE).finditer(text):
             if match.group(0)[:1].isupper():
                 return match.start(), match.end()
     return None
@@ -423,11 +438,16 @@ def _placeholders(text: str, findings: list[Finding]) -> bool:
 
 def _phrases(text: str, findings: list[Finding]) -> int:
     """Stock phrases, flattery and sales pitches: the points they cost."""
+    lowered = text.lower()
+    # Lower-casing keeps the length (and so the spans) of nearly every note; for the rare one
+    # it does not, the case-insensitive patterns search the note itself.
+    folded = len(lowered) == len(text)
+    subject = lowered if folded else text
     cost = 0
     for code, compiled, each, cap, message, suggestion in (
         (
             "stock_phrase",
-            _STOCK,
+            _STOCK if folded else _STOCK_ANY_CASE,
             STOCK_PHRASE_PENALTY,
             STOCK_PHRASES_CAP,
             "“{}” is a stock phrase that could be sent to anyone.",
@@ -435,7 +455,7 @@ def _phrases(text: str, findings: list[Finding]) -> int:
         ),
         (
             "flattery",
-            _FLATTERY,
+            _FLATTERY if folded else _FLATTERY_ANY_CASE,
             FLATTERY_PENALTY,
             FLATTERY_CAP,
             "“{}” is praise that could be said to anyone.",
@@ -443,28 +463,30 @@ def _phrases(text: str, findings: list[Finding]) -> int:
         ),
     ):
         spent = 0
-        for match in compiled.finditer(text):
-            spent += each
-            findings.append(
-                Finding(
-                    code,
-                    message.format(match.group(0)),
-                    "bad",
-                    match.start(),
-                    match.end(),
-                    suggestion,
+        starts: set[int] = set()
+        for pattern in compiled:
+            for match in pattern.finditer(subject):
+                if match.start() in starts:
+                    continue
+                starts.add(match.start())
+                spent += each
+                quoted = text[match.start() : match.end()]
+                findings.append(
+                    Finding(
+                        code, message.format(quoted), "bad", match.start(), match.end(), suggestion
+                    )
                 )
-            )
         cost += min(spent, cap)
-    pitches = [(name, m) for name, p in _SALES if (m := p.search(text))]
+    sales = _SALES if folded else _SALES_ANY_CASE
+    pitches = [(name, m) for name, p in sales if (m := p.search(subject))]
     if pitches:
         cost += min(SALES_PITCH_PENALTY + SALES_PITCH_MORE * (len(pitches) - 1), SALES_PITCH_CAP)
         for name, match in pitches:
             findings.append(
                 Finding(
                     "sales_pitch",
-                    f"“{match.group(0)}” reads like a sales pitch ({name}); a first contact is "
-                    "not the place for one.",
+                    f"“{text[match.start() : match.end()]}” reads like a sales pitch ({name}); a "
+                    "first contact is not the place for one.",
                     "bad",
                     match.start(),
                     match.end(),
@@ -575,7 +597,7 @@ def _context_suggestion(context: Context) -> str:
 def _is_ask(sentence: Sentence) -> re.Match[str] | None:
     if sentence.is_question and len(sentence.words) >= 3:
         return re.search(r".+", sentence.text)
-    return _ASK.search(sentence.text)
+    return _ASK.search(sentence.text.lower())
 
 
 def _intent(
