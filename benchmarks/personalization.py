@@ -12,6 +12,7 @@ have near-duplicates in the history and most do not.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import random
 import statistics
@@ -136,16 +137,19 @@ def run(history_size: int, checks: int) -> None:
 
     drafts = [note(rng) for _ in range(checks)]
     timings: dict[str, list[float]] = {"lsh": [], "linear": []}
+    cpu: list[float] = []
     verdicts: dict[str, list[str]] = {"lsh": [], "linear": []}
     for text, recipient in drafts[:50]:  # warm-up
         engine.assess(text, recipient=recipient, context=context, intent="advice", history=lsh)
     for text, recipient in drafts:
         for name, history in (("lsh", lsh), ("linear", linear)):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             report = engine.assess(
                 text, recipient=recipient, context=context, intent="advice", history=history
             )
             timings[name].append((time.perf_counter() - started) * 1000)
+            if name == "lsh":
+                cpu.append((time.thread_time() - cpu_started) * 1000)
             verdicts[name].append(report.verdict)
 
     agree = sum(a == b for a, b in zip(verdicts["lsh"], verdicts["linear"], strict=True))
@@ -163,6 +167,12 @@ def run(history_size: int, checks: int) -> None:
             f"| {name} | {statistics.median(values):.3f} | {percentile(values, 99):.3f} | "
             f"{max(values):.3f} |"
         )
+    print(
+        f"| lsh, CPU time of the checking thread | {statistics.median(cpu):.3f} | "
+        f"{percentile(cpu, 99):.3f} | {max(cpu):.3f} |"
+    )
+    load = os.getloadavg()
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     ratio = statistics.median(timings["linear"]) / statistics.median(timings["lsh"])
     print(f"linear scan / LSH median ratio: {ratio:.1f}×; verdicts agree on {agree}/{checks}")
     median, p99 = statistics.median(timings["lsh"]), percentile(timings["lsh"], 99)
