@@ -379,7 +379,7 @@ def assess(
         plain=plain,
         sentences=cut,
         prose=[w for s in cut if s.is_prose for w in s.words],
-        excluded=name_stems | topic_stems | company_stems | _context_stems(context),
+        excluded=set(name_stems) | topic_stems | company_stems | _context_stems(context),
     )
     findings: list[Finding] = []
     score = BASE_SCORE
