@@ -15,8 +15,8 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mutuals.connections.personalization import Recipient, Report, SenderHistory, assess
 from mutuals.imports.linkedin.parser import parse_export, parse_upload
+from mutuals.personalization import Recipient, Report, SenderHistory, assess
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.datasets import DATA_DIR
@@ -69,10 +69,9 @@ def judge(data: Path) -> list[tuple[str, str, str, str, Report]]:
     judged = []
     for source, sender, recipient, text, _ in notes(data):
         history = histories.setdefault(sender.strip().lower(), SenderHistory())
-        report = assess(
-            text[:2000], recipient=Recipient(name=recipient.split(",")[0]), history=history
-        )
-        history.add(report.signature)
+        name = recipient.split(",")[0]
+        report = assess(text[:2000], recipient=Recipient(name=name, key=name), history=history)
+        history.add(report.signature, name)
         judged.append((source, sender, recipient, text, report))
     return judged
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from mutuals import personalization
 from mutuals.accounts.models import User
-from mutuals.connections import personalization
 from mutuals.connections.models import (
     ContextKind,
     DeclineReason,
@@ -49,15 +50,59 @@ DECIDED_STATES = (
 )
 
 
-def recipient_facts(recipient: User) -> personalization.Recipient:
+# What other apps hold about a member that a note may refer to (their posts, their events,
+# their mentor offer), registered by those apps when they start (AppConfig.ready), since
+# connections stands below them. Each provider answers for one sender and one recipient, so
+# it can keep to what the sender may see.
+MaterialProvider = Callable[[User, User], "RecipientMaterial"]
+_material_providers: list[MaterialProvider] = []
+
+
+@dataclass(frozen=True)
+class RecipientMaterial:
+    posts: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()
+    mentor_offer: str = ""
+
+
+def recipient_material_register(provider: MaterialProvider) -> None:
+    """Add a source of the recipient's own material for the engine (once per provider)."""
+    if provider not in _material_providers:
+        _material_providers.append(provider)
+
+
+def recipient_facts(recipient: User, *, sender: User) -> personalization.Recipient:
+    """What the engine may know of `recipient` when `sender` writes to them: their profile
+    (headline, about text, company, title, topics) and, from the registered providers, their
+    posts the sender can see, the events they organized or attended and their mentor offer."""
     profile = recipient.profile
+    posts: list[str] = []
+    events: list[str] = []
+    offer = ""
+    for provider in _material_providers:
+        material = provider(sender, recipient)
+        posts += material.posts
+        events += material.events
+        offer = offer or material.mentor_offer
     return personalization.Recipient(
         name=recipient.name,
         company=profile.company,
         title=profile.title,
         headline=profile.headline,
         topics=tuple(topic.name for topic in profile.topics.all()),
+        about=profile.bio,
+        posts=tuple(posts),
+        events=tuple(events),
+        mentor_offer=offer,
+        key=str(recipient.pk),
     )
+
+
+def shared_topic_for(topics: list[tuple[str, str]], text: str) -> str:
+    """The slug of the shared topic (slug, name) that `text` is most about, or "" when it is
+    about none: the composer preselects only a topic it can justify, never the first."""
+    name = personalization.best_topic(text, [name for _, name in topics])
+    return next((slug for slug, topic in topics if topic == name), "")
 
 
 @dataclass(frozen=True)
@@ -94,6 +139,8 @@ def context_resolve(
         from mutuals.accounts.topics import topic_slug
 
         topics = dict(shared_topics(sender.pk, recipient.pk))
+        if not ref:
+            raise _invalid_context("Choose the topic you share.", kind)
         slug = topic_slug(ref)
         if slug not in topics:
             raise _invalid_context("You do not both list that topic.", kind)
@@ -149,8 +196,8 @@ _history_lock = threading.Lock()
 
 
 def sender_history(sender_id: int) -> personalization.SenderHistory:
-    """The sender's earlier invitation notes as an LSH index, cached per process and
-    rebuilt when they send another (one aggregate query to check)."""
+    """The sender's earlier invitation notes (with whom each went to) as an LSH index, cached
+    per process and rebuilt when they send another (one aggregate query to check)."""
     stamp_row = Invitation.objects.filter(sender_id=sender_id).aggregate(
         count=Count("id"), last=Max("id")
     )
@@ -161,7 +208,10 @@ def sender_history(sender_id: int) -> personalization.SenderHistory:
             _history_cache.move_to_end(sender_id)
             return cached[1]
     history = personalization.SenderHistory(
-        Invitation.objects.filter(sender_id=sender_id).values_list("signature", flat=True)
+        (signature, str(recipient_id))
+        for signature, recipient_id in Invitation.objects.filter(sender_id=sender_id).values_list(
+            "signature", "recipient_id"
+        )
     )
     with _history_lock:
         _history_cache[sender_id] = (stamp, history)

@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from mutuals import personalization
 from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.connections import invitations as rules
-from mutuals.connections import personalization
 from mutuals.connections.models import (
     OPEN_STATES,
     Block,
@@ -140,7 +140,7 @@ def invitation_check(*, sender: User, draft: Draft) -> personalization.Report:
         context_problem = refusal.message
     report = personalization.assess(
         draft.message,
-        recipient=rules.recipient_facts(recipient),
+        recipient=rules.recipient_facts(recipient, sender=sender),
         context=context,
         intent=draft.intent,
         history=rules.sender_history(sender.pk),
@@ -236,7 +236,7 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
         )
     report = personalization.assess(
         draft.message,
-        recipient=rules.recipient_facts(recipient),
+        recipient=rules.recipient_facts(recipient, sender=sender),
         context=context.for_engine(),
         intent=draft.intent,
         history=rules.sender_history(sender.pk),

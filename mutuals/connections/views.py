@@ -4,7 +4,7 @@ actions on a request. Thin: parse, call the service the API calls, show the outc
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -79,6 +79,24 @@ def _composer_context(viewer: User, recipient: User) -> dict[str, Any]:
     }
 
 
+def _profile_topic(recipient: User, topics: list[tuple[str, str]]) -> str:
+    """The shared topic the recipient's own headline and about text are most about, or ""."""
+    profile = recipient.profile
+    return rules.shared_topic_for(topics, f"{profile.headline}\n{profile.bio}")
+
+
+def _topic_justified(
+    draft: services.Draft, recipient: User, topics: list[tuple[str, str]]
+) -> services.Draft:
+    """A shared-topic draft with no topic chosen gets the shared topic its note is most
+    about, else the one their profile is about, else none (and the check says to choose):
+    the composer never picks a topic it cannot justify, and never the alphabetically first."""
+    if draft.context_kind != ContextKind.TOPIC or draft.context_ref:
+        return draft
+    slug = rules.shared_topic_for(topics, draft.message) or _profile_topic(recipient, topics)
+    return replace(draft, context_ref=slug)
+
+
 def _recipient(viewer: User, member_id: int) -> User:
     try:
         recipient = access_member_by_id(viewer, member_id)
@@ -108,7 +126,8 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
         )
         if form.is_valid():
             try:
-                invitation = services.invitation_send(sender=viewer, draft=form.draft(recipient.pk))
+                draft = _topic_justified(form.draft(recipient.pk), recipient, options["topics"])
+                invitation = services.invitation_send(sender=viewer, draft=draft)
             except MutualsError as error:
                 _form_error(form, error)
                 findings = error.detail.get("findings", [])
@@ -139,9 +158,12 @@ def invitation_compose_view(request: HttpRequest, member_id: int) -> HttpRespons
         wanted_event = request.GET.get("ref", "") if request.GET.get("context") == "event" else ""
         if wanted_event.isdigit() and int(wanted_event) in {pk for pk, _ in options["events"]}:
             initial_kind = ContextKind.EVENT
+        # Preselect only the shared topic their own profile is about, if any.
+        justified = _profile_topic(recipient, options["topics"])
         form = ComposeForm(
             initial={
                 "context_kind": initial_kind,
+                "topic": justified,
                 "post": int(wanted_post) if initial_kind == ContextKind.CONTENT else None,
                 "event": int(wanted_event) if initial_kind == ContextKind.EVENT else None,
                 "intent": options["open_intents"][0] if options["open_intents"] else "",
@@ -222,7 +244,9 @@ def invitation_check_view(request: HttpRequest, member_id: int) -> HttpResponse:
         intent=data.get("intent") or "",
         message=message[: services.MAX_MESSAGE_LENGTH * 2],
     )
-    report = services.invitation_check(sender=viewer, draft=draft)
+    report = services.invitation_check(
+        sender=viewer, draft=_topic_justified(draft, recipient, options["topics"])
+    )
     findings = [services.finding_as_dict(f) for f in report.findings]
     return render(
         request,

@@ -5,3 +5,11 @@ class EventsConfig(AppConfig):
     name = "mutuals.events"
     label = "events"
     verbose_name = "Events"
+
+    def ready(self) -> None:
+        # What this app holds about a member that a note may refer to, for the
+        # personalization engine (connections stands below this app, so it is told).
+        from mutuals.connections.invitations import recipient_material_register
+        from mutuals.events.selectors import recipient_material
+
+        recipient_material_register(recipient_material)

@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
@@ -477,3 +478,29 @@ def follow_up_done(viewer: User, event: Event, people: list[Met]) -> tuple[set[i
         ).values_list("recipient_id", flat=True)
     )
     return written, requested
+
+
+# How many of a recipient's events the personalization engine reads.
+MATERIAL_EVENTS = 20
+
+
+def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
+    """Events the recipient organized or checked in at (and did not hide from the attendee
+    list), latest first: titles and descriptions a note may refer to (registered with
+    connections in EventsConfig.ready)."""
+    rows = (
+        Event.objects.filter(
+            Q(organizer_id=recipient.pk)
+            | Q(
+                attendances__member_id=recipient.pk,
+                attendances__checked_in_at__isnull=False,
+                attendances__hidden=False,
+            )
+        )
+        .distinct()
+        .order_by("-starts_at", "-id")
+        .values_list("title", "description")[:MATERIAL_EVENTS]
+    )
+    return RecipientMaterial(
+        events=tuple(f"{title}. {description}".strip() for title, description in rows)
+    )

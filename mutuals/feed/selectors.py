@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from mutuals.accounts.models import Profile, Topic, User
+from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
@@ -48,6 +49,9 @@ from mutuals.feed.models import (
     Visibility,
 )
 from mutuals.feed.serialize import PAGE_COLUMNS, post_data, post_data_from_row
+
+# How many of a recipient's latest posts the personalization engine reads.
+MATERIAL_POSTS = 20
 
 FEED_WINDOW = timedelta(days=45)
 CANDIDATES_PER_SOURCE = 400
@@ -723,3 +727,18 @@ def mention_candidates(
         MentionCandidate(id=pk, name=name, connected=pk in audience.connected)
         for pk, name in rows[:limit]
     ]
+
+
+def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
+    """The recipient's recent posts the sender can see, as text the personalization engine
+    may find referred to in a note (registered with connections in FeedConfig.ready)."""
+    from mutuals.feed.mentions import plain
+
+    rows = (
+        Audience.of(sender)
+        .posts()
+        .filter(author_id=recipient.pk)
+        .order_by("-created_at", "-id")
+        .values_list("body", flat=True)[:MATERIAL_POSTS]
+    )
+    return RecipientMaterial(posts=tuple(plain(body) for body in rows))

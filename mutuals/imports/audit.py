@@ -6,7 +6,7 @@ the audit page and the offline report render, and the import stores:
 - connections per year; connected but never messaged; one-way relationships (only you write /
   only they write); invitations sent without a note;
 - template reuse: clusters of near-identical invitation notes (`templates_reuse.py`), each
-  with personalization scores when the personalization engine is installed;
+  with personalization scores from the engine (`mutuals.personalization`);
 - strength and tiers from the message history (`strength.py`);
 - a "re-engage" list, each person with the reason, and a "let rest" list.
 
@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from mutuals import personalization
 from mutuals.imports import strength as strength_model
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.linkedin.records import Export
@@ -59,27 +60,21 @@ def _years(days: float) -> str:
     return f"{months} months" if months != 1 else "1 month"
 
 
-def personalization_scorer() -> Scorer | None:
-    """The personalization engine's scorer when it is installed (mutuals.connections.
-    personalization), else None: template clustering works without it.
+def personalization_scorer() -> Scorer:
+    """The personalization engine's scorer (`mutuals.personalization`, pure like this module).
 
     Each note is judged as the engine judges a draft, with the notes sent before it as the
     sender's history, so the copies after the first few are mass outreach (docs/design.md §3)."""
-    try:
-        from mutuals.connections import personalization
-    except ImportError:
-        return None
 
     def score(notes: Sequence[tuple[str, str, str, str]]) -> list[tuple[int, str]]:
         history = personalization.SenderHistory()
         results = []
-        for note, name, company, title in notes:
-            report = personalization.assess(
-                note,
-                recipient=personalization.Recipient(name=name, company=company, title=title),
-                history=history,
+        for position, (note, name, company, title) in enumerate(notes):
+            recipient = personalization.Recipient(
+                name=name, company=company, title=title, key=f"{position}:{name}"
             )
-            history.add(report.signature)
+            report = personalization.assess(note, recipient=recipient, history=history)
+            history.add(report.signature, recipient.key)
             results.append((report.score, report.verdict))
         return results
 

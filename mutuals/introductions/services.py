@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from mutuals import personalization
 from mutuals.accounts.models import ALL_INTENTS, Intent, Profile, User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections import invitations as invitation_rules
-from mutuals.connections import personalization
 from mutuals.connections.models import Connection, Verdict
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.connections.services import connection_create, finding_as_dict
@@ -234,7 +234,7 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
     context = _context_for(draft, requester, target, introducer)
     report = personalization.assess(
         draft.message,
-        recipient=invitation_rules.recipient_facts(target),
+        recipient=invitation_rules.recipient_facts(target, sender=requester),
         context=context.for_engine(),
         intent=draft.intent,
         history=invitation_rules.sender_history(requester.pk),

@@ -5,3 +5,11 @@ class MentorshipConfig(AppConfig):
     name = "mutuals.mentorship"
     label = "mentorship"
     verbose_name = "Mentorship"
+
+    def ready(self) -> None:
+        # What this app holds about a member that a note may refer to, for the
+        # personalization engine (connections stands below this app, so it is told).
+        from mutuals.connections.invitations import recipient_material_register
+        from mutuals.mentorship.selectors import recipient_material
+
+        recipient_material_register(recipient_material)

@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.selectors import blocked_ids
 from mutuals.engagement.models import Obligation, ObligationKind
 from mutuals.mentorship.matching import Need, OfferFacts, Suggestion, suggest
@@ -162,3 +163,14 @@ def programmes_for(viewer: User) -> QuerySet[Programme]:
         .annotate(my_role=Subquery(places.filter(programme=OuterRef("pk")).values("role")[:1]))
         .order_by("-created_at", "-id")
     )
+
+
+def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
+    """The recipient's published mentor offer (title and description; a paused offer is still
+    theirs to be referred to), registered with connections in MentorshipConfig.ready."""
+    offer = (
+        MentorOffer.objects.filter(mentor_id=recipient.pk)
+        .values_list("title", "description")
+        .first()
+    )
+    return RecipientMaterial(mentor_offer=f"{offer[0]}. {offer[1]}" if offer else "")

@@ -27,10 +27,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuals import personalization
 from mutuals.accounts.models import Boundaries, Intent, Topic, User
 from mutuals.accounts.topics import clean_topic_name, topic_slug, topics_clean
 from mutuals.connections import invitations as invitation_rules
-from mutuals.connections import personalization
 from mutuals.connections.models import Connection, Invitation
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
@@ -313,9 +313,9 @@ def _context(offer: MentorOffer, topic_slugs: set[str]) -> personalization.Conte
 def _history(mentee: User) -> personalization.SenderHistory:
     """The mentee's earlier notes: invitations and mentorship requests, so the same note sent
     to a tenth mentor reads as mass outreach."""
-    signatures = list(Invitation.objects.filter(sender=mentee).values_list("signature", flat=True))
-    signatures += list(Mentorship.objects.filter(mentee=mentee).values_list("signature", flat=True))
-    return personalization.SenderHistory(signatures)
+    sent = list(Invitation.objects.filter(sender=mentee).values_list("signature", "recipient_id"))
+    sent += list(Mentorship.objects.filter(mentee=mentee).values_list("signature", "mentor_id"))
+    return personalization.SenderHistory((signature, str(to)) for signature, to in sent)
 
 
 def _assess(
@@ -323,7 +323,7 @@ def _assess(
 ) -> personalization.Report:
     return personalization.assess(
         note,
-        recipient=invitation_rules.recipient_facts(offer.mentor),
+        recipient=invitation_rules.recipient_facts(offer.mentor, sender=mentee),
         context=_context(offer, topic_slugs),
         intent=Intent.MENTORSHIP,
         history=_history(mentee),

@@ -30,6 +30,7 @@ from mutuals.connections.services import (
 )
 from mutuals.connections.tests.factories import backdate, good_draft, make_pair, send
 from mutuals.core.errors import Conflict, MutualsError, NotFound, RateLimited, Refused
+from mutuals.personalization import minhash
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ class TestSend:
         assert invitation.verdict == "personal"
         assert invitation.context_verified is True
         assert invitation.context_label == "Kwame Asante"
-        assert len(invitation.signature) == 64
+        assert len(invitation.signature) == minhash.NUM_PERMUTATIONS
         assert InvitationEvent.objects.get(invitation=invitation).to_state == "pending"
 
     def test_self(self, trio):
@@ -438,7 +439,7 @@ def test_check_sees_the_senders_history(trio):
         "your point about pricing schedule risk into supplier contracts is what my team is "
         "wrestling with. Could I ask your advice for 20 minutes?"
     )
-    for n in range(3):
+    for n in range(2):  # the third copy is mass outreach (MASS_OUTREACH_COPIES)
         other = make_member(name=f"Person{n} Example", profile={"company": f"Company{n}"})
         connection_create(member=other, other=mutual)
         send(sender, other, mutual, message=f"Hi Person{n}, Kwame suggested I write: {body}")

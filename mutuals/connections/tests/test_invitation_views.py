@@ -147,3 +147,89 @@ def test_block_from_profile(trio):
     assert "You blocked Sam Okafor" in response.content.decode()
     assert logged_in(sender).get(f"/members/{recipient.pk}/").status_code == 404
     assert Invitation.objects.get().state == "withdrawn"
+
+
+# --- The composer's topic (issue 15: it preselected the alphabetically first) ----------------
+
+RETRO_NOTE = (
+    "Ana, your async retro format with silent voting and a 20-minute call for the top two "
+    "items is clever. Our attendance is stuck around half the team. Did the 48-hour window "
+    "cause any problems across time zones?"
+)
+
+
+@pytest.fixture
+def ana_and_sam():
+    from mutuals.connections.tests.factories import make_member
+
+    topics = ["Agile", "Remote work", "Retrospectives"]
+    sam = make_member(name="Sam Okafor", profile={"company": "Kestrel", "topics": topics})
+    ana = make_member(
+        name="Ana Ferreira",
+        profile={
+            "company": "Northwind Logistics",
+            "headline": "Coach helping distributed teams run better retrospectives",
+            "bio": "I write about asynchronous retros: a shared board, silent voting, a "
+            "20-minute call for the top two items.",
+            "topics": topics,
+        },
+    )
+    return sam, ana
+
+
+def selected_topic(html: str) -> str:
+    import re
+
+    select = html[html.index('<select name="topic"') :]
+    select = select[: select.index("</select>")]
+    chosen = re.search(r'<option value="([^"]*)"\s+selected', select)
+    return chosen.group(1) if chosen else ""
+
+
+def test_composer_preselects_the_topic_their_profile_is_about_not_the_first(ana_and_sam):
+    sam, ana = ana_and_sam
+    html = logged_in(sam).get(f"/members/{ana.pk}/connect/").content.decode()
+    assert selected_topic(html) == "retrospectives"
+
+
+def test_composer_preselects_no_topic_it_cannot_justify(ana_and_sam):
+    from mutuals.accounts.services import profile_update
+
+    sam, ana = ana_and_sam
+    profile_update(user=ana, headline="Coach", bio="")
+    html = logged_in(sam).get(f"/members/{ana.pk}/connect/").content.decode()
+    assert selected_topic(html) == ""
+    assert "Choose…" in html
+
+
+def test_live_check_with_no_topic_chosen_takes_the_one_the_note_is_about(ana_and_sam):
+    sam, ana = ana_and_sam
+    response = logged_in(sam).post(
+        f"/members/{ana.pk}/connect/check/",
+        {
+            "context_kind": "topic",
+            "topic": "",
+            "intent": "knowledge_exchange",
+            "message": RETRO_NOTE,
+        },
+        headers={"HX-Request": "true"},
+    )
+    html = response.content.decode()
+    assert "Personal" in html
+    assert "not both list that topic" not in html
+    assert "Choose the topic you share" not in html
+
+
+def test_a_personal_note_is_not_marked_down_for_the_topic_it_does_not_name(ana_and_sam):
+    sam, ana = ana_and_sam
+    client = logged_in(sam)
+    scores = set()
+    for topic in ("agile", "remote-work", "retrospectives"):
+        html = client.post(
+            f"/members/{ana.pk}/connect/check/",
+            {"context_kind": "topic", "topic": topic, "intent": "peer", "message": RETRO_NOTE},
+            headers={"HX-Request": "true"},
+        ).content.decode()
+        assert "Personal" in html, topic
+        scores.add(html[html.index('class="score">') :][:20])
+    assert len(scores) == 1

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutuals.connections.personalization import (
+from mutuals.personalization import (
     GENERIC,
     NEEDS_WORK,
     PERSONAL,
