@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.api.parser import MutualsParser
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
 from mutuals.engagement.api import router as engagement_router
@@ -45,6 +46,7 @@ api = NinjaAPI(
         '`{"code", "message", "detail"}`.'
     ),
     auth=[TokenAuth(), MemberSessionAuth()],
+    parser=MutualsParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -119,6 +121,10 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, MutualsError):
+        # ninja turns any error in reading the body into a 400; ours say what was refused
+        # (mutuals/api/parser.py).
+        return mutuals_error(request, exc.__cause__)
     code = _CODES_BY_STATUS.get(exc.status_code, "error")
     message = exc.message
     if exc.status_code == 403 and "CSRF" in exc.message:

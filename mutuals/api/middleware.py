@@ -18,7 +18,9 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+
+from mutuals.api.parser import NUL, NUL_MESSAGE
 
 API_PREFIX = "/api/"
 
@@ -38,6 +40,8 @@ class ApiErrorEnvelopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path.startswith(API_PREFIX) and (refused := _nul_in_address(request)):
+            return refused
         response = self.get_response(request)
         if (
             not request.path.startswith(API_PREFIX)
@@ -68,6 +72,28 @@ def envelope_for(response: HttpResponseBase) -> HttpResponseBase:
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(body))
     return response
+
+
+def _nul_in_address(request: HttpRequest) -> HttpResponse | None:
+    """The NUL character is refused in the path and the query string here, before routing,
+    for every operation (docs in mutuals/api/parser.py, which refuses it in bodies)."""
+    fields = [
+        key.replace(NUL, "\\u0000")
+        for key, values in request.GET.lists()
+        if NUL in key or any(NUL in value for value in values)
+    ]
+    if NUL in request.path:
+        fields.insert(0, "path")
+    if not fields:
+        return None
+    return JsonResponse(
+        {
+            "code": "invalid_fields",
+            "message": f"{fields[0]}: {NUL_MESSAGE}",
+            "detail": {"fields": {name: [NUL_MESSAGE] for name in fields}},
+        },
+        status=422,
+    )
 
 
 def _answer_for_other(status: int) -> tuple[str, str]:

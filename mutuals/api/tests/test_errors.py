@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from datetime import timedelta
 from functools import cache
 from typing import Any
 from urllib.error import HTTPError
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from mutuals.accounts.services import api_token_create
 from mutuals.api.api import api
@@ -39,14 +41,30 @@ def assert_envelope(response: Any, status: int, code: str) -> dict[str, Any]:
 def operations() -> list[tuple[str, str, bool]]:
     """(method, concrete path, needs authentication) for every operation of the served API;
     path parameters are filled with 1 (or `x` for a slug)."""
+    return [(method, path, secured) for method, path, secured, _ in _operations()]
+
+
+@cache
+def _operations() -> list[tuple[str, str, bool, bool]]:
     schema = api.get_openapi_schema()
-    found: list[tuple[str, str, bool]] = []
+    found: list[tuple[str, str, bool, bool]] = []
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             concrete = re.sub(r"\{(\w*slug\w*)\}", "x", path)
             concrete = re.sub(r"\{\w+\}", "1", concrete)
-            found.append((method, concrete, bool(operation.get("security"))))
+            json_body = "application/json" in operation.get("requestBody", {}).get("content", {})
+            found.append((method, concrete, bool(operation.get("security")), json_body))
     return found
+
+
+JSON_BODY_OPERATIONS = [
+    pytest.param(method, path, id=f"{method.upper()} {path}")
+    for method, path, _, json_body in _operations()
+    if json_body
+]
+GET_OPERATIONS = [
+    pytest.param(path, id=f"GET {path}") for method, path, _ in operations() if method == "get"
+]
 
 
 def call(client: Client, method: str, path: str, body: Any = None, **extra: Any) -> Any:
@@ -173,3 +191,108 @@ def test_over_real_http_errors_are_the_envelope(live_server, member):
         assert caught.value.headers["Content-Type"].startswith("application/json")
         answers[caught.value.code] = json.loads(caught.value.read())["code"]
     assert answers == {405: "method_not_allowed", 413: "request_too_large"}
+
+
+def nul_refused(response: Any, field: str) -> None:
+    body = assert_envelope(response, 422, "invalid_fields")
+    assert field in body["detail"]["fields"], body
+    assert "NUL" in body["detail"]["fields"][field][0]
+
+
+class TestNulIsRefusedEverywhere:
+    """PostgreSQL cannot store NUL in text (a DataError, a 500) and SQLite stored it: it is
+    refused up front on every input of every operation, with 422 naming the field."""
+
+    def test_token(self, member):
+        response = Client().post(
+            "/api/auth/token",
+            {"email": "sam@example.com\x00", "password": "x"},
+            content_type="application/json",
+        )
+        nul_refused(response, "email")
+
+    def test_post(self, api_client, member):
+        response = api_client.post(
+            "/api/posts", {"kind": "insight", "body": "a\x00b"}, content_type="application/json"
+        )
+        nul_refused(response, "body")
+        assert not member.posts.exists()
+
+    def test_profile(self, api_client, member):
+        response = api_client.patch(
+            "/api/me/profile",
+            {"headline": "ok", "offers": ["fine", "a\x00"]},
+            content_type="application/json",
+        )
+        nul_refused(response, "offers.1")
+        member.profile.refresh_from_db()
+        assert member.profile.headline == ""
+
+    def test_event(self, api_client, member):
+        start = timezone.now() + timedelta(days=5)
+        body = {
+            "title": "Risk\x00 workshop",
+            "description": "Schedule risk.",
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=2)).isoformat(),
+            "time_zone": "Europe/London",
+            "place": "Chapter house",
+            "capacity": 2,
+            "topics": ["Risk management"],
+        }
+        nul_refused(api_client.post("/api/events", body, content_type="application/json"), "title")
+
+    def test_mentor_offer(self, api_client):
+        offer = {
+            "title": "Pricing schedule risk",
+            "description": "Negotiation and clauses that hold up.",
+            "topics": ["Risk\x00 management"],
+            "formats": ["call"],
+            "capacity": 1,
+            "min_weeks": 8,
+            "max_weeks": 12,
+            "availability": "Tuesday evenings",
+        }
+        response = api_client.post("/api/mentor-offers", offer, content_type="application/json")
+        nul_refused(response, "topics.0")
+
+    def test_member_search(self, api_client):
+        nul_refused(api_client.get("/api/members", {"q": "Sam\x00"}), "q")
+
+    def test_path(self, api_client):
+        nul_refused(api_client.put("/api/topics/risk%00management/follow"), "path")
+
+    def test_nested_keys_and_values_are_named(self, api_client):
+        response = api_client.post(
+            "/api/invitations/check",
+            {"context": {"kind": "other", "text": "met\x00"}, "k\x00": 1},
+            content_type="application/json",
+        )
+        body = assert_envelope(response, 422, "invalid_fields")
+        assert set(body["detail"]["fields"]) == {"context.text", "k\\u0000"}
+
+    @pytest.mark.parametrize(("method", "path"), JSON_BODY_OPERATIONS)
+    def test_every_json_body(self, api_client, method, path):
+        nul_refused(call(api_client, method, path, {"any": ["x", "y\x00"]}), "any.1")
+
+    @pytest.mark.parametrize("path", GET_OPERATIONS)
+    def test_every_query_string(self, api_client, path):
+        nul_refused(api_client.get(path, {"cursor": "\x00"}), "cursor")
+
+
+class TestBodyMustBeAnObject:
+    """A list or a bare value as the body was mapped onto the schema and accepted."""
+
+    @pytest.mark.parametrize("body", [[None, None], "x", 1, None, True])
+    def test_profile_and_boundaries(self, api_client, member, body):
+        for path in ("/api/me/profile", "/api/me/boundaries"):
+            response = api_client.patch(path, json.dumps(body), content_type="application/json")
+            body_out = assert_envelope(response, 422, "invalid_fields")
+            assert "JSON object" in body_out["detail"]["fields"]["body"][0]
+        member.profile.refresh_from_db()
+        assert member.profile.title == ""
+
+    @pytest.mark.parametrize(("method", "path"), JSON_BODY_OPERATIONS)
+    def test_every_json_body(self, api_client, method, path):
+        response = call(api_client, method, path, [None, None])
+        assert "JSON object" in assert_envelope(response, 422, "invalid_fields")["message"]
