@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -33,7 +33,14 @@ from mutuals.accounts.models import Profile, Topic, User
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
-from mutuals.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor
+from mutuals.core.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    cursor_float,
+    cursor_id,
+    decode_cursor,
+)
 from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
@@ -184,17 +191,15 @@ class FeedPage:
 
 def _decode(cursor: str) -> tuple[datetime, float, int]:
     reference_raw, last_score, last_id = decode_cursor(cursor, 3)
-    reference = parse_datetime(reference_raw) if isinstance(reference_raw, str) else None
-    if (
-        reference is None
-        or reference.tzinfo is None
-        or not isinstance(last_score, int | float)
-        or isinstance(last_score, bool)
-        or not isinstance(last_id, int)
-        or isinstance(last_id, bool)
-    ):
+    try:
+        reference = parse_datetime(reference_raw) if isinstance(reference_raw, str) else None
+        if reference is not None and reference.tzinfo is not None:
+            reference = reference.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidCursor from exc
+    if reference is None or reference.tzinfo is None:
         raise InvalidCursor
-    return reference, float(last_score), last_id
+    return reference, cursor_float(last_score), cursor_id(last_id)
 
 
 @dataclass

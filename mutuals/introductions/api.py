@@ -13,7 +13,7 @@ from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.schemas import MemberOut
 from mutuals.api.auth import member
 from mutuals.core.errors import Refused
-from mutuals.core.pagination import decode_cursor, encode_cursor, keyset_page
+from mutuals.core.pagination import cursor_int, decode_cursor, encode_cursor, keyset_page
 from mutuals.introductions import selectors, services
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.schemas import (
@@ -88,7 +88,9 @@ def recommendations_people(
     connections plus shared topics and events, each with its reasons. Never someone blocked,
     dismissed, or who declined or reported a request between you."""
     viewer = member(request)
-    offset = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    offset = (
+        cursor_int(decode_cursor(cursor, 1)[0], high=selectors.MAX_SUGGESTIONS) if cursor else 0
+    )
     found = selectors.people_suggestions(viewer=viewer, limit=limit + 1, offset=offset)
     page = found[:limit]
     proximity = selectors.proximity_for(viewer.pk, (s.member.pk for s in page))

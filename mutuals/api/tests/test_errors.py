@@ -7,6 +7,7 @@ without its fix.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import urllib.request
@@ -296,3 +297,60 @@ class TestBodyMustBeAnObject:
     def test_every_json_body(self, api_client, method, path):
         response = call(api_client, method, path, [None, None])
         assert "JSON object" in assert_envelope(response, 422, "invalid_fields")["message"]
+
+
+def b64(value: Any) -> str:
+    raw = value if isinstance(value, str) else json.dumps(value)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+CRAFTED_CURSORS = [
+    pytest.param(b64(["zzz", "1 OR 1=1"]), id="injection"),
+    pytest.param("!!!not-base64!!!", id="not-base64"),
+    pytest.param(b64("not json"), id="not-json"),
+    pytest.param(b64({"a": 1}), id="not-a-list"),
+    pytest.param(b64([1, 2, 3, 4, 5]), id="wrong-arity"),
+    pytest.param(b64([[1], {"a": 1}, [2]]), id="containers"),
+    pytest.param(b64([True, False, True]), id="booleans"),
+    pytest.param(b64([None, None, None]), id="nulls"),
+    pytest.param(b64([10**30, 10**30, 10**30]), id="huge"),
+    pytest.param(b64([-(2**63) - 1, -(2**63) - 1, -(2**63) - 1]), id="huge-negative"),
+    pytest.param(b64([2**63, 2**63, 2**63]), id="2^63"),
+    pytest.param(b64("[NaN, Infinity, -Infinity]"), id="nan"),
+    pytest.param(b64(["9999-12-31T23:00:00-05:00", 1.5, 1]), id="year-10000-in-utc"),
+    pytest.param(b64(["2020-01-01T00:00:00", 1.5, 1]), id="naive-datetime"),
+    pytest.param(b64(["2020-13-45T00:00:00Z", 1.5, 1]), id="impossible-datetime"),
+    pytest.param(b64(["\x00", "\x00", "\x00"]), id="nul"),
+    pytest.param(b64("[" * 100_000 + "]" * 100_000), id="deep-nesting"),
+]
+
+
+@pytest.fixture
+def paginated_paths(member, other) -> list[str]:
+    """Every cursor-paginated list of the served API, its path ids filled with objects the
+    member may read."""
+    from mutuals.events.tests.factories import make_event
+    from mutuals.feed.tests.factories import make_post
+    from mutuals.messaging.tests.factories import connect, start
+
+    connect(member, other)
+    ids = {
+        "conversation_id": start(member, other).conversation.pk,
+        "post_id": make_post(member).pk,
+        "event_id": make_event(member).pk,
+    }
+    schema = api.get_openapi_schema()
+    paths = []
+    for path, methods in schema["paths"].items():
+        parameters = methods.get("get", {}).get("parameters", [])
+        if any(parameter["name"] == "cursor" for parameter in parameters):
+            paths.append(re.sub(r"\{(\w+)\}", lambda m: str(ids[m[1]]), path))
+    assert len(paths) >= 17
+    return paths
+
+
+@pytest.mark.parametrize("cursor", CRAFTED_CURSORS)
+def test_a_crafted_cursor_is_invalid_cursor_on_every_list(api_client, paginated_paths, cursor):
+    for path in paginated_paths:
+        response = api_client.get(path, {"cursor": cursor})
+        assert_envelope(response, 400, "invalid_cursor")
