@@ -7,6 +7,10 @@
   (JSON strings and keys at any depth, form fields, the query string, the path) with 422
   `invalid_fields` naming the field, on every database alike. HTML forms refuse it already
   (Django's `ProhibitNullCharactersValidator`).
+- No number in a JSON body may lie beyond a signed 64-bit integer (a bigint, the widest
+  integer column): an id of 2**63 used to raise OverflowError (SQLite) or DataError
+  (PostgreSQL) in a lookup or an insert. Query parameters that are ids are bounded by their
+  type (`mutuals.core.ids.Id`); an id in the path that no row can have is simply not found.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from ninja.parser import Parser
 
 from mutuals.core.errors import Refused
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+BIGINT_MESSAGE = f"must be a whole number between {BIGINT_MIN} and {BIGINT_MAX}."
 NUL = "\x00"
 NUL_MESSAGE = "must not contain the NUL character (\\u0000)."
 
@@ -46,10 +52,29 @@ def fields_with_nul(value: Any, name: str = "") -> Iterator[str]:
             yield from fields_with_nul(item, f"{name}.{index}" if name else str(index))
 
 
+def fields_beyond_bigint(value: Any, name: str = "") -> Iterator[str]:
+    """The dotted names of every integer in `value` beyond a signed 64-bit integer."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not BIGINT_MIN <= value <= BIGINT_MAX:
+            yield name or "body"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from fields_beyond_bigint(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from fields_beyond_bigint(item, f"{name}.{index}" if name else str(index))
+
+
 def refuse_nul(value: Any) -> None:
     names = list(dict.fromkeys(fields_with_nul(value)))
     if names:
         raise Refused.for_fields({name: [NUL_MESSAGE] for name in names})
+
+
+def refuse_beyond_bigint(value: Any) -> None:
+    names = list(dict.fromkeys(fields_beyond_bigint(value)))
+    if names:
+        raise Refused.for_fields({name: [BIGINT_MESSAGE] for name in names})
 
 
 class MutualsParser(Parser):
@@ -60,6 +85,7 @@ class MutualsParser(Parser):
         if isinstance(request, WSGIRequest | ASGIRequest) and not isinstance(data, dict):
             raise Refused.for_fields({"body": [f"must be a JSON object, not {_json_kind(data)}."]})
         refuse_nul(data)
+        refuse_beyond_bigint(data)
         return data
 
     def parse_querydict(

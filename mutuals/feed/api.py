@@ -17,6 +17,7 @@ from ninja.responses import Status
 from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.api.auth import member
+from mutuals.core.ids import Id
 from mutuals.core.pagination import keyset_page
 from mutuals.feed import selectors, services
 from mutuals.feed.access import Audience, access_post_by_id
@@ -94,7 +95,7 @@ def posts_create(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
 @router.get("/posts", response=PostPage, operation_id="posts_list")
 def posts_list(
     request: HttpRequest,
-    author: int | None = None,
+    author: Id | None = None,
     cursor: str | None = None,
     limit: int = LIMIT,
 ) -> PostPage:

@@ -354,3 +354,77 @@ def test_a_crafted_cursor_is_invalid_cursor_on_every_list(api_client, paginated_
     for path in paginated_paths:
         response = api_client.get(path, {"cursor": cursor})
         assert_envelope(response, 400, "invalid_cursor")
+
+
+class TestNumbersAndDatesAtTheEdges:
+    """Ids beyond a bigint and datetimes at the end of the calendar were 500s (OverflowError
+    on SQLite, DataError on PostgreSQL)."""
+
+    @pytest.mark.parametrize("member_id", [2**63, 2**64, -(2**63) - 1])
+    def test_participant_ids_beyond_bigint(self, api_client, member_id):
+        response = api_client.post(
+            "/api/conversations",
+            {"participant_ids": [member_id], "text": "hi"},
+            content_type="application/json",
+        )
+        body = refused_field(response, "participant_ids.0")
+        assert "64-bit" in body["message"] or "between" in body["message"]
+
+    @pytest.mark.parametrize(("method", "path"), JSON_BODY_OPERATIONS)
+    def test_every_json_body_refuses_a_number_beyond_bigint(self, api_client, method, path):
+        refused_field(call(api_client, method, path, {"any": {"id": 2**63}}), "any.id")
+
+    @pytest.mark.parametrize(
+        "path", ["/api/posts?author={}", "/api/introductions/paths?to={}"], ids=["author", "to"]
+    )
+    @pytest.mark.parametrize("value", [2**63, 0, -1])
+    def test_id_query_parameters_are_bounded(self, api_client, path, value):
+        assert_envelope(api_client.get(path.format(value)), 422, "invalid_fields")
+
+    def test_ids_in_the_path_beyond_bigint_are_not_found(self, api_client):
+        for method, path, _ in operations():
+            if method != "get" or "/1" not in path:
+                continue
+            for huge in (2**63, 2**64 * 10**6):
+                response = api_client.get(path.replace("/1", f"/{huge}"))
+                assert_envelope(response, 404, "not_found")
+
+    @pytest.mark.parametrize(
+        ("starts_at", "ends_at"),
+        [
+            ("9999-12-31T20:00:00-05:00", "9999-12-31T23:00:00-05:00"),
+            ("9999-12-30T20:00:00+00:00", "9999-12-30T23:00:00+00:00"),
+            ("0001-01-01T00:00:00+14:00", "0001-01-01T02:00:00+14:00"),
+        ],
+    )
+    def test_event_dates_at_the_ends_of_the_calendar(self, api_client, starts_at, ends_at):
+        body = {
+            "title": "Far future",
+            "description": "",
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "time_zone": "Pacific/Kiritimati",
+            "place": "Chapter house",
+            "capacity": 2,
+            "topics": [],
+        }
+        response = api_client.post("/api/events", body, content_type="application/json")
+        fields = assert_envelope(response, 422, "invalid_fields")["detail"]["fields"]
+        assert fields["starts_at"] == ["Choose a date between the years 1900 and 2200."]
+
+    def test_event_patch_to_year_9999(self, api_client, member):
+        from mutuals.events.tests.factories import make_event
+
+        event = make_event(member)
+        response = api_client.patch(
+            f"/api/events/{event.pk}",
+            {"starts_at": "9999-12-31T20:00:00-05:00", "ends_at": "9999-12-31T23:00:00-05:00"},
+            content_type="application/json",
+        )
+        assert "ends_at" in assert_envelope(response, 422, "invalid_fields")["detail"]["fields"]
+
+
+def refused_field(response: Any, field: str) -> dict[str, Any]:
+    body = assert_envelope(response, 422, "invalid_fields")
+    assert field in body["detail"]["fields"], body
+    return body
