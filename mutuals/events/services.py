@@ -39,7 +39,7 @@ from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import connected_ids, is_blocked_between
-from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record, notify
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
@@ -522,7 +522,7 @@ def attendance_mark(
         raise Refused(
             "Check-in opens an hour before the event and closes 72 hours after it ends.",
             code="check_in_closed",
-            detail={"opens_at": event.code_opens_at.isoformat()},
+            detail={"opens_at": json_datetime(event.code_opens_at)},
         )
     attendance = (
         Attendance.objects.select_related("member", "event")

@@ -428,3 +428,23 @@ def refused_field(response: Any, field: str) -> dict[str, Any]:
     body = assert_envelope(response, 422, "invalid_fields")
     assert field in body["detail"]["fields"], body
     return body
+
+
+API_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z$")
+
+
+def test_retry_at_is_written_like_every_other_datetime(api_client, member):
+    """429's `retry_at` was `+00:00` with microseconds; the rest of the API writes `Z`."""
+    post = api_client.post(
+        "/api/posts", {"kind": "insight", "body": "hi"}, content_type="application/json"
+    ).json()
+    assert API_DATETIME.match(post["created_at"]), post["created_at"]
+    client = Client()
+    for _ in range(6):
+        response = client.post(
+            "/api/auth/token",
+            {"email": "sam@example.com", "password": "wrong"},
+            content_type="application/json",
+        )
+    retry_at = assert_envelope(response, 429, "rate_limited")["detail"]["retry_at"]
+    assert API_DATETIME.match(retry_at), retry_at
