@@ -107,6 +107,23 @@ def keyset_page[M: Model](
     return rows, next_cursor
 
 
+def ranked_page[T](
+    ranked: Sequence[T], *, cursor: str | None, limit: int | None
+) -> tuple[list[T], str | None]:
+    """One page of a list ranked in Python (scores no index holds), in the same envelope as
+    `keyset_page`; the cursor holds the position reached in the ranking."""
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise MutualsError(
+            f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit", detail={}
+        )
+    start = cursor_int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    page = list(ranked[start : start + limit])
+    more = start + limit < len(ranked)
+    return page, encode_cursor([start + limit]) if more else None
+
+
 def _checked(model: type[Model], key: str, value: Any) -> Any:
     """A cursor's value for `key`, as the field's own type, or `InvalidCursor`: a crafted
     cursor must not reach the database as a wrong type or an out-of-range number."""

@@ -40,6 +40,7 @@ from mutuals.feed.schemas import (
     ReportOut,
     ReshareIn,
     TopicOut,
+    TopicPage,
 )
 
 router = Router(tags=["feed"])
@@ -289,21 +290,27 @@ def posts_report(request: HttpRequest, post_id: int, payload: PostReportIn) -> S
 
 
 def _topics(viewer: User) -> list[TopicOut]:
-    return [
-        TopicOut(
-            slug=row["topic"].slug,  # type: ignore[attr-defined]
-            name=row["topic"].name,  # type: ignore[attr-defined]
-            following=bool(row["following"]),
-            on_profile=bool(row["on_profile"]),
-        )
-        for row in selectors.topics_for_follow_page(viewer)
-    ]
+    return [_topic_out(row) for row in selectors.topics_for_follow_page(viewer)]
 
 
-@router.get("/topics/followed", response=list[TopicOut], operation_id="topics_followed_list")
-def topics_followed_list(request: HttpRequest) -> list[TopicOut]:
-    """Your profile topics (followed unless you unfollowed them) and topics you follow."""
-    return _topics(member(request))
+def _topic_out(row: dict[str, object]) -> TopicOut:
+    return TopicOut(
+        slug=row["topic"].slug,  # type: ignore[attr-defined]
+        name=row["topic"].name,  # type: ignore[attr-defined]
+        following=bool(row["following"]),
+        on_profile=bool(row["on_profile"]),
+    )
+
+
+@router.get("/topics/followed", response=TopicPage, operation_id="topics_followed_list")
+def topics_followed_list(
+    request: HttpRequest, cursor: str | None = None, limit: int = LIMIT
+) -> TopicPage:
+    """Your profile topics (followed unless you unfollowed them) and topics you follow, by
+    name."""
+    topics, flags = selectors.topics_of(member(request))
+    rows, next_cursor = keyset_page(topics, keys=("name", "id"), cursor=cursor, limit=limit)
+    return TopicPage(items=[_topic_out(row) for row in flags(rows)], next=next_cursor)
 
 
 @router.put(

@@ -167,6 +167,11 @@ class TopicOut(Schema):
     on_profile: bool
 
 
+class TopicPage(Schema):
+    items: list[TopicOut]
+    next: str | None
+
+
 class ContributionCounts(Schema):
     comment: int
     reaction: int

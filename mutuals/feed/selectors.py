@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -84,19 +85,31 @@ def followed_topic_ids(member_id: int) -> set[int]:
 
 def topics_for_follow_page(member: User) -> list[dict[str, object]]:
     """Every topic the member follows or lists, with whether it is followed and why."""
+    topics, flags = topics_of(member)
+    return flags(list(topics.order_by("name", "id")))
+
+
+def topics_of(
+    member: User,
+) -> tuple[QuerySet[Topic], Callable[[list[Topic]], list[dict[str, object]]]]:
+    """The topics the member follows or lists (to order and page), and how to flag a page of
+    them with whether each is followed and why."""
     profile_topics = set(
         Profile.topics.through.objects.filter(profile__user_id=member.pk).values_list(
             "topic_id", flat=True
         )
     )
     choices = dict(TopicFollow.objects.filter(member=member).values_list("topic_id", "following"))
-    ids = profile_topics | set(choices)
-    rows = []
-    for topic in Topic.objects.filter(pk__in=ids).order_by("name"):
-        on_profile = topic.pk in profile_topics
-        following = choices.get(topic.pk, on_profile)
-        rows.append({"topic": topic, "following": following, "on_profile": on_profile})
-    return rows
+
+    def flags(topics: list[Topic]) -> list[dict[str, object]]:
+        rows = []
+        for topic in topics:
+            on_profile = topic.pk in profile_topics
+            following = choices.get(topic.pk, on_profile)
+            rows.append({"topic": topic, "following": following, "on_profile": on_profile})
+        return rows
+
+    return Topic.objects.filter(pk__in=profile_topics | set(choices)), flags
 
 
 def popular_topics(*, exclude: set[int], limit: int = 12) -> list[Topic]:
