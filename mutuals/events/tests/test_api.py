@@ -344,3 +344,12 @@ def test_people_to_meet_are_cursor_paginated():
     assert seen == [item["member"]["name"] for item in everyone["items"]]
     assert {"Ada", "Bea", "Cy"} <= set(seen)
     assert pages == len(seen) >= 3
+
+
+@pytest.mark.parametrize("name", ["localtime", "posixrules", "Factory", "US/Eastern"])
+def test_an_event_zone_must_be_canonical(name):
+    response = client_for(make_member()).post(
+        "/api/events", new_event_body(time_zone=name), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert "time_zone" in response.json()["detail"]["fields"]
