@@ -1,15 +1,38 @@
-"""The time zones a member may choose: the IANA names this system knows."""
+"""The time zones a member may choose: the canonical IANA names.
+
+`zoneinfo.available_timezones()` lists every file in the time zone database, and that holds
+more than zones: `localtime` (the server's own zone), `posixrules`, `Factory`, and the
+backward-compatible links and legacy names (`US/Eastern`, `EST5EDT`, `Etc/GMT+5`,
+`Asia/Calcutta`, `Europe/Kiev`). A member, an event or an API client may choose only a
+canonical name: one listed in the database's own tables of zones, `zone1970.tab` and
+`zone.tab` (by region, the names the database recommends; `Europe/Oslo` is in the second),
+plus `UTC`. Reading a stored value is lenient (`zone_named`): a name chosen before this rule
+still loads.
+"""
 
 from __future__ import annotations
 
 import functools
 import zoneinfo
+from importlib import resources
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+_TABLES = ("zone1970.tab", "zone.tab")
+# Not zones one chooses, should the tables be missing and the fallback be used.
+_NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 
 
 @functools.cache
 def available_time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """The canonical IANA names a member may choose (see the module docstring)."""
+    known = frozenset(zoneinfo.available_timezones())
+    listed = {"UTC"}
+    for table in _TABLES:
+        listed |= _zones_in(table)
+    if len(listed) == 1:  # no tables on this system: every name but the non-zones
+        return known - _NOT_ZONES
+    return frozenset(listed & known)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -18,7 +41,28 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 def zone_named(name: str | None) -> ZoneInfo:
     """The IANA zone `name`, or UTC when it is unset or unknown here (the services refuse
-    unknown names; a value written around them must not break a page)."""
-    if name and name in available_time_zones():
+    names that are not canonical; a value written around them must not break a page)."""
+    if name and name in zoneinfo.available_timezones() and name not in _NOT_ZONES:
         return ZoneInfo(name)
     return ZoneInfo("UTC")
+
+
+def _zones_in(table: str) -> set[str]:
+    """The zone names (third column) of one of the database's tables, read where `ZoneInfo`
+    reads the zones: the system's `TZPATH` first, then the `tzdata` package."""
+    text = None
+    for directory in zoneinfo.TZPATH:
+        path = Path(directory) / table
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            break
+    if text is None:
+        try:
+            text = resources.files("tzdata.zoneinfo").joinpath(table).read_text(encoding="utf-8")
+        except (ModuleNotFoundError, FileNotFoundError):
+            return set()
+    return {
+        columns[2]
+        for line in text.splitlines()
+        if line and not line.startswith("#") and len(columns := line.split("\t")) >= 3
+    }

@@ -10,12 +10,19 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.api.parser import MutualsParser
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
 from mutuals.engagement.api import router as engagement_router
@@ -39,6 +46,7 @@ api = NinjaAPI(
         '`{"code", "message", "detail"}`.'
     ),
     auth=[TokenAuth(), MemberSessionAuth()],
+    parser=MutualsParser(),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -113,6 +121,10 @@ def authentication_error(request: HttpRequest, exc: AuthenticationError) -> Http
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, MutualsError):
+        # ninja turns any error in reading the body into a 400; ours say what was refused
+        # (mutuals/api/parser.py).
+        return mutuals_error(request, exc.__cause__)
     code = _CODES_BY_STATUS.get(exc.status_code, "error")
     message = exc.message
     if exc.status_code == 403 and "CSRF" in exc.message:
@@ -120,6 +132,27 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     elif exc.status_code == 400 and "parse request body" in exc.message:
         code, message = "malformed_json", "The request body is not valid JSON."
     return error_response(request, status=exc.status_code, code=code, message=message, detail={})
+
+
+@api.exception_handler(SuspiciousOperation)
+def unreadable_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """Django refuses to read a body over its limits (`DATA_UPLOAD_MAX_MEMORY_SIZE`,
+    `DATA_UPLOAD_MAX_NUMBER_FIELDS`, `..._FILES`): 413, not a 500. Any other suspicious
+    request is a plain 400."""
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return error_response(
+            request,
+            status=413,
+            code="request_too_large",
+            message="The request body is too large.",
+            detail={
+                "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+                "max_fields": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+            },
+        )
+    return error_response(
+        request, status=400, code="bad_request", message="The request could not be read.", detail={}
+    )
 
 
 @api.exception_handler(Http404)

@@ -20,11 +20,25 @@ class TokenAuth(HttpBearer):
 
 
 class MemberSessionAuth(SessionAuth):
-    """The browser's session; ninja checks CSRF for unsafe methods."""
+    """The browser's session, with CSRF checked on unsafe methods (by ninja).
+
+    CSRF protects a signed-in browser from other sites; a request with no signed-in session
+    has nothing to protect, so it is never told about CSRF: it gets 401 `not_authenticated`
+    like any other unauthenticated call (a script whose token expired is told to sign in, not
+    to reload a page)."""
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not _signed_in(request):
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+        return request.user if _signed_in(request) else None
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_active)
 
 
 def member(request: HttpRequest) -> User:

@@ -30,7 +30,7 @@ from mutuals.connections.models import (
     ReportKind,
 )
 from mutuals.connections.selectors import are_connected, is_blocked_between
-from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.introductions import hooks as graph_hooks
 
 
@@ -207,7 +207,7 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
             f"Your last request to {recipient.name} closed on "
             f"{closed.responded_at:%d %b}; you can ask again from {retry_at:%d %b}.",
             code="reinvite_too_soon",
-            detail={"retry_at": retry_at.isoformat()},
+            detail={"retry_at": json_datetime(retry_at)},
         )
     if draft.intent not in boundaries.open_intents:
         open_labels = [INTENT_LABELS[i].lower() for i in boundaries.open_intents]

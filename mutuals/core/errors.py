@@ -10,6 +10,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, ClassVar
 
+from django.core.serializers.json import DjangoJSONEncoder
+
+
+def json_datetime(value: datetime) -> str:
+    """A datetime in `detail` written as the API writes every other one (the JSON encoder's
+    ISO 8601: milliseconds, `Z` for UTC), so a client parses one format everywhere."""
+    return str(DjangoJSONEncoder().default(value))
+
 
 class MutualsError(Exception):
     """Base of every expected refusal; never a bare 500."""
@@ -91,6 +99,6 @@ class RateLimited(MutualsError):
         detail: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(
-            message, code=code, detail={**(detail or {}), "retry_at": retry_at.isoformat()}
+            message, code=code, detail={**(detail or {}), "retry_at": json_datetime(retry_at)}
         )
         self.retry_at = retry_at

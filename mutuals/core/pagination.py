@@ -9,11 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, cast
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Field, Model, Q, QuerySet
 
 from mutuals.core.errors import MutualsError
 
@@ -33,14 +36,39 @@ def encode_cursor(values: Sequence[Any]) -> str:
 
 
 def decode_cursor(cursor: str, size: int) -> list[Any]:
+    """The `size` values a cursor carries, or `InvalidCursor` for anything a client made up
+    (not base64, not JSON, not a list of that length). The values' types are the caller's
+    to check (`keyset_page` checks them against the model's fields)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=_no_nan)
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidCursor from exc
     if not isinstance(values, list) or len(values) != size:
         raise InvalidCursor
     return values
+
+
+def cursor_id(value: Any) -> int:
+    """A row id from a cursor: an integer the database can hold, or `InvalidCursor`."""
+    return cursor_int(value, low=1)
+
+
+def cursor_int(value: Any, *, low: int = 0, high: int | None = None) -> int:
+    top = connection.ops.integer_field_range("BigIntegerField")[1] if high is None else high
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
+        raise InvalidCursor
+    return value
+
+
+def cursor_float(value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        raise InvalidCursor
+    return float(value)
+
+
+def _no_nan(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a cursor value")
 
 
 def keyset_page[M: Model](
@@ -56,10 +84,13 @@ def keyset_page[M: Model](
         )
     queryset = queryset.order_by(*keys)
     if cursor:
-        values = decode_cursor(cursor, len(keys))
+        fields = [key.lstrip("-") for key in keys]
+        values = [
+            _checked(queryset.model, field, value)
+            for field, value in zip(fields, decode_cursor(cursor, len(keys)), strict=True)
+        ]
         after = Q()
         # (k1, k2, ...) > (v1, v2, ...) spelled out, since not every database has row values.
-        fields = [key.lstrip("-") for key in keys]
         for index, key in enumerate(keys):
             beyond = "lt" if key.startswith("-") else "gt"
             step = Q(**{f"{fields[index]}__{beyond}": values[index]})
@@ -74,6 +105,57 @@ def keyset_page[M: Model](
         last = rows[-1]
         next_cursor = encode_cursor([_value(last, key.lstrip("-")) for key in keys])
     return rows, next_cursor
+
+
+def ranked_page[T](
+    ranked: Sequence[T], *, cursor: str | None, limit: int | None
+) -> tuple[list[T], str | None]:
+    """One page of a list ranked in Python (scores no index holds), in the same envelope as
+    `keyset_page`; the cursor holds the position reached in the ranking."""
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise MutualsError(
+            f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit", detail={}
+        )
+    start = cursor_int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    page = list(ranked[start : start + limit])
+    more = start + limit < len(ranked)
+    return page, encode_cursor([start + limit]) if more else None
+
+
+def _checked(model: type[Model], key: str, value: Any) -> Any:
+    """A cursor's value for `key`, as the field's own type, or `InvalidCursor`: a crafted
+    cursor must not reach the database as a wrong type or an out-of-range number."""
+    field = _field(model, key)
+    if value is None or isinstance(value, list | dict | bool):
+        raise InvalidCursor
+    target = field.target_field if field.is_relation else field  # type: ignore[attr-defined]
+    internal = str(target.get_internal_type())
+    if internal in connection.ops.integer_field_ranges:
+        low, high = connection.ops.integer_field_range(internal)
+        return cursor_int(value, low=low, high=high)
+    if internal in {"FloatField", "DecimalField"}:
+        return cursor_float(value)
+    if not isinstance(value, str) or "\x00" in value:
+        raise InvalidCursor
+    try:
+        checked = field.to_python(value)
+        if isinstance(checked, datetime):
+            if checked.tzinfo is None:
+                raise InvalidCursor
+            checked = checked.astimezone(UTC)  # beyond year 9999 in UTC: OverflowError
+    except (ValidationError, ValueError, TypeError, OverflowError) as exc:
+        raise InvalidCursor from exc
+    return checked
+
+
+def _field(model: type[Model], key: str) -> Field[Any, Any]:
+    *relations, name = key.split("__")
+    for relation in relations:
+        model = cast(type[Model], model._meta.get_field(relation).related_model)
+    # A key that is not a column is a programming error: FieldDoesNotExist, loudly.
+    return cast(Field[Any, Any], model._meta.get_field(name))
 
 
 def _value(obj: Any, key: str) -> Any:

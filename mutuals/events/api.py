@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 from mutuals.api.auth import member
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import NotAllowed, Refused
-from mutuals.core.pagination import keyset_page
+from mutuals.core.pagination import keyset_page, ranked_page
 from mutuals.events import selectors, services
 from mutuals.events.access import access_event_by_id
 from mutuals.events.ics import calendar_for
@@ -214,18 +214,23 @@ def events_attendees_list(
 
 
 @router.get("/events/{event_id}/people", response=SuggestionList, operation_id="events_people_list")
-def events_people_list(request: HttpRequest, event_id: int) -> SuggestionList:
+def events_people_list(
+    request: HttpRequest,
+    event_id: int,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> SuggestionList:
     """People to meet: the other visible attendees, best match first, each with its reasons
     (what they offer that you look for, what you offer that they look for, shared topics)
-    and whether you are already connected. For attendees and the organizer
-    (`attendees_private`, 403)."""
+    and whether you are already connected, a page at a time (the cursor holds the place in
+    the ranking). For attendees and the organizer (`attendees_private`, 403)."""
     viewer = member(request)
     event = access_event_by_id(viewer, event_id)
     if not selectors.may_see_attendees(viewer, event, selectors.attendance_of(viewer, event)):
         raise NotAllowed("Say you are going to see who else is.", code="attendees_private")
-    return SuggestionList(
-        items=[PersonToMeetOut.build(s) for s in selectors.people_to_meet(viewer, event)]
-    )
+    ranked = selectors.people_to_meet(viewer, event)
+    page, next_cursor = ranked_page(ranked, cursor=cursor, limit=limit)
+    return SuggestionList(items=[PersonToMeetOut.build(s) for s in page], next=next_cursor)
 
 
 @router.get("/events/{event_id}/follow-up", response=FollowUpOut, operation_id="events_follow_up")

@@ -176,6 +176,7 @@ class PersonToMeetOut(Schema):
 
 class SuggestionList(Schema):
     items: list[PersonToMeetOut]
+    next: str | None
 
 
 class MetOut(Schema):

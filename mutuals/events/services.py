@@ -39,7 +39,7 @@ from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import connected_ids, is_blocked_between
-from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record, notify
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
@@ -62,6 +62,7 @@ MAX_TOPICS_PER_EVENT = 5
 MAX_WRONG_CODES = 10
 WRONG_CODE_WINDOW = timedelta(minutes=10)
 MAX_DURATION = timedelta(days=14)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 # No 0/O, 1/I/L: the code is read off a screen across a room.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -127,9 +128,21 @@ def _validate(fields: _Fields, errors: dict[str, list[str]]) -> None:
         zone = ZoneInfo("UTC")
     else:
         zone = ZoneInfo(fields.time_zone)
-    fields.starts_at = _aware(fields.starts_at, zone)
-    fields.ends_at = _aware(fields.ends_at, zone)
-    if fields.ends_at <= fields.starts_at:
+    # A date near the ends of the calendar (year 9999 and an offset) overflows in time zone
+    # arithmetic and in the database: only years an event can sensibly have are accepted.
+    dated = True
+    for name in ("starts_at", "ends_at"):
+        value = getattr(fields, name)
+        if EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            setattr(fields, name, _aware(value, zone))
+        else:
+            dated = False
+            errors.setdefault(name, []).append(
+                f"Choose a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}."
+            )
+    if not dated:
+        pass
+    elif fields.ends_at <= fields.starts_at:
         errors.setdefault("ends_at", []).append("The event must end after it starts.")
     elif fields.ends_at - fields.starts_at > MAX_DURATION:
         errors.setdefault("ends_at", []).append("An event lasts at most 14 days.")
@@ -509,7 +522,7 @@ def attendance_mark(
         raise Refused(
             "Check-in opens an hour before the event and closes 72 hours after it ends.",
             code="check_in_closed",
-            detail={"opens_at": event.code_opens_at.isoformat()},
+            detail={"opens_at": json_datetime(event.code_opens_at)},
         )
     attendance = (
         Attendance.objects.select_related("member", "event")

@@ -18,6 +18,7 @@ from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import topics_search
 from mutuals.api.auth import member
+from mutuals.core.ids import Id
 from mutuals.core.pagination import keyset_page
 from mutuals.feed import selectors, services
 from mutuals.feed.access import Audience, access_post_by_id
@@ -98,7 +99,7 @@ def posts_create(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
 @router.get("/posts", response=PostPage, operation_id="posts_list")
 def posts_list(
     request: HttpRequest,
-    author: int | None = None,
+    author: Id | None = None,
     cursor: str | None = None,
     limit: int = LIMIT,
 ) -> PostPage:
@@ -292,15 +293,7 @@ def posts_report(request: HttpRequest, post_id: int, payload: PostReportIn) -> S
 
 
 def _topics(viewer: User) -> list[TopicOut]:
-    return [
-        TopicOut(
-            slug=row["topic"].slug,  # type: ignore[attr-defined]
-            name=row["topic"].name,  # type: ignore[attr-defined]
-            following=bool(row["following"]),
-            on_profile=bool(row["on_profile"]),
-        )
-        for row in selectors.topics_for_follow_page(viewer)
-    ]
+    return [_topic_out(row) for row in selectors.topics_for_follow_page(viewer)]
 
 
 @router.get("/topics", response=TopicPage, operation_id="topics_list")
@@ -330,10 +323,24 @@ def topics_list(
     )
 
 
-@router.get("/topics/followed", response=list[TopicOut], operation_id="topics_followed_list")
-def topics_followed_list(request: HttpRequest) -> list[TopicOut]:
-    """Your profile topics (followed unless you unfollowed them) and topics you follow."""
-    return _topics(member(request))
+def _topic_out(row: dict[str, object]) -> TopicOut:
+    return TopicOut(
+        slug=row["topic"].slug,  # type: ignore[attr-defined]
+        name=row["topic"].name,  # type: ignore[attr-defined]
+        following=bool(row["following"]),
+        on_profile=bool(row["on_profile"]),
+    )
+
+
+@router.get("/topics/followed", response=TopicPage, operation_id="topics_followed_list")
+def topics_followed_list(
+    request: HttpRequest, cursor: str | None = None, limit: int = LIMIT
+) -> TopicPage:
+    """Your profile topics (followed unless you unfollowed them) and topics you follow, by
+    name."""
+    topics, flags = selectors.topics_of(member(request))
+    rows, next_cursor = keyset_page(topics, keys=("name", "id"), cursor=cursor, limit=limit)
+    return TopicPage(items=[_topic_out(row) for row in flags(rows)], next=next_cursor)
 
 
 @router.put(

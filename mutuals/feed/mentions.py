@@ -5,6 +5,12 @@ as a token that carries the member's id: `@[Ana Souza](42)`. The composer's auto
 inserts that token; a member who types `@Ana Souza` by hand gets it resolved against their
 connections when they save (the longest matching full name wins, case-insensitively), and
 anything else stays plain text. Rendering turns tokens into profile links and escapes the rest.
+
+The name in a token is only what the writer typed; the id is what it means. So a token never
+shows one name while linking to another member (`@[Priya Raghunathan](50)` written about
+someone else): saving rewrites each token to the member's current name (`canonical`), and
+rendering shows the current name looked up from the id; a token whose id is no member shows
+as the plain text typed, with no link.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from mutuals.accounts.models import User
 
 TOKEN = re.compile(r"@\[([^\[\]\n]{1,120})\]\((\d{1,12})\)")
 MAX_MENTIONS = 10
@@ -52,24 +60,55 @@ def resolve_typed(text: str, candidates: Iterable[tuple[int, str]]) -> str:
     return "".join(out)
 
 
-def plain(text: str) -> str:
-    """The text as a reader sees it: tokens become `@Name`."""
-    return TOKEN.sub(lambda m: f"@{m.group(1)}", text)
+def current_names(text: str) -> dict[int, str]:
+    """The current names of the active members the tokens in `text` point at (one query, none
+    when there is no token)."""
+    ids = {int(match.group(2)) for match in TOKEN.finditer(text)}
+    if not ids:
+        return {}
+    return dict(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", "name"))
 
 
-def render(text: str) -> SafeString:
-    """HTML: escaped text, line breaks kept, mentions as links to the member's profile."""
+def canonical(text: str, names: dict[int, str] | None = None) -> str:
+    """Tokens rewritten to their member's current name; a token for no member becomes the
+    plain `@Name` typed."""
+    names = current_names(text) if names is None else names
+
+    def rewrite(match: re.Match[str]) -> str:
+        member_id = int(match.group(2))
+        if member_id not in names:
+            return f"@{match.group(1)}"
+        return f"@[{names[member_id]}]({member_id})"
+
+    return TOKEN.sub(rewrite, text)
+
+
+def plain(text: str, names: dict[int, str] | None = None) -> str:
+    """The text as a reader sees it: tokens become `@Current Name` (`@Typed name` for a
+    token that is no member)."""
+    names = current_names(text) if names is None else names
+    return TOKEN.sub(lambda m: f"@{names.get(int(m.group(2)), m.group(1))}", text)
+
+
+def render(text: str, names: dict[int, str] | None = None) -> SafeString:
+    """HTML: escaped text, line breaks kept, mentions as links to the member's profile with
+    their current name (a token that is no member stays plain, unlinked text)."""
+    names = current_names(text) if names is None else names
     pieces: list[str] = []
     last = 0
     for match in TOKEN.finditer(text):
         pieces.append(escape(text[last : match.start()]))
-        pieces.append(
-            format_html(
-                '<a class="mention" href="{}">@{}</a>',
-                reverse("member_detail", args=[int(match.group(2))]),
-                match.group(1),
+        member_id = int(match.group(2))
+        if member_id in names:
+            pieces.append(
+                format_html(
+                    '<a class="mention" href="{}">@{}</a>',
+                    reverse("member_detail", args=[member_id]),
+                    names[member_id],
+                )
             )
-        )
+        else:
+            pieces.append(escape(f"@{match.group(1)}"))
         last = match.end()
     pieces.append(escape(text[last:]))
     html = "".join(pieces)

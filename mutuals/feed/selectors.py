@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -34,7 +35,14 @@ from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
-from mutuals.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, InvalidCursor, decode_cursor
+from mutuals.core.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidCursor,
+    cursor_float,
+    cursor_id,
+    decode_cursor,
+)
 from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
@@ -81,19 +89,31 @@ def followed_topic_ids(member_id: int) -> set[int]:
 
 def topics_for_follow_page(member: User) -> list[dict[str, object]]:
     """Every topic the member follows or lists, with whether it is followed and why."""
+    topics, flags = topics_of(member)
+    return flags(list(topics.order_by("name", "id")))
+
+
+def topics_of(
+    member: User,
+) -> tuple[QuerySet[Topic], Callable[[list[Topic]], list[dict[str, object]]]]:
+    """The topics the member follows or lists (to order and page), and how to flag a page of
+    them with whether each is followed and why."""
     profile_topics = set(
         Profile.topics.through.objects.filter(profile__user_id=member.pk).values_list(
             "topic_id", flat=True
         )
     )
     choices = dict(TopicFollow.objects.filter(member=member).values_list("topic_id", "following"))
-    ids = profile_topics | set(choices)
-    rows = []
-    for topic in Topic.objects.filter(pk__in=ids).order_by("name"):
-        on_profile = topic.pk in profile_topics
-        following = choices.get(topic.pk, on_profile)
-        rows.append({"topic": topic, "following": following, "on_profile": on_profile})
-    return rows
+
+    def flags(topics: list[Topic]) -> list[dict[str, object]]:
+        rows = []
+        for topic in topics:
+            on_profile = topic.pk in profile_topics
+            following = choices.get(topic.pk, on_profile)
+            rows.append({"topic": topic, "following": following, "on_profile": on_profile})
+        return rows
+
+    return Topic.objects.filter(pk__in=profile_topics | set(choices)), flags
 
 
 def popular_topics(*, exclude: set[int], limit: int = 12) -> list[Topic]:
@@ -188,17 +208,15 @@ class FeedPage:
 
 def _decode(cursor: str) -> tuple[datetime, float, int]:
     reference_raw, last_score, last_id = decode_cursor(cursor, 3)
-    reference = parse_datetime(reference_raw) if isinstance(reference_raw, str) else None
-    if (
-        reference is None
-        or reference.tzinfo is None
-        or not isinstance(last_score, int | float)
-        or isinstance(last_score, bool)
-        or not isinstance(last_id, int)
-        or isinstance(last_id, bool)
-    ):
+    try:
+        reference = parse_datetime(reference_raw) if isinstance(reference_raw, str) else None
+        if reference is not None and reference.tzinfo is not None:
+            reference = reference.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise InvalidCursor from exc
+    if reference is None or reference.tzinfo is None:
         raise InvalidCursor
-    return reference, float(last_score), last_id
+    return reference, cursor_float(last_score), cursor_id(last_id)
 
 
 @dataclass

@@ -67,12 +67,14 @@ def _clean_body(body: str, field: str, limit: int, errors: dict[str, list[str]])
 
 
 def _with_typed_mentions(author: User, text: str) -> str:
+    """Typed `@Full Name`s resolved into tokens, and every token's name made its member's
+    current name (a token never says one name and means another member)."""
     if "@" not in text:
         return text
     candidates = User.objects.filter(pk__in=connected_ids(author.pk), is_active=True).values_list(
         "pk", "name"
     )
-    return mentions.resolve_typed(text, list(candidates))
+    return mentions.canonical(mentions.resolve_typed(text, list(candidates)))
 
 
 def _event_for_recap(

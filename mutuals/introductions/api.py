@@ -13,7 +13,8 @@ from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.schemas import MemberOut
 from mutuals.api.auth import member
 from mutuals.core.errors import Refused
-from mutuals.core.pagination import decode_cursor, encode_cursor, keyset_page
+from mutuals.core.ids import Id
+from mutuals.core.pagination import cursor_int, decode_cursor, encode_cursor, keyset_page
 from mutuals.introductions import selectors, services
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.schemas import (
@@ -42,7 +43,7 @@ ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
     "/introductions/paths", response={200: PathsOut, **ERRORS}, operation_id="introductions_paths"
 )
 def introductions_paths(
-    request: HttpRequest, to: int | None = None, company: str = "", topic: str = ""
+    request: HttpRequest, to: Id | None = None, company: str = "", topic: str = ""
 ) -> PathsOut:
     """The strongest warm-introduction paths (at most 4 hops, product of tie strengths) from
     you to one member (`to`), or to anyone at a `company` or with a `topic`; best first,
@@ -88,7 +89,9 @@ def recommendations_people(
     connections plus shared topics and events, each with its reasons. Never someone blocked,
     dismissed, or who declined or reported a request between you."""
     viewer = member(request)
-    offset = int(decode_cursor(cursor, 1)[0]) if cursor else 0
+    offset = (
+        cursor_int(decode_cursor(cursor, 1)[0], high=selectors.MAX_SUGGESTIONS) if cursor else 0
+    )
     found = selectors.people_suggestions(viewer=viewer, limit=limit + 1, offset=offset)
     page = found[:limit]
     proximity = selectors.proximity_for(viewer.pk, (s.member.pk for s in page))

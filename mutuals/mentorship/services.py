@@ -33,7 +33,7 @@ from mutuals.accounts.topics import clean_topic_name, topic_slug, topics_clean
 from mutuals.connections import invitations as invitation_rules
 from mutuals.connections.models import Connection, Invitation
 from mutuals.connections.selectors import is_blocked_between
-from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused, json_datetime
 from mutuals.engagement.models import Interaction, InteractionKind, Obligation, ObligationKind
 from mutuals.engagement.services import MENTOR_CHECK_IN_JOINT_KINDS
 from mutuals.mentorship.access import (
@@ -376,7 +376,7 @@ def mentorship_request(*, mentee: User, draft: RequestDraft) -> Mentorship:
             f"{mentor.get_short_name()} is taking a quiet period until "
             f"{boundaries.quiet_until:%d %b}; ask again then.",
             code="mentor_quiet",
-            detail={"retry_at": boundaries.quiet_until.isoformat()},
+            detail={"retry_at": json_datetime(boundaries.quiet_until)},
         )
     if draft.format not in offer.formats:
         raise Refused(

@@ -562,3 +562,41 @@ class TestTokens:
     def test_sign_in_required(self):
         assert_envelope(Client().get("/api/me/tokens"), 401, "not_authenticated")
         assert_envelope(Client().delete("/api/me/tokens/1"), 401, "not_authenticated")
+
+
+NOT_CANONICAL = ["localtime", "posixrules", "Factory", "US/Eastern", "EST5EDT", "Europe/Kiev"]
+
+
+class TestTimeZoneIsCanonical:
+    """Only canonical IANA names (zone1970.tab, zone.tab, UTC); `localtime` and the legacy
+    links that `zoneinfo.available_timezones()` also lists were accepted."""
+
+    @pytest.mark.parametrize("name", NOT_CANONICAL)
+    def test_api_refuses(self, api_client, member, name):
+        response = api_client.patch(
+            "/api/me/boundaries", {"time_zone": name}, content_type="application/json"
+        )
+        body = assert_envelope(response, 422, "invalid_fields")
+        assert "time_zone" in body["detail"]["fields"]
+        member.boundaries.refresh_from_db()
+        assert member.boundaries.time_zone == "UTC"
+
+    @pytest.mark.parametrize("name", ["Europe/Oslo", "Europe/Kyiv", "UTC", "America/Toronto"])
+    def test_api_accepts(self, api_client, member, name):
+        response = api_client.patch(
+            "/api/me/boundaries", {"time_zone": name}, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+        member.boundaries.refresh_from_db()
+        assert member.boundaries.time_zone == name
+
+    @pytest.mark.parametrize("name", ["localtime", "US/Eastern"])
+    def test_page_refuses(self, web_client, member, name):
+        response = web_client.post(
+            "/me/boundaries/",
+            {"weekly_capacity": "3", "min_personalization": "60", "time_zone": name},
+        )
+        assert response.status_code == 200
+        assert b"Your boundaries are saved." not in response.content
+        member.boundaries.refresh_from_db()
+        assert member.boundaries.time_zone == "UTC"

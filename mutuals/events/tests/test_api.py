@@ -321,3 +321,35 @@ def test_cancel_endpoint_and_calendar_status():
     assert str(icalendar.Calendar.from_ical(ics.content).events[0]["STATUS"]) == "CANCELLED"
     again = client_for(make_member()).post(f"/api/events/{event.pk}/rsvp")
     assert again.json()["code"] == "event_cancelled"
+
+
+def test_people_to_meet_are_cursor_paginated():
+    """Like every other list: `{"items", "next"}`, `?cursor=&limit=`, in ranking order."""
+    event = make_event()
+    sam = make_member(name="Sam", profile={"looking_for": ["supplier contract pricing"]})
+    attend(event, sam)
+    others = [make_member(name=name) for name in ("Ada", "Bea", "Cy")]
+    for other in others:
+        attend(event, other)
+    client = client_for(sam)
+    everyone = client.get(f"/api/events/{event.pk}/people").json()
+    assert everyone["next"] is None
+    seen, pages, cursor = [], 0, None
+    while pages == 0 or cursor:
+        query = {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        page = client.get(f"/api/events/{event.pk}/people", query).json()
+        assert len(page["items"]) == 1
+        seen += [item["member"]["name"] for item in page["items"]]
+        cursor, pages = page["next"], pages + 1
+    assert seen == [item["member"]["name"] for item in everyone["items"]]
+    assert {"Ada", "Bea", "Cy"} <= set(seen)
+    assert pages == len(seen) >= 3
+
+
+@pytest.mark.parametrize("name", ["localtime", "posixrules", "Factory", "US/Eastern"])
+def test_an_event_zone_must_be_canonical(name):
+    response = client_for(make_member()).post(
+        "/api/events", new_event_body(time_zone=name), content_type="application/json"
+    )
+    assert response.status_code == 422, response.content
+    assert "time_zone" in response.json()["detail"]["fields"]

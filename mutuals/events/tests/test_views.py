@@ -107,6 +107,23 @@ class TestOrganize:
         assert "Say where it happens" in html
         assert not Event.objects.exists()
 
+    @pytest.mark.parametrize("year", ["9999", "1000"])
+    def test_a_date_at_the_ends_of_the_calendar_is_a_form_error(self, year):
+        """Year 9999 in Pacific/Kiritimati overflowed into a 500; the form says which years."""
+        response = signed_in(make_member()).post(
+            "/events/new/",
+            {
+                "title": "Far future",
+                "starts_at": f"{year}-12-31T20:00",
+                "ends_at": f"{year}-12-31T23:00",
+                "time_zone": "Pacific/Kiritimati",
+                "place": "Chapter house",
+            },
+        )
+        assert response.status_code == 200
+        assert "Choose a date between the years 1900 and 2200." in response.content.decode()
+        assert not Event.objects.exists()
+
     def test_edit_is_for_the_organizer_only(self):
         event = make_event()
         assert signed_in(make_member()).get(f"/events/{event.pk}/edit/").status_code == 404

@@ -169,7 +169,7 @@ def test_the_feed_and_topic_follows(api_client: Client, member: User, ben: User)
     assert second["next"] is None
     unfollowed = api_client.delete("/api/topics/risk-management/follow")
     assert unfollowed.json()[0]["following"] is False
-    assert api_client.get("/api/topics/followed").json()[0]["following"] is False
+    assert api_client.get("/api/topics/followed").json()["items"][0]["following"] is False
     assert api_client.put("/api/topics/nothing-here/follow").status_code == 404
 
 
@@ -321,3 +321,20 @@ def test_mention_suggestions_refusals(api_client: Client) -> None:
     assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
     response = Client().get("/api/topics")
     assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
+
+
+def test_followed_topics_are_cursor_paginated(api_client: Client, member: User) -> None:
+    """Like every other list: `{"items", "next"}`, `?cursor=&limit=`, by name."""
+    for slug in ("risk-management", "agile", "supply-chains"):
+        make_post(make_member(), "On it", topics=[slug.replace("-", " ").capitalize()])
+        assert api_client.put(f"/api/topics/{slug}/follow").status_code == 200
+    names, cursor = [], None
+    for _ in range(3):
+        page = api_client.get(
+            "/api/topics/followed", {"limit": 1, **({"cursor": cursor} if cursor else {})}
+        ).json()
+        assert len(page["items"]) == 1
+        names.append(page["items"][0]["name"])
+        cursor = page["next"]
+    assert names == ["Agile", "Risk management", "Supply chains"]
+    assert cursor is None

@@ -12,7 +12,7 @@ from mutuals.accounts.models import Boundaries
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.models import Connection
 from mutuals.connections.services import block_create, connection_create
-from mutuals.core.errors import Conflict, MutualsError, NotAllowed, NotFound, Refused
+from mutuals.core.errors import Conflict, MutualsError, NotAllowed, NotFound, Refused, json_datetime
 from mutuals.engagement.models import Interaction, Notification, Obligation, ObligationKind
 from mutuals.engagement.services import interaction_record, nudges_send_due
 from mutuals.mentorship import services
@@ -194,7 +194,7 @@ def test_a_quiet_period_asks_the_mentee_to_come_back_later() -> None:
     with pytest.raises(Conflict) as error:
         request(make_mentee(), offer)
     refused(error, "mentor_quiet")
-    assert error.value.detail["retry_at"] == until.isoformat()
+    assert error.value.detail["retry_at"] == json_datetime(until)
 
 
 def test_format_and_duration_must_be_ones_the_offer_has() -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create, invitation_accept
 from mutuals.connections.tests.factories import make_pair, send
-from mutuals.core.errors import NotFound, RateLimited, Refused
+from mutuals.core.errors import NotFound, RateLimited, Refused, json_datetime
 from mutuals.engagement.models import Interaction, Obligation, ObligationKind
 from mutuals.messaging import services
 from mutuals.messaging.models import Conversation, Message, Participant
@@ -216,7 +216,7 @@ class TestSend:
             services.message_send(sender=sam, conversation_id=conversation.pk, text="one more")
         assert limited.value.code == "message_rate_limited"
         assert limited.value.retry_at == first.created_at + timedelta(minutes=10)
-        assert limited.value.detail["retry_at"] == limited.value.retry_at.isoformat()
+        assert limited.value.detail["retry_at"] == json_datetime(limited.value.retry_at)
         assert Message.objects.filter(sender=sam).count() == 30
         # The other person is not limited by Sam's pace.
         services.message_send(sender=thandi, conversation_id=conversation.pk, text="Slow down!")
