@@ -284,9 +284,11 @@ def events_thanks_create(
     "/events/{event_id}/ics",
     operation_id="events_ics",
     response={200: None},
+    # ninja keys responses by int status: a "200" string key here would be a second 200 in
+    # the served JSON (Swagger UI: "duplicated mapping key").
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The event as iCalendar (RFC 5545)",
                 "content": {"text/calendar": {"schema": {"type": "string"}}},
             }
