@@ -10,6 +10,7 @@ from mutuals.accounts.models import User
 from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.engagement import selectors, services
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Notification
@@ -54,6 +55,7 @@ def connections_list(
     "/connections/{connection_id}",
     response=ConnectionDetailOut,
     operation_id="connections_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDetailOut:
     """One connection with its pact (both parties' items) and recent interactions."""
@@ -70,7 +72,10 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
 
 
 @router.post(
-    "/connections/{connection_id}/rest", response=ConnectionOut, operation_id="connections_rest"
+    "/connections/{connection_id}/rest",
+    response=ConnectionOut,
+    operation_id="connections_rest",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
     """Let this relationship rest: no more nudges or check-ins from you; it stays a connection."""
@@ -84,6 +89,7 @@ def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
     "/connections/{connection_id}/interactions",
     response={201: InteractionOut},
     operation_id="interactions_create",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def interactions_create(
     request: HttpRequest, connection_id: int, payload: InteractionIn
@@ -137,7 +143,16 @@ def _collaboration_out(viewer: User, collaboration_id: int) -> CollaborationOut:
 
 
 @router.post(
-    "/collaborations", response={201: CollaborationOut}, operation_id="collaborations_create"
+    "/collaborations",
+    response={201: CollaborationOut},
+    operation_id="collaborations_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["collaboration_exists"],
+            422: ["not_connected", "origin_not_shared", "origin_required"],
+        }
+    ),
 )
 def collaborations_create(
     request: HttpRequest, payload: CollaborationIn
@@ -183,6 +198,7 @@ def collaborations_list(
     "/collaborations/{collaboration_id}",
     response=CollaborationOut,
     operation_id="collaborations_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def collaborations_read(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """One collaboration you have a place in, with everyone's answer."""
@@ -193,6 +209,13 @@ def collaborations_read(request: HttpRequest, collaboration_id: int) -> Collabor
     "/collaborations/{collaboration_id}/confirm",
     response=CollaborationOut,
     operation_id="collaborations_confirm",
+    openapi_extra=refusals(
+        {
+            403: ["not_an_invitee"],
+            404: ["not_found"],
+            409: ["already_declined", "collaboration_closed"],
+        }
+    ),
 )
 def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Confirm you work on it together (invitees only); it counts as a collaboration
@@ -207,6 +230,13 @@ def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> Colla
     "/collaborations/{collaboration_id}/decline",
     response=CollaborationOut,
     operation_id="collaborations_decline",
+    openapi_extra=refusals(
+        {
+            403: ["not_an_invitee"],
+            404: ["not_found"],
+            409: ["already_confirmed", "collaboration_closed"],
+        }
+    ),
 )
 def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
@@ -220,6 +250,13 @@ def collaborations_decline(request: HttpRequest, collaboration_id: int) -> Colla
     "/collaborations/{collaboration_id}/complete",
     response=CollaborationOut,
     operation_id="collaborations_complete",
+    openapi_extra=refusals(
+        {
+            403: ["not_a_collaborator"],
+            404: ["not_found"],
+            409: ["collaboration_closed", "collaboration_not_started"],
+        }
+    ),
 )
 def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Mark an active collaboration completed (confirmed members only). Refusals:
@@ -233,6 +270,13 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
     "/collaborations/{collaboration_id}/withdraw",
     response=CollaborationOut,
     operation_id="collaborations_withdraw",
+    openapi_extra=refusals(
+        {
+            403: ["not_the_proposer"],
+            404: ["not_found"],
+            409: ["collaboration_closed", "collaboration_confirmed"],
+        }
+    ),
 )
 def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
