@@ -126,7 +126,9 @@ def mentor_offers_get(request: HttpRequest, offer_id: int) -> OfferOut:
     "/mentor-offers/{offer_id}",
     response=OfferOut,
     operation_id="mentor_offers_update",
-    openapi_extra=refusals({403: ["not_your_offer"], 404: ["not_found"]}),
+    openapi_extra=refusals(
+        {403: ["not_your_offer"], 404: ["not_found"], 422: ["capacity_below_active"]}
+    ),
 )
 def mentor_offers_update(request: HttpRequest, offer_id: int, payload: OfferIn) -> OfferOut:
     """Replace your offer's terms. Refusals: `invalid_fields`, `capacity_below_active` (422),

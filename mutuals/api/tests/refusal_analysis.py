@@ -54,7 +54,10 @@ def _walk(func: Callable[..., Any], found: set[Refusal], seen: set[types.CodeTyp
                 namespace[name] = cell.cell_contents
             except ValueError:  # an empty cell
                 continue
+    built: dict[str, int] = {}  # local name → status of the error built into it
     for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            _note_assignment(node, node.targets[0], namespace, built, found)
         target: ast.expr | None = None
         if isinstance(node, ast.Call):
             target = node.func
@@ -75,6 +78,29 @@ def _walk(func: Callable[..., Any], found: set[Refusal], seen: set[types.CodeTyp
                 for member in vars(resolved).values():
                     if inspect.isfunction(member):
                         _walk(member, found, seen)
+
+
+def _note_assignment(
+    node: ast.Assign,
+    target: ast.expr,
+    namespace: dict[str, Any],
+    built: dict[str, int],
+    found: set[Refusal],
+) -> None:
+    """`refusal = Refused.for_fields(...)` then `refusal.code = "capacity_below_active"`: the
+    error leaves with the second code (ast.walk reaches the outer statement first)."""
+    if isinstance(target, ast.Name) and isinstance(node.value, ast.Call):
+        resolved = _resolve(node.value.func, namespace)
+        refusal = _refusal(resolved, node.value, node.value.func) if resolved else None
+        if refusal is not None:
+            built[target.id] = refusal[0]
+    elif (
+        isinstance(target, ast.Attribute)
+        and target.attr == "code"
+        and isinstance(target.value, ast.Name)
+        and target.value.id in built
+    ):
+        found.add((built[target.value.id], _code_pattern(node.value)))
 
 
 def _refusal(resolved: Any, node: ast.AST, target: ast.expr) -> Refusal | None:

@@ -132,12 +132,14 @@ def test_every_operation_states_its_refusals_the_same_way(documented):
             assert (401, "not_authenticated") in refusals, operation_id
 
 
-def test_the_analysis_sees_a_refusal_through_a_helper_and_a_formatted_code():
+def test_the_analysis_follows_helpers_formatted_codes_and_codes_set_later():
     """The analysis itself: it follows module functions, helpers that build the error they
-    return, and reads `f"not_{state}"` as the glob `not_*`."""
-    from mutuals.mentorship.api import mentorships_end
+    return, reads `f"not_{state}"` as the glob `not_*`, and sees a code set after the error
+    was built."""
+    from mutuals.mentorship.api import mentor_offers_update, mentorships_end
 
     found = refusals_of(mentorships_end)
     assert (409, "not_*") in found
     assert (409, "state_changed") in found
     assert (404, "not_found") in found
+    assert (422, "capacity_below_active") in refusals_of(mentor_offers_update)
