@@ -36,6 +36,12 @@ def test_swagger_ui_renders_every_tag_and_operation_from_local_assets(
     shot(page, "api-docs")
     # Opening an operation shows its documented refusals, rendered from the same document.
     invitations.locator(".opblock-summary").click()
-    expect(invitations.locator(".responses-table")).to_be_visible()
+    responses = invitations.locator(".responses-table").first
+    expect(responses).to_be_visible()
+    expect(responses.locator("tr.response[data-code='409']")).to_contain_text("already_connected")
+    expect(responses.locator("tr.response[data-code='429']")).to_contain_text(
+        "sender_allowance_exhausted"
+    )
+    shot(page, "api-docs-invitations-create")
     assert requested, "the page made no request at all"
     assert [url for url in requested if not url.startswith(live_server.url)] == []
