@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.models import User
@@ -40,6 +40,7 @@ from mutuals.accounts.services import (
 from mutuals.api.auth import member
 from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.introductions.selectors import proximity_for
 
 router = Router(tags=["members"])
@@ -48,17 +49,19 @@ router = Router(tags=["members"])
 LOGIN_LOCKOUT = timedelta(minutes=5)
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    detail: dict[str, object]
-
-
 @router.post(
     "/auth/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
+    response={200: TokenOut},
     operation_id="auth_token_create",
+    openapi_extra=refusals(
+        {
+            401: ["invalid_credentials"],
+            403: ["email_unverified"],
+            409: ["too_many_tokens"],
+            429: ["rate_limited"],
+        }
+    ),
 )
 def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     """Exchange an e-mail and password for a personal access token (shown once).
@@ -93,9 +96,7 @@ def me_read(request: HttpRequest) -> MeOut:
     return MeOut.build(_me(request))
 
 
-@router.patch(
-    "/me/profile", response={200: ProfileOut, 422: ErrorOut}, operation_id="me_profile_update"
-)
+@router.patch("/me/profile", response={200: ProfileOut}, operation_id="me_profile_update")
 def me_profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut:
     """Change any subset of the profile; the answer is the whole profile."""
     user = _me(request)
@@ -106,7 +107,7 @@ def me_profile_update(request: HttpRequest, payload: ProfilePatch) -> ProfileOut
 
 @router.patch(
     "/me/boundaries",
-    response={200: BoundariesOut, 422: ErrorOut},
+    response={200: BoundariesOut},
     operation_id="me_boundaries_update",
 )
 def me_boundaries_update(request: HttpRequest, payload: BoundariesPatch) -> BoundariesOut:
@@ -131,8 +132,9 @@ def tokens_list(
 
 @router.delete(
     "/me/tokens/{token_id}",
-    response={204: None, 404: ErrorOut},
+    response={204: None},
     operation_id="tokens_revoke",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def tokens_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke one of your tokens: scripts using it stop working at once. Another member's
@@ -168,8 +170,9 @@ def members_list(
 
 @router.get(
     "/members/{member_id}",
-    response={200: MemberDetailOut, 404: ErrorOut},
+    response={200: MemberDetailOut},
     operation_id="members_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
     """One member's public profile, with degree of separation and mutual connections."""

@@ -19,9 +19,11 @@ from django.core.exceptions import (
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from mutuals.accounts.api import router as accounts_router
 from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.api.openapi import document_refusals
 from mutuals.api.parser import MutualsParser
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
@@ -36,7 +38,19 @@ from mutuals.messaging.api import router as messaging_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class MutualsAPI(NinjaAPI):
+    """ninja's API, whose document also lists every refusal (mutuals/api/openapi.py)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_refusals(document)
+        return document
+
+
+api = MutualsAPI(
     title="mutuals API",
     version="1",
     description=(
@@ -51,16 +65,21 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
-api.add_router("", accounts_router)
-api.add_router("", connections_router)
-api.add_router("", engagement_router)
-api.add_router("", insights_router)
-api.add_router("", imports_router)
-api.add_router("", introductions_router)
-api.add_router("", messaging_router)
-api.add_router("", events_router)
-api.add_router("", feed_router)
-api.add_router("", mentorship_router)
+# Each app's router, mounted at the root of the API (its paths are the contract's paths).
+ROUTERS = (
+    accounts_router,
+    connections_router,
+    engagement_router,
+    insights_router,
+    imports_router,
+    introductions_router,
+    messaging_router,
+    events_router,
+    feed_router,
+    mentorship_router,
+)
+for router in ROUTERS:
+    api.add_router("", router)
 
 _CODES_BY_STATUS = {
     400: "bad_request",

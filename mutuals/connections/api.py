@@ -29,11 +29,17 @@ from mutuals.connections.schemas import (
 )
 from mutuals.connections.selectors import invitations_for
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 
 router = Router(tags=["invitations"])
 
 
-@router.post("/invitations/check", response=InvitationCheckOut, operation_id="invitations_check")
+@router.post(
+    "/invitations/check",
+    response=InvitationCheckOut,
+    operation_id="invitations_check",
+    openapi_extra=refusals({404: ["not_found"], 422: ["invalid_context"]}),
+)
 def invitations_check(request: HttpRequest, payload: DraftIn) -> InvitationCheckOut:
     """Score a draft as the recipient would see it; nothing is sent."""
     report = services.invitation_check(sender=member(request), draft=payload.as_draft())
@@ -45,7 +51,22 @@ def invitations_check(request: HttpRequest, payload: DraftIn) -> InvitationCheck
 
 
 @router.post(
-    "/invitations", response={201: InvitationCreatedOut}, operation_id="invitations_create"
+    "/invitations",
+    response={201: InvitationCreatedOut},
+    operation_id="invitations_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["already_connected", "invitation_pending", "reinvite_too_soon"],
+            422: [
+                "below_personalization_threshold",
+                "cannot_invite_self",
+                "invalid_context",
+                "recipient_closed_to_intent",
+            ],
+            429: ["sender_allowance_exhausted"],
+        }
+    ),
 )
 def invitations_create(request: HttpRequest, payload: DraftIn) -> Status[InvitationCreatedOut]:
     """Send a connection request. `queued` when the recipient's week is full: `deliver_at`
@@ -102,7 +123,16 @@ def invitations_list(
 
 
 @router.post(
-    "/invitations/{invitation_id}/accept", response=AcceptOut, operation_id="invitations_accept"
+    "/invitations/{invitation_id}/accept",
+    response=AcceptOut,
+    operation_id="invitations_accept",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["already_connected", "invitation_closed"],
+            422: ["cannot_connect_self"],
+        }
+    ),
 )
 def invitations_accept(request: HttpRequest, invitation_id: int) -> AcceptOut:
     connection = services.invitation_accept(member=member(request), invitation_id=invitation_id)
@@ -110,7 +140,10 @@ def invitations_accept(request: HttpRequest, invitation_id: int) -> AcceptOut:
 
 
 @router.post(
-    "/invitations/{invitation_id}/decline", response=StateOut, operation_id="invitations_decline"
+    "/invitations/{invitation_id}/decline",
+    response=StateOut,
+    operation_id="invitations_decline",
+    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
 )
 def invitations_decline(
     request: HttpRequest, invitation_id: int, payload: InvitationDeclineIn
@@ -122,7 +155,10 @@ def invitations_decline(
 
 
 @router.post(
-    "/invitations/{invitation_id}/ignore", response=StateOut, operation_id="invitations_ignore"
+    "/invitations/{invitation_id}/ignore",
+    response=StateOut,
+    operation_id="invitations_ignore",
+    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
 )
 def invitations_ignore(request: HttpRequest, invitation_id: int) -> StateOut:
     """Recipient only; the sender is not told."""
@@ -131,7 +167,10 @@ def invitations_ignore(request: HttpRequest, invitation_id: int) -> StateOut:
 
 
 @router.post(
-    "/invitations/{invitation_id}/withdraw", response=StateOut, operation_id="invitations_withdraw"
+    "/invitations/{invitation_id}/withdraw",
+    response=StateOut,
+    operation_id="invitations_withdraw",
+    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
 )
 def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
     """Sender only."""
@@ -140,7 +179,10 @@ def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
 
 
 @router.post(
-    "/invitations/{invitation_id}/report", response=StateOut, operation_id="invitations_report"
+    "/invitations/{invitation_id}/report",
+    response=StateOut,
+    operation_id="invitations_report",
+    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
 )
 def invitations_report(
     request: HttpRequest, invitation_id: int, payload: InvitationReportIn
@@ -151,7 +193,12 @@ def invitations_report(
     return StateOut(id=invitation.pk, state=invitation.state)
 
 
-@router.post("/blocks", response={201: BlockOut}, operation_id="blocks_create")
+@router.post(
+    "/blocks",
+    response={201: BlockOut},
+    operation_id="blocks_create",
+    openapi_extra=refusals({404: ["not_found"], 422: ["cannot_block_self"]}),
+)
 def blocks_create(request: HttpRequest, payload: BlockIn) -> Status[BlockOut]:
     """Block a member: connection and open requests between you are removed both ways."""
     viewer = member(request)

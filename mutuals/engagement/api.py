@@ -7,11 +7,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
-from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.engagement import selectors, services
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Notification
@@ -58,6 +58,7 @@ def connections_list(
     "/connections/{connection_id}",
     response=ConnectionDetailOut,
     operation_id="connections_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDetailOut:
     """One connection with its pact (both parties' items) and recent interactions."""
@@ -75,8 +76,9 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
 
 @router.post(
     "/connections/{connection_id}/rest",
-    response={200: ConnectionOut, 404: ErrorOut},
+    response=ConnectionOut,
     operation_id="connections_rest",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
     """Let this relationship rest: no more nudges or check-ins from you; it stays a connection.
@@ -86,8 +88,9 @@ def connections_rest(request: HttpRequest, connection_id: int) -> ConnectionOut:
 
 @router.delete(
     "/connections/{connection_id}/rest",
-    response={200: ConnectionOut, 404: ErrorOut},
+    response=ConnectionOut,
     operation_id="connections_wake",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def connections_wake(request: HttpRequest, connection_id: int) -> ConnectionOut:
     """Stop resting this relationship: its state follows your interactions again and your
@@ -105,6 +108,7 @@ def _rest(viewer: User, connection_id: int, *, resting: bool) -> ConnectionOut:
     "/connections/{connection_id}/interactions",
     response={201: InteractionOut},
     operation_id="interactions_create",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def interactions_create(
     request: HttpRequest, connection_id: int, payload: InteractionIn
@@ -158,7 +162,16 @@ def _collaboration_out(viewer: User, collaboration_id: int) -> CollaborationOut:
 
 
 @router.post(
-    "/collaborations", response={201: CollaborationOut}, operation_id="collaborations_create"
+    "/collaborations",
+    response={201: CollaborationOut},
+    operation_id="collaborations_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["collaboration_exists"],
+            422: ["not_connected", "origin_not_shared", "origin_required"],
+        }
+    ),
 )
 def collaborations_create(
     request: HttpRequest, payload: CollaborationIn
@@ -204,6 +217,7 @@ def collaborations_list(
     "/collaborations/{collaboration_id}",
     response=CollaborationOut,
     operation_id="collaborations_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def collaborations_read(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """One collaboration you have a place in, with everyone's answer."""
@@ -214,6 +228,13 @@ def collaborations_read(request: HttpRequest, collaboration_id: int) -> Collabor
     "/collaborations/{collaboration_id}/confirm",
     response=CollaborationOut,
     operation_id="collaborations_confirm",
+    openapi_extra=refusals(
+        {
+            403: ["not_an_invitee"],
+            404: ["not_found"],
+            409: ["already_declined", "collaboration_closed"],
+        }
+    ),
 )
 def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Confirm you work on it together (invitees only); it counts as a collaboration
@@ -228,6 +249,13 @@ def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> Colla
     "/collaborations/{collaboration_id}/decline",
     response=CollaborationOut,
     operation_id="collaborations_decline",
+    openapi_extra=refusals(
+        {
+            403: ["not_an_invitee"],
+            404: ["not_found"],
+            409: ["already_confirmed", "collaboration_closed"],
+        }
+    ),
 )
 def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
@@ -241,6 +269,13 @@ def collaborations_decline(request: HttpRequest, collaboration_id: int) -> Colla
     "/collaborations/{collaboration_id}/complete",
     response=CollaborationOut,
     operation_id="collaborations_complete",
+    openapi_extra=refusals(
+        {
+            403: ["not_a_collaborator"],
+            404: ["not_found"],
+            409: ["collaboration_closed", "collaboration_not_started"],
+        }
+    ),
 )
 def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Mark an active collaboration completed (confirmed members only). Refusals:
@@ -254,6 +289,13 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
     "/collaborations/{collaboration_id}/withdraw",
     response=CollaborationOut,
     operation_id="collaborations_withdraw",
+    openapi_extra=refusals(
+        {
+            403: ["not_the_proposer"],
+            404: ["not_found"],
+            409: ["collaboration_closed", "collaboration_confirmed"],
+        }
+    ),
 )
 def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
@@ -265,8 +307,9 @@ def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> Coll
 
 @router.get(
     "/members/{member_id}/collaborations",
-    response={200: ProfileCollaborationPage, 404: ErrorOut},
+    response=ProfileCollaborationPage,
     operation_id="members_collaborations_list",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def members_collaborations_list(
     request: HttpRequest,

@@ -10,6 +10,7 @@ from mutuals.api.auth import member
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import NotAllowed, Refused
 from mutuals.core.pagination import keyset_page, ranked_page
+from mutuals.core.schemas import refusals
 from mutuals.events import selectors, services
 from mutuals.events.access import access_event_by_id
 from mutuals.events.ics import calendar_for
@@ -87,13 +88,29 @@ def events_calendar_reset(request: HttpRequest) -> CalendarOut:
     return CalendarOut(url=request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])))
 
 
-@router.get("/events/{event_id}", response=EventOut, operation_id="events_get")
+@router.get(
+    "/events/{event_id}",
+    response=EventOut,
+    operation_id="events_get",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
 def events_get(request: HttpRequest, event_id: int) -> EventOut:
     """One event, with your own RSVP status; the check-in code only for the organizer."""
     return _one(request, event_id)
 
 
-@router.patch("/events/{event_id}", response=EventOut, operation_id="events_update")
+@router.patch(
+    "/events/{event_id}",
+    response=EventOut,
+    operation_id="events_update",
+    openapi_extra=refusals(
+        {
+            403: ["not_organizer"],
+            404: ["not_found"],
+            422: ["capacity_below_going", "event_cancelled"],
+        }
+    ),
+)
 def events_update(request: HttpRequest, event_id: int, payload: EventPatch) -> EventOut:
     """Change an event (organizer only: `not_organizer`, 403). Refusals: `invalid_fields`,
     `capacity_below_going` (422)."""
@@ -103,7 +120,12 @@ def events_update(request: HttpRequest, event_id: int, payload: EventPatch) -> E
     return _one(request, event_id)
 
 
-@router.post("/events/{event_id}/cancel", response=EventOut, operation_id="events_cancel")
+@router.post(
+    "/events/{event_id}/cancel",
+    response=EventOut,
+    operation_id="events_cancel",
+    openapi_extra=refusals({403: ["not_organizer"], 404: ["not_found"], 422: ["event_over"]}),
+)
 def events_cancel(request: HttpRequest, event_id: int, payload: CancelIn) -> EventOut:
     """Call the event off (organizer only: `not_organizer`, 403): it stays listed, marked
     cancelled, closed to RSVPs and check-in, and everyone coming is told with your `note`.
@@ -112,7 +134,12 @@ def events_cancel(request: HttpRequest, event_id: int, payload: CancelIn) -> Eve
     return _one(request, event_id)
 
 
-@router.post("/events/{event_id}/rsvp", response=AttendanceOut, operation_id="events_rsvp_create")
+@router.post(
+    "/events/{event_id}/rsvp",
+    response=AttendanceOut,
+    operation_id="events_rsvp_create",
+    openapi_extra=refusals({404: ["not_found"], 422: ["event_cancelled", "event_over"]}),
+)
 def events_rsvp_create(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Say you are going: `status` is `going`, or `waitlisted` when the event is full (places
     are given in order as others cancel). Repeating it changes nothing. Refusal:
@@ -120,7 +147,14 @@ def events_rsvp_create(request: HttpRequest, event_id: int) -> AttendanceOut:
     return AttendanceOut.build(services.event_rsvp(member=member(request), event_id=event_id))
 
 
-@router.delete("/events/{event_id}/rsvp", response=AttendanceOut, operation_id="events_rsvp_delete")
+@router.delete(
+    "/events/{event_id}/rsvp",
+    response=AttendanceOut,
+    operation_id="events_rsvp_delete",
+    openapi_extra=refusals(
+        {404: ["not_found"], 409: ["already_checked_in", "not_attending"], 422: ["event_over"]}
+    ),
+)
 def events_rsvp_delete(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Cancel your RSVP; a freed place goes to the first on the waitlist. Refusals:
     `not_attending`, `already_checked_in` (409), `event_over` (422)."""
@@ -129,7 +163,25 @@ def events_rsvp_delete(request: HttpRequest, event_id: int) -> AttendanceOut:
     )
 
 
-@router.post("/events/{event_id}/check-ins", response=AttendanceOut, operation_id="events_check_in")
+@router.post(
+    "/events/{event_id}/check-ins",
+    response=AttendanceOut,
+    operation_id="events_check_in",
+    openapi_extra=refusals(
+        {
+            403: ["not_organizer"],
+            404: ["not_found"],
+            422: [
+                "check_in_closed",
+                "event_cancelled",
+                "not_going",
+                "not_registered",
+                "wrong_code",
+            ],
+            429: ["check_in_rate_limited"],
+        }
+    ),
+)
 def events_check_in(request: HttpRequest, event_id: int, payload: CheckInIn) -> AttendanceOut:
     """Check in. The organizer sends `member_id` to mark a member (from an hour before the
     start until 72 hours after the end); a member who is going sends the `code` shown at
@@ -152,7 +204,12 @@ def events_check_in(request: HttpRequest, event_id: int, payload: CheckInIn) -> 
     return AttendanceOut.build(attendance)
 
 
-@router.post("/events/{event_id}/hidden", response=AttendanceOut, operation_id="events_hide")
+@router.post(
+    "/events/{event_id}/hidden",
+    response=AttendanceOut,
+    operation_id="events_hide",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_attending"]}),
+)
 def events_hide(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Hide yourself from the attendee list others see (the organizer still sees you).
     Refusal: `not_attending` (409)."""
@@ -161,7 +218,12 @@ def events_hide(request: HttpRequest, event_id: int) -> AttendanceOut:
     )
 
 
-@router.delete("/events/{event_id}/hidden", response=AttendanceOut, operation_id="events_unhide")
+@router.delete(
+    "/events/{event_id}/hidden",
+    response=AttendanceOut,
+    operation_id="events_unhide",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_attending"]}),
+)
 def events_unhide(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Show yourself on the attendee list again."""
     return AttendanceOut.build(
@@ -169,7 +231,12 @@ def events_unhide(request: HttpRequest, event_id: int) -> AttendanceOut:
     )
 
 
-@router.post("/events/{event_id}/code", response=CodeOut, operation_id="events_code_reset")
+@router.post(
+    "/events/{event_id}/code",
+    response=CodeOut,
+    operation_id="events_code_reset",
+    openapi_extra=refusals({403: ["not_organizer"], 404: ["not_found"]}),
+)
 def events_code_reset(request: HttpRequest, event_id: int) -> CodeOut:
     """A new check-in code (organizer only); the old one stops working."""
     event = services.event_code_reset(organizer=member(request), event_id=event_id)
@@ -177,7 +244,10 @@ def events_code_reset(request: HttpRequest, event_id: int) -> CodeOut:
 
 
 @router.get(
-    "/events/{event_id}/attendees", response=AttendeePage, operation_id="events_attendees_list"
+    "/events/{event_id}/attendees",
+    response=AttendeePage,
+    operation_id="events_attendees_list",
+    openapi_extra=refusals({403: ["attendees_private"], 404: ["not_found"]}),
 )
 def events_attendees_list(
     request: HttpRequest,
@@ -213,7 +283,12 @@ def events_attendees_list(
     )
 
 
-@router.get("/events/{event_id}/people", response=SuggestionList, operation_id="events_people_list")
+@router.get(
+    "/events/{event_id}/people",
+    response=SuggestionList,
+    operation_id="events_people_list",
+    openapi_extra=refusals({403: ["attendees_private"], 404: ["not_found"]}),
+)
 def events_people_list(
     request: HttpRequest,
     event_id: int,
@@ -233,7 +308,12 @@ def events_people_list(
     return SuggestionList(items=[PersonToMeetOut.build(s) for s in page], next=next_cursor)
 
 
-@router.get("/events/{event_id}/follow-up", response=FollowUpOut, operation_id="events_follow_up")
+@router.get(
+    "/events/{event_id}/follow-up",
+    response=FollowUpOut,
+    operation_id="events_follow_up",
+    openapi_extra=refusals({403: ["not_checked_in"], 404: ["not_found"]}),
+)
 def events_follow_up(request: HttpRequest, event_id: int) -> FollowUpOut:
     """After the event: for 72 hours from its end (`state`: `not_yet`, `open`, `closed`),
     the people you met (the other checked-in attendees), with a link to ask the ones you
@@ -270,6 +350,13 @@ def events_follow_up(request: HttpRequest, event_id: int) -> FollowUpOut:
     "/events/{event_id}/follow-up/thanks",
     response={201: ThankYouOut},
     operation_id="events_thanks_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            422: ["follow_up_closed", "follow_up_not_open", "not_checked_in", "not_connected"],
+            429: ["message_rate_limited"],
+        }
+    ),
 )
 def events_thanks_create(
     request: HttpRequest, event_id: int, payload: ThankYouIn
@@ -289,13 +376,16 @@ def events_thanks_create(
     "/events/{event_id}/ics",
     operation_id="events_ics",
     response={200: None},
+    # ninja keys responses by int status: a "200" string key here would be a second 200 in
+    # the served JSON (Swagger UI: "duplicated mapping key").
     openapi_extra={
+        **refusals({404: ["not_found"]}),
         "responses": {
-            "200": {
+            200: {
                 "description": "The event as iCalendar (RFC 5545)",
                 "content": {"text/calendar": {"schema": {"type": "string"}}},
             }
-        }
+        },
     },
 )
 def events_ics(request: HttpRequest, event_id: int) -> HttpResponse:

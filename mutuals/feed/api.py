@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
-from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import topics_search
 from mutuals.api.auth import member
 from mutuals.core.ids import Id
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.feed import selectors, services
 from mutuals.feed.access import Audience, access_post_by_id
 from mutuals.feed.models import Comment, Post
@@ -76,7 +76,7 @@ def feed_list(request: HttpRequest, cursor: str | None = None, limit: int = LIMI
     )
 
 
-@router.post("/posts", response={201: PostOut, 422: ErrorOut}, operation_id="posts_create")
+@router.post("/posts", response={201: PostOut}, operation_id="posts_create")
 def posts_create(request: HttpRequest, payload: PostIn) -> Status[PostOut]:
     """Publish a post: insight, question, opportunity (with `opportunity_kind`, optional
     `company` and `referrals_welcome`) or event recap (`event_id` of an event you attended).
@@ -126,7 +126,12 @@ def posts_list(
     )
 
 
-@router.get("/posts/{post_id}", response={200: PostOut, 404: ErrorOut}, operation_id="posts_get")
+@router.get(
+    "/posts/{post_id}",
+    response={200: PostOut},
+    operation_id="posts_get",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
 def posts_get(request: HttpRequest, post_id: int) -> PostOut:
     """One post you may see."""
     viewer = member(request)
@@ -137,8 +142,9 @@ def posts_get(request: HttpRequest, post_id: int) -> PostOut:
 
 @router.patch(
     "/posts/{post_id}",
-    response={200: PostOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: PostOut},
     operation_id="posts_update",
+    openapi_extra=refusals({403: ["not_post_author"], 404: ["not_found"]}),
 )
 def posts_update(request: HttpRequest, post_id: int, payload: PostPatch) -> PostOut:
     """Edit your post (body, visibility, topics; an opportunity's details). Refusals:
@@ -151,8 +157,9 @@ def posts_update(request: HttpRequest, post_id: int, payload: PostPatch) -> Post
 
 @router.delete(
     "/posts/{post_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response={204: None},
     operation_id="posts_delete",
+    openapi_extra=refusals({403: ["not_post_author"], 404: ["not_found"]}),
 )
 def posts_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     """Delete your post with its comments and reactions. Refusals: `not_post_author` (403)."""
@@ -162,8 +169,9 @@ def posts_delete(request: HttpRequest, post_id: int) -> HttpResponse:
 
 @router.get(
     "/posts/{post_id}/comments",
-    response={200: CommentPage, 404: ErrorOut},
+    response={200: CommentPage},
     operation_id="comments_list",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def comments_list(
     request: HttpRequest, post_id: int, cursor: str | None = None, limit: int = LIMIT
@@ -183,8 +191,9 @@ def comments_list(
 
 @router.post(
     "/posts/{post_id}/comments",
-    response={201: CommentOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: CommentOut},
     operation_id="comments_create",
+    openapi_extra=refusals({404: ["not_found"], 422: ["reply_too_deep"]}),
 )
 def comments_create(request: HttpRequest, post_id: int, payload: CommentIn) -> Status[CommentOut]:
     """Comment on a post, or reply to a top-level comment (`parent_id`). Refusals:
@@ -198,8 +207,9 @@ def comments_create(request: HttpRequest, post_id: int, payload: CommentIn) -> S
 
 @router.delete(
     "/comments/{comment_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response={204: None},
     operation_id="comments_delete",
+    openapi_extra=refusals({403: ["not_comment_author"], 404: ["not_found"]}),
 )
 def comments_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Remove your comment, or a comment on your post (with its replies)."""
@@ -218,8 +228,9 @@ def _reactions(viewer_audience: Audience, post: Post) -> ReactionsOut:
 
 @router.put(
     "/posts/{post_id}/reaction",
-    response={200: ReactionsOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: ReactionsOut},
     operation_id="reactions_set",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def reactions_set(request: HttpRequest, post_id: int, payload: ReactionIn) -> ReactionsOut:
     """React (like, insightful, support), or change your reaction: one per post."""
@@ -231,8 +242,9 @@ def reactions_set(request: HttpRequest, post_id: int, payload: ReactionIn) -> Re
 
 @router.delete(
     "/posts/{post_id}/reaction",
-    response={200: ReactionsOut, 404: ErrorOut},
+    response={200: ReactionsOut},
     operation_id="reactions_delete",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def reactions_delete(request: HttpRequest, post_id: int) -> ReactionsOut:
     """Take back your reaction (the contribution it counted stays in your history)."""
@@ -244,8 +256,9 @@ def reactions_delete(request: HttpRequest, post_id: int) -> ReactionsOut:
 
 @router.get(
     "/posts/{post_id}/reactions",
-    response={200: ReactionsOut, 404: ErrorOut},
+    response={200: ReactionsOut},
     operation_id="reactions_get",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def reactions_get(request: HttpRequest, post_id: int) -> ReactionsOut:
     """Reactions on a post by kind, and yours."""
@@ -256,8 +269,11 @@ def reactions_get(request: HttpRequest, post_id: int) -> ReactionsOut:
 
 @router.post(
     "/posts/{post_id}/reshares",
-    response={201: PostOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: PostOut},
     operation_id="reshares_create",
+    openapi_extra=refusals(
+        {404: ["not_found"], 422: ["cannot_reshare_private", "original_removed"]}
+    ),
 )
 def reshares_create(request: HttpRequest, post_id: int, payload: ReshareIn) -> Status[PostOut]:
     """Reshare a post with your commentary. Refusals: `cannot_reshare_private`,
@@ -271,8 +287,11 @@ def reshares_create(request: HttpRequest, post_id: int, payload: ReshareIn) -> S
 
 @router.post(
     "/posts/{post_id}/report",
-    response={201: ReportOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={201: ReportOut},
     operation_id="posts_report",
+    openapi_extra=refusals(
+        {404: ["not_found"], 409: ["already_reported"], 422: ["cannot_report_own_post"]}
+    ),
 )
 def posts_report(request: HttpRequest, post_id: int, payload: PostReportIn) -> Status[ReportOut]:
     """Report a post to the moderators. Refusals: `cannot_report_own_post`, `invalid_fields`
@@ -345,8 +364,9 @@ def topics_followed_list(
 
 @router.put(
     "/topics/{slug}/follow",
-    response={200: list[TopicOut], 404: ErrorOut},
+    response={200: list[TopicOut]},
     operation_id="topics_follow",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def topics_follow(request: HttpRequest, slug: str) -> list[TopicOut]:
     """Follow a topic: its posts come into your feed."""
@@ -357,8 +377,9 @@ def topics_follow(request: HttpRequest, slug: str) -> list[TopicOut]:
 
 @router.delete(
     "/topics/{slug}/follow",
-    response={200: list[TopicOut], 404: ErrorOut},
+    response={200: list[TopicOut]},
     operation_id="topics_unfollow",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def topics_unfollow(request: HttpRequest, slug: str) -> list[TopicOut]:
     """Stop following a topic (a profile topic stays on your profile)."""

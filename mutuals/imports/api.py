@@ -10,10 +10,10 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from mutuals.accounts.api import ErrorOut
 from mutuals.api.auth import member
 from mutuals.core.errors import Conflict
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.models import Import
 from mutuals.imports.schemas import (
@@ -31,8 +31,9 @@ router = Router(tags=["imports"])
 
 @router.post(
     "/imports/linkedin",
-    response={202: ImportCreatedOut, 422: ErrorOut},
+    response={202: ImportCreatedOut},
     operation_id="imports_linkedin_create",
+    openapi_extra=refusals({422: ["export_too_large", "invalid_export"]}),
 )
 def imports_linkedin_create(
     request: HttpRequest, file: File[UploadedFile]
@@ -61,7 +62,10 @@ def imports_list(
 
 
 @router.get(
-    "/imports/{import_id}", response={200: ImportOut, 404: ErrorOut}, operation_id="imports_read"
+    "/imports/{import_id}",
+    response={200: ImportOut},
+    operation_id="imports_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def imports_read(request: HttpRequest, import_id: int) -> ImportOut:
     """Status, progress (0–100), counts and, when it failed, the error."""
@@ -70,8 +74,9 @@ def imports_read(request: HttpRequest, import_id: int) -> ImportOut:
 
 @router.get(
     "/imports/{import_id}/audit",
-    response={200: AuditOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: AuditOut},
     operation_id="imports_audit",
+    openapi_extra=refusals({404: ["not_found"], 409: ["import_not_finished"]}),
 )
 def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
     """The network audit of an import; `409 import_not_finished` until it is done."""
@@ -92,7 +97,10 @@ def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
 
 
 @router.delete(
-    "/imports/{import_id}", response={204: None, 404: ErrorOut}, operation_id="imports_delete"
+    "/imports/{import_id}",
+    response={204: None},
+    operation_id="imports_delete",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def imports_delete(request: HttpRequest, import_id: int) -> HttpResponse:
     """Delete the import and every contact and interaction it brought (that no other import

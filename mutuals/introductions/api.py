@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
-from mutuals.accounts.api import ErrorOut
 from mutuals.accounts.schemas import MemberOut
 from mutuals.api.auth import member
 from mutuals.core.errors import Refused
 from mutuals.core.ids import Id
 from mutuals.core.pagination import cursor_int, decode_cursor, encode_cursor, keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.introductions import selectors, services
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.schemas import (
@@ -36,11 +36,12 @@ from mutuals.introductions.schemas import (
 
 router = Router(tags=["graph"])
 
-ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
 
 @router.get(
-    "/introductions/paths", response={200: PathsOut, **ERRORS}, operation_id="introductions_paths"
+    "/introductions/paths",
+    response={200: PathsOut},
+    operation_id="introductions_paths",
+    openapi_extra=refusals({404: ["not_found"], 422: ["cannot_reach_self"]}),
 )
 def introductions_paths(
     request: HttpRequest, to: Id | None = None, company: str = "", topic: str = ""
@@ -117,8 +118,9 @@ def recommendations_people(
 
 @router.post(
     "/recommendations/people/{member_id}/dismiss",
-    response={200: DismissOut, **ERRORS},
+    response={200: DismissOut},
     operation_id="recommendations_people_dismiss",
+    openapi_extra=refusals({404: ["not_found"], 422: ["cannot_dismiss_self"]}),
 )
 def recommendations_people_dismiss(
     request: HttpRequest, member_id: int, payload: DismissIn
@@ -132,8 +134,24 @@ def recommendations_people_dismiss(
 
 @router.post(
     "/introductions",
-    response={201: IntroductionCreatedOut, **ERRORS},
+    response={201: IntroductionCreatedOut},
     operation_id="introductions_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["already_connected", "introduction_pending"],
+            422: [
+                "below_personalization_threshold",
+                "cannot_introduce_self",
+                "introducer_closed_to_introductions",
+                "introducer_not_connected",
+                "invalid_context",
+                "invalid_introducer",
+                "recipient_closed_to_intent",
+                "referral_needs_stronger_tie",
+            ],
+        }
+    ),
 )
 def introductions_create(
     request: HttpRequest, payload: IntroductionIn
@@ -172,8 +190,9 @@ def introductions_list(
 
 @router.get(
     "/introductions/{introduction_id}",
-    response={200: IntroductionOut, 404: ErrorOut},
+    response={200: IntroductionOut},
     operation_id="introductions_read",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def introductions_read(request: HttpRequest, introduction_id: int) -> IntroductionOut:
     """One introduction you are part of (the target sees it once it is forwarded)."""
@@ -193,8 +212,15 @@ def _state(introduction: object) -> IntroductionStateOut:
 
 @router.post(
     "/introductions/{introduction_id}/forward",
-    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    response={200: IntroductionStateOut},
     operation_id="introductions_forward",
+    openapi_extra=refusals(
+        {
+            403: ["not_the_introducer"],
+            404: ["not_found"],
+            409: ["introduction_closed", "no_longer_connected"],
+        }
+    ),
 )
 def introductions_forward(
     request: HttpRequest, introduction_id: int, payload: ForwardIn
@@ -209,8 +235,16 @@ def introductions_forward(
 
 @router.post(
     "/introductions/{introduction_id}/accept",
-    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    response={200: IntroductionStateOut},
     operation_id="introductions_accept",
+    openapi_extra=refusals(
+        {
+            403: ["not_the_target"],
+            404: ["not_found"],
+            409: ["already_connected", "introduction_closed"],
+            422: ["cannot_connect_self"],
+        }
+    ),
 )
 def introductions_accept(request: HttpRequest, introduction_id: int) -> IntroductionStateOut:
     """The target accepts: you are connected, and the requester owes the introducer a thank-you."""
@@ -221,8 +255,11 @@ def introductions_accept(request: HttpRequest, introduction_id: int) -> Introduc
 
 @router.post(
     "/introductions/{introduction_id}/decline",
-    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    response={200: IntroductionStateOut},
     operation_id="introductions_decline",
+    openapi_extra=refusals(
+        {403: ["not_allowed"], 404: ["not_found"], 409: ["introduction_closed"]}
+    ),
 )
 def introductions_decline(
     request: HttpRequest, introduction_id: int, payload: IntroductionDeclineIn
@@ -238,8 +275,11 @@ def introductions_decline(
 
 @router.post(
     "/introductions/{introduction_id}/withdraw",
-    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    response={200: IntroductionStateOut},
     operation_id="introductions_withdraw",
+    openapi_extra=refusals(
+        {403: ["not_the_requester"], 404: ["not_found"], 409: ["introduction_closed"]}
+    ),
 )
 def introductions_withdraw(request: HttpRequest, introduction_id: int) -> IntroductionStateOut:
     """The requester takes back an unanswered request."""
@@ -250,8 +290,15 @@ def introductions_withdraw(request: HttpRequest, introduction_id: int) -> Introd
 
 @router.post(
     "/introductions/{introduction_id}/thank",
-    response={200: IntroductionStateOut, 403: ErrorOut, **ERRORS},
+    response={200: IntroductionStateOut},
     operation_id="introductions_thank",
+    openapi_extra=refusals(
+        {
+            403: ["not_the_requester"],
+            404: ["not_found"],
+            409: ["already_thanked", "not_accepted_yet"],
+        }
+    ),
 )
 def introductions_thank(
     request: HttpRequest, introduction_id: int, payload: ThankIn

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from mutuals.accounts.api import ErrorOut
 from mutuals.api.auth import member
 from mutuals.connections.schemas import FindingOut
 from mutuals.connections.services import finding_as_dict
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.mentorship import selectors, services
 from mutuals.mentorship.access import (
     access_mentorship_by_id,
@@ -60,7 +60,12 @@ router = Router(tags=["mentorship"])
 # --- Offers -----------------------------------------------------------------------------------
 
 
-@router.post("/mentor-offers", response={201: OfferOut}, operation_id="mentor_offers_create")
+@router.post(
+    "/mentor-offers",
+    response={201: OfferOut},
+    operation_id="mentor_offers_create",
+    openapi_extra=refusals({409: ["offer_exists"]}),
+)
 def mentor_offers_create(request: HttpRequest, payload: OfferIn) -> Status[OfferOut]:
     """Publish your mentor offer: topics, formats (`call`, `in_person`, `async`), capacity
     (mentees at once, 1–10), a duration range within 4–24 weeks and your availability.
@@ -107,7 +112,12 @@ def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[MentorS
     ]
 
 
-@router.get("/mentor-offers/{offer_id}", response=OfferOut, operation_id="mentor_offers_get")
+@router.get(
+    "/mentor-offers/{offer_id}",
+    response=OfferOut,
+    operation_id="mentor_offers_get",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
 def mentor_offers_get(request: HttpRequest, offer_id: int) -> OfferOut:
     """One offer, with its free places. `not_found` also when a block is between you."""
     offer = access_offer_by_id(member(request), offer_id)
@@ -115,7 +125,14 @@ def mentor_offers_get(request: HttpRequest, offer_id: int) -> OfferOut:
     return OfferOut.build(row)
 
 
-@router.put("/mentor-offers/{offer_id}", response=OfferOut, operation_id="mentor_offers_update")
+@router.put(
+    "/mentor-offers/{offer_id}",
+    response=OfferOut,
+    operation_id="mentor_offers_update",
+    openapi_extra=refusals(
+        {403: ["not_your_offer"], 404: ["not_found"], 422: ["capacity_below_active"]}
+    ),
+)
 def mentor_offers_update(request: HttpRequest, offer_id: int, payload: OfferIn) -> OfferOut:
     """Replace your offer's terms. Refusals: `invalid_fields`, `capacity_below_active` (422),
     `not_your_offer` (403)."""
@@ -126,7 +143,10 @@ def mentor_offers_update(request: HttpRequest, offer_id: int, payload: OfferIn) 
 
 
 @router.post(
-    "/mentor-offers/{offer_id}/pause", response=OfferOut, operation_id="mentor_offers_pause"
+    "/mentor-offers/{offer_id}/pause",
+    response=OfferOut,
+    operation_id="mentor_offers_pause",
+    openapi_extra=refusals({403: ["not_your_offer"], 404: ["not_found"]}),
 )
 def mentor_offers_pause(request: HttpRequest, offer_id: int) -> OfferOut:
     """Pause your offer: no new requests; current mentorships carry on."""
@@ -136,7 +156,10 @@ def mentor_offers_pause(request: HttpRequest, offer_id: int) -> OfferOut:
 
 
 @router.post(
-    "/mentor-offers/{offer_id}/resume", response=OfferOut, operation_id="mentor_offers_resume"
+    "/mentor-offers/{offer_id}/resume",
+    response=OfferOut,
+    operation_id="mentor_offers_resume",
+    openapi_extra=refusals({403: ["not_your_offer"], 404: ["not_found"]}),
 )
 def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
     """Take requests again."""
@@ -148,7 +171,12 @@ def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
 # --- Mentorships ------------------------------------------------------------------------------
 
 
-@router.post("/mentorships/check", response=NoteCheckOut, operation_id="mentorships_check")
+@router.post(
+    "/mentorships/check",
+    response=NoteCheckOut,
+    operation_id="mentorships_check",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
 def mentorships_check(request: HttpRequest, payload: CheckIn) -> NoteCheckOut:
     """Score a request's personal note as the mentor will see it (the invitations' engine and
     the mentor's minimum score); nothing is sent."""
@@ -162,7 +190,24 @@ def mentorships_check(request: HttpRequest, payload: CheckIn) -> NoteCheckOut:
     )
 
 
-@router.post("/mentorships", response={201: MentorshipOut}, operation_id="mentorships_create")
+@router.post(
+    "/mentorships",
+    response={201: MentorshipOut},
+    operation_id="mentorships_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            409: ["mentor_at_capacity", "mentor_quiet", "mentorship_open", "offer_paused"],
+            422: [
+                "below_personalization_threshold",
+                "cannot_mentor_self",
+                "duration_out_of_range",
+                "format_not_offered",
+                "mentor_closed_to_mentorship",
+            ],
+        }
+    ),
+)
 def mentorships_create(request: HttpRequest, payload: RequestIn) -> Status[MentorshipOut]:
     """Ask a mentor (state `requested`). Refusals, in the order checked: `invalid_fields`
     (422), `not_found` (404, also when blocked), `cannot_mentor_self` (422), `offer_paused`
@@ -197,7 +242,10 @@ def _detail(mentorship: Mentorship) -> MentorshipDetailOut:
 
 
 @router.get(
-    "/mentorships/{mentorship_id}", response=MentorshipDetailOut, operation_id="mentorships_get"
+    "/mentorships/{mentorship_id}",
+    response=MentorshipDetailOut,
+    operation_id="mentorships_get",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def mentorships_get(request: HttpRequest, mentorship_id: int) -> MentorshipDetailOut:
     """One of your mentorships with its goals checklist, check-ins (both parties') and
@@ -209,6 +257,13 @@ def mentorships_get(request: HttpRequest, mentorship_id: int) -> MentorshipDetai
     "/mentorships/{mentorship_id}/accept",
     response=MentorshipDetailOut,
     operation_id="mentorships_accept",
+    openapi_extra=refusals(
+        {
+            403: ["only_mentor_answers"],
+            404: ["not_found"],
+            409: ["mentor_at_capacity", "not_requested", "state_changed"],
+        }
+    ),
 )
 def mentorships_accept(
     request: HttpRequest, mentorship_id: int, payload: AcceptIn
@@ -226,6 +281,9 @@ def mentorships_accept(
     "/mentorships/{mentorship_id}/decline",
     response=MentorshipOut,
     operation_id="mentorships_decline",
+    openapi_extra=refusals(
+        {403: ["only_mentor_answers"], 404: ["not_found"], 409: ["not_requested", "state_changed"]}
+    ),
 )
 def mentorships_decline(
     request: HttpRequest, mentorship_id: int, payload: MentorshipDeclineIn
@@ -242,6 +300,13 @@ def mentorships_decline(
     "/mentorships/{mentorship_id}/withdraw",
     response=MentorshipOut,
     operation_id="mentorships_withdraw",
+    openapi_extra=refusals(
+        {
+            403: ["only_mentee_withdraws"],
+            404: ["not_found"],
+            409: ["not_requested", "state_changed"],
+        }
+    ),
 )
 def mentorships_withdraw(request: HttpRequest, mentorship_id: int) -> MentorshipOut:
     """The mentee withdraws a request not yet answered (`only_mentee_withdraws`, 403)."""
@@ -251,7 +316,10 @@ def mentorships_withdraw(request: HttpRequest, mentorship_id: int) -> Mentorship
 
 
 @router.post(
-    "/mentorships/{mentorship_id}/end", response=MentorshipOut, operation_id="mentorships_end"
+    "/mentorships/{mentorship_id}/end",
+    response=MentorshipOut,
+    operation_id="mentorships_end",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_active", "state_changed"]}),
 )
 def mentorships_end(request: HttpRequest, mentorship_id: int, payload: EndIn) -> MentorshipOut:
     """Either side ends an active mentorship early: `goals_met` completes it, `no_time`,
@@ -271,6 +339,7 @@ def mentorships_end(request: HttpRequest, mentorship_id: int, payload: EndIn) ->
     "/mentorships/{mentorship_id}/goals",
     response={201: GoalOut},
     operation_id="mentorships_goals_create",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_active", "too_many_goals"]}),
 )
 def mentorships_goals_create(
     request: HttpRequest, mentorship_id: int, payload: GoalIn
@@ -284,6 +353,7 @@ def mentorships_goals_create(
     "/mentorships/{mentorship_id}/goals/{goal_id}",
     response=GoalOut,
     operation_id="mentorships_goals_update",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_active"]}),
 )
 def mentorships_goals_update(
     request: HttpRequest, mentorship_id: int, goal_id: int, payload: GoalPatch
@@ -299,6 +369,7 @@ def mentorships_goals_update(
     "/mentorships/{mentorship_id}/checkins",
     response={201: list[CheckinOut]},
     operation_id="mentorships_checkins_create",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_active"]}),
 )
 def mentorships_checkins_create(
     request: HttpRequest, mentorship_id: int, payload: CheckinLogIn
@@ -316,14 +387,16 @@ def mentorships_checkins_create(
 @router.get(
     "/mentorships/{mentorship_id}/checkins/ics",
     operation_id="mentorships_checkins_ics",
-    response={200: None, 404: ErrorOut},
+    response={200: None},
+    # ninja keys responses by int status: a "200" string key would be a second 200.
     openapi_extra={
+        **refusals({404: ["not_found"]}),
         "responses": {
-            "200": {
+            200: {
                 "description": "Your open check-ins as iCalendar (RFC 5545)",
                 "content": {"text/calendar": {"schema": {"type": "string"}}},
             }
-        }
+        },
     },
 )
 def mentorships_checkins_ics(request: HttpRequest, mentorship_id: int) -> HttpResponse:
@@ -345,6 +418,7 @@ def mentorships_checkins_ics(request: HttpRequest, mentorship_id: int) -> HttpRe
     "/mentorships/{mentorship_id}/reflection",
     response=ReflectionOut,
     operation_id="mentorships_reflect",
+    openapi_extra=refusals({404: ["not_found"], 409: ["not_ended"]}),
 )
 def mentorships_reflect(
     request: HttpRequest, mentorship_id: int, payload: ReflectionIn
@@ -361,6 +435,9 @@ def mentorships_reflect(
     "/mentorships/{mentorship_id}/testimonial",
     response=ReflectionOut,
     operation_id="mentorships_testimonial",
+    openapi_extra=refusals(
+        {403: ["only_mentee_shares"], 404: ["not_found"], 409: ["no_reflection"]}
+    ),
 )
 def mentorships_testimonial(
     request: HttpRequest, mentorship_id: int, payload: ShareIn
@@ -400,7 +477,12 @@ def programmes_list(
     )
 
 
-@router.get("/programmes/{programme_id}", response=ProgrammeOut, operation_id="programmes_get")
+@router.get(
+    "/programmes/{programme_id}",
+    response=ProgrammeOut,
+    operation_id="programmes_get",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
 def programmes_get(request: HttpRequest, programme_id: int) -> ProgrammeOut:
     """A programme you organize or take part in. Rankings are shown to their author and the
     organizer only; the proposed assignment to the organizer only."""
@@ -412,6 +494,13 @@ def programmes_get(request: HttpRequest, programme_id: int) -> ProgrammeOut:
     "/programmes/{programme_id}/participants",
     response={201: ProgrammeParticipantOut},
     operation_id="programmes_participants_create",
+    openapi_extra=refusals(
+        {
+            403: ["only_organizer"],
+            404: ["not_found"],
+            409: ["already_in_programme", "programme_published"],
+        }
+    ),
 )
 def programmes_participants_create(
     request: HttpRequest, programme_id: int, payload: ParticipantIn
@@ -428,6 +517,9 @@ def programmes_participants_create(
     "/programmes/{programme_id}/ranking",
     response=ProgrammeParticipantOut,
     operation_id="programmes_rank",
+    openapi_extra=refusals(
+        {403: ["not_a_participant"], 404: ["not_found"], 409: ["programme_published"]}
+    ),
 )
 def programmes_rank(
     request: HttpRequest, programme_id: int, payload: RankingIn
@@ -444,6 +536,13 @@ def programmes_rank(
     "/programmes/{programme_id}/compute",
     response=list[PairOut],
     operation_id="programmes_compute",
+    openapi_extra=refusals(
+        {
+            403: ["only_organizer"],
+            404: ["not_found"],
+            409: ["cohort_incomplete", "programme_published"],
+        }
+    ),
 )
 def programmes_compute(request: HttpRequest, programme_id: int) -> list[PairOut]:
     """Compute the proposed stable assignment (mentee-optimal deferred acceptance within the
@@ -456,6 +555,13 @@ def programmes_compute(request: HttpRequest, programme_id: int) -> list[PairOut]
     "/programmes/{programme_id}/publish",
     response=PublishOut,
     operation_id="programmes_publish",
+    openapi_extra=refusals(
+        {
+            403: ["only_organizer"],
+            404: ["not_found"],
+            409: ["assignment_missing", "assignment_stale", "programme_published", "state_changed"],
+        }
+    ),
 )
 def programmes_publish(request: HttpRequest, programme_id: int) -> PublishOut:
     """Publish the computed assignment: each pair's mentorship starts `active`.

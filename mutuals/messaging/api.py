@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 
 from mutuals.api.auth import member
 from mutuals.core.pagination import keyset_page
+from mutuals.core.schemas import refusals
 from mutuals.messaging import services
 from mutuals.messaging.access import access_conversation_by_id
 from mutuals.messaging.schemas import (
@@ -28,6 +29,13 @@ router = Router(tags=["messages"])
     "/conversations",
     response={200: ConversationStartedOut, 201: ConversationStartedOut},
     operation_id="conversations_create",
+    openapi_extra=refusals(
+        {
+            404: ["not_found"],
+            422: ["group_too_large", "not_connected"],
+            429: ["message_rate_limited"],
+        }
+    ),
 )
 def conversations_create(
     request: HttpRequest, payload: ConversationIn
@@ -74,6 +82,9 @@ def conversations_list(
     "/conversations/{conversation_id}/messages",
     response={201: MessageOut},
     operation_id="messages_create",
+    openapi_extra=refusals(
+        {404: ["not_found"], 422: ["not_connected"], 429: ["message_rate_limited"]}
+    ),
 )
 def messages_create(
     request: HttpRequest, conversation_id: int, payload: MessageIn
@@ -90,6 +101,7 @@ def messages_create(
     "/conversations/{conversation_id}/messages",
     response=MessagePage,
     operation_id="messages_list",
+    openapi_extra=refusals({404: ["not_found"]}),
 )
 def messages_list(
     request: HttpRequest,

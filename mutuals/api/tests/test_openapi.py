@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
+from openapi_spec_validator import validate
 
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
 
@@ -114,10 +116,35 @@ PROMISED = {
 
 
 @pytest.fixture
-def served() -> dict:
+def served_text() -> str:
+    """The document exactly as a client receives it, before any parser has forgiven it."""
     response = Client().get("/api/openapi.json")
     assert response.status_code == 200
-    return response.json()
+    return response.content.decode()
+
+
+@pytest.fixture
+def served(served_text: str) -> dict:
+    return json.loads(served_text)
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    duplicated = sorted({key for key in keys if keys.count(key) > 1})
+    if duplicated:
+        raise ValueError(f"duplicated keys {duplicated} in an object with keys {keys}")
+    return dict(pairs)
+
+
+def test_served_text_has_no_duplicated_key(served_text):
+    """JSON parsers keep the last of two equal keys, so the snapshot (parsed JSON) cannot see
+    them; Swagger UI's YAML parser refuses the whole document ("duplicated mapping key"). It
+    happened: `events_ics` documented 200 under the key 200 and again under "200"."""
+    json.loads(served_text, object_pairs_hook=_refuse_duplicate_keys)
+
+
+def test_served_text_is_a_valid_openapi_document(served_text):
+    validate(json.loads(served_text, object_pairs_hook=_refuse_duplicate_keys))
 
 
 def test_served_document_matches_the_committed_snapshot(served):
