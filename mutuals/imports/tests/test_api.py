@@ -68,13 +68,25 @@ def test_not_an_export_is_422_invalid_export_naming_file_and_line(api_client):
     assert not Import.objects.exists()
 
 
-def test_a_broken_row_is_422_with_its_line(api_client):
+def test_a_broken_row_fails_the_import_with_its_line(
+    api_client, django_capture_on_commit_callbacks
+):
+    """The request only glances at the upload; the worker reads it and fails the import,
+    naming the file and line."""
     data = small_export(
         **{"Invitations.csv": 'From,To,Sent At,Message,Direction\nA,B,x,"hi"there,OUTGOING\n'}
     )
-    body = _upload(api_client, data).json()
-    assert body["code"] == "invalid_export"
-    assert (body["detail"]["file"], body["detail"]["line"]) == ("Invitations.csv", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(api_client, data)
+    assert response.status_code == 202
+    status = api_client.get(f"/api/imports/{response.json()['id']}").json()
+    assert status["status"] == "failed"
+    assert status["error"]["code"] == "invalid_export"
+    assert (status["error"]["detail"]["file"], status["error"]["detail"]["line"]) == (
+        "Invitations.csv",
+        2,
+    )
+    assert not Contact.objects.exists()
 
 
 def test_a_missing_file_field_is_422(api_client):
