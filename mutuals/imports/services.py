@@ -162,7 +162,7 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
     if found is None or found.is_finished:
         return found
     payload = ImportPayload.objects.filter(import_run_id=import_id).first()
-    if payload is None or not payload.file.storage.exists(payload.file.name):
+    if payload is None or not payload.file.storage.exists(payload.file.name or ""):
         return _fail(import_id, "missing_payload", "The uploaded file is no longer here.", {})
     now = timezone.now()
     Import.objects.filter(pk=import_id).update(

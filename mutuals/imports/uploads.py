@@ -10,7 +10,7 @@ handlers (FILE_UPLOAD_MAX_MEMORY_SIZE), never whole into memory.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
@@ -42,10 +42,10 @@ class UploadSizeLimitHandler(FileUploadHandler):
 
     def handle_raw_input(
         self,
-        input_data: Any,
-        META: dict[str, Any],  # noqa: N803 - Django's parameter name
+        input_data: IO[bytes],
+        META: dict[str, str],  # noqa: N803 - Django's parameter name
         content_length: int,
-        boundary: bytes,
+        boundary: str,
         encoding: str | None = None,
     ) -> None:
         if content_length > max_upload_bytes() + ENVELOPE_BYTES:

@@ -118,7 +118,7 @@ def test_a_failure_while_running_marks_the_import_failed_and_stores_nothing(
         owner=member, file_name="export.zip", upload=as_upload(small_export()), background=False
     )
     payload = ImportPayload.objects.get(import_run=created)
-    stored = payload.file.name
+    stored = str(payload.file.name)
     with payload.file.storage.open(stored, "wb") as stream:
         stream.write(b"PK\x03\x04 cut short")
     with django_capture_on_commit_callbacks(execute=True):
