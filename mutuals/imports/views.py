@@ -44,13 +44,12 @@ def imports_view(request: HttpRequest) -> HttpResponse:
     try:
         return _imports_form(request)
     except Refused as exc:
-        form = ExportUploadForm()
-        form.add_error("file", exc.message)
+        messages.error(request, exc.message)
         viewer = member_for_request(request)
         return render(
             request,
             "imports/imports.html",
-            {"form": form, "imports": import_list_for(viewer)},
+            {"form": ExportUploadForm(), "imports": import_list_for(viewer)},
             status=422,
         )
 

@@ -234,8 +234,13 @@ class _GuardedMember(io.RawIOBase):
                 file=self._where,
             )
         if self.size > RATIO_CHECK_FROM_BYTES:
+            # Compressed bytes the decompressor has used: read from the archive, less what it
+            # holds unused (zipfile reads ahead). CPython's ZipExtFile keeps both; without
+            # them the ratio is judged on the whole member, as before.
             left = getattr(self._member, "_compress_left", 0)
-            consumed = max(self._info.compress_size - left, 1)
+            decompressor = getattr(self._member, "_decompressor", None)
+            tail = len(getattr(decompressor, "unconsumed_tail", b"") or b"")
+            consumed = max(self._info.compress_size - left - tail, 1)
             if self.size / consumed > MAX_COMPRESSION_RATIO:
                 raise InvalidExport(
                     "is compressed far more than text ever is (a zip bomb?); refused",
