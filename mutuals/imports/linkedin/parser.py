@@ -6,15 +6,16 @@ header. An input with none of an export's files is not an export. The same data 
 twice (the UTF-16 and UTF-8 copies of the endorsements, a re-saved Connections.csv beside the
 original) is read once.
 
-Rows are kept or dropped by what they mean, not by position: a connection needs a name (rows
-blank except for the date are skipped), a message needs a sender, an invitation a sender or a
-recipient.
+Rows are kept or dropped by what they mean, not by position: every non-blank connection row is
+a connection (rows with only a date are people who hide their details from exports, counted
+as `hidden`), a message needs a sender, an invitation a sender or a recipient.
 """
 
 from __future__ import annotations
 
 import html
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
@@ -184,7 +185,25 @@ def _rows(table: Table, kind: Kind) -> Iterator[tuple[int, dict[str, str]]]:
     return table.records({field: found.get(field, "") for field in spec.columns})
 
 
+def _connection_key(record: ConnectionRecord) -> tuple[object, ...]:
+    return (
+        record.first_name,
+        record.last_name,
+        record.url,
+        record.email,
+        record.company,
+        record.position,
+        record.connected_on,
+    )
+
+
 def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    """Every non-blank row is a connection, as LinkedIn counts them: rows with only a date are
+    people whose privacy settings hide their name from exports (kept, `hidden`), and two
+    identical rows in one file are two connections (two hidden people connected the same
+    day). Only a second Connections.csv (a re-saved copy) repeats rows: a row of it is read
+    once for every time the earlier files had it."""
+    earlier = Counter(_connection_key(record) for record in export.connections)
     count = 0
     for line, row in _rows(table, Kind.CONNECTIONS):
         if count >= MAX_CONNECTIONS:
@@ -194,34 +213,24 @@ def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]
                 file=table.file,
                 line=line,
             )
-        first, last = row["first_name"], row["last_name"]
-        if not first and not last:
-            continue  # blank, or blank except for the date
         record = ConnectionRecord(
             file=table.file,
             line=line,
-            first_name=first,
-            last_name=last,
+            first_name=row["first_name"],
+            last_name=row["last_name"],
             url=row["url"],
             email=row["email"],
             company=row["company"],
             position=row["position"],
             connected_on=parse_date(row["connected_on"]),
         )
-        key = (
-            "c",
-            record.first_name,
-            record.last_name,
-            record.url,
-            record.email,
-            record.company,
-            record.position,
-            record.connected_on,
-        )
         count += 1
-        if key not in seen:
-            seen.add(key)
-            export.connections.append(record)
+        if earlier:
+            key = _connection_key(record)
+            if earlier[key] > 0:
+                earlier[key] -= 1
+                continue
+        export.connections.append(record)
     return count
 
 

@@ -44,7 +44,8 @@ def test_upload_answers_202_and_the_import_runs_in_the_background(
     assert status["status"] == "done"
     assert status["progress"] == 100
     assert status["error"] is None
-    assert status["counts"]["connections"] == 7
+    assert status["counts"]["connections"] == 8  # 7 named and 1 hidden (only a date)
+    assert status["counts"]["connections_hidden"] == 1
     assert status["counts"]["messages"] == 12
 
 
