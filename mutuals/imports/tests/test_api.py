@@ -122,6 +122,12 @@ def test_the_audit(api_client, imported):
         "sponsored": 1,
     }
     assert sum(audit["strength"]["tiers"].values()) == 7
+    assert audit["version"] == 2
+    assert (audit["totals"]["connections"], audit["totals"]["connections_hidden"]) == (8, 1)
+    who = audit["charts"]["who_writes"]
+    assert sum(part["count"] for part in who["parts"]) == who["total"] == 7
+    assert who["left_out"][0]["label"] == "hidden connections"
+    assert audit["not_relationships"]["own_profiles"] == []
     assert audit["bring_them_in"] == []
 
 
