@@ -12,6 +12,7 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -126,8 +127,6 @@ def test_an_upload_over_the_limit_is_refused_by_its_content_length(api_client):
 def test_an_upload_over_the_limit_is_stopped_as_its_bytes_arrive(api_client):
     """A file bigger than the limit inside a body that passes the Content-Length check (the
     envelope allowance): stopped once the limit's worth has arrived."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     with override_settings(MUTUALS_MAX_UPLOAD_BYTES=64 * 1024):
         response = api_client.post(
             "/api/imports/linkedin",
@@ -238,3 +237,22 @@ def test_a_windows_1252_copy_is_imported_as_written(member):
     assert done.status == Import.Status.DONE
     assert Contact.objects.get(owner=member, name="Ada Lövelace").company == "Analytical"
     assert Contact.objects.filter(owner=member, company="Société Générale").count() == 1
+
+
+def test_an_upload_streamed_to_a_temporary_file_is_moved_not_read(
+    api_client, django_capture_on_commit_callbacks
+):
+    """Past FILE_UPLOAD_MAX_MEMORY_SIZE an upload is a temporary file on disk; the import
+    takes it over from there (moved into the imports storage) and imports it."""
+    with (
+        override_settings(FILE_UPLOAD_MAX_MEMORY_SIZE=0),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = api_client.post(
+            "/api/imports/linkedin",
+            {"file": SimpleUploadedFile("export.zip", small_export())},
+        )
+    assert response.status_code == 202, response.content
+    status = api_client.get(f"/api/imports/{response.json()['id']}").json()
+    assert status["status"] == "done"
+    assert status["counts"]["connections"] == 8
