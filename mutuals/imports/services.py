@@ -58,6 +58,7 @@ from mutuals.imports.uploads import max_upload_bytes, upload_too_large
 logger = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 280
+KEY_CHARS = 300
 # Progress: reading the export fills 0–60 %, auditing 60–70 %, saving 70–100 %.
 READ_SHARE = 60
 PROGRESS_STEP = 2
@@ -284,6 +285,16 @@ def imports_recover_stalled(*, now: datetime | None = None) -> tuple[int, int]:
     return requeued, failed
 
 
+def _stored_key(key: str) -> str:
+    """A person's key as `Contact.key` (300 characters) holds it: a longer one (a 300-letter
+    name, with the suffix that keeps a namesake apart) ends in its hash, so two never become
+    one by being cut."""
+    if len(key) <= KEY_CHARS:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: KEY_CHARS - len(digest) - 1]}~{digest}"
+
+
 def _fingerprint(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -321,7 +332,7 @@ def _store(
     changed_rows: list[tuple[Any, ...]] = []
     wanted: set[str] = set()
     for person in network.people.values():
-        key = person.key[:300]
+        key = _stored_key(person.key)
         if key in wanted:
             continue
         wanted.add(key)
@@ -367,7 +378,7 @@ def _store(
         if fingerprint not in interactions:
             interactions[fingerprint] = (
                 owner_id,
-                ids[item.person_key[:300]],
+                ids[_stored_key(item.person_key)],
                 item.kind,
                 item.at,
                 item.text[:EXCERPT_CHARS],

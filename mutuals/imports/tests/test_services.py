@@ -17,6 +17,7 @@ from mutuals.imports.tests.helpers import (
     CONNECTIONS,
     EXPORT_2018,
     EXPORT_2022,
+    FIXTURES,
     as_upload,
     small_export,
     zip_folder,
@@ -68,6 +69,18 @@ def test_real_exports_import(member):
     endorsed = ContactInteraction.objects.filter(owner=member, kind="endorsement_received")
     assert endorsed.count() == 22
     assert endorsed.filter(contact__name="Liam Wanjiru", excerpt="MySQL").exists()
+
+
+def test_every_named_connection_is_its_own_contact(member):
+    """The hostile corpus: 192 named connections whose names and URLs repeat and collide,
+    some over 300 characters; each is one contact (the 28 hidden ones are counted, never
+    contacts)."""
+    path = FIXTURES / "connections-corpus.csv"
+    done = _import(member, path.read_bytes(), "Connections.csv")
+    assert done.status == Import.Status.DONE
+    assert done.counts["connections"] == 220
+    assert done.counts["connections_hidden"] == 28
+    assert Contact.objects.filter(owner=member, is_connection=True).count() == 192
 
 
 def test_not_an_export_is_refused_and_nothing_is_stored(member):
