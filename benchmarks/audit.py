@@ -9,6 +9,11 @@ child process and prints its wall time and peak memory (the child's maximum resi
 
 Target (issue 6): 30,000 connections and 200,000 messages in ≤ 15 s and ≤ 1 GB.
 
+Then (issue 16) the same command on two hostile files — a ZIP that expands to 1.2 GB and a
+1,000,000-row messages.csv — each refused, with its wall time and peak memory, and the pure
+audit (parse, people, audit; no Django start-up) of the large export in a child of its own.
+Target: ≤ 300 MB for any import or audit.
+
     .venv/bin/python benchmarks/audit.py [--connections N] [--messages M]
 """
 
@@ -210,6 +215,58 @@ def generate(folder: Path, connections: int, messages: int, seed: int = 6) -> Pa
     return archive
 
 
+def bomb(folder: Path, megabytes: int = 1200) -> Path:
+    """A ZIP whose Connections.csv is a header and `megabytes` MB of one repeated row."""
+    path = folder / "bomb.zip"
+    row = b"Ada,Lovelace,https://www.linkedin.com/in/ada,,Acme,Engineer,1 Jan 2024\n"
+    block = row * (1024 * 1024 // len(row))
+    with (
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("Connections.csv", "w", force_zip64=True) as member,
+    ):
+        member.write(b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n")
+        for _ in range(megabytes):
+            member.write(block)
+    return path
+
+
+def million_rows(folder: Path) -> Path:
+    """An 100 MB messages.csv of 1,000,000 junk rows, every value different."""
+    path = folder / "messages.csv"
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write("CONVERSATION ID,FROM,SENDER PROFILE URL,TO,DATE,CONTENT\n")
+        for index in range(1_000_000):
+            stream.write(
+                f"c{index},Sender {index},https://www.linkedin.com/in/s{index},Owner,"
+                f"2024-01-01 10:00:00 UTC,junk {index}\n"
+            )
+    return path
+
+
+def measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MB and the last line of stderr of one child process."""
+    started = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    stderr = child.stderr
+    if stderr is None:
+        raise RuntimeError("no stderr pipe")
+    errors = stderr.read().decode(errors="replace").strip().splitlines()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, (errors or [""])[-1]
+
+
+PURE_AUDIT = """
+import sys
+from pathlib import Path
+from mutuals.imports.audit import audit_export
+from mutuals.imports.linkedin import parse_export
+audit_export(parse_export(Path(sys.argv[1])))
+"""
+
+
 def _csv_megabytes(folder: Path) -> float:
     return sum(path.stat().st_size for path in folder.glob("*.csv")) / 1e6
 
@@ -253,6 +310,21 @@ def main() -> None:
         print(f"load average while measuring: {os.getloadavg()[0]:.1f}")
         print(f"audit peak memory: {peak_kib / 1024:.0f} MB (target ≤ 1024 MB)")
         print(f"report: {report.stat().st_size / 1e6:.2f} MB of self-contained HTML")
+        seconds, peak, _ = measured([sys.executable, "-c", PURE_AUDIT, str(archive)], env)
+        print(
+            f"pure audit (parse, people, audit; no Django): {seconds:.1f} s, "
+            f"peak {peak:.0f} MB (target ≤ 300 MB)"
+        )
+        for hostile in (bomb(folder), million_rows(folder)):
+            command = [
+                sys.executable, "-m", "mutuals.cli", "audit", str(hostile), "--out",
+                str(folder / "hostile.html"), "--quiet",
+            ]  # fmt: skip
+            seconds, peak, said = measured(command, env)
+            print(f"{hostile.name} ({hostile.stat().st_size / 1e6:.0f} MB): {said}")
+            print(f"  refused in {seconds:.1f} s, peak {peak:.0f} MB (target ≤ 300 MB)")
+            seconds, peak, _ = measured([sys.executable, "-c", PURE_AUDIT, str(hostile)], env)
+            print(f"  the same without Django start-up: {seconds:.1f} s, peak {peak:.0f} MB")
 
 
 if __name__ == "__main__":

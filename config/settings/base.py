@@ -242,7 +242,26 @@ STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Uploaded LinkedIn exports until the worker has imported them (a disk the web process
+    # and the worker share).
+    "imports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DATA_DIR / "imports"},
+    },
 }
+
+# Uploads (docs/imports.md, "Limits"): an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE is
+# streamed to a temporary file, never held in memory; one larger than
+# MUTUALS_MAX_UPLOAD_BYTES is refused by its Content-Length before any of it is read, or as
+# soon as that many bytes have arrived. Other request bodies are held to 2.5 MB.
+MUTUALS_MAX_UPLOAD_BYTES = int(os.environ.get("MUTUALS_MAX_UPLOAD_BYTES", 256 * 1024 * 1024))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "mutuals.imports.uploads.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -40,11 +40,13 @@ def imports_linkedin_create(
 ) -> Status[ImportCreatedOut]:
     """Upload a LinkedIn data export (the ZIP, or one of its CSV files) as multipart `file`.
 
-    It is read at once: anything that is not a LinkedIn export is refused with
-    `422 invalid_export`, naming the file and line. An accepted export is imported in the
-    background; follow `GET /api/imports/{id}`.
+    A file over the size limit is refused before it is read (`422 export_too_large`), and one
+    that is not a LinkedIn export at a glance (its list of files, or a CSV's header) with
+    `422 invalid_export`, naming the file and line. An accepted export is read and imported in
+    the background; follow `GET /api/imports/{id}` (a broken row shows there as the import's
+    error).
     """
-    created = import_create(owner=member(request), file_name=file.name or "", data=file.read())
+    created = import_create(owner=member(request), file_name=file.name or "", upload=file)
     return Status(202, ImportCreatedOut(id=created.pk, status=created.status))
 
 

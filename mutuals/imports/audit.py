@@ -11,6 +11,11 @@ the audit page and the offline report render, and the import stores:
 - a "re-engage" list, each person with the reason, and a "let rest" list.
 
 Lists are capped (AUDIT_LIST_LIMIT) with their full counts beside them. Dates are ISO 8601.
+
+Totals that add up (issue 16): every connection row LinkedIn writes is counted, hidden ones
+too; only relationships are ranked (not the owner's own other profiles, not LinkedIn's own
+accounts, not people known only from an invitation or an endorsement); and `charts` states,
+for each chart, its total, its parts (which add up to it) and what it leaves out and why.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ LET_REST_AFTER_DAYS = 730
 UNANSWERED_TO_REST = 2
 MONTHS_IN_CHART = 36
 TEMPLATE_SCORE_SAMPLE = 20
-AUDIT_VERSION = 1
+AUDIT_VERSION = 2
 
 # Scores a cluster's notes in the order they were sent: [(note, name, company, title)] ->
 # [(score 0-100, verdict)].
@@ -119,19 +124,28 @@ def audit_network(
     now = as_of or network.reference_time or datetime.now(tz=UTC)
     people = list(network.people.values())
     connections = [p for p in people if p.is_connection]
+    own_profiles = [p for p in people if p.own_profile]
+    # Relationships: connections and anyone messages passed with, never the owner's own
+    # other profiles (their messages are excluded as "own_profile").
+    related = [p for p in people if not p.own_profile and (p.is_connection or p.messages)]
+    known_only = [p for p in people if not p.own_profile and not p.is_connection and not p.messages]
+    hidden = network.hidden
 
     per_year = Counter(p.connected_on.year for p in connections if p.connected_on)
+    per_year.update(moment.year for moment in hidden if moment)
     undated = sum(1 for p in connections if p.connected_on is None)
+    undated += sum(1 for moment in hidden if moment is None)
 
-    never = [p for p in connections if p.messages == 0]
+    never = [p for p in related if p.is_connection and p.messages == 0]
     never.sort(key=lambda p: (p.connected_on is None, p.connected_on or now, p.name))
-    only_you = [p for p in people if p.sent and not p.received]
-    only_them = [p for p in people if p.received and not p.sent]
-    two_way = [p for p in people if p.sent and p.received]
+    only_you = [p for p in related if p.sent and not p.received]
+    only_them = [p for p in related if p.received and not p.sent]
+    two_way = [p for p in related if p.sent and p.received]
     only_you.sort(key=lambda p: (-p.sent, p.name))
     only_them.sort(key=lambda p: (-p.received, p.name))
 
-    # Strength and tiers.
+    # Strength and tiers: computed for everyone (the contact book keeps it), ranked among
+    # relationships only.
     strengths: dict[str, float] = {}
     for person in people:
         strengths[person.key] = strength_model.strength(
@@ -144,9 +158,12 @@ def audit_network(
             ),
             now,
         )
-    tiers = strength_model.assign_tiers(strengths.items())
+    related_keys = {p.key for p in related}
+    tiers = strength_model.assign_tiers(
+        (key, value) for key, value in strengths.items() if key in related_keys
+    )
     tier_counts = Counter(tiers.values())
-    messaged = sorted((p for p in people if p.messages), key=lambda p: (-strengths[p.key], p.name))
+    messaged = sorted((p for p in related if p.messages), key=lambda p: (-strengths[p.key], p.name))
 
     # Invitations and templates.
     sent_invitations = network.invitations_sent
@@ -246,6 +263,19 @@ def audit_network(
     received_months = {f"{y:04d}-{m:02d}": n for (y, m), n in network.received_per_month.items()}
     months = _month_range(now, MONTHS_IN_CHART)
 
+    charts = _charts(
+        network,
+        export,
+        connections=len(connections) + len(hidden),
+        per_year=per_year,
+        undated=undated,
+        split=(len(two_way), len(only_you), len(only_them), len(never)),
+        own_profiles=len(own_profiles),
+        known_only=len(known_only),
+        tier_counts=tier_counts,
+        months=[(m, sent_months.get(m, 0), received_months.get(m, 0)) for m in months],
+    )
+
     return {
         "version": AUDIT_VERSION,
         "source": export.source,
@@ -254,9 +284,12 @@ def audit_network(
         "files": [{"name": n, "kind": k, "rows": c} for n, k, c in export.files],
         "ignored_files": export.ignored,
         "totals": {
-            "connections": len(connections),
+            "connections": len(connections) + len(hidden),
+            "connections_hidden": len(hidden),
+            "connections_undated": undated,
             "people": len(people),
-            "messages_counted": sum(p.messages for p in people),
+            "relationships": len(related),
+            "messages_counted": network.messages_attributed,
             "messages_excluded": network.excluded,
             "messages_in_export": len(export.messages),
             "invitations_sent": len(sent_invitations),
@@ -266,6 +299,26 @@ def audit_network(
             "positions": len(export.positions),
             "skills": len(export.skills),
             "events": len(export.events),
+        },
+        "charts": charts,
+        "identity": {
+            "collisions": [
+                {"by": c.by, "value": c.value, "count": len(c.names), "names": c.names[:10]}
+                for c in network.collisions
+            ],
+            "people_in_collisions": sum(len(c.names) for c in network.collisions),
+        },
+        "not_relationships": {
+            "own_profiles": [_person_out(p) for p in own_profiles],
+            "linkedin_accounts": [
+                {"name": name, "messages": count}
+                for name, count in sorted(network.linkedin_accounts.items())
+            ],
+            "sponsored_senders": [
+                {"name": name, "messages": count}
+                for name, count in sorted(network.sponsored_senders.items())
+            ],
+            "known_only_from_invitations_or_endorsements": len(known_only),
         },
         # Every year from the first connection to the last, quiet years included.
         "connections_per_year": [
@@ -332,6 +385,112 @@ def audit_network(
         "_strengths": strengths,
         "_tiers": tiers,
     }
+
+
+def _chart(
+    total: int, parts: list[dict[str, Any]], left_out: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One chart's account: its parts add up to `total`; `left_out` says what is not in it
+    and why (only the reasons that apply); `of` is what the export holds in all."""
+    kept = [item for item in left_out if item["count"]]
+    return {
+        "total": total,
+        "parts": parts,
+        "left_out": kept,
+        "of": total + sum(item["count"] for item in kept),
+    }
+
+
+def _charts(
+    network: Network,
+    export: Export,
+    *,
+    connections: int,
+    per_year: Counter[int],
+    undated: int,
+    split: tuple[int, int, int, int],
+    own_profiles: int,
+    known_only: int,
+    tier_counts: Counter[str],
+    months: list[tuple[str, int, int]],
+) -> dict[str, Any]:
+    years = range(min(per_year), max(per_year) + 1) if per_year else range(0)
+    year_parts = [{"label": str(year), "count": per_year.get(year, 0)} for year in years]
+    if undated:
+        year_parts.append({"label": "no date", "count": undated})
+    hidden = len(network.hidden)
+    two_way, only_you, only_them, never = split
+    people_left_out = [
+        {
+            "label": "hidden connections",
+            "count": hidden,
+            "why": "they hide their details from exports, so their messages cannot be told apart",
+        },
+        {
+            "label": "your own other profiles",
+            "count": own_profiles,
+            "why": "you, not a relationship",
+        },
+        {
+            "label": "known only from an invitation or an endorsement",
+            "count": known_only,
+            "why": "not a connection, and no message either way",
+        },
+    ]
+    ranked = two_way + only_you + only_them + never
+    in_window = sum(sent + received for _, sent, received in months)
+    first_month = months[0][0] if months else ""
+    excluded = network.excluded
+    message_left_out = [
+        {
+            "label": f"before {first_month}",
+            "count": network.messages_attributed - network.messages_undated - in_window,
+            "why": f"the chart shows the last {len(months)} months",
+        },
+        {"label": "no date", "count": network.messages_undated, "why": "the export gives none"},
+        *(
+            {"label": EXCLUDED_WHY[name][0], "count": count, "why": EXCLUDED_WHY[name][1]}
+            for name, count in sorted(excluded.items())
+        ),
+    ]
+    return {
+        "connections_per_year": _chart(connections, year_parts, []),
+        "who_writes": _chart(
+            ranked,
+            [
+                {"label": "both ways", "count": two_way},
+                {"label": "only you write", "count": only_you},
+                {"label": "only they write", "count": only_them},
+                {"label": "never a message", "count": never},
+            ],
+            people_left_out,
+        ),
+        "tiers": _chart(
+            sum(tier_counts.values()),
+            [{"label": tier, "count": tier_counts.get(tier, 0)} for tier in strength_model.TIERS],
+            people_left_out,
+        ),
+        "messages_per_month": _chart(
+            in_window,
+            [
+                {"label": month, "count": sent + received, "sent": sent, "received": received}
+                for month, sent, received in months
+            ],
+            message_left_out,
+        ),
+    }
+
+
+# Why messages are not counted towards a relationship: (label, why).
+EXCLUDED_WHY = {
+    "drafts": ("drafts", "never sent"),
+    "spam": ("in spam", "LinkedIn filed them as spam"),
+    "sponsored": ("sponsored", "advertising, not a person"),
+    "linkedin_member": ("with deleted accounts", "“LinkedIn Member”: nobody left to know"),
+    "linkedin_account": ("from LinkedIn itself", "LinkedIn's own accounts"),
+    "own_profile": ("between your own profiles", "you, not a relationship"),
+    "unattributed": ("with nobody named", "no sender or recipient to attribute them to"),
+}
 
 
 def public(audit: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ Everything here belongs to one member (`owner`) and is never shown to anyone els
 
 - `Import`: one uploaded export — status, progress, counts, the error when it was refused, and
   the audit computed from it.
-- `ImportPayload`: the uploaded bytes, kept only until the background task has read them.
+- `ImportPayload`: the uploaded file, on disk (the "imports" storage), kept only until the
+  background task has imported it; the row says where it is.
 - `Contact`: one person from the member's LinkedIn network, unique per owner by `key` (their
   normalized profile URL, else their name), so importing a newer export merges into the same
   rows instead of duplicating them.
@@ -18,6 +19,7 @@ Everything here belongs to one member (`owner`) and is never shown to anyone els
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files.storage import Storage, storages
 from django.db import models
 
 from mutuals.core.models import TimeStampedModel
@@ -46,6 +48,10 @@ class Import(TimeStampedModel):
     error = models.JSONField(null=True, blank=True)
     audit = models.JSONField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Saved with every progress step: a running import whose heartbeat is minutes old has
+    # lost its worker (services.imports_recover_stalled).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -65,11 +71,15 @@ class Import(TimeStampedModel):
         return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
+def _imports_storage() -> Storage:
+    return storages["imports"]
+
+
 class ImportPayload(models.Model):
-    """The uploaded export until the task has imported it (then deleted)."""
+    """The uploaded export until the task has imported it (then deleted, file and row)."""
 
     import_run = models.OneToOneField(Import, on_delete=models.CASCADE, related_name="payload")
-    data = models.BinaryField()
+    file = models.FileField(storage=_imports_storage, upload_to="pending/", max_length=255)
 
     def __str__(self) -> str:
         return f"Payload of import {self.import_run_id}"

@@ -4,11 +4,22 @@ Pure Python, no Django: the import service stores what this finds in the member'
 contact book, and the audit (`audit.py`) computes from it, online and offline.
 
 Who is who
-- A person is identified by their LinkedIn profile URL when the export gives one, else by their
-  name (2018 and 2022 exports have no URL column in Connections.csv). Messages find their person
-  by URL first, then by a name that only one connection has.
+- Every row of Connections.csv is one connection, as LinkedIn counts them. A connection is
+  keyed by their LinkedIn profile URL when the export gives one, else by their name (2018 and
+  2022 exports have no URL column). Two rows never merge: when a second row has the same key
+  (37 people sharing one placeholder URL, two namesakes without URLs) it is keyed by URL and
+  name, then e-mail, then its row; each such collision is reported (`Network.collisions`).
+- Rows with neither a name nor a URL are people who hide their details from exports: counted
+  (`Network.hidden`, with their dates), never a person, since nothing tells them apart.
+- Messages find their person by URL and name: a URL that several connections share is
+  resolved by the name beside it, and a name none of them has is someone else.
 - The export's owner is found from Profile.csv's name, the sender of OUTGOING invitations and
-  messages, and the profile URL present in most conversations.
+  messages, and the profile URL present in most conversations. A connection with the owner's
+  name or URL is the owner's own other profile (`Person.own_profile`): kept in the contact
+  book, never ranked as a relationship.
+- LinkedIn's own accounts ("The LinkedIn Team", "LinkedIn Premium", ...: a name with the word
+  LinkedIn) are not relationships: their messages are excluded and they are listed once
+  (`Network.linkedin_accounts`), as are the senders of sponsored messages.
 
 What counts towards a relationship
 - Sent and received messages, except drafts (never sent), the SPAM folder, sponsored messages
@@ -41,6 +52,7 @@ _SPONSOR_WORDS = re.compile(
 _SPONSOR_HINTS = ("remium", "REMIUM", "ponsor", "PONSOR", "nMail", "nmail", "NMAIL", "ampaign")
 _SPONSOR_HINT = re.compile("|".join(_SPONSOR_HINTS))
 _LINKEDIN_SENDER = re.compile(r"(?:\blinkedin\b|\bfrom$)", re.IGNORECASE)
+_LINKEDIN_ACCOUNT = re.compile(r"\blinkedin\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -115,6 +127,7 @@ class Person:
     endorsements_given: int = 0
     recommendations: int = 0
     message_times: list[datetime] = field(default_factory=list)
+    own_profile: bool = False  # the owner's own other profile: never a relationship
 
     @property
     def messages(self) -> int:
@@ -132,38 +145,77 @@ class Interaction:
     conversation: str = ""
 
 
+@dataclass(slots=True)
+class Collision:
+    """Connections that share a key (a URL or, without URLs, a name): kept apart."""
+
+    by: str  # "url" or "name"
+    value: str
+    names: list[str]
+
+
 @dataclass
 class Network:
     owner_name: str
     owner_headline: str
     people: dict[str, Person]
     interactions: list[Interaction]
-    excluded: dict[str, int]  # drafts, spam, sponsored, linkedin_member, unattributed
+    # drafts, spam, sponsored, linkedin_member, linkedin_account, own_profile, unattributed
+    excluded: dict[str, int]
     reference_time: datetime | None  # the export's own "now": its latest dated record
     invitations_sent: list[tuple[str, str, datetime | None]]  # (person key, note, sent at)
     invitations_received: int
     sent_per_month: dict[tuple[int, int], int]  # (year, month) -> messages the owner sent
     received_per_month: dict[tuple[int, int], int]
+    # Hidden connections (no name, no URL): their "Connected On" dates, one per row.
+    hidden: list[datetime | None] = field(default_factory=list)
+    collisions: list[Collision] = field(default_factory=list)
+    # name -> messages, for LinkedIn's own accounts and the senders of sponsored messages
+    linkedin_accounts: dict[str, int] = field(default_factory=dict)
+    sponsored_senders: dict[str, int] = field(default_factory=dict)
+    messages_attributed: int = 0  # messages counted towards relationships, each once
+    messages_undated: int = 0  # of those, without a date
 
 
 class _Resolver:
     """Finds the person a (url, name) pair means, creating one for strangers."""
 
-    def __init__(self, people: dict[str, Person]) -> None:
+    def __init__(self, people: dict[str, Person], owner_names: set[str]) -> None:
         self.people = people
-        self.by_url: dict[str, str] = {}
+        self.owner_names = owner_names
+        urls: dict[str, list[str]] = {}
         names: dict[str, list[str]] = {}
         for person in people.values():
             if person.url:
-                self.by_url[normalize_url(person.url)] = person.key
+                urls.setdefault(normalize_url(person.url), []).append(person.key)
             names.setdefault(normalize_name(person.name), []).append(person.key)
+        self.by_url = {url: keys[0] for url, keys in urls.items() if len(keys) == 1}
+        # A URL several connections share: which of them, by name.
+        self.shared = {
+            url: {normalize_name(people[key].name): key for key in keys}
+            for url, keys in urls.items()
+            if len(keys) > 1
+        }
         self.by_name = {name: keys[0] for name, keys in names.items() if len(keys) == 1}
+
+    def _create(self, key: str, name: str, url: str) -> Person:
+        person = self.people.get(key)
+        if person is None:
+            person = Person(key=key, name=name or url, url=url)
+            person.own_profile = normalize_name(name) in self.owner_names
+            self.people[key] = person
+        return person
 
     def resolve(self, url: str, name: str) -> Person | None:
         normalized_url = normalize_url(url)
+        normalized_name = normalize_name(name)
         if normalized_url and (key := self.by_url.get(normalized_url)):
             return self.people[key]
-        normalized_name = normalize_name(name)
+        if normalized_url and (group := self.shared.get(normalized_url)) is not None:
+            if key := group.get(normalized_name):
+                return self.people[key]
+            # Behind a URL several connections share, a name none of them has: someone else.
+            return self._create(f"url:{normalized_url}|name:{normalized_name}", name, url)
         if not normalized_url and (key := self.by_name.get(normalized_name)):
             return self.people[key]
         if not normalized_url and not normalized_name:
@@ -176,15 +228,61 @@ class _Resolver:
                 self.by_url[normalized_url] = key
                 return known
         key = person_key(url, name)
-        person = self.people.get(key)
-        if person is None:
-            person = Person(key=key, name=name or url, url=url)
-            self.people[key] = person
+        fresh = key not in self.people
+        person = self._create(key, name, url)
+        if fresh:
             if normalized_url:
                 self.by_url[normalized_url] = key
             if normalized_name and normalized_name not in self.by_name:
                 self.by_name[normalized_name] = key
         return person
+
+
+def is_linkedin_account(name: str) -> bool:
+    """LinkedIn's own senders ("The LinkedIn Team", "LinkedIn Premium", "LinkedIn Learning"):
+    a name with the word LinkedIn, which no person's name has."""
+    return bool(_LINKEDIN_ACCOUNT.search(name))
+
+
+def _connections(
+    export: Export, owner_names: set[str], owner_urls: set[str]
+) -> tuple[dict[str, Person], list[datetime | None], list[Collision]]:
+    """People from Connections.csv, one per row; hidden rows' dates; the collisions."""
+    people: dict[str, Person] = {}
+    hidden: list[datetime | None] = []
+    collided: dict[str, Collision] = {}
+    for record in export.connections:
+        if record.hidden:
+            hidden.append(record.connected_on)
+            continue
+        key = base = person_key(record.url, record.name)
+        if base in people:
+            by, value = base.split(":", 1)
+            collision = collided.get(base)
+            if collision is None:
+                collision = Collision(by=by, value=value, names=[people[base].name])
+                collided[base] = collision
+            collision.names.append(record.name or record.url)
+            candidates = [f"{base}|name:{normalize_name(record.name)}"] if by == "url" else []
+            if record.email:
+                candidates.append(f"{base}|email:{record.email.strip().lower()}")
+            candidates.append(f"{base}|row:{record.file}:{record.line}")
+            key = next(candidate for candidate in candidates if candidate not in people)
+        people[key] = Person(
+            key=key,
+            name=record.name or record.url,
+            url=record.url,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            email=record.email,
+            company=record.company,
+            position=record.position,
+            connected_on=record.connected_on,
+            is_connection=True,
+            own_profile=normalize_name(record.name) in owner_names
+            or normalize_url(record.url) in owner_urls - {""},
+        )
+    return people, hidden, list(collided.values())
 
 
 def _owner(export: Export) -> tuple[set[str], set[str]]:
@@ -239,27 +337,13 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
     """People, their histories and (for the contact book, `keep_interactions`) every
     interaction. The offline audit needs no interactions and skips building them."""
     owner_names, owner_urls = _owner(export)
-    people: dict[str, Person] = {}
-    for record in export.connections:
-        key = person_key(record.url, record.name)
-        person = people.get(key)
-        if person is None:
-            person = Person(key=key, name=record.name)
-            people[key] = person
-        person.first_name = person.first_name or record.first_name
-        person.last_name = person.last_name or record.last_name
-        person.url = person.url or record.url
-        person.email = person.email or record.email
-        person.company = person.company or record.company
-        person.position = person.position or record.position
-        person.is_connection = True
-        if record.connected_on and (
-            person.connected_on is None or record.connected_on < person.connected_on
-        ):
-            person.connected_on = record.connected_on
-    resolver = _Resolver(people)
+    people, hidden, collisions = _connections(export, owner_names, owner_urls)
+    resolver = _Resolver(people, owner_names)
     interactions: list[Interaction] = []
     excluded: Counter[str] = Counter()
+    accounts: Counter[str] = Counter()
+    sponsors: Counter[str] = Counter()
+    attributed = undated = 0
     sent_months: Counter[tuple[int, int]] = Counter()
     received_months: Counter[tuple[int, int]] = Counter()
     latest: datetime | None = None
@@ -286,11 +370,16 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
             continue
         if is_sponsored(message):
             excluded["sponsored"] += 1
+            sponsors[message.sender] += 1
             continue
         if message.direction:
             outgoing = message.direction == "OUTGOING"
         else:
             outgoing = is_owner(message.sender, message.sender_url)
+        if not outgoing and is_linkedin_account(message.sender):
+            excluded["linkedin_account"] += 1
+            accounts[message.sender] += 1
+            continue
         counterparts = list(_counterparts(message, outgoing, owner_urls, resolver))
         if not counterparts:
             excluded["unattributed"] += 1
@@ -299,6 +388,20 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
         if not counterparts:
             excluded["linkedin_member"] += 1
             continue
+        for person in counterparts:
+            if is_linkedin_account(person.name):
+                accounts[person.name] += 1
+        counterparts = [p for p in counterparts if not is_linkedin_account(p.name)]
+        if not counterparts:
+            excluded["linkedin_account"] += 1
+            continue
+        counterparts = [p for p in counterparts if not p.own_profile]
+        if not counterparts:
+            excluded["own_profile"] += 1
+            continue
+        attributed += 1
+        if message.sent_at is None:
+            undated += 1
         conversation = message.conversation_id or message.subject
         text = message.content
         for person in counterparts:
@@ -371,29 +474,29 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
             )
         )
     for endorsement in export.endorsements:
-        person = resolver.resolve(endorsement.url, endorsement.name)
-        if person is None:
+        found = resolver.resolve(endorsement.url, endorsement.name)
+        if found is None:
             continue
         if endorsement.received:
-            person.endorsements_received += 1
+            found.endorsements_received += 1
         else:
-            person.endorsements_given += 1
+            found.endorsements_given += 1
         interactions.append(
             Interaction(
-                person_key=person.key,
+                person_key=found.key,
                 kind="endorsement_received" if endorsement.received else "endorsement_given",
                 at=endorsement.date,
                 text=endorsement.skill,
             )
         )
     for recommendation in export.recommendations:
-        person = resolver.resolve("", recommendation.name)
-        if person is None:
+        found = resolver.resolve("", recommendation.name)
+        if found is None:
             continue
-        person.recommendations += 1
+        found.recommendations += 1
         interactions.append(
             Interaction(
-                person_key=person.key,
+                person_key=found.key,
                 kind="recommendation_received"
                 if recommendation.received
                 else "recommendation_given",
@@ -407,6 +510,9 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
     for person in people.values():
         if person.connected_on and (latest is None or person.connected_on > latest):
             latest = person.connected_on
+    for moment in hidden:
+        if moment and (latest is None or moment > latest):
+            latest = moment
     return Network(
         owner_name=export.profile.name or _display_owner(owner_names),
         owner_headline=export.profile.headline,
@@ -418,6 +524,12 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
         invitations_received=invitations_received,
         sent_per_month=dict(sent_months),
         received_per_month=dict(received_months),
+        hidden=hidden,
+        collisions=collisions,
+        linkedin_accounts=dict(accounts),
+        sponsored_senders=dict(sponsors),
+        messages_attributed=attributed,
+        messages_undated=undated,
     )
 
 

@@ -36,13 +36,24 @@ def _with_dates(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+def _chart_points(chart: dict[str, Any] | None, fallback: list[tuple[str, int]]) -> Any:
+    if chart is None:  # an audit stored before charts stated their totals (version 1)
+        return fallback
+    return [(part["label"], part["count"]) for part in chart["parts"]]
+
+
 def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
     totals = audit["totals"]
     one_way = audit["one_way"]
-    per_year = [(str(row["year"]), row["count"]) for row in audit["connections_per_year"]]
+    charts_out: dict[str, Any] = audit.get("charts") or {}
+    per_year = _chart_points(
+        charts_out.get("connections_per_year"),
+        [(str(row["year"]), row["count"]) for row in audit["connections_per_year"]],
+    )
     months = [(row["month"], row["sent"], row["received"]) for row in audit["messages_per_month"]]
     tiers = audit["strength"]["tiers"]
     never = audit["never_messaged"]["count"]
+    templates = audit["templates"]
     split = [
         ("both ways", one_way["two_way"]),
         ("only you write", one_way["only_you"]["count"]),
@@ -69,6 +80,10 @@ def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
             for cluster in audit["templates"]["clusters"]
         ],
         "split": split,
+        "charts": charts_out,
+        "not_relationships": audit.get("not_relationships") or {},
+        "identity": audit.get("identity") or {},
+        "templates_summary": _templates_summary(templates),
         "chart_years": charts.bar_chart("Connections made per year", per_year),
         "chart_months": charts.paired_bars(
             "Messages per month", months, ("you sent", "you received")
@@ -80,6 +95,19 @@ def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
             height=180,
         ),
     }
+
+
+def _templates_summary(templates: dict[str, Any]) -> str:
+    """ "12 of 18 notes from 2 templates", "18 notes, none reused", "no notes": never
+    "0 notes from 0 templates" when there are notes."""
+    notes = templates.get("notes", 0)
+    clusters = len(templates.get("clusters", []))
+    if not notes:
+        return "no invitation notes sent"
+    if not clusters:
+        return f"{notes} invitation note{'s' if notes != 1 else ''}, none reused"
+    reused = templates.get("notes_in_templates", 0)
+    return f"{reused} of {notes} notes from {clusters} template{'s' if clusters != 1 else ''}"
 
 
 def render_report(audit: dict[str, Any]) -> str:

@@ -74,15 +74,27 @@ class AuditSuggestionOut(Schema):
 
 
 class AuditOut(Schema):
-    """The audit (issue 6). Person entries carry `name`, `company`, `position`, `url`,
+    """The audit (issues 6 and 16). Person entries carry `name`, `company`, `position`, `url`,
     `connected_on` and, by section, `reason`, `strength`, `tier`, `sent`, `received`,
-    `last_at`. `bring_them_in` is computed when asked: members who joined since count."""
+    `last_at`. `totals.connections` counts every row LinkedIn wrote, `connections_hidden` of
+    them hide their details. `charts.<name>` is `{total, parts: [{label, count}], left_out:
+    [{label, count, why}], of}`: the parts add up to `total`, and `total` plus what is left
+    out to `of`. `identity.collisions` lists connections that share a URL or a name (kept
+    apart); `not_relationships` the owner's own other profiles, LinkedIn's own accounts and
+    sponsored senders. Audits stored before version 2 lack `charts`, `identity` and
+    `not_relationships` (empty). `bring_them_in` is computed when asked: members who joined
+    since count."""
 
     id: int
+    version: int = 1
     as_of: str | None
     owner: dict[str, str]
     totals: dict[str, Any]
+    charts: dict[str, Any] = {}
+    identity: dict[str, Any] = {}
+    not_relationships: dict[str, Any] = {}
     connections_per_year: list[dict[str, int]]
+    connections_undated: int = 0
     never_messaged: dict[str, Any]
     one_way: dict[str, Any]
     invitations: dict[str, Any]

@@ -1,12 +1,16 @@
-"""Every write of the imports app: create an import, run it, delete it.
+"""Every write of the imports app: create an import, run it, recover it, delete it.
 
-- `import_create` reads the whole export before accepting it, so a file that is not a LinkedIn
-  export (or is damaged, or breaks a row) is refused at once with the file and line, and
-  nothing is stored. An accepted export is kept until the background task has imported it.
+- `import_create` accepts an upload without parsing it: it refuses one over the size limit and
+  one that is not an export at a glance (a ZIP's list of files, or a lone CSV's header), then
+  stores the file on disk (the "imports" storage) for the worker. Parsing and importing run
+  only in the worker, so no upload can cost the web process more than that glance.
 - `import_run` is the task's work. It is idempotent: a finished import is left alone, and the
-  contact book is written in one transaction, so a crash leaves nothing half-imported and a
-  retry starts clean. Progress is saved while the export is read (outside that transaction,
-  so the member sees it move).
+  contact book is written in one transaction, so a crash (or a killed worker) leaves nothing
+  half-imported and a retry starts clean. Progress is saved while the export is read (outside
+  that transaction, so the member sees it move), with a heartbeat.
+- `imports_recover_stalled` (the worker's start and `mutuals sweep`) finds imports whose worker
+  stopped — running, with a heartbeat older than STALE_AFTER — and queues them again, or marks
+  them failed with a message once they have had MAX_ATTEMPTS.
 - `import_delete` removes everything the import brought: contacts and interactions that no
   other import of the member also brought.
 
@@ -16,15 +20,21 @@ else name) and interactions by a fingerprint, so the same message never appears 
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import io
 import logging
+import secrets
+import tempfile
 import zipfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
+from django.core.files import File
+from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -32,7 +42,7 @@ from mutuals.core.errors import Refused
 from mutuals.imports import bulk
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.audit import audit_network, personalization_scorer, public
-from mutuals.imports.linkedin import Export, InvalidExport, parse_upload
+from mutuals.imports.linkedin import Export, InvalidExport, parse_stream, sniff_stream
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.models import (
     Contact,
@@ -43,14 +53,19 @@ from mutuals.imports.models import (
     InteractionSource,
 )
 from mutuals.imports.network import Network, build_network
+from mutuals.imports.uploads import max_upload_bytes, upload_too_large
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 EXCERPT_CHARS = 280
+KEY_CHARS = 300
 # Progress: reading the export fills 0–60 %, auditing 60–70 %, saving 70–100 %.
 READ_SHARE = 60
 PROGRESS_STEP = 2
+# A running import whose heartbeat is older than this has lost its worker; it is queued again
+# until it has been started MAX_ATTEMPTS times, then marked failed.
+STALE_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 2
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -59,33 +74,36 @@ def _refusal(exc: InvalidExport) -> Refused:
     return Refused(exc.message, code="invalid_export", detail=exc.as_detail())
 
 
-def import_create(*, owner: User, file_name: str, data: bytes, background: bool = True) -> Import:
-    """Accept an export for import. Refuses (422 `invalid_export`, naming the file and line)
-    anything that is not a readable LinkedIn export; stores nothing then. With `background`
-    the import task is queued once the transaction commits; else the caller runs it."""
+def import_create(
+    *, owner: User, file_name: str, upload: File[Any], background: bool = True
+) -> Import:
+    """Accept an export for import. Refuses a file over the upload limit (422
+    `export_too_large`) and one that is not a LinkedIn export at a glance (422
+    `invalid_export`, naming the file and line), storing nothing then. The upload is stored
+    as a file, read as a stream (never whole); the worker parses it. With `background` the
+    import task is queued once the transaction commits; else the caller runs it."""
     name = Path(file_name.replace("\\", "/")).name[:255] or "export"
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise Refused(
-            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; "
-            "no LinkedIn export is that large.",
-            code="export_too_large",
-            detail={"file": name, "line": None, "max_bytes": MAX_UPLOAD_BYTES},
-        )
+    size = upload.size or 0
+    if size > max_upload_bytes():
+        raise upload_too_large(name)
     try:
-        export = parse_upload(name, data)
+        upload.seek(0)
+        sniff_stream(name, cast(BinaryIO, upload))
     except InvalidExport as exc:
         raise _refusal(exc) from exc
-    with transaction.atomic():
-        created = Import.objects.create(
-            owner=owner,
-            file_name=name,
-            file_size=len(data),
-            counts=export.counts(),
-            stage="Waiting for a worker",
-        )
-        ImportPayload.objects.create(import_run=created, data=data)
-        if background:
-            transaction.on_commit(lambda: _enqueue(created.pk))
+    upload.seek(0)
+    stored = storages["imports"].save(f"pending/{secrets.token_hex(16)}.upload", upload)
+    try:
+        with transaction.atomic():
+            created = Import.objects.create(
+                owner=owner, file_name=name, file_size=size, stage="Waiting for a worker"
+            )
+            ImportPayload.objects.create(import_run=created, file=stored)
+            if background:
+                transaction.on_commit(lambda: _enqueue(created.pk))
+    except BaseException:
+        storages["imports"].delete(stored)
+        raise
     return created
 
 
@@ -96,26 +114,30 @@ def _enqueue(import_id: int) -> None:
 
 
 def import_create_from_path(*, owner: User, path: Path, background: bool = False) -> Import:
-    """`import_create` for a ZIP, a CSV or an unpacked export folder on disk (the CLI)."""
+    """`import_create` for a ZIP, a CSV or an unpacked export folder on disk (the CLI); a
+    folder is zipped into a temporary file first, never into memory."""
     if path.is_dir():
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for csv_path in sorted(path.rglob("*.csv")):
-                if csv_path.is_file() and not csv_path.is_symlink():
-                    archive.write(csv_path, arcname=csv_path.relative_to(path).as_posix())
+        with tempfile.TemporaryFile() as spool:
+            with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for csv_path in sorted(path.rglob("*.csv")):
+                    if csv_path.is_file() and not csv_path.is_symlink():
+                        archive.write(csv_path, arcname=csv_path.relative_to(path).as_posix())
+            return import_create(
+                owner=owner,
+                file_name=f"{path.name}.zip",
+                upload=File(spool, name=f"{path.name}.zip"),
+                background=background,
+            )
+    with path.open("rb") as stream:
         return import_create(
-            owner=owner,
-            file_name=f"{path.name}.zip",
-            data=buffer.getvalue(),
-            background=background,
+            owner=owner, file_name=path.name, upload=File(stream), background=background
         )
-    return import_create(
-        owner=owner, file_name=path.name, data=path.read_bytes(), background=background
-    )
 
 
 def _save_progress(import_id: int, percent: int, stage: str) -> None:
-    Import.objects.filter(pk=import_id).update(progress=min(percent, 100), stage=stage[:120])
+    Import.objects.filter(pk=import_id, status=Import.Status.RUNNING).update(
+        progress=min(percent, 100), stage=stage[:120], heartbeat_at=timezone.now()
+    )
 
 
 def import_run(*, import_id: int, progress: ProgressCallback | None = None) -> Import | None:
@@ -141,10 +163,16 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
     if found is None or found.is_finished:
         return found
     payload = ImportPayload.objects.filter(import_run_id=import_id).first()
-    if payload is None:
+    if payload is None or not payload.file.storage.exists(payload.file.name or ""):
         return _fail(import_id, "missing_payload", "The uploaded file is no longer here.", {})
+    now = timezone.now()
     Import.objects.filter(pk=import_id).update(
-        status=Import.Status.RUNNING, started_at=timezone.now(), progress=1, stage="Reading"
+        status=Import.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=1,
+        stage="Reading",
     )
     last = [0]
 
@@ -157,10 +185,10 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
                 progress(percent, f"Reading {label}")
 
     try:
-        export = parse_upload(found.file_name, bytes(payload.data), reading)
+        with payload.file.open("rb") as stream:
+            export = parse_stream(found.file_name, cast(BinaryIO, stream), reading)
     except InvalidExport as exc:
         return _fail(import_id, "invalid_export", exc.message, exc.as_detail())
-    del payload
     _save_progress(import_id, READ_SHARE, "Auditing")
     if progress is not None:
         progress(READ_SHARE, "Auditing")
@@ -183,10 +211,19 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
         locked.error = None
         locked.finished_at = timezone.now()
         locked.save()
-        ImportPayload.objects.filter(import_run=locked).delete()
+        _payload_delete(import_id)
     if progress is not None:
         progress(100, "Done")
     return locked
+
+
+def _payload_delete(import_id: int) -> None:
+    """The upload's row now, its file once the transaction commits (a rollback keeps both)."""
+    for payload in ImportPayload.objects.filter(import_run_id=import_id):
+        name, storage = payload.file.name, payload.file.storage
+        payload.delete()
+        if name:
+            transaction.on_commit(functools.partial(storage.delete, name))
 
 
 def _fail(import_id: int, code: str, message: str, detail: dict[str, Any]) -> Import | None:
@@ -197,8 +234,65 @@ def _fail(import_id: int, code: str, message: str, detail: dict[str, Any]) -> Im
             error={"code": code, "message": message, "detail": detail},
             finished_at=timezone.now(),
         )
-        ImportPayload.objects.filter(import_run_id=import_id).delete()
+        _payload_delete(import_id)
     return Import.objects.filter(pk=import_id).first()
+
+
+def imports_recover_stalled(*, now: datetime | None = None) -> tuple[int, int]:
+    """Imports whose worker stopped (running, heartbeat older than STALE_AFTER) are queued
+    again while they have been started fewer than MAX_ATTEMPTS times, else marked failed
+    with `import_stopped`. Their contact book writes were one transaction, so a stopped
+    import left nothing behind. Conditional updates: two sweeps at once recover each once.
+    Returns (queued again, failed)."""
+    now = now or timezone.now()
+    stale = Import.objects.filter(status=Import.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=now - STALE_AFTER)
+        | Q(heartbeat_at__isnull=True, started_at__lt=now - STALE_AFTER)
+    )
+    requeued = failed = 0
+    for item in stale.only("pk", "attempts", "heartbeat_at"):
+        same = Import.objects.filter(
+            pk=item.pk, status=Import.Status.RUNNING, heartbeat_at=item.heartbeat_at
+        )
+        has_upload = ImportPayload.objects.filter(import_run_id=item.pk).exists()
+        if item.attempts < MAX_ATTEMPTS and has_upload:
+            with transaction.atomic():
+                if same.update(
+                    status=Import.Status.PENDING,
+                    progress=0,
+                    stage="Waiting for a worker (the last one stopped)",
+                ):
+                    requeued += 1
+                    transaction.on_commit(functools.partial(_enqueue, item.pk))
+            continue
+        with transaction.atomic():
+            if same.update(
+                status=Import.Status.FAILED,
+                stage="Failed",
+                error={
+                    "code": "import_stopped",
+                    "message": (
+                        "The import stopped before it finished (the server's worker was "
+                        f"stopped {item.attempts} time{'s' if item.attempts != 1 else ''}); "
+                        "nothing was imported. Upload the export again."
+                    ),
+                    "detail": {"attempts": item.attempts},
+                },
+                finished_at=now,
+            ):
+                failed += 1
+                _payload_delete(item.pk)
+    return requeued, failed
+
+
+def _stored_key(key: str) -> str:
+    """A person's key as `Contact.key` (300 characters) holds it: a longer one (a 300-letter
+    name, with the suffix that keeps a namesake apart) ends in its hash, so two never become
+    one by being cut."""
+    if len(key) <= KEY_CHARS:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: KEY_CHARS - len(digest) - 1]}~{digest}"
 
 
 def _fingerprint(*parts: str) -> str:
@@ -238,7 +332,7 @@ def _store(
     changed_rows: list[tuple[Any, ...]] = []
     wanted: set[str] = set()
     for person in network.people.values():
-        key = person.key[:300]
+        key = _stored_key(person.key)
         if key in wanted:
             continue
         wanted.add(key)
@@ -284,7 +378,7 @@ def _store(
         if fingerprint not in interactions:
             interactions[fingerprint] = (
                 owner_id,
-                ids[item.person_key[:300]],
+                ids[_stored_key(item.person_key)],
                 item.kind,
                 item.at,
                 item.text[:EXCERPT_CHARS],

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 from django_htmx.middleware import HtmxDetails
@@ -34,15 +35,33 @@ def _owned(request: HttpRequest, import_id: int) -> Import:
         raise Http404(exc.message) from exc
 
 
+@csrf_exempt  # checked below, once the size limit can answer first (Django's upload docs)
 @login_required
 @require_http_methods(["GET", "POST"])
 def imports_view(request: HttpRequest) -> HttpResponse:
+    """The upload form. Reading the body (CSRF check included) can refuse an upload that is
+    too large before it is read; that refusal is shown on the form like any other."""
+    try:
+        return _imports_form(request)
+    except Refused as exc:
+        messages.error(request, exc.message)
+        viewer = member_for_request(request)
+        return render(
+            request,
+            "imports/imports.html",
+            {"form": ExportUploadForm(), "imports": import_list_for(viewer)},
+            status=422,
+        )
+
+
+@csrf_protect
+def _imports_form(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
     form = ExportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            created = import_create(owner=viewer, file_name=upload.name, data=upload.read())
+            created = import_create(owner=viewer, file_name=upload.name, upload=upload)
         except Refused as exc:
             form.add_error("file", exc.message)
         else:

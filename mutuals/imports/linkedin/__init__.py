@@ -2,7 +2,23 @@
 command and the benchmark all call `parse_export` / `parse_upload`."""
 
 from mutuals.imports.linkedin.errors import InvalidExport
-from mutuals.imports.linkedin.parser import parse_export, parse_files, parse_upload
+from mutuals.imports.linkedin.parser import (
+    MAX_ROWS,
+    parse_export,
+    parse_files,
+    parse_stream,
+    parse_upload,
+    sniff_stream,
+)
 from mutuals.imports.linkedin.records import Export
 
-__all__ = ["Export", "InvalidExport", "parse_export", "parse_files", "parse_upload"]
+__all__ = [
+    "MAX_ROWS",
+    "Export",
+    "InvalidExport",
+    "parse_export",
+    "parse_files",
+    "parse_stream",
+    "parse_upload",
+    "sniff_stream",
+]

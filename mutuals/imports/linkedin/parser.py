@@ -6,19 +6,23 @@ header. An input with none of an export's files is not an export. The same data 
 twice (the UTF-16 and UTF-8 copies of the endorsements, a re-saved Connections.csv beside the
 original) is read once.
 
-Rows are kept or dropped by what they mean, not by position: a connection needs a name (rows
-blank except for the date are skipped), a message needs a sender, an invitation a sender or a
-recipient.
+Rows are kept or dropped by what they mean, not by position: every non-blank connection row is
+a connection (rows with only a date are people who hide their details from exports, counted
+as `hidden`), a message needs a sender, an invitation a sender or a recipient.
 """
 
 from __future__ import annotations
 
 import html
+import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from mutuals.imports.linkedin.csvfile import (
     HEADER_SEARCH_ROWS,
+    RowBudget,
     Table,
     normalize_column,
     read_rows,
@@ -38,40 +42,58 @@ from mutuals.imports.linkedin.records import (
     RecommendationRecord,
 )
 from mutuals.imports.linkedin.schema import SIGNATURES, SPECS, Kind, kind_by_name
-from mutuals.imports.linkedin.source import SourceFile, read_source, read_upload
+from mutuals.imports.linkedin.source import SourceFile, open_source, open_upload
 
 # progress(fraction done 0..1, what is being read)
 Progress = Callable[[float, str], None]
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
+# The rows one export may hold, all files together: 30,000 connections (LinkedIn's own cap)
+# and 200,000 messages are about 240,000. Records stay in memory until the import writes
+# them, so this bounds the memory of an import or audit (docs/imports.md, "Limits").
+MAX_ROWS = 300_000
+# LinkedIn allows 30,000 connections; a Connections.csv far past that is not an export.
+MAX_CONNECTIONS = 50_000
 
 
 def _no_progress(fraction: float, label: str) -> None:
     return None
 
 
-def parse_export(path: Path, progress: Progress = _no_progress) -> Export:
+def parse_export(
+    path: Path, progress: Progress = _no_progress, *, max_rows: int = MAX_ROWS
+) -> Export:
     """Read the export at `path` (ZIP, folder or CSV)."""
-    name, files = read_source(path)
-    return parse_files(name, files, progress, single=len(files) == 1 and not path.is_dir())
+    with open_source(path) as (name, files):
+        single = len(files) == 1 and not path.is_dir()
+        return parse_files(name, files, progress, single=single, max_rows=max_rows)
+
+
+def parse_stream(
+    name: str, stream: BinaryIO, progress: Progress = _no_progress, *, max_rows: int = MAX_ROWS
+) -> Export:
+    """Read an uploaded export (the ZIP, or one of its CSV files) from a seekable stream."""
+    display = PurePosixPath(name.replace("\\", "/")).name
+    with open_upload(name, stream) as files:
+        single = len(files) == 1 and files[0].name == (display or "upload")
+        return parse_files(display, files, progress, single=single, max_rows=max_rows)
 
 
 def parse_upload(name: str, data: bytes, progress: Progress = _no_progress) -> Export:
-    """Read an uploaded export (the ZIP, or one of its CSV files)."""
-    files = read_upload(name, data)
-    is_zip = not (len(files) == 1 and files[0].name == PurePosixPath(name).name)
-    return parse_files(PurePosixPath(name).name, files, progress, single=not is_zip)
+    """`parse_stream` of an export held in memory (tests, scripts)."""
+    return parse_stream(name, io.BytesIO(data), progress)
 
 
 def _kind_by_header(file: SourceFile) -> Kind | None:
     try:
-        for index, (_, row) in enumerate(read_rows(file.data, file.name)):
-            names = {normalize_column(cell.strip().strip('"')) for cell in row}
-            for kind, signature in SIGNATURES:
-                if signature <= names:
-                    return kind
-            if index >= HEADER_SEARCH_ROWS:
-                break
+        with file.open() as stream:
+            for index, (_, row) in enumerate(read_rows(stream, file.name)):
+                names = {normalize_column(cell.strip().strip('"')) for cell in row}
+                for kind, signature in SIGNATURES:
+                    if signature <= names:
+                        return kind
+                if index >= HEADER_SEARCH_ROWS:
+                    break
     except InvalidExport as exc:
         if exc.reason.startswith("broken row"):
             return None  # unreadable before any export header: not an export
@@ -79,22 +101,19 @@ def _kind_by_header(file: SourceFile) -> Kind | None:
     return None
 
 
-def parse_files(
-    source: str, files: list[SourceFile], progress: Progress = _no_progress, single: bool = False
-) -> Export:
-    with collector_paused():
-        return _parse_files(source, files, progress, single)
-
-
-def _parse_files(source: str, files: list[SourceFile], progress: Progress, single: bool) -> Export:
-    export = Export(source=source)
+def choose_files(
+    source: str, files: list[SourceFile], single: bool
+) -> tuple[list[tuple[SourceFile, Kind]], list[str]]:
+    """The files to read, with their kinds, and the CSV files ignored. InvalidExport when
+    none is an export file. Reads at most a lone CSV's first rows (to know its kind)."""
     chosen: list[tuple[SourceFile, Kind]] = []
+    ignored: list[str] = []
     for file in files:
         kind = kind_by_name(file.name)
         if kind is None and single:
             kind = _kind_by_header(file)
         if kind is None:
-            export.ignored.append(file.name)
+            ignored.append(file.name)
         else:
             chosen.append((file, kind))
     if not chosen:
@@ -105,21 +124,52 @@ def _parse_files(source: str, files: list[SourceFile], progress: Progress, singl
             file=first if single else source,
             line=1 if single else None,
         )
-    total = sum(len(file.data) for file, _ in chosen) or 1
+    return chosen, ignored
+
+
+def sniff_stream(name: str, stream: BinaryIO) -> list[str]:
+    """Whether an upload looks like an export, cheaply (the web request's check before it
+    queues the import): a ZIP's list of files, or a lone CSV's header. The names of the files
+    that will be read; InvalidExport when there are none."""
+    display = PurePosixPath(name.replace("\\", "/")).name
+    with open_upload(name, stream) as files:
+        single = len(files) == 1 and files[0].name == (display or "upload")
+        chosen, _ = choose_files(display, files, single)
+        return [file.name for file, _ in chosen]
+
+
+def parse_files(
+    source: str,
+    files: list[SourceFile],
+    progress: Progress = _no_progress,
+    single: bool = False,
+    max_rows: int = MAX_ROWS,
+) -> Export:
+    with collector_paused():
+        return _parse_files(source, files, progress, single, RowBudget(max_rows))
+
+
+def _parse_files(
+    source: str, files: list[SourceFile], progress: Progress, single: bool, budget: RowBudget
+) -> Export:
+    export = Export(source=source)
+    chosen, export.ignored = choose_files(source, files, single)
+    total = sum(file.size for file, _ in chosen) or 1
     done = 0
     seen: set[tuple[object, ...]] = set()
     for file, kind in chosen:
         progress(done / total, file.name)
 
         def on_position(
-            fraction: float, start: int = done, size: int = len(file.data), name: str = file.name
+            fraction: float, start: int = done, size: int = file.size, name: str = file.name
         ) -> None:
-            progress((start + fraction * size) / total, name)
+            progress(min((start + fraction * size) / total, 1.0), name)
 
-        table = Table(file.data, file.name, _required(kind), on_position)
-        count = _READERS[kind](export, table, seen)
+        with file.open() as stream:
+            table = Table(stream, file.name, _required(kind), on_position, file.size, budget)
+            count = _READERS[kind](export, table, seen)
         export.files.append((file.name, kind.value, count))
-        done += len(file.data)
+        done += file.size
     progress(1.0, "done")
     return export
 
@@ -135,37 +185,52 @@ def _rows(table: Table, kind: Kind) -> Iterator[tuple[int, dict[str, str]]]:
     return table.records({field: found.get(field, "") for field in spec.columns})
 
 
+def _connection_key(record: ConnectionRecord) -> tuple[object, ...]:
+    return (
+        record.first_name,
+        record.last_name,
+        record.url,
+        record.email,
+        record.company,
+        record.position,
+        record.connected_on,
+    )
+
+
 def _read_connections(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    """Every non-blank row is a connection, as LinkedIn counts them: rows with only a date are
+    people whose privacy settings hide their name from exports (kept, `hidden`), and two
+    identical rows in one file are two connections (two hidden people connected the same
+    day). Only a second Connections.csv (a re-saved copy) repeats rows: a row of it is read
+    once for every time the earlier files had it."""
+    earlier = Counter(_connection_key(record) for record in export.connections)
     count = 0
     for line, row in _rows(table, Kind.CONNECTIONS):
-        first, last = row["first_name"], row["last_name"]
-        if not first and not last:
-            continue  # blank, or blank except for the date
+        if count >= MAX_CONNECTIONS:
+            raise InvalidExport(
+                f"holds more than {MAX_CONNECTIONS:,} connections; LinkedIn allows 30,000, "
+                "so this is not a LinkedIn export",
+                file=table.file,
+                line=line,
+            )
         record = ConnectionRecord(
             file=table.file,
             line=line,
-            first_name=first,
-            last_name=last,
+            first_name=row["first_name"],
+            last_name=row["last_name"],
             url=row["url"],
             email=row["email"],
             company=row["company"],
             position=row["position"],
             connected_on=parse_date(row["connected_on"]),
         )
-        key = (
-            "c",
-            record.first_name,
-            record.last_name,
-            record.url,
-            record.email,
-            record.company,
-            record.position,
-            record.connected_on,
-        )
         count += 1
-        if key not in seen:
-            seen.add(key)
-            export.connections.append(record)
+        if earlier:
+            key = _connection_key(record)
+            if earlier[key] > 0:
+                earlier[key] -= 1
+                continue
+        export.connections.append(record)
     return count
 
 
@@ -178,6 +243,11 @@ def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) 
     # is taken as it is, which spares hashing every message of a large export.
     earlier = {_message_key(m) for m in export.messages} if export.messages else None
     count = 0
+    # The names, URLs and conversation of a message repeat across its thread: one copy of
+    # each value is kept (a third of the memory of a large export's messages).
+    strings: dict[str, str] = {}
+    url_lists: dict[str, tuple[str, ...]] = {}
+    one = strings.setdefault
     for line, row in _rows(table, Kind.MESSAGES):
         sender = row["sender"]
         if not sender:
@@ -189,17 +259,17 @@ def _read_messages(export: Export, table: Table, seen: set[tuple[object, ...]]) 
         record = MessageRecord(
             file=table.file,
             line=line,
-            conversation_id=row["conversation_id"],
-            conversation_title=row["conversation_title"],
-            sender=sender,
-            sender_url=row["sender_url"],
-            recipients=row["recipients"],
-            recipient_urls=_urls(urls),
+            conversation_id=one(row["conversation_id"], row["conversation_id"]),
+            conversation_title=one(row["conversation_title"], row["conversation_title"]),
+            sender=one(sender, sender),
+            sender_url=one(row["sender_url"], row["sender_url"]),
+            recipients=one(row["recipients"], row["recipients"]),
+            recipient_urls=url_lists.get(urls) or url_lists.setdefault(urls, _urls(urls)),
             sent_at=parse_date(row["date"]),
-            subject=row["subject"],
+            subject=one(row["subject"], row["subject"]),
             content=content,
-            folder=row["folder"].upper(),
-            direction=row["direction"].upper(),
+            folder=one(row["folder"].upper(), row["folder"].upper()),
+            direction=one(row["direction"].upper(), row["direction"].upper()),
             is_draft=row["is_draft"].lower() in _TRUE
             or row["is_conversation_draft"].lower() in _TRUE,
         )

@@ -26,6 +26,12 @@ class ConnectionRecord:
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    @property
+    def hidden(self) -> bool:
+        """A row with neither a name nor a profile URL: someone whose privacy settings keep
+        their details out of exports. LinkedIn counts them; nobody can be told apart."""
+        return not self.first_name and not self.last_name and not self.url
+
 
 @dataclass(slots=True)
 class MessageRecord:
@@ -142,6 +148,7 @@ class Export:
     def counts(self) -> dict[str, int]:
         return {
             "connections": len(self.connections),
+            "connections_hidden": sum(1 for record in self.connections if record.hidden),
             "messages": len(self.messages),
             "invitations": len(self.invitations),
             "positions": len(self.positions),

@@ -6,6 +6,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from tests.datasets import DATA_DIR as DATA
 
 FIXTURES = DATA / "linkedin-analyzer-fixtures"
@@ -17,6 +19,11 @@ NOTES = (
     'Notes:\n"When exporting your connection data, you may notice that some of the email '
     'addresses are missing."\n\n'
 )
+
+
+def as_upload(data: bytes, name: str = "export.zip") -> SimpleUploadedFile:
+    """Bytes as the web request hands them to `import_create`."""
+    return SimpleUploadedFile(name, data)
 
 
 def make_zip(files: dict[str, str | bytes]) -> bytes:

@@ -44,7 +44,8 @@ def test_upload_answers_202_and_the_import_runs_in_the_background(
     assert status["status"] == "done"
     assert status["progress"] == 100
     assert status["error"] is None
-    assert status["counts"]["connections"] == 7
+    assert status["counts"]["connections"] == 8  # 7 named and 1 hidden (only a date)
+    assert status["counts"]["connections_hidden"] == 1
     assert status["counts"]["messages"] == 12
 
 
@@ -68,13 +69,25 @@ def test_not_an_export_is_422_invalid_export_naming_file_and_line(api_client):
     assert not Import.objects.exists()
 
 
-def test_a_broken_row_is_422_with_its_line(api_client):
+def test_a_broken_row_fails_the_import_with_its_line(
+    api_client, django_capture_on_commit_callbacks
+):
+    """The request only glances at the upload; the worker reads it and fails the import,
+    naming the file and line."""
     data = small_export(
         **{"Invitations.csv": 'From,To,Sent At,Message,Direction\nA,B,x,"hi"there,OUTGOING\n'}
     )
-    body = _upload(api_client, data).json()
-    assert body["code"] == "invalid_export"
-    assert (body["detail"]["file"], body["detail"]["line"]) == ("Invitations.csv", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(api_client, data)
+    assert response.status_code == 202
+    status = api_client.get(f"/api/imports/{response.json()['id']}").json()
+    assert status["status"] == "failed"
+    assert status["error"]["code"] == "invalid_export"
+    assert (status["error"]["detail"]["file"], status["error"]["detail"]["line"]) == (
+        "Invitations.csv",
+        2,
+    )
+    assert not Contact.objects.exists()
 
 
 def test_a_missing_file_field_is_422(api_client):
@@ -109,6 +122,12 @@ def test_the_audit(api_client, imported):
         "sponsored": 1,
     }
     assert sum(audit["strength"]["tiers"].values()) == 7
+    assert audit["version"] == 2
+    assert (audit["totals"]["connections"], audit["totals"]["connections_hidden"]) == (8, 1)
+    who = audit["charts"]["who_writes"]
+    assert sum(part["count"] for part in who["parts"]) == who["total"] == 7
+    assert who["left_out"][0]["label"] == "hidden connections"
+    assert audit["not_relationships"]["own_profiles"] == []
     assert audit["bring_them_in"] == []
 
 

@@ -161,4 +161,5 @@ def test_connections_per_year_includes_quiet_years():
     assert per_year[2015] == 1
     assert per_year[2016] == 0
     assert per_year[2022] == 2
-    assert sum(per_year.values()) == 7
+    assert per_year[2024] == 3  # Bob, Cleo and the hidden connection of 5 May 2024
+    assert sum(per_year.values()) == 8 == audit["totals"]["connections"]

@@ -59,9 +59,9 @@ def test_offline_audit_of_a_single_csv_and_json_output(tmp_path):
         quiet=True,
         stdout=out,
     )
-    # 190 distinct rows, but the corpus repeats names: a person is one profile URL, else one
-    # name, so the audit counts 97 people.
-    assert "97 connections" in out.getvalue()
+    # 220 rows, as LinkedIn counts them: 192 named (names and URLs repeat, and collide, but
+    # each row is a connection) and 28 with only a date. The audit once said 97.
+    assert "220 connections" in out.getvalue()
     assert '"never_messaged"' in (tmp_path / "a.json").read_text()
 
 

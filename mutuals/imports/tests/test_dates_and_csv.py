@@ -168,11 +168,42 @@ def test_a_row_with_more_values_than_columns_is_broken():
     assert caught.value.line == 2
 
 
-def test_wrong_encoding_names_the_line_of_the_first_bad_byte():
-    data = "First Name,Last Name,Connected On\nAda,Lovelace,1 Jan 2024\nJosé,Núñez,2 Jan 2024\n"
-    with pytest.raises(InvalidExport, match="not UTF-8") as caught:
-        list(read_rows(data.encode("latin-1"), "Connections.csv"))
+def test_a_windows_1252_copy_is_read_as_written():
+    """Excel on Western Windows re-saves a CSV in Windows-1252: curly quotes, the euro sign and
+    accents come back as written (they used to be refused as "not UTF-8")."""
+    text = (
+        "First Name,Last Name,Company,Connected On\n"
+        "José,Núñez,Señor “Café” €,2 Jan 2024\nZoë,Müller,Société Générale,3 Jan 2024\n"
+    )
+    table = Table(text.encode("cp1252"), "Connections.csv", frozenset({"firstname"}))
+    rows = [row for _, row in table.records({"a": "firstname", "b": "lastname", "c": "company"})]
+    assert rows == [
+        {"a": "José", "b": "Núñez", "c": "Señor “Café” €"},
+        {"a": "Zoë", "b": "Müller", "c": "Société Générale"},
+    ]
+
+
+def test_legacy_bytes_deep_in_a_utf8_looking_file_are_read_as_windows_1252():
+    """The encoding is judged on the first 256 KB; an accent after that in a file that was
+    plain ASCII so far is Windows-1252, not a refusal of the whole export."""
+    filler = "Ada,Lovelace,1 Jan 2024\n" * 12_000  # about 290 KB of ASCII
+    text = "First Name,Last Name,Connected On\n" + filler + "José,Núñez,2 Jan 2024\n"
+    rows = list(read_rows(text.encode("cp1252"), "Connections.csv"))
+    assert rows[-1] == (12_002, ["José", "Núñez", "2 Jan 2024"])
+
+
+def test_binary_data_is_refused_with_its_line():
+    data = b"First Name,Last Name,Connected On\nAda,Lovelace,1 Jan 2024\n\x00\x00\x01\x02"
+    with pytest.raises(InvalidExport, match="binary data") as caught:
+        list(read_rows(data, "Connections.csv"))
     assert (caught.value.file, caught.value.line) == ("Connections.csv", 3)
+
+
+def test_an_endless_line_is_refused_without_holding_it():
+    stream = io.BytesIO(b"First Name,Last Name,Connected On\n" + b"x" * 5_000_000)
+    with pytest.raises(InvalidExport, match="line longer than") as caught:
+        list(read_rows(stream, "Connections.csv"))
+    assert caught.value.line == 2
 
 
 def test_spreadsheet_nulls_and_control_characters_are_cleaned():

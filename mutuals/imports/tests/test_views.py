@@ -12,7 +12,7 @@ from django.test import Client
 from mutuals.accounts.tests.factories import make_member
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.services import import_create, import_run
-from mutuals.imports.tests.helpers import small_export
+from mutuals.imports.tests.helpers import as_upload, small_export
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def done(member):
     created = import_create(
-        owner=member, file_name="export.zip", data=small_export(), background=False
+        owner=member, file_name="export.zip", upload=as_upload(small_export()), background=False
     )
     return import_run(import_id=created.pk)
 
@@ -62,7 +62,7 @@ def test_a_refused_upload_shows_the_file_and_line(web_client):
 
 def test_progress_while_the_import_is_pending(web_client, member):
     created = import_create(
-        owner=member, file_name="export.zip", data=small_export(), background=False
+        owner=member, file_name="export.zip", upload=as_upload(small_export()), background=False
     )
     page = web_client.get(f"/me/imports/{created.pk}/").content.decode()
     assert f'hx-get="/me/imports/{created.pk}/status/"' in page

@@ -16,14 +16,15 @@ from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.engagement.services import notification_emails_send_due, nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
+from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services import mentorships_sweep
 
 
 class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
-        "period, end mentorships past their end date, recompute ties a day old "
-        "(idempotent; run hourly)."
+        "period, end mentorships past their end date, recompute ties a day old, queue again "
+        "(or fail) imports whose worker stopped (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -38,8 +39,10 @@ class Command(BaseCommand):
         completed = mentorships_sweep()
         emailed = notification_emails_send_due()
         refreshed = ties_refresh_stale()
+        requeued, stopped = imports_recover_stalled()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, e-mailed {emailed} notifications, "
-            f"recomputed the ties of {refreshed} members"
+            f"recomputed the ties of {refreshed} members, "
+            f"queued {requeued} stopped imports again and failed {stopped}"
         )
