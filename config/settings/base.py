@@ -45,6 +45,12 @@ def _secret_key() -> str:
     return key
 
 
+# The graph engine's compiled kernels (numba, `cache=True`) are cached in the data directory:
+# the first graph answer after a fresh install compiles them (about 30 s on 2 busy cores),
+# later starts load them. numba reads this when first imported, at the first graph query; the
+# default (beside the installed source) may not be writable by the server's user.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(DATA_DIR / "numba-cache"))
+
 DEBUG = env_bool("MUTUALS_DEBUG", default=False)
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("MUTUALS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")

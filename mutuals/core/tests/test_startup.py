@@ -62,3 +62,33 @@ def test_commands_without_a_graph_query_do_not_load_the_graph_engine(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.split("URLCONF ", 1)[1].split()[0]) is False
     assert json.loads(result.stdout.rsplit("LOADED ", 1)[1]) == []
+
+
+def test_compiled_graph_kernels_are_cached_in_the_data_directory(tmp_path):
+    """numba caches beside the installed source by default, which the server's user may not
+    be able to write: then every start compiles again. The settings point it at the data
+    directory unless NUMBA_CACHE_DIR is set."""
+    env = {**os.environ, "MUTUALS_DATA_DIR": str(tmp_path), "MUTUALS_SECRET_KEY": "startup-test"}
+    env.pop("NUMBA_CACHE_DIR", None)
+    probe = "import config.settings.base, numba.core.config as c; print(c.CACHE_DIR)"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and probe
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip() == str(tmp_path / "numba-cache")
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "elsewhere")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert result.stdout.strip() == str(tmp_path / "elsewhere")
