@@ -155,7 +155,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Cache: rate limits (login, tokens) count here. Redis when REDIS_URL is set, else in-process.
+# Cache: rate limits (sign-in, tokens, event check-in codes) count here, so it must be one
+# every server process shares, or each of `mutuals serve`'s workers would allow the full
+# limit. Redis when REDIS_URL is set; else a table in the database (`mutuals migrate` creates
+# it), with increments made atomic (mutuals.core.cache).
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -164,7 +167,9 @@ if redis_url := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "mutuals.core.cache.DatabaseCache", "LOCATION": "mutuals_cache"}
+    }
 
 # Background work: Django's tasks framework, stored in the database, run by `mutuals worker`.
 TASKS = {

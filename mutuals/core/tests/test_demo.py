@@ -139,6 +139,7 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
     """Not only Sam: the e-mail pattern every member follows, and members worth trying, each
     with what they show; every printed claim holds in the seeded data."""
     import unicodedata
+    from datetime import timedelta
 
     from django.utils import timezone
 
@@ -157,15 +158,15 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
     assert [key for key, _ in WORTH_TRYING] == ["priya", "thandi", "aiko"]
     client = Client()
     for key, shows in WORTH_TRYING:
-        member = User.objects.get(email=f"{key}@demo.mutuals.test")
-        assert f"{member.email}" in out
-        assert f"{member.name}: {shows}" in out
-        assert client.login(email=member.email, password=demo_cast.DEMO_PASSWORD)
+        user = User.objects.get(email=f"{key}@demo.mutuals.test")
+        assert user.email in out
+        assert f"{user.name}: {shows}" in out
+        assert client.login(email=user.email, password=demo_cast.DEMO_PASSWORD)
 
     now = timezone.now()
     priya = User.objects.get(email="priya@demo.mutuals.test")
     organized = Event.objects.filter(organizer=priya)
-    assert organized.filter(ends_at__lt=now, ends_at__gt=now - timezone.timedelta(days=2)).count()
+    assert organized.filter(ends_at__lt=now, ends_at__gt=now - timedelta(days=2)).count()
     assert organized.filter(starts_at__gt=now, title__startswith="Mentoring circle").count() == 1
     assert Mentorship.objects.filter(mentor=priya, mentee__email="sam@demo.mutuals.test").get()
     thandi = User.objects.get(email="thandi@demo.mutuals.test")
