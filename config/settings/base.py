@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("MUTUALS_DATA_DIR", BASE_DIR / "var"))
@@ -44,6 +45,12 @@ def _secret_key() -> str:
     key_file.chmod(0o600)
     return key
 
+
+# The graph engine's compiled kernels (numba, `cache=True`) are cached in the data directory:
+# the first graph answer after a fresh install compiles them (about 30 s on 2 busy cores),
+# later starts load them. numba reads this when first imported, at the first graph query; the
+# default (beside the installed source) may not be writable by the server's user.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(DATA_DIR / "numba-cache"))
 
 DEBUG = env_bool("MUTUALS_DEBUG", default=False)
 SECRET_KEY = _secret_key()
@@ -84,6 +91,7 @@ MIDDLEWARE = [
     # Outermost, so it sees every answer under /api/, whichever layer made it.
     "mutuals.api.middleware.ApiErrorEnvelopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,6 +116,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mutuals.core.context_processors.site",
@@ -152,7 +161,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Cache: rate limits (login, tokens) count here. Redis when REDIS_URL is set, else in-process.
+# Cache: rate limits (sign-in, tokens, event check-in codes) count here, so it must be one
+# every server process shares, or each of `mutuals serve`'s workers would allow the full
+# limit. Redis when REDIS_URL is set; else a table in the database (`mutuals migrate` creates
+# it), with increments made atomic (mutuals.core.cache).
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -161,7 +173,9 @@ if redis_url := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "mutuals.core.cache.DatabaseCache", "LOCATION": "mutuals_cache"}
+    }
 
 # Background work: Django's tasks framework, stored in the database, run by `mutuals worker`.
 TASKS = {
@@ -271,6 +285,31 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Behind a TLS-terminating proxy (docs/operations.md): trust its X-Forwarded-Proto header only
+# when told to, since a client could send that header itself when no proxy overwrites it.
+if env_bool("MUTUALS_TLS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("MUTUALS_SSL_REDIRECT", default=False)
+# HSTS: browsers refuse plain HTTP for this long once they have seen the site over HTTPS.
+# Off by default (a wrong value locks visitors out); subdomains and preload only on request.
+SECURE_HSTS_SECONDS = int(os.environ.get("MUTUALS_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MUTUALS_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env_bool("MUTUALS_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (Django's own middleware): everything is served from this site
+# (HTMX, Swagger UI and the fonts are local), and no inline script or style runs without the
+# request's nonce (`{{ csp_nonce }}`); behaviour lives in static files (core/static/js).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

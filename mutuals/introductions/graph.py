@@ -30,6 +30,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -42,9 +43,14 @@ from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
 from mutuals.engagement.models import Tie
 from mutuals.events.models import Attendance, Event
-from mutuals.graph import Circle, GraphSnapshot, build_snapshot
 from mutuals.introductions.models import GraphChange, GraphChangeKind, GraphState
 from mutuals.introductions.strength import connection_strengths, tie_edge_strength
+
+if TYPE_CHECKING:
+    # The engine (numba) is imported by the functions that build or search a snapshot, so
+    # the services that only bump the version or log a change (imported by every app, and
+    # so by every command) do not load it (issue 13).
+    from mutuals.graph import Circle, GraphSnapshot
 
 SNAPSHOT_MAX_AGE = 30.0  # seconds
 CIRCLE_CACHE_SIZE = 512
@@ -122,6 +128,8 @@ def current_snapshot() -> GraphSnapshot:
 
 def circle_for(viewer_id: int) -> Circle:
     """The viewer's first- and second-degree sets, cached with the snapshot they come from."""
+    from mutuals.graph import Circle
+
     cached = _current()
     with _lock:
         circle = cached.circles.get(viewer_id)
@@ -280,6 +288,8 @@ def _event_pairs() -> tuple[npt.NDArray[np.int64], list[str]]:
 def build_from_database(*, version: int = 0) -> GraphSnapshot:
     """Read members, connections, tie strengths, topics and blocks in bulk queries and build a
     snapshot."""
+    from mutuals.graph import build_snapshot
+
     members = list(
         User.objects.filter(is_active=True).values_list("id", "profile__company").order_by("id")
     )

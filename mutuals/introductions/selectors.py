@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
-from mutuals.graph import Proximity, Suggestion, WarmPath, people_you_may_know, strongest_paths
 from mutuals.introductions.graph import circle_for, current_snapshot
 from mutuals.introductions.models import (
     Introduction,
     IntroductionState,
     SuggestionDismissal,
 )
+
+if TYPE_CHECKING:
+    # The engine loads numba; it is imported where a search runs, not with the URLconf
+    # (issue 13: commands that need no graph start without it).
+    from mutuals.graph import Proximity, Suggestion, WarmPath
 
 MAX_PATHS = 3
 MAX_SUGGESTIONS = 100
@@ -54,6 +59,8 @@ def warm_paths(
 
     Members blocked either way with the viewer (read now, not from the snapshot) are never on
     a path, nor members who have since closed themselves to introductions."""
+    from mutuals.graph import strongest_paths
+
     excluded = blocked_ids(viewer.pk)
     snapshot = current_snapshot()
     for _ in range(3):
@@ -107,6 +114,8 @@ class PersonSuggestion:
 
 def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> list[PersonSuggestion]:
     """People you may know, best first, each with the reasons a member would give."""
+    from mutuals.graph import people_you_may_know
+
     excluded = suggestion_exclusions(viewer)
     found = people_you_may_know(
         current_snapshot(), viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded

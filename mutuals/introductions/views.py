@@ -3,7 +3,7 @@ Thin: parse, call the selector or service the API calls, render."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +16,12 @@ from django_htmx.middleware import HtmxDetails
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.selectors import member_directory, member_for_request
 from mutuals.core.errors import MutualsError, NotFound, Refused
-from mutuals.graph import WarmPath
 from mutuals.introductions import selectors, services
 from mutuals.introductions.forms import IntroductionForm, NoteForm
 from mutuals.introductions.models import DismissReason, IntroductionState
+
+if TYPE_CHECKING:
+    from mutuals.graph import WarmPath
 
 SEARCH_LIMIT = 12
 

@@ -133,3 +133,49 @@ def test_sams_network_health_shows_every_state_a_pact_record_and_what_to_do_toda
     assert "Thank Hannah Schmidt for connecting" in html
     assert "Nothing is waiting on you" not in html
     assert "No pact items have fallen due" not in html
+
+
+def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
+    """Not only Sam: the e-mail pattern every member follows, and members worth trying, each
+    with what they show; every printed claim holds in the seeded data."""
+    import unicodedata
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutuals.core.management.commands.demo import WORTH_TRYING
+    from mutuals.events.models import Event
+    from mutuals.mentorship.models import MentorOffer, Mentorship, Reflection
+
+    call_command("demo")
+    out = capsys.readouterr().out
+    assert f"Every demo member ({len(demo_cast.CAST)}) signs in with the same password" in out
+    assert "<first name, letters only, lower case>@demo.mutuals.test" in out
+    for member in demo_cast.CAST:  # "Mei-Lin Chen": meilin@, "María José Gutiérrez": mariajose@
+        given = unicodedata.normalize("NFKD", member.name.rsplit(" ", 1)[0])
+        letters = "".join(c for c in given if c.isascii() and c.isalpha()).lower()
+        assert member.email == f"{letters}@demo.mutuals.test", member.name
+    assert [key for key, _ in WORTH_TRYING] == ["priya", "thandi", "aiko"]
+    client = Client()
+    for key, shows in WORTH_TRYING:
+        user = User.objects.get(email=f"{key}@demo.mutuals.test")
+        assert user.email in out
+        assert f"{user.name}: {shows}" in out
+        assert client.login(email=user.email, password=demo_cast.DEMO_PASSWORD)
+
+    now = timezone.now()
+    priya = User.objects.get(email="priya@demo.mutuals.test")
+    organized = Event.objects.filter(organizer=priya)
+    assert organized.filter(ends_at__lt=now, ends_at__gt=now - timedelta(days=2)).count()
+    assert organized.filter(starts_at__gt=now, title__startswith="Mentoring circle").count() == 1
+    assert Mentorship.objects.filter(mentor=priya, mentee__email="sam@demo.mutuals.test").get()
+    thandi = User.objects.get(email="thandi@demo.mutuals.test")
+    assert MentorOffer.objects.filter(mentor=thandi).exists()
+    assert Reflection.objects.filter(
+        mentorship__mentor=thandi, mentorship__state="completed", share=True
+    ).exists()
+    assert Mentorship.objects.filter(
+        mentor__email="sam@demo.mutuals.test",
+        mentee__email="aiko@demo.mutuals.test",
+        state="requested",
+    ).exists()

@@ -12,6 +12,9 @@ from mutuals.core.errors import MutualsError
 
 class Command(BaseCommand):
     help = "Create a member with a verified e-mail address."
+    # Like createsuperuser: no system checks, so the URLconf (every API schema) is not
+    # imported just to add a member (issue 13).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)

@@ -10,6 +10,21 @@ from django.core.management.base import BaseCommand
 from mutuals.core import demo_cast
 from mutuals.core.demo import demo_seed
 
+# Members worth signing in as besides the demo login, and what each one shows. The demo tests
+# check each claim against the seeded data, so this stays true when the cast changes.
+WORTH_TRYING = (
+    (
+        "priya",
+        "chapter president: organized yesterday's risk workshop (check-ins, follow-up) "
+        "and the mentoring circle next week; mentors Sam",
+    ),
+    (
+        "thandi",
+        "a mentor: her offer, and a completed mentorship whose testimonial shows on her profile",
+    ),
+    ("aiko", "asked Sam to mentor her: a mentee's side of a request still waiting"),
+)
+
 
 class Command(BaseCommand):
     help = f"Seed the demo community ({demo_cast.CHAPTER_NAME}); running it again adds nothing."
@@ -27,9 +42,15 @@ class Command(BaseCommand):
                 f"interactions, {summary.requests_created} new requests waiting."
             )
         )
+        by_key = {member.key: member for member in demo_cast.CAST}
         self.stdout.write(
             f"\nSign in at http://{host}:{port}/accounts/login/ as {login.name}:\n"
             f"  e-mail:   {login.email}\n"
             f"  password: {demo_cast.DEMO_PASSWORD}\n"
-            "Every demo member uses the same password.\n"
+            f"\nEvery demo member ({len(demo_cast.CAST)}) signs in with the same password and\n"
+            "  <first name, letters only, lower case>@demo.mutuals.test (María José: mariajose@…)\n"
+            "Worth trying:\n"
         )
+        for key, shows in WORTH_TRYING:
+            member = by_key[key]
+            self.stdout.write(f"  {member.email:<26} {member.name}: {shows}\n")

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from mutuals.core.staticfiles import collect_static_if_changed
 
 
 class Command(BaseCommand):
-    help = "Serve mutuals with granian (production WSGI server); collects static files first."
+    help = (
+        "Serve mutuals with granian (production WSGI server); collects static files first "
+        "when they changed since the last collection."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("MUTUALS_HOST", "127.0.0.1"))
@@ -33,8 +37,8 @@ class Command(BaseCommand):
         from granian import Granian
         from granian.constants import Interfaces
 
-        if not options["no_collectstatic"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_collectstatic"] and collect_static_if_changed():
+            self.stdout.write("Collected the static files (they changed since the last start).")
         self.stdout.write(
             f"mutuals is serving on http://{options['host']}:{options['port']}/ "
             f"({options['workers']} workers; Ctrl-C stops)"

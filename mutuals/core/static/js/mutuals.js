@@ -11,3 +11,33 @@ document.addEventListener("htmx:configRequest", (event) => {
         }
     }
 });
+
+// Behaviour that used to sit in inline attributes (onclick=, hx-on:…): the
+// Content-Security-Policy runs no inline script, so it is wired here by data attributes.
+
+// <form data-input-removes="id">: typing again removes that element (a refusal shown after
+// the last attempt to send).
+document.addEventListener("input", (event) => {
+    const form = event.target.closest("[data-input-removes]");
+    if (form) document.getElementById(form.dataset.inputRemoves)?.remove();
+});
+
+// <form data-sent-clears="id">: when the server says the message was sent (HX-Trigger:
+// message-sent), empty the form and that element (the last errors).
+document.addEventListener("message-sent", (event) => {
+    const form = event.target.closest("[data-sent-clears]");
+    if (!form) return;
+    form.reset();
+    document.getElementById(form.dataset.sentClears)?.replaceChildren();
+});
+
+// <input data-select-on-click>: one click selects the whole value (a link to copy).
+document.addEventListener("click", (event) => {
+    if (event.target.matches("[data-select-on-click]")) event.target.select();
+});
+
+// <form data-confirm="question">: ask before submitting.
+document.addEventListener("submit", (event) => {
+    const question = event.target.dataset.confirm;
+    if (question && !window.confirm(question)) event.preventDefault();
+});
