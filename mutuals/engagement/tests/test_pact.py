@@ -96,10 +96,14 @@ class TestPact:
             ("first_message", recipient.pk),
             ("first_exchange", None),
         }
+        # Due at 23:59:59 local, 7 (30) calendar days on: from a connection made in a day's
+        # last second that is a fraction of a second under 7 (30) days.
+        second = timedelta(seconds=1)
         first = pact[("first_message", sender.pk)]
-        assert timedelta(days=7) <= first.due_at - connection.created_at < timedelta(days=8)
+        assert timedelta(days=7) - second < first.due_at - connection.created_at < timedelta(days=8)
         exchange = pact[("first_exchange", None)]
-        assert timedelta(days=30) <= exchange.due_at - connection.created_at < timedelta(days=31)
+        gap = exchange.due_at - connection.created_at
+        assert timedelta(days=30) - second < gap < timedelta(days=31)
         assert Tie.objects.filter(connection=connection).count() == 2
 
     def test_low_bandwidth_party_gets_double_and_the_pair_the_later(self, member):
