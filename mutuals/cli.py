@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib.metadata import version
 
 OVERVIEW = """\
 mutuals — a professional network where a connection is a mutual commitment.
@@ -34,6 +35,12 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.management import execute_from_command_line
 
     args = list(argv if argv is not None else sys.argv)
+    if args[1:] == ["--version"]:
+        # Django's own --version names Django's version, not the product's.
+        import django
+
+        sys.stdout.write(f"mutuals {version('mutuals')} (Django {django.get_version()})\n")
+        return
     if len(args) == 1 or args[1:] in (["--help"], ["-h"], ["help"]):
         sys.stdout.write(OVERVIEW)
         args = [args[0], "help"]

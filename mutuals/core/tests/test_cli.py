@@ -29,6 +29,18 @@ def test_help_lists_the_product_commands_and_djangos(capsys):
     assert out.startswith("mutuals — a professional network")
 
 
+def test_version_names_the_product_and_django(capsys):
+    """`mutuals --version` printed Django's version alone ("6.1.3")."""
+    from importlib.metadata import version
+
+    import django
+
+    main(["mutuals", "--version"])
+    expected = f"mutuals {version('mutuals')} (Django {django.get_version()})\n"
+    assert capsys.readouterr().out == expected
+    assert expected.startswith("mutuals 0.1")
+
+
 def test_createmember_creates_a_verified_member(capsys):
     call_command(
         "createmember", email="ops@example.com", password="long enough pw 7", name="Ops Person"
