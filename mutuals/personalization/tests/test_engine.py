@@ -18,6 +18,7 @@ from mutuals.personalization import (
     signature,
     similarity,
 )
+from mutuals.personalization.tests.people import PEOPLE
 
 THANDI = Recipient(
     name="Thandi Mokoena",
@@ -79,17 +80,7 @@ class TestCalibration:
             "your advice for 20 minutes on how you introduced it at {company}?"
         )
         history = SenderHistory()
-        people = [
-            ("Sam Okafor", "Kestrel"),
-            ("Lee Chen", "Bayview Bank"),
-            ("Ana Ferreira", "Tidewater"),
-            ("Mei Lin", "Northwind"),
-            ("Tom Hardy", "Lakeshore"),
-            ("Zoe Adams", "Maple"),
-            ("Raj Patel", "Harbour"),
-            ("Ola Nordmann", "City"),
-            ("Ivy Green", "Beacon"),
-        ]
+        people = PEOPLE[:9]
         first = None
         for name, company in people:
             report = assess(

@@ -23,21 +23,8 @@ from mutuals.personalization import (
     signature,
     similarity,
 )
+from mutuals.personalization.tests.people import PEOPLE
 
-PEOPLE = [
-    ("Sam Okafor", "Kestrel"),
-    ("Lee Chen", "Bayview Bank"),
-    ("Ana Ferreira", "Tidewater"),
-    ("Mei Lin", "Northwind"),
-    ("Tom Hardy", "Lakeshore"),
-    ("Zoe Adams", "Maple"),
-    ("Raj Patel", "Harbour"),
-    ("Ola Nordmann", "City"),
-    ("Ivy Green", "Beacon"),
-    ("Kofi Mensah", "Volta Solar"),
-    ("Wei Zhang", "Lumen"),
-    ("Hana Sato", "Kumo Games"),
-]
 WORKSHOP = Context("event", "Risk workshop", verified=True)
 
 
