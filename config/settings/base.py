@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mutuals.feed",
     "mutuals.mentorship",
     "mutuals.api",
+    "mutuals.site",
 ]
 
 MIDDLEWARE = [
