@@ -1,0 +1,88 @@
+"""`make lint`: the size rules of docs/architecture.md that import-linter cannot check.
+
+- a view stays thin: no function or class at the top of a `views.py` (or a `views/` package)
+  is longer than VIEW_LINES lines — context assembly belongs in selectors, forms in forms.py;
+- a services module stays one subject: no `services*.py` module (or module of a `services/`
+  package) is longer than SERVICES_LINES lines.
+
+It also reports, without failing, how many imports sit inside functions outside tests and
+migrations (imports placed there to dodge an import cycle are what the layering removed).
+
+Run: `python scripts/check_architecture.py` (exit 1 when a rule is broken).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+VIEW_LINES = 30
+SERVICES_LINES = 600
+ROOT = Path(__file__).resolve().parent.parent / "mutuals"
+
+
+def _is_view_module(path: Path) -> bool:
+    return path.name == "views.py" or path.parent.name == "views"
+
+
+def _is_services_module(path: Path) -> bool:
+    return path.name.startswith("services") or path.parent.name == "services"
+
+
+def _source_files() -> list[Path]:
+    return sorted(
+        path
+        for path in ROOT.rglob("*.py")
+        if "migrations" not in path.parts and "tests" not in path.parts
+    )
+
+
+def _imports_inside_functions(tree: ast.Module) -> int:
+    """Import statements whose nearest enclosing scope is a function (each counted once)."""
+    count = 0
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        nonlocal count
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Import | ast.ImportFrom) and in_function:
+                count += 1
+            inside = in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef)
+            visit(child, inside)
+
+    visit(tree, False)
+    return count
+
+
+def main() -> int:
+    failures: list[str] = []
+    inner_imports = 0
+    for path in _source_files():
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source, filename=str(path))
+        inner_imports += _imports_inside_functions(tree)
+        relative = path.relative_to(ROOT.parent)
+        if _is_view_module(path):
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                    length = (node.end_lineno or node.lineno) - node.lineno + 1
+                    if length > VIEW_LINES:
+                        failures.append(
+                            f"{relative}:{node.lineno}: {node.name} is {length} lines "
+                            f"(a view is at most {VIEW_LINES}; move context to a selector)"
+                        )
+        if _is_services_module(path):
+            lines = len(source.splitlines())
+            if lines > SERVICES_LINES:
+                failures.append(
+                    f"{relative}: {lines} lines (a services module is at most "
+                    f"{SERVICES_LINES}; split it by subject)"
+                )
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(f"check_architecture: {inner_imports} imports inside functions (outside tests)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
