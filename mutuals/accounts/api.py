@@ -11,6 +11,7 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import (
     ApiTokenOut,
@@ -37,7 +38,6 @@ from mutuals.accounts.services import (
     boundaries_update,
     profile_update,
 )
-from mutuals.api.auth import member
 from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.connections.schemas import FindingOut
 from mutuals.connections.services import finding_as_dict
 from mutuals.core.pagination import keyset_page

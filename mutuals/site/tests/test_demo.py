@@ -10,12 +10,12 @@ from django.test import Client
 
 from mutuals.accounts.models import Topic, User
 from mutuals.connections.models import Connection, Invitation
-from mutuals.core import demo_cast
 from mutuals.engagement.models import Interaction, Obligation, Tie
 from mutuals.insights.selectors import MAX_SUGGESTIONS, health_for
 from mutuals.introductions.selectors import proximity_for
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import conversations_for, unread_conversation_count
+from mutuals.site import demo_cast
 
 pytestmark = pytest.mark.django_db
 
