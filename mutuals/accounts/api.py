@@ -13,6 +13,7 @@ from ninja import Query, Router
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
+from mutuals.accounts.providers import proximity_for
 from mutuals.accounts.schemas import (
     ApiTokenOut,
     ApiTokenPage,
@@ -41,7 +42,6 @@ from mutuals.accounts.services import (
 from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.introductions.selectors import proximity_for
 
 router = Router(tags=["members"])
 

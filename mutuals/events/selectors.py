@@ -19,7 +19,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.connections.invitations import RecipientMaterial
+from mutuals.connections.invitations import ContextSource, RecipientMaterial
+from mutuals.connections.models import ContextKind
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
@@ -401,6 +402,25 @@ def events_attended_together(member_id: int, other_id: int) -> QuerySet[Event]:
             )
         ),
     ).order_by("-starts_at", "-id")
+
+
+def _event_context(sender: User, recipient: User, ref: str) -> tuple[str, str] | None:
+    # Verified when both checked in at the event, at any time: the 72-hour follow-up window
+    # only decides when the event's page prompts people to connect.
+    event = (
+        events_attended_together(sender.pk, recipient.pk).filter(pk=int(ref)).first()
+        if ref.isdigit()
+        else None
+    )
+    return None if event is None else (str(event.pk), event.title)
+
+
+# The `event` context of an invitation (registered with connections in EventsConfig.ready).
+event_context_source = ContextSource(
+    kind=ContextKind.EVENT,
+    find=_event_context,
+    refusal="You did not both check in at that event; choose an event you both attended.",
+)
 
 
 def events_for_context(member_id: int, other_id: int, limit: int = 20) -> list[tuple[int, str]]:

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from mutuals.accounts.models import Profile, Topic, User
-from mutuals.connections.invitations import RecipientMaterial
-from mutuals.connections.models import Connection
+from mutuals.connections.invitations import ContextSource, RecipientMaterial
+from mutuals.connections.models import Connection, ContextKind
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.pagination import (
@@ -691,6 +691,22 @@ def recipient_post_visible_to(sender: User, recipient: User, ref: str) -> Post |
     if post is None or not Audience.of(sender).can_see(post):
         return None
     return post
+
+
+def _post_context(sender: User, recipient: User, ref: str) -> tuple[str, str] | None:
+    # ref is a post of the recipient that the sender can see (the feed's visibility rules:
+    # not hidden, community-wide or the sender is connected to them, no block); the label
+    # is the post's first words, which the note can echo.
+    post = recipient_post_visible_to(sender, recipient, ref) if ref.isdigit() else None
+    return None if post is None else (str(post.pk), post_label(post))
+
+
+# The `content` context of an invitation (registered with connections in FeedConfig.ready).
+post_context_source = ContextSource(
+    kind=ContextKind.CONTENT,
+    find=_post_context,
+    refusal="That is not a post of theirs you can see; choose one of their posts.",
+)
 
 
 def recipient_posts_for_context(

@@ -143,9 +143,9 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
 
     from django.utils import timezone
 
-    from mutuals.site.management.commands.demo import WORTH_TRYING
     from mutuals.events.models import Event
     from mutuals.mentorship.models import MentorOffer, Mentorship, Reflection
+    from mutuals.site.management.commands.demo import WORTH_TRYING
 
     call_command("demo")
     out = capsys.readouterr().out
