@@ -77,10 +77,12 @@ def recipient_material_register(provider: MaterialProvider) -> None:
 # when it starts (AppConfig.ready), since connections stands below them.
 @dataclass(frozen=True)
 class ContextSource:
-    """How one kind of context is verified. `find(sender, recipient, ref)` answers the
-    verified (ref, label) or None, and `refusal` tells the sender what to choose instead."""
+    """One kind of context: `choices(sender, recipient)` are the (id, label) the composer
+    offers; `find(sender, recipient, ref)` answers the verified (ref, label) or None, and
+    `refusal` tells the sender what to choose instead."""
 
     kind: str
+    choices: Callable[[User, User], list[tuple[int, str]]]
     find: Callable[[User, User, str], tuple[str, str] | None]
     refusal: str
 
@@ -99,6 +101,12 @@ def context_source_register(source: ContextSource) -> None:
 # connections, so engagement registers the rate when it starts (EngagementConfig.ready).
 FollowThroughRate = Callable[[User], float | None]
 _follow_through: list[FollowThroughRate] = []
+
+
+def context_choices(sender: User, recipient: User) -> dict[str, list[tuple[int, str]]]:
+    """For each registered kind, the (id, label) the composer offers `sender` to write to
+    `recipient` about (empty when there is nothing to refer to)."""
+    return {kind: source.choices(sender, recipient) for kind, source in _context_sources.items()}
 
 
 def follow_through_register(rate: FollowThroughRate) -> None:

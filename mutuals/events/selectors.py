@@ -418,6 +418,7 @@ def _event_context(sender: User, recipient: User, ref: str) -> tuple[str, str] |
 # The `event` context of an invitation (registered with connections in EventsConfig.ready).
 event_context_source = ContextSource(
     kind=ContextKind.EVENT,
+    choices=lambda sender, recipient: events_for_context(sender.pk, recipient.pk),
     find=_event_context,
     refusal="You did not both check in at that event; choose an event you both attended.",
 )

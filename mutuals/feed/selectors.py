@@ -704,6 +704,7 @@ def _post_context(sender: User, recipient: User, ref: str) -> tuple[str, str] | 
 # The `content` context of an invitation (registered with connections in FeedConfig.ready).
 post_context_source = ContextSource(
     kind=ContextKind.CONTENT,
+    choices=lambda sender, recipient: recipient_posts_for_context(sender, recipient),
     find=_post_context,
     refusal="That is not a post of theirs you can see; choose one of their posts.",
 )
