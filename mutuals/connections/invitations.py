@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mutuals import personalization
 from mutuals.accounts.models import User
+from mutuals.accounts.topics import topic_slug
 from mutuals.connections.models import (
     ContextKind,
     DeclineReason,
@@ -181,8 +182,6 @@ def context_resolve(
             raise _invalid_context("That member is not connected to both of you.", kind)
         return ResolvedContext(kind, ref, text, mutual[int(ref)], True)
     if kind == ContextKind.TOPIC:
-        from mutuals.accounts.topics import topic_slug
-
         topics = dict(shared_topics(sender.pk, recipient.pk))
         if not ref:
             raise _invalid_context("Choose the topic you share.", kind)

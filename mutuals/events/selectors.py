@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections.invitations import ContextSource, RecipientMaterial
-from mutuals.connections.models import ContextKind
+from mutuals.connections.models import ContextKind, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.engagement.models import Interaction, InteractionKind
 from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
 
@@ -478,9 +479,6 @@ def follow_up_done(viewer: User, event: Event, people: list[Met]) -> tuple[set[i
     """What the viewer already did for the people they met: the connections they have written
     to since the event started (the ledger's messages), and the others they have an open
     request to. Two queries, whatever the number of people."""
-    from mutuals.connections.models import Invitation, InvitationState
-    from mutuals.engagement.models import Interaction, InteractionKind
-
     connected = [p.member.pk for p in people if p.connected]
     others = [p.member.pk for p in people if not p.connected]
     written = set(

@@ -47,6 +47,7 @@ from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
 from mutuals.feed.access import Audience
+from mutuals.feed.mentions import plain
 from mutuals.feed.models import (
     Comment,
     Post,
@@ -678,8 +679,6 @@ POST_LABEL_WORDS = 8
 
 def post_label(post: Post) -> str:
     """A post as an invitation's context names it: its first words."""
-    from mutuals.feed.mentions import plain
-
     words = plain(post.body).split()
     label = " ".join(words[:POST_LABEL_WORDS])
     return f"{label}…" if len(words) > POST_LABEL_WORDS else label
@@ -767,8 +766,6 @@ def mention_candidates(
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
     """The recipient's recent posts the sender can see, as text the personalization engine
     may find referred to in a note (registered with connections in FeedConfig.ready)."""
-    from mutuals.feed.mentions import plain
-
     rows = (
         Audience.of(sender)
         .posts()
