@@ -41,7 +41,8 @@ test: install browser
 	$(BIN)/pytest -n auto
 
 ## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date,
-## and nothing reads the folder beside the checkout (scripts/check-standalone)
+## nothing reads the folder beside the checkout (scripts/check-standalone), and the layers
+## (import-linter contracts in pyproject.toml; docs/architecture.md "Layers")
 lint: install
 	scripts/check-standalone
 	$(BIN)/ruff check .
@@ -49,6 +50,7 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/djhtml --check $$(find mutuals -name '*.html' -path '*templates*')
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals makemigrations --check --dry-run
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("mutuals", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("mutuals")
 
-pytest_plugins = ["mutuals.core.tests.fixtures", "mutuals.core.tests.browser"]
+pytest_plugins = ["mutuals.accounts.tests.fixtures", "mutuals.core.tests.browser"]
 
 
 def pytest_report_header() -> str:

@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 import numpy as np
 
 from mutuals import personalization as engine
-from mutuals.core.demo_cast import CAST
 from mutuals.personalization import minhash
+from mutuals.site.demo_cast import CAST
 
 OPENINGS = ["Hi {first},", "Hello {first},", "Dear {first},", "{first} —", "Good morning {first},"]
 HOOKS = [

@@ -6,7 +6,7 @@ from django.urls import include, path
 from mutuals.api.api import api
 
 urlpatterns = [
-    path("", include("mutuals.core.urls")),
+    path("", include("mutuals.site.urls")),
     path("", include("mutuals.accounts.urls")),
     path("", include("mutuals.connections.urls")),
     path("", include("mutuals.engagement.urls")),

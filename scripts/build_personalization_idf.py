@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mutuals.core.demo_cast import CAST  # noqa: E402
 from mutuals.imports.linkedin.parser import parse_export, parse_upload  # noqa: E402
 from mutuals.personalization.text import WORD, normalize, stem  # noqa: E402
+from mutuals.site.demo_cast import CAST  # noqa: E402
 from tests.datasets import DATA_DIR  # noqa: E402
 
 OUT = ROOT / "mutuals" / "personalization" / "data" / "idf.json"

@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "mutuals.core.middleware.MemberTimeZoneMiddleware",
+    "mutuals.accounts.middleware.MemberTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

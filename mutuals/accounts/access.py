@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mutuals.accounts.models import User
-from mutuals.connections.selectors import is_blocked_between
+from mutuals.accounts.providers import is_blocked_between
 from mutuals.core.errors import NotFound
 
 

@@ -11,7 +11,9 @@ from django.utils import timezone
 from ninja import Query, Router
 
 from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
+from mutuals.accounts.providers import proximity_for
 from mutuals.accounts.schemas import (
     ApiTokenOut,
     ApiTokenPage,
@@ -37,11 +39,9 @@ from mutuals.accounts.services import (
     boundaries_update,
     profile_update,
 )
-from mutuals.api.auth import member
 from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.introductions.selectors import proximity_for
 
 router = Router(tags=["members"])
 

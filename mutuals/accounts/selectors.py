@@ -8,8 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from mutuals.accounts.models import ApiToken, Topic, User
+from mutuals.accounts.providers import blocked_ids
 from mutuals.accounts.topics import topic_slug
-from mutuals.connections.selectors import blocked_ids
 
 
 def member_directory(

@@ -31,8 +31,8 @@ from mutuals.accounts.models import (
 )
 from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import topics_clean
+from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, Refused
-from mutuals.introductions import hooks as graph_hooks
 
 TOKEN_PREFIX = "mut_"  # noqa: S105 (a public marker, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -194,7 +194,7 @@ def profile_update(
         profile.save()
     if topic_pairs is not None:
         profile.topics.set(topics_resolve(topic_pairs))
-    graph_hooks.member_changed(
+    graph_changes.member_changed(
         member_id=user.pk, fields=[*changes, *(["topics"] if topic_pairs is not None else [])]
     )
     return profile
@@ -263,7 +263,7 @@ def boundaries_update(
         setattr(boundaries, field, values[field])
     if changed:
         boundaries.save(update_fields=[*changed, "updated_at"])
-    graph_hooks.member_changed(member_id=user.pk, fields=changed)
+    graph_changes.member_changed(member_id=user.pk, fields=changed)
     return boundaries
 
 

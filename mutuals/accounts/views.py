@@ -22,6 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.forms import BoundariesForm, ProfileForm
 from mutuals.accounts.models import Intent, Topic
+from mutuals.accounts.providers import proximity_for
 from mutuals.accounts.selectors import api_tokens_active, member_directory, member_for_request
 from mutuals.accounts.services import (
     api_token_create,
@@ -31,7 +32,6 @@ from mutuals.accounts.services import (
 )
 from mutuals.connections.invitations import open_invitation_between
 from mutuals.core.errors import MutualsError, NotFound, Refused
-from mutuals.introductions.selectors import proximity_for
 from mutuals.mentorship.selectors import profile_section as mentorship_profile_section
 
 DIRECTORY_PAGE_SIZE = 24

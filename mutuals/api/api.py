@@ -22,7 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from mutuals.accounts.api import router as accounts_router
-from mutuals.api.auth import MemberSessionAuth, TokenAuth
+from mutuals.accounts.api_auth import MemberSessionAuth, TokenAuth
 from mutuals.api.openapi import document_refusals
 from mutuals.api.parser import MutualsParser
 from mutuals.connections.api import router as connections_router

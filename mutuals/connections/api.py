@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.connections import invitations as rules
 from mutuals.connections import services
 from mutuals.connections.models import InvitationState

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from mutuals import personalization
 from mutuals.accounts.models import User
+from mutuals.accounts.topics import topic_slug
 from mutuals.connections.models import (
     ContextKind,
     DeclineReason,
@@ -71,6 +73,50 @@ def recipient_material_register(provider: MaterialProvider) -> None:
         _material_providers.append(provider)
 
 
+# Contexts that refer to what other apps hold (`event`: an event both attended, from events;
+# `content`: a post of the recipient's, from feed), verified by the source each app registers
+# when it starts (AppConfig.ready), since connections stands below them.
+@dataclass(frozen=True)
+class ContextSource:
+    """One kind of context: `choices(sender, recipient)` are the (id, label) the composer
+    offers; `find(sender, recipient, ref)` answers the verified (ref, label) or None, and
+    `refusal` tells the sender what to choose instead."""
+
+    kind: str
+    choices: Callable[[User, User], list[tuple[int, str]]]
+    find: Callable[[User, User, str], tuple[str, str] | None]
+    refusal: str
+
+
+_context_sources: dict[str, ContextSource] = {}
+
+
+def context_source_register(source: ContextSource) -> None:
+    """Verify contexts of `source.kind` with `source` (one source per kind)."""
+    registered = _context_sources.setdefault(source.kind, source)
+    if registered != source:
+        raise ImproperlyConfigured(f"Two sources verify the {source.kind!r} context.")
+
+
+# The pact's follow-through scales the sender's allowance; the pact is engagement's, above
+# connections, so engagement registers the rate when it starts (EngagementConfig.ready).
+FollowThroughRate = Callable[[User], float | None]
+_follow_through: list[FollowThroughRate] = []
+
+
+def context_choices(sender: User, recipient: User) -> dict[str, list[tuple[int, str]]]:
+    """For each registered kind, the (id, label) the composer offers `sender` to write to
+    `recipient` about (empty when there is nothing to refer to)."""
+    return {kind: source.choices(sender, recipient) for kind, source in _context_sources.items()}
+
+
+def follow_through_register(rate: FollowThroughRate) -> None:
+    """The one source of a member's follow-through rate (registering it again is harmless)."""
+    if _follow_through and _follow_through[0] != rate:
+        raise ImproperlyConfigured("Two sources answer the follow-through rate.")
+    _follow_through[:] = [rate]
+
+
 def recipient_facts(recipient: User, *, sender: User) -> personalization.Recipient:
     """What the engine may know of `recipient` when `sender` writes to them: their profile
     (headline, about text, company, title, topics) and, from the registered providers, their
@@ -123,10 +169,10 @@ def context_resolve(
     """Verify the context of a request, or refuse with `invalid_context` (422).
 
     `mutual`: ref is a member connected to both. `topic`: ref is a topic (slug or name) both
-    list. `event`: ref is an event both checked in at (the label is its title), whenever
-    the request is sent. `content`: ref is a post of the recipient the sender can see (the
-    label is its first words). `other`: free text of at least ten characters, shown
-    unverified.
+    list. `other`: free text of at least ten characters, shown unverified. The kinds other
+    apps hold are verified by the source they registered: `event` (events: an event both
+    checked in at, whenever the request is sent; the label is its title) and `content`
+    (feed: a post of the recipient the sender can see; the label is its first words).
     """
     ref = (ref or "").strip()
     text = " ".join((text or "").split())
@@ -136,8 +182,6 @@ def context_resolve(
             raise _invalid_context("That member is not connected to both of you.", kind)
         return ResolvedContext(kind, ref, text, mutual[int(ref)], True)
     if kind == ContextKind.TOPIC:
-        from mutuals.accounts.topics import topic_slug
-
         topics = dict(shared_topics(sender.pk, recipient.pk))
         if not ref:
             raise _invalid_context("Choose the topic you share.", kind)
@@ -145,34 +189,13 @@ def context_resolve(
         if slug not in topics:
             raise _invalid_context("You do not both list that topic.", kind)
         return ResolvedContext(kind, slug, text, topics[slug], True)
-    if kind == ContextKind.EVENT:
-        # Verified when both checked in at the event, at any time: the 72-hour follow-up
-        # window only decides when the event's page prompts people to connect.
-        from mutuals.events.selectors import events_attended_together
-
-        event = (
-            events_attended_together(sender.pk, recipient.pk).filter(pk=int(ref)).first()
-            if ref.isdigit()
-            else None
-        )
-        if event is None:
-            raise _invalid_context(
-                "You did not both check in at that event; choose an event you both attended.",
-                kind,
-            )
-        return ResolvedContext(kind, str(event.pk), text, event.title, True)
-    if kind == ContextKind.CONTENT:
-        # ref is a post of the recipient that the sender can see (the feed's visibility
-        # rules: not hidden, community-wide or the sender is connected to them, no block);
-        # the label is the post's first words, which the note can echo.
-        from mutuals.feed.selectors import post_label, recipient_post_visible_to
-
-        post = recipient_post_visible_to(sender, recipient, ref) if ref.isdigit() else None
-        if post is None:
-            raise _invalid_context(
-                "That is not a post of theirs you can see; choose one of their posts.", kind
-            )
-        return ResolvedContext(kind, str(post.pk), text, post_label(post), True)
+    source = _context_sources.get(kind)
+    if source is not None:
+        found = source.find(sender, recipient, ref)
+        if found is None:
+            raise _invalid_context(source.refusal, kind)
+        found_ref, label = found
+        return ResolvedContext(kind, found_ref, text, label, True)
     if kind == ContextKind.OTHER:
         if len(text) < OTHER_CONTEXT_MIN_LENGTH:
             raise _invalid_context(
@@ -272,10 +295,11 @@ class Allowance:
 
 def follow_through_rate(member: User) -> float | None:
     """Pact obligations fulfilled on time / obligations due (docs/design.md §4); None before any
-    fell due, so it does not scale a new member's allowance."""
-    from mutuals.engagement.selectors import follow_through_rate as rate
-
-    return rate(member)
+    fell due, so it does not scale a new member's allowance. The pact registers it
+    (`follow_through_register`); without it the allowance would quietly drop a rule."""
+    if not _follow_through:
+        raise ImproperlyConfigured("No source of the follow-through rate is registered.")
+    return _follow_through[0](member)
 
 
 def acceptance_rate(member: User) -> float | None:

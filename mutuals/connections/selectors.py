@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from mutuals.accounts.models import User
+from mutuals.accounts.models import Topic, User
 from mutuals.connections.models import Block, Connection, Invitation, InvitationState
 
 
@@ -37,8 +37,6 @@ def are_connected(member_id: int, other_id: int) -> bool:
 
 def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
     """(slug, name) of the topics both members list, by name."""
-    from mutuals.accounts.models import Topic
-
     return list(
         Topic.objects.filter(profiles__user_id=member_id)
         .filter(profiles__user_id=other_id)

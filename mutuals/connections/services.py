@@ -30,8 +30,8 @@ from mutuals.connections.models import (
     ReportKind,
 )
 from mutuals.connections.selectors import are_connected, is_blocked_between
+from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
-from mutuals.introductions import hooks as graph_hooks
 
 
 @transaction.atomic
@@ -55,7 +55,7 @@ def connection_create(
             )
     except IntegrityError as exc:
         raise Conflict("You are already connected.", code="already_connected") from exc
-    graph_hooks.connections_changed()
+    graph_changes.connections_changed()
     return connection
 
 
@@ -79,7 +79,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
             at=now,
             closed_by_block=True,
         )
-    graph_hooks.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)
+    graph_changes.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)
     return block
 
 
@@ -87,7 +87,7 @@ def block_create(*, blocker: User, blocked: User) -> Block:
 def block_remove(*, blocker: User, blocked: User) -> None:
     """Lift a block the member made. Connections removed by the block stay removed."""
     Block.objects.filter(Q(blocker=blocker) & Q(blocked=blocked)).delete()
-    graph_hooks.connections_changed()
+    graph_changes.connections_changed()
 
 
 # --- Invitations ---------------------------------------------------------------------------

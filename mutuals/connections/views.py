@@ -66,14 +66,12 @@ def _composer_context(viewer: User, recipient: User) -> dict[str, Any]:
     mutuals = mutual_connections(viewer.pk, recipient.pk)
     topics = shared_topics(viewer.pk, recipient.pk)
     open_intents = list(recipient.boundaries.open_intents)
-    from mutuals.events.selectors import events_for_context
-    from mutuals.feed.selectors import recipient_posts_for_context
-
+    choices = rules.context_choices(viewer, recipient)  # events and feed register theirs
     return {
         "mutuals": mutuals,
         "topics": topics,
-        "posts": recipient_posts_for_context(viewer, recipient),
-        "events": events_for_context(viewer.pk, recipient.pk),
+        "posts": choices.get(ContextKind.CONTENT, []),
+        "events": choices.get(ContextKind.EVENT, []),
         "open_intents": open_intents,
         "closed_intents": [label for value, label in Intent.choices if value not in open_intents],
     }

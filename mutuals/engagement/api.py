@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
-from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals

@@ -13,11 +13,11 @@ suggested actions. Idempotent: interactions are keyed, a pact is opened once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mutuals.accounts.models import User
-from mutuals.core import demo_cast
 from mutuals.engagement import services
 from mutuals.engagement.models import Collaboration, Interaction, Tie
 
@@ -44,16 +44,18 @@ DEMO_COLLABORATIONS = [
 ]
 
 
-def demo_collaborations_seed(members: dict[str, User]) -> int:
-    """Create the demo collaborations that are missing; returns how many were created."""
-    from mutuals.events.models import Event
-
+def demo_collaborations_seed(
+    members: dict[str, User], *, event_id_titled: Callable[[str], int | None]
+) -> int:
+    """Create the demo collaborations that are missing; returns how many were created.
+    `event_id_titled(prefix)` finds the demo event a collaboration came from (events stand
+    above engagement, so the seeder that knows both passes it in)."""
     created = 0
     for proposer_key, title, description, event_prefix, invitees, confirming in DEMO_COLLABORATIONS:
         proposer = members.get(proposer_key)
         people = [members.get(key) for key in invitees]
-        event = Event.objects.filter(title__startswith=event_prefix).order_by("pk").first()
-        if proposer is None or event is None or any(p is None for p in people):
+        event_id = event_id_titled(event_prefix)
+        if proposer is None or event_id is None or any(p is None for p in people):
             continue
         if Collaboration.objects.filter(proposer=proposer, title=title).exists():
             continue
@@ -62,7 +64,7 @@ def demo_collaborations_seed(members: dict[str, User]) -> int:
             title=title,
             description=description,
             member_ids=[p.pk for p in people if p is not None],
-            event_id=event.pk,
+            event_id=event_id,
         )
         for key in confirming:
             services.collaboration_confirm(member=members[key], collaboration_id=collaboration.pk)
@@ -207,20 +209,21 @@ def _story_at(now: datetime, days_ago: int) -> datetime:
     )
 
 
-def demo_tie_connected_at(a: str, b: str, now: datetime) -> datetime | None:
-    """When the written-out tie between `a` and `b` was made; None for every other pair."""
+def demo_tie_connected_at(a: str, b: str, now: datetime, *, login_key: str) -> datetime | None:
+    """When the written-out tie between `a` and `b` was made; None for every other pair.
+    `login_key` is the cast's demo login, whose ties these are."""
     for tie in DEMO_TIES:
-        if {a, b} == {demo_cast.DEMO_LOGIN_KEY, tie.other}:
+        if {a, b} == {login_key, tie.other}:
             return _story_at(now, tie.connected_days_ago)
     return None
 
 
-def demo_ties_seed(members: dict[str, User], now: datetime) -> int:
+def demo_ties_seed(members: dict[str, User], now: datetime, *, login_key: str) -> int:
     """Open the pact of the login member's written-out ties made through it, record their
     history in the order it happened (so each interaction fulfils what it met at the time),
     and let the resting one rest. Returns how many interactions were recorded; a rerun
     records none."""
-    login = members[demo_cast.DEMO_LOGIN_KEY]
+    login = members[login_key]
     done = set(
         Interaction.objects.filter(source_key__startswith=f"{STORY_KEY}:").values_list(
             "source_key", flat=True

@@ -9,7 +9,9 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import acceptance_rate
 from mutuals.connections.models import Connection, Invitation, InvitationState
+from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import NotFound
 from mutuals.engagement.models import (
     Collaboration,
@@ -20,6 +22,7 @@ from mutuals.engagement.models import (
     Obligation,
     Tie,
 )
+from mutuals.engagement.ties import ties_ensure
 
 
 def ties_for(member: User) -> QuerySet[Tie]:
@@ -33,8 +36,6 @@ def ties_for(member: User) -> QuerySet[Tie]:
 
 def access_tie_by_connection_id(member: User, connection_id: int) -> Tie:
     """The member's tie on one of their own connections; not found for anyone else's."""
-    from mutuals.engagement.ties import ties_ensure
-
     if (
         not Connection.objects.filter(pk=connection_id)
         .filter(Q(member_low=member) | Q(member_high=member))
@@ -90,8 +91,6 @@ def follow_through_rate(member: User, now: datetime | None = None) -> float | No
 
 def acceptance_rate_shown(member: User) -> float | None:
     """Accepted share of the member's decided requests (shown to them)."""
-    from mutuals.connections.invitations import acceptance_rate
-
     return acceptance_rate(member)
 
 
@@ -135,8 +134,6 @@ def collaborations_for(member: User) -> QuerySet[Collaboration]:
     """Every collaboration the member has a place in (proposed by them, or inviting them,
     whatever they answered), except those whose proposer is blocked either way, with their
     seats prefetched as `seats`; newest first."""
-    from mutuals.connections.selectors import blocked_ids
-
     return _with_seats(
         Collaboration.objects.filter(collaborators__member=member)
         .exclude(proposer_id__in=blocked_ids(member.pk))
@@ -168,8 +165,6 @@ def collaborations_shown(
 ) -> list[Collaboration]:
     """Set `shown` on each of the member's collaborations: the other confirmed members the
     viewer may see (anyone on either side of a block with the viewer is left out)."""
-    from mutuals.connections.selectors import blocked_ids
-
     hidden = blocked_ids(viewer.pk)
     for row in rows:
         row.shown = [  # type: ignore[attr-defined]
@@ -224,8 +219,6 @@ def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:
 def collaboration_invitations_waiting(member: User) -> list[Collaboration]:
     """Open collaborations inviting the member that they have not answered yet (proposers
     blocked either way left out), oldest first: the home page's "for today"."""
-    from mutuals.connections.selectors import blocked_ids
-
     return list(
         Collaboration.objects.filter(
             collaborators__member=member,

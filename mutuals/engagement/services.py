@@ -26,6 +26,7 @@ from mutuals.accounts.models import Boundaries, User
 from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
+from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement import strength
 from mutuals.engagement.models import (
@@ -389,9 +390,7 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
         tie.state = TieState.WARM
     tie.save(update_fields=["resting_since", "state"])
     # A resting tie carries no introduction: the graph snapshot must not answer with it.
-    from mutuals.introductions.hooks import connections_changed
-
-    connections_changed()
+    graph_changes.connections_changed()
     if not resting:
         checkins_plan(connection=connection, after=now)
     return tie

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from mutuals.engagement import services
+from mutuals.engagement.ties import ties_recompute as recompute
 
 
 @task()
@@ -30,6 +31,4 @@ def notification_email(notification_id: int) -> bool:
 @task()
 def ties_recompute(member_id: int) -> int:
     """Recompute strength, tier and state of every tie of one member."""
-    from mutuals.engagement.ties import ties_recompute as recompute
-
     return recompute(member_id=member_id)

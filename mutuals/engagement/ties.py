@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
+from mutuals.core import graph_changes
 from mutuals.engagement import strength
 from mutuals.engagement.models import Interaction, Tie, TieState
-from mutuals.introductions import hooks as graph_hooks
 
 # Strength decays with time, not only with activity (recency, and silence read against each
 # tie's rhythm), and a tie's state moves from engaged to stagnant by the clock. Recomputing only
@@ -120,7 +120,7 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     Tie.objects.bulk_update(
         ties, ["strength", "tier", "state", "last_interaction_at", "computed_at"], batch_size=500
     )
-    graph_hooks.ties_changed(member_id=member_id)  # the graph snapshot patches these strengths
+    graph_changes.ties_changed(member_id=member_id)  # the graph snapshot patches these strengths
     return len(ties)
 
 

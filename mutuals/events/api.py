@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Query, Router, Status
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import NotAllowed, Refused
 from mutuals.core.pagination import keyset_page, ranked_page

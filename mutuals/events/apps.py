@@ -8,8 +8,13 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # What this app holds about a member that a note may refer to, for the
-        # personalization engine (connections stands below this app, so it is told).
-        from mutuals.connections.invitations import recipient_material_register
-        from mutuals.events.selectors import recipient_material
+        # personalization engine, and how an invitation's context that names it is verified
+        # (connections stands below this app, so it is told).
+        from mutuals.connections.invitations import (
+            context_source_register,
+            recipient_material_register,
+        )
+        from mutuals.events.selectors import event_context_source, recipient_material
 
         recipient_material_register(recipient_material)
+        context_source_register(event_context_source)

@@ -19,8 +19,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.connections.invitations import RecipientMaterial
+from mutuals.connections.invitations import ContextSource, RecipientMaterial
+from mutuals.connections.models import ContextKind, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.engagement.models import Interaction, InteractionKind
 from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
 
@@ -403,6 +405,26 @@ def events_attended_together(member_id: int, other_id: int) -> QuerySet[Event]:
     ).order_by("-starts_at", "-id")
 
 
+def _event_context(sender: User, recipient: User, ref: str) -> tuple[str, str] | None:
+    # Verified when both checked in at the event, at any time: the 72-hour follow-up window
+    # only decides when the event's page prompts people to connect.
+    event = (
+        events_attended_together(sender.pk, recipient.pk).filter(pk=int(ref)).first()
+        if ref.isdigit()
+        else None
+    )
+    return None if event is None else (str(event.pk), event.title)
+
+
+# The `event` context of an invitation (registered with connections in EventsConfig.ready).
+event_context_source = ContextSource(
+    kind=ContextKind.EVENT,
+    choices=lambda sender, recipient: events_for_context(sender.pk, recipient.pk),
+    find=_event_context,
+    refusal="You did not both check in at that event; choose an event you both attended.",
+)
+
+
 def events_for_context(member_id: int, other_id: int, limit: int = 20) -> list[tuple[int, str]]:
     """(id, "title (date)") of the events both checked in at, latest first: the composer's
     choices for the `event` context."""
@@ -457,9 +479,6 @@ def follow_up_done(viewer: User, event: Event, people: list[Met]) -> tuple[set[i
     """What the viewer already did for the people they met: the connections they have written
     to since the event started (the ledger's messages), and the others they have an open
     request to. Two queries, whatever the number of people."""
-    from mutuals.connections.models import Invitation, InvitationState
-    from mutuals.engagement.models import Interaction, InteractionKind
-
     connected = [p.member.pk for p in people if p.connected]
     others = [p.member.pk for p in people if not p.connected]
     written = set(

@@ -39,6 +39,7 @@ from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.timezones import available_time_zones
 from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import connected_ids, is_blocked_between
+from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record, notify
@@ -55,7 +56,6 @@ from mutuals.events.models import (
     CheckInMethod,
     Event,
 )
-from mutuals.introductions import hooks as graph_hooks
 from mutuals.messaging.services import Started, conversation_start
 
 MAX_TOPICS_PER_EVENT = 5
@@ -502,7 +502,7 @@ def _check_in(attendance: Attendance, method: str, now: datetime) -> Attendance:
     attendance.updated_at = now
     attendance.save(update_fields=["status", "checked_in_at", "check_in_method", "updated_at"])
     _record_shared_event(attendance.event, attendance)
-    graph_hooks.member_changed(member_id=attendance.member_id, fields=["events"])  # suggestions
+    graph_changes.member_changed(member_id=attendance.member_id, fields=["events"])  # suggestions
     return attendance
 
 
@@ -628,7 +628,7 @@ def attendance_set_hidden(*, member: User, event_id: int, hidden: bool) -> Atten
         attendance.hidden = hidden
         attendance.updated_at = timezone.now()
         attendance.save(update_fields=["hidden", "updated_at"])
-        graph_hooks.member_changed(member_id=member.pk, fields=["events"])  # "both attended"
+        graph_changes.member_changed(member_id=member.pk, fields=["events"])  # "both attended"
     return attendance
 
 

@@ -14,9 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja.responses import Status
 
+from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import topics_search
-from mutuals.api.auth import member
 from mutuals.core.ids import Id
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals

@@ -12,6 +12,7 @@ rank.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.core import demo_cast
 from mutuals.feed import events_bridge, services
 from mutuals.feed.models import Comment, Post, PostTopic, ReactionKind
 
@@ -346,8 +346,14 @@ def _mention_text(text: str, members: dict[str, User]) -> str:
 
 
 @transaction.atomic
-def demo_feed_seed(members: dict[str, User], now: datetime | None = None) -> int:
-    """Seed the demo's posts, comments, reactions and reshares; returns posts created."""
+def demo_feed_seed(
+    members: dict[str, User],
+    now: datetime | None = None,
+    *,
+    cast_connections: Iterable[tuple[str, str]],
+) -> int:
+    """Seed the demo's posts, comments, reactions and reshares; returns posts created.
+    `cast_connections` are the cast's connections (pairs of keys): reactions come from them."""
     now = now or timezone.now()
     created = 0
     posts: list[Post] = []
@@ -387,7 +393,7 @@ def demo_feed_seed(members: dict[str, User], now: datetime | None = None) -> int
     # Reactions come from the author's connections in the cast (a fixed list, so a rerun
     # picks the same people whatever else the demo has connected since).
     friends: dict[str, set[str]] = {}
-    for a, b in demo_cast.CONNECTIONS:
+    for a, b in cast_connections:
         friends.setdefault(a, set()).add(b)
         friends.setdefault(b, set()).add(a)
     keys = {user.pk: key for key, user in members.items()}

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from mutuals.accounts.models import Profile, Topic, User
-from mutuals.connections.invitations import RecipientMaterial
-from mutuals.connections.models import Connection
+from mutuals.connections.invitations import ContextSource, RecipientMaterial
+from mutuals.connections.models import Connection, ContextKind
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.pagination import (
@@ -47,6 +47,7 @@ from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
 from mutuals.feed.access import Audience
+from mutuals.feed.mentions import plain
 from mutuals.feed.models import (
     Comment,
     Post,
@@ -678,8 +679,6 @@ POST_LABEL_WORDS = 8
 
 def post_label(post: Post) -> str:
     """A post as an invitation's context names it: its first words."""
-    from mutuals.feed.mentions import plain
-
     words = plain(post.body).split()
     label = " ".join(words[:POST_LABEL_WORDS])
     return f"{label}…" if len(words) > POST_LABEL_WORDS else label
@@ -691,6 +690,23 @@ def recipient_post_visible_to(sender: User, recipient: User, ref: str) -> Post |
     if post is None or not Audience.of(sender).can_see(post):
         return None
     return post
+
+
+def _post_context(sender: User, recipient: User, ref: str) -> tuple[str, str] | None:
+    # ref is a post of the recipient that the sender can see (the feed's visibility rules:
+    # not hidden, community-wide or the sender is connected to them, no block); the label
+    # is the post's first words, which the note can echo.
+    post = recipient_post_visible_to(sender, recipient, ref) if ref.isdigit() else None
+    return None if post is None else (str(post.pk), post_label(post))
+
+
+# The `content` context of an invitation (registered with connections in FeedConfig.ready).
+post_context_source = ContextSource(
+    kind=ContextKind.CONTENT,
+    choices=lambda sender, recipient: recipient_posts_for_context(sender, recipient),
+    find=_post_context,
+    refusal="That is not a post of theirs you can see; choose one of their posts.",
+)
 
 
 def recipient_posts_for_context(
@@ -750,8 +766,6 @@ def mention_candidates(
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
     """The recipient's recent posts the sender can see, as text the personalization engine
     may find referred to in a note (registered with connections in FeedConfig.ready)."""
-    from mutuals.feed.mentions import plain
-
     rows = (
         Audience.of(sender)
         .posts()

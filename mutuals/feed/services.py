@@ -29,7 +29,7 @@ from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record, notify
-from mutuals.feed import mentions
+from mutuals.feed import events_bridge, mentions
 from mutuals.feed.access import Audience, access_comment_by_id, access_post_by_id
 from mutuals.feed.models import (
     AUTHORED_KINDS,
@@ -84,7 +84,6 @@ def _event_for_recap(
     if event_id is None:
         errors.setdefault("event_id", []).append("Choose the event this recap is about.")
         return None
-    from mutuals.feed import events_bridge
 
     if not events_bridge.attended(author.pk, event_id):
         errors.setdefault("event_id", []).append("You can only recap an event you attended.")

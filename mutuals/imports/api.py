@@ -10,7 +10,7 @@ from ninja import File, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.core.errors import Conflict
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals

@@ -17,6 +17,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from mutuals.imports.models import (
+    Contact,
+    ContactInteraction,
+    ContactSource,
+    InteractionSource,
+)
+
 BATCH = 5000
 
 
@@ -74,13 +81,6 @@ def update_by_id(model: type[Model], columns: Sequence[str], rows: Iterable[Sequ
 def delete_unsourced(owner_id: int) -> None:
     """Delete the owner's interactions and contacts that no import brought any more, with two
     statements instead of loading every row (Django's cascade collector would)."""
-    from mutuals.imports.models import (
-        Contact,
-        ContactInteraction,
-        ContactSource,
-        InteractionSource,
-    )
-
     quote = connection.ops.quote_name
     contacts = quote(Contact._meta.db_table)
     interactions = quote(ContactInteraction._meta.db_table)

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from django.http import HttpRequest
 from ninja import Router
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.insights.schemas import (
     CollaborationsOut,
     GiveTakeOut,

@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.api_auth import member
 from mutuals.accounts.schemas import MemberOut
-from mutuals.api.auth import member
 from mutuals.core.errors import Refused
 from mutuals.core.ids import Id
 from mutuals.core.pagination import cursor_int, decode_cursor, encode_cursor, keyset_page

@@ -5,3 +5,16 @@ class IntroductionsConfig(AppConfig):
     name = "mutuals.introductions"
     label = "introductions"
     verbose_name = "introductions and the graph"
+
+    def ready(self) -> None:
+        # The services that change what the graph snapshot holds stand below this app, so
+        # they announce the change and the graph listens.
+        from mutuals.core import graph_changes
+        from mutuals.introductions import hooks
+
+        graph_changes.listen(hooks)
+        # Members' pages and API (accounts, below this app) show degrees of separation.
+        from mutuals.accounts.providers import proximity_register
+        from mutuals.introductions.selectors import proximity_for
+
+        proximity_register(proximity_for)

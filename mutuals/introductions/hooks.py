@@ -1,14 +1,16 @@
-"""What other apps' services call when something the graph snapshot holds changes.
+"""The graph's listener for changes to what its snapshot holds (`core.graph_changes`).
 
-- connections and blocks (`connections.services`, inside its transaction): `connections_changed`,
-  `block_created`;
+Registered by `IntroductionsConfig.ready`; the services that make the changes announce them
+through `core.graph_changes`, since they stand below this app:
+
+- connections and blocks (`connections.services`, inside its transaction; a resting tie in
+  `engagement.services`): `connections_changed`, `block_created`;
 - tie strengths (`engagement.ties.ties_recompute`): `ties_changed`;
 - openness to introductions, company, topics (`accounts.services`) and events attended
   (`events.services`: a check-in, hiding one's attendance): `member_changed`.
 
 The last two log the change once the writing transaction commits (`transaction.on_commit`),
 so a rolled-back change logs nothing and no lock is held on a shared row meanwhile.
-Kept free of imports from `connections.services`, which imports this module.
 """
 
 from __future__ import annotations

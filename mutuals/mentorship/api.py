@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
+from mutuals.accounts.topics import topic_slug
 from mutuals.connections.schemas import FindingOut
 from mutuals.connections.services import finding_as_dict
 from mutuals.core.pagination import keyset_page
@@ -99,8 +100,6 @@ def mentor_offers_suggest(request: HttpRequest, payload: NeedIn) -> list[MentorS
     """Suggested mentors for what you want to learn, best first, each with a score 0–100 and
     the reasons: topics in common, your goals against their offer, format, duration, free
     places and availability. Full or paused offers are never suggested."""
-    from mutuals.accounts.topics import topic_slug
-
     need = Need(
         topics=frozenset(topic_slug(t) for t in payload.topics if t.strip()),
         goals=tuple(payload.goals),

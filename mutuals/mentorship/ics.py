@@ -14,6 +14,7 @@ from icalendar import Event as VEvent
 from mutuals.accounts.models import User
 from mutuals.engagement.models import Obligation
 from mutuals.mentorship.models import Mentorship
+from mutuals.mentorship.selectors import checkins_for
 
 PRODID = "-//mutuals//mentorship//EN"
 
@@ -53,8 +54,6 @@ def member_checkins_calendar(mentorship: Mentorship, *, member: User, base_url: 
     """One party's open check-ins of a mentorship they are in (fetched through
     `access.access_mentorship_by_id`), named after the other party: the mentorship page's
     download and `GET /api/mentorships/{id}/checkins/ics`."""
-    from mutuals.mentorship.selectors import checkins_for
-
     other = mentorship.mentee if member.pk == mentorship.mentor_id else mentorship.mentor
     return checkins_calendar(
         mentorship, checkins_for(mentorship), member=member, other=other, base_url=base_url

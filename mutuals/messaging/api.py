@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from mutuals.api.auth import member
+from mutuals.accounts.api_auth import member
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 from mutuals.messaging import services

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import boundaries_update, profile_update
+from mutuals.connections.invitations import open_invitation_between
 from mutuals.connections.models import Connection, Invitation
-from mutuals.core import demo_cast
+from mutuals.connections.selectors import are_connected, mutual_connections
+from mutuals.connections.services import Draft, invitation_send
 from mutuals.engagement.demo import (
     demo_collaborations_seed,
     demo_tie_connected_at,
@@ -28,9 +30,11 @@ from mutuals.engagement.demo import (
 from mutuals.engagement.models import INTERACTION_WEIGHTS, Interaction
 from mutuals.engagement.ties import ties_recompute
 from mutuals.events.demo import demo_events_seed
+from mutuals.events.models import Event
 from mutuals.feed.demo import demo_feed_seed
 from mutuals.mentorship.demo import mentorship_seed
 from mutuals.messaging.demo import demo_conversations_seed
+from mutuals.site import demo_cast
 
 
 @dataclass(frozen=True)
@@ -98,19 +102,21 @@ def demo_seed() -> DemoSummary:
         Connection(
             member_low_id=low,
             member_high_id=high,
-            created_at=demo_tie_connected_at(*keys, now)
+            created_at=demo_tie_connected_at(*keys, now, login_key=demo_cast.DEMO_LOGIN_KEY)
             or now - timedelta(days=_stable_days_ago(*keys)),
         )
         for (low, high), keys in wanted.items()
         if (low, high) not in present
     ]
     Connection.objects.bulk_create(missing)
-    interactions = _seed_history(members, now) + demo_ties_seed(members, now)
+    interactions = _seed_history(members, now) + demo_ties_seed(
+        members, now, login_key=demo_cast.DEMO_LOGIN_KEY
+    )
     requests = _seed_requests_to_the_login_member(members)
     demo_events_seed(members, now)
-    demo_feed_seed(members, now)
+    demo_feed_seed(members, now, cast_connections=demo_cast.CONNECTIONS)
     mentorship_seed(members)
-    demo_collaborations_seed(members)
+    demo_collaborations_seed(members, event_id_titled=_event_id_titled)
     demo_conversations_seed(members, now)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
@@ -124,6 +130,16 @@ def demo_seed() -> DemoSummary:
     )
 
 
+def _event_id_titled(prefix: str) -> int | None:
+    """The first demo event whose title starts with `prefix` (where a collaboration began)."""
+    return (
+        Event.objects.filter(title__startswith=prefix)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 # Kinds of interaction a chapter's members have, most common first.
 _HISTORY_KINDS = ["message", "reply", "message", "reply", "comment", "reaction", "meeting", "call"]
 
@@ -134,7 +150,7 @@ def _seed_history(members: dict[str, User], now: datetime) -> int:
     states vary. Deterministic per pair, and keyed, so a rerun adds nothing."""
     rows = []
     for a, b in demo_cast.CONNECTIONS:
-        if demo_tie_connected_at(a, b, now) is not None:
+        if demo_tie_connected_at(a, b, now, login_key=demo_cast.DEMO_LOGIN_KEY) is not None:
             continue  # its history is written out (engagement.demo.DEMO_TIES)
         digest = hashlib.sha256(f"history|{min(a, b)}|{max(a, b)}".encode()).digest()
         count = digest[0] % 14  # 0–13 interactions
@@ -162,10 +178,6 @@ def _seed_history(members: dict[str, User], now: datetime) -> int:
 def _seed_requests_to_the_login_member(members: dict[str, User]) -> int:
     """Personal requests waiting in the demo login member's inbox, sent through the real
     rules (so their scores and verified contexts are genuine)."""
-    from mutuals.connections.invitations import open_invitation_between
-    from mutuals.connections.selectors import are_connected, mutual_connections
-    from mutuals.connections.services import Draft, invitation_send
-
     login = members[demo_cast.DEMO_LOGIN_KEY]
     created = 0
     for key, note in demo_cast.DEMO_REQUESTS:

@@ -41,8 +41,6 @@ from config.wsgi import application
 from mutuals.accounts.models import Topic, User
 from mutuals.accounts.services import api_token_create
 from mutuals.connections.models import Connection, Invitation
-from mutuals.core import demo_cast
-from mutuals.core.demo import demo_seed
 from mutuals.engagement.models import Collaboration
 from mutuals.events.models import Event
 from mutuals.feed.models import Comment, Post
@@ -50,6 +48,8 @@ from mutuals.imports.models import Import
 from mutuals.introductions.models import Introduction
 from mutuals.mentorship.models import Goal, MentorOffer, Mentorship, Programme
 from mutuals.messaging.models import Conversation
+from mutuals.site import demo_cast
+from mutuals.site.demo import demo_seed
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 

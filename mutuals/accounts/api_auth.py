@@ -1,5 +1,8 @@
 """API authentication: personal access tokens (`Authorization: Bearer ...`) or the browser
-session (with CSRF). Either way the endpoint receives the member as `request.auth`."""
+session (with CSRF). Either way the endpoint receives the member as `request.auth`.
+
+In accounts, below every app, because every app's router reads `member(request)`; the API
+assembly (`mutuals.api.api`) only hands these to the NinjaAPI instance."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mutuals.core import demo_cast
-from mutuals.core.demo import demo_seed
+from mutuals.site import demo_cast
+from mutuals.site.demo import demo_seed
 
 # Members worth signing in as besides the demo login, and what each one shows. The demo tests
 # check each claim against the seeded data, so this stays true when the cast changes.

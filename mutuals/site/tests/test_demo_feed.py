@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from mutuals.accounts.models import User
-from mutuals.core.demo import demo_seed
-from mutuals.core.demo_cast import DEMO_EMAIL_DOMAIN, DEMO_LOGIN_KEY
 from mutuals.engagement.models import Interaction
 from mutuals.feed.models import Comment, Post, Reaction
 from mutuals.feed.selectors import feed_page
+from mutuals.site.demo import demo_seed
+from mutuals.site.demo_cast import DEMO_EMAIL_DOMAIN, DEMO_LOGIN_KEY
 
 pytestmark = pytest.mark.django_db
 

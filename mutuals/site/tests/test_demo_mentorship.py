@@ -8,10 +8,10 @@ import pytest
 
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
-from mutuals.core import demo_cast
-from mutuals.core.demo import demo_seed
 from mutuals.mentorship.models import MentorOffer, Mentorship
 from mutuals.mentorship.selectors import mentor_testimonials
+from mutuals.site import demo_cast
+from mutuals.site.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 

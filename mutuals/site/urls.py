@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mutuals.core import views
+from mutuals.site import views
 
 urlpatterns = [
     path("", views.home_view, name="home"),

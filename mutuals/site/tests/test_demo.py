@@ -10,12 +10,12 @@ from django.test import Client
 
 from mutuals.accounts.models import Topic, User
 from mutuals.connections.models import Connection, Invitation
-from mutuals.core import demo_cast
 from mutuals.engagement.models import Interaction, Obligation, Tie
 from mutuals.insights.selectors import MAX_SUGGESTIONS, health_for
 from mutuals.introductions.selectors import proximity_for
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import conversations_for, unread_conversation_count
+from mutuals.site import demo_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -143,9 +143,9 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
 
     from django.utils import timezone
 
-    from mutuals.core.management.commands.demo import WORTH_TRYING
     from mutuals.events.models import Event
     from mutuals.mentorship.models import MentorOffer, Mentorship, Reflection
+    from mutuals.site.management.commands.demo import WORTH_TRYING
 
     call_command("demo")
     out = capsys.readouterr().out

@@ -1,0 +1,74 @@
+"""What apps above accounts provide to it, registered when they start (`AppConfig.ready`).
+
+- **Who a member may not see.** A block hides two members from each other, and blocks are
+  connections' (`ConnectionsConfig.ready` registers `blocked_ids` and `is_blocked_between`):
+  `access.access_member_by_id` and `selectors.member_directory` ask here. Nothing registered
+  is an error, not "nobody is hidden": a missing rule must not show a blocked member.
+- **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
+  registers `proximity_for`): the members API and pages show each member's degree and the
+  connections they share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class MemberProximity(Protocol):
+    @property
+    def degree(self) -> int | None: ...  # 1, 2, 3 (exactly three hops), None further
+
+    @property
+    def mutual_count(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class BlockRule:
+    blocked_ids: Callable[[int], Collection[int]]  # members blocked either way with one
+    is_blocked_between: Callable[[int, int], bool]
+
+
+ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
+
+_block_rule: list[BlockRule] = []
+_proximity: list[ProximityFor] = []
+
+
+def block_rule_register(rule: BlockRule) -> None:
+    """The one rule of who is hidden from whom (registering it again is harmless)."""
+    _register_one(_block_rule, rule, "block rule")
+
+
+def proximity_register(proximity_for: ProximityFor) -> None:
+    """The one source of degrees of separation (registering it again is harmless)."""
+    _register_one(_proximity, proximity_for, "source of degrees of separation")
+
+
+def blocked_ids(member_id: int) -> Collection[int]:
+    """Members blocked either way with this member."""
+    return _one(_block_rule, "block rule").blocked_ids(member_id)
+
+
+def is_blocked_between(member_id: int, other_id: int) -> bool:
+    return _one(_block_rule, "block rule").is_blocked_between(member_id, other_id)
+
+
+def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> Mapping[int, MemberProximity]:
+    """Each member's degree of separation from the viewer and the connections they share."""
+    return _one(_proximity, "source of degrees of separation")(viewer_id, member_ids)
+
+
+def _register_one[T](slot: list[T], provider: T, what: str) -> None:
+    if slot and slot[0] != provider:
+        raise ImproperlyConfigured(f"Two apps register the {what}.")
+    slot[:] = [provider]
+
+
+def _one[T](slot: list[T], what: str) -> T:
+    if not slot:
+        raise ImproperlyConfigured(f"No app registered the {what}.")
+    return slot[0]

@@ -1,0 +1,62 @@
+"""Where a write that changes the graph of members says so, and the graph listens.
+
+The graph snapshot (`introductions.graph`) stands above the apps whose writes change what it
+holds: openness to introductions, company and topics (`accounts.services`), connections and
+blocks (`connections.services`, `engagement.services.connection_rest`), tie strengths
+(`engagement.ties`) and events attended (`events.services`). Those services announce each
+change here, inside their own transaction; introductions registers its listener
+(`introductions.hooks`) when it starts (`IntroductionsConfig.ready`), so no lower app imports
+the graph. The listener decides what waits for the commit.
+
+An explicit registry rather than Django signals: one protocol names every announcement, and
+one `ready()` says who listens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+
+class GraphListener(Protocol):
+    def connections_changed(self) -> None: ...
+
+    def block_created(self, *, blocker_id: int, blocked_id: int) -> None: ...
+
+    def ties_changed(self, *, member_id: int) -> None: ...
+
+    def member_changed(self, *, member_id: int, fields: Collection[str]) -> None: ...
+
+
+_listeners: list[GraphListener] = []
+
+
+def listen(listener: GraphListener) -> None:
+    """Register a listener (once): it hears every announcement below."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def connections_changed() -> None:
+    """A connection was made, removed or came to rest: call inside the writing transaction."""
+    for listener in _listeners:
+        listener.connections_changed()
+
+
+def block_created(*, blocker_id: int, blocked_id: int) -> None:
+    """A member blocked another: call inside the transaction that writes the block."""
+    for listener in _listeners:
+        listener.block_created(blocker_id=blocker_id, blocked_id=blocked_id)
+
+
+def ties_changed(*, member_id: int) -> None:
+    """A member's tie strengths were recomputed."""
+    for listener in _listeners:
+        listener.ties_changed(member_id=member_id)
+
+
+def member_changed(*, member_id: int, fields: Collection[str]) -> None:
+    """A member's profile, boundaries or attendance changed these fields (the listener picks
+    out the ones it holds)."""
+    for listener in _listeners:
+        listener.member_changed(member_id=member_id, fields=fields)

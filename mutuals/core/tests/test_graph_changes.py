@@ -1,0 +1,44 @@
+"""Announcements of graph changes reach every registered listener, with what was said."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from mutuals.core import graph_changes
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, dict[str, object]]] = []
+
+    def connections_changed(self) -> None:
+        self.heard.append(("connections_changed", {}))
+
+    def block_created(self, *, blocker_id: int, blocked_id: int) -> None:
+        self.heard.append(("block_created", {"blocker_id": blocker_id, "blocked_id": blocked_id}))
+
+    def ties_changed(self, *, member_id: int) -> None:
+        self.heard.append(("ties_changed", {"member_id": member_id}))
+
+    def member_changed(self, *, member_id: int, fields: Collection[str]) -> None:
+        self.heard.append(("member_changed", {"member_id": member_id, "fields": list(fields)}))
+
+
+def test_every_listener_hears_each_announcement_once(monkeypatch):
+    monkeypatch.setattr(graph_changes, "_listeners", [])
+    first, second = Recorder(), Recorder()
+    graph_changes.listen(first)
+    graph_changes.listen(first)  # registering again does not double the calls
+    graph_changes.listen(second)
+    graph_changes.connections_changed()
+    graph_changes.block_created(blocker_id=1, blocked_id=2)
+    graph_changes.ties_changed(member_id=3)
+    graph_changes.member_changed(member_id=4, fields=["company"])
+    expected = [
+        ("connections_changed", {}),
+        ("block_created", {"blocker_id": 1, "blocked_id": 2}),
+        ("ties_changed", {"member_id": 3}),
+        ("member_changed", {"member_id": 4, "fields": ["company"]}),
+    ]
+    assert first.heard == expected
+    assert second.heard == expected
