@@ -301,3 +301,24 @@ class Collaborator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.state} in {self.collaboration_id}"
+
+
+class CollaborationEvent(models.Model):
+    """Audit row: who moved a collaboration from which state to which, and when (the proposal
+    itself is the row from the empty state)."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration_id}: {self.from_state or '∅'} → {self.to_state}"

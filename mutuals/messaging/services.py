@@ -40,6 +40,7 @@ from mutuals.messaging.models import (
     UnreadDigest,
 )
 from mutuals.messaging.selectors import conversations_for, unread_messages
+from mutuals.core.tasks import enqueue_at
 
 MAX_GROUP_SIZE = 8  # participants, the creator included
 RATE_LIMIT_MESSAGES = 30
@@ -274,7 +275,6 @@ def digest_due(arrived_at: datetime, boundaries: Boundaries) -> datetime:
 
 
 def _schedule_digests(member_ids: list[int], arrived_at: datetime) -> None:
-    from mutuals.connections.tasks import enqueue_at
     from mutuals.messaging import tasks
 
     for boundaries in Boundaries.objects.filter(user_id__in=member_ids):
@@ -303,8 +303,7 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
         return "no_member"
     quiet_until = Boundaries.objects.get(user=member).quiet_until
     if quiet_until is not None and quiet_until > now:
-        from mutuals.connections.tasks import enqueue_at
-        from mutuals.messaging import tasks
+            from mutuals.messaging import tasks
 
         later = digest_window(quiet_until)
         enqueue_at(tasks.unread_digest, later, member_id, later.isoformat())
