@@ -30,9 +30,9 @@ from mutuals.connections.models import (
     ReportKind,
 )
 from mutuals.connections.selectors import are_connected, is_blocked_between
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.core.tasks import enqueue_at
 from mutuals.core.transitions import state_changed, transition_if
-from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.introductions import hooks as graph_hooks
 
 
@@ -342,9 +342,7 @@ def _schedule_invitation_tasks(invitation_id: int, deliver_at: datetime) -> None
     from mutuals.connections import tasks
 
     enqueue_at(tasks.invitation_deliver, deliver_at, invitation_id)
-    enqueue_at(
-        tasks.invitation_expire, deliver_at + rules.PENDING_EXPIRES_AFTER, invitation_id
-    )
+    enqueue_at(tasks.invitation_expire, deliver_at + rules.PENDING_EXPIRES_AFTER, invitation_id)
 
 
 def _transition(

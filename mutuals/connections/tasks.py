@@ -18,4 +18,3 @@ def invitation_deliver(invitation_id: int) -> bool:
 def invitation_expire(invitation_id: int) -> bool:
     """Expire a request left unanswered for 30 days."""
     return services.invitation_expire_if_due(invitation_id=invitation_id)
-

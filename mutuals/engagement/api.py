@@ -12,7 +12,7 @@ from mutuals.api.auth import member
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.engagement import selectors, services
+from mutuals.engagement import collaborations, notifications, selectors, services
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Notification
 from mutuals.engagement.schemas import (
@@ -148,7 +148,9 @@ def notifications_list(
 @router.post("/notifications/read", response=CountOut, operation_id="notifications_read")
 def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
     """Mark notifications read: the ids given, or all."""
-    updated = services.notification_mark_read(member=member(request), notification_ids=payload.ids)
+    updated = notifications.notification_mark_read(
+        member=member(request), notification_ids=payload.ids
+    )
     return CountOut(updated=updated)
 
 
@@ -182,7 +184,7 @@ def collaborations_create(
     `origin_not_shared` (422), `collaboration_exists` (409), `not_found` (404, also for a
     member or conversation you may not see)."""
     viewer = member(request)
-    collaboration = services.collaboration_propose(
+    collaboration = collaborations.collaboration_propose(
         proposer=viewer,
         title=payload.title,
         description=payload.description,
@@ -241,7 +243,7 @@ def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> Colla
     interaction with every other confirmed member. Refusals: `not_an_invitee` (403),
     `already_declined`, `collaboration_closed` (409)."""
     viewer = member(request)
-    services.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -261,7 +263,7 @@ def collaborations_decline(request: HttpRequest, collaboration_id: int) -> Colla
     """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
     `already_confirmed`, `collaboration_closed` (409)."""
     viewer = member(request)
-    services.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -281,7 +283,7 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
     """Mark an active collaboration completed (confirmed members only). Refusals:
     `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed` (409)."""
     viewer = member(request)
-    services.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -301,7 +303,7 @@ def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> Coll
     """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
     `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed` (409)."""
     viewer = member(request)
-    services.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 

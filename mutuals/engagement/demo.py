@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from mutuals.accounts.models import User
 from mutuals.core import demo_cast
-from mutuals.engagement import services
+from mutuals.engagement import collaborations, services
 from mutuals.engagement.models import Collaboration, Interaction, Tie
 
 # (proposer, title, description, event title starts with, invitees, invitees who confirm)
@@ -57,7 +57,7 @@ def demo_collaborations_seed(members: dict[str, User]) -> int:
             continue
         if Collaboration.objects.filter(proposer=proposer, title=title).exists():
             continue
-        collaboration = services.collaboration_propose(
+        collaboration = collaborations.collaboration_propose(
             proposer=proposer,
             title=title,
             description=description,
@@ -65,7 +65,9 @@ def demo_collaborations_seed(members: dict[str, User]) -> int:
             event_id=event.pk,
         )
         for key in confirming:
-            services.collaboration_confirm(member=members[key], collaboration_id=collaboration.pk)
+            collaborations.collaboration_confirm(
+                member=members[key], collaboration_id=collaboration.pk
+            )
         created += 1
     return created
 

@@ -117,5 +117,3 @@ def notification_emails_send_due(*, now: datetime | None = None, limit: int = 50
         .values_list("pk", flat=True)[:limit]
     )
     return sum(notification_email_send(notification_id=pk, now=now) for pk in list(due))
-
-

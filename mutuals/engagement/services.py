@@ -21,7 +21,6 @@ to the end of the quiet period, never drop it.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -125,7 +124,9 @@ def _schedule_nudges(obligation_ids: list[int]) -> None:
         Obligation.objects.filter(pk__in=obligation_ids).select_related("connection")
     )
     owing = {
-        o.pk: [o.party_id] if o.party_id else [o.connection.member_low_id, o.connection.member_high_id]
+        o.pk: [o.party_id]
+        if o.party_id
+        else [o.connection.member_low_id, o.connection.member_high_id]
         for o in obligations
     }
     bounds = {
@@ -437,7 +438,9 @@ def mentor_checkins_plan(
     return planned
 
 
-def _open_mentor_checkins(connection_id: int, party_ids: tuple[int, int], since: datetime) -> QuerySet[Obligation]:
+def _open_mentor_checkins(
+    connection_id: int, party_ids: tuple[int, int], since: datetime
+) -> QuerySet[Obligation]:
     return Obligation.objects.filter(
         connection_id=connection_id,
         kind=ObligationKind.MENTOR_CHECK_IN,
@@ -525,7 +528,7 @@ def obligation_nudge(
         return None
     boundaries = Boundaries.objects.get(user=member)
     if boundaries.is_quiet(now):
-            from mutuals.engagement import tasks
+        from mutuals.engagement import tasks
 
         quiet_until = boundaries.quiet_until or now
         transaction.on_commit(

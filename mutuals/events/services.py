@@ -41,7 +41,8 @@ from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import connected_ids, is_blocked_between
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.engagement.models import InteractionKind
-from mutuals.engagement.services import interaction_record, notify
+from mutuals.engagement.notifications import notify
+from mutuals.engagement.services import interaction_record
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
 from mutuals.events.models import (
     CODE_LENGTH,

@@ -29,6 +29,7 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import NotFound, RateLimited, Refused
+from mutuals.core.tasks import enqueue_at
 from mutuals.engagement.services import interaction_record
 from mutuals.messaging.access import access_conversation_by_id
 from mutuals.messaging.models import (
@@ -40,7 +41,6 @@ from mutuals.messaging.models import (
     UnreadDigest,
 )
 from mutuals.messaging.selectors import conversations_for, unread_messages
-from mutuals.core.tasks import enqueue_at
 
 MAX_GROUP_SIZE = 8  # participants, the creator included
 RATE_LIMIT_MESSAGES = 30
@@ -303,7 +303,7 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
         return "no_member"
     quiet_until = Boundaries.objects.get(user=member).quiet_until
     if quiet_until is not None and quiet_until > now:
-            from mutuals.messaging import tasks
+        from mutuals.messaging import tasks
 
         later = digest_window(quiet_until)
         enqueue_at(tasks.unread_digest, later, member_id, later.isoformat())

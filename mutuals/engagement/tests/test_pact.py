@@ -11,11 +11,12 @@ from django.core import mail
 from django.db.models import F
 from django.utils import timezone
 
+from mutuals.accounts import timezones
 from mutuals.accounts.services import boundaries_update
 from mutuals.connections.services import block_create, invitation_accept
 from mutuals.connections.tests.factories import make_pair, send
 from mutuals.core.errors import NotFound, Refused
-from mutuals.engagement import services
+from mutuals.engagement import notifications, services
 from mutuals.engagement.models import Interaction, Notification, Obligation, Tie
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="America/Toronto")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # 10:00 in Toronto
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         assert (
             due.astimezone(ZoneInfo("America/Toronto")).isoformat() == "2026-03-10T23:59:59-04:00"
         )
@@ -54,7 +55,7 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="Europe/Berlin")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)  # DST begins 29 March in Berlin
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         local = due.astimezone(ZoneInfo("Europe/Berlin"))
         assert (local.date().isoformat(), local.hour, local.minute) == ("2026-04-01", 23, 59)
         assert local.utcoffset() == timedelta(hours=2)
@@ -63,23 +64,23 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="Asia/Tokyo")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # 05:00 on 2 June in Tokyo
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         assert due.astimezone(ZoneInfo("Asia/Tokyo")).date().isoformat() == "2026-06-09"
 
     def test_low_bandwidth_doubles(self, member):
         start = datetime(2026, 1, 1, 12, tzinfo=UTC)
-        normal = services.deadline(start, 7, member.boundaries)
+        normal = timezones.deadline(start, 7, member.boundaries)
         boundaries_update(user=member, low_bandwidth=True)
         member.boundaries.refresh_from_db()
-        assert services.deadline(start, 7, member.boundaries) - normal == timedelta(days=7)
+        assert timezones.deadline(start, 7, member.boundaries) - normal == timedelta(days=7)
 
     def test_quiet_period_moves_the_nudge_never_drops_it(self, member):
         due = timezone.now() + timedelta(days=3)
-        assert services.nudge_time(due, member.boundaries) == due - timedelta(days=1)
+        assert timezones.nudge_time(due, member.boundaries) == due - timedelta(days=1)
         quiet = timezone.now() + timedelta(days=5)
         boundaries_update(user=member, quiet_until=quiet)
         member.boundaries.refresh_from_db()
-        assert services.nudge_time(due, member.boundaries) == quiet
+        assert timezones.nudge_time(due, member.boundaries) == quiet
 
     def test_unknown_time_zone_is_refused(self, member):
         with pytest.raises(Refused) as caught:
@@ -307,5 +308,5 @@ class TestNudges:
         assert notification is not None
         assert notification.emailed_at is not None
         mail.outbox.clear()
-        assert services.notification_email_send(notification_id=notification.pk) is False
+        assert notifications.notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
