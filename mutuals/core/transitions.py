@@ -24,9 +24,6 @@ from django.db import models
 
 from mutuals.core.errors import Conflict
 
-STATE_CHANGED = "state_changed"
-
-
 def state_label(instance: models.Model, state: str) -> str:
     """The display label of `state` of this model's `state` field, in lower case."""
     field = instance._meta.get_field("state")
@@ -43,7 +40,7 @@ def state_changed(
     label = "gone" if current == "gone" else state_label(instance, current)
     return Conflict(
         message or f"This {instance._meta.verbose_name} is {label} now.",
-        code=STATE_CHANGED,
+        code="state_changed",
         detail={"state": current},
     )
 

@@ -234,14 +234,14 @@ def collaborations_read(request: HttpRequest, collaboration_id: int) -> Collabor
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
-            409: ["already_declined", "collaboration_closed"],
+            409: ["already_declined", "collaboration_closed", "state_changed"],
         }
     ),
 )
 def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Confirm you work on it together (invitees only); it counts as a collaboration
     interaction with every other confirmed member. Refusals: `not_an_invitee` (403),
-    `already_declined`, `collaboration_closed` (409)."""
+    `already_declined`, `collaboration_closed`, `state_changed` (409)."""
     viewer = member(request)
     collaborations.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
@@ -255,13 +255,13 @@ def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> Colla
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
-            409: ["already_confirmed", "collaboration_closed"],
+            409: ["already_confirmed", "collaboration_closed", "state_changed"],
         }
     ),
 )
 def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
-    `already_confirmed`, `collaboration_closed` (409)."""
+    `already_confirmed`, `collaboration_closed`, `state_changed` (409)."""
     viewer = member(request)
     collaborations.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
@@ -275,13 +275,14 @@ def collaborations_decline(request: HttpRequest, collaboration_id: int) -> Colla
         {
             403: ["not_a_collaborator"],
             404: ["not_found"],
-            409: ["collaboration_closed", "collaboration_not_started"],
+            409: ["collaboration_closed", "collaboration_not_started", "state_changed"],
         }
     ),
 )
 def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Mark an active collaboration completed (confirmed members only). Refusals:
-    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed` (409)."""
+    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed`,
+    `state_changed` (409)."""
     viewer = member(request)
     collaborations.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
@@ -295,13 +296,14 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
         {
             403: ["not_the_proposer"],
             404: ["not_found"],
-            409: ["collaboration_closed", "collaboration_confirmed"],
+            409: ["collaboration_closed", "collaboration_confirmed", "state_changed"],
         }
     ),
 )
 def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
-    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed` (409)."""
+    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed`,
+    `state_changed` (409)."""
     viewer = member(request)
     collaborations.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)

@@ -103,13 +103,7 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
             else tie.other.get_short_name(),
             "due_at": o.due_at,
             "fulfilled_at": o.fulfilled_at,
-            "status": "met"
-            if o.fulfilled_at and o.fulfilled_at <= o.due_at
-            else "late"
-            if o.fulfilled_at
-            else "overdue"
-            if o.due_at < now
-            else "open",
+            "status": o.status(now),
         }
         for o in pact
     ]

@@ -24,7 +24,6 @@ from mutuals.accounts.views import HtmxHttpRequest
 from mutuals.connections.services import finding_as_dict
 from mutuals.connections.views import highlight
 from mutuals.core.errors import MutualsError, NotFound, Refused
-from mutuals.engagement.models import Obligation
 from mutuals.mentorship import selectors
 from mutuals.mentorship.access import (
     access_mentorship_by_id,
@@ -306,18 +305,10 @@ def _checkin_rows(mentorship: Mentorship, viewer: User) -> list[dict[str, Any]]:
                 "who": "You" if o.party_id == viewer.pk else other.get_short_name(),
                 "due_at": o.due_at,
                 "fulfilled_at": o.fulfilled_at,
-                "status": _status(o, now),
+                "status": o.status(now),
             }
         )
     return rows
-
-
-def _status(o: Obligation, now: Any) -> str:
-    if o.fulfilled_at:
-        return "met" if o.fulfilled_at <= o.due_at else "late"
-    if o.cancelled_at:
-        return "cancelled"
-    return "overdue" if o.due_at < now else "open"
 
 
 EVENT_LABELS = {
