@@ -24,6 +24,7 @@ from django.db import models
 
 from mutuals.core.errors import Conflict
 
+
 def state_label(instance: models.Model, state: str) -> str:
     """The display label of `state` of this model's `state` field, in lower case."""
     field = instance._meta.get_field("state")
