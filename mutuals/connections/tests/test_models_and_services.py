@@ -129,3 +129,51 @@ def test_proximity_matches_breadth_first_search(django_db_blocker, edges):
             shared = 0 if n == 0 else len(neighbours[n] & neighbours[0])  # none with oneself
             assert index[person.pk].mutual_count == shared
         transaction.set_rollback(True)
+
+
+class TestConnectionOpen:
+    """`connection_open`: connect and open what a new connection starts with; engagement
+    registers its pact from `EngagementConfig.ready()` (connections may not import it)."""
+
+    def test_engagement_registered_its_pact(self):
+        from mutuals.connections import services
+        from mutuals.engagement.services import pact_open
+
+        assert services._openers == [pact_open]
+
+    def test_connecting_opens_the_pact(self, member, other):
+        from mutuals.connections.services import connection_open
+        from mutuals.engagement.models import Obligation, Tie
+
+        connection = connection_open(member=member, other=other, intent="advice")
+        assert connection.intent == "advice"
+        kinds = sorted(
+            Obligation.objects.filter(connection=connection).values_list("kind", "party_id")
+        )
+        assert kinds == sorted(
+            [("first_message", member.pk), ("first_message", other.pk), ("first_exchange", None)]
+        )
+        assert Tie.objects.filter(connection=connection).count() == 2
+
+    def test_every_registered_opener_runs_once_per_connection(self, member, other, monkeypatch):
+        from mutuals.connections import services
+
+        opened = []
+
+        def opener(*, connection, at=None):
+            opened.append((connection.pk, at))
+
+        monkeypatch.setattr(services, "_openers", list(services._openers))
+        services.connection_opener_register(opener)
+        services.connection_opener_register(opener)  # registering twice is harmless
+        connection = services.connection_open(member=member, other=other)
+        assert opened == [(connection.pk, connection.created_at)]
+
+    def test_a_refused_connection_opens_nothing(self, member, other):
+        from mutuals.connections.services import block_create, connection_open
+        from mutuals.engagement.models import Obligation
+
+        block_create(blocker=other, blocked=member)
+        with pytest.raises(NotFound):
+            connection_open(member=member, other=other)
+        assert not Obligation.objects.exists()

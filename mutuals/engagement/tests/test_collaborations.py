@@ -20,6 +20,7 @@ from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement import collaborations
 from mutuals.engagement.models import (
     Collaboration,
+    CollaborationEvent,
     CollaborationState,
     Collaborator,
     CollaboratorState,
@@ -822,3 +823,66 @@ def test_api_member_collaborations_are_paginated(team):
     titles = [i["title"] for i in first["items"] + rest["items"]]
     assert titles == [f"Project {n}" for n in reversed(range(5))]
     assert rest["next"] is None
+
+
+# --- Audit rows and the lost race ---------------------------------------------------------------
+
+
+def history(collaboration: Collaboration) -> list[tuple[str, str, int | None]]:
+    return [
+        (e.from_state, e.to_state, e.actor_id)
+        for e in CollaborationEvent.objects.filter(collaboration=collaboration)
+    ]
+
+
+def test_every_move_leaves_an_audit_row(team):
+    collaboration = propose(team)
+    amara, ben = team["amara"].pk, team["ben"].pk
+    assert history(collaboration) == [("", "proposed", amara)]
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
+    assert history(collaboration) == [
+        ("", "proposed", amara),
+        ("proposed", "active", ben),  # the first confirmation; the second moves nothing
+        ("active", "completed", ben),
+    ]
+    declined = propose(team, "ben", title="Another one")
+    collaborations.collaboration_decline(member=team["ben"], collaboration_id=declined.pk)
+    withdrawn = propose(team, "chen", title="A third one")
+    collaborations.collaboration_withdraw(member=team["amara"], collaboration_id=withdrawn.pk)
+    assert history(declined)[-1] == ("proposed", "declined", ben)
+    assert history(withdrawn)[-1] == ("proposed", "withdrawn", amara)
+
+
+def test_a_lost_race_answers_state_changed_and_writes_nothing(team, monkeypatch):
+    """Where rows are not locked (SQLite), another request can move the collaboration between
+    this one's read and its write: the conditional UPDATE finds it moved and refuses."""
+    collaboration = propose(team)
+    read_seat = collaborations._own_seat
+
+    def read_then_lose_the_race(member, collaboration_id):
+        seat = read_seat(member, collaboration_id)
+        Collaboration.objects.filter(pk=collaboration_id).update(state=CollaborationState.WITHDRAWN)
+        return seat
+
+    monkeypatch.setattr(collaborations, "_own_seat", read_then_lose_the_race)
+    with pytest.raises(Conflict) as error:
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    assert error.value.code == "state_changed"
+    assert error.value.detail == {"state": "withdrawn"}
+    assert history(collaboration) == [("", "proposed", team["amara"].pk)]
+    seat = Collaborator.objects.get(collaboration=collaboration, member=team["ben"])
+    assert seat.state == CollaboratorState.INVITED  # the confirmation went with the refusal
+    assert not Interaction.objects.filter(kind=InteractionKind.COLLABORATION).exists()
+
+
+def test_the_feature_apps_registered_their_origins():
+    from mutuals.engagement.models import CollaborationOrigin
+    from mutuals.events.access import collaboration_origin_event
+    from mutuals.messaging.access import collaboration_origin_conversation
+
+    assert {
+        CollaborationOrigin.CONVERSATION: collaboration_origin_conversation,
+        CollaborationOrigin.EVENT: collaboration_origin_event,
+    } == collaborations._ORIGIN_RESOLVERS

@@ -310,3 +310,91 @@ class TestNudges:
         mail.outbox.clear()
         assert notifications.notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
+
+
+class TestStatus:
+    """`Obligation.status(now)`: the one reading of a pact item, for the pages, the insights
+    and the API."""
+
+    def test_each_status(self, connected):
+        sender, _, connection = connected
+        first = items(connection)[("first_message", sender.pk)]
+        due = first.due_at
+        assert first.status(due - timedelta(hours=1)) == "open"
+        assert first.status(due) == "open"  # due at 23:59:59: not overdue until after it
+        assert first.status(due + timedelta(seconds=1)) == "overdue"
+        first.fulfilled_at = due
+        assert first.status(due + timedelta(days=3)) == "met"
+        first.fulfilled_at = due + timedelta(seconds=1)
+        assert first.status(due + timedelta(days=3)) == "late"
+        first.fulfilled_at, first.cancelled_at = None, due - timedelta(days=1)
+        assert first.status(due + timedelta(days=3)) == "cancelled"
+
+    def test_the_api_reports_an_overdue_and_a_met_item(self, connected, client):
+        sender, recipient, connection = connected
+        message(sender, recipient, connection.created_at + timedelta(minutes=1), 1)
+        Obligation.objects.filter(connection=connection, party=recipient).update(
+            due_at=timezone.now() - timedelta(minutes=1)
+        )
+        client.force_login(sender)
+        pact = client.get(f"/api/connections/{connection.pk}").json()["pact"]
+        by_party = {(p["kind"], p["party_id"]): p["status"] for p in pact}
+        assert by_party[("first_message", sender.pk)] == "met"
+        assert by_party[("first_message", recipient.pk)] == "overdue"
+        assert by_party[("first_exchange", None)] == "open"
+
+
+class TestMetBy:
+    """`services.obligation_met_by`: the one rule the pact and mentorship check-ins use."""
+
+    def test_a_mentor_check_in_is_met_by_a_call_for_both_and_a_message_for_its_sender(
+        self, connected
+    ):
+        sender, recipient, connection = connected
+        at = connection.created_at + timedelta(days=2)
+        checkins = services.mentor_checkins_plan(
+            connection=connection,
+            party_ids=(sender.pk, recipient.pk),
+            every_days=7,
+            for_days=14,
+            at=connection.created_at,
+        )
+        assert len(checkins) == 4  # two each, one per week
+        first_of = {o.party_id: o for o in checkins if o.opened_at == connection.created_at}
+        note = Interaction(actor=sender, counterpart=recipient, kind="message", at=at)
+        assert services.obligation_met_by(first_of[sender.pk], note)
+        assert not services.obligation_met_by(first_of[recipient.pk], note)
+        call = Interaction(actor=sender, counterpart=recipient, kind="call", at=at)
+        assert services.obligation_met_by(first_of[recipient.pk], call)
+        before = Interaction(
+            actor=sender,
+            counterpart=recipient,
+            kind="call",
+            at=connection.created_at - timedelta(1),
+        )
+        assert not services.obligation_met_by(first_of[sender.pk], before)
+
+    def test_reconcile_and_cancel_write_the_check_ins(self, connected):
+        sender, recipient, connection = connected
+        start = connection.created_at
+        pair = (sender.pk, recipient.pk)
+        services.mentor_checkins_plan(
+            connection=connection, party_ids=pair, every_days=7, for_days=21, at=start
+        )
+        Interaction.objects.create(
+            actor=recipient, counterpart=sender, kind="message", weight=1, at=start, source_key="x"
+        )
+        assert (
+            services.mentor_checkins_reconcile(
+                connection_id=connection.pk, party_ids=pair, since=start
+            )
+            == 1
+        )
+        cancelled = services.mentor_checkins_cancel(
+            connection_id=connection.pk, party_ids=pair, since=start, at=start + timedelta(days=8)
+        )
+        assert cancelled == 4  # the two of weeks two and three, each party's
+        kept = Obligation.objects.filter(
+            connection=connection, kind="mentor_check_in", cancelled_at__isnull=True
+        )
+        assert sorted(o.status(start + timedelta(days=8)) for o in kept) == ["met", "overdue"]
