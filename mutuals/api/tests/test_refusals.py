@@ -29,6 +29,14 @@ UNREACHABLE: dict[tuple[str, Refusal], str] = {
     ("events_thanks_create", (422, "group_too_large")): (
         "a thank-you conversation has two members; the size rule is for groups"
     ),
+    **{
+        (operation, refusal): reason
+        for operation in ("mentorships_accept", "programmes_publish")
+        for refusal, reason in (
+            ((409, "already_connected"), "connection_open's conflict is caught: they connected"),
+            ((422, "cannot_connect_self"), "a mentorship never pairs a member with themself"),
+        )
+    },
 }
 
 
