@@ -28,13 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
-from mutuals.accounts.timezones import (
-    NUDGE_AHEAD,
-    deadline,
-    end_of_day,
-    member_zone,
-    nudge_time,
-)
+from mutuals.accounts.timezones import NUDGE_AHEAD, deadline, end_of_day, member_zone, nudge_time
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core.errors import NotFound, Refused

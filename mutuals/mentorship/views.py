@@ -381,7 +381,7 @@ def mentorship_detail_view(request: HttpRequest, mentorship_id: int) -> HttpResp
     mentorship = _or_404(lambda: access_mentorship_by_id(viewer, mentorship_id))
     if mentorship.state == MentorshipState.ACTIVE:
         # Messages and calls logged elsewhere count: bring the check-ins up to date.
-        mentorships.checkins_reconcile(mentorship=mentorship)
+        progress.checkins_reconcile(mentorship=mentorship)
     return render(request, "mentorship/detail.html", _detail_context(viewer, mentorship))
 
 

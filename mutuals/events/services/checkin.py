@@ -25,13 +25,7 @@ from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_d
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.services import interaction_record
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
-from mutuals.events.models import (
-    Attendance,
-    AttendanceStatus,
-    CalendarFeed,
-    CheckInMethod,
-    Event,
-)
+from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, CheckInMethod, Event
 from mutuals.events.services.rsvp import event_lock, refuse_if_cancelled
 from mutuals.introductions import hooks as graph_hooks
 from mutuals.messaging.services import Started, conversation_start

@@ -17,11 +17,7 @@ from mutuals.accounts.models import User
 from mutuals.core.errors import Conflict, Refused
 from mutuals.engagement.notifications import notify
 from mutuals.events.access import access_event_by_id
-from mutuals.events.models import (
-    Attendance,
-    AttendanceStatus,
-    Event,
-)
+from mutuals.events.models import Attendance, AttendanceStatus, Event
 
 
 def refuse_if_cancelled(event: Event) -> None:

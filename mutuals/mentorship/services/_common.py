@@ -16,12 +16,7 @@ from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.transitions import state_changed, transition
 from mutuals.engagement.notifications import notify
-from mutuals.mentorship.models import (
-    OPEN_STATES,
-    Mentorship,
-    MentorshipEvent,
-    MentorshipState,
-)
+from mutuals.mentorship.models import OPEN_STATES, Mentorship, MentorshipEvent, MentorshipState
 
 MAX_TOPICS = 8
 

@@ -40,13 +40,9 @@ from mutuals.engagement.services import (
     connection_between,
     mentor_checkins_cancel,
     mentor_checkins_plan,
-    mentor_checkins_reconcile,
 )
 from mutuals.mentorship import tasks
-from mutuals.mentorship.access import (
-    access_mentorship_by_id,
-    access_offer_by_id,
-)
+from mutuals.mentorship.access import access_mentorship_by_id, access_offer_by_id
 from mutuals.mentorship.models import (
     CADENCE_DAYS,
     MAX_GOAL_LENGTH,
@@ -75,6 +71,7 @@ from mutuals.mentorship.services._common import (
     _url,
     transition_audit,
 )
+from mutuals.mentorship.services.progress import checkins_reconcile
 
 CHOSEN_END_REASONS = (
     EndReason.GOALS_MET,
@@ -596,20 +593,3 @@ def mentorships_sweep(*, now: datetime | None = None) -> int:
     for mentorship in Mentorship.objects.filter(state=MentorshipState.ACTIVE, ends_at__gt=now):
         checkins_reconcile(mentorship=mentorship)
     return mentorships_complete_due(now=now)
-
-
-# --- Check-ins -----------------------------------------------------------------------------------
-
-
-def checkins_reconcile(*, mentorship: Mentorship) -> int:
-    """Fulfil this mentorship's open check-ins from the pair's interactions in the ledger, by
-    the pact's one rule (`engagement.services.obligation_met_by`: a logged check-in, a call or
-    a meeting fulfils both parties' check-ins open at that time; a message its sender's).
-    Idempotent; returns how many it fulfilled."""
-    if mentorship.connection_id is None or mentorship.started_at is None:
-        return 0
-    return mentor_checkins_reconcile(
-        connection_id=mentorship.connection_id,
-        party_ids=mentorship.party_ids(),
-        since=mentorship.started_at,
-    )

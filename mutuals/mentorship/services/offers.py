@@ -12,18 +12,9 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
-from mutuals.mentorship.models import (
-    MAX_CAPACITY,
-    MAX_WEEKS,
-    MIN_WEEKS,
-    Format,
-    MentorOffer,
-)
+from mutuals.mentorship.models import MAX_CAPACITY, MAX_WEEKS, MIN_WEEKS, Format, MentorOffer
 from mutuals.mentorship.selectors import offer_active_count
-from mutuals.mentorship.services._common import (
-    _hidden,
-    _topics,
-)
+from mutuals.mentorship.services._common import _hidden, _topics
 
 MAX_TITLE_LENGTH = 120
 MAX_DESCRIPTION_LENGTH = 2000

@@ -13,9 +13,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
-from mutuals.mentorship.access import (
-    access_programme_by_id,
-)
+from mutuals.mentorship.access import access_programme_by_id
 from mutuals.mentorship.matching import stable_assignment
 from mutuals.mentorship.models import (
     MAX_CAPACITY,
@@ -32,12 +30,7 @@ from mutuals.mentorship.models import (
     ProgrammeRole,
     ProgrammeState,
 )
-from mutuals.mentorship.services._common import (
-    _event,
-    _hidden,
-    _notify,
-    _url,
-)
+from mutuals.mentorship.services._common import _event, _hidden, _notify, _url
 from mutuals.mentorship.services.mentorships import mentorship_start
 
 # --- Programmes ----------------------------------------------------------------------------------

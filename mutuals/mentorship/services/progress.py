@@ -11,12 +11,8 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import Interaction, InteractionKind
-from mutuals.engagement.services import (
-    interaction_record,
-)
-from mutuals.mentorship.access import (
-    access_mentorship_by_id,
-)
+from mutuals.engagement.services import interaction_record, mentor_checkins_reconcile
+from mutuals.mentorship.access import access_mentorship_by_id
 from mutuals.mentorship.models import (
     ENDED_STATES,
     MAX_GOAL_LENGTH,
@@ -27,12 +23,7 @@ from mutuals.mentorship.models import (
     MentorshipState,
     Reflection,
 )
-from mutuals.mentorship.services._common import (
-    _expect,
-    _notify,
-    _url,
-)
-from mutuals.mentorship.services.mentorships import checkins_reconcile
+from mutuals.mentorship.services._common import _expect, _notify, _url
 
 MIN_REFLECTION_LENGTH = 20
 CHECKIN_BACKDATE_LIMIT = timedelta(days=60)
@@ -40,6 +31,20 @@ CHECKIN_START_GRACE = timedelta(minutes=5)
 
 
 # --- Check-ins -----------------------------------------------------------------------------------
+
+
+def checkins_reconcile(*, mentorship: Mentorship) -> int:
+    """Fulfil this mentorship's open check-ins from the pair's interactions in the ledger, by
+    the pact's one rule (`engagement.services.obligation_met_by`: a logged check-in, a call or
+    a meeting fulfils both parties' check-ins open at that time; a message its sender's).
+    Idempotent; returns how many it fulfilled."""
+    if mentorship.connection_id is None or mentorship.started_at is None:
+        return 0
+    return mentor_checkins_reconcile(
+        connection_id=mentorship.connection_id,
+        party_ids=mentorship.party_ids(),
+        since=mentorship.started_at,
+    )
 
 
 @transaction.atomic

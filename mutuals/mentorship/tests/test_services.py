@@ -481,7 +481,7 @@ def test_a_message_counts_as_a_check_in_for_its_sender_only() -> None:
     # The pact fulfils it as the message is recorded; the sweep's reconcile finds nothing left.
     met = [o for o in checkins_for(mentorship) if o.fulfilled_at]
     assert [o.party_id for o in met] == [mentor.pk]
-    assert mentorships.checkins_reconcile(mentorship=mentorship) == 0
+    assert progress.checkins_reconcile(mentorship=mentorship) == 0
 
 
 @pytest.mark.parametrize(
