@@ -517,18 +517,16 @@ def invitation_deliver_if_due(*, invitation_id: int, now: datetime | None = None
     """Deliver a queued request whose time has come (idempotent: a second run, or a run
     before its time, does nothing)."""
     now = now or timezone.now()
-    moved = Invitation.objects.filter(
+    invitation = Invitation.objects.filter(
         pk=invitation_id, state=InvitationState.QUEUED, deliver_at__lte=now
-    ).update(state=InvitationState.PENDING)
-    if moved:
-        InvitationEvent.objects.create(
-            invitation_id=invitation_id,
-            actor=None,
-            from_state=InvitationState.QUEUED,
-            to_state=InvitationState.PENDING,
-            at=now,
-        )
-    return bool(moved)
+    ).first()
+    return invitation is not None and transition_if(
+        invitation,
+        expected=InvitationState.QUEUED,
+        to=InvitationState.PENDING,
+        audit_model=InvitationEvent,
+        audit={"invitation": invitation, "actor": None, "at": now},
+    )
 
 
 @transaction.atomic

@@ -300,6 +300,7 @@ def _ensure_connection(mentorship: Mentorship, at: datetime) -> Connection:
     return connection
 
 
+@transaction.atomic
 def mentorship_start(
     *, mentorship: Mentorship, actor: User | None, expected: str, at: datetime
 ) -> Mentorship:
