@@ -23,7 +23,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
-from mutuals.core.transitions import transition
+from mutuals.core.transitions import state_changed, transition, transition_if
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import (
     Collaboration,
@@ -312,15 +312,19 @@ def collaboration_confirm(*, member: User, collaboration_id: int) -> Collaborati
     seat.state = CollaboratorState.CONFIRMED
     seat.responded_at = now
     seat.save(update_fields=["state", "responded_at"])
-    if collaboration.state == CollaborationState.PROPOSED:
-        _move(
-            collaboration,
-            actor=member,
-            expected=CollaborationState.PROPOSED,
-            to=CollaborationState.ACTIVE,
-            at=now,
-            started_at=now,
-        )
+    if collaboration.state == CollaborationState.PROPOSED and not transition_if(
+        collaboration,
+        expected=CollaborationState.PROPOSED,
+        to=CollaborationState.ACTIVE,
+        changes={"started_at": now},
+        audit_model=CollaborationEvent,
+        audit={"collaboration": collaboration, "actor": member, "at": now},
+    ):
+        # Another confirmation made it active first: this one joins it. Anything else moved
+        # it out from under this answer.
+        collaboration.refresh_from_db()
+        if collaboration.state != CollaborationState.ACTIVE:
+            raise state_changed(collaboration)
     collaboration_record(collaboration=collaboration)
     notify(
         member=collaboration.proposer,

@@ -886,3 +886,24 @@ def test_the_feature_apps_registered_their_origins():
         CollaborationOrigin.CONVERSATION: collaboration_origin_conversation,
         CollaborationOrigin.EVENT: collaboration_origin_event,
     } == collaborations._ORIGIN_RESOLVERS
+
+
+def test_a_confirmation_that_finds_it_just_made_active_joins_it(team, monkeypatch):
+    """Two invitees confirming at once where rows are not locked: the second finds the
+    collaboration active already and joins it, with one audit row for the move."""
+    collaboration = propose(team)
+    read_seat = collaborations._own_seat
+
+    def read_then_another_confirms(member, collaboration_id):
+        seat = read_seat(member, collaboration_id)
+        Collaboration.objects.filter(pk=collaboration_id).update(
+            state=CollaborationState.ACTIVE, started_at=collaboration.created_at
+        )
+        return seat
+
+    monkeypatch.setattr(collaborations, "_own_seat", read_then_another_confirms)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    seat = Collaborator.objects.get(collaboration=collaboration, member=team["ben"])
+    assert seat.state == CollaboratorState.CONFIRMED
+    assert Collaboration.objects.get(pk=collaboration.pk).state == CollaborationState.ACTIVE
+    assert history(collaboration) == [("", "proposed", team["amara"].pk)]
