@@ -8,19 +8,31 @@ canonical name: one listed in the database's own tables of zones, `zone1970.tab`
 `zone.tab` (by region, the names the database recommends; `Europe/Oslo` is in the second),
 plus `UTC`. Reading a stored value is lenient (`zone_named`): a name chosen before this rule
 still loads.
+
+It also holds the time arithmetic every app shares: a member's zone, the end of a day in it,
+a deadline some days on (doubled for a low-bandwidth member), and when to nudge before one.
 """
 
 from __future__ import annotations
 
 import functools
 import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from mutuals.accounts.models import Boundaries
 
 _TABLES = ("zone1970.tab", "zone.tab")
 # Not zones one chooses, should the tables be missing and the fallback be used.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+# A low-bandwidth member gets this many times the days before a deadline.
+LOW_BANDWIDTH_FACTOR = 2
+# A nudge comes this long before its deadline.
+NUDGE_AHEAD = timedelta(days=1)
 
 
 @functools.cache
@@ -45,6 +57,34 @@ def zone_named(name: str | None) -> ZoneInfo:
     if name and name in zoneinfo.available_timezones() and name not in _NOT_ZONES:
         return ZoneInfo(name)
     return ZoneInfo("UTC")
+
+
+def member_zone(boundaries: Boundaries) -> ZoneInfo:
+    """The member's own zone (UTC when unset)."""
+    return zone_named(boundaries.time_zone)
+
+
+def end_of_day(day: date, boundaries: Boundaries) -> datetime:
+    """23:59:59 of `day` in the member's time zone, in UTC."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=member_zone(boundaries)).astimezone(UTC)
+
+
+def deadline(start: datetime, days: int, boundaries: Boundaries) -> datetime:
+    """The end of the day, in the member's time zone, `days` days after `start` (doubled for a
+    low-bandwidth member). Day arithmetic is on the calendar, so a deadline across a
+    daylight-saving change still falls at 23:59:59 local time."""
+    if boundaries.low_bandwidth:
+        days *= LOW_BANDWIDTH_FACTOR
+    local_day = start.astimezone(member_zone(boundaries)).date() + timedelta(days=days)
+    return end_of_day(local_day, boundaries)
+
+
+def nudge_time(obligation_due: datetime, boundaries: Boundaries) -> datetime:
+    """When to remind: a day before the deadline, moved past a quiet period, never dropped."""
+    when = obligation_due - NUDGE_AHEAD
+    if boundaries.quiet_until and boundaries.quiet_until > when:
+        when = boundaries.quiet_until
+    return when
 
 
 def _zones_in(table: str) -> set[str]:

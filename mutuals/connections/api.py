@@ -129,7 +129,7 @@ def invitations_list(
     openapi_extra=refusals(
         {
             404: ["not_found"],
-            409: ["already_connected", "invitation_closed"],
+            409: ["already_connected", "state_changed"],
             422: ["cannot_connect_self"],
         }
     ),
@@ -143,7 +143,7 @@ def invitations_accept(request: HttpRequest, invitation_id: int) -> AcceptOut:
     "/invitations/{invitation_id}/decline",
     response=StateOut,
     operation_id="invitations_decline",
-    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def invitations_decline(
     request: HttpRequest, invitation_id: int, payload: InvitationDeclineIn
@@ -158,7 +158,7 @@ def invitations_decline(
     "/invitations/{invitation_id}/ignore",
     response=StateOut,
     operation_id="invitations_ignore",
-    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def invitations_ignore(request: HttpRequest, invitation_id: int) -> StateOut:
     """Recipient only; the sender is not told."""
@@ -170,7 +170,7 @@ def invitations_ignore(request: HttpRequest, invitation_id: int) -> StateOut:
     "/invitations/{invitation_id}/withdraw",
     response=StateOut,
     operation_id="invitations_withdraw",
-    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
     """Sender only."""
@@ -182,7 +182,7 @@ def invitations_withdraw(request: HttpRequest, invitation_id: int) -> StateOut:
     "/invitations/{invitation_id}/report",
     response=StateOut,
     operation_id="invitations_report",
-    openapi_extra=refusals({404: ["not_found"], 409: ["invitation_closed"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def invitations_report(
     request: HttpRequest, invitation_id: int, payload: InvitationReportIn

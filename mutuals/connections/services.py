@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,13 +32,49 @@ from mutuals.connections.models import (
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
+from mutuals.core.tasks import enqueue_at
+from mutuals.core.transitions import state_changed, transition_if
+
+
+class ConnectionOpener(Protocol):
+    """What opens on a new connection; called inside the connecting transaction."""
+
+    def __call__(self, *, connection: Connection, at: datetime | None = None) -> object: ...
+
+
+# Filled at start-up by the apps above this one: engagement registers its pact
+# (`EngagementConfig.ready`). A registration, not a signal: one list, read in one place.
+_openers: list[ConnectionOpener] = []
+
+
+def connection_opener_register(opener: ConnectionOpener) -> None:
+    """Add what a new connection opens (once per opener). Called from `AppConfig.ready()` by an
+    app that stands above connections; engagement registers `pact_open`."""
+    if opener not in _openers:
+        _openers.append(opener)
+
+
+@transaction.atomic
+def connection_open(
+    *, member: User, other: User, intent: str = Intent.PEER, at: datetime | None = None
+) -> Connection:
+    """Connect two members and open what a new connection starts with: the engagement pact
+    (each registered opener, see `connection_opener_register`), at the same moment. The one
+    way a member flow connects people: an accepted invitation, an accepted mentorship and an
+    accepted introduction all call it. Refuses as `connection_create` does."""
+    at = at or timezone.now()
+    connection = connection_create(member=member, other=other, intent=intent, at=at)
+    for opener in _openers:
+        opener(connection=connection, at=at)
+    return connection
 
 
 @transaction.atomic
 def connection_create(
     *, member: User, other: User, intent: str = Intent.PEER, at: datetime | None = None
 ) -> Connection:
-    """Connect two members. Refuses self-connection, an existing connection and blocked pairs
+    """Connect two members, and nothing more (a member flow calls `connection_open`, which
+    also opens the pact). Refuses self-connection, an existing connection and blocked pairs
     (blocked answers as not found, so a block is never revealed)."""
     if member.pk == other.pk:
         raise Refused("You cannot connect to yourself.", code="cannot_connect_self")
@@ -305,10 +341,8 @@ def finding_as_dict(finding: personalization.Finding) -> dict[str, Any]:
 def _schedule_invitation_tasks(invitation_id: int, deliver_at: datetime) -> None:
     from mutuals.connections import tasks
 
-    tasks.enqueue_at(tasks.invitation_deliver, deliver_at, invitation_id)
-    tasks.enqueue_at(
-        tasks.invitation_expire, deliver_at + rules.PENDING_EXPIRES_AFTER, invitation_id
-    )
+    enqueue_at(tasks.invitation_deliver, deliver_at, invitation_id)
+    enqueue_at(tasks.invitation_expire, deliver_at + rules.PENDING_EXPIRES_AFTER, invitation_id)
 
 
 def _transition(
@@ -320,24 +354,22 @@ def _transition(
     expected: tuple[str, ...] = tuple(OPEN_STATES),
     **changes: Any,
 ) -> bool:
-    """Move the invitation to `to` if it is still in an expected state. One conditional
-    UPDATE: of two concurrent transitions exactly one matches. Returns whether it moved."""
-    before = invitation.state
-    moved = Invitation.objects.filter(pk=invitation.pk, state__in=expected).update(
-        state=to, responded_at=at, **changes
+    """Move the invitation to `to` if it is still in an expected state, with its audit row
+    (core/transitions.py: one conditional UPDATE, so of two concurrent transitions exactly one
+    matches). Returns whether it moved."""
+    return transition_if(
+        invitation,
+        expected=expected,
+        to=to,
+        changes={"responded_at": at, **changes},
+        audit_model=InvitationEvent,
+        audit={
+            "invitation": invitation,
+            "actor": actor,
+            "at": at,
+            "detail": {k: v for k, v in changes.items() if isinstance(v, str | bool | int)},
+        },
     )
-    if not moved:
-        return False
-    invitation.refresh_from_db()
-    InvitationEvent.objects.create(
-        invitation=invitation,
-        actor=actor,
-        from_state=before,
-        to_state=to,
-        at=at,
-        detail={k: v for k, v in changes.items() if isinstance(v, str | bool | int)},
-    )
-    return True
 
 
 def _for_recipient(member: User, invitation_id: int) -> Invitation:
@@ -355,30 +387,26 @@ def _for_recipient(member: User, invitation_id: int) -> Invitation:
 
 
 def _still_open(invitation: Invitation, now: datetime) -> None:
-    """Refuse answering a closed request, including one past its 30 days that the expiry
-    task has not reached yet (the task records the expiry; a refusal here writes nothing)."""
+    """Refuse answering a closed request (`state_changed`), including one past its 30 days
+    that the expiry task has not reached yet (the task records the expiry; a refusal here
+    writes nothing)."""
     if invitation.state in (InvitationState.PENDING, InvitationState.IGNORED) and (
         invitation.deliver_at + rules.PENDING_EXPIRES_AFTER <= now
     ):
-        raise Conflict(
-            "This request has expired.",
-            code="invitation_closed",
-            detail={"state": InvitationState.EXPIRED},
+        raise state_changed(
+            invitation, state=InvitationState.EXPIRED, message="This request has expired."
         )
     if invitation.state not in (InvitationState.PENDING, InvitationState.IGNORED):
-        raise Conflict(
-            f"This request is already {invitation.get_state_display().lower()}.",
-            code="invitation_closed",
-            detail={"state": invitation.state},
-        )
+        raise _conflict_after_race(invitation, reload=False)
 
 
-def _conflict_after_race(invitation: Invitation) -> Conflict:
-    invitation.refresh_from_db()
-    return Conflict(
-        f"This request is already {invitation.get_state_display().lower()}.",
-        code="invitation_closed",
-        detail={"state": invitation.state},
+def _conflict_after_race(invitation: Invitation, *, reload: bool = True) -> Conflict:
+    """`state_changed` naming the state the request is in now."""
+    if reload:
+        invitation.refresh_from_db()
+    return state_changed(
+        invitation,
+        message=f"This request is already {invitation.get_state_display().lower()}.",
     )
 
 
@@ -398,13 +426,10 @@ def invitation_accept(*, member: User, invitation_id: int) -> Connection:
         expected=(InvitationState.PENDING, InvitationState.IGNORED),
     ):
         raise _conflict_after_race(invitation)
-    connection = connection_create(
+    connection = connection_open(
         member=member, other=invitation.sender, intent=invitation.intent, at=now
     )
     Invitation.objects.filter(pk=invitation.pk).update(connection=connection)
-    from mutuals.engagement.services import pact_open
-
-    pact_open(connection=connection, at=now)
     return connection
 
 
@@ -492,18 +517,16 @@ def invitation_deliver_if_due(*, invitation_id: int, now: datetime | None = None
     """Deliver a queued request whose time has come (idempotent: a second run, or a run
     before its time, does nothing)."""
     now = now or timezone.now()
-    moved = Invitation.objects.filter(
+    invitation = Invitation.objects.filter(
         pk=invitation_id, state=InvitationState.QUEUED, deliver_at__lte=now
-    ).update(state=InvitationState.PENDING)
-    if moved:
-        InvitationEvent.objects.create(
-            invitation_id=invitation_id,
-            actor=None,
-            from_state=InvitationState.QUEUED,
-            to_state=InvitationState.PENDING,
-            at=now,
-        )
-    return bool(moved)
+    ).first()
+    return invitation is not None and transition_if(
+        invitation,
+        expected=InvitationState.QUEUED,
+        to=InvitationState.PENDING,
+        audit_model=InvitationEvent,
+        audit={"invitation": invitation, "actor": None, "at": now},
+    )
 
 
 @transaction.atomic

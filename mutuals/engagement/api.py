@@ -12,7 +12,7 @@ from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.engagement import selectors, services
+from mutuals.engagement import collaborations, notifications, selectors, services
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Notification
 from mutuals.engagement.schemas import (
@@ -148,7 +148,9 @@ def notifications_list(
 @router.post("/notifications/read", response=CountOut, operation_id="notifications_read")
 def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
     """Mark notifications read: the ids given, or all."""
-    updated = services.notification_mark_read(member=member(request), notification_ids=payload.ids)
+    updated = notifications.notification_mark_read(
+        member=member(request), notification_ids=payload.ids
+    )
     return CountOut(updated=updated)
 
 
@@ -182,7 +184,7 @@ def collaborations_create(
     `origin_not_shared` (422), `collaboration_exists` (409), `not_found` (404, also for a
     member or conversation you may not see)."""
     viewer = member(request)
-    collaboration = services.collaboration_propose(
+    collaboration = collaborations.collaboration_propose(
         proposer=viewer,
         title=payload.title,
         description=payload.description,
@@ -232,16 +234,16 @@ def collaborations_read(request: HttpRequest, collaboration_id: int) -> Collabor
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
-            409: ["already_declined", "collaboration_closed"],
+            409: ["already_declined", "collaboration_closed", "state_changed"],
         }
     ),
 )
 def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Confirm you work on it together (invitees only); it counts as a collaboration
     interaction with every other confirmed member. Refusals: `not_an_invitee` (403),
-    `already_declined`, `collaboration_closed` (409)."""
+    `already_declined`, `collaboration_closed`, `state_changed` (409)."""
     viewer = member(request)
-    services.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -253,15 +255,15 @@ def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> Colla
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
-            409: ["already_confirmed", "collaboration_closed"],
+            409: ["already_confirmed", "collaboration_closed", "state_changed"],
         }
     ),
 )
 def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
-    `already_confirmed`, `collaboration_closed` (409)."""
+    `already_confirmed`, `collaboration_closed`, `state_changed` (409)."""
     viewer = member(request)
-    services.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -273,15 +275,16 @@ def collaborations_decline(request: HttpRequest, collaboration_id: int) -> Colla
         {
             403: ["not_a_collaborator"],
             404: ["not_found"],
-            409: ["collaboration_closed", "collaboration_not_started"],
+            409: ["collaboration_closed", "collaboration_not_started", "state_changed"],
         }
     ),
 )
 def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Mark an active collaboration completed (confirmed members only). Refusals:
-    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed` (409)."""
+    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed`,
+    `state_changed` (409)."""
     viewer = member(request)
-    services.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 
@@ -293,15 +296,16 @@ def collaborations_complete(request: HttpRequest, collaboration_id: int) -> Coll
         {
             403: ["not_the_proposer"],
             404: ["not_found"],
-            409: ["collaboration_closed", "collaboration_confirmed"],
+            409: ["collaboration_closed", "collaboration_confirmed", "state_changed"],
         }
     ),
 )
 def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
     """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
-    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed` (409)."""
+    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed`,
+    `state_changed` (409)."""
     viewer = member(request)
-    services.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
+    collaborations.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
     return _collaboration_out(viewer, collaboration_id)
 
 

@@ -13,3 +13,10 @@ class EngagementConfig(AppConfig):
         from mutuals.engagement.selectors import follow_through_rate
 
         follow_through_register(follow_through_rate)
+
+        # Every new connection opens its pact. Connections stands below this app and cannot
+        # call it, so it is told what to open (connections.services.connection_open).
+        from mutuals.connections.services import connection_opener_register
+        from mutuals.engagement.services import pact_open
+
+        connection_opener_register(pact_open)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from mutuals.accounts.models import User
-from mutuals.engagement import services
+from mutuals.engagement import collaborations, services
 from mutuals.engagement.models import Collaboration, Interaction, Tie
 
 # (proposer, title, description, event title starts with, invitees, invitees who confirm)
@@ -59,7 +59,7 @@ def demo_collaborations_seed(
             continue
         if Collaboration.objects.filter(proposer=proposer, title=title).exists():
             continue
-        collaboration = services.collaboration_propose(
+        collaboration = collaborations.collaboration_propose(
             proposer=proposer,
             title=title,
             description=description,
@@ -67,7 +67,9 @@ def demo_collaborations_seed(
             event_id=event_id,
         )
         for key in confirming:
-            services.collaboration_confirm(member=members[key], collaboration_id=collaboration.pk)
+            collaborations.collaboration_confirm(
+                member=members[key], collaboration_id=collaboration.pk
+            )
         created += 1
     return created
 

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -84,6 +86,14 @@ class ObligationKind(models.TextChoices):
     MENTOR_CHECK_IN = "mentor_check_in", "Mentorship check-in"
 
 
+class ObligationStatus(models.TextChoices):
+    MET = "met", "Met"
+    LATE = "late", "Met late"
+    CANCELLED = "cancelled", "Cancelled"
+    OVERDUE = "overdue", "Overdue"
+    OPEN = "open", "Open"
+
+
 class Obligation(models.Model):
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="obligations")
     # The member who owes it; empty for obligations of the pair (the first real exchange).
@@ -127,6 +137,17 @@ class Obligation(models.Model):
     @property
     def on_time(self) -> bool:
         return self.fulfilled_at is not None and self.fulfilled_at <= self.due_at
+
+    def status(self, now: datetime) -> str:
+        """Where the item stands at `now`: `met` (fulfilled by its deadline), `late` (fulfilled
+        after it), `cancelled`, `overdue` (open past its deadline) or `open`. The one place
+        the pact's pages, the mentorship page, the insights and the API read it from."""
+        if self.fulfilled_at is not None:
+            met = self.fulfilled_at <= self.due_at
+            return (ObligationStatus.MET if met else ObligationStatus.LATE).value
+        if self.cancelled_at is not None:
+            return ObligationStatus.CANCELLED.value
+        return (ObligationStatus.OVERDUE if self.due_at < now else ObligationStatus.OPEN).value
 
 
 class TieState(models.TextChoices):
@@ -301,3 +322,24 @@ class Collaborator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.state} in {self.collaboration_id}"
+
+
+class CollaborationEvent(models.Model):
+    """Audit row: who moved a collaboration from which state to which, and when (the proposal
+    itself is the row from the empty state)."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="history"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.collaboration_id}: {self.from_state or '∅'} → {self.to_state}"

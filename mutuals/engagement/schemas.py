@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
@@ -23,14 +24,18 @@ class PactItemOut(Schema):
     kind: str = Field(description="first_message, first_exchange or check_in")
     due_at: datetime
     fulfilled_at: datetime | None
+    status: str = Field(
+        description="met (by the deadline), late (met after it), overdue (open past it) or open"
+    )
 
     @staticmethod
-    def build(obligation: Obligation) -> PactItemOut:
+    def build(obligation: Obligation, now: datetime) -> PactItemOut:
         return PactItemOut(
             party_id=obligation.party_id,
             kind=obligation.kind,
             due_at=obligation.due_at,
             fulfilled_at=obligation.fulfilled_at,
+            status=obligation.status(now),
         )
 
 
@@ -68,7 +73,8 @@ class ConnectionOut(Schema):
     pact: list[PactItemOut]
 
     @staticmethod
-    def build(tie: Tie, pact: list[Obligation]) -> ConnectionOut:
+    def build(tie: Tie, pact: list[Obligation], now: datetime | None = None) -> ConnectionOut:
+        now = now or timezone.now()
         return ConnectionOut(
             id=tie.connection_id,
             member=MemberRefOut(
@@ -79,7 +85,7 @@ class ConnectionOut(Schema):
             strength=round(tie.strength, 4),
             tier=tie.tier,
             state=tie.state,
-            pact=[PactItemOut.build(o) for o in pact],
+            pact=[PactItemOut.build(o, now) for o in pact],
         )
 
 

@@ -1,10 +1,17 @@
-"""Every write on the engagement pact, the interaction ledger, ties and notifications.
+"""Every write on the engagement pact and the interaction ledger (notifications are in
+`notifications.py`, collaborations in `collaborations.py`).
 
 The pact (docs/design.md §4): on acceptance each party owes the other a first message within 7
 days, the pair owes a first real exchange (a message each way) within 30 days, and after that
 each party owes keep-warm check-ins at the cadence of the tie's tier. Deadlines fall at the end
 of the day in the owing member's time zone; low-bandwidth members get doubled deadlines.
-Obligations are fulfilled by the interactions that satisfy them, never by hand.
+Obligations are fulfilled by the interactions that satisfy them, never by hand; which
+interaction meets which obligation is one rule, `obligation_met_by`. Mentorship check-ins are
+obligations too (`mentor_check_in`): the mentorship app plans, reconciles and cancels them
+through the `mentor_checkins_*` services here, and writes no obligation itself.
+
+A new connection's pact opens through `connections.services.connection_open`: this app
+registers `pact_open` with it when it starts (`EngagementConfig.ready`).
 
 Nudges are notifications with a unique key per obligation, member and due date, so a worker
 that dies mid-batch and runs again neither loses nor repeats one; quiet periods move a nudge
@@ -13,29 +20,23 @@ to the end of the quiet period, never drop it.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
-from mutuals.accounts.timezones import zone_named
+from mutuals.accounts.timezones import NUDGE_AHEAD, deadline, end_of_day, member_zone, nudge_time
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
-from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
-from mutuals.engagement import strength
+from mutuals.core.errors import NotFound, Refused
+from mutuals.core.tasks import enqueue_at
+from mutuals.engagement import notifications, strength
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
-    Collaboration,
-    CollaborationOrigin,
-    CollaborationState,
-    Collaborator,
-    CollaboratorState,
     Interaction,
     InteractionKind,
     Notification,
@@ -47,41 +48,13 @@ from mutuals.engagement.models import (
 
 FIRST_MESSAGE_DAYS = 7
 FIRST_EXCHANGE_DAYS = 30
-LOW_BANDWIDTH_FACTOR = 2
 # Keep-warm cadence by tier (days), from the strength model; acquaintances owe no check-ins.
 CHECK_IN_CADENCE = {
     tier: days for tier, days in strength.CADENCE_DAYS.items() if tier != strength.TIER_ACQUAINTANCE
 }
-NUDGE_AHEAD = timedelta(days=1)
 CHECK_IN_MIN_GAP = timedelta(days=1)
 LOGGABLE_KINDS = (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.OTHER)
 LOG_BACKDATE_LIMIT = timedelta(days=365)
-
-
-# --- Deadlines -----------------------------------------------------------------------------
-
-
-def member_zone(boundaries: Boundaries) -> ZoneInfo:
-    return zone_named(boundaries.time_zone)
-
-
-def deadline(start: datetime, days: int, boundaries: Boundaries) -> datetime:
-    """The end of the day, in the member's time zone, `days` days after `start` (doubled for a
-    low-bandwidth member). Day arithmetic is on the calendar, so a deadline across a
-    daylight-saving change still falls at 23:59:59 local time."""
-    if boundaries.low_bandwidth:
-        days *= LOW_BANDWIDTH_FACTOR
-    zone = member_zone(boundaries)
-    local_day = start.astimezone(zone).date() + timedelta(days=days)
-    return datetime.combine(local_day, time(23, 59, 59), tzinfo=zone).astimezone(UTC)
-
-
-def nudge_time(obligation_due: datetime, boundaries: Boundaries) -> datetime:
-    """When to remind: a day before the deadline, moved past a quiet period, never dropped."""
-    when = obligation_due - NUDGE_AHEAD
-    if boundaries.quiet_until and boundaries.quiet_until > when:
-        when = boundaries.quiet_until
-    return when
 
 
 # --- The pact --------------------------------------------------------------------------------
@@ -138,16 +111,28 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
 
 
 def _schedule_nudges(obligation_ids: list[int]) -> None:
-    from mutuals.connections.tasks import enqueue_at
+    """One nudge task per owing member of each obligation, a day before it is due (past any
+    quiet period)."""
     from mutuals.engagement import tasks
 
-    for obligation in Obligation.objects.filter(pk__in=obligation_ids).select_related("party"):
-        owing = [obligation.party] if obligation.party else _pair(obligation.connection)
-        for member in owing:
-            if member is None:
-                continue
-            when = nudge_time(obligation.due_at, Boundaries.objects.get(user=member))
-            enqueue_at(tasks.obligation_nudge, when, obligation.pk, member.pk)
+    obligations = list(
+        Obligation.objects.filter(pk__in=obligation_ids).select_related("connection")
+    )
+    owing = {
+        o.pk: [o.party_id]
+        if o.party_id
+        else [o.connection.member_low_id, o.connection.member_high_id]
+        for o in obligations
+    }
+    bounds = {
+        b.user_id: b
+        for b in Boundaries.objects.filter(user_id__in={m for ids in owing.values() for m in ids})
+    }
+    for obligation in obligations:
+        for member_id in owing[obligation.pk]:
+            if member_id in bounds:
+                when = nudge_time(obligation.due_at, bounds[member_id])
+                enqueue_at(tasks.obligation_nudge, when, obligation.pk, member_id)
 
 
 def _pair(connection: Connection) -> list[User]:
@@ -226,43 +211,55 @@ MENTOR_CHECK_IN_JOINT_KINDS = (
 )
 
 
+def obligation_met_by(obligation: Obligation, interaction: Interaction) -> bool:
+    """Whether `interaction`, between the two members of the obligation's connection, meets
+    `obligation`: the one rule for the pact and for mentorship check-ins. Nothing before the
+    obligation opened meets it. A first message is met by its party's interaction; the first
+    real exchange once messages went both ways; a keep-warm check-in by the next contact (a
+    day or more after the one that planned it); a mentorship check-in by a conversation of
+    both (a logged check-in, a call or a meeting) or by an interaction of its party."""
+    if interaction.at < obligation.opened_at:
+        return False
+    if obligation.kind == ObligationKind.FIRST_MESSAGE:
+        return obligation.party_id == interaction.actor_id
+    if obligation.kind == ObligationKind.FIRST_EXCHANGE:
+        return interaction.kind in _CONVERSATION_KINDS and (
+            Interaction.objects.filter(
+                actor_id=interaction.counterpart_id,
+                counterpart_id=interaction.actor_id,
+                kind__in=_CONVERSATION_KINDS,
+                at__gte=obligation.opened_at,
+            ).exists()
+        )
+    if obligation.kind == ObligationKind.CHECK_IN:
+        # A check-in is the next contact, not more of the one that planned it.
+        return interaction.at >= obligation.opened_at + CHECK_IN_MIN_GAP
+    if obligation.kind == ObligationKind.MENTOR_CHECK_IN:
+        return (
+            interaction.kind in MENTOR_CHECK_IN_JOINT_KINDS
+            or obligation.party_id == interaction.actor_id
+        )
+    return False
+
+
+def _mark_fulfilled(obligation: Obligation, interaction: Interaction) -> int:
+    return Obligation.objects.filter(pk=obligation.pk, fulfilled_at__isnull=True).update(
+        fulfilled_at=interaction.at, fulfilled_by=interaction
+    )
+
+
 def _fulfil(connection: Connection, interaction: Interaction) -> None:
-    """Mark what this interaction satisfies: the actor's first message, the pair's first real
-    exchange once messages went both ways, any open keep-warm check-in of either party, and
-    open mentorship check-ins (both parties' for a joint kind, else the actor's)."""
+    """Mark what this interaction meets (`obligation_met_by`) among the connection's open
+    obligations, and plan the next keep-warm check-ins after a first exchange or a check-in."""
     open_items = Obligation.objects.select_for_update().filter(
         connection=connection,
         fulfilled_at__isnull=True,
         cancelled_at__isnull=True,
         opened_at__lte=interaction.at,
     )
-    fulfilled: list[Obligation] = []
-    for obligation in open_items:
-        satisfied = False
-        if obligation.kind == ObligationKind.FIRST_MESSAGE:
-            satisfied = obligation.party_id == interaction.actor_id
-        elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
-            satisfied = interaction.kind in _CONVERSATION_KINDS and (
-                Interaction.objects.filter(
-                    actor_id=interaction.counterpart_id,
-                    counterpart_id=interaction.actor_id,
-                    kind__in=_CONVERSATION_KINDS,
-                    at__gte=obligation.opened_at,
-                ).exists()
-            )
-        elif obligation.kind == ObligationKind.CHECK_IN:
-            # A check-in is the next contact, not more of the one that planned it.
-            satisfied = interaction.at >= obligation.opened_at + CHECK_IN_MIN_GAP
-        elif obligation.kind == ObligationKind.MENTOR_CHECK_IN:
-            satisfied = (
-                interaction.kind in MENTOR_CHECK_IN_JOINT_KINDS
-                or obligation.party_id == interaction.actor_id
-            )
-        if satisfied:
-            Obligation.objects.filter(pk=obligation.pk, fulfilled_at__isnull=True).update(
-                fulfilled_at=interaction.at, fulfilled_by=interaction
-            )
-            fulfilled.append(obligation)
+    fulfilled = [o for o in open_items if obligation_met_by(o, interaction)]
+    for obligation in fulfilled:
+        _mark_fulfilled(obligation, interaction)
     if any(o.kind in (ObligationKind.FIRST_EXCHANGE, ObligationKind.CHECK_IN) for o in fulfilled):
         checkins_plan(connection=connection, after=interaction.at)
 
@@ -396,47 +393,97 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
     return tie
 
 
-# --- Nudges and notifications ------------------------------------------------------------------
+# --- Mentorship check-ins ------------------------------------------------------------------------
 
 
-def notify(
-    *, member: User, key: str, kind: str, title: str, body: str = "", url: str = ""
-) -> Notification | None:
-    """Create a notification once per key; None when it already exists. Its e-mail follows
-    after the commit, or when the member's quiet period ends: quiet moves e-mail, never
-    drops it."""
-    try:
-        with transaction.atomic():
-            notification = Notification.objects.create(
-                member=member,
-                key=key,
-                kind=kind,
-                title=title[:200],
-                body=body,
-                url=url,
-                created_at=timezone.now(),
+@transaction.atomic
+def mentor_checkins_plan(
+    *,
+    connection: Connection,
+    party_ids: tuple[int, int],
+    every_days: int,
+    for_days: int,
+    at: datetime,
+) -> list[Obligation]:
+    """A mentorship's agreed check-ins: one `mentor_check_in` per `every_days` for each party,
+    due at the end of that day in their own time zone, up to `for_days` after `at`. The first
+    opens at `at`, each next one when the previous falls due. Idempotent (a check-in once per
+    party and due date); each is nudged like any obligation."""
+    bounds = {b.user_id: b for b in Boundaries.objects.filter(user_id__in=party_ids)}
+    planned: list[Obligation] = []
+    for party_id in party_ids:
+        boundaries = bounds[party_id]
+        start_day = at.astimezone(member_zone(boundaries)).date()
+        opened = at
+        for offset in range(every_days, for_days + 1, every_days):
+            due = end_of_day(start_day + timedelta(days=offset), boundaries)
+            obligation, _ = Obligation.objects.get_or_create(
+                connection=connection,
+                party_id=party_id,
+                kind=ObligationKind.MENTOR_CHECK_IN,
+                due_at=due,
+                defaults={"opened_at": opened},
             )
-    except IntegrityError:
-        return None
-    notification_id = notification.pk
-    quiet_until = (
-        Boundaries.objects.filter(user=member).values_list("quiet_until", flat=True).first()
+            planned.append(obligation)
+            opened = due
+    ids = [o.pk for o in planned]
+    transaction.on_commit(lambda: _schedule_nudges(ids))
+    return planned
+
+
+def _open_mentor_checkins(
+    connection_id: int, party_ids: tuple[int, int], since: datetime
+) -> QuerySet[Obligation]:
+    return Obligation.objects.filter(
+        connection_id=connection_id,
+        kind=ObligationKind.MENTOR_CHECK_IN,
+        party_id__in=party_ids,
+        opened_at__gte=since,
+        fulfilled_at__isnull=True,
+        cancelled_at__isnull=True,
     )
-    transaction.on_commit(lambda: _email_later(notification_id, quiet_until))
-    return notification
 
 
-def _email_later(notification_id: int, quiet_until: datetime | None = None) -> None:
-    from mutuals.connections.tasks import enqueue_at
-    from mutuals.engagement import tasks
+@transaction.atomic
+def mentor_checkins_reconcile(
+    *, connection_id: int, party_ids: tuple[int, int], since: datetime
+) -> int:
+    """Fulfil the pair's open check-ins opened since `since` from the ledger: each by the
+    earliest interaction between the two that meets it (`obligation_met_by`). Idempotent;
+    returns how many it fulfilled."""
+    open_items = list(_open_mentor_checkins(connection_id, party_ids, since).select_for_update())
+    if not open_items:
+        return 0
+    earliest = min(o.opened_at for o in open_items)
+    first, second = party_ids
+    interactions = list(
+        Interaction.objects.filter(
+            Q(actor_id=first, counterpart_id=second) | Q(actor_id=second, counterpart_id=first),
+            at__gte=earliest,
+        ).order_by("at", "id")
+    )
+    fulfilled = 0
+    for obligation in open_items:
+        match = next((i for i in interactions if obligation_met_by(obligation, i)), None)
+        if match is not None:
+            fulfilled += _mark_fulfilled(obligation, match)
+    return fulfilled
 
-    now = timezone.now()
-    enqueue_at(tasks.notification_email, max(now, quiet_until or now), notification_id)
+
+@transaction.atomic
+def mentor_checkins_cancel(
+    *, connection_id: int, party_ids: tuple[int, int], since: datetime, at: datetime
+) -> int:
+    """Cancel the pair's check-ins opened since `since` that are not yet due at `at`; those
+    already due stay as they are (met, or missed). Returns how many it cancelled."""
+    return (
+        _open_mentor_checkins(connection_id, party_ids, since)
+        .filter(due_at__gt=at)
+        .update(cancelled_at=at)
+    )
 
 
-# How far back the sweep still e-mails a notification whose e-mail was never sent (a worker
-# that was down, a quiet period that ended): older news is left to the in-app list.
-EMAIL_CATCH_UP = timedelta(days=7)
+# --- Nudges and notifications ------------------------------------------------------------------
 
 
 _NUDGE_TEXT = {
@@ -474,7 +521,6 @@ def obligation_nudge(
         return None
     boundaries = Boundaries.objects.get(user=member)
     if boundaries.is_quiet(now):
-        from mutuals.connections.tasks import enqueue_at
         from mutuals.engagement import tasks
 
         quiet_until = boundaries.quiet_until or now
@@ -492,7 +538,7 @@ def obligation_nudge(
         return None
     other = User.objects.get(pk=other_id)
     title, body = _NUDGE_TEXT[ObligationKind(obligation.kind)]
-    return notify(
+    return notifications.notify(
         member=member,
         key=f"nudge:{obligation.pk}:{member.pk}:{obligation.due_at:%Y%m%d%H%M}",
         kind=f"nudge_{obligation.kind}",
@@ -531,450 +577,3 @@ def nudges_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
             ):
                 created += 1
     return created
-
-
-def notification_mark_read(*, member: User, notification_ids: list[int] | None = None) -> int:
-    """Mark the member's notifications read (all when no ids are given)."""
-    unread = Notification.objects.filter(member=member, read_at__isnull=True)
-    if notification_ids is not None:
-        unread = unread.filter(pk__in=notification_ids)
-    return unread.update(read_at=timezone.now())
-
-
-def notification_email_send(*, notification_id: int, now: datetime | None = None) -> bool:
-    """E-mail a notification once: claim it with a conditional update, then send. A crash
-    between claim and send loses the e-mail, never the in-app notification, and never sends
-    twice; a failed send releases the claim for a retry. Not while the member is quiet (the
-    e-mail waits for the end of the quiet period, re-planned if it was extended), and not
-    once they have read it in the app."""
-    from django.core.mail import send_mail
-
-    now = now or timezone.now()
-    quiet_until = (
-        Boundaries.objects.filter(user__notifications=notification_id)
-        .values_list("quiet_until", flat=True)
-        .first()
-    )
-    if quiet_until is not None and quiet_until > now:
-        _email_later(notification_id, quiet_until)
-        return False
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, read_at__isnull=True
-    ).update(emailed_at=claimed_at)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("member").get(pk=notification_id)
-    try:
-        send_mail(
-            subject=notification.title,
-            message=f"{notification.body}\n\n{notification.url}".strip(),
-            from_email=None,
-            recipient_list=[notification.member.email],
-        )
-    except Exception:
-        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
-            emailed_at=None
-        )
-        raise
-    return True
-
-
-def notification_emails_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """The sweep's catch-up: e-mail the unread notifications of the last week whose e-mail
-    never went (a stopped worker, a quiet period that has ended). Idempotent: each e-mail is
-    claimed before it is sent."""
-    now = now or timezone.now()
-    due = (
-        Notification.objects.filter(
-            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=now - EMAIL_CATCH_UP
-        )
-        .exclude(member__boundaries__quiet_until__gt=now)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(notification_email_send(notification_id=pk, now=now) for pk in list(due))
-
-
-def as_detail(obligation: Obligation) -> dict[str, Any]:
-    return {
-        "party_id": obligation.party_id,
-        "kind": obligation.kind,
-        "due_at": obligation.due_at,
-        "fulfilled_at": obligation.fulfilled_at,
-    }
-
-
-# --- Collaborations ----------------------------------------------------------------------------
-
-COLLABORATION_TITLE_MIN = 3
-COLLABORATION_TITLE_MAX = 120
-COLLABORATION_DESCRIPTION_MAX = 600
-# People in one collaboration, the proposer included (a small team, like a group conversation).
-COLLABORATION_MAX_MEMBERS = 8
-
-
-def _collaboration_url(collaboration_id: int) -> str:
-    return reverse("collaboration_detail", args=[collaboration_id])
-
-
-def _collaboration_fields(
-    title: str, description: str, member_ids: list[int], proposer: User
-) -> str:
-    errors: dict[str, list[str]] = {}
-    title = " ".join(title.split())
-    if len(title) < COLLABORATION_TITLE_MIN:
-        errors["title"] = ["Give the project a title of a few words."]
-    elif len(title) > COLLABORATION_TITLE_MAX:
-        errors["title"] = [f"Keep the title to {COLLABORATION_TITLE_MAX} characters."]
-    if len(description.strip()) > COLLABORATION_DESCRIPTION_MAX:
-        errors["description"] = [
-            f"Keep the description to {COLLABORATION_DESCRIPTION_MAX} characters "
-            f"(now {len(description.strip())})."
-        ]
-    if not member_ids:
-        errors["member_ids"] = ["Choose at least one person to collaborate with."]
-    elif proposer.pk in member_ids:
-        errors["member_ids"] = ["You are in it already; choose the others."]
-    elif len(set(member_ids)) + 1 > COLLABORATION_MAX_MEMBERS:
-        errors["member_ids"] = [
-            f"A collaboration has at most {COLLABORATION_MAX_MEMBERS} people, you included."
-        ]
-    if errors:
-        raise Refused.for_fields(errors)
-    return title
-
-
-def _collaboration_origin(
-    proposer: User, members: list[User], conversation_id: int | None, event_id: int | None
-) -> tuple[str, Any]:
-    """Resolve the origin, which every member must share with the proposer: a conversation they
-    are all in, or an event they all checked in at (a verified attendance, not an RSVP)."""
-    if (conversation_id is None) == (event_id is None):
-        raise Refused(
-            "Say where it started: a conversation you are all in, or an event you all attended.",
-            code="origin_required",
-        )
-    if event_id is not None:
-        return CollaborationOrigin.EVENT, _event_origin(proposer, members, event_id)
-    from mutuals.messaging.access import access_conversation_by_id
-    from mutuals.messaging.models import Participant
-
-    conversation = access_conversation_by_id(proposer, conversation_id or 0)
-    in_it = set(
-        Participant.objects.filter(conversation=conversation).values_list("member_id", flat=True)
-    )
-    _all_share(
-        [m for m in members if m.pk not in in_it],
-        "is not in that conversation",
-        "are not in that conversation",
-    )
-    return CollaborationOrigin.CONVERSATION, conversation
-
-
-def _event_origin(proposer: User, members: list[User], event_id: int) -> Any:
-    from mutuals.events.models import Attendance, Event
-
-    event = Event.objects.filter(pk=event_id, organizer__is_active=True).first()
-    if event is None or (
-        event.organizer_id != proposer.pk and is_blocked_between(proposer.pk, event.organizer_id)
-    ):
-        raise NotFound("No such event.")
-    there = set(
-        Attendance.objects.filter(event=event, checked_in_at__isnull=False).values_list(
-            "member_id", flat=True
-        )
-    )
-    if proposer.pk not in there:
-        raise Refused(
-            "You were not checked in at that event; a collaboration starts from something you "
-            "all share.",
-            code="origin_not_shared",
-            detail={"member_ids": [proposer.pk]},
-        )
-    _all_share(
-        [m for m in members if m.pk not in there],
-        "was not checked in at that event",
-        "were not checked in at that event",
-    )
-    return event
-
-
-def _all_share(outside: list[User], one: str, many: str) -> None:
-    """Refuse naming the members outside the origin (`one`/`many`: the verb phrase)."""
-    if outside:
-        raise Refused(
-            f"{', '.join(m.name for m in outside)} {one if len(outside) == 1 else many}; "
-            "a collaboration starts from something you all share.",
-            code="origin_not_shared",
-            detail={"member_ids": [m.pk for m in outside]},
-        )
-
-
-@transaction.atomic
-def collaboration_propose(
-    *,
-    proposer: User,
-    title: str,
-    member_ids: list[int],
-    description: str = "",
-    conversation_id: int | None = None,
-    event_id: int | None = None,
-) -> Collaboration:
-    """Propose a collaboration: a project with a title (and a short description) with some of
-    the proposer's connections (up to 8 people in all), started from something they all share —
-    a conversation they are all in, or an event they all attended. Members the proposer may not
-    see (missing, inactive, blocked either way) are not found; members who are not the
-    proposer's connections are refused. Each invitee is asked to confirm; nothing counts until
-    one does. The same open title twice from one proposer is a conflict."""
-    title = _collaboration_fields(title, description, member_ids, proposer)
-    wanted = list(dict.fromkeys(member_ids))
-    members = {u.pk: u for u in User.objects.filter(pk__in=wanted, is_active=True)}
-    from mutuals.connections.selectors import blocked_ids, connected_ids
-
-    hidden = blocked_ids(proposer.pk)
-    if any(pk not in members or pk in hidden for pk in wanted):
-        raise NotFound("That member was not found.")
-    connections = connected_ids(proposer.pk)
-    strangers = [members[pk] for pk in wanted if pk not in connections]
-    if strangers:
-        raise Refused(
-            f"You can only collaborate with your connections; "
-            f"{', '.join(m.name for m in strangers)} "
-            f"{'is' if len(strangers) == 1 else 'are'} not connected to you.",
-            code="not_connected",
-            detail={"member_ids": [m.pk for m in strangers]},
-        )
-    ordered = [members[pk] for pk in wanted]
-    origin, source = _collaboration_origin(proposer, ordered, conversation_id, event_id)
-    if Collaboration.objects.filter(
-        proposer=proposer,
-        title__iexact=title,
-        state__in=[CollaborationState.PROPOSED, CollaborationState.ACTIVE],
-    ).exists():
-        raise Conflict(
-            "You already have an open collaboration with that title.",
-            code="collaboration_exists",
-        )
-    now = timezone.now()
-    collaboration = Collaboration.objects.create(
-        title=title,
-        description=description.strip(),
-        proposer=proposer,
-        origin=origin,
-        conversation=source if origin == CollaborationOrigin.CONVERSATION else None,
-        event=source if origin == CollaborationOrigin.EVENT else None,
-        created_at=now,
-    )
-    Collaborator.objects.bulk_create(
-        [
-            Collaborator(
-                collaboration=collaboration,
-                member=proposer,
-                state=CollaboratorState.CONFIRMED,
-                invited_at=now,
-                responded_at=now,
-            ),
-            *(Collaborator(collaboration=collaboration, member=m, invited_at=now) for m in ordered),
-        ]
-    )
-    for invitee in ordered:
-        notify(
-            member=invitee,
-            key=f"collaboration:{collaboration.pk}:invited:{invitee.pk}",
-            kind="collaboration_invited",
-            title=f"{proposer.name} proposes a collaboration: {title}",
-            body="Confirm if you are working on it together; it will show on your profile.",
-            url=_collaboration_url(collaboration.pk),
-        )
-    return collaboration
-
-
-def _own_seat(member: User, collaboration_id: int) -> tuple[Collaboration, Collaborator]:
-    """The collaboration (locked) and the member's seat in it; not found for anyone else."""
-    from mutuals.engagement.access import access_collaboration_by_id
-
-    access_collaboration_by_id(member, collaboration_id)
-    collaboration = Collaboration.objects.select_for_update().get(pk=collaboration_id)
-    seat = Collaborator.objects.select_for_update().get(collaboration=collaboration, member=member)
-    return collaboration, seat
-
-
-def _closed(collaboration: Collaboration) -> Conflict:
-    return Conflict(
-        f"This collaboration is {collaboration.get_state_display().lower()}; "
-        "it no longer takes answers.",
-        code="collaboration_closed",
-    )
-
-
-def collaboration_record(*, collaboration: Collaboration) -> list[Interaction]:
-    """A `collaboration` interaction between each pair of confirmed members who are connected
-    (the ledger counts only relationships): the one who confirmed later is the actor, at the
-    moment they confirmed. Keyed by the collaboration, so recording again adds nothing."""
-    seats = list(
-        Collaborator.objects.filter(collaboration=collaboration, state=CollaboratorState.CONFIRMED)
-        .select_related("member")
-        .order_by("responded_at", "id")
-    )
-    recorded = []
-    for index, later in enumerate(seats):
-        for earlier in seats[:index]:
-            interaction = interaction_record(
-                actor=later.member,
-                counterpart=earlier.member,
-                kind=InteractionKind.COLLABORATION,
-                at=later.responded_at or collaboration.created_at,
-                source_key=f"collaboration:{collaboration.pk}",
-                note=collaboration.title[:500],
-            )
-            if interaction is not None:
-                recorded.append(interaction)
-    return recorded
-
-
-@transaction.atomic
-def collaboration_confirm(*, member: User, collaboration_id: int) -> Collaboration:
-    """An invitee confirms they work on it together. The first confirmation makes the
-    collaboration active; each confirmation records a collaboration interaction with every
-    other confirmed member. Only invitees confirm (the proposer stands behind it already);
-    confirming twice is harmless; a declined invitation or a closed collaboration is a
-    conflict."""
-    collaboration, seat = _own_seat(member, collaboration_id)
-    if collaboration.proposer_id == member.pk:
-        raise NotAllowed("You proposed it; the people you invited confirm.", code="not_an_invitee")
-    if seat.state == CollaboratorState.CONFIRMED:
-        return collaboration
-    if not collaboration.is_open:
-        raise _closed(collaboration)
-    if seat.state == CollaboratorState.DECLINED:
-        raise Conflict("You declined this collaboration.", code="already_declined")
-    now = timezone.now()
-    seat.state = CollaboratorState.CONFIRMED
-    seat.responded_at = now
-    seat.save(update_fields=["state", "responded_at"])
-    if collaboration.state == CollaborationState.PROPOSED:
-        collaboration.state = CollaborationState.ACTIVE
-        collaboration.started_at = now
-        collaboration.save(update_fields=["state", "started_at"])
-    collaboration_record(collaboration=collaboration)
-    notify(
-        member=collaboration.proposer,
-        key=f"collaboration:{collaboration.pk}:confirmed:{member.pk}",
-        kind="collaboration_confirmed",
-        title=f"{member.name} confirmed your collaboration: {collaboration.title}",
-        body="It now shows on both your profiles.",
-        url=_collaboration_url(collaboration.pk),
-    )
-    return collaboration
-
-
-@transaction.atomic
-def collaboration_decline(*, member: User, collaboration_id: int) -> Collaboration:
-    """An invitee declines; the proposer is told. When nobody invited is left to confirm and
-    nobody confirmed, the collaboration is declined. Only invitees decline; declining twice is
-    harmless; after confirming, or once it is closed, it is a conflict."""
-    collaboration, seat = _own_seat(member, collaboration_id)
-    if collaboration.proposer_id == member.pk:
-        raise NotAllowed("You proposed it; the people you invited answer.", code="not_an_invitee")
-    if seat.state == CollaboratorState.DECLINED:
-        return collaboration
-    if seat.state == CollaboratorState.CONFIRMED:
-        raise Conflict("You confirmed this collaboration already.", code="already_confirmed")
-    if not collaboration.is_open:
-        raise _closed(collaboration)
-    seat.state = CollaboratorState.DECLINED
-    seat.responded_at = timezone.now()
-    seat.save(update_fields=["state", "responded_at"])
-    others = Collaborator.objects.filter(collaboration=collaboration).exclude(
-        member_id=collaboration.proposer_id
-    )
-    if (
-        collaboration.state == CollaborationState.PROPOSED
-        and not others.exclude(state=CollaboratorState.DECLINED).exists()
-    ):
-        collaboration.state = CollaborationState.DECLINED
-        collaboration.save(update_fields=["state"])
-    notify(
-        member=collaboration.proposer,
-        key=f"collaboration:{collaboration.pk}:declined:{member.pk}",
-        kind="collaboration_declined",
-        title=f"{member.name} declined the collaboration: {collaboration.title}",
-        url=_collaboration_url(collaboration.pk),
-    )
-    return collaboration
-
-
-@transaction.atomic
-def collaboration_complete(*, member: User, collaboration_id: int) -> Collaboration:
-    """Any confirmed member marks an active collaboration completed; it stays on their
-    profiles as done. Completing again is harmless; a proposal nobody has confirmed yet, or a
-    declined one, cannot be completed; invitees who have not confirmed may not complete it."""
-    collaboration, seat = _own_seat(member, collaboration_id)
-    if seat.state != CollaboratorState.CONFIRMED:
-        raise NotAllowed(
-            "Only the people who confirmed this collaboration can complete it.",
-            code="not_a_collaborator",
-        )
-    if collaboration.state == CollaborationState.COMPLETED:
-        return collaboration
-    if collaboration.state != CollaborationState.ACTIVE:
-        if collaboration.state == CollaborationState.PROPOSED:
-            raise Conflict(
-                "Nobody has confirmed it yet, so there is nothing to complete.",
-                code="collaboration_not_started",
-            )
-        raise _closed(collaboration)
-    collaboration.state = CollaborationState.COMPLETED
-    collaboration.completed_at = timezone.now()
-    collaboration.completed_by = member
-    collaboration.save(update_fields=["state", "completed_at", "completed_by"])
-    for other in (
-        Collaborator.objects.filter(collaboration=collaboration, state=CollaboratorState.CONFIRMED)
-        .exclude(member=member)
-        .select_related("member")
-    ):
-        notify(
-            member=other.member,
-            key=f"collaboration:{collaboration.pk}:completed:{other.member_id}",
-            kind="collaboration_completed",
-            title=f"{member.name} marked {collaboration.title} completed",
-            body="Well done, all of you.",
-            url=_collaboration_url(collaboration.pk),
-        )
-    return collaboration
-
-
-@transaction.atomic
-def collaboration_withdraw(*, member: User, collaboration_id: int) -> Collaboration:
-    """The proposer takes a proposal back while nobody has confirmed it; the invitees who have
-    not answered are told. Only the proposer withdraws (`not_the_proposer`); once someone
-    confirmed it is theirs too and stays (`collaboration_confirmed`); withdrawing again is
-    harmless."""
-    collaboration, _ = _own_seat(member, collaboration_id)
-    if collaboration.proposer_id != member.pk:
-        raise NotAllowed(
-            "Only the person who proposed it can withdraw it.", code="not_the_proposer"
-        )
-    if collaboration.state == CollaborationState.WITHDRAWN:
-        return collaboration
-    if collaboration.state != CollaborationState.PROPOSED:
-        if collaboration.state in (CollaborationState.ACTIVE, CollaborationState.COMPLETED):
-            raise Conflict(
-                "Someone confirmed it, so it is theirs too; mark it completed instead.",
-                code="collaboration_confirmed",
-            )
-        raise _closed(collaboration)
-    collaboration.state = CollaborationState.WITHDRAWN
-    collaboration.save(update_fields=["state"])
-    for seat in Collaborator.objects.filter(
-        collaboration=collaboration, state=CollaboratorState.INVITED
-    ).select_related("member"):
-        notify(
-            member=seat.member,
-            key=f"collaboration:{collaboration.pk}:withdrawn:{seat.member_id}",
-            kind="collaboration_withdrawn",
-            title=f"{member.name} withdrew the collaboration: {collaboration.title}",
-            url=_collaboration_url(collaboration.pk),
-        )
-    return collaboration

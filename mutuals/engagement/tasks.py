@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from mutuals.engagement import services
+from mutuals.engagement import notifications, services
 from mutuals.engagement.ties import ties_recompute as recompute
 
 
@@ -25,7 +25,7 @@ def nudges_sweep() -> int:
 @task()
 def notification_email(notification_id: int) -> bool:
     """E-mail a notification at most once."""
-    return services.notification_email_send(notification_id=notification_id)
+    return notifications.notification_email_send(notification_id=notification_id)
 
 
 @task()

@@ -21,7 +21,7 @@ from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import MutualsError, NotFound, Refused
-from mutuals.engagement import selectors, services
+from mutuals.engagement import collaborations, notifications, selectors, services
 from mutuals.engagement.access import access_collaboration_by_id
 from mutuals.engagement.models import Collaboration, Notification, ObligationKind
 from mutuals.engagement.ties import ties_ensure
@@ -103,13 +103,7 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
             else tie.other.get_short_name(),
             "due_at": o.due_at,
             "fulfilled_at": o.fulfilled_at,
-            "status": "met"
-            if o.fulfilled_at and o.fulfilled_at <= o.due_at
-            else "late"
-            if o.fulfilled_at
-            else "overdue"
-            if o.due_at < now
-            else "open",
+            "status": o.status(now),
         }
         for o in pact
     ]
@@ -154,7 +148,7 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
     response = render(
         request, "engagement/notifications.html", {"page": page, "unread_ids": unread_ids}
     )
-    services.notification_mark_read(member=viewer, notification_ids=unread_ids)
+    notifications.notification_mark_read(member=viewer, notification_ids=unread_ids)
     return response
 
 
@@ -163,26 +157,29 @@ def notifications_view(request: HttpRequest) -> HttpResponse:
 COLLABORATIONS_PAGE_SIZE = 20
 ORIGIN_CHOICES_LIMIT = 30
 ANSWERS = {
-    "confirm": (services.collaboration_confirm, "Confirmed. It now shows on your profile."),
-    "decline": (services.collaboration_decline, "Declined. The proposer has been told."),
-    "complete": (services.collaboration_complete, "Marked completed. Well done, all of you."),
-    "withdraw": (services.collaboration_withdraw, "Withdrawn. Those you invited have been told."),
+    "confirm": (collaborations.collaboration_confirm, "Confirmed. It now shows on your profile."),
+    "decline": (collaborations.collaboration_decline, "Declined. The proposer has been told."),
+    "complete": (collaborations.collaboration_complete, "Marked completed. Well done, all of you."),
+    "withdraw": (
+        collaborations.collaboration_withdraw,
+        "Withdrawn. Those you invited have been told.",
+    ),
 }
 
 
 class CollaborationForm(MemberForm):
     title = forms.CharField(
-        max_length=services.COLLABORATION_TITLE_MAX,
+        max_length=collaborations.COLLABORATION_TITLE_MAX,
         label="Project title",
         help_text="What you are working on together, in a few words.",
         error_messages={"required": "Give the project a title of a few words."},
     )
     description = forms.CharField(
         required=False,
-        max_length=services.COLLABORATION_DESCRIPTION_MAX,
+        max_length=collaborations.COLLABORATION_DESCRIPTION_MAX,
         label="Short description",
         widget=forms.Textarea(
-            attrs={"rows": 3, "maxlength": services.COLLABORATION_DESCRIPTION_MAX}
+            attrs={"rows": 3, "maxlength": collaborations.COLLABORATION_DESCRIPTION_MAX}
         ),
         help_text="What it is and who does what; shown on your profiles.",
     )
@@ -332,7 +329,7 @@ def collaboration_new_view(request: HttpRequest) -> HttpResponse:
         form = CollaborationForm(request.POST, connections=connections, origins=origins)
         if form.is_valid():
             try:
-                collaboration = services.collaboration_propose(
+                collaboration = collaborations.collaboration_propose(
                     proposer=viewer,
                     title=form.cleaned_data["title"],
                     description=form.cleaned_data["description"],

@@ -11,7 +11,7 @@ from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import NotAllowed, Refused
 from mutuals.core.pagination import keyset_page, ranked_page
 from mutuals.core.schemas import refusals
-from mutuals.events import selectors, services
+from mutuals.events import selectors
 from mutuals.events.access import access_event_by_id
 from mutuals.events.ics import calendar_for
 from mutuals.events.schemas import (
@@ -34,6 +34,7 @@ from mutuals.events.schemas import (
     ThankYouIn,
     ThankYouOut,
 )
+from mutuals.events.services import checkin, organizing, rsvp
 
 router = Router(tags=["events"])
 
@@ -69,7 +70,7 @@ def events_list(
 def events_create(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
     """Organize an event; you are its organizer and are going. Refusals: `invalid_fields`
     (422, `detail.fields`: title, times, time zone, place or link, capacity, topics)."""
-    event = services.event_create(organizer=member(request), **payload.model_dump())
+    event = organizing.event_create(organizer=member(request), **payload.model_dump())
     return Status(201, _one(request, event.pk))
 
 
@@ -77,14 +78,14 @@ def events_create(request: HttpRequest, payload: EventIn) -> Status[EventOut]:
 def events_calendar_get(request: HttpRequest) -> CalendarOut:
     """Your private calendar subscription address (the events you organize or are going to;
     calendar apps fetch it without signing in)."""
-    feed = services.calendar_feed_for(member=member(request))
+    feed = checkin.calendar_feed_for(member=member(request))
     return CalendarOut(url=request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])))
 
 
 @router.post("/events/calendar/reset", response=CalendarOut, operation_id="events_calendar_reset")
 def events_calendar_reset(request: HttpRequest) -> CalendarOut:
     """A new subscription address; the old one stops working at once."""
-    feed = services.calendar_feed_reset(member=member(request))
+    feed = checkin.calendar_feed_reset(member=member(request))
     return CalendarOut(url=request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])))
 
 
@@ -114,7 +115,7 @@ def events_get(request: HttpRequest, event_id: int) -> EventOut:
 def events_update(request: HttpRequest, event_id: int, payload: EventPatch) -> EventOut:
     """Change an event (organizer only: `not_organizer`, 403). Refusals: `invalid_fields`,
     `capacity_below_going` (422)."""
-    services.event_update(
+    organizing.event_update(
         editor=member(request), event_id=event_id, **payload.model_dump(exclude_unset=True)
     )
     return _one(request, event_id)
@@ -130,7 +131,7 @@ def events_cancel(request: HttpRequest, event_id: int, payload: CancelIn) -> Eve
     """Call the event off (organizer only: `not_organizer`, 403): it stays listed, marked
     cancelled, closed to RSVPs and check-in, and everyone coming is told with your `note`.
     Refusal: `event_over` (422)."""
-    services.event_cancel(organizer=member(request), event_id=event_id, note=payload.note)
+    organizing.event_cancel(organizer=member(request), event_id=event_id, note=payload.note)
     return _one(request, event_id)
 
 
@@ -144,7 +145,7 @@ def events_rsvp_create(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Say you are going: `status` is `going`, or `waitlisted` when the event is full (places
     are given in order as others cancel). Repeating it changes nothing. Refusal:
     `event_over` (422)."""
-    return AttendanceOut.build(services.event_rsvp(member=member(request), event_id=event_id))
+    return AttendanceOut.build(rsvp.event_rsvp(member=member(request), event_id=event_id))
 
 
 @router.delete(
@@ -158,9 +159,7 @@ def events_rsvp_create(request: HttpRequest, event_id: int) -> AttendanceOut:
 def events_rsvp_delete(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Cancel your RSVP; a freed place goes to the first on the waitlist. Refusals:
     `not_attending`, `already_checked_in` (409), `event_over` (422)."""
-    return AttendanceOut.build(
-        services.event_rsvp_cancel(member=member(request), event_id=event_id)
-    )
+    return AttendanceOut.build(rsvp.event_rsvp_cancel(member=member(request), event_id=event_id))
 
 
 @router.post(
@@ -194,11 +193,11 @@ def events_check_in(request: HttpRequest, event_id: int, payload: CheckInIn) -> 
             {"code": ["Send either `member_id` (the organizer marks) or `code` (yourself)."]}
         )
     if payload.member_id is not None:
-        attendance = services.attendance_mark(
+        attendance = checkin.attendance_mark(
             organizer=viewer, event_id=event_id, member_id=payload.member_id
         )
     else:
-        attendance = services.attendance_self_check_in(
+        attendance = checkin.attendance_self_check_in(
             member=viewer, event_id=event_id, code=payload.code or ""
         )
     return AttendanceOut.build(attendance)
@@ -214,7 +213,7 @@ def events_hide(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Hide yourself from the attendee list others see (the organizer still sees you).
     Refusal: `not_attending` (409)."""
     return AttendanceOut.build(
-        services.attendance_set_hidden(member=member(request), event_id=event_id, hidden=True)
+        checkin.attendance_set_hidden(member=member(request), event_id=event_id, hidden=True)
     )
 
 
@@ -227,7 +226,7 @@ def events_hide(request: HttpRequest, event_id: int) -> AttendanceOut:
 def events_unhide(request: HttpRequest, event_id: int) -> AttendanceOut:
     """Show yourself on the attendee list again."""
     return AttendanceOut.build(
-        services.attendance_set_hidden(member=member(request), event_id=event_id, hidden=False)
+        checkin.attendance_set_hidden(member=member(request), event_id=event_id, hidden=False)
     )
 
 
@@ -239,7 +238,7 @@ def events_unhide(request: HttpRequest, event_id: int) -> AttendanceOut:
 )
 def events_code_reset(request: HttpRequest, event_id: int) -> CodeOut:
     """A new check-in code (organizer only); the old one stops working."""
-    event = services.event_code_reset(organizer=member(request), event_id=event_id)
+    event = organizing.event_code_reset(organizer=member(request), event_id=event_id)
     return CodeOut(checkin_code=event.checkin_code)
 
 
@@ -364,7 +363,7 @@ def events_thanks_create(
     """Thank a connection you met at the event (both checked in), during the follow-up
     window: the note starts or continues your conversation. Refusals: `follow_up_closed`,
     `follow_up_not_open`, `not_checked_in`, `not_connected` (422), `not_found` (404)."""
-    started = services.thank_you_send(
+    started = checkin.thank_you_send(
         sender=member(request), event_id=event_id, recipient_id=payload.member_id, text=payload.text
     )
     return Status(

@@ -18,3 +18,11 @@ class EventsConfig(AppConfig):
 
         recipient_material_register(recipient_material)
         context_source_register(event_context_source)
+
+        # A collaboration may start at an event; engagement stands below this app, so it is
+        # told how to resolve one.
+        from mutuals.engagement.collaborations import collaboration_origin_register
+        from mutuals.engagement.models import CollaborationOrigin
+        from mutuals.events.access import collaboration_origin_event
+
+        collaboration_origin_register(CollaborationOrigin.EVENT, collaboration_origin_event)

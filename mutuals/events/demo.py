@@ -24,8 +24,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from mutuals.accounts.models import User
-from mutuals.events import services
 from mutuals.events.models import Event
+from mutuals.events.services import checkin, organizing, rsvp
 
 TORONTO = "America/Toronto"
 
@@ -141,7 +141,7 @@ def demo_events_seed(members: dict[str, User], now: datetime) -> int:
         starts_at = _evening_of(now + timedelta(hours=spec.starts_hours))
         # Organized (and answered) a fortnight before it starts, as it would have been.
         planned = starts_at - timedelta(days=14)
-        event = services.event_create(
+        event = organizing.event_create(
             organizer=organizer,
             title=spec.title,
             starts_at=starts_at,
@@ -155,13 +155,13 @@ def demo_events_seed(members: dict[str, User], now: datetime) -> int:
             now=planned,
         )
         for index, key in enumerate(spec.going):
-            services.event_rsvp(
+            rsvp.event_rsvp(
                 member=members[key], event_id=event.pk, now=planned + timedelta(hours=index + 1)
             )
         for key in spec.hidden:
-            services.attendance_set_hidden(member=members[key], event_id=event.pk, hidden=True)
+            checkin.attendance_set_hidden(member=members[key], event_id=event.pk, hidden=True)
         for index, key in enumerate(spec.checked_in):
-            services.attendance_mark(
+            checkin.attendance_mark(
                 organizer=organizer,
                 event_id=event.pk,
                 member_id=members[key].pk,

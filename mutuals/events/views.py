@@ -26,11 +26,12 @@ from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import MutualsError, NotAllowed, NotFound, Refused
 from mutuals.core.pagination import InvalidCursor, keyset_page
-from mutuals.events import selectors, services
+from mutuals.events import selectors
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
 from mutuals.events.forms import CheckInForm, EventForm, ThankYouForm
 from mutuals.events.ics import calendar_for
 from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
+from mutuals.events.services import checkin, organizing, rsvp
 from mutuals.messaging.models import Conversation
 
 LIST_PAGE_SIZE = 20
@@ -140,7 +141,7 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                event = services.event_create(organizer=viewer, **form.values())
+                event = organizing.event_create(organizer=viewer, **form.values())
             except MutualsError as error:
                 _form_errors(form, error)
             else:
@@ -167,7 +168,7 @@ def event_edit_view(request: HttpRequest, event_id: int) -> HttpResponse:
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                services.event_update(editor=viewer, event_id=event.pk, **form.values())
+                organizing.event_update(editor=viewer, event_id=event.pk, **form.values())
             except MutualsError as error:
                 _form_errors(form, error)
             else:
@@ -237,7 +238,7 @@ def event_rsvp_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     _event(viewer, event_id)
     try:
-        attendance = services.event_rsvp(member=viewer, event_id=event_id)
+        attendance = rsvp.event_rsvp(member=viewer, event_id=event_id)
     except MutualsError as error:
         messages.error(request, error.message)
         return _panel(request, viewer, event_id, error=error.message)
@@ -257,7 +258,7 @@ def event_rsvp_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     _event(viewer, event_id)
     try:
-        services.event_rsvp_cancel(member=viewer, event_id=event_id)
+        rsvp.event_rsvp_cancel(member=viewer, event_id=event_id)
     except MutualsError as error:
         messages.error(request, error.message)
         return _panel(request, viewer, event_id, error=error.message)
@@ -274,7 +275,7 @@ def event_check_in_view(request: HttpRequest, event_id: int) -> HttpResponse:
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
-            services.attendance_self_check_in(
+            checkin.attendance_self_check_in(
                 member=viewer, event_id=event_id, code=form.cleaned_data["code"]
             )
         except MutualsError as error:
@@ -300,7 +301,7 @@ def event_visibility_view(request: HttpRequest, event_id: int) -> HttpResponse:
     _event(viewer, event_id)
     hidden = request.POST.get("hidden") == "1"
     try:
-        services.attendance_set_hidden(member=viewer, event_id=event_id, hidden=hidden)
+        checkin.attendance_set_hidden(member=viewer, event_id=event_id, hidden=hidden)
     except MutualsError as error:
         messages.error(request, error.message)
         return _panel(request, viewer, event_id, error=error.message)
@@ -366,7 +367,7 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
         raise Http404(exc.message) from exc
     error = ""
     try:
-        services.attendance_mark(organizer=viewer, event_id=event.pk, member_id=member_id)
+        checkin.attendance_mark(organizer=viewer, event_id=event.pk, member_id=member_id)
     except MutualsError as exc:
         error = exc.message
         if not _is_htmx(request):
@@ -398,7 +399,7 @@ def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> Http
 def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     try:
-        services.event_cancel(
+        organizing.event_cancel(
             organizer=viewer, event_id=event_id, note=request.POST.get("note", "")
         )
     except (NotFound, NotAllowed) as exc:
@@ -415,7 +416,7 @@ def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
 def event_code_reset_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     try:
-        services.event_code_reset(organizer=viewer, event_id=event_id)
+        organizing.event_code_reset(organizer=viewer, event_id=event_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except NotAllowed as exc:
@@ -485,7 +486,7 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
     form = ThankYouForm(request.POST)
     if form.is_valid():
         try:
-            started = services.thank_you_send(
+            started = checkin.thank_you_send(
                 sender=viewer,
                 event_id=event.pk,
                 recipient_id=member_id,
@@ -538,7 +539,7 @@ def _thank_form(
 @require_GET
 def calendar_view(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
-    feed = services.calendar_feed_for(member=viewer)
+    feed = checkin.calendar_feed_for(member=viewer)
     url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
     return _render(
         request,
@@ -551,7 +552,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_reset_view(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
-    services.calendar_feed_reset(member=viewer)
+    checkin.calendar_feed_reset(member=viewer)
     messages.success(
         request, "Your calendar address is new; the old one stopped working. Subscribe again."
     )

@@ -28,7 +28,8 @@ from mutuals.accounts.topics import topic_slug, topics_clean
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import InteractionKind
-from mutuals.engagement.services import interaction_record, notify
+from mutuals.engagement.notifications import notify
+from mutuals.engagement.services import interaction_record
 from mutuals.feed import events_bridge, mentions
 from mutuals.feed.access import Audience, access_comment_by_id, access_post_by_id
 from mutuals.feed.models import (

@@ -17,7 +17,14 @@ from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
-from mutuals.engagement.models import Collaboration, Obligation, ObligationKind, Tie, TieState
+from mutuals.engagement.models import (
+    Collaboration,
+    Obligation,
+    ObligationKind,
+    ObligationStatus,
+    Tie,
+    TieState,
+)
 from mutuals.engagement.ties import ties_ensure, ties_recompute
 from mutuals.messaging import selectors as messaging
 
@@ -130,7 +137,8 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
         url = reverse("connection_detail", args=[tie.connection_id])
         # The member's own calendar day: a deadline at the end of their Sunday is "due Sun".
         local_due = timezone.localtime(obligation.due_at, zone)
-        due = "overdue" if obligation.due_at < now else f"due {local_due:%a %d %b}"
+        overdue = obligation.status(now) == ObligationStatus.OVERDUE
+        due = "overdue" if overdue else f"due {local_due:%a %d %b}"
         if obligation.kind == ObligationKind.FIRST_MESSAGE:
             add(
                 "thank", tie, f"Thank {tie.other.name} for connecting", f"Your hello is {due}.", url
@@ -183,17 +191,14 @@ def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
         due_at__gte=first,
         due_at__lte=now,
         cancelled_at__isnull=True,
-    ).values_list("due_at", "fulfilled_at")
+    ).only("due_at", "fulfilled_at", "cancelled_at")
+    # Each fell due by now: met on time, met late, or missed (overdue).
+    column = {ObligationStatus.MET: 0, ObligationStatus.LATE: 1, ObligationStatus.OVERDUE: 2}
     weeks = [[0, 0, 0] for _ in range(PACT_WEEKS)]
-    for due_at, fulfilled_at in rows:
-        local_day = timezone.localtime(due_at, local_now.tzinfo).date()
+    for obligation in rows:
+        local_day = timezone.localtime(obligation.due_at, local_now.tzinfo).date()
         index = min(PACT_WEEKS - 1, (local_day - first_day).days // 7)
-        if fulfilled_at is None:
-            weeks[index][2] += 1
-        elif fulfilled_at <= due_at:
-            weeks[index][0] += 1
-        else:
-            weeks[index][1] += 1
+        weeks[index][column.get(ObligationStatus(obligation.status(now)), 2)] += 1
     return [
         PactWeek(first + timedelta(weeks=i), on_time, late, missed)
         for i, (on_time, late, missed) in enumerate(weeks)

@@ -218,7 +218,7 @@ def _state(introduction: object) -> IntroductionStateOut:
         {
             403: ["not_the_introducer"],
             404: ["not_found"],
-            409: ["introduction_closed", "no_longer_connected"],
+            409: ["no_longer_connected", "state_changed"],
         }
     ),
 )
@@ -241,7 +241,7 @@ def introductions_forward(
         {
             403: ["not_the_target"],
             404: ["not_found"],
-            409: ["already_connected", "introduction_closed"],
+            409: ["already_connected", "state_changed"],
             422: ["cannot_connect_self"],
         }
     ),
@@ -257,9 +257,7 @@ def introductions_accept(request: HttpRequest, introduction_id: int) -> Introduc
     "/introductions/{introduction_id}/decline",
     response={200: IntroductionStateOut},
     operation_id="introductions_decline",
-    openapi_extra=refusals(
-        {403: ["not_allowed"], 404: ["not_found"], 409: ["introduction_closed"]}
-    ),
+    openapi_extra=refusals({403: ["not_allowed"], 404: ["not_found"], 409: ["state_changed"]}),
 )
 def introductions_decline(
     request: HttpRequest, introduction_id: int, payload: IntroductionDeclineIn
@@ -278,7 +276,7 @@ def introductions_decline(
     response={200: IntroductionStateOut},
     operation_id="introductions_withdraw",
     openapi_extra=refusals(
-        {403: ["not_the_requester"], 404: ["not_found"], 409: ["introduction_closed"]}
+        {403: ["not_the_requester"], 404: ["not_found"], 409: ["state_changed"]}
     ),
 )
 def introductions_withdraw(request: HttpRequest, introduction_id: int) -> IntroductionStateOut:

@@ -20,8 +20,9 @@ from mutuals.accounts.topics import topic_slug
 from mutuals.connections import invitations as invitation_rules
 from mutuals.connections.models import Connection, Verdict
 from mutuals.connections.selectors import are_connected, is_blocked_between
-from mutuals.connections.services import connection_create, finding_as_dict
+from mutuals.connections.services import connection_open, finding_as_dict
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+from mutuals.core.transitions import state_changed, transition
 from mutuals.engagement.models import Tie
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.models import (
@@ -292,7 +293,7 @@ def _tell(member: User, introduction: Introduction, step: str, title: str, body:
     """Notify one person of one step of an introduction (once: the key names the step)."""
     from django.urls import reverse
 
-    from mutuals.engagement.services import notify
+    from mutuals.engagement.notifications import notify
 
     notify(
         member=member,
@@ -313,33 +314,23 @@ def _move(
     at: datetime,
     **fields: object,
 ) -> None:
-    """One conditional UPDATE from `expected` to `to`; a race lost answers 409."""
-    changed = Introduction.objects.filter(pk=introduction.pk, state=expected).update(
-        state=to, **fields
+    """One conditional UPDATE from `expected` to `to` with its audit row
+    (core/transitions.py); a race lost answers `state_changed` (409)."""
+    transition(
+        introduction,
+        expected=expected,
+        to=to,
+        changes=fields,
+        audit_model=IntroductionEvent,
+        audit={"introduction": introduction, "actor": actor, "at": at},
     )
-    if not changed:
-        current = (
-            Introduction.objects.filter(pk=introduction.pk).values_list("state", flat=True).first()
-        )
-        raise Conflict(
-            f"This introduction is already "
-            f"{IntroductionState(current).label.lower() if current else 'closed'}.",
-            code="introduction_closed",
-            detail={"state": current},
-        )
-    IntroductionEvent.objects.create(
-        introduction=introduction, actor=actor, from_state=expected, to_state=to, at=at
-    )
-    introduction.state = to
-    for name, value in fields.items():
-        setattr(introduction, name, value)
 
 
 def _closed(introduction: Introduction) -> Conflict:
-    return Conflict(
-        f"This introduction is already {introduction.get_state_display().lower()}.",
-        code="introduction_closed",
-        detail={"state": introduction.state},
+    """`state_changed`: the introduction is no longer in the state this step needs."""
+    return state_changed(
+        introduction,
+        message=f"This introduction is already {introduction.get_state_display().lower()}.",
     )
 
 
@@ -388,17 +379,17 @@ def introduction_forward(*, member: User, introduction_id: int, note: str) -> In
 
 @transaction.atomic
 def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
-    """The target accepts: the requester and the target are connected (by the connections
-    service, so blocks and existing connections are refused there) and their pact opens, the
-    requester owes the introducer a thank-you within THANK_YOU_WITHIN, and the introduction
-    enters the interaction ledger for all three pairs."""
+    """The target accepts: the requester and the target are connected and their pact opens
+    (by `connections.services.connection_open`, so blocks and existing connections are refused
+    there), the requester owes the introducer a thank-you within THANK_YOU_WITHIN, and the
+    introduction enters the interaction ledger for all three pairs."""
     introduction = access_introduction_by_id(member, introduction_id, lock=True)
     if introduction.target_id != member.pk:
         raise NotAllowed("Only the person introduced can accept.", code="not_the_target")
     if introduction.state != IntroductionState.FORWARDED:
         raise _closed(introduction)
     now = timezone.now()
-    connection = connection_create(
+    connection = connection_open(
         member=member, other=introduction.requester, intent=introduction.intent, at=now
     )
     _move(
@@ -418,11 +409,11 @@ def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
         f"{member.name} accepted {introduction.introducer.name}'s introduction",
         f"You are connected. Say hello, and thank {introduction.introducer.get_short_name()}.",
     )
-    # The new connection keeps a pact like any other, and the introduction is an interaction
-    # for all three: introducer with each side, and the two who just met.
-    from mutuals.engagement.services import interaction_record, pact_open
+    # The new connection keeps a pact like any other (opened by connection_open), and the
+    # introduction is an interaction for all three: introducer with each side, and the two
+    # who just met.
+    from mutuals.engagement.services import interaction_record
 
-    pact_open(connection=connection, at=now)
     source = f"introduction:{introduction.pk}"
     for actor, counterpart in (
         (introduction.introducer, introduction.requester),

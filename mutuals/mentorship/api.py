@@ -11,7 +11,7 @@ from mutuals.connections.schemas import FindingOut
 from mutuals.connections.services import finding_as_dict
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.mentorship import selectors, services
+from mutuals.mentorship import selectors
 from mutuals.mentorship.access import (
     access_mentorship_by_id,
     access_offer_by_id,
@@ -54,6 +54,7 @@ from mutuals.mentorship.schemas import (
     ShareIn,
     programme_out,
 )
+from mutuals.mentorship.services import mentorships, offers, programmes, progress
 
 router = Router(tags=["mentorship"])
 
@@ -71,7 +72,7 @@ def mentor_offers_create(request: HttpRequest, payload: OfferIn) -> Status[Offer
     """Publish your mentor offer: topics, formats (`call`, `in_person`, `async`), capacity
     (mentees at once, 1–10), a duration range within 4–24 weeks and your availability.
     Refusals: `invalid_fields` (422), `offer_exists` (409: you have one; edit it)."""
-    offer = services.offer_create(mentor=member(request), data=payload.as_input())
+    offer = offers.offer_create(mentor=member(request), data=payload.as_input())
     return Status(201, OfferOut.build(offer))
 
 
@@ -135,9 +136,7 @@ def mentor_offers_get(request: HttpRequest, offer_id: int) -> OfferOut:
 def mentor_offers_update(request: HttpRequest, offer_id: int, payload: OfferIn) -> OfferOut:
     """Replace your offer's terms. Refusals: `invalid_fields`, `capacity_below_active` (422),
     `not_your_offer` (403)."""
-    offer = services.offer_update(
-        mentor=member(request), offer_id=offer_id, data=payload.as_input()
-    )
+    offer = offers.offer_update(mentor=member(request), offer_id=offer_id, data=payload.as_input())
     return OfferOut.build(offer)
 
 
@@ -150,7 +149,7 @@ def mentor_offers_update(request: HttpRequest, offer_id: int, payload: OfferIn) 
 def mentor_offers_pause(request: HttpRequest, offer_id: int) -> OfferOut:
     """Pause your offer: no new requests; current mentorships carry on."""
     return OfferOut.build(
-        services.offer_pause(mentor=member(request), offer_id=offer_id, paused=True)
+        offers.offer_pause(mentor=member(request), offer_id=offer_id, paused=True)
     )
 
 
@@ -163,7 +162,7 @@ def mentor_offers_pause(request: HttpRequest, offer_id: int) -> OfferOut:
 def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
     """Take requests again."""
     return OfferOut.build(
-        services.offer_pause(mentor=member(request), offer_id=offer_id, paused=False)
+        offers.offer_pause(mentor=member(request), offer_id=offer_id, paused=False)
     )
 
 
@@ -179,7 +178,7 @@ def mentor_offers_resume(request: HttpRequest, offer_id: int) -> OfferOut:
 def mentorships_check(request: HttpRequest, payload: CheckIn) -> NoteCheckOut:
     """Score a request's personal note as the mentor will see it (the invitations' engine and
     the mentor's minimum score); nothing is sent."""
-    report = services.mentorship_check(
+    report = mentorships.mentorship_check(
         mentee=member(request), offer_id=payload.offer_id, note=payload.note, topics=payload.topics
     )
     return NoteCheckOut(
@@ -213,7 +212,7 @@ def mentorships_create(request: HttpRequest, payload: RequestIn) -> Status[Mento
     (409), `mentor_closed_to_mentorship` (422), `mentor_quiet` (409, `detail.retry_at`),
     `format_not_offered`, `duration_out_of_range` (422), `mentorship_open` (409),
     `mentor_at_capacity` (409), `below_personalization_threshold` (422, `detail.findings`)."""
-    mentorship = services.mentorship_request(mentee=member(request), draft=payload.as_draft())
+    mentorship = mentorships.mentorship_request(mentee=member(request), draft=payload.as_draft())
     return Status(201, MentorshipOut.build(mentorship))
 
 
@@ -260,7 +259,7 @@ def mentorships_get(request: HttpRequest, mentorship_id: int) -> MentorshipDetai
         {
             403: ["only_mentor_answers"],
             404: ["not_found"],
-            409: ["mentor_at_capacity", "not_requested", "state_changed"],
+            409: ["mentor_at_capacity", "state_changed"],
         }
     ),
 )
@@ -268,9 +267,9 @@ def mentorships_accept(
     request: HttpRequest, mentorship_id: int, payload: AcceptIn
 ) -> MentorshipDetailOut:
     """The mentor accepts (→ `active`): check-ins are planned for both, the pair is connected
-    if they were not. Refusals: `only_mentor_answers` (403), `not_requested`,
-    `mentor_at_capacity`, `state_changed` (409)."""
-    mentorship = services.mentorship_accept(
+    if they were not. Refusals: `only_mentor_answers` (403), `mentor_at_capacity`,
+    `state_changed` (409: not, or no longer, a request)."""
+    mentorship = mentorships.mentorship_accept(
         member=member(request), mentorship_id=mentorship_id, cadence=payload.cadence
     )
     return _detail(mentorship)
@@ -281,7 +280,7 @@ def mentorships_accept(
     response=MentorshipOut,
     operation_id="mentorships_decline",
     openapi_extra=refusals(
-        {403: ["only_mentor_answers"], 404: ["not_found"], 409: ["not_requested", "state_changed"]}
+        {403: ["only_mentor_answers"], 404: ["not_found"], 409: ["state_changed"]}
     ),
 )
 def mentorships_decline(
@@ -289,7 +288,7 @@ def mentorships_decline(
 ) -> MentorshipOut:
     """The mentor declines with a reason: `no_capacity`, `not_my_area`, `timing`, `other`."""
     return MentorshipOut.build(
-        services.mentorship_decline(
+        mentorships.mentorship_decline(
             member=member(request), mentorship_id=mentorship_id, reason=payload.reason
         )
     )
@@ -303,14 +302,14 @@ def mentorships_decline(
         {
             403: ["only_mentee_withdraws"],
             404: ["not_found"],
-            409: ["not_requested", "state_changed"],
+            409: ["state_changed"],
         }
     ),
 )
 def mentorships_withdraw(request: HttpRequest, mentorship_id: int) -> MentorshipOut:
     """The mentee withdraws a request not yet answered (`only_mentee_withdraws`, 403)."""
     return MentorshipOut.build(
-        services.mentorship_withdraw(member=member(request), mentorship_id=mentorship_id)
+        mentorships.mentorship_withdraw(member=member(request), mentorship_id=mentorship_id)
     )
 
 
@@ -318,14 +317,14 @@ def mentorships_withdraw(request: HttpRequest, mentorship_id: int) -> Mentorship
     "/mentorships/{mentorship_id}/end",
     response=MentorshipOut,
     operation_id="mentorships_end",
-    openapi_extra=refusals({404: ["not_found"], 409: ["not_active", "state_changed"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def mentorships_end(request: HttpRequest, mentorship_id: int, payload: EndIn) -> MentorshipOut:
     """Either side ends an active mentorship early: `goals_met` completes it, `no_time`,
     `not_a_fit` or `other` (with a note) ends it as `cancelled`. Check-ins not yet due are
     cancelled."""
     return MentorshipOut.build(
-        services.mentorship_end(
+        mentorships.mentorship_end(
             member=member(request),
             mentorship_id=mentorship_id,
             reason=payload.reason,
@@ -338,13 +337,13 @@ def mentorships_end(request: HttpRequest, mentorship_id: int, payload: EndIn) ->
     "/mentorships/{mentorship_id}/goals",
     response={201: GoalOut},
     operation_id="mentorships_goals_create",
-    openapi_extra=refusals({404: ["not_found"], 409: ["not_active", "too_many_goals"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed", "too_many_goals"]}),
 )
 def mentorships_goals_create(
     request: HttpRequest, mentorship_id: int, payload: GoalIn
 ) -> Status[GoalOut]:
     """Add a goal to the shared checklist of an active mentorship."""
-    goal = services.goal_add(member=member(request), mentorship_id=mentorship_id, text=payload.text)
+    goal = progress.goal_add(member=member(request), mentorship_id=mentorship_id, text=payload.text)
     return Status(201, GoalOut.build(goal))
 
 
@@ -352,13 +351,13 @@ def mentorships_goals_create(
     "/mentorships/{mentorship_id}/goals/{goal_id}",
     response=GoalOut,
     operation_id="mentorships_goals_update",
-    openapi_extra=refusals({404: ["not_found"], 409: ["not_active"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def mentorships_goals_update(
     request: HttpRequest, mentorship_id: int, goal_id: int, payload: GoalPatch
 ) -> GoalOut:
     """Tick (or untick) a goal."""
-    goal = services.goal_set_done(
+    goal = progress.goal_set_done(
         member=member(request), mentorship_id=mentorship_id, goal_id=goal_id, done=payload.done
     )
     return GoalOut.build(goal)
@@ -368,7 +367,7 @@ def mentorships_goals_update(
     "/mentorships/{mentorship_id}/checkins",
     response={201: list[CheckinOut]},
     operation_id="mentorships_checkins_create",
-    openapi_extra=refusals({404: ["not_found"], 409: ["not_active"]}),
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
 )
 def mentorships_checkins_create(
     request: HttpRequest, mentorship_id: int, payload: CheckinLogIn
@@ -376,7 +375,7 @@ def mentorships_checkins_create(
     """Log a check-in you had (default: now). It fulfils both parties' open check-ins; the
     answer is the check-in schedule after it."""
     viewer = member(request)
-    services.checkin_log(
+    progress.checkin_log(
         member=viewer, mentorship_id=mentorship_id, at=payload.at, note=payload.note
     )
     mentorship = access_mentorship_by_id(viewer, mentorship_id)
@@ -424,7 +423,7 @@ def mentorships_reflect(
 ) -> ReflectionOut:
     """Write your closing reflection once the mentorship has ended (`not_ended`, 409). The
     mentee may share theirs as a testimonial on the mentor's profile."""
-    reflection = services.reflection_write(
+    reflection = progress.reflection_write(
         member=member(request), mentorship_id=mentorship_id, text=payload.text, share=payload.share
     )
     return ReflectionOut.build(reflection)
@@ -443,7 +442,7 @@ def mentorships_testimonial(
 ) -> ReflectionOut:
     """The mentee shows (or hides) their reflection on the mentor's profile
     (`only_mentee_shares`, 403; `no_reflection`, 409)."""
-    reflection = services.testimonial_share(
+    reflection = progress.testimonial_share(
         member=member(request), mentorship_id=mentorship_id, share=payload.share
     )
     return ReflectionOut.build(reflection)
@@ -456,7 +455,7 @@ def mentorships_testimonial(
 def programmes_create(request: HttpRequest, payload: ProgrammeIn) -> Status[ProgrammeOut]:
     """Start a mentoring programme you organize."""
     viewer = member(request)
-    programme = services.programme_create(organizer=viewer, **payload.model_dump())
+    programme = programmes.programme_create(organizer=viewer, **payload.model_dump())
     return Status(201, programme_out(programme, viewer_id=viewer.pk))
 
 
@@ -506,7 +505,7 @@ def programmes_participants_create(
 ) -> Status[ProgrammeParticipantOut]:
     """The organizer adds a mentor (with capacity) or a mentee (`only_organizer`, 403;
     `already_in_programme`, `programme_published`, 409)."""
-    participant = services.programme_add(
+    participant = programmes.programme_add(
         organizer=member(request), programme_id=programme_id, **payload.model_dump()
     )
     return Status(201, ProgrammeParticipantOut.build(participant, show_ranking=True))
@@ -525,7 +524,7 @@ def programmes_rank(
 ) -> ProgrammeParticipantOut:
     """Rank members of the other side, best first; only people you rank can be assigned to
     you."""
-    participant = services.programme_rank(
+    participant = programmes.programme_rank(
         member=member(request), programme_id=programme_id, ranking=payload.ranking
     )
     return ProgrammeParticipantOut.build(participant, show_ranking=True)
@@ -546,7 +545,7 @@ def programmes_rank(
 def programmes_compute(request: HttpRequest, programme_id: int) -> list[PairOut]:
     """Compute the proposed stable assignment (mentee-optimal deferred acceptance within the
     mentors' capacities). Nothing starts until you publish."""
-    rows = services.programme_compute(organizer=member(request), programme_id=programme_id)
+    rows = programmes.programme_compute(organizer=member(request), programme_id=programme_id)
     return [PairOut(mentor_id=a.mentor_id, mentee_id=a.mentee_id) for a in rows]
 
 
@@ -565,7 +564,7 @@ def programmes_compute(request: HttpRequest, programme_id: int) -> list[PairOut]
 def programmes_publish(request: HttpRequest, programme_id: int) -> PublishOut:
     """Publish the computed assignment: each pair's mentorship starts `active`.
     `assignment_missing`, `assignment_stale` (409) when it must be computed (again)."""
-    publication = services.programme_publish(organizer=member(request), programme_id=programme_id)
+    publication = programmes.programme_publish(organizer=member(request), programme_id=programme_id)
     return PublishOut(
         mentorship_ids=[m.pk for m in publication.started],
         skipped=[PairOut(mentor_id=a, mentee_id=b) for a, b in publication.skipped],

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mutuals.accounts.models import User
-from mutuals.mentorship import services
 from mutuals.mentorship.models import MentorOffer, Mentorship
+from mutuals.mentorship.services import mentorships, offers, progress
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,9 @@ def mentorship_seed(members: dict[str, User]) -> int:
     for spec in OFFERS:
         mentor = members[spec.mentor]
         if not MentorOffer.objects.filter(mentor=mentor).exists():
-            services.offer_create(
+            offers.offer_create(
                 mentor=mentor,
-                data=services.OfferInput(
+                data=offers.OfferInput(
                     title=spec.title,
                     description=spec.description,
                     topics=list(spec.topics),
@@ -170,9 +170,9 @@ def mentorship_seed(members: dict[str, User]) -> int:
         if Mentorship.objects.filter(mentor=mentor, mentee=mentee).exists():
             continue
         offer = MentorOffer.objects.get(mentor=mentor)
-        mentorship = services.mentorship_request(
+        mentorship = mentorships.mentorship_request(
             mentee=mentee,
-            draft=services.RequestDraft(
+            draft=mentorships.RequestDraft(
                 offer_id=offer.pk,
                 goals=list(pair.goals),
                 topics=list(pair.topics),
@@ -184,16 +184,18 @@ def mentorship_seed(members: dict[str, User]) -> int:
         created += 1
         if pair.outcome == "requested":
             continue
-        services.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
-        services.checkin_log(member=mentee, mentorship_id=mentorship.pk, note="Kick-off call")
+        mentorships.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
+        progress.checkin_log(member=mentee, mentorship_id=mentorship.pk, note="Kick-off call")
         first_goal = mentorship.goals.order_by("position").first()
         if first_goal is not None:
-            services.goal_set_done(
+            progress.goal_set_done(
                 member=mentee, mentorship_id=mentorship.pk, goal_id=first_goal.pk, done=True
             )
         if pair.outcome == "completed":
-            services.mentorship_end(member=mentee, mentorship_id=mentorship.pk, reason="goals_met")
-            services.reflection_write(
+            mentorships.mentorship_end(
+                member=mentee, mentorship_id=mentorship.pk, reason="goals_met"
+            )
+            progress.reflection_write(
                 member=mentee, mentorship_id=mentorship.pk, text=pair.reflection, share=True
             )
     return created

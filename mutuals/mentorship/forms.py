@@ -8,7 +8,6 @@ from django import forms
 
 from mutuals.accounts.forms import MemberForm
 from mutuals.accounts.topics import split_topics
-from mutuals.mentorship import services
 from mutuals.mentorship.models import (
     MAX_CAPACITY,
     MAX_WEEKS,
@@ -17,6 +16,7 @@ from mutuals.mentorship.models import (
     DeclineReason,
     Format,
 )
+from mutuals.mentorship.services import mentorships, offers
 
 
 def lines(text: str) -> list[str]:
@@ -63,9 +63,9 @@ class OfferForm(MemberForm):
         label="Available from (optional)",
     )
 
-    def as_input(self) -> services.OfferInput:
+    def as_input(self) -> offers.OfferInput:
         data = self.cleaned_data
-        return services.OfferInput(
+        return offers.OfferInput(
             title=data["title"],
             description=data["description"],
             topics=split_topics(data["topics"]),
@@ -126,9 +126,9 @@ class RequestForm(MemberForm):
             assert isinstance(field, forms.ChoiceField)  # noqa: S101 (declared above)
             field.choices = [c for c in Format.choices if c[0] in offer_formats]
 
-    def draft(self, offer_id: int) -> services.RequestDraft:
+    def draft(self, offer_id: int) -> mentorships.RequestDraft:
         data = self.cleaned_data
-        return services.RequestDraft(
+        return mentorships.RequestDraft(
             offer_id=offer_id,
             goals=lines(data["goals"]),
             topics=split_topics(data.get("topics") or ""),
@@ -151,7 +151,7 @@ class DeclineForm(MemberForm):
 
 class EndForm(MemberForm):
     reason = forms.ChoiceField(
-        choices=[(r.value, r.label) for r in services.CHOSEN_END_REASONS],
+        choices=[(r.value, r.label) for r in mentorships.CHOSEN_END_REASONS],
         widget=forms.RadioSelect,
         label="Why end now",
     )

@@ -9,7 +9,6 @@ from pydantic import Field
 
 from mutuals.connections.schemas import FindingOut
 from mutuals.engagement.models import Obligation
-from mutuals.mentorship import services
 from mutuals.mentorship.matching import Suggestion
 from mutuals.mentorship.models import (
     MAX_CAPACITY,
@@ -25,6 +24,8 @@ from mutuals.mentorship.models import (
     Programme,
     Reflection,
 )
+from mutuals.mentorship.selectors import offer_active_count
+from mutuals.mentorship.services import mentorships, offers
 
 
 class MentorshipMemberOut(Schema):
@@ -52,8 +53,8 @@ class OfferIn(Schema):
     availability: str = Field(max_length=400, description="when you are usually available")
     available_from: date | None = None
 
-    def as_input(self) -> services.OfferInput:
-        return services.OfferInput(**self.model_dump())
+    def as_input(self) -> offers.OfferInput:
+        return offers.OfferInput(**self.model_dump())
 
 
 class OfferOut(Schema):
@@ -76,7 +77,7 @@ class OfferOut(Schema):
     def build(offer: MentorOffer) -> OfferOut:
         active = getattr(offer, "active", None)
         if active is None:
-            active = services._active_count(offer)
+            active = offer_active_count(offer)
         return OfferOut(
             id=offer.pk,
             mentor=_member(offer.mentor),
@@ -140,8 +141,8 @@ class RequestIn(Schema):
     cadence: str = Field(default="biweekly", description="weekly, biweekly or monthly")
     note: str = Field(max_length=MAX_NOTE_LENGTH * 2, description="your personal note")
 
-    def as_draft(self) -> services.RequestDraft:
-        return services.RequestDraft(**self.model_dump())
+    def as_draft(self) -> mentorships.RequestDraft:
+        return mentorships.RequestDraft(**self.model_dump())
 
 
 class AcceptIn(Schema):

@@ -174,3 +174,8 @@ def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
         .first()
     )
     return RecipientMaterial(mentor_offer=f"{offer[0]}. {offer[1]}" if offer else "")
+
+
+def offer_active_count(offer: MentorOffer) -> int:
+    """How many mentorships of this offer are active (what its capacity is measured against)."""
+    return Mentorship.objects.filter(offer=offer, state=MentorshipState.ACTIVE).count()

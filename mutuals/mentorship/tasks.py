@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from mutuals.mentorship import services
+from mutuals.mentorship.services import mentorships
 
 
 @task()
 def mentorship_complete(mentorship_id: int) -> bool:
     """Complete an active mentorship at its end date (enqueued for then at acceptance)."""
-    return services.mentorship_complete_if_due(mentorship_id=mentorship_id)
+    return mentorships.mentorship_complete_if_due(mentorship_id=mentorship_id)
 
 
 @task()
 def mentorships_sweep() -> int:
     """Catch up what a stopped worker missed: complete every mentorship past its end date and
     fulfil check-ins from the ledger. `mutuals mentorship_sweep` runs the same pass."""
-    return services.mentorships_sweep()
+    return mentorships.mentorships_sweep()

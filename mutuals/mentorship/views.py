@@ -24,8 +24,7 @@ from mutuals.accounts.views import HtmxHttpRequest
 from mutuals.connections.services import finding_as_dict
 from mutuals.connections.views import highlight
 from mutuals.core.errors import MutualsError, NotFound, Refused
-from mutuals.engagement.models import Obligation
-from mutuals.mentorship import selectors, services
+from mutuals.mentorship import selectors
 from mutuals.mentorship.access import (
     access_mentorship_by_id,
     access_offer_by_id,
@@ -58,6 +57,7 @@ from mutuals.mentorship.models import (
     ProgrammeState,
     Reflection,
 )
+from mutuals.mentorship.services import mentorships, offers, programmes, progress
 
 
 def form_error(form: forms.Form, error: MutualsError) -> None:
@@ -132,10 +132,10 @@ def mentor_offer_edit_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 if offer is None:
-                    services.offer_create(mentor=viewer, data=form.as_input())
+                    offers.offer_create(mentor=viewer, data=form.as_input())
                     messages.success(request, "Your offer is published. Mentees can find you now.")
                 else:
-                    services.offer_update(mentor=viewer, offer_id=offer.pk, data=form.as_input())
+                    offers.offer_update(mentor=viewer, offer_id=offer.pk, data=form.as_input())
                     messages.success(request, "Your offer is updated.")
             except MutualsError as error:
                 form_error(form, error)
@@ -154,7 +154,7 @@ def mentor_offer_pause_view(request: HttpRequest) -> HttpResponse:
     if offer is None:
         raise Http404("You have no offer.")
     paused = request.POST.get("paused", "1") == "1"
-    services.offer_pause(mentor=viewer, offer_id=offer.pk, paused=paused)
+    offers.offer_pause(mentor=viewer, offer_id=offer.pk, paused=paused)
     messages.success(
         request,
         "Your offer is paused: no new requests until you resume it."
@@ -227,7 +227,9 @@ def mentorship_request_view(request: HttpRequest, offer_id: int) -> HttpResponse
         form = RequestForm(request.POST, offer_formats=list(offer.formats))
         if form.is_valid():
             try:
-                mentorship = services.mentorship_request(mentee=viewer, draft=form.draft(offer.pk))
+                mentorship = mentorships.mentorship_request(
+                    mentee=viewer, draft=form.draft(offer.pk)
+                )
             except MutualsError as error:
                 form_error(form, error)
                 refusal_findings = error.detail.get("findings", [])
@@ -270,7 +272,7 @@ def mentorship_request_check_view(request: HttpRequest, offer_id: int) -> HttpRe
     note = request.POST.get("note", "")
     if not note.strip():
         return render(request, "connections/_feedback.html", {"empty": True})
-    report = services.mentorship_check(
+    report = mentorships.mentorship_check(
         mentee=viewer,
         offer_id=offer.pk,
         note=note,
@@ -303,18 +305,10 @@ def _checkin_rows(mentorship: Mentorship, viewer: User) -> list[dict[str, Any]]:
                 "who": "You" if o.party_id == viewer.pk else other.get_short_name(),
                 "due_at": o.due_at,
                 "fulfilled_at": o.fulfilled_at,
-                "status": _status(o, now),
+                "status": o.status(now),
             }
         )
     return rows
-
-
-def _status(o: Obligation, now: Any) -> str:
-    if o.fulfilled_at:
-        return "met" if o.fulfilled_at <= o.due_at else "late"
-    if o.cancelled_at:
-        return "cancelled"
-    return "overdue" if o.due_at < now else "open"
 
 
 EVENT_LABELS = {
@@ -387,7 +381,7 @@ def mentorship_detail_view(request: HttpRequest, mentorship_id: int) -> HttpResp
     mentorship = _or_404(lambda: access_mentorship_by_id(viewer, mentorship_id))
     if mentorship.state == MentorshipState.ACTIVE:
         # Messages and calls logged elsewhere count: bring the check-ins up to date.
-        services.checkins_reconcile(mentorship=mentorship)
+        progress.checkins_reconcile(mentorship=mentorship)
     return render(request, "mentorship/detail.html", _detail_context(viewer, mentorship))
 
 
@@ -441,20 +435,20 @@ def mentorship_action_view(request: HttpRequest, mentorship_id: int, action: str
             raise _Invalid
         data = form.cleaned_data if form is not None else {}
         if action == "accept":
-            services.mentorship_accept(
+            mentorships.mentorship_accept(
                 member=viewer, mentorship_id=mentorship.pk, cadence=data["cadence"]
             )
             done = f"You are now mentoring {mentorship.mentee.name}. Check-ins are planned."
         elif action == "decline":
-            services.mentorship_decline(
+            mentorships.mentorship_decline(
                 member=viewer, mentorship_id=mentorship.pk, reason=data["reason"]
             )
             done = f"Declined. {mentorship.mentee.get_short_name()} sees your reason."
         elif action == "withdraw":
-            services.mentorship_withdraw(member=viewer, mentorship_id=mentorship.pk)
+            mentorships.mentorship_withdraw(member=viewer, mentorship_id=mentorship.pk)
             done = "Your request is withdrawn."
         elif action == "end":
-            ended = services.mentorship_end(
+            ended = mentorships.mentorship_end(
                 member=viewer, mentorship_id=mentorship.pk, reason=data["reason"], note=data["note"]
             )
             done = (
@@ -463,20 +457,20 @@ def mentorship_action_view(request: HttpRequest, mentorship_id: int, action: str
                 else "The mentorship has ended. A closing reflection still helps you both."
             )
         elif action == "checkin":
-            services.checkin_log(
+            progress.checkin_log(
                 member=viewer, mentorship_id=mentorship.pk, at=data["at"], note=data["note"]
             )
             done = "Check-in logged. It counts for you both."
         elif action == "goal":
-            services.goal_add(member=viewer, mentorship_id=mentorship.pk, text=data["text"])
+            progress.goal_add(member=viewer, mentorship_id=mentorship.pk, text=data["text"])
             done = "Goal added to your shared checklist."
         elif action == "reflect":
-            services.reflection_write(
+            progress.reflection_write(
                 member=viewer, mentorship_id=mentorship.pk, text=data["text"], share=data["share"]
             )
             done = "Thank you for your reflection."
         elif action in ("share", "unshare"):
-            services.testimonial_share(
+            progress.testimonial_share(
                 member=viewer, mentorship_id=mentorship.pk, share=action == "share"
             )
             done = (
@@ -515,7 +509,7 @@ def mentorship_goal_toggle_view(
     viewer = member_for_request(request)
     done = request.POST.get("done") == "1"
     try:
-        goal = services.goal_set_done(
+        goal = progress.goal_set_done(
             member=viewer, mentorship_id=mentorship_id, goal_id=goal_id, done=done
         )
     except NotFound as exc:
@@ -541,15 +535,15 @@ def programmes_view(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.programme_create(organizer=viewer, **form.cleaned_data)
+            programme = programmes.programme_create(organizer=viewer, **form.cleaned_data)
         except MutualsError as error:
             form_error(form, error)
         else:
             messages.success(request, "Programme created. Add its mentors and mentees.")
             return redirect("programme_detail", programme_id=programme.pk)
-    programmes = list(selectors.programmes_for(viewer))
-    organized = [p for p in programmes if p.organizer_id == viewer.pk]
-    joined = [p for p in programmes if p.organizer_id != viewer.pk]
+    theirs = list(selectors.programmes_for(viewer))
+    organized = [p for p in theirs if p.organizer_id == viewer.pk]
+    joined = [p for p in theirs if p.organizer_id != viewer.pk]
     return render(
         request,
         "mentorship/programmes.html",
@@ -630,7 +624,7 @@ def programme_action_view(request: HttpRequest, programme_id: int, action: str) 
                 context = _programme_context(viewer, programme, participant_form=form)
                 return render(request, "mentorship/programme.html", context, status=422)
             try:
-                services.programme_add(
+                programmes.programme_add(
                     organizer=viewer,
                     programme_id=programme.pk,
                     member_id=member.pk,
@@ -653,16 +647,16 @@ def programme_action_view(request: HttpRequest, programme_id: int, action: str) 
                 for pk, position in sorted(positions.items(), key=lambda kv: (kv[1], kv[0]))
                 if position < UNRANKED
             ]
-            services.programme_rank(member=viewer, programme_id=programme.pk, ranking=ranking)
+            programmes.programme_rank(member=viewer, programme_id=programme.pk, ranking=ranking)
             messages.success(request, "Your ranking is saved.")
         elif action == "compute":
-            rows = services.programme_compute(organizer=viewer, programme_id=programme.pk)
+            rows = programmes.programme_compute(organizer=viewer, programme_id=programme.pk)
             messages.success(
                 request,
                 f"Proposed {len(rows)} pair{'s' if len(rows) != 1 else ''}. Review and publish.",
             )
         elif action == "publish":
-            publication = services.programme_publish(organizer=viewer, programme_id=programme.pk)
+            publication = programmes.programme_publish(organizer=viewer, programme_id=programme.pk)
             messages.success(
                 request,
                 f"Published: {len(publication.started)} mentorships started"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.errors import NotFound
+from mutuals.engagement.collaborations import SharedOrigin
 from mutuals.messaging.models import Conversation, Participant
 
 
@@ -23,3 +24,19 @@ def access_conversation_by_id(viewer: User, conversation_id: int) -> Conversatio
     ):
         raise NotFound("No such conversation.")
     return conversation
+
+
+def collaboration_origin_conversation(proposer: User, conversation_id: int) -> SharedOrigin:
+    """A conversation as the origin of a collaboration (registered with engagement in
+    `MessagingConfig.ready`): one the proposer takes part in, shared by its participants."""
+    conversation = access_conversation_by_id(proposer, conversation_id)
+    return SharedOrigin(
+        source=conversation,
+        member_ids=frozenset(
+            Participant.objects.filter(conversation=conversation).values_list(
+                "member_id", flat=True
+            )
+        ),
+        outside_one="is not in that conversation",
+        outside_many="are not in that conversation",
+    )

@@ -29,6 +29,7 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import NotFound, RateLimited, Refused
+from mutuals.core.tasks import enqueue_at
 from mutuals.engagement.services import interaction_record
 from mutuals.messaging.access import access_conversation_by_id
 from mutuals.messaging.models import (
@@ -274,7 +275,6 @@ def digest_due(arrived_at: datetime, boundaries: Boundaries) -> datetime:
 
 
 def _schedule_digests(member_ids: list[int], arrived_at: datetime) -> None:
-    from mutuals.connections.tasks import enqueue_at
     from mutuals.messaging import tasks
 
     for boundaries in Boundaries.objects.filter(user_id__in=member_ids):
@@ -303,7 +303,6 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
         return "no_member"
     quiet_until = Boundaries.objects.get(user=member).quiet_until
     if quiet_until is not None and quiet_until > now:
-        from mutuals.connections.tasks import enqueue_at
         from mutuals.messaging import tasks
 
         later = digest_window(quiet_until)

@@ -32,7 +32,7 @@ def test_accept_withdraw_decline_race_has_one_winner(rounds):
         lambda: invitation_decline(member=recipient, invitation_id=invitation.pk, reason="other"),
     )
     assert outcomes.count("ok") == 1, outcomes
-    assert set(outcomes) - {"ok"} <= {"invitation_closed"}
+    assert set(outcomes) - {"ok"} <= {"state_changed"}
     invitation.refresh_from_db()
     closing = InvitationEvent.objects.filter(invitation=invitation).exclude(from_state="")
     assert closing.count() == 1

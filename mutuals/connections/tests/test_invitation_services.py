@@ -312,7 +312,7 @@ class TestTransitions:
         assert (invitation.state, invitation.connection_id) == ("accepted", connection.pk)
         with pytest.raises(Conflict) as caught:
             invitation_accept(member=recipient, invitation_id=invitation.pk)
-        assert caught.value.code == "invitation_closed"
+        assert caught.value.code == "state_changed"
         assert Connection.objects.count() == 3
 
     def test_only_the_recipient_may_answer_and_only_the_sender_withdraw(self, trio):

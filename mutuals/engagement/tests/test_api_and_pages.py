@@ -46,7 +46,8 @@ def test_connections_list_has_strength_tier_state_and_pact(connected):
     assert item["tier"] in {"inner", "close", "active", "wider", "acquaintance"}
     assert item["state"] in {"engaged", "warm", "fading", "stagnant", "resting"}
     assert {p["kind"] for p in item["pact"]} == {"first_message", "first_exchange"}
-    assert set(item["pact"][0]) == {"party_id", "kind", "due_at", "fulfilled_at"}
+    assert set(item["pact"][0]) == {"party_id", "kind", "due_at", "fulfilled_at", "status"}
+    assert {p["status"] for p in item["pact"]} == {"open"}
 
 
 def test_connection_detail_shows_both_parties_pact_and_interactions(connected):

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from mutuals.core.tests.concurrency import race
-from mutuals.engagement import services
+from mutuals.engagement import collaborations
 from mutuals.engagement.models import (
     Collaboration,
     CollaborationState,
@@ -33,10 +33,10 @@ pytestmark = [
 def test_two_confirmations_at_once_both_count(team, rounds):  # noqa: F811
     collaboration = propose(team)
     outcomes = race(
-        lambda: services.collaboration_confirm(
+        lambda: collaborations.collaboration_confirm(
             member=team["ben"], collaboration_id=collaboration.pk
         ),
-        lambda: services.collaboration_confirm(
+        lambda: collaborations.collaboration_confirm(
             member=team["chen"], collaboration_id=collaboration.pk
         ),
     )
@@ -59,10 +59,10 @@ def test_two_confirmations_at_once_both_count(team, rounds):  # noqa: F811
 def test_a_decline_racing_a_confirmation_leaves_it_active(team, rounds):  # noqa: F811
     collaboration = propose(team)
     outcomes = race(
-        lambda: services.collaboration_decline(
+        lambda: collaborations.collaboration_decline(
             member=team["ben"], collaboration_id=collaboration.pk
         ),
-        lambda: services.collaboration_confirm(
+        lambda: collaborations.collaboration_confirm(
             member=team["chen"], collaboration_id=collaboration.pk
         ),
     )

@@ -17,9 +17,10 @@ from mutuals.accounts.services import api_token_create
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
-from mutuals.engagement import services
+from mutuals.engagement import collaborations
 from mutuals.engagement.models import (
     Collaboration,
+    CollaborationEvent,
     CollaborationState,
     Collaborator,
     CollaboratorState,
@@ -76,7 +77,7 @@ def propose(team: dict[str, Any], *members: str, **overrides: Any) -> Collaborat
         "conversation_id": team["group"].pk,
     }
     values.update(overrides)
-    return services.collaboration_propose(**values)
+    return collaborations.collaboration_propose(**values)
 
 
 def collaboration_interactions() -> set[tuple[int, int]]:
@@ -142,7 +143,7 @@ def test_at_most_eight_people(team):
 def test_only_connections_of_the_proposer(team):
     # Ben and Dana are not connected; Ben cannot propose with Dana, even in a shared group.
     with pytest.raises(Refused) as error:
-        services.collaboration_propose(
+        collaborations.collaboration_propose(
             proposer=team["ben"],
             title="Something",
             member_ids=[team["dana"].pk],
@@ -199,12 +200,12 @@ def test_same_open_title_twice_is_a_conflict(team):
 
 def test_confirming_activates_and_records_one_interaction_per_confirmed_pair(team):
     collaboration = propose(team)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     collaboration.refresh_from_db()
     assert collaboration.state == CollaborationState.ACTIVE
     assert collaboration.started_at is not None
     assert collaboration_interactions() == {(team["ben"].pk, team["amara"].pk)}
-    services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     assert collaboration_interactions() == {
         (team["ben"].pk, team["amara"].pk),
         (team["chen"].pk, team["amara"].pk),
@@ -226,53 +227,57 @@ def test_collaboration_weighs_deepest_of_all_kinds():
 
 def test_interactions_are_idempotent(team):
     collaboration = propose(team)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_record(collaboration=collaboration)
-    services.collaboration_record(collaboration=collaboration)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_record(collaboration=collaboration)
+    collaborations.collaboration_record(collaboration=collaboration)
     assert Interaction.objects.filter(kind=InteractionKind.COLLABORATION).count() == 1
 
 
 def test_only_invitees_confirm_or_decline(team):
     collaboration = propose(team)
     with pytest.raises(NotAllowed) as error:
-        services.collaboration_confirm(member=team["amara"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(
+            member=team["amara"], collaboration_id=collaboration.pk
+        )
     assert error.value.code == "not_an_invitee"
     with pytest.raises(NotAllowed):
-        services.collaboration_decline(member=team["amara"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_decline(
+            member=team["amara"], collaboration_id=collaboration.pk
+        )
     with pytest.raises(NotFound):
-        services.collaboration_confirm(member=team["dana"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["dana"], collaboration_id=collaboration.pk)
     with pytest.raises(NotFound):
-        services.collaboration_confirm(member=team["ben"], collaboration_id=999_999)
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=999_999)
 
 
 def test_an_invitee_blocked_with_the_proposer_no_longer_sees_it(team):
     collaboration = propose(team)
     block_create(blocker=team["amara"], blocked=team["ben"])
     with pytest.raises(NotFound):
-        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
 
 
 def test_decline_then_confirm_is_a_conflict_and_the_reverse_too(team):
     collaboration = propose(team)
-    services.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
     with pytest.raises(Conflict) as error:
-        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     assert error.value.code == "already_declined"
-    services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     with pytest.raises(Conflict) as error:
-        services.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
     assert error.value.code == "already_confirmed"
     assert collaboration_interactions() == {(team["chen"].pk, team["amara"].pk)}
 
 
 def test_everyone_declining_closes_the_proposal(team):
     collaboration = propose(team)
-    services.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["ben"], collaboration_id=collaboration.pk)
     collaboration.refresh_from_db()
     assert collaboration.state == CollaborationState.PROPOSED
-    services.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
     collaboration.refresh_from_db()
     assert collaboration.state == CollaborationState.DECLINED
     declined = Notification.objects.filter(member=team["amara"], kind="collaboration_declined")
@@ -284,21 +289,25 @@ def test_everyone_declining_closes_the_proposal(team):
 def test_completing(team):
     collaboration = propose(team)
     with pytest.raises(Conflict) as error:
-        services.collaboration_complete(member=team["amara"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_complete(
+            member=team["amara"], collaboration_id=collaboration.pk
+        )
     assert error.value.code == "collaboration_not_started"
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     with pytest.raises(NotAllowed) as refused:
-        services.collaboration_complete(member=team["chen"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_complete(
+            member=team["chen"], collaboration_id=collaboration.pk
+        )
     assert refused.value.code == "not_a_collaborator"
-    services.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
     collaboration.refresh_from_db()
     assert collaboration.state == CollaborationState.COMPLETED
     assert collaboration.completed_by_id == team["ben"].pk
     assert Notification.objects.filter(kind="collaboration_completed").get().member == team["amara"]
     # Chen never answered: once it is completed, it takes no more answers.
     with pytest.raises(Conflict) as error:
-        services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     assert error.value.code == "collaboration_closed"
 
 
@@ -309,7 +318,7 @@ def test_confirming_strengthens_the_tie(team):
     ties_recompute(member_id=team["amara"].pk)
     before = {t.other_id: t.strength for t in Tie.objects.filter(member=team["amara"])}
     collaboration = propose(team, "ben")
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     ties_recompute(member_id=team["amara"].pk)
     after = {t.other_id: t.strength for t in Tie.objects.filter(member=team["amara"])}
     assert after[team["ben"].pk] > before[team["ben"].pk]
@@ -325,7 +334,7 @@ def test_profile_shows_only_collaborations_the_member_confirmed(team):
     amara_profile = reverse("member_detail", args=[team["amara"].pk])
     viewer = web(team["dana"])
     assert "Supplier-risk checklist" not in viewer.get(amara_profile).content.decode()
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     page = viewer.get(amara_profile).content.decode()
     assert "Supplier-risk checklist" in page
     assert "Ben Roth" in page
@@ -333,15 +342,15 @@ def test_profile_shows_only_collaborations_the_member_confirmed(team):
     assert "Supplier-risk checklist" in viewer.get(ben_profile).content.decode()
     chen_page = viewer.get(reverse("member_detail", args=[team["chen"].pk])).content.decode()
     assert "Supplier-risk checklist" not in chen_page
-    services.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
     chen_page = viewer.get(reverse("member_detail", args=[team["chen"].pk])).content.decode()
     assert "Supplier-risk checklist" not in chen_page
 
 
 def test_profile_hides_collaborators_the_viewer_is_blocked_with(team):
     collaboration = propose(team)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     block_create(blocker=team["dana"], blocked=team["ben"])
     page = web(team["dana"]).get(reverse("member_detail", args=[team["amara"].pk])).content.decode()
     assert "Supplier-risk checklist" in page
@@ -363,14 +372,14 @@ def test_health_dashboard_counts_active_collaborations(team):
     collaboration = propose(team)
     body = api(team["amara"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 0, "completed": 0}
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     body = api(team["amara"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 1, "completed": 0}
     assert api(team["chen"]).get("/api/insights/health").json()["collaborations"]["active"] == 0
     page = web(team["amara"]).get(reverse("insights_health")).content.decode()
     assert "Active collaborations" in page
     assert "Supplier-risk checklist" in page
-    services.collaboration_complete(member=team["amara"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_complete(member=team["amara"], collaboration_id=collaboration.pk)
     body = api(team["ben"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 0, "completed": 1}
 
@@ -578,7 +587,9 @@ def test_list_page_query_count_does_not_grow(team, django_assert_max_num_queries
     for n in range(15):
         collaboration = propose(team, title=f"Project {n}")
         if n % 2:
-            services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+            collaborations.collaboration_confirm(
+                member=team["ben"], collaboration_id=collaboration.pk
+            )
     client = web(team["ben"])
     with django_assert_max_num_queries(10):
         page = client.get(reverse("collaborations"))
@@ -594,7 +605,7 @@ def test_profile_query_count_does_not_grow(team, django_assert_max_num_queries):
             team, title=f"Project {n}", member_ids=[o.pk for o in others], conversation_id=group.pk
         )
         for other in others:
-            services.collaboration_confirm(member=other, collaboration_id=collaboration.pk)
+            collaborations.collaboration_confirm(member=other, collaboration_id=collaboration.pk)
     client = web(team["dana"])
     url = reverse("member_detail", args=[team["amara"].pk])
     client.get(url)
@@ -647,7 +658,7 @@ def test_an_event_all_checked_in_at_is_an_origin(team):
     collaboration = propose(team, "ben", conversation_id=None, event_id=event.pk)
     assert collaboration.origin == "event"
     assert collaboration.event_id == event.pk
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     page = web(team["chen"]).get(reverse("member_detail", args=[team["ben"].pk])).content.decode()
     assert "Risk workshop</a>" in page
     assert "met at" in page
@@ -698,20 +709,22 @@ def test_propose_page_prefills_from_an_event(team):
 
 def test_the_proposer_withdraws_before_anyone_confirms(team):
     collaboration = propose(team)
-    services.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_decline(member=team["chen"], collaboration_id=collaboration.pk)
     with pytest.raises(NotAllowed) as refused:
-        services.collaboration_withdraw(member=team["ben"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_withdraw(member=team["ben"], collaboration_id=collaboration.pk)
     assert refused.value.code == "not_the_proposer"
     with pytest.raises(NotFound):
-        services.collaboration_withdraw(member=team["dana"], collaboration_id=collaboration.pk)
-    services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
-    services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_withdraw(
+            member=team["dana"], collaboration_id=collaboration.pk
+        )
+    collaborations.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
     collaboration.refresh_from_db()
     assert collaboration.state == CollaborationState.WITHDRAWN
     told = Notification.objects.filter(kind="collaboration_withdrawn")
     assert list(told.values_list("member_id", flat=True)) == [team["ben"].pk]  # not Chen
     with pytest.raises(Conflict) as error:
-        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     assert error.value.code == "collaboration_closed"
     # The title is free again.
     assert propose(team).pk != collaboration.pk
@@ -719,9 +732,11 @@ def test_the_proposer_withdraws_before_anyone_confirms(team):
 
 def test_once_confirmed_it_cannot_be_withdrawn(team):
     collaboration = propose(team)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     with pytest.raises(Conflict) as error:
-        services.collaboration_withdraw(member=team["amara"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_withdraw(
+            member=team["amara"], collaboration_id=collaboration.pk
+        )
     assert error.value.code == "collaboration_confirmed"
 
 
@@ -763,7 +778,7 @@ def _profile_api(viewer: User, member: User, query: str = "") -> Any:
 def test_api_member_collaborations_match_the_profile(team):
     collaboration = propose(team)
     assert _profile_api(team["dana"], team["amara"]).json() == {"items": [], "next": None}
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     response = _profile_api(team["dana"], team["amara"])
     assert response.status_code == 200
     (item,) = response.json()["items"]
@@ -785,8 +800,8 @@ def test_api_member_collaborations_match_the_profile(team):
 
 def test_api_member_collaborations_hide_who_the_viewer_is_blocked_with(team):
     collaboration = propose(team)
-    services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    services.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     block_create(blocker=team["dana"], blocked=team["ben"])
     (item,) = _profile_api(team["dana"], team["amara"]).json()["items"]
     assert [m["name"] for m in item["members"]] == ["Chen Li"]
@@ -802,9 +817,93 @@ def test_api_member_collaborations_hide_who_the_viewer_is_blocked_with(team):
 def test_api_member_collaborations_are_paginated(team):
     for n in range(5):
         collaboration = propose(team, title=f"Project {n}")
-        services.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     first = _profile_api(team["dana"], team["amara"], "?limit=3").json()
     rest = _profile_api(team["dana"], team["amara"], f"?limit=3&cursor={first['next']}").json()
     titles = [i["title"] for i in first["items"] + rest["items"]]
     assert titles == [f"Project {n}" for n in reversed(range(5))]
     assert rest["next"] is None
+
+
+# --- Audit rows and the lost race ---------------------------------------------------------------
+
+
+def history(collaboration: Collaboration) -> list[tuple[str, str, int | None]]:
+    return [
+        (e.from_state, e.to_state, e.actor_id)
+        for e in CollaborationEvent.objects.filter(collaboration=collaboration)
+    ]
+
+
+def test_every_move_leaves_an_audit_row(team):
+    collaboration = propose(team)
+    amara, ben = team["amara"].pk, team["ben"].pk
+    assert history(collaboration) == [("", "proposed", amara)]
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
+    collaborations.collaboration_complete(member=team["ben"], collaboration_id=collaboration.pk)
+    assert history(collaboration) == [
+        ("", "proposed", amara),
+        ("proposed", "active", ben),  # the first confirmation; the second moves nothing
+        ("active", "completed", ben),
+    ]
+    declined = propose(team, "ben", title="Another one")
+    collaborations.collaboration_decline(member=team["ben"], collaboration_id=declined.pk)
+    withdrawn = propose(team, "chen", title="A third one")
+    collaborations.collaboration_withdraw(member=team["amara"], collaboration_id=withdrawn.pk)
+    assert history(declined)[-1] == ("proposed", "declined", ben)
+    assert history(withdrawn)[-1] == ("proposed", "withdrawn", amara)
+
+
+def test_a_lost_race_answers_state_changed_and_writes_nothing(team, monkeypatch):
+    """Where rows are not locked (SQLite), another request can move the collaboration between
+    this one's read and its write: the conditional UPDATE finds it moved and refuses."""
+    collaboration = propose(team)
+    read_seat = collaborations._own_seat
+
+    def read_then_lose_the_race(member, collaboration_id):
+        seat = read_seat(member, collaboration_id)
+        Collaboration.objects.filter(pk=collaboration_id).update(state=CollaborationState.WITHDRAWN)
+        return seat
+
+    monkeypatch.setattr(collaborations, "_own_seat", read_then_lose_the_race)
+    with pytest.raises(Conflict) as error:
+        collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    assert error.value.code == "state_changed"
+    assert error.value.detail == {"state": "withdrawn"}
+    assert history(collaboration) == [("", "proposed", team["amara"].pk)]
+    seat = Collaborator.objects.get(collaboration=collaboration, member=team["ben"])
+    assert seat.state == CollaboratorState.INVITED  # the confirmation went with the refusal
+    assert not Interaction.objects.filter(kind=InteractionKind.COLLABORATION).exists()
+
+
+def test_the_feature_apps_registered_their_origins():
+    from mutuals.engagement.models import CollaborationOrigin
+    from mutuals.events.access import collaboration_origin_event
+    from mutuals.messaging.access import collaboration_origin_conversation
+
+    assert {
+        CollaborationOrigin.CONVERSATION: collaboration_origin_conversation,
+        CollaborationOrigin.EVENT: collaboration_origin_event,
+    } == collaborations._ORIGIN_RESOLVERS
+
+
+def test_a_confirmation_that_finds_it_just_made_active_joins_it(team, monkeypatch):
+    """Two invitees confirming at once where rows are not locked: the second finds the
+    collaboration active already and joins it, with one audit row for the move."""
+    collaboration = propose(team)
+    read_seat = collaborations._own_seat
+
+    def read_then_another_confirms(member, collaboration_id):
+        seat = read_seat(member, collaboration_id)
+        Collaboration.objects.filter(pk=collaboration_id).update(
+            state=CollaborationState.ACTIVE, started_at=collaboration.created_at
+        )
+        return seat
+
+    monkeypatch.setattr(collaborations, "_own_seat", read_then_another_confirms)
+    collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
+    seat = Collaborator.objects.get(collaboration=collaboration, member=team["ben"])
+    assert seat.state == CollaboratorState.CONFIRMED
+    assert Collaboration.objects.get(pk=collaboration.pk).state == CollaborationState.ACTIVE
+    assert history(collaboration) == [("", "proposed", team["amara"].pk)]

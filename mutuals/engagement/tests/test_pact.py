@@ -11,11 +11,12 @@ from django.core import mail
 from django.db.models import F
 from django.utils import timezone
 
+from mutuals.accounts import timezones
 from mutuals.accounts.services import boundaries_update
 from mutuals.connections.services import block_create, invitation_accept
 from mutuals.connections.tests.factories import make_pair, send
 from mutuals.core.errors import NotFound, Refused
-from mutuals.engagement import services
+from mutuals.engagement import notifications, services
 from mutuals.engagement.models import Interaction, Notification, Obligation, Tie
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="America/Toronto")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # 10:00 in Toronto
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         assert (
             due.astimezone(ZoneInfo("America/Toronto")).isoformat() == "2026-03-10T23:59:59-04:00"
         )
@@ -54,7 +55,7 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="Europe/Berlin")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 3, 25, 12, 0, tzinfo=UTC)  # DST begins 29 March in Berlin
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         local = due.astimezone(ZoneInfo("Europe/Berlin"))
         assert (local.date().isoformat(), local.hour, local.minute) == ("2026-04-01", 23, 59)
         assert local.utcoffset() == timedelta(hours=2)
@@ -63,23 +64,23 @@ class TestDeadlines:
         boundaries_update(user=member, time_zone="Asia/Tokyo")
         member.boundaries.refresh_from_db()
         start = datetime(2026, 6, 1, 20, 0, tzinfo=UTC)  # 05:00 on 2 June in Tokyo
-        due = services.deadline(start, 7, member.boundaries)
+        due = timezones.deadline(start, 7, member.boundaries)
         assert due.astimezone(ZoneInfo("Asia/Tokyo")).date().isoformat() == "2026-06-09"
 
     def test_low_bandwidth_doubles(self, member):
         start = datetime(2026, 1, 1, 12, tzinfo=UTC)
-        normal = services.deadline(start, 7, member.boundaries)
+        normal = timezones.deadline(start, 7, member.boundaries)
         boundaries_update(user=member, low_bandwidth=True)
         member.boundaries.refresh_from_db()
-        assert services.deadline(start, 7, member.boundaries) - normal == timedelta(days=7)
+        assert timezones.deadline(start, 7, member.boundaries) - normal == timedelta(days=7)
 
     def test_quiet_period_moves_the_nudge_never_drops_it(self, member):
         due = timezone.now() + timedelta(days=3)
-        assert services.nudge_time(due, member.boundaries) == due - timedelta(days=1)
+        assert timezones.nudge_time(due, member.boundaries) == due - timedelta(days=1)
         quiet = timezone.now() + timedelta(days=5)
         boundaries_update(user=member, quiet_until=quiet)
         member.boundaries.refresh_from_db()
-        assert services.nudge_time(due, member.boundaries) == quiet
+        assert timezones.nudge_time(due, member.boundaries) == quiet
 
     def test_unknown_time_zone_is_refused(self, member):
         with pytest.raises(Refused) as caught:
@@ -307,5 +308,93 @@ class TestNudges:
         assert notification is not None
         assert notification.emailed_at is not None
         mail.outbox.clear()
-        assert services.notification_email_send(notification_id=notification.pk) is False
+        assert notifications.notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
+
+
+class TestStatus:
+    """`Obligation.status(now)`: the one reading of a pact item, for the pages, the insights
+    and the API."""
+
+    def test_each_status(self, connected):
+        sender, _, connection = connected
+        first = items(connection)[("first_message", sender.pk)]
+        due = first.due_at
+        assert first.status(due - timedelta(hours=1)) == "open"
+        assert first.status(due) == "open"  # due at 23:59:59: not overdue until after it
+        assert first.status(due + timedelta(seconds=1)) == "overdue"
+        first.fulfilled_at = due
+        assert first.status(due + timedelta(days=3)) == "met"
+        first.fulfilled_at = due + timedelta(seconds=1)
+        assert first.status(due + timedelta(days=3)) == "late"
+        first.fulfilled_at, first.cancelled_at = None, due - timedelta(days=1)
+        assert first.status(due + timedelta(days=3)) == "cancelled"
+
+    def test_the_api_reports_an_overdue_and_a_met_item(self, connected, client):
+        sender, recipient, connection = connected
+        message(sender, recipient, connection.created_at + timedelta(minutes=1), 1)
+        Obligation.objects.filter(connection=connection, party=recipient).update(
+            due_at=timezone.now() - timedelta(minutes=1)
+        )
+        client.force_login(sender)
+        pact = client.get(f"/api/connections/{connection.pk}").json()["pact"]
+        by_party = {(p["kind"], p["party_id"]): p["status"] for p in pact}
+        assert by_party[("first_message", sender.pk)] == "met"
+        assert by_party[("first_message", recipient.pk)] == "overdue"
+        assert by_party[("first_exchange", None)] == "open"
+
+
+class TestMetBy:
+    """`services.obligation_met_by`: the one rule the pact and mentorship check-ins use."""
+
+    def test_a_mentor_check_in_is_met_by_a_call_for_both_and_a_message_for_its_sender(
+        self, connected
+    ):
+        sender, recipient, connection = connected
+        at = connection.created_at + timedelta(days=2)
+        checkins = services.mentor_checkins_plan(
+            connection=connection,
+            party_ids=(sender.pk, recipient.pk),
+            every_days=7,
+            for_days=14,
+            at=connection.created_at,
+        )
+        assert len(checkins) == 4  # two each, one per week
+        first_of = {o.party_id: o for o in checkins if o.opened_at == connection.created_at}
+        note = Interaction(actor=sender, counterpart=recipient, kind="message", at=at)
+        assert services.obligation_met_by(first_of[sender.pk], note)
+        assert not services.obligation_met_by(first_of[recipient.pk], note)
+        call = Interaction(actor=sender, counterpart=recipient, kind="call", at=at)
+        assert services.obligation_met_by(first_of[recipient.pk], call)
+        before = Interaction(
+            actor=sender,
+            counterpart=recipient,
+            kind="call",
+            at=connection.created_at - timedelta(1),
+        )
+        assert not services.obligation_met_by(first_of[sender.pk], before)
+
+    def test_reconcile_and_cancel_write_the_check_ins(self, connected):
+        sender, recipient, connection = connected
+        start = connection.created_at
+        pair = (sender.pk, recipient.pk)
+        services.mentor_checkins_plan(
+            connection=connection, party_ids=pair, every_days=7, for_days=21, at=start
+        )
+        Interaction.objects.create(
+            actor=recipient, counterpart=sender, kind="message", weight=1, at=start, source_key="x"
+        )
+        assert (
+            services.mentor_checkins_reconcile(
+                connection_id=connection.pk, party_ids=pair, since=start
+            )
+            == 1
+        )
+        cancelled = services.mentor_checkins_cancel(
+            connection_id=connection.pk, party_ids=pair, since=start, at=start + timedelta(days=8)
+        )
+        assert cancelled == 4  # the two of weeks two and three, each party's
+        kept = Obligation.objects.filter(
+            connection=connection, kind="mentor_check_in", cancelled_at__isnull=True
+        )
+        assert sorted(o.status(start + timedelta(days=8)) for o in kept) == ["met", "overdue"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
 from mutuals.events.models import Attendance, AttendanceStatus, CheckInMethod, Event
-from mutuals.events.services import event_create
+from mutuals.events.services.organizing import event_create
 
 
 def make_event(

@@ -15,8 +15,8 @@ from django.db import connection
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core.tests.concurrency import race_results
-from mutuals.events import services
 from mutuals.events.models import Attendance
+from mutuals.events.services import rsvp
 from mutuals.events.tests.factories import make_event
 
 pytestmark = [
@@ -38,7 +38,7 @@ def race(*actions: Callable[[], object]) -> list[str]:
 def test_four_members_racing_for_the_last_place_get_one(rounds):
     event = make_event(capacity=2)  # the organizer holds one place
     racers = [make_member() for _ in range(4)]
-    outcomes = race(*(lambda m=m: services.event_rsvp(member=m, event_id=event.pk) for m in racers))
+    outcomes = race(*(lambda m=m: rsvp.event_rsvp(member=m, event_id=event.pk) for m in racers))
     assert outcomes == ["going", "waitlisted", "waitlisted", "waitlisted"]
     assert Attendance.objects.filter(event=event, status="going").count() == 2
 
@@ -47,12 +47,12 @@ def test_four_members_racing_for_the_last_place_get_one(rounds):
 def test_a_cancellation_racing_new_rsvps_never_overfills(rounds):
     event = make_event(capacity=2)
     holder, waiting = make_member(), make_member()
-    services.event_rsvp(member=holder, event_id=event.pk)
-    services.event_rsvp(member=waiting, event_id=event.pk)
+    rsvp.event_rsvp(member=holder, event_id=event.pk)
+    rsvp.event_rsvp(member=waiting, event_id=event.pk)
     newcomers = [make_member() for _ in range(2)]
     race(
-        lambda: services.event_rsvp_cancel(member=holder, event_id=event.pk),
-        *(lambda m=m: services.event_rsvp(member=m, event_id=event.pk) for m in newcomers),
+        lambda: rsvp.event_rsvp_cancel(member=holder, event_id=event.pk),
+        *(lambda m=m: rsvp.event_rsvp(member=m, event_id=event.pk) for m in newcomers),
     )
     assert Attendance.objects.filter(event=event, status="going").count() == 2
     # The freed place went to whoever was first in line at that moment: the waiting member,

@@ -13,8 +13,9 @@ from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create, connection_create
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.models import Interaction, InteractionKind, Notification
-from mutuals.events import selectors, services
+from mutuals.events import selectors
 from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
+from mutuals.events.services import checkin, organizing, rsvp
 from mutuals.events.tests.factories import attend, make_event, move
 from mutuals.messaging.models import Message
 
@@ -29,7 +30,7 @@ class TestCreate:
     def test_creator_organizes_and_is_going_with_a_code(self):
         olu = make_member(name="Olu Adeyemi")
         start = timezone.now() + timedelta(days=3)
-        event = services.event_create(
+        event = organizing.event_create(
             organizer=olu,
             title="  Risk   workshop ",
             starts_at=start,
@@ -48,7 +49,7 @@ class TestCreate:
     def test_naive_times_are_read_in_the_events_zone(self):
         naive = dt.datetime.now() + timedelta(days=10)  # noqa: DTZ005
         naive = naive.replace(hour=18, minute=30, second=0, microsecond=0)
-        event = services.event_create(
+        event = organizing.event_create(
             organizer=make_member(),
             title="Evening talk",
             starts_at=naive,
@@ -62,7 +63,7 @@ class TestCreate:
     def test_every_problem_is_reported_at_once_and_nothing_is_created(self):
         start = timezone.now() + timedelta(days=1)
         with pytest.raises(Refused) as caught:
-            services.event_create(
+            organizing.event_create(
                 organizer=make_member(),
                 title=" ",
                 starts_at=start,
@@ -79,7 +80,7 @@ class TestCreate:
     def test_needs_a_place_or_a_link(self):
         start = timezone.now() + timedelta(days=1)
         with pytest.raises(Refused) as caught:
-            services.event_create(
+            organizing.event_create(
                 organizer=make_member(),
                 title="Somewhere",
                 starts_at=start,
@@ -91,7 +92,7 @@ class TestCreate:
     def test_cannot_start_in_the_past_or_last_beyond_two_weeks(self):
         now = timezone.now()
         with pytest.raises(Refused) as caught:
-            services.event_create(
+            organizing.event_create(
                 organizer=make_member(),
                 title="Yesterday",
                 starts_at=now - timedelta(days=1),
@@ -101,7 +102,7 @@ class TestCreate:
             )
         assert "starts_at" in caught.value.detail["fields"]
         with pytest.raises(Refused) as caught:
-            services.event_create(
+            organizing.event_create(
                 organizer=make_member(),
                 title="Marathon",
                 starts_at=now + timedelta(days=1),
@@ -116,14 +117,14 @@ class TestUpdate:
     def test_only_the_organizer_edits(self):
         event = make_event()
         with pytest.raises(NotAllowed) as caught:
-            services.event_update(editor=make_member(), event_id=event.pk, title="Mine now")
+            organizing.event_update(editor=make_member(), event_id=event.pk, title="Mine now")
         assert caught.value.code == "not_organizer"
         event.refresh_from_db()
         assert event.title == "Risk workshop"
 
     def test_organizer_changes_fields_and_topics(self):
         event = make_event(topics=["Agile"])
-        services.event_update(
+        organizing.event_update(
             editor=event.organizer, event_id=event.pk, title="Risk evening", topics=["Pricing"]
         )
         event.refresh_from_db()
@@ -133,9 +134,9 @@ class TestUpdate:
     def test_capacity_cannot_drop_below_those_going(self):
         event = make_event(capacity=5)
         for _ in range(2):
-            services.event_rsvp(member=make_member(), event_id=event.pk)
+            rsvp.event_rsvp(member=make_member(), event_id=event.pk)
         with pytest.raises(Refused) as caught:
-            services.event_update(editor=event.organizer, event_id=event.pk, capacity=2)
+            organizing.event_update(editor=event.organizer, event_id=event.pk, capacity=2)
         assert caught.value.code == "capacity_below_going"
         assert caught.value.detail["going"] == 3
 
@@ -143,8 +144,8 @@ class TestUpdate:
         event = make_event(capacity=1)
         first, second, third = make_member(), make_member(), make_member()
         for person in (first, second, third):
-            assert services.event_rsvp(member=person, event_id=event.pk).status == "waitlisted"
-        services.event_update(editor=event.organizer, event_id=event.pk, capacity=3)
+            assert rsvp.event_rsvp(member=person, event_id=event.pk).status == "waitlisted"
+        organizing.event_update(editor=event.organizer, event_id=event.pk, capacity=3)
         assert status(event, first) == "going"
         assert status(event, second) == "going"
         assert status(event, third) == "waitlisted"
@@ -154,29 +155,29 @@ class TestRsvp:
     def test_going_while_there_is_room_then_waitlisted(self):
         event = make_event(capacity=2)  # the organizer takes one place
         sam, thandi = make_member(), make_member()
-        assert services.event_rsvp(member=sam, event_id=event.pk).status == "going"
-        assert services.event_rsvp(member=thandi, event_id=event.pk).status == "waitlisted"
+        assert rsvp.event_rsvp(member=sam, event_id=event.pk).status == "going"
+        assert rsvp.event_rsvp(member=thandi, event_id=event.pk).status == "waitlisted"
 
     def test_no_capacity_means_no_limit(self):
         event = make_event(capacity=None)
         for _ in range(5):
-            assert services.event_rsvp(member=make_member(), event_id=event.pk).status == "going"
+            assert rsvp.event_rsvp(member=make_member(), event_id=event.pk).status == "going"
 
     def test_rsvp_twice_keeps_the_first_place(self):
         event = make_event(capacity=2)
         sam = make_member()
-        first = services.event_rsvp(member=sam, event_id=event.pk)
-        again = services.event_rsvp(member=sam, event_id=event.pk)
+        first = rsvp.event_rsvp(member=sam, event_id=event.pk)
+        again = rsvp.event_rsvp(member=sam, event_id=event.pk)
         assert again.pk == first.pk
         assert again.queued_at == first.queued_at
 
     def test_cancelling_a_place_promotes_the_earliest_waitlisted_who_is_told(self):
         event = make_event(capacity=2)
         sam, thandi, kwame = make_member(), make_member(), make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)
-        services.event_rsvp(member=kwame, event_id=event.pk)
-        services.event_rsvp_cancel(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)
+        rsvp.event_rsvp(member=kwame, event_id=event.pk)
+        rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
         assert status(event, sam) == "cancelled"
         assert status(event, thandi) == "going"
         assert status(event, kwame) == "waitlisted"
@@ -187,27 +188,27 @@ class TestRsvp:
     def test_cancelling_a_waitlist_spot_promotes_nobody(self):
         event = make_event(capacity=1)
         sam, thandi = make_member(), make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)
-        services.event_rsvp_cancel(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)
+        rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
         assert status(event, thandi) == "waitlisted"
 
     def test_coming_back_after_cancelling_joins_the_back_of_the_queue(self):
         event = make_event(capacity=2)
         sam, thandi, kwame = make_member(), make_member(), make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)
-        services.event_rsvp_cancel(member=thandi, event_id=event.pk)
-        services.event_rsvp(member=kwame, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)
-        services.event_rsvp_cancel(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)
+        rsvp.event_rsvp_cancel(member=thandi, event_id=event.pk)
+        rsvp.event_rsvp(member=kwame, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)
+        rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
         assert status(event, kwame) == "going"
         assert status(event, thandi) == "waitlisted"
 
     def test_cancel_without_rsvp_is_a_conflict(self):
         event = make_event()
         with pytest.raises(Conflict) as caught:
-            services.event_rsvp_cancel(member=make_member(), event_id=event.pk)
+            rsvp.event_rsvp_cancel(member=make_member(), event_id=event.pk)
         assert caught.value.code == "not_attending"
 
     def test_cannot_cancel_once_checked_in(self):
@@ -215,25 +216,25 @@ class TestRsvp:
         sam = make_member()
         attend(event, sam, checked_in=True)
         with pytest.raises(Conflict) as caught:
-            services.event_rsvp_cancel(member=sam, event_id=event.pk)
+            rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
         assert caught.value.code == "already_checked_in"
 
     def test_rsvp_and_cancel_close_when_the_event_is_over(self):
         event = make_event(starts_in=timedelta(hours=-5))
         sam = make_member()
         with pytest.raises(Refused) as caught:
-            services.event_rsvp(member=sam, event_id=event.pk)
+            rsvp.event_rsvp(member=sam, event_id=event.pk)
         assert caught.value.code == "event_over"
         attend(event, sam)
         with pytest.raises(Refused):
-            services.event_rsvp_cancel(member=sam, event_id=event.pk)
+            rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
 
     def test_blocked_by_the_organizer_sees_no_event(self):
         event = make_event()
         sam = make_member()
         block_create(blocker=event.organizer, blocked=sam)
         with pytest.raises(NotFound):
-            services.event_rsvp(member=sam, event_id=event.pk)
+            rsvp.event_rsvp(member=sam, event_id=event.pk)
         assert not Attendance.objects.filter(member=sam).exists()
 
 
@@ -241,19 +242,19 @@ class TestCheckIn:
     def test_self_check_in_with_the_code_in_the_window(self):
         event = make_event(starts_in=timedelta(minutes=-10))
         sam = make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
         code = f" {event.checkin_code.lower()[:3]} {event.checkin_code.lower()[3:]} "
-        attendance = services.attendance_self_check_in(member=sam, event_id=event.pk, code=code)
+        attendance = checkin.attendance_self_check_in(member=sam, event_id=event.pk, code=code)
         assert attendance.checked_in_at is not None
         assert attendance.check_in_method == "code"
 
     def test_wrong_code_is_refused(self):
         event = make_event(starts_in=timedelta(minutes=-10))
         sam = make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
         wrong = "ZZZZZZ" if event.checkin_code != "ZZZZZZ" else "YYYYYY"
         with pytest.raises(Refused) as caught:
-            services.attendance_self_check_in(member=sam, event_id=event.pk, code=wrong)
+            checkin.attendance_self_check_in(member=sam, event_id=event.pk, code=wrong)
         assert caught.value.code == "wrong_code"
         assert Attendance.objects.get(member=sam).checked_in_at is None
 
@@ -269,16 +270,16 @@ class TestCheckIn:
     def test_code_is_valid_only_around_the_event(self, offset, valid):
         event = make_event()
         sam = make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
         at = event.starts_at + offset
         if valid:
-            services.attendance_self_check_in(
+            checkin.attendance_self_check_in(
                 member=sam, event_id=event.pk, code=event.checkin_code, now=at
             )
             assert Attendance.objects.get(member=sam).checked_in_at == at
         else:
             with pytest.raises(Refused) as caught:
-                services.attendance_self_check_in(
+                checkin.attendance_self_check_in(
                     member=sam, event_id=event.pk, code=event.checkin_code, now=at
                 )
             assert caught.value.code == "check_in_closed"
@@ -295,18 +296,16 @@ class TestCheckIn:
             updated_at=timezone.now(),
         )
         with pytest.raises(Refused) as caught:
-            services.attendance_self_check_in(
-                member=sam, event_id=event.pk, code=event.checkin_code
-            )
+            checkin.attendance_self_check_in(member=sam, event_id=event.pk, code=event.checkin_code)
         assert caught.value.code == "not_going"
 
     def test_organizer_marks_and_admits_a_waitlisted_member_at_the_door(self):
         event = make_event(capacity=1)
         sam = make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
         assert status(event, sam) == "waitlisted"
         move(event, starts_at=timezone.now() - timedelta(minutes=15))
-        services.attendance_mark(organizer=event.organizer, event_id=event.pk, member_id=sam.pk)
+        checkin.attendance_mark(organizer=event.organizer, event_id=event.pk, member_id=sam.pk)
         attendance = Attendance.objects.get(event=event, member=sam)
         assert attendance.status == "going"
         assert attendance.check_in_method == "organizer"
@@ -317,7 +316,7 @@ class TestCheckIn:
         attend(event, sam)
         attend(event, thandi)
         with pytest.raises(NotAllowed):
-            services.attendance_mark(organizer=thandi, event_id=event.pk, member_id=sam.pk)
+            checkin.attendance_mark(organizer=thandi, event_id=event.pk, member_id=sam.pk)
         assert Attendance.objects.get(member=sam).checked_in_at is None
 
     def test_organizer_can_mark_until_the_follow_up_window_closes(self):
@@ -325,13 +324,13 @@ class TestCheckIn:
         sam = make_member()
         attend(event, sam)
         late = event.ends_at + timedelta(hours=71)
-        services.attendance_mark(
+        checkin.attendance_mark(
             organizer=event.organizer, event_id=event.pk, member_id=sam.pk, now=late
         )
         thandi = make_member()
         attend(event, thandi)
         with pytest.raises(Refused) as caught:
-            services.attendance_mark(
+            checkin.attendance_mark(
                 organizer=event.organizer,
                 event_id=event.pk,
                 member_id=thandi.pk,
@@ -339,7 +338,7 @@ class TestCheckIn:
             )
         assert caught.value.code == "check_in_closed"
         with pytest.raises(Refused):
-            services.attendance_mark(
+            checkin.attendance_mark(
                 organizer=event.organizer,
                 event_id=event.pk,
                 member_id=thandi.pk,
@@ -349,7 +348,7 @@ class TestCheckIn:
     def test_marking_someone_without_rsvp_is_refused(self):
         event = make_event(starts_in=timedelta(minutes=-5))
         with pytest.raises(Refused) as caught:
-            services.attendance_mark(
+            checkin.attendance_mark(
                 organizer=event.organizer, event_id=event.pk, member_id=make_member().pk
             )
         assert caught.value.code == "not_registered"
@@ -361,10 +360,10 @@ class TestCheckIn:
         for person in (sam, thandi, stranger):
             attend(event, person)
         for person in (sam, thandi, stranger):
-            services.attendance_mark(
+            checkin.attendance_mark(
                 organizer=event.organizer, event_id=event.pk, member_id=person.pk
             )
-        services.attendance_mark(organizer=event.organizer, event_id=event.pk, member_id=sam.pk)
+        checkin.attendance_mark(organizer=event.organizer, event_id=event.pk, member_id=sam.pk)
         shared = Interaction.objects.filter(kind=InteractionKind.SHARED_EVENT)
         assert shared.count() == 1
         interaction = shared.get()
@@ -378,7 +377,7 @@ class TestWhoSeesWhom:
         sam, thandi = make_member(name="Sam"), make_member(name="Thandi")
         attend(event, sam)
         attend(event, thandi)
-        services.attendance_set_hidden(member=thandi, event_id=event.pk, hidden=True)
+        checkin.attendance_set_hidden(member=thandi, event_id=event.pk, hidden=True)
         seen_by_sam = {a.member_id for a in selectors.attendees_visible(sam, event)}
         seen_by_thandi = {a.member_id for a in selectors.attendees_visible(thandi, event)}
         seen_by_organizer = {
@@ -387,12 +386,12 @@ class TestWhoSeesWhom:
         assert thandi.pk not in seen_by_sam
         assert thandi.pk in seen_by_thandi
         assert thandi.pk in seen_by_organizer
-        services.attendance_set_hidden(member=thandi, event_id=event.pk, hidden=False)
+        checkin.attendance_set_hidden(member=thandi, event_id=event.pk, hidden=False)
         assert thandi.pk in {a.member_id for a in selectors.attendees_visible(sam, event)}
 
     def test_hiding_without_rsvp_is_a_conflict(self):
         with pytest.raises(Conflict):
-            services.attendance_set_hidden(
+            checkin.attendance_set_hidden(
                 member=make_member(), event_id=make_event().pk, hidden=True
             )
 
@@ -505,7 +504,7 @@ class TestFollowUp:
         attend(event, sam, checked_in=True)
         attend(event, thandi, checked_in=True)
         connection_create(member=sam, other=thandi)
-        started = services.thank_you_send(
+        started = checkin.thank_you_send(
             sender=sam, event_id=event.pk, recipient_id=thandi.pk, text="Thank you for Thursday!"
         )
         assert started.message.text == "Thank you for Thursday!"
@@ -520,11 +519,11 @@ class TestFollowUp:
         connection_create(member=sam, other=thandi)
         connection_create(member=sam, other=absent)
         with pytest.raises(NotFound):
-            services.thank_you_send(
+            checkin.thank_you_send(
                 sender=sam, event_id=event.pk, recipient_id=absent.pk, text="Thanks"
             )
         with pytest.raises(Refused) as caught:
-            services.thank_you_send(
+            checkin.thank_you_send(
                 sender=sam,
                 event_id=event.pk,
                 recipient_id=thandi.pk,
@@ -538,9 +537,9 @@ class TestFollowUp:
 class TestCalendarFeed:
     def test_token_is_stable_until_reset(self):
         sam = make_member()
-        first = services.calendar_feed_for(member=sam).token
-        assert services.calendar_feed_for(member=sam).token == first
-        reset = services.calendar_feed_reset(member=sam).token
+        first = checkin.calendar_feed_for(member=sam).token
+        assert checkin.calendar_feed_for(member=sam).token == first
+        reset = checkin.calendar_feed_reset(member=sam).token
         assert reset != first
         assert CalendarFeed.objects.get(member=sam).token == reset
 
@@ -553,28 +552,26 @@ class TestMoreRules:
         sam = make_member()
         attend(event, sam)
         wrong = "ZZZZZZ" if event.checkin_code != "ZZZZZZ" else "YYYYYY"
-        for _ in range(services.MAX_WRONG_CODES):
+        for _ in range(checkin.MAX_WRONG_CODES):
             with pytest.raises(Refused):
-                services.attendance_self_check_in(member=sam, event_id=event.pk, code=wrong)
+                checkin.attendance_self_check_in(member=sam, event_id=event.pk, code=wrong)
         with pytest.raises(RateLimited) as caught:
-            services.attendance_self_check_in(
-                member=sam, event_id=event.pk, code=event.checkin_code
-            )
+            checkin.attendance_self_check_in(member=sam, event_id=event.pk, code=event.checkin_code)
         assert caught.value.code == "check_in_rate_limited"
         assert Attendance.objects.get(member=sam).checked_in_at is None
         # Another member is not affected.
         thandi = make_member()
         attend(event, thandi)
-        services.attendance_self_check_in(member=thandi, event_id=event.pk, code=event.checkin_code)
+        checkin.attendance_self_check_in(member=thandi, event_id=event.pk, code=event.checkin_code)
 
     def test_moving_an_event_tells_everyone_coming_once(self):
         event = make_event(capacity=2)
         sam, thandi = make_member(), make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
         later = event.starts_at + timedelta(days=1)
         for _ in range(2):
-            services.event_update(
+            organizing.event_update(
                 editor=event.organizer,
                 event_id=event.pk,
                 starts_at=later,
@@ -583,7 +580,7 @@ class TestMoreRules:
         assert Notification.objects.filter(kind="event_changed", member=sam).count() == 1
         assert Notification.objects.filter(kind="event_changed", member=thandi).count() == 1
         assert not Notification.objects.filter(member=event.organizer).exists()
-        services.event_update(editor=event.organizer, event_id=event.pk, title="New title")
+        organizing.event_update(editor=event.organizer, event_id=event.pk, title="New title")
         assert Notification.objects.filter(kind="event_changed").count() == 2
 
 
@@ -614,31 +611,31 @@ class TestCancelEvent:
     def test_organizer_cancels_everyone_coming_is_told_and_rsvps_close(self):
         event = make_event(capacity=2)
         sam, thandi = make_member(), make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
-        services.event_cancel(organizer=event.organizer, event_id=event.pk, note="Venue flooded.")
-        services.event_cancel(organizer=event.organizer, event_id=event.pk)  # harmless again
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        rsvp.event_rsvp(member=thandi, event_id=event.pk)  # waitlisted
+        organizing.event_cancel(organizer=event.organizer, event_id=event.pk, note="Venue flooded.")
+        organizing.event_cancel(organizer=event.organizer, event_id=event.pk)  # harmless again
         event.refresh_from_db()
         assert event.cancelled_at is not None
         told = Notification.objects.filter(kind="event_cancelled")
         assert sorted(told.values_list("member_id", flat=True)) == sorted([sam.pk, thandi.pk])
         assert set(told.values_list("body", flat=True)) == {"Venue flooded."}
         with pytest.raises(Refused) as caught:
-            services.event_rsvp(member=make_member(), event_id=event.pk)
+            rsvp.event_rsvp(member=make_member(), event_id=event.pk)
         assert caught.value.code == "event_cancelled"
         # Leaving frees nothing for the waitlist: there is no event to go to.
-        services.event_rsvp_cancel(member=sam, event_id=event.pk)
+        rsvp.event_rsvp_cancel(member=sam, event_id=event.pk)
         assert status(event, thandi) == "waitlisted"
         with pytest.raises(Refused):
-            services.event_update(editor=event.organizer, event_id=event.pk, title="Back on")
+            organizing.event_update(editor=event.organizer, event_id=event.pk, title="Back on")
 
     def test_only_the_organizer_and_only_before_it_ends(self):
         event = make_event()
         with pytest.raises(NotAllowed):
-            services.event_cancel(organizer=make_member(), event_id=event.pk)
+            organizing.event_cancel(organizer=make_member(), event_id=event.pk)
         over = make_event(starts_in=timedelta(hours=-5))
         with pytest.raises(Refused) as caught:
-            services.event_cancel(organizer=over.organizer, event_id=over.pk)
+            organizing.event_cancel(organizer=over.organizer, event_id=over.pk)
         assert caught.value.code == "event_over"
         event.refresh_from_db()
         assert event.cancelled_at is None
@@ -646,10 +643,10 @@ class TestCancelEvent:
     def test_no_check_in_at_a_cancelled_event(self):
         event = make_event(starts_in=timedelta(hours=2))
         sam = make_member()
-        services.event_rsvp(member=sam, event_id=event.pk)
-        services.event_cancel(organizer=event.organizer, event_id=event.pk)
+        rsvp.event_rsvp(member=sam, event_id=event.pk)
+        organizing.event_cancel(organizer=event.organizer, event_id=event.pk)
         with pytest.raises(Refused) as caught:
-            services.attendance_self_check_in(
+            checkin.attendance_self_check_in(
                 member=sam,
                 event_id=event.pk,
                 code=event.checkin_code,

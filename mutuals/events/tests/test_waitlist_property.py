@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core.errors import MutualsError
-from mutuals.events import services
 from mutuals.events.models import Attendance
+from mutuals.events.services import organizing, rsvp
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_waitlist_matches_a_plain_queue(django_db_blocker, initial, ops):
     with django_db_blocker.unblock(), transaction.atomic():
         organizer = make_member()
         start = timezone.now() + timedelta(days=2)
-        event = services.event_create(
+        event = organizing.event_create(
             organizer=organizer,
             title="Queue",
             starts_at=start,
@@ -58,19 +58,17 @@ def test_waitlist_matches_a_plain_queue(django_db_blocker, initial, ops):
             clock += timedelta(seconds=1)
             if op == "rsvp":
                 pk = people[value].pk
-                services.event_rsvp(member=people[value], event_id=event.pk, now=clock)
+                rsvp.event_rsvp(member=people[value], event_id=event.pk, now=clock)
                 if pk not in going and pk not in waiting:
                     (going if len(going) < capacity else waiting).append(pk)
             elif op == "cancel":
                 pk = people[value].pk
                 if pk not in going and pk not in waiting:
                     with pytest.raises(MutualsError) as caught:
-                        services.event_rsvp_cancel(
-                            member=people[value], event_id=event.pk, now=clock
-                        )
+                        rsvp.event_rsvp_cancel(member=people[value], event_id=event.pk, now=clock)
                     assert caught.value.code == "not_attending"
                     continue
-                services.event_rsvp_cancel(member=people[value], event_id=event.pk, now=clock)
+                rsvp.event_rsvp_cancel(member=people[value], event_id=event.pk, now=clock)
                 if pk in going:
                     going.remove(pk)
                 else:
@@ -78,10 +76,10 @@ def test_waitlist_matches_a_plain_queue(django_db_blocker, initial, ops):
             else:
                 if value < len(going):
                     with pytest.raises(MutualsError) as caught:
-                        services.event_update(editor=organizer, event_id=event.pk, capacity=value)
+                        organizing.event_update(editor=organizer, event_id=event.pk, capacity=value)
                     assert caught.value.code == "capacity_below_going"
                     continue
-                services.event_update(editor=organizer, event_id=event.pk, capacity=value)
+                organizing.event_update(editor=organizer, event_id=event.pk, capacity=value)
                 capacity = value
             while waiting and len(going) < capacity:
                 going.append(waiting.pop(0))

@@ -234,7 +234,7 @@ class TestIntroductions:
             f"/api/introductions/{pk}/forward", {"note": "x" * 20}, content_type="application/json"
         )
         assert again.status_code == 409
-        assert again.json()["code"] == "introduction_closed"
+        assert again.json()["code"] == "state_changed"
         assert client_for(cast.thandi).get(f"/api/introductions/{pk}").status_code == 404
 
     def test_target_declines_and_is_not_suggested_again(self, api_client, cast):

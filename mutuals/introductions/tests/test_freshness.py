@@ -209,7 +209,7 @@ class TestSharedEvents:
     ):
         from mutuals.accounts.tests.factories import make_member
         from mutuals.connections.services import connection_create
-        from mutuals.events.services import attendance_mark
+        from mutuals.events.services.checkin import attendance_mark
         from mutuals.events.tests.factories import attend, make_event
 
         priya = make_member(name="Priya Raman")
@@ -239,7 +239,7 @@ class TestSharedEvents:
     def test_going_without_checking_in_or_hiding_the_attendance_is_no_reason(
         self, api_client, cast, django_capture_on_commit_callbacks
     ):
-        from mutuals.events.services import attendance_set_hidden
+        from mutuals.events.services.checkin import attendance_set_hidden
         from mutuals.events.tests.factories import attend, make_event
 
         def thandi_reasons() -> list[str]:

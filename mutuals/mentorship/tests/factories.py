@@ -7,8 +7,8 @@ from typing import Any
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
-from mutuals.mentorship import services
 from mutuals.mentorship.models import MentorOffer, Mentorship
+from mutuals.mentorship.services import mentorships, offers
 
 GOOD_NOTE = (
     "Hi {first}, your offer on risk management at {company} is exactly what I need: I lead "
@@ -29,7 +29,7 @@ def make_mentor(name: str = "Thandi Mokoena", **offer: Any) -> tuple[User, Mento
     return mentor, make_offer(mentor, **offer)
 
 
-def offer_input(**overrides: Any) -> services.OfferInput:
+def offer_input(**overrides: Any) -> offers.OfferInput:
     values: dict[str, Any] = {
         "title": "Pricing schedule risk into supplier contracts",
         "description": "Negotiation, contract clauses and risk registers that people use.",
@@ -41,11 +41,11 @@ def offer_input(**overrides: Any) -> services.OfferInput:
         "availability": "Tuesday evenings, UK time",
     }
     values.update(overrides)
-    return services.OfferInput(**values)
+    return offers.OfferInput(**values)
 
 
 def make_offer(mentor: User, **overrides: Any) -> MentorOffer:
-    return services.offer_create(mentor=mentor, data=offer_input(**overrides))
+    return offers.offer_create(mentor=mentor, data=offer_input(**overrides))
 
 
 def make_mentee(name: str = "Sam Okafor") -> User:
@@ -56,7 +56,7 @@ def note_for(mentor: User) -> str:
     return GOOD_NOTE.format(first=mentor.get_short_name(), company=mentor.profile.company)
 
 
-def draft(offer: MentorOffer, **overrides: Any) -> services.RequestDraft:
+def draft(offer: MentorOffer, **overrides: Any) -> mentorships.RequestDraft:
     values: dict[str, Any] = {
         "offer_id": offer.pk,
         "goals": [
@@ -70,13 +70,13 @@ def draft(offer: MentorOffer, **overrides: Any) -> services.RequestDraft:
         "note": note_for(offer.mentor),
     }
     values.update(overrides)
-    return services.RequestDraft(**values)
+    return mentorships.RequestDraft(**values)
 
 
 def request(mentee: User, offer: MentorOffer, **overrides: Any) -> Mentorship:
-    return services.mentorship_request(mentee=mentee, draft=draft(offer, **overrides))
+    return mentorships.mentorship_request(mentee=mentee, draft=draft(offer, **overrides))
 
 
 def active(mentee: User, offer: MentorOffer, **overrides: Any) -> Mentorship:
     mentorship = request(mentee, offer, **overrides)
-    return services.mentorship_accept(member=offer.mentor, mentorship_id=mentorship.pk)
+    return mentorships.mentorship_accept(member=offer.mentor, mentorship_id=mentorship.pk)

@@ -220,20 +220,20 @@ def test_a_programme_over_the_api() -> None:
 
 
 def test_programmes_list_shows_yours_with_your_place() -> None:
-    from mutuals.mentorship import services
+    from mutuals.mentorship.services import programmes
 
     organizer, mentor, mentee, outsider = (
         make_member(name=n) for n in ("Aiko Tanaka", "Rajesh Iyer", "Liam Byrne", "Nobody Else")
     )
-    spring = services.programme_create(organizer=organizer, name="Spring cohort", weeks=8)
-    autumn = services.programme_create(organizer=mentor, name="Autumn cohort", weeks=8)
-    services.programme_add(
+    spring = programmes.programme_create(organizer=organizer, name="Spring cohort", weeks=8)
+    autumn = programmes.programme_create(organizer=mentor, name="Autumn cohort", weeks=8)
+    programmes.programme_add(
         organizer=organizer, programme_id=spring.pk, member_id=mentor.pk, role="mentor"
     )
-    services.programme_add(
+    programmes.programme_add(
         organizer=organizer, programme_id=spring.pk, member_id=mentee.pk, role="mentee"
     )
-    services.programme_create(organizer=outsider, name="Someone else's", weeks=8)
+    programmes.programme_create(organizer=outsider, name="Someone else's", weeks=8)
 
     response = client_for(organizer).get("/api/programmes")
     assert response.status_code == 200
@@ -265,11 +265,11 @@ def test_programmes_list_shows_yours_with_your_place() -> None:
 
 
 def test_programmes_list_is_paginated_and_needs_sign_in() -> None:
-    from mutuals.mentorship import services
+    from mutuals.mentorship.services import programmes
 
     organizer = make_member()
     made = [
-        services.programme_create(organizer=organizer, name=f"Cohort {n}", weeks=8).pk
+        programmes.programme_create(organizer=organizer, name=f"Cohort {n}", weeks=8).pk
         for n in range(5)
     ]
     client = client_for(organizer)
@@ -284,13 +284,13 @@ def test_programmes_list_is_paginated_and_needs_sign_in() -> None:
 def test_check_ins_calendar_for_the_two_members_only() -> None:
     from icalendar import Calendar
 
-    from mutuals.mentorship import services
+    from mutuals.mentorship.services import progress
     from mutuals.mentorship.tests.factories import active
 
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    services.checkin_log(member=mentee, mentorship_id=mentorship.pk)
+    progress.checkin_log(member=mentee, mentorship_id=mentorship.pk)
     response = client_for(mentee).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")

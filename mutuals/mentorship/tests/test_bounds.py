@@ -10,8 +10,8 @@ from django.test import Client
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core.errors import Conflict
-from mutuals.mentorship import services
 from mutuals.mentorship.models import MAX_GOALS
+from mutuals.mentorship.services import programmes, progress
 from mutuals.mentorship.tests.factories import active, make_mentee, make_mentor, request
 
 pytestmark = pytest.mark.django_db
@@ -46,30 +46,30 @@ def test_the_goals_checklist_has_a_limit() -> None:
     mentor, offer = make_mentor()
     mentorship = active(make_mentee(), offer, goals=[f"Goal {n}" for n in range(MAX_GOALS)])
     for n in range(10):
-        services.goal_add(member=mentor, mentorship_id=mentorship.pk, text=f"Extra {n}")
+        progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text=f"Extra {n}")
     with pytest.raises(Conflict) as error:
-        services.goal_add(member=mentor, mentorship_id=mentorship.pk, text="One too many")
+        progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text="One too many")
     assert error.value.code == "too_many_goals"
 
 
 def test_rankings_are_settled_once_published() -> None:
     organizer, mentor, mentee = make_member(), make_member(), make_member()
-    programme = services.programme_create(organizer=organizer, name="Cohort")
-    services.programme_add(
+    programme = programmes.programme_create(organizer=organizer, name="Cohort")
+    programmes.programme_add(
         organizer=organizer, programme_id=programme.pk, member_id=mentor.pk, role="mentor"
     )
-    services.programme_add(
+    programmes.programme_add(
         organizer=organizer, programme_id=programme.pk, member_id=mentee.pk, role="mentee"
     )
-    services.programme_rank(member=mentee, programme_id=programme.pk, ranking=[mentor.pk])
-    services.programme_rank(member=mentor, programme_id=programme.pk, ranking=[mentee.pk])
-    services.programme_compute(organizer=organizer, programme_id=programme.pk)
-    services.programme_publish(organizer=organizer, programme_id=programme.pk)
+    programmes.programme_rank(member=mentee, programme_id=programme.pk, ranking=[mentor.pk])
+    programmes.programme_rank(member=mentor, programme_id=programme.pk, ranking=[mentee.pk])
+    programmes.programme_compute(organizer=organizer, programme_id=programme.pk)
+    programmes.programme_publish(organizer=organizer, programme_id=programme.pk)
     with pytest.raises(Conflict) as error:
-        services.programme_rank(member=mentee, programme_id=programme.pk, ranking=[])
+        programmes.programme_rank(member=mentee, programme_id=programme.pk, ranking=[])
     assert error.value.code == "programme_published"
     with pytest.raises(Conflict):
-        services.programme_add(
+        programmes.programme_add(
             organizer=organizer,
             programme_id=programme.pk,
             member_id=make_member().pk,

@@ -15,9 +15,9 @@ from mutuals.connections.services import block_create, connection_create
 from mutuals.core.errors import Conflict, MutualsError, NotAllowed, NotFound, Refused, json_datetime
 from mutuals.engagement.models import Interaction, Notification, Obligation, ObligationKind
 from mutuals.engagement.services import interaction_record, nudges_send_due
-from mutuals.mentorship import services
 from mutuals.mentorship.models import Goal, Mentorship, MentorshipEvent, MentorshipState
 from mutuals.mentorship.selectors import checkins_for, mentor_testimonials, profile_section
+from mutuals.mentorship.services import mentorships, offers, progress
 from mutuals.mentorship.tests.factories import (
     active,
     draft,
@@ -48,7 +48,7 @@ def test_an_offer_is_published_with_its_terms() -> None:
 def test_one_offer_per_mentor() -> None:
     mentor, _ = make_mentor()
     with pytest.raises(Conflict) as error:
-        services.offer_create(mentor=mentor, data=offer_input())
+        offers.offer_create(mentor=mentor, data=offer_input())
     refused(error, "offer_exists")
 
 
@@ -72,7 +72,7 @@ def test_an_offer_with_invalid_terms_is_refused_field_by_field(
 ) -> None:
     mentor = make_member()
     with pytest.raises(Refused) as error:
-        services.offer_create(mentor=mentor, data=offer_input(**overrides))
+        offers.offer_create(mentor=mentor, data=offer_input(**overrides))
     refused(error, "invalid_fields")
     assert field in error.value.detail["fields"]
 
@@ -82,9 +82,9 @@ def test_capacity_cannot_drop_below_active_mentees() -> None:
     active(make_mentee(), offer)
     active(make_mentee("Priya Shah"), offer)
     with pytest.raises(Refused) as error:
-        services.offer_update(mentor=mentor, offer_id=offer.pk, data=offer_input(capacity=1))
+        offers.offer_update(mentor=mentor, offer_id=offer.pk, data=offer_input(capacity=1))
     refused(error, "capacity_below_active")
-    updated = services.offer_update(
+    updated = offers.offer_update(
         mentor=mentor, offer_id=offer.pk, data=offer_input(capacity=3, title="New title")
     )
     assert (updated.capacity, updated.title) == (3, "New title")
@@ -94,20 +94,20 @@ def test_only_the_mentor_edits_or_pauses_their_offer() -> None:
     _, offer = make_mentor()
     other = make_member()
     with pytest.raises(NotAllowed) as error:
-        services.offer_update(mentor=other, offer_id=offer.pk, data=offer_input())
+        offers.offer_update(mentor=other, offer_id=offer.pk, data=offer_input())
     refused(error, "not_your_offer")
     with pytest.raises(NotAllowed):
-        services.offer_pause(mentor=other, offer_id=offer.pk)
+        offers.offer_pause(mentor=other, offer_id=offer.pk)
 
 
 def test_a_paused_offer_takes_no_request_until_resumed() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
-    services.offer_pause(mentor=mentor, offer_id=offer.pk)
+    offers.offer_pause(mentor=mentor, offer_id=offer.pk)
     with pytest.raises(Conflict) as error:
         request(mentee, offer)
     refused(error, "offer_paused")
-    services.offer_pause(mentor=mentor, offer_id=offer.pk, paused=False)
+    offers.offer_pause(mentor=mentor, offer_id=offer.pk, paused=False)
     assert request(mentee, offer).state == MentorshipState.REQUESTED
 
 
@@ -245,7 +245,7 @@ def test_the_same_note_to_many_mentors_reads_as_mass_outreach() -> None:
     reports = []
     for n in range(4):
         _, offer = make_mentor(f"Mentor Number{n}")
-        reports.append(services.mentorship_check(mentee=mentee, offer_id=offer.pk, note=note))
+        reports.append(mentorships.mentorship_check(mentee=mentee, offer_id=offer.pk, note=note))
         with contextlib.suppress(Refused):
             request(mentee, offer, note=note)
     assert reports[-1].score < reports[0].score
@@ -259,7 +259,7 @@ def test_acceptance_connects_the_pair_and_plans_check_ins_for_both() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = request(mentee, offer)
-    started = services.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
+    started = mentorships.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
     assert started.state == MentorshipState.ACTIVE
     assert started.started_at is not None and started.ends_at is not None  # noqa: PT018
     assert (started.ends_at - started.started_at).days in (70, 71)
@@ -280,7 +280,7 @@ def test_acceptance_reuses_an_existing_connection_and_can_change_the_cadence() -
     mentee = make_mentee()
     existing = connection_create(member=mentee, other=mentor)
     mentorship = request(mentee, offer)
-    started = services.mentorship_accept(
+    started = mentorships.mentorship_accept(
         member=mentor, mentorship_id=mentorship.pk, cadence="weekly"
     )
     assert started.connection_id == existing.pk
@@ -293,32 +293,32 @@ def test_only_the_mentor_accepts_or_declines() -> None:
     mentee = make_mentee()
     mentorship = request(mentee, offer)
     with pytest.raises(NotAllowed) as error:
-        services.mentorship_accept(member=mentee, mentorship_id=mentorship.pk)
+        mentorships.mentorship_accept(member=mentee, mentorship_id=mentorship.pk)
     refused(error, "only_mentor_answers")
     with pytest.raises(NotAllowed):
-        services.mentorship_decline(member=mentee, mentorship_id=mentorship.pk, reason="other")
+        mentorships.mentorship_decline(member=mentee, mentorship_id=mentorship.pk, reason="other")
     with pytest.raises(NotFound):
-        services.mentorship_accept(member=make_member(), mentorship_id=mentorship.pk)
+        mentorships.mentorship_accept(member=make_member(), mentorship_id=mentorship.pk)
 
 
 def test_a_request_is_answered_once() -> None:
     mentor, offer = make_mentor()
     mentorship = request(make_mentee(), offer)
-    services.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
+    mentorships.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
     with pytest.raises(Conflict) as error:
-        services.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
-    refused(error, "not_requested")
+        mentorships.mentorship_accept(member=mentor, mentorship_id=mentorship.pk)
+    refused(error, "state_changed")
     with pytest.raises(Conflict):
-        services.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
+        mentorships.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
 
 
 def test_capacity_is_checked_again_at_acceptance() -> None:
     mentor, offer = make_mentor(capacity=1)
     first = request(make_mentee(), offer)
     second = request(make_mentee("Priya Shah"), offer)
-    services.mentorship_accept(member=mentor, mentorship_id=first.pk)
+    mentorships.mentorship_accept(member=mentor, mentorship_id=first.pk)
     with pytest.raises(Conflict) as error:
-        services.mentorship_accept(member=mentor, mentorship_id=second.pk)
+        mentorships.mentorship_accept(member=mentor, mentorship_id=second.pk)
     refused(error, "mentor_at_capacity")
     assert Mentorship.objects.get(pk=second.pk).state == MentorshipState.REQUESTED
 
@@ -327,7 +327,7 @@ def test_an_unknown_cadence_at_acceptance_is_refused() -> None:
     mentor, offer = make_mentor()
     mentorship = request(make_mentee(), offer)
     with pytest.raises(Refused):
-        services.mentorship_accept(member=mentor, mentorship_id=mentorship.pk, cadence="hourly")
+        mentorships.mentorship_accept(member=mentor, mentorship_id=mentorship.pk, cadence="hourly")
 
 
 def test_decline_with_a_reason_the_mentee_sees() -> None:
@@ -335,8 +335,8 @@ def test_decline_with_a_reason_the_mentee_sees() -> None:
     mentee = make_mentee()
     mentorship = request(mentee, offer)
     with pytest.raises(Refused):
-        services.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="meh")
-    declined = services.mentorship_decline(
+        mentorships.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="meh")
+    declined = mentorships.mentorship_decline(
         member=mentor, mentorship_id=mentorship.pk, reason="no_capacity"
     )
     assert (declined.state, declined.reason) == ("declined", "no_capacity")
@@ -349,14 +349,14 @@ def test_only_the_mentee_withdraws_and_only_while_requested() -> None:
     mentee = make_mentee()
     mentorship = request(mentee, offer)
     with pytest.raises(NotAllowed) as error:
-        services.mentorship_withdraw(member=mentor, mentorship_id=mentorship.pk)
+        mentorships.mentorship_withdraw(member=mentor, mentorship_id=mentorship.pk)
     refused(error, "only_mentee_withdraws")
-    assert services.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk).state == (
+    assert mentorships.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk).state == (
         "withdrawn"
     )
     with pytest.raises(Conflict) as again:
-        services.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk)
-    refused(again, "not_requested")
+        mentorships.mentorship_withdraw(member=mentee, mentorship_id=mentorship.pk)
+    refused(again, "state_changed")
     # Withdrawn, the pair may start again.
     assert request(mentee, offer).state == "requested"
 
@@ -368,7 +368,9 @@ def test_ending_early_with_goals_met_completes_and_cancels_future_check_ins() ->
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    ended = services.mentorship_end(member=mentee, mentorship_id=mentorship.pk, reason="goals_met")
+    ended = mentorships.mentorship_end(
+        member=mentee, mentorship_id=mentorship.pk, reason="goals_met"
+    )
     assert (ended.state, ended.ended_by_id) == ("completed", mentee.pk)
     assert all(o.cancelled_at is not None for o in checkins_for(ended))
     assert Notification.objects.filter(member=mentor, kind="mentorship_ended").exists()
@@ -378,25 +380,25 @@ def test_ending_early_for_another_reason_cancels_it() -> None:
     mentor, offer = make_mentor()
     mentorship = active(make_mentee(), offer)
     with pytest.raises(Refused) as error:
-        services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="other")
+        mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="other")
     assert "note" in error.value.detail["fields"]
     with pytest.raises(Refused):
-        services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="end_date")
-    ended = services.mentorship_end(
+        mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="end_date")
+    ended = mentorships.mentorship_end(
         member=mentor, mentorship_id=mentorship.pk, reason="other", note="Moving abroad"
     )
     assert (ended.state, ended.reason_note) == ("cancelled", "Moving abroad")
     with pytest.raises(Conflict) as conflict:
-        services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="no_time")
-    refused(conflict, "not_active")
+        mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="no_time")
+    refused(conflict, "state_changed")
 
 
 def test_a_request_cannot_be_ended_only_withdrawn_or_declined() -> None:
     mentor, offer = make_mentor()
     mentorship = request(make_mentee(), offer)
     with pytest.raises(Conflict) as error:
-        services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="no_time")
-    refused(error, "not_active")
+        mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="no_time")
+    refused(error, "state_changed")
 
 
 def test_an_active_mentorship_completes_at_its_end_date_once() -> None:
@@ -405,10 +407,10 @@ def test_an_active_mentorship_completes_at_its_end_date_once() -> None:
     mentorship = active(mentee, offer)
     assert mentorship.ends_at is not None
     early = mentorship.ends_at - timedelta(days=1)
-    assert not services.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=early)
+    assert not mentorships.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=early)
     later = mentorship.ends_at + timedelta(minutes=1)
-    assert services.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=later)
-    assert not services.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=later)
+    assert mentorships.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=later)
+    assert not mentorships.mentorship_complete_if_due(mentorship_id=mentorship.pk, now=later)
     done = Mentorship.objects.get(pk=mentorship.pk)
     assert (done.state, done.reason) == ("completed", "end_date")
     for member in (mentor, mentee):
@@ -421,8 +423,8 @@ def test_the_sweep_completes_due_mentorships_idempotently() -> None:
     active(make_mentee("Priya Shah"), offer, weeks=12)
     assert first.ends_at is not None
     moment = first.ends_at + timedelta(hours=1)
-    assert services.mentorships_sweep(now=moment) == 1
-    assert services.mentorships_sweep(now=moment) == 0
+    assert mentorships.mentorships_sweep(now=moment) == 1
+    assert mentorships.mentorships_sweep(now=moment) == 0
 
 
 def test_the_task_completes_a_mentorship() -> None:
@@ -443,8 +445,8 @@ def test_a_block_hides_the_mentorship_and_the_sweep_ends_it() -> None:
     mentorship = active(mentee, offer)
     block_create(blocker=mentee, blocked=mentor)
     with pytest.raises(NotFound):
-        services.goal_add(member=mentor, mentorship_id=mentorship.pk, text="More")
-    services.mentorships_sweep()
+        progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text="More")
+    mentorships.mentorships_sweep()
     ended = Mentorship.objects.get(pk=mentorship.pk)
     assert (ended.state, ended.reason) == ("cancelled", "blocked")
 
@@ -456,7 +458,7 @@ def test_a_logged_check_in_fulfils_both_parties_open_check_ins() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    services.checkin_log(member=mentee, mentorship_id=mentorship.pk, note="Contract clauses")
+    progress.checkin_log(member=mentee, mentorship_id=mentorship.pk, note="Contract clauses")
     checkins = checkins_for(mentorship)
     met = [o for o in checkins if o.fulfilled_at]
     assert sorted(o.party_id or 0 for o in met) == sorted([mentor.pk, mentee.pk])
@@ -479,7 +481,7 @@ def test_a_message_counts_as_a_check_in_for_its_sender_only() -> None:
     # The pact fulfils it as the message is recorded; the sweep's reconcile finds nothing left.
     met = [o for o in checkins_for(mentorship) if o.fulfilled_at]
     assert [o.party_id for o in met] == [mentor.pk]
-    assert services.checkins_reconcile(mentorship=mentorship) == 0
+    assert progress.checkins_reconcile(mentorship=mentorship) == 0
 
 
 @pytest.mark.parametrize(
@@ -492,7 +494,7 @@ def test_a_check_in_in_the_future_or_before_the_start_is_refused(
     mentee = make_mentee()
     mentorship = active(mentee, offer)
     with pytest.raises(Refused) as error:
-        services.checkin_log(member=mentee, mentorship_id=mentorship.pk, at=timezone.now() + shift)
+        progress.checkin_log(member=mentee, mentorship_id=mentorship.pk, at=timezone.now() + shift)
     assert field in error.value.detail["fields"]
 
 
@@ -500,8 +502,8 @@ def test_check_ins_only_while_active() -> None:
     mentor, offer = make_mentor()
     mentorship = request(make_mentee(), offer)
     with pytest.raises(Conflict) as error:
-        services.checkin_log(member=mentor, mentorship_id=mentorship.pk)
-    refused(error, "not_active")
+        progress.checkin_log(member=mentor, mentorship_id=mentorship.pk)
+    refused(error, "state_changed")
 
 
 def test_open_mentor_check_ins_are_nudged_by_the_engagement_sweep() -> None:
@@ -518,18 +520,18 @@ def test_goals_are_a_shared_checklist_while_active() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    goal = services.goal_add(member=mentor, mentorship_id=mentorship.pk, text="  Chair a review ")
+    goal = progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text="  Chair a review ")
     assert (goal.text, goal.position) == ("Chair a review", 2)
-    ticked = services.goal_set_done(
+    ticked = progress.goal_set_done(
         member=mentee, mentorship_id=mentorship.pk, goal_id=goal.pk, done=True
     )
     assert (ticked.done_by_id, ticked.done_at is not None) == (mentee.pk, True)
-    unticked = services.goal_set_done(
+    unticked = progress.goal_set_done(
         member=mentor, mentorship_id=mentorship.pk, goal_id=goal.pk, done=False
     )
     assert unticked.done_at is None
     with pytest.raises(Refused):
-        services.goal_add(member=mentor, mentorship_id=mentorship.pk, text=" ")
+        progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text=" ")
 
 
 def test_goals_of_another_mentorship_are_not_found() -> None:
@@ -539,7 +541,7 @@ def test_goals_of_another_mentorship_are_not_found() -> None:
     goal = Goal.objects.filter(mentorship=theirs).first()
     assert goal is not None
     with pytest.raises(NotFound):
-        services.goal_set_done(
+        progress.goal_set_done(
             member=mine.mentee, mentorship_id=mine.pk, goal_id=goal.pk, done=True
         )
 
@@ -547,9 +549,9 @@ def test_goals_of_another_mentorship_are_not_found() -> None:
 def test_goals_are_fixed_once_it_ends() -> None:
     mentor, offer = make_mentor()
     mentorship = active(make_mentee(), offer)
-    services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
+    mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
     with pytest.raises(Conflict):
-        services.goal_add(member=mentor, mentorship_id=mentorship.pk, text="Late goal")
+        progress.goal_add(member=mentor, mentorship_id=mentorship.pk, text="Late goal")
 
 
 # --- Reflections and testimonials ---------------------------------------------------------------
@@ -561,31 +563,31 @@ def test_reflections_come_after_the_end_and_the_mentee_decides_the_testimonial()
     mentorship = active(mentee, offer)
     text = "Thandi showed me how to price schedule risk; our last contract had it in."
     with pytest.raises(Conflict) as error:
-        services.reflection_write(member=mentee, mentorship_id=mentorship.pk, text=text)
+        progress.reflection_write(member=mentee, mentorship_id=mentorship.pk, text=text)
     refused(error, "not_ended")
-    services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
+    mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
     with pytest.raises(Refused) as short:
-        services.reflection_write(member=mentee, mentorship_id=mentorship.pk, text="Great!")
+        progress.reflection_write(member=mentee, mentorship_id=mentorship.pk, text="Great!")
     assert "text" in short.value.detail["fields"]
     with pytest.raises(Refused) as mentor_share:
-        services.reflection_write(
+        progress.reflection_write(
             member=mentor, mentorship_id=mentorship.pk, text="Sam did the work." * 3, share=True
         )
     assert "share" in mentor_share.value.detail["fields"]
     with pytest.raises(NotAllowed) as error_403:
-        services.testimonial_share(member=mentor, mentorship_id=mentorship.pk, share=True)
+        progress.testimonial_share(member=mentor, mentorship_id=mentorship.pk, share=True)
     refused(error_403, "only_mentee_shares")
     with pytest.raises(Conflict) as none_yet:
-        services.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=True)
+        progress.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=True)
     refused(none_yet, "no_reflection")
 
-    services.reflection_write(member=mentee, mentorship_id=mentorship.pk, text=text)
+    progress.reflection_write(member=mentee, mentorship_id=mentorship.pk, text=text)
     viewer = make_member()
     assert list(mentor_testimonials(viewer, mentor)) == []
-    services.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=True)
+    progress.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=True)
     assert [t.text for t in mentor_testimonials(viewer, mentor)] == [text]
     assert profile_section(viewer, mentor).testimonials[0].author_id == mentee.pk
-    services.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=False)
+    progress.testimonial_share(member=mentee, mentorship_id=mentorship.pk, share=False)
     assert list(mentor_testimonials(viewer, mentor)) == []
 
 
@@ -593,8 +595,8 @@ def test_a_testimonial_is_hidden_from_someone_its_author_blocked() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    services.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
-    services.reflection_write(
+    mentorships.mentorship_end(member=mentor, mentorship_id=mentorship.pk, reason="goals_met")
+    progress.reflection_write(
         member=mentee, mentorship_id=mentorship.pk, text="Practical and kind advice.", share=True
     )
     viewer = make_member()

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
-from mutuals.mentorship import services
 from mutuals.mentorship.models import MentorOffer, Mentorship, Participant
+from mutuals.mentorship.services import mentorships, progress
 from mutuals.mentorship.tests.factories import active, make_mentee, make_mentor, note_for, request
 
 pytestmark = pytest.mark.django_db
@@ -210,14 +210,14 @@ def test_a_programme_from_the_organizers_pages() -> None:
     assert (mentorship.state, mentorship.cadence) == ("active", "monthly")
     assert "Published" in text(client.get(url))
     assert signed_in(make_member()).get(url).status_code == 404
-    assert services.mentorships_sweep() == 0
+    assert mentorships.mentorships_sweep() == 0
 
 
 def test_a_declined_mentee_is_offered_the_search_again() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = request(mentee, offer)
-    services.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
+    mentorships.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
     page = text(signed_in(mentee).get(f"/mentorship/{mentorship.pk}/"))
     assert "Thandi declined: the timing does not work." in page
     assert "Find another mentor for these goals" in page
@@ -230,7 +230,7 @@ def test_check_ins_export_to_a_calendar() -> None:
     _mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = active(mentee, offer)
-    services.checkin_log(member=mentee, mentorship_id=mentorship.pk)
+    progress.checkin_log(member=mentee, mentorship_id=mentorship.pk)
     response = signed_in(mentee).get(f"/mentorship/{mentorship.pk}/check-ins.ics")
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")

@@ -28,7 +28,8 @@ from mutuals.engagement.models import (
     Interaction,
     InteractionKind,
 )
-from mutuals.events.services import attendance_mark, attendance_self_check_in, event_rsvp
+from mutuals.events.services.checkin import attendance_mark, attendance_self_check_in
+from mutuals.events.services.rsvp import event_rsvp
 from mutuals.events.tests.factories import make_event, move
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from mutuals.mentorship.services import mentorships_sweep
+from mutuals.mentorship.services.mentorships import mentorships_sweep
 
 
 class Command(BaseCommand):

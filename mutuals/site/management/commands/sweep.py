@@ -14,10 +14,11 @@ from django.core.management.base import BaseCommand
 
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
-from mutuals.engagement.services import notification_emails_send_due, nudges_send_due
+from mutuals.engagement.notifications import notification_emails_send_due
+from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.imports.services import imports_recover_stalled
-from mutuals.mentorship.services import mentorships_sweep
+from mutuals.mentorship.services.mentorships import mentorships_sweep
 
 
 class Command(BaseCommand):
