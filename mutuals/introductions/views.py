@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.selectors import member_directory, member_for_request
-from mutuals.core.errors import MutualsError, NotFound
+from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.introductions import selectors, services
@@ -206,16 +206,11 @@ def suggestions_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def suggestion_dismiss_view(request: HtmxHttpRequest, member_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
+    with refusal_to_message(request):
         services.suggestion_dismiss(
             member=viewer, dismissed_id=member_id, reason=request.POST.get("reason", "")
         )
-    except NotFound:
-        raise
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("people_suggestions")
-    if request.htmx:
-        return HttpResponse("")  # the card is swapped out
-    messages.success(request, "We will not suggest them again.")
+        if request.htmx:
+            return HttpResponse("")  # the card is swapped out
+        messages.success(request, "We will not suggest them again.")
     return redirect(reverse("people_suggestions"))

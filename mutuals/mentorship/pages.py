@@ -4,9 +4,11 @@ views parse, call a service and render one of these."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
@@ -198,7 +200,7 @@ def _action_forms(
     mentorship: Mentorship, mine: Reflection | None, shown: dict[str, Any]
 ) -> dict[str, Any]:
     """Each action's form: the one sent back with its errors, else a fresh one."""
-    fresh = {
+    fresh: dict[str, Callable[[], forms.Form]] = {
         "accept_form": lambda: AcceptForm(initial={"cadence": mentorship.cadence}),
         "decline_form": DeclineForm,
         "end_form": EndForm,

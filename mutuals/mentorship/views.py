@@ -332,19 +332,14 @@ def mentorship_goal_toggle_view(
 ) -> HttpResponse:
     viewer = member_for_request(request)
     done = request.POST.get("done") == "1"
-    try:
+    with refusal_to_message(request):
         goal = services.goal_set_done(
             member=viewer, mentorship_id=mentorship_id, goal_id=goal_id, done=done
         )
-    except NotFound:
-        raise
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("mentorship_detail", mentorship_id=mentorship_id)
-    if request.htmx:
-        mentorship = access_mentorship_by_id(viewer, mentorship_id)
-        context = {"goal": goal, "m": mentorship, "editable": True}
-        return render(request, "mentorship/_goal.html", context)
+        if request.htmx:
+            mentorship = access_mentorship_by_id(viewer, mentorship_id)
+            context = {"goal": goal, "m": mentorship, "editable": True}
+            return render(request, "mentorship/_goal.html", context)
     return redirect("mentorship_detail", mentorship_id=mentorship_id)
 
 

@@ -89,14 +89,18 @@ def _started_from(viewer: User, query: QueryDict, origins: list[tuple[str, str]]
     if conversation.isdigit():
         found = access_conversation_by_id(viewer, int(conversation))
         key = f"conversation:{found.pk}"
-        people = Participant.objects.filter(conversation=found).values_list("member_id", flat=True)
+        people = list(
+            Participant.objects.filter(conversation=found).values_list("member_id", flat=True)
+        )
     elif event.isdigit():
         key = f"event:{event}"
         if key not in {k for k, _ in origins}:
             raise NotFound("You were not checked in at that event.")
-        people = Attendance.objects.filter(
-            event_id=int(event), checked_in_at__isnull=False
-        ).values_list("member_id", flat=True)
+        people = list(
+            Attendance.objects.filter(event_id=int(event), checked_in_at__isnull=False).values_list(
+                "member_id", flat=True
+            )
+        )
     else:
         return {}
     if key not in {k for k, _ in origins}:

@@ -6,6 +6,7 @@ import pytest
 from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.test import RequestFactory
 
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
@@ -64,7 +65,7 @@ def test_message_false_keeps_only_the_field_problems():
 
 def _request():
     request = RequestFactory().post("/")
-    request.session = {}  # type: ignore[attr-defined]
+    request.session = SessionStore()
     request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
     return request
 
