@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # NotFound / NotAllowed a page view lets go → the 404 / 403 page (not under /api/).
+    "mutuals.core.error_pages.ErrorPageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mutuals.accounts.middleware.MemberTimeZoneMiddleware",
 ]

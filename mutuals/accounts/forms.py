@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.accounts.timezones import time_zone_choices
@@ -81,6 +82,23 @@ class ProfileForm(MemberForm):
         help_text="One per line, up to 8.",
     )
 
+    @staticmethod
+    def initial_for(user: User) -> dict[str, Any]:
+        """The form as the member's profile stands."""
+        profile = user.profile
+        return {
+            "name": user.name,
+            "headline": profile.headline,
+            "company": profile.company,
+            "title": profile.title,
+            "location": profile.location,
+            "topics": ", ".join(topic.name for topic in profile.topics.all()),
+            "bio": profile.bio,
+            "offers": "\n".join(profile.offers),
+            "looking_for": "\n".join(profile.looking_for),
+            "linkedin_url": profile.linkedin_url,
+        }
+
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -142,3 +160,32 @@ class BoundariesForm(MemberForm):
         label="Time zone",
         help_text="Pact deadlines fall at the end of the day here, and nudges follow your clock.",
     )
+
+    @staticmethod
+    def initial_for(boundaries: Boundaries) -> dict[str, Any]:
+        """The form as the member's boundaries stand (a quiet period already over is blank)."""
+        quiet = boundaries.quiet_until
+        return {
+            "weekly_capacity": boundaries.weekly_capacity,
+            "open_intents": boundaries.open_intents,
+            "quiet_until": timezone.localtime(quiet).strftime("%Y-%m-%dT%H:%M")
+            if quiet and quiet > timezone.now()
+            else None,
+            "min_personalization": boundaries.min_personalization,
+            "open_to_introductions": boundaries.open_to_introductions,
+            "low_bandwidth": boundaries.low_bandwidth,
+            "time_zone": boundaries.time_zone,
+        }
+
+    def service_kwargs(self, boundaries: Boundaries) -> dict[str, Any]:
+        """`services.boundaries_update`'s arguments but the user; no zone chosen keeps theirs."""
+        data = self.cleaned_data
+        return {
+            "weekly_capacity": data["weekly_capacity"],
+            "open_intents": data["open_intents"],
+            "quiet_until": data["quiet_until"],
+            "min_personalization": data["min_personalization"],
+            "open_to_introductions": data["open_to_introductions"],
+            "low_bandwidth": data["low_bandwidth"],
+            "time_zone": data["time_zone"] or boundaries.time_zone,
+        }

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 
 from mutuals.accounts.forms import MemberForm
-from mutuals.accounts.models import Intent
+from mutuals.accounts.models import Intent, User
+from mutuals.connections import invitations as rules
+from mutuals.connections.composer import profile_topic
 from mutuals.connections.models import ContextKind, DeclineReason, ReportKind
 from mutuals.connections.services import MAX_MESSAGE_LENGTH, Draft
 
@@ -51,10 +53,17 @@ class ComposeForm(MemberForm):
         self.fields["mutual"].choices = [("", "Choose…"), *mutuals]  # type: ignore[attr-defined]
         self.fields["topic"].choices = [("", "Choose…"), *topics]  # type: ignore[attr-defined]
         self.open_intents = open_intents
+        self.topics = topics
 
-    def draft(self, recipient_id: int) -> Draft:
+    def draft(self, recipient: User) -> Draft:
+        """The request as the sender composed it: what the send gives the service and the
+        live check rates, so the score shown is the score of the note that goes. A part
+        that did not parse is left empty (the check then says what is missing); a
+        shared-topic context with no topic chosen gets the shared topic the note is most
+        about, else the one their profile is about, else none (and the check says to
+        choose): never a topic it cannot justify, never the alphabetically first."""
         data = self.cleaned_data
-        kind = data["context_kind"]
+        kind = data.get("context_kind", "")
         ref = ""
         if kind == ContextKind.MUTUAL and data.get("mutual"):
             ref = str(data["mutual"])
@@ -64,13 +73,18 @@ class ComposeForm(MemberForm):
             ref = str(data["post"])
         elif kind == ContextKind.EVENT and data.get("event"):
             ref = str(data["event"])
+        message = data.get("message", "")
+        if kind == ContextKind.TOPIC and not ref:
+            ref = rules.shared_topic_for(self.topics, message) or profile_topic(
+                recipient, self.topics
+            )
         return Draft(
-            recipient_id=recipient_id,
+            recipient_id=recipient.pk,
             context_kind=kind,
             context_ref=ref,
             context_text=data.get("context_text", "") if kind == ContextKind.OTHER else "",
-            intent=data["intent"],
-            message=data["message"],
+            intent=data.get("intent", ""),
+            message=message,
         )
 
 

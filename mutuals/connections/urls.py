@@ -14,9 +14,30 @@ urlpatterns = [
     path("members/<int:member_id>/block/", views.block_view, name="member_block"),
     path("invitations/", views.invitations_received_view, name="invitations_received"),
     path("invitations/sent/", views.invitations_sent_view, name="invitations_sent"),
+    # One view per action on a request, named as the API's operations.
     path(
-        "invitations/<int:invitation_id>/<slug:action>/",
-        views.invitation_action_view,
-        name="invitation_action",
+        "invitations/<int:invitation_id>/accept/",
+        views.invitations_accept_view,
+        name="invitations_accept",
+    ),
+    path(
+        "invitations/<int:invitation_id>/decline/",
+        views.invitations_decline_view,
+        name="invitations_decline",
+    ),
+    path(
+        "invitations/<int:invitation_id>/ignore/",
+        views.invitations_ignore_view,
+        name="invitations_ignore",
+    ),
+    path(
+        "invitations/<int:invitation_id>/report/",
+        views.invitations_report_view,
+        name="invitations_report",
+    ),
+    path(
+        "invitations/<int:invitation_id>/withdraw/",
+        views.invitations_withdraw_view,
+        name="invitations_withdraw",
     ),
 ]

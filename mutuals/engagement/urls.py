@@ -14,15 +14,31 @@ urlpatterns = [
     ),
     path("notifications/", views.notifications_view, name="notifications"),
     path("collaborations/", views.collaborations_view, name="collaborations"),
-    path("collaborations/new/", views.collaboration_new_view, name="collaboration_new"),
+    # Proposing one (collaborations/new/) composes events and messaging: mutuals/site.
     path(
         "collaborations/<int:collaboration_id>/",
         views.collaboration_detail_view,
         name="collaboration_detail",
     ),
+    # One view per answer on a collaboration, named as the API's operations.
     path(
-        "collaborations/<int:collaboration_id>/<str:action>/",
-        views.collaboration_answer_view,
-        name="collaboration_answer",
+        "collaborations/<int:collaboration_id>/confirm/",
+        views.collaborations_confirm_view,
+        name="collaborations_confirm",
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/decline/",
+        views.collaborations_decline_view,
+        name="collaborations_decline",
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/complete/",
+        views.collaborations_complete_view,
+        name="collaborations_complete",
+    ),
+    path(
+        "collaborations/<int:collaboration_id>/withdraw/",
+        views.collaborations_withdraw_view,
+        name="collaborations_withdraw",
     ),
 ]

@@ -1,6 +1,7 @@
 """Event pages: the list, an event, organizing and editing, the organizer's check-in desk,
 people to meet, the follow-up after the event, `.ics` downloads and the calendar feed.
-Thin: fetch through `access`, call the service the API calls, render.
+Thin: fetch through `access`, call the service the API calls, render; what a page shows is
+assembled in `pages`.
 
 HTMX only enhances: RSVP, self check-in, hiding from the list and the organizer's check-in
 buttons swap their panel or row in place; without JavaScript the same forms post and
@@ -13,8 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,32 +23,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
-from mutuals.connections.selectors import connected_ids
-from mutuals.core.errors import MutualsError, NotAllowed, NotFound, Refused
+from mutuals.core.errors import MutualsError, NotAllowed, NotFound
+from mutuals.core.forms import refusal_to_form, refusal_to_message
+from mutuals.core.htmx import is_htmx
 from mutuals.core.pagination import InvalidCursor, keyset_page
-from mutuals.events import selectors
+from mutuals.events import pages, selectors
 from mutuals.events.access import access_event_as_organizer, access_event_by_id
 from mutuals.events.forms import CheckInForm, EventForm, ThankYouForm
 from mutuals.events.ics import calendar_for
-from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
+from mutuals.events.models import AttendanceStatus, CalendarFeed, Event
 from mutuals.events.services import checkin, organizing, rsvp
-from mutuals.messaging.models import Conversation
 
 LIST_PAGE_SIZE = 20
-
-
-def conversations_with(viewer: User, member_ids: list[int]) -> dict[int, Conversation]:
-    """The viewer's one-to-one conversation with each of these members, in one query."""
-    if not member_ids:
-        return {}
-    query = Q()
-    for other in member_ids:
-        low, high = sorted((viewer.pk, other))
-        query |= Q(pair_low=low, pair_high=high)
-    return {
-        conversation.other_member_id(viewer.pk): conversation
-        for conversation in Conversation.objects.filter(query)
-    }
+SCOPES = [
+    (selectors.Scope.UPCOMING, "Upcoming"),
+    (selectors.Scope.PAST, "Past"),
+    (selectors.Scope.MINE, "Mine"),
+]
 
 
 def _render(
@@ -59,31 +50,13 @@ def _render(
     return render(request, template, {**context, "viewer_zone": zone}, status=status)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _event(viewer: User, event_id: int) -> Event:
-    try:
-        return access_event_by_id(viewer, event_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 def _organized(viewer: User, event_id: int) -> Event:
+    """An event the viewer organizes. The organizer's pages are not found for anyone else
+    (the API answers 403 `not_organizer`; a page does not say there is a desk to see)."""
     try:
         return access_event_as_organizer(viewer, event_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _form_errors(form: Any, error: MutualsError) -> None:
-    fields = error.detail.get("fields", {}) if isinstance(error, Refused) else {}
-    for field, problems in fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not fields:
-        form.add_error(None, error.message)
+    except NotAllowed as exc:
+        raise NotFound(exc.message) from exc
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -112,21 +85,11 @@ def events_view(request: HttpRequest) -> HttpResponse:
         )
     except InvalidCursor:
         return redirect(f"{reverse('events')}?scope={scope}")
+    context = {"events": rows, "scope": scope, "scopes": SCOPES, "next_cursor": next_cursor}
     return _render(
         request,
         "events/list.html",
-        {
-            "events": rows,
-            "scope": scope,
-            "scopes": [
-                (selectors.Scope.UPCOMING, "Upcoming"),
-                (selectors.Scope.PAST, "Past"),
-                (selectors.Scope.MINE, "Mine"),
-            ],
-            "next_cursor": next_cursor,
-            "first_page": cursor is None,
-            "now": timezone.now(),
-        },
+        {**context, "first_page": cursor is None, "now": timezone.now()},
     )
 
 
@@ -143,7 +106,7 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
             try:
                 event = organizing.event_create(organizer=viewer, **form.values())
             except MutualsError as error:
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -160,17 +123,14 @@ def event_new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_edit_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
-        event = _organized(viewer, event_id)
-    except NotAllowed as exc:
-        raise Http404(exc.message) from exc
+    event = _organized(viewer, event_id)
     if request.method == "POST":
         form = EventForm(request.POST)
         if form.is_valid():
             try:
                 organizing.event_update(editor=viewer, event_id=event.pk, **form.values())
             except MutualsError as error:
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(request, "Saved.")
                 return redirect("event_detail", event_id=event.pk)
@@ -182,53 +142,20 @@ def event_edit_view(request: HttpRequest, event_id: int) -> HttpResponse:
 # --- One event ---------------------------------------------------------------------------
 
 
-def _detail_context(viewer: User, event: Event) -> dict[str, Any]:
-    now = timezone.now()
-    mine = selectors.attendance_of(viewer, event)
-    going, waitlisted = selectors.counts_for(event)
-    can_see = selectors.may_see_attendees(viewer, event, mine)
-    attendees = list(selectors.attendees_visible(viewer, event)) if can_see else []
-    position = None
-    if mine is not None and mine.status == AttendanceStatus.WAITLISTED:
-        position = (
-            Attendance.objects.filter(
-                event=event, status=AttendanceStatus.WAITLISTED, queued_at__lte=mine.queued_at
-            )
-            .exclude(queued_at=mine.queued_at, pk__gt=mine.pk)
-            .count()
-        )
-    return {
-        "event": event,
-        "mine": mine,
-        "going": going,
-        "waitlisted": waitlisted,
-        "spaces_left": None if event.capacity is None else max(event.capacity - going, 0),
-        "can_see_attendees": can_see,
-        "attendees": attendees,
-        "connected": connected_ids(viewer.pk) if attendees else set(),
-        "is_organizer": event.organizer_id == viewer.pk,
-        "is_over": event.is_past(now),
-        "code_open": event.code_opens_at <= now <= event.code_closes_at,
-        "follow_up": selectors.follow_up_state(event, now),
-        "waitlist_position": position,
-        "checkin_form": CheckInForm(),
-        "now": now,
-    }
-
-
 @login_required
 @require_GET
 def event_detail_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    event = _event(viewer, event_id)
-    return _render(request, "events/detail.html", _detail_context(viewer, event))
+    event = access_event_by_id(viewer, event_id)
+    return _render(request, "events/detail.html", pages.detail_context(viewer, event))
 
 
 def _panel(request: HttpRequest, viewer: User, event_id: int, **extra: Any) -> HttpResponse:
     """After an action: the RSVP panel for HTMX, otherwise back to the event."""
-    if _is_htmx(request):
-        event = _event(viewer, event_id)
-        return _render(request, "events/_rsvp.html", {**_detail_context(viewer, event), **extra})
+    if is_htmx(request):
+        event = access_event_by_id(viewer, event_id)
+        context = {**pages.detail_context(viewer, event), **extra}
+        return _render(request, "events/_rsvp.html", context)
     return redirect("event_detail", event_id=event_id)
 
 
@@ -236,7 +163,7 @@ def _panel(request: HttpRequest, viewer: User, event_id: int, **extra: Any) -> H
 @require_POST
 def event_rsvp_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    _event(viewer, event_id)
+    access_event_by_id(viewer, event_id)
     try:
         attendance = rsvp.event_rsvp(member=viewer, event_id=event_id)
     except MutualsError as error:
@@ -256,7 +183,7 @@ def event_rsvp_view(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_POST
 def event_rsvp_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    _event(viewer, event_id)
+    access_event_by_id(viewer, event_id)
     try:
         rsvp.event_rsvp_cancel(member=viewer, event_id=event_id)
     except MutualsError as error:
@@ -271,7 +198,7 @@ def event_rsvp_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
 def event_check_in_view(request: HttpRequest, event_id: int) -> HttpResponse:
     """Self check-in with the code shown at the venue."""
     viewer = member_for_request(request)
-    _event(viewer, event_id)
+    access_event_by_id(viewer, event_id)
     form = CheckInForm(request.POST)
     if form.is_valid():
         try:
@@ -279,26 +206,22 @@ def event_check_in_view(request: HttpRequest, event_id: int) -> HttpResponse:
                 member=viewer, event_id=event_id, code=form.cleaned_data["code"]
             )
         except MutualsError as error:
-            _form_errors(form, error)
+            refusal_to_form(form, error)
         else:
             messages.success(request, "You are checked in. Enjoy the event!")
             return _panel(request, viewer, event_id)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _panel(request, viewer, event_id, checkin_form=form)
-    event = _event(viewer, event_id)
-    return _render(
-        request,
-        "events/detail.html",
-        {**_detail_context(viewer, event), "checkin_form": form},
-        status=422,
-    )
+    event = access_event_by_id(viewer, event_id)
+    context = {**pages.detail_context(viewer, event), "checkin_form": form}
+    return _render(request, "events/detail.html", context, status=422)
 
 
 @login_required
 @require_POST
 def event_visibility_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    _event(viewer, event_id)
+    access_event_by_id(viewer, event_id)
     hidden = request.POST.get("hidden") == "1"
     try:
         checkin.attendance_set_hidden(member=viewer, event_id=event_id, hidden=hidden)
@@ -318,7 +241,7 @@ def event_visibility_view(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_GET
 def event_ics_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    event = _event(viewer, event_id)
+    event = access_event_by_id(viewer, event_id)
     body = calendar_for([event], base_url=_base_url(request), name=event.title)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
@@ -328,101 +251,70 @@ def event_ics_view(request: HttpRequest, event_id: int) -> HttpResponse:
 # --- The organizer's desk ----------------------------------------------------------------
 
 
-def _manage_context(viewer: User, event: Event) -> dict[str, Any]:
-    now = timezone.now()
-    going, waitlisted = selectors.counts_for(event)
-    attendees = list(selectors.attendees_visible(viewer, event))
-    return {
-        "event": event,
-        "attendees": attendees,
-        "checked_in": sum(1 for a in attendees if a.checked_in_at),
-        "waitlist": list(selectors.waitlist_of(event)),
-        "going": going,
-        "waitlisted": waitlisted,
-        "marking_open": event.code_opens_at <= now <= event.follow_up_closes_at
-        and not event.is_cancelled,
-        "code_open": event.code_opens_at <= now <= event.code_closes_at,
-        "is_over": event.is_past(now),
-    }
-
-
 @login_required
 @require_GET
 def event_manage_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
-        event = _organized(viewer, event_id)
-    except NotAllowed as exc:
-        raise Http404(exc.message) from exc
-    return _render(request, "events/manage.html", _manage_context(viewer, event))
+    event = _organized(viewer, event_id)
+    return _render(request, "events/manage.html", pages.manage_context(viewer, event))
 
 
 @login_required
 @require_POST
 def event_mark_view(request: HttpRequest, event_id: int, member_id: int) -> HttpResponse:
+    """The organizer checks a member in (or out) at the desk."""
     viewer = member_for_request(request)
-    try:
-        event = _organized(viewer, event_id)
-    except NotAllowed as exc:
-        raise Http404(exc.message) from exc
+    event = _organized(viewer, event_id)
     error = ""
     try:
         checkin.attendance_mark(organizer=viewer, event_id=event.pk, member_id=member_id)
     except MutualsError as exc:
         error = exc.message
-        if not _is_htmx(request):
-            messages.error(request, error)
-    if _is_htmx(request):
-        row = selectors.attendees_visible(viewer, event).filter(member_id=member_id).first()
-        if row is None:
-            return HttpResponse(
-                format_html('<p class="message message-error" role="alert">{}</p>', error)
-                if error
-                else "",
-            )
-        return _render(
-            request,
-            "events/_checkin_row.html",
-            {
-                "row": row,
-                "event": event,
-                "error": error,
-                "marking_open": True,
-                "count": selectors.checked_in_counts(event),
-            },
-        )
+    if is_htmx(request):
+        return _checkin_row(request, viewer, event, member_id, error)
+    if error:
+        messages.error(request, error)
     return redirect("event_manage", event_id=event.pk)
+
+
+def _checkin_row(
+    request: HttpRequest, viewer: User, event: Event, member_id: int, error: str
+) -> HttpResponse:
+    """The desk's row for this member after marking, or just the error if they are gone."""
+    row = selectors.attendees_visible(viewer, event).filter(member_id=member_id).first()
+    if row is None:
+        return HttpResponse(
+            format_html('<p class="message message-error" role="alert">{}</p>', error)
+            if error
+            else "",
+        )
+    context = {"row": row, "event": event, "error": error, "marking_open": True}
+    context["count"] = selectors.checked_in_counts(event)
+    return _render(request, "events/_checkin_row.html", context)
 
 
 @login_required
 @require_POST
 def event_cancel_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
+    event = _organized(viewer, event_id)
+    with refusal_to_message(request):
         organizing.event_cancel(
-            organizer=viewer, event_id=event_id, note=request.POST.get("note", "")
+            organizer=viewer, event_id=event.pk, note=request.POST.get("note", "")
         )
-    except (NotFound, NotAllowed) as exc:
-        raise Http404(exc.message) from exc
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("event_manage", event_id=event_id)
-    messages.success(request, "The event is cancelled; everyone who was coming has been told.")
-    return redirect("event_detail", event_id=event_id)
+        messages.success(request, "The event is cancelled; everyone who was coming has been told.")
+        return redirect("event_detail", event_id=event.pk)
+    return redirect("event_manage", event_id=event.pk)
 
 
 @login_required
 @require_POST
 def event_code_reset_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
-        organizing.event_code_reset(organizer=viewer, event_id=event_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except NotAllowed as exc:
-        raise Http404(exc.message) from exc
+    event = _organized(viewer, event_id)
+    organizing.event_code_reset(organizer=viewer, event_id=event.pk)
     messages.success(request, "A new check-in code is ready; the old one no longer works.")
-    return redirect("event_manage", event_id=event_id)
+    return redirect("event_manage", event_id=event.pk)
 
 
 # --- People to meet and the follow-up ----------------------------------------------------
@@ -432,49 +324,20 @@ def event_code_reset_view(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_GET
 def event_people_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    event = _event(viewer, event_id)
+    event = access_event_by_id(viewer, event_id)
     mine = selectors.attendance_of(viewer, event)
     allowed = selectors.may_see_attendees(viewer, event, mine)
     suggestions = selectors.people_to_meet(viewer, event) if allowed else []
-    return _render(
-        request,
-        "events/people.html",
-        {"event": event, "allowed": allowed, "suggestions": suggestions},
-    )
+    context = {"event": event, "allowed": allowed, "suggestions": suggestions}
+    return _render(request, "events/people.html", context)
 
 
 @login_required
 @require_GET
 def event_follow_up_view(request: HttpRequest, event_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    event = _event(viewer, event_id)
-    mine = selectors.attendance_of(viewer, event)
-    checked_in = mine is not None and mine.checked_in_at is not None
-    state = selectors.follow_up_state(event)
-    people = selectors.people_met(viewer, event) if checked_in else []
-    conversations = conversations_with(viewer, [p.member.pk for p in people if p.connected])
-    written, requested = selectors.follow_up_done(viewer, event, people)
-    met = [
-        {
-            "member": person.member,
-            "connected": person.connected,
-            "conversation": conversations.get(person.member.pk),
-            "written": person.member.pk in written,
-            "requested": person.member.pk in requested,
-        }
-        for person in people
-    ]
-    return _render(
-        request,
-        "events/follow_up.html",
-        {
-            "event": event,
-            "checked_in": checked_in,
-            "state": state,
-            "met": met,
-            "thank_form": ThankYouForm(),
-        },
-    )
+    event = access_event_by_id(viewer, event_id)
+    return _render(request, "events/follow_up.html", pages.follow_up_context(viewer, event))
 
 
 @login_required
@@ -482,8 +345,9 @@ def event_follow_up_view(request: HttpRequest, event_id: int) -> HttpResponse:
 def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> HttpResponse:
     """Thank a connection met at the event: the note goes to your conversation."""
     viewer = member_for_request(request)
-    event = _event(viewer, event_id)
+    event = access_event_by_id(viewer, event_id)
     form = ThankYouForm(request.POST)
+    problem = "Write a few words of thanks first."
     if form.is_valid():
         try:
             started = checkin.thank_you_send(
@@ -492,27 +356,19 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
                 recipient_id=member_id,
                 text=form.cleaned_data["text"],
             )
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        except NotFound:
+            raise
         except MutualsError as error:
-            if _is_htmx(request):
-                return _thank_form(request, viewer, event, member_id, error.message)
-            messages.error(request, error.message)
+            problem = error.message
         else:
             messages.success(request, "Sent. The conversation continues in Messages.")
-            if _is_htmx(request):
-                return _render(
-                    request,
-                    "events/_thanked.html",
-                    {"conversation": started.conversation},
-                )
+            if is_htmx(request):
+                context = {"conversation": started.conversation}
+                return _render(request, "events/_thanked.html", context)
             return redirect("event_follow_up", event_id=event.pk)
-    else:
-        if _is_htmx(request):
-            return _thank_form(
-                request, viewer, event, member_id, "Write a few words of thanks first."
-            )
-        messages.error(request, "Write a few words of thanks first.")
+    if is_htmx(request):
+        return _thank_form(request, viewer, event, member_id, problem)
+    messages.error(request, problem)
     return redirect("event_follow_up", event_id=event.pk)
 
 
@@ -523,7 +379,7 @@ def _thank_form(
     successful answers, so this is a 200)."""
     person = {
         "member": User.objects.get(pk=member_id),
-        "conversation": conversations_with(viewer, [member_id]).get(member_id),
+        "conversation": pages.conversations_with(viewer, [member_id]).get(member_id),
     }
     return _render(
         request,
@@ -569,7 +425,7 @@ def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
         .first()
     )
     if feed is None:
-        raise Http404("No such calendar.")
+        raise NotFound("No such calendar.")
     events = selectors.events_for_calendar(feed.member)
     body = calendar_for(
         events, base_url=_base_url(request), name=f"{feed.member.name} · mutuals events"

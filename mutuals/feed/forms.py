@@ -13,6 +13,7 @@ from mutuals.feed.models import (
     MAX_BODY_LENGTH,
     MAX_COMMENT_LENGTH,
     OpportunityKind,
+    Post,
     PostKind,
     ReportReason,
     Visibility,
@@ -60,8 +61,31 @@ class PostForm(MemberForm):
         super().__init__(*args, **kwargs)
         self.fields["event"].choices = [("", "Choose an event you attended…"), *events]  # type: ignore[attr-defined]
 
-    def topic_list(self) -> list[str]:
-        return split_topics(self.cleaned_data.get("topics") or "")
+    @staticmethod
+    def initial_for(kind: str, event: str, events: list[tuple[int, str]]) -> dict[str, Any]:
+        """A new post of `kind` (an insight unless one the member may write), for everyone;
+        `event` preselects the event it recaps when it is one they may recap."""
+        initial: dict[str, Any] = {
+            "kind": kind if kind in KIND_HELP else PostKind.INSIGHT,
+            "visibility": Visibility.COMMUNITY,
+        }
+        if event.isdigit() and int(event) in {pk for pk, _ in events}:
+            initial["event"] = int(event)
+        return initial
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """`services.post_create`'s arguments but the author."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "body": data["body"],
+            "visibility": data["visibility"],
+            "topics": split_topics(data.get("topics") or ""),
+            "opportunity_kind": data.get("opportunity_kind") or "",
+            "company": data.get("company") or "",
+            "referrals_welcome": bool(data.get("referrals_welcome")),
+            "event_id": data.get("event"),
+        }
 
 
 class PostEditForm(MemberForm):
@@ -76,6 +100,23 @@ class PostEditForm(MemberForm):
     visibility = forms.ChoiceField(
         choices=Visibility.choices, widget=forms.RadioSelect, label="Who can see it?"
     )
+
+    @staticmethod
+    def initial_for(post: Post) -> dict[str, Any]:
+        return {
+            "body": post.body,
+            "visibility": post.visibility,
+            "topics": ", ".join(t.name for t in post.topics.all()),
+        }
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """`services.post_update`'s arguments but the member and the post."""
+        data = self.cleaned_data
+        return {
+            "body": data["body"],
+            "visibility": data["visibility"],
+            "topics": split_topics(data.get("topics") or ""),
+        }
 
 
 class CommentForm(MemberForm):

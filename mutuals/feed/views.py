@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
-from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.core.errors import MutualsError, NotFound
+from mutuals.core.forms import refusal_to_form, refusal_to_message
+from mutuals.core.htmx import is_htmx
 from mutuals.feed import events_bridge, selectors, services
-from mutuals.feed.access import Audience, access_post_by_id
+from mutuals.feed.access import Audience, access_comment_by_id, access_post_by_id
 from mutuals.feed.forms import (
     KIND_HELP,
     CommentForm,
@@ -32,28 +34,6 @@ from mutuals.feed.forms import (
 from mutuals.feed.models import Post, PostKind, ReactionKind, Visibility
 
 FEED_PAGE_SIZE = 15
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
-def _form_errors(form: Any, error: MutualsError, aliases: dict[str, str] | None = None) -> None:
-    fields = error.detail.get("fields", {}) if isinstance(error, Refused) else {}
-    aliases = aliases or {}
-    for field, problems in fields.items():
-        name = aliases.get(field, field)
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not fields:
-        form.add_error(None, error.message)
-
-
-def _post_or_404(viewer: User, post_id: int, audience: Audience | None = None) -> Post:
-    try:
-        return access_post_by_id(viewer, post_id, audience)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -77,7 +57,7 @@ def feed_view(request: HttpRequest) -> HttpResponse:
     except MutualsError:
         return redirect("feed")
     context: dict[str, Any] = {"page": page, "items": page.items, "next_cursor": page.next}
-    if _is_htmx(request) and cursor:
+    if is_htmx(request) and cursor:
         return render(request, "feed/_feed_items.html", context)
     followed = selectors.followed_topic_ids(viewer.pk)
     context.update(
@@ -102,93 +82,51 @@ def post_new_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = PostForm(request.POST, events=events)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                post = services.post_create(
-                    author=viewer,
-                    kind=data["kind"],
-                    body=data["body"],
-                    visibility=data["visibility"],
-                    topics=form.topic_list(),
-                    opportunity_kind=data.get("opportunity_kind") or "",
-                    company=data.get("company") or "",
-                    referrals_welcome=bool(data.get("referrals_welcome")),
-                    event_id=data.get("event"),
-                )
+                post = services.post_create(author=viewer, **form.service_kwargs())
             except MutualsError as error:
-                _form_errors(form, error, {"event_id": "event"})
+                refusal_to_form(form, error, field_names={"event_id": "event"})
             else:
                 messages.success(request, "Your post is published.")
                 return redirect("post_detail", post_id=post.pk)
     else:
-        kind = request.GET.get("kind", PostKind.INSIGHT)
-        if kind not in KIND_HELP:
-            kind = PostKind.INSIGHT
-        initial: dict[str, Any] = {"kind": kind, "visibility": Visibility.COMMUNITY}
-        event_raw = request.GET.get("event", "")
-        if event_raw.isdigit() and int(event_raw) in {pk for pk, _ in events}:
-            initial["event"] = int(event_raw)
-        form = PostForm(initial=initial, events=events)
-    return render(
-        request,
-        "feed/post_form.html",
-        {
-            "form": form,
-            "kind_help": [(k.value, k.label, KIND_HELP[k]) for k in KIND_HELP],
-            "has_events": bool(events),
-        },
-    )
+        kind, event = request.GET.get("kind", PostKind.INSIGHT), request.GET.get("event", "")
+        form = PostForm(initial=PostForm.initial_for(kind, event, events), events=events)
+    kinds = [(k.value, k.label, KIND_HELP[k]) for k in KIND_HELP]
+    context = {"form": form, "kind_help": kinds, "has_events": bool(events)}
+    return render(request, "feed/post_form.html", context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit_view(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    post = _post_or_404(viewer, post_id)
+    post = access_post_by_id(viewer, post_id)
     if post.author_id != viewer.pk:
-        raise Http404("Only the author can edit a post.")
+        raise NotFound("Only the author can edit a post.")
     if request.method == "POST":
         form = PostEditForm(request.POST)
         if form.is_valid():
-            from mutuals.accounts.topics import split_topics
-
             try:
-                services.post_update(
-                    member=viewer,
-                    post_id=post.pk,
-                    body=form.cleaned_data["body"],
-                    visibility=form.cleaned_data["visibility"],
-                    topics=split_topics(form.cleaned_data.get("topics") or ""),
-                )
+                services.post_update(member=viewer, post_id=post.pk, **form.service_kwargs())
             except MutualsError as error:
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(request, "Your post is updated.")
                 return redirect("post_detail", post_id=post.pk)
     else:
-        form = PostEditForm(
-            initial={
-                "body": post.body,
-                "visibility": post.visibility,
-                "topics": ", ".join(t.name for t in post.topics.all()),
-            }
-        )
+        form = PostEditForm(initial=PostEditForm.initial_for(post))
     return render(request, "feed/post_edit.html", {"form": form, "post": post})
 
 
 @login_required
 @require_POST
 def post_delete_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = member_for_request(request)
-    try:
-        services.post_delete(member=viewer, post_id=post_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("post_detail", post_id=post_id)
-    messages.success(request, "Your post is deleted.")
-    return redirect("feed")
+    with refusal_to_message(request):
+        services.post_delete(member=member_for_request(request), post_id=post_id)
+        messages.success(request, "Your post is deleted.")
+        return redirect("feed")
+    return redirect("post_detail", post_id=post_id)
 
 
 # --- A post ----------------------------------------------------------------------------------
@@ -211,7 +149,7 @@ def _post_context(viewer: User, post: Post, audience: Audience) -> dict[str, Any
 def post_detail_view(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     audience = Audience.of(viewer)
-    post = _post_or_404(viewer, post_id, audience)
+    post = access_post_by_id(viewer, post_id, audience)
     context = _post_context(viewer, post, audience)
     context["comment_form"] = CommentForm()
     return render(request, "feed/post_detail.html", context)
@@ -222,7 +160,7 @@ def post_detail_view(request: HttpRequest, post_id: int) -> HttpResponse:
 def comment_create_view(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     audience = Audience.of(viewer)
-    post = _post_or_404(viewer, post_id, audience)
+    post = access_post_by_id(viewer, post_id, audience)
     form = CommentForm(request.POST)
     comment = None
     if form.is_valid():
@@ -233,11 +171,11 @@ def comment_create_view(request: HttpRequest, post_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 parent_id=form.cleaned_data.get("parent"),
             )
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        except NotFound:
+            raise
         except MutualsError as error:
-            _form_errors(form, error)
-    if _is_htmx(request):
+            refusal_to_form(form, error)
+    if is_htmx(request):
         post.refresh_from_db()
         context = _post_context(viewer, post, audience)
         context["comment_form"] = CommentForm() if comment else form
@@ -254,18 +192,12 @@ def comment_create_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_POST
 def comment_delete_view(request: HttpRequest, comment_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    from mutuals.feed.access import access_comment_by_id
-
-    try:
-        comment = access_comment_by_id(viewer, comment_id)
+    comment = access_comment_by_id(viewer, comment_id)
+    with refusal_to_message(request):
         services.comment_delete(member=viewer, comment_id=comment_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("feed")
-    messages.success(request, "The comment is removed.")
-    return redirect(reverse("post_detail", args=[comment.post_id]) + "#comments")
+        messages.success(request, "The comment is removed.")
+        return redirect(reverse("post_detail", args=[comment.post_id]) + "#comments")
+    return redirect("feed")
 
 
 @login_required
@@ -275,7 +207,7 @@ def reaction_view(request: HttpRequest, post_id: int) -> HttpResponse:
     one already gave takes it back."""
     viewer = member_for_request(request)
     audience = Audience.of(viewer)
-    post = _post_or_404(viewer, post_id, audience)
+    post = access_post_by_id(viewer, post_id, audience)
     kind = request.POST.get("kind", "")
     current = selectors.viewer_reactions(viewer.pk, [post.pk]).get(post.pk)
     try:
@@ -284,9 +216,9 @@ def reaction_view(request: HttpRequest, post_id: int) -> HttpResponse:
         else:
             services.reaction_set(member=viewer, post_id=post.pk, kind=kind)
     except MutualsError as error:
-        if not _is_htmx(request):
+        if not is_htmx(request):
             messages.error(request, error.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         post.refresh_from_db()
         selectors.annotate_for_viewer([post], audience)
         return render(request, "feed/_reactions.html", {"post": post})
@@ -298,7 +230,7 @@ def reaction_view(request: HttpRequest, post_id: int) -> HttpResponse:
 def reshare_view(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = member_for_request(request)
     audience = Audience.of(viewer)
-    post = _post_or_404(viewer, post_id, audience)
+    post = access_post_by_id(viewer, post_id, audience)
     original = post.reshare_of if post.is_reshare else post
     if request.method == "POST":
         form = ReshareForm(request.POST)
@@ -311,7 +243,7 @@ def reshare_view(request: HttpRequest, post_id: int) -> HttpResponse:
                     visibility=form.cleaned_data["visibility"],
                 )
             except MutualsError as error:
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(request, "Reshared with your commentary.")
                 return redirect("post_detail", post_id=reshare.pk)
@@ -329,7 +261,7 @@ def reshare_view(request: HttpRequest, post_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_view(request: HttpRequest, post_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    post = _post_or_404(viewer, post_id)
+    post = access_post_by_id(viewer, post_id)
     if post.author_id == viewer.pk:
         messages.info(request, "This is your own post: edit or delete it instead.")
         return redirect("post_detail", post_id=post.pk)
@@ -347,7 +279,7 @@ def report_view(request: HttpRequest, post_id: int) -> HttpResponse:
                 if error.code == "already_reported":
                     messages.info(request, error.message)
                     return redirect("post_detail", post_id=post.pk)
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 messages.success(request, "Thank you. The moderators will look at this post.")
                 return redirect("feed")
@@ -376,15 +308,12 @@ def topics_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def topic_follow_view(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
-        if request.POST.get("action") == "unfollow":
-            topic = services.topic_unfollow(member=viewer, topic=slug)
-            messages.success(request, f"You no longer follow #{topic.slug}.")
-        else:
-            topic = services.topic_follow(member=viewer, topic=slug)
-            messages.success(request, f"You follow #{topic.slug}: its posts come into your feed.")
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    if request.POST.get("action") == "unfollow":
+        topic = services.topic_unfollow(member=viewer, topic=slug)
+        messages.success(request, f"You no longer follow #{topic.slug}.")
+    else:
+        topic = services.topic_follow(member=viewer, topic=slug)
+        messages.success(request, f"You follow #{topic.slug}: its posts come into your feed.")
     return redirect(_next_url(request, reverse("feed_topics")))
 
 

@@ -7,15 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
-from django_htmx.middleware import HtmxDetails
 
 from mutuals.accounts.selectors import member_for_request
 from mutuals.core.errors import NotFound, Refused
+from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.forms import ExportUploadForm
 from mutuals.imports.models import Import
@@ -24,15 +24,8 @@ from mutuals.imports.selectors import bring_them_in, import_list_for
 from mutuals.imports.services import import_create, import_delete
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
 def _owned(request: HttpRequest, import_id: int) -> Import:
-    try:
-        return access_import_by_id(member_for_request(request), import_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return access_import_by_id(member_for_request(request), import_id)
 
 
 @csrf_exempt  # checked below, once the size limit can answer first (Django's upload docs)
@@ -95,7 +88,7 @@ def import_status_view(request: HtmxHttpRequest, import_id: int) -> HttpResponse
 def import_report_view(request: HttpRequest, import_id: int) -> HttpResponse:
     item = _owned(request, import_id)
     if item.status != Import.Status.DONE or not item.audit:
-        raise Http404("The audit is not ready.")
+        raise NotFound("The audit is not ready.")
     response = HttpResponse(render_report(item.audit), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="network-audit-{item.pk}.html"'
     return response
@@ -104,9 +97,6 @@ def import_report_view(request: HttpRequest, import_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_delete_view(request: HttpRequest, import_id: int) -> HttpResponse:
-    try:
-        import_delete(viewer=member_for_request(request), import_id=import_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    import_delete(viewer=member_for_request(request), import_id=import_id)
     messages.success(request, "Import deleted, with everything it brought.")
     return redirect("imports")

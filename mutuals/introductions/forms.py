@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
-from mutuals.accounts.models import Intent
+from mutuals.accounts.models import Intent, User
+from mutuals.introductions.services import IntroductionDraft
 
 CONTEXT_CHOICES = [
     ("mutual", "Through the introducer, our mutual connection"),
@@ -33,6 +34,18 @@ class IntroductionForm(forms.Form):
         help_text="Why this person, and what you hope to ask them. It is checked for the "
         "personal touch the target asks for.",
     )
+
+    def draft(self, *, target: User, introducer: User) -> IntroductionDraft:
+        data = self.cleaned_data
+        return IntroductionDraft(
+            target_id=target.pk,
+            introducer_id=introducer.pk,
+            intent=data["intent"],
+            message=data["message"],
+            context_kind=data["context_kind"],
+            context_ref=data["context_ref"],
+            context_text=data["context_text"],
+        )
 
 
 class NoteForm(forms.Form):

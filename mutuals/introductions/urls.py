@@ -10,10 +10,31 @@ urlpatterns = [
         views.introduction_compose_view,
         name="introduction_compose",
     ),
+    # One view per action on an introduction, named as the API's operations.
     path(
-        "introductions/<int:introduction_id>/<slug:action>/",
-        views.introduction_action_view,
-        name="introduction_action",
+        "introductions/<int:introduction_id>/forward/",
+        views.introductions_forward_view,
+        name="introductions_forward",
+    ),
+    path(
+        "introductions/<int:introduction_id>/accept/",
+        views.introductions_accept_view,
+        name="introductions_accept",
+    ),
+    path(
+        "introductions/<int:introduction_id>/decline/",
+        views.introductions_decline_view,
+        name="introductions_decline",
+    ),
+    path(
+        "introductions/<int:introduction_id>/withdraw/",
+        views.introductions_withdraw_view,
+        name="introductions_withdraw",
+    ),
+    path(
+        "introductions/<int:introduction_id>/thank/",
+        views.introductions_thank_view,
+        name="introductions_thank",
     ),
     path("people/", views.suggestions_view, name="people_suggestions"),
     path(

@@ -1,5 +1,6 @@
-"""Pages: "how can I reach …", the introduction inbox, the composer, people you may know.
-Thin: parse, call the selector or service the API calls, render."""
+"""Pages: "how can I reach …", the introduction inbox, the composer, one view per action on
+an introduction (named like the API's operations), people you may know. Thin: parse, call
+the selector or service the API calls, render."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from mutuals.accounts.access import access_member_by_id
 from mutuals.accounts.selectors import member_directory, member_for_request
-from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.core.errors import MutualsError
+from mutuals.core.forms import refusal_to_form, refusal_to_message
+from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.introductions import selectors, services
 from mutuals.introductions.forms import IntroductionForm, NoteForm
 from mutuals.introductions.models import DismissReason, IntroductionState
@@ -24,10 +26,6 @@ if TYPE_CHECKING:
     from mutuals.graph import WarmPath
 
 SEARCH_LIMIT = 12
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _path_rows(paths: list[WarmPath]) -> list[dict[str, Any]]:
@@ -59,10 +57,7 @@ def reach_view(request: HtmxHttpRequest) -> HttpResponse:
     to = request.GET.get("to", "")
     context: dict[str, Any] = {"kind": kind, "q": query, "paths": None, "matches": None}
     if to.isdigit():
-        try:
-            target = access_member_by_id(viewer, int(to))
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        target = access_member_by_id(viewer, int(to))
         context["target"] = target
         if target.pk != viewer.pk:
             context["paths"] = _path_rows(selectors.warm_paths(viewer=viewer, to=target.pk))
@@ -87,38 +82,19 @@ def introduction_compose_view(
 ) -> HttpResponse:
     """Ask `introducer` to introduce you to `target`."""
     viewer = member_for_request(request)
-    try:
-        target = access_member_by_id(viewer, target_id)
-        introducer = access_member_by_id(viewer, introducer_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    findings: list[dict[str, Any]] = []
+    target = access_member_by_id(viewer, target_id)
+    introducer = access_member_by_id(viewer, introducer_id)
     refusal: MutualsError | None = None
     if request.method == "POST":
         form = IntroductionForm(request.POST)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 services.introduction_request(
-                    requester=viewer,
-                    draft=services.IntroductionDraft(
-                        target_id=target.pk,
-                        introducer_id=introducer.pk,
-                        intent=data["intent"],
-                        message=data["message"],
-                        context_kind=data["context_kind"],
-                        context_ref=data["context_ref"],
-                        context_text=data["context_text"],
-                    ),
+                    requester=viewer, draft=form.draft(target=target, introducer=introducer)
                 )
             except MutualsError as error:
-                refusal = error
-                findings = error.detail.get("findings", [])
-                for field, problems in (
-                    error.detail.get("fields", {}) if isinstance(error, Refused) else {}
-                ).items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
+                refusal = error  # the page shows it above the form, with its findings
+                refusal_to_form(form, error, message=False)
             else:
                 messages.success(
                     request,
@@ -128,17 +104,9 @@ def introduction_compose_view(
                 return redirect("introduction_inbox")
     else:
         form = IntroductionForm(initial={"intent": request.GET.get("intent", "advice")})
-    return render(
-        request,
-        "introductions/compose.html",
-        {
-            "form": form,
-            "target": target,
-            "introducer": introducer,
-            "refusal": refusal,
-            "findings": findings,
-        },
-    )
+    findings = refusal.detail.get("findings", []) if refusal else []
+    context = {"target": target, "introducer": introducer, "refusal": refusal, "findings": findings}
+    return render(request, "introductions/compose.html", {"form": form, **context})
 
 
 @login_required
@@ -158,42 +126,67 @@ def introduction_inbox_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-_ACTIONS = {"forward", "accept", "decline", "withdraw", "thank"}
+# --- The actions on an introduction (POST /api/introductions/{id}/<action>) -----------------
 
 
 @login_required
 @require_POST
-def introduction_action_view(
-    request: HttpRequest, introduction_id: int, action: str
-) -> HttpResponse:
-    if action not in _ACTIONS:
-        raise Http404("No such action.")
-    viewer = member_for_request(request)
-    note = request.POST.get("note", "")
-    try:
-        if action == "forward":
-            services.introduction_forward(member=viewer, introduction_id=introduction_id, note=note)
-            messages.success(request, "Forwarded. They will see your note and decide.")
-        elif action == "accept":
-            intro = services.introduction_accept(member=viewer, introduction_id=introduction_id)
-            messages.success(request, f"You are now connected to {intro.requester.name}.")
-        elif action == "decline":
-            services.introduction_decline(
-                member=viewer,
-                introduction_id=introduction_id,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, "Declined. Nobody else is told why.")
-        elif action == "withdraw":
-            services.introduction_withdraw(member=viewer, introduction_id=introduction_id)
-            messages.success(request, "Withdrawn.")
-        else:
-            services.introduction_thank(member=viewer, introduction_id=introduction_id, note=note)
-            messages.success(request, "Thank-you sent.")
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except MutualsError as error:
-        messages.error(request, error.message)
+def introductions_forward_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    with refusal_to_message(request):
+        services.introduction_forward(
+            member=member_for_request(request),
+            introduction_id=introduction_id,
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "Forwarded. They will see your note and decide.")
+    return redirect("introduction_inbox")
+
+
+@login_required
+@require_POST
+def introductions_accept_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    with refusal_to_message(request):
+        intro = services.introduction_accept(
+            member=member_for_request(request), introduction_id=introduction_id
+        )
+        messages.success(request, f"You are now connected to {intro.requester.name}.")
+    return redirect("introduction_inbox")
+
+
+@login_required
+@require_POST
+def introductions_decline_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    with refusal_to_message(request):
+        services.introduction_decline(
+            member=member_for_request(request),
+            introduction_id=introduction_id,
+            reason=request.POST.get("reason", ""),
+        )
+        messages.success(request, "Declined. Nobody else is told why.")
+    return redirect("introduction_inbox")
+
+
+@login_required
+@require_POST
+def introductions_withdraw_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    with refusal_to_message(request):
+        services.introduction_withdraw(
+            member=member_for_request(request), introduction_id=introduction_id
+        )
+        messages.success(request, "Withdrawn.")
+    return redirect("introduction_inbox")
+
+
+@login_required
+@require_POST
+def introductions_thank_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+    with refusal_to_message(request):
+        services.introduction_thank(
+            member=member_for_request(request),
+            introduction_id=introduction_id,
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, "Thank-you sent.")
     return redirect("introduction_inbox")
 
 
@@ -213,16 +206,11 @@ def suggestions_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def suggestion_dismiss_view(request: HtmxHttpRequest, member_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    try:
+    with refusal_to_message(request):
         services.suggestion_dismiss(
             member=viewer, dismissed_id=member_id, reason=request.POST.get("reason", "")
         )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except MutualsError as error:
-        messages.error(request, error.message)
-        return redirect("people_suggestions")
-    if request.htmx:
-        return HttpResponse("")  # the card is swapped out
-    messages.success(request, "We will not suggest them again.")
+        if request.htmx:
+            return HttpResponse("")  # the card is swapped out
+        messages.success(request, "We will not suggest them again.")
     return redirect(reverse("people_suggestions"))

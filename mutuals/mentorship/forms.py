@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 
 from mutuals.accounts.forms import MemberForm
-from mutuals.accounts.topics import split_topics
+from mutuals.accounts.topics import split_topics, topic_slug
+from mutuals.mentorship.matching import Need
 from mutuals.mentorship.models import (
     MAX_CAPACITY,
     MAX_WEEKS,
@@ -95,6 +96,16 @@ class NeedForm(MemberForm):
     weeks = forms.IntegerField(
         required=False, min_value=MIN_WEEKS, max_value=MAX_WEEKS, label="For how many weeks"
     )
+
+    def need(self) -> Need:
+        """What the mentee is looking for, as the matcher reads it."""
+        data = self.cleaned_data
+        return Need(
+            topics=frozenset(topic_slug(t) for t in split_topics(data["topics"] or "")),
+            goals=tuple(lines(data["goals"] or "")),
+            format=data["format"] or "",
+            weeks=data["weeks"],
+        )
 
 
 class RequestForm(MemberForm):
@@ -202,3 +213,26 @@ class ParticipantForm(MemberForm):
         initial=1,
         label="Mentees (mentors only)",
     )
+
+
+UNRANKED = 10_000
+
+
+def ranking_from(data: dict[str, str]) -> list[int]:
+    """A participant's ranking from the programme page's `rank_<member id>` boxes (1 = first
+    choice), best first; a blank or non-positive box leaves that member unranked."""
+    positions = {
+        int(key.removeprefix("rank_")): _position(value)
+        for key, value in data.items()
+        if key.startswith("rank_") and key.removeprefix("rank_").isdigit()
+    }
+    return [
+        pk
+        for pk, position in sorted(positions.items(), key=lambda kv: (kv[1], kv[0]))
+        if position < UNRANKED
+    ]
+
+
+def _position(value: str) -> int:
+    value = value.strip()
+    return int(value) if value.isdigit() and int(value) > 0 else UNRANKED

@@ -39,3 +39,12 @@ class StartForm(MessageForm):
     def __init__(self, *args: Any, connections: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].choices = connections  # type: ignore[attr-defined]
+
+    def start_kwargs(self) -> dict[str, Any]:
+        """`services.conversation_start`'s arguments but the creator."""
+        data = self.cleaned_data
+        return {
+            "participant_ids": data["participants"],
+            "text": data["text"],
+            "title": data["title"],
+        }

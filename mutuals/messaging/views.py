@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,7 +20,9 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.selectors import connected_ids
-from mutuals.core.errors import MutualsError, NotFound, Refused
+from mutuals.core.errors import MutualsError, NotFound
+from mutuals.core.forms import refusal_to_form
+from mutuals.core.htmx import is_htmx
 from mutuals.core.pagination import keyset_page
 from mutuals.messaging import services
 from mutuals.messaging.access import access_conversation_by_id
@@ -38,30 +40,14 @@ THREAD_SIZE = 50
 
 
 def _conversation(viewer: User, conversation_id: int) -> Conversation:
-    try:
-        conversation = access_conversation_by_id(viewer, conversation_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    conversation = access_conversation_by_id(viewer, conversation_id)
     conversation.seats = participants_of(conversation)  # type: ignore[attr-defined]
     return conversation
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _after(request: HttpRequest) -> int:
     raw = request.GET.get("after") or request.POST.get("after") or "0"
     return int(raw) if raw.isdigit() else 0
-
-
-def _form_errors(form: MessageForm, error: MutualsError) -> None:
-    fields = error.detail.get("fields", {}) if isinstance(error, Refused) else {}
-    for field, problems in fields.items():
-        for problem in problems:
-            form.add_error(field if field in form.fields else None, problem)
-    if not fields:
-        form.add_error(None, error.message)
 
 
 @login_required
@@ -108,14 +94,9 @@ def conversation_new_view(request: HttpRequest) -> HttpResponse:
         form = StartForm(request.POST, connections=connections)
         if form.is_valid():
             try:
-                started = services.conversation_start(
-                    creator=viewer,
-                    participant_ids=form.cleaned_data["participants"],
-                    text=form.cleaned_data["text"],
-                    title=form.cleaned_data["title"],
-                )
+                started = services.conversation_start(creator=viewer, **form.start_kwargs())
             except MutualsError as error:
-                _form_errors(form, error)
+                refusal_to_form(form, error)
             else:
                 return redirect(
                     reverse("conversation_detail", args=[started.conversation.pk])
@@ -123,18 +104,14 @@ def conversation_new_view(request: HttpRequest) -> HttpResponse:
                 )
     else:
         to = request.GET.get("to", "")
-        initial: dict[str, Any] = {}
-        if to.isdigit() and int(to) in {pk for pk, _ in connections}:
-            existing = direct_conversation_between(viewer.pk, int(to))
-            if existing is not None:
-                return redirect("conversation_detail", conversation_id=existing.pk)
-            initial["participants"] = [int(to)]
+        chosen = int(to) if to.isdigit() and int(to) in {pk for pk, _ in connections} else None
+        existing = direct_conversation_between(viewer.pk, chosen) if chosen else None
+        if existing is not None:
+            return redirect("conversation_detail", conversation_id=existing.pk)
+        initial = {"participants": [chosen]} if chosen else {}
         form = StartForm(initial=initial, connections=connections)
-    return render(
-        request,
-        "messaging/new.html",
-        {"form": form, "has_connections": bool(connections), "max_group": services.MAX_GROUP_SIZE},
-    )
+    context = {"has_connections": bool(connections), "max_group": services.MAX_GROUP_SIZE}
+    return render(request, "messaging/new.html", {"form": form, **context})
 
 
 def _thread(viewer: User, conversation: Conversation, before: int | None) -> list[Message]:
@@ -154,38 +131,38 @@ def _can_write(viewer: User, conversation: Conversation) -> bool:
 def _detail(
     request: HttpRequest, viewer: User, conversation: Conversation, form: MessageForm
 ) -> HttpResponse:
+    """The conversation page: the latest messages (or those before `?before=`), read up to
+    the last one shown when it is the latest."""
     before_raw = request.GET.get("before", "")
     before = int(before_raw) if before_raw.isdigit() else None
     thread = _thread(viewer, conversation, before)
     has_earlier = len(thread) > THREAD_SIZE
     thread = thread[-THREAD_SIZE:]
     if before is None:
-        services.conversation_mark_read(
-            member=viewer,
-            conversation_id=conversation.pk,
-            up_to=thread[-1].created_at if thread else None,
-        )
+        up_to = thread[-1].created_at if thread else None
+        services.conversation_mark_read(member=viewer, conversation_id=conversation.pk, up_to=up_to)
+    context = {
+        "thread": thread,
+        "has_earlier": has_earlier,
+        "earliest_id": thread[0].pk if thread else None,
+        "live": before is None,
+        "last_id": thread[-1].pk if thread else 0,
+        "form": form,
+    }
     return render(
-        request,
-        "messaging/conversation.html",
-        {
-            "conversation": conversation,
-            "label": services.conversation_label(conversation, viewer.pk),
-            "others": [
-                seat
-                for seat in conversation.seats  # type: ignore[attr-defined]
-                if seat.member_id != viewer.pk
-            ],
-            "thread": thread,
-            "has_earlier": has_earlier,
-            "earliest_id": thread[0].pk if thread else None,
-            "live": before is None,
-            "last_id": thread[-1].pk if thread else 0,
-            "form": form,
-            "can_write": _can_write(viewer, conversation),
-            "viewer_id": viewer.pk,
-        },
+        request, "messaging/conversation.html", {**context, **_page(viewer, conversation)}
     )
+
+
+def _page(viewer: User, conversation: Conversation) -> dict[str, Any]:
+    seats = conversation.seats  # type: ignore[attr-defined]
+    return {
+        "conversation": conversation,
+        "label": services.conversation_label(conversation, viewer.pk),
+        "others": [seat for seat in seats if seat.member_id != viewer.pk],
+        "can_write": _can_write(viewer, conversation),
+        "viewer_id": viewer.pk,
+    }
 
 
 @login_required
@@ -242,11 +219,11 @@ def message_send_view(request: HttpRequest, conversation_id: int) -> HttpRespons
             message = services.message_send(
                 sender=viewer, conversation_id=conversation.pk, text=form.cleaned_data["text"]
             )
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
+        except NotFound:
+            raise
         except MutualsError as error:
-            _form_errors(form, error)
-    if _is_htmx(request):
+            refusal_to_form(form, error)
+    if is_htmx(request):
         if message is None:
             errors = [str(e) for errors in form.errors.values() for e in errors]
             response = render(request, "messaging/_compose_errors.html", {"errors": errors})

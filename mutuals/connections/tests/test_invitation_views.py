@@ -233,3 +233,46 @@ def test_a_personal_note_is_not_marked_down_for_the_topic_it_does_not_name(ana_a
         assert "Personal" in html, topic
         scores.add(html[html.index('class="score">') :][:20])
     assert len(scores) == 1
+
+
+def test_the_live_check_rates_exactly_the_draft_that_is_sent(trio, monkeypatch):
+    """The same form input, checked live and then sent, gives the engine one draft: a note
+    with the blank lines a textarea keeps around it, and words typed under "Other" before
+    choosing a mutual connection (the field stays in the form), were rated as typed but sent
+    trimmed and without those words."""
+    from mutuals.connections import services
+
+    rated, sent = [], []
+    check, send = services.invitation_check, services.invitation_send
+
+    def check_spy(*, sender, draft):
+        rated.append(draft)
+        return check(sender=sender, draft=draft)
+
+    def send_spy(*, sender, draft):
+        sent.append(draft)
+        return send(sender=sender, draft=draft)
+
+    monkeypatch.setattr(services, "invitation_check", check_spy)
+    monkeypatch.setattr(services, "invitation_send", send_spy)
+    sender, recipient, mutual = trio
+    data = form_data(recipient, mutual, context_text="Your talk at the spring PMO forum")
+    data["message"] = f"\r\n  {data['message']}\r\n\r\n"
+    client = logged_in(sender)
+    client.post(f"/members/{recipient.pk}/connect/check/", data, headers={"HX-Request": "true"})
+    client.post(f"/members/{recipient.pk}/connect/", data)
+    assert Invitation.objects.get().state == "pending"
+    assert rated == sent
+
+
+def test_the_live_check_shows_why_a_note_cannot_be_sent_at_its_length(trio):
+    from mutuals.connections.services import MAX_MESSAGE_LENGTH
+
+    sender, recipient, mutual = trio
+    data = form_data(recipient, mutual, message="word " * MAX_MESSAGE_LENGTH)
+    html = (
+        logged_in(sender)
+        .post(f"/members/{recipient.pk}/connect/check/", data, headers={"HX-Request": "true"})
+        .content.decode()
+    )
+    assert f"at most {MAX_MESSAGE_LENGTH} characters" in html

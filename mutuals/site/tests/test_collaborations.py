@@ -551,7 +551,7 @@ def test_invitee_confirms_on_the_page_and_sees_it_on_their_profile(team):
     assert "Waiting for your answer" in listing
     detail = ben.get(reverse("collaboration_detail", args=[collaboration.pk])).content.decode()
     assert "Are you working on this together?" in detail
-    response = ben.post(reverse("collaboration_answer", args=[collaboration.pk, "confirm"]))
+    response = ben.post(reverse("collaborations_confirm", args=[collaboration.pk]))
     assert response.status_code == 302
     page = ben.get(response["Location"]).content.decode()
     assert "Confirmed. It now shows on your profile." in page
@@ -563,24 +563,13 @@ def test_invitee_confirms_on_the_page_and_sees_it_on_their_profile(team):
 def test_pages_refuse_with_messages_and_hide_from_outsiders(team):
     collaboration = propose(team)
     amara = web(team["amara"])
-    response = amara.post(
-        reverse("collaboration_answer", args=[collaboration.pk, "confirm"]), follow=True
-    )
+    response = amara.post(reverse("collaborations_confirm", args=[collaboration.pk]), follow=True)
     assert "the people you invited confirm" in response.content.decode()
     dana = web(team["dana"])
     assert dana.get(reverse("collaboration_detail", args=[collaboration.pk])).status_code == 404
-    assert (
-        dana.post(reverse("collaboration_answer", args=[collaboration.pk, "confirm"])).status_code
-        == 404
-    )
-    assert (
-        amara.post(reverse("collaboration_answer", args=[collaboration.pk, "dance"])).status_code
-        == 404
-    )
-    assert (
-        amara.get(reverse("collaboration_answer", args=[collaboration.pk, "confirm"])).status_code
-        == 405
-    )
+    assert dana.post(reverse("collaborations_confirm", args=[collaboration.pk])).status_code == 404
+    assert amara.post(f"/collaborations/{collaboration.pk}/dance/").status_code == 404
+    assert amara.get(reverse("collaborations_confirm", args=[collaboration.pk])).status_code == 405
 
 
 def test_list_page_query_count_does_not_grow(team, django_assert_max_num_queries):
@@ -747,9 +736,7 @@ def test_withdraw_through_the_api_and_the_page(team):
     amara = web(team["amara"])
     detail = amara.get(reverse("collaboration_detail", args=[collaboration.pk])).content.decode()
     assert "Withdraw this proposal" in detail
-    response = amara.post(
-        reverse("collaboration_answer", args=[collaboration.pk, "withdraw"]), follow=True
-    )
+    response = amara.post(reverse("collaborations_withdraw", args=[collaboration.pk]), follow=True)
     page = response.content.decode()
     assert "Withdrawn. Those you invited have been told." in page
     assert "You withdrew this proposal." in page
@@ -762,7 +749,7 @@ def test_home_asks_each_invitee_until_they_answer(team):
     invitation = f"Amara Nwosu invites you to collaborate on “{collaboration.title}”"
     assert invitation in web(team["ben"]).get("/").content.decode()
     assert invitation not in web(team["amara"]).get("/").content.decode()
-    web(team["ben"]).post(reverse("collaboration_answer", args=[collaboration.pk, "confirm"]))
+    web(team["ben"]).post(reverse("collaborations_confirm", args=[collaboration.pk]))
     assert invitation not in web(team["ben"]).get("/").content.decode()
     # Still open for Chen, who has not answered.
     assert invitation in web(team["chen"]).get("/").content.decode()

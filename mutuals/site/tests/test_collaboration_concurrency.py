@@ -19,7 +19,7 @@ from mutuals.engagement.models import (
     Interaction,
     InteractionKind,
 )
-from mutuals.engagement.tests.test_collaborations import propose, team  # noqa: F401
+from mutuals.site.tests.test_collaborations import propose, team  # noqa: F401
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

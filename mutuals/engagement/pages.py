@@ -1,0 +1,49 @@
+"""What the connections and collaborations pages show, assembled from selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from mutuals.accounts.models import User
+from mutuals.engagement import selectors
+from mutuals.engagement.models import Collaboration, ObligationKind, Tie
+
+OBLIGATION_LABELS = dict(ObligationKind.choices)
+
+
+def pact_items(viewer: User, tie: Tie, connection_id: int) -> list[dict[str, Any]]:
+    """The connection's pact as the viewer reads it: what, who owes it, when, how it went."""
+    now = timezone.now()
+    return [
+        {
+            "label": OBLIGATION_LABELS[o.kind],
+            "who": "You both"
+            if o.party_id is None
+            else "You"
+            if o.party_id == viewer.pk
+            else tie.other.get_short_name(),
+            "due_at": o.due_at,
+            "fulfilled_at": o.fulfilled_at,
+            "status": o.status(now),
+        }
+        for o in selectors.pact_of([connection_id])[connection_id]
+    ]
+
+
+def collaboration_row(
+    collaboration: Collaboration, viewer: User, hidden: set[int]
+) -> dict[str, Any]:
+    """One collaboration as the viewer sees it: the seats they may see (not `hidden`, the
+    members a block hides), their own answer, and whether it is still open."""
+    seats = [s for s in collaboration.seats if s.member_id not in hidden]  # type: ignore[attr-defined]
+    mine = next(s for s in collaboration.seats if s.member_id == viewer.pk)  # type: ignore[attr-defined]
+    return {
+        "collaboration": collaboration,
+        "seats": seats,
+        "others": [s for s in seats if s.member_id != viewer.pk],
+        "my_state": mine.state,
+        "is_proposer": collaboration.proposer_id == viewer.pk,
+        "open": collaboration.is_open,
+    }
