@@ -60,12 +60,23 @@ RULE: Term = AnyOf(
             (
                 Fact.SHOWN,
                 Fact.NOT_BLOCKED,
-                Fact.AUTHOR_ACTIVE,
                 AnyOf((Fact.COMMUNITY, Fact.CONNECTED)),
+                Fact.AUTHOR_ACTIVE,  # last: asking it may load the author
             )
         ),
     )
 )
+
+
+def assuming(term: Term, fact: Fact) -> Term:
+    """`term` with `fact` taken as true, for a reader that checks that fact later itself. Only
+    a fact that must hold with others (inside an `AllOf`) can be put off this way."""
+    if isinstance(term, Fact):
+        return term
+    if isinstance(term, AnyOf) and fact in term.terms:
+        raise ValueError(f"{fact} is one alternative of several: it cannot be assumed away")
+    kept = tuple(assuming(t, fact) for t in term.terms if t != fact)
+    return AllOf(kept) if isinstance(term, AllOf) else AnyOf(kept)
 
 
 def render[T](
@@ -82,7 +93,7 @@ def render[T](
     return all_of(parts) if isinstance(term, AllOf) else any_of(parts)
 
 
-def visible_sql(*, post: str, viewer: str, connected: str, blocked: str) -> str:
+def visible_sql(*, post: str, viewer: str, connected: str, blocked: str, rule: Term = RULE) -> str:
     """The rule as a SQL condition on the posts table aliased `post`. `viewer` is the viewer's
     id (a placeholder), `connected` and `blocked` are queries of member ids: all constants of
     the calling statement, never input."""
@@ -98,7 +109,7 @@ def visible_sql(*, post: str, viewer: str, connected: str, blocked: str) -> str:
         Fact.CONNECTED: f"{post}.author_id IN ({connected})",
     }
     return render(
-        RULE,
+        rule,
         facts.__getitem__,
         lambda parts: "(" + " AND ".join(parts) + ")",
         lambda parts: "(" + " OR ".join(parts) + ")",
@@ -121,7 +132,7 @@ class Audience:
         viewer_id = viewer if isinstance(viewer, int) else viewer.pk
         return cls(viewer_id, connected_ids(viewer_id), blocked_ids(viewer_id))
 
-    def q(self, prefix: str = "") -> Q:
+    def q(self, prefix: str = "", *, rule: Term = RULE) -> Q:
         """The rule as a filter on posts (`prefix` e.g. "post__" for comments)."""
         facts = {
             Fact.OWN: Q(**{f"{prefix}author_id": self.viewer_id}),
@@ -132,7 +143,7 @@ class Audience:
             Fact.CONNECTED: Q(**{f"{prefix}author_id__in": self.connected}),
         }
         return render(
-            RULE,
+            rule,
             facts.__getitem__,
             lambda parts: reduce(operator.and_, parts),
             lambda parts: reduce(operator.or_, parts),
