@@ -277,13 +277,13 @@ def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gather
     """The portable way (SQLite): a handful of small indexed queries, each filtered by the
     candidates' rule as the ORM reads it (`Audience.q`)."""
     network, blocked = _network(viewer_id)
-    visible = Audience(viewer_id, set(network), blocked)
+    audience = Audience(viewer_id, set(network), blocked)
     followed = _followed_slugs(viewer_id)
     in_window = Q(created_at__gt=since, created_at__lte=reference)
     found: dict[int, tuple[int, datetime, list[str]]] = {}
     for post_id, author_id, created_at, topic_ids in (
         Post.objects.filter(
-            in_window, visible.q(rule=_CANDIDATES), author_id__in=set(network) | {viewer_id}
+            in_window, audience.q(rule=_CANDIDATES), author_id__in=set(network) | {viewer_id}
         )
         .order_by("-created_at")
         .values_list("id", "author_id", "created_at", "topic_ids")[:CANDIDATES_PER_SOURCE]
@@ -293,7 +293,7 @@ def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gather
     # order, so on popular topics it would sort every post of the window.
     for topic_id in sorted(followed):
         scan = PostTopic.objects.filter(
-            in_window, visible.q("post__", rule=_CANDIDATES), topic_id=topic_id
+            in_window, audience.q("post__", rule=_CANDIDATES), topic_id=topic_id
         )
         for post_id, author_id, created_at, topic_ids in scan.order_by("-created_at").values_list(
             "post_id", "post__author_id", "created_at", "post__topic_ids"
