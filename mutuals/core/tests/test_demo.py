@@ -9,7 +9,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from mutuals.accounts.models import Topic, User
-from mutuals.accounts.tests.clients import web_client_for
 from mutuals.connections.models import Connection, Invitation
 from mutuals.core import demo_cast
 from mutuals.engagement.models import Interaction, Obligation, Tie
@@ -128,7 +127,8 @@ def test_sams_network_health_shows_every_state_a_pact_record_and_what_to_do_toda
     unread = sorted(int(getattr(c, "unread_count", -1)) for c in conversations_for(sam))
     assert unread == [0, 0, 1]
 
-    client = web_client_for(sam)
+    client = Client()
+    client.force_login(sam)
     html = client.get("/insights/").content.decode()
     assert "Thank Hannah Schmidt for connecting" in html
     assert "Nothing is waiting on you" not in html
