@@ -140,6 +140,19 @@ class BoundariesPatch(Schema):
     time_zone: str = Field(default=None, max_length=64)  # type: ignore[assignment]
 
 
+# How every other answer names a member (a sender, an author, an organizer, a participant…):
+# one shape, so a client reads a member the same way everywhere.
+class MemberRefOut(Schema):
+    id: int
+    name: str
+    headline: str
+
+    @staticmethod
+    def build(member: User) -> MemberRefOut:
+        """From a member loaded with their profile."""
+        return MemberRefOut(id=member.pk, name=member.name, headline=member.profile.headline)
+
+
 class MemberOut(Schema):
     id: int
     name: str

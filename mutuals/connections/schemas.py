@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.connections.models import Invitation
 from mutuals.connections.services import Draft, invitation_for_sender_state
 
@@ -60,12 +61,6 @@ class InvitationCreatedOut(Schema):
     deliver_at: datetime
 
 
-class MemberRefOut(Schema):
-    id: int
-    name: str
-    headline: str
-
-
 class ContextOut(Schema):
     kind: str
     ref: str
@@ -93,8 +88,8 @@ class InvitationOut(Schema):
         as_sender = invitation.sender_id == viewer_id
         return InvitationOut(
             id=invitation.pk,
-            sender=_member_ref(invitation.sender),
-            recipient=_member_ref(invitation.recipient),
+            sender=MemberRefOut.build(invitation.sender),
+            recipient=MemberRefOut.build(invitation.recipient),
             context=ContextOut(
                 kind=invitation.context_kind,
                 ref=invitation.context_ref,
@@ -111,13 +106,6 @@ class InvitationOut(Schema):
             created_at=invitation.created_at,
             deliver_at=invitation.deliver_at,
         )
-
-
-def _member_ref(user: object) -> MemberRefOut:
-    from mutuals.accounts.models import User
-
-    assert isinstance(user, User)  # noqa: S101 (narrowing for the type checker)
-    return MemberRefOut(id=user.pk, name=user.name, headline=user.profile.headline)
 
 
 class InvitationPage(Schema):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
-from mutuals.connections.schemas import MemberRefOut
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.engagement.models import (
     Collaboration,
     Collaborator,
@@ -77,9 +77,7 @@ class ConnectionOut(Schema):
         now = now or timezone.now()
         return ConnectionOut(
             id=tie.connection_id,
-            member=MemberRefOut(
-                id=tie.other_id, name=tie.other.name, headline=tie.other.profile.headline
-            ),
+            member=MemberRefOut.build(tie.other),
             since=tie.connection.created_at,
             intent=tie.connection.intent,
             strength=round(tie.strength, 4),
@@ -194,11 +192,7 @@ class CollaborationOut(Schema):
             proposer_id=collaboration.proposer_id,
             members=[
                 CollaboratorOut(
-                    member=MemberRefOut(
-                        id=seat.member_id,
-                        name=seat.member.name,
-                        headline=seat.member.profile.headline,
-                    ),
+                    member=MemberRefOut.build(seat.member),
                     role="proposer" if seat.member_id == collaboration.proposer_id else "invitee",
                     state=seat.state,
                     responded_at=seat.responded_at,
@@ -247,7 +241,7 @@ class ProfileCollaborationOut(Schema):
             state=collaboration.state,
             event=EventRefOut(id=event.pk, title=event.title) if event else None,
             members=[
-                MemberRefOut(id=m.pk, name=m.name, headline=m.profile.headline)
+                MemberRefOut.build(m)
                 for m in collaboration.shown  # type: ignore[attr-defined]
             ],
             started_at=collaboration.started_at,  # type: ignore[arg-type]

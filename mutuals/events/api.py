@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Query, Router, Status
 
 from mutuals.accounts.api_auth import member
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.connections.selectors import connected_ids
 from mutuals.core.errors import NotAllowed, Refused
 from mutuals.core.pagination import keyset_page, ranked_page
@@ -27,7 +28,6 @@ from mutuals.events.schemas import (
     EventPage,
     EventPatch,
     FollowUpOut,
-    MemberRef,
     MetOut,
     PersonToMeetOut,
     SuggestionList,
@@ -271,7 +271,7 @@ def events_attendees_list(
     return AttendeePage(
         items=[
             AttendeeOut(
-                member=MemberRef.build(row.member),
+                member=MemberRefOut.build(row.member),
                 checked_in=row.checked_in_at is not None,
                 hidden=row.hidden,
                 connected=row.member_id in connected,
@@ -327,7 +327,7 @@ def events_follow_up(request: HttpRequest, event_id: int) -> FollowUpOut:
         )
     people = [
         MetOut(
-            member=MemberRef.build(person.member),
+            member=MemberRefOut.build(person.member),
             connected=person.connected,
             invite_url=None
             if person.connected

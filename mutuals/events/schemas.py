@@ -9,6 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.models import User
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.events.models import (
     MAX_CAPACITY,
     MAX_DESCRIPTION_LENGTH,
@@ -51,16 +52,6 @@ class EventPatch(Schema):
     topics: list[str] = Field(default=None, max_length=20)  # type: ignore[arg-type]
 
 
-class MemberRef(Schema):
-    id: int
-    name: str
-    headline: str
-
-    @staticmethod
-    def build(member: User) -> MemberRef:
-        return MemberRef(id=member.pk, name=member.name, headline=member.profile.headline)
-
-
 class EventOut(Schema):
     id: int
     title: str
@@ -72,7 +63,7 @@ class EventOut(Schema):
     online_url: str
     capacity: int | None
     topics: list[str]
-    organizer: MemberRef
+    organizer: MemberRefOut
     going_count: int
     waitlist_count: int
     my_status: Literal["going", "waitlisted", "cancelled"] | None
@@ -96,7 +87,7 @@ class EventOut(Schema):
             online_url=event.online_url,
             capacity=event.capacity,
             topics=[topic.name for topic in event.topics.all()],
-            organizer=MemberRef.build(event.organizer),
+            organizer=MemberRefOut.build(event.organizer),
             going_count=getattr(event, "going_count", 0),
             waitlist_count=getattr(event, "waitlist_count", 0),
             my_status=getattr(event, "my_status", None),
@@ -143,7 +134,7 @@ class CheckInIn(Schema):
 
 
 class AttendeeOut(Schema):
-    member: MemberRef
+    member: MemberRefOut
     checked_in: bool
     hidden: bool = Field(description="true only in the organizer's (or your own) view")
     connected: bool
@@ -155,7 +146,7 @@ class AttendeePage(Schema):
 
 
 class PersonToMeetOut(Schema):
-    member: MemberRef
+    member: MemberRefOut
     score: int
     reasons: list[str]
     shared_topics: list[str]
@@ -165,7 +156,7 @@ class PersonToMeetOut(Schema):
     @staticmethod
     def build(suggestion: Suggestion) -> PersonToMeetOut:
         return PersonToMeetOut(
-            member=MemberRef.build(suggestion.member),
+            member=MemberRefOut.build(suggestion.member),
             score=suggestion.score,
             reasons=suggestion.reasons,
             shared_topics=suggestion.shared_topics,
@@ -180,7 +171,7 @@ class SuggestionList(Schema):
 
 
 class MetOut(Schema):
-    member: MemberRef
+    member: MemberRefOut
     connected: bool
     invite_url: str | None = Field(description="the composer with the event as context")
 

@@ -9,6 +9,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.feed.models import MAX_BODY_LENGTH, MAX_COMMENT_LENGTH, Comment, Post
 from mutuals.feed.serialize import post_data
 
@@ -39,15 +40,9 @@ class PostPatch(Schema):
     referrals_welcome: bool | None = None
 
 
-class AuthorOut(Schema):
-    id: int
-    name: str
-    headline: str
-
-
 class OriginalOut(Schema):
     id: int
-    author: AuthorOut
+    author: MemberRefOut
     kind: str
     body: str
     created_at: datetime
@@ -55,7 +50,7 @@ class OriginalOut(Schema):
 
 class PostOut(Schema):
     id: int
-    author: AuthorOut
+    author: MemberRefOut
     kind: str
     body: str
     visibility: str
@@ -107,7 +102,7 @@ class CommentOut(Schema):
     id: int
     post_id: int
     parent_id: int | None
-    author: AuthorOut
+    author: MemberRefOut
     body: str
     created_at: datetime
 
@@ -117,11 +112,7 @@ class CommentOut(Schema):
             id=comment.pk,
             post_id=comment.post_id,
             parent_id=comment.parent_id,
-            author=AuthorOut(
-                id=comment.author_id,
-                name=comment.author.name,
-                headline=comment.author.profile.headline,
-            ),
+            author=MemberRefOut.build(comment.author),
             body=comment.body,
             created_at=comment.created_at,
         )

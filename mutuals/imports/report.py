@@ -1,5 +1,6 @@
 """Rendering an audit: the context both the audit page and the offline report use, and the
-offline report itself — one HTML file with its CSS and SVG charts inline, nothing fetched."""
+offline report itself — one HTML file with its CSS and SVG charts inline, nothing fetched.
+The charts' geometry comes from mutuals/core/charts.py; templates/charts/ draws them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from mutuals.imports import charts
+from mutuals.core import charts
 from mutuals.imports.strength import TIERS
 
 EXCLUDED_LABELS = {
@@ -84,12 +85,12 @@ def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
         "not_relationships": audit.get("not_relationships") or {},
         "identity": audit.get("identity") or {},
         "templates_summary": _templates_summary(templates),
-        "chart_years": charts.bar_chart("Connections made per year", per_year),
-        "chart_months": charts.paired_bars(
-            "Messages per month", months, ("you sent", "you received")
+        "chart_years": charts.columns("Connections made per year", per_year),
+        "chart_months": charts.paired_columns(
+            "Messages per month", months, ("you sent", "you received"), empty="No messages."
         ),
         "chart_split": charts.share_bar("Who writes to whom", split),
-        "chart_tiers": charts.bar_chart(
+        "chart_tiers": charts.columns(
             "People per tier (by relationship strength)",
             [(tier, tiers.get(tier, 0)) for tier in TIERS],
             height=180,

@@ -7,7 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from mutuals.accounts.selectors import member_for_request
-from mutuals.insights.charts import bars, pact_columns
+from mutuals.core.charts import horizontal_bars
+from mutuals.insights.charts import pact_columns
 from mutuals.insights.selectors import health_for
 
 STATE_LABELS = {
@@ -28,8 +29,8 @@ def health_view(request: HttpRequest) -> HttpResponse:
         "insights/health.html",
         {
             "health": health,
-            "state_bars": bars(health.by_state, labels=STATE_LABELS),
-            "tier_bars": bars(health.by_tier),
+            "state_bars": horizontal_bars(health.by_state, labels=STATE_LABELS),
+            "tier_bars": horizontal_bars(health.by_tier),
             "pact_columns": pact_columns(health.pact_weeks),
             "pact_total": total_pact,
             "give_total": health.given + health.received,

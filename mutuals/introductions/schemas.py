@@ -7,8 +7,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from mutuals.accounts.schemas import MemberOut
-from mutuals.connections.schemas import ContextIn, MemberRefOut
+from mutuals.accounts.schemas import MemberOut, MemberRefOut
+from mutuals.connections.schemas import ContextIn
 from mutuals.introductions.models import Introduction
 from mutuals.introductions.services import IntroductionDraft
 
@@ -110,20 +110,13 @@ class IntroductionOut(Schema):
 
     @staticmethod
     def build(row: Introduction, *, viewer_id: int) -> IntroductionOut:
-        def ref(user: object) -> MemberRefOut:
-            return MemberRefOut(
-                id=user.pk,  # type: ignore[attr-defined]
-                name=user.name,  # type: ignore[attr-defined]
-                headline=user.profile.headline,  # type: ignore[attr-defined]
-            )
-
         # The requester's message is for the introducer; the target reads the forward note.
         message = row.message if viewer_id in (row.requester_id, row.introducer_id) else ""
         return IntroductionOut(
             id=row.pk,
-            requester=ref(row.requester),
-            introducer=ref(row.introducer),
-            target=ref(row.target),
+            requester=MemberRefOut.build(row.requester),
+            introducer=MemberRefOut.build(row.introducer),
+            target=MemberRefOut.build(row.target),
             intent=row.intent,
             context_kind=row.context_kind,
             message=message,

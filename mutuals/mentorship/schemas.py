@@ -7,6 +7,7 @@ from datetime import date, datetime
 from ninja import Schema
 from pydantic import Field
 
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.connections.schemas import FindingOut
 from mutuals.engagement.models import Obligation
 from mutuals.mentorship.matching import Suggestion
@@ -28,20 +29,6 @@ from mutuals.mentorship.selectors import offer_active_count
 from mutuals.mentorship.services import mentorships, offers
 
 
-class MentorshipMemberOut(Schema):
-    id: int
-    name: str
-    headline: str
-
-
-def _member(user: object) -> MentorshipMemberOut:
-    return MentorshipMemberOut(
-        id=user.pk,  # type: ignore[attr-defined]
-        name=user.name,  # type: ignore[attr-defined]
-        headline=user.profile.headline,  # type: ignore[attr-defined]
-    )
-
-
 class OfferIn(Schema):
     title: str = Field(max_length=200)
     description: str = Field(max_length=4000)
@@ -59,7 +46,7 @@ class OfferIn(Schema):
 
 class OfferOut(Schema):
     id: int
-    mentor: MentorshipMemberOut
+    mentor: MemberRefOut
     title: str
     description: str
     topics: list[str]
@@ -80,7 +67,7 @@ class OfferOut(Schema):
             active = offer_active_count(offer)
         return OfferOut(
             id=offer.pk,
-            mentor=_member(offer.mentor),
+            mentor=MemberRefOut.build(offer.mentor),
             title=offer.title,
             description=offer.description,
             topics=[t.name for t in offer.topics.all()],
@@ -228,8 +215,8 @@ class ReflectionOut(Schema):
 class MentorshipOut(Schema):
     id: int
     state: str
-    mentor: MentorshipMemberOut
-    mentee: MentorshipMemberOut
+    mentor: MemberRefOut
+    mentee: MemberRefOut
     offer_id: int | None
     programme_id: int | None
     format: str
@@ -249,8 +236,8 @@ class MentorshipOut(Schema):
         return {
             "id": mentorship.pk,
             "state": mentorship.state,
-            "mentor": _member(mentorship.mentor),
-            "mentee": _member(mentorship.mentee),
+            "mentor": MemberRefOut.build(mentorship.mentor),
+            "mentee": MemberRefOut.build(mentorship.mentee),
             "offer_id": mentorship.offer_id,
             "programme_id": mentorship.programme_id,
             "format": mentorship.format,
@@ -302,7 +289,7 @@ class RankingIn(Schema):
 
 
 class ProgrammeParticipantOut(Schema):
-    member: MentorshipMemberOut
+    member: MemberRefOut
     role: str
     capacity: int
     ranking: list[int]
@@ -311,7 +298,7 @@ class ProgrammeParticipantOut(Schema):
     @staticmethod
     def build(participant: Participant, *, show_ranking: bool) -> ProgrammeParticipantOut:
         return ProgrammeParticipantOut(
-            member=_member(participant.member),
+            member=MemberRefOut.build(participant.member),
             role=participant.role,
             capacity=participant.capacity,
             ranking=list(participant.ranking) if show_ranking else [],
@@ -328,7 +315,7 @@ class ProgrammeOut(Schema):
     id: int
     name: str
     description: str
-    organizer: MentorshipMemberOut
+    organizer: MemberRefOut
     weeks: int
     cadence: str
     state: str
@@ -344,7 +331,7 @@ class ProgrammeSummaryOut(Schema):
     id: int
     name: str
     description: str
-    organizer: MentorshipMemberOut
+    organizer: MemberRefOut
     weeks: int
     cadence: str
     state: str = Field(description="open or published")
@@ -361,7 +348,7 @@ class ProgrammeSummaryOut(Schema):
             id=programme.pk,
             name=programme.name,
             description=programme.description,
-            organizer=_member(programme.organizer),
+            organizer=MemberRefOut.build(programme.organizer),
             weeks=programme.weeks,
             cadence=programme.cadence,
             state=programme.state,
@@ -392,7 +379,7 @@ def programme_out(programme: Programme, *, viewer_id: int) -> ProgrammeOut:
         id=programme.pk,
         name=programme.name,
         description=programme.description,
-        organizer=_member(programme.organizer),
+        organizer=MemberRefOut.build(programme.organizer),
         weeks=programme.weeks,
         cadence=programme.cadence,
         state=programme.state,

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from mutuals.accounts.schemas import MemberRefOut
 from mutuals.messaging.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Conversation, Message
 
 
@@ -20,12 +21,6 @@ class ConversationIn(Schema):
 
 class MessageIn(Schema):
     text: str = Field(max_length=MAX_TEXT_LENGTH * 2)
-
-
-class ParticipantOut(Schema):
-    id: int
-    name: str
-    headline: str
 
 
 class MessageOut(Schema):
@@ -52,7 +47,7 @@ class ConversationOut(Schema):
     id: int
     title: str
     is_group: bool
-    participants: list[ParticipantOut]
+    participants: list[MemberRefOut]
     unread_count: int
     last_message: MessageOut | None
     created_at: datetime
@@ -67,10 +62,7 @@ class ConversationOut(Schema):
             title=conversation.title,
             is_group=conversation.is_group,
             participants=[
-                ParticipantOut(
-                    id=seat.member_id, name=seat.member.name, headline=seat.member.profile.headline
-                )
-                for seat in getattr(conversation, "seats", [])
+                MemberRefOut.build(seat.member) for seat in getattr(conversation, "seats", [])
             ],
             unread_count=getattr(conversation, "unread_count", 0),
             last_message=MessageOut.build(latest[0]) if latest else None,

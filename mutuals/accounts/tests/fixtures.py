@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 
 
@@ -25,12 +25,10 @@ def other(db: Any) -> User:
 @pytest.fixture
 def api_client(member: User) -> Client:
     """A client that authenticates as `member` with a personal access token."""
-    _, raw = api_token_create(user=member, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+    return api_client_for(member)
 
 
 @pytest.fixture
 def web_client(member: User) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
+    """A client signed in as `member` with a session."""
+    return web_client_for(member)

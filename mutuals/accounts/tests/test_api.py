@@ -9,6 +9,7 @@ from django.test import Client
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import api_token_create, profile_update
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import PASSWORD, make_member
 
 pytestmark = pytest.mark.django_db
@@ -222,8 +223,7 @@ def test_unknown_api_path_is_a_json_404():
 
 
 def test_token_from_another_member_cannot_act_as_me(member, other):
-    _, raw = api_token_create(user=other, label="theirs")
-    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    client = api_client_for(other)
     client.patch("/api/me/profile", {"headline": "hijack"}, "application/json")
     member.profile.refresh_from_db()
     assert member.profile.headline == ""
@@ -507,8 +507,7 @@ class TestTokens:
 
     def test_list_is_cursor_paginated_newest_first(self, member):
         made = [api_token_create(user=member, label=f"t{n}")[0].pk for n in range(5)]
-        client = Client()
-        client.force_login(member)
+        client = web_client_for(member)
         first = client.get("/api/me/tokens?limit=3").json()
         second = client.get(f"/api/me/tokens?limit=3&cursor={first['next']}").json()
         assert [t["id"] for t in first["items"] + second["items"]] == made[::-1]

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from mutuals.accounts.tests.factories import make_member
-from mutuals.connections.tests.test_browser_invitation import is_live_check, sign_in
-from mutuals.core.tests.browser import shot
+from mutuals.accounts.tests.factories import PASSWORD, make_member
+from mutuals.connections.tests.test_browser_invitation import is_live_check
+from mutuals.core.tests.browser import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +43,7 @@ def test_substance_not_the_topics_words_makes_a_note_personal(browser_page: Page
             "topics": TOPICS,
         },
     )
-    sign_in(page, sam)
+    sign_in(page, sam.email, PASSWORD)
     with page.expect_response(lambda r: is_live_check(r.request)):
         page.goto(f"/members/{ana.pk}/connect/")
     expect(page.get_by_role("radio", name="A topic we share")).to_be_checked()

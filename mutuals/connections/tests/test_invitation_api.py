@@ -5,17 +5,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mutuals.accounts.services import api_token_create, boundaries_update
+from mutuals.accounts.services import boundaries_update
+from mutuals.accounts.tests.clients import api_client_for
 from mutuals.connections.models import Invitation
 from mutuals.connections.services import block_create, connection_create
 from mutuals.connections.tests.factories import GOOD_MESSAGE, make_pair
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 @pytest.fixture
@@ -27,7 +23,7 @@ def setup():
         "intent": "advice",
         "message": GOOD_MESSAGE.format(first="Thandi", mutual="Kwame", company="Acme Rail"),
     }
-    return sender, recipient, mutual, draft, client_for(sender), client_for(recipient)
+    return sender, recipient, mutual, draft, api_client_for(sender), api_client_for(recipient)
 
 
 def test_check_answers_score_verdict_and_findings(setup):
@@ -118,7 +114,9 @@ def test_decline_ignore_report_withdraw_permissions(setup):
     invitation_id = sender_client.post("/api/invitations", draft, "application/json").json()["id"]
     # The sender cannot answer their own request, nor a third party anything.
     assert sender_client.post(f"/api/invitations/{invitation_id}/ignore").status_code == 404
-    assert client_for(mutual).post(f"/api/invitations/{invitation_id}/withdraw").status_code == 404
+    assert (
+        api_client_for(mutual).post(f"/api/invitations/{invitation_id}/withdraw").status_code == 404
+    )
     bad = recipient_client.post(
         f"/api/invitations/{invitation_id}/decline", {"reason": "meh"}, "application/json"
     )

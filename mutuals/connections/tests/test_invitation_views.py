@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from mutuals.accounts.services import boundaries_update
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.connections.models import Invitation
 from mutuals.connections.selectors import are_connected
 from mutuals.connections.tests.factories import GOOD_MESSAGE, make_pair, send
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -38,7 +32,7 @@ def form_data(recipient, mutual, **overrides):
 def test_composer_says_which_intents_are_closed_before_typing(trio):
     sender, recipient, _mutual = trio
     boundaries_update(user=recipient, open_intents=["advice", "peer"])
-    html = logged_in(sender).get(f"/members/{recipient.pk}/connect/").content.decode()
+    html = web_client_for(sender).get(f"/members/{recipient.pk}/connect/").content.decode()
     assert "is open to advice, peer connection — not" in html
     assert "Job referral (not open)" in html
     assert "Kwame Asante" in html  # the verifiable mutual connection is offered
@@ -46,7 +40,7 @@ def test_composer_says_which_intents_are_closed_before_typing(trio):
 
 def test_live_check_returns_only_the_feedback_fragment(trio):
     sender, recipient, mutual = trio
-    response = logged_in(sender).post(
+    response = web_client_for(sender).post(
         f"/members/{recipient.pk}/connect/check/",
         form_data(recipient, mutual, message="Hi [First Name], let's connect!"),
         headers={"HX-Request": "true"},
@@ -61,7 +55,7 @@ def test_live_check_returns_only_the_feedback_fragment(trio):
 
 def test_sending_redirects_to_sent_list(trio):
     sender, recipient, mutual = trio
-    response = logged_in(sender).post(
+    response = web_client_for(sender).post(
         f"/members/{recipient.pk}/connect/", form_data(recipient, mutual), follow=True
     )
     assert response.redirect_chain[-1][0] == "/invitations/sent/"
@@ -71,7 +65,7 @@ def test_sending_redirects_to_sent_list(trio):
 
 def test_refusal_shows_the_reason_and_findings(trio):
     sender, recipient, mutual = trio
-    response = logged_in(sender).post(
+    response = web_client_for(sender).post(
         f"/members/{recipient.pk}/connect/",
         form_data(recipient, mutual, message="Hi, I'd like to join your network."),
     )
@@ -90,7 +84,7 @@ def test_queued_request_tells_the_sender_when(trio):
     other = make_member()
     connection_create(member=other, other=mutual)
     send(other, recipient, mutual)
-    response = logged_in(sender).post(
+    response = web_client_for(sender).post(
         f"/members/{recipient.pk}/connect/", form_data(recipient, mutual), follow=True
     )
     assert "week is full, so your request will reach them on Monday" in response.content.decode()
@@ -99,7 +93,7 @@ def test_queued_request_tells_the_sender_when(trio):
 def test_inbox_accept_connects_and_goes_to_their_profile(trio):
     sender, recipient, mutual = trio
     invitation = send(sender, recipient, mutual)
-    client = logged_in(recipient)
+    client = web_client_for(recipient)
     inbox = client.get("/invitations/").content.decode()
     assert "Sam Okafor" in inbox
     assert "Mutual: Kwame Asante ✓ verified" in inbox
@@ -112,40 +106,47 @@ def test_inbox_accept_connects_and_goes_to_their_profile(trio):
 def test_decline_and_withdraw_from_pages(trio):
     sender, recipient, mutual = trio
     invitation = send(sender, recipient, mutual)
-    logged_in(recipient).post(f"/invitations/{invitation.pk}/decline/", {"reason": "no_capacity"})
+    web_client_for(recipient).post(
+        f"/invitations/{invitation.pk}/decline/", {"reason": "no_capacity"}
+    )
     invitation.refresh_from_db()
     assert invitation.decline_reason == "no_capacity"
-    sent = logged_in(sender).get("/invitations/sent/").content.decode()
+    sent = web_client_for(sender).get("/invitations/sent/").content.decode()
     assert "Declined — i have no capacity right now" in sent
-    response = logged_in(sender).post(f"/invitations/{invitation.pk}/withdraw/", follow=True)
+    response = web_client_for(sender).post(f"/invitations/{invitation.pk}/withdraw/", follow=True)
     assert "already declined" in response.content.decode()
 
 
 def test_others_cannot_act_on_a_request(trio):
     sender, recipient, mutual = trio
     invitation = send(sender, recipient, mutual)
-    assert logged_in(mutual).post(f"/invitations/{invitation.pk}/accept/").status_code == 404
-    assert logged_in(sender).post(f"/invitations/{invitation.pk}/accept/").status_code == 404
-    assert logged_in(recipient).post(f"/invitations/{invitation.pk}/explode/").status_code == 404
+    assert web_client_for(mutual).post(f"/invitations/{invitation.pk}/accept/").status_code == 404
+    assert web_client_for(sender).post(f"/invitations/{invitation.pk}/accept/").status_code == 404
+    assert (
+        web_client_for(recipient).post(f"/invitations/{invitation.pk}/explode/").status_code == 404
+    )
     invitation.refresh_from_db()
     assert invitation.state == "pending"
 
 
 def test_profile_shows_the_right_action(trio):
     sender, recipient, mutual = trio
-    client = logged_in(sender)
+    client = web_client_for(sender)
     assert "Ask to connect" in client.get(f"/members/{recipient.pk}/").content.decode()
     send(sender, recipient, mutual)
     assert "waiting for an answer" in client.get(f"/members/{recipient.pk}/").content.decode()
-    assert "asked to connect" in logged_in(recipient).get(f"/members/{sender.pk}/").content.decode()
+    assert (
+        "asked to connect"
+        in web_client_for(recipient).get(f"/members/{sender.pk}/").content.decode()
+    )
 
 
 def test_block_from_profile(trio):
     sender, recipient, mutual = trio
     send(sender, recipient, mutual)
-    response = logged_in(recipient).post(f"/members/{sender.pk}/block/", follow=True)
+    response = web_client_for(recipient).post(f"/members/{sender.pk}/block/", follow=True)
     assert "You blocked Sam Okafor" in response.content.decode()
-    assert logged_in(sender).get(f"/members/{recipient.pk}/").status_code == 404
+    assert web_client_for(sender).get(f"/members/{recipient.pk}/").status_code == 404
     assert Invitation.objects.get().state == "withdrawn"
 
 
@@ -188,7 +189,7 @@ def selected_topic(html: str) -> str:
 
 def test_composer_preselects_the_topic_their_profile_is_about_not_the_first(ana_and_sam):
     sam, ana = ana_and_sam
-    html = logged_in(sam).get(f"/members/{ana.pk}/connect/").content.decode()
+    html = web_client_for(sam).get(f"/members/{ana.pk}/connect/").content.decode()
     assert selected_topic(html) == "retrospectives"
 
 
@@ -197,14 +198,14 @@ def test_composer_preselects_no_topic_it_cannot_justify(ana_and_sam):
 
     sam, ana = ana_and_sam
     profile_update(user=ana, headline="Coach", bio="")
-    html = logged_in(sam).get(f"/members/{ana.pk}/connect/").content.decode()
+    html = web_client_for(sam).get(f"/members/{ana.pk}/connect/").content.decode()
     assert selected_topic(html) == ""
     assert "Choose…" in html
 
 
 def test_live_check_with_no_topic_chosen_takes_the_one_the_note_is_about(ana_and_sam):
     sam, ana = ana_and_sam
-    response = logged_in(sam).post(
+    response = web_client_for(sam).post(
         f"/members/{ana.pk}/connect/check/",
         {
             "context_kind": "topic",
@@ -222,7 +223,7 @@ def test_live_check_with_no_topic_chosen_takes_the_one_the_note_is_about(ana_and
 
 def test_a_personal_note_is_not_marked_down_for_the_topic_it_does_not_name(ana_and_sam):
     sam, ana = ana_and_sam
-    client = logged_in(sam)
+    client = web_client_for(sam)
     scores = set()
     for topic in ("agile", "remote-work", "retrospectives"):
         html = client.post(
@@ -258,7 +259,7 @@ def test_the_live_check_rates_exactly_the_draft_that_is_sent(trio, monkeypatch):
     sender, recipient, mutual = trio
     data = form_data(recipient, mutual, context_text="Your talk at the spring PMO forum")
     data["message"] = f"\r\n  {data['message']}\r\n\r\n"
-    client = logged_in(sender)
+    client = web_client_for(sender)
     client.post(f"/members/{recipient.pk}/connect/check/", data, headers={"HX-Request": "true"})
     client.post(f"/members/{recipient.pk}/connect/", data)
     assert Invitation.objects.get().state == "pending"
@@ -271,7 +272,7 @@ def test_the_live_check_shows_why_a_note_cannot_be_sent_at_its_length(trio):
     sender, recipient, mutual = trio
     data = form_data(recipient, mutual, message="word " * MAX_MESSAGE_LENGTH)
     html = (
-        logged_in(sender)
+        web_client_for(sender)
         .post(f"/members/{recipient.pk}/connect/check/", data, headers={"HX-Request": "true"})
         .content.decode()
     )

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.http import HttpResponse
-from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -68,10 +67,8 @@ def test_without_the_proxy_settings_the_check_says_what_is_missing(tmp_path):
 
 
 @pytest.mark.django_db
-def test_pages_send_a_content_security_policy_with_a_nonce(member):
-    client = Client()
-    client.force_login(member)
-    response = client.get("/")
+def test_pages_send_a_content_security_policy_with_a_nonce(web_client):
+    response = web_client.get("/")
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "object-src 'none'" in policy

@@ -9,24 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.connections.services import invitation_accept
 from mutuals.connections.tests.factories import make_pair, send
 from mutuals.engagement import services
 from mutuals.engagement.models import Obligation
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def web(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -39,7 +28,7 @@ def connected():
 
 def test_connections_list_has_strength_tier_state_and_pact(connected):
     sender, recipient, connection = connected
-    body = api(sender).get("/api/connections").json()
+    body = api_client_for(sender).get("/api/connections").json()
     item = next(i for i in body["items"] if i["id"] == connection.pk)
     assert item["member"]["id"] == recipient.pk
     assert 0 < item["strength"] <= 1
@@ -55,12 +44,12 @@ def test_connection_detail_shows_both_parties_pact_and_interactions(connected):
     services.interaction_record(
         actor=sender, counterpart=recipient, kind="message", at=timezone.now(), source_key="m:1"
     )
-    body = api(recipient).get(f"/api/connections/{connection.pk}").json()
+    body = api_client_for(recipient).get(f"/api/connections/{connection.pk}").json()
     parties = {p["party_id"] for p in body["pact"] if p["kind"] == "first_message"}
     assert parties == {sender.pk, recipient.pk}
     assert body["recent_interactions"][0]["kind"] == "message"
     assert (
-        api(make_pair(sender_name="X Y", recipient_name="Z W")[2])
+        api_client_for(make_pair(sender_name="X Y", recipient_name="Z W")[2])
         .get(f"/api/connections/{connection.pk}")
         .status_code
         == 404
@@ -69,7 +58,7 @@ def test_connection_detail_shows_both_parties_pact_and_interactions(connected):
 
 def test_log_interaction_and_rest(connected):
     sender, _, connection = connected
-    client = api(sender)
+    client = api_client_for(sender)
     created = client.post(
         f"/api/connections/{connection.pk}/interactions",
         {"kind": "call", "at": timezone.now().isoformat(), "note": "Talked PMO gates"},
@@ -83,7 +72,7 @@ def test_log_interaction_and_rest(connected):
         "application/json",
     )
     assert (future.status_code, future.json()["code"]) == (422, "invalid_fields")
-    theirs = api(connected[1]).get(f"/api/connections/{connection.pk}").json()
+    theirs = api_client_for(connected[1]).get(f"/api/connections/{connection.pk}").json()
     assert theirs["recent_interactions"][0]["note"] == ""  # private to the one who logged it
     mine = client.get(f"/api/connections/{connection.pk}").json()
     assert mine["recent_interactions"][0]["note"] == "Talked PMO gates"
@@ -97,7 +86,7 @@ def test_notifications_list_and_read(connected, django_capture_on_commit_callbac
         due_at=timezone.now() + timedelta(hours=1)
     )
     services.nudges_send_due()
-    client = api(sender)
+    client = api_client_for(sender)
     body = client.get("/api/notifications").json()
     assert body["unread"] == 2
     assert client.post("/api/notifications/read", {}, "application/json").json()["updated"] == 2
@@ -106,7 +95,7 @@ def test_notifications_list_and_read(connected, django_capture_on_commit_callbac
 
 def test_health_endpoint_and_page(connected):
     sender, recipient, _ = connected
-    body = api(sender).get("/api/insights/health").json()
+    body = api_client_for(sender).get("/api/insights/health").json()
     assert body["connections"] >= 2
     assert set(body["by_state"]) == {"engaged", "warm", "fading", "stagnant", "resting"}
     assert set(body["give_take"]) == {"given", "received"}
@@ -114,7 +103,7 @@ def test_health_endpoint_and_page(connected):
     thank = [s for s in body["suggestions"] if s["kind"] == "thank"]
     assert thank
     assert thank[0]["member_id"] == recipient.pk
-    html = web(sender).get("/insights/").content.decode()
+    html = web_client_for(sender).get("/insights/").content.decode()
     assert "Thank Thandi Mokoena for connecting" in html
     assert "<svg" in html
     assert "Relationships by state" in html
@@ -122,7 +111,7 @@ def test_health_endpoint_and_page(connected):
 
 def test_connection_pages(connected):
     sender, _recipient, connection = connected
-    client = web(sender)
+    client = web_client_for(sender)
     assert "Thandi Mokoena" in client.get("/connections/").content.decode()
     page = client.get(f"/connections/{connection.pk}/").content.decode()
     assert "Your pact" in page
@@ -138,7 +127,7 @@ def test_connection_pages(connected):
     )
     assert "Logged." in response.content.decode()
     assert (
-        web(make_pair(sender_name="A B", recipient_name="C D")[0])
+        web_client_for(make_pair(sender_name="A B", recipient_name="C D")[0])
         .get(f"/connections/{connection.pk}/")
         .status_code
         == 404
@@ -164,7 +153,7 @@ def test_wake_a_resting_tie_resumes_check_ins(connected):
         cancelled_at__isnull=True,
     )
     assert open_check_ins.exists()
-    client = api(sender)
+    client = api_client_for(sender)
     assert client.post(f"/api/connections/{connection.pk}/rest").json()["state"] == "resting"
     assert not open_check_ins.exists()
     woken = client.delete(f"/api/connections/{connection.pk}/rest")
@@ -174,15 +163,22 @@ def test_wake_a_resting_tie_resumes_check_ins(connected):
     assert open_check_ins.exists()
     # Waking again is harmless; the other side's tie was never resting.
     assert client.delete(f"/api/connections/{connection.pk}/rest").json()["state"] != "resting"
-    assert api(recipient).get(f"/api/connections/{connection.pk}").json()["state"] != "resting"
+    assert (
+        api_client_for(recipient).get(f"/api/connections/{connection.pk}").json()["state"]
+        != "resting"
+    )
 
 
 def test_rest_and_wake_refusals(connected):
     sender, _, connection = connected
     stranger = make_pair(sender_name="X Y", recipient_name="Z W")[2]
     for method in ("post", "delete"):
-        response = getattr(api(stranger), method)(f"/api/connections/{connection.pk}/rest")
+        response = getattr(api_client_for(stranger), method)(
+            f"/api/connections/{connection.pk}/rest"
+        )
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
         response = getattr(Client(), method)(f"/api/connections/{connection.pk}/rest")
         assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
-    assert api(sender).get(f"/api/connections/{connection.pk}").json()["state"] != "resting"
+    assert (
+        api_client_for(sender).get(f"/api/connections/{connection.pk}").json()["state"] != "resting"
+    )

@@ -10,18 +10,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create, connection_create
 from mutuals.events.models import Attendance, Event
 from mutuals.events.tests.factories import attend, make_event, move
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(member) -> Client:
-    _, raw = api_token_create(user=member, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def new_event_body(**overrides):
@@ -42,7 +37,7 @@ def new_event_body(**overrides):
 
 def test_story_create_rsvp_waitlist_cancel_promote_check_in():
     olu, sam, thandi = make_member(name="Olu"), make_member(name="Sam"), make_member(name="Thandi")
-    organizer = client_for(olu)
+    organizer = api_client_for(olu)
     created = organizer.post("/api/events", new_event_body(), content_type="application/json")
     assert created.status_code == 201, created.content
     event = created.json()
@@ -51,7 +46,7 @@ def test_story_create_rsvp_waitlist_cancel_promote_check_in():
     assert len(event["checkin_code"]) == 6
     assert event["topics"] == ["Risk management"]
 
-    sam_api, thandi_api = client_for(sam), client_for(thandi)
+    sam_api, thandi_api = api_client_for(sam), api_client_for(thandi)
     seen = sam_api.get(f"/api/events/{event['id']}").json()
     assert seen["checkin_code"] is None
     assert sam_api.post(f"/api/events/{event['id']}/rsvp").json()["status"] == "going"
@@ -83,7 +78,7 @@ def test_story_create_rsvp_waitlist_cancel_promote_check_in():
 
 
 def test_create_refusals_list_every_field():
-    api = client_for(make_member())
+    api = api_client_for(make_member())
     response = api.post(
         "/api/events",
         new_event_body(title="", time_zone="Nowhere/Else", place="", capacity=0),
@@ -99,13 +94,13 @@ def test_only_the_organizer_patches_and_capacity_rule():
     event = make_event(capacity=3)
     sam = make_member()
     attend(event, sam)
-    stranger = client_for(make_member())
+    stranger = api_client_for(make_member())
     refused = stranger.patch(
         f"/api/events/{event.pk}", {"title": "Hijacked"}, content_type="application/json"
     )
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_organizer"
-    organizer = client_for(event.organizer)
+    organizer = api_client_for(event.organizer)
     low = organizer.patch(
         f"/api/events/{event.pk}", {"capacity": 1}, content_type="application/json"
     )
@@ -125,7 +120,7 @@ def test_list_scopes_and_cursor_pages():
     olu = make_member()
     upcoming = [make_event(olu, starts_in=timedelta(days=d), title=f"Up {d}") for d in (3, 1, 2)]
     past = make_event(olu, starts_in=timedelta(days=-3), title="Before")
-    api = client_for(make_member())
+    api = api_client_for(make_member())
     first = api.get("/api/events?limit=2").json()
     assert [e["title"] for e in first["items"]] == ["Up 1", "Up 2"]
     second = api.get(f"/api/events?limit=2&cursor={first['next']}").json()
@@ -148,21 +143,21 @@ def test_attendees_respect_rsvp_hidden_and_blocks():
     attend(event, sam)
     attend(event, thandi)
     attend(event, kwame)
-    outsider = client_for(make_member())
+    outsider = api_client_for(make_member())
     private = outsider.get(f"/api/events/{event.pk}/attendees")
     assert private.status_code == 403
     assert private.json()["code"] == "attendees_private"
-    thandi_api = client_for(thandi)
+    thandi_api = api_client_for(thandi)
     assert thandi_api.post(f"/api/events/{event.pk}/hidden").json()["hidden"] is True
     block_create(blocker=kwame, blocked=sam)
     names = [
         a["member"]["name"]
-        for a in client_for(sam).get(f"/api/events/{event.pk}/attendees").json()["items"]
+        for a in api_client_for(sam).get(f"/api/events/{event.pk}/attendees").json()["items"]
     ]
     assert "Thandi" not in names
     assert "Kwame" not in names
     assert "Sam" in names
-    organizer_view = client_for(event.organizer).get(f"/api/events/{event.pk}/attendees").json()
+    organizer_view = api_client_for(event.organizer).get(f"/api/events/{event.pk}/attendees").json()
     hidden = {a["member"]["name"]: a["hidden"] for a in organizer_view["items"]}
     assert hidden["Thandi"] is True
     assert thandi_api.delete(f"/api/events/{event.pk}/hidden").json()["hidden"] is False
@@ -172,10 +167,10 @@ def test_blocked_member_gets_not_found():
     event = make_event()
     sam = make_member()
     block_create(blocker=event.organizer, blocked=sam)
-    response = client_for(sam).get(f"/api/events/{event.pk}")
+    response = api_client_for(sam).get(f"/api/events/{event.pk}")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
-    assert client_for(sam).post(f"/api/events/{event.pk}/rsvp").status_code == 404
+    assert api_client_for(sam).post(f"/api/events/{event.pk}/rsvp").status_code == 404
 
 
 def test_people_to_meet_with_reasons():
@@ -184,7 +179,7 @@ def test_people_to_meet_with_reasons():
     thandi = make_member(name="Thandi", profile={"offers": ["supplier contract pricing"]})
     attend(event, sam)
     attend(event, thandi)
-    items = client_for(sam).get(f"/api/events/{event.pk}/people").json()["items"]
+    items = api_client_for(sam).get(f"/api/events/{event.pk}/people").json()["items"]
     assert items[0]["member"]["name"] == "Thandi"
     assert items[0]["reasons"] == [
         "Thandi offers “supplier contract pricing”, and you are looking for "
@@ -199,7 +194,7 @@ def test_follow_up_and_thanks():
     for person in (sam, thandi, ama):
         attend(event, person, checked_in=True)
     connection_create(member=sam, other=ama)
-    body = client_for(sam).get(f"/api/events/{event.pk}/follow-up").json()
+    body = api_client_for(sam).get(f"/api/events/{event.pk}/follow-up").json()
     assert body["state"] == "open"
     people = {p["member"]["name"]: p for p in body["people"]}
     assert people["Thandi"]["invite_url"] == (
@@ -208,20 +203,20 @@ def test_follow_up_and_thanks():
     assert people["Ama"]["connected"] is True
     assert people["Ama"]["invite_url"] is None
     assert body["recap_url"] == f"/feed/new/?kind=event_recap&event={event.pk}"
-    thanks = client_for(sam).post(
+    thanks = api_client_for(sam).post(
         f"/api/events/{event.pk}/follow-up/thanks",
         {"member_id": ama.pk, "text": "Thank you for the chat about pricing!"},
         content_type="application/json",
     )
     assert thanks.status_code == 201
-    stranger = client_for(sam).post(
+    stranger = api_client_for(sam).post(
         f"/api/events/{event.pk}/follow-up/thanks",
         {"member_id": thandi.pk, "text": "Thanks!"},
         content_type="application/json",
     )
     assert stranger.status_code == 422
     assert stranger.json()["code"] == "not_connected"
-    not_there = client_for(make_member()).get(f"/api/events/{event.pk}/follow-up")
+    not_there = api_client_for(make_member()).get(f"/api/events/{event.pk}/follow-up")
     assert not_there.status_code == 403
     assert not_there.json()["code"] == "not_checked_in"
 
@@ -230,14 +225,14 @@ def test_follow_up_window_closed():
     event = make_event(starts_in=timedelta(hours=-80))
     sam = make_member()
     attend(event, sam, checked_in=True)
-    assert client_for(sam).get(f"/api/events/{event.pk}/follow-up").json()["state"] == "closed"
+    assert api_client_for(sam).get(f"/api/events/{event.pk}/follow-up").json()["state"] == "closed"
 
 
 def test_ics_parses_with_the_events_time_zone():
     event = make_event(
         title="Risk workshop", time_zone="Africa/Johannesburg", topics=["Risk management"]
     )
-    response = client_for(make_member()).get(f"/api/events/{event.pk}/ics")
+    response = api_client_for(make_member()).get(f"/api/events/{event.pk}/ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = icalendar.Calendar.from_ical(response.content)
@@ -256,7 +251,7 @@ def test_calendar_feed_by_token_without_session_and_reset():
     going = make_event(title="Going there")
     attend(going, sam)
     make_event(title="Not mine")
-    api = client_for(sam)
+    api = api_client_for(sam)
     url = api.get("/api/events/calendar").json()["url"]
     path = url.split("testserver", 1)[1]
     feed = Client().get(path)
@@ -271,7 +266,7 @@ def test_calendar_feed_by_token_without_session_and_reset():
 
 def test_rsvp_after_the_end_and_cancel_without_rsvp():
     over = make_event(starts_in=timedelta(hours=-5))
-    api = client_for(make_member())
+    api = api_client_for(make_member())
     assert api.post(f"/api/events/{over.pk}/rsvp").json()["code"] == "event_over"
     upcoming = make_event()
     response = api.delete(f"/api/events/{upcoming.pk}/rsvp")
@@ -285,8 +280,8 @@ def test_calendar_feed_marks_a_waitlist_spot_tentative():
 
     sam = make_member()
     full = make_event(title="Full house", capacity=1)
-    client_for(sam).post(f"/api/events/{full.pk}/rsvp")
-    url = client_for(sam).get("/api/events/calendar").json()["url"]
+    api_client_for(sam).post(f"/api/events/{full.pk}/rsvp")
+    url = api_client_for(sam).get("/api/events/calendar").json()["url"]
     feed = Client().get(url.split("testserver", 1)[1])
     vevent = ical.Calendar.from_ical(feed.content).events[0]
     assert str(vevent["SUMMARY"]) == "Waitlist: Full house"
@@ -297,7 +292,7 @@ def test_list_query_count_does_not_grow_with_events(django_assert_max_num_querie
     sam = make_member()
     for n in range(15):
         attend(make_event(title=f"Event {n}", topics=["Agile", "Risk"]), sam)
-    api = client_for(sam)
+    api = api_client_for(sam)
     with django_assert_max_num_queries(8):
         body = api.get("/api/events?limit=15").json()
     assert len(body["items"]) == 15
@@ -308,18 +303,18 @@ def test_cancel_endpoint_and_calendar_status():
     event = make_event(title="Called off")
     sam = make_member()
     attend(event, sam)
-    refused = client_for(sam).post(
+    refused = api_client_for(sam).post(
         f"/api/events/{event.pk}/cancel", {"note": "mine now"}, content_type="application/json"
     )
     assert refused.status_code == 403
-    body = client_for(event.organizer).post(
+    body = api_client_for(event.organizer).post(
         f"/api/events/{event.pk}/cancel", {"note": "Sorry"}, content_type="application/json"
     )
     assert body.status_code == 200
     assert body.json()["cancelled_at"] is not None
-    ics = client_for(sam).get(f"/api/events/{event.pk}/ics")
+    ics = api_client_for(sam).get(f"/api/events/{event.pk}/ics")
     assert str(icalendar.Calendar.from_ical(ics.content).events[0]["STATUS"]) == "CANCELLED"
-    again = client_for(make_member()).post(f"/api/events/{event.pk}/rsvp")
+    again = api_client_for(make_member()).post(f"/api/events/{event.pk}/rsvp")
     assert again.json()["code"] == "event_cancelled"
 
 
@@ -331,7 +326,7 @@ def test_people_to_meet_are_cursor_paginated():
     others = [make_member(name=name) for name in ("Ada", "Bea", "Cy")]
     for other in others:
         attend(event, other)
-    client = client_for(sam)
+    client = api_client_for(sam)
     everyone = client.get(f"/api/events/{event.pk}/people").json()
     assert everyone["next"] is None
     seen, pages, cursor = [], 0, None
@@ -348,7 +343,7 @@ def test_people_to_meet_are_cursor_paginated():
 
 @pytest.mark.parametrize("name", ["localtime", "posixrules", "Factory", "US/Eastern"])
 def test_an_event_zone_must_be_canonical(name):
-    response = client_for(make_member()).post(
+    response = api_client_for(make_member()).post(
         "/api/events", new_event_body(time_zone=name), content_type="application/json"
     )
     assert response.status_code == 422, response.content

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.engagement.models import Interaction
 from mutuals.events import selectors
 from mutuals.events.demo import EVENTS
@@ -38,8 +38,7 @@ def test_demo_events_follow_up_open_upcoming_with_rsvps_and_idempotent():
     assert Attendance.objects.filter(event=circle, status="waitlisted").count() == 2
 
     # The follow-up page, as Sam sees it after signing in.
-    client = Client()
-    client.force_login(sam)
+    client = web_client_for(sam)
     html = client.get(f"/events/{workshop.pk}/follow-up/").content.decode()
     assert "Connect — say you met here" in html
     assert "Send thanks" in html

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create, connection_create
 from mutuals.events.models import Attendance, Event
@@ -19,18 +20,12 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 
-def signed_in(member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 class TestList:
     def test_lists_upcoming_with_counts_and_my_status(self):
         sam = make_member(name="Sam")
         event = make_event(title="Risk workshop", capacity=10, topics=["Risk management"])
         attend(event, sam)
-        page = signed_in(sam).get("/events/")
+        page = web_client_for(sam).get("/events/")
         assert page.status_code == 200
         html = page.content.decode()
         assert "Risk workshop" in html
@@ -42,7 +37,7 @@ class TestList:
         sam = make_member()
         make_event(title="Old meetup", starts_in=timedelta(days=-10))
         mine = make_event(sam, title="My own evening")
-        client = signed_in(sam)
+        client = web_client_for(sam)
         assert "Old meetup" in client.get("/events/?scope=past").content.decode()
         assert "Old meetup" not in client.get("/events/").content.decode()
         mine_page = client.get("/events/?scope=mine").content.decode()
@@ -59,7 +54,7 @@ class TestList:
         for n in range(12):
             event = make_event(title=f"Event {n}", topics=["Agile", "Risk"])
             attend(event, sam)
-        client = signed_in(sam)
+        client = web_client_for(sam)
         with django_assert_max_num_queries(10):
             response = client.get("/events/")
         assert response.content.decode().count('class="card event-card"') == 12
@@ -69,7 +64,7 @@ class TestOrganize:
     def test_create_reads_the_times_in_the_chosen_zone(self):
         olu = make_member()
         day = (timezone.now() + timedelta(days=8)).date()
-        response = signed_in(olu).post(
+        response = web_client_for(olu).post(
             "/events/new/",
             {
                 "title": "Supplier risk breakfast",
@@ -92,7 +87,7 @@ class TestOrganize:
 
     def test_form_errors_are_shown_and_nothing_is_created(self):
         day = (timezone.now() + timedelta(days=8)).date()
-        response = signed_in(make_member()).post(
+        response = web_client_for(make_member()).post(
             "/events/new/",
             {
                 "title": "No place",
@@ -110,7 +105,7 @@ class TestOrganize:
     @pytest.mark.parametrize("year", ["9999", "1000"])
     def test_a_date_at_the_ends_of_the_calendar_is_a_form_error(self, year):
         """Year 9999 in Pacific/Kiritimati overflowed into a 500; the form says which years."""
-        response = signed_in(make_member()).post(
+        response = web_client_for(make_member()).post(
             "/events/new/",
             {
                 "title": "Far future",
@@ -126,8 +121,8 @@ class TestOrganize:
 
     def test_edit_is_for_the_organizer_only(self):
         event = make_event()
-        assert signed_in(make_member()).get(f"/events/{event.pk}/edit/").status_code == 404
-        page = signed_in(event.organizer).get(f"/events/{event.pk}/edit/")
+        assert web_client_for(make_member()).get(f"/events/{event.pk}/edit/").status_code == 404
+        page = web_client_for(event.organizer).get(f"/events/{event.pk}/edit/")
         assert page.status_code == 200
         assert 'value="Risk workshop"' in page.content.decode()
 
@@ -138,17 +133,17 @@ class TestDetailAndRsvp:
         sam.boundaries.time_zone = "America/New_York"
         sam.boundaries.save()
         event = make_event(time_zone="Europe/London")
-        html = signed_in(sam).get(f"/events/{event.pk}/").content.decode()
+        html = web_client_for(sam).get(f"/events/{event.pk}/").content.decode()
         assert "your time (America/New_York)" in html
         assert "local time in Europe/London" in html
 
     def test_rsvp_without_htmx_redirects_and_with_htmx_swaps_the_panel(self):
         event = make_event(capacity=2)
         sam, thandi = make_member(name="Sam"), make_member(name="Thandi")
-        response = signed_in(sam).post(f"/events/{event.pk}/rsvp/")
+        response = web_client_for(sam).post(f"/events/{event.pk}/rsvp/")
         assert response.status_code == 302
         assert Attendance.objects.get(member=sam).status == "going"
-        panel = signed_in(thandi).post(f"/events/{event.pk}/rsvp/", headers=HTMX)
+        panel = web_client_for(thandi).post(f"/events/{event.pk}/rsvp/", headers=HTMX)
         html = panel.content.decode()
         assert panel.status_code == 200
         assert 'id="event-panel"' in html
@@ -159,7 +154,7 @@ class TestDetailAndRsvp:
     def test_non_attendees_do_not_see_the_list(self):
         event = make_event()
         attend(event, make_member(name="Thandi Mokoena"))
-        html = signed_in(make_member()).get(f"/events/{event.pk}/").content.decode()
+        html = web_client_for(make_member()).get(f"/events/{event.pk}/").content.decode()
         assert "Thandi Mokoena" not in html
         assert "Say you are going to see who else is coming" in html
 
@@ -171,10 +166,12 @@ class TestDetailAndRsvp:
         blocker = make_member(name="Blocking Bo")
         attend(event, blocker)
         block_create(blocker=blocker, blocked=sam)
-        html = signed_in(sam).get(f"/events/{event.pk}/").content.decode()
+        html = web_client_for(sam).get(f"/events/{event.pk}/").content.decode()
         assert "Hidden Hana" not in html
         assert "Blocking Bo" not in html
-        organizer_html = signed_in(event.organizer).get(f"/events/{event.pk}/").content.decode()
+        organizer_html = (
+            web_client_for(event.organizer).get(f"/events/{event.pk}/").content.decode()
+        )
         assert "Hidden Hana" in organizer_html
 
     def test_hide_myself_with_htmx(self):
@@ -182,7 +179,7 @@ class TestDetailAndRsvp:
         sam = make_member()
         attend(event, sam)
         html = (
-            signed_in(sam)
+            web_client_for(sam)
             .post(f"/events/{event.pk}/visibility/", {"hidden": "1"}, headers=HTMX)
             .content.decode()
         )
@@ -194,10 +191,10 @@ class TestDetailAndRsvp:
         sam = make_member()
         attend(event, sam)
         wrong = "ZZZZZZ" if event.checkin_code != "ZZZZZZ" else "YYYYYY"
-        response = signed_in(sam).post(f"/events/{event.pk}/check-in/", {"code": wrong})
+        response = web_client_for(sam).post(f"/events/{event.pk}/check-in/", {"code": wrong})
         assert response.status_code == 422
         assert "That code does not match." in response.content.decode()
-        ok = signed_in(sam).post(
+        ok = web_client_for(sam).post(
             f"/events/{event.pk}/check-in/", {"code": event.checkin_code}, headers=HTMX
         )
         assert "You are checked in." in ok.content.decode()
@@ -208,7 +205,7 @@ class TestDetailAndRsvp:
         attend(event, sam)
         for _ in range(15):
             attend(event, make_member())
-        client = signed_in(sam)
+        client = web_client_for(sam)
         with django_assert_max_num_queries(16):
             response = client.get(f"/events/{event.pk}/")
         assert response.content.decode().count('class="attendee"') == 17
@@ -217,11 +214,11 @@ class TestDetailAndRsvp:
         event = make_event()
         sam = make_member()
         block_create(blocker=event.organizer, blocked=sam)
-        assert signed_in(sam).get(f"/events/{event.pk}/").status_code == 404
+        assert web_client_for(sam).get(f"/events/{event.pk}/").status_code == 404
 
     def test_ics_download(self):
         event = make_event()
-        response = signed_in(make_member()).get(f"/events/{event.pk}/event.ics")
+        response = web_client_for(make_member()).get(f"/events/{event.pk}/event.ics")
         assert response["Content-Type"].startswith("text/calendar")
         assert b"BEGIN:VEVENT" in response.content
         assert "attachment" in response["Content-Disposition"]
@@ -232,7 +229,7 @@ class TestManage:
         event = make_event(starts_in=timedelta(minutes=-10))
         sam = make_member(name="Sam")
         attend(event, sam)
-        organizer = signed_in(event.organizer)
+        organizer = web_client_for(event.organizer)
         page = organizer.get(f"/events/{event.pk}/manage/").content.decode()
         assert event.checkin_code in page
         row = organizer.post(f"/events/{event.pk}/manage/check-in/{sam.pk}/", headers=HTMX)
@@ -244,7 +241,7 @@ class TestManage:
         event = make_event()
         sam = make_member()
         attend(event, sam)
-        client = signed_in(sam)
+        client = web_client_for(sam)
         assert client.get(f"/events/{event.pk}/manage/").status_code == 404
         assert client.post(f"/events/{event.pk}/manage/check-in/{sam.pk}/").status_code == 404
         assert Attendance.objects.get(member=sam).checked_in_at is None
@@ -252,7 +249,7 @@ class TestManage:
     def test_code_reset(self):
         event = make_event()
         old = event.checkin_code
-        signed_in(event.organizer).post(f"/events/{event.pk}/manage/code/")
+        web_client_for(event.organizer).post(f"/events/{event.pk}/manage/code/")
         event.refresh_from_db()
         assert event.checkin_code != old
 
@@ -269,7 +266,7 @@ class TestPeopleAndFollowUp:
                 event,
                 make_member(name=f"Person {n}", profile={"topics": ["Agile"], "offers": ["rail"]}),
             )
-        client = signed_in(sam)
+        client = web_client_for(sam)
         # 15: one of them is the member's time zone (MemberTimeZoneMiddleware), on every page.
         with django_assert_max_num_queries(15):
             response = client.get(f"/events/{event.pk}/people/")
@@ -283,7 +280,7 @@ class TestPeopleAndFollowUp:
         for person in (sam, thandi, ama):
             attend(event, person, checked_in=True)
         connection_create(member=sam, other=ama)
-        client = signed_in(sam)
+        client = web_client_for(sam)
         html = client.get(f"/events/{event.pk}/follow-up/").content.decode()
         assert f"/members/{thandi.pk}/connect/?context=event&amp;ref={event.pk}" in html
         assert f"/feed/new/?kind=event_recap&amp;event={event.pk}" in html
@@ -305,7 +302,7 @@ class TestPeopleAndFollowUp:
         for person in (sam, thandi, ama):
             attend(event, person, checked_in=True)
         connection_create(member=sam, other=ama)
-        client = signed_in(sam)
+        client = web_client_for(sam)
         url = f"/events/{event.pk}/follow-up/"
         assert f'href="/collaborations/new/?event={event.pk}"' in client.get(url).content.decode()
         client.post(f"/events/{event.pk}/follow-up/thank/{ama.pk}/", {"text": "Thank you!"})
@@ -322,7 +319,7 @@ class TestPeopleAndFollowUp:
         sam = make_member()
         attend(event, sam, checked_in=True)
         move(event, starts_at=timezone.now() - timedelta(hours=80))
-        html = signed_in(sam).get(f"/events/{event.pk}/follow-up/").content.decode()
+        html = web_client_for(sam).get(f"/events/{event.pk}/follow-up/").content.decode()
         assert "follow-up window for this event has closed" in html
         assert "Send thanks" not in html
 
@@ -334,7 +331,7 @@ class TestPeopleAndFollowUp:
         attend(event, sam, checked_in=True)
         attend(event, thandi, checked_in=True)
         html = (
-            signed_in(sam)
+            web_client_for(sam)
             .get(f"/members/{thandi.pk}/connect/?context=event&ref={event.pk}")
             .content.decode()
         )
@@ -349,7 +346,7 @@ class TestPeopleAndFollowUp:
         attend(event, sam, checked_in=True)
         attend(event, thandi)
         html = (
-            signed_in(sam)
+            web_client_for(sam)
             .get(f"/members/{thandi.pk}/connect/?context=event&ref={event.pk}")
             .content.decode()
         )
@@ -361,7 +358,7 @@ class TestCalendar:
     def test_page_shows_a_private_address_that_works_without_signing_in(self):
         sam = make_member()
         attend(make_event(title="Going there"), sam)
-        client = signed_in(sam)
+        client = web_client_for(sam)
         page = client.get("/events/calendar/").content.decode()
         token = sam.calendar_feed.token
         assert f"/events/calendar/{token}.ics" in page
@@ -391,7 +388,7 @@ class TestComposerWithEvent:
 
     def test_live_feedback_verifies_the_event(self):
         event, sam, thandi = self._scene()
-        response = signed_in(sam).post(
+        response = web_client_for(sam).post(
             f"/members/{thandi.pk}/connect/check/",
             {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
             headers=HTMX,
@@ -404,7 +401,7 @@ class TestComposerWithEvent:
     def test_live_feedback_flags_an_event_the_recipient_missed(self):
         event, sam, thandi = self._scene(thandi_checked_in=False)
         html = (
-            signed_in(sam)
+            web_client_for(sam)
             .post(
                 f"/members/{thandi.pk}/connect/check/",
                 {
@@ -421,7 +418,7 @@ class TestComposerWithEvent:
 
     def test_sending_with_the_event_as_context(self):
         event, sam, thandi = self._scene()
-        response = signed_in(sam).post(
+        response = web_client_for(sam).post(
             f"/members/{thandi.pk}/connect/",
             {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
         )
@@ -433,7 +430,7 @@ class TestComposerWithEvent:
 
     def test_an_event_the_recipient_missed_is_refused_on_send(self):
         event, sam, thandi = self._scene(thandi_checked_in=False)
-        response = signed_in(sam).post(
+        response = web_client_for(sam).post(
             f"/members/{thandi.pk}/connect/",
             {"context_kind": "event", "event": event.pk, "intent": "advice", "message": self.NOTE},
         )
@@ -449,7 +446,7 @@ def test_thank_you_refused_with_htmx_shows_the_form_again_with_the_reason():
     attend(event, sam, checked_in=True)
     attend(event, ama, checked_in=True)
     connection_create(member=sam, other=ama)
-    response = signed_in(sam).post(
+    response = web_client_for(sam).post(
         f"/events/{event.pk}/follow-up/thank/{ama.pk}/", {"text": "   "}, headers=HTMX
     )
     html = response.content.decode()
@@ -465,7 +462,7 @@ def test_admin_lists_events_with_their_attendances():
 
     admin = User.objects.create_superuser(email="admin@example.com", password="x" * 20, name="A")
     event = make_event(title="Admin visible")
-    client = signed_in(admin)
+    client = web_client_for(admin)
     assert "Admin visible" in client.get("/admin/events/event/").content.decode()
     change = client.get(f"/admin/events/event/{event.pk}/change/")
     assert change.status_code == 200
@@ -477,15 +474,15 @@ def test_organizer_cancels_from_the_desk_and_the_page_says_so():
     event = make_event(title="Rained out")
     sam = make_member()
     attend(event, sam)
-    response = signed_in(event.organizer).post(
+    response = web_client_for(event.organizer).post(
         f"/events/{event.pk}/manage/cancel/", {"note": "The venue flooded."}
     )
     assert response.status_code == 302
-    html = signed_in(sam).get(f"/events/{event.pk}/").content.decode()
+    html = web_client_for(sam).get(f"/events/{event.pk}/").content.decode()
     assert "The organizer cancelled this event" in html
     assert "I am going" not in html
-    assert "Cancelled" in signed_in(sam).get("/events/").content.decode()
-    assert signed_in(sam).post(f"/events/{make_event().pk}/manage/cancel/").status_code == 404
+    assert "Cancelled" in web_client_for(sam).get("/events/").content.decode()
+    assert web_client_for(sam).post(f"/events/{make_event().pk}/manage/cancel/").status_code == 404
 
 
 def test_home_points_to_open_follow_ups_and_the_next_event():
@@ -501,7 +498,7 @@ def test_home_points_to_open_follow_ups_and_the_next_event():
     attend(only_rsvp, sam)
     attend(closed, sam, checked_in=True)
     attend(upcoming, sam)
-    html = signed_in(sam).get("/").content.decode()
+    html = web_client_for(sam).get("/").content.decode()
     assert f'href="/events/{attended.pk}/follow-up/"' in html
     assert "Follow up with the people you met at Risk workshop" in html
     assert "Site visit" not in html

@@ -8,18 +8,13 @@ import pytest
 from django.test import Client
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.feed.schemas import FeedPageOut
 from mutuals.feed.tests.factories import connect, make_post
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def post_json(client: Client, path: str, data: dict[str, Any], method: str = "post") -> Any:
@@ -59,7 +54,7 @@ def test_a_post_lifecycle(api_client: Client, member: User, ben: User) -> None:
     assert patched.status_code == 200
     assert patched.json()["body"] == "Filled, thanks!"
     assert patched.json()["edited_at"] is not None
-    ben_client = client_for(ben)
+    ben_client = api_client_for(ben)
     refused = post_json(ben_client, f"/api/posts/{pid}", {"body": "mine"}, "patch")
     assert refused.status_code == 403
     assert refused.json()["code"] == "not_post_author"
@@ -90,7 +85,7 @@ def test_comments_replies_reactions_reshares_and_reports(
     post = make_post(ben, "What is your PMO's intake process?", kind="question")
     top = post_json(api_client, f"/api/posts/{post.pk}/comments", {"body": "A weekly triage."})
     assert top.status_code == 201
-    ben_client = client_for(ben)
+    ben_client = api_client_for(ben)
     reply = post_json(
         ben_client,
         f"/api/posts/{post.pk}/comments",

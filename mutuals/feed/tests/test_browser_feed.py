@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from mutuals.accounts.tests.factories import PASSWORD, make_member
-from mutuals.core.tests.browser import shot
+from mutuals.core.tests.browser import shot, sign_in
 from mutuals.engagement.models import Notification
 from mutuals.feed.models import Comment, Reaction
 from mutuals.feed.tests.factories import connect, make_post
@@ -24,7 +24,7 @@ def test_posting_mentioning_reacting_and_commenting(browser_page: Page) -> None:
     for n in range(18):
         make_post(thandi, f"Supplier note {n}: schedule risk belongs in the contract.")
 
-    sign_in(page, sam.email)
+    sign_in(page, sam.email, PASSWORD)
     page.get_by_role("link", name="Feed").click()
     # The reason names the relationship (its tier comes from the engagement ledger).
     expect(page.locator(".feed-reasons", has_text="Thandi").first).to_be_visible()
@@ -47,7 +47,7 @@ def test_posting_mentioning_reacting_and_commenting(browser_page: Page) -> None:
     assert Notification.objects.filter(member=thandi, kind="mention").count() == 1
     page.get_by_role("button", name="Sign out").click()
 
-    sign_in(page, thandi.email)
+    sign_in(page, thandi.email, PASSWORD)
     page.goto("/feed/")
     card = page.locator("article", has_text="risk-based gates work").first
     expect(card.locator(".feed-reasons", has_text="Sam")).to_be_visible()
@@ -60,9 +60,3 @@ def test_posting_mentioning_reacting_and_commenting(browser_page: Page) -> None:
     shot(page, "feed-03-post-page")
     assert Reaction.objects.get().kind == "insightful"
     assert Comment.objects.get().body == "Glad it helped, Sam!"
-
-
-def sign_in(page: Page, email: str) -> None:
-    from mutuals.core.tests.browser import sign_in as core_sign_in
-
-    core_sign_in(page, email, PASSWORD)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.events.models import Attendance, Event
 from mutuals.feed import services
@@ -260,8 +261,7 @@ def test_moderators_hide_reported_posts_from_the_admin(member: User, ben: User) 
     post = make_post(ben)
     report = services.post_report(reporter=member, post_id=post.pk, reason="spam")
     admin_user = make_member(name="Admin", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(admin_user)
+    client = web_client_for(admin_user)
     queue = client.get("/admin/feed/postreport/")
     assert queue.status_code == 200
     assert "A note on supplier risk reviews." in queue.content.decode()
@@ -271,12 +271,11 @@ def test_moderators_hide_reported_posts_from_the_admin(member: User, ben: User) 
     )
     post.refresh_from_db()
     assert post.hidden_at is not None
-    viewer = Client()
-    viewer.force_login(member)
-    assert viewer.get(f"/feed/posts/{post.pk}/").status_code == 404
-    author = Client()
-    author.force_login(ben)
-    assert "A moderator hid this post" in author.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert web_client_for(member).get(f"/feed/posts/{post.pk}/").status_code == 404
+    assert (
+        "A moderator hid this post"
+        in web_client_for(ben).get(f"/feed/posts/{post.pk}/").content.decode()
+    )
 
 
 def test_mention_search_never_crosses_a_block(web_client: Client, member: User, ben: User) -> None:

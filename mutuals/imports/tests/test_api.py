@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.tests.helpers import EXPORT_2022, small_export
@@ -156,8 +156,7 @@ def test_the_audit_of_an_unfinished_import_is_409(api_client, django_capture_on_
 
 def test_another_members_import_is_404_everywhere(imported):
     stranger = make_member(name="Eve Stranger")
-    _, token = api_token_create(user=stranger, label="t")
-    client = Client(headers={"Authorization": f"Bearer {token}"})
+    client = api_client_for(stranger)
     for response in (
         client.get(f"/api/imports/{imported}"),
         client.get(f"/api/imports/{imported}/audit"),

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.services import import_create, import_run
@@ -95,8 +96,7 @@ def test_delete(web_client, done):
 
 
 def test_another_members_import_is_404(done):
-    client = Client()
-    client.force_login(make_member(name="Eve Stranger"))
+    client = web_client_for(make_member(name="Eve Stranger"))
     for url in ("", "status/", "report/"):
         assert client.get(f"/me/imports/{done.pk}/{url}").status_code == 404
     assert client.post(f"/me/imports/{done.pk}/delete/").status_code == 404

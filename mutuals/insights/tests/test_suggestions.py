@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.connections.services import block_create
-from mutuals.engagement.tests.test_api_and_pages import connected, web
+from mutuals.engagement.tests.test_api_and_pages import connected
 from mutuals.insights.selectors import health_for
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import unanswered_for
@@ -29,7 +30,7 @@ def test_a_message_waiting_for_an_answer_is_todays_first_action(connected):
     first = health_for(sender).suggestions[0]
     assert (first.kind, first.member_id) == ("reply", recipient.pk)
     assert first.url == f"/messages/{conversation.pk}/"
-    assert "Reply to Thandi Mokoena" in web(sender).get("/insights/").content.decode()
+    assert "Reply to Thandi Mokoena" in web_client_for(sender).get("/insights/").content.decode()
     assert unanswered_for(recipient) == []  # her own message is not waiting for her
 
     message_send(sender=sender, conversation_id=conversation.pk, text="Good to meet you too.")

@@ -6,18 +6,14 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mutuals.accounts.services import api_token_create, boundaries_update
+from mutuals.accounts.services import boundaries_update
+from mutuals.accounts.tests.clients import api_client_for
 from mutuals.connections.selectors import are_connected
 from mutuals.connections.services import block_create, connection_create
 from mutuals.introductions.models import Introduction
 from mutuals.introductions.tests.factories import GOOD_NOTE, make_cast
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    _, raw = api_token_create(user=user, label="t")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 @pytest.fixture
@@ -153,7 +149,7 @@ class TestIntroductions:
         created = response.json()
         assert created["state"] == "requested"
         pk = created["id"]
-        thandi, kwame = client_for(cast.thandi), client_for(cast.kwame)
+        thandi, kwame = api_client_for(cast.thandi), api_client_for(cast.kwame)
         # The target does not see it before the introducer forwards it.
         assert thandi.get(f"/api/introductions/{pk}").status_code == 404
         assert kwame.get("/api/introductions?box=to_introduce").json()["items"][0]["id"] == pk
@@ -205,7 +201,7 @@ class TestIntroductions:
 
     def test_only_the_right_person_acts(self, api_client, cast):
         pk = ask(api_client, cast).json()["id"]
-        omar = client_for(cast.omar)
+        omar = api_client_for(cast.omar)
         assert omar.get(f"/api/introductions/{pk}").status_code == 404
         assert (
             omar.post(
@@ -219,13 +215,15 @@ class TestIntroductions:
             f"/api/introductions/{pk}/forward", {"note": "x" * 20}, content_type="application/json"
         )
         assert forward_by_requester.status_code == 403
-        assert client_for(cast.thandi).post(f"/api/introductions/{pk}/accept").status_code == 404
-        kwame = client_for(cast.kwame)
+        assert (
+            api_client_for(cast.thandi).post(f"/api/introductions/{pk}/accept").status_code == 404
+        )
+        kwame = api_client_for(cast.kwame)
         assert kwame.post(f"/api/introductions/{pk}/accept").status_code == 403
 
     def test_introducer_declines(self, api_client, cast):
         pk = ask(api_client, cast).json()["id"]
-        kwame = client_for(cast.kwame)
+        kwame = api_client_for(cast.kwame)
         response = kwame.post(
             f"/api/introductions/{pk}/decline", {"reason": "busy"}, content_type="application/json"
         )
@@ -235,16 +233,16 @@ class TestIntroductions:
         )
         assert again.status_code == 409
         assert again.json()["code"] == "state_changed"
-        assert client_for(cast.thandi).get(f"/api/introductions/{pk}").status_code == 404
+        assert api_client_for(cast.thandi).get(f"/api/introductions/{pk}").status_code == 404
 
     def test_target_declines_and_is_not_suggested_again(self, api_client, cast):
         pk = ask(api_client, cast).json()["id"]
-        client_for(cast.kwame).post(
+        api_client_for(cast.kwame).post(
             f"/api/introductions/{pk}/forward",
             {"note": "You two should talk."},
             content_type="application/json",
         )
-        response = client_for(cast.thandi).post(
+        response = api_client_for(cast.thandi).post(
             f"/api/introductions/{pk}/decline", {}, content_type="application/json"
         )
         assert response.json()["state"] == "declined_by_target"
@@ -323,7 +321,7 @@ class TestIntroductions:
         block_create(blocker=cast.thandi, blocked=cast.sam)
         assert Introduction.objects.get(pk=pk).state == "withdrawn"
         assert (
-            client_for(cast.kwame)
+            api_client_for(cast.kwame)
             .post(
                 f"/api/introductions/{pk}/forward",
                 {"note": "x" * 20},

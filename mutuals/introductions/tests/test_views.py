@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.connections.selectors import are_connected
 from mutuals.connections.services import block_create
 from mutuals.introductions.models import Introduction, SuggestionDismissal
@@ -16,12 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def cast(member):
     return make_cast(member)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_pages_need_sign_in(cast):
@@ -75,10 +70,10 @@ def test_inbox_forward_accept_and_thank(web_client, cast):
         {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE},
     )
     intro = Introduction.objects.get()
-    kwame = logged_in(cast.kwame)
+    kwame = web_client_for(cast.kwame)
     assert "asks you to introduce them to" in kwame.get("/introductions/").content.decode()
     kwame.post(f"/introductions/{intro.pk}/forward/", {"note": "You two think alike on risk."})
-    thandi = logged_in(cast.thandi)
+    thandi = web_client_for(cast.thandi)
     inbox = thandi.get("/introductions/").content.decode()
     assert "You two think alike on risk." in inbox
     thandi.post(f"/introductions/{intro.pk}/accept/")
@@ -95,9 +90,9 @@ def test_strangers_cannot_act_on_an_introduction(web_client, cast):
         {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE},
     )
     intro = Introduction.objects.get()
-    omar = logged_in(cast.omar)
+    omar = web_client_for(cast.omar)
     assert omar.post(f"/introductions/{intro.pk}/accept/").status_code == 404
-    assert logged_in(cast.thandi).post(f"/introductions/{intro.pk}/accept/").status_code == 404
+    assert web_client_for(cast.thandi).post(f"/introductions/{intro.pk}/accept/").status_code == 404
 
 
 def test_suggestions_show_reasons_and_can_be_dismissed(web_client, cast):

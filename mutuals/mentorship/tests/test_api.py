@@ -8,18 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from mutuals.accounts.models import User
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.mentorship.tests.factories import make_mentee, make_mentor, note_for, request
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def post(
@@ -53,7 +47,7 @@ def test_from_offer_to_testimonial_over_the_api() -> None:
         name="Thandi Mokoena", profile={"company": "Acme Rail", "topics": ["Risk management"]}
     )
     mentee = make_mentee()
-    as_mentor, as_mentee = client_for(mentor), client_for(mentee)
+    as_mentor, as_mentee = api_client_for(mentor), api_client_for(mentee)
 
     created = post(as_mentor, "/api/mentor-offers", OFFER)
     assert created.status_code == 201, created.content
@@ -125,7 +119,7 @@ def test_from_offer_to_testimonial_over_the_api() -> None:
 def test_refusals_use_the_error_envelope() -> None:
     mentor, offer = make_mentor(capacity=1)
     mentee = make_mentee()
-    as_mentee = client_for(mentee)
+    as_mentee = api_client_for(mentee)
     base = {
         "offer_id": offer.pk,
         "goals": ["Negotiate a contract"],
@@ -144,7 +138,7 @@ def test_refusals_use_the_error_envelope() -> None:
         "format_not_offered",
     )
     envelope(post(as_mentee, "/api/mentorships", {**base, "offer_id": 99999}), 404, "not_found")
-    envelope(post(client_for(mentor), "/api/mentorships", base), 422, "cannot_mentor_self")
+    envelope(post(api_client_for(mentor), "/api/mentorships", base), 422, "cannot_mentor_self")
     envelope(post(as_mentee, "/api/mentorships", {"offer_id": "x"}), 422, "invalid_fields")
 
 
@@ -152,19 +146,19 @@ def test_others_and_blocked_members_see_nothing() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
     mentorship = request(mentee, offer)
-    stranger = client_for(make_member())
+    stranger = api_client_for(make_member())
     envelope(stranger.get(f"/api/mentorships/{mentorship.pk}"), 404, "not_found")
     envelope(post(stranger, f"/api/mentorships/{mentorship.pk}/accept"), 404, "not_found")
     block_create(blocker=mentor, blocked=mentee)
-    envelope(client_for(mentee).get(f"/api/mentor-offers/{offer.pk}"), 404, "not_found")
-    envelope(client_for(mentee).get(f"/api/mentorships/{mentorship.pk}"), 404, "not_found")
+    envelope(api_client_for(mentee).get(f"/api/mentor-offers/{offer.pk}"), 404, "not_found")
+    envelope(api_client_for(mentee).get(f"/api/mentorships/{mentorship.pk}"), 404, "not_found")
 
 
 def test_pause_and_resume_an_offer() -> None:
     mentor, offer = make_mentor()
-    as_mentor = client_for(mentor)
+    as_mentor = api_client_for(mentor)
     assert post(as_mentor, f"/api/mentor-offers/{offer.pk}/pause").json()["paused"] is True
-    as_mentee = client_for(make_mentee())
+    as_mentee = api_client_for(make_mentee())
     assert as_mentee.get("/api/mentor-offers").json()["items"] == []
     assert post(as_mentor, f"/api/mentor-offers/{offer.pk}/resume").json()["paused"] is False
     assert [o["id"] for o in as_mentee.get("/api/mentor-offers").json()["items"]] == [offer.pk]
@@ -177,20 +171,22 @@ def test_decline_and_withdraw() -> None:
     mentor, offer = make_mentor()
     first, second = make_mentee(), make_mentee("Priya Shah")
     one, two = request(first, offer), request(second, offer)
-    declined = post(client_for(mentor), f"/api/mentorships/{one.pk}/decline", {"reason": "timing"})
+    declined = post(
+        api_client_for(mentor), f"/api/mentorships/{one.pk}/decline", {"reason": "timing"}
+    )
     assert declined.json()["state"] == "declined"
     envelope(
-        post(client_for(mentor), f"/api/mentorships/{two.pk}/withdraw"),
+        post(api_client_for(mentor), f"/api/mentorships/{two.pk}/withdraw"),
         403,
         "only_mentee_withdraws",
     )
-    withdrawn = post(client_for(second), f"/api/mentorships/{two.pk}/withdraw")
+    withdrawn = post(api_client_for(second), f"/api/mentorships/{two.pk}/withdraw")
     assert withdrawn.json()["state"] == "withdrawn"
 
 
 def test_a_programme_over_the_api() -> None:
     organizer, mentor, mentee = make_member(), make_member(), make_member()
-    as_organizer = client_for(organizer)
+    as_organizer = api_client_for(organizer)
     created = post(as_organizer, "/api/programmes", {"name": "Autumn cohort", "weeks": 6})
     assert created.status_code == 201
     pid = created.json()["id"]
@@ -201,19 +197,19 @@ def test_a_programme_over_the_api() -> None:
             {"member_id": member.pk, "role": role},
         )
         assert added.status_code == 201, added.content
-    post(client_for(mentor), f"/api/programmes/{pid}/ranking", {"ranking": [mentee.pk]}, "put")
-    post(client_for(mentee), f"/api/programmes/{pid}/ranking", {"ranking": [mentor.pk]}, "put")
-    envelope(post(client_for(mentee), f"/api/programmes/{pid}/compute"), 403, "only_organizer")
+    post(api_client_for(mentor), f"/api/programmes/{pid}/ranking", {"ranking": [mentee.pk]}, "put")
+    post(api_client_for(mentee), f"/api/programmes/{pid}/ranking", {"ranking": [mentor.pk]}, "put")
+    envelope(post(api_client_for(mentee), f"/api/programmes/{pid}/compute"), 403, "only_organizer")
     pairs = post(as_organizer, f"/api/programmes/{pid}/compute").json()
     assert pairs == [{"mentor_id": mentor.pk, "mentee_id": mentee.pk}]
     # A participant sees their own ranking only, and no proposal.
-    seen = client_for(mentee).get(f"/api/programmes/{pid}").json()
+    seen = api_client_for(mentee).get(f"/api/programmes/{pid}").json()
     rankings = {p["member"]["id"]: p["ranking"] for p in seen["participants"]}
     assert rankings == {mentor.pk: [], mentee.pk: [mentor.pk]}
     assert seen["assignment"] == []
     published = post(as_organizer, f"/api/programmes/{pid}/publish").json()
     assert len(published["mentorship_ids"]) == 1
-    envelope(client_for(make_member()).get(f"/api/programmes/{pid}"), 404, "not_found")
+    envelope(api_client_for(make_member()).get(f"/api/programmes/{pid}"), 404, "not_found")
 
 
 # --- The programmes list and the check-ins calendar --------------------------------------------
@@ -235,7 +231,7 @@ def test_programmes_list_shows_yours_with_your_place() -> None:
     )
     programmes.programme_create(organizer=outsider, name="Someone else's", weeks=8)
 
-    response = client_for(organizer).get("/api/programmes")
+    response = api_client_for(organizer).get("/api/programmes")
     assert response.status_code == 200
     (item,) = response.json()["items"]
     assert item["id"] == spring.pk
@@ -245,19 +241,18 @@ def test_programmes_list_shows_yours_with_your_place() -> None:
     assert {"weeks", "cadence", "created_at", "computed_at", "published_at"} <= set(item)
 
     # Rajesh organizes Autumn and mentors in Spring: both, newest first.
-    items = client_for(mentor).get("/api/programmes").json()["items"]
+    items = api_client_for(mentor).get("/api/programmes").json()["items"]
     assert [(i["id"], i["is_organizer"], i["my_role"]) for i in items] == [
         (autumn.pk, True, None),
         (spring.pk, False, "mentor"),
     ]
-    mine = client_for(mentee).get("/api/programmes").json()["items"]
+    mine = api_client_for(mentee).get("/api/programmes").json()["items"]
     assert [(i["id"], i["my_role"]) for i in mine] == [(spring.pk, "mentee")]
-    assert [i["name"] for i in client_for(outsider).get("/api/programmes").json()["items"]] == [
+    assert [i["name"] for i in api_client_for(outsider).get("/api/programmes").json()["items"]] == [
         "Someone else's"
     ]
     # The page lists the same two groups from the same selector.
-    web = Client()
-    web.force_login(mentor)
+    web = web_client_for(mentor)
     page = web.get("/mentorship/programmes/").content.decode()
     assert "Autumn cohort" in page
     assert "Spring cohort" in page
@@ -272,7 +267,7 @@ def test_programmes_list_is_paginated_and_needs_sign_in() -> None:
         programmes.programme_create(organizer=organizer, name=f"Cohort {n}", weeks=8).pk
         for n in range(5)
     ]
-    client = client_for(organizer)
+    client = api_client_for(organizer)
     first = client.get("/api/programmes?limit=2").json()
     pages = [first]
     while pages[-1]["next"]:
@@ -291,7 +286,7 @@ def test_check_ins_calendar_for_the_two_members_only() -> None:
     mentee = make_mentee()
     mentorship = active(mentee, offer)
     progress.checkin_log(member=mentee, mentorship_id=mentorship.pk)
-    response = client_for(mentee).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
+    response = api_client_for(mentee).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert f"mentorship-{mentorship.pk}.ics" in response["Content-Disposition"]
@@ -299,18 +294,17 @@ def test_check_ins_calendar_for_the_two_members_only() -> None:
     # Five check-ins over ten weeks, the first already met: four left, as the page offers.
     assert len(events) == 4
     assert str(events[0]["SUMMARY"]) == "Mentorship check-in with Thandi Mokoena"
-    web = Client()
-    web.force_login(mentee)
+    web = web_client_for(mentee)
     page = web.get(f"/mentorship/{mentorship.pk}/check-ins.ics")
     assert [str(e["UID"]) for e in Calendar.from_ical(page.content).walk("VEVENT")] == [
         str(e["UID"]) for e in events
     ]
-    theirs = client_for(mentor).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
+    theirs = api_client_for(mentor).get(f"/api/mentorships/{mentorship.pk}/checkins/ics")
     assert str(Calendar.from_ical(theirs.content).walk("VEVENT")[0]["SUMMARY"]) == (
         "Mentorship check-in with Sam Okafor"
     )
     path = f"/api/mentorships/{mentorship.pk}/checkins/ics"
-    envelope(client_for(make_member()).get(path), 404, "not_found")
+    envelope(api_client_for(make_member()).get(path), 404, "not_found")
     envelope(Client().get(path), 401, "not_authenticated")
     block_create(blocker=mentor, blocked=mentee)
-    envelope(client_for(mentee).get(path), 404, "not_found")
+    envelope(api_client_for(mentee).get(path), 404, "not_found")

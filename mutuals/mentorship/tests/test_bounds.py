@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core.errors import Conflict
 from mutuals.mentorship.models import MAX_GOALS
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_find_a_mentor_costs_the_same_for_many_offers(django_assert_max_num_queries: Any) -> None:
     for n in range(6):
         make_mentor(f"Mentor Number{n}")
-    client = Client()
-    client.force_login(make_mentee())
+    client = web_client_for(make_mentee())
     with django_assert_max_num_queries(10):
         page = client.get("/mentorship/find/", {"topics": "risk management"})
     assert page.content.decode().count("Mentors on Risk management") == 6
@@ -32,8 +31,7 @@ def test_the_offer_and_mentorship_lists_are_bounded(django_assert_max_num_querie
     for n in range(5):
         make_mentor(f"Other Mentor{n}")
         request(make_mentee(f"Mentee Number{n}"), offer)
-    client = Client()
-    client.force_login(mentor)
+    client = web_client_for(mentor)
     with django_assert_max_num_queries(8):
         offers = client.get("/api/mentor-offers")
     assert len(offers.json()["items"]) == 5

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from mutuals.accounts.models import User
+from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.mentorship.models import MentorOffer, Mentorship, Participant
 from mutuals.mentorship.services import mentorships, progress
@@ -17,12 +16,6 @@ from mutuals.mentorship.tests.factories import active, make_mentee, make_mentor,
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def text(response: Any) -> str:
@@ -36,7 +29,7 @@ def test_the_hub_lists_requests_offer_and_mentorships(
     for n in range(3):
         request(make_mentee(f"Mentee Number{n}"), offer)
     active(make_mentee("Priya Shah"), offer)
-    client = signed_in(mentor)
+    client = web_client_for(mentor)
     with django_assert_max_num_queries(15):
         page = client.get("/mentorship/")
     body = text(page)
@@ -49,7 +42,7 @@ def test_the_hub_lists_requests_offer_and_mentorships(
 
 def test_a_mentor_publishes_edits_and_pauses_their_offer() -> None:
     mentor = make_member()
-    client = signed_in(mentor)
+    client = web_client_for(mentor)
     assert "Offer to mentor" in text(client.get("/mentorship/offer/"))
     form = {
         "title": "Running PMO reviews",
@@ -78,7 +71,7 @@ def test_a_mentor_publishes_edits_and_pauses_their_offer() -> None:
 
 def test_find_a_mentor_shows_suggestions_with_reasons() -> None:
     _mentor, _ = make_mentor()
-    client = signed_in(make_mentee())
+    client = web_client_for(make_mentee())
     query = {"topics": "risk management", "goals": "Negotiate supplier contracts", "weeks": "10"}
     page = client.get("/mentorship/find/", query)
     body = text(page)
@@ -95,7 +88,7 @@ def test_find_a_mentor_shows_suggestions_with_reasons() -> None:
 def test_the_request_form_checks_the_note_live_and_sends() -> None:
     mentor, offer = make_mentor()
     mentee = make_mentee()
-    client = signed_in(mentee)
+    client = web_client_for(mentee)
     url = f"/mentorship/offers/{offer.pk}/request/"
     page = client.get(url, {"goals": "Price risk", "weeks": "10"})
     assert "Ask Thandi Mokoena to mentor you" in text(page)
@@ -132,10 +125,10 @@ def test_the_mentor_answers_on_the_mentorship_page() -> None:
     mentee = make_mentee()
     mentorship = request(mentee, offer)
     url = f"/mentorship/{mentorship.pk}/"
-    as_mentee = signed_in(mentee)
+    as_mentee = web_client_for(mentee)
     assert "Accept and start" not in text(as_mentee.get(url))
     assert as_mentee.post(f"{url}accept/", {"cadence": "weekly"}).status_code == 422
-    as_mentor = signed_in(mentor)
+    as_mentor = web_client_for(mentor)
     page = text(as_mentor.get(url))
     assert "Sam asks you to mentor them" in page
     assert "Accept and start" in page
@@ -143,7 +136,7 @@ def test_the_mentor_answers_on_the_mentorship_page() -> None:
     body = text(as_mentor.get(url))
     assert "Active" in body
     assert "0 of 20 met" in body
-    assert signed_in(make_member()).get(url).status_code == 404
+    assert web_client_for(make_member()).get(url).status_code == 404
 
 
 def test_goals_check_ins_end_and_reflection_on_the_page() -> None:
@@ -151,7 +144,7 @@ def test_goals_check_ins_end_and_reflection_on_the_page() -> None:
     mentee = make_mentee()
     mentorship = active(mentee, offer)
     url = f"/mentorship/{mentorship.pk}/"
-    client = signed_in(mentee)
+    client = web_client_for(mentee)
     goal = mentorship.goals.first()
     assert goal is not None
     toggled = client.post(f"{url}goals/{goal.pk}/", {"done": "1"}, headers=HTMX)
@@ -170,7 +163,7 @@ def test_goals_check_ins_end_and_reflection_on_the_page() -> None:
     reflection = "Thandi showed me how to price schedule risk; it is in our contracts now."
     client.post(f"{url}reflect/", {"text": reflection})
     client.post(f"{url}share/")
-    profile = text(signed_in(make_member()).get(f"/members/{mentor.pk}/"))
+    profile = text(web_client_for(make_member()).get(f"/members/{mentor.pk}/"))
     assert "What mentees say" in profile
     assert reflection in profile
 
@@ -178,10 +171,10 @@ def test_goals_check_ins_end_and_reflection_on_the_page() -> None:
 def test_the_profile_offers_a_request_button_while_there_is_room() -> None:
     mentor, offer = make_mentor(capacity=1)
     viewer = make_mentee()
-    profile = text(signed_in(viewer).get(f"/members/{mentor.pk}/"))
+    profile = text(web_client_for(viewer).get(f"/members/{mentor.pk}/"))
     assert "Ask Thandi to mentor you" in profile
     active(make_mentee("Priya Shah"), offer)
-    profile = text(signed_in(viewer).get(f"/members/{mentor.pk}/"))
+    profile = text(web_client_for(viewer).get(f"/members/{mentor.pk}/"))
     assert "All 1 place taken for now" in profile
     assert "Ask Thandi to mentor you" not in profile
 
@@ -189,7 +182,7 @@ def test_the_profile_offers_a_request_button_while_there_is_room() -> None:
 def test_a_programme_from_the_organizers_pages() -> None:
     organizer = make_member(name="Aiko Tanaka")
     mentor, mentee = make_member(name="Rajesh Iyer"), make_member(name="Liam Byrne")
-    client = signed_in(organizer)
+    client = web_client_for(organizer)
     created = client.post(
         "/mentorship/programmes/", {"name": "Chapter cohort", "weeks": "8", "cadence": "monthly"}
     )
@@ -200,8 +193,8 @@ def test_a_programme_from_the_organizers_pages() -> None:
     unknown = client.post(f"{url}add/", {"email": "nobody@example.com", "role": "mentee"})
     assert "No member with that e-mail." in text(unknown)
     assert Participant.objects.count() == 2
-    signed_in(mentor).post(f"{url}rank/", {f"rank_{mentee.pk}": "1"})
-    signed_in(mentee).post(f"{url}rank/", {f"rank_{mentor.pk}": "1"})
+    web_client_for(mentor).post(f"{url}rank/", {f"rank_{mentee.pk}": "1"})
+    web_client_for(mentee).post(f"{url}rank/", {f"rank_{mentor.pk}": "1"})
     client.post(f"{url}compute/")
     page = text(client.get(url))
     assert "<td>Rajesh Iyer</td><td>Liam Byrne</td>" in page
@@ -209,7 +202,7 @@ def test_a_programme_from_the_organizers_pages() -> None:
     mentorship = Mentorship.objects.get()
     assert (mentorship.state, mentorship.cadence) == ("active", "monthly")
     assert "Published" in text(client.get(url))
-    assert signed_in(make_member()).get(url).status_code == 404
+    assert web_client_for(make_member()).get(url).status_code == 404
     assert mentorships.mentorships_sweep() == 0
 
 
@@ -218,7 +211,7 @@ def test_a_declined_mentee_is_offered_the_search_again() -> None:
     mentee = make_mentee()
     mentorship = request(mentee, offer)
     mentorships.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
-    page = text(signed_in(mentee).get(f"/mentorship/{mentorship.pk}/"))
+    page = text(web_client_for(mentee).get(f"/mentorship/{mentorship.pk}/"))
     assert "Thandi declined: the timing does not work." in page
     assert "Find another mentor for these goals" in page
     assert "topics=Risk+management" in page
@@ -231,23 +224,23 @@ def test_check_ins_export_to_a_calendar() -> None:
     mentee = make_mentee()
     mentorship = active(mentee, offer)
     progress.checkin_log(member=mentee, mentorship_id=mentorship.pk)
-    response = signed_in(mentee).get(f"/mentorship/{mentorship.pk}/check-ins.ics")
+    response = web_client_for(mentee).get(f"/mentorship/{mentorship.pk}/check-ins.ics")
     assert response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
     # Five check-ins over ten weeks, the first already met: four left in the calendar.
     assert len(events) == 4
     assert str(events[0]["SUMMARY"]) == "Mentorship check-in with Thandi Mokoena"
     assert (
-        signed_in(make_member()).get(f"/mentorship/{mentorship.pk}/check-ins.ics").status_code
+        web_client_for(make_member()).get(f"/mentorship/{mentorship.pk}/check-ins.ics").status_code
         == 404
     )
 
 
 def test_home_counts_the_requests_a_mentor_has_to_answer() -> None:
     mentor, offer = make_mentor()
-    assert "mentorship request" not in text(signed_in(mentor).get("/"))
+    assert "mentorship request" not in text(web_client_for(mentor).get("/"))
     request(make_mentee(), offer)
-    assert "1 mentorship request to answer" in text(signed_in(mentor).get("/"))
+    assert "1 mentorship request to answer" in text(web_client_for(mentor).get("/"))
 
 
 def test_find_a_mentor_starts_from_the_members_profile() -> None:
@@ -258,7 +251,7 @@ def test_find_a_mentor_starts_from_the_members_profile() -> None:
         name="Ama Boateng",
         profile={"topics": ["Risk management"], "looking_for": ["Negotiate supplier contracts"]},
     )
-    body = text(signed_in(mentee).get("/mentorship/find/"))
+    body = text(web_client_for(mentee).get("/mentorship/find/"))
     assert "Ask Thandi" in body
     assert "From the topics and the “looking for” on your profile" in body
     assert "Negotiate supplier contracts</textarea>" in body

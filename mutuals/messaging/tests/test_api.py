@@ -9,7 +9,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from mutuals.accounts.services import api_token_create
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.messaging import services
@@ -17,11 +16,6 @@ from mutuals.messaging.models import Message, Participant
 from mutuals.messaging.tests.factories import connect, start
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
 
 
 def assert_envelope(response, status, code):

@@ -12,11 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
-from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import PASSWORD, make_member
-from mutuals.core.tests.browser import SHOTS, new_context
+from mutuals.core.tests.browser import SHOTS, new_context, sign_in
 from mutuals.messaging.models import Message
 from mutuals.messaging.tests.factories import connect, start
 
@@ -32,14 +31,6 @@ def context_for(browser: Browser, base_url: str, *, javascript: bool = True) -> 
     return new_context(browser, base_url, javascript=javascript)
 
 
-def sign_in(page: Page, member: User) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=login]").fill(member.email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 def test_messages_arrive_without_a_reload(browser: Browser, live_server: Any) -> None:
     sam = make_member(name="Sam Okafor")
     thandi = make_member(name="Thandi Mokoena")
@@ -48,8 +39,8 @@ def test_messages_arrive_without_a_reload(browser: Browser, live_server: Any) ->
 
     sam_page = context_for(browser, live_server.url).new_page()
     thandi_page = context_for(browser, live_server.url).new_page()
-    sign_in(sam_page, sam)
-    sign_in(thandi_page, thandi)
+    sign_in(sam_page, sam.email, PASSWORD)
+    sign_in(thandi_page, thandi.email, PASSWORD)
 
     # Sam sees one unread conversation in the nav, opens it from the list.
     nav = sam_page.get_by_role("navigation", name="Main")
@@ -99,7 +90,7 @@ def test_conversation_works_without_javascript(browser: Browser, live_server: An
     thandi = make_member(name="Thandi Mokoena")
     connect(sam, thandi)
     page = context_for(browser, live_server.url, javascript=False).new_page()
-    sign_in(page, sam)
+    sign_in(page, sam.email, PASSWORD)
 
     # From Thandi's profile: "Message Thandi" → a new conversation with her preselected.
     page.goto(f"/members/{thandi.pk}/")

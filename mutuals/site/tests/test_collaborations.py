@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import api_token_create
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
@@ -31,17 +31,6 @@ from mutuals.engagement.models import (
 from mutuals.messaging.tests.factories import connect, start
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user: User) -> Client:
-    _, raw = api_token_create(user=user, label="tests")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def web(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -332,7 +321,7 @@ def test_profile_shows_only_collaborations_the_member_confirmed(team):
     collaboration = propose(team)
     ben_profile = reverse("member_detail", args=[team["ben"].pk])
     amara_profile = reverse("member_detail", args=[team["amara"].pk])
-    viewer = web(team["dana"])
+    viewer = web_client_for(team["dana"])
     assert "Supplier-risk checklist" not in viewer.get(amara_profile).content.decode()
     collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     page = viewer.get(amara_profile).content.decode()
@@ -352,7 +341,11 @@ def test_profile_hides_collaborators_the_viewer_is_blocked_with(team):
     collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
     collaborations.collaboration_confirm(member=team["chen"], collaboration_id=collaboration.pk)
     block_create(blocker=team["dana"], blocked=team["ben"])
-    page = web(team["dana"]).get(reverse("member_detail", args=[team["amara"].pk])).content.decode()
+    page = (
+        web_client_for(team["dana"])
+        .get(reverse("member_detail", args=[team["amara"].pk]))
+        .content.decode()
+    )
     assert "Supplier-risk checklist" in page
     assert "Chen Li" in page
     assert "Ben Roth" not in page
@@ -360,32 +353,41 @@ def test_profile_hides_collaborators_the_viewer_is_blocked_with(team):
 
 def test_own_profile_invites_a_first_collaboration(team):
     page = (
-        web(team["amara"]).get(reverse("member_detail", args=[team["amara"].pk])).content.decode()
+        web_client_for(team["amara"])
+        .get(reverse("member_detail", args=[team["amara"].pk]))
+        .content.decode()
     )
     assert "Collaborations" in page
     assert reverse("collaboration_new") in page
-    other = web(team["amara"]).get(reverse("member_detail", args=[team["ben"].pk])).content.decode()
+    other = (
+        web_client_for(team["amara"])
+        .get(reverse("member_detail", args=[team["ben"].pk]))
+        .content.decode()
+    )
     assert 'id="collaborations-heading"' not in other
 
 
 def test_health_dashboard_counts_active_collaborations(team):
     collaboration = propose(team)
-    body = api(team["amara"]).get("/api/insights/health").json()
+    body = api_client_for(team["amara"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 0, "completed": 0}
     collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    body = api(team["amara"]).get("/api/insights/health").json()
+    body = api_client_for(team["amara"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 1, "completed": 0}
-    assert api(team["chen"]).get("/api/insights/health").json()["collaborations"]["active"] == 0
-    page = web(team["amara"]).get(reverse("insights_health")).content.decode()
+    assert (
+        api_client_for(team["chen"]).get("/api/insights/health").json()["collaborations"]["active"]
+        == 0
+    )
+    page = web_client_for(team["amara"]).get(reverse("insights_health")).content.decode()
     assert "Active collaborations" in page
     assert "Supplier-risk checklist" in page
     collaborations.collaboration_complete(member=team["amara"], collaboration_id=collaboration.pk)
-    body = api(team["ben"]).get("/api/insights/health").json()
+    body = api_client_for(team["ben"]).get("/api/insights/health").json()
     assert body["collaborations"] == {"active": 0, "completed": 1}
 
 
 def test_conversation_page_offers_to_start_one(team):
-    page = web(team["ben"]).get(reverse("conversation_detail", args=[team["group"].pk]))
+    page = web_client_for(team["ben"]).get(reverse("conversation_detail", args=[team["group"].pk]))
     assert (
         f"{reverse('collaboration_new')}?conversation={team['group'].pk}" in page.content.decode()
     )
@@ -395,7 +397,7 @@ def test_conversation_page_offers_to_start_one(team):
 
 
 def test_api_create_read_confirm_complete(team):
-    response = api(team["amara"]).post(
+    response = api_client_for(team["amara"]).post(
         "/api/collaborations",
         {
             "title": "Supplier-risk checklist",
@@ -416,22 +418,22 @@ def test_api_create_read_confirm_complete(team):
         (team["chen"].pk, "invitee", "invited"),
     ]
     cid = body["id"]
-    assert api(team["ben"]).get(f"/api/collaborations/{cid}").json()["title"] == (
+    assert api_client_for(team["ben"]).get(f"/api/collaborations/{cid}").json()["title"] == (
         "Supplier-risk checklist"
     )
-    assert api(team["dana"]).get(f"/api/collaborations/{cid}").status_code == 404
-    confirmed = api(team["ben"]).post(f"/api/collaborations/{cid}/confirm")
+    assert api_client_for(team["dana"]).get(f"/api/collaborations/{cid}").status_code == 404
+    confirmed = api_client_for(team["ben"]).post(f"/api/collaborations/{cid}/confirm")
     assert confirmed.status_code == 200
     assert confirmed.json()["state"] == "active"
-    declined = api(team["chen"]).post(f"/api/collaborations/{cid}/decline")
+    declined = api_client_for(team["chen"]).post(f"/api/collaborations/{cid}/decline")
     assert declined.json()["members"][2]["state"] == "declined"
-    completed = api(team["amara"]).post(f"/api/collaborations/{cid}/complete")
+    completed = api_client_for(team["amara"]).post(f"/api/collaborations/{cid}/complete")
     assert completed.json()["state"] == "completed"
     assert completed.json()["completed_at"]
 
 
 def test_api_refusals_have_codes_and_statuses(team):
-    client = api(team["amara"])
+    client = api_client_for(team["amara"])
 
     def create(**body: Any) -> Any:
         payload = {
@@ -460,14 +462,14 @@ def test_api_refusals_have_codes_and_statuses(team):
     assert (response.status_code, response.json()["code"]) == (403, "not_an_invitee")
     response = client.post(f"/api/collaborations/{cid}/complete")
     assert (response.status_code, response.json()["code"]) == (409, "collaboration_not_started")
-    response = api(team["dana"]).post(f"/api/collaborations/{cid}/confirm")
+    response = api_client_for(team["dana"]).post(f"/api/collaborations/{cid}/confirm")
     assert response.status_code == 404
 
 
 def test_api_list_is_paginated_and_hides_blocked_proposers(team):
     for n in range(3):
         propose(team, title=f"Project {n}")
-    client = api(team["ben"])
+    client = api_client_for(team["ben"])
     first = client.get("/api/collaborations?limit=2").json()
     assert [i["title"] for i in first["items"]] == ["Project 2", "Project 1"]
     second = client.get(f"/api/collaborations?limit=2&cursor={first['next']}").json()
@@ -480,7 +482,7 @@ def test_api_list_is_paginated_and_hides_blocked_proposers(team):
 def test_api_list_query_count_does_not_grow(team, django_assert_max_num_queries):
     for n in range(12):
         propose(team, title=f"Project {n}")
-    client = api(team["ben"])
+    client = api_client_for(team["ben"])
     with django_assert_max_num_queries(6):
         body = client.get("/api/collaborations?limit=50").json()
     assert len(body["items"]) == 12
@@ -490,7 +492,7 @@ def test_api_list_query_count_does_not_grow(team, django_assert_max_num_queries)
 
 
 def test_propose_page_prefills_from_the_conversation(team):
-    page = web(team["amara"]).get(
+    page = web_client_for(team["amara"]).get(
         reverse("collaboration_new") + f"?conversation={team['group'].pk}"
     )
     html = page.content.decode()
@@ -499,7 +501,7 @@ def test_propose_page_prefills_from_the_conversation(team):
     checked = set(re.findall(r'name="member_ids" value="(\d+)"[^>]*checked', html))
     assert checked == {str(team["ben"].pk), str(team["chen"].pk)}
     assert (
-        web(team["dana"])
+        web_client_for(team["dana"])
         .get(reverse("collaboration_new") + f"?conversation={team['group'].pk}")
         .status_code
         == 404
@@ -507,7 +509,7 @@ def test_propose_page_prefills_from_the_conversation(team):
 
 
 def test_propose_page_creates_and_redirects(team):
-    client = web(team["amara"])
+    client = web_client_for(team["amara"])
     response = client.post(
         reverse("collaboration_new"),
         {
@@ -526,7 +528,7 @@ def test_propose_page_creates_and_redirects(team):
 
 
 def test_propose_page_shows_refusals_on_the_fields(team):
-    client = web(team["amara"])
+    client = web_client_for(team["amara"])
     response = client.post(
         reverse("collaboration_new"),
         {
@@ -546,7 +548,7 @@ def test_propose_page_shows_refusals_on_the_fields(team):
 
 def test_invitee_confirms_on_the_page_and_sees_it_on_their_profile(team):
     collaboration = propose(team)
-    ben = web(team["ben"])
+    ben = web_client_for(team["ben"])
     listing = ben.get(reverse("collaborations")).content.decode()
     assert "Waiting for your answer" in listing
     detail = ben.get(reverse("collaboration_detail", args=[collaboration.pk])).content.decode()
@@ -562,10 +564,10 @@ def test_invitee_confirms_on_the_page_and_sees_it_on_their_profile(team):
 
 def test_pages_refuse_with_messages_and_hide_from_outsiders(team):
     collaboration = propose(team)
-    amara = web(team["amara"])
+    amara = web_client_for(team["amara"])
     response = amara.post(reverse("collaborations_confirm", args=[collaboration.pk]), follow=True)
     assert "the people you invited confirm" in response.content.decode()
-    dana = web(team["dana"])
+    dana = web_client_for(team["dana"])
     assert dana.get(reverse("collaboration_detail", args=[collaboration.pk])).status_code == 404
     assert dana.post(reverse("collaborations_confirm", args=[collaboration.pk])).status_code == 404
     assert amara.post(f"/collaborations/{collaboration.pk}/dance/").status_code == 404
@@ -579,7 +581,7 @@ def test_list_page_query_count_does_not_grow(team, django_assert_max_num_queries
             collaborations.collaboration_confirm(
                 member=team["ben"], collaboration_id=collaboration.pk
             )
-    client = web(team["ben"])
+    client = web_client_for(team["ben"])
     with django_assert_max_num_queries(10):
         page = client.get(reverse("collaborations"))
     assert page.content.decode().count("Project ") >= 15
@@ -595,7 +597,7 @@ def test_profile_query_count_does_not_grow(team, django_assert_max_num_queries):
         )
         for other in others:
             collaborations.collaboration_confirm(member=other, collaboration_id=collaboration.pk)
-    client = web(team["dana"])
+    client = web_client_for(team["dana"])
     url = reverse("member_detail", args=[team["amara"].pk])
     client.get(url)
     with django_assert_max_num_queries(22):
@@ -648,7 +650,11 @@ def test_an_event_all_checked_in_at_is_an_origin(team):
     assert collaboration.origin == "event"
     assert collaboration.event_id == event.pk
     collaborations.collaboration_confirm(member=team["ben"], collaboration_id=collaboration.pk)
-    page = web(team["chen"]).get(reverse("member_detail", args=[team["ben"].pk])).content.decode()
+    page = (
+        web_client_for(team["chen"])
+        .get(reverse("member_detail", args=[team["ben"].pk]))
+        .content.decode()
+    )
     assert "Risk workshop</a>" in page
     assert "met at" in page
 
@@ -682,13 +688,17 @@ def test_propose_page_prefills_from_an_event(team):
         team["dana"], checked_in=[team["amara"], team["ben"]], rsvp_only=[team["chen"]]
     )
     html = (
-        web(team["amara"]).get(reverse("collaboration_new") + f"?event={event.pk}").content.decode()
+        web_client_for(team["amara"])
+        .get(reverse("collaboration_new") + f"?event={event.pk}")
+        .content.decode()
     )
     assert f'value="event:{event.pk}" selected' in html
     checked = set(re.findall(r'name="member_ids" value="(\d+)"[^>]*checked', html))
     assert checked == {str(team["ben"].pk)}
     assert (
-        web(team["chen"]).get(reverse("collaboration_new") + f"?event={event.pk}").status_code
+        web_client_for(team["chen"])
+        .get(reverse("collaboration_new") + f"?event={event.pk}")
+        .status_code
         == 404
     )
 
@@ -731,35 +741,39 @@ def test_once_confirmed_it_cannot_be_withdrawn(team):
 
 def test_withdraw_through_the_api_and_the_page(team):
     collaboration = propose(team)
-    response = api(team["ben"]).post(f"/api/collaborations/{collaboration.pk}/withdraw")
+    response = api_client_for(team["ben"]).post(f"/api/collaborations/{collaboration.pk}/withdraw")
     assert (response.status_code, response.json()["code"]) == (403, "not_the_proposer")
-    amara = web(team["amara"])
+    amara = web_client_for(team["amara"])
     detail = amara.get(reverse("collaboration_detail", args=[collaboration.pk])).content.decode()
     assert "Withdraw this proposal" in detail
     response = amara.post(reverse("collaborations_withdraw", args=[collaboration.pk]), follow=True)
     page = response.content.decode()
     assert "Withdrawn. Those you invited have been told." in page
     assert "You withdrew this proposal." in page
-    body = api(team["amara"]).post(f"/api/collaborations/{collaboration.pk}/withdraw").json()
+    body = (
+        api_client_for(team["amara"])
+        .post(f"/api/collaborations/{collaboration.pk}/withdraw")
+        .json()
+    )
     assert body["state"] == "withdrawn"
 
 
 def test_home_asks_each_invitee_until_they_answer(team):
     collaboration = propose(team)
     invitation = f"Amara Nwosu invites you to collaborate on “{collaboration.title}”"
-    assert invitation in web(team["ben"]).get("/").content.decode()
-    assert invitation not in web(team["amara"]).get("/").content.decode()
-    web(team["ben"]).post(reverse("collaborations_confirm", args=[collaboration.pk]))
-    assert invitation not in web(team["ben"]).get("/").content.decode()
+    assert invitation in web_client_for(team["ben"]).get("/").content.decode()
+    assert invitation not in web_client_for(team["amara"]).get("/").content.decode()
+    web_client_for(team["ben"]).post(reverse("collaborations_confirm", args=[collaboration.pk]))
+    assert invitation not in web_client_for(team["ben"]).get("/").content.decode()
     # Still open for Chen, who has not answered.
-    assert invitation in web(team["chen"]).get("/").content.decode()
+    assert invitation in web_client_for(team["chen"]).get("/").content.decode()
 
 
 # --- A member's collaborations through the API (what their profile shows) ------------------------
 
 
 def _profile_api(viewer: User, member: User, query: str = "") -> Any:
-    return api(viewer).get(f"/api/members/{member.pk}/collaborations{query}")
+    return api_client_for(viewer).get(f"/api/members/{member.pk}/collaborations{query}")
 
 
 def test_api_member_collaborations_match_the_profile(team):
@@ -795,7 +809,7 @@ def test_api_member_collaborations_hide_who_the_viewer_is_blocked_with(team):
     # Ben's own profile is not found for Dana, as the page is.
     response = _profile_api(team["dana"], team["ben"])
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
-    response = api(team["dana"]).get("/api/members/999999/collaborations")
+    response = api_client_for(team["dana"]).get("/api/members/999999/collaborations")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
     response = Client().get(f"/api/members/{team['amara'].pk}/collaborations")
     assert (response.status_code, response.json()["code"]) == (401, "not_authenticated")
