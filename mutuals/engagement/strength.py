@@ -1,455 +1,60 @@
-"""Relationship strength, tiers and states (docs/design.md §5, §4): pure Python + NumPy, no Django.
+"""The platform's name for the one relationship-strength model, `mutuals.strength` (issue 15).
 
-One call scores all of one member's ties from the interaction ledger::
-
-    strength = SILENT_CEILING + (1 − SILENT_CEILING) · Σ W_c · c        (Σ W_c = 1, c ∈ [0, 1])
-
-over six components, each in [0, 1] (all but frequency non-decreasing in what they measure;
-frequency deliberately is not in the raw count — see below):
-
-- **recency** ``2^(−Δ/HALF_LIFE_DAYS)``, Δ the time since the last interaction: a tie halves
-  for every 90 days of silence.
-- **frequency** the chance the two are in touch within the next FREQUENCY_HORIZON_DAYS, from
-  the tie's *own rhythm* (a "buy till you die" model of repeat contact, MBG/NBD: Batislam,
-  Denizel & Filiztekin 2007, after Fader, Hardie & Lee 2005). Contacts are conversations:
-  interactions on a tie closer together than CONVERSATION_GAP_DAYS form one (an evening of
-  forty messages is one contact). The tie is born at its start (or its first interaction, if
-  earlier); ``x`` conversations began after that, the last ``t_x`` days after birth, and the
-  tie is ``T`` days old. Its rate is ``(RHYTHM_PRIOR_CONVERSATIONS + x) / (RHYTHM_PRIOR_DAYS +
-  T)`` — conversations over the tie's whole life, shrunk towards a prior for young ties —
-  with each conversation weighed by its heaviest kind (``x_w``). Silence is judged against
-  that rhythm: the odds the tie has lapsed are
-  ``DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x) · ((α + T) / (α + t_x))^(r + x)`` — a weekly tie
-  silent for two months is overdue by eight of its gaps, a quarterly one is not overdue at
-  all. frequency = P(still active) · P(a contact within the horizon | active)
-  ``= 1 / (1 + odds) · (1 − ((α + T) / (α + T + horizon))^(r + x_w))``. More past contact
-  raises the rate but also makes the same silence more overdue; a contact *now* always
-  raises it.
-- **reciprocity** the balance of who *initiates*: whoever acted first opened the
-  conversation. With ``a`` and ``b`` conversations opened by each side,
-  ``2 · min(a, b) / (a + b + RECIPROCITY_EVIDENCE)``: towards 1 when both reach out equally
-  and often, 0 when one side always does; a single exchange is little evidence either way.
-- **depth** two-way exchanges: an interaction counts when it answers the other side within a
-  conversation (a turn), or when its kind is two-way by nature (MUTUAL_KINDS: meetings, calls,
-  mentorship check-ins, collaboration), by its kind weight, decayed with HALF_LIFE_DAYS and
-  saturated with DEPTH_HALF_SATURATION. A long back-and-forth and a meeting count; a hundred
-  unanswered messages do not.
-- **multiplexity** the number of distinct kinds ``m`` on the tie (messages, events,
-  mentorship, introductions…): ``(m − 1) / (m − 1 + MULTIPLEXITY_HALF_SATURATION)``.
-- **age** time since the tie started (the connection, not the first interaction), saturated
-  with AGE_HALF_SATURATION_DAYS: long-standing ties are more durable.
-
-A tie with no interaction at all scores ``MIN_STRENGTH · (1 + 2^(−age/HALF_LIFE_DAYS))``:
-the acceptance counts as a faint contact that fades, so a silent tie lies in
-``[MIN_STRENGTH, SILENT_CEILING]`` and every tie with an interaction outranks every silent one.
-
-Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
-``from_member`` changes nothing, so the graph needs one weight per edge); moving a tie's
-interactions later, answering within a conversation, letting the side that reaches out less
-open a conversation, and a deeper kind of interaction never lower it; a conversation today
-never lowers frequency. The weights and the frequency constants were chosen on two tuning
-cut-offs (CollegeMsg day 60, e-mail dept. 3 day 180), the reciprocity constant on the first;
-docs/relationship-strength.md explains how, and what that does and does not show.
-
-Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as ``now``.
+The model, its constants and its calibration live there, pure and Django-free, shared with the
+LinkedIn audit (`imports.strength`); this module re-exports what the engagement app reads, so
+its callers keep one import.
 """
 
-from __future__ import annotations
-
-import enum
-
-import numpy as np
-from numpy.typing import NDArray
-
-SECONDS_PER_DAY = 86_400.0
-
-
-class Kind(enum.IntEnum):
-    """Kinds of interaction in the ledger; the values are stable (they are array codes)."""
-
-    MESSAGE = 0
-    REPLY = 1
-    COMMENT = 2
-    REACTION = 3
-    RESHARE = 4
-    SHARED_EVENT = 5
-    MEETING = 6
-    CALL = 7
-    INTRODUCTION = 8
-    MENTORSHIP_CHECKIN = 9
-    COLLABORATION = 10
-    OTHER = 11
-
-
-KIND_BY_NAME: dict[str, Kind] = {kind.name.lower(): kind for kind in Kind}
-
-# --- the model's constants -------------------------------------------------------------------
-
-# How much one interaction of each kind says about a relationship (the same values as
-# engagement.models.INTERACTION_WEIGHTS). A reaction is a nod; a meeting or a collaboration is
-# time spent together.
-KIND_WEIGHTS: dict[Kind, float] = {
-    Kind.MESSAGE: 1.0,
-    Kind.REPLY: 1.0,
-    Kind.COMMENT: 0.8,
-    Kind.REACTION: 0.3,
-    Kind.RESHARE: 0.6,
-    Kind.SHARED_EVENT: 1.5,
-    Kind.MEETING: 3.0,
-    Kind.CALL: 2.5,
-    Kind.INTRODUCTION: 2.0,
-    Kind.MENTORSHIP_CHECKIN: 2.5,
-    Kind.COLLABORATION: 4.0,
-    Kind.OTHER: 1.0,
-}
-# Kinds that are a two-way exchange whoever logged them. Each weighs more than every other
-# kind, so a deeper kind never turns an exchange into a one-way act.
-MUTUAL_KINDS: frozenset[Kind] = frozenset(
-    {Kind.MEETING, Kind.CALL, Kind.MENTORSHIP_CHECKIN, Kind.COLLABORATION}
+from mutuals.strength.model import (
+    CADENCE_DAYS,
+    COMPONENT_WEIGHTS,
+    COMPONENTS,
+    DEFAULT_CALIBRATION,
+    HALF_LIFE_DAYS,
+    KIND_BY_NAME,
+    KIND_WEIGHTS,
+    MIN_STRENGTH,
+    MUTUAL_KINDS,
+    SECONDS_PER_DAY,
+    SILENT_CEILING,
+    STATES,
+    TIER_ACQUAINTANCE,
+    TIER_SIZES,
+    TIERS,
+    Calibration,
+    Kind,
+    assign_tiers,
+    calibrate,
+    relationship_components,
+    relationship_state,
+    relationship_strengths,
+    relationships,
+    tier_index_by_rank,
 )
 
-# Recency: the strength a tie draws from its last interaction halves every 90 days (DESIGN §5).
-HALF_LIFE_DAYS = 90.0
-# Interactions on one tie closer together than this belong to one conversation; the first of
-# a conversation is an initiation, a change of speaker inside one is a reply.
-CONVERSATION_GAP_DAYS = 1.0
-# Frequency: the tie's own rhythm of conversations (an MBG/NBD model of repeat contact). A
-# tie's rate of conversations per day has a gamma prior worth RHYTHM_PRIOR_CONVERSATIONS
-# conversations in RHYTHM_PRIOR_DAYS days (r and α); after each conversation a tie lapses with
-# a probability whose beta prior has DROPOUT_PRIOR_A and DROPOUT_PRIOR_B (mean a/(a + b) = 1/4
-# at the start, a/(a + b + x) after x conversations: a tie proves itself). Chosen on the
-# tuning cut-offs (CollegeMsg day 60, e-mail day 180; docs/relationship-strength.md) from a
-# plateau: r 0.75–1.5, α 1–5 days, a 0.03–0.3, b 0.3 score within 0.001 AUC of each other.
-RHYTHM_PRIOR_CONVERSATIONS = 1.0
-RHYTHM_PRIOR_DAYS = 2.0
-DROPOUT_PRIOR_A = 0.1
-DROPOUT_PRIOR_B = 0.3
-# Frequency is the chance of a conversation within this many days (the "next month" of the
-# evaluation; it sets the scale of the rate, not a window on the past).
-FREQUENCY_HORIZON_DAYS = 30.0
-# Conversations added to the denominator of the initiation balance: with 1 opened by each
-# side reciprocity is 2/6, with 10 each 20/24. Tuned: 4 beat 1 and 2.
-RECIPROCITY_EVIDENCE = 4.0
-# Depth component is 1/2 at this many weighted, decayed two-way exchanges (a meeting is 3).
-DEPTH_HALF_SATURATION = 10.0
-# Multiplexity component is 1/2 with this many kinds beyond the first.
-MULTIPLEXITY_HALF_SATURATION = 2.0
-# Age component is 1/2 for a tie this many days old.
-AGE_HALF_SATURATION_DAYS = 365.0
-
-# Weights of the components; they sum to 1. Frequency (which already weighs silence against
-# the tie's rhythm) and recency predict contact; the other four say what kind of relationship
-# it is. Chosen with the frequency constants on the tuning cut-offs (CollegeMsg day 60, e-mail
-# day 180): the least weight on recency and frequency among settings within 0.001 AUC of the
-# best there (docs/relationship-strength.md).
-W_RECENCY = 0.15
-W_FREQUENCY = 0.60
-W_RECIPROCITY = 0.10
-W_DEPTH = 0.05
-W_MULTIPLEXITY = 0.05
-W_AGE = 0.05
-
-# A silent tie lies in [MIN_STRENGTH, SILENT_CEILING]; every tie with an interaction above it.
-MIN_STRENGTH = 0.001
-SILENT_CEILING = 2 * MIN_STRENGTH
-
-COMPONENTS: tuple[str, ...] = (
-    "recency",
-    "frequency",
-    "reciprocity",
-    "depth",
-    "multiplexity",
-    "age",
-)
-COMPONENT_WEIGHTS: dict[str, float] = {
-    "recency": W_RECENCY,
-    "frequency": W_FREQUENCY,
-    "reciprocity": W_RECIPROCITY,
-    "depth": W_DEPTH,
-    "multiplexity": W_MULTIPLEXITY,
-    "age": W_AGE,
-}
-
-# Tiers by rank within one member's network (Dunbar's layers): cumulative sizes.
-TIER_SIZES: tuple[tuple[str, int], ...] = (
-    ("inner", 5),
-    ("close", 15),
-    ("active", 50),
-    ("wider", 150),
-)
-TIER_ACQUAINTANCE = "acquaintance"
-TIERS: tuple[str, ...] = (*(name for name, _ in TIER_SIZES), TIER_ACQUAINTANCE)
-
-# Keep-warm cadence by tier (DESIGN §4), in days.
-CADENCE_DAYS: dict[str, int] = {
-    "inner": 14,
-    "close": 30,
-    "active": 90,
-    "wider": 180,
-    "acquaintance": 365,
-}
-# States, as fractions of the tier's cadence since the last interaction: "engaged" within half
-# of it, "warm" until a check-in is due, "fading" when overdue, "stagnant" after twice it.
-ENGAGED_WITHIN_CADENCES = 0.5
-STAGNANT_AFTER_CADENCES = 2.0
-STATE_ENGAGED = "engaged"
-STATE_WARM = "warm"
-STATE_FADING = "fading"
-STATE_STAGNANT = "stagnant"
-STATE_RESTING = "resting"
-STATES: tuple[str, ...] = (
-    STATE_ENGAGED,
-    STATE_WARM,
-    STATE_FADING,
-    STATE_STAGNANT,
-    STATE_RESTING,
-)
-
-_N_KINDS = len(Kind)
-_KIND_WEIGHT = np.array([KIND_WEIGHTS[kind] for kind in Kind], dtype=np.float64)
-_KIND_MUTUAL = np.array([kind in MUTUAL_KINDS for kind in Kind], dtype=np.bool_)
-_TIER_BOUNDS = np.array([size for _, size in TIER_SIZES], dtype=np.int64)
-
-
-def _saturate(x: NDArray[np.float64], half: float) -> NDArray[np.float64]:
-    """x / (x + half): 0 at 0, 1/2 at `half`, towards 1; heavy tails stay distinguishable."""
-    result: NDArray[np.float64] = x / (x + half)
-    return result
-
-
-def _rhythm(
-    *,
-    tie: NDArray[np.int64],
-    start: NDArray[np.float64],
-    heaviest: NDArray[np.float64],
-    tie_started: NDArray[np.float64],
-    now: float,
-) -> NDArray[np.float64]:
-    """The frequency component from conversations (`tie`, `start`, `heaviest` kind weight, in
-    tie then time order; times at most `now`): P(the tie is still active) · P(a conversation
-    within FREQUENCY_HORIZON_DAYS if it is), MBG/NBD with the RHYTHM_* and DROPOUT_* priors.
-    The tie is born at its start or its first interaction, whichever is earlier; conversations
-    that begin after the birth are its repeat contacts."""
-    n_ties = tie_started.shape[0]
-    per_tie = np.bincount(tie, minlength=n_ties)
-    active = per_tie > 0
-    ends = np.cumsum(per_tie)[active]
-    birth = tie_started.copy()
-    birth[active] = np.minimum(birth[active], start[ends - per_tie[active]])
-    repeat = start > birth[tie]
-    x = np.bincount(tie[repeat], minlength=n_ties).astype(np.float64)
-    x_weighted = np.bincount(tie[repeat], weights=heaviest[repeat], minlength=n_ties)
-    last = birth.copy()
-    last[active] = start[ends - 1]
-    r, alpha = RHYTHM_PRIOR_CONVERSATIONS, RHYTHM_PRIOR_DAYS
-    age = (now - birth) / SECONDS_PER_DAY  # T
-    last_repeat = np.where(x > 0, last - birth, 0.0) / SECONDS_PER_DAY  # t_x
-    log_lived = np.log(alpha + age)
-    # log-odds that the tie has lapsed: a/(b + x) · ((α + T) / (α + t_x))^(r + x)
-    lapsed = np.log(DROPOUT_PRIOR_A / (DROPOUT_PRIOR_B + x)) + (r + x) * (
-        log_lived - np.log(alpha + last_repeat)
-    )
-    still_active = np.exp(-np.logaddexp(0.0, lapsed))
-    contact_if_active = -np.expm1(
-        (r + x_weighted) * (log_lived - np.log(alpha + age + FREQUENCY_HORIZON_DAYS))
-    )
-    result: NDArray[np.float64] = np.where(active, still_active * contact_if_active, 0.0)
-    return result
-
-
-def relationship_components(
-    *,
-    pair_index: NDArray[np.int64],
-    timestamps: NDArray[np.float64],
-    from_member: NDArray[np.bool_],
-    kinds: NDArray[np.int8],
-    tie_started: NDArray[np.float64],
-    now: float,
-) -> dict[str, NDArray[np.float64]]:
-    """Each component (COMPONENTS) per tie, in [0, 1]; arguments as `relationship_strengths`.
-
-    Ties without interactions get 0 everywhere except age. Useful to explain a score."""
-    pair = np.asarray(pair_index, dtype=np.int64)
-    times = np.asarray(timestamps, dtype=np.float64)
-    mine = np.asarray(from_member, dtype=np.bool_)
-    kind = np.asarray(kinds, dtype=np.int64)
-    started = np.asarray(tie_started, dtype=np.float64)
-    n_ties = started.shape[0]
-    n = pair.shape[0]
-    if not (times.shape == mine.shape == kind.shape == (n,)) or started.ndim != 1:
-        raise ValueError("pair_index, timestamps, from_member and kinds must be 1-D and equal")
-    if not np.isfinite(now) or not np.isfinite(started).all():
-        raise ValueError("now and tie_started must be finite")
-    if n and (not np.isfinite(times).all()):
-        raise ValueError("timestamps must be finite")
-    if n and (pair.min() < 0 or pair.max() >= n_ties):
-        raise ValueError("pair_index must lie in [0, len(tie_started))")
-    if n and (kind.min() < 0 or kind.max() >= _N_KINDS):
-        raise ValueError(f"kinds must lie in [0, {_N_KINDS})")
-
-    age_days = np.maximum(now - started, 0.0) / SECONDS_PER_DAY
-    components = {name: np.zeros(n_ties, dtype=np.float64) for name in COMPONENTS}
-    components["age"] = _saturate(age_days, AGE_HALF_SATURATION_DAYS)
-    if n == 0:
-        return components
-
-    # Group by tie, in time order within each tie (equal times keep their input order). Ledgers
-    # usually arrive in time order; then one stable sort by tie is enough, and with fewer than
-    # 65,536 ties NumPy sorts 16-bit keys by radix, several times faster than a two-key sort.
-    by_time: NDArray[np.intp] | None = None
-    if n > 1 and not bool((times[1:] >= times[:-1]).all()):
-        by_time = np.argsort(times, kind="stable")
-    keys = pair if by_time is None else pair[by_time]
-    if n_ties <= np.iinfo(np.uint16).max + 1:
-        keys = keys.astype(np.uint16)
-    order = np.argsort(keys, kind="stable")
-    if by_time is not None:
-        order = by_time[order]
-    pair, times, mine, kind = pair[order], times[order], mine[order], kind[order]
-    weight = _KIND_WEIGHT[kind]
-
-    counts = np.bincount(pair, minlength=n_ties)
-    active = counts > 0
-    last = np.cumsum(counts)[active] - 1  # position of each active tie's latest interaction
-
-    since_days = np.maximum(now - times, 0.0) / SECONDS_PER_DAY
-    recency = np.zeros(n_ties, dtype=np.float64)
-    recency[active] = np.exp2(-since_days[last] / HALF_LIFE_DAYS)
-    components["recency"] = recency
-
-    # Conversations: an interaction continues one when the previous interaction on the same tie
-    # is at most CONVERSATION_GAP_DAYS earlier.
-    continues = (pair[1:] == pair[:-1]) & (
-        (times[1:] - times[:-1]) <= CONVERSATION_GAP_DAYS * SECONDS_PER_DAY
-    )
-    opens = np.ones(n, dtype=np.bool_)
-    opens[1:] = ~continues
-    starts = np.flatnonzero(opens)
-
-    heaviest = np.maximum.reduceat(weight, starts)
-    components["frequency"] = _rhythm(
-        tie=pair[starts],
-        start=np.minimum(times[starts], now),
-        heaviest=heaviest,
-        tie_started=np.minimum(started, now),
-        now=now,
-    )
-
-    opened_by_member = np.bincount(pair[opens & mine], minlength=n_ties).astype(np.float64)
-    opened_by_other = np.bincount(pair[opens & ~mine], minlength=n_ties).astype(np.float64)
-    components["reciprocity"] = (2.0 * np.minimum(opened_by_member, opened_by_other)) / (
-        opened_by_member + opened_by_other + RECIPROCITY_EVIDENCE
-    )
-
-    answers = np.zeros(n, dtype=np.bool_)
-    answers[1:] = continues & (mine[1:] != mine[:-1])
-    two_way = answers | _KIND_MUTUAL[kind]
-    exchanges = weight * two_way * np.exp2(-since_days / HALF_LIFE_DAYS)
-    components["depth"] = _saturate(
-        np.bincount(pair, weights=exchanges, minlength=n_ties), DEPTH_HALF_SATURATION
-    )
-
-    kinds_present = np.bincount(pair * _N_KINDS + kind, minlength=n_ties * _N_KINDS)
-    distinct = (kinds_present.reshape(n_ties, _N_KINDS) > 0).sum(axis=1).astype(np.float64)
-    components["multiplexity"] = _saturate(
-        np.maximum(distinct - 1.0, 0.0), MULTIPLEXITY_HALF_SATURATION
-    )
-    return components
-
-
-def combine(
-    components: dict[str, NDArray[np.float64]],
-    *,
-    tie_age_days: NDArray[np.float64],
-    interacted: NDArray[np.bool_],
-) -> NDArray[np.float64]:
-    """The weighted sum mapped into (SILENT_CEILING, 1], or the silent floor for silent ties."""
-    total = np.zeros_like(tie_age_days, dtype=np.float64)
-    for name, weight in COMPONENT_WEIGHTS.items():
-        total += weight * components[name]
-    scored = SILENT_CEILING + (1.0 - SILENT_CEILING) * np.minimum(total, 1.0)
-    silent = MIN_STRENGTH * (1.0 + np.exp2(-np.maximum(tie_age_days, 0.0) / HALF_LIFE_DAYS))
-    result: NDArray[np.float64] = np.where(interacted, scored, silent)
-    return result
-
-
-def relationship_strengths(
-    *,
-    pair_index: NDArray[np.int64],
-    timestamps: NDArray[np.float64],
-    from_member: NDArray[np.bool_],
-    kinds: NDArray[np.int8],
-    tie_started: NDArray[np.float64],
-    now: float,
-) -> NDArray[np.float64]:
-    """One strength in (0, 1] per tie of one member.
-
-    `pair_index[i]` in [0, len(tie_started)) names the tie interaction i belongs to;
-    `timestamps` are unix seconds; `from_member[i]` is True when the member acted and False
-    when the other person did; `kinds` are `Kind` codes; `tie_started` is when each tie began
-    (the connection's acceptance). A tie with no interactions gets a small floor that fades
-    with its age. Raises ValueError for mismatched shapes, out-of-range codes or non-finite
-    times. Vectorized: cost grows with the number of interactions, not with Python loops."""
-    components = relationship_components(
-        pair_index=pair_index,
-        timestamps=timestamps,
-        from_member=from_member,
-        kinds=kinds,
-        tie_started=tie_started,
-        now=now,
-    )
-    started = np.asarray(tie_started, dtype=np.float64)
-    pair = np.asarray(pair_index, dtype=np.int64)
-    interacted = np.bincount(pair, minlength=started.shape[0]) > 0
-    return combine(
-        components,
-        tie_age_days=(now - started) / SECONDS_PER_DAY,
-        interacted=interacted,
-    )
-
-
-def tier_index_by_rank(ranks: NDArray[np.int64]) -> NDArray[np.int64]:
-    """Index into TIERS for 0-based ranks (0 = strongest)."""
-    result: NDArray[np.int64] = np.searchsorted(_TIER_BOUNDS, ranks, side="right")
-    return result
-
-
-def assign_tiers(strengths: NDArray[np.float64]) -> list[str]:
-    """The tier of each tie, by rank of strength within one member's network: the 5 strongest
-    are "inner", the next 10 "close", then "active" up to 50, "wider" up to 150, the rest
-    "acquaintance". Equal strengths keep their input order (a stable sort)."""
-    values = np.asarray(strengths, dtype=np.float64)
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(values.shape[0], dtype=np.int64)
-    ranks[order] = np.arange(values.shape[0], dtype=np.int64)
-    return [TIERS[index] for index in tier_index_by_rank(ranks).tolist()]
-
-
-def relationship_state(
-    *, last_interaction: float | None, tier: str, resting: bool, now: float
-) -> str:
-    """The state of one tie from the time since its last interaction, against its tier's
-    keep-warm cadence (CADENCE_DAYS):
-
-    - "resting" whenever the member chose to let this one rest (no nudges, whatever the date);
-    - "engaged" within half the cadence; "warm" until the cadence (a check-in falls due);
-    - "fading" past the cadence; "stagnant" after no interaction for twice the cadence.
-
-    `None` means no interaction ever and no start to count from: "stagnant". Callers who know
-    when the tie started pass that instead, so a new connection begins "engaged". A last
-    interaction after `now` counts as now."""
-    if tier not in CADENCE_DAYS:
-        raise ValueError(f"unknown tier {tier!r}; expected one of {', '.join(CADENCE_DAYS)}")
-    if resting:
-        return STATE_RESTING
-    if last_interaction is None:
-        return STATE_STAGNANT
-    cadence = CADENCE_DAYS[tier] * SECONDS_PER_DAY
-    elapsed = max(now - last_interaction, 0.0)
-    if elapsed <= ENGAGED_WITHIN_CADENCES * cadence:
-        return STATE_ENGAGED
-    if elapsed <= cadence:
-        return STATE_WARM
-    if elapsed < STAGNANT_AFTER_CADENCES * cadence:
-        return STATE_FADING
-    return STATE_STAGNANT
+__all__ = [
+    "CADENCE_DAYS",
+    "COMPONENTS",
+    "COMPONENT_WEIGHTS",
+    "DEFAULT_CALIBRATION",
+    "HALF_LIFE_DAYS",
+    "KIND_BY_NAME",
+    "KIND_WEIGHTS",
+    "MIN_STRENGTH",
+    "MUTUAL_KINDS",
+    "SECONDS_PER_DAY",
+    "SILENT_CEILING",
+    "STATES",
+    "TIERS",
+    "TIER_ACQUAINTANCE",
+    "TIER_SIZES",
+    "Calibration",
+    "Kind",
+    "assign_tiers",
+    "calibrate",
+    "relationship_components",
+    "relationship_state",
+    "relationship_strengths",
+    "relationships",
+    "tier_index_by_rank",
+]
