@@ -1,5 +1,5 @@
 """Recomputing a member's ties — strength, tier and state of each connection — from the
-interaction ledger with the pure model in `engagement.strength` (docs/design.md §5)."""
+interaction ledger with the one strength model, `mutuals.strength` (docs/design.md §5)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,9 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     tie_started = np.array(
         [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
     )
-    values = strength.relationship_strengths(
+    # The member's own network calibrates the model on its history (issue 15); a small one
+    # keeps the defaults.
+    calibration = strength.calibrate(
         pair_index=pair_index,
         timestamps=timestamps,
         from_member=from_member,
@@ -92,7 +94,20 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         tie_started=tie_started,
         now=now.timestamp(),
     )
-    tiers = strength.assign_tiers(values)
+    values = strength.relationship_strengths(
+        pair_index=pair_index,
+        timestamps=timestamps,
+        from_member=from_member,
+        kinds=kinds,
+        tie_started=tie_started,
+        now=now.timestamp(),
+        calibration=calibration,
+    )
+    # Tiers rank relationships only: a tie the other side never answered is an acquaintance.
+    relationship = strength.relationships(
+        pair_index=pair_index, from_member=from_member, kinds=kinds, n_ties=len(ties)
+    )
+    tiers = strength.assign_tiers(values, relationship=relationship)
     last = np.full(len(ties), np.nan)
     if count:
         np.fmax.at(last, pair_index, timestamps)

@@ -494,7 +494,7 @@ def roc_auc(scores: NDArray[np.float64], labels: NDArray[np.bool_]) -> float:
     _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
     average_rank = np.cumsum(counts) - (counts - 1) / 2.0  # 1-based, shared by equal scores
     rank_sum = float(average_rank[inverse][labels].sum())
-    return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
+    return float((rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives))
 
 
 def calibrate(
