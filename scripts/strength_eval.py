@@ -187,9 +187,7 @@ def margins(row: Row, rng: np.random.Generator) -> dict[str, tuple[float, float,
     auc = {name: model.roc_auc(score, row.label) for name, score in row.scores.items()}
     baseline = max(("recency only", "count only"), key=lambda name: auc[name])
     picks = [rng.integers(0, row.pairs, row.pairs) for _ in range(BOOTSTRAP_RESAMPLES)]
-    base_samples = np.array(
-        [model.roc_auc(row.scores[baseline][p], row.label[p]) for p in picks]
-    )
+    base_samples = np.array([model.roc_auc(row.scores[baseline][p], row.label[p]) for p in picks])
     out = {}
     for method in METHODS:
         samples = (

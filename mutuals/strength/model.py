@@ -392,7 +392,7 @@ class Calibration:
     half_life_days: float = HALF_LIFE_DAYS
 
     def __post_init__(self) -> None:
-        if not (0.0 <= self.w_recency and 0.0 <= self.w_frequency and self.half_life_days > 0):
+        if not (self.w_recency >= 0.0 and self.w_frequency >= 0.0 and self.half_life_days > 0):
             raise ValueError("calibrated weights must be non-negative and the half-life positive")
         if abs(self.w_recency + self.w_frequency - (W_RECENCY + W_FREQUENCY)) > 1e-9:
             raise ValueError("recency and frequency share W_RECENCY + W_FREQUENCY")
