@@ -520,50 +520,51 @@ def calibrate(
     mine = np.asarray(from_member, dtype=np.bool_)
     kind = np.asarray(kinds, dtype=np.int8)
     started = np.asarray(tie_started, dtype=np.float64)
+    n_ties = started.shape[0]
     horizon = FREQUENCY_HORIZON_DAYS * SECONDS_PER_DAY
+    settings = (DEFAULT_CALIBRATION, *CALIBRATION_GRID)
     aucs: list[list[float]] = []
-    for k in range(1, backtests + 1):
+    for k in range(1, backtests + 1) if n_ties >= 2 * CALIBRATION_MIN_PAIRS else ():
         cut = now - k * horizon
         before = times < cut
-        seen = np.unique(pair[before])
+        seen_mask = np.bincount(pair[before], minlength=n_ties) > 0
+        seen = np.flatnonzero(seen_mask)
         if seen.shape[0] < 2 * CALIBRATION_MIN_PAIRS:
             continue
         window = (times >= cut) & (times < cut + horizon)
-        label = np.isin(seen, pair[window])
+        label = (np.bincount(pair[window], minlength=n_ties) > 0)[seen]
         in_touch = int(np.count_nonzero(label))
         if min(in_touch, seen.shape[0] - in_touch) < CALIBRATION_MIN_PAIRS:
             continue
         # Only the ties seen before the back-test, renumbered 0 … len(seen) − 1.
-        local = np.searchsorted(seen, pair[before])
+        local = np.cumsum(seen_mask) - 1
+        born = np.minimum(started[seen], cut)
         components = relationship_components(
-            pair_index=local,
+            pair_index=local[pair[before]],
             timestamps=times[before],
             from_member=mine[before],
             kinds=kind[before],
-            tie_started=np.minimum(started[seen], cut),
+            tie_started=born,
             now=cut,
         )
         interacted = np.ones(seen.shape[0], dtype=np.bool_)
-        age_days = (cut - np.minimum(started[seen], cut)) / SECONDS_PER_DAY
+        age_days = (cut - born) / SECONDS_PER_DAY
         aucs.append(
             [
                 roc_auc(
                     combine(
-                        components,
-                        tie_age_days=age_days,
-                        interacted=interacted,
-                        calibration=setting,
+                        components, tie_age_days=age_days, interacted=interacted, calibration=c
                     ),
                     label,
                 )
-                for setting in (DEFAULT_CALIBRATION, *CALIBRATION_GRID)
+                for c in settings
             ]
         )
     if not aucs:
         return DEFAULT_CALIBRATION
     mean = np.mean(np.array(aucs), axis=0)
     best = int(np.argmax(mean))  # the first of equals: the default when nothing beats it
-    return (DEFAULT_CALIBRATION, *CALIBRATION_GRID)[best]
+    return settings[best]
 
 
 def relationships(
