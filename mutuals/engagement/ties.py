@@ -84,16 +84,9 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     tie_started = np.array(
         [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
     )
-    # The member's own network calibrates the model on its history (issue 15); a small one
-    # keeps the defaults.
-    calibration = strength.calibrate(
-        pair_index=pair_index,
-        timestamps=timestamps,
-        from_member=from_member,
-        kinds=kinds,
-        tie_started=tie_started,
-        now=now.timestamp(),
-    )
+    # The model's default calibration, not one fitted to this member's ledger: strengths are
+    # compared across members (paths, thresholds, both ends of a tie), and per-member
+    # calibration measured worse on that (docs/relationship-strength.md).
     values = strength.relationship_strengths(
         pair_index=pair_index,
         timestamps=timestamps,
@@ -101,7 +94,6 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         kinds=kinds,
         tie_started=tie_started,
         now=now.timestamp(),
-        calibration=calibration,
     )
     # Tiers rank relationships only: a tie the other side never answered is an acquaintance.
     relationship = strength.relationships(

@@ -54,6 +54,9 @@ cut-offs FREQUENCY_HORIZON_DAYS apart inside that history (scored on what came b
 judged by who was in touch in the month after it, ROC AUC) and keeps the best. The defaults
 stand unless a setting beats them, and whenever a back-test has fewer than
 CALIBRATION_MIN_PAIRS pairs in touch or out of touch. Every setting keeps the properties below.
+The audit calibrates on each export (one owner's network, ranked on its own); the platform's
+ties keep the defaults, since their strengths are compared across members and calibrating each
+member's ledger apart measured worse on that (docs/relationship-strength.md).
 
 **Tiers** (`assign_tiers`): by rank among *relationships* — ties where both sides have acted
 (a message each way, or a kind that is two-way by nature) — inner 5, close 15, active 50,

@@ -1,5 +1,4 @@
-"""`ties_recompute` with the one strength model (issue 15): tiers rank relationships only, and a
-member's own ledger calibrates the model when it is large enough."""
+"""`ties_recompute` with the one strength model (issue 15): tiers rank relationships only."""
 
 from __future__ import annotations
 
