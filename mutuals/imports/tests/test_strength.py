@@ -151,3 +151,19 @@ def test_the_audit_ranks_better_than_recency_alone_or_volume_alone(name, days):
     )
     volume = model.roc_auc(np.array([float(len(histories[k].messages)) for k in keys]), label)
     assert audit > max(recency, volume)
+
+
+@pytest.mark.parametrize("folder", ["linkedin-export-2018", "linkedin-export-2022"])
+def test_on_real_exports_only_people_both_sides_wrote_to_are_in_a_tier(folder):
+    """The two vendored real exports (tests/data/linkedin-export-2018 and -2022, pseudonymised
+    and truncated to 15 and 20 messages): someone who wrote once and was never answered (the
+    2022 export has three) is an acquaintance; the tiers hold the people both sides wrote to."""
+    from mutuals.imports.linkedin import parse_export
+
+    audit = audit_export(parse_export(DATA_DIR / folder))
+    people = audit["strength"]["people"]
+    assert people
+    for person in people:
+        two_way = person["sent"] > 0 and person["received"] > 0
+        assert (person["tier"] != "acquaintance") == two_way, person
+    assert any(p["tier"] == "inner" for p in people)
