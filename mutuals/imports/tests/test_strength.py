@@ -16,7 +16,7 @@ import pytest
 
 from mutuals.imports import strength
 from mutuals.imports.audit import audit_export
-from mutuals.imports.linkedin import parse_upload
+from mutuals.imports.linkedin import parse_export, parse_upload
 from mutuals.imports.tests.helpers import (
     MESSAGES_HEADER,
     NOTES,
@@ -158,8 +158,6 @@ def test_on_real_exports_only_people_both_sides_wrote_to_are_in_a_tier(folder):
     """The two vendored real exports (tests/data/linkedin-export-2018 and -2022, pseudonymised
     and truncated to 15 and 20 messages): someone who wrote once and was never answered (the
     2022 export has three) is an acquaintance; the tiers hold the people both sides wrote to."""
-    from mutuals.imports.linkedin import parse_export
-
     audit = audit_export(parse_export(DATA_DIR / folder))
     people = audit["strength"]["people"]
     assert people
