@@ -38,9 +38,9 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from mutuals.engagement import strength as model  # noqa: E402
 from mutuals.graph.search import MIN_INTRODUCTION_STRENGTH  # noqa: E402
 from mutuals.introductions.strength import REFERRAL_MIN_FIRST_HOP  # noqa: E402
+from mutuals.strength import model  # noqa: E402
 from tests.datasets import DATA_DIR as DATA  # noqa: E402
 
 DAY = model.SECONDS_PER_DAY

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 
 from mutuals.connections.models import Connection
-from mutuals.engagement import strength
+from mutuals.strength import model as strength
 
 
 class InteractionKind(models.TextChoices):

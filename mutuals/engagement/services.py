@@ -34,7 +34,7 @@ from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import NotFound, Refused
 from mutuals.core.tasks import enqueue_at
-from mutuals.engagement import notifications, strength
+from mutuals.engagement import notifications
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
     Interaction,
@@ -45,6 +45,7 @@ from mutuals.engagement.models import (
     Tie,
     TieState,
 )
+from mutuals.strength import model as strength
 
 FIRST_MESSAGE_DAYS = 7
 FIRST_EXCHANGE_DAYS = 30

@@ -1,5 +1,5 @@
 """Recomputing a member's ties — strength, tier and state of each connection — from the
-interaction ledger with the pure model in `engagement.strength` (docs/design.md §5)."""
+interaction ledger with the one strength model, `mutuals.strength` (docs/design.md §5)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.core import graph_changes
-from mutuals.engagement import strength
 from mutuals.engagement.models import Interaction, Tie, TieState
+from mutuals.strength import model as strength
 
 # Strength decays with time, not only with activity (recency, and silence read against each
 # tie's rhythm), and a tie's state moves from engaged to stagnant by the clock. Recomputing only
@@ -84,6 +84,9 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     tie_started = np.array(
         [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
     )
+    # The model's default calibration, not one fitted to this member's ledger: strengths are
+    # compared across members (paths, thresholds, both ends of a tie), and per-member
+    # calibration measured worse on that (docs/relationship-strength.md).
     values = strength.relationship_strengths(
         pair_index=pair_index,
         timestamps=timestamps,
@@ -92,7 +95,11 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         tie_started=tie_started,
         now=now.timestamp(),
     )
-    tiers = strength.assign_tiers(values)
+    # Tiers rank relationships only: a tie the other side never answered is an acquaintance.
+    relationship = strength.relationships(
+        pair_index=pair_index, from_member=from_member, kinds=kinds, n_ties=len(ties)
+    )
+    tiers = strength.assign_tiers(values, relationship=relationship)
     last = np.full(len(ties), np.nan)
     if count:
         np.fmax.at(last, pair_index, timestamps)

@@ -146,22 +146,12 @@ def audit_network(
 
     # Strength and tiers: computed for everyone (the contact book keeps it), ranked among
     # relationships only.
-    strengths: dict[str, float] = {}
-    for person in people:
-        strengths[person.key] = strength_model.strength(
-            strength_model.History(
-                sent=person.sent,
-                received=person.received,
-                replies=person.replies,
-                last_at=person.last_message_at,
-                message_times=tuple(person.message_times),
-            ),
-            now,
-        )
-    related_keys = {p.key for p in related}
-    tiers = strength_model.assign_tiers(
-        (key, value) for key, value in strengths.items() if key in related_keys
+    scores = strength_model.score_network(
+        {p.key: strength_model.History(tuple(p.message_log), p.connected_on) for p in people},
+        ranked={p.key for p in related},
+        now=now,
     )
+    strengths, tiers = scores.strengths, scores.tiers
     tier_counts = Counter(tiers.values())
     messaged = sorted((p for p in related if p.messages), key=lambda p: (-strengths[p.key], p.name))
 
@@ -361,7 +351,7 @@ def audit_network(
             "scored": scorer is not None,
         },
         "strength": {
-            "model": strength_model.model_description(),
+            "model": scores.model_description(),
             "tiers": {tier: tier_counts.get(tier, 0) for tier in strength_model.TIERS},
             "people": [
                 _person_out(

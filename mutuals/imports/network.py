@@ -127,6 +127,7 @@ class Person:
     endorsements_given: int = 0
     recommendations: int = 0
     message_times: list[datetime] = field(default_factory=list)
+    message_log: list[tuple[datetime, bool]] = field(default_factory=list)  # (at, outgoing)
     own_profile: bool = False  # the owner's own other profile: never a relationship
 
     @property
@@ -419,6 +420,7 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
                     person.last_received_at = message.sent_at
             if message.sent_at:
                 person.message_times.append(message.sent_at)
+                person.message_log.append((message.sent_at, outgoing))
                 if person.last_message_at is None or message.sent_at > person.last_message_at:
                     person.last_message_at = message.sent_at
                 if person.first_message_at is None or message.sent_at < person.first_message_at:

@@ -1,7 +1,7 @@
 """The strength of each connection as the graph sees it (one weight per undirected edge).
 
 Measured strength first: the engagement app keeps one `Tie` row per member per connection,
-with `strength` from the interaction ledger (docs/design.md §5, `engagement.strength`) and
+with `strength` from the interaction ledger (docs/design.md §5, `mutuals.strength.model`) and
 `computed_at` once it has been computed. `tie_edge_strength` combines the two rows of a
 connection into the edge's weight:
 
@@ -9,7 +9,7 @@ connection into the edge's weight:
   introduction (it still counts for degree of separation);
 - otherwise the strength of the **most recently computed** row. The engagement model is
   symmetric by construction (the same value from both ends of a tie, see
-  `engagement.strength`), so the two rows differ only because one side was recomputed
+  `mutuals.strength.model`), so the two rows differ only because one side was recomputed
   later; the later one has seen every interaction and every day of decay. A geometric mean
   or a minimum would mix a current value with a stale one (a tie that became close this
   week would stay weak until the other member's ties happen to be recomputed);
@@ -17,7 +17,7 @@ connection into the edge's weight:
   the model field's default, not a measurement) → the documented default below.
 
 Measured strengths lie in (0, 1]; a tie whose members never interacted is at most
-`engagement.strength.SILENT_CEILING` (0.002), below the engine's MIN_INTRODUCTION_STRENGTH, so
+`mutuals.strength.model.SILENT_CEILING` (0.002), below the engine's MIN_INTRODUCTION_STRENGTH, so
 "connected but never in touch" does not carry an introduction; a tie with a recent two-way
 exchange is well above it.
 

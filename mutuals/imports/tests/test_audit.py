@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from mutuals.imports import strength
 from mutuals.imports.audit import audit_export, personalization_scorer, public
 from mutuals.imports.linkedin import parse_export, parse_upload
 from mutuals.imports.network import build_network, normalize_url
@@ -55,46 +50,6 @@ def test_normalize_url():
     assert normalize_url("linkedin.com/in/ada") == "linkedin.com/in/ada"
     assert normalize_url("person@example.com") == ""
     assert normalize_url("") == ""
-
-
-def _history(days_ago: float, sent: int = 3, received: int = 3, replies: int = 4):
-    last = NOW - timedelta(days=days_ago)
-    times = tuple(last - timedelta(days=i) for i in range(sent + received))
-    return strength.History(sent, received, replies, last, times)
-
-
-def test_strength_halves_with_every_half_life_of_silence():
-    recent = strength.strength(_history(0), NOW)
-    later = strength.strength(_history(strength.HALF_LIFE_DAYS), NOW)
-    lost = strength.W_RECENCY * 0.5
-    assert recent - later == pytest.approx(lost, abs=0.01)
-
-
-def test_reciprocity_and_depth_make_a_tie_stronger():
-    balanced = strength.strength(_history(10, 5, 5, 8), NOW)
-    one_way = strength.strength(_history(10, 10, 0, 0), NOW)
-    assert balanced > one_way
-
-
-@given(
-    st.integers(0, 200),
-    st.integers(0, 200),
-    st.integers(0, 400),
-    st.floats(0, 5000),
-)
-def test_strength_is_in_the_unit_interval_and_falls_with_time(sent, received, replies, days):
-    early = strength.strength(_history(days, sent, received, replies), NOW)
-    late = strength.strength(_history(days + 30, sent, received, replies), NOW)
-    assert 0 < late <= early <= 1
-
-
-def test_tiers_are_ranks_with_dunbar_layer_sizes():
-    people = [(f"p{i:03d}", 1 - i / 300) for i in range(200)] + [("silent", strength.MIN_STRENGTH)]
-    tiers = strength.assign_tiers(people)
-    counts = {tier: list(tiers.values()).count(tier) for tier in strength.TIERS}
-    assert counts == {"inner": 5, "close": 10, "active": 35, "wider": 100, "acquaintance": 51}
-    assert tiers["p000"] == "inner"
-    assert tiers["silent"] == "acquaintance"
 
 
 def test_template_reuse_finds_near_identical_notes_after_masking_names():

@@ -1,4 +1,4 @@
-"""Relationship strength, tiers and states (mutuals.engagement.strength): properties with
+"""Relationship strength, tiers and states (mutuals.strength.model): properties with
 hypothesis, a slow per-interaction reference for the vectorized code, and a check on real
 data — the e-mails of one department of a European research institution
 (tests/data/email-eu-core-dept3-temporal: 12,216 e-mails among 89 people, 802 days)."""
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from mutuals.engagement import strength as model
-from mutuals.engagement.strength import (
+from mutuals.strength import model
+from mutuals.strength.model import (
     CADENCE_DAYS,
     KIND_BY_NAME,
     TIER_SIZES,

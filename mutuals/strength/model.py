@@ -1,4 +1,6 @@
-"""Relationship strength, tiers and states (docs/design.md §5, §4): pure Python + NumPy, no Django.
+"""The one relationship-strength model (docs/design.md §5, §4; issue 15): pure Python + NumPy,
+no Django. The platform's ties (`engagement.ties`) feed it the interaction ledger; the LinkedIn
+audit (`imports.strength`) feeds it an export's messages. Its constants are defined here only.
 
 One call scores all of one member's ties from the interaction ledger::
 
@@ -7,8 +9,8 @@ One call scores all of one member's ties from the interaction ledger::
 over six components, each in [0, 1] (all but frequency non-decreasing in what they measure;
 frequency deliberately is not in the raw count — see below):
 
-- **recency** ``2^(−Δ/HALF_LIFE_DAYS)``, Δ the time since the last interaction: a tie halves
-  for every 90 days of silence.
+- **recency** ``2^(−Δ/half-life)``, Δ the time since the last interaction: a tie halves
+  for every HALF_LIFE_DAYS (90) of silence, unless the network's calibration says otherwise.
 - **frequency** the chance the two are in touch within the next FREQUENCY_HORIZON_DAYS, from
   the tie's *own rhythm* (a "buy till you die" model of repeat contact, MBG/NBD: Batislam,
   Denizel & Filiztekin 2007, after Fader, Hardie & Lee 2005). Contacts are conversations:
@@ -43,13 +45,28 @@ A tie with no interaction at all scores ``MIN_STRENGTH · (1 + 2^(−age/HALF_LI
 the acceptance counts as a faint contact that fades, so a silent tie lies in
 ``[MIN_STRENGTH, SILENT_CEILING]`` and every tie with an interaction outranks every silent one.
 
+**Calibration per network** (`calibrate`). One set of weights cannot serve a bursty network
+(where the absolute clock, recency, predicts best once it winds down) and a steady one (where
+each tie's long-run rhythm does). So the recency and frequency weights (which share
+W_RECENCY + W_FREQUENCY) and the recency half-life are chosen per network from its own history
+before `now`: the model back-tests each setting of CALIBRATION_GRID at CALIBRATION_BACKTESTS
+cut-offs FREQUENCY_HORIZON_DAYS apart inside that history (scored on what came before each,
+judged by who was in touch in the month after it, ROC AUC) and keeps the best. The defaults
+stand unless a setting beats them, and whenever a back-test has fewer than
+CALIBRATION_MIN_PAIRS pairs in touch or out of touch. Every setting keeps the properties below.
+The audit calibrates on each export (one owner's network, ranked on its own); the platform's
+ties keep the defaults, since their strengths are compared across members and calibrating each
+member's ledger apart measured worse on that (docs/relationship-strength.md).
+
+**Tiers** (`assign_tiers`): by rank among *relationships* — ties where both sides have acted
+(a message each way, or a kind that is two-way by nature) — inner 5, close 15, active 50,
+wider 150 (Dunbar's layers); a tie only one side ever acted on, or nobody did, is an
+acquaintance whatever its strength (a contact who never answers is not "active").
+
 Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
-``from_member`` changes nothing, so the graph needs one weight per edge); moving a tie's
-interactions later, answering within a conversation, letting the side that reaches out less
-open a conversation, and a deeper kind of interaction never lower it; a conversation today
-never lowers frequency. The weights and the frequency constants were chosen on two tuning
-cut-offs (CollegeMsg day 60, e-mail dept. 3 day 180), the reciprocity constant on the first;
-docs/relationship-strength.md explains how, and what that does and does not show.
+``from_member`` changes nothing); moving a tie's interactions later, answering within a
+conversation, letting the side that reaches out less open a conversation, and a deeper kind
+of interaction never lower it; a conversation today never lowers frequency.
 
 Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as ``now``.
 """
@@ -57,6 +74,7 @@ Timestamps are unix seconds (floats); those after ``now`` (clock skew) count as 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -152,6 +170,17 @@ W_AGE = 0.05
 # A silent tie lies in [MIN_STRENGTH, SILENT_CEILING]; every tie with an interaction above it.
 MIN_STRENGTH = 0.001
 SILENT_CEILING = 2 * MIN_STRENGTH
+
+# Per-network calibration (`calibrate`; issue 15, docs/relationship-strength.md). The grid was
+# registered with the evaluation protocol before any run: recency's share of the weight that
+# recency and frequency split (W_RECENCY + W_FREQUENCY), and recency's half-life in days.
+CALIBRATION_RECENCY_WEIGHTS: tuple[float, ...] = (0.0, 0.05, 0.15, 0.3, 0.45, 0.6, 0.75)
+CALIBRATION_HALF_LIVES_DAYS: tuple[float, ...] = (30.0, 90.0, 180.0)
+# Back-tests one, two, three horizons before `now`, their AUCs averaged (3 beat 1 on the tuning
+# cut-offs, the smallest margin +0.0039 against +0.0023; docs/relationship-strength.md).
+CALIBRATION_BACKTESTS = 3
+# A back-test needs at least this many pairs in touch in the month after it, and as many not.
+CALIBRATION_MIN_PAIRS = 20
 
 COMPONENTS: tuple[str, ...] = (
     "recency",
@@ -357,16 +386,63 @@ def relationship_components(
     return components
 
 
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """The constants a network calibrates (`calibrate`); the rest are the module's."""
+
+    w_recency: float = W_RECENCY
+    w_frequency: float = W_FREQUENCY
+    half_life_days: float = HALF_LIFE_DAYS
+
+    def __post_init__(self) -> None:
+        if not (self.w_recency >= 0.0 and self.w_frequency >= 0.0 and self.half_life_days > 0):
+            raise ValueError("calibrated weights must be non-negative and the half-life positive")
+        if abs(self.w_recency + self.w_frequency - (W_RECENCY + W_FREQUENCY)) > 1e-9:
+            raise ValueError("recency and frequency share W_RECENCY + W_FREQUENCY")
+
+    def describe(self) -> dict[str, float]:
+        """Every weight and the half-life, for a report to say what its numbers mean."""
+        weights = {**COMPONENT_WEIGHTS, "recency": self.w_recency, "frequency": self.w_frequency}
+        return {
+            "half_life_days": self.half_life_days,
+            **{f"w_{name}": value for name, value in weights.items()},
+        }
+
+
+DEFAULT_CALIBRATION = Calibration()
+CALIBRATION_GRID: tuple[Calibration, ...] = tuple(
+    Calibration(
+        w_recency=recency,
+        w_frequency=W_RECENCY + W_FREQUENCY - recency,
+        half_life_days=half_life,
+    )
+    for half_life in CALIBRATION_HALF_LIVES_DAYS
+    for recency in CALIBRATION_RECENCY_WEIGHTS
+)
+
+
 def combine(
     components: dict[str, NDArray[np.float64]],
     *,
     tie_age_days: NDArray[np.float64],
     interacted: NDArray[np.bool_],
+    calibration: Calibration = DEFAULT_CALIBRATION,
 ) -> NDArray[np.float64]:
-    """The weighted sum mapped into (SILENT_CEILING, 1], or the silent floor for silent ties."""
+    """The weighted sum mapped into (SILENT_CEILING, 1], or the silent floor for silent ties.
+
+    `components["recency"]` is at HALF_LIFE_DAYS; another half-life h reads it as
+    recency^(HALF_LIFE_DAYS / h), the same 2^(−Δ/h)."""
+    weights = {
+        **COMPONENT_WEIGHTS,
+        "recency": calibration.w_recency,
+        "frequency": calibration.w_frequency,
+    }
     total = np.zeros_like(tie_age_days, dtype=np.float64)
-    for name, weight in COMPONENT_WEIGHTS.items():
-        total += weight * components[name]
+    for name, weight in weights.items():
+        part = components[name]
+        if name == "recency" and calibration.half_life_days != HALF_LIFE_DAYS:
+            part = part ** (HALF_LIFE_DAYS / calibration.half_life_days)
+        total += weight * part
     scored = SILENT_CEILING + (1.0 - SILENT_CEILING) * np.minimum(total, 1.0)
     silent = MIN_STRENGTH * (1.0 + np.exp2(-np.maximum(tie_age_days, 0.0) / HALF_LIFE_DAYS))
     result: NDArray[np.float64] = np.where(interacted, scored, silent)
@@ -381,6 +457,7 @@ def relationship_strengths(
     kinds: NDArray[np.int8],
     tie_started: NDArray[np.float64],
     now: float,
+    calibration: Calibration = DEFAULT_CALIBRATION,
 ) -> NDArray[np.float64]:
     """One strength in (0, 1] per tie of one member.
 
@@ -388,8 +465,9 @@ def relationship_strengths(
     `timestamps` are unix seconds; `from_member[i]` is True when the member acted and False
     when the other person did; `kinds` are `Kind` codes; `tie_started` is when each tie began
     (the connection's acceptance). A tie with no interactions gets a small floor that fades
-    with its age. Raises ValueError for mismatched shapes, out-of-range codes or non-finite
-    times. Vectorized: cost grows with the number of interactions, not with Python loops."""
+    with its age. `calibration` is the network's (`calibrate`), the defaults otherwise.
+    Raises ValueError for mismatched shapes, out-of-range codes or non-finite times.
+    Vectorized: cost grows with the number of interactions, not with Python loops."""
     components = relationship_components(
         pair_index=pair_index,
         timestamps=timestamps,
@@ -405,7 +483,110 @@ def relationship_strengths(
         components,
         tie_age_days=(now - started) / SECONDS_PER_DAY,
         interacted=interacted,
+        calibration=calibration,
     )
+
+
+def roc_auc(scores: NDArray[np.float64], labels: NDArray[np.bool_]) -> float:
+    """Mann–Whitney AUC: P(score of a positive > score of a negative), ties counting ½; NaN
+    without both classes."""
+    positives = int(np.count_nonzero(labels))
+    negatives = labels.shape[0] - positives
+    if positives == 0 or negatives == 0:
+        return float("nan")
+    _, inverse, counts = np.unique(scores, return_inverse=True, return_counts=True)
+    average_rank = np.cumsum(counts) - (counts - 1) / 2.0  # 1-based, shared by equal scores
+    rank_sum = float(average_rank[inverse][labels].sum())
+    return float((rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives))
+
+
+def calibrate(
+    *,
+    pair_index: NDArray[np.int64],
+    timestamps: NDArray[np.float64],
+    from_member: NDArray[np.bool_],
+    kinds: NDArray[np.int8],
+    tie_started: NDArray[np.float64],
+    now: float,
+    backtests: int = CALIBRATION_BACKTESTS,
+) -> Calibration:
+    """The network's own calibration from its history before `now` (arguments as
+    `relationship_strengths`; the ties may be one member's or a whole network's pairs).
+
+    For k = 1 … `backtests`, the back-test cut-off is `now` − k · FREQUENCY_HORIZON_DAYS: every
+    tie with an interaction before it is scored from that history alone and labelled by
+    whether it had an interaction in the horizon after it (never reaching `now`). The setting of
+    CALIBRATION_GRID with the best mean AUC wins; DEFAULT_CALIBRATION stays unless one beats it,
+    or when no back-test has CALIBRATION_MIN_PAIRS ties in touch and as many out of touch."""
+    pair = np.asarray(pair_index, dtype=np.int64)
+    times = np.asarray(timestamps, dtype=np.float64)
+    mine = np.asarray(from_member, dtype=np.bool_)
+    kind = np.asarray(kinds, dtype=np.int8)
+    started = np.asarray(tie_started, dtype=np.float64)
+    n_ties = started.shape[0]
+    horizon = FREQUENCY_HORIZON_DAYS * SECONDS_PER_DAY
+    settings = (DEFAULT_CALIBRATION, *CALIBRATION_GRID)
+    aucs: list[list[float]] = []
+    for k in range(1, backtests + 1) if n_ties >= 2 * CALIBRATION_MIN_PAIRS else ():
+        cut = now - k * horizon
+        before = times < cut
+        seen_mask = np.bincount(pair[before], minlength=n_ties) > 0
+        seen = np.flatnonzero(seen_mask)
+        if seen.shape[0] < 2 * CALIBRATION_MIN_PAIRS:
+            continue
+        window = (times >= cut) & (times < cut + horizon)
+        label = (np.bincount(pair[window], minlength=n_ties) > 0)[seen]
+        in_touch = int(np.count_nonzero(label))
+        if min(in_touch, seen.shape[0] - in_touch) < CALIBRATION_MIN_PAIRS:
+            continue
+        # Only the ties seen before the back-test, renumbered 0 … len(seen) − 1.
+        local = np.cumsum(seen_mask) - 1
+        born = np.minimum(started[seen], cut)
+        components = relationship_components(
+            pair_index=local[pair[before]],
+            timestamps=times[before],
+            from_member=mine[before],
+            kinds=kind[before],
+            tie_started=born,
+            now=cut,
+        )
+        interacted = np.ones(seen.shape[0], dtype=np.bool_)
+        age_days = (cut - born) / SECONDS_PER_DAY
+        aucs.append(
+            [
+                roc_auc(
+                    combine(
+                        components, tie_age_days=age_days, interacted=interacted, calibration=c
+                    ),
+                    label,
+                )
+                for c in settings
+            ]
+        )
+    if not aucs:
+        return DEFAULT_CALIBRATION
+    mean = np.mean(np.array(aucs), axis=0)
+    best = int(np.argmax(mean))  # the first of equals: the default when nothing beats it
+    return settings[best]
+
+
+def relationships(
+    *,
+    pair_index: NDArray[np.int64],
+    from_member: NDArray[np.bool_],
+    kinds: NDArray[np.int8],
+    n_ties: int,
+) -> NDArray[np.bool_]:
+    """Which ties are relationships: both sides acted (each side at least once, or an
+    interaction whose kind is two-way by nature, MUTUAL_KINDS)."""
+    pair = np.asarray(pair_index, dtype=np.int64)
+    mine = np.asarray(from_member, dtype=np.bool_)
+    mutual = _KIND_MUTUAL[np.asarray(kinds, dtype=np.int64)]
+    by_member = np.bincount(pair[mine], minlength=n_ties) > 0
+    by_other = np.bincount(pair[~mine], minlength=n_ties) > 0
+    both = np.bincount(pair[mutual], minlength=n_ties) > 0
+    result: NDArray[np.bool_] = (by_member & by_other) | both
+    return result
 
 
 def tier_index_by_rank(ranks: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -414,14 +595,24 @@ def tier_index_by_rank(ranks: NDArray[np.int64]) -> NDArray[np.int64]:
     return result
 
 
-def assign_tiers(strengths: NDArray[np.float64]) -> list[str]:
-    """The tier of each tie, by rank of strength within one member's network: the 5 strongest
-    are "inner", the next 10 "close", then "active" up to 50, "wider" up to 150, the rest
-    "acquaintance". Equal strengths keep their input order (a stable sort)."""
+def assign_tiers(
+    strengths: NDArray[np.float64], *, relationship: NDArray[np.bool_] | None = None
+) -> list[str]:
+    """The tier of each tie, by rank of strength among one member's relationships: the 5
+    strongest are "inner", the next 10 "close", then "active" up to 50, "wider" up to 150, the
+    rest "acquaintance". A tie that is not a relationship (`relationship` False: one side never
+    acted, see `relationships`) is an acquaintance and takes no place in the ranks. Equal
+    strengths keep their input order (a stable sort)."""
     values = np.asarray(strengths, dtype=np.float64)
+    ranked = (
+        np.ones(values.shape[0], dtype=np.bool_)
+        if relationship is None
+        else np.asarray(relationship, dtype=np.bool_)
+    )
     order = np.argsort(-values, kind="stable")
-    ranks = np.empty(values.shape[0], dtype=np.int64)
-    ranks[order] = np.arange(values.shape[0], dtype=np.int64)
+    order = order[ranked[order]]
+    ranks = np.full(values.shape[0], _TIER_BOUNDS[-1], dtype=np.int64)
+    ranks[order] = np.arange(order.shape[0], dtype=np.int64)
     return [TIERS[index] for index in tier_index_by_rank(ranks).tolist()]
 
 
