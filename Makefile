@@ -42,7 +42,8 @@ test: install browser
 
 ## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date,
 ## nothing reads the folder beside the checkout (scripts/check-standalone), and the layers
-## (import-linter contracts in pyproject.toml; docs/architecture.md "Layers")
+## (import-linter contracts in pyproject.toml; docs/architecture.md "Layers"), thin views and
+## one-subject services modules (scripts/check_architecture.py)
 lint: install
 	scripts/check-standalone
 	$(BIN)/ruff check .
@@ -51,6 +52,7 @@ lint: install
 	$(BIN)/djhtml --check $$(find mutuals -name '*.html' -path '*templates*')
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_architecture.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,66 @@
+"""What the member's home page shows, gathered from every app (which is why it lives in the
+site, above them all); the view only renders it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from mutuals.accounts.models import Profile, User
+from mutuals.accounts.selectors import member_directory
+from mutuals.connections.selectors import connected_ids
+from mutuals.engagement.selectors import (
+    collaboration_invitations_waiting,
+    pending_requests_count,
+)
+from mutuals.events.selectors import follow_ups_open_for, next_event_for
+from mutuals.insights.selectors import health_for
+from mutuals.mentorship.models import MentorshipState
+from mutuals.mentorship.selectors import mentorships_for
+
+SAME_TOPIC_SUGGESTIONS = 6
+
+
+def profile_missing(profile: Profile) -> list[str]:
+    """What the member's profile still lacks, in the words the home page asks for it."""
+    fields = (
+        ("a headline", profile.headline),
+        ("your company", profile.company),
+        ("your role", profile.title),
+        ("your location", profile.location),
+        ("topics you care about", profile.topics.exists()),
+        ("what you can offer", profile.offers),
+        ("what you are looking for", profile.looking_for),
+    )
+    return [label for label, present in fields if not present]
+
+
+def same_topic_members(member: User, connected: set[int]) -> QuerySet[User]:
+    """Members the viewer does not know yet, most shared topics first: the people a new
+    member has most to talk about with (their connections are on the network pages)."""
+    return (
+        member_directory(viewer=member)
+        .filter(profile__topics__in=member.profile.topics.all())
+        .exclude(pk__in=connected)
+        .annotate(shared_topics=Count("profile__topics", distinct=True))
+        .order_by("-shared_topics", "name")[:SAME_TOPIC_SUGGESTIONS]
+    )
+
+
+def member_home(member: User) -> dict[str, Any]:
+    """Where the member stands across every app, and what to do next."""
+    connected = connected_ids(member.pk)
+    requests_to_mentor = mentorships_for(member, role="mentor", state=MentorshipState.REQUESTED)
+    return {
+        "member": member,
+        "missing": profile_missing(member.profile),
+        "connection_count": len(connected),
+        "same_topics": same_topic_members(member, connected),
+        "waiting": pending_requests_count(member),
+        "follow_ups": follow_ups_open_for(member),
+        "collaboration_invitations": collaboration_invitations_waiting(member),
+        "next_event": next_event_for(member),
+        "mentorship_requests": requests_to_mentor.count(),
+        "suggestions": health_for(member).suggestions[:3],
+    }
