@@ -19,7 +19,8 @@ from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.connections.models import DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
 from mutuals.core.tasks import enqueue_at
-from mutuals.engagement.models import Notification
+from mutuals.connections.selectors import is_blocked_between, shared_topics
+from mutuals.engagement.models import Notification, Tie
 
 
 def notify(
@@ -222,3 +223,30 @@ def notification_emails_send_due(*, now: datetime | None = None, limit: int = 50
         .values_list("pk", flat=True)[:limit]
     )
     return sum(notification_email_send(notification_id=pk, now=now) for pk in list(due))
+
+
+# --- A tie gone stagnant (docs/design.md §4: both parties are told, once) ---------------------
+
+
+def tie_stagnant_notify(*, tie: Tie) -> None:
+    """Tell both members that their relationship has gone quiet, once per quiet spell (the key
+    names the last interaction, so a tie revived and quiet again is told again), with a
+    suggestion drawn from what they share. Whichever side's tie turns stagnant first tells
+    both; the other side's turn later adds nothing. Nothing across a block."""
+    first, second = tie.member, tie.other
+    if is_blocked_between(first.pk, second.pk):
+        return
+    spell = f"{tie.last_interaction_at:%Y%m%d%H%M%S}" if tie.last_interaction_at else "never"
+    topics = [name for _, name in shared_topics(first.pk, second.pk)]
+    for member, other in ((first, second), (second, first)):
+        about = f"You both follow {topics[0]}: ask how it is going for them. " if topics else ""
+        notify(
+            member=member,
+            key=f"tie:stagnant:{tie.connection_id}:{member.pk}:{spell}",
+            kind="tie_stagnant",
+            title=f"It has gone quiet with {other.name}",
+            body=f"{about}A short message keeps the relationship from fading, or let it rest "
+            "if it has run its course.",
+            url=f"{reverse('conversation_new')}?"
+            + urlencode({"to": other.pk, "text": f"Hi {other.get_short_name()}, it has been a while! "}),
+        )
