@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Intent, User
-from mutuals.connections.models import DeclineReason, Invitation
+from mutuals.connections.models import ContextKind, DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
 from mutuals.core.tasks import enqueue_at
 from mutuals.connections.selectors import is_blocked_between, shared_topics
@@ -111,6 +111,7 @@ def unread_count(member: User) -> int:
 
 _INTENT_LABELS = dict(Intent.choices)
 _DECLINE_LABELS = dict(DeclineReason.choices)
+_CONTEXT_LABELS = dict(ContextKind.choices)
 
 
 def suggested_opening(*, to: User, intent: str = "") -> str:
@@ -136,13 +137,14 @@ def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> No
     key = f"invitation:{invitation.pk}:{moment}"
     if moment == InvitationMoment.DELIVERED:
         intent = _INTENT_LABELS.get(invitation.intent, invitation.intent).lower()
+        context = _CONTEXT_LABELS.get(invitation.context_kind, "")
         notify(
             member=recipient,
             key=key,
             kind="invitation_received",
             title=f"{sender.name} asked to connect",
             body=f"For {intent}"
-            + (f", from {invitation.context_label}" if invitation.context_label else "")
+            + (f" · {context}: {invitation.context_label}" if invitation.context_label else "")
             + ". Accept, decline with a reason, or set it aside.",
             url=reverse("invitations_received"),
         )
@@ -248,5 +250,7 @@ def tie_stagnant_notify(*, tie: Tie) -> None:
             body=f"{about}A short message keeps the relationship from fading, or let it rest "
             "if it has run its course.",
             url=f"{reverse('conversation_new')}?"
-            + urlencode({"to": other.pk, "text": f"Hi {other.get_short_name()}, it has been a while! "}),
+            + urlencode(
+                {"to": other.pk, "text": f"Hi {other.get_short_name()}, it has been a while! "}
+            ),
         )

@@ -17,7 +17,12 @@ def test_the_verification_e_mail_greets_from_the_community(settings):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     Client(headers={"Host": "127.0.0.1:8301"}).post(
         "/accounts/signup/",
-        {"name": "Nia Obi", "email": "nia@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "name": "Nia Obi",
+            "email": "nia@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
         SERVER_NAME="127.0.0.1",
         SERVER_PORT="8301",
     )

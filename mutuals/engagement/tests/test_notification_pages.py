@@ -42,7 +42,7 @@ def test_the_bell_shows_the_unread_count_on_every_page_and_to_htmx():
     fragment = client.get("/notifications/bell/", headers={"HX-Request": "true"})
     html = fragment.content.decode()
     assert _bell_count(html) == "2"
-    assert 'hx-trigger="every 20s"' in html
+    assert 'hx-trigger="every 15s"' in html
     assert "<html" not in html
     # Someone else's notices are not counted.
     assert _bell_count(web_client_for(make_member()).get("/").content.decode()) == "0"
