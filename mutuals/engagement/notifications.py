@@ -18,8 +18,8 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.connections.models import ContextKind, DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
-from mutuals.core.tasks import enqueue_at
 from mutuals.connections.selectors import is_blocked_between, shared_topics
+from mutuals.core.tasks import enqueue_at
 from mutuals.engagement.models import Notification, Tie
 
 
