@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "mutuals.core.context_processors.site",
                 "mutuals.messaging.context_processors.unread_messages",
+                "mutuals.engagement.context_processors.unread_notifications",
             ],
         },
     },

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -12,7 +16,21 @@ from mutuals.accounts.models import User
 from mutuals.accounts.services import member_provision
 
 
+@dataclass(frozen=True)
+class Community:
+    """What allauth's e-mails call `current_site`: the community's name (`MUTUALS_SITE_NAME`),
+    not the host it was reached at ("Hello from 127.0.0.1:8301!"), and that host's domain."""
+
+    name: str
+    domain: str
+
+
 class MemberAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        site = get_current_site(allauth_context.request)
+        community = Community(name=settings.SITE_NAME, domain=site.domain)
+        super().send_mail(template_prefix, email, {**context, "current_site": community})
+
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
         with transaction.atomic():
             user.name = " ".join(form.cleaned_data.get("name", "").split())

@@ -17,7 +17,7 @@ from django.http import QueryDict
 
 from mutuals.accounts.models import Intent, User
 from mutuals.connections import invitations as rules
-from mutuals.connections.models import ContextKind
+from mutuals.connections.models import ContextKind, Invitation
 from mutuals.connections.selectors import are_connected, mutual_connections, shared_topics
 from mutuals.connections.services import finding_as_dict
 from mutuals.personalization import Report
@@ -32,6 +32,8 @@ class ComposerOptions:
     posts: list[tuple[int, str]]
     events: list[tuple[int, str]]
     open_intents: list[str]
+    # The recipient's request to the viewer, still waiting: answer it rather than ask back.
+    incoming: Invitation | None = None
 
     @classmethod
     def of(cls, viewer: User, recipient: User) -> ComposerOptions:
@@ -42,6 +44,7 @@ class ComposerOptions:
             posts=registered.get(ContextKind.CONTENT, []),
             events=registered.get(ContextKind.EVENT, []),
             open_intents=list(recipient.boundaries.open_intents),
+            incoming=rules.incoming_invitation(viewer.pk, recipient.pk),
         )
 
     def form_kwargs(self) -> dict[str, Any]:
@@ -57,6 +60,7 @@ class ComposerOptions:
     def page_context(self) -> dict[str, Any]:
         return {
             **self.form_kwargs(),
+            "incoming_request": self.incoming,
             "closed_intents": [
                 label for value, label in Intent.choices if value not in self.open_intents
             ],
@@ -101,8 +105,13 @@ def cannot_invite_reason(viewer: User, recipient: User) -> str:
     """Why no request can be sent at all right now, said before the member types."""
     if are_connected(viewer.pk, recipient.pk):
         return f"You are already connected to {recipient.name}."
-    if rules.open_invitation_between(viewer.pk, recipient.pk):
-        return f"There is already an open request between you and {recipient.name}."
+    if waiting := rules.open_invitation_between(viewer.pk, recipient.pk):
+        if waiting.sender_id == recipient.pk:
+            return (
+                f"{recipient.get_short_name()} asked to connect with you: accept their request "
+                "rather than sending one back."
+            )
+        return f"Your request to {recipient.name} is still waiting for an answer."
     if not recipient.boundaries.open_intents:
         return f"{recipient.get_short_name()} is not taking new requests right now."
     return ""

@@ -24,7 +24,7 @@ from mutuals.connections.models import (
     InvitationState,
 )
 from mutuals.connections.selectors import mutual_connections, shared_topics
-from mutuals.core.errors import Refused
+from mutuals.core.errors import Conflict, Refused
 
 # --- Rules (docs/design.md §1, §4; docs/api.md "Invitations") -----------------------------------
 REINVITE_AFTER = timedelta(days=21)
@@ -364,8 +364,40 @@ def last_closed_between(sender: User, recipient: User) -> Invitation | None:
     )
 
 
+# A request still waiting for an answer, whichever way it goes: delivered, queued for the
+# recipient's next week with room, or set aside by the recipient (who can still accept it).
+UNANSWERED_STATES = (InvitationState.PENDING, InvitationState.QUEUED, InvitationState.IGNORED)
+
+
 def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:
+    """The request between the two still waiting for an answer, either way (at most one:
+    sending is refused while one waits, so requests never cross)."""
     low, high = sorted((member_id, other_id))
-    return Invitation.objects.filter(
-        pair_low=low, pair_high=high, state__in=[InvitationState.PENDING, InvitationState.QUEUED]
-    ).first()
+    return (
+        Invitation.objects.filter(pair_low=low, pair_high=high, state__in=UNANSWERED_STATES)
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def incoming_invitation(viewer_id: int, other_id: int) -> Invitation | None:
+    """The other member's request to the viewer, still waiting for their answer."""
+    waiting = open_invitation_between(viewer_id, other_id)
+    return waiting if waiting is not None and waiting.sender_id == other_id else None
+
+
+def invitation_pending_refusal(waiting: Invitation, *, sender: User, recipient: User) -> Conflict:
+    """`invitation_pending` for a send while a request between the two waits. When it is the
+    recipient's request to the sender (`direction: incoming`) the sender is offered to answer
+    theirs instead: two crossed requests would each wait for the other."""
+    incoming = waiting.sender_id == recipient.pk
+    return Conflict(
+        f"{recipient.name} has already asked to connect with you: accept their request instead."
+        if incoming
+        else f"Your request to {recipient.name} is still waiting for an answer.",
+        code="invitation_pending",
+        detail={
+            "invitation_id": waiting.pk,
+            "direction": "incoming" if incoming else "outgoing",
+        },
+    )

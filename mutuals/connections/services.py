@@ -29,6 +29,7 @@ from mutuals.connections.models import (
     InvitationState,
     ReportKind,
 )
+from mutuals.connections.moments import InvitationMoment, invitation_moment
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
@@ -230,11 +231,8 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     boundaries = Boundaries.objects.select_for_update().get(user=recipient)
     if are_connected(sender.pk, recipient.pk):
         raise Conflict(f"You are already connected to {recipient.name}.", code="already_connected")
-    if rules.open_invitation_between(sender.pk, recipient.pk):
-        raise Conflict(
-            f"There is already an open request between you and {recipient.name}.",
-            code="invitation_pending",
-        )
+    if waiting := rules.open_invitation_between(sender.pk, recipient.pk):
+        raise rules.invitation_pending_refusal(waiting, sender=sender, recipient=recipient)
     now = timezone.now()
     closed = rules.last_closed_between(sender, recipient)
     if closed and closed.responded_at and closed.responded_at > now - rules.REINVITE_AFTER:
@@ -315,13 +313,15 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
                 deliver_at=deliver_at,
             )
     except IntegrityError as exc:  # the other member sent one at the same instant
-        raise Conflict(
-            f"There is already an open request between you and {recipient.name}.",
-            code="invitation_pending",
-        ) from exc
+        waiting = rules.open_invitation_between(sender.pk, recipient.pk)
+        if waiting is None:
+            raise
+        raise rules.invitation_pending_refusal(waiting, sender=sender, recipient=recipient) from exc
     InvitationEvent.objects.create(
         invitation=invitation, actor=sender, from_state="", to_state=state, at=now
     )
+    if state == InvitationState.PENDING:
+        invitation_moment(invitation, InvitationMoment.DELIVERED)
     invitation_id = invitation.pk
     transaction.on_commit(lambda: _schedule_invitation_tasks(invitation_id, deliver_at))
     return invitation
@@ -372,13 +372,14 @@ def _transition(
     )
 
 
-def _for_recipient(member: User, invitation_id: int) -> Invitation:
+def _for_recipient(member: User, invitation_id: int, *, queued: bool = False) -> Invitation:
     """A delivered request to `member`, locked; not found for anyone else, while queued (the
-    recipient has not received it yet), or once a block stands between the two."""
+    recipient has not received it yet; accepting is the exception, since sending back is
+    refused with its id), or once a block stands between the two."""
     invitation = (
         Invitation.objects.select_for_update()
         .filter(pk=invitation_id, recipient=member)
-        .exclude(state=InvitationState.QUEUED)
+        .exclude(state__in=[] if queued else [InvitationState.QUEUED])
         .first()
     )
     if invitation is None or is_blocked_between(invitation.sender_id, member.pk):
@@ -396,7 +397,7 @@ def _still_open(invitation: Invitation, now: datetime) -> None:
         raise state_changed(
             invitation, state=InvitationState.EXPIRED, message="This request has expired."
         )
-    if invitation.state not in (InvitationState.PENDING, InvitationState.IGNORED):
+    if invitation.state not in rules.UNANSWERED_STATES:
         raise _conflict_after_race(invitation, reload=False)
 
 
@@ -414,8 +415,9 @@ def _conflict_after_race(invitation: Invitation, *, reload: bool = True) -> Conf
 def invitation_accept(*, member: User, invitation_id: int) -> Connection:
     """The recipient accepts a pending (or ignored, still unexpired) request: the two are
     connected and their engagement pact opens. Refused once the request is closed, and if a
-    block came between them."""
-    invitation = _for_recipient(member, invitation_id)
+    block came between them. A queued request can be accepted early: a member who tried to
+    ask the sender back is offered it (`invitation_pending`, `direction: incoming`)."""
+    invitation = _for_recipient(member, invitation_id, queued=True)
     now = timezone.now()
     _still_open(invitation, now)
     if not _transition(
@@ -423,13 +425,14 @@ def invitation_accept(*, member: User, invitation_id: int) -> Connection:
         actor=member,
         to=InvitationState.ACCEPTED,
         at=now,
-        expected=(InvitationState.PENDING, InvitationState.IGNORED),
+        expected=rules.UNANSWERED_STATES,
     ):
         raise _conflict_after_race(invitation)
     connection = connection_open(
         member=member, other=invitation.sender, intent=invitation.intent, at=now
     )
     Invitation.objects.filter(pk=invitation.pk).update(connection=connection)
+    invitation_moment(invitation, InvitationMoment.ACCEPTED)
     return connection
 
 
@@ -450,6 +453,7 @@ def invitation_decline(*, member: User, invitation_id: int, reason: str) -> Invi
         decline_reason=reason,
     ):
         raise _conflict_after_race(invitation)
+    invitation_moment(invitation, InvitationMoment.DECLINED)
     return invitation
 
 
@@ -520,13 +524,16 @@ def invitation_deliver_if_due(*, invitation_id: int, now: datetime | None = None
     invitation = Invitation.objects.filter(
         pk=invitation_id, state=InvitationState.QUEUED, deliver_at__lte=now
     ).first()
-    return invitation is not None and transition_if(
+    if invitation is None or not transition_if(
         invitation,
         expected=InvitationState.QUEUED,
         to=InvitationState.PENDING,
         audit_model=InvitationEvent,
         audit={"invitation": invitation, "actor": None, "at": now},
-    )
+    ):
+        return False
+    invitation_moment(invitation, InvitationMoment.DELIVERED)
+    return True
 
 
 @transaction.atomic

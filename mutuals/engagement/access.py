@@ -1,11 +1,12 @@
-"""Fetch-with-permission for collaborations: the only way views and endpoints load one."""
+"""Fetch-with-permission for collaborations and notifications: the only way views and
+endpoints load one."""
 
 from __future__ import annotations
 
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.errors import NotFound
-from mutuals.engagement.models import Collaboration
+from mutuals.engagement.models import Collaboration, Notification
 
 
 def access_collaboration_by_id(viewer: User, collaboration_id: int) -> Collaboration:
@@ -23,3 +24,11 @@ def access_collaboration_by_id(viewer: User, collaboration_id: int) -> Collabora
     ):
         raise NotFound("No such collaboration.")
     return collaboration
+
+
+def access_notification_by_id(viewer: User, notification_id: int) -> Notification:
+    """One of the viewer's notifications; another member's is not found."""
+    notification = Notification.objects.filter(pk=notification_id, member=viewer).first()
+    if notification is None:
+        raise NotFound("No such notification.")
+    return notification

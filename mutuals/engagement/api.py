@@ -13,8 +13,7 @@ from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 from mutuals.engagement import collaborations, notifications, selectors, services
-from mutuals.engagement.access import access_collaboration_by_id
-from mutuals.engagement.models import Notification
+from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.schemas import (
     CollaborationIn,
     CollaborationOut,
@@ -30,6 +29,7 @@ from mutuals.engagement.schemas import (
     ProfileCollaborationOut,
     ProfileCollaborationPage,
     ReadIn,
+    UnreadOut,
 )
 from mutuals.engagement.ties import ties_ensure
 
@@ -129,11 +129,15 @@ def notifications_list(
     request: HttpRequest,
     cursor: str | None = None,
     limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+    kind: str = Query("", max_length=32),  # type: ignore[type-arg]
+    unread: bool | None = None,
 ) -> NotificationPage:
-    """Your notifications and nudges, newest first, with the unread count."""
+    """Your notifications and nudges, newest first, with the unread count. `kind` keeps one
+    kind (`invitation_received`) or, ending in `_`, a family (`invitation_`, `nudge_`);
+    `unread=true` only the unread, `unread=false` only the read."""
     viewer = member(request)
     rows, next_cursor = keyset_page(
-        Notification.objects.filter(member=viewer),
+        notifications.notifications_for(viewer, kind=kind, unread=unread),
         keys=("-created_at", "-id"),
         cursor=cursor,
         limit=limit,
@@ -141,13 +145,34 @@ def notifications_list(
     return NotificationPage(
         items=[NotificationOut.build(n) for n in rows],
         next=next_cursor,
-        unread=Notification.objects.filter(member=viewer, read_at__isnull=True).count(),
+        unread=notifications.unread_count(viewer),
     )
+
+
+@router.get("/notifications/unread", response=UnreadOut, operation_id="notifications_unread_count")
+def notifications_unread_count(request: HttpRequest) -> UnreadOut:
+    """How many of your notifications are unread: what the header's bell shows. Cheap enough
+    to poll."""
+    return UnreadOut(unread=notifications.unread_count(member(request)))
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response=NotificationOut,
+    operation_id="notifications_read_one",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
+def notifications_read_one(request: HttpRequest, notification_id: int) -> NotificationOut:
+    """Mark one of your notifications read (again changes nothing); another member's is
+    `not_found`."""
+    viewer = member(request)
+    notifications.notification_mark_read(member=viewer, notification_ids=[notification_id])
+    return NotificationOut.build(access_notification_by_id(viewer, notification_id))
 
 
 @router.post("/notifications/read", response=CountOut, operation_id="notifications_read")
 def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
-    """Mark notifications read: the ids given, or all."""
+    """Mark notifications read: the ids given (`{"ids": [...]}`), or all (`{}`)."""
     updated = notifications.notification_mark_read(
         member=member(request), notification_ids=payload.ids
     )

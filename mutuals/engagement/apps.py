@@ -20,3 +20,10 @@ class EngagementConfig(AppConfig):
         from mutuals.engagement.services import pact_open
 
         connection_opener_register(pact_open)
+
+        # Members are told when a request arrives, is accepted or is declined: connections
+        # announces each moment (connections.moments) and notifications stand here.
+        from mutuals.connections.moments import invitation_listener_register
+        from mutuals.engagement.notifications import invitation_notify
+
+        invitation_listener_register(invitation_notify)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+from itertools import groupby
 from typing import Any
 
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.engagement import selectors
-from mutuals.engagement.models import Collaboration, ObligationKind, Tie
+from mutuals.engagement.models import Collaboration, Notification, ObligationKind, Tie
 
 OBLIGATION_LABELS = dict(ObligationKind.choices)
+
+
+def by_day(notifications: Iterable[Notification]) -> list[tuple[date, list[Notification]]]:
+    """Notifications (newest first) grouped by the viewer's local day, newest day first."""
+    return [
+        (day, list(rows))
+        for day, rows in groupby(notifications, key=lambda n: timezone.localdate(n.created_at))
+    ]
 
 
 def pact_items(viewer: User, tie: Tie, connection_id: int) -> list[dict[str, Any]]:

@@ -130,6 +130,10 @@ class NotificationPage(Schema):
     unread: int
 
 
+class UnreadOut(Schema):
+    unread: int
+
+
 class ReadIn(Schema):
     ids: list[int] | None = None
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.core import graph_changes
+from mutuals.engagement import notifications
 from mutuals.engagement.models import Interaction, Tie, TieState
 from mutuals.strength import model as strength
 
@@ -49,10 +50,13 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         return 0
     ties_ensure(member_id=member_id)
     ties = list(
-        Tie.objects.select_for_update().filter(member_id=member_id).select_related("connection")
+        Tie.objects.select_for_update()
+        .filter(member_id=member_id)
+        .select_related("connection", "member", "other")
     )
     if not ties:
         return 0
+    was_stagnant = {tie.pk for tie in ties if tie.state == TieState.STAGNANT}
     position = {tie.other_id: index for index, tie in enumerate(ties)}
     others = list(position)
     rows = list(
@@ -128,6 +132,9 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         ties, ["strength", "tier", "state", "last_interaction_at", "computed_at"], batch_size=500
     )
     graph_changes.ties_changed(member_id=member_id)  # the graph snapshot patches these strengths
+    for tie in ties:
+        if tie.state == TieState.STAGNANT and tie.pk not in was_stagnant:
+            notifications.tie_stagnant_notify(tie=tie)
     return len(ties)
 
 

@@ -13,6 +13,13 @@ urlpatterns = [
         name="connection_rest",
     ),
     path("notifications/", views.notifications_view, name="notifications"),
+    path("notifications/bell/", views.notifications_bell_view, name="notifications_bell"),
+    path("notifications/read/", views.notifications_read_view, name="notifications_read"),
+    path(
+        "notifications/<int:notification_id>/",
+        views.notification_open_view,
+        name="notification_open",
+    ),
     path("collaborations/", views.collaborations_view, name="collaborations"),
     # Proposing one (collaborations/new/) composes events and messaging: mutuals/site.
     path(

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,9 +20,8 @@ from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.engagement import collaborations, notifications, pages, selectors, services
-from mutuals.engagement.access import access_collaboration_by_id
+from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.forms import InteractionForm
-from mutuals.engagement.models import Notification
 from mutuals.engagement.ties import ties_ensure
 
 CONNECTIONS_PAGE_SIZE = 30
@@ -87,16 +87,43 @@ def connection_rest_view(request: HttpRequest, connection_id: int) -> HttpRespon
 
 @login_required
 def notifications_view(request: HttpRequest) -> HttpResponse:
+    """What is waiting on the member, newest first and grouped by their local day; `?unread=1`
+    only the unread. Each opens the place to act (`notification_open_view`, which reads it)."""
     viewer = member_for_request(request)
-    page = Paginator(Notification.objects.filter(member=viewer), 30).get_page(
-        request.GET.get("page")
-    )
-    unread_ids = [n.pk for n in page if n.read_at is None]
-    response = render(
-        request, "engagement/notifications.html", {"page": page, "unread_ids": unread_ids}
-    )
-    notifications.notification_mark_read(member=viewer, notification_ids=unread_ids)
-    return response
+    only_unread = request.GET.get("unread") == "1"
+    rows = notifications.notifications_for(viewer, unread=True if only_unread else None)
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    context = {"page": page, "days": pages.by_day(page), "only_unread": only_unread}
+    return render(request, "engagement/notifications.html", context)
+
+
+@login_required
+def notifications_bell_view(request: HttpRequest) -> HttpResponse:
+    """The header's bell alone, for HTMX to swap in every few seconds."""
+    unread = notifications.unread_count(member_for_request(request))
+    context = {"unread": unread, "bell_url": reverse("notifications")}
+    return render(request, "engagement/_bell.html", context)
+
+
+@login_required
+@require_POST
+def notifications_read_view(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read (`id`), or all of them."""
+    viewer = member_for_request(request)
+    chosen = request.POST.get("id", "")
+    ids = [int(chosen)] if chosen.isdigit() else None
+    notifications.notification_mark_read(member=viewer, notification_ids=ids)
+    unread_only = "?unread=1" if request.POST.get("unread") == "1" else ""
+    return redirect(reverse("notifications") + unread_only)
+
+
+@login_required
+def notification_open_view(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification to where to act on it, and count it read."""
+    viewer = member_for_request(request)
+    notification = access_notification_by_id(viewer, notification_id)
+    notifications.notification_mark_read(member=viewer, notification_ids=[notification.pk])
+    return redirect(notification.url or "notifications")
 
 
 # --- Collaborations ----------------------------------------------------------------------------

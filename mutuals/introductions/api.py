@@ -88,7 +88,9 @@ def recommendations_people(
 ) -> SuggestionPage:
     """People you may know: members two steps away, ranked by Adamic–Adar over your mutual
     connections plus shared topics and events, each with its reasons. Never someone blocked,
-    dismissed, or who declined or reported a request between you."""
+    dismissed, or who declined or reported a request between you, nor anyone you asked and
+    who has not answered; someone whose request to you waits comes with its
+    `incoming_invitation_id`, to answer rather than ask back."""
     viewer = member(request)
     offset = (
         cursor_int(decode_cursor(cursor, 1)[0], high=selectors.MAX_SUGGESTIONS) if cursor else 0
@@ -109,6 +111,7 @@ def recommendations_people(
             ),
             score=round(s.score, 6),
             reasons=s.reasons,
+            incoming_invitation_id=s.incoming_invitation_id,
         )
         for s in page
     ]

@@ -27,6 +27,11 @@ class PeopleSuggestionOut(Schema):
     member: MemberOut
     score: float
     reasons: list[str]
+    incoming_invitation_id: int | None = Field(
+        None,
+        description="Their request to you, waiting for your answer: accept or decline it "
+        "(`POST /api/invitations/{id}/accept`) rather than sending one back, which is refused.",
+    )
 
 
 class SuggestionPage(Schema):

@@ -34,7 +34,11 @@ _NOT_AGAIN = (
     InvitationState.REPORTED,
     InvitationState.PENDING,
     InvitationState.QUEUED,
+    InvitationState.IGNORED,
 )
+# A request to the member they can answer now is shown as that ("X asked to connect —
+# answer"), never as "Ask to connect": asking back would cross the two requests.
+_ANSWERABLE = (InvitationState.PENDING, InvitationState.IGNORED)
 
 
 def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> dict[int, Proximity]:
@@ -93,9 +97,11 @@ def suggestion_exclusions(member: User) -> set[int]:
     excluded |= set(
         SuggestionDismissal.objects.filter(member=member).values_list("dismissed_id", flat=True)
     )
-    for sender, recipient in Invitation.objects.filter(
-        Q(sender=member) | Q(recipient=member), state__in=_NOT_AGAIN
-    ).values_list("sender_id", "recipient_id"):
+    for sender, recipient in (
+        Invitation.objects.filter(Q(sender=member) | Q(recipient=member), state__in=_NOT_AGAIN)
+        .exclude(recipient=member, state__in=_ANSWERABLE)
+        .values_list("sender_id", "recipient_id")
+    ):
         excluded.add(recipient if sender == member.pk else sender)
     for requester, target in Introduction.objects.filter(
         Q(requester=member) | Q(target=member), state=IntroductionState.DECLINED_BY_TARGET
@@ -110,6 +116,8 @@ class PersonSuggestion:
     score: float
     reasons: list[str]
     mutual_count: int
+    # Their request to the viewer, waiting for an answer (then the card offers to answer it).
+    incoming_invitation_id: int | None = None
 
 
 def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> list[PersonSuggestion]:
@@ -127,12 +135,18 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
         .select_related("profile")
         .prefetch_related("profile__topics")
     }
+    incoming = dict(
+        Invitation.objects.filter(
+            recipient=viewer, sender__in=[s.member_id for s in found], state__in=_ANSWERABLE
+        ).values_list("sender_id", "pk")
+    )
     return [
         PersonSuggestion(
             member=members[s.member_id],
             score=s.score,
             reasons=suggestion_reasons(s, members),
             mutual_count=s.mutual_count,
+            incoming_invitation_id=incoming.get(s.member_id),
         )
         for s in found
         if s.member_id in members

@@ -30,6 +30,7 @@ from mutuals.accounts.models import Boundaries, User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import NotFound, RateLimited, Refused
 from mutuals.core.tasks import enqueue_at
+from mutuals.engagement.notifications import notification_mark_read, notify
 from mutuals.engagement.services import interaction_record
 from mutuals.messaging.access import access_conversation_by_id
 from mutuals.messaging.models import (
@@ -217,6 +218,7 @@ def _post(
     conversation.last_message_at = max(conversation.last_message_at, now)
     # Writing in a conversation means having read it.
     Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
+    notification_mark_read(member=sender, key_prefix=message_key_prefix(conversation.pk, sender.pk))
     seats = list(
         Participant.objects.filter(conversation=conversation)
         .exclude(member=sender)
@@ -235,9 +237,31 @@ def _post(
                 source_key=f"message:{message.pk}",
             )
     recipients = [seat.member_id for seat in seats if seat.member.is_active]
+    for seat in seats:
+        if seat.member.is_active:
+            _notify_new_message(seat, conversation, sender)
     if recipients:
         transaction.on_commit(lambda: _schedule_digests(recipients, now))
     return message
+
+
+def message_key_prefix(conversation_id: int, member_id: int) -> str:
+    return f"message:{conversation_id}:{member_id}:"
+
+
+def _notify_new_message(seat: Participant, conversation: Conversation, sender: User) -> None:
+    """One notification per conversation until the member reads it: keyed by their read
+    mark, so messages arriving before they read add nothing and the first after does."""
+    read_mark = f"{seat.last_read_at:%Y%m%d%H%M%S%f}" if seat.last_read_at else "never"
+    notify(
+        member=seat.member,
+        key=message_key_prefix(conversation.pk, seat.member_id) + read_mark,
+        kind="message_received",
+        title=f"New message from {sender.name}"
+        + (f" in {conversation.title}" if conversation.is_group and conversation.title else ""),
+        body="Reply when you can: every message keeps your pact.",
+        url=reverse("conversation_detail", args=[conversation.pk]),
+    )
 
 
 @transaction.atomic
@@ -253,6 +277,7 @@ def conversation_mark_read(
         .exclude(last_read_at__gte=up_to)
         .update(last_read_at=up_to)
     )
+    notification_mark_read(member=member, key_prefix=message_key_prefix(conversation.pk, member.pk))
     return bool(moved)
 
 

@@ -108,7 +108,8 @@ def conversation_new_view(request: HttpRequest) -> HttpResponse:
         existing = direct_conversation_between(viewer.pk, chosen) if chosen else None
         if existing is not None:
             return redirect("conversation_detail", conversation_id=existing.pk)
-        initial = {"participants": [chosen]} if chosen else {}
+        # A suggested opening (`?text=`, e.g. from an accepted request's notification).
+        initial = {"participants": [chosen], "text": request.GET.get("text", "")} if chosen else {}
         form = StartForm(initial=initial, connections=connections)
     context = {"has_connections": bool(connections), "max_group": services.MAX_GROUP_SIZE}
     return render(request, "messaging/new.html", {"form": form, **context})

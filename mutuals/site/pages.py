@@ -10,6 +10,7 @@ from django.db.models import Count, QuerySet
 from mutuals.accounts.models import Profile, User
 from mutuals.accounts.selectors import member_directory
 from mutuals.connections.selectors import connected_ids
+from mutuals.engagement.notifications import notifications_for
 from mutuals.engagement.selectors import (
     collaboration_invitations_waiting,
     pending_requests_count,
@@ -20,6 +21,8 @@ from mutuals.mentorship.models import MentorshipState
 from mutuals.mentorship.selectors import mentorships_for
 
 SAME_TOPIC_SUGGESTIONS = 6
+# The newest unread notifications "For today" lists (the bell and its page have the rest).
+TODAY_NOTICES = 5
 
 
 def profile_missing(profile: Profile) -> list[str]:
@@ -63,4 +66,6 @@ def member_home(member: User) -> dict[str, Any]:
         "next_event": next_event_for(member),
         "mentorship_requests": requests_to_mentor.count(),
         "suggestions": health_for(member).suggestions[:3],
+        # What is waiting on the member: the same rows as the bell and the notifications page.
+        "notices": list(notifications_for(member, unread=True)[:TODAY_NOTICES]),
     }

@@ -226,7 +226,9 @@ class TestCapacity:
         send(other, recipient, mutual)
         queued = send(sender, recipient, mutual)
         with pytest.raises(NotFound):
-            invitation_accept(member=recipient, invitation_id=queued.pk)
+            invitation_decline(member=recipient, invitation_id=queued.pk, reason="other")
+        with pytest.raises(NotFound):
+            invitation_ignore(member=recipient, invitation_id=queued.pk)
         Invitation.objects.filter(pk=queued.pk).update(deliver_at=timezone.now())
         assert invitations_deliver_due(recipient=recipient) == 1
 

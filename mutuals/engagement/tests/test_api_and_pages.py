@@ -88,7 +88,21 @@ def test_notifications_list_and_read(connected, django_capture_on_commit_callbac
     services.nudges_send_due()
     client = api_client_for(sender)
     body = client.get("/api/notifications").json()
-    assert body["unread"] == 2
+    # The two pact nudges, and the acceptance of the request that connected them.
+    assert body["unread"] == 3
+    assert [n["kind"] for n in body["items"]].count("invitation_accepted") == 1
+    nudges = client.get("/api/notifications?kind=nudge_").json()["items"]
+    assert {n["kind"] for n in nudges} == {"nudge_first_message", "nudge_first_exchange"}
+    accepted = client.get("/api/notifications?kind=invitation_accepted").json()["items"]
+    assert len(accepted) == 1
+    assert client.get("/api/notifications/unread").json() == {"unread": 3}
+    one = client.post(f"/api/notifications/{accepted[0]['id']}/read")
+    assert one.json()["read_at"] is not None
+    assert client.get("/api/notifications/unread").json() == {"unread": 2}
+    assert len(client.get("/api/notifications?unread=true").json()["items"]) == 2
+    assert len(client.get("/api/notifications?unread=false").json()["items"]) == 1
+    other = api_client_for(connected[1])
+    assert other.post(f"/api/notifications/{accepted[0]['id']}/read").status_code == 404
     assert client.post("/api/notifications/read", {}, "application/json").json()["updated"] == 2
     assert client.get("/api/notifications").json()["unread"] == 0
 

@@ -31,6 +31,11 @@ def connected():
     return sender, recipient, connection
 
 
+def nudges():
+    """The pact's nudges (the request's own notifications aside)."""
+    return Notification.objects.filter(kind__startswith="nudge_")
+
+
 def message(actor, counterpart, at, n):
     return services.interaction_record(
         actor=actor, counterpart=counterpart, kind="message", at=at, source_key=f"message:{n}"
@@ -255,9 +260,10 @@ class TestNudges:
         # Each party's hello, and the pair's exchange for both: four nudges.
         assert created == 4
         assert services.nudges_send_due() == 0
-        assert Notification.objects.count() == 4
+        nudges = Notification.objects.filter(kind__startswith="nudge_")
+        assert nudges.count() == 4
         assert len(mail.outbox) == 4
-        titles = sorted(Notification.objects.filter(member=sender).values_list("title", flat=True))
+        titles = sorted(nudges.filter(member=sender).values_list("title", flat=True))
         assert titles == [
             "Say hello to Thandi Mokoena",
             "Start a real conversation with Thandi Mokoena",
@@ -278,11 +284,11 @@ class TestNudges:
         monkeypatch.setattr(services, "obligation_nudge", dies_on_the_third)
         with pytest.raises(SystemExit):
             services.nudges_send_due()
-        assert Notification.objects.count() == 2
+        assert nudges().count() == 2
         monkeypatch.setattr(services, "obligation_nudge", original)
         services.nudges_send_due()
-        assert Notification.objects.count() == 4
-        keys = list(Notification.objects.values_list("key", flat=True))
+        assert nudges().count() == 4
+        keys = list(nudges().values_list("key", flat=True))
         assert len(keys) == len(set(keys))
 
     def test_no_nudge_when_met_resting_blocked_or_quiet(self, connected):
@@ -297,14 +303,14 @@ class TestNudges:
         services.connection_rest(member=sender, connection_id=connection.pk)
         assert services.obligation_nudge(obligation_id=exchange.pk, member_id=sender.pk) is None
         block_create(blocker=recipient, blocked=sender)
-        assert Notification.objects.count() == 0
+        assert nudges().count() == 0
 
     def test_email_is_sent_at_most_once(self, connected, django_capture_on_commit_callbacks):
         sender, _, connection = connected
         self._overdue(connection)
         with django_capture_on_commit_callbacks(execute=True):
             services.nudges_send_due()
-        notification = Notification.objects.filter(member=sender).first()
+        notification = nudges().filter(member=sender).first()
         assert notification is not None
         assert notification.emailed_at is not None
         mail.outbox.clear()

@@ -36,6 +36,7 @@ from mutuals.events.models import (
     AttendanceStatus,
     Event,
 )
+from mutuals.events.services.reminders import event_reminders_schedule
 from mutuals.events.services.rsvp import going_count, refuse_if_cancelled, waitlist_promote
 
 MAX_TOPICS_PER_EVENT = 5
@@ -200,6 +201,7 @@ def event_create(
         queued_at=now,
         updated_at=now,
     )
+    event_reminders_schedule(event)
     return event
 
 
@@ -276,6 +278,7 @@ def event_update(
     waitlist_promote(event, now)
     if moved and not event.is_past(now):
         _tell_of_change(event, now)
+        event_reminders_schedule(event)
     return event
 
 

@@ -7,7 +7,8 @@ from django.test import Client
 
 from mutuals.accounts.tests.clients import web_client_for
 from mutuals.connections.selectors import are_connected
-from mutuals.connections.services import block_create
+from mutuals.connections.services import block_create, invitation_ignore
+from mutuals.connections.tests.factories import send
 from mutuals.introductions.models import Introduction, SuggestionDismissal
 from mutuals.introductions.tests.factories import GOOD_NOTE, make_cast
 
@@ -110,3 +111,19 @@ def test_suggestions_show_reasons_and_can_be_dismissed(web_client, cast):
 
 def test_navigation_has_the_introductions_link(web_client, cast):
     assert 'href="/introductions/"' in web_client.get("/people/").content.decode()
+
+
+@pytest.mark.parametrize("answered_by_setting_aside", [False, True])
+def test_a_suggestion_who_asked_you_offers_to_answer_not_to_ask(
+    web_client, member, cast, answered_by_setting_aside
+):
+    """Crossed requests (issue 17): someone whose request to you waits is shown as "asked to
+    connect — answer", never "Ask to connect" (set aside, they used to come back with it)."""
+    theirs = send(cast.thandi, member, cast.kwame)
+    if answered_by_setting_aside:
+        invitation_ignore(member=member, invitation_id=theirs.pk)
+    page = web_client.get("/people/").content.decode()
+    card = page[page.index(f'id="suggestion-{cast.thandi.pk}"') :]
+    card = card[: card.index("</form>")]
+    assert "Thandi asked to connect — answer" in card
+    assert f"/members/{cast.thandi.pk}/connect/" not in card

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 
 from mutuals.accounts.services import profile_update
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import connection_create
+from mutuals.introductions.tests.factories import GOOD_NOTE, make_cast
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +30,25 @@ def test_home_suggests_members_who_share_topics_and_are_not_connections_yet(web_
     assert "Members who share your topics" in html
     assert "New Face" in html
     assert "Known Connection" not in html
+
+
+def test_for_today_lists_what_is_waiting_on_the_member_from_the_notifications(member):
+    """The introducer of a requested introduction is told on the home page too (issue 17):
+    "For today" reads the same unread notifications as the bell."""
+    cast = make_cast(member)
+    asked = api_client_for(cast.sam).post(
+        "/api/introductions",
+        {
+            "target_id": cast.thandi.pk,
+            "introducer_id": cast.kwame.pk,
+            "context": {"kind": "mutual", "ref": cast.kwame.pk},
+            "intent": "advice",
+            "message": GOOD_NOTE,
+        },
+        content_type="application/json",
+    )
+    assert asked.status_code == 201
+    html = web_client_for(cast.kwame).get("/").content.decode()
+    today = html[html.index("For today") :]
+    assert "Sam Okafor asks you for an introduction to Thandi Mokoena" in today
+    assert "/notifications/?unread=1" in today

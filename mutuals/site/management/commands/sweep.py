@@ -17,6 +17,7 @@ from mutuals.connections.services import invitation_expire_if_due, invitations_d
 from mutuals.engagement.notifications import notification_emails_send_due
 from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
+from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
 
@@ -24,7 +25,8 @@ from mutuals.mentorship.services.mentorships import mentorships_sweep
 class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
-        "period, end mentorships past their end date, recompute ties a day old, queue again "
+        "period, end mentorships past their end date, remind those going to events, "
+        "recompute ties a day old, queue again "
         "(or fail) imports whose worker stopped (idempotent; run hourly)."
     )
 
@@ -38,12 +40,14 @@ class Command(BaseCommand):
         )
         nudged = nudges_send_due()
         completed = mentorships_sweep()
+        reminded = event_reminders_send_due()
         emailed = notification_emails_send_due()
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
-            f"completed {completed} mentorships, e-mailed {emailed} notifications, "
+            f"completed {completed} mentorships, reminded {reminded} people of events, "
+            f"e-mailed {emailed} notifications, "
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}"
         )
