@@ -102,23 +102,29 @@ def load(directory: Path, name: str) -> Published:
         # GraphSnapshot want exactly that).
         return np.asarray(np.load(entry / f"{file}.npy", mmap_mode="c"))
 
-    arrays = {array_name: mapped(array_name) for array_name in _ARRAYS}
-    csrs = {
-        csr_name: Csr(indptr=mapped(f"{csr_name}.indptr"), indices=mapped(f"{csr_name}.indices"))
-        for csr_name in _CSRS
-    }
-    names = {label: tuple(meta[label]) for label in _NAMES}
+    def csr(csr_name: str) -> Csr:
+        return Csr(indptr=mapped(f"{csr_name}.indptr"), indices=mapped(f"{csr_name}.indices"))
+
+    company_names = tuple(meta["company_names"])
+    topic_names = tuple(meta["topic_names"])
     snapshot = GraphSnapshot(
         version=int(meta["version"]),
-        **arrays,
-        **csrs,
-        **names,
-        _company_codes={
-            normalize_label(label): code for code, label in enumerate(names["company_names"])
-        },
-        _topic_codes={
-            normalize_label(label): code for code, label in enumerate(names["topic_names"])
-        },
+        member_ids=mapped("member_ids"),
+        indptr=mapped("indptr"),
+        neighbours=mapped("neighbours"),
+        strengths=mapped("strengths"),
+        open_to_introductions=mapped("open_to_introductions"),
+        company=mapped("company"),
+        company_names=company_names,
+        topics=csr("topics"),
+        topic_names=topic_names,
+        events=csr("events"),
+        event_names=tuple(meta["event_names"]),
+        blocked=csr("blocked"),
+        company_members=csr("company_members"),
+        topic_members=csr("topic_members"),
+        _company_codes={normalize_label(label): code for code, label in enumerate(company_names)},
+        _topic_codes={normalize_label(label): code for code, label in enumerate(topic_names)},
     )
     return Published(name=name, snapshot=snapshot, key=meta.get("key"))
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mutuals.graph import build_snapshot, people_you_may_know, strongest_paths
-from mutuals.graph import store
+from mutuals.graph import build_snapshot, people_you_may_know, store, strongest_paths
 from mutuals.graph.search import Circle
 
 
@@ -71,9 +70,8 @@ def test_a_mapping_outlives_its_files(tmp_path: Path):
 
 
 def test_one_builder_holds_the_lock(tmp_path: Path):
-    with store.builder_lock(tmp_path) as first:
-        with store.builder_lock(tmp_path) as second:
-            assert first
-            assert not second
+    with store.builder_lock(tmp_path) as first, store.builder_lock(tmp_path) as second:
+        assert first
+        assert not second
     with store.builder_lock(tmp_path) as again:
         assert again

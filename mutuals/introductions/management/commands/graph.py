@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -29,7 +30,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Published graph snapshot {name} in {store_directory()}.")
             return
         self.stdout.write(f"Building the graph snapshot into {store_directory()} (Ctrl-C stops).")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             builder.run(interval=options["interval"])
-        except KeyboardInterrupt:
-            pass
