@@ -18,6 +18,7 @@ from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
+from mutuals.engagement import tasks as engagement_tasks
 from mutuals.engagement.models import (
     Collaboration,
     Obligation,
@@ -26,7 +27,6 @@ from mutuals.engagement.models import (
     Tie,
     TieState,
 )
-from mutuals.engagement import tasks as engagement_tasks
 from mutuals.messaging import selectors as messaging
 
 STATES = [s.value for s in TieState]

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from mutuals.accounts.tests.clients import api_client_for
 from mutuals.engagement.models import Tie
-from mutuals.engagement.ties import ties_recompute
 from mutuals.engagement.tests.test_api_and_pages import connected
+from mutuals.engagement.ties import ties_recompute
 
 pytestmark = pytest.mark.django_db
 
