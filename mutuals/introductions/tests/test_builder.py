@@ -168,3 +168,16 @@ def test_the_graph_command_publishes_once(cast, production_builder):
     published = store.load_current(production_builder)
     assert published is not None
     assert published.snapshot.node_of(cast.thandi.pk) is not None
+
+
+def test_the_worker_starts_the_builder_unless_told_not_to(settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(builder, "run", lambda **kwargs: started.append(kwargs))
+    settings.GRAPH_BUILDER_IN_WORKER = False
+    assert "off" in builder.start_in_thread()
+    settings.GRAPH_BUILDER_IN_WORKER = True
+    assert builder.start_in_thread() == "graph builder: started"
+    for thread in threading.enumerate():
+        if thread.name == "graph-builder":
+            thread.join(timeout=10)
+    assert started == [{}]
