@@ -83,7 +83,8 @@ def token_for(host: str, port: int, email: str, password: str) -> str:
 
 def the_mix(host: str, port: int, token: str) -> list[Endpoint]:
     """The issue's mix, with ids read from the demo through the API itself."""
-    conn = http.client.HTTPConnection(host, port, timeout=30)
+    # A cold server process compiles the graph kernels on its first graph question.
+    conn = http.client.HTTPConnection(host, port, timeout=300)
     _, body = request(conn, token, Endpoint("suggestions", "GET", "/api/recommendations/people"))
     items = json.loads(body).get("items", [])
     _, body = request(conn, token, Endpoint("members", "GET", "/api/members"))
@@ -207,6 +208,8 @@ def main() -> None:
         f"{percentile(everything, 0.99):.1f} | {max(everything):.1f} |"
     )
     print(f"\n{len(everything) / elapsed:.1f} requests/s, {errors} errors")
+    if any(len(values) < 100 for values in tally.latencies.values()):
+        print("rows with fewer than 100 requests: their p99 is the maximum of those requests")
 
 
 if __name__ == "__main__":
