@@ -22,12 +22,14 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/mutuals migrate --noinput
 	$(BIN)/mutuals demo
-	$(BIN)/mutuals graph & $(BIN)/mutuals serve --host $(HOST) --port $(PORT)
+	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
+	$(BIN)/mutuals serve --host $(HOST) --port $(PORT)
 
 ## make run: Django's development server with autoreload (DEBUG on), with the graph builder beside it
 run: install
 	$(BIN)/mutuals migrate --noinput
-	$(BIN)/mutuals graph & MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
+	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
+	MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
 
 ## make worker: run background tasks (nudges, deliveries, imports)
 worker: install
