@@ -18,14 +18,17 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 ## make demo: install, migrate the embedded SQLite database, seed the demo chapter, serve on 127.0.0.1:8000
+## with the graph builder (`mutuals graph`) beside it
 demo: install
 	$(BIN)/mutuals migrate --noinput
 	$(BIN)/mutuals demo
+	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	$(BIN)/mutuals serve --host $(HOST) --port $(PORT)
 
-## make run: Django's development server with autoreload (DEBUG on)
+## make run: Django's development server with autoreload (DEBUG on), with the graph builder beside it
 run: install
 	$(BIN)/mutuals migrate --noinput
+	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
 
 ## make worker: run background tasks (nudges, deliveries, imports)

@@ -181,6 +181,13 @@ else:
         "default": {"BACKEND": "mutuals.core.cache.DatabaseCache", "LOCATION": "mutuals_cache"}
     }
 
+# The graph snapshot: one builder (`mutuals graph`, or the thread in `mutuals worker`) publishes
+# it here; every server process on the host maps it (docs/scaling.md). Requests never build.
+GRAPH_DIR = Path(os.environ.get("MUTUALS_GRAPH_DIR", DATA_DIR / "graph"))
+GRAPH_BUILD_ON_READ = False
+# Whether `mutuals worker` runs the builder in a thread (off when `mutuals graph` runs on its own).
+GRAPH_BUILDER_IN_WORKER = os.environ.get("MUTUALS_GRAPH_BUILDER_IN_WORKER", "1") == "1"
+
 # Background work: Django's tasks framework, stored in the database, run by `mutuals worker`.
 TASKS = {
     "default": {

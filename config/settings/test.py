@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("MUTUALS_SECRET_KEY", "tests-only-not-secret")
 
@@ -24,6 +25,12 @@ STORAGES = {
 }
 # Background tasks run inline in tests unless a test selects the database backend.
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# The graph builder runs in the asking process whenever the published snapshot is behind, as
+# if a builder had always caught up (the tests of the builder itself turn this off).
+GRAPH_BUILD_ON_READ = True
+# A test that runs what `mutuals worker` runs at start must not leave a builder thread polling.
+GRAPH_BUILDER_IN_WORKER = False
+GRAPH_DIR = Path(tempfile.gettempdir()) / f"mutuals-test-graph-{os.getpid()}"
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files from the apps' folders (the browser tests need them; no collectstatic).
 WHITENOISE_USE_FINDERS = True

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from mutuals.accounts.timezones import zone_named
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics
 from mutuals.engagement import selectors as engagement
+from mutuals.engagement import tasks as engagement_tasks
 from mutuals.engagement.models import (
     Collaboration,
     Obligation,
@@ -25,15 +27,16 @@ from mutuals.engagement.models import (
     Tie,
     TieState,
 )
-from mutuals.engagement.ties import ties_ensure, ties_recompute
 from mutuals.messaging import selectors as messaging
 
 STATES = [s.value for s in TieState]
 TIERS = ["inner", "close", "active", "wider", "acquaintance"]
 MAX_SUGGESTIONS = 5
 PACT_WEEKS = 12
-# Ties recomputed longer ago than this are refreshed before the dashboard reads them.
+# Ties recomputed longer ago than this are queued for the worker when the dashboard is read.
 STALE_AFTER = timedelta(hours=6)
+# One queued recompute per member in this many seconds, however often the page is read.
+RECOMPUTE_QUEUED_FOR = 60
 # Past this many active ties the dashboard gently suggests a review (Dunbar's ~150).
 REVIEW_ABOVE = 150
 
@@ -75,12 +78,7 @@ class Health:
 
 def health_for(member: User, now: datetime | None = None) -> Health:
     now = now or timezone.now()
-    ties_ensure(member_id=member.pk)
-    stale = Tie.objects.filter(member=member).filter(
-        Q(computed_at__isnull=True) | Q(computed_at__lt=now - STALE_AFTER)
-    )
-    if stale.exists():
-        ties_recompute(member_id=member.pk, now=now)
+    ties_refresh_when_stale(member, now)
     ties = list(engagement.ties_for(member))
     states = Counter(t.state for t in ties)
     tiers = Counter(t.tier for t in ties)
@@ -100,6 +98,24 @@ def health_for(member: User, now: datetime | None = None) -> Health:
         collaborations=engagement.collaboration_counts(member),
         active_collaborations=engagement.collaborations_active(member),
     )
+
+
+def ties_refresh_when_stale(member: User, now: datetime) -> bool:
+    """Reading the dashboard writes nothing: when the member's ties are stale, or a
+    connection has no tie row yet, queue their recompute for the worker (at most once a
+    minute per member) and answer from the stored ties. Returns whether it queued one."""
+    stale = (
+        Tie.objects.filter(member=member)
+        .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=now - STALE_AFTER))
+        .exists()
+        or Connection.objects.filter(Q(member_low=member) | Q(member_high=member))
+        .exclude(ties__member=member)
+        .exists()
+    )
+    if not stale or not cache.add(f"insights:ties-queued:{member.pk}", 1, RECOMPUTE_QUEUED_FOR):
+        return False
+    engagement_tasks.ties_recompute.enqueue(member.pk)
+    return True
 
 
 def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Suggestion]:

@@ -18,3 +18,8 @@ class IntroductionsConfig(AppConfig):
         from mutuals.introductions.selectors import proximity_for
 
         proximity_register(proximity_for)
+        # `mutuals worker` keeps the graph snapshot current (off the request path).
+        from mutuals.core import worker_start
+        from mutuals.introductions.builder import start_in_thread
+
+        worker_start.register(start_in_thread)

@@ -1,28 +1,27 @@
-"""The graph snapshot for this process: built from the database in bulk, kept current.
+"""The graph snapshot: built from the database in bulk by one builder, published as a
+memory-mapped file, read by every server process. No request builds (docs/scaling.md).
 
-Freshness rules:
-
-- Connections and blocks: every change calls `graph_changed()` inside its own transaction,
-  which bumps `GraphState.version` and writes a new random token. Before answering,
-  `current_snapshot()` reads (version, token) in one query and rebuilds when they differ from
-  the snapshot's, so no answer is ever computed from a graph older than the last committed
-  connection or block; a rolled-back change leaves the old token, so nothing is rebuilt for it.
-- Member-level facts the snapshot holds: tie strengths (engagement recomputes a member's
-  ties), openness to introductions, company, topics and events attended (a check-in, or
-  hiding one's attendance). The service that changes them logs a
-  `GraphChange` once it commits (`hooks.ties_changed`, `hooks.member_changed`, through
-  `transaction.on_commit`); the same query reads the log's newest id and row count, and when
-  they moved the process patches its snapshot (strengths and openness re-read for the members
-  named, a new version sharing every other array) or rebuilds it (company, topics, events). The
-  patch re-applies every logged change since the snapshot was built, so it does not depend on
-  the order in which concurrent writers commit.
-- At least every SNAPSHOT_MAX_AGE the snapshot is rebuilt anyway (rows written in bulk without
-  a service). Answers also re-check the openness and blocks of the members they name against
-  the database (`selectors`).
+- **The builder** (`graph_build`, run in a loop by `mutuals graph` or by the thread `mutuals
+  worker` starts, `introductions.builder`) polls the database's graph key: (version, token)
+  from `GraphState`, which every connection or block change bumps inside its transaction,
+  the newest connection and block ids (rows written in bulk without a service), and the
+  change log's newest id and row count. When the key moved it rebuilds the snapshot; when
+  only the change log moved (strengths or openness of a few members, logged by
+  `hooks.ties_changed` / `hooks.member_changed` once their change commits) it patches its
+  last build (the patch re-applies every logged change since that build, so the order in
+  which concurrent writers commit does not matter); company, topic and event changes
+  rebuild. It rebuilds at least every SNAPSHOT_MAX_AGE anyway, and publishes each result to
+  the store (`mutuals.graph.store`: one file per array, made current by an atomic rename).
+- **A server process** (`current_snapshot`, `circle_for`) reads the store's one-line
+  `CURRENT` file before answering and maps the new snapshot when it changed: no database
+  query, no build. Until the builder publishes a change, answers come from the previous
+  snapshot; what they name is re-checked against the database (blocks, openness,
+  deactivation: `selectors`), so a block is honoured in the very next answer.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -30,10 +29,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from django.conf import settings
 from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F, Q
@@ -52,26 +53,42 @@ if TYPE_CHECKING:
     # so by every command) do not load it (issue 13).
     from mutuals.graph import Circle, GraphSnapshot
 
-SNAPSHOT_MAX_AGE = 30.0  # seconds
+SNAPSHOT_MAX_AGE = 30.0  # seconds: the builder rebuilds at least this often
 CIRCLE_CACHE_SIZE = 512
 # More members changed than this since the snapshot was built: rebuilding is cheaper.
 PATCH_MAX_MEMBERS = 500
-# Log rows older than this are pruned (no process keeps a snapshot this old); the margin
+# Log rows older than this are pruned (no builder keeps a snapshot this old); the margin
 # covers clocks of different servers.
 CHANGE_LOG_KEEP = timedelta(seconds=10 * SNAPSHOT_MAX_AGE)
 CLOCK_MARGIN = timedelta(seconds=5)
 
+logger = logging.getLogger(__name__)
+
+# The reader (every server process): the snapshot it mapped from the store.
 _lock = threading.Lock()
+_loaded: _Loaded | None = None
+# The builder (one process per store): what it last built, to patch from.
+_build_lock = threading.Lock()
 _state: _Cached | None = None
 
 
 @dataclass(frozen=True)
 class _Cached:
+    """The builder's last build."""
+
     key: tuple[int, str]
     changes: tuple[int, int]  # the change log's (newest id, rows) when last brought current
     snapshot: GraphSnapshot
     built_at: float  # monotonic
     read_at: datetime  # wall clock when the build started reading the database
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """A server process's view: the published snapshot it mapped, and its viewers' circles."""
+
+    name: str | None  # None: nothing was published yet (an empty graph)
+    snapshot: GraphSnapshot
     circles: OrderedDict[int, Circle]
 
 
@@ -121,8 +138,14 @@ def graph_key() -> tuple[tuple[int, str], tuple[int, int]]:
     )
 
 
+def store_directory() -> Path:
+    """Where the builder publishes snapshots and every server process maps them from."""
+    return Path(settings.GRAPH_DIR)
+
+
 def current_snapshot() -> GraphSnapshot:
-    """The snapshot for the database's current graph version (rebuilt when stale)."""
+    """The last snapshot the builder published (an empty graph before the first). Never
+    builds: reading it costs one small file read, and mapping a new one a few system calls."""
     return _current().snapshot
 
 
@@ -130,25 +153,62 @@ def circle_for(viewer_id: int) -> Circle:
     """The viewer's first- and second-degree sets, cached with the snapshot they come from."""
     from mutuals.graph import Circle
 
-    cached = _current()
+    loaded = _current()
     with _lock:
-        circle = cached.circles.get(viewer_id)
+        circle = loaded.circles.get(viewer_id)
         if circle is not None:
-            cached.circles.move_to_end(viewer_id)
+            loaded.circles.move_to_end(viewer_id)
             return circle
-    circle = Circle(cached.snapshot, viewer_id)
+    circle = Circle(loaded.snapshot, viewer_id)
     with _lock:
-        cached.circles[viewer_id] = circle
-        while len(cached.circles) > CIRCLE_CACHE_SIZE:
-            cached.circles.popitem(last=False)
+        loaded.circles[viewer_id] = circle
+        while len(loaded.circles) > CIRCLE_CACHE_SIZE:
+            loaded.circles.popitem(last=False)
     return circle
 
 
 def forget_snapshot() -> None:
-    """Drop this process's snapshot (tests; an operator's shell after manual SQL)."""
-    global _state
+    """Drop this process's mapped snapshot and the builder's memory of its last build (tests;
+    an operator's shell after manual SQL: the next build is a full one)."""
+    global _loaded, _state
     with _lock:
+        _loaded = None
+    with _build_lock:
         _state = None
+
+
+def _current() -> _Loaded:
+    from mutuals.graph import store as graph_store
+
+    global _loaded
+    if settings.GRAPH_BUILD_ON_READ:
+        # The test suite's stand-in for a builder that has always caught up (as the immediate
+        # task backend stands in for the worker); never set in production.
+        graph_build()
+    directory = store_directory()
+    name = graph_store.current_name(directory)
+    loaded = _loaded
+    if loaded is not None and loaded.name == name:
+        return loaded
+    with _lock:
+        loaded = _loaded
+        if loaded is not None and loaded.name == name:
+            return loaded
+        published = graph_store.load(directory, name) if name is not None else None
+        if published is None:
+            logger.warning(
+                "No graph snapshot is published in %s: run `mutuals worker` or `mutuals graph`",
+                directory,
+            )
+        snapshot = published.snapshot if published is not None else _empty_snapshot()
+        _loaded = _Loaded(name=name, snapshot=snapshot, circles=OrderedDict())
+        return _loaded
+
+
+def _empty_snapshot() -> GraphSnapshot:
+    from mutuals.graph import build_snapshot
+
+    return build_snapshot(member_ids=[], sources=[], targets=[])
 
 
 def _usable(state: _Cached | None, key: tuple[int, str]) -> bool:
@@ -159,33 +219,34 @@ def _usable(state: _Cached | None, key: tuple[int, str]) -> bool:
     )
 
 
-def _current() -> _Cached:
+def graph_build() -> str | None:
+    """The builder's one step: bring the published snapshot up to the database, by a patch
+    (strengths and openness of a few members) or a full build, and publish it. Returns the
+    name published, or None when the published snapshot was current. Runs in the builder
+    (`mutuals graph`, or the thread `mutuals worker` starts), never in a request."""
+    from mutuals.graph import store as graph_store
+
     global _state
     key, changes = graph_key()
-    state = _state
-    if state is not None and _usable(state, key) and state.changes == changes:
-        return state
-    with _lock:
+    with _build_lock:
         state = _state
         if state is not None and _usable(state, key):
             if state.changes == changes:
-                return state
+                return None
             patched = _patch(state, changes)
             if patched is not None:
                 _state = patched
-                return patched
+                return graph_store.publish(store_directory(), patched.snapshot)
         read_at = timezone.now()
         snapshot = build_from_database(version=key[0])
-        state = _Cached(
+        _state = _Cached(
             key=key,
             changes=changes,
             snapshot=snapshot,
             built_at=time.monotonic(),
             read_at=read_at,
-            circles=OrderedDict(),
         )
-        _state = state
-        return state
+        return graph_store.publish(store_directory(), snapshot)
 
 
 def _patch(state: _Cached, changes: tuple[int, int]) -> _Cached | None:
@@ -215,7 +276,6 @@ def _patch(state: _Cached, changes: tuple[int, int]) -> _Cached | None:
         ordered = sorted(open_members)
         openness = (ordered, [member not in closed for member in ordered])
     patched = snapshot.patched(version=version, strengths=edges, openness=openness)
-    # Degree sets do not depend on strengths or openness: the circles stay valid.
     return replace(state, changes=changes, snapshot=patched)
 
 

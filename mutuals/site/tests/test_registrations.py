@@ -11,13 +11,13 @@ from mutuals.engagement.selectors import follow_through_rate
 from mutuals.events.selectors import event_context_source
 from mutuals.feed.selectors import post_context_source
 from mutuals.imports.services import imports_recover_stalled
-from mutuals.introductions import hooks
+from mutuals.introductions import builder, hooks
 from mutuals.introductions.selectors import proximity_for
 
 
 def test_each_registration_is_filled_by_its_app():
     assert graph_changes._listeners == [hooks]
-    assert [imports_recover_stalled] == worker_start._HOOKS
+    assert set(worker_start._HOOKS) == {imports_recover_stalled, builder.start_in_thread}
     assert providers._block_rule == [
         providers.BlockRule(
             blocked_ids=selectors.blocked_ids, is_blocked_between=selectors.is_blocked_between

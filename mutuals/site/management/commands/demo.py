@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from mutuals.introductions.graph import forget_snapshot, graph_build
 from mutuals.site import demo_cast
 from mutuals.site.demo import demo_seed
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         summary = demo_seed()
+        # The demo wrote rows in bulk: publish the graph now, so its paths and suggestions
+        # answer before a builder (`mutuals graph`, `mutuals worker`) has started.
+        forget_snapshot()
+        graph_build()
         login = next(m for m in demo_cast.CAST if m.key == demo_cast.DEMO_LOGIN_KEY)
         host = os.environ.get("MUTUALS_HOST", "127.0.0.1")
         port = os.environ.get("MUTUALS_PORT", "8000")

@@ -1,0 +1,183 @@
+"""The graph is built off the request path: one builder publishes the snapshot, requests map
+the last published one and never build. Here the suite's stand-in (GRAPH_BUILD_ON_READ) is
+off, so these tests see what production sees."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from mutuals.connections.services import block_create, connection_create
+from mutuals.graph import store
+from mutuals.introductions import builder, graph
+from mutuals.introductions.selectors import proximity_for
+from mutuals.introductions.tests.factories import make_cast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(member):
+    return make_cast(member)
+
+
+@pytest.fixture(autouse=True)
+def production_builder(settings, tmp_path: Path) -> Path:
+    settings.GRAPH_BUILD_ON_READ = False
+    settings.GRAPH_DIR = tmp_path / "graph"
+    return settings.GRAPH_DIR
+
+
+@pytest.fixture
+def no_build_in_requests(monkeypatch):
+    """Any build from here on fails the test."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a request built the graph")
+
+    monkeypatch.setattr(graph, "build_from_database", refuse)
+    monkeypatch.setattr(graph, "graph_build", refuse)
+
+
+def path_members(api_client, target_id: int) -> list[list[int]]:
+    response = api_client.get(f"/api/introductions/paths?to={target_id}")
+    assert response.status_code == 200
+    return [p["members"] for p in response.json()["paths"]]
+
+
+def test_before_the_first_build_requests_answer_from_an_empty_graph(
+    api_client, cast, no_build_in_requests
+):
+    assert path_members(api_client, cast.thandi.pk) == []
+    assert api_client.get("/api/recommendations/people").json()["items"] == []
+    assert proximity_for(cast.sam.pk, [cast.kwame.pk])[cast.kwame.pk].degree is None
+
+
+def test_a_request_never_builds_and_answers_from_the_last_published_snapshot(
+    api_client, cast, production_builder, monkeypatch
+):
+    assert graph.graph_build() is not None
+    published = store.current_name(production_builder)
+    # Omar connects with Sam: the database has changed, the published snapshot has not.
+    connection_create(member=cast.sam, other=cast.omar)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a request built the graph")
+
+    real_build = graph.build_from_database
+    monkeypatch.setattr(graph, "build_from_database", refuse)
+    assert proximity_for(cast.sam.pk, [cast.omar.pk])[cast.omar.pk].degree is None
+    assert path_members(api_client, cast.thandi.pk)[0] == [
+        cast.sam.pk,
+        cast.kwame.pk,
+        cast.thandi.pk,
+    ]
+    response = api_client.get(f"/api/members/{cast.omar.pk}")
+    assert response.status_code == 200
+    assert response.json()["degree"] is None
+    assert store.current_name(production_builder) == published
+
+    # The builder runs: the next answers see the new connection.
+    monkeypatch.setattr(graph, "build_from_database", real_build)
+    assert graph.graph_build() is not None
+    assert store.current_name(production_builder) != published
+    assert proximity_for(cast.sam.pk, [cast.omar.pk])[cast.omar.pk].degree == 1
+    assert api_client.get(f"/api/members/{cast.omar.pk}").json()["degree"] == 1
+
+
+def test_the_builder_publishes_only_when_the_database_moved(cast):
+    assert graph.graph_build() is not None
+    assert graph.graph_build() is None
+    connection_create(member=cast.sam, other=cast.omar)
+    assert graph.graph_build() is not None
+
+
+class TestPublishedBlock:
+    def test_paths_and_suggestions_leave_a_new_block_out_at_once(
+        self, api_client, cast, production_builder, monkeypatch
+    ):
+        graph.graph_build()
+        published = store.current_name(production_builder)
+        assert [p[1] for p in path_members(api_client, cast.thandi.pk)] == [
+            cast.kwame.pk,
+            cast.lena.pk,
+        ]
+        suggested = api_client.get("/api/recommendations/people").json()["items"]
+        assert [item["member"]["id"] for item in suggested] == [cast.thandi.pk]
+
+        monkeypatch.setattr(graph, "build_from_database", _refuse)
+        block_create(blocker=cast.sam, blocked=cast.kwame)
+        assert [p[1] for p in path_members(api_client, cast.thandi.pk)] == [cast.lena.pk]
+        block_create(blocker=cast.thandi, blocked=cast.sam)
+        assert api_client.get("/api/recommendations/people").json()["items"] == []
+        blocked = api_client.get(f"/api/introductions/paths?to={cast.thandi.pk}")
+        assert blocked.status_code == 404
+        assert store.current_name(production_builder) == published
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("a request built the graph")
+
+
+def test_a_patch_reaches_answers_after_the_builder_runs(cast, django_capture_on_commit_callbacks):
+    from mutuals.accounts.services import boundaries_update
+    from mutuals.graph import strongest_paths
+
+    graph.graph_build()
+
+    def first_hops() -> list[int]:
+        paths = strongest_paths(graph.current_snapshot(), cast.sam.pk, to=cast.thandi.pk)
+        return [p.members[1] for p in paths]
+
+    assert first_hops() == [cast.kwame.pk, cast.lena.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        boundaries_update(user=cast.kwame, open_to_introductions=False)
+    assert first_hops() == [cast.kwame.pk, cast.lena.pk]  # not yet published
+    built = graph._state
+    graph.graph_build()
+    assert graph._state is not None
+    assert built is not None
+    assert graph._state.read_at == built.read_at  # a patch, not a rebuild
+    assert first_hops() == [cast.lena.pk]
+
+
+class _OneStep(threading.Event):
+    """A stop signal that is given at the builder's first wait: one poll."""
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.set()
+        return True
+
+
+def test_the_builder_loop_publishes_and_a_second_builder_stands_by(cast, production_builder):
+    with store.builder_lock(production_builder) as holding:
+        assert holding
+        with store.builder_lock(production_builder) as second:
+            assert not second
+        builder.run(interval=0, stop=_OneStep())  # stands by: another builder holds the lock
+        assert store.current_name(production_builder) is None
+    builder.run(interval=0, stop=_OneStep())
+    assert store.current_name(production_builder) is not None
+
+
+def test_the_graph_command_publishes_once(cast, production_builder):
+    call_command("graph", "--once")
+    published = store.load_current(production_builder)
+    assert published is not None
+    assert published.snapshot.node_of(cast.thandi.pk) is not None
+
+
+def test_the_worker_starts_the_builder_unless_told_not_to(settings, monkeypatch):
+    started = []
+    monkeypatch.setattr(builder, "run", lambda **kwargs: started.append(kwargs))
+    settings.GRAPH_BUILDER_IN_WORKER = False
+    assert "off" in builder.start_in_thread()
+    settings.GRAPH_BUILDER_IN_WORKER = True
+    assert builder.start_in_thread() == "graph builder: started"
+    for thread in threading.enumerate():
+        if thread.name == "graph-builder":
+            thread.join(timeout=10)
+    assert started == [{}]
