@@ -1,4 +1,5 @@
-"""URL map: the health checks, the web UI, the accounts flows (allauth), the JSON API under /api/, the admin."""
+"""URL map: the health checks, the web UI, the accounts flows (allauth), the JSON API under
+/api/, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path

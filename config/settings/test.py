@@ -49,4 +49,4 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
 # tests turn it on with override_settings(MUTUALS_READ_REPLICAS=["replica_1"]); the rest of
 # the suite reads and writes the primary only.
 globals()["DATABASES"]["replica_1"] = {**_database, "TEST": {"MIRROR": "default"}}
-MUTUALS_READ_REPLICAS: list[str] = []
+MUTUALS_READ_REPLICAS = []

@@ -83,7 +83,9 @@ class ReplicaState:
     @property
     def usable(self) -> bool:
         return (
-            self.answering and self.lag_seconds is not None and self.lag_seconds <= max_lag_seconds()
+            self.answering
+            and self.lag_seconds is not None
+            and self.lag_seconds <= max_lag_seconds()
         )
 
 

@@ -65,7 +65,9 @@ def test_readyz_is_not_ready_when_the_database_does_not_answer() -> None:
 @pytest.mark.django_db
 def test_readyz_is_not_ready_while_a_migration_is_not_applied() -> None:
     applied = MigrationRecorder(connection).applied_migrations()
-    one_short = {key: value for key, value in applied.items() if key != ("sessions", "0001_initial")}
+    one_short = {
+        key: value for key, value in applied.items() if key != ("sessions", "0001_initial")
+    }
 
     with mock.patch.object(MigrationRecorder, "applied_migrations", return_value=one_short):
         response = Client().get("/readyz")

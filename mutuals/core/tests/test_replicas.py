@@ -173,4 +173,3 @@ def test_a_replica_is_never_migrated() -> None:
 
     assert router.allow_migrate("replica_1", "accounts") is False
     assert router.allow_migrate("default", "accounts") is None
-
