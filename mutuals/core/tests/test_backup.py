@@ -191,7 +191,6 @@ def test_a_backup_that_runs_out_of_time_is_stopped_and_leaves_no_file(tmp_path: 
     assert list(tmp_path.iterdir()) == []
 
 
-
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only")
 def test_a_restore_that_fails_half_way_is_rolled_back(tmp_path: Path) -> None:
     """The tables are dropped and refilled in one transaction: here the archive's statements
