@@ -54,6 +54,8 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(DATA_DIR / "numba-cache"))
 
 DEBUG = env_bool("MUTUALS_DEBUG", default=False)
 SECRET_KEY = _secret_key()
+# `mutuals check --deploy` warns then (mutuals.W001): servers on several hosts need one key.
+MUTUALS_SECRET_KEY_GENERATED = not os.environ.get("MUTUALS_SECRET_KEY")
 ALLOWED_HOSTS = env_list("MUTUALS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MUTUALS_CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("MUTUALS_SITE_NAME", "mutuals")
