@@ -171,22 +171,26 @@ def reading_from_replica() -> Iterator[str]:
 class ReplicaRouter:
     """Django's database router (DATABASE_ROUTERS): see the module docstring."""
 
-    def db_for_read(self, model: type[Any], **hints: Any) -> str | None:
+    # Both name the primary explicitly: with no answer Django would fall back to the alias an
+    # instance was read from, so saving (or following a relation of) a row read on a replica
+    # would go to the replica.
+
+    def db_for_read(self, model: type[Any], **hints: Any) -> str:
         scope = _scope.get()
         if scope is None or scope.read_alias is None or scope.wrote:
-            return None
+            return DEFAULT_DB_ALIAS
         if model._meta.app_label in PRIMARY_ONLY_APPS:
-            return None
+            return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
-            return None
+            return DEFAULT_DB_ALIAS
         return scope.read_alias
 
-    def db_for_write(self, model: type[Any], **hints: Any) -> str | None:
+    def db_for_write(self, model: type[Any], **hints: Any) -> str:
         scope = _scope.get()
         if scope is not None and model._meta.app_label != "django_cache":
             # From now on this request reads its own writes (and the next ones, by cookie).
             scope.wrote = True
-        return None
+        return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1: Any, obj2: Any, **hints: Any) -> bool | None:
         return True  # every alias holds the same data

@@ -103,6 +103,19 @@ def test_reads_after_a_write_in_the_same_request_go_to_the_primary(sam: User) ->
     assert len(on_replica.captured_queries) == 1
 
 
+def test_a_row_read_on_the_replica_is_saved_on_the_primary(sam: User) -> None:
+    """Django sends a save to the alias the row was read from unless the router names one."""
+    with replicas.reading_from_replica():
+        read = User.objects.get(pk=sam.pk)
+        assert read._state.db == "replica_1"
+        read.name = "Sam O."
+        with _queries("replica_1") as on_replica, _queries("default") as on_primary:
+            read.save(update_fields=["name"])
+
+    assert "UPDATE" not in _tables(on_replica)
+    assert "UPDATE" in _tables(on_primary)
+
+
 def test_reads_inside_a_transaction_go_to_the_primary(sam: User) -> None:
     with (
         replicas.reading_from_replica(),
