@@ -1,11 +1,16 @@
-"""URL map: the web UI, the accounts flows (allauth), the JSON API under /api/, the admin."""
+"""URL map: the health checks, the web UI, the accounts flows (allauth), the JSON API under
+/api/, the admin."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from mutuals.api.api import api
+from mutuals.core.health import healthz_view, readyz_view
 
 urlpatterns = [
+    # For load balancers and orchestrators (docs/operations.md, "Health checks").
+    path("healthz", healthz_view, name="healthz"),
+    path("readyz", readyz_view, name="readyz"),
     path("", include("mutuals.site.urls")),
     path("", include("mutuals.accounts.urls")),
     path("", include("mutuals.connections.urls")),

@@ -1,7 +1,7 @@
 """The `mutuals` command: Django's manage.py under the product's name.
 
-The product's own commands (`serve`, `demo`, `worker`, `createmember`) are Django management
-commands, so `mutuals --help` lists them beside every Django command.
+The product's own commands (`serve`, `demo`, `worker`, `createmember`, `backup`, `restore`)
+are Django management commands, so `mutuals --help` lists them beside every Django command.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ Commands for running a community:
                          (hourly, idempotent)
   mutuals createmember   add a member: --email E --password P --name N [--staff]
   mutuals migrate        create or upgrade the database (DATABASE_URL selects it)
+  mutuals backup PATH    back the database up to one file while it serves
+  mutuals restore PATH   replace the database with a backup, all or nothing
   mutuals audit PATH --out report.html
                          audit a LinkedIn data export offline, no server or database
   mutuals import-linkedin --email E PATH

@@ -23,6 +23,8 @@ def test_help_lists_the_product_commands_and_djangos(capsys):
         "migrate",
         "audit",
         "import-linkedin",
+        "backup",
+        "restore",
         "db_worker",
     ):
         assert command in out

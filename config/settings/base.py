@@ -54,6 +54,8 @@ os.environ.setdefault("NUMBA_CACHE_DIR", str(DATA_DIR / "numba-cache"))
 
 DEBUG = env_bool("MUTUALS_DEBUG", default=False)
 SECRET_KEY = _secret_key()
+# `mutuals check --deploy` warns then (mutuals.W001): servers on several hosts need one key.
+MUTUALS_SECRET_KEY_GENERATED = not os.environ.get("MUTUALS_SECRET_KEY")
 ALLOWED_HOSTS = env_list("MUTUALS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MUTUALS_CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("MUTUALS_SITE_NAME", "mutuals")
@@ -91,6 +93,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so it sees every answer under /api/, whichever layer made it.
     "mutuals.api.middleware.ApiErrorEnvelopeMiddleware",
+    # Where this request's reads go (a replica, or the primary after a write); before the
+    # session's middleware, whose save counts as a write.
+    "mutuals.core.replicas.ReadReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,6 +143,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A primary that does not answer fails a request (and /readyz) within seconds instead of
+    # the operating system's TCP timeout; `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the
     # write lock up front so concurrent writers wait (busy timeout) instead of failing.
@@ -149,6 +158,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     if not str(DATABASES["default"]["NAME"]).startswith(":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+
+# Read replicas (docs/scaling.md, "Several servers"): PostgreSQL streaming replicas, as
+# comma-separated URLs, become the aliases replica_1, replica_2, …; mutuals.core.replicas
+# sends the reads that can tolerate a little lag to one of them and pins a member who has just
+# written to the primary for MUTUALS_READ_YOUR_WRITES_SECONDS. A replica that does not answer
+# within connect_timeout, or lags by more than MUTUALS_REPLICA_MAX_LAG_SECONDS, is skipped.
+MUTUALS_READ_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    _replica = dj_database_url.parse(
+        _url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES[f"replica_{_number}"] = _replica
+    MUTUALS_READ_REPLICAS.append(f"replica_{_number}")
+MUTUALS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MUTUALS_REPLICA_MAX_LAG_SECONDS", "5"))
+MUTUALS_READ_YOUR_WRITES_SECONDS = int(os.environ.get("MUTUALS_READ_YOUR_WRITES_SECONDS", "15"))
+DATABASE_ROUTERS = ["mutuals.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -302,6 +330,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 if env_bool("MUTUALS_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("MUTUALS_SSL_REDIRECT", default=False)
+# The proxy's and the orchestrator's health checks speak plain HTTP to the server directly.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # HSTS: browsers refuse plain HTTP for this long once they have seen the site over HTTPS.
 # Off by default (a wrong value locks visitors out); subdomains and preload only on request.
 SECURE_HSTS_SECONDS = int(os.environ.get("MUTUALS_HSTS_SECONDS", "0"))

@@ -50,3 +50,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": os.path.join(tempfile.gettempdir(), f"mutuals-tests-{os.getpid()}.sqlite3")
     }
     _database["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF;"
+
+# A second name for the test database, as a streaming replica would be (TEST MIRROR: a
+# separate connection to the same database, so it sees only committed rows). The routing
+# tests turn it on with override_settings(MUTUALS_READ_REPLICAS=["replica_1"]); the rest of
+# the suite reads and writes the primary only.
+globals()["DATABASES"]["replica_1"] = {**_database, "TEST": {"MIRROR": "default"}}
+MUTUALS_READ_REPLICAS = []

@@ -66,6 +66,17 @@ def test_without_the_proxy_settings_the_check_says_what_is_missing(tmp_path):
         assert check in result.stderr
 
 
+def test_a_secret_key_generated_on_this_host_is_reported(tmp_path):
+    """Several servers must share one key (issue 21): without MUTUALS_SECRET_KEY each host
+    generates its own into its data directory."""
+    environment = documented_environment()
+    del environment["MUTUALS_SECRET_KEY"]
+    result = _check_deploy(tmp_path, environment)
+    assert result.returncode != 0
+    assert "mutuals.W001" in result.stderr
+    assert "MUTUALS_SECRET_KEY" in result.stderr
+
+
 @pytest.mark.django_db
 def test_pages_send_a_content_security_policy_with_a_nonce(web_client):
     response = web_client.get("/")

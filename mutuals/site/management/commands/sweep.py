@@ -3,7 +3,8 @@
 Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
 catches whatever a stopped worker missed, and recomputes ties computed more than a day ago
 (strength fades with silence, which no event announces). Every step is idempotent, so
-running it often, or twice at once, changes nothing more.
+running it often changes nothing more; when several hosts run it from their timers, one pass
+runs at a time and the others stop at once (an advisory lock, `core.locks`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
+from mutuals.core.locks import held_exclusively
 from mutuals.engagement.notifications import notification_emails_send_due
 from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
@@ -31,6 +33,13 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with held_exclusively("mutuals-sweep") as held:
+            if not held:
+                self.stdout.write("another sweep is running; this one did nothing")
+                return
+            self.sweep()
+
+    def sweep(self) -> None:
         delivered = invitations_deliver_due()
         expired = sum(
             invitation_expire_if_due(invitation_id=pk)

@@ -1,0 +1,20 @@
+"""A task for test_workers.py: it records each run in a file, so a run twice shows."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from django.tasks import task
+
+
+@task
+def record_run(number: int, path: str) -> None:
+    time.sleep(0.05)  # long enough for the other worker to look for a task meanwhile
+    line = f"{number} {os.getpid()}\n".encode()
+    # O_APPEND: each write lands whole at the end, whichever process makes it.
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)

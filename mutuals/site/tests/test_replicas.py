@@ -1,0 +1,188 @@
+"""Reads on a replica, writes on the primary, a member's own writes read back (issue 21).
+
+The replica here is `replica_1`, a second connection to the test database (config/settings/
+test.py, TEST MIRROR): it sees only committed rows, as a streaming replica does, so these tests
+commit (transaction=True). Which connection a query used is what they assert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError, connections, transaction
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from mutuals.accounts.models import User
+from mutuals.accounts.tests.clients import web_client_for
+from mutuals.accounts.tests.factories import make_member
+from mutuals.core import replicas
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", "replica_1"]),
+    pytest.mark.usefixtures("_one_replica"),
+]
+
+
+@pytest.fixture
+def _one_replica() -> Iterator[None]:
+    replicas.forget_replica_states()
+    with override_settings(MUTUALS_READ_REPLICAS=["replica_1"]):
+        yield
+    replicas.forget_replica_states()
+
+
+@pytest.fixture
+def sam() -> User:
+    return make_member(name="Sam Okafor", email="sam@example.com")
+
+
+def _queries(alias: str) -> CaptureQueriesContext:
+    return CaptureQueriesContext(connections[alias])
+
+
+def _tables(captured: CaptureQueriesContext) -> str:
+    return " ".join(query["sql"] for query in captured.captured_queries)
+
+
+def test_a_page_that_writes_nothing_reads_its_rows_from_the_replica(sam: User) -> None:
+    client = web_client_for(sam)
+
+    with _queries("replica_1") as on_replica, _queries("default") as on_primary:
+        response = client.get("/me/profile/")
+
+    assert response.status_code == 200
+    assert "accounts_user" in _tables(on_replica)
+    # The session is read on the primary: a sign-in on another server is seen at once.
+    assert "django_session" in _tables(on_primary)
+    assert "django_session" not in _tables(on_replica)
+    assert replicas.PIN_COOKIE not in response.cookies
+
+
+def test_a_member_who_wrote_reads_from_the_primary_for_the_pin_window(sam: User) -> None:
+    client = web_client_for(sam)
+
+    with _queries("replica_1") as during_write:
+        wrote = client.post("/me/tokens/", {"label": "laptop"})
+    with _queries("replica_1") as after_write:
+        listed = client.get("/me/tokens/")
+
+    assert wrote.status_code == 200
+    assert len(during_write.captured_queries) == 0
+    pin = wrote.cookies[replicas.PIN_COOKIE]
+    assert pin["max-age"] == 15
+    assert pin["httponly"]
+    # The next page, on whichever server, lists the token from the primary.
+    assert len(after_write.captured_queries) == 0
+    assert b"laptop" in listed.content
+
+
+def test_the_pin_ends_with_its_cookie(sam: User) -> None:
+    client = web_client_for(sam)
+    client.post("/me/tokens/", {"label": "laptop"})
+    client.cookies.pop(replicas.PIN_COOKIE)  # the browser drops it after Max-Age
+
+    with _queries("replica_1") as on_replica:
+        client.get("/me/tokens/")
+
+    assert len(on_replica.captured_queries) > 0
+
+
+def test_reads_after_a_write_in_the_same_request_go_to_the_primary(sam: User) -> None:
+    with replicas.reading_from_replica() as alias, _queries("replica_1") as on_replica:
+        assert alias == "replica_1"
+        User.objects.get(pk=sam.pk)
+        before = len(on_replica.captured_queries)
+        User.objects.filter(pk=sam.pk).update(name="Sam O.")
+        assert User.objects.get(pk=sam.pk).name == "Sam O."
+
+    assert before == 1
+    assert len(on_replica.captured_queries) == 1
+
+
+def test_a_row_read_on_the_replica_is_saved_on_the_primary(sam: User) -> None:
+    """Django sends a save to the alias the row was read from unless the router names one."""
+    with replicas.reading_from_replica():
+        read = User.objects.get(pk=sam.pk)
+        assert read._state.db == "replica_1"
+        read.name = "Sam O."
+        with _queries("replica_1") as on_replica, _queries("default") as on_primary:
+            read.save(update_fields=["name"])
+
+    assert "UPDATE" not in _tables(on_replica)
+    assert "UPDATE" in _tables(on_primary)
+
+
+def test_reads_inside_a_transaction_go_to_the_primary(sam: User) -> None:
+    with (
+        replicas.reading_from_replica(),
+        _queries("replica_1") as on_replica,
+        transaction.atomic(),
+    ):
+        User.objects.select_related("profile").get(pk=sam.pk)
+
+    assert len(on_replica.captured_queries) == 0
+
+
+def test_outside_a_request_or_an_explicit_block_everything_reads_the_primary(sam: User) -> None:
+    """Workers and commands: a task usually acts on the write that queued it."""
+    with _queries("replica_1") as on_replica:
+        assert User.objects.filter(pk=sam.pk).exists()
+
+    assert len(on_replica.captured_queries) == 0
+
+
+@pytest.mark.parametrize(
+    "measured",
+    [
+        {"side_effect": DatabaseError("connection refused")},
+        {"return_value": 5.5},
+    ],
+    ids=["down", "lagging beyond the bound"],
+)
+def test_reads_fall_back_to_the_primary_when_the_replica_is_down_or_lags(
+    sam: User, measured: dict[str, Any]
+) -> None:
+    client = web_client_for(sam)
+
+    with (
+        mock.patch.object(replicas, "measure_lag", **measured),
+        _queries("replica_1") as on_replica,
+    ):
+        response = client.get("/me/profile/")
+
+    assert response.status_code == 200
+    assert len(on_replica.captured_queries) == 0
+
+
+def test_a_replica_within_the_bound_is_used(sam: User) -> None:
+    with mock.patch.object(replicas, "measure_lag", return_value=4.9):
+        assert replicas.usable_replica() == "replica_1"
+
+
+def test_the_replica_state_is_measured_at_most_every_few_seconds() -> None:
+    with mock.patch.object(replicas, "measure_lag", return_value=0.0) as measure:
+        for _ in range(5):
+            replicas.usable_replica()
+
+    assert measure.call_count == 1
+
+
+def test_without_replicas_nothing_is_routed_or_pinned(sam: User) -> None:
+    client = web_client_for(sam)
+    with override_settings(MUTUALS_READ_REPLICAS=[]), _queries("replica_1") as on_replica:
+        wrote = client.post("/me/tokens/", {"label": "laptop"})
+        client.get("/me/tokens/")
+
+    assert len(on_replica.captured_queries) == 0
+    assert replicas.PIN_COOKIE not in wrote.cookies
+
+
+def test_a_replica_is_never_migrated() -> None:
+    router = replicas.ReplicaRouter()
+
+    assert router.allow_migrate("replica_1", "accounts") is False
+    assert router.allow_migrate("default", "accounts") is None
