@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -18,6 +19,7 @@ from mutuals.core.errors import NotFound, Refused
 from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.forms import ExportUploadForm
+from mutuals.imports.lists import LISTS, as_csv
 from mutuals.imports.models import Import
 from mutuals.imports.report import audit_context, render_report
 from mutuals.imports.selectors import bring_them_in, import_list_for
@@ -70,7 +72,7 @@ def import_detail_view(request: HttpRequest, import_id: int) -> HttpResponse:
     item = _owned(request, import_id)
     context: dict[str, Any] = {"item": item, "audit": None}
     if item.status == Import.Status.DONE and item.audit:
-        context.update(audit_context(item.audit))
+        context.update(audit_context(item.audit, csv_href=_csv_href(item.pk)))
         context["suggestions"] = bring_them_in(member_for_request(request))
     return render(request, "imports/import_detail.html", context)
 
@@ -91,6 +93,21 @@ def import_report_view(request: HttpRequest, import_id: int) -> HttpResponse:
         raise NotFound("The audit is not ready.")
     response = HttpResponse(render_report(item.audit), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="network-audit-{item.pk}.html"'
+    return response
+
+
+def _csv_href(import_id: int) -> Any:
+    return lambda name: reverse("import_list_csv", args=[import_id, name])
+
+
+@login_required
+def import_list_csv_view(request: HttpRequest, import_id: int, name: str) -> HttpResponse:
+    """One of the audit's lists, whole, as a CSV file."""
+    item = _owned(request, import_id)
+    if item.status != Import.Status.DONE or not item.audit or name not in LISTS:
+        raise NotFound("There is no such list.")
+    response = HttpResponse(as_csv(item.audit, name), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{item.pk}-{name}.csv"'
     return response
 
 
