@@ -27,8 +27,10 @@ from mutuals.imports.network import Network, Person, normalize_name
 ROLE_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "Founders and executives",
-        ("founder", "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "cio", "owner")
-        + ("president", "chief", "partner", "managing director"),
+        (
+            *("founder", "co-founder", "cofounder", "ceo", "cto", "cfo", "coo", "cio"),
+            *("owner", "president", "chief", "partner", "managing director"),
+        ),
     ),
     (
         "Directors and managers",
@@ -38,13 +40,17 @@ ROLE_FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Students and interns", ("student", "intern", "trainee", "apprentice", "graduate")),
     (
         "Research and teaching",
-        ("research", "scientist", "professor", "lecturer", "teacher", "phd", "postdoc")
-        + ("teaching", "academic", "fellow"),
+        (
+            *("research", "scientist", "professor", "lecturer", "teacher", "phd", "postdoc"),
+            *("teaching", "academic", "fellow"),
+        ),
     ),
     (
         "Engineering and data",
-        ("engineer", "developer", "programmer", "architect", "devops", "data ", "analyst")
-        + ("software", "sre", "qa", "tester", "administrator", "technician"),
+        (
+            *("engineer", "developer", "programmer", "architect", "devops", "data ", "analyst"),
+            *("software", "sre", "qa", "tester", "administrator", "technician"),
+        ),
     ),
     ("Design and product", ("design", "ux", "ui ", "product")),
     (
@@ -81,18 +87,17 @@ def _grouped(values: Iterable[str]) -> list[dict[str, Any]]:
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for value in values:
         spellings[normalize_name(value)][" ".join(value.split())] += 1
-    rows = [
-        {"label": seen.most_common(1)[0][0], "count": sum(seen.values())}
-        for seen in spellings.values()
-    ]
-    rows.sort(key=lambda row: (-row["count"], row["label"].casefold()))
-    return rows
+    counted = sorted(
+        ((seen.most_common(1)[0][0], sum(seen.values())) for seen in spellings.values()),
+        key=lambda item: (-item[1], item[0].casefold()),
+    )
+    return [{"label": label, "count": count} for label, count in counted]
 
 
 def _breakdown(
     parts: list[dict[str, Any]], missing: int, missing_label: str, hidden: int
 ) -> dict[str, Any]:
-    left_out = [
+    left_out: list[dict[str, Any]] = [
         {"label": missing_label, "count": missing, "why": "the export gives none"},
         {
             "label": "hidden connections",

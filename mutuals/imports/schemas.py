@@ -87,8 +87,8 @@ class AuditOut(Schema):
     each template carries `accepted`, `per_year` and `undated`; re-engage entries carry their
     history (`sent`, `received`, `conversations`, `first_at`, `last_at`). Audits stored
     before version 2 lack `charts`, `identity` and `not_relationships`, before version 3
-    `breakdowns` and `acceptance` (empty). `bring_them_in` is computed when asked: members who joined
-    since count."""
+    `breakdowns` and `acceptance` (empty). `bring_them_in` is computed when asked: members
+    who joined since count."""
 
     id: int
     version: int = 1
