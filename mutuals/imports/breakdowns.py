@@ -9,7 +9,7 @@
   acceptance).
 
 Each breakdown has the shape of a chart (`{total, parts, left_out, of}`): its parts add up to
-its total, and what it leaves out (no company, no title) is said with its count.
+its total, and what it leaves out (without a company or a title, hidden) is said with its count.
 """
 
 from __future__ import annotations
@@ -124,14 +124,14 @@ def network_breakdowns(connections: Sequence[Person], hidden: int) -> dict[str, 
     no_company = len(connections) - len(companies)
     no_title = len(connections) - len(titles)
     return {
-        "companies": _breakdown(_grouped(companies), no_company, "no company", hidden),
+        "companies": _breakdown(_grouped(companies), no_company, "without a company", hidden),
         "roles": _breakdown(
             [{"label": family, "count": families[family]} for family in order if families[family]],
             no_title,
-            "no title",
+            "without a title",
             hidden,
         ),
-        "titles": _breakdown(_grouped(titles), no_title, "no title", hidden),
+        "titles": _breakdown(_grouped(titles), no_title, "without a title", hidden),
     }
 
 

@@ -17,7 +17,8 @@ from typing import Any
 class Column:
     header: str
     key: str
-    kind: str = "text"  # text | number | date | link (a name, linked to its profile URL)
+    # text | prose (sentences: a wider column) | number | date | link (a name, to its profile)
+    kind: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +66,9 @@ LISTS: dict[str, AuditList] = {
             (
                 NAME,
                 COMPANY,
-                Column("Why", "reason"),
+                Column("Why", "reason", "prose"),
                 SENT,
                 RECEIVED,
-                Column("Conversations", "conversations", "number"),
                 Column("First message", "first_at", "date"),
                 LAST,
             ),
@@ -109,7 +109,7 @@ LISTS: dict[str, AuditList] = {
         AuditList(
             "let_rest",
             "Let rest",
-            (NAME, COMPANY, Column("Why", "reason")),
+            (NAME, COMPANY, Column("Why", "reason", "prose")),
             _at("let_rest", "people"),
         ),
         AuditList(
@@ -134,7 +134,7 @@ LISTS: dict[str, AuditList] = {
             "templates",
             "Template reach",
             (
-                Column("Note", "example"),
+                Column("Note", "example", "prose"),
                 Column("Sent", "size", "number"),
                 Column("Accepted", "accepted", "number"),
                 Column("First sent", "first_sent", "date"),
@@ -163,7 +163,7 @@ def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
         cells = []
         for column in item.columns:
             text = _text(row.get(column.key), column.kind)
-            sort = text.casefold() if column.kind in ("text", "link") else text
+            sort = text.casefold() if column.kind in ("text", "prose", "link") else text
             href = row.get("url") or "" if column.kind == "link" else ""
             cells.append(
                 {"text": text, "sort": sort, "href": _safe_link(href), "label": column.header}

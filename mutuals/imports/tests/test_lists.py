@@ -155,7 +155,7 @@ def test_companies_group_spellings_and_count_largest_first():
     ]
     assert companies["total"] == 6
     assert {item["label"]: item["count"] for item in companies["left_out"]} == {
-        "no company": 1,
+        "without a company": 1,
         "hidden connections": 2,
     }
     assert companies["of"] == 9
