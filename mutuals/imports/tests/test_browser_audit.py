@@ -3,8 +3,8 @@ downloads it as CSV, and reads it at 390 px without sideways scrolling; with 4,0
 connections the page loads and filters quickly.
 
 Real data: `linkedin-analyzer-fixtures/connections-corpus.csv` (220 connection rows, 192 never
-messaged, 43 of them with `=SUM(A1:B2)` as a name, company or title). The 4,000-connection export is generated: the
-vendored real exports are small. Screenshots at 1280 and 390 px go to `test-results/browser/`.
+messaged, 43 of them with `=SUM(A1:B2)` in a name, company or title). The 4,000-connection
+export is generated: the vendored real exports are small. Screenshots at 1280 and 390 px go to `test-results/browser/`.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _no_sideways_scroll(page: Page) -> None:
     wide = page.evaluate(
         """() => Array.from(document.querySelectorAll('body *'))
             .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
-            .slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"""
+            .slice(0, 5).map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 40)}`)"""
     )
     assert width <= page.viewport_size["width"], (width, wide)
 
@@ -70,7 +70,8 @@ def test_filter_sort_and_download_a_whole_list(browser_page: Page) -> None:
 
     with page.expect_download() as download:
         box.get_by_role("link", name="Download CSV").click()
-    rows_in_file = list(csv.reader(io.StringIO(open(download.value.path()).read())))
+    with open(download.value.path(), encoding="utf-8") as file:
+        rows_in_file = list(csv.reader(file))
     assert rows_in_file[0][0] == "Name"
     assert len(rows_in_file) == 1 + 192  # the whole list, whatever the filter shows
 
