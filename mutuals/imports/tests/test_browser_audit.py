@@ -4,7 +4,8 @@ connections the page loads and filters quickly.
 
 Real data: `linkedin-analyzer-fixtures/connections-corpus.csv` (220 connection rows, 192 never
 messaged, 43 of them with `=SUM(A1:B2)` in a name, company or title). The 4,000-connection
-export is generated: the vendored real exports are small. Screenshots at 1280 and 390 px go to `test-results/browser/`.
+export is generated: the vendored real exports are small. Screenshots at 1280 and 390 px go
+to `test-results/browser/`.
 """
 
 from __future__ import annotations
