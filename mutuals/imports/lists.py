@@ -166,7 +166,13 @@ def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
             sort = text.casefold() if column.kind in ("text", "prose", "link") else text
             href = row.get("url") or "" if column.kind == "link" else ""
             cells.append(
-                {"text": text, "sort": sort, "href": _safe_link(href), "label": column.header}
+                {
+                    "text": text,
+                    "sort": sort,
+                    "href": _safe_link(href),
+                    "label": column.header,
+                    "kind": column.kind,
+                }
             )
         rows.append(cells)
     return {
