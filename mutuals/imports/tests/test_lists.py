@@ -85,6 +85,7 @@ def test_dates_show_and_sort_as_days(small):
         "sort": "2015-03-01",
         "href": "",
         "label": "Connected on",
+        "kind": "date",
     }
 
 
