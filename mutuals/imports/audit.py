@@ -34,6 +34,7 @@ from mutuals.imports.breakdowns import acceptance, network_breakdowns, template_
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.linkedin.records import Export
 from mutuals.imports.network import Network, Person, build_network
+from mutuals.imports.own_profile import profile_proposal
 from mutuals.imports.templates_reuse import Note, find_templates
 
 # A two-way relationship silent this long is fading: worth a message before it is gone.
@@ -358,6 +359,7 @@ def audit_network(
         },
         "breakdowns": network_breakdowns(connections, len(hidden)),
         "acceptance": acceptance(network),
+        "own_profile": profile_proposal(export),
         "invitations": {
             "sent": len(sent_invitations),
             "without_note": without_note,

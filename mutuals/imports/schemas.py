@@ -85,7 +85,9 @@ class AuditOut(Schema):
     `breakdowns.companies|roles|titles` are connections by company, role family and title,
     shaped like a chart; `acceptance.with_note|without_note` is `{sent, accepted, share}`;
     each template carries `accepted`, `per_year` and `undated`; re-engage entries carry their
-    history (`sent`, `received`, `conversations`, `first_at`, `last_at`). Audits stored
+    history (`sent`, `received`, `conversations`, `first_at`, `last_at`). `own_profile` is
+    what the export says about its owner (`fields`: headline, bio, location, company, title;
+    `skills`; `positions`), offered on the page, never applied without the member's choice. Audits stored
     before version 2 lack `charts`, `identity` and `not_relationships`, before version 3
     `breakdowns` and `acceptance` (empty). `bring_them_in` is computed when asked: members
     who joined since count."""
@@ -100,6 +102,7 @@ class AuditOut(Schema):
     not_relationships: dict[str, Any] = {}
     breakdowns: dict[str, Any] = {}
     acceptance: dict[str, Any] = {}
+    own_profile: dict[str, Any] = {}
     connections_per_year: list[dict[str, int]]
     connections_undated: int = 0
     never_messaged: dict[str, Any]

@@ -12,5 +12,6 @@ urlpatterns = [
         views.import_list_csv_view,
         name="import_list_csv",
     ),
+    path("me/imports/<int:import_id>/profile/", views.import_profile_view, name="import_profile"),
     path("me/imports/<int:import_id>/delete/", views.import_delete_view, name="import_delete"),
 ]
