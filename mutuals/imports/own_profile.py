@@ -12,7 +12,7 @@ Education.csv is not read yet: the profile here has no place for schools.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mutuals.imports.linkedin.records import Export, PositionRecord
@@ -22,8 +22,11 @@ from mutuals.imports.linkedin.records import Export, PositionRecord
 LIMITS = {"headline": 160, "bio": 2000, "company": 120, "title": 120, "location": 120}
 
 
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
 def _started(position: PositionRecord) -> datetime:
-    return position.started_on.replace(tzinfo=None) if position.started_on else datetime.min
+    return position.started_on or _EARLIEST
 
 
 def _current(positions: list[PositionRecord]) -> PositionRecord | None:

@@ -87,10 +87,10 @@ class AuditOut(Schema):
     each template carries `accepted`, `per_year` and `undated`; re-engage entries carry their
     history (`sent`, `received`, `conversations`, `first_at`, `last_at`). `own_profile` is
     what the export says about its owner (`fields`: headline, bio, location, company, title;
-    `skills`; `positions`), offered on the page, never applied without the member's choice. Audits stored
-    before version 2 lack `charts`, `identity` and `not_relationships`, before version 3
-    `breakdowns` and `acceptance` (empty). `bring_them_in` is computed when asked: members
-    who joined since count."""
+    `skills`; `positions`), offered on the page, never applied without the member's choice.
+    Audits stored before version 2 lack `charts`, `identity` and `not_relationships`, before
+    version 3 `breakdowns`, `acceptance` and `own_profile` (empty). `bring_them_in` is
+    computed when asked: members who joined since count."""
 
     id: int
     version: int = 1
@@ -114,3 +114,14 @@ class AuditOut(Schema):
     let_rest: dict[str, Any]
     messages_per_month: list[dict[str, Any]]
     bring_them_in: list[AuditSuggestionOut]
+
+
+class OwnProfileIn(Schema):
+    """What to bring in from the export: field names and skills, as the audit offers them."""
+
+    fields: list[str] = []
+    skills: list[str] = []
+
+
+class OwnProfileOut(Schema):
+    applied: list[str]  # what changed: field labels, and "topics" when skills were added

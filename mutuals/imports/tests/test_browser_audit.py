@@ -33,6 +33,7 @@ def _imported(owner, data: bytes, name: str = "Connections.csv") -> Import:
         owner=owner, file_name=name, upload=as_upload(data, name), background=False
     )
     done = import_run(import_id=created.pk)
+    assert done is not None
     assert done.status == Import.Status.DONE, done.error
     return done
 
@@ -44,7 +45,9 @@ def _no_sideways_scroll(page: Page) -> None:
             .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
             .slice(0, 5).map((e) => `${e.tagName}.${e.className} ${e.textContent.slice(0, 40)}`)"""
     )
-    assert width <= page.viewport_size["width"], (width, wide)
+    viewport = page.viewport_size
+    assert viewport is not None
+    assert width <= viewport["width"], (width, wide)
 
 
 def test_filter_sort_and_download_a_whole_list(browser_page: Page) -> None:

@@ -137,3 +137,26 @@ def test_another_members_import_is_not_found(imported):
     assert (
         stranger.post(f"/me/imports/{item.pk}/profile/", {"field": "headline"}).status_code == 404
     )
+
+
+def test_the_api_applies_what_is_named_and_refuses_nothing_named(imported):
+    from mutuals.accounts.tests.clients import api_client_for
+
+    owner, item = imported
+    client = api_client_for(owner)
+    audit = client.get(f"/api/imports/{item.pk}/audit").json()
+    assert audit["own_profile"]["fields"]["headline"] == HEADLINE
+    refused = client.post(f"/api/imports/{item.pk}/profile", {}, content_type="application/json")
+    assert (refused.status_code, refused.json()["code"]) == (422, "nothing_chosen")
+    response = client.post(
+        f"/api/imports/{item.pk}/profile",
+        {"fields": ["title"], "skills": ["Pandas"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert response.json() == {"applied": ["Title", "topics"]}
+    owner.profile.refresh_from_db()
+    assert (owner.profile.title, owner.profile.headline) == (
+        "Graduate Teaching Assistant",
+        "Student",
+    )
