@@ -21,7 +21,7 @@ from mutuals.accounts.tests.factories import PASSWORD, make_member
 from mutuals.core.tests.browser import shot, sign_in
 from mutuals.imports.models import Import
 from mutuals.imports.services import import_create, import_run
-from mutuals.imports.tests.helpers import FIXTURES, as_upload
+from mutuals.imports.tests.helpers import EXPORT_2022, FIXTURES, as_upload, zip_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,3 +124,27 @@ def test_four_thousand_connections_load_and_filter_quickly(browser_page: Page) -
     # Generous bounds for 2 busy cores; docs/benchmarks.md has the quiet figures.
     assert loaded_ms < 15_000
     assert filter_ms < 1_000
+
+
+def test_bring_your_own_profile_in(browser_page: Page) -> None:
+    """The pseudonymised 2022 export's owner ticks the headline and one skill and saves; the
+    page reads at 390 px without sideways scrolling."""
+    page = browser_page
+    member = make_member(name="Tomas Kavya", profile={"headline": "Student"})
+    done = _imported(member, zip_folder(EXPORT_2022), "export.zip")
+    sign_in(page, member.email, PASSWORD)
+    page.goto(f"/me/imports/{done.pk}/")
+    page.get_by_role("link", name="See what it would change on your profile").click()
+    expect(page.get_by_role("heading", name="Bring your profile in")).to_be_visible()
+    shot(page, "audit-profile-1280")
+    page.get_by_role("checkbox", name=re.compile("^Use Graduate Research Assistant")).check()
+    page.get_by_role("checkbox", name="Pandas").check()
+    page.get_by_role("button", name="Save what I ticked").click()
+    expect(page.get_by_text("Brought into your profile: Headline, topics.")).to_be_visible()
+    member.profile.refresh_from_db()
+    assert member.profile.headline == "Graduate Research Assistant at Syracuse University"
+    assert member.profile.title == ""  # not ticked, not applied
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    _no_sideways_scroll(page)
+    shot(page, "audit-profile-390")
