@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 
@@ -180,7 +181,26 @@ def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
         "title": item.title,
         "columns": [{"header": c.header, "kind": c.kind} for c in item.columns],
         "rows": rows,
+        "body_html": "".join(_row_html(cells) for cells in rows),
     }
+
+
+def _row_html(cells: list[dict[str, str]]) -> str:
+    """One table row, every value escaped. Written here rather than in the template: a list
+    of 30,000 rows renders in a fraction of a second instead of tens of seconds."""
+    out = []
+    for cell in cells:
+        text = escape(cell["text"])
+        if cell["href"]:
+            inner = f'<a href="{escape(cell["href"])}" rel="noopener noreferrer">{text}</a>'
+        else:
+            inner = text or "—"
+        prose = " prose" if cell["kind"] == "prose" else ""
+        out.append(
+            f'<td data-label="{escape(cell["label"])}" data-sort="{escape(cell["sort"])}">'
+            f'<span class="audit-cell{prose}">{inner}</span></td>'
+        )
+    return f"<tr>{''.join(out)}</tr>"
 
 
 def _safe_link(url: str) -> str:

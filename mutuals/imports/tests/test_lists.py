@@ -192,3 +192,19 @@ def test_the_offline_report_filters_sorts_and_downloads_without_fetching(small):
     assert 'href="data:text/csv;charset=utf-8,Name%2CCompany' in html
     assert "addSorting" in html
     assert OWNER_URL not in html  # the owner is not a relationship, in no list
+
+
+def test_table_rows_escape_what_people_typed(small):
+    hostile = {
+        **small,
+        "never_messaged": {
+            "people": [
+                {"name": "<script>x</script>", "company": 'A "B" & C', "url": "https://e.x/?a=1&b"}
+            ]
+        },
+    }
+    body = table(hostile, "never_messaged")["body_html"]
+    assert "<script>" not in body
+    assert "&lt;script&gt;x&lt;/script&gt;" in body
+    assert "A &quot;B&quot; &amp; C" in body
+    assert 'href="https://e.x/?a=1&amp;b"' in body
