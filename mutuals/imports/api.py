@@ -22,9 +22,11 @@ from mutuals.imports.schemas import (
     ImportCreatedOut,
     ImportOut,
     ImportPage,
+    OwnProfileIn,
+    OwnProfileOut,
 )
 from mutuals.imports.selectors import bring_them_in, import_list_for
-from mutuals.imports.services import import_create, import_delete
+from mutuals.imports.services import import_create, import_delete, own_profile_apply
 
 router = Router(tags=["imports"])
 
@@ -96,6 +98,28 @@ def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
         **{key: audit[key] for key in AuditOut.model_fields if key in audit},
         bring_them_in=[AuditSuggestionOut.build(s) for s in bring_them_in(viewer)],
     )
+
+
+@router.post(
+    "/imports/{import_id}/profile",
+    response={200: OwnProfileOut},
+    operation_id="imports_profile_apply",
+    openapi_extra=refusals(
+        {404: ["not_found"], 409: ["import_not_finished"], 422: ["nothing_chosen"]}
+    ),
+)
+def imports_profile_apply(
+    request: HttpRequest, import_id: int, payload: OwnProfileIn
+) -> OwnProfileOut:
+    """Bring what the member chose from their export into their own profile: `fields` among
+    the audit's `own_profile.fields` (headline, bio, location, company, title) and `skills`
+    among its `own_profile.skills`, added to their topics. Only what is named is applied, and
+    only if the export offers it; naming nothing is `422 nothing_chosen`; a value the profile
+    refuses (a thirteenth topic) refuses the whole change (`422 invalid_fields`)."""
+    applied = own_profile_apply(
+        viewer=member(request), import_id=import_id, fields=payload.fields, skills=payload.skills
+    )
+    return OwnProfileOut(applied=applied)
 
 
 @router.delete(

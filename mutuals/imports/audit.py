@@ -10,7 +10,10 @@ the audit page and the offline report render, and the import stores:
 - strength and tiers from the message history (`strength.py`);
 - a "re-engage" list, each person with the reason, and a "let rest" list.
 
-Lists are capped (AUDIT_LIST_LIMIT) with their full counts beside them. Dates are ISO 8601.
+Lists are whole (a member with 4,000 connections sees all of them; the page and the report
+filter and sort them, and each downloads as CSV). `breakdowns` says which companies and roles
+the network is made of and `acceptance` what invitations with and without a note got
+(`breakdowns.py`). Dates are ISO 8601.
 
 Totals that add up (issue 16): every connection row LinkedIn writes is counted, hidden ones
 too; only relationships are ranked (not the owner's own other profiles, not LinkedIn's own
@@ -27,13 +30,13 @@ from typing import Any
 
 from mutuals import personalization
 from mutuals.imports import strength as strength_model
+from mutuals.imports.breakdowns import acceptance, network_breakdowns, template_reach
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.linkedin.records import Export
 from mutuals.imports.network import Network, Person, build_network
+from mutuals.imports.own_profile import profile_proposal
 from mutuals.imports.templates_reuse import Note, find_templates
 
-AUDIT_LIST_LIMIT = 50
-REENGAGE_LIMIT = 25
 # A two-way relationship silent this long is fading: worth a message before it is gone.
 FADING_AFTER_DAYS = 180
 # Connected this long ago and never a word either way: let it rest.
@@ -42,7 +45,7 @@ LET_REST_AFTER_DAYS = 730
 UNANSWERED_TO_REST = 2
 MONTHS_IN_CHART = 36
 TEMPLATE_SCORE_SAMPLE = 20
-AUDIT_VERSION = 2
+AUDIT_VERSION = 3
 
 # Scores a cluster's notes in the order they were sent: [(note, name, company, title)] ->
 # [(score 0-100, verdict)].
@@ -114,6 +117,17 @@ def _person_out(person: Person, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _history(person: Person) -> dict[str, Any]:
+    """The message history that justifies a re-engage entry."""
+    return {
+        "sent": person.sent,
+        "received": person.received,
+        "conversations": person.conversations,
+        "first_at": _iso(person.first_message_at),
+        "last_at": _iso(person.last_message_at),
+    }
+
+
 def audit_network(
     network: Network,
     export: Export,
@@ -176,9 +190,10 @@ def audit_network(
         entry: dict[str, Any] = {
             "size": len(cluster.notes),
             "example": cluster.example.text,
-            "recipients": [n.recipient for n in cluster.notes[:AUDIT_LIST_LIMIT]],
+            "recipients": [n.recipient for n in cluster.notes],
             "first_sent": _iso(min(times)) if times else None,
             "last_sent": _iso(max(times)) if times else None,
+            **template_reach(network, [n.key for n in cluster.notes], sent_at_by_key),
             "score": None,
             "verdict": None,
         }
@@ -213,7 +228,9 @@ def audit_network(
                 f"{_month(person.last_message_at)}; it has been {_years(silence)}."
             )
             weight = person.messages * (1 + person.replies)
-            reengage.append((weight, _person_out(person, reason=reason, kind="fading")))
+            reengage.append(
+                (weight, _person_out(person, reason=reason, kind="fading", **_history(person)))
+            )
     for person in only_them:
         if person.last_received_at and person.is_connection:
             how_often = "once" if person.received == 1 else f"{person.received} times"
@@ -222,7 +239,10 @@ def audit_network(
                 "and you never answered."
             )
             reengage.append(
-                (person.received, _person_out(person, reason=reason, kind="unanswered"))
+                (
+                    person.received,
+                    _person_out(person, reason=reason, kind="unanswered", **_history(person)),
+                )
             )
     reengage.sort(key=lambda item: (-item[0], item[1]["name"]))
 
@@ -319,25 +339,27 @@ def audit_network(
         "never_messaged": {
             "count": len(never),
             "share": _share(len(never), len(connections)),
-            "people": [_person_out(p) for p in never[:AUDIT_LIST_LIMIT]],
+            "people": [_person_out(p) for p in never],
         },
         "one_way": {
             "two_way": len(two_way),
             "only_you": {
                 "count": len(only_you),
                 "people": [
-                    _person_out(p, sent=p.sent, last_at=_iso(p.last_sent_at))
-                    for p in only_you[:AUDIT_LIST_LIMIT]
+                    _person_out(p, sent=p.sent, last_at=_iso(p.last_sent_at)) for p in only_you
                 ],
             },
             "only_them": {
                 "count": len(only_them),
                 "people": [
                     _person_out(p, received=p.received, last_at=_iso(p.last_received_at))
-                    for p in only_them[:AUDIT_LIST_LIMIT]
+                    for p in only_them
                 ],
             },
         },
+        "breakdowns": network_breakdowns(connections, len(hidden)),
+        "acceptance": acceptance(network),
+        "own_profile": profile_proposal(export),
         "invitations": {
             "sent": len(sent_invitations),
             "without_note": without_note,
@@ -345,7 +367,7 @@ def audit_network(
             "with_note": len(sent_invitations) - without_note,
         },
         "templates": {
-            "clusters": template_out[:AUDIT_LIST_LIMIT],
+            "clusters": template_out,
             "notes_in_templates": sum(len(c.notes) for c in clusters),
             "notes": len(notes),
             "scored": scorer is not None,
@@ -362,12 +384,12 @@ def audit_network(
                     received=p.received,
                     last_at=_iso(p.last_message_at),
                 )
-                for p in messaged[:AUDIT_LIST_LIMIT]
+                for p in messaged
             ],
         },
-        "reengage": [entry for _, entry in reengage[:REENGAGE_LIMIT]],
+        "reengage": [entry for _, entry in reengage],
         "reengage_count": len(reengage),
-        "let_rest": {"count": len(let_rest), "people": let_rest[:AUDIT_LIST_LIMIT]},
+        "let_rest": {"count": len(let_rest), "people": let_rest},
         "messages_per_month": [
             {"month": m, "sent": sent_months.get(m, 0), "received": received_months.get(m, 0)}
             for m in months

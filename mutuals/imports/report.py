@@ -4,12 +4,16 @@ The charts' geometry comes from mutuals/core/charts.py; templates/charts/ draws 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.template.loader import render_to_string
 
 from mutuals.core import charts
+from mutuals.imports import lists
 from mutuals.imports.strength import TIERS
 
 EXCLUDED_LABELS = {
@@ -43,7 +47,26 @@ def _chart_points(chart: dict[str, Any] | None, fallback: list[tuple[str, int]])
     return [(part["label"], part["count"]) for part in chart["parts"]]
 
 
-def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
+STATIC = Path(__file__).resolve().parent / "static" / "imports"
+
+
+def _data_csv(audit: dict[str, Any]) -> Callable[[str], str]:
+    """The offline report's CSV links: the file itself, in the link (nothing is fetched)."""
+    return lambda name: "data:text/csv;charset=utf-8," + quote(lists.as_csv(audit, name))
+
+
+def _share_text(rate: dict[str, Any]) -> str:
+    return f"{round(rate['share'] * 100)}%" if rate.get("sent") else "—"
+
+
+def audit_context(
+    audit: dict[str, Any], *, csv_href: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """What the audit page and the offline report render. `csv_href(name)` is where a list's
+    CSV downloads from (the page's URL); without it, the CSV is inside the link."""
+    href = csv_href or _data_csv(audit)
+    tables = {name: {**lists.table(audit, name), "csv_href": href(name)} for name in lists.LISTS}
+    acceptance = audit.get("acceptance") or {}
     totals = audit["totals"]
     one_way = audit["one_way"]
     charts_out: dict[str, Any] = audit.get("charts") or {}
@@ -63,6 +86,17 @@ def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
     ]
     return {
         "audit": audit,
+        "lists": tables,
+        "breakdowns": audit.get("breakdowns") or {},
+        "acceptance": acceptance,
+        "acceptance_rows": [
+            (label, rate, _share_text(rate))
+            for label, rate in (
+                ("With a note", acceptance.get("with_note")),
+                ("Without a note", acceptance.get("without_note")),
+            )
+            if rate
+        ],
         "totals": totals,
         "as_of_date": _date(audit.get("as_of")),
         "never_people": _with_dates(audit["never_messaged"]["people"]),
@@ -77,7 +111,12 @@ def audit_context(audit: dict[str, Any]) -> dict[str, Any]:
             for name, count in sorted(totals["messages_excluded"].items())
         ],
         "clusters": [
-            {**cluster, "verdict_label": VERDICT_LABELS.get(cluster.get("verdict") or "", "")}
+            {
+                **cluster,
+                "verdict_label": VERDICT_LABELS.get(cluster.get("verdict") or "", ""),
+                "first_sent_date": _date(cluster.get("first_sent")),
+                "last_sent_date": _date(cluster.get("last_sent")),
+            }
             for cluster in audit["templates"]["clusters"]
         ],
         "split": split,
@@ -113,4 +152,7 @@ def _templates_summary(templates: dict[str, Any]) -> str:
 
 def render_report(audit: dict[str, Any]) -> str:
     """The self-contained offline report (`mutuals audit PATH --out report.html`)."""
-    return render_to_string("imports/report.html", audit_context(audit))
+    context = audit_context(audit)
+    context["inline_css"] = (STATIC / "audit.css").read_text(encoding="utf-8")
+    context["inline_js"] = (STATIC / "audit-lists.js").read_text(encoding="utf-8")
+    return render_to_string("imports/report.html", context)

@@ -81,9 +81,16 @@ class AuditOut(Schema):
     [{label, count, why}], of}`: the parts add up to `total`, and `total` plus what is left
     out to `of`. `identity.collisions` lists connections that share a URL or a name (kept
     apart); `not_relationships` the owner's own other profiles, LinkedIn's own accounts and
-    sponsored senders. Audits stored before version 2 lack `charts`, `identity` and
-    `not_relationships` (empty). `bring_them_in` is computed when asked: members who joined
-    since count."""
+    sponsored senders. Lists are whole (version 3; earlier audits kept 50 per list).
+    `breakdowns.companies|roles|titles` are connections by company, role family and title,
+    shaped like a chart; `acceptance.with_note|without_note` is `{sent, accepted, share}`;
+    each template carries `accepted`, `per_year` and `undated`; re-engage entries carry their
+    history (`sent`, `received`, `conversations`, `first_at`, `last_at`). `own_profile` is
+    what the export says about its owner (`fields`: headline, bio, location, company, title;
+    `skills`; `positions`), offered on the page, never applied without the member's choice.
+    Audits stored before version 2 lack `charts`, `identity` and `not_relationships`, before
+    version 3 `breakdowns`, `acceptance` and `own_profile` (empty). `bring_them_in` is
+    computed when asked: members who joined since count."""
 
     id: int
     version: int = 1
@@ -93,6 +100,9 @@ class AuditOut(Schema):
     charts: dict[str, Any] = {}
     identity: dict[str, Any] = {}
     not_relationships: dict[str, Any] = {}
+    breakdowns: dict[str, Any] = {}
+    acceptance: dict[str, Any] = {}
+    own_profile: dict[str, Any] = {}
     connections_per_year: list[dict[str, int]]
     connections_undated: int = 0
     never_messaged: dict[str, Any]
@@ -104,3 +114,14 @@ class AuditOut(Schema):
     let_rest: dict[str, Any]
     messages_per_month: list[dict[str, Any]]
     bring_them_in: list[AuditSuggestionOut]
+
+
+class OwnProfileIn(Schema):
+    """What to bring in from the export: field names and skills, as the audit offers them."""
+
+    fields: list[str] = []
+    skills: list[str] = []
+
+
+class OwnProfileOut(Schema):
+    applied: list[str]  # what changed: field labels, and "topics" when skills were added

@@ -11,6 +11,7 @@ from mutuals.accounts.models import Profile, User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.network import normalize_url
+from mutuals.imports.own_profile import fit
 
 SUGGESTION_LIMIT = 50
 
@@ -79,3 +80,42 @@ def _suggestion(member: User, contact: Contact, matched_by: str) -> Suggestion:
     else:
         context = "connected on LinkedIn"
     return Suggestion(member=member, contact=contact, context=context, matched_by=matched_by)
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One field the export would change on the member's own profile."""
+
+    field: str
+    label: str
+    now: str
+    proposed: str
+    shortened: bool  # cut to the profile's limit
+
+
+PROFILE_LABELS = {
+    "headline": "Headline",
+    "title": "Title",
+    "company": "Company",
+    "location": "Location",
+    "bio": "About",
+}
+
+
+def own_profile_offer(owner: User, item: Import) -> tuple[list[ProfileChange], list[str]]:
+    """What an import would bring into its owner's profile: the fields that differ from the
+    profile now, and the skills that are not yet among their topics."""
+    proposal = (item.audit or {}).get("own_profile") or {}
+    profile = Profile.objects.get(user=owner)
+    changes = []
+    for field, label in PROFILE_LABELS.items():
+        value = proposal.get("fields", {}).get(field)
+        if not value:
+            continue
+        proposed, shortened = fit(field, value)
+        now = getattr(profile, field)
+        if proposed != now:
+            changes.append(ProfileChange(field, label, now, proposed, shortened))
+    topics = {name.casefold() for name in profile.topics.values_list("name", flat=True)}
+    skills = [skill for skill in proposal.get("skills", []) if skill.casefold() not in topics]
+    return changes, skills

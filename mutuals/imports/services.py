@@ -26,7 +26,7 @@ import logging
 import secrets
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO, cast
@@ -38,7 +38,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.core.errors import Refused
+from mutuals.accounts.services import profile_update
+from mutuals.core.errors import Conflict, Refused
 from mutuals.imports import bulk
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.audit import audit_network, personalization_scorer, public
@@ -53,6 +54,7 @@ from mutuals.imports.models import (
     InteractionSource,
 )
 from mutuals.imports.network import Network, build_network
+from mutuals.imports.selectors import own_profile_offer
 from mutuals.imports.uploads import max_upload_bytes, upload_too_large
 
 logger = logging.getLogger(__name__)
@@ -408,3 +410,34 @@ def import_delete(*, viewer: User, import_id: int) -> None:
         owner_id = target.owner_id
         target.delete()  # its ContactSource and InteractionSource rows go with it
         bulk.delete_unsourced(owner_id)
+
+
+@transaction.atomic
+def own_profile_apply(
+    *, viewer: User, import_id: int, fields: Sequence[str], skills: Sequence[str]
+) -> list[str]:
+    """Bring what the member chose from their export into their own profile: the named
+    `fields` and `skills` (added to their topics), each only if the export offers it. Nothing
+    is chosen for them: no choice is refused (`nothing_chosen`), and a value the profile
+    refuses (13 topics) refuses the whole change, so nothing is half applied. Returns the
+    labels of what changed."""
+    item = access_import_by_id(viewer, import_id)
+    if item.status != Import.Status.DONE or not item.audit:
+        raise Conflict(
+            "The import has not finished; there is nothing to bring in yet.",
+            code="import_not_finished",
+        )
+    offered, offered_skills = own_profile_offer(viewer, item)
+    chosen = {change.field: change for change in offered if change.field in set(fields)}
+    added = [skill for skill in offered_skills if skill in set(skills)]
+    if not chosen and not added:
+        raise Refused(
+            "Tick what you want to bring into your profile; nothing was changed.",
+            code="nothing_chosen",
+        )
+    changes: dict[str, Any] = {field: change.proposed for field, change in chosen.items()}
+    if added:
+        current = list(viewer.profile.topics.values_list("name", flat=True))
+        changes["topics"] = [*current, *added]
+    profile_update(user=viewer, **changes)
+    return [change.label for change in chosen.values()] + (["topics"] if added else [])

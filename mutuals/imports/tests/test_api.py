@@ -122,7 +122,7 @@ def test_the_audit(api_client, imported):
         "sponsored": 1,
     }
     assert sum(audit["strength"]["tiers"].values()) == 7
-    assert audit["version"] == 2
+    assert audit["version"] == 3
     assert (audit["totals"]["connections"], audit["totals"]["connections_hidden"]) == (8, 1)
     who = audit["charts"]["who_writes"]
     assert sum(part["count"] for part in who["parts"]) == who["total"] == 7

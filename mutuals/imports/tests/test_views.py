@@ -97,7 +97,7 @@ def test_delete(web_client, done):
 
 def test_another_members_import_is_404(done):
     client = web_client_for(make_member(name="Eve Stranger"))
-    for url in ("", "status/", "report/"):
+    for url in ("", "status/", "report/", "lists/never_messaged.csv"):
         assert client.get(f"/me/imports/{done.pk}/{url}").status_code == 404
     assert client.post(f"/me/imports/{done.pk}/delete/").status_code == 404
     assert Import.objects.filter(pk=done.pk).exists()
@@ -114,3 +114,33 @@ def test_the_audit_suggests_members_known_from_linkedin(web_client, done):
     html = web_client.get(f"/me/imports/{done.pk}/").content.decode()
     assert "Connected on LinkedIn since 2019" in html
     assert f"/members/{ada.pk}/connect/" in html
+
+
+def test_each_list_on_the_audit_page_downloads_as_csv(web_client, done):
+    html = web_client.get(f"/me/imports/{done.pk}/").content.decode()
+    assert f'href="/me/imports/{done.pk}/lists/never_messaged.csv"' in html
+    assert 'data-audit-list="never_messaged"' in html
+    assert "/static/imports/audit-lists.js" in html  # the filter and sort, a local file
+    response = web_client.get(f"/me/imports/{done.pk}/lists/never_messaged.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert f"audit-{done.pk}-never_messaged.csv" in response["Content-Disposition"]
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "Name,Company,Position,Connected on,Profile URL"
+    assert sorted(line.split(",")[0] for line in lines[1:]) == ["Dan Dare", "Eve Moneypenny"]
+
+
+def test_an_unknown_list_or_an_unfinished_import_has_no_csv(web_client, done, member):
+    assert web_client.get(f"/me/imports/{done.pk}/lists/passwords.csv").status_code == 404
+    pending = import_create(
+        owner=member, file_name="export.zip", upload=as_upload(small_export()), background=False
+    )
+    assert web_client.get(f"/me/imports/{pending.pk}/lists/reengage.csv").status_code == 404
+
+
+def test_the_page_shows_acceptance_breakdowns_and_template_reach(web_client, done):
+    html = web_client.get(f"/me/imports/{done.pk}/").content.decode()
+    assert "Accepted with and without a note" in html
+    assert "What your network is made of" in html
+    assert "Sent from 2 Jan 2022 to 30 Dec 2024" in html
+    assert "3 of 3 accepted" in html
