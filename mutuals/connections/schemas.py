@@ -147,7 +147,9 @@ class BlockedMemberOut(Schema):
 
     @staticmethod
     def build(block: Block) -> BlockedMemberOut:
-        return BlockedMemberOut(member=MemberRefOut.build(block.blocked), blocked_at=block.created_at)
+        return BlockedMemberOut(
+            member=MemberRefOut.build(block.blocked), blocked_at=block.created_at
+        )
 
 
 class BlockedMemberPage(Schema):

@@ -38,6 +38,8 @@ PROMISED = {
     "/api/invitations/{invitation_id}/report": {"post"},
     "/api/blocks": {"post", "get"},
     "/api/blocks/{member_id}": {"delete"},
+    "/api/me/export": {"post", "get"},
+    "/api/me/export/{export_id}/download": {"get"},
     "/api/connections": {"get"},
     "/api/connections/{connection_id}": {"get"},
     "/api/connections/{connection_id}/rest": {"post", "delete"},
