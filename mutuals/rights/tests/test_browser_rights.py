@@ -55,7 +55,7 @@ def test_download_my_data_then_lift_a_block(chromium: Browser, live_server, widt
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         with page.expect_download() as info:
             download_link.click()
-        archive = zipfile.ZipFile(io.BytesIO(open(info.value.path(), "rb").read()))
+        archive = zipfile.ZipFile(io.BytesIO(info.value.path().read_bytes()))
         data = json.loads(archive.read("data.json"))
         assert data["member"]["name"] == "Sam Okafor"
         assert [c["member"]["name"] for c in data["connections"]] == ["Thandi Mokoena"]
