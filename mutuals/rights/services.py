@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from mutuals.core.errors import Conflict, NotFound
 from mutuals.engagement.notifications import notify
 from mutuals.rights.export import build_zip
 from mutuals.rights.models import DataExport, ExportStatus
+
+logger = logging.getLogger(__name__)
 
 # How long the download link works once the archive is ready.
 EXPORT_TTL = timedelta(days=7)
@@ -45,9 +48,10 @@ def _prepare_later(export_id: int) -> None:
 
 @transaction.atomic
 def export_prepare(*, export_id: int, now: datetime | None = None) -> bool:
-    """Build the archive of a requested export and tell the member. Idempotent: an export
-    that is no longer being prepared (done, failed, or its member gone) is left alone, so a
-    retried task neither builds twice nor notifies twice."""
+    """Build the archive of a requested export and tell the member (or, when it cannot be
+    built, mark it failed and tell them so they can ask again). Idempotent: an export that is
+    no longer being prepared is left alone, so a retried task neither builds twice nor
+    notifies twice."""
     export = (
         DataExport.objects.select_for_update()
         .filter(pk=export_id, status=ExportStatus.PREPARING)
@@ -56,8 +60,25 @@ def export_prepare(*, export_id: int, now: datetime | None = None) -> bool:
     if export is None:
         return False
     member = User.objects.select_related("profile", "boundaries").get(pk=export.member_id)
-    content = build_zip(member, base_url=export.base_url, site_name=settings.SITE_NAME)
     now = now or timezone.now()
+    try:
+        content = build_zip(member, base_url=export.base_url, site_name=settings.SITE_NAME)
+    except Exception:
+        # A member whose archive cannot be built must be able to ask again (one export
+        # preparing at a time), and is told; the error goes to the log for the operator.
+        logger.exception("Data export %s of member %s failed", export.pk, member.pk)
+        export.status = ExportStatus.FAILED
+        export.save(update_fields=["status"])
+        notify(
+            member=member,
+            key=f"rights:export-failed:{export.pk}",
+            kind="export_failed",
+            title="We could not prepare your data",
+            body="Something went wrong on our side. Please ask again; if it fails again, "
+            "tell the organizers.",
+            url="/me/data/",
+        )
+        return False
     export.content = content
     export.size = len(content)
     export.status = ExportStatus.READY
@@ -105,3 +126,22 @@ def exports_expire(*, now: datetime | None = None) -> int:
     return DataExport.objects.filter(status=ExportStatus.READY, expires_at__lte=now).update(
         status=ExportStatus.EXPIRED, content=None
     )
+
+
+# An export still preparing after this long lost its worker (a stopped `mutuals worker`).
+EXPORT_STALL = timedelta(hours=1)
+
+
+def exports_resume_stalled(*, now: datetime | None = None) -> int:
+    """Queue again the preparation of exports whose worker stopped, so a member is never
+    left with an export that stays "preparing" (asking again would answer that one). Run by
+    `mutuals sweep`; harmless twice, since preparing is idempotent."""
+    now = now or timezone.now()
+    stalled = list(
+        DataExport.objects.filter(
+            status=ExportStatus.PREPARING, requested_at__lte=now - EXPORT_STALL
+        ).values_list("pk", flat=True)
+    )
+    for export_id in stalled:
+        _prepare_later(export_id)
+    return len(stalled)

@@ -301,6 +301,23 @@ class TestRequestingAndDownloading:
         assert not services.export_prepare(export_id=export.pk)
         assert Notification.objects.filter(member=member, kind="export_ready").count() == 1
 
+    def test_a_build_that_fails_is_marked_failed_told_and_can_be_asked_again(
+        self, member, monkeypatch, caplog
+    ):
+        def broken(*args, **kwargs):
+            raise ValueError("disk full")
+
+        monkeypatch.setattr(services, "build_zip", broken)
+        export = services.export_request(member=member, base_url="http://x")
+        assert not services.export_prepare(export_id=export.pk)
+        export.refresh_from_db()
+        assert export.status == ExportStatus.FAILED
+        assert Notification.objects.filter(member=member, kind="export_failed").exists()
+        assert "Data export" in caplog.text
+        again = services.export_request(member=member, base_url="http://x")
+        assert again.pk != export.pk
+        assert again.status == ExportStatus.PREPARING
+
     def test_not_ready_yet_is_a_conflict(self, member):
         export = DataExport.objects.create(
             member=member, base_url="http://x", requested_at=timezone.now()

@@ -102,8 +102,23 @@ def test_sweep_drops_data_exports_whose_link_expired(capsys):
         expires_at=now - timedelta(hours=1),
     )
     call_command("sweep")
-    assert "dropped 1 expired data exports" in capsys.readouterr().out
+    assert "dropped 1 expired data exports and" in capsys.readouterr().out
     export.refresh_from_db()
     assert (export.status, export.content) == (ExportStatus.EXPIRED, None)
     call_command("sweep")
-    assert "dropped 0 expired data exports" in capsys.readouterr().out
+    assert "dropped 0 expired data exports and" in capsys.readouterr().out
+
+
+def test_sweep_resumes_a_data_export_whose_worker_stopped(capsys):
+    member = make_member(name="Sam Okafor")
+    export = DataExport.objects.create(
+        member=member,
+        base_url="http://x",
+        requested_at=timezone.now() - timedelta(hours=2),
+    )
+    call_command("sweep")
+    assert "resumed 1 stalled ones" in capsys.readouterr().out
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    call_command("sweep")
+    assert "resumed 0 stalled ones" in capsys.readouterr().out
