@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "mutuals.events",
     "mutuals.feed",
     "mutuals.mentorship",
+    "mutuals.rights",
     "mutuals.api",
     "mutuals.site",
 ]

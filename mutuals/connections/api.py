@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_member_by_id
@@ -15,6 +15,8 @@ from mutuals.connections.models import InvitationState
 from mutuals.connections.schemas import (
     AcceptOut,
     AllowanceOut,
+    BlockedMemberOut,
+    BlockedMemberPage,
     BlockIn,
     BlockOut,
     DraftIn,
@@ -27,7 +29,7 @@ from mutuals.connections.schemas import (
     InvitationReportIn,
     StateOut,
 )
-from mutuals.connections.selectors import invitations_for
+from mutuals.connections.selectors import blocks_made_by, invitations_for
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 
@@ -205,3 +207,30 @@ def blocks_create(request: HttpRequest, payload: BlockIn) -> Status[BlockOut]:
     target = access_member_by_id(viewer, payload.member_id)
     services.block_create(blocker=viewer, blocked=target)
     return Status(201, BlockOut(member_id=target.pk, blocked=True))
+
+
+@router.get("/blocks", response=BlockedMemberPage, operation_id="blocks_list")
+def blocks_list(
+    request: HttpRequest,
+    cursor: str | None = None,
+    limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+) -> BlockedMemberPage:
+    """The members you blocked, most recently blocked first. Blocks others made on you are
+    never listed."""
+    blocks, next_cursor = keyset_page(
+        blocks_made_by(member(request)), keys=("-created_at", "-id"), cursor=cursor, limit=limit
+    )
+    return BlockedMemberPage(items=[BlockedMemberOut.build(b) for b in blocks], next=next_cursor)
+
+
+@router.delete(
+    "/blocks/{member_id}",
+    response={204: None},
+    operation_id="blocks_delete",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
+def blocks_delete(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Lift your block on a member. The connection and requests the block ended are not
+    restored; a block they made on you stays. `not_found` when you have not blocked them."""
+    services.block_remove(blocker=member(request), blocked_id=member_id)
+    return HttpResponse(status=204)

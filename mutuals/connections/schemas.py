@@ -8,7 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
-from mutuals.connections.models import Invitation
+from mutuals.connections.models import Block, Invitation
 from mutuals.connections.services import Draft, invitation_for_sender_state
 
 
@@ -137,6 +137,24 @@ class BlockIn(Schema):
 class BlockOut(Schema):
     member_id: int
     blocked: bool
+
+
+class BlockedMemberOut(Schema):
+    """A member you blocked, as only you see them (they cannot see you, nor you them)."""
+
+    member: MemberRefOut
+    blocked_at: datetime
+
+    @staticmethod
+    def build(block: Block) -> BlockedMemberOut:
+        return BlockedMemberOut(
+            member=MemberRefOut.build(block.blocked), blocked_at=block.created_at
+        )
+
+
+class BlockedMemberPage(Schema):
+    items: list[BlockedMemberOut]
+    next: str | None
 
 
 class AllowanceOut(Schema):

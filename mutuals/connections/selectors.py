@@ -24,6 +24,16 @@ def blocked_ids(member_id: int) -> set[int]:
     return {blocked if blocker == member_id else blocker for blocker, blocked in pairs}
 
 
+def blocks_made_by(member: User) -> QuerySet[Block]:
+    """The blocks a member made, newest first, each with the blocked member and their
+    profile (for the blocked members page and `GET /api/blocks`)."""
+    return (
+        Block.objects.filter(blocker=member)
+        .select_related("blocked__profile")
+        .order_by("-created_at", "-id")
+    )
+
+
 def is_blocked_between(member_id: int, other_id: int) -> bool:
     return Block.objects.filter(
         Q(blocker_id=member_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=member_id)

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from mutuals import personalization
@@ -33,6 +32,7 @@ from mutuals.connections.moments import InvitationMoment, invitation_moment
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
+from mutuals.core.ids import ID_MAX
 from mutuals.core.tasks import enqueue_at
 from mutuals.core.transitions import state_changed, transition_if
 
@@ -121,9 +121,17 @@ def block_create(*, blocker: User, blocked: User) -> Block:
 
 
 @transaction.atomic
-def block_remove(*, blocker: User, blocked: User) -> None:
-    """Lift a block the member made. Connections removed by the block stay removed."""
-    Block.objects.filter(Q(blocker=blocker) & Q(blocked=blocked)).delete()
+def block_remove(*, blocker: User, blocked_id: int) -> None:
+    """Lift a block the member made. What the block ended stays ended: the connection it
+    removed is not restored and the requests it closed stay withdrawn (closing them started no
+    21-day wait before asking again). A block the other member made stays in force, so the two may
+    still not see each other. No block by this member on `blocked_id` is `not_found`, and
+    nothing changes."""
+    deleted = 0
+    if 0 < blocked_id <= ID_MAX:  # an id no row can have would overflow the lookup
+        deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
+    if not deleted:
+        raise NotFound("You have not blocked this member.")
     graph_changes.connections_changed()
 
 

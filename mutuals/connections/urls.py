@@ -12,6 +12,8 @@ urlpatterns = [
         name="invitation_check",
     ),
     path("members/<int:member_id>/block/", views.block_view, name="member_block"),
+    path("blocks/", views.blocks_list_view, name="blocks_list"),
+    path("blocks/<int:member_id>/unblock/", views.blocks_delete_view, name="blocks_delete"),
     path("invitations/", views.invitations_received_view, name="invitations_received"),
     path("invitations/sent/", views.invitations_sent_view, name="invitations_sent"),
     # One view per action on a request, named as the API's operations.

@@ -21,7 +21,7 @@ from mutuals.connections import composer, services
 from mutuals.connections import invitations as rules
 from mutuals.connections.forms import ComposeForm, DeclineForm, ReportForm
 from mutuals.connections.models import Invitation, InvitationState
-from mutuals.connections.selectors import invitations_for
+from mutuals.connections.selectors import blocks_made_by, invitations_for
 from mutuals.core.errors import MutualsError, NotFound
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 
@@ -221,3 +221,23 @@ def block_view(request: HttpRequest, member_id: int) -> HttpResponse:
         "or open request between you is gone.",
     )
     return redirect("member_directory")
+
+
+@login_required
+def blocks_list_view(request: HttpRequest) -> HttpResponse:
+    """The members you blocked, with a way to lift each block."""
+    viewer = member_for_request(request)
+    page = Paginator(blocks_made_by(viewer), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "connections/blocks.html", {"page": page})
+
+
+@login_required
+@require_POST
+def blocks_delete_view(request: HttpRequest, member_id: int) -> HttpResponse:
+    services.block_remove(blocker=member_for_request(request), blocked_id=member_id)
+    messages.success(
+        request,
+        "Block lifted. You can see each other again; the connection and requests it ended "
+        "are not restored.",
+    )
+    return redirect("blocks_list")

@@ -69,9 +69,16 @@ class TestBlocks:
     def test_unblock_does_not_restore_the_connection(self, member, other):
         connection_create(member=member, other=other)
         block_create(blocker=member, blocked=other)
-        block_remove(blocker=member, blocked=other)
+        block_remove(blocker=member, blocked_id=other.pk)
         assert Block.objects.count() == 0
         assert not are_connected(member.pk, other.pk)
+
+    def test_unblock_without_a_block_is_not_found_and_changes_nothing(self, member, other):
+        block_create(blocker=other, blocked=member)
+        with pytest.raises(NotFound):
+            block_remove(blocker=member, blocked_id=other.pk)
+        # The other member's block on `member` is not theirs to lift.
+        assert Block.objects.filter(blocker=other, blocked=member).exists()
 
     def test_cannot_block_self(self, member):
         with pytest.raises(Refused):

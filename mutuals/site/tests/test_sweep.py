@@ -8,9 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.models import Invitation
 from mutuals.connections.tests.factories import make_pair, send
 from mutuals.engagement.models import Notification
+from mutuals.rights.models import DataExport, ExportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,37 @@ def test_sweep_lets_a_relationship_that_went_silent_fade(capsys):
 
     call_command("sweep")
     assert "recomputed the ties of 0 members" in capsys.readouterr().out
+
+
+def test_sweep_drops_data_exports_whose_link_expired(capsys):
+    member = make_member(name="Sam Okafor")
+    now = timezone.now()
+    export = DataExport.objects.create(
+        member=member,
+        base_url="http://x",
+        requested_at=now - timedelta(days=8),
+        status=ExportStatus.READY,
+        content=b"zip",
+        expires_at=now - timedelta(hours=1),
+    )
+    call_command("sweep")
+    assert "dropped 1 expired data exports and" in capsys.readouterr().out
+    export.refresh_from_db()
+    assert (export.status, export.content) == (ExportStatus.EXPIRED, None)
+    call_command("sweep")
+    assert "dropped 0 expired data exports and" in capsys.readouterr().out
+
+
+def test_sweep_resumes_a_data_export_whose_worker_stopped(capsys):
+    member = make_member(name="Sam Okafor")
+    export = DataExport.objects.create(
+        member=member,
+        base_url="http://x",
+        requested_at=timezone.now() - timedelta(hours=2),
+    )
+    call_command("sweep")
+    assert "resumed 1 stalled ones" in capsys.readouterr().out
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    call_command("sweep")
+    assert "resumed 0 stalled ones" in capsys.readouterr().out

@@ -22,14 +22,16 @@ from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
+from mutuals.rights.services import exports_expire, exports_resume_stalled
 
 
 class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
         "period, end mentorships past their end date, remind those going to events, "
-        "recompute ties a day old, queue again "
-        "(or fail) imports whose worker stopped (idempotent; run hourly)."
+        "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
+        "data exports whose link expired and resume those whose worker stopped (idempotent; "
+        "run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,10 +55,13 @@ class Command(BaseCommand):
         emailed = notification_emails_send_due()
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
+        exports = exports_expire()
+        resumed = exports_resume_stalled()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications, "
             f"recomputed the ties of {refreshed} members, "
-            f"queued {requeued} stopped imports again and failed {stopped}"
+            f"queued {requeued} stopped imports again and failed {stopped}, "
+            f"dropped {exports} expired data exports and resumed {resumed} stalled ones"
         )
