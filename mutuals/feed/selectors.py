@@ -772,7 +772,9 @@ def mention_candidates(
     for word in words:
         matches = matches.filter(name__icontains=word)
         starting = starting.filter(
-            Q(name__istartswith=word) | Q(name__icontains=f" {word}") | Q(name__icontains=f"-{word}")
+            Q(name__istartswith=word)
+            | Q(name__icontains=f" {word}")
+            | Q(name__icontains=f"-{word}")
         )
     # Word-start matches are fetched on their own, so a common fragment ("an") matched inside
     # many names never crowds them out of the short list.
@@ -780,7 +782,9 @@ def mention_candidates(
     if len(rows) < limit:
         found = {pk for pk, _ in rows}
         rows += matches.exclude(pk__in=found).order_by("name").values_list("pk", "name")[:50]
-    rows.sort(key=lambda r: (_mention_rank(r[1], words), r[0] not in audience.connected, r[1].lower()))
+    rows.sort(
+        key=lambda r: (_mention_rank(r[1], words), r[0] not in audience.connected, r[1].lower())
+    )
     return [
         MentionCandidate(id=pk, name=name, connected=pk in audience.connected)
         for pk, name in rows[:limit]

@@ -328,7 +328,9 @@ def test_mention_suggestions_rank_names_that_begin_with_the_words_first(
     assert items[0]["id"] == ana.pk
     names = [i["name"] for i in api_client.get("/api/mentions/suggestions?q=fer").json()["items"]]
     assert names == ["Ana Ferreira"]
-    names = [i["name"] for i in api_client.get("/api/mentions/suggestions?q=an%20fe").json()["items"]]
+    names = [
+        i["name"] for i in api_client.get("/api/mentions/suggestions?q=an%20fe").json()["items"]
+    ]
     assert names == ["Ana Ferreira"]
 
 

@@ -100,9 +100,7 @@ def test_choosing_in_a_dropdown_chooses_its_context(browser_page: Page) -> None:
     # He picks Marcus in the mutual connection dropdown: that context is now the chosen one,
     # and the live check already reads it (the verified mutual is named in the feedback).
     with page.expect_response(lambda r: is_live_check(r.request)):
-        page.get_by_role("combobox", name="Mutual connection").select_option(
-            label="Marcus Johnson"
-        )
+        page.get_by_role("combobox", name="Mutual connection").select_option(label="Marcus Johnson")
     expect(page.get_by_role("radio", name="A mutual connection")).to_be_checked()
     expect(topic_radio).not_to_be_checked()
 
@@ -118,9 +116,7 @@ def test_choosing_in_a_dropdown_chooses_its_context(browser_page: Page) -> None:
 
     # Back to Marcus, and the request carries him.
     with page.expect_response(lambda r: is_live_check(r.request)):
-        page.get_by_role("combobox", name="Mutual connection").select_option(
-            label="Marcus Johnson"
-        )
+        page.get_by_role("combobox", name="Mutual connection").select_option(label="Marcus Johnson")
     expect(page.get_by_role("radio", name="A mutual connection")).to_be_checked()
     note = page.get_by_role("textbox", name="Your note")
     with page.expect_response(lambda r: is_live_check(r.request)):
