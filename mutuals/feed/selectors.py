@@ -16,9 +16,8 @@ same clock and continue exactly where the previous one stopped, whatever was pos
 
 from __future__ import annotations
 
-import re
-
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -62,7 +62,8 @@ def overflowing_controls(page: Page) -> list[str]:
                 const card = document.querySelector('#compose-form').closest('.card');
                 const edge = card.getBoundingClientRect().right;
                 return Array.from(card.querySelectorAll('select, input, textarea'))
-                    .filter(el => el.type !== 'hidden' && el.getBoundingClientRect().right > edge + 0.5)
+                    .filter(el => el.type !== 'hidden')
+                    .filter(el => el.getBoundingClientRect().right > edge + 0.5)
                     .map(el => el.name);
             }"""
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import PASSWORD, make_member
@@ -24,7 +24,7 @@ from mutuals.site.demo_cast import DEMO_EMAIL_DOMAIN, DEMO_LOGIN_KEY, DEMO_PASSW
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def main_walk(sam: User) -> list[tuple[str, str]]:
@@ -33,7 +33,9 @@ def main_walk(sam: User) -> list[tuple[str, str]]:
     thread = Conversation.objects.filter(participants__member=sam).order_by("pk").first()
     post = Post.objects.order_by("pk").first()
     past = Event.objects.filter(attendances__member=sam).order_by("-starts_at").first()
-    assert thread and post and past
+    assert thread is not None
+    assert post is not None
+    assert past is not None
     return [
         ("home", "/"),
         ("directory", "/members/"),
