@@ -289,6 +289,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("MUTUALS_FROM_EMAIL", "mutuals <noreply@loca
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("MUTUALS_TIME_ZONE", "UTC")
 USE_I18N = True
+# The product's English for allauth's account pages ("Sign up", "e-mail"): mutuals/locale.
+LOCALE_PATHS = [BASE_DIR / "mutuals" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -30,7 +30,7 @@ from mutuals.accounts.models import (
     User,
 )
 from mutuals.accounts.timezones import available_time_zones
-from mutuals.accounts.topics import topics_clean
+from mutuals.accounts.topics import topic_display_name, topics_clean
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotFound, Refused
 
@@ -125,9 +125,14 @@ def _clean_linkedin_url(value: str, errors: dict[str, list[str]]) -> str:
 
 
 def topics_resolve(pairs: Sequence[tuple[str, str]]) -> list[Topic]:
-    """The Topic rows for (slug, name) pairs, creating the missing ones (first spelling wins)."""
+    """The Topic rows for (slug, name) pairs, creating the missing ones (first spelling wins,
+    with a capital if typed all in lower case: `topic_display_name`)."""
     existing = {topic.slug: topic for topic in Topic.objects.filter(slug__in=[s for s, _ in pairs])}
-    missing = [Topic(slug=slug, name=name) for slug, name in pairs if slug not in existing]
+    missing = [
+        Topic(slug=slug, name=topic_display_name(name))
+        for slug, name in pairs
+        if slug not in existing
+    ]
     if missing:
         Topic.objects.bulk_create(missing, ignore_conflicts=True)
         existing = {t.slug: t for t in Topic.objects.filter(slug__in=[s for s, _ in pairs])}

@@ -18,6 +18,15 @@ def clean_topic_name(raw: str) -> str:
     return _SPACES.sub(" ", name).strip().strip(",;#").strip()
 
 
+def topic_display_name(name: str) -> str:
+    """How a new topic is first shown: a name typed all in lower case gets a capital, like the
+    topics beside it ("stakeholder management" → "Stakeholder management", sorted among the
+    S's); any other casing ("iOS delivery", "PMO") is the member's and kept."""
+    if name and name == name.lower() and name[0].isalpha():
+        return name[0].upper() + name[1:]
+    return name
+
+
 def topic_slug(name: str) -> str:
     """The identity of a topic: 'Risk Management', ' risk  management ' → 'risk-management'."""
     return slugify(clean_topic_name(name), allow_unicode=True)

@@ -302,16 +302,22 @@ def follow_through_rate(member: User) -> float | None:
     return _follow_through[0](member)
 
 
-def acceptance_rate(member: User) -> float | None:
-    """Accepted share of the member's last 20 decided requests; None below 5 decided."""
+def acceptance_counts(member: User) -> tuple[int, int]:
+    """(accepted, decided) among the member's last 20 decided requests."""
     recent = list(
         Invitation.objects.filter(sender=member, state__in=DECIDED_STATES)
         .order_by("-created_at")
         .values_list("state", flat=True)[:ACCEPTANCE_SAMPLE]
     )
-    if len(recent) < ACCEPTANCE_MIN_DECIDED:
+    return sum(1 for state in recent if state == InvitationState.ACCEPTED), len(recent)
+
+
+def acceptance_rate(member: User) -> float | None:
+    """Accepted share of the member's last 20 decided requests; None below 5 decided."""
+    accepted, decided = acceptance_counts(member)
+    if decided < ACCEPTANCE_MIN_DECIDED:
         return None
-    return sum(1 for state in recent if state == InvitationState.ACCEPTED) / len(recent)
+    return accepted / decided
 
 
 def sender_allowance(member: User, now: datetime | None = None) -> Allowance:

@@ -9,7 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.connections.invitations import acceptance_rate
+from mutuals.connections.invitations import acceptance_counts, acceptance_rate
 from mutuals.connections.models import Connection, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import NotFound
@@ -92,6 +92,11 @@ def follow_through_rate(member: User, now: datetime | None = None) -> float | No
 def acceptance_rate_shown(member: User) -> float | None:
     """Accepted share of the member's decided requests (shown to them)."""
     return acceptance_rate(member)
+
+
+def acceptance_counts_shown(member: User) -> tuple[int, int]:
+    """(accepted, decided) of the member's recent requests, said while the rate is unknown."""
+    return acceptance_counts(member)
 
 
 @dataclass(frozen=True)

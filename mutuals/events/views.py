@@ -361,10 +361,10 @@ def event_thank_view(request: HttpRequest, event_id: int, member_id: int) -> Htt
         except MutualsError as error:
             problem = error.message
         else:
-            messages.success(request, "Sent. The conversation continues in Messages.")
-            if is_htmx(request):
+            if is_htmx(request):  # the fragment says "Sent"; a flash would wait for the next page
                 context = {"conversation": started.conversation}
                 return _render(request, "events/_thanked.html", context)
+            messages.success(request, "Sent. The conversation continues in Messages.")
             return redirect("event_follow_up", event_id=event.pk)
     if is_htmx(request):
         return _thank_form(request, viewer, event, member_id, problem)

@@ -17,6 +17,7 @@ same clock and continue exactly where the previous one stopped, whatever was pos
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -753,24 +754,52 @@ class MentionCandidate:
 def mention_candidates(
     viewer: User, q: str, limit: int = MENTION_SUGGESTIONS
 ) -> list[MentionCandidate]:
-    """Members whose name holds every word of `q` (the first three), the viewer's connections
-    first, then by name; never the viewer, an inactive member, or anyone on either side of a
-    block with the viewer. Empty for an empty `q`. The composer's autocomplete and the API."""
+    """Members whose name holds every word of `q` (the first three), best match first: names
+    whose words begin with the words typed ("@Ana" → Ana Ferreira) before names that only
+    contain them (Aiko Tanaka), the viewer's connections first within each, then by name;
+    never the viewer, an inactive member, or anyone on either side of a block with the viewer.
+    Empty for an empty `q`. The composer's autocomplete and the API."""
     q = " ".join(q.split())[:MENTION_QUERY_MAX]
     if not q:
         return []
+    words = q.split()[:3]
     audience = Audience.of(viewer)
     matches = (
         User.objects.filter(is_active=True).exclude(pk=viewer.pk).exclude(pk__in=audience.blocked)
     )
-    for word in q.split()[:3]:
+    starting = matches
+    for word in words:
         matches = matches.filter(name__icontains=word)
-    rows = list(matches.order_by("name").values_list("pk", "name")[:50])
-    rows.sort(key=lambda r: (r[0] not in audience.connected, r[1].lower()))
+        starting = starting.filter(
+            Q(name__istartswith=word)
+            | Q(name__icontains=f" {word}")
+            | Q(name__icontains=f"-{word}")
+        )
+    # Word-start matches are fetched on their own, so a common fragment ("an") matched inside
+    # many names never crowds them out of the short list.
+    rows = list(starting.order_by("name").values_list("pk", "name")[:50])
+    if len(rows) < limit:
+        found = {pk for pk, _ in rows}
+        rows += matches.exclude(pk__in=found).order_by("name").values_list("pk", "name")[:50]
+    rows.sort(
+        key=lambda r: (_mention_rank(r[1], words), r[0] not in audience.connected, r[1].lower())
+    )
     return [
         MentionCandidate(id=pk, name=name, connected=pk in audience.connected)
         for pk, name in rows[:limit]
     ]
+
+
+def _mention_rank(name: str, words: list[str]) -> int:
+    """0: the name begins with what was typed; 1: every word typed begins a word of the name
+    ("@Fer" for Ana Ferreira); 2: the words are only inside the name ("ana" in Tanaka)."""
+    lowered = name.lower()
+    if lowered.startswith(" ".join(words).lower()):
+        return 0
+    name_words = re.split(r"[\s\-]+", lowered)
+    if all(any(part.startswith(word.lower()) for part in name_words) for word in words):
+        return 1
+    return 2
 
 
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:

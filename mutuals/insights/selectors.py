@@ -68,6 +68,8 @@ class Health:
     acceptance_rate: float | None
     given: int
     received: int
+    # (accepted, decided) of the recent requests: "1 of 1 so far" before the rate is known.
+    requests_accepted: tuple[int, int] = (0, 0)
     suggestions: list[Suggestion] = field(default_factory=list)
     pact_weeks: list[PactWeek] = field(default_factory=list)
     review_prompt: bool = False
@@ -90,6 +92,7 @@ def health_for(member: User, now: datetime | None = None) -> Health:
         by_tier={tier: tiers.get(tier, 0) for tier in TIERS},
         follow_through_rate=engagement.follow_through_rate(member, now),
         acceptance_rate=engagement.acceptance_rate_shown(member),
+        requests_accepted=engagement.acceptance_counts_shown(member),
         given=give_take.given,
         received=give_take.received,
         suggestions=suggestions_for(member, ties, now),

@@ -218,3 +218,34 @@ def test_topics_clean_is_the_one_rule_for_topics_typed_anywhere():
     too_many: dict[str, list[str]] = {}
     assert len(topics_clean(["a", "b", "c"], too_many, limit=2)) == 3
     assert too_many == {"topics": ["Choose at most 2 topics."]}
+
+
+def test_a_new_topic_typed_in_lower_case_gets_a_capital_and_sorts_among_its_neighbours() -> None:
+    """Issue 19: "stakeholder management" kept its lower case and sorted after every
+    capitalised topic. Other casings are the member's and kept."""
+    from mutuals.accounts.models import Topic
+    from mutuals.accounts.services import topics_resolve
+
+    topics_resolve([("scrum", "Scrum"), ("supplier-contracts", "Supplier contracts")])
+    made = topics_resolve(
+        [
+            ("stakeholder-management", "stakeholder management"),
+            ("ios-delivery", "iOS delivery"),
+            ("pmo", "PMO"),
+            ("2026-planning", "2026 planning"),
+        ]
+    )
+    assert [t.name for t in made] == [
+        "Stakeholder management",
+        "iOS delivery",
+        "PMO",
+        "2026 planning",
+    ]
+    names = list(
+        Topic.objects.filter(
+            slug__in=["scrum", "supplier-contracts", "stakeholder-management"]
+        ).values_list("name", flat=True)
+    )
+    assert names == ["Scrum", "Stakeholder management", "Supplier contracts"]
+    # An existing topic keeps its first spelling, whatever casing comes later.
+    assert topics_resolve([("scrum", "SCRUM")])[0].name == "Scrum"

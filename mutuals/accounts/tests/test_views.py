@@ -176,3 +176,35 @@ class TestTokensPage:
         assert web_client.post(f"/me/tokens/{token.pk}/revoke/").status_code == 404
         token.refresh_from_db()
         assert token.revoked_at is None
+
+
+def test_allauth_pages_speak_as_the_rest_of_the_product(client: Client) -> None:
+    """Issue 19: allauth's pages said "Sign Up", "Verify Your Email Address" and "Email"
+    where every other page says "Sign up" and "e-mail" (mutuals/locale)."""
+    signup = re.sub(r"\s+", " ", client.get("/accounts/signup/").content.decode())
+    assert "<h1> Sign up </h1>" in signup
+    assert '<label for="id_email">E-mail:</label>' in signup
+    assert "Sign Up" not in signup
+    assert ">Email" not in signup
+    login = client.get("/accounts/login/").content.decode()
+    assert "Sign In" not in login
+    assert "Sign in" in login
+
+
+def test_the_compiled_messages_match_their_source() -> None:
+    """mutuals/locale's django.mo is compiled from django.po (mutuals/locale/README.md)."""
+    import gettext
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
+    source = (folder / "django.po").read_text()
+    entries = re.findall(r'msgid ((?:"[^"\n]*"\n)+)msgstr ((?:"[^"\n]*"\n?)+)', source)
+    pairs = {
+        "".join(re.findall(r'"([^"\n]*)"', msgid)): "".join(re.findall(r'"([^"\n]*)"', msgstr))
+        for msgid, msgstr in entries
+    }
+    pairs.pop("")
+    assert len(pairs) > 20
+    with (folder / "django.mo").open("rb") as compiled:
+        translations = gettext.GNUTranslations(compiled)
+    assert {msgid: translations.gettext(msgid) for msgid in pairs} == pairs

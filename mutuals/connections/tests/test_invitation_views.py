@@ -112,7 +112,8 @@ def test_decline_and_withdraw_from_pages(trio):
     invitation.refresh_from_db()
     assert invitation.decline_reason == "no_capacity"
     sent = web_client_for(sender).get("/invitations/sent/").content.decode()
-    assert "Declined — i have no capacity right now" in sent
+    # The reason reads as the member chose it, not lower-cased ("i have no capacity").
+    assert "Declined: “I have no capacity right now”" in sent
     response = web_client_for(sender).post(f"/invitations/{invitation.pk}/withdraw/", follow=True)
     assert "already declined" in response.content.decode()
 

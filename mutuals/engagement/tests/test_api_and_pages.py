@@ -121,6 +121,8 @@ def test_health_endpoint_and_page(connected):
     assert "Thank Thandi Mokoena for connecting" in html
     assert "<svg" in html
     assert "Relationships by state" in html
+    # One request, accepted: said as such, not "—" until five are decided (issue 19).
+    assert "<dt>Your requests accepted</dt><dd>1 of 1 so far</dd>" in html
 
 
 def test_connection_pages(connected):

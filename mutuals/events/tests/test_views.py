@@ -292,6 +292,8 @@ class TestPeopleAndFollowUp:
         )
         assert "Continue the conversation" in response.content.decode()
         assert Message.objects.get().text == "Thank you for the chat!"
+        # The fragment said "Sent": no flash waits to say it again on the next page (issue 19).
+        assert "Sent." not in client.get("/events/").content.decode()
 
     def test_follow_up_remembers_thanks_and_requests_after_a_reload(self):
         from mutuals.connections.services import invitation_send

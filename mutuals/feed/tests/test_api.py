@@ -308,6 +308,44 @@ def test_mention_suggestions_match_the_composer(
     assert api_client.get("/api/mentions/suggestions?q=sam").json()["items"] == []
 
 
+def test_mention_suggestions_rank_names_that_begin_with_the_words_first(
+    api_client: Client, member: User
+) -> None:
+    """Issue 19: "@Ana" offered Aiko Tanaka (a connection, "ana" inside "Tanaka") above Ana
+    Ferreira, and Enter inserted her. Names whose words begin with what was typed come
+    first; among those and among the rest, connections first."""
+    connect(member, make_member(name="Aiko Tanaka"))
+    ana = make_member(name="Ana Ferreira")
+    make_member(name="Luca Anand")
+    make_member(name="Mariana Lopes")
+    items = api_client.get("/api/mentions/suggestions?q=Ana").json()["items"]
+    assert [i["name"] for i in items] == [
+        "Ana Ferreira",  # the name begins with "Ana"
+        "Luca Anand",  # a word of it does
+        "Aiko Tanaka",  # only inside: a connection before a stranger
+        "Mariana Lopes",
+    ]
+    assert items[0]["id"] == ana.pk
+    names = [i["name"] for i in api_client.get("/api/mentions/suggestions?q=fer").json()["items"]]
+    assert names == ["Ana Ferreira"]
+    names = [
+        i["name"] for i in api_client.get("/api/mentions/suggestions?q=an%20fe").json()["items"]
+    ]
+    assert names == ["Ana Ferreira"]
+
+
+def test_mention_suggestions_find_a_word_start_among_many_inner_matches(
+    api_client: Client, member: User
+) -> None:
+    """Fifty-five names with "ana" inside sort before Ana Ferreira: she is still offered, first."""
+    for n in range(55):
+        make_member(name=f"Aanadi Rao {n:02d}")
+    ana = make_member(name="Ana Ferreira")
+    items = api_client.get("/api/mentions/suggestions?q=ana&limit=3").json()["items"]
+    assert [i["id"] for i in items][:1] == [ana.pk]
+    assert [i["name"] for i in items][1:] == ["Aanadi Rao 00", "Aanadi Rao 01"]
+
+
 def test_mention_suggestions_refusals(api_client: Client) -> None:
     for query in ("", "?q=", "?q=be&limit=0", "?q=" + "x" * 61):
         response = api_client.get(f"/api/mentions/suggestions{query}")

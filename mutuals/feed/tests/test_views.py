@@ -287,3 +287,18 @@ def test_mention_search_never_crosses_a_block(web_client: Client, member: User, 
     names = [item["name"] for item in web_client.get("/feed/mentions/?q=be").json()["items"]]
     assert names == ["Ben Carter", "Bea Stranger"]  # connections first, then others
     assert stranger.pk
+
+
+def test_an_opportunity_reads_as_in_the_composer_and_delete_sits_in_its_card(
+    web_client: Client, member: User
+) -> None:
+    """Issue 19: the composer says "Opportunity" and the badge said only "Job"; "Delete this
+    post" sat under the card, apart from the post it deletes."""
+    post = make_post(member, kind="opportunity", opportunity_kind="job", company="Kestrel")
+    html = web_client.get(f"/feed/posts/{post.pk}/").content.decode()
+    assert '<span class="post-kind kind-opportunity">Opportunity · Job</span>' in html
+    card = html[html.index(f'id="post-{post.pk}"') : html.index("</article>")]
+    assert "Delete this post" in card
+    assert html.count("Delete this post</button>") == 1
+    # Not on the feed, where the card is one of many.
+    assert "Delete this post" not in web_client.get("/feed/").content.decode()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -79,7 +81,10 @@ def test_inbox_forward_accept_and_thank(web_client, cast):
     assert "You two think alike on risk." in inbox
     thandi.post(f"/introductions/{intro.pk}/accept/")
     assert are_connected(cast.sam.pk, cast.thandi.pk)
-    assert "Thank Kwame" in web_client.get("/introductions/").content.decode()
+    inbox = web_client.get("/introductions/").content.decode()
+    assert "Thank Kwame" in inbox
+    # The due date reads as dates do elsewhere ("Tue 8 Dec"), never "Dec. 8, 2026" (issue 19).
+    assert re.search(r"\(due [A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2}\)", inbox), inbox
     web_client.post(f"/introductions/{intro.pk}/thank/", {"note": "Thanks, Kwame!"})
     intro.refresh_from_db()
     assert intro.thanked_at is not None

@@ -212,7 +212,7 @@ def test_a_declined_mentee_is_offered_the_search_again() -> None:
     mentorship = request(mentee, offer)
     mentorships.mentorship_decline(member=mentor, mentorship_id=mentorship.pk, reason="timing")
     page = text(web_client_for(mentee).get(f"/mentorship/{mentorship.pk}/"))
-    assert "Thandi declined: the timing does not work." in page
+    assert "Thandi declined: “The timing does not work”." in page
     assert "Find another mentor for these goals" in page
     assert "topics=Risk+management" in page
 

@@ -41,3 +41,15 @@ document.addEventListener("submit", (event) => {
     const question = event.target.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// <label data-choice-of> holding a radio and the control that details it (the composer's
+// "How do you know of …"): choosing in the control chooses its radio, so what is sent is
+// what the member picked. Capture phase: the radio is set before HTMX reads the form. Only
+// "input" (a select fires it too): a text input's "change" comes late, when it loses focus.
+function chooseOwnRadio(event) {
+    const option = event.target.closest?.("[data-choice-of]");
+    if (!option || event.target.type === "radio") return;
+    const radio = option.querySelector('input[type="radio"]');
+    if (radio && !radio.disabled) radio.checked = true;
+}
+document.addEventListener("input", chooseOwnRadio, true);
