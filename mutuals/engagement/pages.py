@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -16,10 +16,23 @@ from mutuals.engagement.models import Collaboration, Notification, ObligationKin
 OBLIGATION_LABELS = dict(ObligationKind.choices)
 
 
-def by_day(notifications: Iterable[Notification]) -> list[tuple[date, list[Notification]]]:
-    """Notifications (newest first) grouped by the viewer's local day, newest day first."""
+def day_label(day: date, today: date) -> str:
+    """ "Today", "Yesterday" or the weekday and date, both days in the viewer's zone. (Django's
+    `naturalday` filter compares with the server's date, so a Toronto evening read "Yesterday"
+    once UTC had passed midnight.)"""
+    if day == today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def by_day(notifications: Iterable[Notification]) -> list[tuple[str, list[Notification]]]:
+    """Notifications (newest first) grouped by the viewer's local day, newest day first, each
+    day labelled against the viewer's own today."""
+    today = timezone.localdate()
     return [
-        (day, list(rows))
+        (day_label(day, today), list(rows))
         for day, rows in groupby(notifications, key=lambda n: timezone.localdate(n.created_at))
     ]
 

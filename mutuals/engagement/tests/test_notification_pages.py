@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from mutuals.accounts.services import boundaries_update
 from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.engagement import notifications
@@ -78,3 +79,18 @@ def test_another_members_notification_is_not_found_and_not_read():
     assert web_client_for(other).get(f"/notifications/{notice.pk}/").status_code == 404
     web_client_for(other).post("/notifications/read/", {"id": notice.pk})
     assert notifications.unread_count(owner) == 1
+
+
+def test_days_are_named_from_the_members_own_today():
+    """A notice from this minute is under "Today" in the member's zone, also while the
+    server's (UTC) date is another day: Django's `naturalday` on a date compares with the
+    server's date, so a Toronto evening read "Yesterday" after UTC midnight."""
+    # A zone whose date differs from UTC's at this hour (UTC-11 before 11:00, else UTC+14).
+    zone = "Pacific/Pago_Pago" if timezone.now().hour < 11 else "Pacific/Kiritimati"
+    member = make_member()
+    boundaries_update(user=member, time_zone=zone)
+    _notice(member, "now", "Just now")
+    _notice(member, "before", "The day before", days_ago=1)
+    html = web_client_for(member).get("/notifications/").content.decode()
+    assert html.index(">Today<") < html.index("Just now") < html.index(">Yesterday<")
+    assert html.index(">Yesterday<") < html.index("The day before")
