@@ -95,8 +95,8 @@ def render[T](
 
 def visible_sql(*, post: str, viewer: str, connected: str, blocked: str, rule: Term = RULE) -> str:
     """The rule as a SQL condition on the posts table aliased `post`. `viewer` is the viewer's
-    id (a placeholder), `connected` and `blocked` are queries of member ids: all constants of
-    the calling statement, never input."""
+    id as a SQL bind parameter (e.g. `%(viewer)s`); `connected` and `blocked` are queries of
+    member ids: all constants of the calling statement, never input."""
     facts = {
         Fact.OWN: f"{post}.author_id = {viewer}",
         Fact.SHOWN: f"{post}.hidden_at IS NULL",
