@@ -35,6 +35,7 @@ from mutuals.insights.api import router as insights_router
 from mutuals.introductions.api import router as introductions_router
 from mutuals.mentorship.api import router as mentorship_router
 from mutuals.messaging.api import router as messaging_router
+from mutuals.moderation.api import router as moderation_router
 from mutuals.rights.api import router as rights_router
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ ROUTERS = (
     feed_router,
     mentorship_router,
     rights_router,
+    moderation_router,
 )
 for router in ROUTERS:
     api.add_router("", router)

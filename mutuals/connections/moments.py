@@ -1,5 +1,6 @@
 """The moments of a request that its two members are told about: delivered to the recipient
-(when it leaves the queue, not when it is queued), accepted and declined (told to the sender).
+(when it leaves the queue, not when it is queued), accepted and declined (told to the sender),
+and reported (told to nobody: moderation hears it and files a spam report for its queue).
 
 Connections stands below the app that keeps notifications (engagement), so it announces each
 moment to whoever registered from their `AppConfig.ready` (docs/architecture.md "Layers"): a
@@ -20,6 +21,7 @@ class InvitationMoment(StrEnum):
     DELIVERED = "delivered"  # told to the recipient
     ACCEPTED = "accepted"  # told to the sender
     DECLINED = "declined"  # told to the sender, with the reason the recipient chose
+    REPORTED = "reported"  # never told to the sender; moderation files spam for its queue
 
 
 class InvitationListener(Protocol):

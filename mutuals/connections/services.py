@@ -505,7 +505,9 @@ def invitation_withdraw(*, member: User, invitation_id: int) -> Invitation:
 @transaction.atomic
 def invitation_report(*, member: User, invitation_id: int, kind: str) -> Invitation:
     """The recipient reports a request ("I don't know this person" or spam). It closes, and
-    each report cuts the sender's weekly allowance (see `invitations.sender_allowance`)."""
+    each report cuts the sender's weekly allowance (see `invitations.sender_allowance`); the
+    moment is announced (`moments.InvitationMoment.REPORTED`: moderation files a spam report
+    in its queue)."""
     if kind not in ReportKind.values:
         raise Refused.for_fields({"kind": [f"Choose one of {', '.join(ReportKind.values)}."]})
     invitation = _for_recipient(member, invitation_id)
@@ -521,6 +523,7 @@ def invitation_report(*, member: User, invitation_id: int, kind: str) -> Invitat
         report_kind=kind,
     ):
         raise _conflict_after_race(invitation)
+    invitation_moment(invitation, InvitationMoment.REPORTED)
     return invitation
 
 

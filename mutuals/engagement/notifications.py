@@ -132,7 +132,8 @@ def thank_url(*, to: User, intent: str = "") -> str:
 def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> None:
     """Tell the member a request's moment concerns, once per request and moment: the
     recipient when it arrives (out of the queue), the sender when it is accepted (with a way
-    to thank them) or declined (with the reason the recipient chose)."""
+    to thank them) or declined (with the reason the recipient chose). A report is never told
+    to the sender."""
     sender, recipient = invitation.sender, invitation.recipient
     key = f"invitation:{invitation.pk}:{moment}"
     if moment == InvitationMoment.DELIVERED:
@@ -158,7 +159,7 @@ def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> No
             "within a week.",
             url=thank_url(to=recipient, intent=invitation.intent),
         )
-    else:
+    elif moment == InvitationMoment.DECLINED:
         reason = _DECLINE_LABELS.get(invitation.decline_reason, "")
         notify(
             member=sender,

@@ -232,13 +232,15 @@ def access_post_by_id(viewer: User, post_id: int, audience: Audience | None = No
 
 def access_comment_by_id(viewer: User, comment_id: int) -> Comment:
     """A comment on a post the viewer may see, not written by someone on either side of a
-    block with them; not found otherwise."""
+    block with them, and not hidden by a moderator (unless the viewer wrote it); not found
+    otherwise."""
     audience = Audience.of(viewer)
     comment = Comment.objects.select_related("post__author", "author").filter(pk=comment_id).first()
     if (
         comment is None
         or not audience.can_see(comment.post)
         or not audience.sees_member(comment.author_id)
+        or (comment.hidden_at is not None and comment.author_id != audience.viewer_id)
     ):
         raise NotFound("That comment was not found.", code="not_found")
     return comment

@@ -1,4 +1,4 @@
-"""Feed endpoints: posts, comments, reactions, reshares, reports, the ranked feed, topic
+"""Feed endpoints: posts, comments, reactions, reshares, the ranked feed, topic
 follows and contribution counts. Thin: check access, call one service, shape the answer.
 
 Every read goes through `feed.access` (a post the caller may not see answers 404, like one
@@ -37,10 +37,8 @@ from mutuals.feed.schemas import (
     PostOut,
     PostPage,
     PostPatch,
-    PostReportIn,
     ReactionIn,
     ReactionsOut,
-    ReportOut,
     ReshareIn,
     TopicOut,
     TopicPage,
@@ -283,32 +281,6 @@ def reshares_create(request: HttpRequest, post_id: int, payload: ReshareIn) -> S
         member=viewer, post_id=post_id, commentary=payload.commentary, visibility=payload.visibility
     )
     return Status(201, _post_out(Audience.of(viewer), reshare.pk))
-
-
-@router.post(
-    "/posts/{post_id}/report",
-    response={201: ReportOut},
-    operation_id="posts_report",
-    openapi_extra=refusals(
-        {404: ["not_found"], 409: ["already_reported"], 422: ["cannot_report_own_post"]}
-    ),
-)
-def posts_report(request: HttpRequest, post_id: int, payload: PostReportIn) -> Status[ReportOut]:
-    """Report a post to the moderators. Refusals: `cannot_report_own_post`, `invalid_fields`
-    (422), `already_reported` (409)."""
-    report = services.post_report(
-        reporter=member(request), post_id=post_id, reason=payload.reason, note=payload.note
-    )
-    return Status(
-        201,
-        ReportOut(
-            id=report.pk,
-            post_id=report.post_id,
-            reason=report.reason,
-            status=report.status,
-            created_at=report.created_at,
-        ),
-    )
 
 
 def _topics(viewer: User) -> list[TopicOut]:

@@ -15,7 +15,6 @@ from mutuals.feed.models import (
     OpportunityKind,
     Post,
     PostKind,
-    ReportReason,
     Visibility,
 )
 
@@ -145,17 +144,4 @@ class ReshareForm(MemberForm):
         widget=forms.RadioSelect,
         label="Who can see your reshare?",
         initial=Visibility.COMMUNITY,
-    )
-
-
-class ReportForm(MemberForm):
-    reason = forms.ChoiceField(
-        choices=ReportReason.choices, widget=forms.RadioSelect, label="What is wrong with it?"
-    )
-    note = forms.CharField(
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Anything the moderators should know",
-        help_text="Required for “Something else”.",
     )

@@ -1,4 +1,4 @@
-"""Posts, comments, reactions, reshares, topic follows and moderation reports.
+"""Posts, comments, reactions, reshares and topic follows.
 
 - `Post`: an insight, a question, an opportunity (job / project / collaboration call) or an
   event recap, shown to the whole community or to the author's connections only. A reshare is
@@ -13,7 +13,9 @@
 - `Mention`: who a post or comment mentions, so notifications are sent once and an edit only
   notifies the newly mentioned.
 - `TopicFollow`: an explicit follow (or an explicit unfollow of a profile topic).
-- `PostReport`: a member's report of a post, worked through in the Django admin.
+
+Reports of posts and comments are `moderation.Report` rows (the one report model); a
+moderator hides a post or a comment (`hidden_at`): it disappears for everyone but its author.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ class Comment(models.Model):
     )
     body = models.TextField(max_length=MAX_COMMENT_LENGTH)
     created_at = models.DateTimeField()
+    # Set by a moderator: the comment disappears for everyone but its author.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -227,46 +231,3 @@ class TopicFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {'follows' if self.following else 'mutes'} {self.topic_id}"
-
-
-class ReportReason(models.TextChoices):
-    SPAM = "spam", "Spam or advertising"
-    HARASSMENT = "harassment", "Harassment or hateful"
-    MISLEADING = "misleading", "False or misleading"
-    OFF_TOPIC = "off_topic", "Not professional / off topic"
-    OTHER = "other", "Something else"
-
-
-class ReportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACTIONED = "actioned", "Post hidden"
-    DISMISSED = "dismissed", "Dismissed"
-
-
-class PostReport(models.Model):
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reports"
-    )
-    reason = models.CharField(max_length=16, choices=ReportReason.choices)
-    note = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=16, choices=ReportStatus.choices, default="open")
-    created_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["post", "reporter"], name="report_once_per_member"),
-        ]
-        indexes = [models.Index(fields=["status", "created_at"], name="report_queue")]
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Report of post {self.post_id} ({self.reason}, {self.status})"

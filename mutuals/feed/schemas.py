@@ -17,7 +17,6 @@ PostKindIn = Literal["insight", "question", "opportunity", "event_recap"]
 VisibilityIn = Literal["community", "connections"]
 OpportunityKindIn = Literal["job", "project", "collaboration_call"]
 ReactionKindIn = Literal["like", "insightful", "support"]
-ReportReasonIn = Literal["spam", "harassment", "misleading", "off_topic", "other"]
 
 
 class PostIn(Schema):
@@ -136,19 +135,6 @@ class ReactionsOut(Schema):
 class ReshareIn(Schema):
     commentary: str = Field(max_length=MAX_BODY_LENGTH * 2)
     visibility: VisibilityIn = "community"
-
-
-class PostReportIn(Schema):
-    reason: ReportReasonIn
-    note: str = Field(default="", max_length=1000)
-
-
-class ReportOut(Schema):
-    id: int
-    post_id: int
-    reason: str
-    status: str
-    created_at: datetime
 
 
 class TopicOut(Schema):

@@ -578,12 +578,21 @@ def posts_by(viewer: User, *, author_id: int | None = None) -> QuerySet[Post]:
     return rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
 
 
+def comment_shown_to(audience: Audience) -> Q:
+    """Comments the viewer may see on a post they may see: none by members on either side of
+    a block with them, and none a moderator hid unless they wrote it."""
+    return ~Q(author_id__in=audience.blocked) & (
+        Q(hidden_at__isnull=True) | Q(author_id=audience.viewer_id)
+    )
+
+
 def comments_for(audience: Audience, post: Post) -> list[Comment]:
     """Top-level comments, oldest first, each with `.thread` (its replies, oldest first);
-    comments by members on either side of a block with the viewer are left out."""
+    comments by members on either side of a block with the viewer, and comments a moderator
+    hid (but to their author), are left out (`comment_shown_to`)."""
     rows = list(
         Comment.objects.filter(post=post)
-        .exclude(author_id__in=audience.blocked)
+        .filter(comment_shown_to(audience))
         .select_related("author__profile")
         .order_by("created_at", "id")
     )
@@ -600,7 +609,7 @@ def comments_for(audience: Audience, post: Post) -> list[Comment]:
 def comments_page_queryset(audience: Audience, post: Post) -> QuerySet[Comment]:
     return (
         Comment.objects.filter(post=post)
-        .exclude(author_id__in=audience.blocked)
+        .filter(comment_shown_to(audience))
         .select_related("author__profile")
     )
 

@@ -26,7 +26,7 @@ from mutuals.accounts.models import Topic, User
 from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.topics import topic_slug, topics_clean
 from mutuals.connections.selectors import connected_ids
-from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+from mutuals.core.errors import NotAllowed, NotFound, Refused
 from mutuals.engagement.models import InteractionKind
 from mutuals.engagement.notifications import notify
 from mutuals.engagement.services import interaction_record
@@ -42,18 +42,12 @@ from mutuals.feed.models import (
     OpportunityKind,
     Post,
     PostKind,
-    PostReport,
     PostTopic,
     Reaction,
     ReactionKind,
-    ReportReason,
-    ReportStatus,
     TopicFollow,
     Visibility,
 )
-
-MAX_REPORT_NOTE = 500
-
 
 # --- Validation helpers ----------------------------------------------------------------------
 
@@ -465,69 +459,33 @@ def _mentions_sync(post: Post, comment: Comment | None, text: str) -> None:
         )
 
 
-# --- Reports and moderation ------------------------------------------------------------------
+# --- Moderation ------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def post_report(*, reporter: User, post_id: int, reason: str, note: str = "") -> PostReport:
-    """Report a post to the moderators (once per member and post: `already_reported`, 409).
-    One's own post cannot be reported (`cannot_report_own_post`, 422)."""
-    post = access_post_by_id(reporter, post_id)
-    if post.author_id == reporter.pk:
-        raise Refused("You cannot report your own post.", code="cannot_report_own_post")
-    errors: dict[str, list[str]] = {}
-    if reason not in ReportReason.values:
-        errors["reason"] = ["Choose a reason."]
-    note = " ".join((note or "").split())
-    if len(note) > MAX_REPORT_NOTE:
-        errors["note"] = [f"Keep the note under {MAX_REPORT_NOTE} characters."]
-    if reason == ReportReason.OTHER and not note:
-        errors["note"] = ["Say in a few words what is wrong."]
-    if errors:
-        raise Refused.for_fields(errors)
-    try:
-        with transaction.atomic():
-            return PostReport.objects.create(
-                post=post, reporter=reporter, reason=reason, note=note, created_at=timezone.now()
-            )
-    except IntegrityError as exc:
-        raise Conflict(
-            "You have already reported this post; the moderators will look at it.",
-            code="already_reported",
-        ) from exc
-
-
-@transaction.atomic
-def post_hide(*, moderator: User, post_id: int) -> int:
-    """A moderator hides a post: it disappears for everyone but its author, and its open
-    reports are closed as actioned. Returns the number of reports closed."""
-    if not moderator.is_staff:
-        raise NotAllowed("Only moderators can hide posts.", code="not_moderator")
-    now = timezone.now()
-    updated = Post.objects.filter(pk=post_id, hidden_at__isnull=True).update(hidden_at=now)
-    if not updated and not Post.objects.filter(pk=post_id).exists():
+def post_set_hidden(*, post_id: int, hidden: bool) -> bool:
+    """Hide a post from everyone but its author, or show it again. Who may, and the record
+    of it, are moderation's (`moderation.services`). True when it changed; `not_found` for
+    no such post."""
+    post = Post.objects.select_for_update().filter(pk=post_id).first()
+    if post is None:
         raise NotFound("That post was not found.")
-    return PostReport.objects.filter(post_id=post_id, status=ReportStatus.OPEN).update(
-        status=ReportStatus.ACTIONED, resolved_at=now, resolved_by=moderator
-    )
+    if (post.hidden_at is not None) == hidden:
+        return False
+    Post.objects.filter(pk=post_id).update(hidden_at=timezone.now() if hidden else None)
+    return True
 
 
 @transaction.atomic
-def post_unhide(*, moderator: User, post_id: int) -> None:
-    """A moderator restores a post they hid."""
-    if not moderator.is_staff:
-        raise NotAllowed("Only moderators can restore posts.", code="not_moderator")
-    Post.objects.filter(pk=post_id).update(hidden_at=None)
-
-
-@transaction.atomic
-def report_dismiss(*, moderator: User, report_ids: Sequence[int]) -> int:
-    """A moderator dismisses open reports (the post stays). Returns how many were closed."""
-    if not moderator.is_staff:
-        raise NotAllowed("Only moderators can dismiss reports.", code="not_moderator")
-    return PostReport.objects.filter(pk__in=list(report_ids), status=ReportStatus.OPEN).update(
-        status=ReportStatus.DISMISSED, resolved_at=timezone.now(), resolved_by=moderator
-    )
+def comment_set_hidden(*, comment_id: int, hidden: bool) -> bool:
+    """Hide a comment from everyone but its author, or show it again (as `post_set_hidden`)."""
+    comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound("That comment was not found.")
+    if (comment.hidden_at is not None) == hidden:
+        return False
+    Comment.objects.filter(pk=comment_id).update(hidden_at=timezone.now() if hidden else None)
+    return True
 
 
 # --- Topics ----------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ urlpatterns = [
     path("feed/posts/<int:post_id>/comments/", views.comment_create_view, name="comment_create"),
     path("feed/posts/<int:post_id>/react/", views.reaction_view, name="post_react"),
     path("feed/posts/<int:post_id>/reshare/", views.reshare_view, name="post_reshare"),
-    path("feed/posts/<int:post_id>/report/", views.report_view, name="post_report"),
     path(
         "feed/comments/<int:comment_id>/delete/", views.comment_delete_view, name="comment_delete"
     ),

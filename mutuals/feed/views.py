@@ -28,7 +28,6 @@ from mutuals.feed.forms import (
     CommentForm,
     PostEditForm,
     PostForm,
-    ReportForm,
     ReshareForm,
 )
 from mutuals.feed.models import Post, PostKind, ReactionKind, Visibility
@@ -255,37 +254,6 @@ def reshare_view(request: HttpRequest, post_id: int) -> HttpResponse:
         "feed/reshare.html",
         {"form": form, "post": post, "original": original, "can_reshare": can_reshare},
     )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report_view(request: HttpRequest, post_id: int) -> HttpResponse:
-    viewer = member_for_request(request)
-    post = access_post_by_id(viewer, post_id)
-    if post.author_id == viewer.pk:
-        messages.info(request, "This is your own post: edit or delete it instead.")
-        return redirect("post_detail", post_id=post.pk)
-    if request.method == "POST":
-        form = ReportForm(request.POST)
-        if form.is_valid():
-            try:
-                services.post_report(
-                    reporter=viewer,
-                    post_id=post.pk,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data.get("note") or "",
-                )
-            except MutualsError as error:
-                if error.code == "already_reported":
-                    messages.info(request, error.message)
-                    return redirect("post_detail", post_id=post.pk)
-                refusal_to_form(form, error)
-            else:
-                messages.success(request, "Thank you. The moderators will look at this post.")
-                return redirect("feed")
-    else:
-        form = ReportForm()
-    return render(request, "feed/report.html", {"form": form, "post": post})
 
 
 # --- Topics, contributions, mentions ---------------------------------------------------------

@@ -6,8 +6,9 @@ through `core.graph_changes`, since they stand below this app:
 - connections and blocks (`connections.services`, inside its transaction; a resting tie in
   `engagement.services`): `connections_changed`, `block_created`;
 - tie strengths (`engagement.ties.ties_recompute`): `ties_changed`;
-- openness to introductions, company, topics (`accounts.services`) and events attended
-  (`events.services`: a check-in, hiding one's attendance): `member_changed`.
+- openness to introductions, company, topics (`accounts.services`), events attended
+  (`events.services`: a check-in, hiding one's attendance) and a member suspended or
+  restored (`moderation.services`): `member_changed`.
 
 The last two log the change once the writing transaction commits (`transaction.on_commit`),
 so a rolled-back change logs nothing and no lock is held on a shared row meanwhile.
@@ -44,9 +45,10 @@ def ties_changed(*, member_id: int) -> None:
     )
 
 
-# Profile and boundary fields the snapshot holds.
+# Profile and boundary fields the snapshot holds; "active" is a member suspended or restored
+# (`moderation.services`): the snapshot holds active members only, so it is rebuilt.
 _OPENNESS_FIELDS = frozenset({"open_to_introductions"})
-_PROFILE_FIELDS = frozenset({"company", "topics", "events"})
+_PROFILE_FIELDS = frozenset({"company", "topics", "events", "active"})
 
 
 def member_changed(*, member_id: int, fields: Collection[str]) -> None:

@@ -5,7 +5,8 @@
   small group (no pair; an optional title).
 - `Participant`: a member in a conversation, with `last_read_at` — messages from others
   created after it are unread (never read: null).
-- `Message`: plain text up to 4,000 characters.
+- `Message`: plain text up to 4,000 characters; a moderator may hide it (`hidden_at`) from
+  everyone but its sender, and it stays for the record.
 - `UnreadDigest`: one e-mail digest of unread messages, keyed per member and window so a
   retried task never sends twice; `covered_until` is the newest message it reported.
 
@@ -90,6 +91,8 @@ class Message(models.Model):
     )
     text = models.TextField(max_length=MAX_TEXT_LENGTH)
     created_at = models.DateTimeField()
+    # Set by a moderator: the message disappears for everyone but its sender.
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -2,7 +2,8 @@
 and the unread total for the navigation.
 
 Visibility: a member never sees messages from someone on either side of a block with them
-(in a group the rest of the conversation goes on), and a one-to-one conversation across a
+(in a group the rest of the conversation goes on), nor messages a moderator hid (their
+sender still does), and a one-to-one conversation across a
 block is not theirs to see at all (`messaging.access`).
 """
 
@@ -47,9 +48,14 @@ def _blocked_either_way(member_id: int) -> tuple[QuerySet[Block, Any], QuerySet[
 
 
 def visible_to(member_id: int) -> Q:
-    """Messages the member may see: none from anyone on either side of a block with them."""
+    """Messages the member may see: none from anyone on either side of a block with them,
+    and none a moderator hid unless the member sent it."""
     blocked, blocking = _blocked_either_way(member_id)
-    return ~Q(sender_id__in=blocked) & ~Q(sender_id__in=blocking)
+    return (
+        ~Q(sender_id__in=blocked)
+        & ~Q(sender_id__in=blocking)
+        & (Q(hidden_at__isnull=True) | Q(sender_id=member_id))
+    )
 
 
 def hidden_direct(member_id: int) -> Q:

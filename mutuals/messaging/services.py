@@ -265,6 +265,20 @@ def _notify_new_message(seat: Participant, conversation: Conversation, sender: U
 
 
 @transaction.atomic
+def message_set_hidden(*, message_id: int, hidden: bool) -> bool:
+    """Hide a message from everyone but its sender, or show it again; it stays in the
+    conversation for the record. Who may, and the record of it, are moderation's
+    (`moderation.services`). True when it changed; `not_found` for no such message."""
+    message = Message.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound("That message was not found.")
+    if (message.hidden_at is not None) == hidden:
+        return False
+    Message.objects.filter(pk=message_id).update(hidden_at=timezone.now() if hidden else None)
+    return True
+
+
+@transaction.atomic
 def conversation_mark_read(
     *, member: User, conversation_id: int, up_to: datetime | None = None
 ) -> bool:

@@ -24,9 +24,10 @@ import zipfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
@@ -43,13 +44,30 @@ from mutuals.engagement.models import (
 from mutuals.events.ics import calendar_for
 from mutuals.events.models import Attendance, Event
 from mutuals.events.selectors import Scope, events_for
-from mutuals.feed.models import Comment, Post, PostReport, Reaction, TopicFollow
+from mutuals.feed.models import Comment, Post, Reaction, TopicFollow
 from mutuals.imports.models import Contact, ContactInteraction, Import
 from mutuals.introductions.models import Introduction
 from mutuals.mentorship.models import Goal, MentorOffer, Mentorship, Reflection
 from mutuals.messaging.models import Message, Participant
 
 FORMAT_VERSION = 1
+
+
+class SectionProvider(Protocol):
+    def __call__(self, member: User) -> Any: ...
+
+
+# Sections an app beside rights adds (moderation: the reports the member made), registered
+# from above by the site (`SiteConfig.ready`), since rights and moderation are independent.
+_sections: dict[str, SectionProvider] = {}
+
+
+def export_section_register(name: str, provider: SectionProvider) -> None:
+    """Add a section to data.json (once per name; a second, different one is an error)."""
+    if _sections.get(name, provider) is not provider:
+        raise ImproperlyConfigured(f"The export section {name!r} is registered twice.")
+    _sections[name] = provider
+
 
 README = """\
 Your data from {site}, prepared {generated} for {name} <{email}>.
@@ -286,10 +304,6 @@ def _feed_activity(member: User) -> dict[str, Any]:
         "topics_followed": [
             {"topic": f.topic.name, "following": f.following}
             for f in TopicFollow.objects.filter(member=member).select_related("topic")
-        ],
-        "reports_made": [
-            {"post_id": r.post_id, "reason": r.reason, "note": r.note, "status": r.status}
-            for r in PostReport.objects.filter(reporter=member).order_by("created_at", "id")
         ],
     }
 
@@ -530,6 +544,7 @@ def member_data(member: User) -> dict[str, Any]:
             {"label": t.label, "prefix": t.prefix, "created_at": t.created_at}
             for t in member.api_tokens.filter(revoked_at__isnull=True).order_by("created_at")
         ],
+        **{name: provider(member) for name, provider in _sections.items()},
     }
 
 

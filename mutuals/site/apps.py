@@ -5,3 +5,11 @@ class SiteConfig(AppConfig):
     name = "mutuals.site"
     label = "site"
     verbose_name = "Site (home, demo, sweep)"
+
+    def ready(self) -> None:
+        # Rights and moderation stand side by side, independent: the site, above both, puts
+        # the reports a member made into their data export.
+        from mutuals.moderation.selectors import reports_made_for_export
+        from mutuals.rights.export import export_section_register
+
+        export_section_register("reports_made", reports_made_for_export)

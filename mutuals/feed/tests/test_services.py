@@ -11,12 +11,12 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
-from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+from mutuals.core.errors import NotAllowed, NotFound, Refused
 from mutuals.engagement.models import Interaction, Notification
 from mutuals.events.models import Attendance, Event
 from mutuals.feed import services
 from mutuals.feed.access import Audience, access_post_by_id
-from mutuals.feed.models import Post, PostReport, Reaction
+from mutuals.feed.models import Post, Reaction
 from mutuals.feed.selectors import contributions_for, feed_page, followed_topic_ids
 from mutuals.feed.tests.factories import connect, make_post
 
@@ -176,22 +176,14 @@ def test_blocked_members_see_nothing_of_each_other(ana: User, ben: User, cleo: U
 def test_a_hidden_post_disappears_for_everyone_but_its_author(ana: User, ben: User) -> None:
     connect(ana, ben)
     post = make_post(ana)
-    moderator = make_member(name="Mo Derator", is_staff=True)
-    services.post_report(reporter=ben, post_id=post.pk, reason="spam")
-    assert services.post_hide(moderator=moderator, post_id=post.pk) == 1
+    assert services.post_set_hidden(post_id=post.pk, hidden=True)
+    assert not services.post_set_hidden(post_id=post.pk, hidden=True)
     with pytest.raises(NotFound):
         access_post_by_id(ben, post.pk)
     assert access_post_by_id(ana, post.pk).hidden_at is not None
     assert [i.post.pk for i in feed_page(ben).items] == []
-    assert PostReport.objects.get().status == "actioned"
-
-
-def test_only_moderators_hide_or_dismiss(ana: User, ben: User) -> None:
-    post = make_post(ana)
-    with pytest.raises(NotAllowed):
-        services.post_hide(moderator=ben, post_id=post.pk)
-    with pytest.raises(NotAllowed):
-        services.report_dismiss(moderator=ben, report_ids=[])
+    assert services.post_set_hidden(post_id=post.pk, hidden=False)
+    assert access_post_by_id(ben, post.pk) == post
 
 
 # --- Comments --------------------------------------------------------------------------------
@@ -372,26 +364,7 @@ def test_a_comment_mention_notifies_with_its_anchor(ana: User, ben: User) -> Non
     assert Notification.objects.filter(member=ana, kind="post_comment").count() == 1
 
 
-# --- Reports and topics ----------------------------------------------------------------------
-
-
-def test_reports_once_never_on_own_post_and_dismissable(ana: User, ben: User) -> None:
-    post = make_post(ana)
-    with pytest.raises(Refused) as own:
-        services.post_report(reporter=ana, post_id=post.pk, reason="spam")
-    assert own.value.code == "cannot_report_own_post"
-    with pytest.raises(Refused) as other:
-        services.post_report(reporter=ben, post_id=post.pk, reason="other")
-    assert "note" in other.value.detail["fields"]
-    report = services.post_report(reporter=ben, post_id=post.pk, reason="spam", note="Ads")
-    with pytest.raises(Conflict) as again:
-        services.post_report(reporter=ben, post_id=post.pk, reason="spam")
-    assert again.value.code == "already_reported"
-    moderator = make_member(name="Mo Derator", is_staff=True)
-    assert services.report_dismiss(moderator=moderator, report_ids=[report.pk]) == 1
-    report.refresh_from_db()
-    assert report.status == "dismissed"
-    assert access_post_by_id(ben, post.pk) == post
+# --- Topics ----------------------------------------------------------------------------------
 
 
 def test_profile_topics_are_followed_until_unfollowed(ana: User) -> None:

@@ -14,7 +14,7 @@ from mutuals.accounts.tests.clients import web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.events.models import Attendance, Event
 from mutuals.feed import services
-from mutuals.feed.models import Comment, Post, PostReport, Reaction
+from mutuals.feed.models import Comment, Post, Reaction
 from mutuals.feed.tests.factories import connect, make_post
 
 pytestmark = pytest.mark.django_db
@@ -223,11 +223,6 @@ def test_edit_delete_reshare_and_report_pages(web_client: Client, member: User, 
         "cannot be reshared"
         in web_client.get(f"/feed/posts/{private.pk}/reshare/").content.decode()
     )
-    reported = web_client.post(f"/feed/posts/{theirs.pk}/report/", {"reason": "off_topic"})
-    assert reported["Location"] == "/feed/"
-    assert PostReport.objects.get().reason == "off_topic"
-    again = web_client.post(f"/feed/posts/{theirs.pk}/report/", {"reason": "spam"})
-    assert again["Location"] == f"/feed/posts/{theirs.pk}/"
     assert web_client.post(f"/feed/posts/{mine.pk}/delete/")["Location"] == "/feed/"
     assert not Post.objects.filter(pk=mine.pk).exists()
 
@@ -257,25 +252,29 @@ def test_pages_need_sign_in() -> None:
     assert Client().get("/feed/")["Location"].startswith("/accounts/login/")
 
 
-def test_moderators_hide_reported_posts_from_the_admin(member: User, ben: User) -> None:
+def test_the_author_sees_their_hidden_post_marked_hidden(member: User, ben: User) -> None:
     post = make_post(ben)
-    report = services.post_report(reporter=member, post_id=post.pk, reason="spam")
-    admin_user = make_member(name="Admin", is_staff=True, is_superuser=True)
-    client = web_client_for(admin_user)
-    queue = client.get("/admin/feed/postreport/")
-    assert queue.status_code == 200
-    assert "A note on supplier risk reviews." in queue.content.decode()
-    client.post(
-        "/admin/feed/postreport/",
-        {"action": "hide_posts", "_selected_action": [report.pk]},
-    )
-    post.refresh_from_db()
-    assert post.hidden_at is not None
+    services.post_set_hidden(post_id=post.pk, hidden=True)
     assert web_client_for(member).get(f"/feed/posts/{post.pk}/").status_code == 404
     assert (
         "A moderator hid this post"
         in web_client_for(ben).get(f"/feed/posts/{post.pk}/").content.decode()
     )
+
+
+def test_a_hidden_comment_disappears_for_everyone_but_its_author(member: User, ben: User) -> None:
+    post = make_post(member)
+    comment = services.comment_create(author=ben, post_id=post.pk, body="Buy my course today")
+    services.comment_set_hidden(comment_id=comment.pk, hidden=True)
+    assert (
+        "Buy my course"
+        not in web_client_for(member).get(f"/feed/posts/{post.pk}/").content.decode()
+    )
+    own = web_client_for(ben).get(f"/feed/posts/{post.pk}/").content.decode()
+    assert "Buy my course" in own
+    assert "A moderator hid this comment" in own
+    services.comment_set_hidden(comment_id=comment.pk, hidden=False)
+    assert "Buy my course" in web_client_for(member).get(f"/feed/posts/{post.pk}/").content.decode()
 
 
 def test_mention_search_never_crosses_a_block(web_client: Client, member: User, ben: User) -> None:

@@ -1,4 +1,5 @@
-"""`mutuals createmember --email E --password P --name N`: an operator adds a member."""
+"""`mutuals createmember --email E --password P --name N [--staff] [--moderator]`: an operator
+adds a member (a moderator: the role moderation declares, `accounts.roles`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from mutuals.accounts.roles import role_grant
 from mutuals.accounts.services import member_register
 from mutuals.core.errors import MutualsError
 
@@ -21,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--password", required=True)
         parser.add_argument("--name", required=True)
         parser.add_argument("--staff", action="store_true", help="May use the admin site.")
+        parser.add_argument(
+            "--moderator",
+            action="store_true",
+            help="May work through reports and act on them (the moderation pages and API).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -35,6 +42,10 @@ class Command(BaseCommand):
             user.is_staff = True
             user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
+        if options["moderator"]:
+            role_grant(
+                "moderator", member=user, granted_by=None, reason="mutuals createmember --moderator"
+            )
         self.stdout.write(
             self.style.SUCCESS(f"Created member {user.name} <{user.email}> (id {user.pk}).")
         )
