@@ -52,6 +52,7 @@ from mutuals.moderation.models import (
     Suspension,
     TargetKind,
 )
+from mutuals.moderation.selectors import moderators
 from mutuals.moderation.targets import target_for_reporter
 
 PERMISSION = "moderation.moderate"
@@ -134,7 +135,22 @@ def report_create(
         ) from exc
     if target.kind == TargetKind.INVITATION:
         _close_reported_invitation(reporter, target.id)
+    _tell_moderators(report)
     return report
+
+
+def _tell_moderators(report: Report) -> None:
+    """Each moderator hears of a new report (never one about themselves, never their own);
+    the notification names the kind of item and the reason, not who reported it."""
+    for moderator in moderators().exclude(pk__in=[report.reporter_id, report.reported_id]):
+        notify(
+            member=moderator,
+            key=f"moderation-report:{report.pk}",
+            kind="moderation_report",
+            title=f"New report: {report.get_target_kind_display().lower()}, "
+            f"{report.get_reason_display().lower()}",
+            url=reverse("moderation_report", args=[report.pk]),
+        )
 
 
 def _close_reported_invitation(reporter: User, invitation_id: int) -> None:
@@ -161,7 +177,7 @@ def invitation_reported_listen(*, invitation: Invitation, moment: InvitationMome
         status=ReportStatus.OPEN,
     ).exists()
     if not filed:
-        Report.objects.create(
+        report = Report.objects.create(
             reporter_id=invitation.recipient_id,
             reported_id=invitation.sender_id,
             target_kind=TargetKind.INVITATION,
@@ -170,6 +186,7 @@ def invitation_reported_listen(*, invitation: Invitation, moment: InvitationMome
             excerpt=invitation.message[:1000],
             created_at=timezone.now(),
         )
+        _tell_moderators(report)
 
 
 # --- Moderators' actions --------------------------------------------------------------------

@@ -197,6 +197,7 @@ def moderation_moderators_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def moderation_moderators_revoke_view(request: HttpRequest, member_id: int) -> HttpResponse:
     staff = member_for_request(request)
+    services.staff_required(staff)
     with refusal_to_message(request):
         services.moderator_revoke(
             revoked_by=staff, member_id=member_id, reason="Removed on the moderators page."

@@ -171,3 +171,16 @@ def test_i_dont_know_this_person_cuts_the_allowance_but_is_no_case_for_moderator
     assert sender_allowance(sender).reports == 1
     assert not Report.objects.exists()
     assert not Notification.objects.filter(member=sender, kind="invitation_declined").exists()
+
+
+def test_moderators_hear_of_a_new_report_without_the_reporters_name():
+    moderator = make_moderator()
+    item = ITEMS["message"]()
+    report = services.report_create(
+        reporter=item.reporter, kind="message", target_id=item.id, reason="harassment"
+    )
+    notice = Notification.objects.get(member=moderator, kind="moderation_report")
+    assert notice.title == "New report: message, harassment or hateful"
+    assert notice.url == f"/moderation/reports/{report.pk}/"
+    assert item.reporter.name not in notice.title + notice.body
+    assert not Notification.objects.filter(kind="moderation_report").exclude(member=moderator)
