@@ -60,9 +60,11 @@ def test_my_reports_are_cursor_paginated():
         post = make_post(make_member(name=f"Author {n}"))
         post_json(client, "/api/reports", {"kind": "post", "target_id": post.pk, "reason": "spam"})
     first = client.get("/api/reports?limit=2").json()
-    assert len(first["items"]) == 2 and first["next"]
+    assert len(first["items"]) == 2
+    assert first["next"]
     rest = client.get(f"/api/reports?limit=2&cursor={first['next']}").json()
-    assert len(rest["items"]) == 1 and rest["next"] is None
+    assert len(rest["items"]) == 1
+    assert rest["next"] is None
 
 
 def test_refusals_of_a_report():
@@ -76,7 +78,8 @@ def test_refusals_of_a_report():
     other = post_json(
         client, "/api/reports", {"kind": "post", "target_id": item.id, "reason": "other"}
     )
-    assert other.status_code == 422 and "note" in other.json()["detail"]["fields"]
+    assert other.status_code == 422
+    assert "note" in other.json()["detail"]["fields"]
     unknown = post_json(client, "/api/reports", {"kind": "event", "target_id": 1, "reason": "spam"})
     assert unknown.status_code == 422
     missing = post_json(
@@ -120,10 +123,12 @@ def test_the_moderator_works_through_the_queue():
     assert entry["excerpt"] == "Send me your bank details please"
     assert entry["item_open_reports"] == 1
     detail = mod.get(f"/api/moderation/reports/{report_id}").json()
-    assert detail["context"]["exists"] and not detail["context"]["hidden"]
+    assert detail["context"]["exists"]
+    assert not detail["context"]["hidden"]
     assert [t["reported"] for t in detail["context"]["thread"]] == [True]
     hidden = post_json(mod, f"/api/moderation/reports/{report_id}/hide", {"reason": "Phishing"})
-    assert hidden.status_code == 200 and hidden.json()["action"] == "hide"
+    assert hidden.status_code == 200
+    assert hidden.json()["action"] == "hide"
     assert mod.get(f"/api/moderation/reports/{report_id}").json()["context"]["hidden"]
     assert mod.get("/api/moderation/reports").json()["items"] == []
     closed = mod.get("/api/moderation/reports?status=actioned").json()["items"]
@@ -142,7 +147,8 @@ def test_the_moderator_works_through_the_queue():
         {"days": 30, "reason": "Phishing", "report_id": report_id},
     )
     assert suspended.status_code == 201
-    assert suspended.json()["member"]["id"] == item.about.pk and suspended.json()["ends_at"]
+    assert suspended.json()["member"]["id"] == item.about.pk
+    assert suspended.json()["ends_at"]
     twice = post_json(mod, f"/api/moderation/members/{item.about.pk}/suspend", {"reason": "x"})
     assert (twice.status_code, twice.json()["code"]) == (409, "already_suspended")
     current = mod.get("/api/moderation/suspensions").json()["items"]
@@ -150,16 +156,19 @@ def test_the_moderator_works_through_the_queue():
     restored = post_json(
         mod, f"/api/moderation/members/{item.about.pk}/restore", {"reason": "Appeal"}
     )
-    assert restored.status_code == 200 and restored.json()["lifted_at"]
+    assert restored.status_code == 200
+    assert restored.json()["lifted_at"]
     assert mod.get("/api/moderation/suspensions").json()["items"] == []
     shown = post_json(mod, f"/api/moderation/reports/{report_id}/restore", {"reason": "Appeal"})
     assert shown.status_code == 200
     log = mod.get(f"/api/moderation/actions?member_id={item.about.pk}").json()["items"]
     assert [a["action"] for a in log] == ["unhide", "restore", "suspend", "warn", "hide"]
     assert all(a["moderator"]["id"] == moderator.pk for a in log)
-    assert log[2]["reason"] == "Phishing" and log[2]["until"]
+    assert log[2]["reason"] == "Phishing"
+    assert log[2]["until"]
     page = mod.get("/api/moderation/actions?limit=2").json()
-    assert len(page["items"]) == 2 and page["next"]
+    assert len(page["items"]) == 2
+    assert page["next"]
 
 
 def test_for_good_is_days_null():
@@ -168,7 +177,8 @@ def test_for_good_is_days_null():
     suspended = post_json(
         mod, f"/api/moderation/members/{item.about.pk}/suspend", {"days": None, "reason": "Spam"}
     )
-    assert suspended.status_code == 201 and suspended.json()["ends_at"] is None
+    assert suspended.status_code == 201
+    assert suspended.json()["ends_at"] is None
     too_long = post_json(
         mod, f"/api/moderation/members/{item.reporter.pk}/suspend", {"days": 9999, "reason": "x"}
     )
@@ -181,7 +191,8 @@ def test_staff_grant_the_role_through_the_api():
     granted = post_json(
         api_client_for(staff), f"/api/moderation/moderators/{member.pk}", {"reason": "Trusted"}
     )
-    assert granted.status_code == 200 and granted.json()["action"] == "grant"
+    assert granted.status_code == 200
+    assert granted.json()["action"] == "grant"
     assert api_client_for(member).get("/api/moderation/reports").status_code == 200
     revoked = post_json(
         api_client_for(staff), f"/api/moderation/moderators/{member.pk}/revoke", {"reason": "Left"}

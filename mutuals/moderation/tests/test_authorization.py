@@ -9,6 +9,7 @@ a page sends to sign-in; without the role the API answers 403 `not_moderator` an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -66,7 +67,7 @@ def _clients(world: World, role: str) -> tuple[Client, Client]:
     return api_client_for(who), web_client_for(who)
 
 
-def _api_calls(w: World) -> list[tuple[str, str, dict[str, object] | None, dict[str, int]]]:
+def _api_calls(w: World) -> list[tuple[str, str, Any, dict[str, int]]]:
     """(method, path, body, expected status by role), in an order that lets the moderator's
     every call succeed."""
     post, message, ben = w.post_report.pk, w.message_report.pk, w.reported.pk
@@ -163,7 +164,7 @@ def test_creating_a_report(role):
     assert response.status_code == expected, response.content
 
 
-def _pages(w: World) -> list[tuple[str, str, dict[str, str] | None, dict[str, int]]]:
+def _pages(w: World) -> list[tuple[str, str, Any, dict[str, int]]]:
     post, message, ben = w.post_report.pk, w.message_report.pk, w.reported.pk
     refused = {"signed_out": 302, "member": 403, "reported": 403}
     reason = {"reason": "for the record"}
