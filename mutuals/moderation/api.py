@@ -16,7 +16,7 @@ from mutuals.moderation.models import ReportStatus, Suspension
 from mutuals.moderation.schemas import (
     ActionOut,
     ActionPage,
-    ContextOut,
+    ReportContextOut,
     MyReportOut,
     MyReportPage,
     PostReportIn,
@@ -170,7 +170,7 @@ def moderation_reports_get(request: HttpRequest, report_id: int) -> QueueReportD
     report = selectors.report_for_moderator(report_id)
     counts = selectors.item_report_counts([report])
     base = QueueReportOut.build(report, counts.get((report.target_kind, report.target_id), 0))
-    context = ContextOut.build(context_for_moderator(report))
+    context = ReportContextOut.build(context_for_moderator(report))
     return QueueReportDetailOut(**base.dict(), context=context)
 
 

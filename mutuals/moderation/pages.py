@@ -17,6 +17,18 @@ from mutuals.moderation.targets import context_for_moderator
 PAGE_SIZE = 20
 
 
+def _member_forms(report_id: int | None) -> dict[str, Any]:
+    """The action forms, each with its own element ids (several share one page)."""
+    return {
+        "reason_form": ReasonForm(auto_id="decide_%s"),
+        "restore_form": ReasonForm(auto_id="restore_%s"),
+        "warn_form": WarnForm(auto_id="warn_%s", initial={"report_id": report_id}),
+        "suspend_form": SuspendForm(
+            auto_id="suspend_%s", initial={"report_id": report_id, "days": "7"}
+        ),
+    }
+
+
 def queue_context(request: HttpRequest) -> dict[str, Any]:
     status = request.GET.get("status", ReportStatus.OPEN)
     if status not in ReportStatus.values:
@@ -48,9 +60,7 @@ def report_context(report: Report) -> dict[str, Any]:
         "suspension": selectors.suspension_current(report.reported_id)
         if report.reported_id
         else None,
-        "reason_form": ReasonForm(),
-        "warn_form": WarnForm(initial={"report_id": report.pk}),
-        "suspend_form": SuspendForm(initial={"report_id": report.pk, "days": "7"}),
+        **_member_forms(report_id=report.pk),
     }
 
 
@@ -65,7 +75,5 @@ def member_context(member_id: int) -> dict[str, Any]:
         .select_related("reporter")
         .order_by("-created_at", "-id")[:PAGE_SIZE],
         "actions": selectors.actions_log(member_id=member.pk)[:PAGE_SIZE],
-        "reason_form": ReasonForm(),
-        "warn_form": WarnForm(),
-        "suspend_form": SuspendForm(initial={"days": "7"}),
+        **_member_forms(report_id=None),
     }

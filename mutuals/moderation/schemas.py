@@ -113,38 +113,38 @@ class QueuePage(Schema):
     next: str | None
 
 
-class ThreadItemOut(Schema):
+class ReportThreadItemOut(Schema):
     sender: str
     text: str
     reported: bool
     hidden: bool
 
 
-class ContextOut(Schema):
+class ReportContextOut(Schema):
     exists: bool = Field(description="false once the item was deleted")
     hidden: bool
     title: str
     text: str = Field(description="the item's words now")
-    thread: list[ThreadItemOut] = Field(
+    thread: list[ReportThreadItemOut] = Field(
         description="around a message: the messages before and after it; a comment: its post"
     )
 
     @staticmethod
-    def build(context: Context) -> ContextOut:
-        return ContextOut(
+    def build(context: Context) -> ReportContextOut:
+        return ReportContextOut(
             exists=context.exists,
             hidden=context.hidden,
             title=context.title,
             text=context.text,
             thread=[
-                ThreadItemOut(sender=s, text=t, reported=r, hidden=h)
+                ReportThreadItemOut(sender=s, text=t, reported=r, hidden=h)
                 for s, t, r, h in context.thread
             ],
         )
 
 
 class QueueReportDetailOut(QueueReportOut):
-    context: ContextOut
+    context: ReportContextOut
 
 
 class ReasonBody(Schema):

@@ -170,6 +170,11 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
     assert organized.filter(ends_at__lt=now, ends_at__gt=now - timedelta(days=2)).count()
     assert organized.filter(starts_at__gt=now, title__startswith="Mentoring circle").count() == 1
     assert Mentorship.objects.filter(mentor=priya, mentee__email="sam@demo.mutuals.test").get()
+    assert priya.has_perm("moderation.moderate")
+    open_reports = Client()
+    open_reports.force_login(priya)
+    queue = open_reports.get("/moderation/").content.decode()
+    assert queue.count("/moderation/reports/") == 2  # the two reports waiting
     thandi = User.objects.get(email="thandi@demo.mutuals.test")
     assert MentorOffer.objects.filter(mentor=thandi).exists()
     assert Reflection.objects.filter(

@@ -17,7 +17,8 @@ WORTH_TRYING = (
     (
         "priya",
         "chapter president: organized yesterday's risk workshop (check-ins, follow-up) "
-        "and the mentoring circle next week; mentors Sam",
+        "and the mentoring circle next week; mentors Sam; a moderator: two reports wait on "
+        "/moderation/",
     ),
     (
         "thandi",
