@@ -16,7 +16,6 @@ from mutuals.moderation.models import ReportStatus, Suspension
 from mutuals.moderation.schemas import (
     ActionOut,
     ActionPage,
-    ReportContextOut,
     MyReportOut,
     MyReportPage,
     PostReportIn,
@@ -25,6 +24,7 @@ from mutuals.moderation.schemas import (
     QueueReportDetailOut,
     QueueReportOut,
     ReasonBody,
+    ReportContextOut,
     ReportIn,
     SuspendIn,
     SuspensionOut,
