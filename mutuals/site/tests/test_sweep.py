@@ -123,3 +123,23 @@ def test_sweep_resumes_a_data_export_whose_worker_stopped(capsys):
     assert export.status == ExportStatus.READY
     call_command("sweep")
     assert "resumed 0 stalled ones" in capsys.readouterr().out
+
+
+def test_sweep_lifts_a_suspension_whose_end_has_come(capsys):
+    from mutuals.accounts.models import User
+    from mutuals.moderation.models import ModerationAction, Suspension
+    from mutuals.moderation.services import member_suspend
+    from mutuals.moderation.tests.factories import make_moderator
+
+    member = make_member(name="Ben Carter")
+    member_suspend(moderator=make_moderator(), member_id=member.pk, days=1, reason="Spam")
+    call_command("sweep")
+    assert "lifted 0 suspensions that ended" in capsys.readouterr().out
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    Suspension.objects.update(starts_at=an_hour_ago - timedelta(days=1), ends_at=an_hour_ago)
+    call_command("sweep")
+    assert "lifted 1 suspensions that ended" in capsys.readouterr().out
+    assert User.objects.get(pk=member.pk).is_active
+    assert ModerationAction.objects.filter(action="restore", moderator=None).count() == 1
+    call_command("sweep")
+    assert "lifted 0 suspensions that ended" in capsys.readouterr().out
