@@ -4,6 +4,10 @@
   connections' (`ConnectionsConfig.ready` registers `blocked_ids` and `is_blocked_between`):
   `access.access_member_by_id` and `selectors.member_directory` ask here. Nothing registered
   is an error, not "nobody is hidden": a missing rule must not show a blocked member.
+- **Who sees a connections-only profile.** A member may show their profile to their
+  connections only (`Profile.visibility`); connections are connections' too
+  (`ConnectionsConfig.ready` registers `audience_ids`): `access.access_profile_by_id` and
+  `selectors.member_directory` ask here.
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
@@ -32,10 +36,13 @@ class BlockRule:
     is_blocked_between: Callable[[int, int], bool]
 
 
+AudienceIds = Callable[[int], Collection[int]]  # who sees a viewer's connections-only profile
+
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
+_audience: list[AudienceIds] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -46,6 +53,19 @@ def block_rule_register(rule: BlockRule) -> None:
 def proximity_register(proximity_for: ProximityFor) -> None:
     """The one source of degrees of separation (registering it again is harmless)."""
     _register_one(_proximity, proximity_for, "source of degrees of separation")
+
+
+def audience_register(audience_ids: AudienceIds) -> None:
+    """The one rule of who sees a connections-only profile (registering it again is
+    harmless)."""
+    _register_one(_audience, audience_ids, "audience of connections-only profiles")
+
+
+def audience_ids(member_id: int) -> Collection[int]:
+    """Members who see this member's profile when it is for connections only: their
+    connections, and members with a request open between them (to answer it, one must see
+    who asks). The rule is symmetric, so it also answers whose such profiles a viewer sees."""
+    return _one(_audience, "audience of connections-only profiles")(member_id)
 
 
 def blocked_ids(member_id: int) -> Collection[int]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from mutuals.accounts.models import Topic, User
-from mutuals.connections.models import Block, Connection, Invitation, InvitationState
+from mutuals.connections.models import (
+    UNANSWERED_STATES,
+    Block,
+    Connection,
+    Invitation,
+    InvitationState,
+)
 
 
 def connected_ids(member_id: int) -> set[int]:
@@ -14,6 +20,17 @@ def connected_ids(member_id: int) -> set[int]:
         Q(member_low_id=member_id) | Q(member_high_id=member_id)
     ).values_list("member_low_id", "member_high_id")
     return {high if low == member_id else low for low, high in pairs}
+
+
+def audience_ids(member_id: int) -> set[int]:
+    """Who sees this member's connections-only profile: their connections, and members with
+    a request still waiting for an answer between them, either way (two queries)."""
+    asked = Invitation.objects.filter(
+        Q(sender_id=member_id) | Q(recipient_id=member_id), state__in=UNANSWERED_STATES
+    ).values_list("sender_id", "recipient_id")
+    return connected_ids(member_id) | {
+        recipient if sender == member_id else sender for sender, recipient in asked
+    }
 
 
 def blocked_ids(member_id: int) -> set[int]:

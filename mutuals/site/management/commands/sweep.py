@@ -22,6 +22,7 @@ from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
+from mutuals.rights.erasure import deletions_erase_due
 from mutuals.rights.services import exports_expire, exports_resume_stalled
 
 
@@ -30,8 +31,8 @@ class Command(BaseCommand):
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
         "period, end mentorships past their end date, remind those going to events, "
         "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
-        "data exports whose link expired and resume those whose worker stopped (idempotent; "
-        "run hourly)."
+        "data exports whose link expired and resume those whose worker stopped, erase the "
+        "accounts whose deletion grace period is over (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,11 +58,13 @@ class Command(BaseCommand):
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
         resumed = exports_resume_stalled()
+        erased = deletions_erase_due()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications, "
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
-            f"dropped {exports} expired data exports and resumed {resumed} stalled ones"
+            f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
+            f"erased {erased} deleted accounts"
         )
