@@ -51,8 +51,7 @@ from mutuals.connections.models import UNANSWERED_STATES, Block, Connection, Inv
 from mutuals.core import graph_changes
 from mutuals.engagement.models import Interaction, Notification
 from mutuals.engagement.notifications import notify
-from mutuals.events.models import Attendance, CalendarFeed, Event
-from mutuals.events.services.organizing import event_cancel
+from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
 from mutuals.feed.models import Comment, Mention, Post, PostReport, Reaction, TopicFollow
 from mutuals.imports.models import Contact, ContactInteraction, Import
 from mutuals.introductions.models import OPEN_STATES as INTRODUCTION_OPEN
@@ -149,12 +148,16 @@ def _end_shared(member: User, ended: dict[int, set[str]], now: datetime) -> None
     ProgrammePlace.objects.filter(member=member).delete()
     Assignment.objects.filter(Q(mentor=member) | Q(mentee=member)).delete()
 
-    # Their upcoming events are called off (attendees are told by the events app); past
-    # ones stay, since others attended them.
-    for event_id in Event.objects.filter(
-        organizer=member, cancelled_at__isnull=True, ends_at__gt=now
-    ).values_list("pk", flat=True):
-        event_cancel(organizer=member, event_id=event_id, note="The organizer has left.")
+    # Events of a closed account are shown to nobody (events.access); the upcoming ones are
+    # called off, and those with a place or a waitlist spot are told.
+    upcoming = Event.objects.filter(organizer=member, cancelled_at__isnull=True, ends_at__gt=now)
+    for other in (
+        Attendance.objects.filter(event__in=upcoming)
+        .exclude(status=AttendanceStatus.CANCELLED)
+        .values_list("member_id", flat=True)
+    ):
+        ended[other].add("event")
+    upcoming.update(cancelled_at=now)
     ended.pop(member.pk, None)
 
 
@@ -260,19 +263,29 @@ def _anonymize(member: User) -> None:
     member.user_permissions.clear()
 
 
+# What ended, as the notice names it, in the order it lists them.
+_ENDED = {
+    "connection": "a connection",
+    "request": "a request waiting for an answer",
+    "introduction": "an introduction under way",
+    "mentorship": "a mentorship",
+    "mentoring programme": "a mentoring programme they organized",
+    "event": "an upcoming event they organized (it is called off)",
+}
+
+
 def _tell_others(member: User, ended: dict[int, set[str]]) -> None:
     """One neutral notice to each member something ended with; no name, no reason."""
-    order = ["connection", "request", "introduction", "mentorship", "mentoring programme"]
     for other in User.objects.filter(pk__in=list(ended), is_active=True):
-        what = [kind for kind in order if kind in ended[other.pk]]
-        listed = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
+        what = [label for kind, label in _ENDED.items() if kind in ended[other.pk]]
+        listed = "; ".join(what)
         notify(
             member=other,
             key=f"rights:member-left:{member.pk}:{other.pk}",
             kind="member_left",
             title="A member has left the community",
-            body=f"Someone you had a {listed} with has deleted their account, so it has "
-            f"ended. Messages you exchanged stay in your conversations, signed "
+            body=f"Someone has deleted their account, and what you shared with them has "
+            f"ended: {listed}. Messages you exchanged stay in your conversations, signed "
             f"“{FORMER_MEMBER}”.",
             url=reverse("connections_list"),
         )
