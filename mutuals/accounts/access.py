@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mutuals.accounts.models import ProfileVisibility, User
-from mutuals.accounts.providers import audience_ids, is_blocked_between
+from mutuals.accounts.providers import is_blocked_between, sees_private_profile_of
 from mutuals.core.errors import NotFound
 
 
@@ -30,7 +30,7 @@ def access_profile_by_id(viewer: User, member_id: int) -> User:
     if (
         member.pk != viewer.pk
         and member.profile.visibility == ProfileVisibility.CONNECTIONS
-        and member.pk not in audience_ids(viewer.pk)
+        and not User.objects.filter(sees_private_profile_of(viewer.pk), pk=member.pk).exists()
     ):
         raise NotFound("That member was not found.")
     return member

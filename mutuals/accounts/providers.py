@@ -6,8 +6,8 @@
   is an error, not "nobody is hidden": a missing rule must not show a blocked member.
 - **Who sees a connections-only profile.** A member may show their profile to their
   connections only (`Profile.visibility`); connections are connections' too
-  (`ConnectionsConfig.ready` registers `audience_ids`): `access.access_profile_by_id` and
-  `selectors.member_directory` ask here.
+  (`ConnectionsConfig.ready` registers `sees_private_profile_of`, a filter on members):
+  `access.access_profile_by_id` and `selectors.member_directory` ask here.
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 
 class MemberProximity(Protocol):
@@ -36,13 +37,14 @@ class BlockRule:
     is_blocked_between: Callable[[int, int], bool]
 
 
-AudienceIds = Callable[[int], Collection[int]]  # who sees a viewer's connections-only profile
+# A filter on members: those whose connections-only profile the viewer (the id) sees.
+AudienceFilter = Callable[[int], Q]
 
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
-_audience: list[AudienceIds] = []
+_audience: list[AudienceFilter] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -55,17 +57,17 @@ def proximity_register(proximity_for: ProximityFor) -> None:
     _register_one(_proximity, proximity_for, "source of degrees of separation")
 
 
-def audience_register(audience_ids: AudienceIds) -> None:
+def audience_register(audience_filter: AudienceFilter) -> None:
     """The one rule of who sees a connections-only profile (registering it again is
     harmless)."""
-    _register_one(_audience, audience_ids, "audience of connections-only profiles")
+    _register_one(_audience, audience_filter, "audience of connections-only profiles")
 
 
-def audience_ids(member_id: int) -> Collection[int]:
-    """Members who see this member's profile when it is for connections only: their
-    connections, and members with a request open between them (to answer it, one must see
-    who asks). The rule is symmetric, so it also answers whose such profiles a viewer sees."""
-    return _one(_audience, "audience of connections-only profiles")(member_id)
+def sees_private_profile_of(viewer_id: int) -> Q:
+    """A filter on members: those whose connections-only profile the viewer sees (their
+    connections, and members with a request open between them: to answer it, one must see
+    who asks)."""
+    return _one(_audience, "audience of connections-only profiles")(viewer_id)
 
 
 def blocked_ids(member_id: int) -> Collection[int]:

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from mutuals.accounts.models import ApiToken, ProfileVisibility, Topic, User
-from mutuals.accounts.providers import audience_ids, blocked_ids
+from mutuals.accounts.providers import blocked_ids, sees_private_profile_of
 from mutuals.accounts.topics import topic_slug
 
 
@@ -32,8 +32,7 @@ def member_directory(
         .exclude(pk=viewer.pk)
         .exclude(pk__in=blocked_ids(viewer.pk))
         .filter(
-            Q(profile__visibility=ProfileVisibility.COMMUNITY)
-            | Q(pk__in=list(audience_ids(viewer.pk)))
+            Q(profile__visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
         )
         .select_related("profile")
         .prefetch_related("profile__topics")

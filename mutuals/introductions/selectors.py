@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
 from mutuals.connections.models import Invitation, InvitationState
-from mutuals.connections.selectors import audience_ids, blocked_ids
+from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
 from mutuals.introductions.graph import circle_for, current_snapshot
 from mutuals.introductions.models import (
     Introduction,
@@ -97,7 +97,7 @@ def suggestion_exclusions(member: User) -> set[int]:
     excluded = blocked_ids(member.pk)
     excluded |= set(
         User.objects.filter(profile__visibility=ProfileVisibility.CONNECTIONS)
-        .exclude(pk__in=list(audience_ids(member.pk)))
+        .exclude(sees_private_profile_of(member.pk))
         .values_list("pk", flat=True)
     )
     excluded |= set(
