@@ -157,6 +157,27 @@ class TestDuringTheGracePeriod:
         member.refresh_from_db()
         assert member.name != FORMER_MEMBER
 
+    def test_signing_in_through_the_account_flows_api_cancels_too(self, member):
+        _request(member)
+        response = Client().post(
+            "/api/auth/app/v1/auth/login",
+            {"email": member.email, "password": PASSWORD},
+            "application/json",
+        )
+        assert response.status_code == 200, response.content
+        member.refresh_from_db()
+        assert member.is_active
+
+    def test_a_token_cannot_be_had_meanwhile_and_cancels_nothing(self, member):
+        _request(member)
+        response = Client().post(
+            "/api/auth/token", {"email": member.email, "password": PASSWORD}, "application/json"
+        )
+        assert response.status_code == 401
+        assert response.json()["code"] == "invalid_credentials"
+        member.refresh_from_db()
+        assert not member.is_active
+
     def test_a_wrong_password_cancels_nothing(self, member):
         _request(member)
         Client().post("/accounts/login/", {"login": member.email, "password": "wrong-one"})
