@@ -14,11 +14,15 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from mutuals.accounts.models import AccountDeletion, User
 from mutuals.core import graph_changes
-from mutuals.core.errors import NotAllowed
+from mutuals.core.errors import NotAllowed, RateLimited
+
+# The longest window of ACCOUNT_RATE_LIMITS["login_failed"], which wrong passwords count against.
+REAUTH_LOCKOUT = timedelta(minutes=5)
 
 
 def grace_period() -> timedelta:
@@ -54,6 +58,26 @@ def account_deletion_request(
     # suggestions (and puts them back when the request is cancelled).
     graph_changes.connections_changed()
     return deletion
+
+
+def account_deletion_request_limited(
+    *, request: HttpRequest, user: User, password: str
+) -> AccountDeletion:
+    """`account_deletion_request` for the page and the API: wrong passwords count against the
+    sign-in page's `login_failed` limit for the member's e-mail, so a session left open
+    cannot be used to guess the password (`rate_limited`, 429, with `retry_at`)."""
+    from allauth.core import ratelimit
+
+    if not ratelimit.consume(request, action="login_failed", key=user.email, dry_run=True):
+        raise RateLimited(
+            "Too many wrong passwords; wait a few minutes.",
+            retry_at=timezone.now() + REAUTH_LOCKOUT,
+        )
+    try:
+        return account_deletion_request(user=user, password=password)
+    except NotAllowed:
+        ratelimit.consume(request, action="login_failed", key=user.email)
+        raise
 
 
 def deletion_pending(user: User, now: datetime | None = None) -> AccountDeletion | None:

@@ -2,9 +2,10 @@
 
 The account row stays, as a tombstone named "Former member" with no e-mail, password,
 profile or boundaries, because what the member wrote into *others'* conversations stays
-there: their messages, comments, posts (others' comments hang on them), the events they
-organized (others attended them) and their seat in collaborations and conversations. Every
-page already names a member by their current name, so all of it now reads "Former member".
+there: their messages, comments, posts (others' comments hang on them), reports they made
+(without their note) and their seat in collaborations and conversations. Every page already
+names a member by their current name, so all of it now reads "Former member". Events of a
+closed account are shown to nobody (`events.access`); the upcoming ones are called off.
 
 Everything else that is theirs is deleted: profile and boundaries (emptied), e-mail
 addresses, tokens, sessions, notifications, imports and their contact book, data exports,
@@ -12,10 +13,10 @@ calendar feed, reactions, topics followed, RSVPs, blocks, dismissals, acceptance
 code of conduct, their mentor offer and the programmes they organized. What they shared with
 one other member ends for that member, who is told once, neutrally, without the name:
 connections (and with them the pact's items and the ties), requests either way,
-introductions and mentorships. Where the platform itself copied the member's name into
-another member's row (a notification's title, a request's context label, a mention in a
-post), the copy is rewritten to "Former member"; words other members typed themselves are
-theirs and stay.
+introductions, mentorships, programmes and upcoming events. Where the platform itself
+copied the member's name into another member's row (a notification's title, a request's
+context label, a mention in a post, the admin's log), the copy is rewritten to "Former
+member"; words other members typed themselves are theirs and stay.
 
 `mutuals sweep` runs `deletions_erase_due`; each erasure is one transaction that starts by
 locking the deletion request, so a retry after a crash starts over and a second sweep finds

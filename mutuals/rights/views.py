@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -11,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mutuals.accounts.deletion import account_deletion_request, grace_period
+from mutuals.accounts.deletion import account_deletion_request_limited, grace_period
 from mutuals.accounts.selectors import member_for_request
 from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.rights import services
+from mutuals.rights.forms import DeleteAccountForm
 from mutuals.rights.selectors import export_latest
 
 
@@ -53,15 +53,6 @@ def me_export_download_view(request: HttpRequest, export_id: int) -> HttpRespons
     return redirect("my_data")
 
 
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label="Your password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="To be sure it is you.",
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def me_delete_view(request: HttpRequest) -> HttpResponse:
@@ -70,8 +61,10 @@ def me_delete_view(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None, label_suffix="")
     if request.method == "POST" and form.is_valid():
         try:
-            deletion = account_deletion_request(
-                user=member_for_request(request), password=form.cleaned_data["password"]
+            deletion = account_deletion_request_limited(
+                request=request,
+                user=member_for_request(request),
+                password=form.cleaned_data["password"],
             )
         except MutualsError as error:
             refusal_to_form(form, error, field_for_code={"reauthentication_failed": "password"})

@@ -116,6 +116,19 @@ class TestTheOwner:
         assert not User.objects.get(pk=owner.pk).is_active
         assert client.get("/me/profile/").status_code == 302  # signed out
 
+    def test_wrong_passwords_are_rate_limited_like_sign_in(self, owner):
+        client = api_client_for(owner)
+        codes = [
+            client.post("/api/me/deletion", {"password": f"guess {n}"}, JSON).json()["code"]
+            for n in range(6)
+        ]
+        assert codes == ["reauthentication_failed"] * 5 + ["rate_limited"]
+        # Even the right password waits now.
+        response = client.post("/api/me/deletion", {"password": PASSWORD}, JSON)
+        assert response.status_code == 429
+        assert "retry_at" in response.json()["detail"]
+        assert User.objects.get(pk=owner.pk).is_active
+
     def test_deleting_through_the_api(self, owner):
         client = api_client_for(owner)
         response = client.post("/api/me/deletion", {"password": PASSWORD}, JSON)

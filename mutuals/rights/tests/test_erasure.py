@@ -29,6 +29,7 @@ from mutuals.connections.models import Connection, Invitation, InvitationState
 from mutuals.connections.services import connection_create
 from mutuals.core.errors import NotAllowed
 from mutuals.engagement.models import Notification
+from mutuals.events.tests.factories import attend, make_event
 from mutuals.feed.models import Comment, Post
 from mutuals.feed.services import comment_create, post_create
 from mutuals.introductions.models import GraphState, Introduction, SuggestionDismissal
@@ -261,6 +262,20 @@ class TestErasure:
         assert all("Sam" not in n.title + n.body for n in notices.values())
         # The graph was told (its version moved on).
         assert GraphState.objects.get(pk=1).version > version
+
+    def test_upcoming_events_are_called_off_and_those_going_told(self, member, other):
+        upcoming = make_event(member, title="Later", starts_in=timedelta(days=30))
+        past = make_event(member, title="Earlier", starts_in=timedelta(days=-3))
+        attend(upcoming, other)
+        attend(past, other)
+        _request(member)
+        _erase_now(member)
+        upcoming.refresh_from_db()
+        past.refresh_from_db()
+        assert upcoming.cancelled_at is not None
+        assert past.cancelled_at is None
+        notice = Notification.objects.get(member=other, kind="member_left")
+        assert "an upcoming event they organized (it is called off)" in notice.body
 
     def test_messages_and_comments_stay_under_former_member(self, leaving):
         sam, thandi = leaving.sam, leaving.thandi
