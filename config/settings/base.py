@@ -244,6 +244,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 
+# "Delete my account" (docs/api.md "Leaving"): days between the request and the erasure, during
+# which signing in cancels it (`mutuals sweep` erases the accounts whose grace period is over).
+ACCOUNT_DELETION_GRACE_DAYS = int(os.environ.get("MUTUALS_ACCOUNT_DELETION_GRACE_DAYS", "14"))
+
 # The account flows as JSON for scripts and other front ends: django-allauth's own headless API
 # under /api/auth/ (docs/api.md "Account flows"). Only the "app" client: a script keeps the
 # session token it is given (X-Session-Token) instead of cookies and CSRF. The HTML pages stay

@@ -8,10 +8,14 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import formats, timezone
 
+from mutuals.accounts.deletion import account_deletion_cancel, deletion_pending
 from mutuals.accounts.models import User
 from mutuals.accounts.services import member_provision
 
@@ -38,3 +42,19 @@ class MemberAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             if commit:
                 member_provision(user=saved)
         return saved
+
+    def pre_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> Any:
+        """Signing in with the password during the grace period of "Delete my account"
+        cancels the deletion (the account is inactive meanwhile, which allauth would refuse),
+        and the member is told so."""
+        if isinstance(user, User) and not user.is_active:
+            deletion = deletion_pending(user)
+            if deletion is not None and account_deletion_cancel(user=user):
+                erase_on = formats.date_format(timezone.localtime(deletion.erase_after))
+                messages.success(
+                    request,
+                    "Welcome back. Your account will not be deleted: signing in cancelled "
+                    f"the deletion planned for {erase_on}.",
+                )
+        result: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return result

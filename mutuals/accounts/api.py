@@ -10,19 +10,30 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router
 
-from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.access import access_profile_by_id
 from mutuals.accounts.api_auth import member
-from mutuals.accounts.models import User
+from mutuals.accounts.conduct import (
+    conduct_accept,
+    conduct_accepted_version,
+    conduct_current,
+    conduct_publish,
+)
+from mutuals.accounts.models import CodeOfConduct, User
 from mutuals.accounts.providers import proximity_for
 from mutuals.accounts.schemas import (
     ApiTokenOut,
     ApiTokenPage,
     BoundariesOut,
     BoundariesPatch,
+    ConductAcceptIn,
+    ConductIn,
+    ConductOut,
     MemberDetailOut,
     MemberOut,
     MemberPage,
     MeOut,
+    PrivacyOut,
+    PrivacyPatch,
     ProfileOut,
     ProfilePatch,
     TokenIn,
@@ -37,9 +48,10 @@ from mutuals.accounts.services import (
     api_token_create,
     api_token_revoke,
     boundaries_update,
+    privacy_update,
     profile_update,
 )
-from mutuals.core.errors import NotAllowed, NotAuthenticated, RateLimited
+from mutuals.core.errors import NotAllowed, NotAuthenticated, NotFound, RateLimited
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 
@@ -177,7 +189,7 @@ def members_list(
 def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
     """One member's public profile, with degree of separation and mutual connections."""
     viewer = member(request)
-    found = access_member_by_id(viewer, member_id)
+    found = access_profile_by_id(viewer, member_id)
     proximity = proximity_for(viewer.pk, [found.pk])[found.pk]
     base = _member_out(found, proximity.degree)
     profile = found.profile
@@ -189,6 +201,68 @@ def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
         looking_for=list(profile.looking_for),
         mutual_count=proximity.mutual_count,
     )
+
+
+@router.get("/me/privacy", response=PrivacyOut, operation_id="me_privacy_read")
+def me_privacy_read(request: HttpRequest) -> PrivacyOut:
+    """Who sees your profile, your phone (never shown) and what connections may take."""
+    return PrivacyOut.build(_me(request).profile)
+
+
+@router.patch("/me/privacy", response=PrivacyOut, operation_id="me_privacy_update")
+def me_privacy_update(request: HttpRequest, payload: PrivacyPatch) -> PrivacyOut:
+    """Change any subset of your privacy settings; the answer is all of them."""
+    profile = privacy_update(user=member(request), **payload.model_dump(exclude_unset=True))
+    return PrivacyOut.build(profile)
+
+
+def _conduct_out(conduct: CodeOfConduct, user: User) -> ConductOut:
+    return ConductOut(
+        version=conduct.version,
+        text=conduct.text,
+        published_at=conduct.published_at,
+        accepted=conduct_accepted_version(user) == conduct.version,
+    )
+
+
+@router.get(
+    "/conduct",
+    response=ConductOut,
+    operation_id="conduct_read",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
+def conduct_read(request: HttpRequest) -> ConductOut:
+    """The community's code of conduct in force; `not_found` before organizers publish one."""
+    conduct = conduct_current()
+    if conduct is None:
+        raise NotFound("The community has not published a code of conduct yet.")
+    return _conduct_out(conduct, member(request))
+
+
+@router.put(
+    "/conduct",
+    response=ConductOut,
+    operation_id="conduct_publish",
+    openapi_extra=refusals({403: ["forbidden"], 409: ["state_changed"]}),
+)
+def conduct_publish_endpoint(request: HttpRequest, payload: ConductIn) -> ConductOut:
+    """Organizers publish a new version (the same text as the one in force changes
+    nothing); members accept it with `POST /api/conduct/accept`."""
+    user = member(request)
+    return _conduct_out(conduct_publish(user=user, text=payload.text), user)
+
+
+@router.post(
+    "/conduct/accept",
+    response=ConductOut,
+    operation_id="conduct_accept",
+    openapi_extra=refusals({404: ["not_found"], 409: ["state_changed"]}),
+)
+def conduct_accept_endpoint(request: HttpRequest, payload: ConductAcceptIn) -> ConductOut:
+    """Accept the version in force (`state_changed` with `detail.state` "superseded" and the
+    version in force for an older one; again changes nothing)."""
+    user = member(request)
+    return _conduct_out(conduct_accept(user=user, version=payload.version), user)
 
 
 def _me(request: HttpRequest) -> User:

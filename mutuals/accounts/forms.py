@@ -6,9 +6,19 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.accounts.conduct import conduct_acceptance_record, conduct_current
+from mutuals.accounts.models import (
+    Boundaries,
+    ContactDetail,
+    Intent,
+    Profile,
+    ProfileVisibility,
+    User,
+)
 from mutuals.accounts.timezones import time_zone_choices
 from mutuals.accounts.topics import split_topics
 
@@ -26,6 +36,23 @@ class SignupDetailsForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
+    accept_conduct = forms.BooleanField(
+        required=True,
+        error_messages={"required": "Joining means agreeing to the code of conduct."},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Once organizers publish a code of conduct, joining asks to accept it.
+        self.conduct = conduct_current()
+        if self.conduct is None:
+            del self.fields["accept_conduct"]
+        else:
+            self.fields["accept_conduct"].label = format_html(
+                'I accept the community’s <a href="{}" target="_blank">code of conduct</a>',
+                reverse("conduct"),
+            )
+
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
@@ -33,7 +60,10 @@ class SignupDetailsForm(forms.Form):
         return name
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        """allauth calls this after creating the user; the adapter already stored the name."""
+        """allauth calls this after creating the user (the adapter already stored the name):
+        record the acceptance of the code of conduct the form showed."""
+        if self.conduct is not None and self.cleaned_data.get("accept_conduct"):
+            conduct_acceptance_record(user=user, conduct=self.conduct)
 
 
 class MemberForm(forms.Form):
@@ -189,3 +219,47 @@ class BoundariesForm(MemberForm):
             "low_bandwidth": data["low_bandwidth"],
             "time_zone": data["time_zone"] or boundaries.time_zone,
         }
+
+
+class PrivacyForm(MemberForm):
+    visibility = forms.ChoiceField(
+        choices=ProfileVisibility.choices,
+        widget=forms.RadioSelect,
+        label="Who sees my profile",
+        help_text="Connections only: you are left out of the directory, searches and "
+        "suggestions for everyone else, and your page is not found by them. A member whose "
+        "request to you (or yours to them) waits for an answer still sees it.",
+    )
+    phone = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Phone",
+        help_text="Never shown on your profile; given only to connections, if you allow it below.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    shared_contacts = forms.MultipleChoiceField(
+        choices=ContactDetail.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="My connections may take",
+        help_text="What their “Download my data” puts on your contact card (vCard). "
+        "Your name, role, company, location and profile link are always on it.",
+    )
+
+    @staticmethod
+    def initial_for(profile: Profile) -> dict[str, Any]:
+        return {
+            "visibility": profile.visibility,
+            "phone": profile.phone,
+            "shared_contacts": profile.shared_contacts,
+        }
+
+
+class ConductForm(MemberForm):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18}),
+        max_length=20000,
+        label="Code of conduct",
+        help_text="Plain text; blank lines separate paragraphs. Saving publishes a new version, "
+        "which members joining from now on accept.",
+    )

@@ -97,6 +97,25 @@ class Topic(models.Model):
         return self.name
 
 
+class ProfileVisibility(models.TextChoices):
+    """Who may see a member's profile: the directory, their page, the members API and
+    people-you-may-know honour it (docs/api.md "Privacy")."""
+
+    COMMUNITY = "community", "Every member of the community"
+    CONNECTIONS = "connections", "My connections only"
+
+
+class ContactDetail(models.TextChoices):
+    """A contact detail a member may let their connections take (the vCard export)."""
+
+    EMAIL = "email", "E-mail address"
+    PHONE = "phone", "Phone number"
+    LINKEDIN = "linkedin_url", "LinkedIn profile"
+
+
+CONTACT_DETAILS: list[str] = [choice.value for choice in ContactDetail]
+
+
 class Profile(TimeStampedModel):
     """What other members see: who they are and what they offer and seek."""
 
@@ -111,6 +130,14 @@ class Profile(TimeStampedModel):
     looking_for = models.JSONField(default=list, blank=True)
     # Their public LinkedIn profile, normalized (imports match contacts to members by it).
     linkedin_url = models.CharField(max_length=300, blank=True, db_index=True)
+    # Privacy (issue 18): who sees the profile, and what connections may take with them.
+    visibility = models.CharField(
+        max_length=12, choices=ProfileVisibility.choices, default=ProfileVisibility.COMMUNITY
+    )
+    # Never shown to anyone; given to connections only when "phone" is in `shared_contacts`.
+    phone = models.CharField(max_length=40, blank=True)
+    # Which of CONTACT_DETAILS connections may take (the vCard of "Download my data").
+    shared_contacts = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"
@@ -183,3 +210,66 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class AccountDeletion(models.Model):
+    """A member's request to delete their account (issue 18). While it waits (`erase_after`
+    in the future, neither cancelled nor erased) the account is inactive, so it is hidden
+    like any inactive one; signing in cancels it (`services.account_deletion_cancel`); once
+    due, `mutuals sweep` erases the member (`rights.erasure`). One row per member: asking
+    again after a cancellation reuses it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="deletion")
+    requested_at = models.DateTimeField()
+    erase_after = models.DateTimeField(db_index=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(erase_after__gte=models.F("requested_at")),
+                name="account_deletion_erase_after_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion of member {self.user_id}"
+
+    @property
+    def pending(self) -> bool:
+        return self.cancelled_at is None and self.erased_at is None
+
+
+class CodeOfConduct(models.Model):
+    """One published version of the community's code of conduct; the newest is in force.
+    Organizers publish a new version (never edit one a member accepted)."""
+
+    version = models.PositiveIntegerField(unique=True)
+    text = models.TextField(max_length=20000)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+
+    def __str__(self) -> str:
+        return f"Code of conduct v{self.version}"
+
+
+class ConductAcceptance(models.Model):
+    """A member accepted this version of the code of conduct (at sign-up, or later)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="conduct_acceptances")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "version"], name="one_acceptance_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Member {self.user_id} accepted v{self.version}"

@@ -4,6 +4,10 @@
   connections' (`ConnectionsConfig.ready` registers `blocked_ids` and `is_blocked_between`):
   `access.access_member_by_id` and `selectors.member_directory` ask here. Nothing registered
   is an error, not "nobody is hidden": a missing rule must not show a blocked member.
+- **Who sees a connections-only profile.** A member may show their profile to their
+  connections only (`Profile.visibility`); connections are connections' too
+  (`ConnectionsConfig.ready` registers `sees_private_profile_of`, a filter on members):
+  `access.access_profile_by_id` and `selectors.member_directory` ask here.
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
 
 
 class MemberProximity(Protocol):
@@ -32,10 +37,14 @@ class BlockRule:
     is_blocked_between: Callable[[int, int], bool]
 
 
+# A filter on members: those whose connections-only profile the viewer (the id) sees.
+AudienceFilter = Callable[[int], Q]
+
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
+_audience: list[AudienceFilter] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -46,6 +55,19 @@ def block_rule_register(rule: BlockRule) -> None:
 def proximity_register(proximity_for: ProximityFor) -> None:
     """The one source of degrees of separation (registering it again is harmless)."""
     _register_one(_proximity, proximity_for, "source of degrees of separation")
+
+
+def audience_register(audience_filter: AudienceFilter) -> None:
+    """The one rule of who sees a connections-only profile (registering it again is
+    harmless)."""
+    _register_one(_audience, audience_filter, "audience of connections-only profiles")
+
+
+def sees_private_profile_of(viewer_id: int) -> Q:
+    """A filter on members: those whose connections-only profile the viewer sees (their
+    connections, and members with a request open between them: to answer it, one must see
+    who asks)."""
+    return _one(_audience, "audience of connections-only profiles")(viewer_id)
 
 
 def blocked_ids(member_id: int) -> Collection[int]:

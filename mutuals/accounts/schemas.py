@@ -174,3 +174,44 @@ class MemberDetailOut(MemberOut):
 class MemberPage(Schema):
     items: list[MemberOut]
     next: str | None
+
+
+class PrivacyOut(Schema):
+    """Who sees your profile and what your connections may take (docs/api.md "Privacy")."""
+
+    visibility: str = Field(description="community or connections")
+    phone: str
+    shared_contacts: list[str] = Field(description="among email, phone, linkedin_url")
+
+    @staticmethod
+    def build(profile: Profile) -> PrivacyOut:
+        return PrivacyOut(
+            visibility=profile.visibility,
+            phone=profile.phone,
+            shared_contacts=list(profile.shared_contacts),
+        )
+
+
+class PrivacyPatch(Schema):
+    """Any subset of the privacy settings; fields left out stay as they are."""
+
+    visibility: str = Field(default=None, max_length=20)  # type: ignore[assignment]
+    phone: str = Field(default=None, max_length=60)  # type: ignore[assignment]
+    shared_contacts: list[str] = Field(default=None, max_length=10)  # type: ignore[arg-type]
+
+
+class ConductOut(Schema):
+    """The code of conduct in force, and whether you accepted it."""
+
+    version: int
+    text: str
+    published_at: datetime
+    accepted: bool = Field(description="you accepted this version")
+
+
+class ConductIn(Schema):
+    text: str = Field(max_length=20000)
+
+
+class ConductAcceptIn(Schema):
+    version: int = Field(ge=1, le=2_000_000_000)

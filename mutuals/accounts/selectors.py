@@ -7,8 +7,8 @@ from typing import cast
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from mutuals.accounts.models import ApiToken, Topic, User
-from mutuals.accounts.providers import blocked_ids
+from mutuals.accounts.models import ApiToken, ProfileVisibility, Topic, User
+from mutuals.accounts.providers import blocked_ids, sees_private_profile_of
 from mutuals.accounts.topics import topic_slug
 
 
@@ -20,7 +20,8 @@ def member_directory(
     company: str = "",
     location: str = "",
 ) -> QuerySet[User]:
-    """Active members the viewer may see (never the viewer, never a blocked pair), filtered.
+    """Active members the viewer may see (never the viewer, never a blocked pair, never a
+    connections-only profile of someone the viewer is not connected to), filtered.
 
     `q` matches words in name, headline, company, title, location, bio and topics (every word
     must match somewhere); `topic` is a topic name or slug; `company` and `location` match
@@ -30,6 +31,9 @@ def member_directory(
         User.objects.filter(is_active=True)
         .exclude(pk=viewer.pk)
         .exclude(pk__in=blocked_ids(viewer.pk))
+        .filter(
+            Q(profile__visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
+        )
         .select_related("profile")
         .prefetch_related("profile__topics")
     )

@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from mutuals.accounts.models import (
     ALL_INTENTS,
+    CONTACT_DETAILS,
     MAX_LIST_ITEMS,
     MAX_TOPICS_PER_MEMBER,
     ApiToken,
     Boundaries,
     Profile,
+    ProfileVisibility,
     Topic,
     User,
 )
@@ -270,6 +272,56 @@ def boundaries_update(
         boundaries.save(update_fields=[*changed, "updated_at"])
     graph_changes.member_changed(member_id=user.pk, fields=changed)
     return boundaries
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]{4,38}$")
+
+
+@transaction.atomic
+def privacy_update(
+    *,
+    user: User,
+    visibility: str = _UNSET,
+    phone: str = _UNSET,
+    shared_contacts: Sequence[str] = _UNSET,
+) -> Profile:
+    """Change who sees the member's profile and what their connections may take with them;
+    fields not given stay as they are.
+
+    Rules: visibility is `community` (every member) or `connections` (connections only, and
+    members with a request open between you); the phone is digits with spaces, dots, dashes,
+    brackets and a leading +, at most 40 characters, or empty; shared contacts are among
+    `email`, `phone`, `linkedin_url` (sharing one you have not filled in shares nothing).
+    Any violation refuses the whole change."""
+    profile = Profile.objects.select_for_update().get(user=user)
+    errors: dict[str, list[str]] = {}
+    changes: dict[str, Any] = {}
+    if visibility is not _UNSET:
+        if visibility not in ProfileVisibility.values:
+            errors["visibility"] = [
+                f"Choose {' or '.join(ProfileVisibility.values)}, not {visibility!r}."
+            ]
+        changes["visibility"] = visibility
+    if phone is not _UNSET:
+        phone = " ".join(phone.split())
+        if phone and not _PHONE.match(phone):
+            errors["phone"] = ["Give a phone number, like +1 416 555 0199."]
+        changes["phone"] = phone
+    if shared_contacts is not _UNSET:
+        unknown = [item for item in shared_contacts if item not in CONTACT_DETAILS]
+        if unknown:
+            errors["shared_contacts"] = [
+                f"Unknown contact detail {', '.join(map(repr, unknown))}; "
+                f"choose from {', '.join(CONTACT_DETAILS)}."
+            ]
+        changes["shared_contacts"] = [d for d in CONTACT_DETAILS if d in set(shared_contacts)]
+    if errors:
+        raise Refused.for_fields(errors)
+    for field, value in changes.items():
+        setattr(profile, field, value)
+    if changes:
+        profile.save(update_fields=[*changes, "updated_at"])
+    return profile
 
 
 def _hash_token(raw: str) -> str:

@@ -18,6 +18,7 @@ from mutuals import personalization
 from mutuals.accounts.models import User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.models import (
+    UNANSWERED_STATES,
     ContextKind,
     DeclineReason,
     Invitation,
@@ -368,11 +369,6 @@ def last_closed_between(sender: User, recipient: User) -> Invitation | None:
         .order_by("-responded_at")
         .first()
     )
-
-
-# A request still waiting for an answer, whichever way it goes: delivered, queued for the
-# recipient's next week with room, or set aside by the recipient (who can still accept it).
-UNANSWERED_STATES = (InvitationState.PENDING, InvitationState.QUEUED, InvitationState.IGNORED)
 
 
 def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:

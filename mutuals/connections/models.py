@@ -89,6 +89,9 @@ class InvitationState(models.TextChoices):
 
 
 OPEN_STATES = (InvitationState.PENDING, InvitationState.QUEUED)
+# A request still waiting for an answer, whichever way it goes: delivered, queued for the
+# recipient's next week with room, or set aside by the recipient (who can still accept it).
+UNANSWERED_STATES = (InvitationState.PENDING, InvitationState.QUEUED, InvitationState.IGNORED)
 
 
 class DeclineReason(models.TextChoices):

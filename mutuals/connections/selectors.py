@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mutuals.accounts.models import Topic, User
-from mutuals.connections.models import Block, Connection, Invitation, InvitationState
+from mutuals.connections.models import (
+    UNANSWERED_STATES,
+    Block,
+    Connection,
+    Invitation,
+    InvitationState,
+)
 
 
 def connected_ids(member_id: int) -> set[int]:
@@ -14,6 +20,22 @@ def connected_ids(member_id: int) -> set[int]:
         Q(member_low_id=member_id) | Q(member_high_id=member_id)
     ).values_list("member_low_id", "member_high_id")
     return {high if low == member_id else low for low, high in pairs}
+
+
+def sees_private_profile_of(viewer_id: int) -> Q:
+    """A filter on members: those whose connections-only profile the viewer sees, because
+    the two are connected or a request between them waits for an answer, either way. A
+    subquery, so a list filtered by it costs no extra query."""
+    connected = Connection.objects.filter(
+        Q(member_low_id=viewer_id, member_high_id=OuterRef("pk"))
+        | Q(member_high_id=viewer_id, member_low_id=OuterRef("pk"))
+    )
+    asked = Invitation.objects.filter(
+        Q(sender_id=viewer_id, recipient_id=OuterRef("pk"))
+        | Q(recipient_id=viewer_id, sender_id=OuterRef("pk")),
+        state__in=UNANSWERED_STATES,
+    )
+    return Q(Exists(connected)) | Q(Exists(asked))
 
 
 def blocked_ids(member_id: int) -> set[int]:

@@ -20,6 +20,7 @@ from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.connections import invitations as rules
 from mutuals.connections.models import (
     OPEN_STATES,
+    UNANSWERED_STATES,
     Block,
     Connection,
     DeclineReason,
@@ -405,7 +406,7 @@ def _still_open(invitation: Invitation, now: datetime) -> None:
         raise state_changed(
             invitation, state=InvitationState.EXPIRED, message="This request has expired."
         )
-    if invitation.state not in rules.UNANSWERED_STATES:
+    if invitation.state not in UNANSWERED_STATES:
         raise _conflict_after_race(invitation, reload=False)
 
 
@@ -433,7 +434,7 @@ def invitation_accept(*, member: User, invitation_id: int) -> Connection:
         actor=member,
         to=InvitationState.ACCEPTED,
         at=now,
-        expected=rules.UNANSWERED_STATES,
+        expected=UNANSWERED_STATES,
     ):
         raise _conflict_after_race(invitation)
     connection = connection_open(

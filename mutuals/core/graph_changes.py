@@ -1,7 +1,8 @@
 """Where a write that changes the graph of members says so, and the graph listens.
 
 The graph snapshot (`introductions.graph`) stands above the apps whose writes change what it
-holds: openness to introductions, company and topics (`accounts.services`), connections and
+holds: openness to introductions, company and topics (`accounts.services`), a member whose
+account is hidden while they leave, or back (`accounts.deletion`), connections and
 blocks (`connections.services`, `engagement.services.connection_rest`), tie strengths
 (`engagement.ties`) and events attended (`events.services`). Those services announce each
 change here, inside their own transaction; introductions registers its listener

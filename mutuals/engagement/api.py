@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.access import access_profile_by_id
 from mutuals.accounts.api_auth import member
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids
@@ -350,7 +350,7 @@ def members_collaborations_list(
     they confirmed, most recently started first, with the other members you may see. A member
     you may not see (missing, deactivated, blocked either way) is `not_found`."""
     viewer = member(request)
-    shown = access_member_by_id(viewer, member_id)
+    shown = access_profile_by_id(viewer, member_id)
     rows, next_cursor = keyset_page(
         selectors.profile_collaborations(shown),
         keys=("-started_at", "-id"),

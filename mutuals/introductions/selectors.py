@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from mutuals.accounts.models import Boundaries, User
+from mutuals.accounts.models import Boundaries, ProfileVisibility, User
 from mutuals.connections.models import Invitation, InvitationState
-from mutuals.connections.selectors import blocked_ids
+from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
 from mutuals.introductions.graph import circle_for, current_snapshot
 from mutuals.introductions.models import (
     Introduction,
@@ -91,9 +91,15 @@ def warm_paths(
 
 def suggestion_exclusions(member: User) -> set[int]:
     """Members never suggested to `member`: blocked either way, dismissed ("not now", "I don't
-    know them"), a declined or reported invitation between the two or one still open, and an
-    introduction between the two that the target declined."""
+    know them"), a declined or reported invitation between the two or one still open, an
+    introduction between the two that the target declined, and members who show their profile
+    to their connections only (unless a request between the two waits for an answer)."""
     excluded = blocked_ids(member.pk)
+    excluded |= set(
+        User.objects.filter(profile__visibility=ProfileVisibility.CONNECTIONS)
+        .exclude(sees_private_profile_of(member.pk))
+        .values_list("pk", flat=True)
+    )
     excluded |= set(
         SuggestionDismissal.objects.filter(member=member).values_list("dismissed_id", flat=True)
     )

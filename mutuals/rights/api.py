@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
 
 from mutuals.accounts.api_auth import member
+from mutuals.accounts.deletion import account_deletion_request_limited
 from mutuals.core.errors import NotFound
 from mutuals.core.schemas import refusals
 from mutuals.rights import services
-from mutuals.rights.schemas import ExportOut
+from mutuals.rights.schemas import DeletionIn, DeletionOut, ExportOut
 from mutuals.rights.selectors import export_latest
 
 router = Router(tags=["your data"])
@@ -64,3 +66,21 @@ def me_export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="mutuals-data-{export_id}.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@router.post(
+    "/me/deletion",
+    response={202: DeletionOut},
+    operation_id="me_deletion_request",
+    openapi_extra=refusals({403: ["reauthentication_failed"], 429: ["rate_limited"]}),
+)
+def me_deletion_request(request: HttpRequest, payload: DeletionIn) -> Status[DeletionOut]:
+    """Delete your account, confirmed with your password. It is erased at `erase_after`;
+    until then it is hidden, and signing in (the sign-in page or the account flows) cancels.
+    This session and your tokens stop working at once."""
+    deletion = account_deletion_request_limited(
+        request=request, user=member(request), password=payload.password
+    )
+    if request.user.is_authenticated:
+        logout(request)
+    return Status(202, DeletionOut.build(deletion))

@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -31,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuals.accounts.models import User
+from mutuals.accounts.models import AccountDeletion, ConductAcceptance, User
 from mutuals.connections.models import Block, Connection, Invitation, InvitationState
 from mutuals.connections.services import invitation_for_sender_state
 from mutuals.engagement.models import (
@@ -44,11 +43,20 @@ from mutuals.engagement.models import (
 from mutuals.events.ics import calendar_for
 from mutuals.events.models import Attendance, Event
 from mutuals.events.selectors import Scope, events_for
-from mutuals.feed.models import Comment, Post, Reaction, TopicFollow
+from mutuals.feed.models import Comment, Mention, Post, Reaction, TopicFollow
 from mutuals.imports.models import Contact, ContactInteraction, Import
-from mutuals.introductions.models import Introduction
-from mutuals.mentorship.models import Goal, MentorOffer, Mentorship, Reflection
+from mutuals.introductions.models import Introduction, SuggestionDismissal
+from mutuals.mentorship.models import (
+    Assignment,
+    Goal,
+    MentorOffer,
+    Mentorship,
+    Programme,
+    Reflection,
+)
+from mutuals.mentorship.models import Participant as ProgrammePlace
 from mutuals.messaging.models import Message, Participant
+from mutuals.rights.vcard import vcards
 
 FORMAT_VERSION = 1
 
@@ -80,8 +88,9 @@ data.json        everything that is yours, one section per kind (see "sections" 
                  ISO 8601 in UTC.
 connections.csv  your connections, one row each (UTF-8, comma-separated, with a header).
 connections.vcf  your connections as vCard 4.0 contacts, with what their profile shows every
-                 member (name, title, company, location, a link to their profile); never an
-                 e-mail address, which nobody has allowed connections to take.
+                 member (name, title, company, location, a link to their profile), and the
+                 e-mail address, phone number or LinkedIn profile each one allows their
+                 connections to take (their privacy settings), nothing more.
 events.ics       the events you organized or answered, as iCalendar (RFC 5545).
 
 Nothing in this archive is a password, an API token or a private calendar address.
@@ -127,6 +136,9 @@ def _profile(member: User) -> dict[str, Any]:
         "looking_for": profile.looking_for,
         "linkedin_url": profile.linkedin_url,
         "topics": [topic.name for topic in profile.topics.order_by("name")],
+        "visibility": profile.visibility,
+        "phone": profile.phone,
+        "shared_contacts": profile.shared_contacts,
     }
 
 
@@ -305,6 +317,10 @@ def _feed_activity(member: User) -> dict[str, Any]:
             {"topic": f.topic.name, "following": f.following}
             for f in TopicFollow.objects.filter(member=member).select_related("topic")
         ],
+        "mentioned_in": [
+            {"post_id": m.post_id, "comment_id": m.comment_id}
+            for m in Mention.objects.filter(member=member).order_by("id")
+        ],
     }
 
 
@@ -388,6 +404,66 @@ def _mentorship(member: User) -> dict[str, Any]:
             {"mentorship_id": r.mentorship_id, "text": r.text, "shared": r.share}
             for r in Reflection.objects.filter(author=member).order_by("created_at", "id")
         ],
+    }
+
+
+def _programmes(member: User) -> dict[str, Any]:
+    """Mentoring programmes: those the member organized, their places (with their own
+    ranking, as member ids) and the pairs they were assigned to."""
+    return {
+        "organized": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "description": p.description,
+                "weeks": p.weeks,
+                "cadence": p.cadence,
+                "state": p.state,
+                "created_at": p.created_at,
+                "published_at": p.published_at,
+            }
+            for p in Programme.objects.filter(organizer=member).order_by("created_at", "id")
+        ],
+        "places": [
+            {
+                "programme": {"id": place.programme_id, "name": place.programme.name},
+                "role": place.role,
+                "capacity": place.capacity,
+                "ranking": place.ranking,
+                "ranked_at": place.ranked_at,
+            }
+            for place in ProgrammePlace.objects.filter(member=member)
+            .select_related("programme")
+            .order_by("programme_id")
+        ],
+        "assignments": [
+            {
+                "programme_id": a.programme_id,
+                "mentor": member_ref(a.mentor),
+                "mentee": member_ref(a.mentee),
+            }
+            for a in Assignment.objects.filter(Q(mentor=member) | Q(mentee=member))
+            .select_related("mentor", "mentee")
+            .order_by("programme_id", "id")
+        ],
+    }
+
+
+def _account(member: User) -> dict[str, Any]:
+    """What the member agreed to and asked of their account."""
+    deletion = AccountDeletion.objects.filter(user=member).first()
+    return {
+        "conduct_accepted": [
+            {"version": a.version, "accepted_at": a.accepted_at}
+            for a in ConductAcceptance.objects.filter(user=member).order_by("version")
+        ],
+        "account_deletion": None
+        if deletion is None
+        else {
+            "requested_at": deletion.requested_at,
+            "erase_after": deletion.erase_after,
+            "cancelled_at": deletion.cancelled_at,
+        },
     }
 
 
@@ -506,6 +582,7 @@ def member_data(member: User) -> dict[str, Any]:
                 for e in EmailAddress.objects.filter(user=member).order_by("id")
             ],
         },
+        **_account(member),
         "profile": _profile(member),
         "boundaries": _boundaries(member),
         "connections": _connection_rows(member, connections),
@@ -527,6 +604,13 @@ def member_data(member: User) -> dict[str, Any]:
         "events": _events(member),
         "mentorship": _mentorship(member),
         "introductions": _introductions(member),
+        "suggestions_dismissed": [
+            {"member": member_ref(d.dismissed), "reason": d.reason, "at": d.created_at}
+            for d in SuggestionDismissal.objects.filter(member=member)
+            .select_related("dismissed")
+            .order_by("created_at", "id")
+        ],
+        "programmes": _programmes(member),
         "collaborations": _collaborations(member),
         "contact_book": _contact_book(member),
         "notifications": [
@@ -572,59 +656,6 @@ def _connections_csv(member: User, connections: list[Connection], base_url: str)
             ]
         )
     return out.getvalue()
-
-
-def _vcard_text(value: str) -> str:
-    """RFC 6350 §3.4: escape backslash, comma, semicolon and newlines in a text value."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(",", "\\,")
-        .replace(";", "\\;")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """RFC 6350 §3.2: lines longer than 75 octets are folded (CRLF + one space)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, start, limit = [], 0, 75
-    while start < len(raw):
-        end = min(start + limit, len(raw))
-        while end < len(raw) and (raw[end] & 0xC0) == 0x80:  # never split a character
-            end -= 1
-        parts.append(raw[start:end].decode())
-        start, limit = end, 74
-    return "\r\n ".join(parts)
-
-
-def vcards(people: Iterable[tuple[User, datetime]], base_url: str) -> str:
-    """One vCard 4.0 per person: what their profile shows every member, never an e-mail."""
-    cards = []
-    for other, since in people:
-        p = other.profile
-        lines = [
-            "BEGIN:VCARD",
-            "VERSION:4.0",
-            f"FN:{_vcard_text(other.name)}",
-            f"N:{_vcard_text(other.name)};;;;",
-            f"UID:urn:mutuals:member:{other.pk}",
-            f"URL:{base_url}/members/{other.pk}/",
-        ]
-        if p.company:
-            lines.append(f"ORG:{_vcard_text(p.company)}")
-        if p.title:
-            lines.append(f"TITLE:{_vcard_text(p.title)}")
-        if p.location:
-            lines.append(f"ADR:;;;{_vcard_text(p.location)};;;")
-        if p.headline:
-            lines.append(f"NOTE:{_vcard_text(p.headline)}")
-        lines.append(f"X-MUTUALS-CONNECTED-SINCE:{_json_default(since)}")
-        lines.append("END:VCARD")
-        cards.append("\r\n".join(_fold(line) for line in lines) + "\r\n")
-    return "".join(cards)
 
 
 def build_zip(member: User, *, base_url: str, site_name: str) -> bytes:

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from mutuals.accounts.models import AccountDeletion
 from mutuals.rights.models import DataExport
 
 
@@ -32,4 +33,26 @@ class ExportOut(Schema):
             expires_at=export.expires_at,
             size=export.size,
             download_url=f"/api/me/export/{export.pk}/download" if downloadable else None,
+        )
+
+
+class DeletionIn(Schema):
+    """Re-authentication for "Delete my account"."""
+
+    password: str = Field(max_length=4096)
+
+
+class DeletionOut(Schema):
+    """A scheduled account deletion."""
+
+    state: str = Field(description="scheduled")
+    requested_at: datetime
+    erase_after: datetime = Field(
+        description="when the account is erased unless you sign in before"
+    )
+
+    @staticmethod
+    def build(deletion: AccountDeletion) -> DeletionOut:
+        return DeletionOut(
+            state="scheduled", requested_at=deletion.requested_at, erase_after=deletion.erase_after
         )

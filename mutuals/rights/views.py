@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils import formats, timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
+from mutuals.accounts.deletion import account_deletion_request_limited, grace_period
 from mutuals.accounts.selectors import member_for_request
-from mutuals.core.forms import refusal_to_message
+from mutuals.core.errors import MutualsError
+from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.rights import services
+from mutuals.rights.forms import DeleteAccountForm
 from mutuals.rights.selectors import export_latest
 
 
@@ -47,3 +51,31 @@ def me_export_download_view(request: HttpRequest, export_id: int) -> HttpRespons
         response["Cache-Control"] = "private, no-store"
         return response
     return redirect("my_data")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me_delete_view(request: HttpRequest) -> HttpResponse:
+    """Delete my account: re-authenticate, then the grace period starts and you are signed
+    out; signing in before it ends cancels."""
+    form = DeleteAccountForm(request.POST or None, label_suffix="")
+    if request.method == "POST" and form.is_valid():
+        try:
+            deletion = account_deletion_request_limited(
+                request=request,
+                user=member_for_request(request),
+                password=form.cleaned_data["password"],
+            )
+        except MutualsError as error:
+            refusal_to_form(form, error, field_for_code={"reauthentication_failed": "password"})
+        else:
+            logout(request)
+            erase_on = formats.date_format(timezone.localtime(deletion.erase_after))
+            messages.success(
+                request,
+                f"Your account will be deleted on {erase_on}. Until then it is hidden; "
+                "sign in before that day if you change your mind.",
+            )
+            return redirect("home")
+    days = grace_period().days
+    return render(request, "rights/delete_account.html", {"form": form, "days": days})

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.access import access_profile_by_id
 from mutuals.accounts.models import Topic
 from mutuals.accounts.selectors import member_directory, member_for_request
 from mutuals.connections.invitations import open_invitation_between
@@ -48,7 +48,7 @@ def member_directory_view(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def member_detail_view(request: HttpRequest, member_id: int) -> HttpResponse:
     viewer = member_for_request(request)
-    member = access_member_by_id(viewer, member_id)
+    member = access_profile_by_id(viewer, member_id)
     is_me = member.pk == viewer.pk
     open_request = None if is_me else open_invitation_between(viewer.pk, member.pk)
     return render(

@@ -18,7 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import api_token_create, boundaries_update
+from mutuals.accounts.services import api_token_create, boundaries_update, privacy_update
 from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.accounts.tests.test_api import assert_envelope
@@ -246,6 +246,30 @@ class TestTheArchive:
         assert thandi["title"] == "Head of risk"
         assert thandi["profile_url"] == f"http://testserver/members/{world.thandi.pk}/"
         assert len(rows) == 2
+
+    def test_vcard_carries_the_contact_details_each_connection_allows(self, world, ask):
+        """Thandi lets connections take her e-mail and phone, not her LinkedIn profile;
+        Grace allows nothing."""
+        world.thandi.profile.linkedin_url = "https://www.linkedin.com/in/thandi-m"
+        world.thandi.profile.save()
+        privacy_update(
+            user=world.thandi, phone="+44 113 555 0199", shared_contacts=["email", "phone"]
+        )
+        text = _download(api_client_for(world.sam), ask).read("connections.vcf").decode()
+        cards = {card.fn.value: card for card in vobject.readComponents(text)}
+        thandi = cards["Thandi Mokoena"]
+        assert thandi.email.value == "thandi@example.com"
+        assert thandi.tel.value == "tel:+44-113-555-0199"
+        assert "x-socialprofile" not in thandi.contents
+        assert "linkedin" not in text
+        grace = cards["Grace Mentor"]
+        assert "email" not in grace.contents
+        assert "tel" not in grace.contents
+        privacy_update(user=world.thandi, shared_contacts=["linkedin_url"])
+        text = _download(api_client_for(world.sam), ask).read("connections.vcf").decode()
+        thandi = next(c for c in vobject.readComponents(text) if c.fn.value == "Thandi Mokoena")
+        assert thandi.x_socialprofile.value == "https://www.linkedin.com/in/thandi-m"
+        assert "email" not in thandi.contents
 
     def test_vcard_4_parses_and_carries_no_email(self, world, ask):
         archive = _download(api_client_for(world.sam), ask)

@@ -23,6 +23,7 @@ from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
 from mutuals.moderation.services import suspensions_lift_due
+from mutuals.rights.erasure import deletions_erase_due
 from mutuals.rights.services import exports_expire, exports_resume_stalled
 
 
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         "period, end mentorships past their end date, remind those going to events, "
         "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
         "data exports whose link expired and resume those whose worker stopped, lift "
-        "suspensions that ended (idempotent; run hourly)."
+        "suspensions that ended, erase the accounts whose deletion grace period is over "
+        "(idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -59,6 +61,7 @@ class Command(BaseCommand):
         exports = exports_expire()
         resumed = exports_resume_stalled()
         lifted = suspensions_lift_due()
+        erased = deletions_erase_due()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
@@ -66,5 +69,5 @@ class Command(BaseCommand):
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
-            f"lifted {lifted} suspensions that ended"
+            f"lifted {lifted} suspensions that ended, erased {erased} deleted accounts"
         )

@@ -1,0 +1,101 @@
+"""The community's code of conduct: organizers publish versions outside the admin, sign-up
+asks to accept the one in force, and each acceptance is recorded with its version.
+
+A published version is never changed (a member accepted *that* text): editing publishes the
+next version. Who may publish is `conduct_may_edit` (organizers: staff members).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from mutuals.accounts.models import CodeOfConduct, ConductAcceptance, User
+from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
+
+MAX_CONDUCT_LENGTH = 20000
+
+
+def conduct_current() -> CodeOfConduct | None:
+    """The version in force (the newest), or None before organizers publish one."""
+    return CodeOfConduct.objects.order_by("-version").first()
+
+
+def conduct_may_edit(user: User) -> bool:
+    """Organizers edit the code of conduct: staff members."""
+    return bool(user.is_active and user.is_staff)
+
+
+@transaction.atomic
+def conduct_publish(*, user: User, text: str, now: datetime | None = None) -> CodeOfConduct:
+    """Publish a new version of the code of conduct (organizers only, `forbidden` 403
+    otherwise); the text is required and at most 20,000 characters (`invalid_fields`). The
+    same text as the version in force publishes nothing and answers that version."""
+    if not conduct_may_edit(user):
+        raise NotAllowed("Only the community's organizers edit the code of conduct.")
+    text = text.strip().replace("\r\n", "\n")
+    if not text:
+        raise Refused.for_fields({"text": ["Write the code of conduct."]})
+    if len(text) > MAX_CONDUCT_LENGTH:
+        raise Refused.for_fields(
+            {"text": [f"Keep it to {MAX_CONDUCT_LENGTH:,} characters (now {len(text):,})."]}
+        )
+    current = conduct_current()
+    if current is not None and current.text == text:
+        return current
+    latest = CodeOfConduct.objects.aggregate(latest=Max("version"))["latest"] or 0
+    try:
+        with transaction.atomic():
+            return CodeOfConduct.objects.create(
+                version=latest + 1,
+                text=text,
+                published_at=now or timezone.now(),
+                published_by=user,
+            )
+    except IntegrityError:  # another organizer published that version number first
+        raise Conflict(
+            "Another organizer published a version at the same moment; look at it and edit again.",
+            code="state_changed",
+            detail={"state": "published"},
+        ) from None
+
+
+@transaction.atomic
+def conduct_accept(*, user: User, version: int, now: datetime | None = None) -> CodeOfConduct:
+    """Record that the member accepted this version, and answer it. Only the version in
+    force can be accepted (`not_found` before any is published, `state_changed` 409 for an
+    older one, with `detail.state` "superseded"); accepting it again changes nothing."""
+    current = conduct_current()
+    if current is None:
+        raise NotFound("The community has not published a code of conduct yet.")
+    if version != current.version:
+        raise Conflict(
+            f"Version {version} is not the code of conduct in force (version "
+            f"{current.version}); read it and accept that one.",
+            code="state_changed",
+            detail={"state": "superseded", "version": current.version},
+        )
+    conduct_acceptance_record(user=user, conduct=current, now=now)
+    return current
+
+
+def conduct_acceptance_record(
+    *, user: User, conduct: CodeOfConduct, now: datetime | None = None
+) -> ConductAcceptance:
+    """Record the acceptance of the version the member was shown (sign-up: a version
+    published while they filled the form does not undo what they accepted)."""
+    acceptance, _ = ConductAcceptance.objects.get_or_create(
+        user=user, version=conduct.version, defaults={"accepted_at": now or timezone.now()}
+    )
+    return acceptance
+
+
+def conduct_accepted_version(user: User) -> int | None:
+    """The newest version the member accepted, or None."""
+    result: int | None = ConductAcceptance.objects.filter(user=user).aggregate(v=Max("version"))[
+        "v"
+    ]
+    return result
