@@ -4,6 +4,9 @@
   connections' (`ConnectionsConfig.ready` registers `blocked_ids` and `is_blocked_between`):
   `access.access_member_by_id` and `selectors.member_directory` ask here. Nothing registered
   is an error, not "nobody is hidden": a missing rule must not show a blocked member.
+- **The boundaries page's other parts.** How a member hears of each kind of notification is
+  engagement's (`EngagementConfig.ready` registers `pages.delivery_section`): the page shows
+  every registered part below its own form, each with its own form and URL.
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
@@ -13,9 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from mutuals.accounts.models import User
 
 
 class MemberProximity(Protocol):
@@ -33,9 +41,12 @@ class BlockRule:
 
 
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
+# A part of the boundaries page: its HTML for the member (with its own form).
+BoundariesSection = Callable[["HttpRequest", "User"], str]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
+_boundaries_sections: list[BoundariesSection] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -46,6 +57,17 @@ def block_rule_register(rule: BlockRule) -> None:
 def proximity_register(proximity_for: ProximityFor) -> None:
     """The one source of degrees of separation (registering it again is harmless)."""
     _register_one(_proximity, proximity_for, "source of degrees of separation")
+
+
+def boundaries_section_register(section: BoundariesSection) -> None:
+    """Add a part to the boundaries page (registering the same one again is harmless)."""
+    if section not in _boundaries_sections:
+        _boundaries_sections.append(section)
+
+
+def boundaries_sections(request: HttpRequest, member: User) -> list[str]:
+    """The registered parts of the boundaries page, rendered for the member."""
+    return [section(request, member) for section in _boundaries_sections]
 
 
 def blocked_ids(member_id: int) -> Collection[int]:

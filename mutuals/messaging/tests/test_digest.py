@@ -72,7 +72,7 @@ def test_sends_one_digest_listing_unread_conversations():
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [thandi.email]
-    assert email.subject == "You have unread messages in 2 conversations"
+    assert email.subject == "[mutuals] You have unread messages in 2 conversations"
     assert sam.name in email.body
     assert kwame.name in email.body
     assert "Coffee on Friday?" in email.body
@@ -106,7 +106,7 @@ def test_a_new_message_after_a_digest_gets_the_next_one():
         == "sent"
     )
     assert len(mail.outbox) == 2
-    assert mail.outbox[1].subject == f"Unread messages from {sam.name}"
+    assert mail.outbox[1].subject == f"[mutuals] Unread messages from {sam.name}"
 
 
 def test_nothing_is_sent_once_everything_was_read():
@@ -146,7 +146,7 @@ def test_a_failed_send_releases_the_claim_for_the_retry():
     start(sam, thandi)
     window = services.digest_window(timezone.now())
     with (
-        mock.patch("mutuals.messaging.services.send_mail", side_effect=OSError("smtp down")),
+        mock.patch("mutuals.messaging.services.email_send", side_effect=OSError("smtp down")),
         pytest.raises(OSError, match="smtp down"),
     ):
         services.digest_send(member_id=thandi.pk, window=window)
