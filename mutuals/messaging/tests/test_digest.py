@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries
 from mutuals.accounts.services import boundaries_update
+from mutuals.engagement import delivery
 from mutuals.messaging import services, tasks
 from mutuals.messaging.models import UnreadDigest
 from mutuals.messaging.tests.factories import connected_members, start
@@ -163,3 +164,21 @@ def test_inactive_member_gets_nothing():
     window = services.digest_window(timezone.now())
     assert services.digest_send(member_id=thandi.pk, window=window) == "no_member"
     assert mail.outbox == []
+
+
+def test_the_unread_e_mail_follows_the_members_choice_for_messages():
+    """Messages by e-mail at once is the unread-messages e-mail, with a one-click unsubscribe
+    for messages; a member who chose the daily digest or the app only gets none (issue 17)."""
+    sam, thandi = connected_members(2)
+    start(sam, thandi, text="Thanks for the workshop tips")
+    window = services.digest_window(timezone.now())
+    assert tasks.unread_digest.call(thandi.pk, window.isoformat()) == "sent"
+    (email,) = mail.outbox
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    delivery.notification_unsubscribe(
+        token=email.extra_headers["List-Unsubscribe"][1:-1].rsplit("/", 2)[-2]
+    )
+    start(sam, thandi, text="And one more thing")
+    later = services.digest_window(timezone.now() + timedelta(minutes=20))
+    assert tasks.unread_digest.call(thandi.pk, later.isoformat()) == "not_wanted"
+    assert len(mail.outbox) == 1
