@@ -64,13 +64,15 @@ def notify(
             )
     except IntegrityError:
         return None
-    notification_id = notification.pk
+    at_once_elsewhere = wanted == Delivery.EMAIL and kind in delivery.EMAILED_ELSEWHERE
+    if wanted == Delivery.APP or at_once_elsewhere:
+        return notification
+    notification_id, at = notification.pk, notification.created_at
     boundaries = Boundaries.objects.filter(user=member).first()
-    if wanted == Delivery.EMAIL and kind not in delivery.EMAILED_ELSEWHERE:
-        when = after_quiet(notification.created_at, boundaries) if boundaries else None
+    if wanted == Delivery.EMAIL:
+        when = after_quiet(at, boundaries) if boundaries else at
         transaction.on_commit(lambda: delivery.email_later(notification_id, when))
-    elif wanted == Delivery.DIGEST and boundaries is not None:
-        at = notification.created_at
+    elif boundaries is not None:
         transaction.on_commit(lambda: delivery.digest_later(member.pk, boundaries, after=at))
     return notification
 

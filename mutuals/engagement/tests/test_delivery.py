@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail, signing
+from django.tasks import default_task_backend
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -409,3 +410,22 @@ def test_preferences_on_the_boundaries_page():
     refused = client.post("/notifications/preferences/", {**form, "events": "pigeon"}, follow=True)
     assert "Choose one of the four deliveries" in refused.content.decode()
     assert delivery.deliveries_for(member.pk)[NoticeKind.EVENTS] == Delivery.EMAIL
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
+@pytest.mark.parametrize("kind", ["message_received", "post_comment"])
+def test_a_digest_notification_plans_the_members_next_digest(
+    kind, django_capture_on_commit_callbacks
+):
+    member = make_member()
+    delivery.notification_preferences_set(member=member, choices=[("messages", "digest")])
+    default_task_backend.clear()  # type: ignore[attr-defined]
+    _notify(member, kind, django_capture_on_commit_callbacks)
+    planned = [
+        (result.task.name, result.task.run_after, tuple(result.args))
+        for result in default_task_backend.results  # type: ignore[attr-defined]
+    ]
+    assert planned == [("notification_digest", _digest_time(member), (member.pk,))]
+    assert delivery.notification_digest_send(member_id=member.pk, now=_digest_time(member)) == (
+        "sent"
+    )
