@@ -59,6 +59,8 @@ MUTUALS_SECRET_KEY_GENERATED = not os.environ.get("MUTUALS_SECRET_KEY")
 ALLOWED_HOSTS = env_list("MUTUALS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("MUTUALS_CSRF_TRUSTED_ORIGINS", "")
 SITE_NAME = os.environ.get("MUTUALS_SITE_NAME", "mutuals")
+# Where members reach the site: links in e-mails sent from the worker, which has no request.
+SITE_URL = os.environ.get("MUTUALS_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

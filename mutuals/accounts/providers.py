@@ -8,6 +8,9 @@
   connections only (`Profile.visibility`); connections are connections' too
   (`ConnectionsConfig.ready` registers `sees_private_profile_of`, a filter on members):
   `access.access_profile_by_id` and `selectors.member_directory` ask here.
+- **The boundaries page's other parts.** How a member hears of each kind of notification is
+  engagement's (`EngagementConfig.ready` registers `pages.delivery_section`): the page shows
+  every registered part below its own form, each with its own form and URL.
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
@@ -17,10 +20,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from mutuals.accounts.models import User
 
 
 class MemberProximity(Protocol):
@@ -41,10 +49,13 @@ class BlockRule:
 AudienceFilter = Callable[[int], Q]
 
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
+# A part of the boundaries page: its HTML for the member (with its own form).
+BoundariesSection = Callable[["HttpRequest", "User"], str]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
 _audience: list[AudienceFilter] = []
+_boundaries_sections: list[BoundariesSection] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -68,6 +79,15 @@ def sees_private_profile_of(viewer_id: int) -> Q:
     connections, and members with a request open between them: to answer it, one must see
     who asks)."""
     return _one(_audience, "audience of connections-only profiles")(viewer_id)
+def boundaries_section_register(section: BoundariesSection) -> None:
+    """Add a part to the boundaries page (registering the same one again is harmless)."""
+    if section not in _boundaries_sections:
+        _boundaries_sections.append(section)
+
+
+def boundaries_sections(request: HttpRequest, member: User) -> list[str]:
+    """The registered parts of the boundaries page, rendered for the member."""
+    return [section(request, member) for section in _boundaries_sections]
 
 
 def blocked_ids(member_id: int) -> Collection[int]:

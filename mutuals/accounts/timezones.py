@@ -79,12 +79,17 @@ def deadline(start: datetime, days: int, boundaries: Boundaries) -> datetime:
     return end_of_day(local_day, boundaries)
 
 
+def after_quiet(when: datetime, boundaries: Boundaries) -> datetime:
+    """`when`, or the end of the member's quiet period if that is later: the one rule of
+    quiet periods. Quiet moves a nudge, a notification e-mail or a digest, never drops it."""
+    if boundaries.quiet_until and boundaries.quiet_until > when:
+        return boundaries.quiet_until
+    return when
+
+
 def nudge_time(obligation_due: datetime, boundaries: Boundaries) -> datetime:
     """When to remind: a day before the deadline, moved past a quiet period, never dropped."""
-    when = obligation_due - NUDGE_AHEAD
-    if boundaries.quiet_until and boundaries.quiet_until > when:
-        when = boundaries.quiet_until
-    return when
+    return after_quiet(obligation_due - NUDGE_AHEAD, boundaries)
 
 
 def _zones_in(table: str) -> set[str]:

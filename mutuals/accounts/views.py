@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mutuals.accounts import providers
 from mutuals.accounts.conduct import (
     conduct_accept,
     conduct_accepted_version,
@@ -71,7 +72,9 @@ def boundaries_view(request: HttpRequest) -> HttpResponse:
                 return redirect("boundaries")
     else:
         form = BoundariesForm(initial=BoundariesForm.initial_for(boundaries))
-    return render(request, "accounts/boundaries.html", {"form": form, "intents": Intent.choices})
+    sections = providers.boundaries_sections(request, user)
+    context = {"form": form, "intents": Intent.choices, "sections": sections}
+    return render(request, "accounts/boundaries.html", context)
 
 
 @login_required

@@ -150,10 +150,12 @@ class Invitation(models.Model):
 
     class Meta:
         constraints = [
+            # One request waiting for an answer per pair, either way: delivered, queued, or
+            # set aside (the recipient can still accept it), so requests never cross.
             models.UniqueConstraint(
                 fields=["pair_low", "pair_high"],
-                condition=models.Q(state__in=["pending", "queued"]),
-                name="invitation_one_open_per_pair",
+                condition=models.Q(state__in=["pending", "queued", "ignored"]),
+                name="invitation_one_waiting_per_pair",
             ),
             models.CheckConstraint(
                 condition=models.Q(pair_low__lt=models.F("pair_high")),

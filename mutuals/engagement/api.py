@@ -12,7 +12,7 @@ from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.engagement import collaborations, notifications, selectors, services
+from mutuals.engagement import collaborations, delivery, notifications, selectors, services
 from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.schemas import (
     CollaborationIn,
@@ -22,6 +22,8 @@ from mutuals.engagement.schemas import (
     ConnectionOut,
     ConnectionPage,
     CountOut,
+    DeliveryPreferencesIn,
+    DeliveryPreferencesOut,
     InteractionIn,
     InteractionOut,
     NotificationOut,
@@ -177,6 +179,35 @@ def notifications_read(request: HttpRequest, payload: ReadIn) -> CountOut:
         member=member(request), notification_ids=payload.ids
     )
     return CountOut(updated=updated)
+
+
+@router.get(
+    "/notifications/preferences",
+    response=DeliveryPreferencesOut,
+    operation_id="notifications_preferences_read",
+)
+def notifications_preferences_read(request: HttpRequest) -> DeliveryPreferencesOut:
+    """How you hear of each kind of notification beyond the app: `app` (in the app only),
+    `email` (at once), `digest` (one e-mail a day from `digest_hour` your time) or `off`
+    (not told at all); with each kind's default."""
+    return DeliveryPreferencesOut.build(delivery.deliveries_for(member(request).pk))
+
+
+@router.put(
+    "/notifications/preferences",
+    response=DeliveryPreferencesOut,
+    operation_id="notifications_preferences_update",
+)
+def notifications_preferences_update(
+    request: HttpRequest, payload: DeliveryPreferencesIn
+) -> DeliveryPreferencesOut:
+    """Set the delivery of the kinds you name; the others keep theirs. An unknown kind, or a
+    kind named twice, is `invalid_fields` and changes nothing."""
+    chosen = delivery.notification_preferences_set(
+        member=member(request),
+        choices=[(item.kind, item.delivery) for item in payload.preferences],
+    )
+    return DeliveryPreferencesOut.build(chosen)
 
 
 # --- Collaborations ----------------------------------------------------------------------------

@@ -27,3 +27,10 @@ class EngagementConfig(AppConfig):
         from mutuals.engagement.notifications import invitation_notify
 
         invitation_listener_register(invitation_notify)
+
+        # How a member hears of each kind of notification is set on the boundaries page,
+        # which accounts (below this app) shows.
+        from mutuals.accounts.providers import boundaries_section_register
+        from mutuals.engagement.pages import delivery_section
+
+        boundaries_section_register(delivery_section)

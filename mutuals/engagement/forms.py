@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 
 from mutuals.accounts.forms import MemberForm
-from mutuals.engagement import collaborations
+from mutuals.engagement import collaborations, delivery
+from mutuals.engagement.models import Delivery
 
 
 class InteractionForm(MemberForm):
@@ -72,4 +73,24 @@ class CollaborationForm(MemberForm):
             "member_ids": data["member_ids"],
             "conversation_id": int(ref) if kind == "conversation" else None,
             "event_id": int(ref) if kind == "event" else None,
+        }
+
+
+class DeliveryPreferencesForm(MemberForm):
+    """How the member hears of each kind of notification (`delivery.KINDS`): one choice per
+    kind, named by the kind."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for rule in delivery.KINDS:
+            self.fields[rule.kind.value] = forms.ChoiceField(
+                choices=Delivery.choices,
+                label=rule.kind.label,
+                help_text=f"Default: {rule.default.label.lower()}.",
+            )
+
+    @staticmethod
+    def initial_for(member_id: int) -> dict[str, str]:
+        return {
+            kind.value: chosen.value for kind, chosen in delivery.deliveries_for(member_id).items()
         }

@@ -186,6 +186,54 @@ class Tie(models.Model):
         return f"{self.member_id}→{self.other_id} {self.tier} {self.strength:.2f}"
 
 
+class Delivery(models.TextChoices):
+    """How a member hears of one kind of notification (`NotificationPreference`)."""
+
+    APP = "app", "In the app only"
+    EMAIL = "email", "E-mail at once"
+    DIGEST = "digest", "Daily digest"
+    OFF = "off", "Off"
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of notification a member chooses a delivery for; which notifications each
+    covers, and its default, are in `engagement.delivery.KINDS`."""
+
+    REQUESTS = "requests", "Connection requests: arrived, accepted, declined"
+    MESSAGES = "messages", "New messages"
+    INTRODUCTIONS = "introductions", "Introductions asked of you and answered"
+    PACT = "pact", "Your pact: items due soon and missed"
+    TIES = "ties", "Relationships gone quiet"
+    EVENTS = "events", "Events: reminders, changes, a place freed"
+    MENTORSHIP = "mentorship", "Mentorship and programmes"
+    COLLABORATIONS = "collaborations", "Collaborations"
+    MENTIONS = "mentions", "Mentions of you"
+    COMMENTS = "comments", "Comments, replies and reshares of your posts"
+    ACCOUNT = "account", "Your data and account"
+    OTHER = "other", "Everything else"
+
+
+class NotificationDigest(models.Model):
+    """One daily digest e-mail of a member: at most one per member and local day (the
+    database's word), claimed before it is sent, so a retried or killed worker never sends
+    a second."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests"
+    )
+    day = models.DateField()
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "day"], name="notification_digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest of {self.member_id} for {self.day}"
+
+
 class Notification(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -195,16 +243,74 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     url = models.CharField(max_length=300, blank=True)
     key = models.CharField(max_length=160, unique=True)
+    # The other member a relationship's moment is about (a request, a message, the pact, a
+    # tie gone quiet); home's "For today" lets a suggestion about them give way to it.
+    about = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # How it reaches the member beyond the app, as their preference stood when it was made
+    # (re-read before any e-mail leaves): `email` at once, or in the `digest`; `app` only.
+    delivery = models.CharField(max_length=8, choices=Delivery.choices[:3], default=Delivery.APP)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        NotificationDigest,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["member", "read_at"])]
+        indexes = [
+            models.Index(fields=["member", "read_at"]),
+            models.Index(
+                fields=["delivery", "created_at"],
+                condition=models.Q(emailed_at__isnull=True, read_at__isnull=True),
+                name="notification_email_waiting",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=["app", "email", "digest"]),
+                name="notification_delivery_known",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """A member's choice for one kind of notification (`engagement.delivery.KINDS`); a kind
+    without a row has its default."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=24, choices=NoticeKind.choices)
+    delivery = models.CharField(max_length=8, choices=Delivery.choices)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "kind"], name="notification_preference_once_per_kind"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(delivery__in=["app", "email", "digest", "off"]),
+                name="notification_preference_delivery_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=NoticeKind.values),
+                name="notification_preference_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}: {self.kind} by {self.delivery}"
 
 
 # --- Collaborations ----------------------------------------------------------------------------

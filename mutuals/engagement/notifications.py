@@ -1,8 +1,8 @@
-"""Notifications: the in-app list and its e-mails.
+"""Notifications: what a member is told, and what is waiting on them.
 
-A notification is created once per key (a retried worker never repeats one); its e-mail follows
-after the commit, or when the member's quiet period ends: quiet moves e-mail, never drops it.
-Each e-mail is claimed with a conditional update before it is sent, so it goes at most once.
+A notification is created once per key (a retried worker never repeats one); how it reaches
+the member beyond the app (their choice per kind, e-mail at once, the daily digest, the
+one-click unsubscribe) is `delivery.py`.
 """
 
 from __future__ import annotations
@@ -16,11 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.accounts.timezones import after_quiet, member_zone
 from mutuals.connections.models import ContextKind, DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
 from mutuals.connections.selectors import is_blocked_between, shared_topics
-from mutuals.core.tasks import enqueue_at
-from mutuals.engagement.models import Notification, Tie
+from mutuals.engagement import delivery
+from mutuals.engagement.models import (
+    Delivery,
+    Notification,
+    Obligation,
+    ObligationKind,
+    ObligationStatus,
+    Tie,
+)
 
 
 def notify(
@@ -31,10 +39,16 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
+    about: User | None = None,
 ) -> Notification | None:
-    """Create a notification once per key; None when it already exists. Its e-mail follows
-    after the commit, or when the member's quiet period ends: quiet moves e-mail, never
-    drops it (except the kinds e-mailed another way, `EMAILED_ELSEWHERE`)."""
+    """Create a notification once per key; None when it already exists, or when the member
+    turned this kind off. It then reaches them as they chose for its kind
+    (`delivery.delivery_for`): in the app only, by e-mail after the commit (or when their
+    quiet period ends: quiet moves e-mail, never drops it), or in the next daily digest.
+    `about` is the other member of a relationship's moment."""
+    wanted = delivery.delivery_for(member.pk, kind)
+    if wanted == Delivery.OFF:
+        return None
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -44,33 +58,23 @@ def notify(
                 title=title[:200],
                 body=body,
                 url=url,
+                about=about,
+                delivery=wanted,
                 created_at=timezone.now(),
             )
     except IntegrityError:
         return None
-    if kind in EMAILED_ELSEWHERE:
+    at_once_elsewhere = wanted == Delivery.EMAIL and kind in delivery.EMAILED_ELSEWHERE
+    if wanted == Delivery.APP or at_once_elsewhere:
         return notification
-    notification_id = notification.pk
-    quiet_until = (
-        Boundaries.objects.filter(user=member).values_list("quiet_until", flat=True).first()
-    )
-    transaction.on_commit(lambda: _email_later(notification_id, quiet_until))
+    notification_id, at = notification.pk, notification.created_at
+    boundaries = Boundaries.objects.filter(user=member).first()
+    if wanted == Delivery.EMAIL:
+        when = after_quiet(at, boundaries) if boundaries else at
+        transaction.on_commit(lambda: delivery.email_later(notification_id, when))
+    elif boundaries is not None:
+        transaction.on_commit(lambda: delivery.digest_later(member.pk, boundaries, after=at))
     return notification
-
-
-def _email_later(notification_id: int, quiet_until: datetime | None = None) -> None:
-    from mutuals.engagement import tasks
-
-    now = timezone.now()
-    enqueue_at(tasks.notification_email, max(now, quiet_until or now), notification_id)
-
-
-# Kinds whose e-mail is sent another way: new messages go out in messaging's unread digest.
-EMAILED_ELSEWHERE = frozenset({"message_received"})
-
-# How far back the sweep still e-mails a notification whose e-mail was never sent (a worker
-# that was down, a quiet period that ended): older news is left to the in-app list.
-EMAIL_CATCH_UP = timedelta(days=7)
 
 
 def notification_mark_read(
@@ -148,6 +152,7 @@ def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> No
             + (f" · {context}: {invitation.context_label}" if invitation.context_label else "")
             + ". Accept, decline with a reason, or set it aside.",
             url=reverse("invitations_received"),
+            about=sender,
         )
     elif moment == InvitationMoment.ACCEPTED:
         notify(
@@ -158,6 +163,7 @@ def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> No
             body=f"Your pact is open: thank {recipient.get_short_name()} for connecting "
             "within a week.",
             url=thank_url(to=recipient, intent=invitation.intent),
+            about=recipient,
         )
     elif moment == InvitationMoment.DECLINED:
         reason = _DECLINE_LABELS.get(invitation.decline_reason, "")
@@ -169,63 +175,8 @@ def invitation_notify(*, invitation: Invitation, moment: InvitationMoment) -> No
             body=(f"Their reason: {reason}. " if reason else "")
             + "You may ask again in three weeks.",
             url=reverse("invitations_sent"),
+            about=recipient,
         )
-
-
-def notification_email_send(*, notification_id: int, now: datetime | None = None) -> bool:
-    """E-mail a notification once: claim it with a conditional update, then send. A crash
-    between claim and send loses the e-mail, never the in-app notification, and never sends
-    twice; a failed send releases the claim for a retry. Not while the member is quiet (the
-    e-mail waits for the end of the quiet period, re-planned if it was extended), and not
-    once they have read it in the app."""
-    from django.core.mail import send_mail
-
-    now = now or timezone.now()
-    quiet_until = (
-        Boundaries.objects.filter(user__notifications=notification_id)
-        .values_list("quiet_until", flat=True)
-        .first()
-    )
-    if quiet_until is not None and quiet_until > now:
-        _email_later(notification_id, quiet_until)
-        return False
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, emailed_at__isnull=True, read_at__isnull=True
-    ).update(emailed_at=claimed_at)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("member").get(pk=notification_id)
-    try:
-        send_mail(
-            subject=notification.title,
-            message=f"{notification.body}\n\n{notification.url}".strip(),
-            from_email=None,
-            recipient_list=[notification.member.email],
-        )
-    except Exception:
-        Notification.objects.filter(pk=notification_id, emailed_at=claimed_at).update(
-            emailed_at=None
-        )
-        raise
-    return True
-
-
-def notification_emails_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """The sweep's catch-up: e-mail the unread notifications of the last week whose e-mail
-    never went (a stopped worker, a quiet period that has ended). Idempotent: each e-mail is
-    claimed before it is sent."""
-    now = now or timezone.now()
-    due = (
-        Notification.objects.filter(
-            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=now - EMAIL_CATCH_UP
-        )
-        .exclude(member__boundaries__quiet_until__gt=now)
-        .exclude(kind__in=EMAILED_ELSEWHERE)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(notification_email_send(notification_id=pk, now=now) for pk in list(due))
 
 
 # --- A tie gone stagnant (docs/design.md §4: both parties are told, once) ---------------------
@@ -254,4 +205,92 @@ def tie_stagnant_notify(*, tie: Tie) -> None:
             + urlencode(
                 {"to": other.pk, "text": f"Hi {other.get_short_name()}, it has been a while! "}
             ),
+            about=other,
         )
+
+
+# --- A pact item missed ------------------------------------------------------------------------
+
+_MISSED_TEXT = {
+    ObligationKind.FIRST_MESSAGE: (
+        "Your hello to {name} is overdue",
+        "The week to thank {short} for connecting has passed. A message now still counts, late.",
+    ),
+    ObligationKind.FIRST_EXCHANGE: (
+        "Your first conversation with {name} is overdue",
+        "You and {short} agreed to exchange a few messages within a month of connecting. It is "
+        "not too late: write now.",
+    ),
+    ObligationKind.CHECK_IN: (
+        "Your check-in with {name} is overdue",
+        "A message, a call or a coffee with {short} still keeps the relationship warm; or let "
+        "it rest if it has run its course.",
+    ),
+    ObligationKind.MENTOR_CHECK_IN: (
+        "A mentorship check-in with {name} was missed",
+        "Log a check-in or send {short} a message to get your mentorship back on track.",
+    ),
+}
+# How far back the sweep still tells of a missed item a stopped worker did not.
+MISSED_CATCH_UP = timedelta(days=7)
+
+
+def obligation_missed_notify(*, obligation_id: int, now: datetime | None = None) -> int:
+    """Tell each member owing a pact item, once, that its deadline passed while it was open
+    (meeting it late still counts, so the notice links to the relationship). Nothing for an
+    item met, cancelled or not yet due, for a member letting the relationship rest, or across
+    a block. Returns how many were told."""
+    now = now or timezone.now()
+    obligation = Obligation.objects.select_related("connection").filter(pk=obligation_id).first()
+    if obligation is None or obligation.status(now) != ObligationStatus.OVERDUE:
+        return 0
+    connection = obligation.connection
+    pair = (connection.member_low_id, connection.member_high_id)
+    if is_blocked_between(*pair):
+        return 0
+    owing = [obligation.party_id] if obligation.party_id else list(pair)
+    resting = set(
+        Tie.objects.filter(connection=connection, resting_since__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    members = {m.pk: m for m in User.objects.filter(pk__in=pair, is_active=True)}
+    title, body = _MISSED_TEXT[ObligationKind(obligation.kind)]
+    told = 0
+    for member_id in owing:
+        member = members.get(member_id) if member_id not in resting else None
+        other = members.get(connection.other_id(member_id)) if member_id else None
+        if member is None or other is None:
+            continue
+        zone = member_zone(member.boundaries)
+        told += (
+            notify(
+                member=member,
+                key=f"pact:missed:{obligation.pk}:{member.pk}:{obligation.due_at:%Y%m%d%H%M}",
+                kind="pact_missed",
+                title=title.format(name=other.name),
+                body=body.format(short=other.get_short_name())
+                + f" It was due {timezone.localtime(obligation.due_at, zone):%a %d %b}.",
+                url=reverse("connection_detail", args=[connection.pk]),
+                about=other,
+            )
+            is not None
+        )
+    return told
+
+
+def obligations_missed_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """The sweep: tell of every pact item missed in the last week (each notice is keyed per
+    item, member and deadline, so running it again tells nobody twice)."""
+    now = now or timezone.now()
+    missed = (
+        Obligation.objects.filter(
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_at__lt=now,
+            due_at__gte=now - MISSED_CATCH_UP,
+        )
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(obligation_missed_notify(obligation_id=pk, now=now) for pk in list(missed))

@@ -7,10 +7,13 @@ from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
+from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from mutuals.accounts.models import User
-from mutuals.engagement import selectors
+from mutuals.engagement import delivery, selectors
+from mutuals.engagement.forms import DeliveryPreferencesForm
 from mutuals.engagement.models import Collaboration, Notification, ObligationKind, Tie
 
 OBLIGATION_LABELS = dict(ObligationKind.choices)
@@ -71,3 +74,11 @@ def collaboration_row(
         "is_proposer": collaboration.proposer_id == viewer.pk,
         "open": collaboration.is_open,
     }
+
+
+def delivery_section(request: HttpRequest, member: User) -> str:
+    """The boundaries page's part on notifications: how the member hears of each kind
+    (registered with `accounts.providers` in `EngagementConfig.ready`)."""
+    form = DeliveryPreferencesForm(initial=DeliveryPreferencesForm.initial_for(member.pk))
+    context = {"form": form, "digest_hour": delivery.DIGEST_HOUR}
+    return render_to_string("engagement/_delivery_preferences.html", context, request=request)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.engagement.delivery import DIGEST_HOUR, KINDS, KindRule
 from mutuals.engagement.models import (
     Collaboration,
     Collaborator,
+    Delivery,
     Interaction,
+    NoticeKind,
     Notification,
     Obligation,
     Tie,
@@ -132,6 +137,55 @@ class NotificationPage(Schema):
 
 class UnreadOut(Schema):
     unread: int
+
+
+DeliveryName = Literal["app", "email", "digest", "off"]
+
+
+class DeliveryPreferenceOut(Schema):
+    kind: str = Field(
+        description="requests, messages, introductions, pact, ties, events, mentorship, "
+        "collaborations, mentions, comments, account or other"
+    )
+    label: str
+    covers: list[str] = Field(
+        description="the notification kinds it covers: names, or families ending in `_`"
+    )
+    delivery: DeliveryName = Field(
+        description="app (in the app only), email (at once), digest (daily), off (not told)"
+    )
+    default: DeliveryName
+
+    @staticmethod
+    def build(rule: KindRule, chosen: Delivery) -> DeliveryPreferenceOut:
+        return DeliveryPreferenceOut(
+            kind=rule.kind.value,
+            label=rule.kind.label,
+            covers=list(rule.covers),
+            delivery=chosen.value,  # type: ignore[arg-type]
+            default=rule.default.value,  # type: ignore[arg-type]
+        )
+
+
+class DeliveryPreferencesOut(Schema):
+    preferences: list[DeliveryPreferenceOut]
+    digest_hour: int = Field(description="the daily digest goes from this hour of your time zone")
+
+    @staticmethod
+    def build(chosen: Mapping[NoticeKind, Delivery]) -> DeliveryPreferencesOut:
+        return DeliveryPreferencesOut(
+            preferences=[DeliveryPreferenceOut.build(rule, chosen[rule.kind]) for rule in KINDS],
+            digest_hour=DIGEST_HOUR,
+        )
+
+
+class DeliveryPreferenceIn(Schema):
+    kind: str = Field(max_length=24)
+    delivery: DeliveryName
+
+
+class DeliveryPreferencesIn(Schema):
+    preferences: list[DeliveryPreferenceIn] = Field(max_length=len(NoticeKind.values))
 
 
 class ReadIn(Schema):

@@ -54,6 +54,8 @@ CHECK_IN_CADENCE = {
     tier: days for tier, days in strength.CADENCE_DAYS.items() if tier != strength.TIER_ACQUAINTANCE
 }
 CHECK_IN_MIN_GAP = timedelta(days=1)
+# A missed item is told this long after its deadline.
+MISSED_AFTER = timedelta(minutes=1)
 LOGGABLE_KINDS = (InteractionKind.MEETING, InteractionKind.CALL, InteractionKind.OTHER)
 LOG_BACKDATE_LIMIT = timedelta(days=365)
 
@@ -113,7 +115,7 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
 
 def _schedule_nudges(obligation_ids: list[int]) -> None:
     """One nudge task per owing member of each obligation, a day before it is due (past any
-    quiet period)."""
+    quiet period), and one to tell of it if it is missed."""
     from mutuals.engagement import tasks
 
     obligations = list(
@@ -134,6 +136,8 @@ def _schedule_nudges(obligation_ids: list[int]) -> None:
             if member_id in bounds:
                 when = nudge_time(obligation.due_at, bounds[member_id])
                 enqueue_at(tasks.obligation_nudge, when, obligation.pk, member_id)
+        # Told once when the deadline passes with the item open (`obligation_missed_notify`).
+        enqueue_at(tasks.obligation_missed, obligation.due_at + MISSED_AFTER, obligation.pk)
 
 
 def _pair(connection: Connection) -> list[User]:
@@ -547,6 +551,7 @@ def obligation_nudge(
         body=body.format(name=other.get_short_name())
         + f" Due {timezone.localtime(obligation.due_at, member_zone(boundaries)):%a %d %b}.",
         url=reverse("connection_detail", args=[connection.pk]),
+        about=other,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from mutuals.engagement import notifications, services
+from mutuals.engagement import delivery, notifications, services
 from mutuals.engagement.ties import ties_recompute as recompute
 
 
@@ -23,9 +23,22 @@ def nudges_sweep() -> int:
 
 
 @task()
+def obligation_missed(obligation_id: int) -> int:
+    """Tell the owing members of a pact item that its deadline passed while it was open
+    (planned for just after the deadline; nothing once it is met)."""
+    return notifications.obligation_missed_notify(obligation_id=obligation_id)
+
+
+@task()
 def notification_email(notification_id: int) -> bool:
     """E-mail a notification at most once."""
-    return notifications.notification_email_send(notification_id=notification_id)
+    return delivery.notification_email_send(notification_id=notification_id)
+
+
+@task()
+def notification_digest(member_id: int) -> str:
+    """Send the member's daily digest, at most once per local day."""
+    return delivery.notification_digest_send(member_id=member_id)
 
 
 @task()

@@ -16,6 +16,16 @@ urlpatterns = [
     path("notifications/bell/", views.notifications_bell_view, name="notifications_bell"),
     path("notifications/read/", views.notifications_read_view, name="notifications_read"),
     path(
+        "notifications/preferences/",
+        views.notifications_preferences_view,
+        name="notifications_preferences",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        views.notifications_unsubscribe_view,
+        name="notifications_unsubscribe",
+    ),
+    path(
         "notifications/<int:notification_id>/",
         views.notification_open_view,
         name="notification_open",

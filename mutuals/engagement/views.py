@@ -13,15 +13,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
-from mutuals.engagement import collaborations, notifications, pages, selectors, services
+from mutuals.engagement import (
+    collaborations,
+    delivery,
+    notifications,
+    pages,
+    selectors,
+    services,
+)
 from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
-from mutuals.engagement.forms import InteractionForm
+from mutuals.engagement.forms import DeliveryPreferencesForm, InteractionForm
 from mutuals.engagement.ties import ties_ensure
 
 CONNECTIONS_PAGE_SIZE = 30
@@ -124,6 +132,41 @@ def notification_open_view(request: HttpRequest, notification_id: int) -> HttpRe
     notification = access_notification_by_id(viewer, notification_id)
     notifications.notification_mark_read(member=viewer, notification_ids=[notification.pk])
     return redirect(notification.url or "notifications")
+
+
+@login_required
+@require_POST
+def notifications_preferences_view(request: HttpRequest) -> HttpResponse:
+    """Save how the member hears of each kind (the form is on the boundaries page)."""
+    form = DeliveryPreferencesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the four deliveries for every kind.")
+    else:
+        with refusal_to_message(request):
+            delivery.notification_preferences_set(
+                member=member_for_request(request), choices=form.cleaned_data.items()
+            )
+            messages.success(request, "Your notification settings are saved.")
+    return redirect(reverse("boundaries") + "#notifications")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def notifications_unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every notification e-mail, signed out: GET asks to confirm, POST stops
+    e-mail for the link's kinds. Mail clients POST `List-Unsubscribe=One-Click` (RFC 8058)
+    without cookies or a CSRF token; the signed token is the authority."""
+    try:
+        if request.method == "POST":
+            unsubscribe = delivery.notification_unsubscribe(token=token)
+        else:
+            unsubscribe = delivery.unsubscribe_read(token)
+    except MutualsError as error:
+        status = 410 if error.code == "unsubscribe_link_expired" else 400
+        return render(request, "engagement/unsubscribe.html", {"error": error}, status=status)
+    labels = [kind.label.split(":")[0].lower() for kind in unsubscribe.kinds]
+    context = {"unsubscribe": unsubscribe, "labels": labels, "done": request.method == "POST"}
+    return render(request, "engagement/unsubscribe.html", context)
 
 
 # --- Collaborations ----------------------------------------------------------------------------

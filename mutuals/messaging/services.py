@@ -20,16 +20,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
+from mutuals.accounts.timezones import after_quiet
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import NotFound, RateLimited, Refused
 from mutuals.core.tasks import enqueue_at
+from mutuals.engagement.delivery import absolute_url, delivery_for, email_send
+from mutuals.engagement.models import Delivery, NoticeKind
 from mutuals.engagement.notifications import notification_mark_read, notify
 from mutuals.engagement.services import interaction_record
 from mutuals.messaging.access import access_conversation_by_id
@@ -261,6 +263,7 @@ def _notify_new_message(seat: Participant, conversation: Conversation, sender: U
         + (f" in {conversation.title}" if conversation.is_group and conversation.title else ""),
         body="Reply when you can: every message keeps your pact.",
         url=reverse("conversation_detail", args=[conversation.pk]),
+        about=None if conversation.is_group else sender,
     )
 
 
@@ -307,10 +310,7 @@ def digest_window(at: datetime) -> datetime:
 def digest_due(arrived_at: datetime, boundaries: Boundaries) -> datetime:
     """When a recipient hears about a message arriving at `arrived_at`: the quarter hour after
     a 15-minute delay, or after their quiet period if that ends later."""
-    due = arrived_at + DIGEST_DELAY
-    if boundaries.quiet_until and boundaries.quiet_until > due:
-        due = boundaries.quiet_until
-    return digest_window(due)
+    return digest_window(after_quiet(arrived_at + DIGEST_DELAY, boundaries))
 
 
 def _schedule_digests(member_ids: list[int], arrived_at: datetime) -> None:
@@ -329,9 +329,10 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
     """E-mail the member one digest of their unread conversations, at most once per window.
 
     Nothing is sent when everything was read meanwhile, or when every unread message was
-    already in an earlier digest. During a quiet period nothing is sent and the digest is
+    already in an earlier digest, nor when the member chose another delivery for messages
+    (`engagement.delivery`). During a quiet period nothing is sent and the digest is
     deferred to the window after it ends. Returns what happened: `sent`, `deferred`,
-    `nothing_unread`, `nothing_new`, `already_sent` or `no_member`.
+    `nothing_unread`, `nothing_new`, `already_sent`, `not_wanted` or `no_member`.
 
     Not one transaction: the digest row is claimed (committed) before the e-mail leaves, so
     a retry after a crash never sends twice; a failed send releases the claim for the retry.
@@ -340,11 +341,13 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
     member = User.objects.filter(pk=member_id, is_active=True).first()
     if member is None:
         return "no_member"
-    quiet_until = Boundaries.objects.get(user=member).quiet_until
-    if quiet_until is not None and quiet_until > now:
+    if delivery_for(member_id, "message_received") != Delivery.EMAIL:
+        return "not_wanted"  # the member chose the daily digest, the app only, or nothing
+    boundaries = Boundaries.objects.get(user=member)
+    if boundaries.is_quiet(now):
         from mutuals.messaging import tasks
 
-        later = digest_window(quiet_until)
+        later = digest_window(after_quiet(now, boundaries))
         enqueue_at(tasks.unread_digest, later, member_id, later.isoformat())
         return "deferred"
     key = digest_key(member_id, window)
@@ -372,14 +375,9 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
             )
     except IntegrityError:
         return "already_sent"
-    subject, body = _digest_text(member, conversations)
+    subject, lines = _digest_text(member, conversations)
     try:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=None,
-            recipient_list=[member.email],
-        )
+        email_send(member=member, kinds=[NoticeKind.MESSAGES], subject=subject, lines=lines)
     except Exception:
         UnreadDigest.objects.filter(pk=digest.pk, sent_at__isnull=True).delete()
         raise
@@ -397,7 +395,7 @@ def conversation_label(conversation: Conversation, viewer_id: int) -> str:
     return ", ".join(names) or "Just you"
 
 
-def _digest_text(member: User, conversations: list[Conversation]) -> tuple[str, str]:
+def _digest_text(member: User, conversations: list[Conversation]) -> tuple[str, list[str]]:
     total = sum(getattr(c, "unread_count", 0) for c in conversations)
     count = len(conversations)
     if count == 1:
@@ -405,8 +403,6 @@ def _digest_text(member: User, conversations: list[Conversation]) -> tuple[str, 
     else:
         subject = f"You have unread messages in {count} conversations"
     lines = [
-        f"Hello {member.get_short_name()},",
-        "",
         f"{total} message{'s' if total != 1 else ''} waiting for you on {settings.SITE_NAME}:",
         "",
     ]
@@ -418,11 +414,11 @@ def _digest_text(member: User, conversations: list[Conversation]) -> tuple[str, 
             excerpt = " ".join(latest[0].text.split())
             excerpt = excerpt if len(excerpt) <= 140 else excerpt[:139] + "…"
             lines.append(f"  {latest[0].sender.get_short_name()}: {excerpt}")
-        lines.append(f"  {reverse('conversation_detail', args=[conversation.pk])}")
+        lines.append(f"  {absolute_url(reverse('conversation_detail', args=[conversation.pk]))}")
     if count > DIGEST_MAX_CONVERSATIONS:
         lines.append(f"… and {count - DIGEST_MAX_CONVERSATIONS} more.")
     lines += [
         "",
         "You get at most one of these per quarter hour, never during your quiet period.",
     ]
-    return subject, "\n".join(lines)
+    return subject, lines

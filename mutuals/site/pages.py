@@ -23,6 +23,7 @@ from mutuals.mentorship.selectors import mentorships_for
 SAME_TOPIC_SUGGESTIONS = 6
 # The newest unread notifications "For today" lists (the bell and its page have the rest).
 TODAY_NOTICES = 5
+TODAY_SUGGESTIONS = 3
 
 
 def profile_missing(profile: Profile) -> list[str]:
@@ -65,7 +66,16 @@ def member_home(member: User) -> dict[str, Any]:
         "collaboration_invitations": collaboration_invitations_waiting(member),
         "next_event": next_event_for(member),
         "mentorship_requests": requests_to_mentor.count(),
-        "suggestions": health_for(member).suggestions[:3],
-        # What is waiting on the member: the same rows as the bell and the notifications page.
-        "notices": list(notifications_for(member, unread=True)[:TODAY_NOTICES]),
+        **for_today(member),
     }
+
+
+def for_today(member: User) -> dict[str, Any]:
+    """What is waiting on the member, from the same rows as the bell and the notifications
+    page, and the network's suggestions. One line per moment: a suggestion about a member
+    gives way to an unread notice about them ("New message from Kwame" stays, "Reply to
+    Kwame" goes), whose link leads to the same place."""
+    notices = list(notifications_for(member, unread=True)[:TODAY_NOTICES])
+    told_about = {notice.about_id for notice in notices if notice.about_id}
+    suggestions = [s for s in health_for(member).suggestions if s.member_id not in told_about]
+    return {"notices": notices, "suggestions": suggestions[:TODAY_SUGGESTIONS]}

@@ -16,7 +16,7 @@ from mutuals.accounts.services import boundaries_update
 from mutuals.connections.services import block_create, invitation_accept
 from mutuals.connections.tests.factories import make_pair, send
 from mutuals.core.errors import NotFound, Refused
-from mutuals.engagement import notifications, services
+from mutuals.engagement import delivery, services
 from mutuals.engagement.models import Interaction, Notification, Obligation, Tie
 
 pytestmark = pytest.mark.django_db
@@ -314,7 +314,7 @@ class TestNudges:
         assert notification is not None
         assert notification.emailed_at is not None
         mail.outbox.clear()
-        assert notifications.notification_email_send(notification_id=notification.pk) is False
+        assert delivery.notification_email_send(notification_id=notification.pk) is False
         assert mail.outbox == []
 
 

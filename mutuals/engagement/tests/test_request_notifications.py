@@ -47,7 +47,7 @@ def test_a_delivered_request_tells_the_recipient_once(trio, django_capture_on_co
     assert "Kwame Asante" in told.body
     assert told.url == "/invitations/"
     assert _of(sender) == []
-    assert [m.subject for m in mail.outbox] == ["Sam Okafor asked to connect"]
+    assert [m.subject for m in mail.outbox] == ["[mutuals] Sam Okafor asked to connect"]
     # Set aside and answered later: still one notice.
     invitation_ignore(member=recipient, invitation_id=invitation.pk)
     assert len(_of(recipient)) == 1

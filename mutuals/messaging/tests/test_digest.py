@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries
 from mutuals.accounts.services import boundaries_update
+from mutuals.engagement import delivery
 from mutuals.messaging import services, tasks
 from mutuals.messaging.models import UnreadDigest
 from mutuals.messaging.tests.factories import connected_members, start
@@ -72,7 +73,7 @@ def test_sends_one_digest_listing_unread_conversations():
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [thandi.email]
-    assert email.subject == "You have unread messages in 2 conversations"
+    assert email.subject == "[mutuals] You have unread messages in 2 conversations"
     assert sam.name in email.body
     assert kwame.name in email.body
     assert "Coffee on Friday?" in email.body
@@ -106,7 +107,7 @@ def test_a_new_message_after_a_digest_gets_the_next_one():
         == "sent"
     )
     assert len(mail.outbox) == 2
-    assert mail.outbox[1].subject == f"Unread messages from {sam.name}"
+    assert mail.outbox[1].subject == f"[mutuals] Unread messages from {sam.name}"
 
 
 def test_nothing_is_sent_once_everything_was_read():
@@ -146,7 +147,7 @@ def test_a_failed_send_releases_the_claim_for_the_retry():
     start(sam, thandi)
     window = services.digest_window(timezone.now())
     with (
-        mock.patch("mutuals.messaging.services.send_mail", side_effect=OSError("smtp down")),
+        mock.patch("mutuals.messaging.services.email_send", side_effect=OSError("smtp down")),
         pytest.raises(OSError, match="smtp down"),
     ):
         services.digest_send(member_id=thandi.pk, window=window)
@@ -163,3 +164,21 @@ def test_inactive_member_gets_nothing():
     window = services.digest_window(timezone.now())
     assert services.digest_send(member_id=thandi.pk, window=window) == "no_member"
     assert mail.outbox == []
+
+
+def test_the_unread_e_mail_follows_the_members_choice_for_messages():
+    """Messages by e-mail at once is the unread-messages e-mail, with a one-click unsubscribe
+    for messages; a member who chose the daily digest or the app only gets none (issue 17)."""
+    sam, thandi = connected_members(2)
+    start(sam, thandi, text="Thanks for the workshop tips")
+    window = services.digest_window(timezone.now())
+    assert tasks.unread_digest.call(thandi.pk, window.isoformat()) == "sent"
+    (email,) = mail.outbox
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    delivery.notification_unsubscribe(
+        token=email.extra_headers["List-Unsubscribe"][1:-1].rsplit("/", 2)[-2]
+    )
+    start(sam, thandi, text="And one more thing")
+    later = services.digest_window(timezone.now() + timedelta(minutes=20))
+    assert tasks.unread_digest.call(thandi.pk, later.isoformat()) == "not_wanted"
+    assert len(mail.outbox) == 1

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from mutuals.accounts.tests.clients import web_client_for
-from mutuals.engagement import notifications
+from mutuals.engagement import delivery, notifications
 from mutuals.engagement.models import Notification
 from mutuals.messaging import services
 from mutuals.messaging.tests.factories import connected_members, start
@@ -31,7 +31,7 @@ def test_one_notice_per_conversation_until_read(django_capture_on_commit_callbac
     assert _told(sam) == []
     # The notification is not e-mailed on its own, now or by the sweep: the digest is.
     assert not [m for m in mail.outbox if m.subject == told.title]
-    assert notifications.notification_emails_send_due() == 0
+    assert delivery.notification_emails_send_due() == 0
 
     # Reading the conversation reads its notice; the next message brings a new one.
     web_client_for(thandi).get(f"/messages/{conversation.pk}/")

@@ -91,7 +91,10 @@ def world() -> World:
     boundaries_update(user=thandi, weekly_capacity=3, time_zone="Pacific/Chatham")
     Contact.objects.create(owner=thandi, key="k1", name="SECRET-THANDI-CONTACT")
     notify(member=thandi, key="t:1", kind="test", title="SECRET-THANDI-NOTIFICATION")
-    _invitation(ana, sam, "SECRET-QUEUED-NOT-DELIVERED", InvitationState.QUEUED)
+    # Queued for Sam by someone else than Ana: one request waits per pair (issue 17).
+    _invitation(
+        make_member(name="Lena Berg"), sam, "SECRET-QUEUED-NOT-DELIVERED", InvitationState.QUEUED
+    )
     post_create(
         author=ana, kind="insight", body="SECRET-ANA-CONNECTIONS-ONLY", visibility="connections"
     )

@@ -10,6 +10,7 @@ from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import connection_create
 from mutuals.introductions.tests.factories import GOOD_NOTE, make_cast
+from mutuals.messaging.services import conversation_mark_read, conversation_start
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +53,24 @@ def test_for_today_lists_what_is_waiting_on_the_member_from_the_notifications(me
     today = html[html.index("For today") :]
     assert "Sam Okafor asks you for an introduction to Thandi Mokoena" in today
     assert "/notifications/?unread=1" in today
+
+
+def test_for_today_names_a_new_message_once(member):
+    """An unread "New message from Kwame" and the health suggestion "Reply to Kwame" were the
+    same moment listed twice (issue 17): the suggestion gives way to the notice, and comes
+    back once the notice is read while the reply is still owed."""
+    kwame = make_member(name="Kwame Asante")
+    connection_create(member=member, other=kwame)
+    started = conversation_start(
+        creator=kwame, participant_ids=[member.pk], text="Coffee on Friday?"
+    )
+    client = web_client_for(member)
+    html = client.get("/").content.decode()
+    today = html[html.index("For today") : html.index("Your profile")]
+    assert "New message from Kwame Asante" in today
+    assert "Reply to Kwame Asante" not in today
+    conversation_mark_read(member=member, conversation_id=started.conversation.pk)
+    html = client.get("/").content.decode()
+    today = html[html.index("For today") : html.index("Your profile")]
+    assert "New message from Kwame Asante" not in today
+    assert "Reply to Kwame Asante" in today

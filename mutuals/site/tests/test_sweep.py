@@ -29,8 +29,8 @@ def test_sweep_expires_and_is_idempotent(capsys):
     assert invitation.state == "expired"
     call_command("sweep")
     assert (
-        "delivered 0 queued requests, expired 0, sent 0 nudges, completed 0 mentorships"
-        in capsys.readouterr().out
+        "delivered 0 queued requests, expired 0, sent 0 nudges, told 0 members of pact items "
+        "missed, completed 0 mentorships" in capsys.readouterr().out
     )
     # The request's delivery told Thandi; the sweep itself nudged nobody.
     assert Notification.objects.filter(kind__startswith="nudge_").count() == 0

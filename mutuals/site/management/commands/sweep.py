@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.core.locks import held_exclusively
-from mutuals.engagement.notifications import notification_emails_send_due
+from mutuals.engagement.delivery import notification_digests_send_due, notification_emails_send_due
+from mutuals.engagement.notifications import obligations_missed_send_due
 from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
@@ -29,8 +30,9 @@ from mutuals.rights.services import exports_expire, exports_resume_stalled
 
 class Command(BaseCommand):
     help = (
-        "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
-        "period, end mentorships past their end date, remind those going to events, "
+        "Deliver due requests, expire old ones, send due nudges, tell of pact items missed, "
+        "send e-mails held by a quiet period and the daily digests due, end mentorships "
+        "past their end date, remind those going to events, "
         "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
         "data exports whose link expired and resume those whose worker stopped, lift "
         "suspensions that ended, erase the accounts whose deletion grace period is over "
@@ -53,9 +55,11 @@ class Command(BaseCommand):
             ).values_list("pk", flat=True)
         )
         nudged = nudges_send_due()
+        missed = obligations_missed_send_due()
         completed = mentorships_sweep()
         reminded = event_reminders_send_due()
         emailed = notification_emails_send_due()
+        digests = notification_digests_send_due()
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
@@ -64,8 +68,9 @@ class Command(BaseCommand):
         erased = deletions_erase_due()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
+            f"told {missed} members of pact items missed, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
-            f"e-mailed {emailed} notifications, "
+            f"e-mailed {emailed} notifications and {digests} daily digests, "
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
