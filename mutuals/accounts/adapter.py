@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from mutuals.accounts.models import User
-from mutuals.accounts.services import member_provision
+from mutuals.accounts.services import boundaries_update, member_provision
 
 
 @dataclass(frozen=True)
@@ -37,4 +37,6 @@ class MemberAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             saved: User = super().save_user(request, user, form, commit=commit)
             if commit:
                 member_provision(user=saved)
+                if zone := form.cleaned_data.get("time_zone"):
+                    boundaries_update(user=saved, time_zone=zone)
         return saved

@@ -22,6 +22,7 @@ from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.introductions import selectors, services
+from mutuals.introductions.first_steps import first_steps_for
 from mutuals.introductions.forms import IntroductionForm, NoteForm
 from mutuals.introductions.models import DismissReason, IntroductionState
 
@@ -247,11 +248,12 @@ def suggestions_view(request: HttpRequest) -> HttpResponse:
     """People you may know, with the reasons, and a way to say "not now" or "don't know"."""
     viewer = member_for_request(request)
     suggestions = selectors.people_suggestions(viewer=viewer, limit=24)
-    return render(
-        request,
-        "introductions/suggestions.html",
-        {"suggestions": suggestions, "reasons": DismissReason.choices},
-    )
+    context = {
+        "suggestions": suggestions,
+        "reasons": DismissReason.choices,
+        "first_steps": None if suggestions else first_steps_for(viewer),
+    }
+    return render(request, "introductions/suggestions.html", context)
 
 
 @login_required
