@@ -13,6 +13,7 @@ from mutuals.accounts.selectors import member_directory
 from mutuals.connections.selectors import connected_ids
 from mutuals.events.models import Event
 from mutuals.events.selectors import Scope, events_for
+from mutuals.introductions.selectors import suggestion_exclusions
 
 PEOPLE_LIMIT = 6
 EVENTS_LIMIT = 3
@@ -35,14 +36,15 @@ def first_steps_for(viewer: User) -> FirstSteps:
     """Members the viewer may see and is not connected to who list a topic of the viewer's
     profile, most topics in common first (then by name), and the soonest upcoming events the
     viewer may see. Blocks hide members and organizers as everywhere (`member_directory`,
-    `events_for`)."""
+    `events_for`), and nobody people you may know would leave out is offered here either
+    (`selectors.suggestion_exclusions`: dismissed, a request declined or still open…)."""
     mine = {topic.pk: topic.name for topic in viewer.profile.topics.all()}
     people: list[TopicPeer] = []
     if mine:
         visible = member_directory(viewer=viewer).values("pk")
         candidates = (
             User.objects.filter(pk__in=visible)
-            .exclude(pk__in=connected_ids(viewer.pk))
+            .exclude(pk__in=connected_ids(viewer.pk) | suggestion_exclusions(viewer))
             .annotate(shared=Count("profile__topics", filter=Q(profile__topics__in=list(mine))))
             .filter(shared__gt=0)
             .select_related("profile")

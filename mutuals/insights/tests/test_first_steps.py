@@ -55,3 +55,14 @@ def test_a_newcomer_without_topics_is_asked_for_them():
     html = web_client_for(make_member(name="Tom Blank")).get("/people/").content.decode()
     assert 'href="/me/profile/"' in html
     assert "Add the topics you work on" in html
+
+
+def test_someone_dismissed_from_the_suggestions_is_not_offered_again(newcomer):
+    from mutuals.accounts.models import User
+    from mutuals.introductions.models import SuggestionDismissal
+
+    cleo = User.objects.get(name="Cleo Lund")
+    SuggestionDismissal.objects.create(member=newcomer, dismissed=cleo, reason="dont_know")
+    html = web_client_for(newcomer).get("/people/").content.decode()
+    assert "Ana Ferreira" in html
+    assert "Cleo Lund" not in html
