@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 
 from mutuals.accounts.deletion import account_deletion_cancel, deletion_pending
 from mutuals.accounts.models import User
-from mutuals.accounts.services import member_provision
+from mutuals.accounts.services import boundaries_update, member_provision
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class MemberAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             saved: User = super().save_user(request, user, form, commit=commit)
             if commit:
                 member_provision(user=saved)
+                if zone := form.cleaned_data.get("time_zone"):
+                    boundaries_update(user=saved, time_zone=zone)
         return saved
 
     def pre_login(self, request: HttpRequest, user: AbstractBaseUser, **kwargs: Any) -> Any:

@@ -19,7 +19,7 @@ from mutuals.accounts.models import (
     ProfileVisibility,
     User,
 )
-from mutuals.accounts.timezones import time_zone_choices
+from mutuals.accounts.timezones import available_time_zones, time_zone_choices
 from mutuals.accounts.topics import split_topics
 
 
@@ -53,11 +53,27 @@ class SignupDetailsForm(forms.Form):
                 reverse("conduct"),
             )
 
+    # The browser's IANA zone (mutuals.js fills it from Intl.DateTimeFormat), so a newcomer's
+    # deadlines and dates are in their own zone from the start rather than UTC (issue 19).
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}),
+    )
+
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError("Tell other members your name.")
         return name
+
+    def clean_time_zone(self) -> str:
+        """A canonical IANA name (`available_time_zones`, the list the boundaries accept), or
+        nothing: a hidden hint from the browser never stops a sign-up, and an unknown or
+        legacy name leaves the default (UTC), which the member can change in their
+        boundaries."""
+        zone = self.cleaned_data.get("time_zone", "").strip()
+        return zone if zone in available_time_zones() else ""
 
     def signup(self, request: HttpRequest, user: User) -> None:
         """allauth calls this after creating the user (the adapter already stored the name):

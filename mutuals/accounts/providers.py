@@ -79,6 +79,8 @@ def sees_private_profile_of(viewer_id: int) -> Q:
     connections, and members with a request open between them: to answer it, one must see
     who asks)."""
     return _one(_audience, "audience of connections-only profiles")(viewer_id)
+
+
 def boundaries_section_register(section: BoundariesSection) -> None:
     """Add a part to the boundaries page (registering the same one again is harmless)."""
     if section not in _boundaries_sections:

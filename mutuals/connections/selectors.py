@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from mutuals.accounts.models import Topic, User
+from mutuals.accounts.models import TOPIC_ORDER, Topic, User
 from mutuals.connections.models import (
     UNANSWERED_STATES,
     Block,
@@ -72,7 +72,7 @@ def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
     return list(
         Topic.objects.filter(profiles__user_id=member_id)
         .filter(profiles__user_id=other_id)
-        .order_by("name")
+        .order_by(*TOPIC_ORDER)
         .values_list("slug", "name")
     )
 

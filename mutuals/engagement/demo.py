@@ -101,9 +101,11 @@ class DemoTie:
 
 
 DEMO_TIES: tuple[DemoTie, ...] = (
-    # Before the pact. Among Sam's fourteen these rank close (a check-in every 30 days): Julia
-    # is warm (last in touch three weeks ago), Chen fading (six weeks), Erik stagnant (over
-    # twice the cadence); Marcus helped with one claim and Sam lets that one rest.
+    # Before the pact. Among Sam's fourteen these rank close, but a tier also needs the
+    # contact to match (TIER_MIN_STRENGTH, issue 19): Julia is warm (last in touch three
+    # weeks ago), Chen fading (six weeks, past the 30-day check-in); Erik has been silent for
+    # over a year, so a wider tie gone stagnant (over twice its 180 days); Marcus helped with
+    # one claim and Sam lets that one rest (a resting tie is an acquaintance).
     DemoTie(
         "julia",
         410,
@@ -135,12 +137,12 @@ DEMO_TIES: tuple[DemoTie, ...] = (
         520,
         pact=False,
         history=(
-            (420, "erik", "meeting"),
-            (300, "sam", "message"),
-            (299, "erik", "reply"),
-            (140, "erik", "message"),
+            (500, "erik", "meeting"),
+            (400, "sam", "message"),
+            (399, "erik", "reply"),
+            (370, "erik", "message"),
         ),
-        notes=((420, "Risk round-table at Greenway."),),
+        notes=((500, "Risk round-table at Greenway."),),
     ),
     DemoTie(
         "marcus",

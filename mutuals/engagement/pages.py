@@ -14,7 +14,8 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.engagement import delivery, selectors
 from mutuals.engagement.forms import DeliveryPreferencesForm
-from mutuals.engagement.models import Collaboration, Notification, ObligationKind, Tie
+from mutuals.engagement.models import Collaboration, Notification, ObligationKind, Tie, TieState
+from mutuals.strength import model as strength
 
 OBLIGATION_LABELS = dict(ObligationKind.choices)
 
@@ -38,6 +39,36 @@ def by_day(notifications: Iterable[Notification]) -> list[tuple[str, list[Notifi
         (day_label(day, today), list(rows))
         for day, rows in groupby(notifications, key=lambda n: timezone.localdate(n.created_at))
     ]
+
+
+_TIER_READING = {
+    "inner": "among the five you are most in touch with",
+    "close": "among the fifteen you are most in touch with",
+    "active": "among the fifty you are most in touch with",
+    "wider": "among the hundred and fifty you are most in touch with",
+}
+
+
+def tie_reading(tie: Tie) -> str:
+    """One sentence that explains the tie's closeness and state together, with the pair's
+    cadence the state is read against (docs/relationship-strength.md "Tiers and states")."""
+    if tie.state == TieState.RESTING:
+        return "Resting: you chose to let this one rest, so it asks for no check-ins."
+    if tie.tier == strength.TIER_ACQUAINTANCE:
+        closeness = "Acquaintance: not yet a two-way relationship in touch"
+    else:
+        closeness = f"{tie.tier.capitalize()}: {_TIER_READING[tie.tier]}"
+    their_tier = (
+        Tie.objects.filter(connection_id=tie.connection_id)
+        .exclude(member_id=tie.member_id)
+        .values_list("tier", flat=True)
+        .first()
+    )
+    cadence = strength.CADENCE_DAYS[strength.closer_tier(tie.tier, their_tier or tie.tier)]
+    return (
+        f"{closeness}. {tie.state.capitalize()} for both of you: read against a check-in "
+        f"every {cadence} days, the closer of your two cadences."
+    )
 
 
 def pact_items(viewer: User, tie: Tie, connection_id: int) -> list[dict[str, Any]]:

@@ -45,6 +45,7 @@ from mutuals.engagement.models import (
     Tie,
     TieState,
 )
+from mutuals.engagement.ties import tie_state, ties_recompute
 from mutuals.strength import model as strength
 
 FIRST_MESSAGE_DAYS = 7
@@ -105,9 +106,16 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
     obligations.append(exchange)
     if created:
         created_ids.append(exchange.pk)
+    # Both ties start in the model's state for a tie just begun (the same for both members),
+    # not the column's default, until their first recompute.
+    state = tie_state(
+        Tie(connection=connection), their_tier=strength.TIER_ACQUAINTANCE, now=timezone.now()
+    )
     for member in members:
         other = next(m for m in members if m.pk != member.pk)
-        Tie.objects.get_or_create(member=member, connection=connection, defaults={"other": other})
+        Tie.objects.get_or_create(
+            member=member, connection=connection, defaults={"other": other, "state": state}
+        )
     if created_ids:
         transaction.on_commit(lambda: _schedule_nudges(created_ids))
     return obligations
@@ -278,8 +286,6 @@ def checkins_plan(*, connection: Connection, after: datetime) -> list[Obligation
         connection=connection, kind=ObligationKind.FIRST_EXCHANGE, fulfilled_at__isnull=False
     ).exists():
         return []
-    from mutuals.engagement.ties import ties_recompute
-
     # The cadence depends on the tie's tier, a rank within each member's network: bring both
     # up to date with this interaction first.
     for member_id in (connection.member_low_id, connection.member_high_id):
@@ -389,8 +395,11 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
         ).update(cancelled_at=now)
     elif not resting and tie.resting_since:
         tie.resting_since = None
-        tie.state = TieState.WARM
+        tie.state = tie_state(tie, their_tier=tie.tier, now=now)  # the model's, not "warm"
     tie.save(update_fields=["resting_since", "state"])
+    # Resting takes the tie out of the member's ranks and waking puts it back: their tiers are
+    # recomputed after commit, like after an interaction (`ties.ties_recompute`).
+    transaction.on_commit(lambda: _schedule_recompute([member.pk]))
     # A resting tie carries no introduction: the graph snapshot must not answer with it.
     graph_changes.connections_changed()
     if not resting:

@@ -99,34 +99,30 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         tie_started=tie_started,
         now=now.timestamp(),
     )
-    # Tiers rank relationships only: a tie the other side never answered is an acquaintance.
+    # Tiers rank relationships only: a tie the other side never answered is an acquaintance,
+    # and so is a tie the member lets rest (it asks for no keep-warm cadence). The model gives
+    # a silent tie no tier above acquaintance, whatever its rank (TIER_MIN_STRENGTH).
     relationship = strength.relationships(
         pair_index=pair_index, from_member=from_member, kinds=kinds, n_ties=len(ties)
-    )
+    ) & np.array([tie.resting_since is None for tie in ties], dtype=np.bool_)
     tiers = strength.assign_tiers(values, relationship=relationship)
     last = np.full(len(ties), np.nan)
     if count:
         np.fmax.at(last, pair_index, timestamps)
+    before = {tie.pk: tie.tier for tie in ties}
+    their_tiers = dict(
+        Tie.objects.filter(connection_id__in=[tie.connection_id for tie in ties])
+        .exclude(member_id=member_id)
+        .values_list("connection_id", "tier")
+    )
     for index, tie in enumerate(ties):
         last_at = None if np.isnan(last[index]) else float(last[index])
         tie.strength = float(values[index])
-        # Rank alone would put a member's silent ties in the inner five; a tie with no
-        # interaction at all is an acquaintance whatever its rank.
-        silent = values[index] <= strength.SILENT_CEILING
-        tie.tier = strength.TIER_ACQUAINTANCE if silent else tiers[index]
+        tie.tier = tiers[index]
         tie.last_interaction_at = (
             datetime.fromtimestamp(last_at, tz=UTC) if last_at is not None else None
         )
-        tie.state = strength.relationship_state(
-            last_interaction=last_at
-            if last_at is not None
-            else tie.connection.created_at.timestamp(),
-            tier=tie.tier,
-            resting=tie.resting_since is not None,
-            now=now.timestamp(),
-        )
-        if tie.resting_since is not None:
-            tie.state = TieState.RESTING
+        tie.state = tie_state(tie, their_tier=their_tiers.get(tie.connection_id, tie.tier), now=now)
         tie.computed_at = now
     Tie.objects.bulk_update(
         ties, ["strength", "tier", "state", "last_interaction_at", "computed_at"], batch_size=500
@@ -135,7 +131,32 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     for tie in ties:
         if tie.state == TieState.STAGNANT and tie.pk not in was_stagnant:
             notifications.tie_stagnant_notify(tie=tie)
+    # The other side's state reads this side's tier: when it moved, they are recomputed too
+    # (after commit; their recompute changes no tier of this member's, so it stops there).
+    moved = [tie.other_id for tie in ties if tie.tier != before[tie.pk]]
+    if moved:
+        transaction.on_commit(lambda: _recompute_later(moved))
     return len(ties)
+
+
+def tie_state(tie: Tie, *, their_tier: str, now: datetime) -> str:
+    """The state of one member's tie (`strength.relationship_state`), one for both members:
+    the time since the pair's last interaction (or since they connected) against the cadence
+    of the pair's closer tier; "resting" when this member lets it rest."""
+    last = tie.last_interaction_at or tie.connection.created_at
+    return strength.relationship_state(
+        last_interaction=last.timestamp(),
+        tier=strength.closer_tier(tie.tier, their_tier),
+        resting=tie.resting_since is not None,
+        now=now.timestamp(),
+    )
+
+
+def _recompute_later(member_ids: list[int]) -> None:
+    from mutuals.engagement import tasks
+
+    for other_id in member_ids:
+        tasks.ties_recompute.enqueue(other_id)
 
 
 def ties_refresh_stale(

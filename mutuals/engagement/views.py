@@ -70,6 +70,7 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
                 return redirect("connection_detail", connection_id=connection_id)
     context = {
         "tie": tie,
+        "reading": pages.tie_reading(tie),
         "pact": pages.pact_items(viewer, tie, connection_id),
         "interactions": selectors.recent_interactions(viewer, tie.other_id),
         "form": form,

@@ -31,7 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from mutuals.accounts.models import Profile, Topic, User
+from mutuals.accounts.models import TOPIC_ORDER, Profile, Topic, User
 from mutuals.connections.invitations import ContextSource, RecipientMaterial
 from mutuals.connections.models import Connection, ContextKind
 from mutuals.connections.selectors import blocked_ids
@@ -91,7 +91,7 @@ def followed_topic_ids(member_id: int) -> set[int]:
 def topics_for_follow_page(member: User) -> list[dict[str, object]]:
     """Every topic the member follows or lists, with whether it is followed and why."""
     topics, flags = topics_of(member)
-    return flags(list(topics.order_by("name", "id")))
+    return flags(list(topics.order_by(*TOPIC_ORDER)))
 
 
 def topics_of(
@@ -159,7 +159,8 @@ def posts_for_display(
     if db_connection.vendor == "postgresql" and not with_event:
         rows = rows.annotate(topic_slugs=RawSQL(_TOPIC_SLUGS_SQL, ()))  # noqa: S611 - constant
     else:
-        rows = rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+        ordered = Topic.objects.order_by(*TOPIC_ORDER)
+        rows = rows.prefetch_related(Prefetch("topics", queryset=ordered))
     return {post.pk: post for post in rows}
 
 
@@ -575,7 +576,7 @@ def posts_by(viewer: User, *, author_id: int | None = None) -> QuerySet[Post]:
     )
     if author_id is not None:
         rows = rows.filter(author_id=author_id)
-    return rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by("name")))
+    return rows.prefetch_related(Prefetch("topics", queryset=Topic.objects.order_by(*TOPIC_ORDER)))
 
 
 def comment_shown_to(audience: Audience) -> Q:

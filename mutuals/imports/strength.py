@@ -95,7 +95,10 @@ def score_network(
     relationship = model.relationships(
         pair_index=ledger_pair, from_member=ledger_mine, kinds=kinds, n_ties=len(keys)
     )
-    tiers = model.assign_tiers(values[in_ranks], relationship=relationship[in_ranks])
+    # Ranked on the export's own terms (calibrated, at the export's date): no strength floors.
+    tiers = model.assign_tiers(
+        values[in_ranks], relationship=relationship[in_ranks], minimum_strength=False
+    )
     ranked_keys = [key for key, keep in zip(keys, in_ranks.tolist(), strict=True) if keep]
     return Scores(
         strengths={key: float(value) for key, value in zip(keys, values.tolist(), strict=True)},

@@ -10,6 +10,7 @@ from mutuals.accounts.selectors import member_for_request
 from mutuals.core.charts import horizontal_bars
 from mutuals.insights.charts import pact_columns
 from mutuals.insights.selectors import health_for
+from mutuals.introductions.first_steps import first_steps_for
 
 STATE_LABELS = {
     "engaged": "Engaged",
@@ -22,7 +23,8 @@ STATE_LABELS = {
 
 @login_required
 def health_view(request: HttpRequest) -> HttpResponse:
-    health = health_for(member_for_request(request))
+    member = member_for_request(request)
+    health = health_for(member)
     total_pact = sum(w.on_time + w.late + w.missed for w in health.pact_weeks)
     return render(
         request,
@@ -34,5 +36,6 @@ def health_view(request: HttpRequest) -> HttpResponse:
             "pact_columns": pact_columns(health.pact_weeks),
             "pact_total": total_pact,
             "give_total": health.given + health.received,
+            "first_steps": None if health.connections else first_steps_for(member),
         },
     )

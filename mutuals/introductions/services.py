@@ -174,6 +174,38 @@ def _context_for(
     )
 
 
+def _assess(
+    draft: IntroductionDraft, requester: User, target: User, context: personalization.Context
+) -> personalization.Report:
+    return personalization.assess(
+        draft.message,
+        recipient=invitation_rules.recipient_facts(target, sender=requester),
+        context=context,
+        intent=draft.intent,
+        history=invitation_rules.sender_history(requester.pk),
+    )
+
+
+def introduction_check(*, requester: User, draft: IntroductionDraft) -> personalization.Report:
+    """Score a draft note as `introduction_request` will (the same engine, target, context and
+    history), sending nothing: the request form's live score. An unverifiable context is a
+    finding rather than a refusal, as in the connection composer's check."""
+    target = _member(requester, draft.target_id)
+    introducer = _member(requester, draft.introducer_id)
+    try:
+        context = _context_for(draft, requester, target, introducer).for_engine()
+    except Refused as refusal:
+        unverified = personalization.Finding(
+            "context_unverified", refusal.message, "bad", suggestion="Choose another context."
+        )
+        context = personalization.Context(kind=draft.context_kind, label=draft.context_text)
+        report = _assess(draft, requester, target, context)
+        return personalization.Report(
+            report.score, report.verdict, (unverified, *report.findings), report.signature
+        )
+    return _assess(draft, requester, target, context)
+
+
 @transaction.atomic
 def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introduction:
     """Ask a connection to introduce you to one of theirs. Rules, in order:
@@ -233,13 +265,7 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
             code="introduction_pending",
         )
     context = _context_for(draft, requester, target, introducer)
-    report = personalization.assess(
-        draft.message,
-        recipient=invitation_rules.recipient_facts(target, sender=requester),
-        context=context.for_engine(),
-        intent=draft.intent,
-        history=invitation_rules.sender_history(requester.pk),
-    )
+    report = _assess(draft, requester, target, context.for_engine())
     minimum = target.boundaries.min_personalization
     if report.score < minimum or report.verdict == Verdict.GENERIC:
         raise Refused(

@@ -10,6 +10,11 @@ urlpatterns = [
         views.introduction_compose_view,
         name="introduction_compose",
     ),
+    path(
+        "introductions/new/<int:target_id>/via/<int:introducer_id>/check/",
+        views.introduction_check_view,
+        name="introduction_check",
+    ),
     # One view per action on an introduction, named as the API's operations.
     path(
         "introductions/<int:introduction_id>/forward/",

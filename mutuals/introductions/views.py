@@ -14,11 +14,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.models import Intent, User
 from mutuals.accounts.selectors import member_directory, member_for_request
+from mutuals.connections.composer import feedback_context
+from mutuals.connections.selectors import shared_topics
 from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.introductions import selectors, services
+from mutuals.introductions.first_steps import first_steps_for
 from mutuals.introductions.forms import IntroductionForm, NoteForm
 from mutuals.introductions.models import DismissReason, IntroductionState
 
@@ -41,6 +45,10 @@ def _path_rows(paths: list[WarmPath]) -> list[dict[str, Any]]:
                 "steps": steps,
                 "score": path.score,
                 "introducer": people.get(path.members[1]) if path.hops >= 2 else None,
+                # Whom the introducer can introduce you to: their own connection on the path,
+                # the target only when the path is two steps (issue 19: "ask Keisha to
+                # introduce you to Thandi" where Keisha was three steps from Thandi).
+                "introduce_to": people.get(path.members[2]) if path.hops >= 2 else None,
                 "target": people.get(path.members[-1]),
                 "hops": path.hops,
             }
@@ -75,6 +83,23 @@ def reach_view(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _compose_parts(
+    viewer: User, target_id: int, introducer_id: int
+) -> tuple[User, User, dict[str, Any]]:
+    """The target, the introducer and what the request form offers: the topics the requester
+    and the target share, and the intents the target is open to (the composer's options)."""
+    target = access_member_by_id(viewer, target_id)
+    introducer = access_member_by_id(viewer, introducer_id)
+    open_intents = list(target.boundaries.open_intents)
+    options = {
+        "topics": shared_topics(viewer.pk, target.pk),
+        "open_intents": open_intents,
+        "closed_intents": [label for value, label in Intent.choices if value not in open_intents],
+        "intent_choices": Intent.choices,
+    }
+    return target, introducer, options
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def introduction_compose_view(
@@ -82,11 +107,10 @@ def introduction_compose_view(
 ) -> HttpResponse:
     """Ask `introducer` to introduce you to `target`."""
     viewer = member_for_request(request)
-    target = access_member_by_id(viewer, target_id)
-    introducer = access_member_by_id(viewer, introducer_id)
+    target, introducer, options = _compose_parts(viewer, target_id, introducer_id)
     refusal: MutualsError | None = None
     if request.method == "POST":
-        form = IntroductionForm(request.POST)
+        form = IntroductionForm(request.POST, topics=options["topics"])
         if form.is_valid():
             try:
                 services.introduction_request(
@@ -96,17 +120,46 @@ def introduction_compose_view(
                 refusal = error  # the page shows it above the form, with its findings
                 refusal_to_form(form, error, message=False)
             else:
-                messages.success(
-                    request,
-                    f"Sent to {introducer.name}. You will see here when they pass it on to "
-                    f"{target.get_short_name()}.",
-                )
+                messages.success(request, _sent_text(introducer, target))
                 return redirect("introduction_inbox")
     else:
-        form = IntroductionForm(initial={"intent": request.GET.get("intent", "advice")})
+        form = IntroductionForm(initial=_initial(request, options), topics=options["topics"])
     findings = refusal.detail.get("findings", []) if refusal else []
     context = {"target": target, "introducer": introducer, "refusal": refusal, "findings": findings}
-    return render(request, "introductions/compose.html", {"form": form, **context})
+    return render(request, "introductions/compose.html", {"form": form, **context, **options})
+
+
+def _initial(request: HttpRequest, options: dict[str, Any]) -> dict[str, str]:
+    wanted = request.GET.get("intent", "advice")
+    opened = options["open_intents"]
+    return {"intent": wanted if wanted in opened or not opened else opened[0]}
+
+
+def _sent_text(introducer: User, target: User) -> str:
+    return (
+        f"Sent to {introducer.name}. You will see here when they pass it on to "
+        f"{target.get_short_name()}."
+    )
+
+
+@login_required
+@require_POST
+def introduction_check_view(
+    request: HttpRequest, target_id: int, introducer_id: int
+) -> HttpResponse:
+    """The request form's live score (HTMX), with the connection composer's feedback panel:
+    the very draft the send gives the service, scored by the same engine."""
+    viewer = member_for_request(request)
+    target, introducer, options = _compose_parts(viewer, target_id, introducer_id)
+    if not request.POST.get("message", "").strip():
+        return render(request, "connections/_feedback.html", {"empty": True})
+    form = IntroductionForm(request.POST, topics=options["topics"])
+    if not form.is_valid() and form.has_error("message"):
+        return render(request, "connections/_feedback.html", {"problems": form.errors["message"]})
+    draft = form.draft(target=target, introducer=introducer)
+    report = services.introduction_check(requester=viewer, draft=draft)
+    context = feedback_context(report, draft.message, target)
+    return render(request, "connections/_feedback.html", context)
 
 
 @login_required
@@ -195,11 +248,12 @@ def suggestions_view(request: HttpRequest) -> HttpResponse:
     """People you may know, with the reasons, and a way to say "not now" or "don't know"."""
     viewer = member_for_request(request)
     suggestions = selectors.people_suggestions(viewer=viewer, limit=24)
-    return render(
-        request,
-        "introductions/suggestions.html",
-        {"suggestions": suggestions, "reasons": DismissReason.choices},
-    )
+    context = {
+        "suggestions": suggestions,
+        "reasons": DismissReason.choices,
+        "first_steps": None if suggestions else first_steps_for(viewer),
+    }
+    return render(request, "introductions/suggestions.html", context)
 
 
 @login_required

@@ -30,7 +30,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuals.accounts.models import AccountDeletion, ConductAcceptance, User
+from mutuals.accounts.models import TOPIC_ORDER, AccountDeletion, ConductAcceptance, User
 from mutuals.connections.models import Block, Connection, Invitation, InvitationState
 from mutuals.connections.services import invitation_for_sender_state
 from mutuals.engagement.models import (
@@ -135,7 +135,7 @@ def _profile(member: User) -> dict[str, Any]:
         "offers": profile.offers,
         "looking_for": profile.looking_for,
         "linkedin_url": profile.linkedin_url,
-        "topics": [topic.name for topic in profile.topics.order_by("name")],
+        "topics": [topic.name for topic in profile.topics.order_by(*TOPIC_ORDER)],
         "visibility": profile.visibility,
         "phone": profile.phone,
         "shared_contacts": profile.shared_contacts,

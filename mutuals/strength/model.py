@@ -61,7 +61,10 @@ member's ledger apart measured worse on that (docs/relationship-strength.md).
 **Tiers** (`assign_tiers`): by rank among *relationships* — ties where both sides have acted
 (a message each way, or a kind that is two-way by nature) — inner 5, close 15, active 50,
 wider 150 (Dunbar's layers); a tie only one side ever acted on, or nobody did, is an
-acquaintance whatever its strength (a contact who never answers is not "active").
+acquaintance whatever its strength (a contact who never answers is not "active"); and each
+tier needs a least strength (TIER_MIN_STRENGTH), so rank in a small network does not make a
+tie gone quiet "close". **States** (`relationship_state`) read the time since the last
+interaction against the cadence of the pair's closer tier (`closer_tier`): one state for both.
 
 Properties (tested): the result is in (0, 1]; the same from both ends of the tie (flipping
 ``from_member`` changes nothing); moving a tie's interactions later, answering within a
@@ -208,6 +211,21 @@ TIER_SIZES: tuple[tuple[str, int], ...] = (
 )
 TIER_ACQUAINTANCE = "acquaintance"
 TIERS: tuple[str, ...] = (*(name for name, _ in TIER_SIZES), TIER_ACQUAINTANCE)
+# The least strength each tier needs, whatever the rank (issue 19: in a 15-person network rank
+# alone called a tie silent for seven months "close"). A tie below its rank's floor takes the
+# first looser tier whose floor it meets. The values read the scale of
+# docs/relationship-strength.md "Thresholds on strength elsewhere": 0.5 is regular, current
+# contact (two years of monthly exchanges, the last two months ago, is 0.59); 0.3 a relationship
+# still in touch within a season (a year of quarterly exchanges is 0.42, a single exchange
+# 14 days after connecting 0.33); 0.2 the weakest tie that carries an introduction
+# (`MIN_INTRODUCTION_STRENGTH`); "wider" needs any interaction at all (above SILENT_CEILING,
+# where every silent tie lies). A strength equal to a floor meets it.
+TIER_MIN_STRENGTH: dict[str, float] = {
+    "inner": 0.5,
+    "close": 0.3,
+    "active": 0.2,
+    "wider": float(np.nextafter(SILENT_CEILING, 1.0)),
+}
 
 # Keep-warm cadence by tier (DESIGN §4), in days.
 CADENCE_DAYS: dict[str, int] = {
@@ -238,6 +256,8 @@ _N_KINDS = len(Kind)
 _KIND_WEIGHT = np.array([KIND_WEIGHTS[kind] for kind in Kind], dtype=np.float64)
 _KIND_MUTUAL = np.array([kind in MUTUAL_KINDS for kind in Kind], dtype=np.bool_)
 _TIER_BOUNDS = np.array([size for _, size in TIER_SIZES], dtype=np.int64)
+# Ascending floors of the tiers from the loosest ranked one ("wider") to "inner".
+_TIER_FLOORS = np.array([TIER_MIN_STRENGTH[name] for name, _ in reversed(TIER_SIZES)])
 
 
 def _saturate(x: NDArray[np.float64], half: float) -> NDArray[np.float64]:
@@ -595,14 +615,33 @@ def tier_index_by_rank(ranks: NDArray[np.int64]) -> NDArray[np.int64]:
     return result
 
 
+def tier_index_by_strength(strengths: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Index into TIERS of the closest tier whose floor (TIER_MIN_STRENGTH) each strength
+    meets: "acquaintance" for a silent tie."""
+    values = np.asarray(strengths, dtype=np.float64)
+    met = np.searchsorted(_TIER_FLOORS, values, side="right")  # floors at or below it
+    result: NDArray[np.int64] = len(TIER_SIZES) - met
+    return result
+
+
 def assign_tiers(
-    strengths: NDArray[np.float64], *, relationship: NDArray[np.bool_] | None = None
+    strengths: NDArray[np.float64],
+    *,
+    relationship: NDArray[np.bool_] | None = None,
+    minimum_strength: bool = True,
 ) -> list[str]:
     """The tier of each tie, by rank of strength among one member's relationships: the 5
     strongest are "inner", the next 10 "close", then "active" up to 50, "wider" up to 150, the
-    rest "acquaintance". A tie that is not a relationship (`relationship` False: one side never
+    rest "acquaintance" — and never closer than its strength allows (TIER_MIN_STRENGTH: a
+    small network's fifteenth tie is "close" only if it is still in touch; a silent tie is an
+    acquaintance). A tie that is not a relationship (`relationship` False: one side never
     acted, see `relationships`) is an acquaintance and takes no place in the ranks. Equal
-    strengths keep their input order (a stable sort)."""
+    strengths keep their input order (a stable sort).
+
+    `minimum_strength=False` ranks alone: the LinkedIn audit's, whose strengths are calibrated
+    per export and read at the export's date, so an export of past years would otherwise have
+    no tier above "wider"; its tiers say how the owner's contacts compare, not how current
+    each relationship is."""
     values = np.asarray(strengths, dtype=np.float64)
     ranked = (
         np.ones(values.shape[0], dtype=np.bool_)
@@ -613,7 +652,19 @@ def assign_tiers(
     order = order[ranked[order]]
     ranks = np.full(values.shape[0], _TIER_BOUNDS[-1], dtype=np.int64)
     ranks[order] = np.arange(order.shape[0], dtype=np.int64)
-    return [TIERS[index] for index in tier_index_by_rank(ranks).tolist()]
+    index = tier_index_by_rank(ranks)
+    if minimum_strength:
+        index = np.maximum(index, tier_index_by_strength(values))
+    return [TIERS[i] for i in index.tolist()]
+
+
+def closer_tier(first: str, second: str) -> str:
+    """The closer of the two members' tiers of one tie: the tier its shared state is read
+    against (`relationship_state`). The time since the pair's last interaction is one fact for
+    both, and a check-in falls due for the pair at the shorter of their two cadences, so both
+    members see the same state (issue 19: a new tie read "Engaged" for one side and "Warm" for
+    the other)."""
+    return min(first, second, key=TIERS.index)
 
 
 def relationship_state(
@@ -625,6 +676,9 @@ def relationship_state(
     - "resting" whenever the member chose to let this one rest (no nudges, whatever the date);
     - "engaged" within half the cadence; "warm" until the cadence (a check-in falls due);
     - "fading" past the cadence; "stagnant" after no interaction for twice the cadence.
+
+    Between members, `tier` is the pair's (`closer_tier`), so the state is one for both but
+    "resting", which is each member's own choice.
 
     `None` means no interaction ever and no start to count from: "stagnant". Callers who know
     when the tie started pass that instead, so a new connection begins "engaged". A last

@@ -97,3 +97,28 @@ def _no_session_outlives_the_test_database(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# axe-core, vendored with its licence (mutuals/core/tests/vendor/README.md).
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+# The impacts an accessibility check refuses; "minor" and "moderate" findings are reported.
+AXE_REFUSED_IMPACTS = frozenset({"serious", "critical"})
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now (WCAG 2.x A and AA rules and axe's best
+    practices), each {id, impact, help, nodes: [target selectors]}."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol: the pages' CSP (script-src 'self') refuses
+        # an injected <script>, rightly.
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    found: list[dict[str, Any]] = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary),
+            }));
+        }"""
+    )
+    return found

@@ -132,3 +132,74 @@ def test_a_suggestion_who_asked_you_offers_to_answer_not_to_ask(
     card = card[: card.index("</form>")]
     assert "Thandi asked to connect — answer" in card
     assert f"/members/{cast.thandi.pk}/connect/" not in card
+
+
+def test_a_longer_path_suggests_asking_for_the_next_step_not_the_target(web_client, member):
+    """Issue 19: the page said "ask Keisha to introduce you to Thandi" where Keisha was three
+    steps from Thandi; Keisha can introduce Sam only to her own connection on the path."""
+    from mutuals.accounts.tests.factories import make_member
+    from mutuals.connections.services import connection_create
+
+    keisha, marcus, ana, thandi = (
+        make_member(name=name)
+        for name in ("Keisha Brown", "Marcus Johnson", "Ana Ferreira", "Thandi Nkosi")
+    )
+    for first, second in ((member, keisha), (keisha, marcus), (marcus, ana), (ana, thandi)):
+        connection_create(member=first, other=second)
+    page = web_client.get(f"/reach/?to={thandi.pk}").content.decode()
+    assert "Keisha Brown" in page
+    assert f"/introductions/new/{thandi.pk}/via/{keisha.pk}/" not in page
+    assert "introduce you to Thandi" not in page
+    assert f"/introductions/new/{marcus.pk}/via/{keisha.pk}/" in page
+    assert "Ask Keisha to introduce you to Marcus" in page
+    assert "the first step towards Thandi" in page
+
+
+def test_the_request_form_is_built_like_the_composer(web_client, cast):
+    """Issue 19: labels without colons, the shared topics as choices (not a free-text topic),
+    and which intents the target is open to."""
+    from mutuals.accounts.models import Boundaries
+
+    Boundaries.objects.filter(user=cast.thandi).update(open_intents=["advice", "peer"])
+    page = web_client.get(f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/")
+    html = page.content.decode()
+    assert ":</label>" not in html
+    assert 'name="context_ref"' not in html
+    topics = re.search(r'<select name="topic"[^>]*>(.*?)</select>', html, re.S)
+    assert topics is not None
+    assert re.findall(r">([^<]+)</option>", topics.group(1)) == ["Risk management"]
+    assert "Thandi is open to advice, peer connection — not" in html
+    assert re.search(r'<option value="referral"\s+disabled', html)
+    assert 'hx-post="/introductions/new/' in html
+
+
+def test_a_shared_topic_chosen_is_the_request_s_context(web_client, cast):
+    url = f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/"
+    sent = web_client.post(
+        url,
+        {
+            "intent": "advice",
+            "context_kind": "topic",
+            "topic": "risk-management",
+            "message": GOOD_NOTE,
+        },
+    )
+    assert sent.status_code == 302
+    intro = Introduction.objects.get()
+    assert (intro.context_kind, intro.context_ref) == ("topic", "risk-management")
+
+
+def test_the_live_score_is_the_score_the_request_is_sent_with(web_client, cast):
+    check = f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/check/"
+    form = {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE}
+    empty = web_client.post(check, {**form, "message": ""}, headers={"HX-Request": "true"})
+    assert "feedback appears here as you type" in empty.content.decode()
+    scored = web_client.post(check, form, headers={"HX-Request": "true"}).content.decode()
+    score = re.search(r'<strong class="score">(\d+)</strong>', scored)
+    assert score is not None
+    assert "<html" not in scored
+    web_client.post(f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/", form)
+    assert Introduction.objects.get().score == int(score.group(1))
+    generic = web_client.post(check, {**form, "message": "Hi, add me please."}).content.decode()
+    assert "Generic" in generic or "Needs work" in generic
+    assert "would be sent back to you" in generic

@@ -166,7 +166,7 @@ def test_tiers_rank_relationships_only():
     assert values[0] == values.max()  # by volume and rhythm the one-way tie is strongest
     relationship = model.relationships(**arrays, n_ties=7)
     assert relationship.tolist() == [False] + [True] * 6
-    tiers = model.assign_tiers(values, relationship=relationship)
+    tiers = model.assign_tiers(values, relationship=relationship, minimum_strength=False)
     assert tiers[0] == "acquaintance"
     assert tiers[1:] == ["inner"] * 5 + ["close"]
 

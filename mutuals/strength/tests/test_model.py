@@ -478,7 +478,7 @@ def test_vectorized_components_match_the_reference(rows):
 @given(st.lists(st.floats(0.001, 1.0), max_size=400))
 def test_tiers_follow_rank_with_dunbar_sizes(values):
     strengths = np.array(values)
-    tiers = assign_tiers(strengths)
+    tiers = assign_tiers(strengths, minimum_strength=False)
     n = len(values)
     counts = {name: tiers.count(name) for name in model.TIERS}
     assert counts == {
@@ -493,6 +493,36 @@ def test_tiers_follow_rank_with_dunbar_sizes(values):
         for j in range(n):
             if strengths[i] > strengths[j]:
                 assert rank[tiers[i]] <= rank[tiers[j]]
+
+
+@FAST
+@given(st.lists(st.floats(0.001, 1.0), max_size=200))
+def test_a_tier_needs_its_least_strength_whatever_the_rank(values):
+    """Issue 19: in a 15-person network rank alone made a tie silent for months "close". Each
+    tie takes the looser of its rank's tier and the closest tier its strength meets."""
+    strengths = np.array(values)
+    by_rank = assign_tiers(strengths, minimum_strength=False)
+    tiers = assign_tiers(strengths)
+    position = {name: index for index, name in enumerate(model.TIERS)}
+    for value, ranked, tier in zip(values, by_rank, tiers, strict=True):
+        floor_met = next(
+            (name for name, _ in model.TIER_SIZES if value >= model.TIER_MIN_STRENGTH[name]),
+            "acquaintance",
+        )
+        assert position[tier] == max(position[ranked], position[floor_met])
+
+
+def test_a_small_network_s_quiet_ties_are_not_close():
+    # Fifteen relationships: by rank all are inner or close; by strength only the first two.
+    strengths = np.array([0.9, 0.55, 0.45, 0.25, 0.15, *([0.05] * 9), 0.002])
+    assert assign_tiers(strengths) == [
+        "inner",
+        "inner",
+        "close",
+        "active",
+        *(["wider"] * 10),
+        "acquaintance",
+    ]
 
 
 def test_equal_strengths_are_tiered_in_input_order():

@@ -53,3 +53,22 @@ function chooseOwnRadio(event) {
     if (radio && !radio.disabled) radio.checked = true;
 }
 document.addEventListener("input", chooseOwnRadio, true);
+
+// <input data-browser-time-zone>: the browser's IANA time zone (the sign-up form), so a
+// newcomer is not left on UTC. The server keeps it only when it is a canonical name.
+function fillBrowserTimeZone() {
+    let zone = "";
+    try {
+        zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch {
+        return;
+    }
+    for (const input of document.querySelectorAll("input[data-browser-time-zone]")) {
+        input.value = zone;
+    }
+}
+if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fillBrowserTimeZone);
+} else {
+    fillBrowserTimeZone();
+}
