@@ -388,7 +388,7 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
         tie.state = TieState.WARM
     tie.save(update_fields=["resting_since", "state"])
     # A resting tie carries no introduction: the graph snapshot must not answer with it.
-    graph_changes.connections_changed()
+    graph_changes.connections_changed(between=(member.pk, other.pk))
     if not resting:
         checkins_plan(connection=connection, after=now)
     return tie

@@ -30,30 +30,46 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from django.conf import settings
-from django.db import connection as db_connection
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
+from mutuals.core.replicas import reading_from_replica
 from mutuals.engagement.models import Tie
 from mutuals.events.models import Attendance, Event
-from mutuals.introductions.models import GraphChange, GraphChangeKind, GraphState
-from mutuals.introductions.strength import connection_strengths, tie_edge_strength
+from mutuals.introductions import bulk
+from mutuals.introductions.models import (
+    GraphChange,
+    GraphChangeKind,
+    GraphPairChange,
+    GraphState,
+)
+from mutuals.introductions.strength import (
+    connection_strengths,
+    default_strengths,
+    tie_edge_strength,
+    tie_edge_strengths,
+)
 
 if TYPE_CHECKING:
     # The engine (numba) is imported by the functions that build or search a snapshot, so
     # the services that only bump the version or log a change (imported by every app, and
     # so by every command) do not load it (issue 13).
     from mutuals.graph import Circle, GraphSnapshot
+    from mutuals.graph.overlay import PairChanges
 
-SNAPSHOT_MAX_AGE = 30.0  # seconds: the builder rebuilds at least this often
+# Seconds: the builder rebuilds at least this often (rows written without the services, the
+# default strengths' ageing), or every REBUILD_FACTOR builds' time on a large graph, and
+# publishes the result only when it differs from the published snapshot.
+SNAPSHOT_MAX_AGE = 30.0
+REBUILD_FACTOR = 10
 CIRCLE_CACHE_SIZE = 512
 # More members changed than this since the snapshot was built: rebuilding is cheaper.
 PATCH_MAX_MEMBERS = 500
@@ -61,6 +77,9 @@ PATCH_MAX_MEMBERS = 500
 # covers clocks of different servers.
 CHANGE_LOG_KEEP = timedelta(seconds=10 * SNAPSHOT_MAX_AGE)
 CLOCK_MARGIN = timedelta(seconds=5)
+# The overlay holds at most this many pair changes. The builder publishes a new snapshot
+# after every change (within its poll and one build), so more means it is not running.
+OVERLAY_MAX = 5000
 
 logger = logging.getLogger(__name__)
 
@@ -79,21 +98,27 @@ class _Cached:
     key: tuple[int, str]
     changes: tuple[int, int]  # the change log's (newest id, rows) when last brought current
     snapshot: GraphSnapshot
-    built_at: float  # monotonic
+    rebuild_after: float  # monotonic: rebuild then even when nothing announced a change
     read_at: datetime  # wall clock when the build started reading the database
 
 
 @dataclass(frozen=True)
 class _Loaded:
-    """A server process's view: the published snapshot it mapped, and its viewers' circles."""
+    """A server process's view: the published snapshot it mapped (`base`), the same with the
+    overlay of pair changes since laid over it (`snapshot`, at graph version `version`), and
+    its viewers' circles."""
 
     name: str | None  # None: nothing was published yet (an empty graph)
+    base: GraphSnapshot
     snapshot: GraphSnapshot
+    version: int
     circles: OrderedDict[int, Circle]
 
 
-def graph_changed() -> None:
-    """Record that connections or blocks changed: call inside the writing transaction."""
+def graph_changed() -> int:
+    """Record that connections or blocks changed: call inside the writing transaction.
+    Returns the new version (the row's lock orders every writer, so versions commit in
+    order)."""
     with transaction.atomic():
         updated = GraphState.objects.filter(pk=1).update(
             version=F("version") + 1, token=secrets.token_hex(8)
@@ -102,6 +127,37 @@ def graph_changed() -> None:
             GraphState.objects.get_or_create(
                 pk=1, defaults={"version": 1, "token": secrets.token_hex(8)}
             )
+        return int(GraphState.objects.values_list("version", flat=True).get(pk=1))
+
+
+def graph_pair_log(*, version: int, between: tuple[int, int]) -> None:
+    """Log what the writing transaction left between two members under `version`: the
+    overlay's row (`GraphPairChange`). Call after the write, inside its transaction."""
+    low, high = sorted(between)
+    connection_id = (
+        Connection.objects.filter(member_low_id=low, member_high_id=high)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    strength = None
+    if connection_id is not None:
+        strength = tie_edge_strength(
+            Tie.objects.filter(connection_id=connection_id).values_list(
+                "strength", "computed_at", "resting_since"
+            )
+        )
+    blocked = Block.objects.filter(
+        Q(blocker_id=low, blocked_id=high) | Q(blocker_id=high, blocked_id=low)
+    ).exists()
+    GraphPairChange.objects.create(
+        version=version,
+        member_low_id=low,
+        member_high_id=high,
+        connected=connection_id is not None,
+        strength=strength,
+        blocked=blocked,
+        at=timezone.now(),
+    )
 
 
 def graph_change_log(*, kind: str, member_ids: Iterable[int]) -> None:
@@ -114,17 +170,18 @@ def graph_change_log(*, kind: str, member_ids: Iterable[int]) -> None:
     GraphChange.objects.filter(at__lt=now - CHANGE_LOG_KEEP).delete()
 
 
-def graph_key() -> tuple[tuple[int, str], tuple[int, int]]:
+def graph_key(alias: str = DEFAULT_DB_ALIAS) -> tuple[tuple[int, str], tuple[int, int]]:
     """((version, token + the newest connection and block ids), (the change log's newest id,
     its row count)), in one query. The ids catch rows written in bulk without a bump (the demo
     seeder, fixtures); deletions always go through the services, which bump. The log's row
     count moves when a change with a smaller id commits after a larger one."""
-    quote = db_connection.ops.quote_name
+    database = connections[alias]
+    quote = database.ops.quote_name
     state = quote(GraphState._meta.db_table)
     conns = quote(Connection._meta.db_table)
     blocks = quote(Block._meta.db_table)
     log = quote(GraphChange._meta.db_table)
-    with db_connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT version FROM {state} WHERE id = 1), "  # noqa: S608 - table names
             f"(SELECT token FROM {state} WHERE id = 1), "
@@ -143,6 +200,25 @@ def store_directory() -> Path:
     return Path(settings.GRAPH_DIR)
 
 
+def snapshot_readiness() -> dict[str, Any]:
+    """/readyz's `graph` check: the published snapshot's name, version, seconds since it was
+    published (`age_seconds`) and since the builder last found it current
+    (`confirmed_seconds_ago`: a stopped builder shows here). Not ready only when nothing is
+    published and GRAPH_REQUIRED is on: answers would come from an empty graph."""
+    from mutuals.graph import store as graph_store
+
+    found = graph_store.status(store_directory())
+    return {
+        "ok": found.name is not None or not settings.GRAPH_REQUIRED,
+        "snapshot": found.name,
+        "version": found.version,
+        "age_seconds": None if found.age_seconds is None else round(found.age_seconds, 1),
+        "confirmed_seconds_ago": None
+        if found.confirmed_seconds_ago is None
+        else round(found.confirmed_seconds_ago, 1),
+    }
+
+
 def current_snapshot() -> GraphSnapshot:
     """The last snapshot the builder published (an empty graph before the first). Never
     builds: reading it costs one small file read, and mapping a new one a few system calls."""
@@ -151,6 +227,11 @@ def current_snapshot() -> GraphSnapshot:
 
 def circle_for(viewer_id: int) -> Circle:
     """The viewer's first- and second-degree sets, cached with the snapshot they come from."""
+    return snapshot_and_circle(viewer_id)[1]
+
+
+def snapshot_and_circle(viewer_id: int) -> tuple[GraphSnapshot, Circle]:
+    """The current snapshot and the viewer's circle in it, for one freshness check."""
     from mutuals.graph import Circle
 
     loaded = _current()
@@ -158,13 +239,13 @@ def circle_for(viewer_id: int) -> Circle:
         circle = loaded.circles.get(viewer_id)
         if circle is not None:
             loaded.circles.move_to_end(viewer_id)
-            return circle
+            return loaded.snapshot, circle
     circle = Circle(loaded.snapshot, viewer_id)
     with _lock:
         loaded.circles[viewer_id] = circle
         while len(loaded.circles) > CIRCLE_CACHE_SIZE:
             loaded.circles.popitem(last=False)
-    return circle
+    return loaded.snapshot, circle
 
 
 def forget_snapshot() -> None:
@@ -178,18 +259,37 @@ def forget_snapshot() -> None:
 
 
 def _current() -> _Loaded:
+    """The mapped snapshot with the overlay current: one small file read, and one read of the
+    graph version by primary key (the freshness check); the overlay's rows are read only when
+    the version moved past what this process already laid over its snapshot."""
     from mutuals.graph import store as graph_store
 
-    global _loaded
     if settings.GRAPH_BUILD_ON_READ:
         # The test suite's stand-in for a builder that has always caught up (as the immediate
         # task backend stands in for the worker); never set in production.
         graph_build()
-    directory = store_directory()
-    name = graph_store.current_name(directory)
+    name = graph_store.current_name(store_directory())
     loaded = _loaded
-    if loaded is not None and loaded.name == name:
+    if loaded is None or loaded.name != name:
+        loaded = _map(name)
+    version = graph_version()
+    if version <= loaded.version:
+        # Nothing new, or a replica behind this snapshot: answers never go back in time.
         return loaded
+    return _overlay(loaded, version)
+
+
+def graph_version() -> int:
+    """The graph's committed version: one read by primary key."""
+    found = GraphState.objects.filter(pk=1).values_list("version", flat=True).first()
+    return int(found or 0)
+
+
+def _map(name: str | None) -> _Loaded:
+    from mutuals.graph import store as graph_store
+
+    global _loaded
+    directory = store_directory()
     with _lock:
         loaded = _loaded
         if loaded is not None and loaded.name == name:
@@ -201,8 +301,87 @@ def _current() -> _Loaded:
                 directory,
             )
         snapshot = published.snapshot if published is not None else _empty_snapshot()
-        _loaded = _Loaded(name=name, snapshot=snapshot, circles=OrderedDict())
+        _loaded = _Loaded(
+            name=name,
+            base=snapshot,
+            snapshot=snapshot,
+            version=snapshot.version,
+            circles=OrderedDict(),
+        )
         return _loaded
+
+
+def _overlay(loaded: _Loaded, version: int) -> _Loaded:
+    """`loaded` with every pair change logged since its published snapshot laid over it (the
+    newest OVERLAY_MAX of them: more means the builder is not running, and is logged)."""
+    from mutuals.graph.overlay import overlaid
+
+    global _loaded
+    base = loaded.base
+    rows = list(
+        GraphPairChange.objects.filter(version__gt=base.version, version__lte=version)
+        .order_by("-version", "-id")
+        .values_list("member_low_id", "member_high_id", "connected", "strength", "blocked")[
+            :OVERLAY_MAX
+        ]
+    )
+    if len(rows) == OVERLAY_MAX:
+        logger.warning(
+            "%d graph changes since the published snapshot %s: is the builder running?",
+            OVERLAY_MAX,
+            loaded.name,
+        )
+    snapshot = overlaid(base, pair_changes(base, rows), version=version)
+    fresh = _Loaded(
+        name=loaded.name, base=base, snapshot=snapshot, version=version, circles=OrderedDict()
+    )
+    with _lock:
+        current = _loaded
+        if current is None or current.name != loaded.name or current.version < version:
+            _loaded = fresh
+    return fresh
+
+
+def pair_changes(
+    snapshot: GraphSnapshot, rows: Iterable[tuple[int, int, bool, float | None, bool]]
+) -> PairChanges:
+    """The overlay from `GraphPairChange` rows (low, high, connected, strength, blocked),
+    newest first: the newest row of each pair says what is true of it. A connection without
+    a measured strength takes the default (a tie made today, with the topics the snapshot
+    says the two share)."""
+    from mutuals.graph.overlay import PairChanges
+
+    newest: dict[tuple[int, int], tuple[bool, float | None, bool]] = {}
+    for low, high, is_connected, strength, is_blocked in rows:
+        newest.setdefault((low, high), (is_connected, strength, is_blocked))
+    linked = [(pair, strength) for pair, (on, strength, _) in newest.items() if on]
+    defaults = [index for index, (_, strength) in enumerate(linked) if strength is None]
+    strengths = np.array(
+        [strength if strength is not None else 0.0 for _, strength in linked],
+        dtype=np.float32,
+    )
+    if defaults:
+        shared = [_shared_topics(snapshot, *linked[index][0]) for index in defaults]
+        strengths[defaults] = default_strengths(np.zeros(len(defaults)), shared)
+
+    def ids(pairs: list[tuple[int, int]]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        array = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        return np.ascontiguousarray(array[:, 0]), np.ascontiguousarray(array[:, 1])
+
+    return PairChanges(
+        connected=ids([pair for pair, _ in linked]),
+        strengths=strengths,
+        apart=ids([pair for pair, (on, _, off) in newest.items() if not on and not off]),
+        blocked=ids([pair for pair, (_, _, off) in newest.items() if off]),
+        unblocked=ids([pair for pair, (_, _, off) in newest.items() if not off]),
+    )
+
+
+def _shared_topics(snapshot: GraphSnapshot, a: int, b: int) -> int:
+    node_a, node_b = snapshot.node_of(a), snapshot.node_of(b)
+    if node_a is None or node_b is None:
+        return 0
+    return int(np.intersect1d(snapshot.topics.row(node_a), snapshot.topics.row(node_b)).size)
 
 
 def _empty_snapshot() -> GraphSnapshot:
@@ -212,41 +391,58 @@ def _empty_snapshot() -> GraphSnapshot:
 
 
 def _usable(state: _Cached | None, key: tuple[int, str]) -> bool:
-    return (
-        state is not None
-        and state.key == key
-        and time.monotonic() - state.built_at < SNAPSHOT_MAX_AGE
-    )
+    return state is not None and state.key == key and time.monotonic() < state.rebuild_after
 
 
 def graph_build() -> str | None:
     """The builder's one step: bring the published snapshot up to the database, by a patch
-    (strengths and openness of a few members) or a full build, and publish it. Returns the
-    name published, or None when the published snapshot was current. Runs in the builder
-    (`mutuals graph`, or the thread `mutuals worker` starts), never in a request."""
+    (strengths and openness of a few members) or a full build, and publish it when it
+    differs from the published one. Returns the name published, or None when the published
+    snapshot was current. Reads from a replica when one is configured and usable
+    (`core.replicas.reading_from_replica`: the overlay covers whatever it lags by). Runs in
+    the builder (`mutuals graph`, or the thread `mutuals worker` starts), never in a
+    request."""
+    with reading_from_replica() as alias, _build_lock:
+        return _build_step(alias)
+
+
+def _build_step(alias: str) -> str | None:
     from mutuals.graph import store as graph_store
 
     global _state
-    key, changes = graph_key()
-    with _build_lock:
-        state = _state
-        if state is not None and _usable(state, key):
-            if state.changes == changes:
-                return None
-            patched = _patch(state, changes)
-            if patched is not None:
-                _state = patched
-                return graph_store.publish(store_directory(), patched.snapshot)
-        read_at = timezone.now()
-        snapshot = build_from_database(version=key[0])
-        _state = _Cached(
-            key=key,
-            changes=changes,
-            snapshot=snapshot,
-            built_at=time.monotonic(),
-            read_at=read_at,
-        )
-        return graph_store.publish(store_directory(), snapshot)
+    directory = store_directory()
+    key, changes = graph_key(alias)
+    state = _state
+    if state is not None and _usable(state, key):
+        if state.changes == changes:
+            graph_store.confirm(directory)
+            return None
+        patched = _patch(state, changes)
+        if patched is not None:
+            _state = patched
+            return graph_store.publish(directory, patched.snapshot)
+    read_at = timezone.now()
+    started = time.monotonic()
+    snapshot = build_from_database(version=key[0], alias=alias)
+    took = time.monotonic() - started
+    _state = _Cached(
+        key=key,
+        changes=changes,
+        snapshot=snapshot,
+        rebuild_after=time.monotonic() + max(SNAPSHOT_MAX_AGE, REBUILD_FACTOR * took),
+        read_at=read_at,
+    )
+    published = graph_store.publish_if_changed(directory, snapshot)
+    _prune_pair_log(snapshot.version)
+    return published
+
+
+def _prune_pair_log(version: int) -> None:
+    """Drop the overlay's rows the published snapshot holds, once no process can still be
+    answering from an older one (CHANGE_LOG_KEEP)."""
+    GraphPairChange.objects.filter(
+        version__lte=version, at__lt=timezone.now() - CHANGE_LOG_KEEP
+    ).delete()
 
 
 def _patch(state: _Cached, changes: tuple[int, int]) -> _Cached | None:
@@ -329,74 +525,219 @@ def edge_strengths(
     return strengths
 
 
-def _event_pairs() -> tuple[npt.NDArray[np.int64], list[str]]:
-    """(member id, event code) for every check-in (attended, not merely going), and the
-    titles. An attendance the member hides from the attendee list is left out: "you both
-    attended" must not reveal it."""
-    rows = list(
-        Attendance.objects.filter(checked_in_at__isnull=False, hidden=False).values_list(
-            "member_id", "event_id"
-        )
-    )
-    event_ids = sorted({event_id for _, event_id in rows})
-    code_of = {event_id: code for code, event_id in enumerate(event_ids)}
-    titles = dict(Event.objects.filter(pk__in=event_ids).values_list("id", "title"))
-    pairs = np.array([(member, code_of[event]) for member, event in rows], dtype=np.int64)
-    return pairs.reshape(-1, 2), [titles[event_id] for event_id in event_ids]
-
-
-def build_from_database(*, version: int = 0) -> GraphSnapshot:
-    """Read members, connections, tie strengths, topics and blocks in bulk queries and build a
-    snapshot."""
+def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> GraphSnapshot:
+    """Read members, openness, companies, topics, connections, tie strengths, blocks and
+    check-ins in bulk (`bulk.columns`: COPY into NumPy on PostgreSQL, chunked fetches
+    elsewhere; no Python per row) inside one read-only transaction, so every table is read
+    at the same moment, and build a snapshot."""
     from mutuals.graph import build_snapshot
 
-    members = list(
-        User.objects.filter(is_active=True).values_list("id", "profile__company").order_by("id")
+    database = connections[alias]
+    outermost = not database.in_atomic_block  # else the caller's transaction decides
+    with transaction.atomic(using=alias):
+        if database.vendor == "postgresql" and outermost:
+            with database.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        read = _Reader(alias)
+        member_ids, company_rank, open_flags = read.members()
+        companies = read.company_names()
+        topic_members, topic_ids = read.topics()
+        connection_ids, low, high, created_days = read.connections()
+        tie_connection, tie_strength, tie_computed, tie_resting = read.ties()
+        blocker, blocked = read.blocks()
+        event_members, event_ids = read.check_ins()
+        topic_list = np.unique(topic_ids)
+        names = dict(
+            Topic.objects.using(alias).filter(pk__in=topic_list.tolist()).values_list("id", "name")
+        )
+        event_list = np.unique(event_ids)
+        titles = dict(
+            Event.objects.using(alias).filter(pk__in=event_list.tolist()).values_list("id", "title")
+        )
+        now_days = timezone.now().timestamp() / 86400.0
+    topic_codes = np.searchsorted(topic_list, topic_ids)
+    strengths = _strengths(
+        member_ids,
+        np.stack([topic_members, topic_codes], axis=1),
+        connection_ids=connection_ids,
+        low=low,
+        high=high,
+        age_days=now_days - created_days,
+        ties=(tie_connection, tie_strength, tie_computed, tie_resting),
     )
-    member_ids = np.fromiter((row[0] for row in members), dtype=np.int64, count=len(members))
-    companies = [row[1] or "" for row in members]
-    closed = set(
-        Boundaries.objects.filter(open_to_introductions=False).values_list("user_id", flat=True)
-    )
-    open_flags = np.fromiter(
-        (row[0] not in closed for row in members), dtype=np.bool_, count=len(members)
-    )
-
-    topic_rows = list(Profile.topics.through.objects.values_list("profile__user_id", "topic_id"))
-    topic_ids = sorted({topic_id for _, topic_id in topic_rows})
-    code_of = {topic_id: code for code, topic_id in enumerate(topic_ids)}
-    names = dict(Topic.objects.filter(pk__in=topic_ids).values_list("id", "name"))
-    topic_names = [names[topic_id] for topic_id in topic_ids]
-    pairs = np.array([(user_id, code_of[t]) for user_id, t in topic_rows], dtype=np.int64).reshape(
-        -1, 2
-    )
-    topics_of: dict[int, set[int]] = {}
-    for user_id, topic_id in topic_rows:
-        topics_of.setdefault(user_id, set()).add(topic_id)
-
-    rows = list(
-        Connection.objects.values_list("id", "member_low_id", "member_high_id", "created_at")
-    )
-    empty: set[int] = set()
-    shared = [len(topics_of.get(a, empty) & topics_of.get(b, empty)) for _, a, b, _ in rows]
-    # Measured strengths (and resting ties, strength 0: they still count for degree of
-    # separation); rows never computed hold only the field's default and are not read.
-    ties: dict[int, list[tuple[float, datetime | None, datetime | None]]] = {}
-    for connection_id, strength, computed_at, resting_since in Tie.objects.filter(
-        Q(computed_at__isnull=False) | Q(resting_since__isnull=False)
-    ).values_list("connection_id", "strength", "computed_at", "resting_since"):
-        ties.setdefault(connection_id, []).append((strength, computed_at, resting_since))
-    strengths = edge_strengths(rows, shared, ties, now=timezone.now())
-    blocks = list(Block.objects.values_list("blocker_id", "blocked_id"))
     return build_snapshot(
         member_ids=member_ids,
-        sources=[row[1] for row in rows],
-        targets=[row[2] for row in rows],
+        sources=low,
+        targets=high,
         strengths=strengths,
         version=version,
-        open_to_introductions=open_flags,
-        companies=companies,
-        topic_pairs=(pairs, topic_names),
-        event_pairs=_event_pairs(),
-        blocked_pairs=([a for a, _ in blocks], [b for _, b in blocks]),
+        open_to_introductions=open_flags.astype(np.bool_),
+        company_codes=(company_rank, companies),
+        topic_pairs=(
+            np.stack([topic_members, topic_codes], axis=1),
+            [names[int(topic_id)] for topic_id in topic_list],
+        ),
+        event_pairs=(
+            np.stack([event_members, np.searchsorted(event_list, event_ids)], axis=1),
+            [titles[int(event_id)] for event_id in event_list],
+        ),
+        blocked_pairs=(blocker, blocked),
     )
+
+
+def _strengths(
+    member_ids: npt.NDArray[np.int64],
+    topic_pairs: npt.NDArray[np.int64],
+    *,
+    connection_ids: npt.NDArray[np.int64],
+    low: npt.NDArray[np.int64],
+    high: npt.NDArray[np.int64],
+    age_days: npt.NDArray[np.float64],
+    ties: tuple[npt.NDArray[Any], ...],
+) -> npt.NDArray[np.float32]:
+    """Each connection's strength: measured from its Tie rows (`tie_edge_strengths`), else
+    the default from its age and the topics the two share."""
+    from mutuals.graph.snapshot import Csr, GraphSnapshotIds
+
+    order = np.argsort(member_ids, kind="stable")
+    probe = GraphSnapshotIds(np.ascontiguousarray(member_ids[order]))
+    nodes = probe.nodes(topic_pairs[:, 0])
+    known = nodes >= 0  # topics of inactive members
+    topics = Csr.from_pairs(member_ids.size, nodes[known], topic_pairs[known, 1])
+    shared = topics.shared(probe.nodes(low), probe.nodes(high))
+    strengths = default_strengths(age_days, shared)
+    tie_connection, tie_strength, tie_computed, tie_resting = ties
+    position = np.searchsorted(connection_ids, tie_connection)
+    position = np.minimum(position, max(connection_ids.size - 1, 0))
+    found = connection_ids[position] == tie_connection if connection_ids.size else position < 0
+    measured = tie_edge_strengths(
+        connection=position[found],
+        strength=tie_strength[found].astype(np.float64),
+        computed=np.where(tie_computed[found] < 0, np.nan, tie_computed[found]),
+        resting=tie_resting[found] != 0,
+        connections=connection_ids.size,
+    )
+    has = ~np.isnan(measured)
+    strengths[has] = measured[has]
+    return strengths
+
+
+class _Reader:
+    """The builder's bulk queries, each a few fixed-width columns (`bulk.columns`)."""
+
+    def __init__(self, alias: str) -> None:
+        self.alias = alias
+        self.vendor = connections[alias].vendor
+        self.quote = connections[alias].ops.quote_name
+
+    def table(self, model: type[Any]) -> str:
+        return str(self.quote(model._meta.db_table))
+
+    def run(self, sql: str, kinds: list[str]) -> list[npt.NDArray[Any]]:
+        return bulk.columns(self.alias, sql, kinds)
+
+    def members(self) -> list[npt.NDArray[Any]]:
+        """(id, index of the company in `company_names` or -1, open to introductions 0/1)
+        of every active member."""
+        company = "COALESCE(p.company, '')"
+        is_open = "CASE WHEN b.open_to_introductions = FALSE THEN 0 ELSE 1 END"
+        rank = (
+            f"CASE WHEN {company} = '' THEN -1 "
+            f"ELSE DENSE_RANK() OVER (ORDER BY {company}) - 1 - {self._blank_rank()} END"
+        )
+        return self.run(
+            f"SELECT {bulk.cast('u.id', bulk.BIGINT)}, "  # noqa: S608 - table names
+            f"{bulk.cast(rank, bulk.INTEGER)}, "
+            f"{bulk.cast(is_open, bulk.INTEGER)} "
+            f"FROM {self.table(User)} u "
+            f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
+            f"LEFT JOIN {self.table(Boundaries)} b ON b.user_id = u.id "
+            f"WHERE u.is_active = TRUE",
+            [bulk.BIGINT, bulk.INTEGER, bulk.INTEGER],
+        )
+
+    def _blank_rank(self) -> str:
+        """1 when some active member has no company (then '' takes the first rank)."""
+        return (
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {self.table(User)} u "  # noqa: S608
+            f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
+            f"WHERE u.is_active = TRUE AND COALESCE(p.company, '') = '' LIMIT 1) AS blank)"
+        )
+
+    def company_names(self) -> list[str]:
+        """Every active member's distinct non-blank company, in the order of `members`'s
+        ranks (the same expression, sorted by the same collation, in the same transaction)."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT COALESCE(p.company, '') AS company "  # noqa: S608
+                f"FROM {self.table(User)} u "
+                f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
+                f"WHERE u.is_active = TRUE AND COALESCE(p.company, '') <> '' ORDER BY company"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def topics(self) -> list[npt.NDArray[Any]]:
+        through = Profile.topics.through
+        return self.run(
+            f"SELECT {bulk.cast('p.user_id', bulk.BIGINT)}, "  # noqa: S608 - table names
+            f"{bulk.cast('t.topic_id', bulk.BIGINT)} FROM {self.table(through)} t "
+            f"JOIN {self.table(Profile)} p ON p.id = t.profile_id",
+            [bulk.BIGINT, bulk.BIGINT],
+        )
+
+    def connections(self) -> list[npt.NDArray[Any]]:
+        """(id, low, high, days since 1970 when made), ordered by id (a table only ever
+        appended to comes back in that order; sorted here otherwise)."""
+        days = (
+            "EXTRACT(EPOCH FROM c.created_at) / 86400.0"
+            if self.vendor == "postgresql"
+            else "julianday(c.created_at) - 2440587.5"
+        )
+        found = self.run(
+            f"SELECT {bulk.cast('c.id', bulk.BIGINT)}, "  # noqa: S608 - table names
+            f"{bulk.cast('c.member_low_id', bulk.BIGINT)}, "
+            f"{bulk.cast('c.member_high_id', bulk.BIGINT)}, {bulk.cast(days, bulk.DOUBLE)} "
+            f"FROM {self.table(Connection)} c",
+            [bulk.BIGINT, bulk.BIGINT, bulk.BIGINT, bulk.DOUBLE],
+        )
+        ids = found[0]
+        if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
+            order = np.argsort(ids, kind="stable")
+            found = [np.ascontiguousarray(column[order]) for column in found]
+        return found
+
+    def ties(self) -> list[npt.NDArray[Any]]:
+        """(connection id, strength, when computed or NaN, resting 0/1) of the Tie rows that
+        were measured or rest (rows never computed hold only the field's default)."""
+        computed = (
+            "EXTRACT(EPOCH FROM t.computed_at)"
+            if self.vendor == "postgresql"
+            else "(julianday(t.computed_at) - 2440587.5) * 86400.0"
+        )
+        return self.run(
+            f"SELECT {bulk.cast('t.connection_id', bulk.BIGINT)}, "  # noqa: S608
+            f"{bulk.cast('t.strength', bulk.DOUBLE)}, "
+            f"{bulk.cast(f'COALESCE({computed}, -1)', bulk.DOUBLE)}, "
+            f"{bulk.cast('CASE WHEN t.resting_since IS NULL THEN 0 ELSE 1 END', bulk.INTEGER)} "
+            f"FROM {self.table(Tie)} t "
+            f"WHERE t.computed_at IS NOT NULL OR t.resting_since IS NOT NULL",
+            [bulk.BIGINT, bulk.DOUBLE, bulk.DOUBLE, bulk.INTEGER],
+        )
+
+    def blocks(self) -> list[npt.NDArray[Any]]:
+        return self.run(
+            f"SELECT {bulk.cast('blocker_id', bulk.BIGINT)}, "  # noqa: S608 - table names
+            f"{bulk.cast('blocked_id', bulk.BIGINT)} FROM {self.table(Block)}",
+            [bulk.BIGINT, bulk.BIGINT],
+        )
+
+    def check_ins(self) -> list[npt.NDArray[Any]]:
+        """(member id, event id) for every check-in (attended, not merely going). An
+        attendance the member hides from the attendee list is left out: "you both attended"
+        must not reveal it."""
+        return self.run(
+            f"SELECT {bulk.cast('member_id', bulk.BIGINT)}, "  # noqa: S608 - table names
+            f"{bulk.cast('event_id', bulk.BIGINT)} FROM {self.table(Attendance)} "
+            f"WHERE checked_in_at IS NOT NULL AND hidden = FALSE",
+            [bulk.BIGINT, bulk.BIGINT],
+        )
