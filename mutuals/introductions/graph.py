@@ -13,10 +13,16 @@ memory-mapped file, read by every server process. No request builds (docs/scalin
   rebuild. It rebuilds at least every SNAPSHOT_MAX_AGE anyway, and publishes each result to
   the store (`mutuals.graph.store`: one file per array, made current by an atomic rename).
 - **A server process** (`current_snapshot`, `circle_for`) reads the store's one-line
-  `CURRENT` file before answering and maps the new snapshot when it changed: no database
-  query, no build. Until the builder publishes a change, answers come from the previous
-  snapshot; what they name is re-checked against the database (blocks, openness,
-  deactivation: `selectors`), so a block is honoured in the very next answer.
+  `CURRENT` file before answering and maps the new snapshot when it changed, then reads the
+  graph version (one read by primary key). When the version is past its snapshot's, it lays
+  the connection and block changes logged since (`GraphPairChange`, written by
+  `graph_pair_log` in the writing transaction) over the snapshot: the overlay
+  (`mutuals.graph.overlay`), kept until the version moves again. So a new connection or a
+  block reaches the very next answer; strengths, openness and profile facts reach answers
+  when the builder publishes. What answers name is also re-checked against the database
+  (blocks, openness, deactivation: `selectors`). No request builds.
+- **The bulk read** (`bulk.build_from_database`): fixed-width columns straight into NumPy
+  (`bulk.columns`: COPY on PostgreSQL), in one read-only transaction.
 """
 
 from __future__ import annotations
@@ -39,12 +45,11 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mutuals.accounts.models import Boundaries, Profile, Topic, User
+from mutuals.accounts.models import Boundaries
 from mutuals.connections.models import Block, Connection
 from mutuals.core.replicas import reading_from_replica
 from mutuals.engagement.models import Tie
-from mutuals.events.models import Attendance, Event
-from mutuals.introductions import bulk
+from mutuals.introductions.bulk import build_from_database
 from mutuals.introductions.models import (
     GraphChange,
     GraphChangeKind,
@@ -55,7 +60,6 @@ from mutuals.introductions.strength import (
     connection_strengths,
     default_strengths,
     tie_edge_strength,
-    tie_edge_strengths,
 )
 
 if TYPE_CHECKING:
@@ -523,221 +527,3 @@ def edge_strengths(
             if measured is not None:
                 strengths[index] = measured
     return strengths
-
-
-def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> GraphSnapshot:
-    """Read members, openness, companies, topics, connections, tie strengths, blocks and
-    check-ins in bulk (`bulk.columns`: COPY into NumPy on PostgreSQL, chunked fetches
-    elsewhere; no Python per row) inside one read-only transaction, so every table is read
-    at the same moment, and build a snapshot."""
-    from mutuals.graph import build_snapshot
-
-    database = connections[alias]
-    outermost = not database.in_atomic_block  # else the caller's transaction decides
-    with transaction.atomic(using=alias):
-        if database.vendor == "postgresql" and outermost:
-            with database.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        read = _Reader(alias)
-        member_ids, company_rank, open_flags = read.members()
-        companies = read.company_names()
-        topic_members, topic_ids = read.topics()
-        connection_ids, low, high, created_days = read.connections()
-        tie_connection, tie_strength, tie_computed, tie_resting = read.ties()
-        blocker, blocked = read.blocks()
-        event_members, event_ids = read.check_ins()
-        topic_list = np.unique(topic_ids)
-        names = dict(
-            Topic.objects.using(alias).filter(pk__in=topic_list.tolist()).values_list("id", "name")
-        )
-        event_list = np.unique(event_ids)
-        titles = dict(
-            Event.objects.using(alias).filter(pk__in=event_list.tolist()).values_list("id", "title")
-        )
-        now_days = timezone.now().timestamp() / 86400.0
-    topic_codes = np.searchsorted(topic_list, topic_ids)
-    strengths = _strengths(
-        member_ids,
-        np.stack([topic_members, topic_codes], axis=1),
-        connection_ids=connection_ids,
-        low=low,
-        high=high,
-        age_days=now_days - created_days,
-        ties=(tie_connection, tie_strength, tie_computed, tie_resting),
-    )
-    return build_snapshot(
-        member_ids=member_ids,
-        sources=low,
-        targets=high,
-        strengths=strengths,
-        version=version,
-        open_to_introductions=open_flags.astype(np.bool_),
-        company_codes=(company_rank, companies),
-        topic_pairs=(
-            np.stack([topic_members, topic_codes], axis=1),
-            [names[int(topic_id)] for topic_id in topic_list],
-        ),
-        event_pairs=(
-            np.stack([event_members, np.searchsorted(event_list, event_ids)], axis=1),
-            [titles[int(event_id)] for event_id in event_list],
-        ),
-        blocked_pairs=(blocker, blocked),
-    )
-
-
-def _strengths(
-    member_ids: npt.NDArray[np.int64],
-    topic_pairs: npt.NDArray[np.int64],
-    *,
-    connection_ids: npt.NDArray[np.int64],
-    low: npt.NDArray[np.int64],
-    high: npt.NDArray[np.int64],
-    age_days: npt.NDArray[np.float64],
-    ties: tuple[npt.NDArray[Any], ...],
-) -> npt.NDArray[np.float32]:
-    """Each connection's strength: measured from its Tie rows (`tie_edge_strengths`), else
-    the default from its age and the topics the two share."""
-    from mutuals.graph.snapshot import Csr, GraphSnapshotIds
-
-    order = np.argsort(member_ids, kind="stable")
-    probe = GraphSnapshotIds(np.ascontiguousarray(member_ids[order]))
-    nodes = probe.nodes(topic_pairs[:, 0])
-    known = nodes >= 0  # topics of inactive members
-    topics = Csr.from_pairs(member_ids.size, nodes[known], topic_pairs[known, 1])
-    shared = topics.shared(probe.nodes(low), probe.nodes(high))
-    strengths = default_strengths(age_days, shared)
-    tie_connection, tie_strength, tie_computed, tie_resting = ties
-    position = np.searchsorted(connection_ids, tie_connection)
-    position = np.minimum(position, max(connection_ids.size - 1, 0))
-    found = connection_ids[position] == tie_connection if connection_ids.size else position < 0
-    measured = tie_edge_strengths(
-        connection=position[found],
-        strength=tie_strength[found].astype(np.float64),
-        computed=np.where(tie_computed[found] < 0, np.nan, tie_computed[found]),
-        resting=tie_resting[found] != 0,
-        connections=connection_ids.size,
-    )
-    has = ~np.isnan(measured)
-    strengths[has] = measured[has]
-    return strengths
-
-
-class _Reader:
-    """The builder's bulk queries, each a few fixed-width columns (`bulk.columns`)."""
-
-    def __init__(self, alias: str) -> None:
-        self.alias = alias
-        self.vendor = connections[alias].vendor
-        self.quote = connections[alias].ops.quote_name
-
-    def table(self, model: type[Any]) -> str:
-        return str(self.quote(model._meta.db_table))
-
-    def run(self, sql: str, kinds: list[str]) -> list[npt.NDArray[Any]]:
-        return bulk.columns(self.alias, sql, kinds)
-
-    def members(self) -> list[npt.NDArray[Any]]:
-        """(id, index of the company in `company_names` or -1, open to introductions 0/1)
-        of every active member."""
-        company = "COALESCE(p.company, '')"
-        is_open = "CASE WHEN b.open_to_introductions = FALSE THEN 0 ELSE 1 END"
-        rank = (
-            f"CASE WHEN {company} = '' THEN -1 "
-            f"ELSE DENSE_RANK() OVER (ORDER BY {company}) - 1 - {self._blank_rank()} END"
-        )
-        return self.run(
-            f"SELECT {bulk.cast('u.id', bulk.BIGINT)}, "  # noqa: S608 - table names
-            f"{bulk.cast(rank, bulk.INTEGER)}, "
-            f"{bulk.cast(is_open, bulk.INTEGER)} "
-            f"FROM {self.table(User)} u "
-            f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
-            f"LEFT JOIN {self.table(Boundaries)} b ON b.user_id = u.id "
-            f"WHERE u.is_active = TRUE",
-            [bulk.BIGINT, bulk.INTEGER, bulk.INTEGER],
-        )
-
-    def _blank_rank(self) -> str:
-        """1 when some active member has no company (then '' takes the first rank)."""
-        return (
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {self.table(User)} u "  # noqa: S608
-            f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
-            f"WHERE u.is_active = TRUE AND COALESCE(p.company, '') = '' LIMIT 1) AS blank)"
-        )
-
-    def company_names(self) -> list[str]:
-        """Every active member's distinct non-blank company, in the order of `members`'s
-        ranks (the same expression, sorted by the same collation, in the same transaction)."""
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(
-                f"SELECT DISTINCT COALESCE(p.company, '') AS company "  # noqa: S608
-                f"FROM {self.table(User)} u "
-                f"LEFT JOIN {self.table(Profile)} p ON p.user_id = u.id "
-                f"WHERE u.is_active = TRUE AND COALESCE(p.company, '') <> '' ORDER BY company"
-            )
-            return [row[0] for row in cursor.fetchall()]
-
-    def topics(self) -> list[npt.NDArray[Any]]:
-        through = Profile.topics.through
-        return self.run(
-            f"SELECT {bulk.cast('p.user_id', bulk.BIGINT)}, "  # noqa: S608 - table names
-            f"{bulk.cast('t.topic_id', bulk.BIGINT)} FROM {self.table(through)} t "
-            f"JOIN {self.table(Profile)} p ON p.id = t.profile_id",
-            [bulk.BIGINT, bulk.BIGINT],
-        )
-
-    def connections(self) -> list[npt.NDArray[Any]]:
-        """(id, low, high, days since 1970 when made), ordered by id (a table only ever
-        appended to comes back in that order; sorted here otherwise)."""
-        days = (
-            "EXTRACT(EPOCH FROM c.created_at) / 86400.0"
-            if self.vendor == "postgresql"
-            else "julianday(c.created_at) - 2440587.5"
-        )
-        found = self.run(
-            f"SELECT {bulk.cast('c.id', bulk.BIGINT)}, "  # noqa: S608 - table names
-            f"{bulk.cast('c.member_low_id', bulk.BIGINT)}, "
-            f"{bulk.cast('c.member_high_id', bulk.BIGINT)}, {bulk.cast(days, bulk.DOUBLE)} "
-            f"FROM {self.table(Connection)} c",
-            [bulk.BIGINT, bulk.BIGINT, bulk.BIGINT, bulk.DOUBLE],
-        )
-        ids = found[0]
-        if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
-            order = np.argsort(ids, kind="stable")
-            found = [np.ascontiguousarray(column[order]) for column in found]
-        return found
-
-    def ties(self) -> list[npt.NDArray[Any]]:
-        """(connection id, strength, when computed or NaN, resting 0/1) of the Tie rows that
-        were measured or rest (rows never computed hold only the field's default)."""
-        computed = (
-            "EXTRACT(EPOCH FROM t.computed_at)"
-            if self.vendor == "postgresql"
-            else "(julianday(t.computed_at) - 2440587.5) * 86400.0"
-        )
-        return self.run(
-            f"SELECT {bulk.cast('t.connection_id', bulk.BIGINT)}, "  # noqa: S608
-            f"{bulk.cast('t.strength', bulk.DOUBLE)}, "
-            f"{bulk.cast(f'COALESCE({computed}, -1)', bulk.DOUBLE)}, "
-            f"{bulk.cast('CASE WHEN t.resting_since IS NULL THEN 0 ELSE 1 END', bulk.INTEGER)} "
-            f"FROM {self.table(Tie)} t "
-            f"WHERE t.computed_at IS NOT NULL OR t.resting_since IS NOT NULL",
-            [bulk.BIGINT, bulk.DOUBLE, bulk.DOUBLE, bulk.INTEGER],
-        )
-
-    def blocks(self) -> list[npt.NDArray[Any]]:
-        return self.run(
-            f"SELECT {bulk.cast('blocker_id', bulk.BIGINT)}, "  # noqa: S608 - table names
-            f"{bulk.cast('blocked_id', bulk.BIGINT)} FROM {self.table(Block)}",
-            [bulk.BIGINT, bulk.BIGINT],
-        )
-
-    def check_ins(self) -> list[npt.NDArray[Any]]:
-        """(member id, event id) for every check-in (attended, not merely going). An
-        attendance the member hides from the attendee list is left out: "you both attended"
-        must not reveal it."""
-        return self.run(
-            f"SELECT {bulk.cast('member_id', bulk.BIGINT)}, "  # noqa: S608 - table names
-            f"{bulk.cast('event_id', bulk.BIGINT)} FROM {self.table(Attendance)} "
-            f"WHERE checked_in_at IS NOT NULL AND hidden = FALSE",
-            [bulk.BIGINT, bulk.BIGINT],
-        )

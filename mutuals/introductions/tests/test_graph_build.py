@@ -147,22 +147,33 @@ def test_the_bulk_build_gives_the_row_by_row_snapshot(community):
     assert 0.0 in built.strengths.tolist()  # the resting tie
 
 
-def test_the_bulk_reader_refuses_a_null_rather_than_shifting_columns(community):
-    kinds = [bulk.BIGINT, bulk.BIGINT]
-    ids, nulls = bulk.columns(
-        DEFAULT_DB_ALIAS,
-        f"SELECT {bulk.cast('id', bulk.BIGINT)}, {bulk.cast('id', bulk.BIGINT)} "  # noqa: S608
-        f"FROM accounts_user",
-        kinds,
+def test_the_bulk_reader_refuses_a_null_rather_than_dropping_or_shifting_rows(community):
+    key = ("accounts_user", "k.id")
+    ids, same = bulk.columns(
+        DEFAULT_DB_ALIAS, [("k.id", bulk.BIGINT), ("k.id", bulk.BIGINT)], "accounts_user k", key=key
     )
-    assert np.array_equal(ids, nulls)
+    assert np.array_equal(np.sort(ids), sorted(User.objects.values_list("pk", flat=True)))
+    assert np.array_equal(ids, same)
     assert ids.dtype == np.int64
-    with pytest.raises((ValueError, TypeError)):
+    with pytest.raises(ValueError, match="NULL"):
         bulk.columns(
             DEFAULT_DB_ALIAS,
-            f"SELECT {bulk.cast('id', bulk.BIGINT)}, NULL FROM accounts_user",  # noqa: S608
-            kinds,
+            [("k.id", bulk.BIGINT), ("NULL", bulk.BIGINT)],
+            "accounts_user k",
+            key=key,
         )
+
+
+def test_the_bulk_reader_reads_in_ranges_of_its_key(community, monkeypatch):
+    monkeypatch.setattr(bulk, "RANGE_ROWS", 2)
+    ids, low = bulk.columns(
+        DEFAULT_DB_ALIAS,
+        [("k.id", bulk.BIGINT), ("k.member_low_id", bulk.BIGINT)],
+        "connections_connection k",
+        key=("connections_connection", "k.id"),
+    )
+    expected = list(Connection.objects.order_by("pk").values_list("pk", "member_low_id"))
+    assert sorted(zip(ids.tolist(), low.tolist(), strict=True)) == expected
 
 
 def test_an_empty_database_builds_an_empty_snapshot():
