@@ -103,7 +103,7 @@ def load(members: int, connections: int, seed: int) -> None:
         pairs = connections_array(members, connections, seed)
         print(f"  {pairs.shape[0]:,} pairs drawn: {time.perf_counter() - started:.1f} s")
         rng = np.random.default_rng(seed + 1)
-        made = time.time() - rng.uniform(0, 3 * 365 * 86400, size=pairs.shape[0])
+        made = np.asarray(time.time() - rng.uniform(0, 3 * 365 * 86400, size=pairs.shape[0]))
         row = np.dtype(
             [
                 ("count", ">i2"),

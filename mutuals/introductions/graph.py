@@ -49,7 +49,9 @@ from mutuals.accounts.models import Boundaries
 from mutuals.connections.models import Block, Connection
 from mutuals.core.replicas import reading_from_replica
 from mutuals.engagement.models import Tie
-from mutuals.introductions.bulk import build_from_database
+
+# Named here too: the builder calls it through this module (tests replace it here).
+from mutuals.introductions.bulk import build_from_database as build_from_database
 from mutuals.introductions.models import (
     GraphChange,
     GraphChangeKind,
