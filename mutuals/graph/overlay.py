@@ -9,7 +9,8 @@ so laying the same change twice, or one the snapshot already holds, changes noth
 
 Cost: the rows of the touched members are rebuilt (small sorted merges) and the connection
 arrays are copied around them, once per new set of changes and process: a memory copy of 8
-bytes per directed edge (about 30 ms at 100,000 members / 2M connections; docs/scaling.md).
+bytes per directed edge (11–43 ms at 100,000 members / 2M connections on a loaded 2-core
+machine, docs/benchmarks.md).
 Every other array (attributes, topics, events) is shared with the published snapshot.
 """
 
