@@ -217,6 +217,8 @@ else:
 # it here; every server process on the host maps it (docs/scaling.md). Requests never build.
 GRAPH_DIR = Path(os.environ.get("MUTUALS_GRAPH_DIR", DATA_DIR / "graph"))
 GRAPH_BUILD_ON_READ = False
+# MUTUALS_GRAPH_REQUIRED=1: /readyz is not ready while no graph snapshot is published.
+GRAPH_REQUIRED = os.environ.get("MUTUALS_GRAPH_REQUIRED", "0") == "1"
 # Whether `mutuals worker` runs the builder in a thread (off when `mutuals graph` runs on its own).
 GRAPH_BUILDER_IN_WORKER = os.environ.get("MUTUALS_GRAPH_BUILDER_IN_WORKER", "1") == "1"
 

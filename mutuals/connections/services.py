@@ -93,7 +93,7 @@ def connection_create(
             )
     except IntegrityError as exc:
         raise Conflict("You are already connected.", code="already_connected") from exc
-    graph_changes.connections_changed()
+    graph_changes.connections_changed(between=(low, high))
     return connection
 
 
@@ -133,7 +133,7 @@ def block_remove(*, blocker: User, blocked_id: int) -> None:
         deleted, _ = Block.objects.filter(blocker=blocker, blocked_id=blocked_id).delete()
     if not deleted:
         raise NotFound("You have not blocked this member.")
-    graph_changes.connections_changed()
+    graph_changes.connections_changed(between=(blocker.pk, blocked_id))
 
 
 # --- Invitations ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Protocol
 
 
 class GraphListener(Protocol):
-    def connections_changed(self) -> None: ...
+    def connections_changed(self, *, between: tuple[int, int] | None = None) -> None: ...
 
     def block_created(self, *, blocker_id: int, blocked_id: int) -> None: ...
 
@@ -38,10 +38,13 @@ def listen(listener: GraphListener) -> None:
         _listeners.append(listener)
 
 
-def connections_changed() -> None:
-    """A connection was made, removed or came to rest: call inside the writing transaction."""
+def connections_changed(*, between: tuple[int, int] | None = None) -> None:
+    """A connection was made, removed, came to rest or back, or a block was lifted: call
+    inside the writing transaction, after the write. `between` names the two members (the
+    listener reads what the write left between them and every server process applies it to
+    its next answer); None for changes of many pairs at once, which wait for the next build."""
     for listener in _listeners:
-        listener.connections_changed()
+        listener.connections_changed(between=between)
 
 
 def block_created(*, blocker_id: int, blocked_id: int) -> None:

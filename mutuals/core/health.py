@@ -10,6 +10,10 @@
   server unready: reads fall back to the primary (mutuals.core.replicas), so taking every
   server out of the proxy for it would turn a slower answer into none.
 
+Layers above core add checks of their own with `check_register` (from their
+`AppConfig.ready`): the graph snapshot's name, version and age (introductions). Such a check
+makes the server unready only when its result says `"ok": false`, by its own documented rule.
+
 Both answer JSON outside /api/'s conventions (docs/api.md): they are for machines that read
 the status code, carry no session, need no sign-in and are never cached. A failed check
 names the kind of error only; the details go to the log, not to anonymous callers.
@@ -91,6 +95,15 @@ def _replica(alias: str) -> dict[str, Any]:
     }
 
 
+# Checks registered by higher layers: name → check (a dict with "ok" when it can fail).
+_registered: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def check_register(name: str, check: Callable[[], dict[str, Any]]) -> None:
+    """Add a readiness check (once per name), reported under `name` in /readyz."""
+    _registered[name] = check
+
+
 def readiness() -> tuple[bool, dict[str, Any]]:
     """(ready, the checks as JSON) for this process."""
     checks: dict[str, Any] = {
@@ -98,6 +111,8 @@ def readiness() -> tuple[bool, dict[str, Any]]:
         "migrations": _timed(_migrations),
         "cache": _timed(_cache),
     }
+    for name, check in _registered.items():
+        checks[name] = _timed(check)
     ready = all(check["ok"] for check in checks.values())
     if aliases := replicas.replica_aliases():
         checks["replicas"] = {

@@ -401,7 +401,7 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
     # recomputed after commit, like after an interaction (`ties.ties_recompute`).
     transaction.on_commit(lambda: _schedule_recompute([member.pk]))
     # A resting tie carries no introduction: the graph snapshot must not answer with it.
-    graph_changes.connections_changed()
+    graph_changes.connections_changed(between=(member.pk, other.pk))
     if not resting:
         checkins_plan(connection=connection, after=now)
     return tie

@@ -159,6 +159,38 @@ def _pairs_csr_py(rows: Any, row: Any, value: Any) -> tuple[Any, Any]:
 pairs_csr = _compile(_pairs_csr_py)
 
 
+def _shared_counts_py(indptr: Any, indices: Any, a: Any, b: Any) -> Any:
+    """For each k, how many values rows a[k] and b[k] of a CSR with sorted, distinct rows
+    share (-1 nodes share nothing): the topics two connected members both follow."""
+    out = np.zeros(a.shape[0], dtype=np.int32)
+    for k in range(a.shape[0]):
+        u = a[k]
+        v = b[k]
+        if u < 0 or v < 0:
+            continue
+        i = indptr[u]
+        i_end = indptr[u + 1]
+        j = indptr[v]
+        j_end = indptr[v + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            x = indices[i]
+            y = indices[j]
+            if x == y:
+                shared += 1
+                i += 1
+                j += 1
+            elif x < y:
+                i += 1
+            else:
+                j += 1
+        out[k] = shared
+    return out
+
+
+shared_counts = _compile(_shared_counts_py)
+
+
 build_csr = _compile(_build_csr_py)
 
 

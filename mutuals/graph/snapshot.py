@@ -67,6 +67,16 @@ class Csr:
     def nbytes(self) -> int:
         return int(self.indptr.nbytes + self.indices.nbytes)
 
+    def shared(self, a: npt.ArrayLike, b: npt.ArrayLike) -> Int32Array:
+        """How many values rows a[k] and b[k] share, for each k (rows -1: none)."""
+        counts: Int32Array = _kernels.shared_counts(
+            self.indptr,
+            self.indices,
+            np.ascontiguousarray(a, dtype=np.int64),
+            np.ascontiguousarray(b, dtype=np.int64),
+        )
+        return counts
+
 
 @dataclass(frozen=True, eq=False)
 class GraphSnapshot:
@@ -220,30 +230,38 @@ def _factorize(
     numbered by first appearance in that order. Each distinct label is normalized once, so a
     million members at twenty thousand companies cost a million dictionary lookups, not a
     million normalizations."""
+    distinct = list(dict.fromkeys(labels))
+    position = {label: index for index, label in enumerate(distinct)}
+    raw = np.fromiter((position[label] for label in labels), dtype=np.int32, count=len(labels))
+    return _factorize_codes(raw, distinct, order)
+
+
+def _factorize_codes(
+    raw: Int32Array, labels: Sequence[str], order: Int64Array
+) -> tuple[tuple[str, ...], dict[str, int], Int32Array]:
+    """`_factorize` for labels given as codes: `raw[i]` indexes `labels` (-1: none) for the
+    i-th member of the input order. Labels equal once normalized get one code."""
     names: list[str] = []
     codes: dict[str, int] = {}
-    code_of_label: dict[str, int] = {}
-    for label in dict.fromkeys(labels):
+    merged = np.full(len(labels) + 1, -1, dtype=np.int32)  # the last entry: raw code -1
+    for index, label in enumerate(labels):
         key = normalize_label(label)
         if not key:
-            code_of_label[label] = -1
             continue
         if key not in codes:
             codes[key] = len(names)
             names.append(label.strip())
-        code_of_label[label] = codes[key]
-    raw = np.fromiter(
-        (code_of_label[label] for label in labels), dtype=np.int32, count=len(labels)
-    )[order]
+        merged[index] = codes[key]
+    member_codes = merged[np.asarray(raw, dtype=np.int64)][order]
     # Renumber by first appearance in member order (stable whatever order labels came in).
-    present = np.flatnonzero(raw >= 0)
-    used, first = np.unique(raw[present], return_index=True)
+    present = np.flatnonzero(member_codes >= 0)
+    used, first = np.unique(member_codes[present], return_index=True)
     by_first = used[np.argsort(first, kind="stable")]
     renumber = np.full(len(names) + 1, -1, dtype=np.int32)
     renumber[by_first] = np.arange(by_first.size, dtype=np.int32)
     names_out = tuple(names[int(code)] for code in by_first)
     codes_out = {key: int(renumber[code]) for key, code in codes.items() if renumber[code] >= 0}
-    result: Int32Array = np.ascontiguousarray(renumber[raw])
+    result: Int32Array = np.ascontiguousarray(renumber[member_codes])
     return names_out, codes_out, result
 
 
@@ -256,6 +274,7 @@ def build_snapshot(
     version: int = 0,
     open_to_introductions: npt.ArrayLike | None = None,
     companies: Sequence[str] | None = None,
+    company_codes: tuple[npt.ArrayLike, Sequence[str]] | None = None,
     topic_pairs: tuple[npt.ArrayLike, Sequence[str]] | None = None,
     event_pairs: tuple[npt.ArrayLike, Sequence[str]] | None = None,
     blocked_pairs: tuple[npt.ArrayLike, npt.ArrayLike] | None = None,
@@ -266,7 +285,8 @@ def build_snapshot(
     - `sources`, `targets`, `strengths`: one entry per connection, as member ids; a pair
       given twice keeps its strongest strength; pairs naming unknown members are dropped;
     - `open_to_introductions`: per member of `member_ids` (default: everyone open);
-    - `companies`: per member, the company name ("" for none);
+    - `companies`: per member, the company name ("" for none); or `company_codes`, per
+      member an index into a list of names (-1 for none), and the list;
     - `topic_pairs` / `event_pairs`: `(pairs, names)` where pairs is an (k, 2) array of
       (member id, code) and names[code] is the label;
     - `blocked_pairs`: (blocker ids, blocked ids); a blocked pair is never connected here.
@@ -312,12 +332,15 @@ def build_snapshot(
     else:
         open_arr = np.ascontiguousarray(np.asarray(open_to_introductions, dtype=np.bool_)[order])
 
-    if companies is None:
-        company_names: tuple[str, ...] = ()
-        company_codes: dict[str, int] = {}
-        company = np.full(n, -1, dtype=np.int32)
+    if company_codes is not None:
+        company_names, company_code_of, company = _factorize_codes(
+            np.asarray(company_codes[0], dtype=np.int32), company_codes[1], order
+        )
+    elif companies is not None:
+        company_names, company_code_of, company = _factorize(companies, order)
     else:
-        company_names, company_codes, company = _factorize(companies, order)
+        company_names, company_code_of = (), {}
+        company = np.full(n, -1, dtype=np.int32)
     has_company = np.flatnonzero(company >= 0)
     company_members = Csr.from_pairs(len(company_names), company[has_company], has_company)
 
@@ -340,7 +363,7 @@ def build_snapshot(
         blocked=blocked,
         company_members=company_members,
         topic_members=topics.transpose(len(topic_names)),
-        _company_codes=company_codes,
+        _company_codes=company_code_of,
         _topic_codes=topic_codes,
     )
 

@@ -97,7 +97,6 @@ def recommendations_people(
     )
     found = selectors.people_suggestions(viewer=viewer, limit=limit + 1, offset=offset)
     page = found[:limit]
-    proximity = selectors.proximity_for(viewer.pk, (s.member.pk for s in page))
     items = [
         PeopleSuggestionOut(
             member=MemberOut(
@@ -107,7 +106,7 @@ def recommendations_people(
                 company=s.member.profile.company,
                 title=s.member.profile.title,
                 topics=[t.name for t in s.member.profile.topics.all()],
-                degree=proximity[s.member.pk].degree,
+                degree=s.degree,
             ),
             score=round(s.score, 6),
             reasons=s.reasons,

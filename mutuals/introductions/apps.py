@@ -23,3 +23,8 @@ class IntroductionsConfig(AppConfig):
         from mutuals.introductions.builder import start_in_thread
 
         worker_start.register(start_in_thread)
+        # /readyz reports the published snapshot's age.
+        from mutuals.core import health
+        from mutuals.introductions.graph import snapshot_readiness
+
+        health.check_register("graph", snapshot_readiness)

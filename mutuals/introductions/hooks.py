@@ -4,7 +4,10 @@ Registered by `IntroductionsConfig.ready`; the services that make the changes an
 through `core.graph_changes`, since they stand below this app:
 
 - connections and blocks (`connections.services`, inside its transaction; a resting tie in
-  `engagement.services`): `connections_changed`, `block_created`;
+  `engagement.services`): `connections_changed`, `block_created`. Both bump the graph
+  version and, when they name the pair, log what the write left between the two
+  (`GraphPairChange`, in the same transaction): the overlay every server process lays over
+  its published snapshot, so the change reaches the very next answer;
 - tie strengths (`engagement.ties.ties_recompute`): `ties_changed`;
 - openness to introductions, company, topics (`accounts.services`), events attended
   (`events.services`: a check-in, hiding one's attendance) and a member suspended or
@@ -22,7 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from mutuals.introductions.graph import graph_change_log, graph_changed
+from mutuals.introductions.graph import graph_change_log, graph_changed, graph_pair_log
 from mutuals.introductions.models import (
     OPEN_STATES,
     GraphChangeKind,
@@ -32,9 +35,12 @@ from mutuals.introductions.models import (
 )
 
 
-def connections_changed() -> None:
-    """A connection was made or removed: the next graph answer rebuilds the snapshot."""
-    graph_changed()
+def connections_changed(*, between: tuple[int, int] | None = None) -> None:
+    """A connection was made, removed or rested, or a block lifted: a new graph version, and
+    the pair's new state in the overlay (the builder rebuilds for changes without a pair)."""
+    version = graph_changed()
+    if between is not None:
+        graph_pair_log(version=version, between=between)
 
 
 def ties_changed(*, member_id: int) -> None:
@@ -66,7 +72,7 @@ def member_changed(*, member_id: int, fields: Collection[str]) -> None:
 
 def block_created(*, blocker_id: int, blocked_id: int) -> None:
     """A block ends the tie and every open introduction the two are both part of."""
-    graph_changed()
+    graph_pair_log(version=graph_changed(), between=(blocker_id, blocked_id))
     pair = {blocker_id, blocked_id}
     now = timezone.now()
     open_ones = Introduction.objects.select_for_update().filter(

@@ -170,3 +170,24 @@ class GraphChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of member {self.member_id} at {self.at:%H:%M:%S}"
+
+
+class GraphPairChange(models.Model):
+    """What a connection or block change left between two members, logged inside the writing
+    transaction under the graph version it bumped to: connected or not (with the edge's
+    measured strength, or None for the default), blocked either way or not. Server processes
+    lay the rows newer than their published snapshot's version over it (the overlay,
+    `introductions.graph`), so a new connection or a block reaches the very next answer;
+    the builder prunes rows every published snapshot has absorbed."""
+
+    version = models.BigIntegerField(db_index=True)
+    member_low_id = models.BigIntegerField()
+    member_high_id = models.BigIntegerField()
+    connected = models.BooleanField()
+    strength = models.FloatField(null=True, blank=True)
+    blocked = models.BooleanField()
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        state = "connected" if self.connected else "blocked" if self.blocked else "apart"
+        return f"{self.member_low_id}–{self.member_high_id} {state} at version {self.version}"

@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
-from mutuals.introductions.graph import circle_for, current_snapshot
+from mutuals.introductions.graph import circle_for, current_snapshot, snapshot_and_circle
 from mutuals.introductions.models import (
     Introduction,
     IntroductionState,
@@ -122,6 +122,8 @@ class PersonSuggestion:
     score: float
     reasons: list[str]
     mutual_count: int
+    # Degree of separation from the viewer (2 for anyone two steps away; see proximity_for).
+    degree: int | None = None
     # Their request to the viewer, waiting for an answer (then the card offers to answer it).
     incoming_invitation_id: int | None = None
 
@@ -131,8 +133,9 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
     from mutuals.graph import people_you_may_know
 
     excluded = suggestion_exclusions(viewer)
+    snapshot, circle = snapshot_and_circle(viewer.pk)
     found = people_you_may_know(
-        current_snapshot(), viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded
+        snapshot, viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded
     )[offset:]
     named = {m for s in found for m in s.mutual_ids} | {s.member_id for s in found}
     members = {
@@ -152,6 +155,7 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
             score=s.score,
             reasons=suggestion_reasons(s, members),
             mutual_count=s.mutual_count,
+            degree=circle.proximity(s.member_id).degree,
             incoming_invitation_id=incoming.get(s.member_id),
         )
         for s in found

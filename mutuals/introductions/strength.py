@@ -82,13 +82,43 @@ def tie_edge_strength(
 ) -> float | None:
     """The edge weight from a connection's Tie rows, each (strength, computed_at,
     resting_since): 0 when either side rests, else the most recently computed strength, or
-    None when no row has been computed (the caller uses the default)."""
-    freshest: tuple[datetime, float] | None = None
-    for strength, computed_at, resting_since in rows:
-        if resting_since is not None:
-            return 0.0
-        if computed_at is not None and (freshest is None or computed_at > freshest[0]):
-            freshest = (computed_at, strength)
-    if freshest is None:
-        return None
-    return min(max(float(freshest[1]), 0.0), 1.0)
+    None when no row has been computed (the caller uses the default). One connection's case
+    of `tie_edge_strengths`."""
+    listed = list(rows)
+    measured = tie_edge_strengths(
+        connection=np.zeros(len(listed), dtype=np.int64),
+        strength=np.array([row[0] for row in listed], dtype=np.float64),
+        computed=np.array(
+            [row[1].timestamp() if row[1] is not None else np.nan for row in listed],
+            dtype=np.float64,
+        ),
+        resting=np.array([row[2] is not None for row in listed], dtype=np.bool_),
+        connections=1,
+    )
+    return None if np.isnan(measured[0]) else float(measured[0])
+
+
+def tie_edge_strengths(
+    *,
+    connection: npt.NDArray[np.int64],
+    strength: npt.NDArray[np.float64],
+    computed: npt.NDArray[np.float64],
+    resting: npt.NDArray[np.bool_],
+    connections: int,
+) -> npt.NDArray[np.float32]:
+    """The rule of `tie_edge_strength` over Tie rows in bulk, one row per entry: the
+    connection's index (0 ≤ index < `connections`), the strength, when it was computed (any
+    increasing number; NaN when never) and whether that side rests. Per connection: 0 when a
+    side rests, else the most recently computed strength clipped to [0, 1], else NaN."""
+    out = np.full(connections, np.nan, dtype=np.float32)
+    done = ~np.isnan(computed)
+    index, value, at = connection[done], strength[done], computed[done]
+    # The last of each connection's rows, by time of computation; of rows computed at the
+    # same time, the first given.
+    order = np.lexsort((-np.arange(index.size), at, index))
+    index, value = index[order], value[order]
+    last = np.ones(index.size, dtype=np.bool_)
+    last[:-1] = index[1:] != index[:-1]
+    out[index[last]] = np.clip(value[last], 0.0, 1.0)
+    out[connection[resting]] = 0.0
+    return out

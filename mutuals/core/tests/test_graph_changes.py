@@ -11,8 +11,8 @@ class Recorder:
     def __init__(self) -> None:
         self.heard: list[tuple[str, dict[str, object]]] = []
 
-    def connections_changed(self) -> None:
-        self.heard.append(("connections_changed", {}))
+    def connections_changed(self, *, between: tuple[int, int] | None = None) -> None:
+        self.heard.append(("connections_changed", {"between": between}))
 
     def block_created(self, *, blocker_id: int, blocked_id: int) -> None:
         self.heard.append(("block_created", {"blocker_id": blocker_id, "blocked_id": blocked_id}))
@@ -30,12 +30,12 @@ def test_every_listener_hears_each_announcement_once(monkeypatch):
     graph_changes.listen(first)
     graph_changes.listen(first)  # registering again does not double the calls
     graph_changes.listen(second)
-    graph_changes.connections_changed()
+    graph_changes.connections_changed(between=(5, 6))
     graph_changes.block_created(blocker_id=1, blocked_id=2)
     graph_changes.ties_changed(member_id=3)
     graph_changes.member_changed(member_id=4, fields=["company"])
     expected = [
-        ("connections_changed", {}),
+        ("connections_changed", {"between": (5, 6)}),
         ("block_created", {"blocker_id": 1, "blocked_id": 2}),
         ("ties_changed", {"member_id": 3}),
         ("member_changed", {"member_id": 4, "fields": ["company"]}),

@@ -40,7 +40,8 @@ def test_readyz_is_ready_with_the_database_the_migrations_and_the_cache() -> Non
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "migrations", "cache"}
+    # "graph": the published snapshot's age, registered by introductions (check_register).
+    assert set(body["checks"]) == {"database", "migrations", "cache", "graph"}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["migrations"]["pending"] == 0
     assert "no-store" in response["Cache-Control"]

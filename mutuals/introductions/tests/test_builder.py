@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -56,36 +57,21 @@ def test_before_the_first_build_requests_answer_from_an_empty_graph(
     assert proximity_for(cast.sam.pk, [cast.kwame.pk])[cast.kwame.pk].degree is None
 
 
-def test_a_request_never_builds_and_answers_from_the_last_published_snapshot(
+def test_a_new_connection_reaches_answers_at_once_with_the_snapshot_file_unchanged(
     api_client, cast, production_builder, monkeypatch
 ):
     assert graph.graph_build() is not None
     published = store.current_name(production_builder)
-    # Omar connects with Sam: the database has changed, the published snapshot has not.
-    connection_create(member=cast.sam, other=cast.omar)
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("a request built the graph")
-
-    real_build = graph.build_from_database
-    monkeypatch.setattr(graph, "build_from_database", refuse)
+    monkeypatch.setattr(graph, "build_from_database", _refuse)
+    monkeypatch.setattr(graph, "graph_build", _refuse)
     assert proximity_for(cast.sam.pk, [cast.omar.pk])[cast.omar.pk].degree is None
-    assert path_members(api_client, cast.thandi.pk)[0] == [
-        cast.sam.pk,
-        cast.kwame.pk,
-        cast.thandi.pk,
-    ]
-    response = api_client.get(f"/api/members/{cast.omar.pk}")
-    assert response.status_code == 200
-    assert response.json()["degree"] is None
-    assert store.current_name(production_builder) == published
-
-    # The builder runs: the next answers see the new connection.
-    monkeypatch.setattr(graph, "build_from_database", real_build)
-    assert graph.graph_build() is not None
-    assert store.current_name(production_builder) != published
+    # Omar connects with Sam and with Thandi: the overlay carries both to the next answers.
+    connection_create(member=cast.sam, other=cast.omar)
+    connection_create(member=cast.omar, other=cast.thandi)
     assert proximity_for(cast.sam.pk, [cast.omar.pk])[cast.omar.pk].degree == 1
     assert api_client.get(f"/api/members/{cast.omar.pk}").json()["degree"] == 1
+    assert [cast.sam.pk, cast.omar.pk, cast.thandi.pk] in path_members(api_client, cast.thandi.pk)
+    assert store.current_name(production_builder) == published
 
 
 def test_the_builder_publishes_only_when_the_database_moved(cast):
@@ -181,3 +167,83 @@ def test_the_worker_starts_the_builder_unless_told_not_to(settings, monkeypatch)
         if thread.name == "graph-builder":
             thread.join(timeout=10)
     assert started == [{}]
+
+
+def test_a_periodic_rebuild_that_finds_nothing_new_publishes_nothing(
+    cast, production_builder, monkeypatch
+):
+    """Every server process drops its caches when a new snapshot appears, so the builder's
+    periodic rebuild publishes only what differs; it notes that it looked (CURRENT's mtime,
+    which /readyz reports)."""
+    import os
+
+    monkeypatch.setattr(graph, "SNAPSHOT_MAX_AGE", 0.0)
+    monkeypatch.setattr(graph, "REBUILD_FACTOR", 0)
+    published = graph.graph_build()
+    assert published is not None
+    os.utime(production_builder / store.CURRENT, (0, 0))
+    built = []
+    real_build = graph.build_from_database
+
+    def counted(**kwargs: Any):
+        built.append(1)
+        return real_build(**kwargs)
+
+    monkeypatch.setattr(graph, "build_from_database", counted)
+    assert graph.graph_build() is None
+    assert built == [1]  # it did rebuild
+    assert store.current_name(production_builder) == published
+    assert (production_builder / store.CURRENT).stat().st_mtime > 0
+    connection_create(member=cast.sam, other=cast.omar)
+    assert graph.graph_build() is not None
+
+
+def test_a_half_written_snapshot_from_a_crashed_builder_is_removed(cast, production_builder):
+    graph.graph_build()
+    left = production_builder / ".v3-abcdef.partial"
+    left.mkdir()
+    (left / "indptr.npy").write_bytes(b"half")
+    pointer = production_builder / f".{store.CURRENT}.v3-abcdef"
+    pointer.write_text("v3-abcdef")
+    connection_create(member=cast.sam, other=cast.omar)
+    assert graph.graph_build() is not None
+    assert not left.exists()
+    assert not pointer.exists()
+    assert store.load_current(production_builder) is not None
+
+
+def test_the_builder_reads_through_the_replica_scope(cast, monkeypatch):
+    import contextlib
+
+    entered = []
+
+    @contextlib.contextmanager
+    def replica_scope():
+        entered.append(True)
+        yield "default"
+
+    monkeypatch.setattr(graph, "reading_from_replica", replica_scope)
+    assert graph.graph_build() is not None
+    assert entered == [True]
+
+
+def test_readyz_reports_the_snapshot_and_needs_one_only_when_required(
+    cast, production_builder, settings
+):
+    from django.test import Client
+
+    body = Client().get("/readyz").json()
+    assert body["status"] == "ready"
+    assert body["checks"]["graph"]["snapshot"] is None
+    settings.GRAPH_REQUIRED = True
+    response = Client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["graph"]["ok"] is False
+    published = graph.graph_build()
+    response = Client().get("/readyz")
+    assert response.status_code == 200
+    check = response.json()["checks"]["graph"]
+    assert check["snapshot"] == published
+    assert check["version"] == graph.graph_version()
+    assert 0 <= check["age_seconds"] < 60
+    assert 0 <= check["confirmed_seconds_ago"] < 60
