@@ -1,8 +1,9 @@
 """`mutuals sweep`: the periodic pass (run it hourly from cron or a systemd timer).
 
 Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
-catches whatever a stopped worker missed, and recomputes ties computed more than a day ago
-(strength fades with silence, which no event announces). Every step is idempotent, so
+catches whatever a stopped worker missed, fits the strength model's calibration to the
+platform's history once a week, and recomputes ties computed more than a day ago or before
+a changed calibration (strength fades with silence, which no event announces). Every step is idempotent, so
 running it often changes nothing more; when several hosts run it from their timers, one pass
 runs at a time and the others stop at once (an advisory lock, `core.locks`).
 """
@@ -18,7 +19,7 @@ from mutuals.connections.services import invitation_expire_if_due, invitations_d
 from mutuals.core.locks import held_exclusively
 from mutuals.engagement.notifications import notification_emails_send_due
 from mutuals.engagement.services import nudges_send_due
-from mutuals.engagement.ties import ties_refresh_stale
+from mutuals.engagement.ties import strength_calibrate, ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
@@ -29,7 +30,8 @@ class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
         "period, end mentorships past their end date, remind those going to events, "
-        "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
+        "fit the strength calibration weekly, recompute ties a day old or older than a changed "
+        "calibration, queue again (or fail) imports whose worker stopped, drop "
         "data exports whose link expired and resume those whose worker stopped (idempotent; "
         "run hourly)."
     )
@@ -53,6 +55,7 @@ class Command(BaseCommand):
         completed = mentorships_sweep()
         reminded = event_reminders_send_due()
         emailed = notification_emails_send_due()
+        recalibrated = strength_calibrate()  # before the refresh: a change makes ties stale
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
@@ -61,6 +64,7 @@ class Command(BaseCommand):
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications, "
+            f"{'changed the strength calibration and ' if recalibrated else ''}"
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones"
