@@ -51,6 +51,23 @@ def _at(*path: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     return rows
 
 
+def _reengage(audit: dict[str, Any]) -> list[dict[str, Any]]:
+    """Re-engage entries with the start of the latest message each way beside the counts: the
+    history that justifies the entry (audits stored before excerpts have none)."""
+
+    def said(last: dict[str, Any] | None) -> str:
+        return str(last.get("excerpt") or "") if isinstance(last, dict) else ""
+
+    return [
+        {
+            **entry,
+            "their_last": said(entry.get("last_from_them")),
+            "your_last": said(entry.get("last_from_you")),
+        }
+        for entry in _at("reengage")(audit)
+    ]
+
+
 def _templates(audit: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {**cluster, "example": " ".join(cluster["example"].split())}
@@ -68,12 +85,14 @@ LISTS: dict[str, AuditList] = {
                 NAME,
                 COMPANY,
                 Column("Why", "reason", "prose"),
+                Column("Their last message", "their_last", "prose"),
+                Column("Your last message", "your_last", "prose"),
                 SENT,
                 RECEIVED,
                 Column("First message", "first_at", "date"),
                 LAST,
             ),
-            _at("reengage"),
+            _reengage,
         ),
         AuditList(
             "strength",

@@ -94,6 +94,32 @@ def test_reengage_carries_the_history_that_justifies_it(small):
     assert (ada["sent"], ada["received"], ada["conversations"]) == (2, 2, 1)
     assert ada["first_at"].startswith("2023-01-10")
     assert ada["last_at"].startswith("2023-01-11")
+    # The latest message each way, quoted: what the two last said before the silence.
+    assert ada["last_from_you"]["excerpt"] == "Tuesday?"
+    assert ada["last_from_you"]["at"].startswith("2023-01-11T09:00")
+    assert ada["last_from_them"]["excerpt"] == "Tuesday works."
+    row = next(r for r in LISTS["reengage"].rows(small) if r["name"] == "Ada Lovelace")
+    assert (row["their_last"], row["your_last"]) == ("Tuesday works.", "Tuesday?")
+    assert "Tuesday works." in as_csv(small, "reengage")
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word():
+    from mutuals.imports.network import EXCERPT_CHARS, excerpt
+
+    assert excerpt("Great, thanks!\nLet's  talk.") == "Great, thanks! Let's talk."
+    long = "word " * 100
+    cut = excerpt(long)
+    assert cut.endswith("…")
+    assert len(cut) <= EXCERPT_CHARS + 1
+    assert not cut[:-1].endswith(" ")
+
+
+def test_an_audit_stored_before_excerpts_lists_its_reengage_rows_without_them(small):
+    old = {**small, "reengage": [{k: v for k, v in p.items() if not k.startswith("last_from")}
+                                 for p in small["reengage"]]}  # fmt: skip
+    rows = LISTS["reengage"].rows(old)
+    assert rows
+    assert all(row["their_last"] == "" and row["your_last"] == "" for row in rows)
 
 
 def test_acceptance_with_and_without_a_note(small):
