@@ -82,7 +82,6 @@ def test_dates_show_and_sort_as_days(small):
     dan = next(row for row in rows if row[0]["text"] == "Dan Dare")
     assert dan[3] == {
         "text": "2015-03-01",
-        "sort": "2015-03-01",
         "href": "",
         "label": "Connected on",
         "kind": "date",
@@ -211,11 +210,13 @@ def test_role_families(title, family):
 
 
 def test_the_offline_report_filters_sorts_and_downloads_without_fetching(small):
-    """The report is one file: every list's CSV is inside its link, the script inline."""
+    """The report is one file: the script inline, every list's CSV made in the browser from
+    its table (test_browser_report_csv.py) or, for template cards, inside its link."""
     html = render_report(small)
     for name in ("reengage", "strength", "only_you", "only_them", "never_messaged", "companies"):
         assert f'data-audit-list="{name}"' in html, name
-    assert 'href="data:text/csv;charset=utf-8,Name%2CCompany' in html
+    assert html.count('href="#csv" download="reengage.csv" data-audit-csv') == 1
+    assert 'href="data:text/csv;charset=utf-8,Note%2CSent' in html  # the template cards
     assert "addSorting" in html
     assert OWNER_URL not in html  # the owner is not a relationship, in no list
 
