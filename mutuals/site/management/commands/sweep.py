@@ -3,9 +3,9 @@
 Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
 catches whatever a stopped worker missed, fits the strength model's calibration to the
 platform's history once a week, and recomputes ties computed more than a day ago or before
-a changed calibration (strength fades with silence, which no event announces). Every step is idempotent, so
-running it often changes nothing more; when several hosts run it from their timers, one pass
-runs at a time and the others stop at once (an advisory lock, `core.locks`).
+a changed calibration (strength fades with silence, which no event announces). Every step is
+idempotent, so running it often changes nothing more; when several hosts run it from their
+timers, one pass runs at a time and the others stop at once (an advisory lock, `core.locks`).
 """
 
 from __future__ import annotations
