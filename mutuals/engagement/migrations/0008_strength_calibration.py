@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engagement', '0006_collaboration_audit'),
+        ('engagement', '0007_notification_delivery'),
     ]
 
     operations = [
