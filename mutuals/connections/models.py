@@ -137,6 +137,12 @@ class Invitation(models.Model):
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     findings = models.JSONField(default=list)
     signature = models.JSONField(default=list)
+    # The note's MinHash signature packed (`personalization.pack_signature`, 512 bytes): a
+    # sender's history of these is read back as one array (connections.invitations).
+    # `signature` is the same as a JSON list, still written for servers of the previous
+    # release during a rolling upgrade (docs/operations.md, expand/contract); the release
+    # after this one drops it.
+    minhash = models.BinaryField(default=b"", editable=False)
     state = models.CharField(max_length=16, choices=InvitationState.choices)
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     report_kind = models.CharField(max_length=16, choices=ReportKind.choices, blank=True)

@@ -317,6 +317,7 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
                 verdict=report.verdict,
                 findings=[finding_as_dict(f) for f in report.findings],
                 signature=list(report.signature),
+                minhash=personalization.pack_signature(report.signature),
                 state=state,
                 created_at=now,
                 deliver_at=deliver_at,

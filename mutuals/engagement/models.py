@@ -234,6 +234,40 @@ class NotificationDigest(models.Model):
         return f"digest of {self.member_id} for {self.day}"
 
 
+class StrengthCalibration(models.Model):
+    """The platform's own calibration of the strength model (`mutuals.strength.calibrate`),
+    fitted by the sweep on the ledgers of a sample of members; the latest row is what every
+    tie recompute uses (docs/relationship-strength.md, "Calibration on the platform"). A row
+    is added only when the fitted values change; `checked_at` records each later fit that
+    confirmed them."""
+
+    w_recency = models.FloatField()
+    w_frequency = models.FloatField()
+    half_life_days = models.FloatField()
+    members_sampled = models.PositiveIntegerField()
+    ties_used = models.PositiveIntegerField()
+    interactions_used = models.PositiveIntegerField()
+    # Whether adopting it changed what ties are computed with (False only for a first fit
+    # that kept the model's defaults): ties computed before a changed one are stale.
+    changed = models.BooleanField()
+    adopted_at = models.DateTimeField(db_index=True)
+    checked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(w_recency__gte=0, w_frequency__gte=0, half_life_days__gt=0),
+                name="strength_calibration_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"recency {self.w_recency:.2f}, frequency {self.w_frequency:.2f}, "
+            f"half-life {self.half_life_days:g} d (from {self.adopted_at:%Y-%m-%d})"
+        )
+
+
 class Notification(models.Model):
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

@@ -3,18 +3,20 @@ interaction ledger with the one strength model, `mutuals.strength` (docs/design.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Max, Min, Q
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.core import graph_changes
 from mutuals.engagement import notifications
-from mutuals.engagement.models import Interaction, Tie, TieState
+from mutuals.engagement.models import Interaction, StrengthCalibration, Tie, TieState
 from mutuals.strength import model as strength
 
 # Strength decays with time, not only with activity (recency, and silence read against each
@@ -57,47 +59,22 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     if not ties:
         return 0
     was_stagnant = {tie.pk for tie in ties if tie.state == TieState.STAGNANT}
-    position = {tie.other_id: index for index, tie in enumerate(ties)}
-    others = list(position)
-    rows = list(
-        Interaction.objects.filter(
-            Q(actor_id=member_id, counterpart_id__in=others)
-            | Q(counterpart_id=member_id, actor_id__in=others)
-        )
-        .order_by("at")  # the model is fastest on time-ordered input
-        .values_list("actor_id", "counterpart_id", "kind", "at")
-    )
-    count = len(rows)
-    pair_index = np.fromiter(
-        (
-            position[counterpart if actor == member_id else actor]
-            for actor, counterpart, _, _ in rows
-        ),
-        dtype=np.int64,
-        count=count,
-    )
-    timestamps = np.fromiter((at.timestamp() for *_, at in rows), dtype=np.float64, count=count)
-    from_member = np.fromiter(
-        (actor == member_id for actor, *_ in rows), dtype=np.bool_, count=count
-    )
-    kinds = np.fromiter(
-        (strength.KIND_BY_NAME.get(kind, strength.Kind.OTHER) for _, _, kind, _ in rows),
-        dtype=np.int8,
-        count=count,
-    )
-    tie_started = np.array(
-        [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
-    )
-    # The model's default calibration, not one fitted to this member's ledger: strengths are
-    # compared across members (paths, thresholds, both ends of a tie), and per-member
-    # calibration measured worse on that (docs/relationship-strength.md).
+    ledger = _ledger(member_id, ties)
+    pair_index, timestamps = ledger.pair_index, ledger.timestamps
+    from_member, kinds = ledger.from_member, ledger.kinds
+    count = len(timestamps)
+    # The platform's calibration (the sweep fits it on many members' ledgers), not one fitted
+    # to this member's: strengths are compared across members (paths, thresholds, both ends
+    # of a tie), and per-member calibration measured worse on that
+    # (docs/relationship-strength.md).
     values = strength.relationship_strengths(
         pair_index=pair_index,
         timestamps=timestamps,
         from_member=from_member,
         kinds=kinds,
-        tie_started=tie_started,
+        tie_started=ledger.tie_started,
         now=now.timestamp(),
+        calibration=current_calibration(),
     )
     # Tiers rank relationships only: a tie the other side never answered is an acquaintance,
     # and so is a tie the member lets rest (it asks for no keep-warm cadence). The model gives
@@ -166,15 +143,20 @@ def ties_refresh_stale(
     limit: int = TIE_REFRESH_BATCH,
 ) -> int:
     """Recompute every tie of the members whose oldest computed tie is older than
-    `older_than`, oldest first, at most `limit` members; returns how many were recomputed.
+    `older_than` or than the platform's latest changed calibration, oldest first, at most
+    `limit` members; returns how many were recomputed.
 
     Only members with a computed tie are refreshed: a connection nobody has measured yet keeps
     the graph's documented default until either member's ties are first computed. Idempotent:
     a recompute stamps `computed_at`, so a second pass right after finds nothing, and two
     passes at once only recompute a member twice (each recompute locks the member's ties)."""
     now = now or timezone.now()
+    cut = now - older_than
+    calibrated = StrengthCalibration.objects.filter(changed=True).aggregate(at=Max("adopted_at"))
+    if calibrated["at"] is not None:
+        cut = max(cut, calibrated["at"])  # ties computed with an earlier calibration
     members = list(
-        Tie.objects.filter(computed_at__lt=now - older_than)
+        Tie.objects.filter(computed_at__lt=cut)
         .values("member_id")
         .annotate(oldest=Min("computed_at"))
         .order_by("oldest", "member_id")
@@ -183,3 +165,131 @@ def ties_refresh_stale(
     for member_id in members:
         ties_recompute(member_id=member_id, now=now)
     return len(members)
+
+
+@dataclass(frozen=True)
+class _Ledger:
+    """One member's interactions with their connections, as the strength model reads them."""
+
+    pair_index: NDArray[np.int64]
+    timestamps: NDArray[np.float64]
+    from_member: NDArray[np.bool_]
+    kinds: NDArray[np.int8]
+    tie_started: NDArray[np.float64]
+
+
+def _ledger(member_id: int, ties: list[Tie]) -> _Ledger:
+    """The member's ledger with the others of `ties` (tie i is pair index i), time-ordered."""
+    position = {tie.other_id: index for index, tie in enumerate(ties)}
+    others = list(position)
+    rows = list(
+        Interaction.objects.filter(
+            Q(actor_id=member_id, counterpart_id__in=others)
+            | Q(counterpart_id=member_id, actor_id__in=others)
+        )
+        .order_by("at")  # the model is fastest on time-ordered input
+        .values_list("actor_id", "counterpart_id", "kind", "at")
+    )
+    count = len(rows)
+    return _Ledger(
+        pair_index=np.fromiter(
+            (
+                position[counterpart if actor == member_id else actor]
+                for actor, counterpart, _, _ in rows
+            ),
+            dtype=np.int64,
+            count=count,
+        ),
+        timestamps=np.fromiter((at.timestamp() for *_, at in rows), dtype=np.float64, count=count),
+        from_member=np.fromiter(
+            (actor == member_id for actor, *_ in rows), dtype=np.bool_, count=count
+        ),
+        kinds=np.fromiter(
+            (strength.KIND_BY_NAME.get(kind, strength.Kind.OTHER) for _, _, kind, _ in rows),
+            dtype=np.int8,
+            count=count,
+        ),
+        tie_started=np.array(
+            [tie.connection.created_at.timestamp() for tie in ties], dtype=np.float64
+        ),
+    )
+
+
+# --- The platform's calibration ------------------------------------------------------------
+
+# How often the sweep fits the calibration again, and on how many members' ledgers at most (a
+# sample spread evenly over member ids: each member's ties as that member sees them, which is
+# what every recompute scores).
+CALIBRATION_PERIOD = timedelta(days=7)
+CALIBRATION_MAX_MEMBERS = 2000
+
+
+def current_calibration() -> strength.Calibration:
+    """The latest adopted calibration of the platform; the model's defaults before any."""
+    latest = StrengthCalibration.objects.order_by("-adopted_at", "-id").first()
+    if latest is None:
+        return strength.DEFAULT_CALIBRATION
+    return strength.Calibration(
+        w_recency=latest.w_recency,
+        w_frequency=latest.w_frequency,
+        half_life_days=latest.half_life_days,
+    )
+
+
+def strength_calibrate(*, now: datetime | None = None, force: bool = False) -> bool:
+    """Fit the strength model's calibration to the platform's own history before `now`
+    (`mutuals.strength.calibrate`: back-tests of the month before, CALIBRATION_GRID) on the
+    ledgers of at most CALIBRATION_MAX_MEMBERS members, unless the last fit is younger than
+    CALIBRATION_PERIOD (or `force`). Returns whether the calibration changed.
+
+    A changed calibration is a new `StrengthCalibration` row (`changed`), and every tie
+    computed before it is stale (`ties_refresh_stale` recomputes them), so members' strengths
+    stay comparable; an unchanged one only stamps `checked_at` (the first fit is recorded even
+    when it keeps the defaults, not `changed`). Idempotent: a second run within the period
+    does nothing, and two at once fit the same values from the same ledger."""
+    now = now or timezone.now()
+    latest = StrengthCalibration.objects.order_by("-adopted_at", "-id").first()
+    if latest is not None and not force and latest.checked_at > now - CALIBRATION_PERIOD:
+        return False
+    members = list(Tie.objects.order_by("member_id").values_list("member_id", flat=True).distinct())
+    step = max(1, -(-len(members) // CALIBRATION_MAX_MEMBERS))
+    parts: list[_Ledger] = []
+    for member_id in members[::step]:
+        ties = list(Tie.objects.filter(member_id=member_id).select_related("connection"))
+        parts.append(_ledger(member_id, ties))
+    offsets = np.cumsum([0] + [len(part.tie_started) for part in parts])
+    merged = _Ledger(
+        pair_index=np.concatenate(
+            [part.pair_index + offset for part, offset in zip(parts, offsets, strict=False)]
+            or [np.empty(0, dtype=np.int64)]
+        ),
+        timestamps=np.concatenate([p.timestamps for p in parts] or [np.empty(0)]),
+        from_member=np.concatenate([p.from_member for p in parts] or [np.empty(0, bool)]),
+        kinds=np.concatenate([p.kinds for p in parts] or [np.empty(0, np.int8)]),
+        tie_started=np.concatenate([p.tie_started for p in parts] or [np.empty(0)]),
+    )
+    fitted = strength.calibrate(
+        pair_index=merged.pair_index,
+        timestamps=merged.timestamps,
+        from_member=merged.from_member,
+        kinds=merged.kinds,
+        tie_started=merged.tie_started,
+        now=now.timestamp(),
+    )
+    in_use = current_calibration()
+    if latest is not None and fitted == in_use:
+        StrengthCalibration.objects.filter(pk=latest.pk).update(checked_at=now)
+        return False
+    changed = fitted != in_use
+    StrengthCalibration.objects.create(
+        w_recency=fitted.w_recency,
+        w_frequency=fitted.w_frequency,
+        half_life_days=fitted.half_life_days,
+        members_sampled=len(parts),
+        ties_used=len(merged.tie_started),
+        interactions_used=len(merged.timestamps),
+        changed=changed,
+        adopted_at=now,
+        checked_at=now,
+    )
+    return changed

@@ -269,10 +269,11 @@ def _overlap(topic_ids: str, followed: dict[int, str]) -> list[str]:
 
 
 # What the candidate scans (both paths) filter by: the visibility rule, except whether the
-# author is still active, which the page checks on the posts it loads (`feed_page`,
-# `feed_page_data`). On PostgreSQL that fact is a look-up per scanned row: with it, the gather
-# statement's median execution went from 1.7 to 3.0 ms (benchmarks/feed.py data, 200 members,
-# 2026-12-02). Deactivated authors are rare; one of their posts can leave a page one short.
+# author is still active. On PostgreSQL that fact inside the scans is a look-up per scanned
+# row (the gather statement's median execution went from 1.7 to 3.0 ms, benchmarks/feed.py
+# data, 200 members, 2026-12-02), so it is checked once per candidate after the scans
+# (`_active_authors_only`, and the last step of `_GATHER_SQL`): a deactivated or suspended
+# author's post never takes a ranking slot, so a page is never short for it.
 _CANDIDATES = assuming(RULE, Fact.AUTHOR_ACTIVE)
 
 
@@ -302,7 +303,22 @@ def _gather_orm(viewer_id: int, since: datetime, reference: datetime) -> _Gather
             "post_id", "post__author_id", "created_at", "post__topic_ids"
         )[:CANDIDATES_PER_TOPIC]:
             found.setdefault(post_id, (author_id, created_at, _overlap(topic_ids, followed)))
-    return _Gathered(found, network, blocked)
+    return _Gathered(_active_authors_only(found), network, blocked)
+
+
+def _active_authors_only(
+    found: dict[int, tuple[int, datetime, list[str]]],
+) -> dict[int, tuple[int, datetime, list[str]]]:
+    """The candidates whose author is still active (one query over their distinct authors)."""
+    authors = {author_id for author_id, _, _ in found.values()}
+    if not authors:
+        return found
+    inactive = set(
+        User.objects.filter(pk__in=authors, is_active=False).values_list("pk", flat=True)
+    )
+    if not inactive:
+        return found
+    return {pk: value for pk, value in found.items() if value[0] not in inactive}
 
 
 # The same candidates, connections and blocks as `_gather_orm`, in one round trip: on a busy
@@ -357,6 +373,7 @@ WITH net AS (
     SELECT * FROM by_author UNION SELECT * FROM on_topic
 )
 SELECT 'p', id, author_id, created_at, NULL::double precision, topic_ids FROM cand
+WHERE EXISTS (SELECT 1 FROM accounts_user u WHERE u.id = cand.author_id AND u.is_active)
 UNION ALL
 SELECT 'f', fol.topic_id, NULL, NULL, NULL, t.slug
 FROM fol JOIN accounts_topic t ON t.id = fol.topic_id

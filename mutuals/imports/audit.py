@@ -125,7 +125,16 @@ def _history(person: Person) -> dict[str, Any]:
         "conversations": person.conversations,
         "first_at": _iso(person.first_message_at),
         "last_at": _iso(person.last_message_at),
+        "last_from_you": _last(person.last_sent_at, person.last_sent_excerpt),
+        "last_from_them": _last(person.last_received_at, person.last_received_excerpt),
     }
+
+
+def _last(at: datetime | None, excerpt: str) -> dict[str, Any] | None:
+    """The latest message one way: when, and how it began; None when there was none."""
+    if at is None and not excerpt:
+        return None
+    return {"at": _iso(at), "excerpt": excerpt}
 
 
 def audit_network(

@@ -28,6 +28,9 @@ class AuditList:
     title: str
     columns: tuple[Column, ...]
     rows: Callable[[dict[str, Any]], list[dict[str, Any]]]
+    # Shown as a table on the page (the offline report makes its CSV from it); False for a
+    # list the page shows its own way (template reach: a card per template).
+    table: bool = True
 
 
 NAME = Column("Name", "name", "link")
@@ -51,6 +54,23 @@ def _at(*path: str) -> Callable[[dict[str, Any]], list[dict[str, Any]]]:
     return rows
 
 
+def _reengage(audit: dict[str, Any]) -> list[dict[str, Any]]:
+    """Re-engage entries with the start of the latest message each way beside the counts: the
+    history that justifies the entry (audits stored before excerpts have none)."""
+
+    def said(last: dict[str, Any] | None) -> str:
+        return str(last.get("excerpt") or "") if isinstance(last, dict) else ""
+
+    return [
+        {
+            **entry,
+            "their_last": said(entry.get("last_from_them")),
+            "your_last": said(entry.get("last_from_you")),
+        }
+        for entry in _at("reengage")(audit)
+    ]
+
+
 def _templates(audit: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {**cluster, "example": " ".join(cluster["example"].split())}
@@ -68,12 +88,14 @@ LISTS: dict[str, AuditList] = {
                 NAME,
                 COMPANY,
                 Column("Why", "reason", "prose"),
+                Column("Their last message", "their_last", "prose"),
+                Column("Your last message", "your_last", "prose"),
                 SENT,
                 RECEIVED,
                 Column("First message", "first_at", "date"),
                 LAST,
             ),
-            _at("reengage"),
+            _reengage,
         ),
         AuditList(
             "strength",
@@ -142,6 +164,7 @@ LISTS: dict[str, AuditList] = {
                 Column("Last sent", "last_sent", "date"),
             ),
             _templates,
+            table=False,
         ),
     )
 }
@@ -157,19 +180,17 @@ def _text(value: Any, kind: str) -> str:
 
 def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
     """A list ready for templates/imports/_audit_list.html: headers and, per row, its cells
-    as `{text, sort, href}`."""
+    as `{text, href, label, kind}`."""
     item = LISTS[name]
     rows = []
     for row in item.rows(audit):
         cells = []
         for column in item.columns:
             text = _text(row.get(column.key), column.kind)
-            sort = text.casefold() if column.kind in ("text", "prose", "link") else text
             href = row.get("url") or "" if column.kind == "link" else ""
             cells.append(
                 {
                     "text": text,
-                    "sort": sort,
                     "href": _safe_link(href),
                     "label": column.header,
                     "kind": column.kind,
@@ -196,8 +217,11 @@ def _row_html(cells: list[dict[str, str]]) -> str:
         else:
             inner = text or "—"
         prose = " prose" if cell["kind"] == "prose" else ""
+        # The browser sorts and writes CSV from the cell's text (audit-lists.js); an empty
+        # value shows as "—" and is marked, so it sorts last and is empty in the CSV.
+        empty = "" if cell["text"] else " data-empty"
         out.append(
-            f'<td data-label="{escape(cell["label"])}" data-sort="{escape(cell["sort"])}">'
+            f'<td data-label="{escape(cell["label"])}"{empty}>'
             f'<span class="audit-cell{prose}">{inner}</span></td>'
         )
     return f"<tr>{''.join(out)}</tr>"
@@ -220,7 +244,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def as_csv(audit: dict[str, Any], name: str) -> str:
     """The whole list as CSV: a header row, then every row, values as the table shows them
-    (the profile URL in its own column)."""
+    (the profile URL in its own column, when it is a web link). The offline report makes the
+    same file from its table in the browser (static/imports/audit-lists.js, `csvFrom`)."""
     item = LISTS[name]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -229,7 +254,7 @@ def as_csv(audit: dict[str, Any], name: str) -> str:
     for row in item.rows(audit):
         values = [_text(row.get(c.key), c.kind) for c in item.columns]
         if has_link:
-            values.append(row.get("url") or "")
+            values.append(_safe_link(row.get("url") or ""))  # the link the table shows
         writer.writerow([_neutral(value) for value in values])
     return out.getvalue()
 

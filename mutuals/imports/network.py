@@ -99,6 +99,18 @@ def is_sponsored(message: MessageRecord) -> bool:
     return not message.sender_url and bool(_LINKEDIN_SENDER.search(message.sender))
 
 
+EXCERPT_CHARS = 200
+
+
+def excerpt(text: str) -> str:
+    """The start of a message on one line, cut at a word near EXCERPT_CHARS with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_CHARS:
+        return flat
+    cut = flat[:EXCERPT_CHARS].rsplit(" ", 1)[0] or flat[:EXCERPT_CHARS]
+    return cut.rstrip(",.;:") + "…"
+
+
 @dataclass(slots=True)
 class Person:
     key: str
@@ -120,6 +132,9 @@ class Person:
     conversations: int = 0
     last_sent_at: datetime | None = None
     last_received_at: datetime | None = None
+    # The start of the latest message each way: what a re-engage entry quotes.
+    last_sent_excerpt: str = ""
+    last_received_excerpt: str = ""
     invitation_sent_at: datetime | None = None
     invitation_received_at: datetime | None = None
     invitation_note: str = ""
@@ -412,12 +427,14 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
                     person.last_sent_at is None or message.sent_at > person.last_sent_at
                 ):
                     person.last_sent_at = message.sent_at
+                    person.last_sent_excerpt = excerpt(text)
             else:
                 person.received += 1
                 if message.sent_at and (
                     person.last_received_at is None or message.sent_at > person.last_received_at
                 ):
                     person.last_received_at = message.sent_at
+                    person.last_received_excerpt = excerpt(text)
             if message.sent_at:
                 person.message_times.append(message.sent_at)
                 person.message_log.append((message.sent_at, outgoing))

@@ -50,9 +50,19 @@ def _chart_points(chart: dict[str, Any] | None, fallback: list[tuple[str, int]])
 STATIC = Path(__file__).resolve().parent / "static" / "imports"
 
 
-def _data_csv(audit: dict[str, Any]) -> Callable[[str], str]:
-    """The offline report's CSV links: the file itself, in the link (nothing is fetched)."""
-    return lambda name: "data:text/csv;charset=utf-8," + quote(lists.as_csv(audit, name))
+def _offline_csv(audit: dict[str, Any]) -> Callable[[str], str]:
+    """The offline report's CSV links. A list shown as a table gets its file made from the
+    table in the browser when clicked (audit-lists.js, the same bytes as `lists.as_csv`), so
+    the report carries it once instead of once more percent-encoded in its link (36.6 MB for
+    30,000 connections); a list shown otherwise (a few template cards) carries its file in
+    the link. Nothing is fetched either way."""
+
+    def href(name: str) -> str:
+        if lists.LISTS[name].table:
+            return "#csv"
+        return "data:text/csv;charset=utf-8," + quote(lists.as_csv(audit, name))
+
+    return href
 
 
 def _share_text(rate: dict[str, Any]) -> str:
@@ -63,9 +73,17 @@ def audit_context(
     audit: dict[str, Any], *, csv_href: Callable[[str], str] | None = None
 ) -> dict[str, Any]:
     """What the audit page and the offline report render. `csv_href(name)` is where a list's
-    CSV downloads from (the page's URL); without it, the CSV is inside the link."""
-    href = csv_href or _data_csv(audit)
-    tables = {name: {**lists.table(audit, name), "csv_href": href(name)} for name in lists.LISTS}
+    CSV downloads from (the page's URL); without it (the offline report), the browser makes
+    the CSV from the table."""
+    href = csv_href or _offline_csv(audit)
+    tables = {
+        name: {
+            **lists.table(audit, name),
+            "csv_href": href(name),
+            "csv_in_browser": not csv_href and lists.LISTS[name].table,
+        }
+        for name in lists.LISTS
+    }
     acceptance = audit.get("acceptance") or {}
     totals = audit["totals"]
     one_way = audit["one_way"]

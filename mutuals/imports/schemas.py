@@ -85,7 +85,8 @@ class AuditOut(Schema):
     `breakdowns.companies|roles|titles` are connections by company, role family and title,
     shaped like a chart; `acceptance.with_note|without_note` is `{sent, accepted, share}`;
     each template carries `accepted`, `per_year` and `undated`; re-engage entries carry their
-    history (`sent`, `received`, `conversations`, `first_at`, `last_at`). `own_profile` is
+    history (`sent`, `received`, `conversations`, `first_at`, `last_at`, and the latest
+    message each way, `last_from_you` / `last_from_them` = `{at, excerpt}`). `own_profile` is
     what the export says about its owner (`fields`: headline, bio, location, company, title;
     `skills`; `positions`), offered on the page, never applied without the member's choice.
     Audits stored before version 2 lack `charts`, `identity` and `not_relationships`, before

@@ -150,6 +150,9 @@ class Mentorship(models.Model):
     verdict = models.CharField(max_length=16, blank=True)
     findings = models.JSONField(default=list, blank=True)
     signature = models.JSONField(default=list, blank=True)
+    # The note's packed MinHash signature, as `Invitation.minhash` (`signature`: the same as
+    # JSON for the previous release, dropped by the next).
+    minhash = models.BinaryField(default=b"", blank=True, editable=False)
     # The pair's connection, whose pact carries the agreed check-ins.
     connection = models.ForeignKey(
         Connection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

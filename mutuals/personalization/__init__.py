@@ -20,6 +20,7 @@ from mutuals.personalization.engine import (
     signature,
     similarity,
 )
+from mutuals.personalization.minhash import pack as pack_signature
 
 __all__ = [
     "GENERIC",
@@ -33,6 +34,7 @@ __all__ = [
     "SenderHistory",
     "assess",
     "best_topic",
+    "pack_signature",
     "recipient_terms",
     "signature",
     "similarity",

@@ -222,8 +222,22 @@ class SenderHistory:
     def __len__(self) -> int:
         return len(self._index)
 
+    @classmethod
+    def from_stored(cls, stored: Iterable[tuple[bytes, Hashable]]) -> SenderHistory:
+        """The history of stored signatures (`minhash.pack`), each with who it went to,
+        indexed with array operations: what a sender's page loads from the database."""
+        history = cls()
+        history.extend_stored(stored)
+        return history
+
     def add(self, sig: Sequence[int], key: Hashable = None) -> None:
         self._index.add(sig, key)
+
+    def extend_stored(self, stored: Iterable[tuple[bytes, Hashable]]) -> None:
+        """Add stored signatures (`minhash.pack`) with who each went to, oldest first."""
+        matrix, keys = minhash.unpack_many(stored)
+        if keys:
+            self._index.extend(matrix, keys)
 
     def near_duplicates(
         self, sig: Sequence[int], threshold: float = NEAR_DUPLICATE_SIMILARITY, key: Hashable = None

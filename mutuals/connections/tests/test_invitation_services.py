@@ -58,6 +58,7 @@ class TestSend:
         assert invitation.context_verified is True
         assert invitation.context_label == "Kwame Asante"
         assert len(invitation.signature) == minhash.NUM_PERMUTATIONS
+        assert minhash.unpack(bytes(invitation.minhash)) == tuple(invitation.signature)
         assert InvitationEvent.objects.get(invitation=invitation).to_state == "pending"
 
     def test_self(self, trio):

@@ -191,12 +191,12 @@ def in_scope(community: Community, spec: PostSpec) -> bool:
 
 
 def expected_candidates(community: Community, built: Built) -> set[int]:
-    """Posts in scope that the rule lets the viewer see, the author's activity aside (the
-    page checks that on the posts it loads: feed/selectors.py, `_CANDIDATES`)."""
+    """Posts in scope that the rule lets the viewer see (the author's activity is checked
+    after the scans, once per candidate: feed/selectors.py, `_CANDIDATES`)."""
     return {
         post.pk
         for spec, post in zip(community.posts, built.posts, strict=True)
-        if in_scope(community, spec) and stated_rule(community, spec, activity=False)
+        if in_scope(community, spec) and stated_rule(community, spec)
     }
 
 
@@ -252,7 +252,7 @@ def test_the_filter_and_the_checks_on_posts_and_rows_agree(community: Community)
 
 
 def test_a_deactivated_authors_post_is_left_off_the_page_on_either_path() -> None:
-    """The candidates leave the author's activity to the page, which drops the post."""
+    """A deactivated author's post is on no page."""
     viewer = make_member(name="Vera Viewer")
     gone, here = make_member(name="Gone Member"), make_member(name="Here Member")
     connect(viewer, gone, strength=0.9)
@@ -263,6 +263,23 @@ def test_a_deactivated_authors_post_is_left_off_the_page_on_either_path() -> Non
 
     assert [item.post.pk for item in selectors.feed_page(viewer).items] == [older.pk]
     items, _ = selectors.feed_page_data(viewer)
+    assert [item["id"] for item in items] == [older.pk]
+
+
+def test_a_deactivated_authors_post_takes_no_slot_on_a_page() -> None:
+    """A page of one is the newest visible post, not an empty page with a cursor (the
+    deactivated author's newer post used to win the slot and be dropped after ranking)."""
+    viewer = make_member(name="Vera Viewer")
+    gone, here = make_member(name="Gone Member"), make_member(name="Here Member")
+    connect(viewer, gone, strength=0.9)
+    connect(viewer, here)
+    older = make_post(here, "Still here, and writing about supplier risk reviews.")
+    make_post(gone, "My last note on portfolio governance before I leave.")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+
+    page = selectors.feed_page(viewer, limit=1)
+    assert [item.post.pk for item in page.items] == [older.pk]
+    items, _ = selectors.feed_page_data(viewer, limit=1)
     assert [item["id"] for item in items] == [older.pk]
 
 

@@ -82,7 +82,6 @@ def test_dates_show_and_sort_as_days(small):
     dan = next(row for row in rows if row[0]["text"] == "Dan Dare")
     assert dan[3] == {
         "text": "2015-03-01",
-        "sort": "2015-03-01",
         "href": "",
         "label": "Connected on",
         "kind": "date",
@@ -94,6 +93,32 @@ def test_reengage_carries_the_history_that_justifies_it(small):
     assert (ada["sent"], ada["received"], ada["conversations"]) == (2, 2, 1)
     assert ada["first_at"].startswith("2023-01-10")
     assert ada["last_at"].startswith("2023-01-11")
+    # The latest message each way, quoted: what the two last said before the silence.
+    assert ada["last_from_you"]["excerpt"] == "Tuesday?"
+    assert ada["last_from_you"]["at"].startswith("2023-01-11T09:00")
+    assert ada["last_from_them"]["excerpt"] == "Tuesday works."
+    row = next(r for r in LISTS["reengage"].rows(small) if r["name"] == "Ada Lovelace")
+    assert (row["their_last"], row["your_last"]) == ("Tuesday works.", "Tuesday?")
+    assert "Tuesday works." in as_csv(small, "reengage")
+
+
+def test_an_excerpt_is_one_line_cut_at_a_word():
+    from mutuals.imports.network import EXCERPT_CHARS, excerpt
+
+    assert excerpt("Great, thanks!\nLet's  talk.") == "Great, thanks! Let's talk."
+    long = "word " * 100
+    cut = excerpt(long)
+    assert cut.endswith("…")
+    assert len(cut) <= EXCERPT_CHARS + 1
+    assert not cut[:-1].endswith(" ")
+
+
+def test_an_audit_stored_before_excerpts_lists_its_reengage_rows_without_them(small):
+    old = {**small, "reengage": [{k: v for k, v in p.items() if not k.startswith("last_from")}
+                                 for p in small["reengage"]]}  # fmt: skip
+    rows = LISTS["reengage"].rows(old)
+    assert rows
+    assert all(row["their_last"] == "" and row["your_last"] == "" for row in rows)
 
 
 def test_acceptance_with_and_without_a_note(small):
@@ -185,11 +210,13 @@ def test_role_families(title, family):
 
 
 def test_the_offline_report_filters_sorts_and_downloads_without_fetching(small):
-    """The report is one file: every list's CSV is inside its link, the script inline."""
+    """The report is one file: the script inline, every list's CSV made in the browser from
+    its table (test_browser_report_csv.py) or, for template cards, inside its link."""
     html = render_report(small)
     for name in ("reengage", "strength", "only_you", "only_them", "never_messaged", "companies"):
         assert f'data-audit-list="{name}"' in html, name
-    assert 'href="data:text/csv;charset=utf-8,Name%2CCompany' in html
+    assert html.count('href="#csv" download="reengage.csv" data-audit-csv') == 1
+    assert 'href="data:text/csv;charset=utf-8,Note%2CSent' in html  # the template cards
     assert "addSorting" in html
     assert OWNER_URL not in html  # the owner is not a relationship, in no list
 

@@ -31,7 +31,7 @@ from mutuals.accounts.models import Boundaries, Intent, Topic, User
 from mutuals.accounts.timezones import end_of_day, member_zone
 from mutuals.accounts.topics import clean_topic_name, topic_slug
 from mutuals.connections import invitations as invitation_rules
-from mutuals.connections.models import Block, Connection, Invitation
+from mutuals.connections.models import Block, Connection
 from mutuals.connections.services import connection_open, finding_as_dict
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused, json_datetime
 from mutuals.core.tasks import enqueue_at
@@ -137,12 +137,15 @@ def _context(offer: MentorOffer, topic_slugs: set[str]) -> personalization.Conte
     return personalization.Context(kind="topic", label=label, verified=True)
 
 
+_MENTORSHIP_NOTES = invitation_rules.HistorySource(Mentorship, "mentee_id", "mentor_id")
+
+
 def _history(mentee: User) -> personalization.SenderHistory:
     """The mentee's earlier notes: invitations and mentorship requests, so the same note sent
     to a tenth mentor reads as mass outreach."""
-    sent = list(Invitation.objects.filter(sender=mentee).values_list("signature", "recipient_id"))
-    sent += list(Mentorship.objects.filter(mentee=mentee).values_list("signature", "mentor_id"))
-    return personalization.SenderHistory((signature, str(to)) for signature, to in sent)
+    return invitation_rules.sender_history(
+        mentee.pk, (invitation_rules.INVITATION_NOTES, _MENTORSHIP_NOTES)
+    )
 
 
 def _assess(
@@ -257,6 +260,7 @@ def mentorship_request(*, mentee: User, draft: RequestDraft) -> Mentorship:
                 verdict=report.verdict,
                 findings=[finding_as_dict(f) for f in report.findings],
                 signature=list(report.signature),
+                minhash=personalization.pack_signature(report.signature),
                 created_at=now,
             )
     except IntegrityError as exc:

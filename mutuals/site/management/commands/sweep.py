@@ -1,10 +1,11 @@
 """`mutuals sweep`: the periodic pass (run it hourly from cron or a systemd timer).
 
 Deferred tasks already deliver queued requests, expire old ones and nudge on time; the sweep
-catches whatever a stopped worker missed, and recomputes ties computed more than a day ago
-(strength fades with silence, which no event announces). Every step is idempotent, so
-running it often changes nothing more; when several hosts run it from their timers, one pass
-runs at a time and the others stop at once (an advisory lock, `core.locks`).
+catches whatever a stopped worker missed, fits the strength model's calibration to the
+platform's history once a week, and recomputes ties computed more than a day ago or before
+a changed calibration (strength fades with silence, which no event announces). Every step is
+idempotent, so running it often changes nothing more; when several hosts run it from their
+timers, one pass runs at a time and the others stop at once (an advisory lock, `core.locks`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mutuals.core.locks import held_exclusively
 from mutuals.engagement.delivery import notification_digests_send_due, notification_emails_send_due
 from mutuals.engagement.notifications import obligations_missed_send_due
 from mutuals.engagement.services import nudges_send_due
-from mutuals.engagement.ties import ties_refresh_stale
+from mutuals.engagement.ties import strength_calibrate, ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
@@ -32,11 +33,11 @@ class Command(BaseCommand):
     help = (
         "Deliver due requests, expire old ones, send due nudges, tell of pact items missed, "
         "send e-mails held by a quiet period and the daily digests due, end mentorships "
-        "past their end date, remind those going to events, "
-        "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
-        "data exports whose link expired and resume those whose worker stopped, lift "
-        "suspensions that ended, erase the accounts whose deletion grace period is over "
-        "(idempotent; run hourly)."
+        "past their end date, remind those going to events, fit the strength calibration "
+        "weekly, recompute ties a day old or older than a changed calibration, queue again "
+        "(or fail) imports whose worker stopped, drop data exports whose link expired and "
+        "resume those whose worker stopped, lift suspensions that ended, erase the accounts "
+        "whose deletion grace period is over (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         reminded = event_reminders_send_due()
         emailed = notification_emails_send_due()
         digests = notification_digests_send_due()
+        recalibrated = strength_calibrate()  # before the refresh: a change makes ties stale
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
@@ -71,6 +73,7 @@ class Command(BaseCommand):
             f"told {missed} members of pact items missed, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications and {digests} daily digests, "
+            f"{'changed the strength calibration and ' if recalibrated else ''}"
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
