@@ -11,3 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         register(secret_key_shared_check, Tags.security, deploy=True)
+        # A worker's log lines for a task carry the id of the request that queued it.
+        from django.tasks.signals import task_finished, task_started
+
+        from mutuals.core.tasks import task_bind, task_unbind
+
+        task_started.connect(task_bind, dispatch_uid="mutuals.core.tasks.task_bind")
+        task_finished.connect(task_unbind, dispatch_uid="mutuals.core.tasks.task_unbind")

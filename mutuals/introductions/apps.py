@@ -23,3 +23,12 @@ class IntroductionsConfig(AppConfig):
         from mutuals.introductions.builder import start_in_thread
 
         worker_start.register(start_in_thread)
+        # `/metrics` reports how old the published snapshot is.
+        from mutuals.core.metrics import gauge_register
+        from mutuals.introductions.metrics import snapshot_age
+
+        gauge_register(
+            "mutuals_graph_snapshot_age_seconds",
+            "Seconds since the graph builder last published a snapshot on this host.",
+            snapshot_age,
+        )
