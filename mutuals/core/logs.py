@@ -61,6 +61,12 @@ def unbind(token: Token[str | None]) -> None:
     _request_id.reset(token)
 
 
+def request_finished(sender: Any, **kwargs: Any) -> None:
+    """Django's `request_finished`: the answer is sent, the thread's next lines are not this
+    request's."""
+    _request_id.set(None)
+
+
 @contextmanager
 def bound(request_id: str | None) -> Iterator[None]:
     """Every log line (and every task queued) inside carries `request_id`."""

@@ -92,20 +92,19 @@ class RequestTelemetryMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = logs.request_id_from(request.headers.get(logs.REQUEST_ID_HEADER))
-        token = logs.bind(request_id)
+        # Bound until the answer is sent (`logs.request_finished` clears it), so Django's own
+        # line about a failed request, written after the middleware, carries it too.
+        logs.bind(request_id)
         counter = QueryCounter()
         started = time.perf_counter()
-        try:
-            with ExitStack() as stack:
-                for connection in connections.all():
-                    stack.enter_context(connection.execute_wrapper(counter))
-                response = self.get_response(request)
-            seconds = time.perf_counter() - started
-            response[logs.REQUEST_ID_HEADER] = request_id
-            self._record(request, response, seconds, counter)
-            return response
-        finally:
-            logs.unbind(token)
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(counter))
+            response = self.get_response(request)
+        seconds = time.perf_counter() - started
+        response[logs.REQUEST_ID_HEADER] = request_id
+        self._record(request, response, seconds, counter)
+        return response
 
     def _record(
         self,

@@ -8,12 +8,14 @@ from django.conf import settings
 
 from mutuals.core.metrics import Samples
 
+# mutuals.graph.store.CURRENT, written out: importing the store loads the graph engine (numba,
+# seconds), which a scrape must not wait for (test_metrics.py checks the two agree).
+CURRENT = "CURRENT"
+
 
 def snapshot_age() -> Samples:
     """Seconds since the builder last published a snapshot (the store's `CURRENT` pointer is
     replaced at each publication); no sample before the first one."""
-    from mutuals.graph.store import CURRENT
-
     try:
         published = (settings.GRAPH_DIR / CURRENT).stat().st_mtime
     except FileNotFoundError:
