@@ -43,7 +43,8 @@ browser:
 test: install browser
 	$(BIN)/pytest -n auto
 
-## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date,
+## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
+## and safe while the old version serves (`mutuals lintmigrations`, docs/operations.md "Upgrades"),
 ## nothing reads the folder beside the checkout (scripts/check-standalone), and the layers
 ## (import-linter contracts in pyproject.toml; docs/architecture.md "Layers"), thin views and
 ## one-subject services modules (scripts/check_architecture.py)
@@ -54,6 +55,7 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/djhtml --check $$(find mutuals -name '*.html' -path '*templates*')
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals lintmigrations
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_architecture.py
 
