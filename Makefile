@@ -22,12 +22,14 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/mutuals migrate --noinput
 	$(BIN)/mutuals demo
+	export MUTUALS_LOG_FORMAT=$${MUTUALS_LOG_FORMAT:-text}; \
 	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	$(BIN)/mutuals serve --host $(HOST) --port $(PORT)
 
 ## make run: Django's development server with autoreload (DEBUG on), with the graph builder beside it
 run: install
 	$(BIN)/mutuals migrate --noinput
+	export MUTUALS_LOG_FORMAT=$${MUTUALS_LOG_FORMAT:-text}; \
 	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
 
