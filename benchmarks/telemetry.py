@@ -77,10 +77,10 @@ def main() -> None:
     options = parser.parse_args()
     if options.child:
         bare, wrapped = _measure(options.requests, access_log=options.child == "access")
-        print(f"{bare:.2f} {wrapped:.2f}")  # noqa: T201
+        print(f"{bare:.2f} {wrapped:.2f}")
         return
-    print(f"load average before: {os.getloadavg()}")  # noqa: T201
-    print(f"{'variant':58} {'µs/request':>12}")  # noqa: T201
+    print(f"load average before: {os.getloadavg()}")
+    print(f"{'variant':58} {'µs/request':>12}")
     with tempfile.TemporaryDirectory() as directory:
         variants = [
             ("metrics, no access line (in-process metrics)", "metrics", {}),
@@ -103,8 +103,8 @@ def main() -> None:
                 cwd=ROOT,
             ).stdout.split()
             bare, wrapped = float(output[0]), float(output[1])
-            print(f"{label:58} {wrapped - bare:12.1f}")  # noqa: T201
-    print(f"load average after: {os.getloadavg()}")  # noqa: T201
+            print(f"{label:58} {wrapped - bare:12.1f}")
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":
