@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo run worker test test-fast lint format bench install browser clean
+.PHONY: demo run worker test test-fast lint format bench install browser clean cluster test-cluster
 
 # The virtualenv is rebuilt whenever the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -44,6 +44,20 @@ browser:
 ## make test: every test, including the browser journeys (DATABASE_URL selects the database)
 test: install browser
 	$(BIN)/pytest -n auto
+
+## make cluster: the local cluster (scripts/cluster up): PostgreSQL primary and streaming replica,
+## Redis, two servers, two workers and nginx, each in its own network namespace (root); stop it
+## with `scripts/cluster down`
+cluster: install
+	scripts/cluster up
+
+## make test-cluster: start the cluster, drive a mixed load through the proxy for 60 s while
+## killing a server and a worker, restarting the replica, blocking, backing up; then stop it
+test-cluster: install
+	scripts/cluster down >/dev/null
+	scripts/cluster up
+	MUTUALS_CLUSTER=1 $(BIN)/pytest -p no:randomly -p no:xdist -s -q tests/cluster; \
+	status=$$?; scripts/cluster down; exit $$status
 
 ## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
 ## and safe while the old version serves (`mutuals lintmigrations`, docs/operations.md "Upgrades"),
