@@ -101,7 +101,8 @@ class Tally:
     answers: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     stale_reads: list[str] = field(default_factory=list)
-    posts: list[int] = field(default_factory=list)
+    posts: list[tuple[int, int]] = field(default_factory=list)  # (post id, author's client)
+    comments: int = 0
 
     def record(self, method: str, path: str, status: int, detail: object = "") -> None:
         with self.lock:
@@ -114,7 +115,24 @@ def _load(client: Client, tally: Tally, until: float, me_id: int, seed: int) -> 
     randomness = random.Random(seed)
     reads = ["/api/me", "/api/members?limit=20", "/api/feed?limit=10", "/api/insights/health"]
     while time.monotonic() < until:
-        if randomness.random() < 0.2:
+        draw = randomness.random()
+        with tally.lock:
+            others = [post for post, author in tally.posts if author != seed]
+        if draw < 0.1 and others:
+            # A comment on another member's post: a notification, and its e-mail task.
+            post_id = randomness.choice(others)
+            try:
+                status, answer = client.call(
+                    "POST", f"/api/posts/{post_id}/comments", {"body": f"comment {seed}"}
+                )
+            except OSError as error:
+                tally.record("POST", "/api/posts/{id}/comments", 0, error)
+                continue
+            tally.record("POST", "/api/posts/{id}/comments", status, answer)
+            if status == 201:
+                with tally.lock:
+                    tally.comments += 1
+        elif draw < 0.25:
             text = f"cluster test {seed} {time.monotonic():.3f}"
             try:
                 status, answer = client.call(
@@ -126,7 +144,7 @@ def _load(client: Client, tally: Tally, until: float, me_id: int, seed: int) -> 
             tally.record("POST", "/api/posts", status, answer)
             if status == 201 and isinstance(answer, dict):
                 with tally.lock:
-                    tally.posts.append(int(answer["id"]))
+                    tally.posts.append((int(answer["id"]), seed))
                 # Read after write, through the proxy (either server, replica unless pinned).
                 status, read = client.call("GET", f"/api/posts/{answer['id']}")
                 tally.record("GET", "/api/posts/{id}", status, read)
@@ -175,7 +193,7 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
     database = env["DATABASE_URL"]
     with psycopg.connect(database, autocommit=True) as db:
         (first_task,) = db.execute(
-            "SELECT COALESCE(MAX(enqueued_at), now()) FROM django_tasks_db_dbtaskresult"
+            "SELECT COALESCE(MAX(enqueued_at), now()) FROM django_tasks_database_dbtaskresult"
         ).fetchone()  # type: ignore[misc]
     tally = Tally()
     started = time.monotonic()
@@ -248,21 +266,37 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
 
     # Tasks: none claimed twice; every due one finished, apart from the one the killed
     # worker was running when it died (django-tasks-db does not hand it to another worker).
-    time.sleep(5)
+    # Every comment's notification e-mailed once.
+    query = (
+        "SELECT status, worker_ids, task_path FROM django_tasks_database_dbtaskresult "
+        "WHERE enqueued_at > %s AND (run_after <= now() OR run_after = '9999-01-01')"
+    )
+    deadline = time.monotonic() + 30
     with psycopg.connect(database, autocommit=True) as db:
-        rows = db.execute(
-            "SELECT status, worker_ids FROM django_tasks_db_dbtaskresult "
-            "WHERE enqueued_at > %s AND run_after <= now() + interval '1 second' "
-            "OR (enqueued_at > %s AND run_after = '9999-01-01')",
-            (first_task, first_task),
-        ).fetchall()
+        while True:
+            rows = db.execute(query, (first_task,)).fetchall()
+            states = Counter(row[0] for row in rows)
+            if states["READY"] == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+        (emailed, unsent) = db.execute(
+            "SELECT COUNT(*) FILTER (WHERE emailed_at IS NOT NULL),"
+            " COUNT(*) FILTER (WHERE emailed_at IS NULL AND read_at IS NULL)"
+            " FROM engagement_notification WHERE kind = 'post_comment' AND created_at > %s",
+            (first_task,),
+        ).fetchone()  # type: ignore[misc]
     claimed_twice = [row for row in rows if len(row[1]) > 1]
-    states = Counter(row[0] for row in rows)
-    print(f"tasks queued during the run: {dict(states)}")
+    print(
+        f"tasks due during the run: {dict(states)} "
+        f"({dict(Counter(row[2].rsplit('.', 1)[1] for row in rows))}); "
+        f"comments {tally.comments}, their notifications e-mailed {emailed}, not yet {unsent}"
+    )
+    assert states["SUCCESSFUL"] >= tally.comments > 0
     assert claimed_twice == []
     assert states["READY"] == 0
     assert states["RUNNING"] <= 1
     assert states["FAILED"] == 0
+    assert emailed >= tally.comments - states["RUNNING"]
 
     # Rate limits across servers: wrong passwords for one account, alternating servers.
     statuses = []
