@@ -110,9 +110,9 @@ class TextFormatter(logging.Formatter):
     """`MUTUALS_LOG_FORMAT=text`: a line for people, still with the request id."""
 
     def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s")
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(request_tag)s %(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = _request_id.get()
+        request_id = getattr(record, "request_id", None) or _request_id.get()
+        record.request_tag = f" [{request_id}]" if request_id else ""
         return super().format(record)

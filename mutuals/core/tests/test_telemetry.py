@@ -147,6 +147,14 @@ def test_the_json_formatter_writes_one_object_with_extras_and_traceback() -> Non
     assert "\n" not in _format(record, request_id=None)  # one line, whatever the traceback
 
 
+def test_the_text_format_names_the_request_when_there_is_one() -> None:
+    record = logging.getLogger("x").makeRecord("x", logging.INFO, __file__, 1, "hi", (), None)
+    with logs.bound("r-2"):
+        assert logs.TextFormatter().format(record).endswith(" INFO x [r-2] hi")
+    record = logging.getLogger("x").makeRecord("x", logging.INFO, __file__, 1, "hi", (), None)
+    assert logs.TextFormatter().format(record).endswith(" INFO x hi")
+
+
 # /metrics
 
 
