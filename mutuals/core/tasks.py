@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from contextvars import Token
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.tasks import Task, TaskResult
+from django.tasks import Task, TaskResult, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
@@ -116,3 +117,20 @@ def task_unbind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -
     )
     if (token := _task_tokens.pop(task_result.id, None)) is not None:
         logs.unbind(token)
+
+
+def tasks_requeue_stale(*, older_than: timedelta, exclude: Iterable[str] = ()) -> int:
+    """Queue again the tasks marked running for longer than `older_than`: their worker died
+    (`kill -9`, a lost host) and django-tasks-db hands such a task to no one. Every task is
+    idempotent, so one whose worker was only slow runs twice at worst. `exclude`: task paths
+    that recover on their own (LinkedIn imports by heartbeat, data exports). Run by
+    `mutuals sweep`; returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - older_than
+    ).exclude(task_path__in=list(exclude))
+    requeued = stale.update(status=TaskResultStatus.READY, started_at=None)
+    if requeued:
+        logger.warning("queued again %d tasks whose worker stopped", requeued)
+    return requeued

@@ -9,6 +9,7 @@ runs at a time and the others stop at once (an advisory lock, `core.locks`).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -16,13 +17,20 @@ from django.core.management.base import BaseCommand
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.core.locks import held_exclusively
+from mutuals.core.tasks import tasks_requeue_stale
 from mutuals.engagement.notifications import notification_emails_send_due
 from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
+from mutuals.imports.tasks import import_linkedin
 from mutuals.mentorship.services.mentorships import mentorships_sweep
 from mutuals.rights.services import exports_expire, exports_resume_stalled
+from mutuals.rights.tasks import export_prepare_task
+
+# A task marked running for longer than this lost its worker (no task of mutuals runs for
+# nearly so long); imports and exports have their own recovery.
+TASK_STALE_AFTER = timedelta(hours=1)
 
 
 class Command(BaseCommand):
@@ -30,8 +38,8 @@ class Command(BaseCommand):
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
         "period, end mentorships past their end date, remind those going to events, "
         "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
-        "data exports whose link expired and resume those whose worker stopped (idempotent; "
-        "run hourly)."
+        "data exports whose link expired and resume those whose worker stopped, queue again "
+        "tasks running for over an hour (their worker stopped) (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -57,11 +65,16 @@ class Command(BaseCommand):
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
         resumed = exports_resume_stalled()
+        tasks = tasks_requeue_stale(
+            older_than=TASK_STALE_AFTER,
+            exclude=[import_linkedin.module_path, export_prepare_task.module_path],
+        )
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications, "
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
-            f"dropped {exports} expired data exports and resumed {resumed} stalled ones"
+            f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
+            f"queued again {tasks} tasks whose worker stopped"
         )
