@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo run worker test test-fast lint format bench install browser clean
+.PHONY: demo run worker test test-fast lint format bench install browser clean cluster test-cluster
 
 # The virtualenv is rebuilt whenever the declared dependencies change.
 $(BIN)/.installed: pyproject.toml
@@ -22,12 +22,14 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/mutuals migrate --noinput
 	$(BIN)/mutuals demo
+	export MUTUALS_LOG_FORMAT=$${MUTUALS_LOG_FORMAT:-text}; \
 	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	$(BIN)/mutuals serve --host $(HOST) --port $(PORT)
 
 ## make run: Django's development server with autoreload (DEBUG on), with the graph builder beside it
 run: install
 	$(BIN)/mutuals migrate --noinput
+	export MUTUALS_LOG_FORMAT=$${MUTUALS_LOG_FORMAT:-text}; \
 	$(BIN)/mutuals graph & builder=$$!; trap "kill $$builder" EXIT INT TERM; \
 	MUTUALS_DEBUG=1 $(BIN)/mutuals runserver $(HOST):$(PORT)
 
@@ -43,7 +45,22 @@ browser:
 test: install browser
 	$(BIN)/pytest -n auto
 
-## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date,
+## make cluster: the local cluster (scripts/cluster up): PostgreSQL primary and streaming replica,
+## Redis, two servers, two workers and nginx, each in its own network namespace (root); stop it
+## with `scripts/cluster down`
+cluster: install
+	scripts/cluster up
+
+## make test-cluster: start the cluster, drive a mixed load through the proxy for 60 s while
+## killing a server and a worker, restarting the replica, blocking, backing up; then stop it
+test-cluster: install
+	scripts/cluster down >/dev/null
+	scripts/cluster up
+	MUTUALS_CLUSTER=1 $(BIN)/pytest -p no:randomly -p no:xdist -s -q tests/cluster; \
+	status=$$?; scripts/cluster down; exit $$status
+
+## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
+## and safe while the old version serves (`mutuals lintmigrations`, docs/operations.md "Upgrades"),
 ## nothing reads the folder beside the checkout (scripts/check-standalone), and the layers
 ## (import-linter contracts in pyproject.toml; docs/architecture.md "Layers"), thin views and
 ## one-subject services modules (scripts/check_architecture.py)
@@ -54,6 +71,7 @@ lint: install
 	$(BIN)/mypy .
 	$(BIN)/djhtml --check $$(find mutuals -name '*.html' -path '*templates*')
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mutuals lintmigrations
 	$(BIN)/lint-imports
 	$(BIN)/python scripts/check_architecture.py
 

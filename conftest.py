@@ -14,6 +14,9 @@ settings.load_profile("mutuals")
 
 pytest_plugins = ["mutuals.accounts.tests.fixtures", "mutuals.core.tests.browser"]
 
+# The cluster test needs root and a running `scripts/cluster`: only `make test-cluster` runs it.
+collect_ignore = [] if os.environ.get("MUTUALS_CLUSTER") == "1" else ["tests/cluster"]
+
 
 def pytest_report_header() -> str:
     from django.db import connection

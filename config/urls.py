@@ -6,11 +6,14 @@ from django.urls import include, path
 
 from mutuals.api.api import api
 from mutuals.core.health import healthz_view, readyz_view
+from mutuals.core.metrics import metrics_view
 
 urlpatterns = [
     # For load balancers and orchestrators (docs/operations.md, "Health checks").
     path("healthz", healthz_view, name="healthz"),
     path("readyz", readyz_view, name="readyz"),
+    # For Prometheus, with a bearer token (docs/operations.md, "Metrics").
+    path("metrics", metrics_view, name="metrics"),
     path("", include("mutuals.site.urls")),
     path("", include("mutuals.accounts.urls")),
     path("", include("mutuals.connections.urls")),

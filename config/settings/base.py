@@ -95,7 +95,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost, so it sees every answer under /api/, whichever layer made it.
+    # The request id, the access log line and the metrics; outermost, so it times the rest.
+    "mutuals.core.telemetry.RequestTelemetryMiddleware",
+    # Outermost but for telemetry, so it sees every answer under /api/, whichever layer made it.
     "mutuals.api.middleware.ApiErrorEnvelopeMiddleware",
     # Where this request's reads go (a replica, or the primary after a write); before the
     # session's middleware, whose save counts as a write.
@@ -225,7 +227,8 @@ GRAPH_BUILDER_IN_WORKER = os.environ.get("MUTUALS_GRAPH_BUILDER_IN_WORKER", "1")
 # Background work: Django's tasks framework, stored in the database, run by `mutuals worker`.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # django-tasks-db's, keeping the id of the request that queued each task (for the logs).
+        "BACKEND": "mutuals.core.tasks.RequestTracingBackend",
         "QUEUES": ["default"],
     }
 }
@@ -343,7 +346,8 @@ if env_bool("MUTUALS_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("MUTUALS_SSL_REDIRECT", default=False)
 # The proxy's and the orchestrator's health checks speak plain HTTP to the server directly.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# So do Prometheus's scrapes of /metrics.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # HSTS: browsers refuse plain HTTP for this long once they have seen the site over HTTPS.
 # Off by default (a wrong value locks visitors out); subdomains and preload only on request.
 SECURE_HSTS_SECONDS = int(os.environ.get("MUTUALS_HSTS_SECONDS", "0"))
@@ -364,11 +368,32 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Logs: one JSON object per line on standard error, each with the request id (or
+# MUTUALS_LOG_FORMAT=text for people); an access line per request unless MUTUALS_ACCESS_LOG=0
+# (docs/operations.md, "Logs"; the filter and formatters are in mutuals.core.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "mutuals.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "mutuals.core.logs.JsonFormatter"},
+        "text": {"()": "mutuals.core.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if os.environ.get("MUTUALS_LOG_FORMAT") == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("MUTUALS_LOG_LEVEL", "INFO")},
 }
+MUTUALS_ACCESS_LOG = env_bool("MUTUALS_ACCESS_LOG", default=True)
+
+# Prometheus metrics at /metrics, for `Authorization: Bearer <this>` only; off (404) when unset
+# (docs/operations.md, "Metrics"). `mutuals serve` keeps its processes' metrics in
+# MUTUALS_METRICS_DIR (default $MUTUALS_DATA_DIR/metrics/serve-<port>), emptied at each start.
+MUTUALS_METRICS_TOKEN = os.environ.get("MUTUALS_METRICS_TOKEN", "")
+MUTUALS_METRICS_DIR = os.environ.get("MUTUALS_METRICS_DIR", "")
 
 NINJA_PAGINATION_MAX_LIMIT = 100

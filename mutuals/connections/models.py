@@ -142,7 +142,7 @@ class Invitation(models.Model):
     # `signature` is the same as a JSON list, still written for servers of the previous
     # release during a rolling upgrade (docs/operations.md, expand/contract); the release
     # after this one drops it.
-    minhash = models.BinaryField(default=b"", editable=False)
+    minhash = models.BinaryField(default=b"", db_default=b"", editable=False)
     state = models.CharField(max_length=16, choices=InvitationState.choices)
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     report_kind = models.CharField(max_length=16, choices=ReportKind.choices, blank=True)

@@ -1,16 +1,34 @@
 """Scheduling background work (django.tasks, run by `mutuals worker`) at a given time.
 
 Every app that defers work calls `enqueue_at`; it lives here, at the ground, because it knows no
-app: it takes the task to run and when.
+app: it takes the task to run and when. The backend that stores tasks with the id of the request
+that queued them (`RequestTracingBackend`, configured in TASKS) and the worker's side of it
+(`task_bind`, `task_unbind`) are here too: docs/operations.md, "Logs".
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+import logging
+import time
+from collections.abc import Iterable
+from contextvars import Token
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from django.tasks import Task
+from django.tasks import Task, TaskResult, TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.compat import normalize_json
+
+from mutuals.core import logs
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
+
+logger = logging.getLogger("mutuals.tasks")
+# A worker runs one task at a time per thread; keyed by task id all the same.
+_task_tokens: dict[str, Token[str | None]] = {}
+_started: dict[str, float] = {}
 
 
 def enqueue_at(work: Task[Any, Any], when: datetime, *args: Any) -> None:
@@ -20,3 +38,99 @@ def enqueue_at(work: Task[Any, Any], when: datetime, *args: Any) -> None:
         work.using(run_after=when).enqueue(*args)
     elif when <= timezone.now():
         work.enqueue(*args)
+
+
+class RequestTracingBackend(DatabaseBackend):
+    """django-tasks-db's backend that keeps the id of the request (or task) that queued a task
+    beside its arguments (`args_kwargs["request_id"]`, which the task itself never receives),
+    so the worker's log lines for the task carry it (`task_bind`)."""
+
+    def _task_to_db_task(
+        self, task: Task[Any, Any], args: Any, kwargs: Any
+    ) -> DBTaskResult[Any, Any]:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.create(
+            id=self._get_id(),
+            args_kwargs=_args_kwargs(args, kwargs),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,  # type: ignore[misc]  # None: django-tasks-db's "no time"
+            backend_name=self.alias,
+        )
+
+    async def _atask_to_db_task(
+        self, task: Task[Any, Any], args: Any, kwargs: Any
+    ) -> DBTaskResult[Any, Any]:
+        from django_tasks_db.models import DBTaskResult
+
+        return await DBTaskResult.objects.acreate(
+            id=self._get_id(),
+            args_kwargs=_args_kwargs(args, kwargs),
+            priority=task.priority,
+            task_path=task.module_path,
+            queue_name=task.queue_name,
+            run_after=task.run_after,  # type: ignore[misc]  # None: django-tasks-db's "no time"
+            backend_name=self.alias,
+        )
+
+
+def _args_kwargs(args: Any, kwargs: Any) -> dict[str, Any]:
+    stored = dict(normalize_json({"args": args, "kwargs": kwargs}))  # type: ignore[arg-type]
+    if request_id := logs.current_request_id():
+        stored["request_id"] = request_id
+    return stored
+
+
+def task_bind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
+    """django.tasks' `task_started`: the worker's lines for this task carry the id of the
+    request that queued it, and a task it queues in turn keeps that id."""
+    db_result = getattr(task_result, "db_result", None)
+    # A task run inline (the immediate backend of tests) keeps the id of the code that ran it.
+    request_id = (
+        db_result.args_kwargs.get("request_id")
+        if db_result is not None
+        else logs.current_request_id()
+    )
+    _task_tokens[task_result.id] = logs.bind(request_id)
+    _started[task_result.id] = time.perf_counter()
+    logger.info(
+        "task started",
+        extra={"task": task_result.task.module_path, "task_id": str(task_result.id)},
+    )
+
+
+def task_unbind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
+    """django.tasks' `task_finished`: log the outcome, then forget the task's request id."""
+    started = _started.pop(task_result.id, None)
+    logger.info(
+        "task finished",
+        extra={
+            "task": task_result.task.module_path,
+            "task_id": str(task_result.id),
+            "status": str(task_result.status),
+            "duration_ms": None
+            if started is None
+            else round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+    if (token := _task_tokens.pop(task_result.id, None)) is not None:
+        logs.unbind(token)
+
+
+def tasks_requeue_stale(*, older_than: timedelta, exclude: Iterable[str] = ()) -> int:
+    """Queue again the tasks marked running for longer than `older_than`: their worker died
+    (`kill -9`, a lost host) and django-tasks-db hands such a task to no one. Every task is
+    idempotent, so one whose worker was only slow runs twice at worst. `exclude`: task paths
+    that recover on their own (LinkedIn imports by heartbeat, data exports). Run by
+    `mutuals sweep`; returns how many."""
+    from django_tasks_db.models import DBTaskResult
+
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=timezone.now() - older_than
+    ).exclude(task_path__in=list(exclude))
+    requeued = stale.update(status=TaskResultStatus.READY, started_at=None)
+    if requeued:
+        logger.warning("queued again %d tasks whose worker stopped", requeued)
+    return requeued

@@ -28,3 +28,12 @@ class IntroductionsConfig(AppConfig):
         from mutuals.introductions.graph import snapshot_readiness
 
         health.check_register("graph", snapshot_readiness)
+        # `/metrics` reports how old the published snapshot is.
+        from mutuals.core.metrics import gauge_register
+        from mutuals.introductions.metrics import snapshot_age
+
+        gauge_register(
+            "mutuals_graph_snapshot_age_seconds",
+            "Seconds since the graph builder last published a snapshot on this host.",
+            snapshot_age,
+        )

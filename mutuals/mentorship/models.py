@@ -152,7 +152,7 @@ class Mentorship(models.Model):
     signature = models.JSONField(default=list, blank=True)
     # The note's packed MinHash signature, as `Invitation.minhash` (`signature`: the same as
     # JSON for the previous release, dropped by the next).
-    minhash = models.BinaryField(default=b"", blank=True, editable=False)
+    minhash = models.BinaryField(default=b"", db_default=b"", blank=True, editable=False)
     # The pair's connection, whose pact carries the agreed check-ins.
     connection = models.ForeignKey(
         Connection, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

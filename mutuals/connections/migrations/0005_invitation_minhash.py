@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="invitation",
             name="minhash",
-            field=models.BinaryField(default=b"", editable=False),
+            field=models.BinaryField(db_default=b"", default=b"", editable=False),
         ),
         migrations.RunPython(pack_all, migrations.RunPython.noop, elidable=True),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 
@@ -18,3 +19,9 @@ def record_run(number: int, path: str) -> None:
         os.write(descriptor, line)
     finally:
         os.close(descriptor)
+
+
+@task
+def log_line(text: str) -> None:
+    """For test_telemetry.py: a line the task itself logs, with whatever request id is bound."""
+    logging.getLogger("mutuals.tests").warning(text)

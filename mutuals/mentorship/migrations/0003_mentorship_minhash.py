@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="mentorship",
             name="minhash",
-            field=models.BinaryField(blank=True, default=b"", editable=False),
+            field=models.BinaryField(blank=True, db_default=b"", default=b"", editable=False),
         ),
         migrations.RunPython(pack_all, migrations.RunPython.noop, elidable=True),
     ]

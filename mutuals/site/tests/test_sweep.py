@@ -143,3 +143,32 @@ def test_sweep_lifts_a_suspension_whose_end_has_come(capsys):
     assert ModerationAction.objects.filter(action="restore", moderator=None).count() == 1
     call_command("sweep")
     assert "lifted 0 suspensions that ended" in capsys.readouterr().out
+
+
+def test_sweep_queues_again_a_task_whose_worker_was_killed(capsys, tmp_path):
+    """A worker killed with `kill -9` mid-task left the row RUNNING for ever (the local
+    cluster's test, issue 21): after an hour the sweep hands it back to the queue, except the
+    imports' and exports' tasks, which recover by their own rules."""
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    from mutuals.core.tests.worker_tasks import record_run
+    from mutuals.imports.tasks import import_linkedin
+
+    tracing = {"default": {"BACKEND": "mutuals.core.tasks.RequestTracingBackend"}}
+    with override_settings(TASKS=tracing):
+        lost = record_run.enqueue(1, str(tmp_path / "runs")).id
+        busy = record_run.enqueue(2, str(tmp_path / "runs")).id
+        own_recovery = import_linkedin.enqueue(3).id
+    now = timezone.now()
+    DBTaskResult.objects.filter(pk__in=[lost, own_recovery]).update(
+        status="RUNNING", started_at=now - timedelta(hours=2), worker_ids=["killed"]
+    )
+    DBTaskResult.objects.filter(pk=busy).update(
+        status="RUNNING", started_at=now - timedelta(minutes=5), worker_ids=["alive"]
+    )
+    call_command("sweep")
+    assert "queued again 1 tasks whose worker stopped" in capsys.readouterr().out
+    states = {str(pk): status for pk, status in DBTaskResult.objects.values_list("pk", "status")}
+    assert states == {lost: "READY", busy: "RUNNING", own_recovery: "RUNNING"}
+    assert DBTaskResult.objects.ready().filter(pk=lost).exists()  # a worker takes it again

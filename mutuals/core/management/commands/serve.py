@@ -1,12 +1,19 @@
-"""`mutuals serve`: the production server (granian, WSGI), static files through whitenoise."""
+"""`mutuals serve`: the production server (granian, WSGI), static files through whitenoise.
+
+Its worker processes share one metrics directory (prometheus_client's multiprocess mode,
+`core.metrics.multiprocess_prepare`), so a scrape of `/metrics` on any of them counts all of
+them; each request's access line is Django's (`core.telemetry`, JSON), not granian's."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from mutuals.core import metrics
 from mutuals.core.staticfiles import collect_static_if_changed
 
 
@@ -39,6 +46,13 @@ class Command(BaseCommand):
 
         if not options["no_collectstatic"] and collect_static_if_changed():
             self.stdout.write("Collected the static files (they changed since the last start).")
+        metrics.multiprocess_prepare(
+            Path(
+                os.environ.get(metrics.MULTIPROCESS_ENV)
+                or settings.MUTUALS_METRICS_DIR
+                or settings.DATA_DIR / "metrics" / f"serve-{options['port']}"
+            )
+        )
         self.stdout.write(
             f"mutuals is serving on http://{options['host']}:{options['port']}/ "
             f"({options['workers']} workers; Ctrl-C stops)"
@@ -50,5 +64,5 @@ class Command(BaseCommand):
             interface=Interfaces.WSGI,
             workers=options["workers"],
             blocking_threads=options["threads"],
-            log_access=True,
+            log_access=False,
         ).serve()

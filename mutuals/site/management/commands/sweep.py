@@ -10,6 +10,7 @@ timers, one pass runs at a time and the others stop at once (an advisory lock, `
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -17,16 +18,23 @@ from django.core.management.base import BaseCommand
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import invitation_expire_if_due, invitations_deliver_due
 from mutuals.core.locks import held_exclusively
+from mutuals.core.tasks import tasks_requeue_stale
 from mutuals.engagement.delivery import notification_digests_send_due, notification_emails_send_due
 from mutuals.engagement.notifications import obligations_missed_send_due
 from mutuals.engagement.services import nudges_send_due
 from mutuals.engagement.ties import strength_calibrate, ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
+from mutuals.imports.tasks import import_linkedin
 from mutuals.mentorship.services.mentorships import mentorships_sweep
 from mutuals.moderation.services import suspensions_lift_due
 from mutuals.rights.erasure import deletions_erase_due
 from mutuals.rights.services import exports_expire, exports_resume_stalled
+from mutuals.rights.tasks import export_prepare_task
+
+# A task marked running for longer than this lost its worker (no task of mutuals runs for
+# nearly so long); imports and exports have their own recovery.
+TASK_STALE_AFTER = timedelta(hours=1)
 
 
 class Command(BaseCommand):
@@ -37,7 +45,8 @@ class Command(BaseCommand):
         "weekly, recompute ties a day old or older than a changed calibration, queue again "
         "(or fail) imports whose worker stopped, drop data exports whose link expired and "
         "resume those whose worker stopped, lift suspensions that ended, erase the accounts "
-        "whose deletion grace period is over (idempotent; run hourly)."
+        "whose deletion grace period is over, queue again tasks running for over an hour "
+        "(their worker stopped) (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,6 +77,10 @@ class Command(BaseCommand):
         resumed = exports_resume_stalled()
         lifted = suspensions_lift_due()
         erased = deletions_erase_due()
+        tasks = tasks_requeue_stale(
+            older_than=TASK_STALE_AFTER,
+            exclude=[import_linkedin.module_path, export_prepare_task.module_path],
+        )
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"told {missed} members of pact items missed, "
@@ -77,5 +90,6 @@ class Command(BaseCommand):
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
-            f"lifted {lifted} suspensions that ended, erased {erased} deleted accounts"
+            f"lifted {lifted} suspensions that ended, erased {erased} deleted accounts, "
+            f"queued again {tasks} tasks whose worker stopped"
         )
