@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "mutuals.feed",
     "mutuals.mentorship",
     "mutuals.rights",
+    "mutuals.search",
     "mutuals.api",
     "mutuals.site",
 ]

@@ -7,6 +7,9 @@
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
+- **Member search.** The index is search's (`SearchConfig.ready` registers
+  `member_ids_matching`): the connections list (engagement) filters by the same search as
+  the header's box.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models.expressions import RawSQL
 
 
 class MemberProximity(Protocol):
@@ -33,9 +37,13 @@ class BlockRule:
 
 
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
+# The ids of members whose searchable text matches what was typed, as a subquery (None: no
+# word to search for).
+MemberMatching = Callable[[str], RawSQL | None]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
+_member_matching: list[MemberMatching] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -46,6 +54,11 @@ def block_rule_register(rule: BlockRule) -> None:
 def proximity_register(proximity_for: ProximityFor) -> None:
     """The one source of degrees of separation (registering it again is harmless)."""
     _register_one(_proximity, proximity_for, "source of degrees of separation")
+
+
+def member_matching_register(matching: MemberMatching) -> None:
+    """The one member search (registering it again is harmless)."""
+    _register_one(_member_matching, matching, "member search")
 
 
 def blocked_ids(member_id: int) -> Collection[int]:
@@ -60,6 +73,13 @@ def is_blocked_between(member_id: int, other_id: int) -> bool:
 def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> Mapping[int, MemberProximity]:
     """Each member's degree of separation from the viewer and the connections they share."""
     return _one(_proximity, "source of degrees of separation")(viewer_id, member_ids)
+
+
+def member_ids_matching(text: str) -> RawSQL | None:
+    """Ids of members matching `text` as the search box matches them (a subquery for
+    `pk__in`), before any visibility rule; None when `text` holds no word to search for.
+    Refused (`query_too_long`) beyond the search's length."""
+    return _one(_member_matching, "member search")(text)
 
 
 def _register_one[T](slot: list[T], provider: T, what: str) -> None:

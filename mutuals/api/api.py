@@ -36,6 +36,7 @@ from mutuals.introductions.api import router as introductions_router
 from mutuals.mentorship.api import router as mentorship_router
 from mutuals.messaging.api import router as messaging_router
 from mutuals.rights.api import router as rights_router
+from mutuals.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ ROUTERS = (
     feed_router,
     mentorship_router,
     rights_router,
+    search_router,
 )
 for router in ROUTERS:
     api.add_router("", router)

@@ -23,6 +23,7 @@ from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.mentorship.services.mentorships import mentorships_sweep
 from mutuals.rights.services import exports_expire, exports_resume_stalled
+from mutuals.search.documents import member_documents_missing
 
 
 class Command(BaseCommand):
@@ -30,7 +31,8 @@ class Command(BaseCommand):
         "Deliver due requests, expire old ones, send due nudges and e-mails held by a quiet "
         "period, end mentorships past their end date, remind those going to events, "
         "recompute ties a day old, queue again (or fail) imports whose worker stopped, drop "
-        "data exports whose link expired and resume those whose worker stopped (idempotent; "
+        "data exports whose link expired and resume those whose worker stopped, write missing "
+        "search documents (idempotent; "
         "run hourly)."
     )
 
@@ -57,11 +59,13 @@ class Command(BaseCommand):
         requeued, stopped = imports_recover_stalled()
         exports = exports_expire()
         resumed = exports_resume_stalled()
+        documents = member_documents_missing()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications, "
             f"recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
-            f"dropped {exports} expired data exports and resumed {resumed} stalled ones"
+            f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
+            f"wrote the search documents of {documents} members who had none"
         )
