@@ -21,6 +21,8 @@ from typing import Protocol
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.expressions import RawSQL
 
+from mutuals.core.search_terms import Terms
+
 
 class MemberProximity(Protocol):
     @property
@@ -37,9 +39,8 @@ class BlockRule:
 
 
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
-# The ids of members whose searchable text matches what was typed, as a subquery (None: no
-# word to search for).
-MemberMatching = Callable[[str], RawSQL | None]
+# The ids of members whose searchable text matches these words, as a subquery.
+MemberMatching = Callable[[Terms], RawSQL]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
@@ -75,11 +76,10 @@ def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> Mapping[int, Mem
     return _one(_proximity, "source of degrees of separation")(viewer_id, member_ids)
 
 
-def member_ids_matching(text: str) -> RawSQL | None:
-    """Ids of members matching `text` as the search box matches them (a subquery for
-    `pk__in`), before any visibility rule; None when `text` holds no word to search for.
-    Refused (`query_too_long`) beyond the search's length."""
-    return _one(_member_matching, "member search")(text)
+def member_ids_matching(terms: Terms) -> RawSQL:
+    """Ids of members matching these words as the search box matches them (a subquery for
+    `pk__in`), before any visibility rule."""
+    return _one(_member_matching, "member search")(terms)
 
 
 def _register_one[T](slot: list[T], provider: T, what: str) -> None:

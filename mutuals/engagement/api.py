@@ -54,7 +54,7 @@ def connections_list(
     viewer = member(request)
     ties_ensure(member_id=viewer.pk)
     ties, next_cursor = keyset_page(
-        selectors.ties_for(viewer, q), keys=("-strength", "-id"), cursor=cursor, limit=limit
+        selectors.ties_matching(viewer, q), keys=("-strength", "-id"), cursor=cursor, limit=limit
     )
     pact = selectors.pact_of([t.connection_id for t in ties])
     return ConnectionPage(

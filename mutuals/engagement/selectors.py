@@ -14,6 +14,7 @@ from mutuals.connections.invitations import acceptance_counts, acceptance_rate
 from mutuals.connections.models import Connection, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import NotFound
+from mutuals.core.search_terms import terms_parse
 from mutuals.engagement.models import (
     Collaboration,
     CollaborationState,
@@ -26,16 +27,25 @@ from mutuals.engagement.models import (
 from mutuals.engagement.ties import ties_ensure
 
 
-def ties_for(member: User, q: str = "") -> QuerySet[Tie]:
-    """The member's ties with the other member's profile and the connection, strongest first;
-    `q` keeps those whose member the search box would find for it (name, headline, company,
-    topics, …: `accounts.providers.member_ids_matching`), and none when it holds no word to
-    search for. Refused (`query_too_long`) beyond the search's length."""
-    ties = Tie.objects.filter(member=member, other__is_active=True)
-    if q.strip():
-        matching = member_ids_matching(q)
-        ties = ties.filter(other_id__in=matching) if matching is not None else ties.none()
-    return ties.select_related("other__profile", "connection").order_by("-strength", "-id")
+def ties_for(member: User) -> QuerySet[Tie]:
+    """The member's ties with the other member's profile and the connection, strongest first."""
+    return (
+        Tie.objects.filter(member=member, other__is_active=True)
+        .select_related("other__profile", "connection")
+        .order_by("-strength", "-id")
+    )
+
+
+def ties_matching(member: User, q: str) -> QuerySet[Tie]:
+    """`ties_for`, keeping (when `q` is not blank) those whose member the search box would
+    find for it (name, headline, company, topics, …: `accounts.providers.member_ids_matching`),
+    and none when it holds no word to search for. Refused (`query_too_long`) beyond the
+    search's length."""
+    ties = ties_for(member)
+    if not q.strip():
+        return ties
+    terms = terms_parse(q)
+    return ties.filter(other_id__in=member_ids_matching(terms)) if terms else ties.none()
 
 
 def access_tie_by_connection_id(member: User, connection_id: int) -> Tie:

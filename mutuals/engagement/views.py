@@ -36,7 +36,7 @@ def connections_list_view(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").replace("\x00", "")
     try:
-        ties = selectors.ties_for(viewer, q)
+        ties = selectors.ties_matching(viewer, q)
     except MutualsError as refusal:  # too long to search for
         messages.error(request, refusal.message)
         ties, q = selectors.ties_for(viewer), ""

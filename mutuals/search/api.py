@@ -10,8 +10,8 @@ from ninja import Query, Router
 from mutuals.accounts.api_auth import member
 from mutuals.core.errors import Refused
 from mutuals.core.schemas import refusals
+from mutuals.core.search_terms import terms_parse
 from mutuals.search.engines import Kind
-from mutuals.search.query import terms_parse
 from mutuals.search.schemas import (
     SearchEventOut,
     SearchEventPage,

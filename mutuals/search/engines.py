@@ -8,12 +8,15 @@ which engine runs.
 
 - **PostgreSQL**: a text search configuration `mutuals_search` (the `simple` parser and
   dictionary, after `unaccent`: no stemming, names stay names; case and accents folded). A
-  stored generated `tsvector` column `search_vector` on posts, messages and member documents,
-  with a GIN index: the database keeps it current on every write, whoever writes, and ranking
-  reads it rather than parsing each candidate's text again. Events, fewer and with titles of
-  a bounded type (a generated column would forbid changing that type), have a GIN
-  expression index instead. Queries are `to_tsquery` of quoted prefixes, ranked by
-  `ts_rank` with weights A–D.
+  stored generated `tsvector` column `search_vector` on posts, events, messages and member
+  documents, with a GIN index: the database keeps it current on every write, whoever
+  writes. Stored rather than an expression index because a search reads it for rows the
+  index did not find (the planner walks the newest rows for a common prefix) and ranks
+  every candidate: parsing the text again costs about 40 µs a row, which made an events
+  search over 5,000 rows take 0.8 s. (A generated column forbids changing the type of the
+  columns it reads: a migration that changes, say, `Event.title`'s length on PostgreSQL
+  drops the column first and runs `engines.postgres_install` again.) Queries are
+  `to_tsquery` of quoted prefixes, ranked by `ts_rank` with weights A–D.
 - **SQLite**: an external-content FTS5 table per kind (tokenizer `unicode61 remove_diacritics
   2`, prefix indexes for 2 and 3 characters) kept by triggers on the source table, so every
   write path keeps it (services, the admin, bulk updates, cascading deletes) without knowing
@@ -27,7 +30,7 @@ is added, `EXACT_BONUS` times), so "ana" puts Ana Ferreira before Anastasia, and
 """
 
 # Every SQL text here is built from the constants of `INDEXES`; what a member typed reaches the
-# database only as a bind parameter (and only as words: query.py).
+# database only as a bind parameter (and only as words: core/search_terms.py).
 # ruff: noqa: S608, S611
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
 
-from mutuals.search.query import Terms
+from mutuals.core.search_terms import Terms
 
 CONFIG = "mutuals_search"
 VECTOR = "search_vector"
@@ -67,7 +70,6 @@ class Index:
     source: str
     source_key: str
     columns: tuple[tuple[str, str], ...]
-    stored: bool  # PostgreSQL: a stored generated column (else an expression index)
     fts: str  # SQLite: the FTS5 table
 
     @property
@@ -81,7 +83,6 @@ INDEXES: dict[Kind, Index] = {
         source="search_memberdocument",
         source_key="member_id",
         columns=(("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")),
-        stored=True,
         fts="search_member_fts",
     ),
     Kind.POSTS: Index(
@@ -89,7 +90,6 @@ INDEXES: dict[Kind, Index] = {
         source="feed_post",
         source_key="id",
         columns=(("body", "A"),),
-        stored=True,
         fts="search_post_fts",
     ),
     Kind.EVENTS: Index(
@@ -97,7 +97,6 @@ INDEXES: dict[Kind, Index] = {
         source="events_event",
         source_key="id",
         columns=(("title", "A"), ("description", "B"), ("place", "C")),
-        stored=False,
         fts="search_event_fts",
     ),
     Kind.MESSAGES: Index(
@@ -105,7 +104,6 @@ INDEXES: dict[Kind, Index] = {
         source="messaging_message",
         source_key="id",
         columns=(("text", "A"),),
-        stored=True,
         fts="search_message_fts",
     ),
 }
@@ -150,7 +148,7 @@ def _pg_vector_expr(index: Index, alias: str) -> str:
 
 
 def _pg_vector(index: Index, alias: str) -> str:
-    return _column(alias, VECTOR) if index.stored else f"({_pg_vector_expr(index, alias)})"
+    return _column(alias, VECTOR)
 
 
 def _pg_prefix(terms: Terms) -> str:
@@ -212,11 +210,10 @@ def postgres_install(connection: BaseDatabaseWrapper) -> None:
             "numhword, hword_numpart WITH unaccent, simple"
         )
         for index in INDEXES.values():
-            if index.stored:
-                cursor.execute(
-                    f"ALTER TABLE {_q(index.source)} ADD COLUMN {VECTOR} tsvector "
-                    f"GENERATED ALWAYS AS ({_pg_vector_expr(index, '')}) STORED"
-                )
+            cursor.execute(
+                f"ALTER TABLE {_q(index.source)} ADD COLUMN {VECTOR} tsvector "
+                f"GENERATED ALWAYS AS ({_pg_vector_expr(index, '')}) STORED"
+            )
             cursor.execute(
                 f"CREATE INDEX {index.source}_search ON {_q(index.source)} "
                 f"USING gin ({_pg_vector(index, '')})"
@@ -227,8 +224,7 @@ def postgres_uninstall(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for index in INDEXES.values():
             cursor.execute(f"DROP INDEX IF EXISTS {index.source}_search")
-            if index.stored:
-                cursor.execute(f"ALTER TABLE {_q(index.source)} DROP COLUMN IF EXISTS {VECTOR}")
+            cursor.execute(f"ALTER TABLE {_q(index.source)} DROP COLUMN IF EXISTS {VECTOR}")
         cursor.execute(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {CONFIG}")
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from mutuals.accounts.models import Topic, User
 from mutuals.core.errors import MutualsError
+from mutuals.core.search_terms import Terms, terms_parse
 from mutuals.search.engines import Kind
-from mutuals.search.query import Terms, terms_parse
 from mutuals.search.selectors import MemberFilters, Results, excerpt, search
 
 PAGE_SIZE = 20

@@ -8,10 +8,10 @@ from ninja import Field, Schema
 
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
 from mutuals.feed.models import Post
 from mutuals.messaging.models import Message
-from mutuals.search.query import Terms
 from mutuals.search.selectors import excerpt_text
 
 

@@ -30,6 +30,7 @@ from mutuals.accounts.models import User
 from mutuals.accounts.selectors import visible_members
 from mutuals.accounts.topics import topic_slug
 from mutuals.core.pagination import ranked_page
+from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
 from mutuals.events.selectors import events_visible_to
 from mutuals.feed.access import Audience
@@ -37,7 +38,6 @@ from mutuals.feed.models import Post
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import messages_visible_to
 from mutuals.search.engines import Kind, engine
-from mutuals.search.query import Terms, terms_parse
 
 CANDIDATES = 500
 GROUP_LIMIT = 5
@@ -174,12 +174,11 @@ def search(
     return found
 
 
-def member_ids_matching(text: str) -> RawSQL | None:
-    """Members whose document matches `text`, as a subquery of ids, before visibility
+def member_ids_matching(terms: Terms) -> RawSQL:
+    """Members whose document matches these words, as a subquery of ids, before visibility
     (registered with accounts for the connections list, whose own rule already limits it to
     the member's connections)."""
-    terms = terms_parse(text)
-    return engine().ids(Kind.MEMBERS, terms) if terms else None
+    return engine().ids(Kind.MEMBERS, terms)
 
 
 # --- Excerpts ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import block_create
 from mutuals.core.errors import Refused
 from mutuals.core.pagination import InvalidCursor
+from mutuals.core.search_terms import terms_parse
 from mutuals.events.tests.factories import make_event
 from mutuals.feed import services as feed_services
 from mutuals.feed.models import Post, Visibility
@@ -21,7 +22,6 @@ from mutuals.search import engines
 from mutuals.search.documents import member_documents_missing
 from mutuals.search.engines import Kind
 from mutuals.search.models import MemberDocument
-from mutuals.search.query import terms_parse
 from mutuals.search.selectors import (
     MemberFilters,
     events_search,

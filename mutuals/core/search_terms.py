@@ -1,4 +1,5 @@
-"""What a member typed, made safe to search with: words only.
+"""What a member typed, made safe to search with: words only (the one rule of what a search
+box accepts: the search app's selectors and the connections list's filter both parse here).
 
 Every engine's query language has operators (FTS5: quotes, `*`, `^`, `:`, `NEAR`, `AND`;
 PostgreSQL's tsquery: `&`, `|`, `!`, `<->`, `:*`), so the text typed never reaches one.
