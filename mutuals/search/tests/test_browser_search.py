@@ -18,9 +18,7 @@ from mutuals.messaging.tests.factories import start
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_header_box_finds_people_posts_events_and_messages(
-    chromium: Browser, live_server: Any
-):
+def test_the_header_box_finds_people_posts_events_and_messages(chromium: Browser, live_server: Any):
     member = make_member(name="Sam Searcher")
     priya = make_member(
         name="Priya Raman",
