@@ -4,7 +4,8 @@ box accepts: the search app's selectors and the connections list's filter both p
 Every engine's query language has operators (FTS5: quotes, `*`, `^`, `:`, `NEAR`, `AND`;
 PostgreSQL's tsquery: `&`, `|`, `!`, `<->`, `:*`), so the text typed never reaches one.
 It is cut into words (letters and digits, any script), and the engine writes its own query
-from them: each word quoted and matched as a prefix, so "pri" finds Priya as it is typed.
+from them: each word quoted, the last one (being typed) matched as a prefix, so "pri" finds
+Priya as it is typed (`search.engines`).
 Case and accents are the engines' to fold (PostgreSQL: the `mutuals_search` configuration
 with `unaccent`; SQLite: FTS5's `unicode61 remove_diacritics 2`), the same on both sides.
 """

@@ -50,7 +50,7 @@ def connections_list(
 ) -> ConnectionPage:
     """Your connections, strongest first, each with strength, tier, state and pact. `q`
     keeps the connections the search box would find for it (name, headline, company,
-    topics; every word as a prefix)."""
+    topics; the last word as a prefix)."""
     viewer = member(request)
     ties_ensure(member_id=viewer.pk)
     ties, next_cursor = keyset_page(

@@ -43,9 +43,9 @@ def search_endpoint(
     cursor: str | None = None,
     limit: int | None = Query(None, ge=1, le=100),  # type: ignore[type-arg]
 ) -> SearchOut:
-    """Members, posts, events and your own messages matching `q` (every word, each as a
-    prefix; case and accents do not matter), most relevant first, with what you may see
-    only. Without `kind`, the first five of every kind, each with the cursor of its next
+    """Members, posts, events and your own messages matching `q` (every word; the last one,
+    being typed, as a prefix; case and accents do not matter), most relevant first, with
+    what you may see only. Without `kind`, the first five of every kind, each with the cursor of its next
     page; with `kind`, that kind alone, page by page. `topic` (name or slug) and `company`
     narrow members."""
     if cursor and kind is None:

@@ -71,6 +71,9 @@ class Index:
     source_key: str
     columns: tuple[tuple[str, str], ...]
     fts: str  # SQLite: the FTS5 table
+    # The shortest last word matched as a prefix (shorter: matched whole). A prefix of two
+    # letters gathers a large part of a million posts' index on every keystroke.
+    min_prefix: int = 3
 
     @property
     def separate(self) -> bool:
@@ -84,6 +87,7 @@ INDEXES: dict[Kind, Index] = {
         source_key="member_id",
         columns=(("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")),
         fts="search_member_fts",
+        min_prefix=2,
     ),
     Kind.POSTS: Index(
         table="feed_post",
@@ -151,8 +155,17 @@ def _pg_vector(index: Index, alias: str) -> str:
     return _column(alias, VECTOR)
 
 
-def _pg_prefix(terms: Terms) -> str:
-    return " & ".join(f"'{word}':*" for word in terms.words)
+def _prefixed(index: Index, terms: Terms) -> list[tuple[str, bool]]:
+    """Each word, and whether it is matched as a prefix: only the last one (the word being
+    typed; those before it are finished), when it is long enough for this index."""
+    last = len(terms.words) - 1
+    return [
+        (word, n == last and len(word) >= index.min_prefix) for n, word in enumerate(terms.words)
+    ]
+
+
+def _pg_prefix(index: Index, terms: Terms) -> str:
+    return " & ".join(f"'{w}':*" if p else f"'{w}'" for w, p in _prefixed(index, terms))
 
 
 def _pg_exact(terms: Terms) -> str:
@@ -165,12 +178,12 @@ class PostgresEngine:
         if index.separate:
             return RawSQL(
                 f"{_q(index.table)}.id IN ({self.ids(kind, terms).sql})",
-                [_pg_prefix(terms)],
+                [_pg_prefix(index, terms)],
                 output_field=BooleanField(),
             )
         return RawSQL(
             f"{_pg_vector(index, _q(index.table))} @@ to_tsquery('{CONFIG}', %s)",
-            [_pg_prefix(terms)],
+            [_pg_prefix(index, terms)],
             output_field=BooleanField(),
         )
 
@@ -187,14 +200,14 @@ class PostgresEngine:
                 f"(SELECT {score} FROM {_q(index.source)} search_doc "
                 f"WHERE search_doc.{_q(index.source_key)} = {_q(index.table)}.id)"
             )
-        return RawSQL(score, [_pg_prefix(terms), _pg_exact(terms)], output_field=FloatField())
+        return RawSQL(score, [_pg_prefix(index, terms), _pg_exact(terms)], output_field=FloatField())
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL:
         index = INDEXES[kind]
         return RawSQL(
             f"SELECT {_q(index.source_key)} FROM {_q(index.source)} "
             f"WHERE {_pg_vector(index, _q(index.source))} @@ to_tsquery('{CONFIG}', %s)",
-            [_pg_prefix(terms)],
+            [_pg_prefix(index, terms)],
         )
 
 
@@ -231,8 +244,8 @@ def postgres_uninstall(connection: BaseDatabaseWrapper) -> None:
 # --- SQLite ------------------------------------------------------------------------------------
 
 
-def _fts_prefix(terms: Terms) -> str:
-    return " ".join(f'"{word}"*' for word in terms.words)
+def _fts_prefix(index: Index, terms: Terms) -> str:
+    return " ".join(f'"{w}"*' if p else f'"{w}"' for w, p in _prefixed(index, terms))
 
 
 def _fts_exact(terms: Terms) -> str:
@@ -244,7 +257,7 @@ class SqliteEngine:
         index = INDEXES[kind]
         return RawSQL(
             f"{_q(index.table)}.id IN ({self.ids(kind, terms).sql})",
-            [_fts_prefix(terms)],
+            [_fts_prefix(index, terms)],
             output_field=BooleanField(),
         )
 
@@ -260,13 +273,14 @@ class SqliteEngine:
 
         return RawSQL(
             f"{score()} + {EXACT_BONUS} * {score()}",
-            [_fts_prefix(terms), _fts_exact(terms)],
+            [_fts_prefix(index, terms), _fts_exact(terms)],
             output_field=FloatField(),
         )
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL:
-        fts = INDEXES[kind].fts
-        return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts_prefix(terms)])
+        index = INDEXES[kind]
+        fts = index.fts
+        return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts_prefix(index, terms)])
 
 
 def _sqlite_triggers(index: Index) -> dict[str, str]:
