@@ -45,9 +45,9 @@ def search_endpoint(
 ) -> SearchOut:
     """Members, posts, events and your own messages matching `q` (every word; the last one,
     being typed, as a prefix; case and accents do not matter), most relevant first, with
-    what you may see only. Without `kind`, the first five of every kind, each with the cursor of its next
-    page; with `kind`, that kind alone, page by page. `topic` (name or slug) and `company`
-    narrow members."""
+    what you may see only. Without `kind`, the first five of every kind, each with the
+    cursor of its next page; with `kind`, that kind alone, page by page. `topic` (name or
+    slug) and `company` narrow members."""
     if cursor and kind is None:
         raise Refused("A cursor belongs to one kind: send `kind` with it.", code="kind_required")
     terms = terms_parse(q)

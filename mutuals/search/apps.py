@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Search over members, posts, events and the member's own messages (docs/architecture.md, "Search")."""
+    """Search over members, posts, events and the member's own messages
+    (docs/architecture.md, "Search")."""
 
     name = "mutuals.search"
     label = "search"

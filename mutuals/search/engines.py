@@ -200,7 +200,9 @@ class PostgresEngine:
                 f"(SELECT {score} FROM {_q(index.source)} search_doc "
                 f"WHERE search_doc.{_q(index.source_key)} = {_q(index.table)}.id)"
             )
-        return RawSQL(score, [_pg_prefix(index, terms), _pg_exact(terms)], output_field=FloatField())
+        return RawSQL(
+            score, [_pg_prefix(index, terms), _pg_exact(terms)], output_field=FloatField()
+        )
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL:
         index = INDEXES[kind]
