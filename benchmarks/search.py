@@ -715,7 +715,19 @@ def load(members: int, posts: int, seed: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - fixed names
                 f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
             )
-        cursor.execute("ANALYZE")
+    # What autovacuum does in production: flush the GIN indexes' pending lists (COPY into a
+    # table with a GIN index leaves rows there, which every search would scan linearly).
+    with connection.cursor() as django_cursor:
+        for table in (
+            "search_memberdocument",
+            "feed_post",
+            "events_event",
+            "messaging_message",
+            "accounts_user",
+            "messaging_participant",
+            "messaging_conversation",
+        ):
+            django_cursor.execute(f"VACUUM ANALYZE {table}")
     print(f"loaded in {time.perf_counter() - started:.0f} s", flush=True)
 
 
@@ -840,6 +852,7 @@ def main() -> None:
 
     selector: list[float] = []
     http: list[float] = []
+    cpu: list[float] = []
     found = 0
     for text in texts[args.warmup :]:
         viewer = rng.choice(viewers)
@@ -847,9 +860,10 @@ def main() -> None:
         results = search(viewer, terms_parse(text))
         selector.append((time.perf_counter() - start) * 1000)
         found += sum(len(r.items) for r in results)
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         response = clients[viewer.pk].get("/api/search", {"q": text})
         http.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
         if response.status_code != 200:
             raise SystemExit(f"{text!r}: {response.status_code} {response.content[:200]!r}")
     print(
@@ -860,6 +874,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|")
     table("selector: search(), every kind grouped", selector)
     median, p99 = table("GET /api/search?q= (test Client, token)", http)
+    table("Django process CPU per request", cpu)
     print(f"load average after {os.getloadavg()[0]:.1f}")
     verdict = "MET" if median <= 30 and p99 <= 100 else "MISSED"
     print(f"target median ≤ 30 ms, p99 ≤ 100 ms (the request): {verdict}")

@@ -10,10 +10,11 @@ Each kind reads its candidates from the rule its own app keeps, never a copy of 
 - messages: `messaging.selectors.messages_visible_to` (the viewer's conversations only, none
   across a block), from senders whose account is open.
 
-Of those, the newest `CANDIDATES` rows the engine matches are ranked by relevance (a search
-typed as a prefix of a very common word ranks within the newest matches, which keeps every
-search a bounded amount of work); a page is a slice of that ranking, its cursor the place
-reached in it (`core.pagination.ranked_page`).
+Of those, the newest rows the engine matches (at most `CANDIDATES`, at least
+`MIN_CANDIDATES` when there are that many; `_candidates`) are ranked by relevance: a search
+for a very common word ranks within the newest matches, which keeps every search a bounded
+amount of work. A page is a slice of that ranking, its cursor the place reached in it
+(`core.pagination.ranked_page`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 from mutuals.accounts.models import User
@@ -40,6 +41,9 @@ from mutuals.messaging.selectors import messages_visible_to
 from mutuals.search.engines import Kind, engine
 
 CANDIDATES = 500
+MIN_CANDIDATES = 100
+# The newest rows asked first, by id, on the tables that grow to millions.
+WINDOWS: dict[Kind, tuple[int, ...]] = {Kind.POSTS: (50_000, 400_000)}
 GROUP_LIMIT = 5
 
 
@@ -68,11 +72,7 @@ def _ranked[M: Model](
     if not terms:
         return Results(kind, [], None)
     search = engine()
-    candidates = list(
-        visible.filter(search.condition(kind, terms))
-        .order_by("-pk")
-        .values_list("pk", flat=True)[:CANDIDATES]
-    )
+    candidates = _candidates(visible, kind, terms)
     ranked: list[int] = []
     if candidates:
         ranked = list(
@@ -84,6 +84,27 @@ def _ranked[M: Model](
     page, next_cursor = ranked_page(ranked, cursor=cursor, limit=limit)
     rows = load(visible.model._default_manager.filter(pk__in=page)).in_bulk()
     return Results(kind, [rows[pk] for pk in page if pk in rows], next_cursor)
+
+
+def _candidates[M: Model](visible: QuerySet[M], kind: Kind, terms: Terms) -> list[int]:
+    """The ids of the newest matching rows the viewer may see: at most `CANDIDATES`, and at
+    least `MIN_CANDIDATES` when there are that many. On a large table the newest rows are
+    asked first (`WINDOWS`: the database then reads only the pages of the rows in the window
+    that match, rather than every match of a common word); a window with too few matches
+    makes way for the next, and the last for the whole table."""
+    matching = (
+        visible.filter(engine().condition(kind, terms)).order_by("-pk").values_list("pk", flat=True)
+    )
+    windows = WINDOWS.get(kind, ())
+    if windows:
+        top = visible.model._default_manager.aggregate(top=Max("pk"))["top"] or 0
+        for size in windows:
+            if size >= top:
+                break
+            found = list(matching.filter(pk__gt=top - size)[:CANDIDATES])
+            if len(found) >= MIN_CANDIDATES:
+                return found
+    return list(matching[:CANDIDATES])
 
 
 def members_search(

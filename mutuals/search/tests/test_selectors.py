@@ -279,3 +279,22 @@ def test_triggers_dropped_by_a_table_remake_are_put_back(viewer):
     make_post(author, "Written after the trigger came back")
     assert len(bodies(viewer, "trigger")) == 2
     assert engines.sqlite_triggers_ensure() == []
+
+
+def test_on_a_large_table_the_newest_window_is_asked_first(viewer, monkeypatch):
+    from mutuals.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOWS", {Kind.POSTS: (3,)})
+    monkeypatch.setattr(selectors, "MIN_CANDIDATES", 2)
+    author = make_member(name="Author")
+    for word in ("zero", "one", "two", "three", "four", "five"):
+        make_post(author, f"Freight note {word}")
+    make_post(author, "Freight and a rare word: quokka")
+    # The newest three rows hold enough matches: the ranking is among them.
+    assert sorted(bodies(viewer, "freight")) == [
+        "Freight and a rare word: quokka",
+        "Freight note five",
+        "Freight note four",
+    ]
+    # Too few matches among the newest: the whole table is asked.
+    assert bodies(viewer, "zero") == ["Freight note zero"]
