@@ -9,6 +9,7 @@ from ninja import Query, Router
 
 from mutuals.accounts.api_auth import member
 from mutuals.core.errors import Refused
+from mutuals.core.pagination import cursor_int, decode_cursor
 from mutuals.core.schemas import refusals
 from mutuals.core.search_terms import terms_parse
 from mutuals.search.engines import Kind
@@ -36,7 +37,7 @@ router = Router(tags=["search"])
 )
 def search_endpoint(
     request: HttpRequest,
-    q: str,
+    q: str = "",
     kind: Kind | None = None,
     topic: str = "",
     company: str = "",
@@ -48,6 +49,8 @@ def search_endpoint(
     what you may see only. Without `kind`, the first five of every kind, each with the
     cursor of its next page; with `kind`, that kind alone, page by page. `topic` (name or
     slug) and `company` narrow members."""
+    if cursor:
+        cursor_int(decode_cursor(cursor, 1)[0])  # a made-up cursor is invalid_cursor first
     if cursor and kind is None:
         raise Refused("A cursor belongs to one kind: send `kind` with it.", code="kind_required")
     terms = terms_parse(q)

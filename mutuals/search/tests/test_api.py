@@ -68,7 +68,7 @@ def test_blocked_members_and_their_posts_are_not_found(api_client, member):
         ({"q": "pri\x00"}, 422, "invalid_fields"),
         ({"q": "pri", "kind": "people"}, 422, "invalid_fields"),
         ({"q": "pri", "limit": 0}, 422, "invalid_fields"),
-        ({}, 422, "invalid_fields"),
+        ({"q": "pri", "cursor": "bm9wZQ"}, 400, "invalid_cursor"),
     ],
 )
 def test_refusals(api_client, params, status, code):
