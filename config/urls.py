@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("mutuals.mentorship.urls")),
     path("", include("mutuals.rights.urls")),
     path("", include("mutuals.moderation.urls")),
+    path("", include("mutuals.search.urls")),
     path("", include("mutuals.site.page_urls")),
     path("accounts/", include("allauth.urls")),
     # allauth's headless account flows (sign-up, e-mail, passwords) before the API's own paths.

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "mutuals.mentorship",
     "mutuals.rights",
     "mutuals.moderation",
+    "mutuals.search",
     "mutuals.api",
     "mutuals.site",
 ]

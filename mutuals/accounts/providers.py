@@ -14,6 +14,9 @@
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
+- **Member search.** The index is search's (`SearchConfig.ready` registers
+  `member_ids_matching`): the connections list (engagement) filters by the same search as
+  the header's box.
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from mutuals.core.search_terms import Terms
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -51,11 +57,14 @@ AudienceFilter = Callable[[int], Q]
 ProximityFor = Callable[[int, Iterable[int]], Mapping[int, MemberProximity]]
 # A part of the boundaries page: its HTML for the member (with its own form).
 BoundariesSection = Callable[["HttpRequest", "User"], str]
+# The ids of members whose searchable text matches these words, as a subquery.
+MemberMatching = Callable[[Terms], RawSQL]
 
 _block_rule: list[BlockRule] = []
 _proximity: list[ProximityFor] = []
 _audience: list[AudienceFilter] = []
 _boundaries_sections: list[BoundariesSection] = []
+_member_matching: list[MemberMatching] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -92,6 +101,11 @@ def boundaries_sections(request: HttpRequest, member: User) -> list[str]:
     return [section(request, member) for section in _boundaries_sections]
 
 
+def member_matching_register(matching: MemberMatching) -> None:
+    """The one member search (registering it again is harmless)."""
+    _register_one(_member_matching, matching, "member search")
+
+
 def blocked_ids(member_id: int) -> Collection[int]:
     """Members blocked either way with this member."""
     return _one(_block_rule, "block rule").blocked_ids(member_id)
@@ -104,6 +118,12 @@ def is_blocked_between(member_id: int, other_id: int) -> bool:
 def proximity_for(viewer_id: int, member_ids: Iterable[int]) -> Mapping[int, MemberProximity]:
     """Each member's degree of separation from the viewer and the connections they share."""
     return _one(_proximity, "source of degrees of separation")(viewer_id, member_ids)
+
+
+def member_ids_matching(terms: Terms) -> RawSQL:
+    """Ids of members matching these words as the search box matches them (a subquery for
+    `pk__in`), before any visibility rule."""
+    return _one(_member_matching, "member search")(terms)
 
 
 def _register_one[T](slot: list[T], provider: T, what: str) -> None:

@@ -12,6 +12,20 @@ from mutuals.accounts.providers import blocked_ids, sees_private_profile_of
 from mutuals.accounts.topics import topic_slug
 
 
+def visible_members(viewer: User) -> QuerySet[User]:
+    """The one rule of which members a member may find (the directory, search): active, not
+    themselves, on neither side of a block with them. A member's own choice of who may see
+    their profile belongs here too, so every list that finds members honours it."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(pk=viewer.pk)
+        .exclude(pk__in=blocked_ids(viewer.pk))
+        .filter(
+            Q(profile__visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
+        )
+    )
+
+
 def member_directory(
     *,
     viewer: User,
@@ -27,16 +41,7 @@ def member_directory(
     must match somewhere); `topic` is a topic name or slug; `company` and `location` match
     case-insensitively on a part of the field. Ordered by name, then id (stable for cursors).
     """
-    members = (
-        User.objects.filter(is_active=True)
-        .exclude(pk=viewer.pk)
-        .exclude(pk__in=blocked_ids(viewer.pk))
-        .filter(
-            Q(profile__visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
-        )
-        .select_related("profile")
-        .prefetch_related("profile__topics")
-    )
+    members = visible_members(viewer).select_related("profile").prefetch_related("profile__topics")
     for word in q.split()[:8]:
         members = members.filter(
             Q(name__icontains=word)

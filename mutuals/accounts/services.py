@@ -46,6 +46,8 @@ def member_provision(*, user: User) -> None:
     calls this, so the rest of the code may rely on both existing."""
     Profile.objects.get_or_create(user=user)
     Boundaries.objects.get_or_create(user=user, defaults={"open_intents": list(ALL_INTENTS)})
+    # A new member is findable by name at once (search listens).
+    graph_changes.member_changed(member_id=user.pk, fields=["name"])
 
 
 def _check_name(name: str, errors: dict[str, list[str]]) -> str:
@@ -192,7 +194,8 @@ def profile_update(
     if errors:
         raise Refused.for_fields(errors)
 
-    if name is not _UNSET and name != user.name:
+    renamed = name is not _UNSET and name != user.name
+    if renamed:
         user.name = name
         user.save(update_fields=["name"])
     for field, value in changes.items():
@@ -202,7 +205,12 @@ def profile_update(
     if topic_pairs is not None:
         profile.topics.set(topics_resolve(topic_pairs))
     graph_changes.member_changed(
-        member_id=user.pk, fields=[*changes, *(["topics"] if topic_pairs is not None else [])]
+        member_id=user.pk,
+        fields=[
+            *changes,
+            *(["topics"] if topic_pairs is not None else []),
+            *(["name"] if renamed else []),
+        ],
     )
     return profile
 

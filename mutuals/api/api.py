@@ -37,6 +37,7 @@ from mutuals.mentorship.api import router as mentorship_router
 from mutuals.messaging.api import router as messaging_router
 from mutuals.moderation.api import router as moderation_router
 from mutuals.rights.api import router as rights_router
+from mutuals.search.api import router as search_router
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ ROUTERS = (
     mentorship_router,
     rights_router,
     moderation_router,
+    search_router,
 )
 for router in ROUTERS:
     api.add_router("", router)

@@ -38,17 +38,25 @@ from mutuals.engagement.ties import ties_ensure
 router = Router(tags=["engagement"])
 
 
-@router.get("/connections", response=ConnectionPage, operation_id="connections_list")
+@router.get(
+    "/connections",
+    response=ConnectionPage,
+    operation_id="connections_list",
+    openapi_extra=refusals({422: ["query_too_long"]}),
+)
 def connections_list(
     request: HttpRequest,
     cursor: str | None = None,
     limit: int = Query(20, ge=1, le=100),  # type: ignore[type-arg]
+    q: str = "",
 ) -> ConnectionPage:
-    """Your connections, strongest first, each with strength, tier, state and pact."""
+    """Your connections, strongest first, each with strength, tier, state and pact. `q`
+    keeps the connections the search box would find for it (name, headline, company,
+    topics; the last word as a prefix)."""
     viewer = member(request)
     ties_ensure(member_id=viewer.pk)
     ties, next_cursor = keyset_page(
-        selectors.ties_for(viewer), keys=("-strength", "-id"), cursor=cursor, limit=limit
+        selectors.ties_matching(viewer, q), keys=("-strength", "-id"), cursor=cursor, limit=limit
     )
     pact = selectors.pact_of([t.connection_id for t in ties])
     return ConnectionPage(

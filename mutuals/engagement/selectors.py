@@ -9,10 +9,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
+from mutuals.accounts.providers import member_ids_matching
 from mutuals.connections.invitations import acceptance_counts, acceptance_rate
 from mutuals.connections.models import Connection, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import NotFound
+from mutuals.core.search_terms import terms_parse
 from mutuals.engagement.models import (
     Collaboration,
     CollaborationState,
@@ -32,6 +34,18 @@ def ties_for(member: User) -> QuerySet[Tie]:
         .select_related("other__profile", "connection")
         .order_by("-strength", "-id")
     )
+
+
+def ties_matching(member: User, q: str) -> QuerySet[Tie]:
+    """`ties_for`, keeping (when `q` is not blank) those whose member the search box would
+    find for it (name, headline, company, topics, …: `accounts.providers.member_ids_matching`),
+    and none when it holds no word to search for. Refused (`query_too_long`) beyond the
+    search's length."""
+    ties = ties_for(member)
+    if not q.strip():
+        return ties
+    terms = terms_parse(q)
+    return ties.filter(other_id__in=member_ids_matching(terms)) if terms else ties.none()
 
 
 def access_tie_by_connection_id(member: User, connection_id: int) -> Tie:

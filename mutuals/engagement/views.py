@@ -42,11 +42,16 @@ def connections_list_view(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
     ties_ensure(member_id=viewer.pk)
     state = request.GET.get("state", "")
-    ties = selectors.ties_for(viewer)
+    q = request.GET.get("q", "").replace("\x00", "")
+    try:
+        ties = selectors.ties_matching(viewer, q)
+    except MutualsError as refusal:  # too long to search for
+        messages.error(request, refusal.message)
+        ties, q = selectors.ties_for(viewer), ""
     if state:
         ties = ties.filter(state=state)
     page = Paginator(ties, CONNECTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "state": state, "states": TIE_STATES}
+    context = {"page": page, "state": state, "states": TIE_STATES, "q": q}
     return render(request, "engagement/connections.html", context)
 
 

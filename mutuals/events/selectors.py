@@ -40,14 +40,20 @@ SCOPE_KEYS: dict[Scope, tuple[str, str]] = {
 }
 
 
+def events_visible_to(viewer: User) -> QuerySet[Event]:
+    """Every event the viewer may see (the lists' and search's rule; `access.access_event_by_id`
+    holds it for one): its organizer's account is open and no block stands between them."""
+    return Event.objects.filter(organizer__is_active=True).exclude(
+        organizer_id__in=blocked_ids(viewer.pk)
+    )
+
+
 def events_for(viewer: User, scope: Scope | None, now: datetime | None = None) -> QuerySet[Event]:
     """Events the viewer may see in a scope (upcoming: not yet ended; past: ended; mine:
     organized by them or with their RSVP; None: all), each annotated with `going_count`,
     `waitlist_count` and the viewer's own `my_status` (None without an RSVP)."""
     now = now or timezone.now()
-    events = Event.objects.filter(organizer__is_active=True).exclude(
-        organizer_id__in=blocked_ids(viewer.pk)
-    )
+    events = events_visible_to(viewer)
     if scope == Scope.UPCOMING:
         events = events.filter(ends_at__gt=now)
     elif scope == Scope.PAST:

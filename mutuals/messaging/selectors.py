@@ -81,6 +81,18 @@ def _read_until(member_id: int) -> Coalesce:
     )
 
 
+def messages_visible_to(member: User) -> QuerySet[Message]:
+    """Every message the member may see: in conversations they take part in, not one-to-one
+    across a block, not sent by anyone on either side of a block with them (search's rule;
+    a conversation's page applies the same two through `access` and `messages_for`)."""
+    return Message.objects.filter(
+        conversation_id__in=Participant.objects.filter(member=member).values("conversation_id")
+    ).filter(
+        visible_to(member.pk),
+        ~Q(conversation_id__in=Conversation.objects.filter(hidden_direct(member.pk)).values("pk")),
+    )
+
+
 def unread_messages(member: User) -> QuerySet[Message]:
     """Messages from others, visible to the member, newer than their read mark, in their
     conversations."""

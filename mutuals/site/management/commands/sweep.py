@@ -31,6 +31,7 @@ from mutuals.moderation.services import suspensions_lift_due
 from mutuals.rights.erasure import deletions_erase_due
 from mutuals.rights.services import exports_expire, exports_resume_stalled
 from mutuals.rights.tasks import export_prepare_task
+from mutuals.search.documents import member_documents_missing
 
 # A task marked running for longer than this lost its worker (no task of mutuals runs for
 # nearly so long); imports and exports have their own recovery.
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         "(or fail) imports whose worker stopped, drop data exports whose link expired and "
         "resume those whose worker stopped, lift suspensions that ended, erase the accounts "
         "whose deletion grace period is over, queue again tasks running for over an hour "
-        "(their worker stopped) (idempotent; run hourly)."
+        "(their worker stopped), write missing search documents (idempotent; run hourly)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             older_than=TASK_STALE_AFTER,
             exclude=[import_linkedin.module_path, export_prepare_task.module_path],
         )
+        documents = member_documents_missing()
         self.stdout.write(
             f"delivered {delivered} queued requests, expired {expired}, sent {nudged} nudges, "
             f"told {missed} members of pact items missed, "
@@ -91,5 +93,6 @@ class Command(BaseCommand):
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
             f"lifted {lifted} suspensions that ended, erased {erased} deleted accounts, "
-            f"queued again {tasks} tasks whose worker stopped"
+            f"queued again {tasks} tasks whose worker stopped, "
+            f"wrote the search documents of {documents} members who had none"
         )
