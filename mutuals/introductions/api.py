@@ -100,15 +100,7 @@ def recommendations_people(
     proximity = selectors.proximity_for(viewer.pk, (s.member.pk for s in page))
     items = [
         PeopleSuggestionOut(
-            member=MemberOut(
-                id=s.member.pk,
-                name=s.member.name,
-                headline=s.member.profile.headline,
-                company=s.member.profile.company,
-                title=s.member.profile.title,
-                topics=[t.name for t in s.member.profile.topics.all()],
-                degree=proximity[s.member.pk].degree,
-            ),
+            member=MemberOut.build(s.member, proximity[s.member.pk].degree),
             score=round(s.score, 6),
             reasons=s.reasons,
             incoming_invitation_id=s.incoming_invitation_id,
