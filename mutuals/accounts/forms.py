@@ -257,7 +257,8 @@ class ExperienceForm(HistoryForm):
     field_order = ["role", "organisation", "location", "start", "end", "description"]
     role = forms.CharField(max_length=120, label="Role", help_text="e.g. Programme manager")
     organisation = forms.CharField(max_length=120, label="Organisation")
-    location = forms.CharField(max_length=120, required=False)
+    # Not "Location": the profile's own field is called so on the same page.
+    location = forms.CharField(max_length=120, required=False, label="Where (city, or remote)")
     texts = ("organisation", "role", "location", "description")
 
 
