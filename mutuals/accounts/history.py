@@ -137,6 +137,22 @@ def _texts(spec: _Spec, given: dict[str, Any], errors: dict[str, list[str]]) -> 
     return cleaned
 
 
+def history_check(
+    *, kind: Kind, start: str = "", end: str = "", **texts: str
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """A new entry's values as they would be stored, and what is wrong with them (field →
+    problems; empty when it may be added): the rules of `history_add`, for callers that offer
+    entries before the member adds them (the LinkedIn import)."""
+    spec = SPECS[kind]
+    unknown = set(texts) - set(spec.texts)
+    if unknown:
+        raise TypeError(f"{kind} has no field {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = _texts(spec, {f: texts.get(f, "") for f in spec.texts}, errors)
+    values |= _dates(start, end, start_required=spec.start_required, errors=errors)
+    return values, errors
+
+
 def _entries(user: User, kind: Kind) -> models.QuerySet[Any]:
     manager: models.Manager[Any] = SPECS[kind].model.objects  # type: ignore[attr-defined]
     return manager.filter(user=user)
@@ -171,13 +187,7 @@ def history_add(*, user: User, kind: Kind, start: str = "", end: str = "", **tex
             code="too_many_entries",
             detail={"max": spec.limit},
         )
-    errors: dict[str, list[str]] = {}
-    given = {field: texts.get(field, "") for field in spec.texts}
-    unknown = set(texts) - set(spec.texts)
-    if unknown:
-        raise TypeError(f"{kind} has no field {sorted(unknown)}")
-    values: dict[str, Any] = _texts(spec, given, errors)
-    values |= _dates(start, end, start_required=spec.start_required, errors=errors)
+    values, errors = history_check(kind=kind, start=start, end=end, **texts)
     if errors:
         raise Refused.for_fields(errors)
     _entries(user, kind).update(position=F("position") + 1)
