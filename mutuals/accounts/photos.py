@@ -10,7 +10,7 @@ its GPS position and camera, XMP, ICC profiles, comments) is copied.
 The files are named after the hash of their content (`User.photo_key`), in the `photos`
 storage: the data directory by default, or an S3-compatible bucket (README, "Profile photos").
 A new photo therefore has new addresses, and each address can be cached for ever
-(`PHOTO_CACHE_CONTROL`); the old files are deleted once the change is committed. Without a
+(`cache_control`); the old files are deleted once the change is committed. Without a
 photo, pages show the initials (`accounts/_avatar.html`).
 """
 
@@ -41,7 +41,12 @@ MAX_SIDE = 12_000
 MAX_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 JPEG_QUALITY = 85
-PHOTO_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def cache_control() -> str:
+    """How long a photo's address may be cached: for ever (settings.PHOTO_CACHE_CONTROL, which
+    the S3 storage also writes on each file)."""
+    return str(settings.PHOTO_CACHE_CONTROL)
 
 
 def max_photo_bytes() -> int:

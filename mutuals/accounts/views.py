@@ -101,7 +101,7 @@ def photo_view(request: HttpRequest, member_id: int, key: str, size: int) -> Htt
     if data is None:
         raise NotFound("No such photo.")
     response = HttpResponse(data, content_type="image/jpeg")
-    response["Cache-Control"] = photos.PHOTO_CACHE_CONTROL
+    response["Cache-Control"] = photos.cache_control()
     response["ETag"] = f'"{key}-{size}"'
     return response
 

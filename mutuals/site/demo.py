@@ -35,6 +35,7 @@ from mutuals.feed.demo import demo_feed_seed
 from mutuals.mentorship.demo import mentorship_seed
 from mutuals.messaging.demo import demo_conversations_seed
 from mutuals.site import demo_cast
+from mutuals.site.demo_faces import demo_faces_seed
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def demo_seed() -> DemoSummary:
     mentorship_seed(members)
     demo_collaborations_seed(members, event_id_titled=_event_id_titled)
     demo_conversations_seed(members, now)
+    demo_faces_seed(members)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(

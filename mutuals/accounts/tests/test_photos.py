@@ -333,3 +333,48 @@ class TestApi:
         assert MemberRefOut.build(other).photo_url == photos.photo_url(other)
         member = User.objects.select_related("profile").get(pk=member.pk)
         assert MemberRefOut.build(member).photo_url is None
+
+
+class TestStorageSettings:
+    def test_the_data_directory_by_default(self) -> None:
+        from config.settings.base import DATA_DIR, photos_storage
+
+        conf = photos_storage({})
+        assert conf["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+        assert conf["OPTIONS"] == {"location": DATA_DIR / "photos", "base_url": "/photos/"}
+
+    def test_a_bucket_through_django_storages(self) -> None:
+        from storages.backends.s3 import S3Storage
+
+        from config.settings.base import PHOTO_CACHE_CONTROL, photos_storage
+
+        conf = photos_storage(
+            {
+                "MUTUALS_PHOTOS_S3_BUCKET": "faces",
+                "MUTUALS_PHOTOS_S3_ENDPOINT_URL": "https://s3.example.org",
+                "MUTUALS_PHOTOS_S3_REGION": "eu-central-1",
+                "MUTUALS_PHOTOS_S3_ACCESS_KEY_ID": "key-id",
+                "MUTUALS_PHOTOS_S3_SECRET_ACCESS_KEY": "not-a-secret",
+                "MUTUALS_PHOTOS_S3_CUSTOM_DOMAIN": "photos.example.org",
+            }
+        )
+        assert conf["BACKEND"] == "storages.backends.s3.S3Storage"
+        storage = S3Storage(**conf["OPTIONS"])  # type: ignore[arg-type]
+        assert storage.bucket_name == "faces"
+        assert storage.endpoint_url == "https://s3.example.org"
+        assert storage.querystring_auth is False
+        assert storage.object_parameters == {
+            "CacheControl": PHOTO_CACHE_CONTROL,
+            "ContentType": "image/jpeg",
+        }
+        # Pages link to the public host, under the prefix, with no signature to expire.
+        assert storage.url("7/abc-160.jpg") == "https://photos.example.org/photos/7/abc-160.jpg"
+        assert photos.cache_control() == PHOTO_CACHE_CONTROL
+
+    def test_signed_links_on_request(self) -> None:
+        from config.settings.base import photos_storage
+
+        conf = photos_storage(
+            {"MUTUALS_PHOTOS_S3_BUCKET": "faces", "MUTUALS_PHOTOS_S3_SIGNED_URLS": "yes"}
+        )
+        assert conf["OPTIONS"]["querystring_auth"] is True  # type: ignore[index]
