@@ -196,7 +196,7 @@ class PhotoForm(MemberForm):
     """A new profile photo; the square is centred unless the member gives one."""
 
     photo = forms.FileField(
-        label="Photo",
+        label="Choose a photo",
         help_text="JPEG, PNG or WebP, up to 10 MB. It is cut to a square and its metadata "
         "(camera, place) is removed.",
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
