@@ -180,7 +180,15 @@ def photo_urls(member: User) -> dict[int, str]:
 
 
 def photo_url(member: User, size: int = MEDIUM) -> str | None:
-    return photo_urls(member).get(size)
+    return photo_url_for(member.pk, member.photo_key, size)
+
+
+def photo_url_for(member_id: int, key: str | None, size: int = MEDIUM) -> str | None:
+    """The address of one size of a photo from the member's id and photo key alone (a row
+    read without the model), or None without a photo."""
+    if not key:
+        return None
+    return photo_storage().url(photo_name(member_id, key, size))
 
 
 def _delete_files(member_id: int, key: str) -> None:
