@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -318,6 +319,49 @@ STORAGES = {
         "OPTIONS": {"location": DATA_DIR / "imports"},
     },
 }
+
+# Profile photos (README, "Profile photos"; mutuals/accounts/photos.py). Files are named by
+# the hash of their content, so every address is served as cacheable for ever.
+PHOTO_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MUTUALS_MAX_PHOTO_BYTES = int(os.environ.get("MUTUALS_MAX_PHOTO_BYTES", 10 * 1024 * 1024))
+
+
+def photos_storage(environ: Mapping[str, str]) -> dict[str, object]:
+    """Where photos are kept: an S3-compatible bucket when MUTUALS_PHOTOS_S3_BUCKET is set
+    (through django-storages; install "mutuals[s3]" for boto3), else under the data directory,
+    served by mutuals itself at /photos/."""
+    bucket = environ.get("MUTUALS_PHOTOS_S3_BUCKET", "").strip()
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": DATA_DIR / "photos", "base_url": "/photos/"},
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            # None lets boto3 find them itself (its environment variables, an instance role).
+            "endpoint_url": environ.get("MUTUALS_PHOTOS_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("MUTUALS_PHOTOS_S3_REGION") or None,
+            "access_key": environ.get("MUTUALS_PHOTOS_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("MUTUALS_PHOTOS_S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("MUTUALS_PHOTOS_S3_PREFIX", "photos"),
+            # The public address of the bucket (a CDN or the bucket's own host name).
+            "custom_domain": environ.get("MUTUALS_PHOTOS_S3_CUSTOM_DOMAIN") or None,
+            # Plain addresses: a signed one changes on every page and defeats the cache.
+            "querystring_auth": environ.get("MUTUALS_PHOTOS_S3_SIGNED_URLS", "").strip().lower()
+            in {"1", "true", "yes", "on"},
+            "default_acl": environ.get("MUTUALS_PHOTOS_S3_ACL") or None,
+            "object_parameters": {
+                "CacheControl": PHOTO_CACHE_CONTROL,
+                "ContentType": "image/jpeg",
+            },
+            "file_overwrite": True,
+        },
+    }
+
+
+STORAGES["photos"] = photos_storage(os.environ)
 
 # Uploads (docs/imports.md, "Limits"): an upload larger than FILE_UPLOAD_MAX_MEMORY_SIZE is
 # streamed to a temporary file, never held in memory; one larger than

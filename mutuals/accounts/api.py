@@ -4,12 +4,16 @@ service or selector, shape the answer."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Query, Router
+from ninja import File, Form, Query, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
 
+from mutuals.accounts import history, photos
 from mutuals.accounts.access import access_profile_by_id
 from mutuals.accounts.api_auth import member
 from mutuals.accounts.conduct import (
@@ -28,10 +32,20 @@ from mutuals.accounts.schemas import (
     ConductAcceptIn,
     ConductIn,
     ConductOut,
+    EducationIn,
+    EducationList,
+    EducationOut,
+    EducationPatch,
+    ExperienceIn,
+    ExperienceList,
+    ExperienceOut,
+    ExperiencePatch,
+    HistoryOrderIn,
     MemberDetailOut,
     MemberOut,
     MemberPage,
     MeOut,
+    PhotoOut,
     PrivacyOut,
     PrivacyPatch,
     ProfileOut,
@@ -51,7 +65,7 @@ from mutuals.accounts.services import (
     privacy_update,
     profile_update,
 )
-from mutuals.core.errors import NotAllowed, NotAuthenticated, NotFound, RateLimited
+from mutuals.core.errors import NotAllowed, NotAuthenticated, NotFound, RateLimited, Refused
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 
@@ -200,6 +214,8 @@ def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
         offers=list(profile.offers),
         looking_for=list(profile.looking_for),
         mutual_count=proximity.mutual_count,
+        experience=[ExperienceOut.build(e) for e in history.history_entries(found, "experience")],
+        education=[EducationOut.build(e) for e in history.history_entries(found, "education")],
     )
 
 
@@ -270,13 +286,164 @@ def _me(request: HttpRequest) -> User:
 
 
 def _member_out(user: User, degree: int | None) -> MemberOut:
-    profile = user.profile
-    return MemberOut(
-        id=user.pk,
-        name=user.name,
-        headline=profile.headline,
-        company=profile.company,
-        title=profile.title,
-        topics=[topic.name for topic in profile.topics.all()],
-        degree=degree,
+    return MemberOut.build(user, degree)
+
+
+_PHOTO_REFUSALS = {
+    422: ["photo_not_image", "photo_too_large", "photo_too_many_pixels", "photo_too_small"]
+}
+
+
+@router.post(
+    "/me/photo",
+    response={200: PhotoOut},
+    operation_id="me_photo_update",
+    openapi_extra=refusals(_PHOTO_REFUSALS),
+)
+def me_photo_update(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    crop_x: Form[int | None] = None,
+    crop_y: Form[int | None] = None,
+    crop_size: Form[int | None] = None,
+) -> PhotoOut:
+    """Your profile photo, as multipart `file` (JPEG, PNG or WebP, up to 10 MB), cut to a
+    square: the centre, or the square `crop_x`, `crop_y`, `crop_size` (pixels of the photo as
+    it is seen). It is stored without its metadata in sizes 64, 160 and 400, at addresses that
+    change with the photo. A file that is not an image is `photo_not_image`; one over the size
+    limit `photo_too_large`; over 40 megapixels or 12,000 pixels a side
+    `photo_too_many_pixels` (read from its header, before decoding); under 64 pixels a side
+    `photo_too_small`; a square outside the photo `invalid_fields` on `crop`."""
+    crop = _crop(crop_x, crop_y, crop_size)
+    user = photos.photo_set(user=member(request), stream=file, size=file.size, crop=crop)
+    return PhotoOut.build(user)
+
+
+def _crop(x: int | None, y: int | None, size: int | None) -> photos.Crop | None:
+    given = [value is not None for value in (x, y, size)]
+    if not any(given):
+        return None
+    if not all(given):
+        raise Refused.for_fields(
+            {"crop": ["Give crop_x, crop_y and crop_size together, or none for the centre."]}
+        )
+    return photos.Crop(x=x or 0, y=y or 0, size=size or 0)
+
+
+@router.delete("/me/photo", response={204: None}, operation_id="me_photo_delete")
+def me_photo_delete(request: HttpRequest) -> HttpResponse:
+    """Remove your photo: your initials are shown instead. Without a photo, nothing changes."""
+    photos.photo_remove(user=member(request))
+    return HttpResponse(status=204)
+
+
+_ENTRY_REFUSALS = {404: ["not_found"]}
+
+
+@router.post(
+    "/me/experience",
+    response={201: ExperienceOut},
+    operation_id="me_experience_create",
+    openapi_extra=refusals({422: ["too_many_entries"]}),
+)
+def me_experience_create(request: HttpRequest, payload: ExperienceIn) -> Status[ExperienceOut]:
+    """Add a position at the top of your experience: organisation, role and start required;
+    dates are months (`2021-03`) or years (`2021`), both alike; no `end` is present. An end
+    before the start, a start over a year ahead, an end over 10 years ahead, or more than 30
+    positions are refused."""
+    entry = history.history_add(user=member(request), kind="experience", **_dates(payload))
+    return Status(201, ExperienceOut.build(entry))
+
+
+@router.put(
+    "/me/experience/order", response={200: ExperienceList}, operation_id="me_experience_order"
+)
+def me_experience_order(request: HttpRequest, payload: HistoryOrderIn) -> ExperienceList:
+    """Put your positions in the order of `ids`, which names each of them once."""
+    entries = history.history_reorder(user=member(request), kind="experience", ids=payload.ids)
+    return ExperienceList(items=[ExperienceOut.build(e) for e in entries])
+
+
+@router.patch(
+    "/me/experience/{entry_id}",
+    response={200: ExperienceOut},
+    operation_id="me_experience_update",
+    openapi_extra=refusals(_ENTRY_REFUSALS),
+)
+def me_experience_update(
+    request: HttpRequest, entry_id: int, payload: ExperiencePatch
+) -> ExperienceOut:
+    """Change any fields of one of your positions, by the rules of adding one."""
+    entry = history.history_update(
+        user=member(request), kind="experience", entry_id=entry_id, **_dates(payload, True)
     )
+    return ExperienceOut.build(entry)
+
+
+@router.delete(
+    "/me/experience/{entry_id}",
+    response={204: None},
+    operation_id="me_experience_delete",
+    openapi_extra=refusals(_ENTRY_REFUSALS),
+)
+def me_experience_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Remove one of your positions."""
+    history.history_remove(user=member(request), kind="experience", entry_id=entry_id)
+    return HttpResponse(status=204)
+
+
+@router.post(
+    "/me/education",
+    response={201: EducationOut},
+    operation_id="me_education_create",
+    openapi_extra=refusals({422: ["too_many_entries"]}),
+)
+def me_education_create(request: HttpRequest, payload: EducationIn) -> Status[EducationOut]:
+    """Add a school at the top of your education: `school` required; degree, field of study
+    and dates optional (months or years, both alike). At most 15 schools."""
+    entry = history.history_add(user=member(request), kind="education", **_dates(payload))
+    return Status(201, EducationOut.build(entry))
+
+
+@router.put("/me/education/order", response={200: EducationList}, operation_id="me_education_order")
+def me_education_order(request: HttpRequest, payload: HistoryOrderIn) -> EducationList:
+    """Put your schools in the order of `ids`, which names each of them once."""
+    entries = history.history_reorder(user=member(request), kind="education", ids=payload.ids)
+    return EducationList(items=[EducationOut.build(e) for e in entries])
+
+
+@router.patch(
+    "/me/education/{entry_id}",
+    response={200: EducationOut},
+    operation_id="me_education_update",
+    openapi_extra=refusals(_ENTRY_REFUSALS),
+)
+def me_education_update(
+    request: HttpRequest, entry_id: int, payload: EducationPatch
+) -> EducationOut:
+    """Change any fields of one of your schools, by the rules of adding one."""
+    entry = history.history_update(
+        user=member(request), kind="education", entry_id=entry_id, **_dates(payload, True)
+    )
+    return EducationOut.build(entry)
+
+
+@router.delete(
+    "/me/education/{entry_id}",
+    response={204: None},
+    operation_id="me_education_delete",
+    openapi_extra=refusals(_ENTRY_REFUSALS),
+)
+def me_education_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Remove one of your schools."""
+    history.history_remove(user=member(request), kind="education", entry_id=entry_id)
+    return HttpResponse(status=204)
+
+
+def _dates(payload: Any, partial: bool = False) -> dict[str, Any]:
+    """The payload as the history services take it: a null date is an empty one."""
+    given: dict[str, Any] = payload.model_dump(exclude_unset=partial)
+    for name in ("start", "end"):
+        if name in given and given[name] is None:
+            given[name] = ""
+    return given

@@ -19,6 +19,7 @@ from mutuals.accounts.models import (
     ProfileVisibility,
     User,
 )
+from mutuals.accounts.photos import Crop
 from mutuals.accounts.timezones import available_time_zones, time_zone_choices
 from mutuals.accounts.topics import split_topics
 
@@ -279,3 +280,87 @@ class ConductForm(MemberForm):
         help_text="Plain text; blank lines separate paragraphs. Saving publishes a new version, "
         "which members joining from now on accept.",
     )
+
+
+class PhotoForm(MemberForm):
+    """A new profile photo; the square is centred unless the member gives one."""
+
+    photo = forms.FileField(
+        label="Choose a photo",
+        help_text="JPEG, PNG or WebP, up to 10 MB. It is cut to a square and its metadata "
+        "(camera, place) is removed.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    crop_x = forms.IntegerField(min_value=0, required=False, label="From the left (pixels)")
+    crop_y = forms.IntegerField(min_value=0, required=False, label="From the top (pixels)")
+    crop_size = forms.IntegerField(min_value=1, required=False, label="Side (pixels)")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get(name) is not None for name in ("crop_x", "crop_y", "crop_size")]
+        if any(given) and not all(given):
+            raise forms.ValidationError(
+                "Give the square's left, top and side, or none of them for the centre."
+            )
+        return data
+
+    def crop(self) -> Crop | None:
+        data = self.cleaned_data
+        if data.get("crop_size") is None:
+            return None
+        return Crop(x=data["crop_x"], y=data["crop_y"], size=data["crop_size"])
+
+
+_MONTH_ATTRS = {"placeholder": "2021-03", "inputmode": "numeric", "autocomplete": "off"}
+
+
+class HistoryForm(MemberForm):
+    """An experience or education entry; `start` and `end` as the services read them."""
+
+    start = forms.CharField(
+        max_length=7, required=False, widget=forms.TextInput(attrs=_MONTH_ATTRS)
+    )
+    end = forms.CharField(
+        max_length=7,
+        required=False,
+        help_text="Month as 2021-03 (or the year alone). Leave the end empty while it goes on.",
+        widget=forms.TextInput(attrs=_MONTH_ATTRS),
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, required=False
+    )
+    texts: tuple[str, ...] = ()
+
+    @classmethod
+    def initial_for(cls, entry: Any) -> dict[str, Any]:
+        return {
+            **{name: getattr(entry, name) for name in cls.texts},
+            "start": entry.start,
+            "end": entry.end,
+        }
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in (*self.texts, "start", "end")}
+
+
+class ExperienceForm(HistoryForm):
+    field_order = ["role", "organisation", "location", "start", "end", "description"]
+    role = forms.CharField(max_length=120, label="Role", help_text="e.g. Programme manager")
+    organisation = forms.CharField(max_length=120, label="Organisation")
+    # Not "Location": the profile's own field is called so on the same page.
+    location = forms.CharField(max_length=120, required=False, label="Where (city, or remote)")
+    texts = ("organisation", "role", "location", "description")
+
+
+class EducationForm(HistoryForm):
+    field_order = ["school", "degree", "field_of_study", "start", "end", "description"]
+    school = forms.CharField(max_length=160, label="School")
+    degree = forms.CharField(max_length=160, required=False, help_text="e.g. MSc")
+    field_of_study = forms.CharField(max_length=120, required=False, label="Field of study")
+    texts = ("school", "degree", "field_of_study", "description")
+
+
+HISTORY_FORMS: dict[str, type[HistoryForm]] = {
+    "experience": ExperienceForm,
+    "education": EducationForm,
+}

@@ -1,4 +1,5 @@
-"""Members: the account (`User`), the public `Profile`, private `Boundaries`, API tokens.
+"""Members: the account (`User`), the public `Profile` with its `Experience` and `Education`
+entries, private `Boundaries`, API tokens.
 
 Every member has exactly one profile and one boundaries row; `accounts.services.member_provision`
 creates them wherever a user is created (sign-up, `createmember`, the demo, the admin).
@@ -6,6 +7,7 @@ creates them wherever a user is created (sign-up, `createmember`, the demo, the 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -61,6 +63,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The profile photo (accounts.photos): the hash of its content names its files, so a new
+    # photo gets new addresses and each can be cached for ever. Empty: the initials are shown.
+    # On the account rather than the profile because a face goes wherever the name goes, and
+    # every list that names a member already loads this row.
+    photo_key = models.CharField(max_length=32, blank=True, db_default="")
 
     objects: ClassVar[MemberManager] = MemberManager()
 
@@ -156,6 +163,106 @@ class Profile(TimeStampedModel):
     def headline_says_role(self) -> bool:
         """Whether the headline already reads as the role line (shown once, not twice)."""
         return " ".join(self.headline.lower().split()) == " ".join(self.role_line.lower().split())
+
+
+MAX_EXPERIENCE_ENTRIES = 30
+MAX_EDUCATION_ENTRIES = 15
+
+
+class HistoryEntry(TimeStampedModel):
+    """A dated line of a member's history, to the month: it began `started_on` and ended
+    `ended_on` (both the first day of their month; no end is "present"). `year_only` when the
+    source knew only years (LinkedIn's Education.csv writes "2014"), so the page shows "2014",
+    not "Jan 2014". `position` is the member's own order on their page."""
+
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    year_only = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_current(self) -> bool:
+        return self.started_on is not None and self.ended_on is None
+
+    def _text(self, day: date | None) -> str:
+        """As the forms and the API write it: "2021-03", or "2021" when only years are known."""
+        if day is None:
+            return ""
+        return f"{day.year}" if self.year_only else f"{day.year}-{day.month:02d}"
+
+    @property
+    def start(self) -> str:
+        return self._text(self.started_on)
+
+    @property
+    def end(self) -> str:
+        return self._text(self.ended_on)
+
+    def _label(self, day: date) -> str:
+        return f"{day.year}" if self.year_only else day.strftime("%b %Y")
+
+    @property
+    def period(self) -> str:
+        """ "Mar 2021 – present", "2014 – 2018", "until 2012", or "" when undated."""
+        if self.started_on is None:
+            return f"until {self._label(self.ended_on)}" if self.ended_on else ""
+        end = self._label(self.ended_on) if self.ended_on else "present"
+        start = self._label(self.started_on)
+        return start if start == end else f"{start} – {end}"
+
+
+def _dates_in_order(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(ended_on__isnull=True)
+        | models.Q(started_on__isnull=True)
+        | models.Q(ended_on__gte=models.F("started_on")),
+        name=f"{prefix}_ends_after_start",
+    )
+
+
+class Experience(HistoryEntry):
+    """A position a member held or holds: an organisation, a role, when (issue 19)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="experiences")
+    organisation = models.CharField(max_length=120)
+    role = models.CharField(max_length=120)
+    location = models.CharField(max_length=120, blank=True)
+    description = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["user", "position"])]
+        constraints = [
+            _dates_in_order("experience"),
+            models.CheckConstraint(
+                condition=models.Q(started_on__isnull=False), name="experience_has_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} at {self.organisation}"
+
+
+class Education(HistoryEntry):
+    """A school a member attended, with the degree and field when they give them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="education")
+    school = models.CharField(max_length=160)
+    degree = models.CharField(max_length=160, blank=True)
+    field_of_study = models.CharField(max_length=120, blank=True)
+    description = models.TextField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "education"
+        indexes = [models.Index(fields=["user", "position"])]
+        constraints = [_dates_in_order("education")]
+
+    def __str__(self) -> str:
+        return f"{self.degree or 'Studies'} at {self.school}"
 
 
 class Boundaries(TimeStampedModel):

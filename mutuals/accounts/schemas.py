@@ -7,7 +7,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
-from mutuals.accounts.models import ApiToken, Boundaries, Profile, User
+from mutuals.accounts.models import ApiToken, Boundaries, Education, Experience, Profile, User
+from mutuals.accounts.photos import photo_url, photo_urls
 
 
 class TokenIn(Schema):
@@ -45,6 +46,120 @@ class ApiTokenPage(Schema):
     next: str | None
 
 
+_START = "month as YYYY-MM, or the year alone as YYYY when only years are known"
+_END = "as `start`; empty or null: it goes on (present)"
+
+
+class ExperienceOut(Schema):
+    id: int
+    organisation: str
+    role: str
+    location: str
+    description: str
+    start: str = Field(description=_START)
+    end: str | None = Field(description="as `start`; null while it goes on (present)")
+
+    @staticmethod
+    def build(entry: Experience) -> ExperienceOut:
+        return ExperienceOut(
+            id=entry.pk,
+            organisation=entry.organisation,
+            role=entry.role,
+            location=entry.location,
+            description=entry.description,
+            start=entry.start,
+            end=entry.end or None,
+        )
+
+
+class EducationOut(Schema):
+    id: int
+    school: str
+    degree: str
+    field_of_study: str
+    description: str
+    start: str | None = Field(description=f"{_START}; null when not given")
+    end: str | None = Field(description="as `start`; null when not given (with a start: present)")
+
+    @staticmethod
+    def build(entry: Education) -> EducationOut:
+        return EducationOut(
+            id=entry.pk,
+            school=entry.school,
+            degree=entry.degree,
+            field_of_study=entry.field_of_study,
+            description=entry.description,
+            start=entry.start or None,
+            end=entry.end or None,
+        )
+
+
+class ExperienceIn(Schema):
+    organisation: str = Field(max_length=500)
+    role: str = Field(max_length=500)
+    location: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=4000)
+    start: str = Field(max_length=20, description=_START)
+    end: str | None = Field(default=None, max_length=20, description=_END)
+
+
+class ExperiencePatch(Schema):
+    """Any subset of an entry; `end: null` makes it current."""
+
+    organisation: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    role: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    location: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    description: str = Field(default=None, max_length=4000)  # type: ignore[assignment]
+    start: str = Field(default=None, max_length=20, description=_START)  # type: ignore[assignment]
+    end: str | None = Field(default=None, max_length=20, description=_END)
+
+
+class EducationIn(Schema):
+    school: str = Field(max_length=500)
+    degree: str = Field(default="", max_length=500)
+    field_of_study: str = Field(default="", max_length=500)
+    description: str = Field(default="", max_length=4000)
+    start: str | None = Field(default=None, max_length=20, description=_START)
+    end: str | None = Field(default=None, max_length=20, description=_END)
+
+
+class EducationPatch(Schema):
+    """Any subset of an entry; `start: null` or `end: null` clears that date."""
+
+    school: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    degree: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    field_of_study: str = Field(default=None, max_length=500)  # type: ignore[assignment]
+    description: str = Field(default=None, max_length=4000)  # type: ignore[assignment]
+    start: str | None = Field(default=None, max_length=20, description=_START)
+    end: str | None = Field(default=None, max_length=20, description=_END)
+
+
+class HistoryOrderIn(Schema):
+    ids: list[int] = Field(max_length=100, description="every entry of yours, in the new order")
+
+
+class ExperienceList(Schema):
+    items: list[ExperienceOut]
+    next: None = None
+
+
+class EducationList(Schema):
+    items: list[EducationOut]
+    next: None = None
+
+
+class PhotoOut(Schema):
+    photo_url: str | None = Field(description="the 160-pixel square; null without a photo")
+    sizes: dict[str, str] = Field(description="pixels a side → address of that square")
+
+    @staticmethod
+    def build(member: User) -> PhotoOut:
+        return PhotoOut(
+            photo_url=photo_url(member),
+            sizes={str(size): url for size, url in photo_urls(member).items()},
+        )
+
+
 class ProfileOut(Schema):
     name: str
     headline: str
@@ -56,9 +171,13 @@ class ProfileOut(Schema):
     offers: list[str]
     looking_for: list[str]
     linkedin_url: str
+    photo_url: str | None
+    experience: list[ExperienceOut]
+    education: list[EducationOut]
 
     @staticmethod
     def build(profile: Profile) -> ProfileOut:
+        member = profile.user
         return ProfileOut(
             name=profile.user.name,
             headline=profile.headline,
@@ -70,6 +189,9 @@ class ProfileOut(Schema):
             offers=list(profile.offers),
             looking_for=list(profile.looking_for),
             linkedin_url=profile.linkedin_url,
+            photo_url=photo_url(member),
+            experience=[ExperienceOut.build(e) for e in member.experiences.all()],
+            education=[EducationOut.build(e) for e in member.education.all()],
         )
 
 
@@ -146,11 +268,19 @@ class MemberRefOut(Schema):
     id: int
     name: str
     headline: str
+    photo_url: str | None = Field(
+        default=None, description="their photo, a 160-pixel square; null: show their initials"
+    )
 
     @staticmethod
     def build(member: User) -> MemberRefOut:
         """From a member loaded with their profile."""
-        return MemberRefOut(id=member.pk, name=member.name, headline=member.profile.headline)
+        return MemberRefOut(
+            id=member.pk,
+            name=member.name,
+            headline=member.profile.headline,
+            photo_url=photo_url(member),
+        )
 
 
 class MemberOut(Schema):
@@ -161,6 +291,22 @@ class MemberOut(Schema):
     title: str
     topics: list[str]
     degree: int | None = Field(description="1, 2 or 3 (3rd+), null when not reachable")
+    photo_url: str | None = Field(description="a 160-pixel square; null: show their initials")
+
+    @staticmethod
+    def build(user: User, degree: int | None) -> MemberOut:
+        """From a member loaded with their profile and its topics."""
+        profile = user.profile
+        return MemberOut(
+            id=user.pk,
+            name=user.name,
+            headline=profile.headline,
+            company=profile.company,
+            title=profile.title,
+            topics=[topic.name for topic in profile.topics.all()],
+            degree=degree,
+            photo_url=photo_url(user),
+        )
 
 
 class MemberDetailOut(MemberOut):
@@ -169,6 +315,8 @@ class MemberDetailOut(MemberOut):
     offers: list[str]
     looking_for: list[str]
     mutual_count: int
+    experience: list[ExperienceOut]
+    education: list[EducationOut]
 
 
 class MemberPage(Schema):

@@ -570,7 +570,7 @@ SELECT p.id, p.author_id, u.name, u.is_active, pr.headline, p.kind, p.body, p.vi
              WHERE pt.post_id = p.id ORDER BY t.name),
        (SELECT r.kind FROM feed_reaction r WHERE r.post_id = p.id AND r.member_id = %(v)s),
        o.author_id, ou.name, ou.is_active, opr.headline, o.kind, o.body, o.created_at,
-       o.visibility, o.hidden_at
+       o.visibility, o.hidden_at, u.photo_key, ou.photo_key
 FROM feed_post p
 JOIN accounts_user u ON u.id = p.author_id
 LEFT JOIN accounts_profile pr ON pr.user_id = p.author_id

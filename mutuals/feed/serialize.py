@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mutuals.accounts.photos import photo_url, photo_url_for
 from mutuals.feed.models import Post
 
 
@@ -55,6 +56,7 @@ def _author(post: Post) -> dict[str, Any]:
         "id": post.author_id,
         "name": post.author.name,
         "headline": post.author.profile.headline,
+        "photo_url": photo_url(post.author),
     }
 
 
@@ -90,6 +92,8 @@ PAGE_COLUMNS = [
     "o_created_at",
     "o_visibility",
     "o_hidden_at",
+    "author_photo_key",
+    "o_author_photo_key",
 ]
 
 
@@ -102,6 +106,7 @@ def post_data_from_row(row: dict[str, Any], *, original_visible: bool) -> dict[s
             "id": row["author_id"],
             "name": row["author_name"],
             "headline": row["author_headline"] or "",
+            "photo_url": photo_url_for(row["author_id"], row["author_photo_key"]),
         },
         "kind": row["kind"],
         "body": row["body"],
@@ -117,6 +122,7 @@ def post_data_from_row(row: dict[str, Any], *, original_visible: bool) -> dict[s
                 "id": row["o_author_id"],
                 "name": row["o_author_name"],
                 "headline": row["o_author_headline"] or "",
+                "photo_url": photo_url_for(row["o_author_id"], row["o_author_photo_key"]),
             },
             "kind": row["o_kind"],
             "body": row["o_body"],

@@ -105,19 +105,31 @@ def imports_audit(request: HttpRequest, import_id: int) -> AuditOut:
     response={200: OwnProfileOut},
     operation_id="imports_profile_apply",
     openapi_extra=refusals(
-        {404: ["not_found"], 409: ["import_not_finished"], 422: ["nothing_chosen"]}
+        {
+            404: ["not_found"],
+            409: ["import_not_finished"],
+            422: ["nothing_chosen", "too_many_entries"],
+        }
     ),
 )
 def imports_profile_apply(
     request: HttpRequest, import_id: int, payload: OwnProfileIn
 ) -> OwnProfileOut:
     """Bring what the member chose from their export into their own profile: `fields` among
-    the audit's `own_profile.fields` (headline, bio, location, company, title) and `skills`
-    among its `own_profile.skills`, added to their topics. Only what is named is applied, and
-    only if the export offers it; naming nothing is `422 nothing_chosen`; a value the profile
-    refuses (a thirteenth topic) refuses the whole change (`422 invalid_fields`)."""
+    the audit's `own_profile.fields` (headline, bio, location, company, title), `skills`
+    among its `own_profile.skills`, added to their topics, and `positions` and `education`,
+    places (from 0) in its `own_profile.positions` and `own_profile.education`, added as
+    experience and education entries. Only what is named is applied, and only if the export
+    offers it and the profile does not have it yet; naming nothing is `422 nothing_chosen`; a
+    value the profile refuses (a thirteenth topic, a 31st position) refuses the whole change
+    (`422 invalid_fields`, `422 too_many_entries`)."""
     applied = own_profile_apply(
-        viewer=member(request), import_id=import_id, fields=payload.fields, skills=payload.skills
+        viewer=member(request),
+        import_id=import_id,
+        fields=payload.fields,
+        skills=payload.skills,
+        positions=payload.positions,
+        education=payload.education,
     )
     return OwnProfileOut(applied=applied)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
 from mutuals.imports.models import Import
 from mutuals.imports.selectors import Suggestion
@@ -118,10 +119,14 @@ class AuditOut(Schema):
 
 
 class OwnProfileIn(Schema):
-    """What to bring in from the export: field names and skills, as the audit offers them."""
+    """What to bring in from the export: field names and skills, as the audit offers them,
+    and positions and schools by their place (from 0) in `own_profile.positions` and
+    `own_profile.education`."""
 
     fields: list[str] = []
     skills: list[str] = []
+    positions: list[int] = Field(default=[], max_length=200)
+    education: list[int] = Field(default=[], max_length=200)
 
 
 class OwnProfileOut(Schema):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
-from mutuals.accounts.models import Profile, User
+from mutuals.accounts.history import SPECS as HISTORY_SPECS
+from mutuals.accounts.history import history_check, history_entries
+from mutuals.accounts.models import Education, Experience, Profile, User
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.network import normalize_url
-from mutuals.imports.own_profile import fit
+from mutuals.imports.own_profile import fit, shorten
 
 SUGGESTION_LIMIT = 50
 
@@ -119,3 +122,88 @@ def own_profile_offer(owner: User, item: Import) -> tuple[list[ProfileChange], l
     topics = {name.casefold() for name in profile.topics.values_list("name", flat=True)}
     skills = [skill for skill in proposal.get("skills", []) if skill.casefold() not in topics]
     return changes, skills
+
+
+@dataclass(frozen=True)
+class HistoryOffer:
+    """One position or school of the export, as it would be added to the member's profile.
+    `index` is its place in the audit's `own_profile.positions` or `.education`; it is offered
+    only when `problem` is empty (not already on the profile, and within the profile's rules)."""
+
+    index: int
+    kind: str  # "experience" or "education"
+    values: dict[str, str]  # what `accounts.history.history_add` is given
+    heading: str  # "Software Engineer · Infiniteql"
+    period: str  # "Feb 2018 – Nov 2019"
+    shortened: bool
+    problem: str  # why it is not offered ("" when it is)
+
+
+def _history_values(kind: str, raw: dict[str, Any]) -> tuple[dict[str, str], bool]:
+    if kind == "experience":
+        texts = {
+            "organisation": raw.get("company", ""),
+            "role": raw.get("title", ""),
+            "location": raw.get("location", ""),
+            "description": raw.get("description", ""),
+        }
+    else:
+        texts = {
+            "school": raw.get("school", ""),
+            "degree": raw.get("degree", ""),
+            "description": raw.get("description", ""),
+        }
+    shortened = False
+    for field, value in texts.items():
+        texts[field], cut = shorten(value, HISTORY_SPECS[kind].texts[field][0])
+        shortened = shortened or cut
+    # Imports made before issue 19 kept the days only: their months.
+    start = raw.get("start", (raw.get("started_on") or "")[:7])
+    end = raw.get("end", (raw.get("finished_on") or "")[:7])
+    return {**texts, "start": start, "end": end}, shortened
+
+
+def _identity(kind: str, values: dict[str, Any]) -> tuple[str, ...]:
+    if kind == "experience":
+        return (values["organisation"].casefold(), values["role"].casefold(), values["start"])
+    return (values["school"].casefold(), values["degree"].casefold())
+
+
+def own_history_offer(owner: User, item: Import) -> dict[str, list[HistoryOffer]]:
+    """The export's positions and schools as the member's profile entries: "experience" and
+    "education" → offers, each either offerable or with the reason it is not (already on the
+    profile; a date the profile refuses)."""
+    proposal = (item.audit or {}).get("own_profile") or {}
+    offers: dict[str, list[HistoryOffer]] = {}
+    for kind, key in (("experience", "positions"), ("education", "education")):
+        on_profile = {
+            _identity(kind, {**entry_values(entry), "start": entry.start})
+            for entry in history_entries(owner, kind)  # type: ignore[arg-type]
+        }
+        offers[kind] = []
+        for index, raw in enumerate(proposal.get(key, [])):
+            values, shortened = _history_values(kind, raw)
+            checked, errors = history_check(kind=kind, **values)  # type: ignore[arg-type]
+            problem = "; ".join(p for problems in errors.values() for p in problems)
+            if not problem and _identity(kind, values) in on_profile:
+                problem = "Already on your profile."
+            entry = (Experience if kind == "experience" else Education)(**checked)
+            heading = " · ".join(
+                part
+                for part in (
+                    (values["role"], values["organisation"])
+                    if kind == "experience"
+                    else (values["school"], values["degree"])
+                )
+                if part
+            )
+            offers[kind].append(
+                HistoryOffer(index, kind, values, heading, entry.period, shortened, problem)
+            )
+    return offers
+
+
+def entry_values(entry: Experience | Education) -> dict[str, str]:
+    if isinstance(entry, Experience):
+        return {"organisation": entry.organisation, "role": entry.role}
+    return {"school": entry.school, "degree": entry.degree}

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mutuals.accounts.history import history_add
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
 from mutuals.core.errors import Conflict, Refused
@@ -54,7 +55,7 @@ from mutuals.imports.models import (
     InteractionSource,
 )
 from mutuals.imports.network import Network, build_network
-from mutuals.imports.selectors import own_profile_offer
+from mutuals.imports.selectors import own_history_offer, own_profile_offer
 from mutuals.imports.uploads import max_upload_bytes, upload_too_large
 
 logger = logging.getLogger(__name__)
@@ -414,13 +415,21 @@ def import_delete(*, viewer: User, import_id: int) -> None:
 
 @transaction.atomic
 def own_profile_apply(
-    *, viewer: User, import_id: int, fields: Sequence[str], skills: Sequence[str]
+    *,
+    viewer: User,
+    import_id: int,
+    fields: Sequence[str],
+    skills: Sequence[str],
+    positions: Sequence[int] = (),
+    education: Sequence[int] = (),
 ) -> list[str]:
     """Bring what the member chose from their export into their own profile: the named
-    `fields` and `skills` (added to their topics), each only if the export offers it. Nothing
-    is chosen for them: no choice is refused (`nothing_chosen`), and a value the profile
-    refuses (13 topics) refuses the whole change, so nothing is half applied. Returns the
-    labels of what changed."""
+    `fields` and `skills` (added to their topics), and the `positions` and `education` entries
+    (by their place in the audit's `own_profile` lists) as experience and education, each only
+    if the export offers it and it is not on the profile already. Nothing is chosen for them:
+    no choice is refused (`nothing_chosen`), and a value the profile refuses (13 topics, a
+    31st position) refuses the whole change, so nothing is half applied. Returns the labels of
+    what changed."""
     item = access_import_by_id(viewer, import_id)
     if item.status != Import.Status.DONE or not item.audit:
         raise Conflict(
@@ -430,7 +439,12 @@ def own_profile_apply(
     offered, offered_skills = own_profile_offer(viewer, item)
     chosen = {change.field: change for change in offered if change.field in set(fields)}
     added = [skill for skill in offered_skills if skill in set(skills)]
-    if not chosen and not added:
+    history = own_history_offer(viewer, item)
+    entries = {
+        kind: [o for o in history[kind] if not o.problem and o.index in set(picked)]
+        for kind, picked in (("experience", positions), ("education", education))
+    }
+    if not chosen and not added and not any(entries.values()):
         raise Refused(
             "Tick what you want to bring into your profile; nothing was changed.",
             code="nothing_chosen",
@@ -439,5 +453,19 @@ def own_profile_apply(
     if added:
         current = list(viewer.profile.topics.values_list("name", flat=True))
         changes["topics"] = [*current, *added]
-    profile_update(user=viewer, **changes)
-    return [change.label for change in chosen.values()] + (["topics"] if added else [])
+    if changes:
+        profile_update(user=viewer, **changes)
+    for kind, offers in entries.items():
+        # Oldest first: each goes on top, so the newest ends first, as the export lists them.
+        for offer in reversed(offers):
+            history_add(user=viewer, kind=kind, **offer.values)  # type: ignore[arg-type]
+    labels = [change.label for change in chosen.values()] + (["topics"] if added else [])
+    if entries["experience"]:
+        labels.append(_count(len(entries["experience"]), "position"))
+    if entries["education"]:
+        labels.append(_count(len(entries["education"]), "school"))
+    return labels
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -23,7 +23,12 @@ from mutuals.imports.forms import ExportUploadForm
 from mutuals.imports.lists import LISTS, as_csv
 from mutuals.imports.models import Import
 from mutuals.imports.report import audit_context, render_report
-from mutuals.imports.selectors import bring_them_in, import_list_for, own_profile_offer
+from mutuals.imports.selectors import (
+    bring_them_in,
+    import_list_for,
+    own_history_offer,
+    own_profile_offer,
+)
 from mutuals.imports.services import import_create, import_delete, own_profile_apply
 
 
@@ -126,6 +131,8 @@ def import_profile_view(request: HttpRequest, import_id: int) -> HttpResponse:
                 import_id=item.pk,
                 fields=request.POST.getlist("field"),
                 skills=request.POST.getlist("skill"),
+                positions=_indices(request.POST.getlist("position")),
+                education=_indices(request.POST.getlist("education")),
             )
             messages.success(request, f"Brought into your profile: {', '.join(applied)}.")
         return redirect("import_profile", import_id=item.pk)
@@ -134,7 +141,17 @@ def import_profile_view(request: HttpRequest, import_id: int) -> HttpResponse:
     changes, skills = own_profile_offer(viewer, item)
     proposal = item.audit.get("own_profile") or {}
     context = {"item": item, "changes": changes, "skills": skills, "proposal": proposal}
+    history = own_history_offer(viewer, item)
+    context |= {"positions": history["experience"], "schools": history["education"]}
+    context["offered"] = bool(changes or skills) or any(
+        not offer.problem for offers in history.values() for offer in offers
+    )
     return render(request, "imports/import_profile.html", context)
+
+
+def _indices(values: list[str]) -> list[int]:
+    """The ticked entries' places; anything else a form could send is no place."""
+    return [int(value) for value in values if value.isdigit() and len(value) < 6]
 
 
 @login_required

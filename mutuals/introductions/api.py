@@ -99,15 +99,7 @@ def recommendations_people(
     page = found[:limit]
     items = [
         PeopleSuggestionOut(
-            member=MemberOut(
-                id=s.member.pk,
-                name=s.member.name,
-                headline=s.member.profile.headline,
-                company=s.member.profile.company,
-                title=s.member.profile.title,
-                topics=[t.name for t in s.member.profile.topics.all()],
-                degree=s.degree,
-            ),
+            member=MemberOut.build(s.member, s.degree),
             score=round(s.score, 6),
             reasons=s.reasons,
             incoming_invitation_id=s.incoming_invitation_id,

@@ -64,6 +64,10 @@ def conversations_view(request: HttpRequest) -> HttpResponse:
         {
             "conversation": row,
             "label": services.conversation_label(row, viewer.pk),
+            # The face beside it: the other person's (a group's first other member's).
+            "face": next(
+                (s.member for s in getattr(row, "seats", []) if s.member_id != viewer.pk), None
+            ),
             "latest": row.latest[0] if row.latest else None,  # type: ignore[attr-defined]
         }
         for row in rows

@@ -36,6 +36,7 @@ from mutuals.mentorship.demo import mentorship_seed
 from mutuals.messaging.demo import demo_conversations_seed
 from mutuals.moderation.demo import moderation_demo_seed
 from mutuals.site import demo_cast
+from mutuals.site.demo_faces import demo_faces_seed
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ def demo_seed() -> DemoSummary:
     demo_collaborations_seed(members, event_id_titled=_event_id_titled)
     demo_conversations_seed(members, now)
     moderation_demo_seed(members)
+    demo_faces_seed(members)
     for user in members.values():
         ties_recompute(member_id=user.pk, now=now)
     return DemoSummary(

@@ -1501,6 +1501,66 @@ CONNECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Experience and education on some profiles (issue 19): (organisation, role, start, end)
+# newest first, and (school, degree, field of study, start, end); dates as the profile writes
+# them ("2019-04", or the year alone), an empty end for "present". The current position is
+# the member's company and title.
+EXPERIENCE: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "sam": (
+        ("Kestrel Logistics", "Project Manager", "2021-09", ""),
+        ("Kestrel Logistics", "Warehouse Operations Supervisor", "2017-05", "2021-08"),
+        ("Lakeshore Freight", "Shift Lead, Cross-dock", "2014-03", "2017-04"),
+    ),
+    "thandi": (
+        ("Acme Rail", "Senior Programme Manager", "2020-02", ""),
+        ("Acme Rail", "Project Manager, Signalling Renewal", "2015-06", "2020-01"),
+        ("Transnet Freight Rail", "Project Engineer", "2010-01", "2015-04"),
+    ),
+    "priya": (
+        ("Bayview Bank", "Director, Portfolio Management", "2019-11", ""),
+        ("Bayview Bank", "Programme Manager, Payments", "2014-08", "2019-10"),
+    ),
+    "mateo": (
+        ("Kestrel Logistics", "PMO Lead", "2022-01", ""),
+        ("Maple Civic Works", "Project Controls Analyst", "2016-09", "2021-12"),
+    ),
+    "meilin": (
+        ("Tidewater Software", "Scrum Master", "2020-06", ""),
+        ("Tidewater Software", "QA Analyst", "2017-01", "2020-05"),
+    ),
+    "oluwaseun": (
+        ("Harbourfront Construction", "Senior Construction Project Manager", "2018-04", ""),
+        ("Julius Berger Nigeria", "Site Engineer", "2009-02", "2016-12"),
+    ),
+    "ana": (
+        ("Acme Rail", "Commercial Manager", "2021-03", ""),
+        ("Lakeshore Energy", "Contracts Specialist", "2016-07", "2021-02"),
+    ),
+    "grace": (("Harbourfront Construction", "Project Coordinator (co-op)", "2025-05", "2025-08"),),
+}
+EDUCATION: dict[str, tuple[tuple[str, str, str, str, str], ...]] = {
+    "sam": (("Humber College", "Diploma", "Supply Chain Management", "2010", "2013"),),
+    "thandi": (
+        ("University of Toronto", "MEng", "Civil Engineering", "2012", "2014"),
+        ("University of Cape Town", "BSc", "Civil Engineering", "2005", "2009"),
+    ),
+    "priya": (("Rotman School of Management", "MBA", "", "2012", "2014"),),
+    "oluwaseun": (("University of Lagos", "BSc", "Building", "2004", "2008"),),
+    "grace": (("Grand River University", "MEng", "Engineering Management", "2024-09", ""),),
+    "rajesh": (
+        (
+            "Indian Institute of Technology Bombay",
+            "BTech",
+            "Mechanical Engineering",
+            "1996",
+            "2000",
+        ),
+    ),
+}
+# Demo members with a generated portrait (no photo is downloaded); the others show initials.
+PORTRAITS: tuple[str, ...] = ("thandi", "priya", "mateo", "meilin", "kwame", "ana", "dmitri")
+
+
 def _topic_slug(topic: str) -> str:
     """Mirror the app's topic identity for ASCII topics: case and punctuation do not matter."""
     return re.sub(r"[^a-z0-9]+", "-", topic.casefold()).strip("-")
@@ -1592,6 +1652,14 @@ def validate_cast() -> None:
         if pair in seen:
             problems.append(f"connection ({a!r}, {b!r}) is listed more than once")
         seen.add(pair)
+
+    problems.extend(
+        f"{table} names unknown member {k!r}"
+        for table, keyed in (("EXPERIENCE", EXPERIENCE), ("EDUCATION", EDUCATION))
+        for k in keyed
+        if k not in known
+    )
+    problems.extend(f"PORTRAITS names unknown member {k!r}" for k in PORTRAITS if k not in known)
 
     if problems:
         raise ValueError("Invalid demo cast:\n  " + "\n  ".join(problems))

@@ -189,6 +189,7 @@ class TestMembers:
             "title": "Programme manager",
             "topics": ["Risk management"],
             "degree": None,
+            "photo_url": None,
         }
         assert lee.pk not in [
             i["id"] for i in api_client.get("/api/members?q=acme").json()["items"]

@@ -118,3 +118,18 @@ def _build(parts: dict[str, str | None]) -> datetime | None:
         return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         return None
+
+
+_YEAR_ONLY = re.compile(r"(?P<y>\d{4})")
+
+
+def parse_month(value: str) -> tuple[int, int | None] | None:
+    """(year, month) of a Positions or Education date, with month None when the export wrote
+    only the year ("2014", as Education.csv does), or None when it names no date ("", "Present").
+    A day in it ("Feb 17, 1998") is dropped: a profile's history is kept to the month."""
+    text = value.strip()
+    if (match := _YEAR_ONLY.fullmatch(text)) is not None:
+        year = int(match.group("y"))
+        return (year, None) if 1900 <= year <= 2200 else None
+    moment = parse_date(text)
+    return None if moment is None else (moment.year, moment.month)

@@ -27,11 +27,12 @@ from mutuals.imports.linkedin.csvfile import (
     normalize_column,
     read_rows,
 )
-from mutuals.imports.linkedin.dates import parse_date
+from mutuals.imports.linkedin.dates import parse_date, parse_month
 from mutuals.imports.linkedin.errors import InvalidExport
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.linkedin.records import (
     ConnectionRecord,
+    EducationRecord,
     EndorsementRecord,
     EventRecord,
     Export,
@@ -342,6 +343,28 @@ def _read_positions(export: Export, table: Table, seen: set[tuple[object, ...]])
                 location=row["location"],
                 started_on=parse_date(row["started_on"]),
                 finished_on=parse_date(row["finished_on"]),
+                description=row["description"],
+                started=parse_month(row["started_on"]),
+                finished=parse_month(row["finished_on"]),
+            )
+        )
+        count += 1
+    return count
+
+
+def _read_education(export: Export, table: Table, seen: set[tuple[object, ...]]) -> int:
+    count = 0
+    for _, row in _rows(table, Kind.EDUCATION):
+        if not row["school"]:
+            continue
+        export.education.append(
+            EducationRecord(
+                school=row["school"],
+                degree=row["degree"],
+                notes=row["notes"],
+                activities=row["activities"],
+                started=parse_month(row["started"]),
+                finished=parse_month(row["finished"]),
             )
         )
         count += 1
@@ -433,6 +456,7 @@ _READERS: dict[Kind, Callable[[Export, Table, set[tuple[object, ...]]], int]] = 
     Kind.INVITATIONS: _read_invitations,
     Kind.PROFILE: _read_profile,
     Kind.POSITIONS: _read_positions,
+    Kind.EDUCATION: _read_education,
     Kind.SKILLS: _read_skills,
     Kind.ENDORSEMENTS_RECEIVED: _endorsements(received=True),
     Kind.ENDORSEMENTS_GIVEN: _endorsements(received=False),

@@ -78,6 +78,10 @@ class ProfileRecord:
         return f"{self.first_name} {self.last_name}".strip()
 
 
+# A Positions or Education date: (year, month), month None when the export gives the year only.
+YearMonth = tuple[int, int | None]
+
+
 @dataclass(slots=True)
 class PositionRecord:
     company: str
@@ -85,6 +89,22 @@ class PositionRecord:
     location: str
     started_on: datetime | None
     finished_on: datetime | None
+    description: str = ""
+    started: YearMonth | None = None
+    finished: YearMonth | None = None
+
+
+@dataclass(slots=True)
+class EducationRecord:
+    """A row of Education.csv: a school, with the degree, notes and activities when given.
+    Dates are usually years ("2014"), sometimes months ("Nov 2021"), often absent."""
+
+    school: str
+    degree: str
+    notes: str
+    activities: str
+    started: YearMonth | None
+    finished: YearMonth | None
 
 
 @dataclass(slots=True)
@@ -138,6 +158,7 @@ class Export:
     messages: list[MessageRecord] = field(default_factory=list)
     invitations: list[InvitationRecord] = field(default_factory=list)
     positions: list[PositionRecord] = field(default_factory=list)
+    education: list[EducationRecord] = field(default_factory=list)
     skills: list[str] = field(default_factory=list)
     endorsements: list[EndorsementRecord] = field(default_factory=list)
     recommendations: list[RecommendationRecord] = field(default_factory=list)
@@ -152,6 +173,7 @@ class Export:
             "messages": len(self.messages),
             "invitations": len(self.invitations),
             "positions": len(self.positions),
+            "education": len(self.education),
             "skills": len(self.skills),
             "endorsements": len(self.endorsements),
             "recommendations": len(self.recommendations),

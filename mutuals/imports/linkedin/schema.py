@@ -20,6 +20,7 @@ class Kind(enum.StrEnum):
     INVITATIONS = "invitations"
     PROFILE = "profile"
     POSITIONS = "positions"
+    EDUCATION = "education"
     SKILLS = "skills"
     ENDORSEMENTS_RECEIVED = "endorsements_received"
     ENDORSEMENTS_GIVEN = "endorsements_given"
@@ -127,6 +128,19 @@ SPECS: dict[Kind, FileSpec] = {
             },
             ("company", "title"),
         ),
+        FileSpec(
+            Kind.EDUCATION,
+            ("education",),
+            {
+                "school": ("School Name",),
+                "started": ("Start Date",),
+                "finished": ("End Date",),
+                "notes": ("Notes",),
+                "degree": ("Degree Name",),
+                "activities": ("Activities",),
+            },
+            ("school",),
+        ),
         FileSpec(Kind.SKILLS, ("skills",), {"name": ("Name",)}, ("name",)),
         FileSpec(
             Kind.ENDORSEMENTS_RECEIVED,
@@ -205,6 +219,7 @@ SIGNATURES: list[tuple[Kind, frozenset[str]]] = [
     (Kind.ENDORSEMENTS_RECEIVED, frozenset({"skillname", "endorserfirstname"})),
     (Kind.ENDORSEMENTS_GIVEN, frozenset({"skillname", "endorseefirstname"})),
     (Kind.POSITIONS, frozenset({"companyname", "title", "startedon"})),
+    (Kind.EDUCATION, frozenset({"schoolname", "degreename"})),
 ]
 
 

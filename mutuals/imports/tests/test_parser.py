@@ -62,6 +62,7 @@ def test_2018_export():
     export = parse_export(EXPORT_2018)
     assert {n: c for n, _, c in export.files} == {
         "Connections.csv": 15,
+        "Education.csv": 1,
         "Invitations.csv": 11,
         "Messages.csv": 15,
         "Positions.csv": 2,

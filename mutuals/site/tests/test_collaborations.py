@@ -791,7 +791,7 @@ def test_api_member_collaborations_match_the_profile(team):
     assert item["completed_at"] is None
     # The other confirmed members: Ben; Chen was invited and never confirmed.
     assert [m["name"] for m in item["members"]] == ["Ben Roth"]
-    assert set(item["members"][0]) == {"id", "name", "headline"}
+    assert set(item["members"][0]) == {"id", "name", "headline", "photo_url"}
     # Chen has not confirmed it, so it is not on Chen's profile.
     assert _profile_api(team["dana"], team["chen"]).json()["items"] == []
     assert [i["id"] for i in _profile_api(team["dana"], team["ben"]).json()["items"]] == [

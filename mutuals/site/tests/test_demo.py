@@ -190,3 +190,31 @@ def test_demo_prints_how_every_member_signs_in_and_whom_to_try(capsys):
         mentee__email="aiko@demo.mutuals.test",
         state="requested",
     ).exists()
+
+
+def test_demo_members_have_histories_and_some_faces_made_once():
+    """Issue 19: experience and education on some profiles, generated portraits on a few
+    (drawn, never downloaded), the rest showing initials; a second run adds none."""
+    from mutuals.accounts.models import Education, Experience
+
+    call_command("demo")
+    sam = User.objects.get(email="sam@demo.mutuals.test")
+    roles = list(
+        Experience.objects.filter(user=sam).order_by("position").values_list("role", flat=True)
+    )
+    assert roles == [role for _, role, _, _ in demo_cast.EXPERIENCE["sam"]]
+    assert Experience.objects.count() == sum(len(v) for v in demo_cast.EXPERIENCE.values())
+    assert Education.objects.count() == sum(len(v) for v in demo_cast.EDUCATION.values())
+    with_photo = set(User.objects.exclude(photo_key="").values_list("email", flat=True))
+    assert with_photo == {f"{key}@demo.mutuals.test" for key in demo_cast.PORTRAITS}
+    keys = dict(User.objects.exclude(photo_key="").values_list("pk", "photo_key"))
+    call_command("demo")
+    assert Experience.objects.count() == sum(len(v) for v in demo_cast.EXPERIENCE.values())
+    assert dict(User.objects.exclude(photo_key="").values_list("pk", "photo_key")) == keys
+    page = Client()
+    page.force_login(sam)
+    thandi = User.objects.get(email="thandi@demo.mutuals.test")
+    html = page.get(f"/members/{thandi.pk}/").content.decode()
+    assert f"/photos/{thandi.pk}/{thandi.photo_key}-400.jpg" in html
+    assert "Senior Programme Manager" in html
+    assert "University of Cape Town" in html
