@@ -13,10 +13,13 @@ from mutuals.feed.selectors import post_context_source
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.introductions import builder, hooks
 from mutuals.introductions.selectors import proximity_for
+from mutuals.search import hooks as search_hooks
+from mutuals.search.selectors import member_ids_matching
 
 
 def test_each_registration_is_filled_by_its_app():
-    assert graph_changes._listeners == [hooks]
+    assert graph_changes._listeners == [hooks, search_hooks]
+    assert providers._member_matching == [member_ids_matching]
     assert set(worker_start._HOOKS) == {imports_recover_stalled, builder.start_in_thread}
     assert providers._block_rule == [
         providers.BlockRule(
