@@ -26,6 +26,7 @@ from mutuals.accounts.models import (
     HistoryEntry,
     User,
 )
+from mutuals.core import graph_changes
 from mutuals.core.errors import NotFound, Refused
 
 Kind = Literal["experience", "education"]
@@ -191,7 +192,9 @@ def history_add(*, user: User, kind: Kind, start: str = "", end: str = "", **tex
     if errors:
         raise Refused.for_fields(errors)
     _entries(user, kind).update(position=F("position") + 1)
-    return spec.model.objects.create(user=user, position=0, **values)  # type: ignore[attr-defined]
+    entry = spec.model.objects.create(user=user, position=0, **values)  # type: ignore[attr-defined]
+    _announce(user)
+    return entry
 
 
 @transaction.atomic
@@ -218,6 +221,7 @@ def history_update(
     for field, value in values.items():
         setattr(entry, field, value)
     entry.save()
+    _announce(user)
     return entry
 
 
@@ -225,6 +229,13 @@ def history_update(
 def history_remove(*, user: User, kind: Kind, entry_id: int) -> None:
     """Remove one of the member's own entries; another member's is not found."""
     _entry(user, kind, entry_id).delete()
+    _announce(user)
+
+
+def _announce(user: User) -> None:
+    """Tell who holds a member's facts (search's member document) that their history
+    changed, in the same transaction."""
+    graph_changes.member_changed(member_id=user.pk, fields={"history"})
 
 
 @transaction.atomic

@@ -496,3 +496,9 @@ def moderator_revoke(*, revoked_by: User, member_id: int, reason: str) -> Modera
     return _log(
         moderator=revoked_by, action=ActionKind.REVOKE, reason=_reason(reason), member_id=member.pk
     )
+
+
+def reports_erase_notes(member: User) -> None:
+    """An erased member's reports stay for the moderators, without the notes they wrote
+    (registered by the site as a step of `rights.erasure`)."""
+    Report.objects.filter(reporter=member).update(note="")

@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
@@ -53,7 +55,7 @@ from mutuals.core import graph_changes
 from mutuals.engagement.models import Interaction, Notification
 from mutuals.engagement.notifications import notify
 from mutuals.events.models import Attendance, AttendanceStatus, CalendarFeed, Event
-from mutuals.feed.models import Comment, Mention, Post, PostReport, Reaction, TopicFollow
+from mutuals.feed.models import Comment, Mention, Post, Reaction, TopicFollow
 from mutuals.imports.models import Contact, ContactInteraction, Import
 from mutuals.introductions.models import OPEN_STATES as INTRODUCTION_OPEN
 from mutuals.introductions.models import Introduction, SuggestionDismissal
@@ -64,6 +66,23 @@ from mutuals.messaging.models import UnreadDigest
 from mutuals.rights.models import DataExport
 
 FORMER_MEMBER = "Former member"
+
+
+class ErasureStep(Protocol):
+    def __call__(self, member: User) -> None: ...
+
+
+# Steps of an app beside rights (moderation), registered from above by the site
+# (`SiteConfig.ready`), since rights and moderation are independent; run inside the erasure's
+# transaction.
+_steps: dict[str, ErasureStep] = {}
+
+
+def erasure_step_register(name: str, step: ErasureStep) -> None:
+    """Add a step to every erasure (once per name; a second, different one is an error)."""
+    if _steps.get(name, step) is not step:
+        raise ImproperlyConfigured(f"The erasure step {name!r} is registered twice.")
+    _steps[name] = step
 
 
 def deletions_erase_due(*, now: datetime | None = None) -> int:
@@ -185,8 +204,10 @@ def _delete_own(member: User) -> None:
         SuggestionDismissal.objects.filter(Q(member=member) | Q(dismissed=member)),
     ):
         own.delete()
-    # A report they made stays for the moderators, without the note they wrote.
-    PostReport.objects.filter(reporter=member).update(note="")
+    # Apps beside rights erase their part (moderation: a report they made stays for the
+    # moderators, without the note they wrote).
+    for step in _steps.values():
+        step(member)
     _sessions_end(member)
 
 

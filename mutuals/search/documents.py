@@ -27,10 +27,23 @@ MEMBER_FIELDS: tuple[tuple[str, Extract], ...] = (
     ("b", lambda m: m.profile.title),
     ("b", lambda m: m.profile.company),
     ("c", lambda m: " ".join(topic.name for topic in m.profile.topics.all())),
+    # Where they worked and studied (issue 19: "members (name, headline, company, topics,
+    # experience)"): organisations and roles with their work, schools with the rest of
+    # what they know.
+    ("b", lambda m: " ".join(f"{e.role} {e.organisation}" for e in m.experiences.all())),
+    (
+        "c",
+        lambda m: " ".join(f"{e.school} {e.degree} {e.field_of_study}" for e in m.education.all()),
+    ),
     ("d", lambda m: m.profile.location),
     ("d", lambda m: m.profile.bio),
 )
-_MEMBER_LOADS = ("profile__topics",)
+_MEMBER_LOADS = ("profile__topics", "experiences", "education")
+
+
+def _schooling(entry: Any) -> str:
+    return f"{entry.school} {entry.degree} {entry.field_of_study}"
+
 
 _BATCH = 500
 

@@ -13,7 +13,7 @@ def member_changed(*, member_id: int, fields: Collection[str]) -> None:
     member_documents_refresh(member_ids=[member_id])
 
 
-def connections_changed() -> None:
+def connections_changed(*, between: tuple[int, int] | None = None) -> None:
     """Connections are read when searching (who may see what), not stored."""
 
 
