@@ -40,6 +40,7 @@ from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
 
+from mutuals.accounts import photos
 from mutuals.accounts.deletion import deletions_due
 from mutuals.accounts.models import (
     AccountDeletion,
@@ -66,6 +67,8 @@ from mutuals.messaging.models import UnreadDigest
 from mutuals.rights.models import DataExport
 
 FORMER_MEMBER = "Former member"
+# What erasure changes of the facts other apps hold about a member.
+ERASED_FIELDS = frozenset({"name", "company", "topics", "open_to_introductions", "active"})
 
 
 class ErasureStep(Protocol):
@@ -115,6 +118,8 @@ def member_erase(*, member_id: int, now: datetime | None = None) -> bool:
     _delete_own(member)
     _rewrite_copies(member, name, email)
     _anonymize(member)
+    # Whoever holds the member's facts (the graph, search's member document) reads them again.
+    graph_changes.member_changed(member_id=member.pk, fields=ERASED_FIELDS)
     _tell_others(member, ended)
     deletion.erased_at = now
     deletion.save(update_fields=["erased_at"])
@@ -249,7 +254,8 @@ def _rewrite_copies(member: User, name: str, email: str) -> None:
 
 
 def _anonymize(member: User) -> None:
-    """The tombstone: no name, e-mail, password, profile or boundaries."""
+    """The tombstone: no name, e-mail, password, photo, profile or boundaries."""
+    photos.photo_remove(user=member)  # its files go once the erasure commits
     Profile.objects.filter(user=member).update(
         headline="",
         bio="",

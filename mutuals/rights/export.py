@@ -37,6 +37,7 @@ from mutuals.engagement.models import (
     Collaboration,
     Interaction,
     Notification,
+    NotificationPreference,
     Obligation,
     Tie,
 )
@@ -139,6 +140,29 @@ def _profile(member: User) -> dict[str, Any]:
         "visibility": profile.visibility,
         "phone": profile.phone,
         "shared_contacts": profile.shared_contacts,
+        "has_photo": bool(member.photo_key),
+        "experience": [
+            {
+                "organisation": e.organisation,
+                "role": e.role,
+                "location": e.location,
+                "description": e.description,
+                "start": e.start,
+                "end": e.end,
+            }
+            for e in member.experiences.order_by("position", "id")
+        ],
+        "education": [
+            {
+                "school": e.school,
+                "degree": e.degree,
+                "field_of_study": e.field_of_study,
+                "description": e.description,
+                "start": e.start,
+                "end": e.end,
+            }
+            for e in member.education.order_by("position", "id")
+        ],
     }
 
 
@@ -584,6 +608,11 @@ def member_data(member: User) -> dict[str, Any]:
         },
         **_account(member),
         "profile": _profile(member),
+        "notification_preferences": dict(
+            NotificationPreference.objects.filter(member=member)
+            .order_by("kind")
+            .values_list("kind", "delivery")
+        ),
         "boundaries": _boundaries(member),
         "connections": _connection_rows(member, connections),
         "pact": _pact(member, connections),

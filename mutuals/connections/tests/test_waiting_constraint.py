@@ -15,8 +15,8 @@ from mutuals.connections.models import Invitation, InvitationEvent, InvitationSt
 from mutuals.connections.services import invitation_ignore
 from mutuals.connections.tests.factories import make_pair, send
 
-BEFORE = [("connections", "0003_signatures_recomputed")]
-AFTER = [("connections", "0004_one_waiting_request_per_pair")]
+BEFORE = [("connections", "0004_invitation_minhash")]
+AFTER = [("connections", "0005_one_waiting_request_per_pair")]
 
 
 def _copy_back(invitation: Invitation, **changes: object) -> Invitation:

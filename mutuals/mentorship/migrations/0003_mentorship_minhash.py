@@ -13,7 +13,7 @@ def pack_all(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("mentorship", "0002_signatures_recomputed"),
-        ("connections", "0005_invitation_minhash"),
+        ("connections", "0004_invitation_minhash"),
     ]
 
     operations = [

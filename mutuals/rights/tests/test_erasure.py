@@ -253,7 +253,9 @@ class TestErasure:
         assert not Introduction.objects.filter(requester=sam).exists()
         assert not sam.mentorships_as_mentee.exists()
         notices = {n.member_id: n for n in Notification.objects.filter(kind="member_left")}
-        assert set(notices) == {thandi.pk, grace.pk, kofi.pk, leaving.ana.pk}
+        lena = User.objects.get(name="Lena Berg")  # her request to Sam was still queued
+        assert set(notices) == {thandi.pk, grace.pk, kofi.pk, leaving.ana.pk, lena.pk}
+        assert "request" in notices[lena.pk].body
         assert "connection" in notices[thandi.pk].body
         assert "request" not in notices[thandi.pk].body
         assert "mentorship" in notices[grace.pk].body
@@ -322,3 +324,28 @@ class TestErasure:
         )
         monkeypatch.undo()
         assert member_erase(member_id=sam.pk)
+
+
+def test_the_photo_and_its_files_go_with_the_account(leaving, django_capture_on_commit_callbacks):
+    """A profile photo is personal data: erasure removes it and, once committed, its files."""
+    import io
+
+    from PIL import Image
+
+    from mutuals.accounts import photos
+
+    sam = leaving.sam
+    image = io.BytesIO()
+    Image.new("RGB", (200, 200), (30, 90, 160)).save(image, "JPEG")
+    image.seek(0)
+    photos.photo_set(user=sam, stream=image, size=len(image.getvalue()))
+    sam.refresh_from_db()
+    key = sam.photo_key
+    assert key
+    assert photos.photo_file(sam.pk, key, photos.MEDIUM) is not None
+    _request(sam)
+    with django_capture_on_commit_callbacks(execute=True):
+        _erase_now(sam)
+    sam.refresh_from_db()
+    assert sam.photo_key == ""
+    assert photos.photo_file(sam.pk, key, photos.MEDIUM) is None

@@ -245,7 +245,7 @@ def test_from_an_event_to_a_collaboration(browser_page: Page) -> None:
     page.get_by_label("Thandi Mokoena").check()
     page.get_by_label("Kwame Asante").check()
     page.get_by_label("Group name").fill("Schedule-risk clauses")
-    page.get_by_label("Your message").fill(
+    page.get_by_label("Your message", exact=True).fill(
         "Thandi, Kwame: you both care about supplier contracts, and between Acme Rail's "
         "approach and Northline's experience with penalty clauses we have most of a "
         "schedule-risk clause playbook. Shall we compare the clauses we use?"

@@ -16,7 +16,7 @@ def pack_all(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("connections", "0004_one_waiting_request_per_pair")]
+    dependencies = [("connections", "0003_signatures_recomputed")]
 
     operations = [
         migrations.AddField(

@@ -53,7 +53,7 @@ def close_crossed_requests(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("connections", "0003_signatures_recomputed"),
+        ("connections", "0004_invitation_minhash"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
