@@ -54,8 +54,10 @@ def default_strengths(
 ) -> npt.NDArray[np.float32]:
     """DEFAULT_BASE + AGE_GAIN·(1 − e^(−age/AGE_SCALE_DAYS)) + SHARED_TOPIC_GAIN·min(shared, cap),
     clipped to [0, 1]. A new tie with nothing shared is 0.35; a year-old tie with three
-    shared topics is about 0.92."""
-    age = np.maximum(np.asarray(age_days, dtype=np.float64), 0.0)
+    shared topics is about 0.92. The age counts whole days: two builds on the same day give
+    the same strengths, so the builder's periodic rebuild finds nothing to publish (a
+    fractional age made every rebuild differ from the last)."""
+    age = np.floor(np.maximum(np.asarray(age_days, dtype=np.float64), 0.0))
     shared = np.minimum(np.asarray(shared_topics, dtype=np.float64), SHARED_TOPIC_CAP)
     value = DEFAULT_BASE + AGE_GAIN * (1.0 - np.exp(-age / AGE_SCALE_DAYS))
     value = value + SHARED_TOPIC_GAIN * shared

@@ -247,3 +247,14 @@ def test_readyz_reports_the_snapshot_and_needs_one_only_when_required(
     assert check["version"] == graph.graph_version()
     assert 0 <= check["age_seconds"] < 60
     assert 0 <= check["confirmed_seconds_ago"] < 60
+
+
+def test_a_default_strength_counts_whole_days_so_a_later_rebuild_is_the_same() -> None:
+    """The age-based default strength of a connection no one has measured yet was computed
+    from the instant of the build: every periodic rebuild differed from the last and was
+    published (seen in CI as a flaky test above). Within a day it is now the same."""
+    from mutuals.introductions.strength import default_strengths
+
+    morning, evening = default_strengths([40.01, 40.98], [1, 1])
+    assert morning == evening
+    assert default_strengths([41.0], [1])[0] > morning
