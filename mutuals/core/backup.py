@@ -54,6 +54,11 @@ BEGIN
                 WHERE sequence_schema = 'public' LOOP
         EXECUTE format('DROP SEQUENCE IF EXISTS public.%I CASCADE', item.sequence_name);
     END LOOP;
+    -- Text search configurations (search's mutuals_search): the dump creates them again.
+    FOR item IN SELECT cfgname FROM pg_ts_config c JOIN pg_namespace n ON n.oid = c.cfgnamespace
+                WHERE n.nspname = 'public' LOOP
+        EXECUTE format('DROP TEXT SEARCH CONFIGURATION IF EXISTS public.%I CASCADE', item.cfgname);
+    END LOOP;
 END $$;
 """
 
