@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -128,7 +129,8 @@ def engine(connection: BaseDatabaseWrapper | None = None) -> Engine:
         return PostgresEngine()
     if vendor == "sqlite":
         return SqliteEngine()
-    raise NotImplementedError(f"Search has no engine for {vendor}.")
+    # mutuals runs on SQLite and PostgreSQL only (config/settings/base.py reads DATABASE_URL).
+    raise ImproperlyConfigured(f"Search has no engine for {vendor}: use SQLite or PostgreSQL.")
 
 
 def _q(name: str) -> str:
