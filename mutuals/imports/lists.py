@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import Any
@@ -178,17 +178,15 @@ def _text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
-    """A list ready for templates/imports/_audit_list.html: headers and, per row, its cells
-    as `{text, href, label, kind}`."""
+def cells(audit: dict[str, Any], name: str) -> Iterator[list[dict[str, str]]]:
+    """The rows of one list, each as its cells `{text, href, label, kind}`, one row at a time."""
     item = LISTS[name]
-    rows = []
     for row in item.rows(audit):
-        cells = []
+        row_cells = []
         for column in item.columns:
             text = _text(row.get(column.key), column.kind)
             href = row.get("url") or "" if column.kind == "link" else ""
-            cells.append(
+            row_cells.append(
                 {
                     "text": text,
                     "href": _safe_link(href),
@@ -196,14 +194,34 @@ def table(audit: dict[str, Any], name: str) -> dict[str, Any]:
                     "kind": column.kind,
                 }
             )
-        rows.append(cells)
+        yield row_cells
+
+
+def table(audit: dict[str, Any], name: str, *, body: str | None = None) -> dict[str, Any]:
+    """A list ready for templates/imports/_audit_list.html: its headers, its row count and its
+    rows as escaped HTML. The rows' cells are made one row at a time and not kept: a report of
+    30,000 connections holds a dozen lists, and keeping every cell as a dictionary beside the
+    HTML it became cost more memory than the audit itself. With `body`, that text stands in
+    for the rows (the streamed report writes them in its place, `body_rows`)."""
+    item = LISTS[name]
+    if body is None:
+        rows = list(body_rows(audit, name))
+        count, body = len(rows), "".join(rows)
+    else:
+        count = sum(1 for _ in item.rows(audit))
     return {
         "name": item.name,
         "title": item.title,
         "columns": [{"header": c.header, "kind": c.kind} for c in item.columns],
-        "rows": rows,
-        "body_html": "".join(_row_html(cells) for cells in rows),
+        "count": count,
+        "body_html": body,
     }
+
+
+def body_rows(audit: dict[str, Any], name: str) -> Iterator[str]:
+    """One list's table rows as escaped HTML, one `<tr>` at a time."""
+    for row_cells in cells(audit, name):
+        yield _row_html(row_cells)
 
 
 def _row_html(cells: list[dict[str, str]]) -> str:

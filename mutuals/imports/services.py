@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import logging
 import secrets
 import tempfile
@@ -44,7 +45,7 @@ from mutuals.core.errors import Conflict, Refused
 from mutuals.imports import bulk
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.audit import audit_network, personalization_scorer, public
-from mutuals.imports.linkedin import Export, InvalidExport, parse_stream, sniff_stream
+from mutuals.imports.linkedin import InvalidExport, parse_stream, sniff_stream
 from mutuals.imports.linkedin.gcpause import collector_paused
 from mutuals.imports.models import (
     Contact,
@@ -62,6 +63,9 @@ logger = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 280
 KEY_CHARS = 300
+# Interactions are written this many at a time: the ids of a slice are read back with one
+# `IN` list, which SQLite takes up to 32,766 values in; small enough to keep memory flat.
+INTERACTION_SLICE = 2_000
 # Progress: reading the export fills 0–60 %, auditing 60–70 %, saving 70–100 %.
 READ_SHARE = 60
 PROGRESS_STEP = 2
@@ -198,6 +202,10 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
     with collector_paused():
         network = build_network(export)
         audit = audit_network(network, export, scorer=personalization_scorer())
+    counts = export.counts()
+    # The parsed export (every row as read) is not needed past the audit: dropping it before
+    # the contact book is written keeps it out of the import's peak memory.
+    del export
     _save_progress(import_id, READ_SHARE + 10, "Saving your contact book")
     if progress is not None:
         progress(READ_SHARE + 10, "Saving your contact book")
@@ -205,11 +213,11 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
         locked = Import.objects.select_for_update().filter(pk=import_id).first()
         if locked is None or locked.is_finished:
             return locked
-        stored = _store(locked, export, network, audit)
+        stored = _store(locked, network, audit)
         locked.status = Import.Status.DONE
         locked.progress = 100
         locked.stage = "Done"
-        locked.counts = {**export.counts(), **stored}
+        locked.counts = {**counts, **stored}
         locked.audit = public(audit)
         locked.error = None
         locked.finished_at = timezone.now()
@@ -318,11 +326,11 @@ CONTACT_FIELDS = (
 )
 
 
-def _store(
-    target: Import, export: Export, network: Network, audit: dict[str, Any]
-) -> dict[str, int]:
+def _store(target: Import, network: Network, audit: dict[str, Any]) -> dict[str, int]:
     """Write the contact book: merge contacts by key, add interactions by fingerprint, link
-    both to this import. Plain rows and `executemany` (`bulk.py`): an export is large."""
+    both to this import. Plain rows and `executemany` (`bulk.py`): an export is large. The
+    interactions go in slices of `INTERACTION_SLICE`, so an import never holds every row it
+    writes (nor every id the owner has) at once."""
     owner_id = target.owner_id
     now = timezone.now()
     strengths: dict[str, float] = audit["_strengths"]
@@ -369,17 +377,21 @@ def _store(
     bulk.insert_ignoring_conflicts(
         ContactSource, ("import_run", "contact"), ((target.pk, ids[key]) for key in wanted)
     )
-    interactions: dict[str, tuple[Any, ...]] = {}
-    for item in network.interactions:
-        fingerprint = _fingerprint(
-            item.kind,
-            item.person_key,
-            item.at.isoformat() if item.at else "",
-            item.conversation,
-            item.text,
-        )
-        if fingerprint not in interactions:
-            interactions[fingerprint] = (
+    seen: set[str] = set()
+    for interaction_slice in itertools.batched(network.interactions, INTERACTION_SLICE):
+        rows: dict[str, tuple[Any, ...]] = {}
+        for item in interaction_slice:
+            fingerprint = _fingerprint(
+                item.kind,
+                item.person_key,
+                item.at.isoformat() if item.at else "",
+                item.conversation,
+                item.text,
+            )
+            if fingerprint in seen:
+                continue
+            seen.add(fingerprint)
+            rows[fingerprint] = (
                 owner_id,
                 ids[_stored_key(item.person_key)],
                 item.kind,
@@ -387,20 +399,20 @@ def _store(
                 item.text[:EXCERPT_CHARS],
                 fingerprint,
             )
-    bulk.insert_ignoring_conflicts(
-        ContactInteraction,
-        ("owner", "contact", "kind", "occurred_at", "excerpt", "fingerprint"),
-        interactions.values(),
-    )
-    interaction_ids = dict(
-        ContactInteraction.objects.filter(owner_id=owner_id).values_list("fingerprint", "id")
-    )
-    bulk.insert_ignoring_conflicts(
-        InteractionSource,
-        ("import_run", "interaction"),
-        ((target.pk, interaction_ids[fingerprint]) for fingerprint in interactions),
-    )
-    return {"contacts": len(wanted), "interactions": len(interactions)}
+        bulk.insert_ignoring_conflicts(
+            ContactInteraction,
+            ("owner", "contact", "kind", "occurred_at", "excerpt", "fingerprint"),
+            rows.values(),
+        )
+        slice_ids = ContactInteraction.objects.filter(
+            owner_id=owner_id, fingerprint__in=list(rows)
+        ).values_list("id", flat=True)
+        bulk.insert_ignoring_conflicts(
+            InteractionSource,
+            ("import_run", "interaction"),
+            ((target.pk, interaction_id) for interaction_id in slice_ids),
+        )
+    return {"contacts": len(wanted), "interactions": len(seen)}
 
 
 def import_delete(*, viewer: User, import_id: int) -> None:

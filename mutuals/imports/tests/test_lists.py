@@ -18,8 +18,8 @@ import pytest
 from mutuals.imports.audit import audit_export, public
 from mutuals.imports.breakdowns import OTHER_ROLES, role_family
 from mutuals.imports.linkedin import parse_export, parse_upload
-from mutuals.imports.lists import LISTS, as_csv, table
-from mutuals.imports.report import render_report
+from mutuals.imports.lists import LISTS, as_csv, cells, table
+from mutuals.imports.report import render_report, report_pieces
 from mutuals.imports.tests.helpers import (
     EXPORT_2018,
     EXPORT_2022,
@@ -48,7 +48,7 @@ def _csv_rows(text: str) -> list[list[str]]:
 def test_lists_are_whole_not_the_first_50(corpus):
     assert corpus["never_messaged"]["count"] == 192
     assert len(corpus["never_messaged"]["people"]) == 192
-    assert len(table(corpus, "never_messaged")["rows"]) == 192
+    assert table(corpus, "never_messaged")["count"] == 192
     rows = _csv_rows(as_csv(corpus, "never_messaged"))
     assert rows[0] == ["Name", "Company", "Position", "Connected on", "Profile URL"]
     assert len(rows) == 1 + 192
@@ -58,7 +58,7 @@ def test_every_list_downloads_with_its_header_and_every_row(small):
     for name, item in LISTS.items():
         rows = _csv_rows(as_csv(small, name))
         assert rows[0][: len(item.columns)] == [c.header for c in item.columns], name
-        assert len(rows) - 1 == len(item.rows(small)) == len(table(small, name)["rows"]), name
+        assert len(rows) - 1 == len(item.rows(small)) == table(small, name)["count"], name
 
 
 def test_csv_cells_never_run_as_spreadsheet_formulas(corpus):
@@ -70,15 +70,15 @@ def test_csv_cells_never_run_as_spreadsheet_formulas(corpus):
 
 
 def test_names_link_to_profiles_and_only_web_addresses_become_links(small):
-    rows = table(small, "never_messaged")["rows"]
+    rows = list(cells(small, "never_messaged"))
     dan = next(row for row in rows if row[0]["text"] == "Dan Dare")
     assert dan[0]["href"] == "https://www.linkedin.com/in/dan"
     hostile = {**small, "never_messaged": {"people": [{"name": "X", "url": "javascript:alert(1)"}]}}
-    assert table(hostile, "never_messaged")["rows"][0][0]["href"] == ""
+    assert next(cells(hostile, "never_messaged"))[0]["href"] == ""
 
 
 def test_dates_show_and_sort_as_days(small):
-    rows = table(small, "never_messaged")["rows"]
+    rows = list(cells(small, "never_messaged"))
     dan = next(row for row in rows if row[0]["text"] == "Dan Dare")
     assert dan[3] == {
         "text": "2015-03-01",
@@ -235,3 +235,24 @@ def test_table_rows_escape_what_people_typed(small):
     assert "&lt;script&gt;x&lt;/script&gt;" in body
     assert "A &quot;B&quot; &amp; C" in body
     assert 'href="https://e.x/?a=1&amp;b"' in body
+
+
+def test_the_report_is_written_in_pieces_with_every_row_in_its_list(small):
+    """`mutuals audit` writes the report piece by piece; the rows land inside their own
+    table, and text in the export that looks like a row mark stays text."""
+    pieces = list(report_pieces(small))
+    assert len(pieces) > 2 * len(LISTS)
+    html = "".join(pieces)
+    assert "<!--rows:" not in html
+    for name in ("never_messaged", "companies"):
+        start = html.index(f'data-audit-list="{name}"')
+        body = html[html.index("<tbody>", start) : html.index("</tbody>", start)]
+        assert body.count("<tr>") == table(small, name)["count"] > 0, name
+    forged = {
+        **small,
+        "never_messaged": {
+            "count": 1,
+            "people": [{"name": "<!--rows:x:companies-->", "url": ""}],
+        },
+    }
+    assert "&lt;!--rows:x:companies--&gt;" in render_report(forged)

@@ -268,3 +268,30 @@ def test_an_unexpected_error_fails_the_import_and_leaves_nothing(member, monkeyp
     assert created.error["code"] == "import_failed"
     assert not Contact.objects.exists()
     assert not ContactInteraction.objects.exists()
+
+
+def test_interactions_written_in_slices_are_the_same_as_written_at_once(
+    member, other, monkeypatch
+):
+    """The contact book's interactions go in slices (memory); a slice of three gives the same
+    rows, each once, each linked to its import, as one slice of everything."""
+    from mutuals.imports import services
+    from mutuals.imports.models import InteractionSource
+
+    whole = _import(member, zip_folder(EXPORT_2022), "export.zip")
+    monkeypatch.setattr(services, "INTERACTION_SLICE", 3)
+    sliced = _import(other, zip_folder(EXPORT_2022), "export.zip")
+    again = _import(other, zip_folder(EXPORT_2022), "again.zip")
+
+    def book(owner):
+        return sorted(
+            ContactInteraction.objects.filter(owner=owner).values_list(
+                "contact__key", "kind", "occurred_at", "excerpt", "fingerprint"
+            )
+        )
+
+    assert book(member) == book(other)
+    assert sliced.counts["interactions"] == whole.counts["interactions"] == len(book(other))
+    for run in (sliced, again):  # the second import links every row it brought, none twice
+        linked = InteractionSource.objects.filter(import_run=run)
+        assert linked.count() == len(book(other)) == linked.distinct().count()

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mutuals.imports.audit import audit_export, personalization_scorer, public
 from mutuals.imports.linkedin import InvalidExport, parse_export
 from mutuals.imports.progress import ProgressBar
-from mutuals.imports.report import render_report
+from mutuals.imports.report import report_pieces
 
 READ_SHARE = 80
 
@@ -60,10 +60,14 @@ class Command(BaseCommand):
 
             as_of = as_of.replace(tzinfo=UTC)
         audit = public(audit_export(export, as_of=as_of, scorer=personalization_scorer()))
+        # The parsed export (every message) is not needed past this point: let the report's
+        # rendering reuse its memory rather than add to it.
+        del export
         bar.update(95, "writing the report")
         out = Path(options["out"])
         try:
-            out.write_text(render_report(audit), encoding="utf-8")
+            with out.open("w", encoding="utf-8") as report:
+                report.writelines(report_pieces(audit))
         except OSError as exc:
             bar.close()
             raise CommandError(f"{out}: cannot write the report ({exc.strerror})") from exc
