@@ -21,6 +21,7 @@ else name) and interactions by a fingerprint, so the same message never appears 
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import itertools
 import logging
@@ -214,6 +215,10 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
         if locked is None or locked.is_finished:
             return locked
         stored = _store(locked, network, audit)
+        # The people and their interactions are written: free them before the audit is
+        # encoded as JSON to be saved, the import's largest single allocation.
+        del network
+        gc.collect()
         locked.status = Import.Status.DONE
         locked.progress = 100
         locked.stage = "Done"

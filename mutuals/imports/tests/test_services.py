@@ -270,9 +270,7 @@ def test_an_unexpected_error_fails_the_import_and_leaves_nothing(member, monkeyp
     assert not ContactInteraction.objects.exists()
 
 
-def test_interactions_written_in_slices_are_the_same_as_written_at_once(
-    member, other, monkeypatch
-):
+def test_interactions_written_in_slices_are_the_same_as_written_at_once(member, other, monkeypatch):
     """The contact book's interactions go in slices (memory); a slice of three gives the same
     rows, each once, each linked to its import, as one slice of everything."""
     from mutuals.imports import services
