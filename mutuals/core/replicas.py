@@ -191,6 +191,21 @@ def replicas_catch_up(timeout: float | None = None) -> list[str]:
     return behind
 
 
+def replica_metrics() -> Iterator[tuple[tuple[str, ...], float]]:
+    """`/metrics`' `mutuals_replica_up` samples: each replica's state measured afresh, 1 when
+    this server would read from it (answering, within the lag bound), else 0."""
+    for alias in replica_aliases():
+        yield (alias,), 1.0 if replica_state(alias, fresh=True).usable else 0.0
+
+
+def replica_lag_metrics() -> Iterator[tuple[tuple[str, ...], float]]:
+    """`mutuals_replica_lag_seconds`: each answering replica's replay lag as last measured."""
+    for alias in replica_aliases():
+        state = replica_state(alias)
+        if state.lag_seconds is not None:
+            yield (alias,), state.lag_seconds
+
+
 def forget_replica_states() -> None:
     """Measure every replica afresh at its next use (tests; a changed configuration)."""
     with _states_lock:

@@ -243,3 +243,28 @@ def test_catching_up_asks_the_real_databases() -> None:
     """On PostgreSQL the tests' replica is the primary itself (not in recovery: nothing to
     replay); on SQLite there is no WAL position and nothing is waited for."""
     assert replicas.replicas_catch_up(timeout=1) == []
+
+
+# /metrics
+
+
+@pytest.mark.parametrize(
+    ("measured", "up", "lag"),
+    [
+        ({"return_value": 0.4}, 1.0, 0.4),
+        ({"return_value": 5.5}, 0.0, 5.5),
+        ({"side_effect": DatabaseError("connection refused")}, 0.0, None),
+    ],
+    ids=["within the bound", "lagging beyond it", "down"],
+)
+def test_metrics_say_whether_each_replica_is_read_and_its_lag(
+    measured: dict[str, Any], up: float, lag: float | None
+) -> None:
+    from mutuals.core import metrics
+    from mutuals.core.tests.test_telemetry import _sample
+
+    with mock.patch.object(replicas, "measure_lag", **measured):
+        text = metrics.exposition().decode()
+
+    assert _sample(text, "mutuals_replica_up", replica="replica_1") == up
+    assert _sample(text, "mutuals_replica_lag_seconds", replica="replica_1") == lag
