@@ -116,7 +116,7 @@ TASK_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60
 
 class WorkerInstruments:
     """The metrics `mutuals worker` records for the tasks it runs, by task (its module path,
-    `mutuals.engagement.tasks.notification_email_task`: a bounded set). Made at the first
+    `mutuals.engagement.tasks.notification_email`: a bounded set). Made at the first
     task, like `Instruments`."""
 
     def __init__(self) -> None:
