@@ -31,7 +31,7 @@ from mutuals.connections.models import (
 )
 from mutuals.connections.moments import InvitationMoment, invitation_moment
 from mutuals.connections.selectors import are_connected, is_blocked_between
-from mutuals.core import graph_changes
+from mutuals.core import graph_changes, replicas
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
 from mutuals.core.ids import ID_MAX
 from mutuals.core.tasks import enqueue_at
@@ -100,7 +100,8 @@ def connection_create(
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
     """Block a member: removes any connection and closes any open request between the two,
-    either way; from then on neither can see or reach the other. Blocking twice is harmless."""
+    either way; from then on neither can see or reach the other, in their next answer from any
+    server (once committed, the read replicas are waited for). Blocking twice is harmless."""
     if blocker.pk == blocked.pk:
         raise Refused("You cannot block yourself.", code="cannot_block_self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
@@ -118,6 +119,8 @@ def block_create(*, blocker: User, blocked: User) -> Block:
             closed_by_block=True,
         )
     graph_changes.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)
+    # The blocked member reads from a replica: the answer waits until the block is there.
+    transaction.on_commit(replicas.replicas_catch_up, robust=True)
     return block
 
 

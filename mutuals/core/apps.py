@@ -24,3 +24,19 @@ class CoreConfig(AppConfig):
 
         task_started.connect(task_bind, dispatch_uid="mutuals.core.tasks.task_bind")
         task_finished.connect(task_unbind, dispatch_uid="mutuals.core.tasks.task_unbind")
+        # /metrics reports the read replicas as this server sees them.
+        from mutuals.core import replicas
+        from mutuals.core.metrics import gauge_register
+
+        gauge_register(
+            "mutuals_replica_up",
+            "1 while this server reads from the replica (answering, within the lag bound).",
+            replicas.replica_metrics,
+            labels=("replica",),
+        )
+        gauge_register(
+            "mutuals_replica_lag_seconds",
+            "The replica's replay lag behind the primary, as this server measured it.",
+            replicas.replica_lag_metrics,
+            labels=("replica",),
+        )

@@ -5,6 +5,8 @@ What is measured:
 - while answering requests (`mutuals.core.telemetry` records them): each request's duration
   by view and method, the answers by view, method and status, the database queries a request
   made (how many per request by view, and the queries and their seconds by database);
+- while running tasks, in `mutuals worker` (`core.tasks` records them): each task's runs by
+  task name and outcome, its duration, and how long it waited for a worker once due;
 - read when scraped, from the database and the disk, so every server answers the same: the
   task queue (tasks due and waiting, scheduled for later, running; the age of the oldest due
   task) and whatever the apps registered with `gauge_register` (introductions: the age of the
@@ -17,6 +19,12 @@ memory-mapped file there, and a scrape sums every file of the host (prometheus_c
 multiprocess mode). Across hosts, Prometheus scrapes each server and sums (`sum by (view)`).
 Without the variable (tests, `mutuals runserver`) the metrics live in the process.
 
+**The worker.** `mutuals worker` runs tasks one at a time in one process, on hosts that may
+serve nothing, so it answers its own scrape: with `--metrics-address HOST:PORT` (or
+`MUTUALS_WORKER_METRICS_ADDRESS`) it listens there (`worker_metrics_serve`) and answers
+`/metrics` with its task metrics, the process's own (CPU, memory) and the gauges read at the
+scrape, under the same token.
+
 **Protection.** `/metrics` answers only a request with `Authorization: Bearer
 $MUTUALS_METRICS_TOKEN`; without that setting it is off (404), so nothing about the
 instance is public by default, even through a proxy that forwards every path.
@@ -28,12 +36,16 @@ import functools
 import hmac
 import logging
 import os
+import socket
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import close_old_connections, connections
 from django.db.models import Case, Count, Min, Q, When
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.tasks import TaskResultStatus
@@ -98,11 +110,51 @@ def instruments() -> Instruments:
     return Instruments()
 
 
+# Seconds: most tasks send one e-mail or recompute a few ties; imports and exports take minutes.
+TASK_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+
+class WorkerInstruments:
+    """The metrics `mutuals worker` records for the tasks it runs, by task (its module path,
+    `mutuals.engagement.tasks.notification_email`: a bounded set). Made at the first
+    task, like `Instruments`."""
+
+    def __init__(self) -> None:
+        self.started = Counter(
+            "mutuals_worker_tasks_started",
+            "Tasks this worker started, by task.",
+            ["task"],
+        )
+        self.finished = Counter(
+            "mutuals_worker_tasks_finished",
+            "Tasks this worker finished, by task and outcome (SUCCESSFUL, FAILED).",
+            ["task", "status"],
+        )
+        self.seconds = Histogram(
+            "mutuals_worker_task_duration_seconds",
+            "Time a task ran in this worker, from its start to its outcome, by task.",
+            ["task"],
+            buckets=TASK_BUCKETS,
+        )
+        self.waited = Histogram(
+            "mutuals_worker_task_wait_seconds",
+            "Time a task waited for a worker, from when it was due (queued, or its run_after)"
+            " to its start, by task.",
+            ["task"],
+            buckets=TASK_BUCKETS,
+        )
+
+
+@functools.cache
+def worker_instruments() -> WorkerInstruments:
+    return WorkerInstruments()
+
+
 def multiprocess_prepare(directory: Path) -> None:
     """Called by `mutuals serve` before its worker processes start: each will keep its
     metrics in a file under `directory` (emptied now: files of an earlier run would be added
     to this one's), and a scrape of any of them reads them all."""
-    if instruments.cache_info().currsize:
+    if instruments.cache_info().currsize or worker_instruments.cache_info().currsize:
         raise RuntimeError("the metrics were made before multiprocess mode was set up")
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):
@@ -199,7 +251,11 @@ def exposition() -> bytes:
 
 
 def _authorized(request: HttpRequest, token: str) -> bool:
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return _bearer_matches(request.headers.get("Authorization", ""), token)
+
+
+def _bearer_matches(header: str, token: str) -> bool:
+    scheme, _, given = header.partition(" ")
     return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
 
 
@@ -214,3 +270,65 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
     return HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+
+
+class _WorkerMetricsHandler(BaseHTTPRequestHandler):
+    """`GET /metrics` on the worker's own address, with the rules of `metrics_view`."""
+
+    server_version = "mutuals-worker"
+    timeout = 10  # a client that sends nothing does not hold the one serving thread
+
+    def do_GET(self) -> None:
+        if self.path.partition("?")[0] != "/metrics":
+            self._answer(404, b"not found\n")
+            return
+        token = settings.MUTUALS_METRICS_TOKEN
+        if not token:
+            self._answer(404, b"metrics are off: set MUTUALS_METRICS_TOKEN\n")
+            return
+        if not _bearer_matches(self.headers.get("Authorization", ""), token):
+            challenge = {"WWW-Authenticate": 'Bearer realm="metrics"'}
+            self._answer(401, b"a bearer token is needed\n", challenge)
+            return
+        close_old_connections()
+        try:
+            body = exposition()
+        finally:
+            # This thread's connection is its own: closed after each scrape, never left broken.
+            connections.close_all()
+        self._answer(200, body, {"Content-Type": CONTENT_TYPE_LATEST})
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}.items():
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("worker metrics: " + format, *args)
+
+
+class _HTTPServerV6(HTTPServer):
+    address_family = socket.AF_INET6
+
+
+def worker_metrics_address(value: str) -> tuple[str, int]:
+    """`HOST:PORT` (`[::1]:9108` for IPv6) as a (host, port) pair; ValueError when it is not."""
+    host, colon, port = value.rpartition(":")
+    if not colon or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} is not HOST:PORT")
+    return host.strip("[]"), int(port)
+
+
+def worker_metrics_serve(host: str, port: int) -> HTTPServer:
+    """Answer `/metrics` for this worker at host:port, from a daemon thread (one scrape at a
+    time: Prometheus scrapes every few seconds at most). Returns the server (its
+    `server_address` says the port when 0 was asked)."""
+    server_class = _HTTPServerV6 if ":" in host else HTTPServer
+    server = server_class((host, port), _WorkerMetricsHandler)
+    threading.Thread(target=server.serve_forever, name="worker-metrics", daemon=True).start()
+    logger.info("worker metrics on http://%s:%d/metrics", host, server.server_address[1])
+    return server

@@ -18,6 +18,13 @@ Everything else, including every task a worker runs and every management command
 from the primary: a task is usually queued by the write it acts on, which a replica may not
 have yet. Sessions, the cache table and the task queue are always read on the primary.
 
+A few writes must reach every reader at once, not only their writer: a block hides two members
+from each other in the very next answer, whichever server and database gives it. Their
+services call `replicas_catch_up` once committed (`transaction.on_commit`): the writer's
+answer waits until every replica answering has replayed the primary's position, a few
+milliseconds usually, `MUTUALS_REPLICA_MAX_LAG_SECONDS` at most (a replica still behind then
+is past the bound, so no process reads from it for long either).
+
 A replica is used only while it answers and its replay lag is within
 `MUTUALS_REPLICA_MAX_LAG_SECONDS`; its state is measured at most every
 `REPLICA_CHECK_SECONDS` per process, so a replica that goes down costs one failed connection
@@ -126,6 +133,77 @@ def replica_state(alias: str, *, fresh: bool = False) -> ReplicaState:
     with _states_lock:
         _states[alias] = (time.monotonic(), state)
     return state
+
+
+CATCH_UP_POLL_SECONDS = 0.005
+
+
+def _primary_position() -> str | None:
+    """The primary's write position in its WAL (None on SQLite, which has no replica)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        row = cursor.fetchone()
+    return str(row[0]) if row else None
+
+
+def _replayed(alias: str, position: str) -> bool:
+    """Whether the replica has replayed the primary's WAL up to `position` (a server not in
+    recovery, such as the tests' mirror of the primary, has nothing to replay)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT pg_is_in_recovery() OR pg_last_wal_replay_lsn() >= %s::pg_lsn",
+            [position],
+        )
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+def replicas_catch_up(timeout: float | None = None) -> list[str]:
+    """Wait until every replica that answers has replayed what the primary committed so far,
+    for at most `timeout` seconds (default `MUTUALS_REPLICA_MAX_LAG_SECONDS`): called after
+    the commit of a write every reader must see in their next answer (a block). Returns the
+    replicas still behind when the time ran out (logged); a replica that stops answering
+    meanwhile is left out, since no read goes to it."""
+    aliases = replica_aliases()
+    if not aliases:
+        return []
+    position = _primary_position()
+    if position is None:
+        return []
+    deadline = time.monotonic() + (max_lag_seconds() if timeout is None else timeout)
+    behind = []
+    for alias in aliases:
+        if not replica_state(alias).answering:
+            continue
+        try:
+            while not _replayed(alias, position):
+                if time.monotonic() >= deadline:
+                    logger.warning("replica %s has not replayed %s in time", alias, position)
+                    behind.append(alias)
+                    break
+                time.sleep(CATCH_UP_POLL_SECONDS)
+        except DatabaseError as error:
+            logger.warning("replica %s stopped answering: %s", alias, error)
+            connections[alias].close()
+    return behind
+
+
+def replica_metrics() -> Iterator[tuple[tuple[str, ...], float]]:
+    """`/metrics`' `mutuals_replica_up` samples: each replica's state measured afresh, 1 when
+    this server would read from it (answering, within the lag bound), else 0."""
+    for alias in replica_aliases():
+        yield (alias,), 1.0 if replica_state(alias, fresh=True).usable else 0.0
+
+
+def replica_lag_metrics() -> Iterator[tuple[tuple[str, ...], float]]:
+    """`mutuals_replica_lag_seconds`: each answering replica's replay lag as last measured."""
+    for alias in replica_aliases():
+        state = replica_state(alias)
+        if state.lag_seconds is not None:
+            yield (alias,), state.lag_seconds
 
 
 def forget_replica_states() -> None:

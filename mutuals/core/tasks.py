@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
 
-from mutuals.core import logs
+from mutuals.core import logs, metrics
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
@@ -95,6 +95,10 @@ def task_bind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> 
     )
     _task_tokens[task_result.id] = logs.bind(request_id)
     _started[task_result.id] = time.perf_counter()
+    measured = metrics.worker_instruments()
+    name = task_result.task.module_path
+    measured.started.labels(name).inc()
+    measured.waited.labels(name).observe(_waited_seconds(task_result))
     logger.info(
         "task started",
         extra={"task": task_result.task.module_path, "task_id": str(task_result.id)},
@@ -104,19 +108,33 @@ def task_bind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> 
 def task_unbind(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
     """django.tasks' `task_finished`: log the outcome, then forget the task's request id."""
     started = _started.pop(task_result.id, None)
+    seconds = None if started is None else time.perf_counter() - started
+    name = task_result.task.module_path
+    measured = metrics.worker_instruments()
+    measured.finished.labels(name, str(task_result.status)).inc()
+    if seconds is not None:
+        measured.seconds.labels(name).observe(seconds)
     logger.info(
         "task finished",
         extra={
-            "task": task_result.task.module_path,
+            "task": name,
             "task_id": str(task_result.id),
             "status": str(task_result.status),
-            "duration_ms": None
-            if started is None
-            else round((time.perf_counter() - started) * 1000, 1),
+            "duration_ms": None if seconds is None else round(seconds * 1000, 1),
         },
     )
     if (token := _task_tokens.pop(task_result.id, None)) is not None:
         logs.unbind(token)
+
+
+def _waited_seconds(task_result: TaskResult[Any, Any]) -> float:
+    """From when the task was due (queued, or its `run_after` if later) to its start."""
+    started = task_result.started_at or timezone.now()
+    due = task_result.enqueued_at or started
+    run_after = task_result.task.run_after
+    if run_after is not None and run_after > due:
+        due = run_after
+    return max(0.0, (started - due).total_seconds())
 
 
 def tasks_requeue_stale(*, older_than: timedelta, exclude: Iterable[str] = ()) -> int:

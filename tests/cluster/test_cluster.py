@@ -14,6 +14,13 @@ pages, feed, network health, and writes: posts, each read back at once); meanwhi
 - at 30 s the killed server and worker are started again.
 
 Then it asserts what the issue asks and prints the figures (requests, throughput, failures).
+The six members take comments on their posts by e-mail at once (the default is the daily
+digest), so every comment queues an e-mail task during the run; each comment's text is unique,
+and the workers' logs (the console e-mail backend) show each e-mail sent once.
+
+Timing: the load's events happen at set seconds, but what follows them waits on conditions,
+each bounded (a task queue drained, a restarted server ready), never on a fixed sleep, so a
+machine slowed by other work makes the run longer, not red.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import http.cookiejar
 import json
 import os
 import random
+import re
 import subprocess
 import threading
 import time
@@ -40,6 +48,9 @@ PASSWORD = "mutuals-demo-2026"  # the demo cast's, printed by `mutuals demo`
 LOAD_SECONDS = float(os.environ.get("MUTUALS_CLUSTER_LOAD_SECONDS", "60"))
 CLIENTS = 6
 MEMBERS = ["sam", "priya", "thandi", "aiko", "dmitri", "grace"]
+# Bounds on waiting for what follows the load: every due task run, a restarted server ready.
+TASKS_DRAINED_SECONDS = 120
+READY_SECONDS = 180
 
 
 def _cluster(*args: str, timeout: float = 120) -> str:
@@ -102,7 +113,7 @@ class Tally:
     failures: list[str] = field(default_factory=list)
     stale_reads: list[str] = field(default_factory=list)
     posts: list[tuple[int, int]] = field(default_factory=list)  # (post id, author's client)
-    comments: int = 0
+    comments: list[str] = field(default_factory=list)  # the text of each comment made
 
     def record(self, method: str, path: str, status: int, detail: object = "") -> None:
         with self.lock:
@@ -121,9 +132,10 @@ def _load(client: Client, tally: Tally, until: float, me_id: int, seed: int) -> 
         if draw < 0.1 and others:
             # A comment on another member's post: a notification, and its e-mail task.
             post_id = randomness.choice(others)
+            text = f"cluster-comment-{seed}-{randomness.getrandbits(48):012x}"
             try:
                 status, answer = client.call(
-                    "POST", f"/api/posts/{post_id}/comments", {"body": f"comment {seed}"}
+                    "POST", f"/api/posts/{post_id}/comments", {"body": text}
                 )
             except OSError as error:
                 tally.record("POST", "/api/posts/{id}/comments", 0, error)
@@ -131,7 +143,7 @@ def _load(client: Client, tally: Tally, until: float, me_id: int, seed: int) -> 
             tally.record("POST", "/api/posts/{id}/comments", status, answer)
             if status == 201:
                 with tally.lock:
-                    tally.comments += 1
+                    tally.comments.append(text)
         elif draw < 0.25:
             text = f"cluster test {seed} {time.monotonic():.3f}"
             try:
@@ -146,7 +158,10 @@ def _load(client: Client, tally: Tally, until: float, me_id: int, seed: int) -> 
                 with tally.lock:
                     tally.posts.append((int(answer["id"]), seed))
                 # Read after write, through the proxy (either server, replica unless pinned).
-                status, read = client.call("GET", f"/api/posts/{answer['id']}")
+                try:
+                    status, read = client.call("GET", f"/api/posts/{answer['id']}")
+                except OSError as error:
+                    status, read = 0, error
                 tally.record("GET", "/api/posts/{id}", status, read)
                 if status != 200:
                     tally.stale_reads.append(f"post {answer['id']}: {status}")
@@ -168,12 +183,44 @@ def _member_id(client: Client) -> int:
 
 
 def _direct(env: dict[str, str], member: str) -> str:
-    """An application server's own address (bypassing the proxy)."""
-    hosts = env["MUTUALS_ALLOWED_HOSTS"].split(",")
-    proxy = env["MUTUALS_CLUSTER_PROXY"]
-    if proxy.startswith("http://10."):
-        return f"http://{hosts[1 if member == 'app1' else 2]}:8000"
-    return f"http://127.0.0.1:{58001 if member == 'app1' else 58002}"
+    """A member's own address (bypassing the proxy): app1, app2, wk1, wk2 (its metrics)."""
+    return env[f"MUTUALS_CLUSTER_{member.upper()}"]
+
+
+def _wait_ready(url: str, seconds: float) -> int:
+    """The status of `url` once it answers 200, or the last one when `seconds` ran out (0: it
+    did not answer at all)."""
+    deadline = time.monotonic() + seconds
+    status = 0
+    while time.monotonic() < deadline:
+        try:
+            status, _ = Client(url).call("GET", "")
+        except OSError:
+            status = 0
+        if status == 200:
+            break
+        time.sleep(1)
+    return status
+
+
+def _emails_sent(texts: list[str]) -> Counter[str]:
+    """How many e-mails each comment's text went out in: the workers print every e-mail to
+    their logs (the console e-mail backend), whichever run of them sent it."""
+    logs = "".join(
+        (Path(_state()) / "log" / f"{worker}.log").read_text(errors="replace")
+        for worker in ("wk1", "wk2")
+    )
+    sent = Counter(re.findall(r"cluster-comment-\d+-[0-9a-f]{12}", logs))
+    return Counter({text: sent[text] for text in texts})
+
+
+def _worker_metrics(env: dict[str, str], worker: str) -> str:
+    request = urllib.request.Request(  # noqa: S310 - the cluster's own worker
+        _direct(env, worker) + "/metrics",
+        headers={"Authorization": f"Bearer {env['MUTUALS_METRICS_TOKEN']}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        return str(answer.read().decode())
 
 
 def _kill_group(member: str, signal_name: str = "KILL") -> None:
@@ -190,6 +237,14 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
     proxy = env["MUTUALS_CLUSTER_PROXY"]
     clients = [Client(proxy, _token(proxy, name)) for name in MEMBERS]
     ids = [_member_id(client) for client in clients]
+    for client in clients:
+        # Comments on their posts by e-mail at once, so the run queues e-mails to count.
+        status, answer = client.call(
+            "PUT",
+            "/api/notifications/preferences",
+            {"preferences": [{"kind": "comments", "delivery": "email"}]},
+        )
+        assert status == 200, answer
     database = env["DATABASE_URL"]
     with psycopg.connect(database, autocommit=True) as db:
         (first_task,) = db.execute(
@@ -271,7 +326,7 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
         "SELECT status, worker_ids, task_path FROM django_tasks_database_dbtaskresult "
         "WHERE enqueued_at > %s AND (run_after <= now() OR run_after = '9999-01-01')"
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + TASKS_DRAINED_SECONDS
     with psycopg.connect(database, autocommit=True) as db:
         while True:
             rows = db.execute(query, (first_task,)).fetchall()
@@ -286,17 +341,42 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
             (first_task,),
         ).fetchone()  # type: ignore[misc]
     claimed_twice = [row for row in rows if len(row[1]) > 1]
+    emails = _emails_sent(tally.comments)
     print(
         f"tasks due during the run: {dict(states)} "
         f"({dict(Counter(row[2].rsplit('.', 1)[1] for row in rows))}); "
-        f"comments {tally.comments}, their notifications e-mailed {emailed}, not yet {unsent}"
+        f"comments {len(tally.comments)}, their notifications e-mailed {emailed}, not yet "
+        f"{unsent}; e-mails per comment {dict(Counter(emails.values()))}"
     )
-    assert states["SUCCESSFUL"] >= tally.comments > 0
+    comments = len(tally.comments)
+    assert states["SUCCESSFUL"] >= comments > 0
     assert claimed_twice == []
     assert states["READY"] == 0
     assert states["RUNNING"] <= 1
     assert states["FAILED"] == 0
-    assert emailed >= tally.comments - states["RUNNING"]
+    assert emailed >= comments - states["RUNNING"]
+    # Each comment's e-mail went once, but the one a killed worker may have claimed and not
+    # sent (the delivery claims before it sends, so a crash loses an e-mail, never doubles it).
+    assert max(emails.values()) == 1
+    assert sum(emails.values()) >= comments - states["RUNNING"]
+
+    # The worker's own metrics count what it ran, as the queue's rows say: wk2 (never
+    # restarted) finished every row it claimed, counted between two scrapes (a task's row is
+    # marked a moment before the worker counts it, and tasks may still come due).
+    counted_before = _finished_by(_worker_metrics(env, "wk2"))
+    with psycopg.connect(database, autocommit=True) as db:
+        rows_of_wk2 = Counter(
+            status
+            for (status,) in db.execute(
+                "SELECT status FROM django_tasks_database_dbtaskresult"
+                " WHERE worker_ids->>0 LIKE 'wk2-%' AND status IN ('SUCCESSFUL', 'FAILED')"
+            ).fetchall()
+        )
+    counted_after = _finished_by(_worker_metrics(env, "wk2"))
+    print(f"wk2: its metrics {dict(counted_before)}, its rows in the queue {dict(rows_of_wk2)}")
+    for outcome in ("SUCCESSFUL", "FAILED"):
+        assert counted_before[outcome] <= rows_of_wk2[outcome] <= counted_after[outcome]
+    assert counted_before["SUCCESSFUL"] > 0
 
     # Rate limits across servers: wrong passwords for one account, alternating servers.
     statuses = []
@@ -311,11 +391,53 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429] * 3
 
+    _print_database_split(env)
+
     # The backup taken under load restores into a working instance.
     _restore_works(env, backup)
-    # The server killed during the load is back in rotation.
-    status, _ = Client(_direct(env, "app1")).call("GET", "/readyz")
-    assert status == 200
+    # The server killed during the load is back in rotation (it may still be starting on a
+    # loaded machine: its readiness is waited for, within a bound).
+    assert _wait_ready(_direct(env, "app1") + "/readyz", READY_SECONDS) == 200
+
+
+def _print_database_split(env: dict[str, str]) -> None:
+    """For docs/scaling.md: where app2's queries went (primary or replica) during the run, and
+    the queries per request of each API view, from its /metrics."""
+    request = urllib.request.Request(  # noqa: S310 - the cluster's own server
+        _direct(env, "app2") + "/metrics",
+        headers={"Authorization": f"Bearer {env['MUTUALS_METRICS_TOKEN']}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        text = answer.read().decode()
+    queries: dict[str, float] = {}
+    per_view: dict[str, dict[str, float]] = {}
+    for line in text.splitlines():
+        value = float(line.rsplit(" ", 1)[1]) if line and not line.startswith("#") else 0.0
+        labels = dict(re.findall(r'(\w+)="([^"]*)"', line.partition("}")[0]))
+        if line.startswith("mutuals_db_queries_total{"):
+            queries[labels["database"]] = value
+        for part in ("sum", "count"):
+            if line.startswith(f"mutuals_http_request_queries_{part}{{") and "api:" in line:
+                per_view.setdefault(labels["view"], {})[part] = value
+    print(
+        f"app2's queries by database: {queries}; queries per request by view: "
+        + ", ".join(
+            f"{view} {numbers['sum'] / numbers['count']:.1f} ({numbers['count']:.0f})"
+            for view, numbers in sorted(per_view.items())
+            if numbers.get("count")
+        )
+    )
+
+
+def _finished_by(metrics: str) -> Counter[str]:
+    """The worker's finished tasks by outcome, over every task name."""
+    counted = Counter[str]()
+    for line in metrics.splitlines():
+        if line.startswith("mutuals_worker_tasks_finished_total{"):
+            outcome = re.search(r'status="(\w+)"', line)
+            assert outcome is not None
+            counted[outcome.group(1)] += int(float(line.rsplit(" ", 1)[1]))
+    return counted
 
 
 def _restore_works(env: dict[str, str], backup: Path) -> None:

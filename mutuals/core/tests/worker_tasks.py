@@ -25,3 +25,9 @@ def record_run(number: int, path: str) -> None:
 def log_line(text: str) -> None:
     """For test_telemetry.py: a line the task itself logs, with whatever request id is bound."""
     logging.getLogger("mutuals.tests").warning(text)
+
+
+@task
+def fail_always(text: str) -> None:
+    """For test_worker_metrics.py: a task that fails."""
+    raise RuntimeError(text)

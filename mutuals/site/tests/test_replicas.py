@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from mutuals.accounts.models import User
-from mutuals.accounts.tests.clients import web_client_for
+from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core import replicas
 
@@ -186,3 +186,85 @@ def test_a_replica_is_never_migrated() -> None:
 
     assert router.allow_migrate("replica_1", "accounts") is False
     assert router.allow_migrate("default", "accounts") is None
+
+
+# A block reaches every reader's next answer
+
+
+def test_a_block_answers_once_the_replica_has_it(sam: User) -> None:
+    """The blocked member's next page reads from a replica: the block's answer waits until
+    the replica has replayed it (here: behind twice, then caught up)."""
+    from mutuals.connections.models import Block
+
+    other = make_member(name="Grace Lee", email="grace@example.com")
+    looks = []
+
+    def replayed(alias: str, position: str) -> bool:
+        looks.append((alias, position))
+        return len(looks) > 2
+
+    with (
+        mock.patch.object(replicas, "_primary_position", return_value="0/3000060"),
+        mock.patch.object(replicas, "_replayed", side_effect=replayed),
+    ):
+        answer = api_client_for(sam).post(
+            "/api/blocks", {"member_id": other.pk}, content_type="application/json"
+        )
+
+    assert answer.status_code == 201
+    assert Block.objects.filter(blocker=sam, blocked=other).exists()
+    assert looks == [("replica_1", "0/3000060")] * 3
+
+
+def test_a_replica_that_does_not_catch_up_is_given_up_on_in_time() -> None:
+    with (
+        mock.patch.object(replicas, "_primary_position", return_value="0/3000060"),
+        mock.patch.object(replicas, "_replayed", return_value=False) as replayed,
+    ):
+        behind = replicas.replicas_catch_up(timeout=0.05)
+
+    assert behind == ["replica_1"]
+    assert replayed.call_count >= 2
+
+
+def test_a_replica_that_is_down_is_not_waited_for() -> None:
+    down = replicas.ReplicaState("replica_1", answering=False, lag_seconds=None)
+    with (
+        mock.patch.object(replicas, "_primary_position", return_value="0/3000060"),
+        mock.patch.object(replicas, "replica_state", return_value=down),
+        mock.patch.object(replicas, "_replayed") as replayed,
+    ):
+        assert replicas.replicas_catch_up() == []
+
+    replayed.assert_not_called()
+
+
+def test_catching_up_asks_the_real_databases() -> None:
+    """On PostgreSQL the tests' replica is the primary itself (not in recovery: nothing to
+    replay); on SQLite there is no WAL position and nothing is waited for."""
+    assert replicas.replicas_catch_up(timeout=1) == []
+
+
+# /metrics
+
+
+@pytest.mark.parametrize(
+    ("measured", "up", "lag"),
+    [
+        ({"return_value": 0.4}, 1.0, 0.4),
+        ({"return_value": 5.5}, 0.0, 5.5),
+        ({"side_effect": DatabaseError("connection refused")}, 0.0, None),
+    ],
+    ids=["within the bound", "lagging beyond it", "down"],
+)
+def test_metrics_say_whether_each_replica_is_read_and_its_lag(
+    measured: dict[str, Any], up: float, lag: float | None
+) -> None:
+    from mutuals.core import metrics
+    from mutuals.core.tests.test_telemetry import _sample
+
+    with mock.patch.object(replicas, "measure_lag", **measured):
+        text = metrics.exposition().decode()
+
+    assert _sample(text, "mutuals_replica_up", replica="replica_1") == up
+    assert _sample(text, "mutuals_replica_lag_seconds", replica="replica_1") == lag
