@@ -292,3 +292,35 @@ class TestApi:
         assert Education.objects.filter(user=member).count() == 1
         me = api_client.get("/api/me").json()
         assert me["profile"]["education"][0]["school"] == "MIT"
+
+    def test_education_update_order_delete(
+        self, api_client: Any, member: User, other: User
+    ) -> None:
+        """The same four endpoints serve education: update, order and delete, and another
+        member's school is not found."""
+        first = api_client.post(
+            "/api/me/education", {"school": "MIT"}, content_type="application/json"
+        ).json()
+        second = api_client.post(
+            "/api/me/education", {"school": "ETH"}, content_type="application/json"
+        ).json()
+        patched = api_client.patch(
+            f"/api/me/education/{first['id']}",
+            {"degree": "BSc", "start": "2010", "end": "2014"},
+            content_type="application/json",
+        )
+        assert patched.status_code == 200
+        assert (patched.json()["degree"], patched.json()["end"]) == ("BSc", "2014")
+        order = api_client.put(
+            "/api/me/education/order",
+            {"ids": [first["id"], second["id"]]},
+            content_type="application/json",
+        )
+        assert order.json() == {"items": [patched.json(), second], "next": None}
+        assert api_client.delete(f"/api/me/education/{second['id']}").status_code == 204
+        assert [e.school for e in history_entries(member, "education")] == ["MIT"]
+        foreign = history_add(user=other, kind="education", school="Oxford")
+        missing = api_client.patch(
+            f"/api/me/education/{foreign.pk}", {"degree": "x"}, content_type="application/json"
+        )
+        assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
