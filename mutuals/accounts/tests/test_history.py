@@ -237,6 +237,27 @@ class TestPages:
         web_client.post(f"/me/experience/{older.pk}/move/", {"direction": "up"})
         assert [e.pk for e in history_entries(member, "experience")] == [older.pk, newer.pk]
 
+    def test_the_member_page_shows_each_kind_or_says_it_is_empty(
+        self, web_client: Any, member: User, other: User
+    ) -> None:
+        """Experience and education each have a section: the member's own page offers to add
+        what is missing, another member's page says nothing is listed, and a member with no
+        history shows no section to others."""
+        _position(member)
+        own = web_client.get(f"/members/{member.pk}/").content.decode()
+        assert '<h2 id="experience-title">Experience</h2>' in own
+        assert "<strong>Analyst</strong> · Acme" in own
+        assert 'No schools yet. <a href="/me/profile/#education">Add one</a>.' in own
+        seen = web_client_for(other).get(f"/members/{member.pk}/").content.decode()
+        assert "No schools listed." in seen
+        assert "No schools yet." not in seen
+        empty = web_client.get(f"/members/{other.pk}/").content.decode()
+        assert "profile-history" not in empty
+        history_add(user=other, kind="education", school="MIT")
+        empty = web_client.get(f"/members/{other.pk}/").content.decode()
+        assert '<h2 id="education-title">Education</h2>' in empty
+        assert "No positions listed." in empty
+
 
 class TestApi:
     def test_create_update_order_delete(self, api_client: Any, member: User) -> None:
