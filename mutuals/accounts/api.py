@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -97,8 +98,6 @@ def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     Failed attempts count against the same limits as the sign-in page, and, like it, an
     e-mail not verified yet is refused while verification is mandatory (`email_unverified`).
     """
-    from allauth.core import ratelimit
-
     email = payload.email.strip().lower()
     if not ratelimit.consume(request, action="login_failed", key=email, dry_run=True):
         raise RateLimited(
