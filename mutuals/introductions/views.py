@@ -1,6 +1,6 @@
-"""Pages: "how can I reach …", the introduction inbox, the composer, one view per action on
-an introduction (named like the API's operations), people you may know. Thin: parse, call
-the selector or service the API calls, render."""
+"""Pages: "how can I reach …", the introduction inbox, the composer, the actions on an
+introduction (one view over `INTRODUCTION_ACTIONS`, each named like the API's operation),
+people you may know. Thin: parse, call the selector or service the API calls, render."""
 
 from __future__ import annotations
 
