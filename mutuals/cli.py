@@ -10,6 +10,9 @@ import os
 import sys
 from importlib.metadata import version
 
+import django
+from django.core.management import execute_from_command_line
+
 OVERVIEW = """\
 mutuals — a professional network where a connection is a mutual commitment.
 
@@ -34,13 +37,9 @@ Every Django command is available too:
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-    from django.core.management import execute_from_command_line
-
     args = list(argv if argv is not None else sys.argv)
     if args[1:] == ["--version"]:
         # Django's own --version names Django's version, not the product's.
-        import django
-
         sys.stdout.write(f"mutuals {version('mutuals')} (Django {django.get_version()})\n")
         return
     if len(args) == 1 or args[1:] in (["--help"], ["-h"], ["help"]):

@@ -3,13 +3,16 @@ service or selector, shape the answer."""
 
 from __future__ import annotations
 
+import inspect
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from allauth.core import ratelimit
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -95,8 +98,6 @@ def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
     Failed attempts count against the same limits as the sign-in page, and, like it, an
     e-mail not verified yet is refused while verification is mandatory (`email_unverified`).
     """
-    from allauth.core import ratelimit
-
     email = payload.email.strip().lower()
     if not ratelimit.consume(request, action="login_failed", key=email, dry_run=True):
         raise RateLimited(
@@ -337,107 +338,105 @@ def me_photo_delete(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-_ENTRY_REFUSALS = {404: ["not_found"]}
+@dataclass(frozen=True, slots=True)
+class _HistoryApi:
+    """One kind of history entry as the API shapes it; the rules are `history.SPECS`'."""
+
+    kind: history.Kind
+    entry_in: type[Schema]
+    entry_patch: type[Schema]
+    entry_out: type[ExperienceOut | EducationOut]
+    entry_list: type[Schema]
+    create_doc: str
 
 
-@router.post(
-    "/me/experience",
-    response={201: ExperienceOut},
-    operation_id="me_experience_create",
-    openapi_extra=refusals({422: ["too_many_entries"]}),
-)
-def me_experience_create(request: HttpRequest, payload: ExperienceIn) -> Status[ExperienceOut]:
-    """Add a position at the top of your experience: organisation, role and start required;
+_HISTORY_APIS = (
+    _HistoryApi(
+        "experience",
+        ExperienceIn,
+        ExperiencePatch,
+        ExperienceOut,
+        ExperienceList,
+        """Add a position at the top of your experience: organisation, role and start required;
     dates are months (`2021-03`) or years (`2021`), both alike; no `end` is present. An end
     before the start, a start over a year ahead, an end over 10 years ahead, or more than 30
-    positions are refused."""
-    entry = history.history_add(user=member(request), kind="experience", **_dates(payload))
-    return Status(201, ExperienceOut.build(entry))
-
-
-@router.put(
-    "/me/experience/order", response={200: ExperienceList}, operation_id="me_experience_order"
+    positions are refused.""",
+    ),
+    _HistoryApi(
+        "education",
+        EducationIn,
+        EducationPatch,
+        EducationOut,
+        EducationList,
+        """Add a school at the top of your education: `school` required; degree, field of study
+    and dates optional (months or years, both alike). At most 15 schools.""",
+    ),
 )
-def me_experience_order(request: HttpRequest, payload: HistoryOrderIn) -> ExperienceList:
-    """Put your positions in the order of `ids`, which names each of them once."""
-    entries = history.history_reorder(user=member(request), kind="experience", ids=payload.ids)
-    return ExperienceList(items=[ExperienceOut.build(e) for e in entries])
 
 
-@router.patch(
-    "/me/experience/{entry_id}",
-    response={200: ExperienceOut},
-    operation_id="me_experience_update",
-    openapi_extra=refusals(_ENTRY_REFUSALS),
-)
-def me_experience_update(
-    request: HttpRequest, entry_id: int, payload: ExperiencePatch
-) -> ExperienceOut:
-    """Change any fields of one of your positions, by the rules of adding one."""
-    entry = history.history_update(
-        user=member(request), kind="experience", entry_id=entry_id, **_dates(payload, True)
-    )
-    return ExperienceOut.build(entry)
+def _history_routes(spec: _HistoryApi) -> None:
+    """Mount `/me/<kind>` (create), `/me/<kind>/order` and `/me/<kind>/{entry_id}` (update,
+    delete) for one kind of entry: the same four endpoints, and the same services, for
+    experience and education (operation ids and summaries as they were when written twice)."""
+    kind, noun = spec.kind, history.SPECS[spec.kind].noun
+
+    def create(request: HttpRequest, payload: Any) -> Status[Any]:
+        entry = history.history_add(user=member(request), kind=kind, **_dates(payload))
+        return Status(201, spec.entry_out.build(entry))
+
+    def order(request: HttpRequest, payload: HistoryOrderIn) -> Schema:
+        entries = history.history_reorder(user=member(request), kind=kind, ids=payload.ids)
+        return spec.entry_list.model_validate({"items": [spec.entry_out.build(e) for e in entries]})
+
+    def update(request: HttpRequest, entry_id: int, payload: Any) -> Schema:
+        entry = history.history_update(
+            user=member(request), kind=kind, entry_id=entry_id, **_dates(payload, True)
+        )
+        return spec.entry_out.build(entry)
+
+    def delete(request: HttpRequest, entry_id: int) -> HttpResponse:
+        history.history_remove(user=member(request), kind=kind, entry_id=entry_id)
+        return HttpResponse(status=204)
+
+    # ninja reads a payload's schema from the view's annotations: name this kind's.
+    create.__annotations__["payload"] = spec.entry_in
+    update.__annotations__["payload"] = spec.entry_patch
+    title = kind.title()
+    router.post(
+        f"/me/{kind}",
+        response={201: spec.entry_out},
+        operation_id=f"me_{kind}_create",
+        summary=f"Me {title} Create",
+        description=inspect.cleandoc(spec.create_doc),
+        openapi_extra=refusals({422: ["too_many_entries"]}),
+    )(create)
+    router.put(
+        f"/me/{kind}/order",
+        response={200: spec.entry_list},
+        operation_id=f"me_{kind}_order",
+        summary=f"Me {title} Order",
+        description=f"Put your {noun} in the order of `ids`, which names each of them once.",
+    )(order)
+    router.patch(
+        f"/me/{kind}/{{entry_id}}",
+        response={200: spec.entry_out},
+        operation_id=f"me_{kind}_update",
+        summary=f"Me {title} Update",
+        description=f"Change any fields of one of your {noun}, by the rules of adding one.",
+        openapi_extra=refusals({404: ["not_found"]}),
+    )(update)
+    router.delete(
+        f"/me/{kind}/{{entry_id}}",
+        response={204: None},
+        operation_id=f"me_{kind}_delete",
+        summary=f"Me {title} Delete",
+        description=f"Remove one of your {noun}.",
+        openapi_extra=refusals({404: ["not_found"]}),
+    )(delete)
 
 
-@router.delete(
-    "/me/experience/{entry_id}",
-    response={204: None},
-    operation_id="me_experience_delete",
-    openapi_extra=refusals(_ENTRY_REFUSALS),
-)
-def me_experience_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """Remove one of your positions."""
-    history.history_remove(user=member(request), kind="experience", entry_id=entry_id)
-    return HttpResponse(status=204)
-
-
-@router.post(
-    "/me/education",
-    response={201: EducationOut},
-    operation_id="me_education_create",
-    openapi_extra=refusals({422: ["too_many_entries"]}),
-)
-def me_education_create(request: HttpRequest, payload: EducationIn) -> Status[EducationOut]:
-    """Add a school at the top of your education: `school` required; degree, field of study
-    and dates optional (months or years, both alike). At most 15 schools."""
-    entry = history.history_add(user=member(request), kind="education", **_dates(payload))
-    return Status(201, EducationOut.build(entry))
-
-
-@router.put("/me/education/order", response={200: EducationList}, operation_id="me_education_order")
-def me_education_order(request: HttpRequest, payload: HistoryOrderIn) -> EducationList:
-    """Put your schools in the order of `ids`, which names each of them once."""
-    entries = history.history_reorder(user=member(request), kind="education", ids=payload.ids)
-    return EducationList(items=[EducationOut.build(e) for e in entries])
-
-
-@router.patch(
-    "/me/education/{entry_id}",
-    response={200: EducationOut},
-    operation_id="me_education_update",
-    openapi_extra=refusals(_ENTRY_REFUSALS),
-)
-def me_education_update(
-    request: HttpRequest, entry_id: int, payload: EducationPatch
-) -> EducationOut:
-    """Change any fields of one of your schools, by the rules of adding one."""
-    entry = history.history_update(
-        user=member(request), kind="education", entry_id=entry_id, **_dates(payload, True)
-    )
-    return EducationOut.build(entry)
-
-
-@router.delete(
-    "/me/education/{entry_id}",
-    response={204: None},
-    operation_id="me_education_delete",
-    openapi_extra=refusals(_ENTRY_REFUSALS),
-)
-def me_education_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """Remove one of your schools."""
-    history.history_remove(user=member(request), kind="education", entry_id=entry_id)
-    return HttpResponse(status=204)
+for _spec in _HISTORY_APIS:
+    _history_routes(_spec)
 
 
 def _dates(payload: Any, partial: bool = False) -> dict[str, Any]:

@@ -66,6 +66,8 @@ def account_deletion_request_limited(
     """`account_deletion_request` for the page and the API: wrong passwords count against the
     sign-in page's `login_failed` limit for the member's e-mail, so a session left open
     cannot be used to guess the password (`rate_limited`, 429, with `retry_at`)."""
+    # Imported here: every command loads this module at start-up and needs none of allauth's
+    # rate limits (docs/benchmarks.md, "Start-up").
     from allauth.core import ratelimit
 
     if not ratelimit.consume(request, action="login_failed", key=user.email, dry_run=True):

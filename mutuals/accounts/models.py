@@ -39,6 +39,7 @@ ALL_INTENTS: list[str] = [choice.value for choice in Intent]
 
 class MemberManager(BaseUserManager["User"]):
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        # Imported here: services imports this module.
         from mutuals.accounts.services import member_provision
 
         if not email:

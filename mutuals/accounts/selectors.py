@@ -70,6 +70,8 @@ def email_verification_pending(user: User, email: str) -> bool:
     """True while a member may not sign in with `email` because it is not verified and
     verification is mandatory (MUTUALS_EMAIL_VERIFICATION): the sign-in page's rule, which
     allauth applies to its pages and its headless API, and POST /api/auth/token applies too."""
+    # Imported here: every command loads this module at start-up and needs none of allauth's
+    # account helpers (docs/benchmarks.md, "Start-up").
     from allauth.account import app_settings as account_settings
     from allauth.account.utils import has_verified_email
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -63,8 +64,6 @@ def _check_name(name: str, errors: dict[str, list[str]]) -> str:
 def member_register(*, email: str, password: str, name: str, verified: bool = True) -> User:
     """Create a member with a verified e-mail (operators and the demo; the web sign-up goes
     through allauth). Refuses a malformed or taken e-mail and a weak password."""
-    from allauth.account.models import EmailAddress
-
     errors: dict[str, list[str]] = {}
     email = email.strip().lower()
     try:

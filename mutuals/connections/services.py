@@ -352,6 +352,7 @@ def finding_as_dict(finding: personalization.Finding) -> dict[str, Any]:
 
 
 def _schedule_invitation_tasks(invitation_id: int, deliver_at: datetime) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.connections import tasks
 
     enqueue_at(tasks.invitation_deliver, deliver_at, invitation_id)

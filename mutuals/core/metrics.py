@@ -52,6 +52,7 @@ from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django_tasks_db.models import DBTaskResult, get_date_max
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -179,7 +180,6 @@ def gauge_register(
 def _task_queue() -> Iterator[GaugeMetricFamily]:
     """The queue of background tasks, per queue: due and waiting, scheduled, running; how long
     the oldest due task has waited since it became due."""
-    from django_tasks_db.models import DBTaskResult, get_date_max
 
     now = timezone.now()
     never = get_date_max()

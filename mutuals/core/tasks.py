@@ -48,6 +48,8 @@ class RequestTracingBackend(DatabaseBackend):
     def _task_to_db_task(
         self, task: Task[Any, Any], args: Any, kwargs: Any
     ) -> DBTaskResult[Any, Any]:
+        # Imported here: the backend may load before the apps are ready (a task is checked
+        # against it where it is defined); django_tasks_db's own backend defers it too.
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult.objects.create(
@@ -63,6 +65,8 @@ class RequestTracingBackend(DatabaseBackend):
     async def _atask_to_db_task(
         self, task: Task[Any, Any], args: Any, kwargs: Any
     ) -> DBTaskResult[Any, Any]:
+        # Imported here: the backend may load before the apps are ready (a task is checked
+        # against it where it is defined); django_tasks_db's own backend defers it too.
         from django_tasks_db.models import DBTaskResult
 
         return await DBTaskResult.objects.acreate(
@@ -143,6 +147,8 @@ def tasks_requeue_stale(*, older_than: timedelta, exclude: Iterable[str] = ()) -
     idempotent, so one whose worker was only slow runs twice at worst. `exclude`: task paths
     that recover on their own (LinkedIn imports by heartbeat, data exports). Run by
     `mutuals sweep`; returns how many."""
+    # Imported here: this module is the task backend, which may load before the apps are
+    # ready (see DatabaseBackend above).
     from django_tasks_db.models import DBTaskResult
 
     stale = DBTaskResult.objects.filter(

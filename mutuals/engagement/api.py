@@ -3,6 +3,8 @@ messages, engagement"). Thin: parse, call one service or selector, shape the ans
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -290,87 +292,84 @@ def collaborations_read(request: HttpRequest, collaboration_id: int) -> Collabor
     return _collaboration_out(member(request), collaboration_id)
 
 
-@router.post(
-    "/collaborations/{collaboration_id}/confirm",
-    response=CollaborationOut,
-    operation_id="collaborations_confirm",
-    openapi_extra=refusals(
+# The answers on a collaboration: (name, service, refusals, description).
+_COLLABORATION_ANSWERS = (
+    (
+        "confirm",
+        collaborations.collaboration_confirm,
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
             409: ["already_declined", "collaboration_closed", "state_changed"],
-        }
+        },
+        "Confirm you work on it together (invitees only); it counts as a collaboration\n"
+        "interaction with every other confirmed member. Refusals: `not_an_invitee` (403),\n"
+        "`already_declined`, `collaboration_closed`, `state_changed` (409).",
     ),
-)
-def collaborations_confirm(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
-    """Confirm you work on it together (invitees only); it counts as a collaboration
-    interaction with every other confirmed member. Refusals: `not_an_invitee` (403),
-    `already_declined`, `collaboration_closed`, `state_changed` (409)."""
-    viewer = member(request)
-    collaborations.collaboration_confirm(member=viewer, collaboration_id=collaboration_id)
-    return _collaboration_out(viewer, collaboration_id)
-
-
-@router.post(
-    "/collaborations/{collaboration_id}/decline",
-    response=CollaborationOut,
-    operation_id="collaborations_decline",
-    openapi_extra=refusals(
+    (
+        "decline",
+        collaborations.collaboration_decline,
         {
             403: ["not_an_invitee"],
             404: ["not_found"],
             409: ["already_confirmed", "collaboration_closed", "state_changed"],
-        }
+        },
+        "Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),\n"
+        "`already_confirmed`, `collaboration_closed`, `state_changed` (409).",
     ),
-)
-def collaborations_decline(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
-    """Decline an invitation to collaborate (invitees only). Refusals: `not_an_invitee` (403),
-    `already_confirmed`, `collaboration_closed`, `state_changed` (409)."""
-    viewer = member(request)
-    collaborations.collaboration_decline(member=viewer, collaboration_id=collaboration_id)
-    return _collaboration_out(viewer, collaboration_id)
-
-
-@router.post(
-    "/collaborations/{collaboration_id}/complete",
-    response=CollaborationOut,
-    operation_id="collaborations_complete",
-    openapi_extra=refusals(
+    (
+        "complete",
+        collaborations.collaboration_complete,
         {
             403: ["not_a_collaborator"],
             404: ["not_found"],
             409: ["collaboration_closed", "collaboration_not_started", "state_changed"],
-        }
+        },
+        "Mark an active collaboration completed (confirmed members only). Refusals:\n"
+        "`not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed`,\n"
+        "`state_changed` (409).",
     ),
-)
-def collaborations_complete(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
-    """Mark an active collaboration completed (confirmed members only). Refusals:
-    `not_a_collaborator` (403), `collaboration_not_started`, `collaboration_closed`,
-    `state_changed` (409)."""
-    viewer = member(request)
-    collaborations.collaboration_complete(member=viewer, collaboration_id=collaboration_id)
-    return _collaboration_out(viewer, collaboration_id)
-
-
-@router.post(
-    "/collaborations/{collaboration_id}/withdraw",
-    response=CollaborationOut,
-    operation_id="collaborations_withdraw",
-    openapi_extra=refusals(
+    (
+        "withdraw",
+        collaborations.collaboration_withdraw,
         {
             403: ["not_the_proposer"],
             404: ["not_found"],
             409: ["collaboration_closed", "collaboration_confirmed", "state_changed"],
-        }
+        },
+        "Take back your proposal while nobody has confirmed it (proposer only). Refusals:\n"
+        "`not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed`,\n"
+        "`state_changed` (409).",
     ),
 )
-def collaborations_withdraw(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
-    """Take back your proposal while nobody has confirmed it (proposer only). Refusals:
-    `not_the_proposer` (403), `collaboration_confirmed`, `collaboration_closed`,
-    `state_changed` (409)."""
-    viewer = member(request)
-    collaborations.collaboration_withdraw(member=viewer, collaboration_id=collaboration_id)
-    return _collaboration_out(viewer, collaboration_id)
+
+
+def _collaboration_answer_route(
+    name: str,
+    service: Callable[..., object],
+    refused: dict[int, list[str]],
+    description: str,
+) -> None:
+    """Mount `POST /collaborations/{collaboration_id}/<name>`: the answer, then the
+    collaboration as it stands."""
+
+    def answer(request: HttpRequest, collaboration_id: int) -> CollaborationOut:
+        viewer = member(request)
+        service(member=viewer, collaboration_id=collaboration_id)
+        return _collaboration_out(viewer, collaboration_id)
+
+    router.post(
+        f"/collaborations/{{collaboration_id}}/{name}",
+        response=CollaborationOut,
+        operation_id=f"collaborations_{name}",
+        summary=f"Collaborations {name.title()}",
+        description=description,
+        openapi_extra=refusals(refused),
+    )(answer)
+
+
+for _answer in _COLLABORATION_ANSWERS:
+    _collaboration_answer_route(*_answer)
 
 
 @router.get(

@@ -196,6 +196,7 @@ def email_send(
 
 
 def email_later(notification_id: int, when: datetime | None = None) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks
 
     enqueue_at(tasks.notification_email, when or timezone.now(), notification_id)
@@ -287,6 +288,7 @@ def next_digest_at(after: datetime, boundaries: Boundaries) -> datetime:
 
 
 def digest_later(member_id: int, boundaries: Boundaries, *, after: datetime) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks
 
     enqueue_at(tasks.notification_digest, next_digest_at(after, boundaries), member_id)

@@ -124,6 +124,7 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
 def _schedule_nudges(obligation_ids: list[int]) -> None:
     """One nudge task per owing member of each obligation, a day before it is due (past any
     quiet period), and one to tell of it if it is missed."""
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks
 
     obligations = list(
@@ -208,6 +209,7 @@ def interaction_record(
 
 
 def _schedule_recompute(member_ids: list[int]) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks
 
     for member_id in member_ids:
@@ -535,6 +537,7 @@ def obligation_nudge(
         return None
     boundaries = Boundaries.objects.get(user=member)
     if boundaries.is_quiet(now):
+        # Imported here: tasks.py imports this module (each task calls its service).
         from mutuals.engagement import tasks
 
         quiet_until = boundaries.quiet_until or now

@@ -130,6 +130,7 @@ def tie_state(tie: Tie, *, their_tier: str, now: datetime) -> str:
 
 
 def _recompute_later(member_ids: list[int]) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks
 
     for other_id in member_ids:

@@ -37,25 +37,14 @@ urlpatterns = [
         views.collaboration_detail_view,
         name="collaboration_detail",
     ),
-    # One view per answer on a collaboration, named as the API's operations.
-    path(
-        "collaborations/<int:collaboration_id>/confirm/",
-        views.collaborations_confirm_view,
-        name="collaborations_confirm",
-    ),
-    path(
-        "collaborations/<int:collaboration_id>/decline/",
-        views.collaborations_decline_view,
-        name="collaborations_decline",
-    ),
-    path(
-        "collaborations/<int:collaboration_id>/complete/",
-        views.collaborations_complete_view,
-        name="collaborations_complete",
-    ),
-    path(
-        "collaborations/<int:collaboration_id>/withdraw/",
-        views.collaborations_withdraw_view,
-        name="collaborations_withdraw",
+    # Each answer on a collaboration, named as the API's operations.
+    *(
+        path(
+            f"collaborations/<int:collaboration_id>/{answer}/",
+            views.collaborations_answer_view,
+            {"answer": answer},
+            name=f"collaborations_{answer}",
+        )
+        for answer in views.COLLABORATION_ANSWERS
     ),
 ]

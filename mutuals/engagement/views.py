@@ -200,48 +200,29 @@ def collaboration_detail_view(request: HttpRequest, collaboration_id: int) -> Ht
     return render(request, "engagement/collaboration_detail.html", row)
 
 
-# The answers on a collaboration (POST /api/collaborations/{id}/<action>).
+# The answers on a collaboration (POST /api/collaborations/{id}/<answer>) and what each
+# says; urls.py serves each at collaborations/<id>/<answer>/, named collaborations_<answer>.
+COLLABORATION_ANSWERS = {
+    "confirm": (collaborations.collaboration_confirm, "Confirmed. It now shows on your profile."),
+    "decline": (collaborations.collaboration_decline, "Declined. The proposer has been told."),
+    "complete": (
+        collaborations.collaboration_complete,
+        "Marked completed. Well done, all of you.",
+    ),
+    "withdraw": (
+        collaborations.collaboration_withdraw,
+        "Withdrawn. Those you invited have been told.",
+    ),
+}
 
 
 @login_required
 @require_POST
-def collaborations_confirm_view(request: HttpRequest, collaboration_id: int) -> HttpResponse:
+def collaborations_answer_view(
+    request: HttpRequest, collaboration_id: int, answer: str
+) -> HttpResponse:
+    service, done = COLLABORATION_ANSWERS[answer]
     with refusal_to_message(request):
-        collaborations.collaboration_confirm(
-            member=member_for_request(request), collaboration_id=collaboration_id
-        )
-        messages.success(request, "Confirmed. It now shows on your profile.")
-    return redirect("collaboration_detail", collaboration_id=collaboration_id)
-
-
-@login_required
-@require_POST
-def collaborations_decline_view(request: HttpRequest, collaboration_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        collaborations.collaboration_decline(
-            member=member_for_request(request), collaboration_id=collaboration_id
-        )
-        messages.success(request, "Declined. The proposer has been told.")
-    return redirect("collaboration_detail", collaboration_id=collaboration_id)
-
-
-@login_required
-@require_POST
-def collaborations_complete_view(request: HttpRequest, collaboration_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        collaborations.collaboration_complete(
-            member=member_for_request(request), collaboration_id=collaboration_id
-        )
-        messages.success(request, "Marked completed. Well done, all of you.")
-    return redirect("collaboration_detail", collaboration_id=collaboration_id)
-
-
-@login_required
-@require_POST
-def collaborations_withdraw_view(request: HttpRequest, collaboration_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        collaborations.collaboration_withdraw(
-            member=member_for_request(request), collaboration_id=collaboration_id
-        )
-        messages.success(request, "Withdrawn. Those you invited have been told.")
+        service(member=member_for_request(request), collaboration_id=collaboration_id)
+        messages.success(request, done)
     return redirect("collaboration_detail", collaboration_id=collaboration_id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -129,8 +129,6 @@ def waitlist_of(event: Event) -> QuerySet[Attendance]:
 def events_for_calendar(member: User, now: datetime | None = None) -> QuerySet[Event]:
     """The member's events for their calendar subscription: organized by them or with a place
     or a waitlist spot, from 90 days ago on."""
-    from datetime import timedelta
-
     now = now or timezone.now()
     return (
         events_for(member, Scope.MINE, now)

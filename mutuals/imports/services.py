@@ -116,6 +116,7 @@ def import_create(
 
 
 def _enqueue(import_id: int) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.imports.tasks import import_linkedin
 
     import_linkedin.enqueue(import_id)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from mutuals import personalization
@@ -24,6 +25,8 @@ from mutuals.connections.services import connection_open, finding_as_dict
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.core.transitions import state_changed, transition
 from mutuals.engagement.models import Tie
+from mutuals.engagement.notifications import notify
+from mutuals.engagement.services import interaction_record
 from mutuals.introductions.access import access_introduction_by_id
 from mutuals.introductions.models import (
     DismissReason,
@@ -317,10 +320,6 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
 
 def _tell(member: User, introduction: Introduction, step: str, title: str, body: str) -> None:
     """Notify one person of one step of an introduction (once: the key names the step)."""
-    from django.urls import reverse
-
-    from mutuals.engagement.notifications import notify
-
     notify(
         member=member,
         key=f"introduction:{introduction.pk}:{step}:{member.pk}",
@@ -438,8 +437,6 @@ def introduction_accept(*, member: User, introduction_id: int) -> Introduction:
     # The new connection keeps a pact like any other (opened by connection_open), and the
     # introduction is an interaction for all three: introducer with each side, and the two
     # who just met.
-    from mutuals.engagement.services import interaction_record
-
     source = f"introduction:{introduction.pk}"
     for actor, counterpart in (
         (introduction.introducer, introduction.requester),

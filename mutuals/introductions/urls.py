@@ -15,31 +15,15 @@ urlpatterns = [
         views.introduction_check_view,
         name="introduction_check",
     ),
-    # One view per action on an introduction, named as the API's operations.
-    path(
-        "introductions/<int:introduction_id>/forward/",
-        views.introductions_forward_view,
-        name="introductions_forward",
-    ),
-    path(
-        "introductions/<int:introduction_id>/accept/",
-        views.introductions_accept_view,
-        name="introductions_accept",
-    ),
-    path(
-        "introductions/<int:introduction_id>/decline/",
-        views.introductions_decline_view,
-        name="introductions_decline",
-    ),
-    path(
-        "introductions/<int:introduction_id>/withdraw/",
-        views.introductions_withdraw_view,
-        name="introductions_withdraw",
-    ),
-    path(
-        "introductions/<int:introduction_id>/thank/",
-        views.introductions_thank_view,
-        name="introductions_thank",
+    # Each action on an introduction, named as the API's operations.
+    *(
+        path(
+            f"introductions/<int:introduction_id>/{action}/",
+            views.introductions_action_view,
+            {"action": action},
+            name=f"introductions_{action}",
+        )
+        for action in views.INTRODUCTION_ACTIONS
     ),
     path("people/", views.suggestions_view, name="people_suggestions"),
     path(

@@ -1,9 +1,11 @@
-"""Pages: "how can I reach …", the introduction inbox, the composer, one view per action on
-an introduction (named like the API's operations), people you may know. Thin: parse, call
-the selector or service the API calls, render."""
+"""Pages: "how can I reach …", the introduction inbox, the composer, the actions on an
+introduction (one view over `INTRODUCTION_ACTIONS`, each named like the API's operation),
+people you may know. Thin: parse, call the selector or service the API calls, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -24,7 +26,7 @@ from mutuals.core.htmx import HtmxHttpRequest
 from mutuals.introductions import selectors, services
 from mutuals.introductions.first_steps import first_steps_for
 from mutuals.introductions.forms import IntroductionForm, NoteForm
-from mutuals.introductions.models import DismissReason, IntroductionState
+from mutuals.introductions.models import DismissReason, Introduction, IntroductionState
 
 if TYPE_CHECKING:
     from mutuals.graph import WarmPath
@@ -182,64 +184,53 @@ def introduction_inbox_view(request: HttpRequest) -> HttpResponse:
 # --- The actions on an introduction (POST /api/introductions/{id}/<action>) -----------------
 
 
+@dataclass(frozen=True, slots=True)
+class IntroductionAction:
+    """A button on an introduction: its service, the form fields the service takes, and what
+    it says when done (about the introduction as it now stands)."""
+
+    service: Callable[..., Introduction]
+    fields: tuple[str, ...]
+    done: Callable[[Introduction], str]
+
+
+# Each is served at introductions/<id>/<name>/, named introductions_<name>.
+INTRODUCTION_ACTIONS = {
+    "forward": IntroductionAction(
+        services.introduction_forward,
+        ("note",),
+        lambda _: "Forwarded. They will see your note and decide.",
+    ),
+    "accept": IntroductionAction(
+        services.introduction_accept,
+        (),
+        lambda intro: f"You are now connected to {intro.requester.name}.",
+    ),
+    "decline": IntroductionAction(
+        services.introduction_decline,
+        ("reason",),
+        lambda _: "Declined. Nobody else is told why.",
+    ),
+    "withdraw": IntroductionAction(services.introduction_withdraw, (), lambda _: "Withdrawn."),
+    "thank": IntroductionAction(
+        services.introduction_thank, ("note",), lambda _: "Thank-you sent."
+    ),
+}
+
+
 @login_required
 @require_POST
-def introductions_forward_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
+def introductions_action_view(
+    request: HttpRequest, introduction_id: int, action: str
+) -> HttpResponse:
+    step = INTRODUCTION_ACTIONS[action]
     with refusal_to_message(request):
-        services.introduction_forward(
+        intro = step.service(
             member=member_for_request(request),
             introduction_id=introduction_id,
-            note=request.POST.get("note", ""),
+            **{field: request.POST.get(field, "") for field in step.fields},
         )
-        messages.success(request, "Forwarded. They will see your note and decide.")
-    return redirect("introduction_inbox")
-
-
-@login_required
-@require_POST
-def introductions_accept_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        intro = services.introduction_accept(
-            member=member_for_request(request), introduction_id=introduction_id
-        )
-        messages.success(request, f"You are now connected to {intro.requester.name}.")
-    return redirect("introduction_inbox")
-
-
-@login_required
-@require_POST
-def introductions_decline_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        services.introduction_decline(
-            member=member_for_request(request),
-            introduction_id=introduction_id,
-            reason=request.POST.get("reason", ""),
-        )
-        messages.success(request, "Declined. Nobody else is told why.")
-    return redirect("introduction_inbox")
-
-
-@login_required
-@require_POST
-def introductions_withdraw_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        services.introduction_withdraw(
-            member=member_for_request(request), introduction_id=introduction_id
-        )
-        messages.success(request, "Withdrawn.")
-    return redirect("introduction_inbox")
-
-
-@login_required
-@require_POST
-def introductions_thank_view(request: HttpRequest, introduction_id: int) -> HttpResponse:
-    with refusal_to_message(request):
-        services.introduction_thank(
-            member=member_for_request(request),
-            introduction_id=introduction_id,
-            note=request.POST.get("note", ""),
-        )
-        messages.success(request, "Thank-you sent.")
+        messages.success(request, step.done(intro))
     return redirect("introduction_inbox")
 
 

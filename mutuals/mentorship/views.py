@@ -42,6 +42,7 @@ from mutuals.mentorship.forms import (
     RequestForm,
     ranking_from,
 )
+from mutuals.mentorship.ics import member_checkins_calendar
 from mutuals.mentorship.models import MentorOffer, Mentorship, MentorshipState
 from mutuals.mentorship.services import mentorships, offers, programmes, progress
 
@@ -183,8 +184,6 @@ def mentorship_detail_view(request: HttpRequest, mentorship_id: int) -> HttpResp
 @login_required
 def mentorship_checkins_ics_view(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     """The viewer's open check-ins of this mentorship as an .ics file to import."""
-    from mutuals.mentorship.ics import member_checkins_calendar
-
     viewer = member_for_request(request)
     mentorship = access_mentorship_by_id(viewer, mentorship_id)
     body = member_checkins_calendar(

@@ -314,6 +314,7 @@ def digest_due(arrived_at: datetime, boundaries: Boundaries) -> datetime:
 
 
 def _schedule_digests(member_ids: list[int], arrived_at: datetime) -> None:
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.messaging import tasks
 
     for boundaries in Boundaries.objects.filter(user_id__in=member_ids):
@@ -345,6 +346,7 @@ def digest_send(*, member_id: int, window: datetime, now: datetime | None = None
         return "not_wanted"  # the member chose the daily digest, the app only, or nothing
     boundaries = Boundaries.objects.get(user=member)
     if boundaries.is_quiet(now):
+        # Imported here: tasks.py imports this module (each task calls its service).
         from mutuals.messaging import tasks
 
         later = digest_window(after_quiet(now, boundaries))

@@ -4,6 +4,8 @@ every moderation endpoint answers `403 not_moderator` to anyone without the role
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -12,7 +14,7 @@ from mutuals.accounts.models import User
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
 from mutuals.moderation import selectors, services
-from mutuals.moderation.models import ReportStatus, Suspension
+from mutuals.moderation.models import ModerationAction, ReportStatus, Suspension
 from mutuals.moderation.schemas import (
     ActionOut,
     ActionPage,
@@ -174,55 +176,54 @@ def moderation_reports_get(request: HttpRequest, report_id: int) -> QueueReportD
     return QueueReportDetailOut(**base.dict(), context=context)
 
 
-@router.post(
-    "/moderation/reports/{report_id}/dismiss",
-    response=ActionOut,
-    operation_id="moderation_reports_dismiss",
-    openapi_extra=refusals({**_MODERATOR, 404: ["not_found"], 409: ["report_closed"]}),
-)
-def moderation_reports_dismiss(
-    request: HttpRequest, report_id: int, payload: ReasonBody
-) -> ActionOut:
-    """Close an open report; the item stays as it is."""
-    action = services.report_dismiss(
-        moderator=_moderator(request), report_id=report_id, reason=payload.reason
-    )
-    return ActionOut.build(action)
-
-
-@router.post(
-    "/moderation/reports/{report_id}/hide",
-    response=ActionOut,
-    operation_id="moderation_reports_hide",
-    openapi_extra=refusals(
-        {**_MODERATOR, 404: ["not_found"], 409: ["already_hidden"], 422: ["not_hideable"]}
+# A moderator's actions on a report: (name, service, its own refusals, description).
+_REPORT_ACTIONS = (
+    (
+        "dismiss",
+        services.report_dismiss,
+        {409: ["report_closed"]},
+        "Close an open report; the item stays as it is.",
+    ),
+    (
+        "hide",
+        services.content_hide,
+        {409: ["already_hidden"], 422: ["not_hideable"]},
+        "Hide the reported post, comment or message from everyone but its author; every open\n"
+        "report of it closes.",
+    ),
+    (
+        "restore",
+        services.content_restore,
+        {409: ["not_hidden"], 422: ["not_hideable"]},
+        "Show again the item a moderator hid.",
     ),
 )
-def moderation_reports_hide(request: HttpRequest, report_id: int, payload: ReasonBody) -> ActionOut:
-    """Hide the reported post, comment or message from everyone but its author; every open
-    report of it closes."""
-    action = services.content_hide(
-        moderator=_moderator(request), report_id=report_id, reason=payload.reason
-    )
-    return ActionOut.build(action)
 
 
-@router.post(
-    "/moderation/reports/{report_id}/restore",
-    response=ActionOut,
-    operation_id="moderation_reports_restore",
-    openapi_extra=refusals(
-        {**_MODERATOR, 404: ["not_found"], 409: ["not_hidden"], 422: ["not_hideable"]}
-    ),
-)
-def moderation_reports_restore(
-    request: HttpRequest, report_id: int, payload: ReasonBody
-) -> ActionOut:
-    """Show again the item a moderator hid."""
-    action = services.content_restore(
-        moderator=_moderator(request), report_id=report_id, reason=payload.reason
-    )
-    return ActionOut.build(action)
+def _report_action_route(
+    name: str,
+    service: Callable[..., ModerationAction],
+    refused: dict[int, list[str]],
+    description: str,
+) -> None:
+    """Mount `POST /moderation/reports/{report_id}/<name>`: a reason in, the audit row out."""
+
+    def act(request: HttpRequest, report_id: int, payload: ReasonBody) -> ActionOut:
+        action = service(moderator=_moderator(request), report_id=report_id, reason=payload.reason)
+        return ActionOut.build(action)
+
+    router.post(
+        f"/moderation/reports/{{report_id}}/{name}",
+        response=ActionOut,
+        operation_id=f"moderation_reports_{name}",
+        summary=f"Moderation Reports {name.title()}",
+        description=description,
+        openapi_extra=refusals({**_MODERATOR, 404: ["not_found"], **refused}),
+    )(act)
+
+
+for _name, _service, _refused, _description in _REPORT_ACTIONS:
+    _report_action_route(_name, _service, _refused, _description)
 
 
 @router.post(

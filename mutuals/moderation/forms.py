@@ -56,7 +56,8 @@ class SuspendForm(MemberForm):
     )
     report_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def days_or_none(self) -> int | None:
+    def clean_days(self) -> int | None:
+        """Days as the service takes them: a number, or None for good."""
         value = self.cleaned_data.get("days") or ""
         return int(value) if value else None
 

@@ -10,8 +10,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
@@ -156,10 +159,13 @@ class Context:
     thread: list[tuple[str, str, bool, bool]] = field(default_factory=list)
 
 
+def _current[M: models.Model](model: type[M], report: Report, *related: str) -> M | None:
+    """The reported item as it is now, with the rows named in `related`; None once deleted."""
+    return model._default_manager.select_related(*related).filter(pk=report.target_id).first()
+
+
 def _message_context(report: Report) -> Context:
-    message = (
-        Message.objects.select_related("sender", "conversation").filter(pk=report.target_id).first()
-    )
+    message = _current(Message, report, "sender", "conversation")
     if message is None:
         return Context(report.target_kind, exists=False, title="The message was deleted.")
     around = Message.objects.filter(conversation_id=message.conversation_id).select_related(
@@ -193,7 +199,7 @@ def _message_context(report: Report) -> Context:
 
 
 def _post_context(report: Report) -> Context:
-    post = Post.objects.select_related("author").filter(pk=report.target_id).first()
+    post = _current(Post, report, "author")
     if post is None:
         return Context(report.target_kind, exists=False, title="The post was deleted.")
     return Context(
@@ -207,9 +213,7 @@ def _post_context(report: Report) -> Context:
 
 
 def _comment_context(report: Report) -> Context:
-    comment = (
-        Comment.objects.select_related("author", "post__author").filter(pk=report.target_id).first()
-    )
+    comment = _current(Comment, report, "author", "post__author")
     if comment is None:
         return Context(report.target_kind, exists=False, title="The comment was deleted.")
     post = comment.post
@@ -225,7 +229,7 @@ def _comment_context(report: Report) -> Context:
 
 
 def _member_context(report: Report) -> Context:
-    member = User.objects.select_related("profile").filter(pk=report.target_id).first()
+    member = _current(User, report, "profile")
     if member is None:
         return Context(report.target_kind, exists=False, title="The member is gone.")
     profile = member.profile
@@ -238,51 +242,53 @@ def _member_context(report: Report) -> Context:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """A request a member received, as a moderator reads it: the row with its members, the
+    field holding the requester's words, and who asked whom."""
+
+    model: type[Invitation] | type[Mentorship] | type[Introduction]
+    members: tuple[str, ...]
+    words: str
+    title: Callable[[Any], str]
+
+
+_REQUESTS = {
+    TargetKind.INVITATION: _Request(
+        Invitation,
+        ("sender", "recipient"),
+        "message",
+        lambda found: f"A request to connect from {found.sender.name} to {found.recipient.name}",
+    ),
+    TargetKind.MENTORSHIP: _Request(
+        Mentorship,
+        ("mentor", "mentee"),
+        "note",
+        lambda found: f"A mentorship request from {found.mentee.name} to {found.mentor.name}",
+    ),
+    TargetKind.INTRODUCTION: _Request(
+        Introduction,
+        ("requester", "introducer", "target"),
+        "message",
+        lambda found: (
+            f"{found.requester.name} asked {found.introducer.name} for an "
+            f"introduction to {found.target.name}"
+        ),
+    ),
+}
+
+
 def _request_context(report: Report) -> Context:
-    found: Invitation | Mentorship | Introduction | None
-    if report.target_kind == TargetKind.INVITATION:
-        found = (
-            Invitation.objects.select_related("sender", "recipient")
-            .filter(pk=report.target_id)
-            .first()
-        )
-        if found is not None:
-            return Context(
-                report.target_kind,
-                exists=True,
-                text=found.message,
-                title=f"A request to connect from {found.sender.name} to {found.recipient.name} "
-                f"({found.get_state_display().lower()})",
-            )
-    elif report.target_kind == TargetKind.MENTORSHIP:
-        found = (
-            Mentorship.objects.select_related("mentor", "mentee")
-            .filter(pk=report.target_id)
-            .first()
-        )
-        if found is not None:
-            return Context(
-                report.target_kind,
-                exists=True,
-                text=found.note,
-                title=f"A mentorship request from {found.mentee.name} to {found.mentor.name} "
-                f"({found.get_state_display().lower()})",
-            )
-    else:
-        found = (
-            Introduction.objects.select_related("requester", "introducer", "target")
-            .filter(pk=report.target_id)
-            .first()
-        )
-        if found is not None:
-            return Context(
-                report.target_kind,
-                exists=True,
-                text=found.message,
-                title=f"{found.requester.name} asked {found.introducer.name} for an "
-                f"introduction to {found.target.name} ({found.get_state_display().lower()})",
-            )
-    return Context(report.target_kind, exists=False, title="The request was deleted.")
+    request = _REQUESTS[TargetKind(report.target_kind)]
+    found = _current(request.model, report, *request.members)
+    if found is None:
+        return Context(report.target_kind, exists=False, title="The request was deleted.")
+    return Context(
+        report.target_kind,
+        exists=True,
+        text=getattr(found, request.words),
+        title=f"{request.title(found)} ({found.get_state_display().lower()})",
+    )
 
 
 _CONTEXTS = {

@@ -19,39 +19,18 @@ urlpatterns = [
         name="moderation_report",
     ),
     path(
-        "moderation/reports/<int:report_id>/dismiss/",
-        views.moderation_reports_dismiss_view,
-        name="moderation_reports_dismiss",
-    ),
-    path(
-        "moderation/reports/<int:report_id>/hide/",
-        views.moderation_reports_hide_view,
-        name="moderation_reports_hide",
-    ),
-    path(
-        "moderation/reports/<int:report_id>/restore/",
-        views.moderation_reports_restore_view,
-        name="moderation_reports_restore",
-    ),
-    path(
         "moderation/members/<int:member_id>/",
         views.moderation_member_view,
         name="moderation_member",
     ),
-    path(
-        "moderation/members/<int:member_id>/warn/",
-        views.moderation_members_warn_view,
-        name="moderation_members_warn",
-    ),
-    path(
-        "moderation/members/<int:member_id>/suspend/",
-        views.moderation_members_suspend_view,
-        name="moderation_members_suspend",
-    ),
-    path(
-        "moderation/members/<int:member_id>/restore/",
-        views.moderation_members_restore_view,
-        name="moderation_members_restore",
+    *(
+        path(
+            f"moderation/{action.subject}/<int:{action.subject[:-1]}_id>/{action.name}/",
+            views.moderation_action_view,
+            {"action": action},
+            name=f"moderation_{action.subject}_{action.name}",
+        )
+        for action in views.ACTIONS
     ),
     path("moderation/log/", views.moderation_actions_list_view, name="moderation_log"),
     path("moderation/moderators/", views.moderation_moderators_view, name="moderation_moderators"),

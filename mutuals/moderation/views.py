@@ -1,8 +1,13 @@
 """Reporting, a member's own reports, and the moderators' pages (the queue, a report in
-context, a member's record, the audit log, the moderators). One view per action, named like
-the API operation; every moderator's page answers 403 to anyone without the role."""
+context, a member's record, the audit log, the moderators). Views are named like the API
+operations, and one view serves every moderator's button (`ACTIONS`); every moderator's page
+answers 403 to anyone without the role."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mutuals.accounts.forms import MemberForm
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
 from mutuals.core.errors import Conflict, MutualsError, Refused
@@ -71,100 +77,90 @@ def moderation_reports_get_view(request: HttpRequest, report_id: int) -> HttpRes
     return render(request, "moderation/report_detail.html", pages.report_context(report))
 
 
-def _report_action(request: HttpRequest, report_id: int, action: str, done: str) -> HttpResponse:
-    moderator = _moderator(request)
-    form = ReasonForm(request.POST)
-    with refusal_to_message(request):
-        if not form.is_valid():
-            raise Refused("Say why, for the record.", code="invalid_fields")
-        getattr(services, action)(
-            moderator=moderator, report_id=report_id, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, done)
-    return redirect("moderation_report", report_id=report_id)
-
-
-@login_required
-@require_POST
-def moderation_reports_dismiss_view(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _report_action(request, report_id, "report_dismiss", "Report dismissed.")
-
-
-@login_required
-@require_POST
-def moderation_reports_hide_view(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _report_action(
-        request, report_id, "content_hide", "Hidden: only its author still sees it."
-    )
-
-
-@login_required
-@require_POST
-def moderation_reports_restore_view(request: HttpRequest, report_id: int) -> HttpResponse:
-    return _report_action(request, report_id, "content_restore", "Shown again to everyone.")
-
-
 @login_required
 def moderation_member_view(request: HttpRequest, member_id: int) -> HttpResponse:
     _moderator(request)
     return render(request, "moderation/member.html", pages.member_context(member_id))
 
 
-def _back(request: HttpRequest, member_id: int, report_id: int | None) -> HttpResponse:
+@dataclass(frozen=True, slots=True)
+class ModeratorAction:
+    """A moderator's button on a report (`reports`) or a member (`members`): the form it
+    reads, what a refused form says, the service it calls with the form's fields, and what
+    it says when done."""
+
+    subject: Literal["reports", "members"]
+    name: str
+    form: type[MemberForm]
+    refused: str
+    service: Callable[..., object]
+    done: str
+
+
+_WHY = "Say why, for the record."
+
+# Each is served at moderation/<subject>/<id>/<name>/, named moderation_<subject>_<name>.
+ACTIONS = (
+    ModeratorAction(
+        "reports", "dismiss", ReasonForm, _WHY, services.report_dismiss, "Report dismissed."
+    ),
+    ModeratorAction(
+        "reports",
+        "hide",
+        ReasonForm,
+        _WHY,
+        services.content_hide,
+        "Hidden: only its author still sees it.",
+    ),
+    ModeratorAction(
+        "reports", "restore", ReasonForm, _WHY, services.content_restore, "Shown again to everyone."
+    ),
+    ModeratorAction(
+        "members",
+        "warn",
+        WarnForm,
+        "Write the warning to send.",
+        services.member_warn,
+        "Warning sent.",
+    ),
+    ModeratorAction(
+        "members",
+        "suspend",
+        SuspendForm,
+        _WHY,
+        services.member_suspend,
+        "Suspended: they cannot sign in until restored.",
+    ),
+    ModeratorAction(
+        "members",
+        "restore",
+        ReasonForm,
+        _WHY,
+        services.member_restore,
+        "Restored: they can sign in again.",
+    ),
+)
+
+
+@login_required
+@require_POST
+def moderation_action_view(
+    request: HttpRequest, action: ModeratorAction, **subject: int
+) -> HttpResponse:
+    """Every button of `ACTIONS`. After a report's, back to the report; after a member's, to
+    the report it was taken from (`report_id`) or else to the member."""
+    moderator = _moderator(request)
+    form = action.form(request.POST)
+    report_id = subject.get("report_id")
+    with refusal_to_message(request):
+        if not form.is_valid():
+            raise Refused(action.refused, code="invalid_fields")
+        report_id = report_id or form.cleaned_data.get("report_id")
+        action.service(moderator=moderator, **subject, **form.cleaned_data)
+        messages.success(request, action.done)
     if report_id:
         return redirect("moderation_report", report_id=report_id)
-    return redirect("moderation_member", member_id=member_id)
-
-
-@login_required
-@require_POST
-def moderation_members_warn_view(request: HttpRequest, member_id: int) -> HttpResponse:
-    moderator = _moderator(request)
-    form = WarnForm(request.POST)
-    report_id = None
-    with refusal_to_message(request):
-        if not form.is_valid():
-            raise Refused("Write the warning to send.", code="invalid_fields")
-        report_id = form.cleaned_data["report_id"]
-        services.member_warn(moderator=moderator, member_id=member_id, **form.cleaned_data)
-        messages.success(request, "Warning sent.")
-    return _back(request, member_id, report_id)
-
-
-@login_required
-@require_POST
-def moderation_members_suspend_view(request: HttpRequest, member_id: int) -> HttpResponse:
-    moderator = _moderator(request)
-    form = SuspendForm(request.POST)
-    report_id = None
-    with refusal_to_message(request):
-        if not form.is_valid():
-            raise Refused("Say why, for the record.", code="invalid_fields")
-        report_id = form.cleaned_data["report_id"]
-        services.member_suspend(
-            moderator=moderator,
-            member_id=member_id,
-            days=form.days_or_none(),
-            reason=form.cleaned_data["reason"],
-            report_id=report_id,
-        )
-        messages.success(request, "Suspended: they cannot sign in until restored.")
-    return _back(request, member_id, report_id)
-
-
-@login_required
-@require_POST
-def moderation_members_restore_view(request: HttpRequest, member_id: int) -> HttpResponse:
-    moderator = _moderator(request)
-    form = ReasonForm(request.POST)
-    with refusal_to_message(request):
-        if not form.is_valid():
-            raise Refused("Say why, for the record.", code="invalid_fields")
-        services.member_restore(
-            moderator=moderator, member_id=member_id, reason=form.cleaned_data["reason"]
-        )
-        messages.success(request, "Restored: they can sign in again.")
-    return redirect("moderation_member", member_id=member_id)
+    return redirect("moderation_member", member_id=subject["member_id"])
 
 
 @login_required

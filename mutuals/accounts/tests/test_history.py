@@ -237,6 +237,27 @@ class TestPages:
         web_client.post(f"/me/experience/{older.pk}/move/", {"direction": "up"})
         assert [e.pk for e in history_entries(member, "experience")] == [older.pk, newer.pk]
 
+    def test_the_member_page_shows_each_kind_or_says_it_is_empty(
+        self, web_client: Any, member: User, other: User
+    ) -> None:
+        """Experience and education each have a section: the member's own page offers to add
+        what is missing, another member's page says nothing is listed, and a member with no
+        history shows no section to others."""
+        _position(member)
+        own = web_client.get(f"/members/{member.pk}/").content.decode()
+        assert '<h2 id="experience-title">Experience</h2>' in own
+        assert "<strong>Analyst</strong> · Acme" in own
+        assert 'No schools yet. <a href="/me/profile/#education">Add one</a>.' in own
+        seen = web_client_for(other).get(f"/members/{member.pk}/").content.decode()
+        assert "No schools listed." in seen
+        assert "No schools yet." not in seen
+        empty = web_client.get(f"/members/{other.pk}/").content.decode()
+        assert "profile-history" not in empty
+        history_add(user=other, kind="education", school="MIT")
+        empty = web_client.get(f"/members/{other.pk}/").content.decode()
+        assert '<h2 id="education-title">Education</h2>' in empty
+        assert "No positions listed." in empty
+
 
 class TestApi:
     def test_create_update_order_delete(self, api_client: Any, member: User) -> None:
@@ -292,3 +313,35 @@ class TestApi:
         assert Education.objects.filter(user=member).count() == 1
         me = api_client.get("/api/me").json()
         assert me["profile"]["education"][0]["school"] == "MIT"
+
+    def test_education_update_order_delete(
+        self, api_client: Any, member: User, other: User
+    ) -> None:
+        """The same four endpoints serve education: update, order and delete, and another
+        member's school is not found."""
+        first = api_client.post(
+            "/api/me/education", {"school": "MIT"}, content_type="application/json"
+        ).json()
+        second = api_client.post(
+            "/api/me/education", {"school": "ETH"}, content_type="application/json"
+        ).json()
+        patched = api_client.patch(
+            f"/api/me/education/{first['id']}",
+            {"degree": "BSc", "start": "2010", "end": "2014"},
+            content_type="application/json",
+        )
+        assert patched.status_code == 200
+        assert (patched.json()["degree"], patched.json()["end"]) == ("BSc", "2014")
+        order = api_client.put(
+            "/api/me/education/order",
+            {"ids": [first["id"], second["id"]]},
+            content_type="application/json",
+        )
+        assert order.json() == {"items": [patched.json(), second], "next": None}
+        assert api_client.delete(f"/api/me/education/{second['id']}").status_code == 204
+        assert [e.school for e in history_entries(member, "education")] == ["MIT"]
+        foreign = history_add(user=other, kind="education", school="Oxford")
+        missing = api_client.patch(
+            f"/api/me/education/{foreign.pk}", {"degree": "x"}, content_type="application/json"
+        )
+        assert (missing.status_code, missing.json()["code"]) == (404, "not_found")

@@ -75,6 +75,7 @@ def event_reminders_send_due(*, now: datetime | None = None) -> int:
 def event_reminders_schedule(event: Event) -> None:
     """Queue the event's reminders for their moments, after the commit (a moved event queues
     new ones; the old ones find no reminder due, or one already sent)."""
+    # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.events import tasks
 
     event_id, starts_at = event.pk, event.starts_at

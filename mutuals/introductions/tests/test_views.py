@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from mutuals.accounts.tests.clients import web_client_for
@@ -203,3 +204,35 @@ def test_the_live_score_is_the_score_the_request_is_sent_with(web_client, cast):
     generic = web_client.post(check, {**form, "message": "Hi, add me please."}).content.decode()
     assert "Generic" in generic or "Needs work" in generic
     assert "would be sent back to you" in generic
+
+
+def test_each_action_says_what_happened_and_returns_to_the_inbox(web_client, cast):
+    def act(client, intro: Introduction, action: str, data: dict[str, str]) -> list[str]:
+        response = client.post(f"/introductions/{intro.pk}/{action}/", data, follow=True)
+        assert response.redirect_chain == [("/introductions/", 302)], action
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+    def ask() -> Introduction:
+        web_client.post(
+            f"/introductions/new/{cast.thandi.pk}/via/{cast.kwame.pk}/",
+            {"intent": "advice", "context_kind": "mutual", "message": GOOD_NOTE},
+            follow=True,  # the next page shows (and uses up) the "Sent to" message
+        )
+        return Introduction.objects.latest("pk")
+
+    kwame, thandi = web_client_for(cast.kwame), web_client_for(cast.thandi)
+    intro = ask()
+    assert act(kwame, intro, "forward", {"note": "You two think alike."}) == [
+        "Forwarded. They will see your note and decide."
+    ]
+    assert act(thandi, intro, "decline", {"reason": "Not now"}) == [
+        "Declined. Nobody else is told why."
+    ]
+    again = ask()
+    assert act(web_client, again, "withdraw", {}) == ["Withdrawn."]
+    assert Introduction.objects.get(pk=again.pk).state == "withdrawn"
+    third = ask()
+    act(kwame, third, "forward", {"note": "Worth a talk."})
+    assert act(thandi, third, "accept", {}) == [f"You are now connected to {cast.sam.name}."]
+    assert act(web_client, third, "thank", {"note": "Thanks!"}) == ["Thank-you sent."]
+    assert act(web_client, third, "thank", {"note": "Thanks again!"}) != ["Thank-you sent."]

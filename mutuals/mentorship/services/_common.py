@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from mutuals.accounts.models import Topic, User
+from mutuals.accounts.services import topics_resolve
 from mutuals.accounts.topics import topics_clean
 from mutuals.connections.selectors import is_blocked_between
 from mutuals.core.transitions import state_changed, transition
@@ -31,8 +32,6 @@ def _notify(member: User | int, key: str, kind: str, title: str, body: str, url:
 
 
 def _topics(names: Sequence[str], errors: dict[str, list[str]], *, required: bool) -> list[Topic]:
-    from mutuals.accounts.services import topics_resolve
-
     pairs = topics_clean(names, errors, limit=MAX_TOPICS)
     if "topics" in errors:
         return []

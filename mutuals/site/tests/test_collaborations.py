@@ -562,6 +562,28 @@ def test_invitee_confirms_on_the_page_and_sees_it_on_their_profile(team):
     assert "Supplier-risk checklist" in profile
 
 
+def test_each_answer_on_the_page_says_what_happened_and_stays_on_the_collaboration(team):
+    def answer(who: str, name: str, collaboration: Collaboration) -> str:
+        response = web_client_for(team[who]).post(
+            reverse(f"collaborations_{name}", args=[collaboration.pk]), follow=True
+        )
+        assert response.redirect_chain == [
+            (reverse("collaboration_detail", args=[collaboration.pk]), 302)
+        ]
+        return response.content.decode()
+
+    collaboration = propose(team)
+    assert "Declined. The proposer has been told." in answer("chen", "decline", collaboration)
+    assert "Confirmed. It now shows on your profile." in answer("ben", "confirm", collaboration)
+    completed = answer("amara", "complete", collaboration)
+    assert "Marked completed. Well done, all of you." in completed
+    assert Collaboration.objects.get(pk=collaboration.pk).state == "completed"
+    other = propose(team, title="Another checklist")
+    withdrawn = answer("amara", "withdraw", other)
+    assert "Withdrawn. Those you invited have been told." in withdrawn
+    assert Collaboration.objects.get(pk=other.pk).state == "withdrawn"
+
+
 def test_pages_refuse_with_messages_and_hide_from_outsiders(team):
     collaboration = propose(team)
     amara = web_client_for(team["amara"])

@@ -3,8 +3,9 @@ offline. No server and no database: it works from a fresh checkout, before any `
 
 from __future__ import annotations
 
+import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,6 @@ class Command(BaseCommand):
         bar.update(READ_SHARE, "auditing")
         as_of = options["as_of"]
         if as_of is not None and as_of.tzinfo is None:
-            from datetime import UTC
-
             as_of = as_of.replace(tzinfo=UTC)
         audit = public(audit_export(export, as_of=as_of, scorer=personalization_scorer()))
         # The parsed export (every message) is not needed past this point: let the report's
@@ -72,8 +71,6 @@ class Command(BaseCommand):
             bar.close()
             raise CommandError(f"{out}: cannot write the report ({exc.strerror})") from exc
         if options["json"] is not None:
-            import json
-
             Path(options["json"]).write_text(json.dumps(audit, indent=2), encoding="utf-8")
         bar.update(100, "done")
         bar.close()
