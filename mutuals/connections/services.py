@@ -99,8 +99,10 @@ def connection_create(
 
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
-    """Block a member: removes any connection and closes any open request between the two,
-    either way; from then on neither can see or reach the other. Blocking twice is harmless."""
+    """Block a member: removes any connection and closes any request between the two still
+    waiting for an answer, either way (delivered, queued or set aside: a set-aside request
+    could still be accepted); from then on neither can see or reach the other. Blocking
+    twice is harmless."""
     if blocker.pk == blocked.pk:
         raise Refused("You cannot block yourself.", code="cannot_block_self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
@@ -108,13 +110,14 @@ def block_create(*, blocker: User, blocked: User) -> Block:
     Connection.objects.filter(member_low_id=low, member_high_id=high).delete()
     now = timezone.now()
     for invitation in Invitation.objects.select_for_update().filter(
-        pair_low=low, pair_high=high, state__in=OPEN_STATES
+        pair_low=low, pair_high=high, state__in=UNANSWERED_STATES
     ):
         _transition(
             invitation,
             actor=blocker,
             to=InvitationState.WITHDRAWN,
             at=now,
+            expected=tuple(UNANSWERED_STATES),
             closed_by_block=True,
         )
     graph_changes.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)

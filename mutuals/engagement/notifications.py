@@ -90,6 +90,25 @@ def notification_mark_read(
     return unread.update(read_at=timezone.now())
 
 
+def notification_withdraw(*, member_id: int, key_prefix: str, kind: str) -> int:
+    """Withdraw the member's unread notifications of `kind` whose key starts with
+    `key_prefix`: what they announced is no longer theirs to see (a message a moderator hid).
+    Deleted, so neither the bell, the page, an e-mail still waiting nor the daily digest
+    carries them; one already read stays as it was. Returns how many went."""
+    deleted, _ = Notification.objects.filter(
+        member_id=member_id, kind=kind, key__startswith=key_prefix, read_at__isnull=True
+    ).delete()
+    return deleted
+
+
+def notification_retitle(*, member_id: int, key_prefix: str, kind: str, title: str) -> int:
+    """Give the member's unread notifications of `kind` under `key_prefix` a new title (what
+    they announce changed: the message they named was hidden, others remain)."""
+    return Notification.objects.filter(
+        member_id=member_id, kind=kind, key__startswith=key_prefix, read_at__isnull=True
+    ).update(title=title[:200])
+
+
 # --- What is waiting on a member: one source for the bell, the page, the API and home ---------
 
 
