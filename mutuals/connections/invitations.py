@@ -105,6 +105,26 @@ FollowThroughRate = Callable[[User], float | None]
 _follow_through: list[FollowThroughRate] = []
 
 
+# Reports a moderator upheld about a member (a post, comment or message hidden, the member
+# warned or suspended): moderation stands above connections, so it registers the count when
+# it starts (ModerationConfig.ready). Without a source, none are counted.
+UpheldReports = Callable[[User, datetime], int]
+_upheld_reports: list[UpheldReports] = []
+
+
+def upheld_reports_register(source: UpheldReports) -> None:
+    """The one source of the count of upheld reports (registering it again is harmless)."""
+    if _upheld_reports and _upheld_reports[0] != source:
+        raise ImproperlyConfigured("Two sources count upheld reports.")
+    _upheld_reports[:] = [source]
+
+
+def upheld_reports(member: User, since: datetime) -> int:
+    """Items other than requests to connect whose report about `member` a moderator upheld
+    since `since`, each counted once (`upheld_reports_register`)."""
+    return _upheld_reports[0](member, since) if _upheld_reports else 0
+
+
 def context_choices(sender: User, recipient: User) -> dict[str, list[tuple[int, str]]]:
     """For each registered kind, the (id, label) the composer offers `sender` to write to
     `recipient` about (empty when there is nothing to refer to)."""
@@ -399,21 +419,29 @@ def acceptance_rate(member: User) -> float | None:
 
 def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
     """Weekly allowance = base 20 × (0.5 + acceptance rate) × (0.5 + follow-through rate),
-    each factor only once it is known, × 0.75 for each request in the last 90 days that was
-    reported (spam or "I don't know this person") or declined as "I don't know you", bounded
-    to 3–30. A new member gets the base."""
+    each factor only once it is known, × 0.75 for each report against the member in the last
+    90 days, bounded to 3–30. A new member gets the base.
+
+    A report counts when it is a request of theirs reported (spam or "I don't know this
+    person": the recipient's word is enough, at once) or declined as "I don't know you" —
+    unless a moderator dismissed that spam report (`report_overturned`) — or when a moderator
+    upheld a report of anything else of theirs: hid the post, comment or message, or warned
+    or suspended them over it (`upheld_reports`; a hidden item shown again no longer counts).
+    A report still waiting for a moderator, or dismissed, cuts nothing; a reporter is never
+    cut for a report dismissed (docs/design.md §4)."""
     now = now or timezone.now()
     acceptance = acceptance_rate(member)
     follow_through = follow_through_rate(member)
+    since = now - REPORT_LOOKBACK
     # "I don't know this person", as a report or as a decline reason, and spam reports.
     reports = (
-        Invitation.objects.filter(sender=member, responded_at__gte=now - REPORT_LOOKBACK)
+        Invitation.objects.filter(sender=member, responded_at__gte=since)
         .filter(
-            Q(state=InvitationState.REPORTED)
+            Q(state=InvitationState.REPORTED, report_overturned=False)
             | Q(state=InvitationState.DECLINED, decline_reason=DeclineReason.DONT_KNOW_YOU)
         )
         .count()
-    )
+    ) + upheld_reports(member, since)
     factor = 1.0
     if acceptance is not None:
         factor *= 0.5 + acceptance

@@ -43,6 +43,15 @@ class Connection(models.Model):
         return self.member_high_id if member_id == self.member_low_id else self.member_low_id
 
 
+class ConnectionEnd(models.TextChoices):
+    """Why a connection ended (`services.connection_end`); what the connection opened (the
+    pact's items) is kept, closed with this reason."""
+
+    BLOCKED = "blocked", "A block ended it"
+    MEMBER_LEFT = "member_left", "A member left the community"
+    REMOVED = "removed", "It was removed"
+
+
 class Block(models.Model):
     """`blocker` never sees `blocked` again, and neither can reach the other."""
 
@@ -147,6 +156,9 @@ class Invitation(models.Model):
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     report_kind = models.CharField(max_length=16, choices=ReportKind.choices, blank=True)
     closed_by_block = models.BooleanField(default=False)
+    # A moderator dismissed the spam report that closed it: it no longer cuts its sender's
+    # allowance (`invitations.sender_allowance`); it stays reported for the record.
+    report_overturned = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(db_index=True)
     deliver_at = models.DateTimeField(db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)

@@ -23,6 +23,7 @@ from mutuals.connections.models import (
     UNANSWERED_STATES,
     Block,
     Connection,
+    ConnectionEnd,
     DeclineReason,
     Invitation,
     InvitationEvent,
@@ -47,6 +48,47 @@ class ConnectionOpener(Protocol):
 # Filled at start-up by the apps above this one: engagement registers its pact
 # (`EngagementConfig.ready`). A registration, not a signal: one list, read in one place.
 _openers: list[ConnectionOpener] = []
+
+
+class ConnectionCloser(Protocol):
+    """What closes when a connection ends; called inside the ending transaction, before the
+    connection's row goes."""
+
+    def __call__(self, *, connection: Connection, reason: str, at: datetime) -> object: ...
+
+
+# Engagement registers `pact_close`: the pact's items are kept, closed, not deleted.
+_closers: list[ConnectionCloser] = []
+
+
+def connection_closer_register(closer: ConnectionCloser) -> None:
+    """Add what an ending connection closes (once per closer), from `AppConfig.ready()`."""
+    if closer not in _closers:
+        _closers.append(closer)
+
+
+@transaction.atomic
+def connection_end(
+    *, member_id: int, other_id: int, reason: str, at: datetime | None = None
+) -> bool:
+    """End the connection of two members (`ConnectionEnd`: a block, a member leaving, a
+    removal), the one way a connection's row goes. What it opened is closed by each
+    registered closer first, so the pact's items stay in both members' history, closed with
+    `reason`. The graph is the caller's to tell (a block and an erasure tell it more). False
+    when they were not connected."""
+    low, high = sorted((member_id, other_id))
+    connection = (
+        Connection.objects.select_for_update()
+        .filter(member_low_id=low, member_high_id=high)
+        .first()
+    )
+    if connection is None:
+        return False
+    at = at or timezone.now()
+    for closer in _closers:
+        closer(connection=connection, reason=reason, at=at)
+    connection.delete()
+    return True
 
 
 def connection_opener_register(opener: ConnectionOpener) -> None:
@@ -107,8 +149,8 @@ def block_create(*, blocker: User, blocked: User) -> Block:
         raise Refused("You cannot block yourself.", code="cannot_block_self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     low, high = sorted((blocker.pk, blocked.pk))
-    Connection.objects.filter(member_low_id=low, member_high_id=high).delete()
     now = timezone.now()
+    connection_end(member_id=blocker.pk, other_id=blocked.pk, reason=ConnectionEnd.BLOCKED, at=now)
     for invitation in Invitation.objects.select_for_update().filter(
         pair_low=low, pair_high=high, state__in=UNANSWERED_STATES
     ):
@@ -530,6 +572,17 @@ def invitation_report(*, member: User, invitation_id: int, kind: str) -> Invitat
         raise _conflict_after_race(invitation)
     invitation_moment(invitation, InvitationMoment.REPORTED)
     return invitation
+
+
+@transaction.atomic
+def invitation_report_overturn(*, invitation_id: int, overturned: bool = True) -> bool:
+    """A moderator dismissed the report of this request (moderation's rule, with its record):
+    it stays `reported`, but no longer cuts its sender's allowance; `overturned=False` puts
+    the cut back. True when it changed; a request that was not reported changes nothing."""
+    changed = Invitation.objects.filter(
+        pk=invitation_id, state=InvitationState.REPORTED, report_overturned=not overturned
+    ).update(report_overturned=overturned)
+    return bool(changed)
 
 
 @transaction.atomic

@@ -264,6 +264,8 @@ def obligation_missed_notify(*, obligation_id: int, now: datetime | None = None)
     if obligation is None or obligation.status(now) != ObligationStatus.OVERDUE:
         return 0
     connection = obligation.connection
+    if connection is None:  # an ended connection's items are closed, never overdue
+        return 0
     pair = (connection.member_low_id, connection.member_high_id)
     if is_blocked_between(*pair):
         return 0

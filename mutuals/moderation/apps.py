@@ -16,4 +16,11 @@ class ModerationConfig(AppConfig):
         from mutuals.moderation.services import invitation_reported_listen, moderator_grant
 
         invitation_listener_register(invitation_reported_listen)
+
+        # A report a moderator upheld cuts the reported member's allowance to send requests
+        # (connections stands below this app, so it is told where the count is).
+        from mutuals.connections.invitations import upheld_reports_register
+        from mutuals.moderation.selectors import upheld_reports_count
+
+        upheld_reports_register(upheld_reports_count)
         role_register("moderator", moderator_grant)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from mutuals.accounts.models import User
 from mutuals.core.errors import NotFound
-from mutuals.moderation.models import ModerationAction, Report, ReportStatus, Suspension
+from mutuals.moderation.models import (
+    ModerationAction,
+    Report,
+    ReportStatus,
+    Suspension,
+    TargetKind,
+)
 
 
 def reporter_status(report: Report) -> str:
@@ -116,4 +123,24 @@ def moderators() -> QuerySet[User]:
         .distinct()
         .select_related("profile")
         .order_by("name", "id")
+    )
+
+
+def upheld_reports_count(member: User, since: datetime) -> int:
+    """Items other than requests to connect whose report about `member` a moderator upheld
+    (closed as acted on: hid it, warned or suspended them) since `since` and did not undo,
+    each item once however many reported it. Requests are left out: a reported request
+    already counts, as a request (`connections.invitations.sender_allowance`). Registered
+    as the allowance's source of upheld reports (`ModerationConfig.ready`)."""
+    return (
+        Report.objects.filter(
+            reported=member,
+            status=ReportStatus.ACTIONED,
+            resolved_at__gte=since,
+            overturned_at__isnull=True,
+        )
+        .exclude(target_kind=TargetKind.INVITATION)
+        .values("target_kind", "target_id")
+        .distinct()
+        .count()
     )
