@@ -156,9 +156,6 @@ class Invitation(models.Model):
     decline_reason = models.CharField(max_length=16, choices=DeclineReason.choices, blank=True)
     report_kind = models.CharField(max_length=16, choices=ReportKind.choices, blank=True)
     closed_by_block = models.BooleanField(default=False)
-    # A moderator dismissed the spam report that closed it: it no longer cuts its sender's
-    # allowance (`invitations.sender_allowance`); it stays reported for the record.
-    report_overturned = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(db_index=True)
     deliver_at = models.DateTimeField(db_index=True)
     responded_at = models.DateTimeField(null=True, blank=True)

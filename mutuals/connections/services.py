@@ -575,17 +575,6 @@ def invitation_report(*, member: User, invitation_id: int, kind: str) -> Invitat
 
 
 @transaction.atomic
-def invitation_report_overturn(*, invitation_id: int, overturned: bool = True) -> bool:
-    """A moderator dismissed the report of this request (moderation's rule, with its record):
-    it stays `reported`, but no longer cuts its sender's allowance; `overturned=False` puts
-    the cut back. True when it changed; a request that was not reported changes nothing."""
-    changed = Invitation.objects.filter(
-        pk=invitation_id, state=InvitationState.REPORTED, report_overturned=not overturned
-    ).update(report_overturned=overturned)
-    return bool(changed)
-
-
-@transaction.atomic
 def invitation_deliver_if_due(*, invitation_id: int, now: datetime | None = None) -> bool:
     """Deliver a queued request whose time has come (idempotent: a second run, or a run
     before its time, does nothing)."""

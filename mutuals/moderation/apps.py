@@ -17,10 +17,10 @@ class ModerationConfig(AppConfig):
 
         invitation_listener_register(invitation_reported_listen)
 
-        # A report a moderator upheld cuts the reported member's allowance to send requests
-        # (connections stands below this app, so it is told where the count is).
-        from mutuals.connections.invitations import upheld_reports_register
-        from mutuals.moderation.selectors import upheld_reports_count
+        # Moderators' decisions count in the reported member's allowance to send requests
+        # (connections stands below this app, so it is told where they are).
+        from mutuals.connections.invitations import report_outcomes_register
+        from mutuals.moderation.selectors import report_outcomes_of
 
-        upheld_reports_register(upheld_reports_count)
+        report_outcomes_register(report_outcomes_of)
         role_register("moderator", moderator_grant)

@@ -6,7 +6,7 @@
   member it is about (its author or sender); `excerpt` keeps what the item said when it was
   reported, so the record stands if its author edits or deletes it. A report a moderator
   upheld (status `actioned`, not `overturned_at`) counts against the reported member's
-  allowance to send requests (`selectors.upheld_reports_count`). One open report per
+  allowance to send requests (`selectors.report_outcomes_of`). One open report per
   reporter and item (a database constraint); once a moderator has closed it, the item can
   be reported again. The reporter only ever learns that it was received (then reviewed);
   the reported member is never told.

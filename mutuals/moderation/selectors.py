@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import ReportOutcomes
+from mutuals.connections.models import Invitation, InvitationState
 from mutuals.core.errors import NotFound
 from mutuals.moderation.models import (
     ModerationAction,
@@ -126,21 +128,34 @@ def moderators() -> QuerySet[User]:
     )
 
 
-def upheld_reports_count(member: User, since: datetime) -> int:
-    """Items other than requests to connect whose report about `member` a moderator upheld
-    (closed as acted on: hid it, warned or suspended them) since `since` and did not undo,
-    each item once however many reported it. Requests are left out: a reported request
-    already counts, as a request (`connections.invitations.sender_allowance`). Registered
-    as the allowance's source of upheld reports (`ModerationConfig.ready`)."""
-    return (
-        Report.objects.filter(
-            reported=member,
-            status=ReportStatus.ACTIONED,
-            resolved_at__gte=since,
-            overturned_at__isnull=True,
-        )
+def report_outcomes_of(member: User, since: datetime) -> ReportOutcomes:
+    """What moderators decided about reports against `member` since `since`, for their
+    allowance to send requests (registered with `connections.invitations` by
+    `ModerationConfig.ready`; docs/design.md §4):
+
+    - `upheld`: items other than requests to connect whose report a moderator closed as
+      acted on (hid it, warned or suspended them over it) since `since` and did not undo
+      (`overturned_at`), each item once however many reported it. A reported request already
+      counts, as a request.
+    - `requests_cleared`: their requests reported since `since` whose report a moderator
+      dismissed, with none of its reports acted on: the cut the recipient's word made at
+      once is taken back.
+    """
+    upheld = Report.objects.filter(status=ReportStatus.ACTIONED, overturned_at__isnull=True)
+    upheld_items = (
+        upheld.filter(reported=member, resolved_at__gte=since)
         .exclude(target_kind=TargetKind.INVITATION)
         .values("target_kind", "target_id")
         .distinct()
         .count()
     )
+    requests = Report.objects.filter(target_kind=TargetKind.INVITATION)
+    cleared = (
+        Invitation.objects.filter(
+            sender=member, state=InvitationState.REPORTED, responded_at__gte=since
+        )
+        .filter(pk__in=requests.filter(status=ReportStatus.DISMISSED).values("target_id"))
+        .exclude(pk__in=requests.filter(pk__in=upheld.values("pk")).values("target_id"))
+        .count()
+    )
+    return ReportOutcomes(upheld=upheld_items, requests_cleared=cleared)

@@ -25,7 +25,7 @@ Rules, in the order they are checked:
   cuts its sender's allowance at once (the recipient's word, as before) — and no longer does
   once a moderator dismisses the report. A report upheld — the item hidden, the member warned
   or suspended with it — cuts the reported member's allowance by one report for 90 days
-  (`selectors.upheld_reports_count`, registered with `connections.invitations`); showing a
+  (`selectors.report_outcomes_of`, registered with `connections.invitations`); showing a
   hidden item again undoes it. A reporter is never cut for a report dismissed. A suspension
   pauses every open pact item on the member's connections, theirs and the other side's
   (`engagement.services.pact_pause`: nobody is scored for a pact they could not keep with
@@ -46,7 +46,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.models import Invitation, InvitationState, ReportKind
 from mutuals.connections.moments import InvitationMoment
-from mutuals.connections.services import invitation_report, invitation_report_overturn
+from mutuals.connections.services import invitation_report
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.notifications import notify
@@ -242,21 +242,11 @@ def _log(
     )
 
 
-def _upheld(report: Report) -> bool:
-    """Whether a moderator acted on another report of the same item (and did not undo it)."""
-    return Report.objects.filter(
-        target_kind=report.target_kind,
-        target_id=report.target_id,
-        status=ReportStatus.ACTIONED,
-        overturned_at__isnull=True,
-    ).exists()
-
-
 @transaction.atomic
 def report_dismiss(*, moderator: User, report_id: int, reason: str) -> ModerationAction:
     """Close an open report with no action on its item (the item stays as it is). It counts
     against nobody: the report of a request to connect, which cut its sender's allowance
-    when it was filed, no longer does (unless another report of it was acted on)."""
+    when it was filed, no longer does (`selectors.report_outcomes_of`)."""
     moderator_required(moderator)
     report = _report_for_moderator(report_id)
     reason = _reason(reason)
@@ -271,10 +261,6 @@ def report_dismiss(*, moderator: User, report_id: int, reason: str) -> Moderatio
         status=ReportStatus.DISMISSED, resolved_at=now, resolved_by=moderator
     )
     report.status = ReportStatus.DISMISSED
-    if report.target_kind == TargetKind.INVITATION and not _upheld(report):
-        # The recipient's spam report cut the sender's allowance at once; a moderator who
-        # finds nothing wrong takes the cut back.
-        invitation_report_overturn(invitation_id=report.target_id)
     return _log(
         moderator=moderator, action=ActionKind.DISMISS, reason=reason, report=report, now=now
     )

@@ -76,3 +76,17 @@ def test_the_sender_sees_their_hidden_message_marked_others_do_not_see_it():
     ]
     theirs = api_client_for(thandi).get(url).json()["items"]
     assert [(m["id"], m["hidden"]) for m in theirs] == [(kept.pk, False)]
+
+
+def test_the_conversation_page_marks_it_for_the_sender_and_leaves_it_out_for_others():
+    from mutuals.accounts.tests.clients import web_client_for
+
+    sam, thandi = connected_members(2)
+    started = start(sam, thandi, text="Buy my course")
+    services.message_set_hidden(message_id=started.message.pk, hidden=True)
+    url = f"/messages/{started.conversation.pk}/"
+    own = web_client_for(sam).get(url).content.decode()
+    assert "Buy my course" in own
+    assert "A moderator hid this message: only you can see it." in own
+    theirs = web_client_for(thandi).get(url).content.decode()
+    assert "Buy my course" not in theirs
