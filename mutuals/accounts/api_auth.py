@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from mutuals.accounts.conduct import (
     CONDUCT_EXEMPT_API,
     conduct_not_accepted_refusal,
-    conduct_to_accept,
+    conduct_version_to_accept,
 )
 from mutuals.accounts.models import User
 from mutuals.accounts.services import api_token_authenticate
@@ -27,8 +27,8 @@ def conduct_check(request: HttpRequest, user: User) -> User:
     writes answer `403 conduct_not_accepted` (`detail.version`) until they accept it, but
     for accepting it, tokens, taking their data and leaving (`conduct.CONDUCT_EXEMPT_API`)."""
     if request.method in UNSAFE_METHODS and not request.path.startswith(CONDUCT_EXEMPT_API):
-        pending = conduct_to_accept(user)
-        if pending is not None:
+        pending = conduct_version_to_accept(user)
+        if pending:
             raise conduct_not_accepted_refusal(pending)
     return user
 

@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
-from mutuals.accounts.conduct import CONDUCT_EXEMPT_PAGES, conduct_to_accept
+from mutuals.accounts.conduct import (
+    CONDUCT_EXEMPT_PAGES,
+    conduct_current_version,
+    conduct_version_to_accept,
+)
 from mutuals.accounts.models import Boundaries
 from mutuals.accounts.timezones import zone_named
 
@@ -35,6 +39,10 @@ class MemberTimeZoneMiddleware:
             timezone.deactivate()
 
 
+# The version of the code of conduct the session's member is known to have accepted.
+ACCEPTED_KEY = "conduct_accepted"
+
+
 class ConductInterstitialMiddleware:
     """A signed-in member who has not accepted the code of conduct in force is shown it, on
     their next page visit, before anything else: any page (a GET, not a partial an HTMX
@@ -42,7 +50,8 @@ class ConductInterstitialMiddleware:
     accept it, and are taken on to the page they asked for. A form already on their screen
     still posts; reading and accepting it, signing out, taking their data and leaving are
     never held back (`conduct.CONDUCT_EXEMPT_PAGES`). The API answers for itself
-    (`403 conduct_not_accepted`, `api_auth`). Two small queries per signed-in page."""
+    (`403 conduct_not_accepted`, `api_auth`). The version in force is cached and the one the
+    member accepted is kept in their session, so a page costs no query once accepted."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,8 +65,11 @@ class ConductInterstitialMiddleware:
             and user.is_active
             and not request.path.startswith(("/api/", "/admin/", *CONDUCT_EXEMPT_PAGES))
             and not request.headers.get("HX-Request")
-            and conduct_to_accept(user) is not None
         ):
-            query = urlencode({"next": request.get_full_path()})
-            return HttpResponseRedirect(f"{reverse('conduct')}?{query}")
+            current = conduct_current_version()
+            if current and request.session.get(ACCEPTED_KEY) != current:
+                if conduct_version_to_accept(user):
+                    query = urlencode({"next": request.get_full_path()})
+                    return HttpResponseRedirect(f"{reverse('conduct')}?{query}")
+                request.session[ACCEPTED_KEY] = current
         return self.get_response(request)

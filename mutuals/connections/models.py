@@ -44,7 +44,7 @@ class Connection(models.Model):
 
 
 class ConnectionEnd(models.TextChoices):
-    """Why a connection ended (`services.connection_end`); what the connection opened (the
+    """Why a connection ended (`endings.connection_end`); what the connection opened (the
     pact's items) is kept, closed with this reason."""
 
     BLOCKED = "blocked", "A block ended it"

@@ -23,8 +23,8 @@ class EngagementConfig(AppConfig):
 
         # An ending connection keeps its pact's items, closed (connections.services.
         # connection_end): the same inversion.
-        from mutuals.connections.services import connection_closer_register
-        from mutuals.engagement.services import pact_close
+        from mutuals.connections.endings import connection_closer_register
+        from mutuals.engagement.pact_pauses import pact_close
 
         connection_closer_register(pact_close)
 

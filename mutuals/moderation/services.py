@@ -28,7 +28,7 @@ Rules, in the order they are checked:
   (`selectors.report_outcomes_of`, registered with `connections.invitations`); showing a
   hidden item again undoes it. A reporter is never cut for a report dismissed. A suspension
   pauses every open pact item on the member's connections, theirs and the other side's
-  (`engagement.services.pact_pause`: nobody is scored for a pact they could not keep with
+  (`engagement.pact_pauses.pact_pause`: nobody is scored for a pact they could not keep with
   someone suspended); a restore, by a moderator or by the sweep, reopens them with their
   deadlines pushed back by the time paused (`pact_resume`). What cannot be reversed: a
   warning sent, a request closed as reported.
@@ -50,7 +50,7 @@ from mutuals.connections.services import invitation_report
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.notifications import notify
-from mutuals.engagement.services import pact_pause, pact_resume
+from mutuals.engagement.pact_pauses import pact_pause, pact_resume
 from mutuals.feed.services import comment_set_hidden, post_set_hidden
 from mutuals.messaging.services import message_set_hidden
 from mutuals.moderation.models import (

@@ -52,6 +52,7 @@ from mutuals.accounts.models import (
     ProfileVisibility,
     User,
 )
+from mutuals.connections.endings import connection_end
 from mutuals.connections.models import (
     UNANSWERED_STATES,
     Block,
@@ -59,7 +60,6 @@ from mutuals.connections.models import (
     ConnectionEnd,
     Invitation,
 )
-from mutuals.connections.services import connection_end
 from mutuals.core import graph_changes
 from mutuals.engagement.models import Interaction, Notification
 from mutuals.engagement.notifications import notify

@@ -82,7 +82,9 @@ def leaving(world: World, django_capture_on_commit_callbacks) -> World:  # noqa:
     organizer = make_member(name="Olu Organizer", email="olu@example.com")
     organizer.is_staff = True
     organizer.save()
-    conduct_accept(user=sam, version=conduct_publish(user=organizer, text="Be kind.").version)
+    version = conduct_publish(user=organizer, text="Be kind.").version
+    for accepting in (sam, thandi, ana):  # else their pages would first ask them to accept
+        conduct_accept(user=accepting, version=version)
     with django_capture_on_commit_callbacks(execute=True):
         post = post_create(
             author=thandi, kind="insight", body=f"Thanks @[Sam Okafor]({sam.pk}) for the tip"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from mutuals.connections.endings import connection_end
 from mutuals.connections.selectors import are_connected
-from mutuals.connections.services import block_create, connection_end, connection_open
+from mutuals.connections.services import block_create, connection_open
 from mutuals.engagement.models import Obligation, ObligationClosed
 from mutuals.messaging.services import conversation_start
 from mutuals.rights.export import member_data
