@@ -118,6 +118,8 @@ MIDDLEWARE = [
     "mutuals.core.error_pages.ErrorPageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mutuals.accounts.middleware.MemberTimeZoneMiddleware",
+    # A new code of conduct is shown, to accept, on a member's next page visit.
+    "mutuals.accounts.middleware.ConductInterstitialMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

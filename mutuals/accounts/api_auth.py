@@ -11,15 +11,34 @@ from typing import Any, cast
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from mutuals.accounts.conduct import (
+    CONDUCT_EXEMPT_API,
+    conduct_not_accepted_refusal,
+    conduct_version_to_accept,
+)
 from mutuals.accounts.models import User
 from mutuals.accounts.services import api_token_authenticate
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def conduct_check(request: HttpRequest, user: User) -> User:
+    """A member who has not accepted the code of conduct in force may read, but not act:
+    writes answer `403 conduct_not_accepted` (`detail.version`) until they accept it, but
+    for accepting it, tokens, taking their data and leaving (`conduct.CONDUCT_EXEMPT_API`)."""
+    if request.method in UNSAFE_METHODS and not request.path.startswith(CONDUCT_EXEMPT_API):
+        pending = conduct_version_to_accept(user)
+        if pending:
+            raise conduct_not_accepted_refusal(pending)
+    return user
 
 
 class TokenAuth(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        return api_token_authenticate(token)
+        user = api_token_authenticate(token)
+        return conduct_check(request, user) if user is not None else None
 
 
 class MemberSessionAuth(SessionAuth):
@@ -36,7 +55,9 @@ class MemberSessionAuth(SessionAuth):
         return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        return request.user if _signed_in(request) else None
+        if not _signed_in(request):
+            return None
+        return conduct_check(request, cast(User, request.user))
 
 
 def _signed_in(request: HttpRequest) -> bool:

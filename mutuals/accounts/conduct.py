@@ -2,13 +2,22 @@
 asks to accept the one in force, and each acceptance is recorded with its version.
 
 A published version is never changed (a member accepted *that* text): editing publishes the
-next version. Who may publish is `conduct_may_edit` (organizers: staff members).
+next version. Who may publish is `conduct_may_edit` (organizers: staff members); the
+organizer who publishes a version accepts it by doing so.
+
+Every member is asked to accept the version in force (`conduct_version_to_accept`), not only at
+sign-up: once organizers publish a new one, a signed-in member's next page visit shows it
+with an "I accept" button before anything else (`middleware.ConductInterstitialMiddleware`),
+and the API refuses their writes with `403 conduct_not_accepted` until they accept it
+(`api_auth`). Reading, accepting, signing out, taking one's data and leaving are never
+held back (`CONDUCT_EXEMPT_PAGES`, `CONDUCT_EXEMPT_API`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,6 +26,19 @@ from mutuals.accounts.models import CodeOfConduct, ConductAcceptance, User
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 
 MAX_CONDUCT_LENGTH = 20000
+CURRENT_VERSION_KEY = "conduct:current-version"
+CURRENT_VERSION_TTL = 300  # seconds
+
+# What a member who has not accepted the version in force may still do: read and accept it,
+# sign out or change their password, take their data, leave, and (API) manage tokens.
+CONDUCT_EXEMPT_PAGES = ("/conduct/", "/accounts/", "/me/data/", "/me/delete/", "/static/")
+CONDUCT_EXEMPT_API = (
+    "/api/conduct",
+    "/api/auth/",
+    "/api/me/export",
+    "/api/me/deletion",
+    "/api/me/tokens",
+)
 
 
 def conduct_current() -> CodeOfConduct | None:
@@ -49,7 +71,7 @@ def conduct_publish(*, user: User, text: str, now: datetime | None = None) -> Co
     latest = CodeOfConduct.objects.aggregate(latest=Max("version"))["latest"] or 0
     try:
         with transaction.atomic():
-            return CodeOfConduct.objects.create(
+            published = CodeOfConduct.objects.create(
                 version=latest + 1,
                 text=text,
                 published_at=now or timezone.now(),
@@ -61,6 +83,13 @@ def conduct_publish(*, user: User, text: str, now: datetime | None = None) -> Co
             code="state_changed",
             detail={"state": "published"},
         ) from None
+    # Every page asks for the new version at once (and again after the commit, in case a
+    # request read the old one meanwhile).
+    cache.delete(CURRENT_VERSION_KEY)
+    transaction.on_commit(lambda: cache.delete(CURRENT_VERSION_KEY))
+    # The organizer who wrote it is not asked to accept it.
+    conduct_acceptance_record(user=user, conduct=published, now=published.published_at)
+    return published
 
 
 @transaction.atomic
@@ -91,6 +120,37 @@ def conduct_acceptance_record(
         user=user, version=conduct.version, defaults={"accepted_at": now or timezone.now()}
     )
     return acceptance
+
+
+def conduct_current_version() -> int:
+    """The number of the version in force, 0 before any: read on every signed-in page, so
+    kept in the cache (publishing clears it, and it expires within minutes anyway)."""
+    version = cache.get(CURRENT_VERSION_KEY)
+    if version is None:
+        version = CodeOfConduct.objects.aggregate(latest=Max("version"))["latest"] or 0
+        cache.set(CURRENT_VERSION_KEY, version, CURRENT_VERSION_TTL)
+    return int(version)
+
+
+def conduct_version_to_accept(user: User) -> int:
+    """The version in force when the member has not accepted it; 0 when they have or none is
+    published. What the interstitial and the API's `conduct_not_accepted` ask."""
+    current = conduct_current_version()
+    if not current:
+        return 0
+    accepted = ConductAcceptance.objects.filter(user=user, version=current).exists()
+    return 0 if accepted else current
+
+
+def conduct_not_accepted_refusal(version: int) -> NotAllowed:
+    """`403 conduct_not_accepted` (docs/api.md "Code of conduct"), naming the version to
+    accept."""
+    return NotAllowed(
+        f"The community's code of conduct has changed (version {version}): read it "
+        "(GET /api/conduct) and accept it (POST /api/conduct/accept) to go on.",
+        code="conduct_not_accepted",
+        detail={"version": version},
+    )
 
 
 def conduct_accepted_version(user: User) -> int | None:

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mutuals.accounts import history, photos, providers
@@ -248,14 +249,25 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/privacy.html", {"form": form})
 
 
+def _safe_next(request: HttpRequest, raw: str) -> str:
+    """A page of this site to go on to after accepting, or empty."""
+    allowed = url_has_allowed_host_and_scheme(
+        raw, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return raw if raw.startswith("/") and allowed else ""
+
+
 def conduct_view(request: HttpRequest) -> HttpResponse:
-    """The code of conduct in force, for everyone (sign-up links here)."""
+    """The code of conduct in force, for everyone (sign-up links here); for a member who has
+    not accepted it, also the interstitial every page sends them to (`next`: the page they
+    asked for, where accepting takes them)."""
     user = request.user
     signed_in = user.is_authenticated and isinstance(user, User)
     context = {
         "conduct": conduct_current(),
         "may_edit": signed_in and conduct_may_edit(user),  # type: ignore[arg-type]
         "accepted": conduct_accepted_version(user) if signed_in else None,  # type: ignore[arg-type]
+        "next": _safe_next(request, request.GET.get("next", "")),
     }
     return render(request, "accounts/conduct.html", context)
 
@@ -285,7 +297,10 @@ def conduct_edit_view(request: HttpRequest) -> HttpResponse:
 def conduct_accept_view(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("version", "")
     version = int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    next_page = _safe_next(request, request.POST.get("next", ""))
     with refusal_to_message(request):
         conduct_accept(user=member_for_request(request), version=version)
         messages.success(request, "Thank you: you accepted the code of conduct.")
+        if next_page:
+            return redirect(next_page)
     return redirect("conduct")

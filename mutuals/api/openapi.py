@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
+from mutuals.accounts.conduct import CONDUCT_EXEMPT_API
 from mutuals.core.schemas import REFUSALS_KEY, ErrorOut
 
 ERROR_REF = "#/components/schemas/ErrorOut"
@@ -23,9 +24,9 @@ def document_refusals(document: dict[str, Any]) -> None:
     """Add the refusal responses to every operation of the document, in place."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     schemas["ErrorOut"] = ErrorOut.model_json_schema(mode="serialization")
-    for operations in document["paths"].values():
+    for path, operations in document["paths"].items():
         for method, operation in operations.items():
-            codes = shared_refusals(method, operation)
+            codes = shared_refusals(method, operation, path)
             for status, names in operation.pop(REFUSALS_KEY, {}).items():
                 codes.setdefault(int(status), set()).update(names)
             for status, names in sorted(codes.items()):
@@ -33,7 +34,9 @@ def document_refusals(document: dict[str, Any]) -> None:
                 operation["responses"][status] = error_response(status, sorted(names))
 
 
-def shared_refusals(method: str, operation: Mapping[str, Any]) -> dict[int, set[str]]:
+def shared_refusals(
+    method: str, operation: Mapping[str, Any], path: str = ""
+) -> dict[int, set[str]]:
     """The refusals an operation has because of its shape, not its rules."""
     codes: dict[int, set[str]] = {}
     if operation.get("security"):
@@ -41,6 +44,9 @@ def shared_refusals(method: str, operation: Mapping[str, Any]) -> dict[int, set[
         if method in UNSAFE_METHODS:
             # Signed in through the browser session, without the CSRF token.
             codes[403] = {"csrf_failed"}
+            if path and not path.startswith(CONDUCT_EXEMPT_API):
+                # A write before accepting a new code of conduct (accounts.api_auth).
+                codes[403].add("conduct_not_accepted")
     parameters = operation.get("parameters", [])
     body = operation.get("requestBody")
     # Any text the client sends may hold a NUL, which every operation refuses (parser.py,

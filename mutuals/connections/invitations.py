@@ -105,6 +105,35 @@ FollowThroughRate = Callable[[User], float | None]
 _follow_through: list[FollowThroughRate] = []
 
 
+# What moderators decided about reports against a member: moderation stands above
+# connections, so it registers the count when it starts (ModerationConfig.ready). Without a
+# source, the recipients' word is all that counts.
+@dataclass(frozen=True)
+class ReportOutcomes:
+    """Since a moment: items other than requests whose report about the member a moderator
+    upheld (each once), and requests of theirs reported as spam whose report a moderator
+    dismissed."""
+
+    upheld: int = 0
+    requests_cleared: int = 0
+
+
+ReportOutcomesSource = Callable[[User, datetime], ReportOutcomes]
+_report_outcomes: list[ReportOutcomesSource] = []
+
+
+def report_outcomes_register(source: ReportOutcomesSource) -> None:
+    """The one source of moderators' decisions (registering it again is harmless)."""
+    if _report_outcomes and _report_outcomes[0] != source:
+        raise ImproperlyConfigured("Two sources answer moderators' decisions on reports.")
+    _report_outcomes[:] = [source]
+
+
+def report_outcomes(member: User, since: datetime) -> ReportOutcomes:
+    """What moderators decided about reports against `member` since `since`."""
+    return _report_outcomes[0](member, since) if _report_outcomes else ReportOutcomes()
+
+
 def context_choices(sender: User, recipient: User) -> dict[str, list[tuple[int, str]]]:
     """For each registered kind, the (id, label) the composer offers `sender` to write to
     `recipient` about (empty when there is nothing to refer to)."""
@@ -399,21 +428,32 @@ def acceptance_rate(member: User) -> float | None:
 
 def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
     """Weekly allowance = base 20 × (0.5 + acceptance rate) × (0.5 + follow-through rate),
-    each factor only once it is known, × 0.75 for each request in the last 90 days that was
-    reported (spam or "I don't know this person") or declined as "I don't know you", bounded
-    to 3–30. A new member gets the base."""
+    each factor only once it is known, × 0.75 for each report against the member in the last
+    90 days, bounded to 3–30. A new member gets the base.
+
+    A report counts when it is a request of theirs reported (spam or "I don't know this
+    person": the recipient's word is enough, at once) or declined as "I don't know you" —
+    unless a moderator dismissed that spam report — or when a moderator upheld a report of
+    anything else of theirs: hid the post, comment or message, or warned or suspended them
+    over it (a hidden item shown again no longer counts). Moderators' decisions are
+    moderation's to say (`report_outcomes`).
+    A report still waiting for a moderator, or dismissed, cuts nothing; a reporter is never
+    cut for a report dismissed (docs/design.md §4)."""
     now = now or timezone.now()
     acceptance = acceptance_rate(member)
     follow_through = follow_through_rate(member)
+    since = now - REPORT_LOOKBACK
     # "I don't know this person", as a report or as a decline reason, and spam reports.
-    reports = (
-        Invitation.objects.filter(sender=member, responded_at__gte=now - REPORT_LOOKBACK)
+    reported = (
+        Invitation.objects.filter(sender=member, responded_at__gte=since)
         .filter(
             Q(state=InvitationState.REPORTED)
             | Q(state=InvitationState.DECLINED, decline_reason=DeclineReason.DONT_KNOW_YOU)
         )
         .count()
     )
+    decided = report_outcomes(member, since)
+    reports = max(0, reported - decided.requests_cleared) + decided.upheld
     factor = 1.0
     if acceptance is not None:
         factor *= 0.5 + acceptance

@@ -43,6 +43,15 @@ class Connection(models.Model):
         return self.member_high_id if member_id == self.member_low_id else self.member_low_id
 
 
+class ConnectionEnd(models.TextChoices):
+    """Why a connection ended (`endings.connection_end`); what the connection opened (the
+    pact's items) is kept, closed with this reason."""
+
+    BLOCKED = "blocked", "A block ended it"
+    MEMBER_LEFT = "member_left", "A member left the community"
+    REMOVED = "removed", "It was removed"
+
+
 class Block(models.Model):
     """`blocker` never sees `blocked` again, and neither can reach the other."""
 

@@ -171,7 +171,11 @@ class AllowanceOut(Schema):
     follow_through_rate: float | None = Field(
         description="pact items fulfilled on time; null before any fell due"
     )
-    reports: int = Field(description="requests reported or declined as unknown in 90 days")
+    reports: int = Field(
+        description="reports against you in 90 days that cut it: requests reported or "
+        "declined as unknown (unless a moderator dismissed the report), and reports a "
+        "moderator upheld"
+    )
     retry_at: datetime | None = Field(description="when none remain: when the next one frees")
     frees_at: datetime | None = Field(
         description="when the oldest request in the window stops counting; null when none"

@@ -18,11 +18,13 @@ from django.utils import timezone
 from mutuals import personalization
 from mutuals.accounts.models import Boundaries, Intent, User
 from mutuals.connections import invitations as rules
+from mutuals.connections.endings import connection_end
 from mutuals.connections.models import (
     OPEN_STATES,
     UNANSWERED_STATES,
     Block,
     Connection,
+    ConnectionEnd,
     DeclineReason,
     Invitation,
     InvitationEvent,
@@ -99,23 +101,26 @@ def connection_create(
 
 @transaction.atomic
 def block_create(*, blocker: User, blocked: User) -> Block:
-    """Block a member: removes any connection and closes any open request between the two,
-    either way; from then on neither can see or reach the other, in their next answer from any
-    server (once committed, the read replicas are waited for). Blocking twice is harmless."""
+    """Block a member: removes any connection and closes any request between the two still
+    waiting for an answer, either way (delivered, queued or set aside: a set-aside request
+    could still be accepted); from then on neither can see or reach the other, in their next
+    answer from any server (once committed, the read replicas are waited for). Blocking
+    twice is harmless."""
     if blocker.pk == blocked.pk:
         raise Refused("You cannot block yourself.", code="cannot_block_self")
     block, _ = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     low, high = sorted((blocker.pk, blocked.pk))
-    Connection.objects.filter(member_low_id=low, member_high_id=high).delete()
     now = timezone.now()
+    connection_end(member_id=blocker.pk, other_id=blocked.pk, reason=ConnectionEnd.BLOCKED, at=now)
     for invitation in Invitation.objects.select_for_update().filter(
-        pair_low=low, pair_high=high, state__in=OPEN_STATES
+        pair_low=low, pair_high=high, state__in=UNANSWERED_STATES
     ):
         _transition(
             invitation,
             actor=blocker,
             to=InvitationState.WITHDRAWN,
             at=now,
+            expected=tuple(UNANSWERED_STATES),
             closed_by_block=True,
         )
     graph_changes.block_created(blocker_id=blocker.pk, blocked_id=blocked.pk)

@@ -158,17 +158,26 @@ def _altered(
                 error=True,
             )
         )
-    if before.db_type(connection) != after.db_type(connection):  # type: ignore[arg-type]
+    before_type, after_type = _db_type(before, connection), _db_type(after, connection)
+    if before_type != after_type:
         findings.append(
             Finding(
                 label,
                 where,
-                f"type {before.db_type(connection)} → {after.db_type(connection)}: rewrites "  # type: ignore[arg-type]
+                f"type {before_type} → {after_type}: rewrites "
                 "the table and the old version writes the old type; add a new column instead",
                 error=True,
             )
         )
     return findings
+
+
+def _db_type(field: Field, connection: object) -> str | None:  # type: ignore[type-arg]
+    """The column's type; for a relation, the model it points at (its column has that
+    model's key's type, which a migration's state cannot resolve outside the app registry)."""
+    if field.is_relation and field.remote_field is not None:
+        return f"key of {str(field.remote_field.model).lower()}"
+    return field.db_type(connection)  # type: ignore[arg-type]
 
 
 def check_all(*, skip: frozenset[str] | None = None) -> list[Finding]:

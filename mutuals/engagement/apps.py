@@ -21,6 +21,13 @@ class EngagementConfig(AppConfig):
 
         connection_opener_register(pact_open)
 
+        # An ending connection keeps its pact's items, closed (connections.services.
+        # connection_end): the same inversion.
+        from mutuals.connections.endings import connection_closer_register
+        from mutuals.engagement.pact_pauses import pact_close
+
+        connection_closer_register(pact_close)
+
         # Members are told when a request arrives, is accepted or is declined: connections
         # announces each moment (connections.moments) and notifications stand here.
         from mutuals.connections.moments import invitation_listener_register

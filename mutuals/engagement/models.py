@@ -5,7 +5,10 @@
   never counted twice.
 - `Obligation`: an item of a connection's pact — a first message owed by one party, a first
   real exchange owed by the pair, a keep-warm check-in owed by one party — with its due date
-  and the interaction that fulfilled it.
+  and the interaction that fulfilled it. Items are never deleted with their connection: when
+  it ends (a block, a member leaving, a removal) they are kept, `connection` empty, the pair
+  in `member_low`/`member_high`, those still open closed with `closed_reason`; a suspension
+  closes its member's open items as `suspended` until they are restored.
 - `Tie`: a member's view of one connection — strength, tier and state — recomputed from the
   ledger (tiers are by rank within each member's network, so each side has its own row).
 - `Notification`: in-app notices and nudges; `key` is unique, so a nudge is created once per
@@ -19,7 +22,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 
-from mutuals.connections.models import Connection
+from mutuals.connections.models import Connection, ConnectionEnd
 from mutuals.strength import model as strength
 
 
@@ -94,8 +97,41 @@ class ObligationStatus(models.TextChoices):
     OPEN = "open", "Open"
 
 
+class ObligationClosed(models.TextChoices):
+    """Why an item closed unkept without anyone failing it: its connection ended
+    (`connections.models.ConnectionEnd`), or one of the two was suspended (reopened, its
+    deadline pushed back by the time paused, when they are restored)."""
+
+    BLOCKED = ConnectionEnd.BLOCKED.value, ConnectionEnd.BLOCKED.label
+    MEMBER_LEFT = ConnectionEnd.MEMBER_LEFT.value, ConnectionEnd.MEMBER_LEFT.label
+    REMOVED = ConnectionEnd.REMOVED.value, ConnectionEnd.REMOVED.label
+    SUSPENDED = "suspended", "A member was suspended"
+
+
 class Obligation(models.Model):
-    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="obligations")
+    # Empty once the connection ended: the item stays, for both members' history.
+    connection = models.ForeignKey(
+        Connection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="obligations",
+    )
+    # The pair, written when the connection ends (before that, `connection` says who).
+    member_low = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    member_high = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     # The member who owes it; empty for obligations of the pair (the first real exchange).
     party = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -112,6 +148,11 @@ class Obligation(models.Model):
         Interaction, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # Set with `cancelled_at` when the item closed because its connection ended or a member
+    # was suspended; empty when the pact itself cancelled it (a check-in replanned, a rest).
+    closed_reason = models.CharField(
+        max_length=16, choices=ObligationClosed.choices, blank=True, default="", db_default=""
+    )
 
     class Meta:
         constraints = [
@@ -123,12 +164,24 @@ class Obligation(models.Model):
                 condition=models.Q(party__isnull=True),
                 name="pair_obligation_once_per_due",
             ),
+            models.CheckConstraint(
+                condition=models.Q(closed_reason="") | models.Q(cancelled_at__isnull=False),
+                name="obligation_closed_with_a_reason",
+            ),
         ]
         indexes = [models.Index(fields=["connection", "fulfilled_at"])]
         ordering = ["due_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.connection_id} due {self.due_at:%Y-%m-%d}"
+
+    def pair_ids(self) -> tuple[int, int]:
+        """The two members of the item's connection, or of the connection it had."""
+        if self.connection is not None:
+            return self.connection.member_low_id, self.connection.member_high_id
+        if self.member_low_id is None or self.member_high_id is None:
+            raise ValueError(f"Obligation {self.pk} has neither a connection nor a pair.")
+        return self.member_low_id, self.member_high_id
 
     @property
     def is_open(self) -> bool:

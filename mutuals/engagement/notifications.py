@@ -90,6 +90,25 @@ def notification_mark_read(
     return unread.update(read_at=timezone.now())
 
 
+def notification_withdraw(*, member_id: int, key_prefix: str, kind: str) -> int:
+    """Withdraw the member's unread notifications of `kind` whose key starts with
+    `key_prefix`: what they announced is no longer theirs to see (a message a moderator hid).
+    Deleted, so neither the bell, the page, an e-mail still waiting nor the daily digest
+    carries them; one already read stays as it was. Returns how many went."""
+    deleted, _ = Notification.objects.filter(
+        member_id=member_id, kind=kind, key__startswith=key_prefix, read_at__isnull=True
+    ).delete()
+    return deleted
+
+
+def notification_retitle(*, member_id: int, key_prefix: str, kind: str, title: str) -> int:
+    """Give the member's unread notifications of `kind` under `key_prefix` a new title (what
+    they announce changed: the message they named was hidden, others remain)."""
+    return Notification.objects.filter(
+        member_id=member_id, kind=kind, key__startswith=key_prefix, read_at__isnull=True
+    ).update(title=title[:200])
+
+
 # --- What is waiting on a member: one source for the bell, the page, the API and home ---------
 
 
@@ -245,6 +264,8 @@ def obligation_missed_notify(*, obligation_id: int, now: datetime | None = None)
     if obligation is None or obligation.status(now) != ObligationStatus.OVERDUE:
         return 0
     connection = obligation.connection
+    if connection is None:  # an ended connection's items are closed, never overdue
+        return 0
     pair = (connection.member_low_id, connection.member_high_id)
     if is_blocked_between(*pair):
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -68,7 +68,8 @@ def pact_of(connection_ids: list[int]) -> dict[int, list[Obligation]]:
     for obligation in Obligation.objects.filter(
         connection_id__in=connection_ids, cancelled_at__isnull=True
     ).order_by("due_at", "id"):
-        pact[obligation.connection_id].append(obligation)
+        if obligation.connection_id is not None:
+            pact[obligation.connection_id].append(obligation)
     return pact
 
 
@@ -80,18 +81,30 @@ def recent_interactions(member: User, other_id: int, limit: int = 20) -> list[In
     )
 
 
-def follow_through_rate(member: User, now: datetime | None = None) -> float | None:
-    """Obligations the member owed (their own, and their pairs') that fell due, met on time /
-    all that fell due (docs/design.md §4). None before anything fell due."""
-    now = now or timezone.now()
+def pact_counted(member: User) -> Q:
+    """The items that count in the member's follow-through (docs/design.md §4): their own,
+    and their pairs' (on a connection they have, or had: an ended connection's items keep the
+    pair), not cancelled — except an item closed by its connection's end or a suspension
+    after its deadline had passed, which was missed while the two were connected and counts
+    so. One rule, for the rate and for the insights' weeks."""
     connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
         "pk"
     )
-    due = Obligation.objects.filter(
-        Q(party=member) | Q(party__isnull=True, connection_id__in=connection_ids),
-        due_at__lte=now,
-        cancelled_at__isnull=True,
+    theirs = Q(party=member) | Q(party__isnull=True) & (
+        Q(connection_id__in=connection_ids) | Q(member_low=member) | Q(member_high=member)
     )
+    counted = Q(cancelled_at__isnull=True) | (
+        ~Q(closed_reason="") & Q(cancelled_at__gt=F("due_at"))
+    )
+    return theirs & counted
+
+
+def follow_through_rate(member: User, now: datetime | None = None) -> float | None:
+    """Obligations the member owed (their own, and their pairs') that fell due, met on time /
+    all that fell due (docs/design.md §4; which count: `pact_counted`). None before anything
+    fell due."""
+    now = now or timezone.now()
+    due = Obligation.objects.filter(pact_counted(member), due_at__lte=now)
     total = due.count()
     if not total:
         return None

@@ -117,11 +117,11 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
             member=member, connection=connection, defaults={"other": other, "state": state}
         )
     if created_ids:
-        transaction.on_commit(lambda: _schedule_nudges(created_ids))
+        transaction.on_commit(lambda: schedule_nudges(created_ids))
     return obligations
 
 
-def _schedule_nudges(obligation_ids: list[int]) -> None:
+def schedule_nudges(obligation_ids: list[int]) -> None:
     """One nudge task per owing member of each obligation, a day before it is due (past any
     quiet period), and one to tell of it if it is missed."""
     # Imported here: tasks.py imports this module (each task calls its service).
@@ -130,12 +130,7 @@ def _schedule_nudges(obligation_ids: list[int]) -> None:
     obligations = list(
         Obligation.objects.filter(pk__in=obligation_ids).select_related("connection")
     )
-    owing = {
-        o.pk: [o.party_id]
-        if o.party_id
-        else [o.connection.member_low_id, o.connection.member_high_id]
-        for o in obligations
-    }
+    owing = {o.pk: [o.party_id] if o.party_id else list(o.pair_ids()) for o in obligations}
     bounds = {
         b.user_id: b
         for b in Boundaries.objects.filter(user_id__in={m for ids in owing.values() for m in ids})
@@ -323,7 +318,7 @@ def checkins_plan(*, connection: Connection, after: datetime) -> list[Obligation
             Obligation.objects.filter(pk=obligation.pk).update(cancelled_at=None)
         planned.append(obligation)
     ids = [o.pk for o in planned]
-    transaction.on_commit(lambda: _schedule_nudges(ids))
+    transaction.on_commit(lambda: schedule_nudges(ids))
     return planned
 
 
@@ -443,7 +438,7 @@ def mentor_checkins_plan(
             planned.append(obligation)
             opened = due
     ids = [o.pk for o in planned]
-    transaction.on_commit(lambda: _schedule_nudges(ids))
+    transaction.on_commit(lambda: schedule_nudges(ids))
     return planned
 
 
@@ -546,6 +541,8 @@ def obligation_nudge(
         )
         return None
     connection = obligation.connection
+    if connection is None:  # ended: its items are closed
+        return None
     other_id = connection.other_id(member.pk)
     if is_blocked_between(member.pk, other_id) or not are_connected(member.pk, other_id):
         return None
@@ -584,11 +581,7 @@ def nudges_send_due(*, now: datetime | None = None, limit: int = 500) -> int:
     )
     created = 0
     for obligation in due:
-        owing = (
-            [obligation.party_id]
-            if obligation.party_id
-            else [obligation.connection.member_low_id, obligation.connection.member_high_id]
-        )
+        owing = [obligation.party_id] if obligation.party_id else list(obligation.pair_ids())
         for member_id in owing:
             if member_id is not None and obligation_nudge(
                 obligation_id=obligation.pk, member_id=member_id, now=now

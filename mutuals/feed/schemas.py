@@ -104,6 +104,9 @@ class CommentOut(Schema):
     author: MemberRefOut
     body: str
     created_at: datetime
+    hidden: bool = Field(
+        description="hidden by a moderator: only its author is shown it, marked so"
+    )
 
     @staticmethod
     def build(comment: Comment) -> CommentOut:
@@ -114,6 +117,7 @@ class CommentOut(Schema):
             author=MemberRefOut.build(comment.author),
             body=comment.body,
             created_at=comment.created_at,
+            hidden=comment.hidden_at is not None,
         )
 
 

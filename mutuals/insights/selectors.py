@@ -150,6 +150,8 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
     by_connection = {t.connection_id: t for t in ties}
     zone = zone_named(member.boundaries.time_zone)
     for obligation in open_items:
+        if obligation.connection_id is None:
+            continue
         tie = by_connection[obligation.connection_id]
         if tie.resting_since:
             continue
@@ -202,14 +204,8 @@ def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
     monday = local_now.date() - timedelta(days=local_now.weekday())
     first_day = monday - timedelta(weeks=PACT_WEEKS - 1)
     first = datetime.combine(first_day, time.min, tzinfo=local_now.tzinfo)
-    connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
-        "pk"
-    )
     rows = Obligation.objects.filter(
-        Q(party=member) | Q(party__isnull=True, connection_id__in=connection_ids),
-        due_at__gte=first,
-        due_at__lte=now,
-        cancelled_at__isnull=True,
+        engagement.pact_counted(member), due_at__gte=first, due_at__lte=now
     ).only("due_at", "fulfilled_at", "cancelled_at")
     # Each fell due by now: met on time, met late, or missed (overdue).
     column = {ObligationStatus.MET: 0, ObligationStatus.LATE: 1, ObligationStatus.OVERDUE: 2}

@@ -30,6 +30,9 @@ class MessageOut(Schema):
     sender_name: str
     text: str
     created_at: datetime
+    hidden: bool = Field(
+        description="hidden by a moderator: only its sender is shown it, marked so"
+    )
 
     @staticmethod
     def build(message: Message) -> MessageOut:
@@ -40,6 +43,7 @@ class MessageOut(Schema):
             sender_name=message.sender.name,
             text=message.text,
             created_at=message.created_at,
+            hidden=message.hidden_at is not None,
         )
 
 

@@ -32,7 +32,12 @@ from mutuals.core.errors import NotFound, RateLimited, Refused
 from mutuals.core.tasks import enqueue_at
 from mutuals.engagement.delivery import absolute_url, delivery_for, email_send
 from mutuals.engagement.models import Delivery, NoticeKind
-from mutuals.engagement.notifications import notification_mark_read, notify
+from mutuals.engagement.notifications import (
+    notification_mark_read,
+    notification_retitle,
+    notification_withdraw,
+    notify,
+)
 from mutuals.engagement.services import interaction_record
 from mutuals.messaging.access import access_conversation_by_id
 from mutuals.messaging.models import (
@@ -251,6 +256,14 @@ def message_key_prefix(conversation_id: int, member_id: int) -> str:
     return f"message:{conversation_id}:{member_id}:"
 
 
+_RECEIVED = "message_received"
+
+
+def _received_title(conversation: Conversation, sender: User) -> str:
+    in_group = f" in {conversation.title}" if conversation.is_group and conversation.title else ""
+    return f"New message from {sender.name}{in_group}"
+
+
 def _notify_new_message(seat: Participant, conversation: Conversation, sender: User) -> None:
     """One notification per conversation until the member reads it: keyed by their read
     mark, so messages arriving before they read add nothing and the first after does."""
@@ -258,9 +271,8 @@ def _notify_new_message(seat: Participant, conversation: Conversation, sender: U
     notify(
         member=seat.member,
         key=message_key_prefix(conversation.pk, seat.member_id) + read_mark,
-        kind="message_received",
-        title=f"New message from {sender.name}"
-        + (f" in {conversation.title}" if conversation.is_group and conversation.title else ""),
+        kind=_RECEIVED,
+        title=_received_title(conversation, sender),
         body="Reply when you can: every message keeps your pact.",
         url=reverse("conversation_detail", args=[conversation.pk]),
         about=None if conversation.is_group else sender,
@@ -278,7 +290,41 @@ def message_set_hidden(*, message_id: int, hidden: bool) -> bool:
     if (message.hidden_at is not None) == hidden:
         return False
     Message.objects.filter(pk=message_id).update(hidden_at=timezone.now() if hidden else None)
+    if hidden:
+        _withdraw_notices(message)
     return True
+
+
+def _withdraw_notices(message: Message) -> None:
+    """A hidden message is announced to nobody: each other participant's unread "new
+    message" notice of its conversation is withdrawn when no other message they may see is
+    unread there, or else names the sender of the newest one that is. The unread digest
+    reads only what each member may see (`unread_messages`), so a digest still to come
+    leaves the message out, and says nothing when it was the only one."""
+    conversation = Conversation.objects.get(pk=message.conversation_id)
+    seats = (
+        Participant.objects.filter(conversation=conversation)
+        .exclude(member_id=message.sender_id)
+        .select_related("member")
+    )
+    for seat in seats:
+        prefix = message_key_prefix(conversation.pk, seat.member_id)
+        newest = (
+            unread_messages(seat.member)
+            .filter(conversation=conversation)
+            .select_related("sender")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if newest is None:
+            notification_withdraw(member_id=seat.member_id, key_prefix=prefix, kind=_RECEIVED)
+        else:
+            notification_retitle(
+                member_id=seat.member_id,
+                key_prefix=prefix,
+                kind=_RECEIVED,
+                title=_received_title(conversation, newest.sender),
+            )
 
 
 @transaction.atomic

@@ -16,4 +16,11 @@ class ModerationConfig(AppConfig):
         from mutuals.moderation.services import invitation_reported_listen, moderator_grant
 
         invitation_listener_register(invitation_reported_listen)
+
+        # Moderators' decisions count in the reported member's allowance to send requests
+        # (connections stands below this app, so it is told where they are).
+        from mutuals.connections.invitations import report_outcomes_register
+        from mutuals.moderation.selectors import report_outcomes_of
+
+        report_outcomes_register(report_outcomes_of)
         role_register("moderator", moderator_grant)

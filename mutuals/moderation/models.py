@@ -4,7 +4,9 @@
   to connect, a mentorship request or an introduction request — with a reason from a fixed
   list and an optional note. `target_kind` + `target_id` name the item; `reported` is the
   member it is about (its author or sender); `excerpt` keeps what the item said when it was
-  reported, so the record stands if its author edits or deletes it. One open report per
+  reported, so the record stands if its author edits or deletes it. A report a moderator
+  upheld (status `actioned`, not `overturned_at`) counts against the reported member's
+  allowance to send requests (`selectors.report_outcomes_of`). One open report per
   reporter and item (a database constraint); once a moderator has closed it, the item can
   be reported again. The reporter only ever learns that it was received (then reviewed);
   the reported member is never told.
@@ -89,6 +91,9 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When a moderator undid what this report led to (showed the hidden item again): it
+    # stays acted on for the record, and no longer counts against the reported member.
+    overturned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

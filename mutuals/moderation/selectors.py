@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from mutuals.accounts.models import User
+from mutuals.connections.invitations import ReportOutcomes
+from mutuals.connections.models import Invitation, InvitationState
 from mutuals.core.errors import NotFound
-from mutuals.moderation.models import ModerationAction, Report, ReportStatus, Suspension
+from mutuals.moderation.models import (
+    ModerationAction,
+    Report,
+    ReportStatus,
+    Suspension,
+    TargetKind,
+)
 
 
 def reporter_status(report: Report) -> str:
@@ -117,3 +126,36 @@ def moderators() -> QuerySet[User]:
         .select_related("profile")
         .order_by("name", "id")
     )
+
+
+def report_outcomes_of(member: User, since: datetime) -> ReportOutcomes:
+    """What moderators decided about reports against `member` since `since`, for their
+    allowance to send requests (registered with `connections.invitations` by
+    `ModerationConfig.ready`; docs/design.md §4):
+
+    - `upheld`: items other than requests to connect whose report a moderator closed as
+      acted on (hid it, warned or suspended them over it) since `since` and did not undo
+      (`overturned_at`), each item once however many reported it. A reported request already
+      counts, as a request.
+    - `requests_cleared`: their requests reported since `since` whose report a moderator
+      dismissed, with none of its reports acted on: the cut the recipient's word made at
+      once is taken back.
+    """
+    upheld = Report.objects.filter(status=ReportStatus.ACTIONED, overturned_at__isnull=True)
+    upheld_items = (
+        upheld.filter(reported=member, resolved_at__gte=since)
+        .exclude(target_kind=TargetKind.INVITATION)
+        .values("target_kind", "target_id")
+        .distinct()
+        .count()
+    )
+    requests = Report.objects.filter(target_kind=TargetKind.INVITATION)
+    cleared = (
+        Invitation.objects.filter(
+            sender=member, state=InvitationState.REPORTED, responded_at__gte=since
+        )
+        .filter(pk__in=requests.filter(status=ReportStatus.DISMISSED).values("target_id"))
+        .exclude(pk__in=requests.filter(pk__in=upheld.values("pk")).values("target_id"))
+        .count()
+    )
+    return ReportOutcomes(upheld=upheld_items, requests_cleared=cleared)

@@ -20,6 +20,18 @@ Rules, in the order they are checked:
   searches, suggestions and the graph all leave inactive members out) and tells the graph;
   restoring, by a moderator or by `suspensions_lift_due` when its time has come (the
   sweep), sets it back.
+- **What decisions count** (docs/design.md §4, "Reports and moderation"): a report waiting
+  for a moderator counts against nobody, except a request to connect reported as spam, which
+  cuts its sender's allowance at once (the recipient's word, as before) — and no longer does
+  once a moderator dismisses the report. A report upheld — the item hidden, the member warned
+  or suspended with it — cuts the reported member's allowance by one report for 90 days
+  (`selectors.report_outcomes_of`, registered with `connections.invitations`); showing a
+  hidden item again undoes it. A reporter is never cut for a report dismissed. A suspension
+  pauses every open pact item on the member's connections, theirs and the other side's
+  (`engagement.pact_pauses.pact_pause`: nobody is scored for a pact they could not keep with
+  someone suspended); a restore, by a moderator or by the sweep, reopens them with their
+  deadlines pushed back by the time paused (`pact_resume`). What cannot be reversed: a
+  warning sent, a request closed as reported.
 """
 
 from __future__ import annotations
@@ -38,6 +50,7 @@ from mutuals.connections.services import invitation_report
 from mutuals.core import graph_changes
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 from mutuals.engagement.notifications import notify
+from mutuals.engagement.pact_pauses import pact_pause, pact_resume
 from mutuals.feed.services import comment_set_hidden, post_set_hidden
 from mutuals.messaging.services import message_set_hidden
 from mutuals.moderation.models import (
@@ -231,7 +244,9 @@ def _log(
 
 @transaction.atomic
 def report_dismiss(*, moderator: User, report_id: int, reason: str) -> ModerationAction:
-    """Close an open report with no action on its item (the item stays as it is)."""
+    """Close an open report with no action on its item (the item stays as it is). It counts
+    against nobody: the report of a request to connect, which cut its sender's allowance
+    when it was filed, no longer does (`selectors.report_outcomes_of`)."""
     moderator_required(moderator)
     report = _report_for_moderator(report_id)
     reason = _reason(reason)
@@ -280,12 +295,20 @@ def content_hide(*, moderator: User, report_id: int, reason: str) -> ModerationA
 
 @transaction.atomic
 def content_restore(*, moderator: User, report_id: int, reason: str) -> ModerationAction:
-    """Show again an item a moderator hid (the report stays closed)."""
+    """Show again an item a moderator hid. Its reports stay closed (the reporters were told
+    they were reviewed), but the hiding is undone: they no longer count against its author
+    (`overturned_at`)."""
     moderator_required(moderator)
     report = _report_for_moderator(report_id)
     reason = _reason(reason)
     if not _set_hidden(report, hidden=False):
         raise Conflict("That is not hidden.", code="not_hidden")
+    Report.objects.filter(
+        target_kind=report.target_kind,
+        target_id=report.target_id,
+        status=ReportStatus.ACTIONED,
+        overturned_at__isnull=True,
+    ).update(overturned_at=timezone.now())
     return _log(moderator=moderator, action=ActionKind.UNHIDE, reason=reason, report=report)
 
 
@@ -378,6 +401,8 @@ def member_suspend(
     )
     User.objects.filter(pk=member.pk).update(is_active=False)
     graph_changes.member_changed(member_id=member.pk, fields={"active"})
+    # Nobody is scored for a pact they cannot keep with someone suspended.
+    pact_pause(member_id=member.pk, at=now)
     if report is not None:
         _close_item_reports(report, moderator, now)
     _log(
@@ -396,6 +421,7 @@ def _lift(suspension: Suspension, *, by: User | None, reason: str, now: datetime
     Suspension.objects.filter(pk=suspension.pk).update(lifted_at=now, lifted_by=by)
     User.objects.filter(pk=suspension.member_id).update(is_active=True)
     graph_changes.member_changed(member_id=suspension.member_id, fields={"active"})
+    pact_resume(member_id=suspension.member_id, at=now)
     _log(
         moderator=by,
         action=ActionKind.RESTORE,

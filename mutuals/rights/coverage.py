@@ -22,6 +22,8 @@ EXPORTED: dict[str, str] = {
     "connections.Invitation.recipient": "invitations",
     "engagement.Interaction.actor": "interactions_logged",
     "engagement.Obligation.party": "pact",
+    "engagement.Obligation.member_low": "pact",
+    "engagement.Obligation.member_high": "pact",
     "engagement.Tie.member": "connections",
     "engagement.Tie.other": "connections",
     "engagement.Notification.member": "notifications",

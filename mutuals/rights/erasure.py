@@ -12,7 +12,8 @@ addresses, tokens, sessions, notifications, imports and their contact book, data
 calendar feed, reactions, topics followed, RSVPs, blocks, dismissals, acceptances of the
 code of conduct, their mentor offer and the programmes they organized. What they shared with
 one other member ends for that member, who is told once, neutrally, without the name:
-connections (and with them the pact's items and the ties), requests either way,
+connections (and with them the ties; the pact's items stay, closed as `member_left`, in the
+other member's history, with no name in them), requests either way,
 introductions, mentorships, programmes and upcoming events. Where the platform itself
 copied the member's name into another member's row (a notification's title, a request's
 context label, a mention in a post, the admin's log), the copy is rewritten to "Former
@@ -51,7 +52,14 @@ from mutuals.accounts.models import (
     ProfileVisibility,
     User,
 )
-from mutuals.connections.models import UNANSWERED_STATES, Block, Connection, Invitation
+from mutuals.connections.endings import connection_end
+from mutuals.connections.models import (
+    UNANSWERED_STATES,
+    Block,
+    Connection,
+    ConnectionEnd,
+    Invitation,
+)
 from mutuals.core import graph_changes
 from mutuals.engagement.models import Interaction, Notification
 from mutuals.engagement.notifications import notify
@@ -136,9 +144,13 @@ def _end_shared(member: User, ended: dict[int, set[str]], now: datetime) -> None
     for low, high in Connection.objects.filter(_pair(member)).values_list(
         "member_low_id", "member_high_id"
     ):
-        ended[high if low == member.pk else low].add("connection")
-    # The pact's items and both ties go with the connection (as when a block ends one).
-    Connection.objects.filter(_pair(member)).delete()
+        other = high if low == member.pk else low
+        ended[other].add("connection")
+        # The ties go with the connection; its pact's items stay in the other member's
+        # history, closed as `member_left` (as a block keeps them, closed as `blocked`).
+        connection_end(
+            member_id=member.pk, other_id=other, reason=ConnectionEnd.MEMBER_LEFT, at=now
+        )
 
     requests = Invitation.objects.filter(Q(sender=member) | Q(recipient=member))
     for sender, recipient in requests.filter(state__in=UNANSWERED_STATES).values_list(

@@ -200,7 +200,10 @@ def _connection_rows(member: User, connections: list[Connection]) -> list[dict[s
 
 
 def _pact(member: User, connections: list[Connection]) -> list[dict[str, Any]]:
-    items = Obligation.objects.filter(connection__in=connections).select_related("party")
+    # The items of connections that ended are kept, with the pair, closed with a reason.
+    items = Obligation.objects.filter(
+        Q(connection__in=connections) | Q(member_low=member) | Q(member_high=member)
+    ).select_related("party")
     return [
         {
             "id": o.pk,
@@ -211,6 +214,7 @@ def _pact(member: User, connections: list[Connection]) -> list[dict[str, Any]]:
             "due_at": o.due_at,
             "fulfilled_at": o.fulfilled_at,
             "cancelled_at": o.cancelled_at,
+            "closed_reason": o.closed_reason or None,
         }
         for o in items.order_by("due_at", "id")
     ]

@@ -56,7 +56,10 @@ class TestCodeOfConduct:
         assert refused.value.detail == {"state": "superseded", "version": 2}
         conduct_accept(user=member, version=2)
         conduct_accept(user=member, version=2)
-        assert list(ConductAcceptance.objects.values_list("user_id", "version")) == [(member.pk, 2)]
+        mine = ConductAcceptance.objects.filter(user=member)
+        assert list(mine.values_list("user_id", "version")) == [(member.pk, 2)]
+        # The organizer accepted what they published, by publishing it.
+        assert organizer.conduct_acceptances.count() == 2
 
     def test_sign_up_asks_to_accept_it_once_published(self, organizer):
         page = Client().get(reverse("account_signup")).content.decode()
@@ -110,6 +113,84 @@ class TestCodeOfConduct:
         stale = api.post("/api/conduct/accept", {"version": 7}, "application/json")
         assert stale.status_code == 409
         assert stale.json()["code"] == "state_changed"
+
+
+class TestNewVersionToAccept:
+    """Issue 18: when organizers publish a new version, members who joined before are asked
+    to accept it — on their next page visit, and by the API's `conduct_not_accepted` — and
+    nothing else changes for them until they do, but for what is never held back."""
+
+    def test_the_next_page_visit_shows_it_and_accepting_goes_on_to_the_page(
+        self, member, organizer
+    ):
+        conduct_accept(
+            user=member, version=conduct_publish(user=organizer, text="Be kind.").version
+        )
+        web = web_client_for(member)
+        assert web.get("/connections/").status_code == 200
+        conduct_publish(user=organizer, text="Be kind.\n\nNo sales pitches.")
+        asked = web.get("/connections/?q=ana")
+        assert asked.status_code == 302
+        assert asked["Location"] == "/conduct/?next=%2Fconnections%2F%3Fq%3Dana"
+        page = web.get(asked["Location"]).content.decode()
+        assert "The organizers have published a new version" in page
+        assert "No sales pitches." in page
+        assert 'name="next" value="/connections/?q=ana"' in page
+        # Taking one's data, leaving and signing out are never held back.
+        assert web.get("/me/data/").status_code == 200
+        assert web.get("/me/delete/").status_code == 200
+        # An HTMX partial is not redirected; the next full page is.
+        assert web.get("/connections/", headers={"HX-Request": "true"}).status_code == 200
+        accepted = web.post("/conduct/accept/", {"version": "2", "next": "/connections/?q=ana"})
+        assert accepted["Location"] == "/connections/?q=ana"
+        assert web.get("/connections/").status_code == 200
+
+    def test_a_next_page_elsewhere_is_not_followed(self, member, organizer):
+        conduct_publish(user=organizer, text="Be kind.")
+        web = web_client_for(member)
+        page = web.get("/conduct/?next=https://evil.example/").content.decode()
+        assert "evil.example" not in page
+        answer = web.post("/conduct/accept/", {"version": "1", "next": "//evil.example/"})
+        assert answer["Location"] == "/conduct/"
+
+    def test_visitors_and_the_organizer_who_published_it_are_not_asked(self, member, organizer):
+        conduct_publish(user=organizer, text="Be kind.")
+        assert web_client_for(organizer).get("/connections/").status_code == 200
+        assert Client().get("/conduct/").status_code == 200
+
+    def test_the_api_refuses_writes_until_accepted_and_reads_go_on(self, member, organizer):
+        conduct_accept(
+            user=member, version=conduct_publish(user=organizer, text="Be kind.").version
+        )
+        api = api_client_for(member)
+        assert (
+            api.patch(
+                "/api/me/privacy", {"visibility": "community"}, "application/json"
+            ).status_code
+            == 200
+        )
+        conduct_publish(user=organizer, text="Be kinder.")
+        refused = api.patch("/api/me/privacy", {"visibility": "connections"}, "application/json")
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "conduct_not_accepted"
+        assert refused.json()["detail"] == {"version": 2}
+        assert api.get("/api/me/privacy").json()["visibility"] == "community"
+        assert api.get("/api/conduct").json()["accepted"] is False
+        # The browser's session is held back the same way.
+        session = web_client_for(member)
+        blocked = session.patch(
+            "/api/me/privacy", {"visibility": "connections"}, "application/json"
+        )
+        assert blocked.json()["code"] == "conduct_not_accepted"
+        assert (
+            api.post("/api/conduct/accept", {"version": 2}, "application/json").status_code == 200
+        )
+        assert (
+            api.patch(
+                "/api/me/privacy", {"visibility": "connections"}, "application/json"
+            ).status_code
+            == 200
+        )
 
 
 class TestPrivacySettings:

@@ -11,7 +11,12 @@ from mutuals.accounts.tests.factories import make_member
 from mutuals.accounts.tests.test_api import assert_envelope
 from mutuals.connections.models import Block, InvitationState
 from mutuals.connections.selectors import are_connected
-from mutuals.connections.services import block_create, connection_create
+from mutuals.connections.services import (
+    block_create,
+    block_remove,
+    connection_create,
+    invitation_ignore,
+)
 from mutuals.connections.tests.factories import make_pair, send
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +67,21 @@ class TestBlocksApi:
         # The sender may ask again at once: the request the block closed starts no wait.
         again = send(sender, recipient, mutual)
         assert again.state == InvitationState.PENDING
+
+    def test_a_block_closes_a_request_set_aside_too(self):
+        """A set-aside request could still be accepted: the block must close it, or either
+        could connect across the block by accepting it after the block is lifted."""
+        sender, recipient, mutual = make_pair()
+        invitation = send(sender, recipient, mutual)
+        invitation_ignore(member=recipient, invitation_id=invitation.pk)
+        block_create(blocker=sender, blocked=recipient)
+        invitation.refresh_from_db()
+        assert invitation.state == InvitationState.WITHDRAWN
+        assert invitation.closed_by_block
+        block_remove(blocker=sender, blocked_id=recipient.pk)
+        answer = api_client_for(recipient).post(f"/api/invitations/{invitation.pk}/accept")
+        assert answer.status_code in (404, 409)
+        assert not are_connected(sender.pk, recipient.pk)
 
     def test_lifting_a_block_you_did_not_make_is_not_found_and_changes_nothing(
         self, api_client, member, other

@@ -83,6 +83,18 @@ def test_making_a_column_not_null_or_changing_its_type_is_refused() -> None:
     ) == [(True, "AlterField")]
 
 
+def test_a_foreign_key_made_nullable_is_an_expansion_and_retargeting_it_is_refused() -> None:
+    """A relation's column type is its target's key: the state cannot resolve it outside the
+    app registry, so the lint compares the targets (it used to crash on any relation)."""
+
+    def user(to: str, **changes):
+        options = {"on_delete": models.CASCADE, "related_name": "+", **changes}
+        return migrations.AlterField("profile", "user", models.ForeignKey(to, **options))
+
+    assert _findings(user("accounts.user", null=True, on_delete=models.SET_NULL)) == []
+    assert _findings(user("auth.group")) == [(True, "AlterField")]
+
+
 def test_a_new_model_may_have_anything() -> None:
     assert (
         _findings(

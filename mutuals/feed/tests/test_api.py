@@ -364,3 +364,26 @@ def test_followed_topics_are_cursor_paginated(api_client: Client, member: User) 
         cursor = page["next"]
     assert names == ["Agile", "Risk management", "Supply chains"]
     assert cursor is None
+
+
+def test_a_hidden_comment_is_marked_for_its_author_and_gone_for_others(
+    member: User, ben: User
+) -> None:
+    """Issue 18: what a moderator hid is not silently gone for its author, and not shown to
+    anyone else; a hidden post is marked the same way (`hidden`)."""
+    from mutuals.feed import services
+
+    post = make_post(member)
+    comment = services.comment_create(author=ben, post_id=post.pk, body="Buy my course")
+    kept = services.comment_create(author=ben, post_id=post.pk, body="Great point")
+    services.comment_set_hidden(comment_id=comment.pk, hidden=True)
+    url = f"/api/posts/{post.pk}/comments"
+    own = api_client_for(ben).get(url).json()["items"]
+    assert [(c["id"], c["hidden"]) for c in own] == [(comment.pk, True), (kept.pk, False)]
+    others = api_client_for(member).get(url).json()["items"]
+    assert [(c["id"], c["hidden"]) for c in others] == [(kept.pk, False)]
+
+    own_post = make_post(ben)
+    services.post_set_hidden(post_id=own_post.pk, hidden=True)
+    assert api_client_for(ben).get(f"/api/posts/{own_post.pk}").json()["hidden"] is True
+    assert api_client_for(member).get(f"/api/posts/{own_post.pk}").status_code == 404

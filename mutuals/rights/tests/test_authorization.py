@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from mutuals.accounts.conduct import conduct_publish
+from mutuals.accounts.conduct import conduct_accept, conduct_publish
 from mutuals.accounts.models import AccountDeletion, User
 from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import PASSWORD, make_member
@@ -94,6 +94,8 @@ class TestAnotherMember:
 
 class TestTheOwner:
     def test_pages_open(self, owner):
+        # Pages other than the code itself first ask to accept it (test_community.py).
+        conduct_accept(user=owner, version=1)
         client = web_client_for(owner)
         for path in ["/me/delete/", "/me/privacy/", "/conduct/"]:
             assert client.get(path).status_code == 200, path

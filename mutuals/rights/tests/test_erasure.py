@@ -82,7 +82,9 @@ def leaving(world: World, django_capture_on_commit_callbacks) -> World:  # noqa:
     organizer = make_member(name="Olu Organizer", email="olu@example.com")
     organizer.is_staff = True
     organizer.save()
-    conduct_accept(user=sam, version=conduct_publish(user=organizer, text="Be kind.").version)
+    version = conduct_publish(user=organizer, text="Be kind.").version
+    for accepting in (sam, thandi, ana):  # else their pages would first ask them to accept
+        conduct_accept(user=accepting, version=version)
     with django_capture_on_commit_callbacks(execute=True):
         post = post_create(
             author=thandi, kind="insight", body=f"Thanks @[Sam Okafor]({sam.pk}) for the tip"
@@ -349,3 +351,30 @@ def test_the_photo_and_its_files_go_with_the_account(leaving, django_capture_on_
     sam.refresh_from_db()
     assert sam.photo_key == ""
     assert photos.photo_file(sam.pk, key, photos.MEDIUM) is None
+
+
+def test_the_pact_stays_in_the_other_members_history_closed_not_deleted(member, other):
+    """Issue 18: the erased member's connections end, but the pact's items are kept for the
+    other side — what was met stays met and counts in their follow-through, what was open
+    closes as `member_left` and counts for nobody — with no name in them."""
+    from mutuals.connections.services import connection_open
+    from mutuals.engagement.models import Obligation, ObligationClosed
+    from mutuals.engagement.selectors import follow_through_rate
+    from mutuals.messaging.services import conversation_start
+
+    connection = connection_open(member=member, other=other)
+    conversation_start(creator=other, participant_ids=[member.pk], text="Thanks for connecting!")
+    _request(member)
+    assert _erase_now(member)
+    items = Obligation.objects.filter(member_low_id=connection.member_low_id)
+    assert items.count() == 3
+    assert all(o.connection_id is None for o in items)
+    assert all(o.member_high_id == connection.member_high_id for o in items)
+    said_hello = items.get(party=other)
+    assert said_hello.fulfilled_at is not None
+    assert said_hello.closed_reason == ""
+    still_open = items.exclude(party=other)
+    assert {o.closed_reason for o in still_open} == {ObligationClosed.MEMBER_LEFT}
+    assert all(o.cancelled_at is not None for o in still_open)
+    later = timezone.now() + timedelta(days=60)
+    assert follow_through_rate(other, later) == 1.0
