@@ -23,8 +23,9 @@ from pathlib import Path
 
 VIEW_LINES = 30
 SERVICES_LINES = 600
-# The count on 2026-12-02 (100 before the imports without a reason moved to the top).
-INNER_IMPORTS = 87
+# The count on 2026-12-02 (100 before the imports without a reason moved to the top; 87 then,
+# 93 after the merge of that day: six more in `AppConfig.ready` and a service beside its task).
+INNER_IMPORTS = 93
 ROOT = Path(__file__).resolve().parent.parent / "mutuals"
 
 
