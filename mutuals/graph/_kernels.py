@@ -26,113 +26,57 @@ def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
 # --- Building ------------------------------------------------------------------------------
 
 
-def _empty_py(size: Any, like: Any) -> Any:
-    """An uninitialized array of `size` entries of `like`'s type, allocated by numba. The CSR
-    build's scratch comes from here rather than from NumPy, which asks the kernel for
-    transparent huge pages: on the machines measured (docs/benchmarks.md) faulting those in
-    cost more than the address translations they save."""
-    return np.empty(size, dtype=like.dtype)
+def _build_csr_py(
+    n: Any, src: Any, dst: Any, weight: Any
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Undirected CSR from (src, dst, weight) pairs given once each: both directions are
+    stored, self-loops and pairs with a negative end (unknown, blocked) dropped, duplicates
+    merged keeping the strongest weight, rows sorted.
 
-
-empty = _compile(_empty_py)
-
-
-def _edge_nodes_py(
-    n: Any, table: Any, src: Any, dst: Any, nodes: Any, degree: Any, lo: Any, hi: Any
-) -> int:
-    """First pass of the CSR build, over connections lo..hi-1: each one's two ends as nodes,
-    and the degrees they add.
-
-    `src[k]`, `dst[k]` are member ids mapped through the dense id → node `table`, or, when
-    `table` is empty, already nodes (negative: unknown). Writes the ends into `nodes` (int32,
-    2·len(src): a at k, b at len(src) + k), a = -1 for a pair that is dropped (a self-loop, an
-    unknown or out-of-range end), and counts `degree[a + 1]` and `degree[b + 1]` (the caller's
-    zeroed array, one per thread). Returns how many pairs are kept."""
-    m = src.shape[0]
-    size = table.shape[0]
-    kept = 0
-    for k in range(lo, hi):
-        s = src[k]
-        d = dst[k]
-        if size > 0:
-            a = table[s] if 0 <= s < size else -1
-            b = table[d] if 0 <= d < size else -1
-        else:
-            a = s if s < n else -1
-            b = d if d < n else -1
-        if a == b or a < 0 or b < 0:
-            nodes[k] = -1
-            nodes[m + k] = -1
-            continue
-        nodes[k] = a
-        nodes[m + k] = b
-        degree[a + 1] += 1
-        degree[b + 1] += 1
-        kept += 1
-    return kept
-
-
-edge_nodes = _compile(_edge_nodes_py)
-
-
-def _scatter_rows_py(nodes: Any, weight: Any, fill: Any, tmp: Any, lo: Any, hi: Any) -> None:
-    """Second pass: every directed edge whose source is a node lo..hi-1 goes to its source's
-    row of `tmp` (at `fill[source]`, which advances), packed as (neighbour << 32 | weight
-    bits) so that it costs one scattered write, not two. Rows come out unsorted. Threads with
-    disjoint node ranges may run it at once: each writes only its own rows."""
-    m = weight.shape[0]
-    bits = weight.view(np.uint32)
-    shift = np.uint64(32)
-    for k in range(m):
-        a = nodes[k]
-        if a < 0:
-            continue
-        b = nodes[m + k]
-        if lo <= a < hi:
-            p = fill[a]
-            tmp[p] = (np.uint64(b) << shift) | np.uint64(bits[k])
-            fill[a] = p + 1
-        if lo <= b < hi:
-            p = fill[b]
-            tmp[p] = (np.uint64(a) << shift) | np.uint64(bits[k])
-            fill[b] = p + 1
-
-
-scatter_rows = _compile(_scatter_rows_py)
-
-
-def _sorted_rows_py(indptr: Any, tmp: Any, fill: Any, nbr: Any, wgt: Any, lo: Any, hi: Any) -> None:
-    """Third pass, transpose-by-sweep: row v of `tmp` lists its neighbours u; sweeping v in
-    ascending order and appending v to u's row (of `nbr`, `wgt`) leaves every row sorted,
-    with no comparison sort. Only rows lo..hi-1 are written (threads with disjoint ranges
-    may run it at once; each reads all of `tmp`)."""
-    n = indptr.shape[0] - 1
-    shift = np.uint64(32)
-    low = np.uint64(0xFFFFFFFF)
-    out_bits = wgt.view(np.uint32)
+    Two counting-sort scatters, no comparison sort: the first groups every directed edge by
+    its source (rows unsorted); the second sweeps those rows in order of node v and appends v
+    to the row of each of v's neighbours, so every row receives its neighbours in ascending
+    order. Then duplicates are merged in one sequential pass."""
+    degree = np.zeros(n + 1, dtype=np.int64)
+    for k in range(src.shape[0]):
+        a = src[k]
+        b = dst[k]
+        if a != b and a >= 0 and b >= 0:
+            degree[a + 1] += 1
+            degree[b + 1] += 1
+    for i in range(n):
+        degree[i + 1] += degree[i]
+    total = degree[n]
+    fill = degree[:-1].copy()
+    tmp_n = np.empty(total, dtype=np.int32)
+    tmp_w = np.empty(total, dtype=np.float32)
+    for k in range(src.shape[0]):
+        a = src[k]
+        b = dst[k]
+        if a != b and a >= 0 and b >= 0:
+            tmp_n[fill[a]] = b
+            tmp_w[fill[a]] = weight[k]
+            fill[a] += 1
+            tmp_n[fill[b]] = a
+            tmp_w[fill[b]] = weight[k]
+            fill[b] += 1
+    # Transpose-by-sweep: row v lists u; appending v to u's row in order of v sorts every row.
+    for i in range(n):
+        fill[i] = degree[i]
+    nbr = np.empty(total, dtype=np.int32)
+    wgt = np.empty(total, dtype=np.float32)
     for v in range(n):
-        for e in range(indptr[v], indptr[v + 1]):
-            x = tmp[e]
-            u = np.int64(x >> shift)
-            if lo <= u < hi:
-                p = fill[u]
-                nbr[p] = v
-                out_bits[p] = np.uint32(x & low)
-                fill[u] = p + 1
-
-
-sorted_rows = _compile(_sorted_rows_py)
-
-
-def _merge_rows_py(indptr: Any, nbr: Any, wgt: Any, kept: Any, lo: Any, hi: Any) -> int:
-    """Last pass, over rows lo..hi-1 (sorted, so a repeated neighbour is adjacent): merge
-    duplicates keeping the strongest weight, compacting the rows towards indptr[lo] (within
-    the range's own slots); `kept[i]` = row i's new length. Returns the range's new end."""
-    out = indptr[lo]
-    for i in range(lo, hi):
+        for e in range(degree[v], degree[v + 1]):
+            u = tmp_n[e]
+            nbr[fill[u]] = v
+            wgt[fill[u]] = tmp_w[e]
+            fill[u] += 1
+    # Merge duplicates (adjacent now) keeping the strongest weight, compacting in place.
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    out = 0
+    for i in range(n):
         previous = -1
-        begin = out
-        for j in range(indptr[i], indptr[i + 1]):
+        for j in range(degree[i], degree[i + 1]):
             v = nbr[j]
             if v == previous:
                 if wgt[j] > wgt[out - 1]:
@@ -142,55 +86,10 @@ def _merge_rows_py(indptr: Any, nbr: Any, wgt: Any, kept: Any, lo: Any, hi: Any)
                 wgt[out] = wgt[j]
                 out += 1
                 previous = v
-        kept[i] = out - begin
-    return int(out)
-
-
-merge_rows = _compile(_merge_rows_py)
-
-
-def _drop_pairs_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any) -> int:
-    """Remove the a[k]–b[k] connections (both directions) from a CSR with sorted rows, in
-    place, compacting `nbr`, `wgt` and `indptr`; returns the new number of directed edges.
-    Each pair costs two binary searches; the compaction runs only when something matched."""
-    n = indptr.shape[0] - 1
-    found = np.empty(2 * a.shape[0], dtype=np.int64)
-    count = 0
-    for k in range(a.shape[0]):
-        for u, v in ((a[k], b[k]), (b[k], a[k])):
-            lo = indptr[u]
-            hi = indptr[u + 1]
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if nbr[mid] < v:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < indptr[u + 1] and nbr[lo] == v:
-                found[count] = lo
-                count += 1
-    if count == 0:
-        return int(indptr[n])
-    hits = np.sort(found[:count])
-    out = 0
-    h = 0
-    start = 0
-    for i in range(n):
-        end = indptr[i + 1]
-        for j in range(start, end):
-            if h < count and hits[h] == j:
-                while h < count and hits[h] == j:
-                    h += 1
-                continue
-            nbr[out] = nbr[j]
-            wgt[out] = wgt[j]
-            out += 1
-        start = end
         indptr[i + 1] = out
-    return out
-
-
-drop_pairs = _compile(_drop_pairs_py)
+    if out == total:
+        return indptr, nbr, wgt
+    return indptr, nbr[:out].copy(), wgt[:out].copy()
 
 
 def _inverse_log_degree_py(indptr: Any, nodes: Any, out: Any) -> None:
@@ -304,6 +203,9 @@ def _shared_counts_py(indptr: Any, indices: Any, a: Any, b: Any) -> Any:
 
 
 shared_counts = _compile(_shared_counts_py)
+
+
+build_csr = _compile(_build_csr_py)
 
 
 def _set_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, w: Any) -> int:

@@ -18,9 +18,7 @@ after it is built; a new version replaces it whole (`version` says which).
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -310,10 +308,12 @@ def build_snapshot(
         raise ValueError("member_ids must be unique")
     probe = GraphSnapshotIds(ids)
 
+    src = probe.nodes(sources)  # -1 for unknown members: the kernel drops those pairs
+    dst = probe.nodes(targets)
     if strengths is None:
-        weight = np.ones(np.size(sources), dtype=np.float32)
+        weight = np.ones(src.size, dtype=np.float32)
     else:
-        weight = np.ascontiguousarray(np.clip(np.asarray(strengths, dtype=np.float32), 0.0, 1.0))
+        weight = np.clip(np.asarray(strengths, dtype=np.float32), 0.0, 1.0)
 
     if blocked_pairs is not None:
         block_a = probe.nodes(blocked_pairs[0])
@@ -323,162 +323,19 @@ def build_snapshot(
         blocked = Csr.from_pairs(
             n, np.concatenate([block_a, block_b]), np.concatenate([block_b, block_a])
         )
+        if block_a.size:
+            low = np.minimum(src, dst)
+            high = np.maximum(src, dst)
+            edge_keys = low * max(n, 1) + high
+            block_keys = np.minimum(block_a, block_b) * max(n, 1) + np.maximum(block_a, block_b)
+            src = np.where(np.isin(edge_keys, block_keys), -1, src)
     else:
-        block_a = block_b = np.zeros(0, dtype=np.int64)
         blocked = Csr.empty(n)
 
-    # The connection graph is built by compiled kernels that release the GIL: build it on a
-    # second thread while this one reads the member attributes (Python dictionaries, mostly),
-    # so a build on a machine with two cores takes the longer of the two, not their sum.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        connections = pool.submit(
-            _connection_csr, n, probe, sources, targets, weight, block_a, block_b
-        )
-        attributes = _member_attributes(
-            probe,
-            n,
-            order,
-            open_to_introductions=open_to_introductions,
-            companies=companies,
-            company_codes=company_codes,
-            topic_pairs=topic_pairs,
-            event_pairs=event_pairs,
-        )
-        indptr, neighbours, weights = connections.result()
-
-    return GraphSnapshot(
-        version=version,
-        member_ids=ids,
-        indptr=indptr,
-        neighbours=neighbours,
-        strengths=weights,
-        inverse_log_degree=inverse_log_degrees(indptr),
-        blocked=blocked,
-        **attributes,
+    indptr, neighbours, weights = _kernels.build_csr(
+        n, np.ascontiguousarray(src), np.ascontiguousarray(dst), np.ascontiguousarray(weight)
     )
 
-
-# The connection graph's passes run on this many threads (each takes a share of the nodes)
-# once the input has at least PARALLEL_PAIRS connections: two cores, two threads.
-BUILD_THREADS = max(1, min(os.cpu_count() or 1, 2))
-PARALLEL_PAIRS = 200_000
-_INT32 = np.zeros(0, dtype=np.int32)
-_UINT64 = np.zeros(0, dtype=np.uint64)
-_FLOAT32 = np.zeros(0, dtype=np.float32)
-
-
-def _connection_csr(
-    n: int,
-    probe: GraphSnapshotIds,
-    sources: npt.ArrayLike,
-    targets: npt.ArrayLike,
-    weight: FloatArray,
-    block_a: Int64Array,
-    block_b: Int64Array,
-    *,
-    threads: int | None = None,
-) -> tuple[Int64Array, Int32Array, FloatArray]:
-    """(indptr, neighbours, strengths) of the connections, blocked pairs removed: a counting
-    sort in four passes (`_kernels.edge_nodes`, `scatter_rows`, `sorted_rows`, `merge_rows`),
-    each split between `threads` threads (default `BUILD_THREADS` for large inputs) over
-    disjoint shares of the connections or of the nodes, balanced by edges.
-    """
-    src = np.ascontiguousarray(sources, dtype=np.int64)
-    dst = np.ascontiguousarray(targets, dtype=np.int64)
-    if src.shape != dst.shape or src.shape != weight.shape:
-        raise ValueError("sources, targets and strengths must have the same length")
-    if probe.table is not None:
-        table = probe.table
-    else:  # sparse ids: binary search here, then the kernel reads them as nodes
-        src, dst = probe.nodes(src), probe.nodes(dst)
-        table = np.zeros(0, dtype=np.int64)
-    m = int(src.size)
-    if threads is None:
-        threads = BUILD_THREADS if m >= PARALLEL_PAIRS else 1
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-
-        def each(kernel: Callable[..., Any], bounds: Sequence[int], *args: Any) -> list[Any]:
-            """kernel(*args, lo, hi) on each thread's share [lo, hi) of `bounds`."""
-            jobs = [pool.submit(kernel, *args, bounds[i], bounds[i + 1]) for i in range(threads)]
-            return [job.result() for job in jobs]
-
-        # The ends as nodes, then (written over them) the neighbours: 2m entries either way.
-        nodes = _kernels.empty(2 * m, _INT32)
-        degrees = [np.zeros(n + 1, dtype=np.int64) for _ in range(threads)]
-        jobs = [
-            pool.submit(
-                _kernels.edge_nodes,
-                *(n, table, src, dst, nodes, degrees[i]),
-                *(m * i // threads, m * (i + 1) // threads),
-            )
-            for i in range(threads)
-        ]
-        pairs = [job.result() for job in jobs]
-        del src, dst, jobs
-        indptr = degrees[0]
-        for extra in degrees[1:]:
-            indptr += extra
-        del degrees
-        np.cumsum(indptr, out=indptr)
-        total = 2 * sum(int(kept) for kept in pairs)
-        # Node ranges holding about the same number of edges each.
-        cuts = [
-            0,
-            *np.searchsorted(indptr, [total * i // threads for i in range(1, threads)]).tolist(),
-            n,
-        ]
-        cuts = [min(max(int(cut), 0), n) for cut in cuts]
-        fill = indptr[:-1].astype(np.int32 if total < 2**31 else np.int64)
-        tmp = _kernels.empty(total, _UINT64)
-        each(_kernels.scatter_rows, cuts, nodes, weight, fill, tmp)
-        fill[:] = indptr[:-1]
-        strengths = _kernels.empty(total, _FLOAT32)
-        each(_kernels.sorted_rows, cuts, indptr, tmp, fill, nodes, strengths)
-        del tmp, fill
-        kept = np.empty(n, dtype=np.int64)
-        ends = each(_kernels.merge_rows, cuts, indptr, nodes, strengths, kept)
-    out = total
-    if sum(int(end) - int(indptr[cuts[i]]) for i, end in enumerate(ends)) != total:
-        # Duplicates were merged: close the gaps between the threads' ranges.
-        write = 0
-        for i, end in enumerate(ends):
-            begin = int(indptr[cuts[i]])
-            length = int(end) - begin
-            nodes[write : write + length] = nodes[begin : begin + length]
-            strengths[write : write + length] = strengths[begin : begin + length]
-            write += length
-        out = write
-        indptr[0] = 0
-        np.cumsum(kept, out=indptr[1:])
-    if block_a.size:
-        out = int(_kernels.drop_pairs(indptr, nodes, strengths, block_a, block_b))
-    neighbours = nodes[:out] if out == nodes.size else nodes[:out].copy()
-    if out < strengths.size:
-        strengths = strengths[:out].copy()
-    return indptr, neighbours, strengths
-
-
-def inverse_log_degrees(indptr: Int64Array, nodes: Int64Array | None = None) -> Float64Array:
-    """1 / log(degree) per node (of `nodes`, default: every node); see
-    `_kernels.inverse_log_degree`."""
-    wanted = np.arange(indptr.size - 1, dtype=np.int64) if nodes is None else nodes
-    out = np.empty(wanted.size, dtype=np.float64)
-    _kernels.inverse_log_degree(indptr, np.ascontiguousarray(wanted, dtype=np.int64), out)
-    return out
-
-
-def _member_attributes(
-    probe: GraphSnapshotIds,
-    n: int,
-    order: Int64Array,
-    *,
-    open_to_introductions: npt.ArrayLike | None,
-    companies: Sequence[str] | None,
-    company_codes: tuple[npt.ArrayLike, Sequence[str]] | None,
-    topic_pairs: tuple[npt.ArrayLike, Sequence[str]] | None,
-    event_pairs: tuple[npt.ArrayLike, Sequence[str]] | None,
-) -> dict[str, Any]:
-    """The snapshot's member attributes (see `build_snapshot`), as GraphSnapshot fields."""
     if open_to_introductions is None:
         open_arr = np.ones(n, dtype=np.bool_)
     else:
@@ -499,19 +356,35 @@ def _member_attributes(
     topics, topic_names, topic_codes = _attribute(probe, n, topic_pairs)
     events, event_names, _ = _attribute(probe, n, event_pairs)
 
-    return {
-        "open_to_introductions": open_arr,
-        "company": company,
-        "company_names": company_names,
-        "topics": topics,
-        "topic_names": topic_names,
-        "events": events,
-        "event_names": event_names,
-        "company_members": company_members,
-        "topic_members": topics.transpose(len(topic_names)),
-        "_company_codes": company_code_of,
-        "_topic_codes": topic_codes,
-    }
+    return GraphSnapshot(
+        version=version,
+        member_ids=ids,
+        indptr=indptr,
+        neighbours=neighbours,
+        strengths=weights,
+        inverse_log_degree=inverse_log_degrees(indptr),
+        open_to_introductions=open_arr,
+        company=company,
+        company_names=company_names,
+        topics=topics,
+        topic_names=topic_names,
+        events=events,
+        event_names=event_names,
+        blocked=blocked,
+        company_members=company_members,
+        topic_members=topics.transpose(len(topic_names)),
+        _company_codes=company_code_of,
+        _topic_codes=topic_codes,
+    )
+
+
+def inverse_log_degrees(indptr: Int64Array, nodes: Int64Array | None = None) -> Float64Array:
+    """1 / log(degree) per node (of `nodes`, default: every node); see
+    `_kernels.inverse_log_degree`."""
+    wanted = np.arange(indptr.size - 1, dtype=np.int64) if nodes is None else nodes
+    out = np.empty(wanted.size, dtype=np.float64)
+    _kernels.inverse_log_degree(indptr, np.ascontiguousarray(wanted, dtype=np.int64), out)
+    return out
 
 
 class GraphSnapshotIds:

@@ -1,5 +1,5 @@
-"""The snapshot build: the connection graph in compressed sparse rows, whatever the number of
-threads that build it, equals a plain sort of the same pairs; and the stored Adamic–Adar
+"""The snapshot build: the connection graph in compressed sparse rows equals a plain sort of
+the same pairs; and the stored Adamic–Adar
 weights are exactly the per-query logarithms they replace, after a build, an overlay and a
 round trip through the store."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mutuals.graph import build_snapshot, people_you_may_know, snapshot, store
+from mutuals.graph import build_snapshot, people_you_may_know, store
 from mutuals.graph.overlay import PairChanges, overlaid
 from mutuals.graph.search import adamic_adar_weight
 
@@ -79,13 +79,10 @@ def random_input(seed: int, members: int, pairs: int, *, dense: bool):
     return member_ids, sources, targets, strengths, blocked
 
 
-@pytest.mark.parametrize("threads", [1, 2, 3, 5])
 @pytest.mark.parametrize("dense", [True, False])
-@pytest.mark.parametrize("seed", [1, 2])
-def test_connection_rows_equal_a_plain_sort_whatever_the_threads(seed, dense, threads, monkeypatch):
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_connection_rows_equal_a_plain_sort(seed, dense):
     member_ids, sources, targets, strengths, blocked = random_input(seed, 300, 2500, dense=dense)
-    monkeypatch.setattr(snapshot, "BUILD_THREADS", threads)
-    monkeypatch.setattr(snapshot, "PARALLEL_PAIRS", 0)
     built = build_snapshot(
         member_ids=member_ids,
         sources=sources,
@@ -101,9 +98,7 @@ def test_connection_rows_equal_a_plain_sort_whatever_the_threads(seed, dense, th
     assert built.strengths.dtype == np.float32
 
 
-def test_a_graph_without_duplicates_keeps_its_arrays_without_a_copy(monkeypatch):
-    monkeypatch.setattr(snapshot, "PARALLEL_PAIRS", 0)
-    monkeypatch.setattr(snapshot, "BUILD_THREADS", 2)
+def test_a_small_path_graph():
     built = build_snapshot(member_ids=[1, 2, 3, 4], sources=[1, 2, 3], targets=[2, 3, 4])
     assert built.indptr.tolist() == [0, 1, 3, 5, 6]
     assert built.neighbours.tolist() == [1, 0, 2, 1, 3, 2]
