@@ -6,12 +6,19 @@ and ~20,000,000 connections; (b) the real graphs in tests/data (ego-facebook,
 email-eu-core). Strengths are uniform in [0.05, 1) (seeded), so some ties are too weak to
 carry an introduction, as in a real network.
 
-Measured: snapshot build time from arrays, bytes per directed edge, and median / p99 latency
-over random members of degree of separation, strongest path and people you may know.
+Measured: snapshot build time from arrays, memory, and median / p99 latency over random
+members of degree of separation, strongest path and people you may know.
+
+Every engine (ours, the NumPy baselines, igraph, networkit, networkx) runs in a fresh child
+process of its own, on the same edge arrays and the same sampled pairs and members (written
+by the parent to a scratch folder), so memory is measured by one method for all: the child's
+RSS growth while it builds its graph (retained after the build, and the peak during it),
+with the input already loaded and the library already imported and warmed.
 
     .venv/bin/python benchmarks/graph.py                 # everything (about 15 minutes)
     .venv/bin/python benchmarks/graph.py --members 100000 --edges 2000000   # smaller
     .venv/bin/python benchmarks/graph.py --real-only
+    .venv/bin/python benchmarks/graph.py --workdir /tmp/graph-bench   # keep and reuse the graph
 
 Run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (see /work/.library/env) and nothing
 else heavy on the machine. Libraries missing from the environment are skipped with a note:
@@ -23,13 +30,16 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import json
 import os
 import platform
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,21 +88,26 @@ def rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def timed(fn: Callable[..., Any], samples: Any = None) -> tuple[float, float]:
-    """(median ms, p99 ms) of fn over samples (each sample passed to fn)."""
+# Fewer samples than this give no real 99th percentile (it would be the slowest or the one
+# before it): such rows report their maximum, labelled as such.
+FOR_P99 = 200
+
+
+def timed(fn: Callable[..., Any], samples: Any = None) -> tuple[float, float, float]:
+    """(median ms, p99 ms, max ms) of fn over samples (each sample passed to fn)."""
     times = []
     for sample in samples if samples is not None else [None]:
         start = time.perf_counter_ns()
         fn(sample) if samples is not None else fn()
         times.append((time.perf_counter_ns() - start) / 1e6)
     array = np.array(times)
-    return float(np.median(array)), float(np.percentile(array, 99))
+    return float(np.median(array)), float(np.percentile(array, 99)), float(array.max())
 
 
 # --- graphs -----------------------------------------------------------------------------
 
 
-def _rows_of(snapshot: GraphSnapshot, nodes: Any) -> tuple[Any, Any]:
+def _rows_of(snapshot: Any, nodes: Any) -> tuple[Any, Any]:
     """Positions in `neighbours` of every edge out of `nodes` (vectorized), and each
     position's source index into `nodes`."""
     starts = snapshot.indptr[nodes]
@@ -103,7 +118,7 @@ def _rows_of(snapshot: GraphSnapshot, nodes: Any) -> tuple[Any, Any]:
     return np.repeat(starts, lengths) + offsets, owner
 
 
-def _two_hop_best(snapshot: GraphSnapshot, x: int) -> tuple[Any, Any]:
+def _two_hop_best(snapshot: Any, x: int) -> tuple[Any, Any]:
     """(nodes, best product of strengths) within two usable hops of x, x itself at 1.0; a
     first hop carries on only when it is open to introductions."""
     row = snapshot.neighbours_of(x).astype(np.int64)
@@ -123,7 +138,7 @@ def _two_hop_best(snapshot: GraphSnapshot, x: int) -> tuple[Any, Any]:
     return nodes[first], weights[first]
 
 
-def numpy_capped_path(snapshot: GraphSnapshot, s: int, t: int) -> float:
+def numpy_capped_path(snapshot: Any, s: int, t: int) -> float:
     """The same capped, weighted question as ours, written in NumPy over the same arrays: the
     best product of strengths over paths of at most 4 usable ties (strength ≥ the minimum),
     meeting in the middle, through members open to introductions. Score only (ours also
@@ -139,7 +154,7 @@ def numpy_capped_path(snapshot: GraphSnapshot, s: int, t: int) -> float:
     return float(products[allowed].max()) if allowed.any() else 0.0
 
 
-def numpy_adamic_adar(snapshot: GraphSnapshot, s: int, limit: int = 20) -> Any:
+def numpy_adamic_adar(snapshot: Any, s: int, limit: int = 20) -> Any:
     """Adamic–Adar over the two-hop neighbourhood in NumPy over the same arrays (no topics,
     events or hub pruning): the baseline that shows what the compiled kernel adds."""
     row = snapshot.neighbours_of(s).astype(np.int64)
@@ -193,102 +208,164 @@ def real_graph(name: str, path: Path) -> Graph:
     return Graph(f"{name} {n:,} / {keys.size:,}", n, keys // n, keys % n, weight)
 
 
-# --- the mutuals engine ---------------------------------------------------------------------
+# --- one engine in a child process ----------------------------------------------------------
 
 
-def build_ours(graph: Graph) -> tuple[GraphSnapshot, float, int]:
-    rng = np.random.default_rng(SEED + 1)
-    companies_pool = [f"Company {i}" for i in range(max(graph.n // 50, 1))]
-    companies = [companies_pool[i] for i in rng.integers(0, len(companies_pool), graph.n)]
-    topic_members = rng.integers(0, graph.n, graph.n * 3)
-    topic_codes = rng.integers(0, 200, graph.n * 3)
-    topics = [f"topic {i}" for i in range(200)]
-    open_ = rng.random(graph.n) < 0.9
-    ids = np.arange(graph.n, dtype=np.int64)
-    gc.collect()
-    before = rss_bytes()
-    start = time.perf_counter()
-    snapshot = build_snapshot(
-        member_ids=ids,
-        sources=graph.src,
-        targets=graph.dst,
-        strengths=graph.weight,
-        open_to_introductions=open_,
-        companies=companies,
-        topic_pairs=(np.stack([topic_members, topic_codes], axis=1), topics),
-    )
-    seconds = time.perf_counter() - start
-    return snapshot, seconds, rss_bytes() - before
+ENGINES = ("mutuals", "numpy", "igraph", "networkit", "networkx")
 
 
-def run(
-    graph: Graph, *, queries: int, slow_queries: int, networkx_ok: bool, libraries: bool = True
-) -> list[Row]:
-    rows: list[Row] = []
-    print(f"\n## {graph.name} (load average {os.getloadavg()[0]:.1f})", flush=True)
-    # Warm the compiled kernels on a toy graph so compile time is not counted.
-    toy = build_snapshot(member_ids=[0, 1, 2], sources=[0, 1], targets=[1, 2])
-    strongest_paths(toy, 0, to=2)
-    people_you_may_know(toy, 0)
-    distance_nodes(toy, 0, 2, max_hops=3)
+def save_graph(folder: Path, graph: Graph) -> None:
+    """The graph's arrays, for the children and for a later run with the same --workdir."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("src", "dst", "weight"):
+        np.save(folder / f"{name}.npy", getattr(graph, name))
+    (folder / "graph.json").write_text(json.dumps({"name": graph.name, "n": graph.n}))
 
-    snapshot, build_s, build_rss = build_ours(graph)
-    directed = 2 * snapshot.edge_count
-    print(
-        f"mutuals snapshot: build {build_s:.2f} s; graph arrays "
-        f"{snapshot.graph_nbytes() / directed:.2f} B per directed edge "
-        f"({snapshot.nbytes() / directed:.2f} with member attributes); "
-        f"RSS +{build_rss / 2**20:.0f} MiB",
-        flush=True,
-    )
-    rows.append(
-        Row(
-            graph.name,
-            "build (s)",
-            "mutuals",
-            1,
-            build_s,
-            build_s,
-            f"{snapshot.graph_nbytes() / directed:.2f} B/edge",
-        )
-    )
 
+def load_graph(folder: Path) -> Graph | None:
+    try:
+        meta = json.loads((folder / "graph.json").read_text())
+        arrays = {name: np.load(folder / f"{name}.npy") for name in ("src", "dst", "weight")}
+    except (OSError, ValueError, KeyError):
+        return None
+    return Graph(meta["name"], int(meta["n"]), arrays["src"], arrays["dst"], arrays["weight"])
+
+
+def save_samples(folder: Path, graph: Graph, *, queries: int, slow_queries: int) -> None:
+    """The pairs and members every engine answers, drawn once (seeded) from the degrees. The
+    graphs here hold each connection once, so the degrees are counts of endpoints."""
     rng = np.random.default_rng(SEED + 2)
-    degrees = np.diff(snapshot.indptr)
+    degrees = np.bincount(graph.src, minlength=graph.n) + np.bincount(graph.dst, minlength=graph.n)
     connected = np.flatnonzero(degrees > 0)
     pairs = rng.choice(connected, size=(queries, 2))
     # The libraries' slow queries (Dijkstra without a hop cap, Adamic–Adar against everyone)
     # take seconds each on the large graphs; on the small real graphs they are fast, so every
     # engine answers the same pairs and members there.
     small = graph.n <= 100_000
-    slow_pairs = pairs if small else pairs[:slow_queries]
-    target_deg = 200 if graph.n > 100_000 else int(np.percentile(degrees[connected], 90))
+    target_deg = 200 if not small else int(np.percentile(degrees[connected], 90))
     near = np.flatnonzero(np.abs(degrees - target_deg) <= max(target_deg // 10, 2))
-    pymk_members = rng.choice(near if near.size else connected, size=min(queries, 300))
-    slow_pymk_members = pymk_members if small else pymk_members[: max(slow_queries // 10, 5)]
+    pymk = rng.choice(near if near.size else connected, size=min(queries, 300))
+    samples = {
+        "pairs": pairs,
+        "slow_pairs": pairs if small else pairs[:slow_queries],
+        "pymk": pymk,
+        "slow_pymk": pymk if small else pymk[: max(slow_queries // 10, 5)],
+        "open": np.random.default_rng(SEED + 3).random(graph.n) < 0.9,
+    }
+    for name, array in samples.items():
+        np.save(folder / f"{name}.npy", array)
+    meta = json.loads((folder / "graph.json").read_text())
+    meta["target_deg"] = target_deg
+    (folder / "samples.json").write_text(json.dumps(meta))
+
+
+class Child:
+    """A child process's view: the graph and samples the parent wrote, and its result rows."""
+
+    def __init__(self, folder: Path, engine: str) -> None:
+        self.folder = folder
+        self.engine = engine
+        graph = load_graph(folder)
+        if graph is None:
+            raise SystemExit(f"no graph in {folder}")
+        self.graph = graph
+        meta = json.loads((folder / "samples.json").read_text())
+        self.target_deg = int(meta["target_deg"])
+        self.samples = {
+            name: np.load(folder / f"{name}.npy")
+            for name in ("pairs", "slow_pairs", "pymk", "slow_pymk", "open")
+        }
+        self.rows: list[Row] = []
+
+    def build(self, engine: str, make: Callable[[], Any], arrays_note: str = "") -> Any:
+        """make() timed, and the process's RSS growth across it: retained after it returns,
+        and the peak during it (the process's maximum resident set, which the loading before
+        may already have set higher: then the peak is at least the retained growth)."""
+        gc.collect()
+        before = rss_bytes()
+        start = time.perf_counter()
+        built = make()
+        seconds = time.perf_counter() - start
+        gc.collect()
+        retained = rss_bytes() - before
+        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before, retained)
+        directed = 2 * self.graph.src.size
+        note = (
+            f"RSS +{retained / 2**20:.0f} MiB = {retained / directed:.1f} B per directed edge; "
+            f"peak +{peak / 2**20:.0f} MiB"
+        )
+        if arrays_note:
+            note += f"; {arrays_note}"
+        print(f"{engine}: build {seconds:.2f} s; {note}", flush=True)
+        self.rows.append(
+            Row(self.graph.name, "build (s), memory", engine, 1, seconds, seconds, note)
+        )
+        return built
 
     def record(
-        query: str, engine: str, fn: Callable[[Any], Any], samples: Any, note: str = ""
+        self, query: str, engine: str, fn: Callable[[Any], Any], samples: Any, note: str = ""
     ) -> None:
-        median, p99 = timed(fn, samples)
-        if len(samples) < 100:
-            # Too few samples for a 99th percentile: it is the slowest one.
-            note = f"{note}; p99 = max of {len(samples)}".lstrip("; ")
-        rows.append(Row(graph.name, query, engine, len(samples), median, p99, note))
+        median, p99, slowest = timed(fn, samples)
+        if len(samples) < FOR_P99:
+            # Too few samples for a 99th percentile: say it is the slowest one.
+            p99 = slowest
+            note = f"{note}; p99 column = max of {len(samples)}".lstrip("; ")
+        self.rows.append(Row(self.graph.name, query, engine, len(samples), median, p99, note))
         print(
             f"  {query:<34} {engine:<28} median {median:10.5f} ms  p99 {p99:10.5f} ms "
             f"(n={len(samples)}) {note}",
             flush=True,
         )
 
+    def save(self) -> None:
+        rows = [asdict(row) for row in self.rows]
+        (self.folder / f"{self.engine}.json").write_text(json.dumps(rows))
+
+
+def child_mutuals(c: Child) -> None:
+    graph, n = c.graph, c.graph.n
+    rng = np.random.default_rng(SEED + 1)
+    companies_pool = [f"Company {i}" for i in range(max(n // 50, 1))]
+    companies = [companies_pool[i] for i in rng.integers(0, len(companies_pool), n)]
+    topic_pairs = np.stack([rng.integers(0, n, n * 3), rng.integers(0, 200, n * 3)], axis=1)
+    topics = [f"topic {i}" for i in range(200)]
+    ids = np.arange(n, dtype=np.int64)
+    # Warm the compiled kernels on a toy graph so compile time is not counted.
+    toy = build_snapshot(
+        member_ids=[0, 1, 2], sources=[0, 1], targets=[1, 2], companies=["a", "", "b"]
+    )
+    strongest_paths(toy, 0, to=2)
+    people_you_may_know(toy, 0)
+    distance_nodes(toy, 0, 2, max_hops=3)
+    cpu = time.process_time()
+    snapshot: GraphSnapshot = c.build(
+        "mutuals",
+        lambda: build_snapshot(
+            member_ids=ids,
+            sources=graph.src,
+            targets=graph.dst,
+            strengths=graph.weight,
+            open_to_introductions=c.samples["open"],
+            companies=companies,
+            topic_pairs=(topic_pairs, topics),
+        ),
+    )
+    cpu = time.process_time() - cpu
+    directed = 2 * snapshot.edge_count
+    c.rows[-1].note += (
+        f"; CPU {cpu:.2f} s; arrays {snapshot.graph_nbytes() / directed:.2f} B per directed "
+        f"edge ({snapshot.nbytes() / directed:.2f} with member attributes)"
+    )
+    print(f"  (CPU {cpu:.2f} s; {c.rows[-1].note.rsplit('; ', 1)[-1]})", flush=True)
+    pairs, pymk = c.samples["pairs"], c.samples["pymk"]
     ids = snapshot.member_ids
-    record(
+    c.record(
         "degree of separation (exact)",
         "mutuals bidirectional BFS",
         lambda p: distance_nodes(snapshot, int(p[0]), int(p[1]), max_hops=64),
         pairs,
     )
-    record(
+    c.record(
         "degree of separation (1/2/3+)",
         "mutuals, capped at 3",
         lambda p: distance_nodes(snapshot, int(p[0]), int(p[1]), max_hops=3),
@@ -300,203 +377,256 @@ def run(
         paths = strongest_paths(snapshot, int(ids[p[0]]), to=int(ids[p[1]]), alternatives=1)
         found[0] += bool(paths)
 
-    record("strongest path (≤4 hops)", "mutuals meet-in-the-middle", ours_path, pairs)
+    c.record("strongest path (≤4 hops)", "mutuals meet-in-the-middle", ours_path, pairs)
     print(f"    ({found[0]} of {len(pairs)} random pairs have a ≤4-hop path of usable ties)")
-    record(
+    c.record(
         "strongest path, 3 alternatives",
         "mutuals meet-in-the-middle",
         lambda p: strongest_paths(snapshot, int(ids[p[0]]), to=int(ids[p[1]])),
         pairs,
     )
     big_company = snapshot.company_names[0]
-    record(
+    c.record(
         "strongest path to a company",
         "mutuals meet-in-the-middle",
         lambda p: strongest_paths(snapshot, int(ids[p[0]]), company=big_company),
         pairs[:200],
         f"{snapshot.members_at_company(big_company).size} members at it",
     )
-    record(
-        f"people you may know (deg≈{target_deg})",
+    c.record(
+        f"people you may know (deg≈{c.target_deg})",
         "mutuals Adamic–Adar+topics",
         lambda s: people_you_may_know(snapshot, int(ids[s]), limit=20),
-        pymk_members,
+        pymk,
     )
-    # Like-for-like baselines over the very same arrays: the capped weighted question, and
-    # Adamic–Adar vectorized in NumPy (what a library call in Python would cost at best).
-    record(
+
+
+@dataclass
+class NumpyGraph:
+    """The CSR arrays the NumPy baselines read, built by NumPy alone."""
+
+    indptr: npt.NDArray[np.int64]
+    neighbours: npt.NDArray[np.int32]
+    strengths: npt.NDArray[np.float32]
+    open_to_introductions: npt.NDArray[np.bool_]
+
+    def neighbours_of(self, node: int) -> Any:
+        return self.neighbours[self.indptr[node] : self.indptr[node + 1]]
+
+    def strengths_of(self, node: int) -> Any:
+        return self.strengths[self.indptr[node] : self.indptr[node + 1]]
+
+
+def numpy_csr(graph: Graph, open_: Any) -> NumpyGraph:
+    """The same undirected CSR as ours (rows sorted), by a NumPy sort of both directions."""
+    a = np.concatenate([graph.src, graph.dst])
+    b = np.concatenate([graph.dst, graph.src])
+    order = np.lexsort((b, a))
+    neighbours = b[order].astype(np.int32)
+    del b
+    strengths = np.concatenate([graph.weight, graph.weight])[order]
+    indptr = np.zeros(graph.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(a, minlength=graph.n), out=indptr[1:])
+    return NumpyGraph(indptr, neighbours, strengths, np.asarray(open_, dtype=np.bool_))
+
+
+def child_numpy(c: Child) -> None:
+    # Like-for-like baselines over the same CSR layout as ours, built and queried by NumPy:
+    # the capped weighted question, and Adamic–Adar vectorized (what a library call in
+    # Python would cost at best).
+    g: NumpyGraph = c.build("NumPy (lexsort CSR)", lambda: numpy_csr(c.graph, c.samples["open"]))
+    c.record(
         "strongest path (≤4 hops)",
         "NumPy meet-in-the-middle",
-        lambda p: numpy_capped_path(snapshot, int(p[0]), int(p[1])),
-        pairs,
+        lambda p: numpy_capped_path(g, int(p[0]), int(p[1])),
+        c.samples["pairs"],
         "same capped question, score only",
     )
-    record(
-        f"people you may know (deg≈{target_deg})",
+    c.record(
+        f"people you may know (deg≈{c.target_deg})",
         "NumPy Adamic–Adar",
-        lambda s: numpy_adamic_adar(snapshot, int(s)),
-        pymk_members,
+        lambda s: numpy_adamic_adar(g, int(s)),
+        c.samples["pymk"],
         "no topics, events or pruning",
     )
 
-    if not libraries:
-        return rows
-    src = np.repeat(np.arange(snapshot.node_count), degrees)
-    upper = src < snapshot.neighbours
-    edge_src = src[upper]
-    edge_dst = snapshot.neighbours[upper].astype(np.int64)
-    cost = -np.log(snapshot.strengths[upper].astype(np.float64))
-    del src, upper
 
-    try:
-        igraph: Any = importlib.import_module("igraph")
-    except ImportError:
-        print("  igraph not installed: skipped")
-    else:
-        gc.collect()
-        before = rss_bytes()
-        start = time.perf_counter()
-        g = igraph.Graph(
-            n=snapshot.node_count, edges=np.stack([edge_src, edge_dst], axis=1), directed=False
-        )
+def _costs(graph: Graph) -> Any:
+    return -np.log(graph.weight.astype(np.float64))
+
+
+def child_igraph(c: Child) -> None:
+    igraph: Any = importlib.import_module("igraph")
+    graph = c.graph
+    edges = np.stack([graph.src, graph.dst], axis=1)
+    cost = _costs(graph)
+    igraph.Graph(n=3, edges=[(0, 1)], directed=False)
+
+    def make() -> Any:
+        g = igraph.Graph(n=graph.n, edges=edges, directed=False)
         g.es["cost"] = cost.tolist()
-        build = time.perf_counter() - start
-        used = rss_bytes() - before
-        print(
-            f"igraph: build {build:.2f} s, ~{used / directed:.1f} B per directed edge "
-            "(RSS, with the cost attribute)",
-            flush=True,
-        )
-        rows.append(
-            Row(graph.name, "build (s)", "igraph", 1, build, build, f"{used / directed:.1f} B/edge")
-        )
-        record(
-            "degree of separation (exact)",
-            "igraph get_shortest_path (BFS)",
-            lambda p: g.get_shortest_path(int(p[0]), int(p[1])),
-            slow_pairs,
-        )
-        record(
-            "strongest path (no hop cap)",
-            "igraph Dijkstra (uncapped, all ties)",
-            lambda p: g.get_shortest_path(int(p[0]), int(p[1]), weights="cost"),
-            slow_pairs,
-        )
-        record(
-            f"people you may know (deg≈{target_deg})",
-            "igraph inverse-log-weighted",
-            lambda s: g.similarity_inverse_log_weighted(vertices=[int(s)]),
-            slow_pymk_members,
-        )
-        del g
-        gc.collect()
+        return g
 
-    try:
-        nk: Any = importlib.import_module("networkit")
-    except ImportError:
-        print("  networkit not installed: skipped")
-    else:
-        nk.engineering.setNumberOfThreads(1)
-        gc.collect()
-        before = rss_bytes()
-        start = time.perf_counter()
-        G = nk.GraphFromCoo(  # noqa: N806
-            (cost, (edge_src, edge_dst)), n=snapshot.node_count, weighted=True, directed=False
-        )
-        build = time.perf_counter() - start
-        used = rss_bytes() - before
-        print(
-            f"networkit: build {build:.2f} s, ~{used / directed:.1f} B per directed edge "
-            "(RSS, weighted)",
-            flush=True,
-        )
-        rows.append(
-            Row(
-                graph.name,
-                "build (s)",
-                "networkit",
-                1,
-                build,
-                build,
-                f"{used / directed:.1f} B/edge",
-            )
-        )
-        record(
-            "degree of separation (exact)",
-            "networkit BidirectionalBFS",
-            # Distance only, like ours: storing predecessors would time a path we do not ask.
-            lambda p: nk.distance.BidirectionalBFS(G, int(p[0]), int(p[1]), storePred=False).run(),
-            pairs,
-            "storePred=False",
-        )
-        record(
-            "strongest path (no hop cap)",
-            "networkit BidirectionalDijkstra (uncapped, all ties)",
-            lambda p: nk.distance.BidirectionalDijkstra(G, int(p[0]), int(p[1])).run(),
-            slow_pairs,
-        )
-        aa = nk.linkprediction.AdamicAdarIndex(G)
+    g = c.build("igraph", make, "with the cost attribute")
+    c.record(
+        "degree of separation (exact)",
+        "igraph get_shortest_path (BFS)",
+        lambda p: g.get_shortest_path(int(p[0]), int(p[1])),
+        c.samples["slow_pairs"],
+    )
+    c.record(
+        "strongest path (no hop cap)",
+        "igraph Dijkstra (uncapped, all ties)",
+        lambda p: g.get_shortest_path(int(p[0]), int(p[1]), weights="cost"),
+        c.samples["slow_pairs"],
+    )
+    c.record(
+        f"people you may know (deg≈{c.target_deg})",
+        "igraph inverse-log-weighted",
+        lambda s: g.similarity_inverse_log_weighted(vertices=[int(s)]),
+        c.samples["slow_pymk"],
+    )
 
-        def networkit_pymk(s: Any) -> None:
-            s = int(s)
-            mine = set(G.iterNeighbors(s))
-            candidates = {c for z in mine for c in G.iterNeighbors(z)} - mine - {s}
-            aa.runOn([(s, c) for c in candidates])
 
-        record(
-            f"people you may know (deg≈{target_deg})",
-            "networkit AdamicAdarIndex",
-            networkit_pymk,
-            slow_pymk_members,
-            "two-hop candidates listed in Python, scored by runOn",
+def child_networkit(c: Child) -> None:
+    nk: Any = importlib.import_module("networkit")
+    nk.engineering.setNumberOfThreads(1)
+    graph = c.graph
+    cost = _costs(graph)
+    nk.GraphFromCoo((np.ones(1), (np.zeros(1, np.int64), np.ones(1, np.int64))), n=2)
+    G = c.build(  # noqa: N806
+        "networkit",
+        lambda: nk.GraphFromCoo(
+            (cost, (graph.src, graph.dst)), n=graph.n, weighted=True, directed=False
+        ),
+        "weighted",
+    )
+    c.record(
+        "degree of separation (exact)",
+        "networkit BidirectionalBFS",
+        # Distance only, like ours: storing predecessors would time a path we do not ask.
+        lambda p: nk.distance.BidirectionalBFS(G, int(p[0]), int(p[1]), storePred=False).run(),
+        c.samples["pairs"],
+        "storePred=False",
+    )
+    c.record(
+        "strongest path (no hop cap)",
+        "networkit BidirectionalDijkstra (uncapped, all ties)",
+        lambda p: nk.distance.BidirectionalDijkstra(G, int(p[0]), int(p[1])).run(),
+        c.samples["slow_pairs"],
+    )
+    aa = nk.linkprediction.AdamicAdarIndex(G)
+
+    def networkit_pymk(s: Any) -> None:
+        s = int(s)
+        mine = set(G.iterNeighbors(s))
+        candidates = {c for z in mine for c in G.iterNeighbors(z)} - mine - {s}
+        aa.runOn([(s, c) for c in candidates])
+
+    c.record(
+        f"people you may know (deg≈{c.target_deg})",
+        "networkit AdamicAdarIndex",
+        networkit_pymk,
+        c.samples["slow_pymk"],
+        "two-hop candidates listed in Python, scored by runOn",
+    )
+
+
+def child_networkx(c: Child) -> None:
+    nx: Any = importlib.import_module("networkx")
+    graph = c.graph
+    cost = _costs(graph).tolist()
+    src, dst = graph.src.tolist(), graph.dst.tolist()
+
+    def make() -> Any:
+        h = nx.Graph()
+        h.add_weighted_edges_from(zip(src, dst, cost, strict=True), weight="cost")
+        h.add_nodes_from(range(graph.n))
+        return h
+
+    H = c.build("networkx", make)  # noqa: N806
+    slow_pairs = c.samples["slow_pairs"]
+    c.record(
+        "degree of separation (exact)",
+        "networkx bidirectional",
+        lambda p: (
+            nx.has_path(H, int(p[0]), int(p[1]))
+            and nx.shortest_path_length(H, int(p[0]), int(p[1]))
+        ),
+        slow_pairs,
+    )
+    c.record(
+        "strongest path (no hop cap)",
+        "networkx bidirectional Dijkstra",
+        lambda p: (
+            nx.has_path(H, int(p[0]), int(p[1]))
+            and nx.bidirectional_dijkstra(H, int(p[0]), int(p[1]), weight="cost")
+        ),
+        slow_pairs,
+    )
+
+    def networkx_pymk(s: Any) -> None:
+        s = int(s)
+        mine = set(H[s])
+        candidates = {c for z in mine for c in H[z]} - mine - {s}
+        list(nx.adamic_adar_index(H, [(s, c) for c in candidates]))
+
+    c.record(
+        f"people you may know (deg≈{c.target_deg})",
+        "networkx adamic_adar_index",
+        networkx_pymk,
+        c.samples["slow_pymk"],
+    )
+
+
+CHILDREN: dict[str, Callable[[Child], None]] = {
+    "mutuals": child_mutuals,
+    "numpy": child_numpy,
+    "igraph": child_igraph,
+    "networkit": child_networkit,
+    "networkx": child_networkx,
+}
+
+
+def run(
+    graph: Graph, folder: Path, *, queries: int, slow_queries: int, engines: list[str]
+) -> list[Row]:
+    """Each engine in a fresh child process, one after the other, on the same graph."""
+    print(f"\n## {graph.name} (load average {load()})", flush=True)
+    save_samples(folder, graph, queries=queries, slow_queries=slow_queries)
+    rows: list[Row] = []
+    for engine in engines:
+        print(f"\n[{engine}: fresh process, load average {load()}]", flush=True)
+        result = folder / f"{engine}.json"
+        result.unlink(missing_ok=True)
+        done = subprocess.run(  # noqa: S603 (this script, with our own arguments)
+            [sys.executable, __file__, "--child", engine, "--data", str(folder)], check=False
         )
-        del G, aa
-        gc.collect()
-
-    if networkx_ok:
-        try:
-            nx: Any = importlib.import_module("networkx")
-        except ImportError:
-            print("  networkx not installed: skipped")
+        if done.returncode == 3:
+            print(f"  {engine} not installed: skipped")
+        elif done.returncode != 0 or not result.exists():
+            print(f"  {engine} failed (exit {done.returncode}): no rows")
         else:
-            H = nx.Graph()  # noqa: N806
-            H.add_weighted_edges_from(
-                zip(edge_src.tolist(), edge_dst.tolist(), cost.tolist(), strict=True),
-                weight="cost",
-            )
-            H.add_nodes_from(range(snapshot.node_count))
-            record(
-                "degree of separation (exact)",
-                "networkx bidirectional",
-                lambda p: (
-                    nx.has_path(H, int(p[0]), int(p[1]))
-                    and nx.shortest_path_length(H, int(p[0]), int(p[1]))
-                ),
-                slow_pairs,
-            )
-            record(
-                "strongest path (no hop cap)",
-                "networkx bidirectional Dijkstra",
-                lambda p: (
-                    nx.has_path(H, int(p[0]), int(p[1]))
-                    and nx.bidirectional_dijkstra(H, int(p[0]), int(p[1]), weight="cost")
-                ),
-                slow_pairs,
-            )
-
-            def networkx_pymk(s: Any) -> None:
-                s = int(s)
-                mine = set(H[s])
-                candidates = {c for z in mine for c in H[z]} - mine - {s}
-                list(nx.adamic_adar_index(H, [(s, c) for c in candidates]))
-
-            record(
-                f"people you may know (deg≈{target_deg})",
-                "networkx adamic_adar_index",
-                networkx_pymk,
-                slow_pymk_members,
-            )
+            rows += [Row(**row) for row in json.loads(result.read_text())]
     return rows
+
+
+def load() -> str:
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _reader(name: str, path: Path) -> Callable[[], Graph]:
+    return lambda: real_graph(name, path)
+
+
+def child_main(engine: str, folder: Path) -> None:
+    child = Child(folder, engine)
+    try:
+        CHILDREN[engine](child)
+    except ImportError as error:
+        print(f"  {engine}: {error}")
+        sys.exit(3)
+    child.save()
 
 
 def main() -> None:
@@ -515,38 +645,59 @@ def main() -> None:
     parser.add_argument("--real-only", action="store_true")
     parser.add_argument("--mutuals-only", action="store_true", help="skip the libraries")
     parser.add_argument("--synthetic-only", action="store_true")
+    parser.add_argument(
+        "--workdir", type=Path, help="keep the generated graphs here and reuse them next time"
+    )
+    parser.add_argument("--child", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child_main(args.child, args.data)
+        return
 
     print(f"# graph benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
         f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-        f"Python {platform.python_version()}, numpy {np.__version__}"
+        f"Python {platform.python_version()}, numpy {np.__version__}; load average {load()}"
     )
-    rows: list[Row] = []
-    if not args.synthetic_only:
-        for name, path in (
-            ("ego-facebook", DATA / "ego-facebook" / "facebook_combined.txt"),
-            ("email-eu-core", DATA / "email-eu-core" / "email-Eu-core.txt"),
-        ):
+    with tempfile.TemporaryDirectory(prefix="graph-bench-") as scratch:
+        workdir = args.workdir or Path(scratch)
+        graphs: list[tuple[Path, Callable[[], Graph], bool]] = []
+        if not args.synthetic_only:
+            for name, path in (
+                ("ego-facebook", DATA / "ego-facebook" / "facebook_combined.txt"),
+                ("email-eu-core", DATA / "email-eu-core" / "email-Eu-core.txt"),
+            ):
+                graphs.append((workdir / name, _reader(name, path), True))
+        if not args.real_only:
+            slug = f"power-law-{args.members}-{args.edges}-{args.max_degree}"
+            graphs.append(
+                (
+                    workdir / slug,
+                    lambda: power_law_graph(args.members, args.edges, max_degree=args.max_degree),
+                    False,
+                )
+            )
+        rows: list[Row] = []
+        for folder, make, networkx_ok in graphs:
+            graph = load_graph(folder)
+            if graph is None:
+                start = time.perf_counter()
+                graph = make()
+                print(f"\n(generated {graph.name} in {time.perf_counter() - start:.1f} s)")
+                save_graph(folder, graph)
+            engines = ["mutuals", "numpy"]
+            if not args.mutuals_only:
+                engines += ["igraph", "networkit"] + (["networkx"] if networkx_ok else [])
             rows += run(
-                real_graph(name, path),
+                graph,
+                folder,
                 queries=args.queries,
                 slow_queries=args.slow_queries,
-                networkx_ok=True,
-                libraries=not args.mutuals_only,
+                engines=engines,
             )
-    if not args.real_only:
-        start = time.perf_counter()
-        graph = power_law_graph(args.members, args.edges, max_degree=args.max_degree)
-        print(f"\n(generated {graph.name} in {time.perf_counter() - start:.1f} s)")
-        rows += run(
-            graph,
-            queries=args.queries,
-            slow_queries=args.slow_queries,
-            networkx_ok=False,
-            libraries=not args.mutuals_only,
-        )
+            del graph
     print("\n| graph | query | engine | n | median ms | p99 ms | note |")
     print("|---|---|---|---:|---:|---:|---|")
     for row in rows:
@@ -554,10 +705,9 @@ def main() -> None:
             f"| {row.graph} | {row.query} | {row.engine} | {row.samples} | "
             f"{row.median_ms:.5f} | {row.p99_ms:.5f} | {row.note} |"
         )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(
-        f"\nload average at the end {os.getloadavg()[0]:.1f}; "
-        f"peak RSS {peak:.1f} GiB; log-weights: -log(strength) for the Dijkstra baselines "
+        f"\nload average at the end {load()}; build rows: seconds in the median and p99 "
+        "columns; log-weights: -log(strength) for the Dijkstra baselines "
         "(same optimum as the product of strengths, but with no hop cap)"
     )
 

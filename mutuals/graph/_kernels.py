@@ -92,6 +92,20 @@ def _build_csr_py(
     return indptr, nbr[:out].copy(), wgt[:out].copy()
 
 
+def _inverse_log_degree_py(indptr: Any, nodes: Any, out: Any) -> None:
+    """out[k] = 1 / log(degree of nodes[k]), the Adamic–Adar weight of a mutual connection
+    (0 below degree 2, where it would be infinite or undefined: such a member introduces no
+    one). Computed here, with the same `math.log` the searches used to call per query, so the
+    stored weights give exactly the answers the per-query logarithms gave."""
+    for k in range(nodes.shape[0]):
+        v = nodes[k]
+        degree = indptr[v + 1] - indptr[v]
+        out[k] = 1.0 / math.log(degree) if degree >= 2 else 0.0
+
+
+inverse_log_degree = _compile(_inverse_log_degree_py)
+
+
 def _map_ids_py(table: Any, wanted: Any) -> Any:
     """Node index of each wanted id through a dense id → node table, -1 when unknown."""
     out = np.empty(wanted.shape[0], dtype=np.int64)
@@ -608,6 +622,7 @@ _mark_source = _compile(_mark_source_py)
 def _two_hop_py(
     indptr: Any,
     indices: Any,
+    inverse_log_degree: Any,
     s: Any,
     excluded: Any,
     stamp: Any,
@@ -619,17 +634,17 @@ def _two_hop_py(
     """Adamic–Adar over s's two-hop neighbourhood: for each candidate c (not s, not a
     connection, not excluded) `acc[c]` = Σ 1/log(deg z) over mutual connections z and
     `count[c]` = number of mutual connections. Returns how many candidates were written to
-    `touched`. Excluded members do not count as mutual connections either."""
+    `touched`. Excluded members do not count as mutual connections either.
+    `inverse_log_degree[z]` is 1/log(deg z) (`GraphSnapshot.inverse_log_degree`)."""
     _mark_source(indptr, indices, s, excluded, stamp, count, gen)
     n = 0
     for e in range(indptr[s], indptr[s + 1]):
         z = indices[e]
         if count[z] != -2:
             continue  # excluded (e.g. blocked) members do not introduce anyone
-        degree = indptr[z + 1] - indptr[z]
-        if degree < 2:
+        if indptr[z + 1] - indptr[z] < 2:
             continue
-        w = 1.0 / math.log(degree)
+        w = inverse_log_degree[z]
         for f in range(indptr[z], indptr[z + 1]):
             c = indices[f]
             if stamp[c] != gen:
@@ -694,6 +709,7 @@ kth_best_score = _compile(_kth_best_score)
 def _adamic_adar_top_py(
     indptr: Any,
     indices: Any,
+    inverse_log_degree: Any,
     s: Any,
     excluded: Any,
     stamp: Any,
@@ -751,7 +767,7 @@ def _adamic_adar_top_py(
     weights = np.empty(m, dtype=np.float64)
     remaining = np.zeros(m + 1, dtype=np.float64)
     for q in range(m):
-        weights[q] = 1.0 / math.log(degs[order[q]])
+        weights[q] = inverse_log_degree[mids[order[q]]]
     for q in range(m - 1, -1, -1):
         remaining[q] = remaining[q + 1] + weights[q]
     n = 0

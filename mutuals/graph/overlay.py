@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from mutuals.graph.snapshot import Csr, GraphSnapshot
+from mutuals.graph.snapshot import Csr, GraphSnapshot, inverse_log_degrees
 
 Ids = npt.NDArray[np.int64]
 
@@ -59,12 +59,19 @@ def overlaid(snapshot: GraphSnapshot, changes: PairChanges, *, version: int) -> 
     )
     indptr, neighbours, strengths = _rows_replaced(snapshot, node_a, node_b, weight)
     blocked = _blocks_replaced(snapshot, changes)
+    inverse_log_degree = snapshot.inverse_log_degree
+    if node_a.size:
+        # Only the touched members' degrees can have changed.
+        touched = np.unique(node_a)
+        inverse_log_degree = inverse_log_degree.copy()
+        inverse_log_degree[touched] = inverse_log_degrees(indptr, touched)
     return replace(
         snapshot,
         version=version,
         indptr=indptr,
         neighbours=neighbours,
         strengths=strengths,
+        inverse_log_degree=inverse_log_degree,
         blocked=blocked,
     )
 

@@ -145,6 +145,7 @@ class Circle:
         count = _kernels.two_hop(
             snapshot.indptr,
             snapshot.neighbours,
+            snapshot.inverse_log_degree,
             self.viewer,
             _EMPTY,
             ws.stamp_a,
@@ -397,6 +398,7 @@ def people_you_may_know(
     _, count = _kernels.adamic_adar_top(
         snapshot.indptr,
         snapshot.neighbours,
+        snapshot.inverse_log_degree,
         s,
         banned,
         ws.stamp_a,

@@ -6,11 +6,13 @@ Layout (n members, m connections, so 2m directed edges):
 - `member_ids[i]`: the member id of node i, ascending, so ids map to nodes by binary search;
 - `indptr[i]:indptr[i + 1]` slices `neighbours` (int32, ascending within a row) and
   `strengths` (float32 in [0, 1]; 0 marks a tie that must not carry an introduction);
+- `inverse_log_degree[i]`: 1 / log(degree of i), i's weight as a mutual connection in people
+  you may know (Adamic–Adar), computed once per build;
 - `open_to_introductions[i]`, `company[i]` (a code, -1 when none), and two small CSR maps,
   member → topic codes and member → event codes, plus their inverses for "anyone with topic";
 - `blocked`: member → members it must never be routed through or to (either side's block).
 
-That is 8 bytes per directed edge plus about 30 bytes per member. A snapshot is never changed
+That is 8 bytes per directed edge plus about 38 bytes per member. A snapshot is never changed
 after it is built; a new version replaces it whole (`version` says which).
 """
 
@@ -28,6 +30,7 @@ from mutuals.graph import _kernels
 Int32Array = npt.NDArray[np.int32]
 Int64Array = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float32]
+Float64Array = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -85,6 +88,9 @@ class GraphSnapshot:
     indptr: Int64Array
     neighbours: Int32Array
     strengths: FloatArray
+    # 1 / log(degree) per node (0 below degree 2): each member's Adamic–Adar weight as a
+    # mutual connection, computed once per build instead of per query.
+    inverse_log_degree: Float64Array
     open_to_introductions: BoolArray
     company: Int32Array
     company_names: tuple[str, ...]
@@ -108,6 +114,8 @@ class GraphSnapshot:
         ):
             if array.dtype != dtype or array.ndim != 1 or not array.flags.c_contiguous:
                 raise TypeError(f"GraphSnapshot.{name} must be a contiguous 1-D {dtype.__name__}")
+        if self.inverse_log_degree.shape != (self.member_ids.size,):
+            raise ValueError("GraphSnapshot.inverse_log_degree must have one entry per member")
 
     # --- sizes ----------------------------------------------------------------------------
     @property
@@ -132,6 +140,7 @@ class GraphSnapshot:
         """Every array the snapshot holds."""
         return (
             self.graph_nbytes()
+            + int(self.inverse_log_degree.nbytes)
             + int(self.open_to_introductions.nbytes + self.company.nbytes)
             + self.topics.nbytes
             + self.events.nbytes
@@ -353,6 +362,7 @@ def build_snapshot(
         indptr=indptr,
         neighbours=neighbours,
         strengths=weights,
+        inverse_log_degree=inverse_log_degrees(indptr),
         open_to_introductions=open_arr,
         company=company,
         company_names=company_names,
@@ -366,6 +376,15 @@ def build_snapshot(
         _company_codes=company_code_of,
         _topic_codes=topic_codes,
     )
+
+
+def inverse_log_degrees(indptr: Int64Array, nodes: Int64Array | None = None) -> Float64Array:
+    """1 / log(degree) per node (of `nodes`, default: every node); see
+    `_kernels.inverse_log_degree`."""
+    wanted = np.arange(indptr.size - 1, dtype=np.int64) if nodes is None else nodes
+    out = np.empty(wanted.size, dtype=np.float64)
+    _kernels.inverse_log_degree(indptr, np.ascontiguousarray(wanted, dtype=np.int64), out)
+    return out
 
 
 class GraphSnapshotIds:

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from mutuals.graph.snapshot import Csr, GraphSnapshot, normalize_label
+from mutuals.graph.snapshot import Csr, GraphSnapshot, inverse_log_degrees, normalize_label
 
 CURRENT = "CURRENT"
 # Snapshots kept besides the current one: a process that read CURRENT just before a swap
@@ -49,6 +49,7 @@ _ARRAYS = (
     "indptr",
     "neighbours",
     "strengths",
+    "inverse_log_degree",
     "open_to_introductions",
     "company",
 )
@@ -182,14 +183,20 @@ def load(directory: Path, name: str) -> Published:
     def csr(csr_name: str) -> Csr:
         return Csr(indptr=mapped(f"{csr_name}.indptr"), indices=mapped(f"{csr_name}.indices"))
 
+    indptr = mapped("indptr")
+    if (entry / "inverse_log_degree.npy").exists():
+        inverse_log_degree = mapped("inverse_log_degree")
+    else:  # published by a builder from before the weights were stored
+        inverse_log_degree = inverse_log_degrees(indptr)
     company_names = tuple(meta["company_names"])
     topic_names = tuple(meta["topic_names"])
     snapshot = GraphSnapshot(
         version=int(meta["version"]),
         member_ids=mapped("member_ids"),
-        indptr=mapped("indptr"),
+        indptr=indptr,
         neighbours=mapped("neighbours"),
         strengths=mapped("strengths"),
+        inverse_log_degree=inverse_log_degree,
         open_to_introductions=mapped("open_to_introductions"),
         company=mapped("company"),
         company_names=company_names,

@@ -1,0 +1,165 @@
+"""The snapshot build: the connection graph in compressed sparse rows equals a plain sort of
+the same pairs; and the stored Adamic–Adar
+weights are exactly the per-query logarithms they replace, after a build, an overlay and a
+round trip through the store."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mutuals.graph import build_snapshot, people_you_may_know, store
+from mutuals.graph.overlay import PairChanges, overlaid
+from mutuals.graph.search import adamic_adar_weight
+
+from .reference import adjacency
+
+
+def reference_csr(
+    member_ids: np.ndarray,
+    sources: np.ndarray,
+    targets: np.ndarray,
+    strengths: np.ndarray,
+    blocked: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the build must give, by the obvious means: both directions of every pair of two
+    distinct known members, not blocked, a pair given twice keeping its strongest strength,
+    rows sorted by neighbour."""
+    ids = np.sort(member_ids)
+    best: dict[tuple[int, int], float] = {}
+    node = {int(member): i for i, member in enumerate(ids.tolist())}
+    banned = {
+        frozenset((node[a], node[b]))
+        for a, b in zip(blocked[0].tolist(), blocked[1].tolist(), strict=True)
+        if a in node and b in node
+    }
+    for a, b, w in zip(sources.tolist(), targets.tolist(), strengths.tolist(), strict=True):
+        if a not in node or b not in node or a == b:
+            continue
+        u, v = node[a], node[b]
+        if frozenset((u, v)) in banned:
+            continue
+        w = min(max(float(np.float32(w)), 0.0), 1.0)
+        for key in ((u, v), (v, u)):
+            best[key] = max(best.get(key, -1.0), w)
+    keys = sorted(best)
+    indptr = np.zeros(ids.size + 1, dtype=np.int64)
+    for u, _ in keys:
+        indptr[u + 1] += 1
+    return (
+        np.cumsum(indptr),
+        np.array([v for _, v in keys], dtype=np.int32),
+        np.array([best[key] for key in keys], dtype=np.float32),
+    )
+
+
+def random_input(seed: int, members: int, pairs: int, *, dense: bool):
+    rng = np.random.default_rng(seed)
+    if dense:
+        member_ids = rng.permutation(members).astype(np.int64) + 1
+    else:  # ids far apart: the build maps them by binary search, not a table
+        member_ids = rng.choice(10**12, size=members, replace=False).astype(np.int64)
+    pool = np.concatenate([member_ids, [0, 10**13, -5]])  # some unknown members
+    sources = rng.choice(pool, pairs)
+    targets = rng.choice(pool, pairs)
+    # Repeat some pairs, in either direction, with other strengths; add self-loops.
+    again = rng.integers(0, pairs, pairs // 5)
+    flip = rng.random(again.size) < 0.5
+    sources = np.concatenate([sources, np.where(flip, targets[again], sources[again]), pool[:3]])
+    targets = np.concatenate([targets, np.where(flip, sources[again], targets[again]), pool[:3]])
+    strengths = rng.uniform(-0.1, 1.1, sources.size).astype(np.float32)
+    blocked = (rng.choice(member_ids, 10), rng.choice(member_ids, 10))
+    blocked = (
+        np.concatenate([blocked[0], targets[:5]]),  # some blocks between connected members
+        np.concatenate([blocked[1], sources[:5]]),
+    )
+    return member_ids, sources, targets, strengths, blocked
+
+
+@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_connection_rows_equal_a_plain_sort(seed, dense):
+    member_ids, sources, targets, strengths, blocked = random_input(seed, 300, 2500, dense=dense)
+    built = build_snapshot(
+        member_ids=member_ids,
+        sources=sources,
+        targets=targets,
+        strengths=strengths,
+        blocked_pairs=blocked,
+    )
+    indptr, neighbours, weights = reference_csr(member_ids, sources, targets, strengths, blocked)
+    np.testing.assert_array_equal(built.indptr, indptr)
+    np.testing.assert_array_equal(built.neighbours, neighbours)
+    np.testing.assert_array_equal(built.strengths, weights)
+    assert built.neighbours.dtype == np.int32
+    assert built.strengths.dtype == np.float32
+
+
+def test_a_small_path_graph():
+    built = build_snapshot(member_ids=[1, 2, 3, 4], sources=[1, 2, 3], targets=[2, 3, 4])
+    assert built.indptr.tolist() == [0, 1, 3, 5, 6]
+    assert built.neighbours.tolist() == [1, 0, 2, 1, 3, 2]
+    assert built.strengths.tolist() == [1.0] * 6
+
+
+def assert_weights_are_the_logarithms(built) -> None:
+    """Each node's stored weight is, bit for bit, what people you may know computed per query
+    before it was stored: 1 / math.log(degree), and nothing (0) below degree 2."""
+    degrees = np.diff(built.indptr)
+    expected = [adamic_adar_weight(int(d)) if d >= 2 else 0.0 for d in degrees.tolist()]
+    assert built.inverse_log_degree.dtype == np.float64
+    assert built.inverse_log_degree.tolist() == expected
+    assert expected == [1.0 / math.log(d) if d >= 2 else 0.0 for d in degrees.tolist()]
+
+
+def test_stored_adamic_adar_weights_equal_the_per_query_logarithms(tmp_path: Path):
+    member_ids, sources, targets, strengths, blocked = random_input(3, 200, 3000, dense=True)
+    built = build_snapshot(
+        member_ids=member_ids,
+        sources=sources,
+        targets=targets,
+        strengths=strengths,
+        blocked_pairs=blocked,
+    )
+    assert_weights_are_the_logarithms(built)
+    # People you may know gives what the logarithms gave: scores summed per candidate.
+    adj = adjacency(built)
+    for member in member_ids[:40].tolist():
+        s = built.node_of(member)
+        assert s is not None
+        mine = set(adj[s])
+        for suggestion in people_you_may_know(built, member, limit=5):
+            c = built.node_of(suggestion.member_id)
+            assert c is not None
+            score = 0.0
+            for z in sorted(mine & set(adj[c])):
+                score += 1.0 / math.log(len(adj[z]))  # z has s and c: degree at least 2
+            assert suggestion.score == pytest.approx(score, rel=1e-12)
+
+    # An overlay changes the degrees of the members it touches: their weights follow.
+    node_ids = built.member_ids
+    changes = PairChanges(
+        connected=(node_ids[[0, 1, 2]], node_ids[[5, 6, 7]]),
+        strengths=np.array([0.5, 0.6, 0.7], dtype=np.float32),
+        apart=(built.member_ids[[built.neighbours[0]]], node_ids[[0]]),
+        blocked=(node_ids[[3]], node_ids[built.neighbours_of(3)[:1]]),
+        unblocked=(np.zeros(0, np.int64), np.zeros(0, np.int64)),
+    )
+    changed = overlaid(built, changes, version=2)
+    assert not np.array_equal(np.diff(changed.indptr), np.diff(built.indptr))
+    assert_weights_are_the_logarithms(changed)
+
+    # Published and mapped back; and a snapshot published before the weights were stored
+    # (no file for them) gets them computed when it is mapped.
+    name = store.publish(tmp_path, built)
+    loaded = store.load(tmp_path, name).snapshot
+    np.testing.assert_array_equal(loaded.inverse_log_degree, built.inverse_log_degree)
+    (tmp_path / name / "inverse_log_degree.npy").unlink()
+    older = store.load(tmp_path, name).snapshot
+    assert_weights_are_the_logarithms(older)
+    assert people_you_may_know(older, int(member_ids[0])) == people_you_may_know(
+        built, int(member_ids[0])
+    )
