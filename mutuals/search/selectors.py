@@ -114,7 +114,7 @@ def _ranked[M: Model](
     limit: int | None,
 ) -> tuple[list[M], str | None]:
     """One page of `visible`'s rows matching `terms`, most relevant first, and the next
-    page's cursor: one statement (two or three on a windowed table for a rare word)."""
+    page's cursor: one statement (two, rarely three, on a windowed table for a rare word)."""
     start, limit = ranked_slice(cursor=cursor, limit=limit)
     if not terms or start >= CANDIDATES:
         return [], None
@@ -123,8 +123,11 @@ def _ranked[M: Model](
     matching = visible.filter(search.condition(kind, terms)).order_by("-pk").values("pk")
     windows = WINDOWS.get(kind, ())
     newest = _newest_id(model) if windows else 0
+    sizes = [w for w in windows if w < newest]
     rows: list[Any] = []
-    for size in (*(w for w in windows if w < newest), None):
+    at = 0
+    while True:
+        size = sizes[at] if at < len(sizes) else None
         candidates = matching if size is None else matching.filter(pk__gt=newest - size)
         statement: QuerySet[Any] = load(
             model._default_manager.filter(AmongIds(candidates[:CANDIDATES]))
@@ -133,8 +136,16 @@ def _ranked[M: Model](
         if size is not None:  # how many candidates the window held, before the slice
             statement = statement.annotate(search_found=Window(Count("pk")))
         rows = list(statement.order_by("-search_rank", "-pk")[start : start + limit + 1])
-        if size is None or (rows and rows[0].search_found >= MIN_CANDIDATES):
+        if size is None:
             break
+        found = rows[0].search_found if rows else (0 if start == 0 else None)
+        if found is not None and found >= MIN_CANDIDATES:
+            break
+        at += 1
+        # Skip the windows this one's matches say would hold too few as well: a word the
+        # newest rows hardly hold is rare, and the whole index finds its matches cheaply.
+        while found is not None and at < len(sizes) and found * sizes[at] < MIN_CANDIDATES * size:
+            at += 1
     return rows[:limit], ranked_next(start, limit, more=len(rows) > limit)
 
 
