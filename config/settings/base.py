@@ -157,6 +157,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A primary that does not answer fails a request (and /readyz) within seconds instead of
     # the operating system's TCP timeout; `?connect_timeout=N` in DATABASE_URL overrides it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+    # No JIT compilation: PostgreSQL compiles any statement its planner costs above
+    # jit_above_cost, and a search's statement over a million rows is costed there although
+    # it reads a few hundred: compiling took 100 ms–2 s of a 10 ms search (docs/benchmarks.md
+    # "Search"). `?options=…` in DATABASE_URL overrides it.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the
     # write lock up front so concurrent writers wait (busy timeout) instead of failing.
@@ -182,6 +187,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
         conn_health_checks=True,
     )
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    _replica["OPTIONS"].setdefault("options", "-c jit=off")  # as the primary's, above
     DATABASES[f"replica_{_number}"] = _replica
     MUTUALS_READ_REPLICAS.append(f"replica_{_number}")
 MUTUALS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MUTUALS_REPLICA_MAX_LAG_SECONDS", "5"))

@@ -1,7 +1,8 @@
 """What apps above accounts provide to it, registered when they start (`AppConfig.ready`).
 
 - **Who a member may not see.** A block hides two members from each other, and blocks are
-  connections' (`ConnectionsConfig.ready` registers `blocked_ids` and `is_blocked_between`):
+  connections' (`ConnectionsConfig.ready` registers `blocked_ids`, `is_blocked_between` and
+  `not_blocked_with`):
   `access.access_member_by_id` and `selectors.member_directory` ask here. Nothing registered
   is an error, not "nobody is hidden": a missing rule must not show a blocked member.
 - **Who sees a connections-only profile.** A member may show their profile to their
@@ -49,6 +50,9 @@ class MemberProximity(Protocol):
 class BlockRule:
     blocked_ids: Callable[[int], Collection[int]]  # members blocked either way with one
     is_blocked_between: Callable[[int, int], bool]
+    # The same as a filter on rows whose member field (the second argument) is blocked
+    # with neither side, in SQL (no query of its own).
+    not_blocked_with: Callable[[int, str], Q]
 
 
 # A filter on members: those whose connections-only profile the viewer (the id) sees.
@@ -109,6 +113,12 @@ def member_matching_register(matching: MemberMatching) -> None:
 def blocked_ids(member_id: int) -> Collection[int]:
     """Members blocked either way with this member."""
     return _one(_block_rule, "block rule").blocked_ids(member_id)
+
+
+def not_blocked_with(member_id: int, field: str = "pk") -> Q:
+    """A filter on rows whose member `field` is on neither side of a block with this member
+    (subqueries: a list filtered by it costs no extra query)."""
+    return _one(_block_rule, "block rule").not_blocked_with(member_id, field)
 
 
 def is_blocked_between(member_id: int, other_id: int) -> bool:

@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
-from mutuals.accounts.models import ApiToken, ProfileVisibility, Topic, User
-from mutuals.accounts.providers import blocked_ids, sees_private_profile_of
+from mutuals.accounts.models import ApiToken, Profile, ProfileVisibility, Topic, User
+from mutuals.accounts.providers import (
+    member_ids_matching,
+    not_blocked_with,
+    sees_private_profile_of,
+)
 from mutuals.accounts.topics import topic_slug
+from mutuals.core.search_terms import MAX_QUERY_LENGTH, terms_parse
 
 
 def visible_members(viewer: User) -> QuerySet[User]:
     """The one rule of which members a member may find (the directory, search): active, not
     themselves, on neither side of a block with them. A member's own choice of who may see
     their profile belongs here too, so every list that finds members honours it."""
+    # The profile's visibility as a value of the member's row (a scalar subquery on its
+    # unique key), not a join: joined, the database hashes every profile before it looks at
+    # the members a search's index found; this way each member in question costs one lookup.
+    visibility = Subquery(Profile.objects.filter(user_id=OuterRef("pk")).values("visibility")[:1])
     return (
         User.objects.filter(is_active=True)
         .exclude(pk=viewer.pk)
-        .exclude(pk__in=blocked_ids(viewer.pk))
+        .filter(not_blocked_with(viewer.pk))
+        .alias(profile_visibility=visibility)
         .filter(
-            Q(profile__visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
+            Q(profile_visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
         )
     )
 
@@ -37,21 +47,15 @@ def member_directory(
     """Active members the viewer may see (never the viewer, never a blocked pair, never a
     connections-only profile of someone the viewer is not connected to), filtered.
 
-    `q` matches words in name, headline, company, title, location, bio and topics (every word
-    must match somewhere); `topic` is a topic name or slug; `company` and `location` match
+    `q` is searched as the header's search box searches members (`providers.
+    member_ids_matching`: name, headline, title, company, topics, experience, education,
+    location and bio; every word, the last one as a prefix, case and accents folded; the
+    first 200 characters); `topic` is a topic name or slug; `company` and `location` match
     case-insensitively on a part of the field. Ordered by name, then id (stable for cursors).
     """
     members = visible_members(viewer).select_related("profile").prefetch_related("profile__topics")
-    for word in q.split()[:8]:
-        members = members.filter(
-            Q(name__icontains=word)
-            | Q(profile__headline__icontains=word)
-            | Q(profile__company__icontains=word)
-            | Q(profile__title__icontains=word)
-            | Q(profile__location__icontains=word)
-            | Q(profile__bio__icontains=word)
-            | Q(profile__topics__name__icontains=word)
-        )
+    if terms := terms_parse(q[:MAX_QUERY_LENGTH]):
+        members = members.filter(pk__in=member_ids_matching(terms))
     if topic.strip():
         members = members.filter(profile__topics__slug=topic_slug(topic))
     if company.strip():

@@ -12,11 +12,16 @@ class ConnectionsConfig(AppConfig):
         from mutuals.connections.selectors import (
             blocked_ids,
             is_blocked_between,
+            not_blocked_with,
             sees_private_profile_of,
         )
 
         block_rule_register(
-            BlockRule(blocked_ids=blocked_ids, is_blocked_between=is_blocked_between)
+            BlockRule(
+                blocked_ids=blocked_ids,
+                is_blocked_between=is_blocked_between,
+                not_blocked_with=not_blocked_with,
+            )
         )
         # A connections-only profile shows to connections (and to whom a request is open).
         audience_register(sees_private_profile_of)

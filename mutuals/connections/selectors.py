@@ -46,6 +46,23 @@ def blocked_ids(member_id: int) -> set[int]:
     return {blocked if blocker == member_id else blocker for blocker, blocked in pairs}
 
 
+def not_blocked_with(member_id: int, field: str = "pk") -> Q:
+    """A filter: rows whose member `field` is on neither side of a block with `member_id`
+    (the members of `blocked_ids`, as two subqueries: it costs the list no query of its
+    own)."""
+    blocked = Block.objects.filter(blocker_id=member_id).values("blocked_id")
+    blocking = Block.objects.filter(blocked_id=member_id).values("blocker_id")
+    return ~Q(**{f"{field}__in": blocked}) & ~Q(**{f"{field}__in": blocking})
+
+
+def connected_with(member_id: int, field: str = "pk") -> Q:
+    """A filter: rows whose member `field` is connected to `member_id` (the members of
+    `connected_ids`, as two subqueries)."""
+    high = Connection.objects.filter(member_low_id=member_id).values("member_high_id")
+    low = Connection.objects.filter(member_high_id=member_id).values("member_low_id")
+    return Q(**{f"{field}__in": high}) | Q(**{f"{field}__in": low})
+
+
 def blocks_made_by(member: User) -> QuerySet[Block]:
     """The blocks a member made, newest first, each with the blocked member and their
     profile (for the blocked members page and `GET /api/blocks`)."""

@@ -112,16 +112,27 @@ def ranked_page[T](
 ) -> tuple[list[T], str | None]:
     """One page of a list ranked in Python (scores no index holds), in the same envelope as
     `keyset_page`; the cursor holds the position reached in the ranking."""
+    start, limit = ranked_slice(cursor=cursor, limit=limit)
+    page = list(ranked[start : start + limit])
+    return page, ranked_next(start, limit, more=start + limit < len(ranked))
+
+
+def ranked_slice(*, cursor: str | None, limit: int | None) -> tuple[int, int]:
+    """Where a page of a ranking starts and how long it is, from the request's cursor and
+    limit (`ranked_page`'s rules), for a ranking the database slices itself: ask it for one
+    row more than `limit` to know whether another page follows (`ranked_next`)."""
     if limit is None:
         limit = DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
         raise MutualsError(
             f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit", detail={}
         )
-    start = cursor_int(decode_cursor(cursor, 1)[0]) if cursor else 0
-    page = list(ranked[start : start + limit])
-    more = start + limit < len(ranked)
-    return page, encode_cursor([start + limit]) if more else None
+    return (cursor_int(decode_cursor(cursor, 1)[0]) if cursor else 0), limit
+
+
+def ranked_next(start: int, limit: int, *, more: bool) -> str | None:
+    """The cursor of the page after the one at `start`, if `more` rows follow it."""
+    return encode_cursor([start + limit]) if more else None
 
 
 def _checked(model: type[Model], key: str, value: Any) -> Any:

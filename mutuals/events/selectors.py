@@ -21,7 +21,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.invitations import ContextSource, RecipientMaterial
 from mutuals.connections.models import ContextKind, Invitation, InvitationState
-from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.connections.selectors import blocked_ids, connected_ids, not_blocked_with
 from mutuals.engagement.models import Interaction, InteractionKind
 from mutuals.events.models import FOLLOW_UP_WINDOW, Attendance, AttendanceStatus, Event
 
@@ -43,8 +43,8 @@ SCOPE_KEYS: dict[Scope, tuple[str, str]] = {
 def events_visible_to(viewer: User) -> QuerySet[Event]:
     """Every event the viewer may see (the lists' and search's rule; `access.access_event_by_id`
     holds it for one): its organizer's account is open and no block stands between them."""
-    return Event.objects.filter(organizer__is_active=True).exclude(
-        organizer_id__in=blocked_ids(viewer.pk)
+    return Event.objects.filter(organizer__is_active=True).filter(
+        not_blocked_with(viewer.pk, "organizer_id")
     )
 
 

@@ -6,10 +6,11 @@ either community-wide or the viewer is connected to the author.
 
 The rule is written once (`RULE`, over six facts about a post and its viewer) and read three
 ways from that one tree: in Python on a post or a row (`Audience.can_see`, `Audience.allows`),
-as an ORM filter (`Audience.q`) and as SQL (`visible_sql`, for the feed's PostgreSQL
-statement, which the ORM cannot express). Every read path (the feed's candidates on either
-database, a member's posts, the post page, comments, reactions, reshares' originals, the API)
-goes through one of them, with an `Audience` loaded once per request.
+as an ORM filter (`Audience.q`; `posts_visible_to` with the viewer's connections and blocks as
+subqueries) and as SQL (`visible_sql`, for the feed's PostgreSQL statement, which the ORM
+cannot express). Every read path (the feed's candidates on either database, a member's posts,
+the post page, comments, reactions, reshares' originals, the API, search) goes through one of
+them, with an `Audience` loaded once per request where it needs one.
 """
 
 from __future__ import annotations
@@ -20,10 +21,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import reduce
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from mutuals.accounts.models import User
-from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.connections.selectors import (
+    blocked_ids,
+    connected_ids,
+    connected_with,
+    not_blocked_with,
+)
 from mutuals.core.errors import NotFound
 from mutuals.feed.models import Comment, Post, Visibility
 
@@ -116,6 +122,50 @@ def visible_sql(*, post: str, viewer: str, connected: str, blocked: str, rule: T
     )
 
 
+def _rule_q(
+    viewer_id: int,
+    prefix: str,
+    rule: Term,
+    *,
+    not_blocked: Q,
+    connected: Q,
+    author_active: Q | None = None,
+) -> Q:
+    facts = {
+        Fact.OWN: Q(**{f"{prefix}author_id": viewer_id}),
+        Fact.SHOWN: Q(**{f"{prefix}hidden_at__isnull": True}),
+        Fact.AUTHOR_ACTIVE: author_active or Q(**{f"{prefix}author__is_active": True}),
+        Fact.NOT_BLOCKED: not_blocked,
+        Fact.COMMUNITY: Q(**{f"{prefix}visibility": Visibility.COMMUNITY}),
+        Fact.CONNECTED: connected,
+    }
+    return render(
+        rule,
+        facts.__getitem__,
+        lambda parts: reduce(operator.and_, parts),
+        lambda parts: reduce(operator.or_, parts),
+    )
+
+
+def posts_visible_to(viewer_id: int) -> QuerySet[Post]:
+    """The posts the viewer may see, the viewer's connections and blocks read inside the
+    statement (subqueries) rather than loaded first: for a list that runs once per request
+    and needs nothing else of the `Audience` (search's candidates). The author's account is
+    asked of each post still in question (`EXISTS` on the primary key), not joined: a join
+    makes the database hash every member before it knows whether any post matched."""
+    author_active = Exists(User.objects.filter(pk=OuterRef("author_id"), is_active=True))
+    return Post.objects.filter(
+        _rule_q(
+            viewer_id,
+            "",
+            RULE,
+            not_blocked=not_blocked_with(viewer_id, "author_id"),
+            connected=connected_with(viewer_id, "author_id"),
+            author_active=Q(author_active),
+        )
+    )
+
+
 # --- The viewer's side of it -------------------------------------------------------------------
 
 
@@ -134,19 +184,12 @@ class Audience:
 
     def q(self, prefix: str = "", *, rule: Term = RULE) -> Q:
         """The rule as a filter on posts (`prefix` e.g. "post__" for comments)."""
-        facts = {
-            Fact.OWN: Q(**{f"{prefix}author_id": self.viewer_id}),
-            Fact.SHOWN: Q(**{f"{prefix}hidden_at__isnull": True}),
-            Fact.AUTHOR_ACTIVE: Q(**{f"{prefix}author__is_active": True}),
-            Fact.NOT_BLOCKED: ~Q(**{f"{prefix}author_id__in": self.blocked}),
-            Fact.COMMUNITY: Q(**{f"{prefix}visibility": Visibility.COMMUNITY}),
-            Fact.CONNECTED: Q(**{f"{prefix}author_id__in": self.connected}),
-        }
-        return render(
+        return _rule_q(
+            self.viewer_id,
+            prefix,
             rule,
-            facts.__getitem__,
-            lambda parts: reduce(operator.and_, parts),
-            lambda parts: reduce(operator.or_, parts),
+            not_blocked=~Q(**{f"{prefix}author_id__in": self.blocked}),
+            connected=Q(**{f"{prefix}author_id__in": self.connected}),
         )
 
     def allows(

@@ -65,7 +65,9 @@ def search_endpoint(
     pages: dict[str, Any] = {}
     for results in found:
         if results.kind == Kind.MEMBERS:
-            items: list[Any] = [SearchMemberOut.build(m) for m in results.items]
+            items: list[Any] = [
+                SearchMemberOut.build(m, results.topics_of(m)) for m in results.items
+            ]
             pages["members"] = SearchMemberPage(items=items, next=results.next)
         elif results.kind == Kind.POSTS:
             items = [SearchPostOut.build(p, terms) for p in results.items]

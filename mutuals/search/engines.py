@@ -35,6 +35,7 @@ is added, `EXACT_BONUS` times), so "ana" puts Ana Ferreira before Anastasia, and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -43,8 +44,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection as default_connection
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import BooleanField, FloatField
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Field, FloatField, QuerySet, Subquery
+from django.db.models.expressions import Expression, RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.core.search_terms import Terms
 
@@ -114,10 +116,66 @@ INDEXES: dict[Kind, Index] = {
 }
 
 
-class Engine(Protocol):
-    def condition(self, kind: Kind, terms: Terms) -> RawSQL: ...
+class RowSQL(Expression):
+    """SQL about the row of the query it is put in, written with `{pk}` (the row's id) and
+    `{table}` (its table), both as that query names them: a query used as a subquery renames
+    its tables ("V0"), and SQL naming the table itself would reach the outer query's row (a
+    correlated subquery run once per row of the outer table)."""
 
-    def rank(self, kind: Kind, terms: Terms) -> RawSQL: ...
+    contains_aggregate = False
+
+    def __init__(self, sql: str, params: list[Any], output_field: Field[Any, Any]) -> None:
+        super().__init__(output_field=output_field)
+        self.sql, self.params = sql, params
+        self.pk: Any = F("pk")  # resolved to the row's id column by the query
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.pk]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.pk,) = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        pk_sql, pk_params = compiler.compile(self.pk)
+        table = pk_sql.rsplit(".", 1)[0]
+        return self.sql.format(pk=pk_sql, table=table), (*pk_params, *self.params)
+
+
+class AmongIds(Expression):
+    """The row's id is one of `ids` (a query of ids). On PostgreSQL `= ANY(ARRAY(…))`: the
+    ids are gathered once and each read by the primary key, where `IN (…)` may make the
+    planner read a whole table to join it with a few hundred candidates."""
+
+    contains_aggregate = False
+    output_field = BooleanField()
+
+    def __init__(self, ids: QuerySet[Any, Any]) -> None:
+        super().__init__()
+        self.pk: Any = F("pk")  # resolved to the row's id column by the query
+        self.ids = Subquery(ids)
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.pk, self.ids]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        self.pk, self.ids = exprs
+
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        pk_sql, pk_params = compiler.compile(self.pk)
+        ids_sql, ids_params = compiler.compile(self.ids)
+        if connection.vendor == "postgresql":
+            return f"{pk_sql} = ANY(ARRAY{ids_sql})", (*pk_params, *ids_params)
+        return f"{pk_sql} IN {ids_sql}", (*pk_params, *ids_params)
+
+
+class Engine(Protocol):
+    def condition(self, kind: Kind, terms: Terms) -> RowSQL: ...
+
+    def rank(self, kind: Kind, terms: Terms) -> RowSQL: ...
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL: ...
 
@@ -166,6 +224,11 @@ def _prefixed(index: Index, terms: Terms) -> list[tuple[str, bool]]:
     ]
 
 
+def _braces(sql: str) -> str:
+    """`sql` inside a `RowSQL` template, its own braces kept."""
+    return sql.replace("{", "{{").replace("}", "}}")
+
+
 def _pg_prefix(index: Index, terms: Terms) -> str:
     return " & ".join(f"'{w}':*" if p else f"'{w}'" for w, p in _prefixed(index, terms))
 
@@ -175,24 +238,23 @@ def _pg_exact(terms: Terms) -> str:
 
 
 class PostgresEngine:
-    def condition(self, kind: Kind, terms: Terms) -> RawSQL:
+    def condition(self, kind: Kind, terms: Terms) -> RowSQL:
         index = INDEXES[kind]
         if index.separate:
-            return RawSQL(
-                f"{_q(index.table)}.id IN ({self.ids(kind, terms).sql})",
+            return RowSQL(
+                f"{{pk}} IN ({_braces(self.ids(kind, terms).sql)})",
                 [_pg_prefix(index, terms)],
                 output_field=BooleanField(),
             )
-        return RawSQL(
-            f"{_pg_vector(index, _q(index.table))} @@ to_tsquery('{CONFIG}', %s)",
+        return RowSQL(
+            f"{{table}}.{_q(VECTOR)} @@ to_tsquery('{CONFIG}', %s)",
             [_pg_prefix(index, terms)],
             output_field=BooleanField(),
         )
 
-    def rank(self, kind: Kind, terms: Terms) -> RawSQL:
+    def rank(self, kind: Kind, terms: Terms) -> RowSQL:
         index = INDEXES[kind]
-        alias = "search_doc" if index.separate else _q(index.table)
-        vector = _pg_vector(index, alias)
+        vector = _pg_vector(index, "search_doc") if index.separate else f"{{table}}.{_q(VECTOR)}"
         score = (
             f"ts_rank({vector}, to_tsquery('{CONFIG}', %s)) "
             f"+ {EXACT_BONUS} * ts_rank({vector}, to_tsquery('{CONFIG}', %s))"
@@ -200,9 +262,9 @@ class PostgresEngine:
         if index.separate:
             score = (
                 f"(SELECT {score} FROM {_q(index.source)} search_doc "
-                f"WHERE search_doc.{_q(index.source_key)} = {_q(index.table)}.id)"
+                f"WHERE search_doc.{_q(index.source_key)} = {{pk}})"
             )
-        return RawSQL(
+        return RowSQL(
             score, [_pg_prefix(index, terms), _pg_exact(terms)], output_field=FloatField()
         )
 
@@ -257,25 +319,25 @@ def _fts_exact(terms: Terms) -> str:
 
 
 class SqliteEngine:
-    def condition(self, kind: Kind, terms: Terms) -> RawSQL:
+    def condition(self, kind: Kind, terms: Terms) -> RowSQL:
         index = INDEXES[kind]
-        return RawSQL(
-            f"{_q(index.table)}.id IN ({self.ids(kind, terms).sql})",
+        return RowSQL(
+            f"{{pk}} IN ({self.ids(kind, terms).sql})",
             [_fts_prefix(index, terms)],
             output_field=BooleanField(),
         )
 
-    def rank(self, kind: Kind, terms: Terms) -> RawSQL:
+    def rank(self, kind: Kind, terms: Terms) -> RowSQL:
         index = INDEXES[kind]
         weights = ", ".join(str(BM25_WEIGHTS[weight]) for _, weight in index.columns)
 
         def score() -> str:
             return (
                 f"coalesce(-(SELECT bm25({index.fts}, {weights}) FROM {index.fts} "
-                f"WHERE {index.fts} MATCH %s AND rowid = {_q(index.table)}.id), 0)"
+                f"WHERE {index.fts} MATCH %s AND rowid = {{pk}}), 0)"
             )
 
-        return RawSQL(
+        return RowSQL(
             f"{score()} + {EXACT_BONUS} * {score()}",
             [_fts_prefix(index, terms), _fts_exact(terms)],
             output_field=FloatField(),

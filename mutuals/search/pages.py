@@ -41,14 +41,15 @@ class Group:
     next_url: str | None  # the next page (one kind) or the kind's own page (all kinds)
 
 
-def _row(kind: Kind, item: Any, terms: Terms) -> Row:
+def _row(results: Results[Any], item: Any, terms: Terms) -> Row:
+    kind = results.kind
     if kind == Kind.MEMBERS:
         profile = item.profile
         return Row(
             url=reverse("member_detail", args=[item.pk]),
             title=item.name,
             meta=" · ".join(p for p in (profile.headline, profile.company) if p),
-            tags=[topic.name for topic in profile.topics.all()],
+            tags=results.topics_of(item),
         )
     if kind == Kind.POSTS:
         return Row(
@@ -110,6 +111,6 @@ def search_page(viewer: User, query: QueryDict) -> dict[str, Any]:
         if results.next:
             more = {**params, "kind": results.kind.value}
             next_url = _link({**more, "cursor": results.next} if kind else more)
-        rows = [_row(results.kind, item, terms) for item in results.items]
+        rows = [_row(results, item, terms) for item in results.items]
         context["groups"].append(Group(results.kind, LABELS[results.kind], rows, next_url))
     return context

@@ -24,7 +24,7 @@ class SearchMemberOut(Schema):
     topics: list[str]
 
     @staticmethod
-    def build(member: User) -> SearchMemberOut:
+    def build(member: User, topics: list[str]) -> SearchMemberOut:
         profile = member.profile
         return SearchMemberOut(
             id=member.pk,
@@ -32,7 +32,7 @@ class SearchMemberOut(Schema):
             headline=profile.headline,
             company=profile.company,
             title=profile.title,
-            topics=[topic.name for topic in profile.topics.all()],
+            topics=topics,
         )
 
 

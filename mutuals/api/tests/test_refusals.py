@@ -26,6 +26,7 @@ from mutuals.core.schemas import REFUSALS_KEY
 # What the analysis finds but cannot happen, each with the reason (keep this short).
 UNREACHABLE: dict[tuple[str, Refusal], str] = {
     ("events_create", (404, "not_found")): "reads back the event it has just created",
+    ("members_list", (422, "query_too_long")): "the directory searches q's first 200 characters",
     ("posts_report", (409, "state_changed")): "a post's report never closes a request",
     ("events_thanks_create", (422, "group_too_large")): (
         "a thank-you conversation has two members; the size rule is for groups"

@@ -286,6 +286,7 @@ def test_on_a_large_table_the_newest_window_is_asked_first(viewer, monkeypatch):
 
     monkeypatch.setattr(selectors, "WINDOWS", {Kind.POSTS: (3,)})
     monkeypatch.setattr(selectors, "MIN_CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "_newest", {})  # the newest id, read once (then cached)
     author = make_member(name="Author")
     for word in ("zero", "one", "two", "three", "four", "five"):
         make_post(author, f"Freight note {word}")
@@ -298,3 +299,27 @@ def test_on_a_large_table_the_newest_window_is_asked_first(viewer, monkeypatch):
     ]
     # Too few matches among the newest: the whole table is asked.
     assert bodies(viewer, "zero") == ["Freight note zero"]
+
+
+def test_a_window_without_a_match_makes_way_for_the_whole_table_at_once(viewer, monkeypatch):
+    """Nothing among the newest rows: the word is rare, so the windows between are skipped
+    (each would be one more statement finding too few)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mutuals.search import selectors
+
+    monkeypatch.setattr(selectors, "WINDOWS", {Kind.POSTS: (3, 6)})
+    monkeypatch.setattr(selectors, "MIN_CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "_newest", {})
+    author = make_member(name="Author")
+    make_post(author, "An old note on a quokka")
+    for n in range(9):
+        make_post(author, f"Freight note {n}")
+    selectors._newest_id(Post)  # read once, as a warm process has it
+    with CaptureQueriesContext(connection) as captured:
+        assert bodies(viewer, "quokka") == ["An old note on a quokka"]
+    assert len(captured) == 2  # the newest three, then the whole table
+    with CaptureQueriesContext(connection) as captured:
+        assert len(bodies(viewer, "freight")) == 3  # enough among the newest three
+    assert len(captured) == 1

@@ -23,7 +23,9 @@ def test_each_registration_is_filled_by_its_app():
     assert set(worker_start._HOOKS) == {imports_recover_stalled, builder.start_in_thread}
     assert providers._block_rule == [
         providers.BlockRule(
-            blocked_ids=selectors.blocked_ids, is_blocked_between=selectors.is_blocked_between
+            blocked_ids=selectors.blocked_ids,
+            is_blocked_between=selectors.is_blocked_between,
+            not_blocked_with=selectors.not_blocked_with,
         )
     ]
     assert providers._proximity == [proximity_for]
