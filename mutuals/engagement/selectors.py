@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -87,20 +87,17 @@ def follow_through_rate(member: User, now: datetime | None = None) -> float | No
     connection_ids = Connection.objects.filter(Q(member_low=member) | Q(member_high=member)).values(
         "pk"
     )
-    due = Obligation.objects.filter(
+    counts = Obligation.objects.filter(
         Q(party=member) | Q(party__isnull=True, connection_id__in=connection_ids),
         due_at__lte=now,
         cancelled_at__isnull=True,
+    ).aggregate(
+        total=Count("id"),
+        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))),
     )
-    total = due.count()
-    if not total:
+    if not counts["total"]:
         return None
-    on_time = sum(
-        1
-        for fulfilled, deadline in due.values_list("fulfilled_at", "due_at")
-        if fulfilled is not None and fulfilled <= deadline
-    )
-    return on_time / total
+    return int(counts["on_time"]) / int(counts["total"])
 
 
 def acceptance_rate_shown(member: User) -> float | None:
@@ -124,10 +121,11 @@ def give_take(member: User, since: datetime | None = None) -> GiveTake:
     interactions = Interaction.objects.all()
     if since:
         interactions = interactions.filter(at__gte=since)
-    return GiveTake(
-        given=interactions.filter(actor=member).count(),
-        received=interactions.filter(counterpart=member).count(),
+    counts = interactions.filter(Q(actor=member) | Q(counterpart=member)).aggregate(
+        given=Count("id", filter=Q(actor=member)),
+        received=Count("id", filter=Q(counterpart=member)),
     )
+    return GiveTake(given=int(counts["given"]), received=int(counts["received"]))
 
 
 def pending_requests_count(member: User) -> int:
