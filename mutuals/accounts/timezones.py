@@ -38,13 +38,21 @@ NUDGE_AHEAD = timedelta(days=1)
 @functools.cache
 def available_time_zones() -> frozenset[str]:
     """The canonical IANA names a member may choose (see the module docstring)."""
-    known = frozenset(zoneinfo.available_timezones())
+    known = _known_zones()
     listed = {"UTC"}
     for table in _TABLES:
         listed |= _zones_in(table)
     if len(listed) == 1:  # no tables on this system: every name but the non-zones
         return known - _NOT_ZONES
     return frozenset(listed & known)
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    """Every name in the time zone database. `zoneinfo.available_timezones()` walks the
+    database's directory tree on each call (a few thousand files: tens of milliseconds), so
+    it is read once per process."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -54,7 +62,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 def zone_named(name: str | None) -> ZoneInfo:
     """The IANA zone `name`, or UTC when it is unset or unknown here (the services refuse
     names that are not canonical; a value written around them must not break a page)."""
-    if name and name in zoneinfo.available_timezones() and name not in _NOT_ZONES:
+    if name and name in _known_zones() and name not in _NOT_ZONES:
         return ZoneInfo(name)
     return ZoneInfo("UTC")
 

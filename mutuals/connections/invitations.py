@@ -420,7 +420,11 @@ def acceptance_counts(member: User) -> tuple[int, int]:
 
 def acceptance_rate(member: User) -> float | None:
     """Accepted share of the member's last 20 decided requests; None below 5 decided."""
-    accepted, decided = acceptance_counts(member)
+    return acceptance_rate_of(*acceptance_counts(member))
+
+
+def acceptance_rate_of(accepted: int, decided: int) -> float | None:
+    """The rate from `acceptance_counts` (for a caller that shows the counts too)."""
     if decided < ACCEPTANCE_MIN_DECIDED:
         return None
     return accepted / decided

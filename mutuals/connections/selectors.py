@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Lower
 
-from mutuals.accounts.models import TOPIC_ORDER, Topic, User
+from mutuals.accounts.models import TOPIC_ORDER, Profile, Topic, User
 from mutuals.connections.models import (
     UNANSWERED_STATES,
     Block,
@@ -92,6 +93,20 @@ def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
         .order_by(*TOPIC_ORDER)
         .values_list("slug", "name")
     )
+
+
+def shared_topics_with(member_id: int, other_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """`shared_topics` of the member with each of several others, in one query."""
+    mine = Profile.topics.through.objects.filter(profile__user_id=member_id).values("topic_id")
+    rows = (
+        Profile.topics.through.objects.filter(profile__user_id__in=other_ids, topic_id__in=mine)
+        .order_by(Lower("topic__name"), "topic_id")
+        .values_list("profile__user_id", "topic__slug", "topic__name")
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for other_id, slug, name in rows:
+        found.setdefault(other_id, []).append((slug, name))
+    return found
 
 
 def mutual_connections(member_id: int, other_id: int) -> list[tuple[int, str]]:

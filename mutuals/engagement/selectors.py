@@ -102,18 +102,15 @@ def pact_counted(member: User) -> Q:
 def follow_through_rate(member: User, now: datetime | None = None) -> float | None:
     """Obligations the member owed (their own, and their pairs') that fell due, met on time /
     all that fell due (docs/design.md §4; which count: `pact_counted`). None before anything
-    fell due."""
+    fell due. One aggregate."""
     now = now or timezone.now()
-    due = Obligation.objects.filter(pact_counted(member), due_at__lte=now)
-    total = due.count()
-    if not total:
-        return None
-    on_time = sum(
-        1
-        for fulfilled, deadline in due.values_list("fulfilled_at", "due_at")
-        if fulfilled is not None and fulfilled <= deadline
+    counts = Obligation.objects.filter(pact_counted(member), due_at__lte=now).aggregate(
+        total=Count("id"),
+        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))),
     )
-    return on_time / total
+    if not counts["total"]:
+        return None
+    return int(counts["on_time"]) / int(counts["total"])
 
 
 def acceptance_rate_shown(member: User) -> float | None:
@@ -137,10 +134,11 @@ def give_take(member: User, since: datetime | None = None) -> GiveTake:
     interactions = Interaction.objects.all()
     if since:
         interactions = interactions.filter(at__gte=since)
-    return GiveTake(
-        given=interactions.filter(actor=member).count(),
-        received=interactions.filter(counterpart=member).count(),
+    counts = interactions.filter(Q(actor=member) | Q(counterpart=member)).aggregate(
+        given=Count("id", filter=Q(actor=member)),
+        received=Count("id", filter=Q(counterpart=member)),
     )
+    return GiveTake(given=int(counts["given"]), received=int(counts["received"]))
 
 
 def pending_requests_count(member: User) -> int:

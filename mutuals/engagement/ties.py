@@ -129,6 +129,16 @@ def tie_state(tie: Tie, *, their_tier: str, now: datetime) -> str:
     )
 
 
+def tie_state_unmeasured(*, connected_at: datetime, now: datetime) -> str:
+    """The state of a tie nobody has computed yet: a tie begun at `connected_at` with no
+    interaction, the other side an acquaintance (as `pact_open` starts both)."""
+    return tie_state(
+        Tie(connection=Connection(created_at=connected_at)),
+        their_tier=strength.TIER_ACQUAINTANCE,
+        now=now,
+    )
+
+
 def _recompute_later(member_ids: list[int]) -> None:
     # Imported here: tasks.py imports this module (each task calls its service).
     from mutuals.engagement import tasks

@@ -48,7 +48,7 @@ from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
 from mutuals.feed.access import RULE, Audience, Fact, assuming, visible_sql
-from mutuals.feed.mentions import plain
+from mutuals.feed.mentions import current_names, plain
 from mutuals.feed.models import (
     Comment,
     Post,
@@ -715,9 +715,10 @@ def contributions_for(member: User, *, top: int = 5) -> Contributions:
 POST_LABEL_WORDS = 8
 
 
-def post_label(post: Post) -> str:
-    """A post as an invitation's context names it: its first words."""
-    words = plain(post.body).split()
+def post_label(post: Post, names: dict[int, str] | None = None) -> str:
+    """A post as an invitation's context names it: its first words (`names`: the current
+    names its mentions point at, when already read)."""
+    words = plain(post.body, names).split()
     label = " ".join(words[:POST_LABEL_WORDS])
     return f"{label}…" if len(words) > POST_LABEL_WORDS else label
 
@@ -751,13 +752,14 @@ def recipient_posts_for_context(
     sender: User, recipient: User, limit: int = 10
 ) -> list[tuple[int, str]]:
     """(id, label) of the recipient's recent posts the sender can see, for the composer."""
-    rows = (
+    rows = list(
         Audience.of(sender)
         .posts()
         .filter(author_id=recipient.pk)
         .order_by("-created_at", "-id")[:limit]
     )
-    return [(post.pk, post_label(post)) for post in rows]
+    names = current_names("\n".join(post.body for post in rows))  # one read for all
+    return [(post.pk, post_label(post, names)) for post in rows]
 
 
 # --- @mention autocomplete ---------------------------------------------------------------------
@@ -832,11 +834,12 @@ def _mention_rank(name: str, words: list[str]) -> int:
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
     """The recipient's recent posts the sender can see, as text the personalization engine
     may find referred to in a note (registered with connections in FeedConfig.ready)."""
-    rows = (
+    rows = list(
         Audience.of(sender)
         .posts()
         .filter(author_id=recipient.pk)
         .order_by("-created_at", "-id")
         .values_list("body", flat=True)[:MATERIAL_POSTS]
     )
-    return RecipientMaterial(posts=tuple(plain(body) for body in rows))
+    names = current_names("\n".join(rows))  # every post's mentions in one read
+    return RecipientMaterial(posts=tuple(plain(body, names) for body in rows))

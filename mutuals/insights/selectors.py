@@ -5,38 +5,34 @@ at most five suggested actions for today, each with its reason."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.timezones import zone_named
+from mutuals.connections.invitations import acceptance_rate_of
 from mutuals.connections.models import Connection
-from mutuals.connections.selectors import shared_topics
+from mutuals.connections.selectors import shared_topics_with
 from mutuals.engagement import selectors as engagement
-from mutuals.engagement import tasks as engagement_tasks
 from mutuals.engagement.models import (
-    Collaboration,
     Obligation,
     ObligationKind,
     ObligationStatus,
     Tie,
     TieState,
 )
+from mutuals.engagement.ties import tie_state_unmeasured
 from mutuals.messaging import selectors as messaging
 
 STATES = [s.value for s in TieState]
 TIERS = ["inner", "close", "active", "wider", "acquaintance"]
 MAX_SUGGESTIONS = 5
 PACT_WEEKS = 12
-# Ties recomputed longer ago than this are queued for the worker when the dashboard is read.
-STALE_AFTER = timedelta(hours=6)
-# One queued recompute per member in this many seconds, however often the page is read.
-RECOMPUTE_QUEUED_FOR = 60
 # Past this many active ties the dashboard gently suggests a review (Dunbar's ~150).
 REVIEW_ABOVE = 150
 
@@ -73,55 +69,113 @@ class Health:
     suggestions: list[Suggestion] = field(default_factory=list)
     pact_weeks: list[PactWeek] = field(default_factory=list)
     review_prompt: bool = False
-    # Confirmed collaborations by state (active, completed) and the active ones, newest first.
+    # Confirmed collaborations by state (active, completed).
     collaborations: dict[str, int] = field(default_factory=dict)
-    active_collaborations: list[Collaboration] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TieRow:
+    """What the dashboard reads of one of the member's ties (one row of one query)."""
+
+    other_id: int
+    other_name: str
+    connection_id: int
+    state: str
+    tier: str
+    strength: float
+    resting_since: datetime | None
+
+
+def tie_rows(member: User, now: datetime) -> list[TieRow]:
+    """The member's ties with active members, strongest first, as last computed: the stored
+    values only (no model instances, no joined profile). A connection with no tie row of the
+    member yet (made without the pact, or written in bulk) reads as a tie just begun would
+    (`Tie`'s defaults, its state by the clock), until the worker computes it."""
+    rows = [
+        TieRow(*row)
+        for row in Tie.objects.filter(member=member, other__is_active=True)
+        .order_by("-strength", "-id")
+        .values_list(
+            "other_id",
+            "other__name",
+            "connection_id",
+            "state",
+            "tier",
+            "strength",
+            "resting_since",
+        )
+    ]
+    missing = (
+        Connection.objects.filter(Q(member_low=member) | Q(member_high=member))
+        .exclude(ties__member=member)
+        .order_by("created_at", "id")
+        .values_list(
+            "pk",
+            "created_at",
+            "member_low_id",
+            "member_low__name",
+            "member_low__is_active",
+            "member_high_id",
+            "member_high__name",
+            "member_high__is_active",
+        )
+    )
+    for row in missing:
+        connection_id, created_at = row[0], row[1]
+        low, high = (row[2], row[3], row[4]), (row[5], row[6], row[7])
+        other = high if low[0] == member.pk else low
+        if other[2]:
+            unmeasured = Tie()
+            state = tie_state_unmeasured(connected_at=created_at, now=now)
+            rows.append(
+                TieRow(
+                    other[0],
+                    other[1],
+                    connection_id,
+                    state,
+                    unmeasured.tier,
+                    unmeasured.strength,
+                    None,
+                )
+            )
+    return rows
 
 
 def health_for(member: User, now: datetime | None = None) -> Health:
+    """The dashboard from stored rows: reading it writes nothing and queues nothing (issue 20).
+    Ties are as last computed: on each interaction (both members, by the worker) and by
+    `mutuals sweep` once a day old (`engagement.ties.ties_refresh_stale`)."""
     now = now or timezone.now()
-    ties_refresh_when_stale(member, now)
-    ties = list(engagement.ties_for(member))
+    ties = tie_rows(member, now)
     states = Counter(t.state for t in ties)
     tiers = Counter(t.tier for t in ties)
     give_take = engagement.give_take(member)
     active = sum(1 for t in ties if t.state in (TieState.ENGAGED, TieState.WARM))
+    requests_accepted = engagement.acceptance_counts_shown(member)
     return Health(
         connections=len(ties),
         by_state={state: states.get(state, 0) for state in STATES},
         by_tier={tier: tiers.get(tier, 0) for tier in TIERS},
         follow_through_rate=engagement.follow_through_rate(member, now),
-        acceptance_rate=engagement.acceptance_rate_shown(member),
-        requests_accepted=engagement.acceptance_counts_shown(member),
+        acceptance_rate=acceptance_rate_of(*requests_accepted),
+        requests_accepted=requests_accepted,
         given=give_take.given,
         received=give_take.received,
         suggestions=suggestions_for(member, ties, now),
         pact_weeks=pact_weeks(member, now),
         review_prompt=active > REVIEW_ABOVE,
         collaborations=engagement.collaboration_counts(member),
-        active_collaborations=engagement.collaborations_active(member),
     )
 
 
-def ties_refresh_when_stale(member: User, now: datetime) -> bool:
-    """Reading the dashboard writes nothing: when the member's ties are stale, or a
-    connection has no tie row yet, queue their recompute for the worker (at most once a
-    minute per member) and answer from the stored ties. Returns whether it queued one."""
-    stale = (
-        Tie.objects.filter(member=member)
-        .filter(Q(computed_at__isnull=True) | Q(computed_at__lt=now - STALE_AFTER))
-        .exists()
-        or Connection.objects.filter(Q(member_low=member) | Q(member_high=member))
-        .exclude(ties__member=member)
-        .exists()
-    )
-    if not stale or not cache.add(f"insights:ties-queued:{member.pk}", 1, RECOMPUTE_QUEUED_FOR):
-        return False
-    engagement_tasks.ties_recompute.enqueue(member.pk)
-    return True
+def health_suggestions(member: User, now: datetime | None = None) -> list[Suggestion]:
+    """Today's few actions alone (the home page's "For today"), without the rest of the
+    dashboard."""
+    now = now or timezone.now()
+    return suggestions_for(member, tie_rows(member, now), now)
 
 
-def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Suggestion]:
+def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Suggestion]:
     """Today's few actions, most time-sensitive first: unanswered messages, thank-yous owed to
     new connections, first conversations due, check-ins due, then ties going cold — each with
     the reason drawn from what the two share."""
@@ -129,18 +183,53 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
     out: list[Suggestion] = []
     seen: set[int] = set()
 
-    def add(kind: str, tie: Tie, text: str, reason: str, url: str) -> None:
+    def add(kind: str, tie: TieRow, text: str, reason: str, url: str) -> None:
         if tie.other_id in seen or len(out) >= MAX_SUGGESTIONS:
             return
         seen.add(tie.other_id)
-        out.append(Suggestion(kind, tie.other_id, tie.other.name, text, reason, url))
+        out.append(Suggestion(kind, tie.other_id, tie.other_name, text, reason, url))
 
     for other_id, url in messaging.unanswered_for(member, now=now):
         if other_id in by_other:
             tie = by_other[other_id]
             add(
-                "reply", tie, f"Reply to {tie.other.name}", "Their message is waiting for you.", url
+                "reply", tie, f"Reply to {tie.other_name}", "Their message is waiting for you.", url
             )
+    if len(out) < MAX_SUGGESTIONS:
+        _pact_suggestions(member, ties, now, add)
+    cold = [
+        t
+        for t in ties
+        if t.state in (TieState.STAGNANT, TieState.FADING) and t.other_id not in seen
+    ]
+    cold.sort(key=lambda t: -t.strength)
+    cold = cold[: MAX_SUGGESTIONS - len(out)]
+    # The topics of every tie that can still be suggested, in one read.
+    topics = shared_topics_with(member.pk, [t.other_id for t in cold]) if cold else {}
+    for tie in cold:
+        shared = [name for _, name in topics.get(tie.other_id, [])]
+        reason = (
+            f"You both care about {shared[0]}."
+            if shared
+            else "You have not been in touch in a while."
+        )
+        add(
+            "reconnect",
+            tie,
+            f"Reconnect with {tie.other_name}",
+            reason,
+            reverse("connection_detail", args=[tie.connection_id]),
+        )
+    return out
+
+
+def _pact_suggestions(
+    member: User,
+    ties: list[TieRow],
+    now: datetime,
+    add: Callable[[str, TieRow, str, str, str], None],
+) -> None:
+    """Thank-yous, first conversations and check-ins owed, soonest due first."""
     open_items = Obligation.objects.filter(
         Q(party=member) | Q(party__isnull=True),
         connection_id__in=[t.connection_id for t in ties],
@@ -162,37 +251,18 @@ def suggestions_for(member: User, ties: list[Tie], now: datetime) -> list[Sugges
         due = "overdue" if overdue else f"due {local_due:%a %d %b}"
         if obligation.kind == ObligationKind.FIRST_MESSAGE:
             add(
-                "thank", tie, f"Thank {tie.other.name} for connecting", f"Your hello is {due}.", url
+                "thank", tie, f"Thank {tie.other_name} for connecting", f"Your hello is {due}.", url
             )
         elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
             add(
                 "converse",
                 tie,
-                f"Start a real conversation with {tie.other.name}",
+                f"Start a real conversation with {tie.other_name}",
                 f"Your first exchange is {due}.",
                 url,
             )
         elif obligation.due_at < now + timedelta(days=7):
-            add("check_in", tie, f"Check in with {tie.other.name}", f"Your check-in is {due}.", url)
-    cold = [t for t in ties if t.state in (TieState.STAGNANT, TieState.FADING)]
-    cold.sort(key=lambda t: -t.strength)
-    for tie in cold:
-        if len(out) >= MAX_SUGGESTIONS:
-            break
-        topics = [name for _, name in shared_topics(member.pk, tie.other_id)]
-        reason = (
-            f"You both care about {topics[0]}."
-            if topics
-            else "You have not been in touch in a while."
-        )
-        add(
-            "reconnect",
-            tie,
-            f"Reconnect with {tie.other.name}",
-            reason,
-            reverse("connection_detail", args=[tie.connection_id]),
-        )
-    return out
+            add("check_in", tie, f"Check in with {tie.other_name}", f"Your check-in is {due}.", url)
 
 
 def pact_weeks(member: User, now: datetime) -> list[PactWeek]:

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from mutuals.accounts.selectors import member_for_request
 from mutuals.core.charts import horizontal_bars
+from mutuals.engagement.selectors import collaborations_active
 from mutuals.insights.charts import pact_columns
 from mutuals.insights.selectors import health_for
 from mutuals.introductions.first_steps import first_steps_for
@@ -37,5 +38,6 @@ def health_view(request: HttpRequest) -> HttpResponse:
             "pact_total": total_pact,
             "give_total": health.given + health.received,
             "first_steps": None if health.connections else first_steps_for(member),
+            "active_collaborations": collaborations_active(member),
         },
     )

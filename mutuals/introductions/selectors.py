@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
 from mutuals.connections.models import Invitation, InvitationState
@@ -138,12 +138,13 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
         snapshot, viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded
     )[offset:]
     named = {m for s in found for m in s.mutual_ids} | {s.member_id for s in found}
-    members = {
-        m.pk: m
-        for m in User.objects.filter(pk__in=named, is_active=True)
-        .select_related("profile")
-        .prefetch_related("profile__topics")
+    loaded = {
+        m.pk: m for m in User.objects.filter(pk__in=named, is_active=True).select_related("profile")
     }
+    # Topics only for the cards: of the mutual connections the reasons name only the names.
+    members = {s.member_id: loaded[s.member_id] for s in found if s.member_id in loaded}
+    prefetch_related_objects(list(members.values()), "profile__topics")
+    names = {pk: m.name for pk, m in loaded.items()}
     incoming = dict(
         Invitation.objects.filter(
             recipient=viewer, sender__in=[s.member_id for s in found], state__in=_ANSWERABLE
@@ -153,7 +154,7 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
         PersonSuggestion(
             member=members[s.member_id],
             score=s.score,
-            reasons=suggestion_reasons(s, members),
+            reasons=suggestion_reasons(s, names),
             mutual_count=s.mutual_count,
             degree=circle.proximity(s.member_id).degree,
             incoming_invitation_id=incoming.get(s.member_id),
@@ -163,15 +164,20 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
     ]
 
 
-def suggestion_reasons(suggestion: Suggestion, members: dict[int, User]) -> list[str]:
-    """ "3 mutual connections, including Thandi Mokoena", "You both follow Agile and Scrum"."""
+def suggestion_reasons(suggestion: Suggestion, names: dict[int, str]) -> list[str]:
+    """ "3 mutual connections, including Thandi Mokoena", "You both follow Agile and Scrum"
+    (`names`: the active members' names by id)."""
     reasons = []
     count = suggestion.mutual_count
-    names = [members[m].name for m in suggestion.mutual_ids if m in members]
+    mutual_names = [names[m] for m in suggestion.mutual_ids if m in names]
     if count:
         text = f"{count} mutual connection{'s' if count != 1 else ''}"
-        if names:
-            text += f", including {_join(names)}" if count > len(names) else f": {_join(names)}"
+        if mutual_names:
+            text += (
+                f", including {_join(mutual_names)}"
+                if count > len(mutual_names)
+                else f": {_join(mutual_names)}"
+            )
         reasons.append(text)
     if suggestion.shared_events:
         reasons.append(f"You both attended {_join(list(suggestion.shared_events))}")

@@ -16,7 +16,7 @@ from mutuals.engagement.selectors import (
     pending_requests_count,
 )
 from mutuals.events.selectors import follow_ups_open_for, next_event_for
-from mutuals.insights.selectors import health_for
+from mutuals.insights.selectors import health_suggestions
 from mutuals.mentorship.models import MentorshipState
 from mutuals.mentorship.selectors import mentorships_for
 
@@ -77,5 +77,5 @@ def for_today(member: User) -> dict[str, Any]:
     Kwame" goes), whose link leads to the same place."""
     notices = list(notifications_for(member, unread=True)[:TODAY_NOTICES])
     told_about = {notice.about_id for notice in notices if notice.about_id}
-    suggestions = [s for s in health_for(member).suggestions if s.member_id not in told_about]
+    suggestions = [s for s in health_suggestions(member) if s.member_id not in told_about]
     return {"notices": notices, "suggestions": suggestions[:TODAY_SUGGESTIONS]}
