@@ -30,7 +30,7 @@ class Schema(ninja.Schema):
     around that: a tenth of the CPU of `GET /api/me`. An instance of the very schema a field
     declares is taken as it is, as plain pydantic does; anything else (a dict, a model
     instance, an instance of another schema) is read and validated as ninja does.
-    Every API schema derives from this one (test_schemas.py checks)."""
+    Every API schema derives from this one (api/tests/test_schemas.py checks)."""
 
     @model_validator(mode="wrap")
     @classmethod

@@ -1,5 +1,6 @@
-"""Compiled reads (`core.compiled`, issue 20): the same rows as the queryset they were made
-from, compiled once, and refused loudly where the shortcut would be wrong."""
+"""Compiled reads (`core.compiled`, issue 20; tested here, where there are models to read):
+the same rows as the queryset they were made from, compiled once, and refused loudly where
+the shortcut would be wrong."""
 
 from __future__ import annotations
 
