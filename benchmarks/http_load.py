@@ -24,6 +24,16 @@ ring: each sends its requests to members it is not connected to, each with a dif
 (the personalization check would mark a repeated note as mass outreach), posts, and messages
 its neighbour. After the run, whatever happens, the throwaway members are deleted, and with
 them everything they wrote. `--no-writes` runs the reads alone (no database access).
+
+**A generated community** (the issue's (b): 100,000 members, 2M connections, 1M posts): load
+it into its own database with `benchmarks/feed.py` (its COPY loader; at full size it takes a
+long while), publish its graph, serve it, and sign in as one of its members:
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutuals_community
+    .venv/bin/python benchmarks/feed.py --members 100000 --requests 20
+    mutuals graph --once && mutuals serve --port 8010 &
+    .venv/bin/python benchmarks/http_load.py --url http://127.0.0.1:8010 \
+        --member member1@bench.test
 """
 
 from __future__ import annotations
@@ -111,16 +121,31 @@ NOTES = [
 ]
 
 
+def django_setup() -> None:
+    """Django in this process, on the server's database (DATABASE_URL in the environment)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def token_made_for(email: str) -> str:
+    """A token for a member who has no password (a generated community's), made in the
+    database; revoked at the end like one from `POST /api/auth/token`."""
+    django_setup()
+    from mutuals.accounts.models import User
+    from mutuals.accounts.services import api_token_create
+
+    return api_token_create(user=User.objects.get(email=email), label="benchmark")[1]
+
+
 class ThrowawayMembers:
     """The members who make the writes, created before the run and deleted after (with all
     they wrote), through Django in this process against the server's database."""
 
     def __init__(self, size: int) -> None:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+        django_setup()
         self.size = size
         self.tokens: list[str] = []
         self.ids: list[int] = []
@@ -305,6 +330,11 @@ def main() -> None:
     parser.add_argument("--url", default="http://127.0.0.1:8010")
     parser.add_argument("--email", default=DEMO_EMAIL)
     parser.add_argument("--password", default=DEMO_PASSWORD)
+    parser.add_argument(
+        "--member",
+        help="sign in as this member with a token made in the database instead (a generated "
+        "community's members have no password: member1@bench.test from benchmarks/feed.py)",
+    )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
@@ -316,7 +346,11 @@ def main() -> None:
     parts = urlsplit(args.url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     try:
-        token = token_for(host, port, args.email, args.password)
+        if args.member:
+            http.client.HTTPConnection(host, port, timeout=5).connect()
+            token = token_made_for(args.member)
+        else:
+            token = token_for(host, port, args.email, args.password)
     except ConnectionRefusedError:
         # `make bench` runs every script: this one needs a server someone started.
         print(f"no server at {args.url}: start `mutuals serve` (see the docstring); skipped")
