@@ -138,10 +138,10 @@ def load(members: int, connections: int, posts: int, seed: int) -> None:
                 cursor,
                 "accounts_profile",
                 "id, user_id, headline, bio, company, title, location, offers, looking_for, "
-                "linkedin_url, created_at, updated_at",
+                "linkedin_url, phone, shared_contacts, visibility, created_at, updated_at",
                 (
                     f"{i}\t{i}\tProject lead {i % 97}\t\tCompany {i % 1000}\tLead\t\t[]\t[]\t\t"
-                    f"{stamp}\t{stamp}\n"
+                    f"\t[]\tcommunity\t{stamp}\t{stamp}\n"
                     for i in range(1, members + 1)
                 ),
             ),

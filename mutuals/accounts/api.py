@@ -60,6 +60,7 @@ from mutuals.accounts.selectors import (
     api_tokens_active,
     email_verification_pending,
     member_directory,
+    member_own_profile,
 )
 from mutuals.accounts.services import (
     api_token_create,
@@ -120,7 +121,7 @@ def auth_token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
 @router.get("/me", response=MeOut, operation_id="me_read")
 def me_read(request: HttpRequest) -> MeOut:
     """The signed-in member with their profile and (private) boundaries."""
-    return MeOut.build(_me(request))
+    return MeOut.build(member_own_profile(member(request).pk))
 
 
 @router.patch("/me/profile", response={200: ProfileOut}, operation_id="me_profile_update")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.models import ApiToken, Boundaries, Education, Experience, Profile, User
 from mutuals.accounts.photos import photo_url, photo_urls
+from mutuals.core.schemas import Schema
 
 
 class TokenIn(Schema):

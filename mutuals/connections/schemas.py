@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
 from mutuals.connections.models import Block, Invitation
 from mutuals.connections.services import Draft, invitation_for_sender_state
+from mutuals.core.schemas import Schema
 
 
 class ContextIn(Schema):

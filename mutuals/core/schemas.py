@@ -12,10 +12,39 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ninja import Schema
+import ninja
+from ninja.schema import DjangoGetter
+from pydantic import ModelWrapValidatorHandler, ValidationInfo, model_validator
 
 # The operation-level key `refusals()` writes and the API's document step reads (and removes).
 REFUSALS_KEY = "x-refusals"
+
+
+class Schema(ninja.Schema):
+    """django-ninja's Schema, without validating twice what a schema holds (issue 20).
+
+    Every answer is built from schemas (`ProfileOut.build(...)` inside `MeOut(...)`, twenty
+    `MemberOut` inside a page). ninja's validator reads any value it is given attribute by
+    attribute (to accept model instances), even a schema instance already validated when it
+    was made, so each nested schema was validated again by its parent, and again by the page
+    around that: a tenth of the CPU of `GET /api/me`. An instance of the very schema a field
+    declares is taken as it is, as plain pydantic does; anything else (a dict, a model
+    instance, an instance of another schema) is read and validated as ninja does.
+    Every API schema derives from this one (api/tests/test_schemas.py checks)."""
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        if type(values) is cls:
+            return values
+        # ninja's own validator (ninja/schema.py), unchanged.
+        if cls.model_config.get("extra") == "forbid" or cls.model_config.get(
+            "validate_assignment", False
+        ):
+            handler(values)
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class ErrorOut(Schema):

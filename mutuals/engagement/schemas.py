@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.engagement.delivery import DIGEST_HOUR, KINDS, KindRule
 from mutuals.engagement.models import (
     Collaboration,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.events.models import (
     MAX_CAPACITY,
     MAX_DESCRIPTION_LENGTH,

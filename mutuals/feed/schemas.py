@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.feed.models import MAX_BODY_LENGTH, MAX_COMMENT_LENGTH, Comment, Post
 from mutuals.feed.serialize import post_data
 

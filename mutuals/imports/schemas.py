@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Schema
 from pydantic import Field
 
+from mutuals.core.schemas import Schema
 from mutuals.imports.models import Import
 from mutuals.imports.selectors import Suggestion
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from mutuals.core.schemas import Schema
 
 
 class GiveTakeOut(Schema):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberOut, MemberRefOut
 from mutuals.connections.schemas import ContextIn
+from mutuals.core.schemas import Schema
 from mutuals.introductions.models import Introduction
 from mutuals.introductions.services import IntroductionDraft
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
 from mutuals.connections.schemas import FindingOut
+from mutuals.core.schemas import Schema
 from mutuals.engagement.models import Obligation
 from mutuals.mentorship.matching import Suggestion
 from mutuals.mentorship.models import (

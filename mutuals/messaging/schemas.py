@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.messaging.models import MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, Conversation, Message
 
 

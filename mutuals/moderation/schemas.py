@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from ninja import Field, Schema
+from ninja import Field
 
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.moderation.models import ModerationAction, Report, Suspension
 from mutuals.moderation.selectors import reporter_status
 from mutuals.moderation.targets import Context

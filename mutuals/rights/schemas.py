@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Schema
 from pydantic import Field
 
 from mutuals.accounts.models import AccountDeletion
+from mutuals.core.schemas import Schema
 from mutuals.rights.models import DataExport
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Schema
+from ninja import Field
 
 from mutuals.accounts.models import User
 from mutuals.accounts.schemas import MemberRefOut
+from mutuals.core.schemas import Schema
 from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
 from mutuals.feed.models import Post

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from mutuals.accounts.history import history_add, history_entries, history_reorder
 from mutuals.accounts.models import User
 from mutuals.accounts.services import api_token_create, profile_update
 from mutuals.accounts.tests.clients import api_client_for, web_client_for
@@ -89,6 +92,40 @@ class TestMe:
         assert body["name"] == "Sam Okafor"
         assert set(body["profile"]) >= {"headline", "topics", "offers", "looking_for"}
         assert body["boundaries"]["weekly_capacity"] == 10
+
+    def test_me_reads_everything_in_five_queries(self, api_client, member):
+        """The token, the member with profile and boundaries, then topics, experience and
+        education, one read each (issue 20: compiled once per process, core.compiled),
+        however long the lists are. Raising this budget is a decision."""
+        profile_update(user=member, topics=["Risk", "agile delivery", "Budgets"])
+        for index, organisation in enumerate(["Metro Rail", "Harbour Works", "City Water"]):
+            history_add(
+                user=member,
+                kind="experience",
+                organisation=organisation,
+                role="PM",
+                start=f"201{index}-01",
+            )
+        history_add(user=member, kind="education", school="Lakeshore University", start="2008")
+        order = list(reversed(history_entries(member, "experience")))
+        history_reorder(user=member, kind="experience", ids=[e.pk for e in order])
+        api_client.get("/api/me")  # the token's first use is recorded (once a minute)
+        with CaptureQueriesContext(connection) as captured:
+            body = api_client.get("/api/me").json()
+        assert len(captured) == 5, [query["sql"] for query in captured]
+        profile = body["profile"]
+        assert profile["topics"] == ["Agile delivery", "Budgets", "Risk"]  # by name
+        # the member's own order
+        assert [e["organisation"] for e in profile["experience"]] == [e.organisation for e in order]
+        assert [e["school"] for e in profile["education"]] == ["Lakeshore University"]
+        assert body["boundaries"]["open_intents"]
+
+    def test_a_token_of_a_member_no_longer_active_is_refused(self, member):
+        _, raw = api_token_create(user=member, label="laptop")
+        client = Client(headers={"Authorization": f"Bearer {raw}"})
+        assert client.get("/api/me").status_code == 200
+        User.objects.filter(pk=member.pk).update(is_active=False)
+        assert_envelope(client.get("/api/me"), 401, "not_authenticated")
 
     def test_session_auth_reads_and_requires_csrf_to_write(self, member):
         client = Client(enforce_csrf_checks=True)
