@@ -353,6 +353,16 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
     assert claimed_twice == []
     assert states["READY"] == 0
     assert states["RUNNING"] <= 1
+    if states["FAILED"]:
+        with psycopg.connect(database, autocommit=True) as db:
+            why = db.execute(
+                "SELECT task_path, exception_class_path, right(traceback, 600) "
+                "FROM django_tasks_database_dbtaskresult WHERE enqueued_at > %s "
+                "AND status = 'FAILED'",
+                (first_task,),
+            ).fetchall()
+        for task_path, exception, traceback in why:
+            print(f"FAILED task {task_path}: {exception}\n{traceback}")
     assert states["FAILED"] == 0
     assert emailed >= comments - states["RUNNING"]
     # Each comment's e-mail went once, but the one a killed worker may have claimed and not
