@@ -31,11 +31,8 @@ machine's load falls on both alike; it prints both and the ratio per endpoint.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import json
 import os
-import pstats
 import statistics
 import subprocess
 import sys
@@ -45,6 +42,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from request_cost import cpu_profile  # the same CPU-time profile as benchmarks/request_cost.py
 
 HERE = Path(__file__).resolve().parent
 
@@ -195,17 +194,7 @@ def measure(
                 figures.queries.append(counter.count)
         out[name] = figures.summary()
         if name in profile:
-            profiler = cProfile.Profile(time.process_time)  # CPU, not waits
-            profiler.enable()
-            for _ in range(calls):
-                call()
-            profiler.disable()
-            text = io.StringIO()
-            stats = pstats.Stats(profiler, stream=text)
-            stats.sort_stats("tottime").print_stats(top)
-            text.write("\nThe project's functions, by cumulative CPU time:\n")
-            stats.sort_stats("cumulative").print_stats(r"/mutuals/(?!.*/tests/)", top)
-            out[name]["profile"] = text.getvalue()
+            out[name]["profile"] = cpu_profile(call, calls, top)
     return out
 
 

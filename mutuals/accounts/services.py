@@ -358,7 +358,7 @@ _active_token: CompiledQuery[ApiToken] = CompiledQuery(
     lambda token_hash: ApiToken.objects.select_related("user").filter(
         token_hash=token_hash, revoked_at__isnull=True, user__is_active=True
     )[:1],
-    token_hash="stand-in token hash",  # noqa: S106 - a placeholder, never a token
+    token_hash="stand-in token hash",  # noqa: S106 - the value the SQL is compiled with, never a token
 )
 
 
