@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import close_old_connections
@@ -26,15 +27,33 @@ POLL_INTERVAL = 1.0
 
 def run(*, interval: float = POLL_INTERVAL, stop: threading.Event | None = None) -> None:
     """Poll and build until `stop` is set; stand by while another builder holds the lock."""
-    from mutuals.graph import store
+    from mutuals.graph import store, warm  # numba: loaded by the builder, not at start-up
 
     stop = stop or threading.Event()
+    warmed = False
     while not stop.is_set():
         with store.builder_lock(store_directory()) as holding:
             while holding and not stop.is_set():
                 _step()
+                if not warmed:
+                    _warm_search_kernels(warm.compile_search_kernels)
+                    warmed = True
                 stop.wait(interval)
         stop.wait(interval)
+
+
+def _warm_search_kernels(compile_search_kernels: Callable[[], None]) -> None:
+    """Once, after the first build: compile the search kernels into numba's shared cache here,
+    off the request path, so no member's request waits for their compilation
+    (`mutuals.graph.warm`; seconds on a new install, a fraction of one once cached)."""
+    started = time.monotonic()
+    try:
+        compile_search_kernels()
+    except Exception:
+        # Never fatal: a server process compiles what it lacks on its first graph question.
+        logger.exception("compiling the graph's search kernels failed")
+        return
+    logger.info("graph search kernels ready in %.2f s", time.monotonic() - started)
 
 
 def _step() -> None:

@@ -149,6 +149,46 @@ def test_the_builder_loop_publishes_and_a_second_builder_stands_by(cast, product
     assert store.current_name(production_builder) is not None
 
 
+class _Steps(threading.Event):
+    """A stop signal given at the builder's `n`th wait: `n` polls."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.left = n
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self.left -= 1
+        if self.left <= 0:
+            self.set()
+        return self.is_set()
+
+
+def test_the_builder_compiles_the_search_kernels_once_after_its_first_build(
+    cast, production_builder, monkeypatch
+):
+    """So that no member's request waits for numba's compilation on a new install."""
+    calls: list[str | None] = []
+    monkeypatch.setattr(
+        "mutuals.graph.warm.compile_search_kernels",
+        lambda: calls.append(store.current_name(production_builder)),
+    )
+    with store.builder_lock(production_builder):
+        builder.run(interval=0, stop=_OneStep())  # standing by: compiles nothing
+    assert calls == []
+    builder.run(interval=0, stop=_Steps(3))  # three polls, one warm-up
+    assert len(calls) == 1
+    assert calls[0] is not None  # after the first snapshot was published
+
+
+def test_a_failed_warm_up_does_not_stop_the_builder(cast, production_builder, monkeypatch):
+    def fail() -> None:
+        raise RuntimeError("numba cache directory is read-only")
+
+    monkeypatch.setattr("mutuals.graph.warm.compile_search_kernels", fail)
+    builder.run(interval=0, stop=_Steps(2))
+    assert store.current_name(production_builder) is not None
+
+
 def test_the_graph_command_publishes_once(cast, production_builder):
     call_command("graph", "--once")
     published = store.load_current(production_builder)
