@@ -22,6 +22,12 @@ LABELS = {
     Kind.EVENTS: "Events",
     Kind.MESSAGES: "Your messages",
 }
+NONE_FOUND = {
+    Kind.MEMBERS: "No members match.",
+    Kind.POSTS: "No posts match.",
+    Kind.EVENTS: "No events match.",
+    Kind.MESSAGES: "None of your messages match.",
+}
 
 
 @dataclass
@@ -39,6 +45,10 @@ class Group:
     label: str
     rows: list[Row]
     next_url: str | None  # the next page (one kind) or the kind's own page (all kinds)
+
+    @property
+    def none_found(self) -> str:
+        return NONE_FOUND[self.kind]
 
 
 def _row(results: Results[Any], item: Any, terms: Terms) -> Row:

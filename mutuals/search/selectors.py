@@ -54,6 +54,7 @@ from mutuals.core.pagination import ranked_next, ranked_slice
 from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
 from mutuals.events.selectors import events_visible_to
+from mutuals.feed import mentions as mention_rules
 from mutuals.feed.access import posts_visible_to
 from mutuals.feed.models import Post
 from mutuals.messaging.models import Message
@@ -277,8 +278,10 @@ def _fold(text: str) -> str:
 
 def excerpt(text: str, terms: Terms, *, width: int = 180) -> list[tuple[str, bool]]:
     """A window of `text` around the first word that matched, as (segment, matched) pairs:
-    the page marks the matched ones. Words match from their start, as the search does."""
-    text = " ".join(text.split())
+    the page marks the matched ones. Words match from their start, as the search does.
+    @mentions read as `@Name`, the name written in the mention (no query), never as their
+    `@[Name](id)` markup."""
+    text = " ".join(mention_rules.plain(text, names={}).split())
     folded = _fold(text)
     marks: list[tuple[int, int]] = []
     for word in terms.words:

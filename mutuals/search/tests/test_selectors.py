@@ -26,6 +26,7 @@ from mutuals.search.selectors import (
     MemberFilters,
     events_search,
     excerpt,
+    excerpt_text,
     members_search,
     messages_search,
     posts_search,
@@ -262,6 +263,20 @@ def test_excerpt_marks_the_words_found_from_their_start():
     terms = terms_parse("pric jose")
     segments = excerpt("Repricing: José spoke on pricing.", terms)
     assert [text for text, matched in segments if matched] == ["José", "pric"]
+
+
+def test_an_excerpt_shows_mentions_as_names_never_as_their_markup():
+    """A post's @mention is stored as `@[Name](id)`; the search page and the API showed that
+    markup in excerpts, and a window could cut a token in half."""
+    terms = terms_parse("ana")
+    body = (
+        "…the risk allowance with @[Ana Ferreira](13) before tender, and @[Kwame Asante](4) agreed."
+    )
+    text = "".join(segment for segment, _ in excerpt(body, terms))
+    assert "@Ana Ferreira" in text and "@Kwame Asante" in text
+    assert "](" not in text and "@[" not in text
+    assert [segment for segment, matched in excerpt(body, terms) if matched] == ["Ana"]
+    assert excerpt_text(body, terms) == text
 
 
 # --- The SQLite engine's triggers --------------------------------------------------------------

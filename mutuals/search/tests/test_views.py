@@ -25,8 +25,18 @@ def test_results_are_grouped_by_kind_with_matches_marked(web_client, member):
     assert "Priya Raman" in page
     assert "Our <mark>pric</mark>ing review" in page
     assert "No events match." in page
+    assert "None of your messages match." in page
+    assert "No your messages" not in page
     assert 'id="header-search-q" type="search" name="q"' in page
     assert 'value="pric"' in page
+
+
+def test_a_post_excerpt_shows_a_mention_as_the_name(web_client):
+    ana = make_member(name="Ana Ferreira")
+    make_post(make_member(name="Author"), f"Ask @[Ana Ferreira]({ana.pk}) about the allowance")
+    page = web_client.get("/search/", {"q": "allowance"}).content.decode()
+    assert "Ask @Ana Ferreira about the <mark>allowance</mark>" in page
+    assert f"]({ana.pk})" not in page
 
 
 def test_htmx_swaps_only_the_results(web_client):
