@@ -19,6 +19,7 @@ from mutuals.accounts.models import User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.models import (
     UNANSWERED_STATES,
+    ConnectionRemoval,
     ContextKind,
     DeclineReason,
     Invitation,
@@ -489,6 +490,13 @@ def last_closed_between(sender: User, recipient: User) -> Invitation | None:
         .order_by("-responded_at")
         .first()
     )
+
+
+def last_removal_between(member_id: int, other_id: int) -> ConnectionRemoval | None:
+    """The latest removal of a connection between the two, whoever removed it: like a closed
+    request, it starts the 21-day wait (`REINVITE_AFTER`) before either asks the other again."""
+    low, high = sorted((member_id, other_id))
+    return ConnectionRemoval.objects.filter(pair_low=low, pair_high=high).order_by("-at").first()
 
 
 def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:

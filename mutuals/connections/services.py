@@ -231,7 +231,7 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     recipient visible (a block answers as not found) → not yourself (`cannot_invite_self`) →
     not already connected (`already_connected`) → no open request either way
     (`invitation_pending`) → not within 21 days of your withdrawn, declined or reported request
-    to them (`reinvite_too_soon`) → intent they are open to (`recipient_closed_to_intent`) →
+    to them, nor of a removal of your connection by either of you (`reinvite_too_soon`) → intent they are open to (`recipient_closed_to_intent`) →
     a verifiable context (`invalid_context`) → within your weekly allowance
     (`sender_allowance_exhausted`, 429 with `retry_at`) → personal enough for their minimum
     score (`below_personalization_threshold`, with findings).
@@ -257,6 +257,15 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
         raise Conflict(
             f"Your last request to {recipient.name} closed on "
             f"{closed.responded_at:%d %b}; you can ask again from {retry_at:%d %b}.",
+            code="reinvite_too_soon",
+            detail={"retry_at": json_datetime(retry_at)},
+        )
+    removal = rules.last_removal_between(sender.pk, recipient.pk)
+    if removal and removal.at > now - rules.REINVITE_AFTER:
+        retry_at = removal.at + rules.REINVITE_AFTER
+        raise Conflict(
+            f"You and {recipient.name} were connected until {removal.at:%d %b}; either of "
+            f"you can ask again from {retry_at:%d %b}.",
             code="reinvite_too_soon",
             detail={"retry_at": json_datetime(retry_at)},
         )
