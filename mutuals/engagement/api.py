@@ -14,7 +14,14 @@ from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.engagement import collaborations, delivery, notifications, selectors, services
+from mutuals.engagement import (
+    collaborations,
+    delivery,
+    notifications,
+    removals,
+    selectors,
+    services,
+)
 from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.schemas import (
     CollaborationIn,
@@ -96,7 +103,7 @@ def connections_remove(request: HttpRequest, connection_id: int) -> HttpResponse
     """Remove this connection. Its pact's open items close as `removed` (what was met
     stays); the other member is not told. Either of you may send a new request 21 days
     after. Another member's connection, or one already removed, is `not_found`."""
-    services.connection_remove(member=member(request), connection_id=connection_id)
+    removals.connection_remove(member=member(request), connection_id=connection_id)
     return HttpResponse(status=204)
 
 

@@ -29,10 +29,9 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
 from mutuals.accounts.timezones import NUDGE_AHEAD, deadline, end_of_day, member_zone, nudge_time
-from mutuals.connections.endings import connection_end
-from mutuals.connections.models import Connection, ConnectionEnd, ConnectionRemoval
+from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
-from mutuals.core import graph_changes, replicas
+from mutuals.core import graph_changes
 from mutuals.core.errors import NotFound, Refused
 from mutuals.core.tasks import enqueue_at
 from mutuals.engagement import notifications
@@ -403,42 +402,6 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
     if not resting:
         checkins_plan(connection=connection, after=now)
     return tie
-
-
-@transaction.atomic
-def connection_remove(*, member: User, connection_id: int) -> None:
-    """A member ends one of their connections ("Remove connection"): the one way a member
-    removes a connection without blocking. It goes as every ending goes
-    (`connections.endings.connection_end`, reason `removed`): the pact's open items close as
-    `removed` and what was met stays, in both members' history; both members' ties go with
-    it and their other ties are ranked again. The other member is not told (as LinkedIn does
-    not). Either may ask the other again 21 days after, as after a closed request
-    (`connections.invitations.last_removal_between`). The graph answers without the pair at
-    once (its overlay), and the next answer from any server no longer has the connection.
-    Another member's connection, or one already gone, is `not_found`."""
-    connection = (
-        Connection.objects.select_for_update()
-        .filter(Q(member_low=member) | Q(member_high=member), pk=connection_id)
-        .first()
-    )
-    if connection is None:
-        raise NotFound("No such connection.")
-    now = timezone.now()
-    pair = (connection.member_low_id, connection.member_high_id)
-    ConnectionRemoval.objects.create(
-        pair_low=pair[0],
-        pair_high=pair[1],
-        removed_by=member,
-        connected_at=connection.created_at,
-        at=now,
-    )
-    connection_end(
-        member_id=pair[0], other_id=pair[1], reason=ConnectionEnd.REMOVED, at=now
-    )
-    graph_changes.connections_changed(between=pair)
-    # Tiers are ranks within each member's network: both are ranked again without this tie.
-    transaction.on_commit(lambda: _schedule_recompute(list(pair)))
-    transaction.on_commit(replicas.replicas_catch_up, robust=True)
 
 
 # --- Mentorship check-ins ------------------------------------------------------------------------

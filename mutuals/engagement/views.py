@@ -29,6 +29,7 @@ from mutuals.engagement import (
     delivery,
     notifications,
     pages,
+    removals,
     selectors,
     services,
 )
@@ -107,15 +108,16 @@ def connection_rest_view(request: HttpRequest, connection_id: int) -> HttpRespon
 @login_required
 @require_POST
 def connection_remove_view(request: HttpRequest, connection_id: int) -> HttpResponse:
-    """"Remove connection", after the page's confirmation step; back to the list. From HTMX
+    """ "Remove connection", after the page's confirmation step; back to the list. From HTMX
     the browser is sent there too (`HX-Redirect`), so the removed page is not swapped in."""
     viewer = member_for_request(request)
     tie = selectors.access_tie_by_connection_id(viewer, connection_id)
-    services.connection_remove(member=viewer, connection_id=connection_id)
+    removals.connection_remove(member=viewer, connection_id=connection_id)
+    again = date_format(timezone.localtime() + REINVITE_AFTER, "j F Y")
     messages.success(
         request,
         f"Removed {tie.other.name} from your connections. They are not told; either of you "
-        f"can send a new request from {date_format(timezone.localtime() + REINVITE_AFTER, 'j F Y')}.",
+        f"can send a new request from {again}.",
     )
     if is_htmx(request):
         return HttpResponseClientRedirect(reverse("connections_list"))

@@ -56,9 +56,9 @@ from mutuals.connections.endings import connection_end
 from mutuals.connections.models import (
     UNANSWERED_STATES,
     Block,
-    ConnectionRemoval,
     Connection,
     ConnectionEnd,
+    ConnectionRemoval,
     Invitation,
 )
 from mutuals.core import graph_changes

@@ -111,12 +111,11 @@ def member_ref(user: User | None) -> dict[str, Any] | None:
 def _removals(member: User) -> list[dict[str, Any]]:
     """The connections the member removed (a removal by the other member is theirs)."""
     removals = list(ConnectionRemoval.objects.filter(removed_by=member).order_by("at", "id"))
-    others = User.objects.in_bulk(
-        {r.pair_high if r.pair_low == member.pk else r.pair_low for r in removals}
-    )
+    other = {r.pk: r.pair_high if r.pair_low == member.pk else r.pair_low for r in removals}
+    others = User.objects.in_bulk(set(other.values()))
     return [
         {
-            "member": member_ref(others.get(r.pair_high if r.pair_low == member.pk else r.pair_low)),
+            "member": member_ref(others.get(other[r.pk])),
             "connected_at": r.connected_at,
             "removed_at": r.at,
         }
