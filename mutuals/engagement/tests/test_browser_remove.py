@@ -6,7 +6,7 @@ told nothing. Screenshots in test-results/browser/remove-*.png."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from mutuals.accounts.tests.factories import PASSWORD
 from mutuals.connections.models import Connection
@@ -17,8 +17,8 @@ from mutuals.engagement.models import Notification, Obligation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE = ViewportSize(width=390, height=844)
+DESKTOP = ViewportSize(width=1280, height=900)
 
 
 def _fits(page: Page, name: str) -> None:
