@@ -4,8 +4,10 @@
 While the request waits, the account is inactive: every page, list, search, suggestion and the
 graph already leave inactive members out, and its sessions and tokens stop working. Signing in
 with the password during the grace period cancels the request (`account_deletion_cancel`, from
-the sign-in adapter). Once the grace period is over, `mutuals sweep` erases the member
-(`rights.erasure`, which stands above every app whose data it erases).
+the sign-in adapter). Meanwhile the pact on their connections is paused, as a suspension
+pauses it, and resumes if they stay (`providers.leaving_listener_register`). Once the grace
+period is over, `mutuals sweep` erases the member (`rights.erasure`, which stands above every
+app whose data it erases).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from mutuals.accounts import providers
 from mutuals.accounts.models import AccountDeletion, User
 from mutuals.core import graph_changes
 from mutuals.core.errors import NotAllowed, RateLimited
@@ -57,6 +60,9 @@ def account_deletion_request(
     # The graph holds active members only: its next build leaves them out of paths and
     # suggestions (and puts them back when the request is cancelled).
     graph_changes.connections_changed()
+    # Nobody is scored or nudged for a pact with a member who is leaving.
+    for listener in providers.leaving_listeners():
+        listener(member_id=user.pk, leaving=True, at=now)
     return deletion
 
 
@@ -108,6 +114,8 @@ def account_deletion_cancel(*, user: User, now: datetime | None = None) -> bool:
     User.objects.filter(pk=user.pk).update(is_active=True)
     user.is_active = True
     graph_changes.connections_changed()
+    for listener in providers.leaving_listeners():
+        listener(member_id=user.pk, leaving=False, at=now)
     return True
 
 

@@ -15,6 +15,10 @@
 - **Degree of separation.** The graph is introductions' (`IntroductionsConfig.ready`
   registers `proximity_for`): the members API and pages show each member's degree and the
   connections they share.
+- **What a member leaving pauses.** The pact is engagement's (`EngagementConfig.ready`
+  registers `pact_pauses.pact_leaving`): a member in their deletion grace period
+  (`deletion.account_deletion_request`) pauses it, and resumes it if they stay
+  (`deletion.account_deletion_cancel`). Nothing registered pauses nothing.
 - **Member search.** The index is search's (`SearchConfig.ready` registers
   `member_ids_matching`): the connections list (engagement) filters by the same search as
   the header's box.
@@ -24,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +60,13 @@ class BlockRule:
     not_blocked_with: Callable[[int, str], Q]
 
 
+class LeavingListener(Protocol):
+    """Told when a member starts their deletion grace period (`leaving=True`) or cancels it
+    (`leaving=False`), inside the same transaction."""
+
+    def __call__(self, *, member_id: int, leaving: bool, at: datetime) -> object: ...
+
+
 # A filter on members: those whose connections-only profile the viewer (the id) sees.
 AudienceFilter = Callable[[int], Q]
 
@@ -69,6 +81,7 @@ _proximity: list[ProximityFor] = []
 _audience: list[AudienceFilter] = []
 _boundaries_sections: list[BoundariesSection] = []
 _member_matching: list[MemberMatching] = []
+_leaving_listeners: list[LeavingListener] = []
 
 
 def block_rule_register(rule: BlockRule) -> None:
@@ -134,6 +147,16 @@ def member_ids_matching(terms: Terms) -> RawSQL:
     """Ids of members matching these words as the search box matches them (a subquery for
     `pk__in`), before any visibility rule."""
     return _one(_member_matching, "member search")(terms)
+
+
+def leaving_listener_register(listener: LeavingListener) -> None:
+    """Add what hears of a member leaving or staying (once)."""
+    if listener not in _leaving_listeners:
+        _leaving_listeners.append(listener)
+
+
+def leaving_listeners() -> list[LeavingListener]:
+    return list(_leaving_listeners)
 
 
 def _register_one[T](slot: list[T], provider: T, what: str) -> None:

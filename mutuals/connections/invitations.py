@@ -19,13 +19,14 @@ from mutuals.accounts.models import User
 from mutuals.accounts.topics import topic_slug
 from mutuals.connections.models import (
     UNANSWERED_STATES,
+    ConnectionRemoval,
     ContextKind,
     DeclineReason,
     Invitation,
     InvitationState,
 )
 from mutuals.connections.selectors import mutual_connections, shared_topics
-from mutuals.core.errors import Conflict, Refused
+from mutuals.core.errors import Conflict, Refused, json_datetime
 
 # --- Rules (docs/design.md §1, §4; docs/api.md "Invitations") -----------------------------------
 REINVITE_AFTER = timedelta(days=21)
@@ -489,6 +490,37 @@ def last_closed_between(sender: User, recipient: User) -> Invitation | None:
         .order_by("-responded_at")
         .first()
     )
+
+
+def last_removal_between(member_id: int, other_id: int) -> ConnectionRemoval | None:
+    """The latest removal of a connection between the two, whoever removed it: like a closed
+    request, it starts the 21-day wait (`REINVITE_AFTER`) before either asks the other again."""
+    low, high = sorted((member_id, other_id))
+    return ConnectionRemoval.objects.filter(pair_low=low, pair_high=high).order_by("-at").first()
+
+
+def reinvite_refusal(sender: User, recipient: User, now: datetime) -> Conflict | None:
+    """`reinvite_too_soon` (with `retry_at`) within 21 days of the sender's withdrawn,
+    declined or reported request to the recipient, or of a removal of their connection by
+    either of them; None when the sender may ask."""
+    closed = last_closed_between(sender, recipient)
+    if closed and closed.responded_at and closed.responded_at > now - REINVITE_AFTER:
+        retry_at = closed.responded_at + REINVITE_AFTER
+        message = (
+            f"Your last request to {recipient.name} closed on {closed.responded_at:%d %b}; "
+            f"you can ask again from {retry_at:%d %b}."
+        )
+    elif (removal := last_removal_between(sender.pk, recipient.pk)) and (
+        removal.at > now - REINVITE_AFTER
+    ):
+        retry_at = removal.at + REINVITE_AFTER
+        message = (
+            f"You and {recipient.name} were connected until {removal.at:%d %b}; either of "
+            f"you can ask again from {retry_at:%d %b}."
+        )
+    else:
+        return None
+    return Conflict(message, code="reinvite_too_soon", detail={"retry_at": json_datetime(retry_at)})
 
 
 def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:

@@ -52,6 +52,33 @@ class ConnectionEnd(models.TextChoices):
     REMOVED = "removed", "It was removed"
 
 
+class ConnectionRemoval(models.Model):
+    """Audit row: a member removed a connection (`engagement.services.connection_remove`).
+    The connection's row is gone; this keeps who ended it and when, for the 21-day wait
+    before either of the two may ask the other again (`invitations.last_removal_between`)."""
+
+    # The unordered pair, as on `Invitation`: the wait holds whichever way the next request goes.
+    pair_low = models.BigIntegerField()
+    pair_high = models.BigIntegerField()
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    connected_at = models.DateTimeField()
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pair_low__lt=models.F("pair_high")),
+                name="connection_removal_ordered_pair",
+            ),
+        ]
+        indexes = [models.Index(fields=["pair_low", "pair_high", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.pair_low}–{self.pair_high} removed by {self.removed_by_id}"
+
+
 class Block(models.Model):
     """`blocker` never sees `blocked` again, and neither can reach the other."""
 

@@ -34,7 +34,7 @@ from mutuals.connections.models import (
 from mutuals.connections.moments import InvitationMoment, invitation_moment
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes, replicas
-from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused, json_datetime
+from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 from mutuals.core.ids import ID_MAX
 from mutuals.core.tasks import enqueue_at
 from mutuals.core.transitions import state_changed, transition_if
@@ -231,10 +231,11 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     recipient visible (a block answers as not found) → not yourself (`cannot_invite_self`) →
     not already connected (`already_connected`) → no open request either way
     (`invitation_pending`) → not within 21 days of your withdrawn, declined or reported request
-    to them (`reinvite_too_soon`) → intent they are open to (`recipient_closed_to_intent`) →
-    a verifiable context (`invalid_context`) → within your weekly allowance
-    (`sender_allowance_exhausted`, 429 with `retry_at`) → personal enough for their minimum
-    score (`below_personalization_threshold`, with findings).
+    to them, nor of a removal of your connection by either of you (`reinvite_too_soon`) →
+    intent they are open to (`recipient_closed_to_intent`) → a verifiable context
+    (`invalid_context`) → within your weekly allowance (`sender_allowance_exhausted`, 429
+    with `retry_at`) → personal enough for their minimum score
+    (`below_personalization_threshold`, with findings).
 
     Within the recipient's weekly capacity it is delivered now (`pending`); beyond it, it is
     `queued` with `deliver_at`, the start of the next week with room, and a task delivers it.
@@ -251,15 +252,8 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     if waiting := rules.open_invitation_between(sender.pk, recipient.pk):
         raise rules.invitation_pending_refusal(waiting, sender=sender, recipient=recipient)
     now = timezone.now()
-    closed = rules.last_closed_between(sender, recipient)
-    if closed and closed.responded_at and closed.responded_at > now - rules.REINVITE_AFTER:
-        retry_at = closed.responded_at + rules.REINVITE_AFTER
-        raise Conflict(
-            f"Your last request to {recipient.name} closed on "
-            f"{closed.responded_at:%d %b}; you can ask again from {retry_at:%d %b}.",
-            code="reinvite_too_soon",
-            detail={"retry_at": json_datetime(retry_at)},
-        )
+    if too_soon := rules.reinvite_refusal(sender, recipient, now):
+        raise too_soon
     if draft.intent not in boundaries.open_intents:
         open_labels = [INTENT_LABELS[i].lower() for i in boundaries.open_intents]
         raise Refused(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from mutuals.accounts.access import access_profile_by_id
@@ -14,7 +14,14 @@ from mutuals.accounts.models import User
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.pagination import keyset_page
 from mutuals.core.schemas import refusals
-from mutuals.engagement import collaborations, delivery, notifications, selectors, services
+from mutuals.engagement import (
+    collaborations,
+    delivery,
+    notifications,
+    removals,
+    selectors,
+    services,
+)
 from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.schemas import (
     CollaborationIn,
@@ -84,6 +91,20 @@ def connections_read(request: HttpRequest, connection_id: int) -> ConnectionDeta
             for i in selectors.recent_interactions(viewer, tie.other_id)
         ],
     )
+
+
+@router.delete(
+    "/connections/{connection_id}",
+    response={204: None},
+    operation_id="connections_remove",
+    openapi_extra=refusals({404: ["not_found"]}),
+)
+def connections_remove(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """Remove this connection. Its pact's open items close as `removed` (what was met
+    stays); the other member is not told. Either of you may send a new request 21 days
+    after. Another member's connection, or one already removed, is `not_found`."""
+    removals.connection_remove(member=member(request), connection_id=connection_id)
+    return HttpResponse(status=204)
 
 
 @router.post(

@@ -24,7 +24,7 @@ class EngagementConfig(AppConfig):
         # An ending connection keeps its pact's items, closed (connections.services.
         # connection_end): the same inversion.
         from mutuals.connections.endings import connection_closer_register
-        from mutuals.engagement.pact_pauses import pact_close
+        from mutuals.engagement.pact_pauses import pact_close, pact_leaving
 
         connection_closer_register(pact_close)
 
@@ -37,7 +37,14 @@ class EngagementConfig(AppConfig):
 
         # How a member hears of each kind of notification is set on the boundaries page,
         # which accounts (below this app) shows.
-        from mutuals.accounts.providers import boundaries_section_register
+        from mutuals.accounts.providers import (
+            boundaries_section_register,
+            leaving_listener_register,
+        )
         from mutuals.engagement.pages import delivery_section
 
         boundaries_section_register(delivery_section)
+
+        # A member in their deletion grace period pauses their pact, and resumes it if they
+        # stay (accounts.deletion asks accounts.providers): the same inversion.
+        leaving_listener_register(pact_leaving)

@@ -99,13 +99,15 @@ class ObligationStatus(models.TextChoices):
 
 class ObligationClosed(models.TextChoices):
     """Why an item closed unkept without anyone failing it: its connection ended
-    (`connections.models.ConnectionEnd`), or one of the two was suspended (reopened, its
-    deadline pushed back by the time paused, when they are restored)."""
+    (`connections.models.ConnectionEnd`), or one of the two was suspended or is leaving (in
+    their deletion grace period): paused, reopened with its deadline pushed back by the time
+    paused when they are restored or stay (`PAUSED`)."""
 
     BLOCKED = ConnectionEnd.BLOCKED.value, ConnectionEnd.BLOCKED.label
     MEMBER_LEFT = ConnectionEnd.MEMBER_LEFT.value, ConnectionEnd.MEMBER_LEFT.label
     REMOVED = ConnectionEnd.REMOVED.value, ConnectionEnd.REMOVED.label
     SUSPENDED = "suspended", "A member was suspended"
+    LEAVING = "leaving", "A member is leaving"
 
 
 class Obligation(models.Model):

@@ -1,7 +1,8 @@
 """The pact when a relationship stops, for good or for a while: a connection that ends keeps
 its items, closed with the reason (`pact_close`, registered with `connections.endings`), and
 a suspension pauses them until the member is restored (`pact_pause`, `pact_resume`, called
-by moderation). docs/design.md §4."""
+by moderation), as does a member's deletion grace period until they cancel it
+(`pact_leaving`, registered with `accounts.deletion`). docs/design.md §4."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from django.db.models import Q, QuerySet
 from mutuals.connections.models import Connection
 from mutuals.engagement.models import Obligation, ObligationClosed
 from mutuals.engagement.services import schedule_nudges
+
+# Why an item may be paused rather than closed for good; a restore or a cancelled deletion
+# reopens either, once both members are active again.
+PAUSED = (ObligationClosed.SUSPENDED, ObligationClosed.LEAVING)
 
 
 def _open_items() -> QuerySet[Obligation]:
@@ -30,6 +35,11 @@ def pact_close(*, connection: Connection, reason: str, at: datetime) -> int:
     Obligation.objects.filter(connection=connection).update(
         member_low_id=connection.member_low_id, member_high_id=connection.member_high_id
     )
+    # Paused while a member was leaving, now ended for good: the ending's reason (kept
+    # closed at the pause, which is when its deadline was judged).
+    Obligation.objects.filter(
+        connection=connection, fulfilled_at__isnull=True, closed_reason=ObligationClosed.LEAVING
+    ).update(closed_reason=reason)
     return _open_items().filter(connection=connection).update(cancelled_at=at, closed_reason=reason)
 
 
@@ -38,30 +48,43 @@ def _connections_of(member_id: int) -> QuerySet[Connection]:
 
 
 @transaction.atomic
-def pact_pause(*, member_id: int, at: datetime) -> int:
-    """A member is suspended: every open item on their connections — theirs, the other
-    side's and the pair's — closes as `suspended`, so nobody is scored for a pact they could
-    not keep with someone suspended, nor nudged about it. An item already past its deadline
-    still counts as missed, as when a connection ends. Returns how many paused."""
+def pact_pause(*, member_id: int, at: datetime, reason: str = ObligationClosed.SUSPENDED) -> int:
+    """A member is suspended (or, `reason="leaving"`, in their deletion grace period): every
+    open item on their connections — theirs, the other side's and the pair's — closes with
+    the reason, so nobody is scored for a pact they could not keep with someone suspended or
+    leaving, nor nudged about it. An item already past its deadline still counts as missed,
+    as when a connection ends. Returns how many paused."""
     return (
         _open_items()
         .filter(connection__in=_connections_of(member_id))
-        .update(cancelled_at=at, closed_reason=ObligationClosed.SUSPENDED)
+        .update(cancelled_at=at, closed_reason=reason)
     )
 
 
 @transaction.atomic
+def pact_leaving(*, member_id: int, leaving: bool, at: datetime) -> int:
+    """A member asked to delete their account (`leaving`): their pact pauses as a
+    suspension's does, closed as `leaving`. They cancelled it (signed in during the grace
+    period): it resumes as after a restore. Registered with `accounts.deletion`; returns how
+    many items paused or reopened."""
+    if leaving:
+        return pact_pause(member_id=member_id, at=at, reason=ObligationClosed.LEAVING)
+    return pact_resume(member_id=member_id, at=at)
+
+
+@transaction.atomic
 def pact_resume(*, member_id: int, at: datetime) -> int:
-    """The member is restored: the items their suspension paused reopen on each connection
-    whose other member is active (a pair both suspended waits for the second restore), each
-    deadline pushed back by the time it was paused, and their nudges are planned again. An
-    item whose new deadline another item already holds stays closed. Returns how many
-    reopened."""
+    """The member is restored (or stays, cancelling their deletion): the items paused on
+    their connections (`PAUSED`: a suspension or a member leaving, either one's) reopen on
+    each connection whose other member is active (a pair both paused waits for the second to
+    come back), each deadline pushed back by the time it was paused, and their nudges are
+    planned again. An item whose new deadline another item already holds stays closed.
+    Returns how many reopened."""
     paused = Obligation.objects.select_for_update().filter(
         connection__in=_connections_of(member_id).filter(
             member_low__is_active=True, member_high__is_active=True
         ),
-        closed_reason=ObligationClosed.SUSPENDED,
+        closed_reason__in=PAUSED,
         cancelled_at__isnull=False,
     )
     reopened: list[int] = []

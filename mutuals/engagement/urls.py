@@ -12,6 +12,11 @@ urlpatterns = [
         views.connection_rest_view,
         name="connection_rest",
     ),
+    path(
+        "connections/<int:connection_id>/remove/",
+        views.connection_remove_view,
+        name="connection_remove",
+    ),
     path("notifications/", views.notifications_view, name="notifications"),
     path("notifications/bell/", views.notifications_bell_view, name="notifications_bell"),
     path("notifications/read/", views.notifications_read_view, name="notifications_read"),

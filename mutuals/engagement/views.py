@@ -13,18 +13,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from mutuals.accounts.selectors import member_for_request
+from mutuals.connections.invitations import REINVITE_AFTER
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError
 from mutuals.core.forms import refusal_to_form, refusal_to_message
+from mutuals.core.htmx import is_htmx
 from mutuals.engagement import (
     collaborations,
     delivery,
     notifications,
     pages,
+    removals,
     selectors,
     services,
 )
@@ -80,6 +85,7 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
         "interactions": selectors.recent_interactions(viewer, tie.other_id),
         "form": form,
         "viewer": viewer,
+        "reinvite_from": timezone.now() + REINVITE_AFTER,
     }
     return render(request, "engagement/connection_detail.html", context)
 
@@ -97,6 +103,25 @@ def connection_rest_view(request: HttpRequest, connection_id: int) -> HttpRespon
         else "Welcome back: check-ins resume at this tie's cadence.",
     )
     return redirect("connection_detail", connection_id=connection_id)
+
+
+@login_required
+@require_POST
+def connection_remove_view(request: HttpRequest, connection_id: int) -> HttpResponse:
+    """ "Remove connection", after the page's confirmation step; back to the list. From HTMX
+    the browser is sent there too (`HX-Redirect`), so the removed page is not swapped in."""
+    viewer = member_for_request(request)
+    tie = selectors.access_tie_by_connection_id(viewer, connection_id)
+    removals.connection_remove(member=viewer, connection_id=connection_id)
+    again = date_format(timezone.localtime() + REINVITE_AFTER, "j F Y")
+    messages.success(
+        request,
+        f"Removed {tie.other.name} from your connections. They are not told; either of you "
+        f"can send a new request from {again}.",
+    )
+    if is_htmx(request):
+        return HttpResponseClientRedirect(reverse("connections_list"))
+    return redirect("connections_list")
 
 
 @login_required

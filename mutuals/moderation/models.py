@@ -119,6 +119,20 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"Report of {self.target_kind} {self.target_id} ({self.reason}, {self.status})"
 
+    @property
+    def heading(self) -> str:
+        """How the queue names what was reported: the member themself ("Member: Marcus
+        Johnson"), or the item and whose it is ("Post by …", "Message from …")."""
+        label = self.get_target_kind_display()
+        if self.reported is None:
+            return label
+        name = self.reported.name
+        if self.target_kind == TargetKind.MEMBER:
+            return f"{label}: {name}"
+        if self.target_kind in (TargetKind.POST, TargetKind.COMMENT):
+            return f"{label} by {name}"
+        return f"{label} from {name}"  # a message, or a request of any kind
+
 
 class ActionKind(models.TextChoices):
     DISMISS = "dismiss", "Dismissed a report"

@@ -18,6 +18,7 @@ EXPORTED: dict[str, str] = {
     "connections.Connection.member_low": "connections",
     "connections.Connection.member_high": "connections",
     "connections.Block.blocker": "blocks",
+    "connections.ConnectionRemoval.removed_by": "connections_removed",
     "connections.Invitation.sender": "invitations",
     "connections.Invitation.recipient": "invitations",
     "engagement.Interaction.actor": "interactions_logged",

@@ -58,6 +58,7 @@ from mutuals.connections.models import (
     Block,
     Connection,
     ConnectionEnd,
+    ConnectionRemoval,
     Invitation,
 )
 from mutuals.core import graph_changes
@@ -218,6 +219,7 @@ def _delete_own(member: User) -> None:
         MentorOffer.objects.filter(mentor=member),
         Interaction.objects.filter(Q(actor=member) | Q(counterpart=member)),
         Block.objects.filter(Q(blocker=member) | Q(blocked=member)),
+        ConnectionRemoval.objects.filter(Q(pair_low=member.pk) | Q(pair_high=member.pk)),
         SuggestionDismissal.objects.filter(Q(member=member) | Q(dismissed=member)),
     ):
         own.delete()

@@ -31,7 +31,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mutuals.accounts.models import TOPIC_ORDER, AccountDeletion, ConductAcceptance, User
-from mutuals.connections.models import Block, Connection, Invitation, InvitationState
+from mutuals.connections.models import (
+    Block,
+    Connection,
+    ConnectionRemoval,
+    Invitation,
+    InvitationState,
+)
 from mutuals.connections.services import invitation_for_sender_state
 from mutuals.engagement.models import (
     Collaboration,
@@ -100,6 +106,21 @@ Nothing in this archive is a password, an API token or a private calendar addres
 
 def member_ref(user: User | None) -> dict[str, Any] | None:
     return None if user is None else {"id": user.pk, "name": user.name}
+
+
+def _removals(member: User) -> list[dict[str, Any]]:
+    """The connections the member removed (a removal by the other member is theirs)."""
+    removals = list(ConnectionRemoval.objects.filter(removed_by=member).order_by("at", "id"))
+    other = {r.pk: r.pair_high if r.pair_low == member.pk else r.pair_low for r in removals}
+    others = User.objects.in_bulk(set(other.values()))
+    return [
+        {
+            "member": member_ref(others.get(other[r.pk])),
+            "connected_at": r.connected_at,
+            "removed_at": r.at,
+        }
+        for r in removals
+    ]
 
 
 def _other(connection: Connection, member: User) -> User:
@@ -630,6 +651,7 @@ def member_data(member: User) -> dict[str, Any]:
             {"member": member_ref(b.blocked), "blocked_at": b.created_at}
             for b in Block.objects.filter(blocker=member).select_related("blocked")
         ],
+        "connections_removed": _removals(member),
         "invitations": _invitations(member),
         "conversations": _conversations(member),
         "posts": _posts(member),
