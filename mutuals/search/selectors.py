@@ -187,7 +187,8 @@ def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
     statement = statement.annotate(search_rank=search.rank(kind, texts))
     if shape.window:  # how many candidates the window held, before the slice
         statement = statement.annotate(search_found=Window(Count("pk")))
-    return statement.order_by("-search_rank", "-pk")[shape.start : shape.stop]
+    page: QuerySet[Any] = statement.order_by("-search_rank", "-pk")[shape.start : shape.stop]
+    return page
 
 
 # The statements compiled so far in this process, by shape (`core.compiled`): building and
