@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
@@ -15,10 +16,11 @@ from mutuals.core.pagination import InvalidCursor
 from mutuals.core.search_terms import terms_parse
 from mutuals.events.tests.factories import make_event
 from mutuals.feed import services as feed_services
+from mutuals.feed.access import posts_visible_to
 from mutuals.feed.models import Post, Visibility
 from mutuals.feed.tests.factories import connect, make_post
 from mutuals.messaging.tests.factories import start
-from mutuals.search import engines
+from mutuals.search import engines, selectors
 from mutuals.search.documents import member_documents_missing
 from mutuals.search.engines import Kind
 from mutuals.search.models import MemberDocument
@@ -332,10 +334,6 @@ def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkey
     """Building and compiling the four statements cost the server about 45 ms of CPU per
     search at 100,000 members (docs/benchmarks.md): a search by anyone for any words reuses
     them, only its values change."""
-    from django.db.models.sql.compiler import SQLCompiler
-
-    from mutuals.search import selectors
-
     monkeypatch.setattr(selectors, "_compiled", {})
     other = make_member(name="Priya Other")
     connect(viewer, make_member(name="Priya Friend"))
@@ -356,8 +354,6 @@ def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkey
 def test_compiled_statements_answer_as_the_querysets_they_were_made_from(viewer, monkeypatch):
     """Each viewer's own rules, whoever compiled the statement: blocks either way,
     connections-only posts, a hidden post, an inactive author; each page and filter."""
-    from mutuals.search import selectors
-
     monkeypatch.setattr(selectors, "_compiled", {})
     friend, stranger, blocked = (make_member(name=n) for n in ("Fay Pri", "Stan Pri", "Bo Pri"))
     connect(viewer, friend)
@@ -396,8 +392,6 @@ def test_a_posts_author_is_read_by_a_scalar_subquery_never_a_hashable_exists():
     """As `EXISTS`, PostgreSQL hashed every active member (100,000 read) for a common word's
     window of posts before it looked at the first post: 240 ms of a 290 ms statement in
     `EXPLAIN ANALYZE` at 1,000,000 posts. A scalar subquery is asked per post in question."""
-    from mutuals.feed.access import posts_visible_to
-
     sql = str(posts_visible_to(1).query).upper()
     assert "EXISTS" not in sql
     assert '(SELECT "U0"."IS_ACTIVE" AS "IS_ACTIVE" FROM "ACCOUNTS_USER" "U0"' in sql
