@@ -21,9 +21,13 @@ still go to a replica when `core.replicas` sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
 `str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`, not a
-date the ORM would convert). A stand-in that is not found exactly once among the compiled
-parameters, or that equals another parameter, is refused when first compiled (`ValueError`),
-so a query this cannot handle fails loudly in the first test that runs it, never silently.
+date the ORM would convert). A value may sit in several places (a viewer's id in each
+subquery of a visibility rule). The queryset is compiled twice, with the stand-ins and with
+other values, and the parameters that differ are the values' places: a constant that
+happens to equal a stand-in stays a constant. SQL that changes with the values, a parameter
+that changes but is not the value itself (the ORM sends "%x%" for `__contains`), or a value
+found nowhere is refused when first compiled (`ValueError`), so a query this cannot handle
+fails loudly in the first test that runs it, never silently.
 """
 
 from __future__ import annotations
@@ -93,19 +97,29 @@ class CompiledQuery[Row]:
         queryset = self._make(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        others = {name: _other(value) for name, value in self._stand_ins.items()}
+        other_sql, other_params = self._make(**others).query.get_compiler(using=alias).as_sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise ValueError("the SQL changes with the values: it cannot be compiled once")
         slots = []
-        for name, value in self._stand_ins.items():
-            places = [
-                index
-                for index, param in enumerate(params)
-                if type(param) is type(value) and param == value
+        for index, (param, other) in enumerate(zip(params, other_params, strict=True)):
+            if type(param) is type(other) and param == other:
+                continue  # a constant of the query
+            names = [
+                name
+                for name, value in self._stand_ins.items()
+                if _same(param, value) and _same(other, others[name])
             ]
-            if len(places) != 1:
+            if len(names) != 1:
                 raise ValueError(
-                    f"the stand-in {value!r} for {name!r} is among the compiled parameters "
-                    f"{len(places)} times, not once: choose a value found nowhere else"
+                    f"the parameter {param!r} changes with the values but is no stand-in as "
+                    'given (the ORM sends a value it transformed, e.g. "%x%" for '
+                    "`__contains`): compare the values as they are"
                 )
-            slots.append((name, places[0]))
+            slots.append((names[0], index))
+        for name, value in self._stand_ins.items():
+            if all(slot != name for slot, _ in slots):
+                raise ValueError(f"the stand-in {value!r} for {name!r} is not in the query")
         state = {key: getattr(compiler, key) for key in _COMPILER_STATE}
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), state=state)
 
@@ -133,6 +147,15 @@ class CompiledQuery[Row]:
     def first(self, **values: str | int) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+def _other(value: str | int) -> str | int:
+    """Another value of the stand-in's type, to find where the stand-in's places are."""
+    return value + "~" if isinstance(value, str) else value * 3 + 1
+
+
+def _same(param: Any, value: str | int) -> bool:
+    return type(param) is type(value) and param == value
 
 
 def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:

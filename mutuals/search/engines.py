@@ -1,10 +1,12 @@
 """The engine choice, in one place: PostgreSQL full-text search or SQLite FTS5.
 
 Each kind of result has an `Index` (what text, from which table, with which weight); the
-engine of the database in use turns a search's words (`query.Terms`) into SQL the selectors
-put into ordinary querysets: `condition` (does this row match), `rank` (how well: higher is
-better) and `ids` (the matching ids, as a subquery). Nothing else in the code base knows
-which engine runs.
+engine of the database in use turns a search's words (`query.Terms`) into its two query
+texts for a kind (`texts`: the one that finds rows, the last word a prefix, and the exact
+one) and SQL the selectors put into ordinary querysets: `condition` (does this row match),
+`rank` (how well: higher is better) and `ids` (the matching ids, as a subquery). The texts
+are the SQL's only parameters, so a statement compiled once serves every search
+(`search.selectors`). Nothing else in the code base knows which engine runs.
 
 - **PostgreSQL**: a text search configuration `mutuals_search` (the `simple` parser and
   dictionary, after `unaccent`: no stemming, names stay names; case and accents folded). A
@@ -116,6 +118,15 @@ INDEXES: dict[Kind, Index] = {
 }
 
 
+@dataclass(frozen=True)
+class Texts:
+    """A search's words as one engine's queries for one kind: `match` finds the rows (the last
+    word a prefix when it is long enough for that index), `exact` ranks whole words higher."""
+
+    match: str
+    exact: str
+
+
 class RowSQL(Expression):
     """SQL about the row of the query it is put in, written with `{pk}` (the row's id) and
     `{table}` (its table), both as that query names them: a query used as a subquery renames
@@ -173,9 +184,11 @@ class AmongIds(Expression):
 
 
 class Engine(Protocol):
-    def condition(self, kind: Kind, terms: Terms) -> RowSQL: ...
+    def texts(self, kind: Kind, terms: Terms) -> Texts: ...
 
-    def rank(self, kind: Kind, terms: Terms) -> RowSQL: ...
+    def condition(self, kind: Kind, texts: Texts) -> RowSQL: ...
+
+    def rank(self, kind: Kind, texts: Texts) -> RowSQL: ...
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL: ...
 
@@ -238,21 +251,24 @@ def _pg_exact(terms: Terms) -> str:
 
 
 class PostgresEngine:
-    def condition(self, kind: Kind, terms: Terms) -> RowSQL:
+    def texts(self, kind: Kind, terms: Terms) -> Texts:
+        return Texts(_pg_prefix(INDEXES[kind], terms), _pg_exact(terms))
+
+    def condition(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]
         if index.separate:
             return RowSQL(
-                f"{{pk}} IN ({_braces(self.ids(kind, terms).sql)})",
-                [_pg_prefix(index, terms)],
+                f"{{pk}} IN ({_braces(self._ids_sql(index))})",
+                [texts.match],
                 output_field=BooleanField(),
             )
         return RowSQL(
             f"{{table}}.{_q(VECTOR)} @@ to_tsquery('{CONFIG}', %s)",
-            [_pg_prefix(index, terms)],
+            [texts.match],
             output_field=BooleanField(),
         )
 
-    def rank(self, kind: Kind, terms: Terms) -> RowSQL:
+    def rank(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]
         vector = _pg_vector(index, "search_doc") if index.separate else f"{{table}}.{_q(VECTOR)}"
         score = (
@@ -264,16 +280,16 @@ class PostgresEngine:
                 f"(SELECT {score} FROM {_q(index.source)} search_doc "
                 f"WHERE search_doc.{_q(index.source_key)} = {{pk}})"
             )
-        return RowSQL(
-            score, [_pg_prefix(index, terms), _pg_exact(terms)], output_field=FloatField()
-        )
+        return RowSQL(score, [texts.match, texts.exact], output_field=FloatField())
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL:
         index = INDEXES[kind]
-        return RawSQL(
+        return RawSQL(self._ids_sql(index), [_pg_prefix(index, terms)])
+
+    def _ids_sql(self, index: Index) -> str:
+        return (
             f"SELECT {_q(index.source_key)} FROM {_q(index.source)} "
-            f"WHERE {_pg_vector(index, _q(index.source))} @@ to_tsquery('{CONFIG}', %s)",
-            [_pg_prefix(index, terms)],
+            f"WHERE {_pg_vector(index, _q(index.source))} @@ to_tsquery('{CONFIG}', %s)"
         )
 
 
@@ -319,15 +335,16 @@ def _fts_exact(terms: Terms) -> str:
 
 
 class SqliteEngine:
-    def condition(self, kind: Kind, terms: Terms) -> RowSQL:
+    def texts(self, kind: Kind, terms: Terms) -> Texts:
+        return Texts(_fts_prefix(INDEXES[kind], terms), _fts_exact(terms))
+
+    def condition(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]
         return RowSQL(
-            f"{{pk}} IN ({self.ids(kind, terms).sql})",
-            [_fts_prefix(index, terms)],
-            output_field=BooleanField(),
+            f"{{pk}} IN ({self._ids_sql(index)})", [texts.match], output_field=BooleanField()
         )
 
-    def rank(self, kind: Kind, terms: Terms) -> RowSQL:
+    def rank(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]
         weights = ", ".join(str(BM25_WEIGHTS[weight]) for _, weight in index.columns)
 
@@ -339,14 +356,16 @@ class SqliteEngine:
 
         return RowSQL(
             f"{score()} + {EXACT_BONUS} * {score()}",
-            [_fts_prefix(index, terms), _fts_exact(terms)],
+            [texts.match, texts.exact],
             output_field=FloatField(),
         )
 
     def ids(self, kind: Kind, terms: Terms) -> RawSQL:
         index = INDEXES[kind]
-        fts = index.fts
-        return RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [_fts_prefix(index, terms)])
+        return RawSQL(self._ids_sql(index), [_fts_prefix(index, terms)])
+
+    def _ids_sql(self, index: Index) -> str:
+        return f"SELECT rowid FROM {index.fts} WHERE {index.fts} MATCH %s"
 
 
 def _sqlite_triggers(index: Index) -> dict[str, str]:

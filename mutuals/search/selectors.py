@@ -28,6 +28,7 @@ lookups are the cheap ones.
 
 from __future__ import annotations
 
+import functools
 import time
 import unicodedata
 from collections.abc import Callable
@@ -50,6 +51,7 @@ from django.db.models.expressions import RawSQL
 from mutuals.accounts.models import Profile, User
 from mutuals.accounts.selectors import visible_members
 from mutuals.accounts.topics import topic_slug
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.pagination import ranked_next, ranked_slice
 from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
@@ -59,7 +61,7 @@ from mutuals.feed.access import posts_visible_to
 from mutuals.feed.models import Post
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import messages_visible_to
-from mutuals.search.engines import AmongIds, Kind, engine
+from mutuals.search.engines import AmongIds, Kind, Texts, engine
 
 CANDIDATES = 500
 MIN_CANDIDATES = 100
@@ -105,51 +107,6 @@ def _newest_id(model: type[Model]) -> int:
     return cached[1]
 
 
-def _ranked[M: Model](
-    visible: QuerySet[M],
-    kind: Kind,
-    terms: Terms,
-    *,
-    load: Callable[[QuerySet[M]], QuerySet[M]],
-    cursor: str | None,
-    limit: int | None,
-) -> tuple[list[M], str | None]:
-    """One page of `visible`'s rows matching `terms`, most relevant first, and the next
-    page's cursor: one statement (two, rarely three, on a windowed table for a rare word)."""
-    start, limit = ranked_slice(cursor=cursor, limit=limit)
-    if not terms or start >= CANDIDATES:
-        return [], None
-    search = engine()
-    model = visible.model
-    matching = visible.filter(search.condition(kind, terms)).order_by("-pk").values("pk")
-    windows = WINDOWS.get(kind, ())
-    newest = _newest_id(model) if windows else 0
-    sizes = [w for w in windows if w < newest]
-    rows: list[Any] = []
-    at = 0
-    while True:
-        size = sizes[at] if at < len(sizes) else None
-        candidates = matching if size is None else matching.filter(pk__gt=newest - size)
-        statement: QuerySet[Any] = load(
-            model._default_manager.filter(AmongIds(candidates[:CANDIDATES]))
-        )
-        statement = statement.annotate(search_rank=search.rank(kind, terms))
-        if size is not None:  # how many candidates the window held, before the slice
-            statement = statement.annotate(search_found=Window(Count("pk")))
-        rows = list(statement.order_by("-search_rank", "-pk")[start : start + limit + 1])
-        if size is None:
-            break
-        found = rows[0].search_found if rows else (0 if start == 0 else None)
-        if found is not None and found >= MIN_CANDIDATES:
-            break
-        at += 1
-        # Skip the windows this one's matches say would hold too few as well: a word the
-        # newest rows hardly hold is rare, and the whole index finds its matches cheaply.
-        while found is not None and at < len(sizes) and found * sizes[at] < MIN_CANDIDATES * size:
-            at += 1
-    return rows[:limit], ranked_next(start, limit, more=len(rows) > limit)
-
-
 def _with_topic_names(members: QuerySet[User]) -> QuerySet[User]:
     """Members with their profiles and, in the same statement, their topics' names."""
     names = (
@@ -168,6 +125,150 @@ def _topic_names(member: User) -> list[str]:
     return sorted(names, key=lambda name: (name.lower(), name))  # the profile's order
 
 
+def _viewer(viewer_id: int) -> User:
+    """The viewer as the rules read them (by id only), without loading them."""
+    viewer = User(pk=viewer_id)
+    viewer._state.adding = False
+    return viewer
+
+
+# Each kind: its rows, the rule of what the viewer may see, and what the statement loads with
+# each row.
+_MODELS: dict[Kind, type[Model]] = {
+    Kind.MEMBERS: User,
+    Kind.POSTS: Post,
+    Kind.EVENTS: Event,
+    Kind.MESSAGES: Message,
+}
+_VISIBLE: dict[Kind, Callable[[User], QuerySet[Any]]] = {
+    Kind.MEMBERS: visible_members,
+    Kind.POSTS: lambda viewer: posts_visible_to(viewer.pk),
+    Kind.EVENTS: events_visible_to,
+    Kind.MESSAGES: lambda viewer: messages_visible_to(viewer).filter(sender__is_active=True),
+}
+_LOAD: dict[Kind, Callable[[QuerySet[Any]], QuerySet[Any]]] = {
+    Kind.MEMBERS: _with_topic_names,
+    Kind.POSTS: lambda rows: rows.select_related("author__profile"),
+    Kind.EVENTS: lambda rows: rows,
+    Kind.MESSAGES: lambda rows: rows.select_related("sender__profile", "conversation"),
+}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What makes one statement's SQL differ from another's (its values aside)."""
+
+    kind: Kind
+    window: bool  # only the rows newer than `newer_than`
+    topic: bool  # members: of the topic `topic` (a slug)
+    company: bool  # members: of a company whose name holds `company`
+    start: int
+    stop: int
+
+
+def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
+    """One page of a kind's visible rows matching the texts, most relevant first, with what
+    the results show: candidates (at most `CANDIDATES`, the newest, the index finds them),
+    only they ranked. `values`: `viewer_id`, `match` and `exact` (`engines.Texts`), and as
+    the shape says `newer_than`, `topic`, `company`."""
+    search = engine()
+    kind = shape.kind
+    visible = _VISIBLE[kind](_viewer(values["viewer_id"]))
+    if shape.topic:
+        visible = visible.filter(profile__topics__slug=values["topic"])
+    if shape.company:
+        visible = visible.filter(profile__company__icontains=values["company"])
+    texts = Texts(values["match"], values["exact"])
+    candidates = visible.filter(search.condition(kind, texts))
+    if shape.window:
+        candidates = candidates.filter(pk__gt=values["newer_than"])
+    candidates = candidates.order_by("-pk").values("pk")[:CANDIDATES]
+    model = visible.model
+    statement = _LOAD[kind](model._default_manager.filter(AmongIds(candidates)))
+    statement = statement.annotate(search_rank=search.rank(kind, texts))
+    if shape.window:  # how many candidates the window held, before the slice
+        statement = statement.annotate(search_found=Window(Count("pk")))
+    page: QuerySet[Any] = statement.order_by("-search_rank", "-pk")[shape.start : shape.stop]
+    return page
+
+
+# The statements compiled so far in this process, by shape (`core.compiled`): building and
+# compiling a statement's queryset cost the server about ten times what the database takes to
+# answer it. Values to compile with, found nowhere else in a statement.
+_STAND_INS: dict[str, str | int] = {
+    "viewer_id": -190_001,
+    "match": "search stand-in: match",
+    "exact": "search stand-in: exact",
+    "newer_than": -190_002,
+    "topic": "search stand-in: topic",
+}
+_compiled: dict[_Shape, CompiledQuery[Any]] = {}
+_COMPILED_MAX = 512  # shapes differ by page (start, stop) only beyond a few: a bound, not a need
+
+
+def _rows(shape: _Shape, values: dict[str, Any]) -> list[Any]:
+    if shape.company:  # the ORM sends "%x%" for a part of a name: built each time
+        return list(_statement(shape, **values))
+    compiled = _compiled.get(shape)
+    if compiled is None:
+        if len(_compiled) >= _COMPILED_MAX:
+            _compiled.clear()
+        stand_ins = {name: _STAND_INS[name] for name in values}
+        compiled = _compiled[shape] = CompiledQuery(
+            functools.partial(_statement, shape), **stand_ins
+        )
+    return compiled.fetch(**values)
+
+
+def _ranked(
+    kind: Kind,
+    viewer: User,
+    terms: Terms,
+    *,
+    filters: MemberFilters = MemberFilters(),
+    cursor: str | None,
+    limit: int | None,
+) -> tuple[list[Any], str | None]:
+    """One page of `kind`'s rows the viewer may see matching `terms`, most relevant first, and
+    the next page's cursor: one statement (two, rarely three, on a windowed table for a rare
+    word)."""
+    start, limit = ranked_slice(cursor=cursor, limit=limit)
+    if not terms or start >= CANDIDATES:
+        return [], None
+    texts = engine().texts(kind, terms)
+    values: dict[str, Any] = {"viewer_id": viewer.pk, "match": texts.match, "exact": texts.exact}
+    topic = filters.topic.strip() if kind == Kind.MEMBERS else ""
+    company = filters.company.strip() if kind == Kind.MEMBERS else ""
+    if topic:
+        values["topic"] = topic_slug(topic)
+    if company:
+        values["company"] = company
+    windows = WINDOWS.get(kind, ())
+    newest = _newest_id(_MODELS[kind]) if windows else 0
+    sizes = [w for w in windows if w < newest]
+    rows: list[Any] = []
+    at = 0
+    while True:
+        size = sizes[at] if at < len(sizes) else None
+        shape = _Shape(kind, size is not None, bool(topic), bool(company), start, start + limit + 1)
+        if size is not None:
+            values["newer_than"] = newest - size
+        else:
+            values.pop("newer_than", None)
+        rows = _rows(shape, values)
+        if size is None:
+            break
+        found = rows[0].search_found if rows else (0 if start == 0 else None)
+        if found is not None and found >= MIN_CANDIDATES:
+            break
+        at += 1
+        # Skip the windows this one's matches say would hold too few as well: a word the
+        # newest rows hardly hold is rare, and the whole index finds its matches cheaply.
+        while found is not None and at < len(sizes) and found * sizes[at] < MIN_CANDIDATES * size:
+            at += 1
+    return rows[:limit], ranked_next(start, limit, more=len(rows) > limit)
+
+
 def members_search(
     viewer: User,
     terms: Terms,
@@ -176,13 +277,8 @@ def members_search(
     cursor: str | None = None,
     limit: int | None = None,
 ) -> Results[User]:
-    members = visible_members(viewer)
-    if topic := filters.topic.strip():
-        members = members.filter(profile__topics__slug=topic_slug(topic))
-    if company := filters.company.strip():
-        members = members.filter(profile__company__icontains=company)
     items, next_cursor = _ranked(
-        members, Kind.MEMBERS, terms, load=_with_topic_names, cursor=cursor, limit=limit
+        Kind.MEMBERS, viewer, terms, filters=filters, cursor=cursor, limit=limit
     )
     topics = {member.pk: _topic_names(member) for member in items}
     return Results(Kind.MEMBERS, items, next_cursor, topics)
@@ -191,42 +287,21 @@ def members_search(
 def posts_search(
     viewer: User, terms: Terms, *, cursor: str | None = None, limit: int | None = None
 ) -> Results[Post]:
-    items, next_cursor = _ranked(
-        posts_visible_to(viewer.pk),
-        Kind.POSTS,
-        terms,
-        load=lambda rows: rows.select_related("author__profile"),
-        cursor=cursor,
-        limit=limit,
-    )
+    items, next_cursor = _ranked(Kind.POSTS, viewer, terms, cursor=cursor, limit=limit)
     return Results(Kind.POSTS, items, next_cursor)
 
 
 def events_search(
     viewer: User, terms: Terms, *, cursor: str | None = None, limit: int | None = None
 ) -> Results[Event]:
-    items, next_cursor = _ranked(
-        events_visible_to(viewer),
-        Kind.EVENTS,
-        terms,
-        load=lambda rows: rows,
-        cursor=cursor,
-        limit=limit,
-    )
+    items, next_cursor = _ranked(Kind.EVENTS, viewer, terms, cursor=cursor, limit=limit)
     return Results(Kind.EVENTS, items, next_cursor)
 
 
 def messages_search(
     viewer: User, terms: Terms, *, cursor: str | None = None, limit: int | None = None
 ) -> Results[Message]:
-    items, next_cursor = _ranked(
-        messages_visible_to(viewer).filter(sender__is_active=True),
-        Kind.MESSAGES,
-        terms,
-        load=lambda rows: rows.select_related("sender__profile", "conversation"),
-        cursor=cursor,
-        limit=limit,
-    )
+    items, next_cursor = _ranked(Kind.MESSAGES, viewer, terms, cursor=cursor, limit=limit)
     return Results(Kind.MESSAGES, items, next_cursor)
 
 

@@ -48,7 +48,7 @@ def test_it_compiles_once_per_database_and_sends_one_query():
     with CaptureQueriesContext(connection) as captured:
         assert compiled.first(member_id=thandi.pk) == thandi
     assert len(captured) == 1
-    assert made == [-1, -1]  # the template, then the one compilation
+    assert made == [-1, -1, -2]  # the template, then the one compilation (and its check)
 
 
 def test_values_querysets_give_their_dicts():
@@ -59,16 +59,43 @@ def test_values_querysets_give_their_dicts():
     assert compiled.fetch(member_id=sam.pk) == [{"name": "Sam Okafor", "email": sam.email}]
 
 
-def test_a_stand_in_that_is_not_found_exactly_once_is_refused():
-    make_member(name="Sam Okafor")
-    twice = CompiledQuery(
+def test_a_value_in_several_places_takes_each_of_them():
+    """A viewer's id sits in every subquery of a visibility rule (search's statements)."""
+    sam = make_member(name="Sam Okafor")
+    thandi = make_member(name="Thandi Mokoena")
+    compiled = CompiledQuery(
         lambda name: User.objects.filter(name=name) | User.objects.filter(email=name), name="x"
     )
-    with pytest.raises(ValueError, match="2 times"):
-        twice.fetch(name="Sam Okafor")
-    absent = CompiledQuery(lambda name: User.objects.filter(name__contains=name), name="x")
-    with pytest.raises(ValueError, match="0 times"):  # the ORM sends "%x%", not "x"
+    assert compiled.fetch(name="Sam Okafor") == [sam]
+    assert compiled.fetch(name=thandi.email) == [thandi]
+
+
+def test_a_constant_equal_to_a_stand_in_stays_a_constant():
+    """Before, a stand-in was found by its value alone: one the query also held as a constant
+    was refused, or would have replaced the constant."""
+    sam = make_member(name="Sam Okafor")
+    make_member(name="Thandi Mokoena")
+    compiled = CompiledQuery(
+        lambda name: User.objects.filter(name=name).exclude(email="x"), name="x"
+    )
+    assert compiled.fetch(name="Sam Okafor") == [sam]
+    User.objects.filter(pk=sam.pk).update(email="x")
+    assert compiled.fetch(name="Sam Okafor") == []  # the constant "x" stayed in its place
+
+
+def test_what_cannot_be_compiled_once_is_refused():
+    make_member(name="Sam Okafor")
+    transformed = CompiledQuery(lambda name: User.objects.filter(name__contains=name), name="x")
+    with pytest.raises(ValueError, match="transformed"):  # the ORM sends "%x%", not "x"
+        transformed.fetch(name="Sam")
+    absent = CompiledQuery(lambda name: User.objects.filter(name="Sam"), name="x")
+    with pytest.raises(ValueError, match="not in the query"):
         absent.fetch(name="Sam")
+    shaped = CompiledQuery(
+        lambda member_id: User.objects.filter(pk__in=range(member_id % 3)), member_id=-1
+    )
+    with pytest.raises(ValueError, match="SQL changes"):
+        shaped.fetch(member_id=1)
 
 
 def test_values_of_another_type_are_refused():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
@@ -15,10 +16,11 @@ from mutuals.core.pagination import InvalidCursor
 from mutuals.core.search_terms import terms_parse
 from mutuals.events.tests.factories import make_event
 from mutuals.feed import services as feed_services
+from mutuals.feed.access import posts_visible_to
 from mutuals.feed.models import Post, Visibility
 from mutuals.feed.tests.factories import connect, make_post
 from mutuals.messaging.tests.factories import start
-from mutuals.search import engines
+from mutuals.search import engines, selectors
 from mutuals.search.documents import member_documents_missing
 from mutuals.search.engines import Kind
 from mutuals.search.models import MemberDocument
@@ -340,3 +342,73 @@ def test_a_window_without_a_match_makes_way_for_the_whole_table_at_once(viewer, 
     with CaptureQueriesContext(connection) as captured:
         assert len(bodies(viewer, "freight")) == 3  # enough among the newest three
     assert len(captured) == 1
+
+
+# --- Statements compiled once (issue 19: the server's CPU per search) -------------------------
+
+
+def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkeypatch):
+    """Building and compiling the four statements cost the server about 45 ms of CPU per
+    search at 100,000 members (docs/benchmarks.md): a search by anyone for any words reuses
+    them, only its values change."""
+    monkeypatch.setattr(selectors, "_compiled", {})
+    other = make_member(name="Priya Other")
+    connect(viewer, make_member(name="Priya Friend"))
+    search(viewer, terms_parse("pri"))
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counted(self, *args, **kwargs):
+        compiled.append(self.query.model)
+        return as_sql(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
+    found = search(other, terms_parse("priya fr"))
+    assert compiled == []
+    assert [m.name for m in found[0].items] == ["Priya Friend"]
+
+
+def test_compiled_statements_answer_as_the_querysets_they_were_made_from(viewer, monkeypatch):
+    """Each viewer's own rules, whoever compiled the statement: blocks either way,
+    connections-only posts, a hidden post, an inactive author; each page and filter."""
+    monkeypatch.setattr(selectors, "_compiled", {})
+    friend, stranger, blocked = (make_member(name=n) for n in ("Fay Pri", "Stan Pri", "Bo Pri"))
+    connect(viewer, friend)
+    make_post(friend, "Pricing for friends", visibility=Visibility.CONNECTIONS)
+    make_post(stranger, "Pricing, stranger's friends only", visibility=Visibility.CONNECTIONS)
+    hidden = make_post(stranger, "Pricing, hidden")
+    Post.objects.filter(pk=hidden.pk).update(hidden_at=hidden.created_at)
+    make_post(blocked, "Pricing from someone blocked")
+    make_post(stranger, "Pricing for everyone")
+    block_create(blocker=blocked, blocked=viewer)
+    make_event(title="Pricing clinic", organizer=blocked)
+    make_event(title="Pricing lab", organizer=friend)
+    start(viewer, friend, text="Pricing deck attached")
+    profile_update(user=stranger, company="Pricewise")
+    viewers = [viewer, friend, stranger, blocked]
+    for kind in Kind:
+        for start_at, stop in ((0, 2), (1, 3), (0, 6)):
+            for topic, company in (("", ""), ("", "price")):
+                if company and kind != Kind.MEMBERS:
+                    continue
+                shape = selectors._Shape(kind, False, bool(topic), bool(company), start_at, stop)
+                for member in viewers:
+                    for text in ("pri", "pricing for", "fay"):
+                        texts = engines.engine().texts(kind, terms_parse(text))
+                        values = {"viewer_id": member.pk, "match": texts.match}
+                        values["exact"] = texts.exact
+                        if company:
+                            values["company"] = company
+                        expected = [row.pk for row in selectors._statement(shape, **values)]
+                        got = [row.pk for row in selectors._rows(shape, values)]
+                        assert got == expected, (kind, member.name, text, start_at)
+    assert sorted(bodies(viewer, "pricing")) == ["Pricing for everyone", "Pricing for friends"]
+
+
+def test_a_posts_author_is_read_by_a_scalar_subquery_never_a_hashable_exists():
+    """As `EXISTS`, PostgreSQL hashed every active member (100,000 read) for a common word's
+    window of posts before it looked at the first post: 240 ms of a 290 ms statement in
+    `EXPLAIN ANALYZE` at 1,000,000 posts. A scalar subquery is asked per post in question."""
+    sql = str(posts_visible_to(1).query).upper()
+    assert "EXISTS" not in sql
+    assert '(SELECT "U0"."IS_ACTIVE" AS "IS_ACTIVE" FROM "ACCOUNTS_USER" "U0"' in sql
