@@ -21,9 +21,14 @@ still go to a replica when `core.replicas` sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
 `str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`, not a
-date the ORM would convert). A stand-in that is not found exactly once among the compiled
-parameters, or that equals another parameter, is refused when first compiled (`ValueError`),
-so a query this cannot handle fails loudly in the first test that runs it, never silently.
+date the ORM would convert). A value may be used several times in the query (a member on
+either side of a pair, in a subquery too). The slots are found by compiling the queryset
+twice, with the stand-ins and with other values: the parameters that differ, and only those,
+are the values' places, so a constant that happens to equal a stand-in stays a constant. A
+query whose SQL changes with the values, a stand-in found nowhere among the parameters (the
+ORM sent something made from it, such as `%x%`), or two stand-ins of the same value are
+refused when first compiled (`ValueError`), so a query this cannot handle fails loudly in the
+first test that runs it, never silently.
 """
 
 from __future__ import annotations
@@ -83,6 +88,8 @@ class CompiledQuery[Row]:
         for name, value in stand_ins.items():
             if type(value) not in (str, int):
                 raise TypeError(f"the stand-in for {name!r} must be a str or an int")
+        if len(set(stand_ins.values())) != len(stand_ins):
+            raise ValueError("two stand-ins have the same value: give each its own")
         self._make = make
         self._stand_ins = stand_ins
         self._template = make(**stand_ins)
@@ -93,19 +100,29 @@ class CompiledQuery[Row]:
         queryset = self._make(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        # The same query with other values: the parameters that changed are the slots.
+        others = {name: _other(value) for name, value in self._stand_ins.items()}
+        other_sql, other_params = self._make(**others).query.get_compiler(using=alias).as_sql()
+        if other_sql != sql or len(other_params) != len(params):
+            raise ValueError("the query's SQL changes with its values: it cannot be compiled")
+        owner = {(value, others[name]): name for name, value in self._stand_ins.items()}
         slots = []
+        for index, (param, other) in enumerate(zip(params, other_params, strict=True)):
+            if type(param) is type(other) and param == other:
+                continue  # a constant
+            name = owner.get((param, other))
+            if name is None or type(param) is not type(self._stand_ins[name]):
+                raise ValueError(
+                    f"parameter {index} ({param!r}) changes with the values but is none of "
+                    "them as it is: the ORM made something of a value"
+                )
+            slots.append((name, index))
         for name, value in self._stand_ins.items():
-            places = [
-                index
-                for index, param in enumerate(params)
-                if type(param) is type(value) and param == value
-            ]
-            if len(places) != 1:
+            if name not in {found for found, _ in slots}:
                 raise ValueError(
                     f"the stand-in {value!r} for {name!r} is among the compiled parameters "
-                    f"{len(places)} times, not once: choose a value found nowhere else"
+                    "0 times: the ORM sends something made from it, which cannot be compiled"
                 )
-            slots.append((name, places[0]))
         state = {key: getattr(compiler, key) for key in _COMPILER_STATE}
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), state=state)
 
@@ -133,6 +150,13 @@ class CompiledQuery[Row]:
     def first(self, **values: str | int) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+def _other(value: str | int) -> str | int:
+    """A value of the same type as a stand-in and different from it."""
+    if isinstance(value, str):
+        return value + "\u2063other"
+    return value - 7919 if value > 0 else value + 7919
 
 
 def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:
