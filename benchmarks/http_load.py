@@ -348,6 +348,9 @@ def the_mix(host: str, port: int, token: str) -> list[Endpoint]:
     members = json.loads(body)
     listed = members.get("items", members) if isinstance(members, dict) else members
     target = items[0]["member"]["id"] if items else listed[-1]["id"]
+    # The paths' kernels too (a server on a checkout without a kernel cache compiles them for
+    # minutes on a loaded machine: a measured request must not wait for that).
+    request(conn, token, Endpoint("paths", "GET", f"/api/introductions/paths?to={target}"))
     return [
         Endpoint("me", "GET", "/api/me"),
         Endpoint("members", "GET", "/api/members"),
