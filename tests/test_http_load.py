@@ -17,7 +17,8 @@ from mutuals.connections.services import Draft, invitation_check
 
 _PATH = Path(__file__).resolve().parent.parent / "benchmarks" / "http_load.py"
 _spec = importlib.util.spec_from_file_location("http_load", _PATH)
-assert _spec is not None and _spec.loader is not None
+assert _spec is not None
+assert _spec.loader is not None
 http_load = importlib.util.module_from_spec(_spec)
 sys.modules["http_load"] = http_load
 _spec.loader.exec_module(http_load)
@@ -41,7 +42,7 @@ def test_every_note_scores_at_least_a_new_members_minimum():
         assert invitation_check(sender=sender, draft=draft).score >= minimum, note
 
 
-@pytest.mark.parametrize("rate, seconds", [(2.0, 33.0), (2.0, 603.0), (10.0, 3600.0), (0.1, 5)])
+@pytest.mark.parametrize(("rate", "seconds"), [(2.0, 33.0), (2.0, 603.0), (10.0, 3600.0), (0.1, 5)])
 def test_the_writers_suffice_and_never_ask_each_other(rate, seconds):
     size = http_load.writers_needed(rate, seconds)
     rounds = len(http_load.NOTES)
@@ -52,7 +53,8 @@ def test_the_writers_suffice_and_never_ask_each_other(rate, seconds):
             recipient = http_load.ring_recipient(sender, round_, size)
             # Not itself, not its neighbours (connected to it), not twice, not both ways.
             assert recipient not in {sender, (sender + 1) % size, (sender - 1) % size}
-            assert (sender, recipient) not in asked and (recipient, sender) not in asked
+            assert (sender, recipient) not in asked
+            assert (recipient, sender) not in asked
             asked.add((sender, recipient))
 
 
