@@ -17,13 +17,21 @@ measures one endpoint alone. (Named http_load.py, not http.py as the issue wrote
 named http.py would shadow the standard library's `http` it uses.)
 
 **The writes keep the database as it was.** They are made by a throwaway set of members
-(`--writers`, default 120, e-mails `bench-N@throwaway.mutuals.test`) that this script creates
-in the same database before the run (so it needs the server's DATABASE_URL, and Django's
-settings, in its own environment), each with an API token and connected to the next in a
-ring: each sends its requests to members it is not connected to, each with a different note
-(the personalization check would mark a repeated note as mass outreach), posts, and messages
-its neighbour. After the run, whatever happens, the throwaway members are deleted, and with
-them everything they wrote. `--no-writes` runs the reads alone (no database access).
+(e-mails `bench-N@throwaway.mutuals.test`) that this script creates in the same database
+before the run (so it needs the server's DATABASE_URL, and Django's settings, in its own
+environment), each with an API token and connected to the next in a ring: each sends its
+requests to members it is not connected to, each with a different note personal enough for a
+new member's minimum score (checked before the run), posts, and messages its neighbour. After
+the run, whatever happens, the throwaway members are deleted, and with them everything they
+wrote. `--no-writes` runs the reads alone (no database access).
+
+**The writes run at a bounded rate**, as in a real network, where most requests read: each of
+the three is sent at most `--write-rate` times a second (default 2) across all connections;
+when a write has no room the client sends the mix's next read instead. So the run can last as
+long as you like and stay valid: the number of throwaway members follows from the rate and the
+run's length (`--writers` overrides it), so that none sends more requests to connect than it
+has notes (8, below the weekly allowance of 20). Any refusal counts as an error, and the run
+prints each error's status and code.
 
 **A generated community** (the issue's (b): 100,000 members, 2M connections, 1M posts): load
 it into its own database with `benchmarks/feed.py` (its COPY loader; at full size it takes a
@@ -70,19 +78,44 @@ class Endpoint:
     # A write: each call gives (token, path, body) for the next request of its kind.
     next_write: Callable[[], tuple[str, str, dict[str, Any]]] | None = None
     ok_status: int = 200
+    # A write's bounded rate: when it has no room, the client sends the mix's next request.
+    pacer: Pacer | None = None
+
+
+class Pacer:
+    """At most `rate` requests a second of one kind, shared by every client: one at least
+    1 / rate seconds after the one before (a slot not taken in time is lost, no burst)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next_at = 0.0
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        now = time.perf_counter()
+        with self.lock:
+            if now < self.next_at:
+                return False
+            self.next_at = now + self.interval
+            return True
 
 
 @dataclass
 class Tally:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    # Per endpoint, how many errors of each kind (the status and the API's error code, or the
+    # exception), so a run says why it failed, not only how often.
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, name: str, seconds: float, ok: bool) -> None:
+    def add(self, name: str, seconds: float, ok: bool, reason: str = "") -> None:
         with self.lock:
             self.latencies.setdefault(name, []).append(seconds * 1000)
             if not ok:
                 self.errors[name] = self.errors.get(name, 0) + 1
+                kinds = self.reasons.setdefault(name, {})
+                kinds[reason] = kinds.get(reason, 0) + 1
 
 
 def request(conn: http.client.HTTPConnection, token: str, endpoint: Endpoint) -> tuple[int, bytes]:
@@ -100,25 +133,29 @@ def request(conn: http.client.HTTPConnection, token: str, endpoint: Endpoint) ->
 
 
 # Notes different enough from each other that the personalization check never takes a
-# writer's second request for a copy of its first (one writer sends at most this many).
+# writer's second request for a copy of its first (one writer sends at most this many), and
+# each personal enough for a new member's minimum score (40) with nothing known about the
+# recipient: each reflects the context (the risk workshop), states the intent (advice) and
+# makes a concrete ask. `ThrowawayMembers.create` checks every one before the run.
 NOTES = [
-    "Your talk on supplier contracts at the rail meetup was what my team needed: could we "
-    "compare notes on schedule risk for twenty minutes next week?",
-    "I read your post about running retrospectives with remote crews and tried the silent "
-    "voting step last Friday; would you share how you handle the follow-up actions?",
-    "We both volunteer for the chapter's mentoring circle, and I am preparing my first "
-    "session on stakeholder maps: may I ask what you wish you had known before yours?",
-    "My hospital team is moving its project office to rolling-wave planning this spring. "
-    "You did the same at the water utility; which mistake should we avoid first?",
-    "After the certification study group I kept thinking about your point on earned value "
-    "for small teams. Could I send you the dashboard we built and hear your view?",
-    "I am hiring a junior scheduler for the harbour expansion and your chapter article on "
-    "apprenticeships convinced me to try it; would you be open to a short call?",
-    "Our agile coaching guild is collecting stories about budgets in iterative delivery, "
-    "and yours from the airport terminal job would help people a lot. Interested?",
-    "You mentioned at the workshop that risk registers die in the first month. I am trying "
-    "a weekly five-minute review instead and would value your honest opinion on it.",
+    "At the risk workshop your point about supplier contracts on rail jobs was what my team "
+    "needed. Could I ask your advice on schedule risk in a twenty-minute call next week?",
+    "Since the risk workshop I have tried your silent voting step in our retrospectives. "
+    "Would you give me your advice on the follow-up actions over a short call on Thursday?",
+    "You led the exercise on stakeholder maps at the risk workshop, and I run my first "
+    "mentoring session soon: may I ask your advice for fifteen minutes this Friday?",
+    "My hospital team is moving to rolling-wave planning, as you described at the risk "
+    "workshop. Could you advise me on the first mistake to avoid, in a call next Tuesday?",
+    "After the risk workshop I built the earned-value dashboard for small teams you "
+    "sketched. Could I send it to you and ask your advice on it in a call next week?",
+    "Your story at the risk workshop about apprentices on the harbour job stayed with me; "
+    "I am hiring a junior scheduler. Could I ask your advice in a twenty-minute call?",
+    "At the risk workshop you spoke about budgets in iterative delivery at the airport "
+    "terminal. I would value your advice on ours: could we talk on Wednesday morning?",
+    "You said at the risk workshop that registers die in the first month. I now hold a "
+    "weekly five-minute review instead: may I ask your advice on it over coffee on Monday?",
 ]
+CONTEXT_TEXT = "We met at the chapter's risk workshop"
 
 
 def django_setup() -> None:
@@ -140,12 +177,32 @@ def token_made_for(email: str) -> str:
     return api_token_create(user=User.objects.get(email=email), label="benchmark")[1]
 
 
+def writers_needed(rate: float, seconds: float) -> int:
+    """Enough throwaway members that at `rate` requests to connect a second for `seconds`
+    none sends more than len(NOTES) (below the weekly allowance of 20, docs/design.md §4),
+    and at least 2 × len(NOTES) + 3, so that no two writers ever ask each other (writer s's
+    round r goes to s + 2 + r on the ring: two writers meet only when r + r' = size − 4)."""
+    requests = int(rate * seconds) + 2
+    return max(-(-requests // len(NOTES)), 2 * len(NOTES) + 3)
+
+
+def ring_recipient(sender: int, round_: int, size: int) -> int:
+    """Whom writer `sender` asks in its round `round_`: `2 + round_` places on in the ring."""
+    return (sender + 2 + round_) % size
+
+
+class WritersUsedUp(RuntimeError):
+    """More requests to connect than the throwaway members may send (counted as an error)."""
+
+
 class ThrowawayMembers:
     """The members who make the writes, created before the run and deleted after (with all
     they wrote), through Django in this process against the server's database."""
 
     def __init__(self, size: int) -> None:
         django_setup()
+        if size < 2 * len(NOTES) + 3:
+            raise SystemExit(f"--writers must be at least {2 * len(NOTES) + 3}")
         self.size = size
         self.tokens: list[str] = []
         self.ids: list[int] = []
@@ -182,6 +239,27 @@ class ThrowawayMembers:
                     creator=member, participant_ids=[neighbour.pk], text="Hello, neighbour."
                 )
                 self.conversations.append(started.conversation.pk)
+        self.check_notes()
+
+    def check_notes(self) -> None:
+        """Every note scores at least a new recipient's minimum (the check the server makes
+        when the request is sent), so no run refuses itself."""
+        from mutuals.accounts.models import Boundaries, User
+        from mutuals.connections.services import Draft, invitation_check
+
+        sender = User.objects.get(pk=self.ids[0])
+        minimum = Boundaries.objects.get(user_id=self.ids[2]).min_personalization
+        for note in NOTES:
+            draft = Draft(
+                recipient_id=self.ids[2],
+                context_kind="other",
+                context_text=CONTEXT_TEXT,
+                intent="advice",
+                message=note,
+            )
+            score = invitation_check(sender=sender, draft=draft).score
+            if score < minimum:
+                raise SystemExit(f"a note scores {score} < {minimum}: {note!r}")
 
     @staticmethod
     def delete() -> None:
@@ -204,15 +282,15 @@ class ThrowawayMembers:
         neighbours, to whom it is connected), with its (k // size)-th note."""
         k = self._next("request")
         sender, round_ = k % self.size, k // self.size
-        if round_ >= len(NOTES) or round_ + 2 >= self.size - 1:
-            raise RuntimeError("every writer has sent its requests: raise --writers")
-        recipient = self.ids[(sender + 2 + round_) % self.size]
+        if round_ >= len(NOTES):
+            raise WritersUsedUp("every writer has sent its requests: raise --writers")
+        recipient = self.ids[ring_recipient(sender, round_, self.size)]
         return (
             self.tokens[sender],
             "/api/invitations",
             {
                 "recipient_id": recipient,
-                "context": {"kind": "other", "text": "We met at the chapter's risk workshop"},
+                "context": {"kind": "other", "text": CONTEXT_TEXT},
                 "intent": "advice",
                 "message": NOTES[round_],
             },
@@ -235,11 +313,13 @@ class ThrowawayMembers:
             {"text": f"Benchmark message {k}: how is the week going?"},
         )
 
-    def endpoints(self) -> list[Endpoint]:
+    def endpoints(self, rate: float) -> list[Endpoint]:
+        """The three writes, each at most `rate` a second."""
+        writes = [("send request", self.next_request), ("post", self.next_post)]
+        writes.append(("message", self.next_message))
         return [
-            Endpoint("send request", "POST", "", next_write=self.next_request, ok_status=201),
-            Endpoint("post", "POST", "", next_write=self.next_post, ok_status=201),
-            Endpoint("message", "POST", "", next_write=self.next_message, ok_status=201),
+            Endpoint(name, "POST", "", next_write=make, ok_status=201, pacer=Pacer(rate))
+            for name, make in writes
         ]
 
 
@@ -268,6 +348,9 @@ def the_mix(host: str, port: int, token: str) -> list[Endpoint]:
     members = json.loads(body)
     listed = members.get("items", members) if isinstance(members, dict) else members
     target = items[0]["member"]["id"] if items else listed[-1]["id"]
+    # The paths' kernels too (a server on a checkout without a kernel cache compiles them for
+    # minutes on a loaded machine: a measured request must not wait for that).
+    request(conn, token, Endpoint("paths", "GET", f"/api/introductions/paths?to={target}"))
     return [
         Endpoint("me", "GET", "/api/me"),
         Endpoint("members", "GET", "/api/members"),
@@ -298,16 +381,31 @@ def client(
     while time.perf_counter() < until:
         endpoint = mix[index % len(mix)]
         index += 1
+        if endpoint.pacer is not None and not endpoint.pacer.take():
+            continue  # the write's rate is used up for now: the next request of the mix
         start = time.perf_counter()
+        reason = ""
         try:
-            status, _ = request(conn, token, endpoint)
+            status, body = request(conn, token, endpoint)
             ok = status == endpoint.ok_status
-        except (OSError, http.client.HTTPException):
-            ok = False
+            if not ok:
+                reason = f"{status} {error_code(body)}"
+        except WritersUsedUp:
+            ok, reason = False, "writers used up"
+        except (OSError, http.client.HTTPException) as error:
+            ok, reason = False, type(error).__name__
             conn.close()
             conn = http.client.HTTPConnection(host, port, timeout=60)
-        tally.add(endpoint.name, time.perf_counter() - start, ok)
+        tally.add(endpoint.name, time.perf_counter() - start, ok, reason)
     conn.close()
+
+
+def error_code(body: bytes) -> str:
+    """The API's error code (docs/api.md: `{"code": …, "message": …}`), else the body's start."""
+    try:
+        return str(json.loads(body)["code"])
+    except (ValueError, KeyError, TypeError):
+        return body[:80].decode(errors="replace")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -340,7 +438,17 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--only", help="one GET path instead of the mix, e.g. /api/me")
     parser.add_argument("--no-writes", action="store_true", help="the reads of the mix alone")
-    parser.add_argument("--writers", type=int, default=120, help="throwaway members who write")
+    parser.add_argument(
+        "--write-rate",
+        type=float,
+        default=2.0,
+        help="each write (send a request, post, message) at most this many a second",
+    )
+    parser.add_argument(
+        "--writers",
+        type=int,
+        help="throwaway members who write (default: enough for --write-rate over the run)",
+    )
     args = parser.parse_args()
 
     parts = urlsplit(args.url)
@@ -362,9 +470,10 @@ def main() -> None:
         else:
             mix = the_mix(host, port, token)
             if not args.no_writes:
-                writers = ThrowawayMembers(args.writers)
+                size = args.writers or writers_needed(args.write_rate, args.warmup + args.seconds)
+                writers = ThrowawayMembers(size)
                 writers.create()
-                mix += writers.endpoints()
+                mix += writers.endpoints(args.write_rate)
         run(args, host, port, token, mix)
     finally:
         revoke(host, port, token)
@@ -422,6 +531,8 @@ def run(args: argparse.Namespace, host: str, port: int, token: str, mix: list[En
         f"{percentile(everything, 0.99):.1f} | {max(everything):.1f} |"
     )
     print(f"\n{len(everything) / elapsed:.1f} requests/s, {errors} errors")
+    for name, kinds in tally.reasons.items():
+        print(f"errors of {name}: " + ", ".join(f"{n} x {k}" for k, n in kinds.items()))
     if any(len(values) < 100 for values in tally.latencies.values()):
         print("rows with fewer than 100 requests: their p99 is the maximum of those requests")
 

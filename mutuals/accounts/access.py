@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from mutuals.accounts.models import ProfileVisibility, User
+from mutuals.accounts.models import ProfileVisibility, Topic, User
 from mutuals.accounts.providers import is_blocked_between, sees_private_profile_of
+from mutuals.core.compiled import CompiledQuery, prefetched
 from mutuals.core.errors import NotFound
+
+# Read by every endpoint and page about one member (a path, the check, a profile): compiled
+# once per process (issue 20).
+_active_member: CompiledQuery[User] = CompiledQuery(
+    lambda member_id: User.objects.select_related("profile").filter(pk=member_id, is_active=True),
+    member_id=-730_011,
+)
+_topics: CompiledQuery[Topic] = CompiledQuery(
+    lambda profile_id: Topic.objects.filter(profiles=profile_id), profile_id=-730_012
+)
 
 
 def access_member_by_id(viewer: User, member_id: int) -> User:
-    """An active member the viewer may see; not found when missing, inactive, or when either
-    has blocked the other (so a block is never revealed)."""
-    member = (
-        User.objects.select_related("profile")
-        .prefetch_related("profile__topics")
-        .filter(pk=member_id, is_active=True)
-        .first()
-    )
+    """An active member the viewer may see, with their profile and its topics; not found when
+    missing, inactive, or when either has blocked the other (so a block is never revealed)."""
+    member = _active_member.first(member_id=member_id)
     if member is None or (member.pk != viewer.pk and is_blocked_between(viewer.pk, member.pk)):
         raise NotFound("That member was not found.")
+    if hasattr(member, "profile"):
+        prefetched(member.profile, "topics", _topics.fetch(profile_id=member.profile.pk))
     return member
 
 

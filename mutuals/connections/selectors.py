@@ -13,6 +13,7 @@ from mutuals.connections.models import (
     Invitation,
     InvitationState,
 )
+from mutuals.core.compiled import CompiledQuery
 
 
 def connected_ids(member_id: int) -> set[int]:
@@ -39,11 +40,25 @@ def sees_private_profile_of(viewer_id: int) -> Q:
     return Q(Exists(connected)) | Q(Exists(asked))
 
 
+# Asked on most requests about another member: compiled once per process (issue 20).
+_blocks_of: CompiledQuery[tuple[int, int]] = CompiledQuery(
+    lambda member_id: Block.objects.filter(
+        Q(blocker_id=member_id) | Q(blocked_id=member_id)
+    ).values_list("blocker_id", "blocked_id"),
+    member_id=-730_021,
+)
+_block_between: CompiledQuery[int] = CompiledQuery(
+    lambda member_id, other_id: Block.objects.filter(
+        Q(blocker_id=member_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=member_id)
+    ).values_list("pk", flat=True)[:1],
+    member_id=-730_022,
+    other_id=-730_023,
+)
+
+
 def blocked_ids(member_id: int) -> set[int]:
     """Ids the member may not see or reach: blocked by them or blocking them (one query)."""
-    pairs = Block.objects.filter(Q(blocker_id=member_id) | Q(blocked_id=member_id)).values_list(
-        "blocker_id", "blocked_id"
-    )
+    pairs = _blocks_of.fetch(member_id=member_id)
     return {blocked if blocker == member_id else blocker for blocker, blocked in pairs}
 
 
@@ -75,9 +90,7 @@ def blocks_made_by(member: User) -> QuerySet[Block]:
 
 
 def is_blocked_between(member_id: int, other_id: int) -> bool:
-    return Block.objects.filter(
-        Q(blocker_id=member_id, blocked_id=other_id) | Q(blocker_id=other_id, blocked_id=member_id)
-    ).exists()
+    return bool(_block_between.fetch(member_id=member_id, other_id=other_id))
 
 
 def are_connected(member_id: int, other_id: int) -> bool:

@@ -21,13 +21,14 @@ still go to a replica when `core.replicas` sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
 `str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`, not a
-date the ORM would convert). A value may sit in several places (a viewer's id in each
-subquery of a visibility rule). The queryset is compiled twice, with the stand-ins and with
-other values, and the parameters that differ are the values' places: a constant that
-happens to equal a stand-in stays a constant. SQL that changes with the values, a parameter
-that changes but is not the value itself (the ORM sends "%x%" for `__contains`), or a value
-found nowhere is refused when first compiled (`ValueError`), so a query this cannot handle
-fails loudly in the first test that runs it, never silently.
+date the ORM would convert). A value may be used several times in the query (a member on
+either side of a pair, in a subquery too). The slots are found by compiling the queryset
+twice, with the stand-ins and with other values: the parameters that differ, and only those,
+are the values' places, so a constant that happens to equal a stand-in stays a constant. A
+query whose SQL changes with the values, a stand-in found nowhere among the parameters (the
+ORM sent something made from it, such as `%x%`), or two stand-ins of the same value are
+refused when first compiled (`ValueError`), so a query this cannot handle fails loudly in the
+first test that runs it, never silently.
 """
 
 from __future__ import annotations
@@ -87,6 +88,8 @@ class CompiledQuery[Row]:
         for name, value in stand_ins.items():
             if type(value) not in (str, int):
                 raise TypeError(f"the stand-in for {name!r} must be a str or an int")
+        if len(set(stand_ins.values())) != len(stand_ins):
+            raise ValueError("two stand-ins have the same value: give each its own")
         self._make = make
         self._stand_ins = stand_ins
         self._template = make(**stand_ins)
@@ -97,29 +100,29 @@ class CompiledQuery[Row]:
         queryset = self._make(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
+        # The same query with other values: the parameters that changed are the slots.
         others = {name: _other(value) for name, value in self._stand_ins.items()}
         other_sql, other_params = self._make(**others).query.get_compiler(using=alias).as_sql()
         if other_sql != sql or len(other_params) != len(params):
-            raise ValueError("the SQL changes with the values: it cannot be compiled once")
+            raise ValueError("the query's SQL changes with its values: it cannot be compiled")
+        owner = {(value, others[name]): name for name, value in self._stand_ins.items()}
         slots = []
         for index, (param, other) in enumerate(zip(params, other_params, strict=True)):
             if type(param) is type(other) and param == other:
-                continue  # a constant of the query
-            names = [
-                name
-                for name, value in self._stand_ins.items()
-                if _same(param, value) and _same(other, others[name])
-            ]
-            if len(names) != 1:
+                continue  # a constant
+            name = owner.get((param, other))
+            if name is None or type(param) is not type(self._stand_ins[name]):
                 raise ValueError(
-                    f"the parameter {param!r} changes with the values but is no stand-in as "
-                    'given (the ORM sends a value it transformed, e.g. "%x%" for '
-                    "`__contains`): compare the values as they are"
+                    f"parameter {index} ({param!r}) changes with the values but is none of "
+                    "them as it is: the ORM made something of a value"
                 )
-            slots.append((names[0], index))
+            slots.append((name, index))
         for name, value in self._stand_ins.items():
-            if all(slot != name for slot, _ in slots):
-                raise ValueError(f"the stand-in {value!r} for {name!r} is not in the query")
+            if name not in {found for found, _ in slots}:
+                raise ValueError(
+                    f"the stand-in {value!r} for {name!r} is among the compiled parameters "
+                    "0 times: the ORM sends something made from it, which cannot be compiled"
+                )
         state = {key: getattr(compiler, key) for key in _COMPILER_STATE}
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), state=state)
 
@@ -150,12 +153,10 @@ class CompiledQuery[Row]:
 
 
 def _other(value: str | int) -> str | int:
-    """Another value of the stand-in's type, to find where the stand-in's places are."""
-    return value + "~" if isinstance(value, str) else value * 3 + 1
-
-
-def _same(param: Any, value: str | int) -> bool:
-    return type(param) is type(value) and param == value
+    """A value of the same type as a stand-in and different from it."""
+    if isinstance(value, str):
+        return value + "\u2063other"
+    return value - 7919 if value > 0 else value + 7919
 
 
 def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:

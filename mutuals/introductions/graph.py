@@ -47,6 +47,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries
 from mutuals.connections.models import Block, Connection
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.replicas import reading_from_replica
 from mutuals.engagement.models import Tie
 
@@ -285,9 +286,15 @@ def _current() -> _Loaded:
     return _overlay(loaded, version)
 
 
+# Read on every graph request: compiled once per process (issue 20).
+_version: CompiledQuery[int] = CompiledQuery(
+    lambda: GraphState.objects.filter(pk=1).values_list("version", flat=True)
+)
+
+
 def graph_version() -> int:
     """The graph's committed version: one read by primary key."""
-    found = GraphState.objects.filter(pk=1).values_list("version", flat=True).first()
+    found = _version.first()
     return int(found or 0)
 
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
-from mutuals.connections.models import Invitation, InvitationState
+from mutuals.connections.models import Block, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
+from mutuals.core.compiled import CompiledQuery
 from mutuals.introductions.graph import circle_for, current_snapshot, snapshot_and_circle
 from mutuals.introductions.models import (
     Introduction,
@@ -89,31 +90,47 @@ def warm_paths(
     return [p for p in paths if not set(p.members[1:-1]) & excluded]
 
 
+def _exclusions(member_id: int) -> QuerySet[Block, int]:
+    """Every id `suggestion_exclusions` names, as one statement (a UNION ALL of one column)."""
+    m = member_id
+    declined = IntroductionState.DECLINED_BY_TARGET
+    parts: list[QuerySet[Any, int]] = [
+        Block.objects.filter(blocker_id=m).values_list("blocked_id", flat=True),
+        Block.objects.filter(blocked_id=m).values_list("blocker_id", flat=True),
+        User.objects.filter(profile__visibility=ProfileVisibility.CONNECTIONS)
+        .exclude(sees_private_profile_of(m))
+        .values_list("pk", flat=True),
+        SuggestionDismissal.objects.filter(member_id=m).values_list("dismissed_id", flat=True),
+        Invitation.objects.filter(sender_id=m, state__in=_NOT_AGAIN).values_list(
+            "recipient_id", flat=True
+        ),
+        # A request to the member they can answer now is shown as that, so not excluded.
+        Invitation.objects.filter(recipient_id=m, state__in=_NOT_AGAIN)
+        .exclude(state__in=_ANSWERABLE)
+        .values_list("sender_id", flat=True),
+        Introduction.objects.filter(requester_id=m, state=declined).values_list(
+            "target_id", flat=True
+        ),
+        Introduction.objects.filter(target_id=m, state=declined).values_list(
+            "requester_id", flat=True
+        ),
+    ]
+    first, *rest = [part.order_by() for part in parts]
+    return first.union(*rest, all=True)
+
+
+# Compiled once per process (issue 20): building and compiling these eight reads cost more than
+# half of a people-you-may-know request; they were five queries, and are one.
+_exclusions_compiled: CompiledQuery[int] = CompiledQuery(_exclusions, member_id=-1)
+
+
 def suggestion_exclusions(member: User) -> set[int]:
     """Members never suggested to `member`: blocked either way, dismissed ("not now", "I don't
     know them"), a declined or reported invitation between the two or one still open, an
     introduction between the two that the target declined, and members who show their profile
-    to their connections only (unless a request between the two waits for an answer)."""
-    excluded = blocked_ids(member.pk)
-    excluded |= set(
-        User.objects.filter(profile__visibility=ProfileVisibility.CONNECTIONS)
-        .exclude(sees_private_profile_of(member.pk))
-        .values_list("pk", flat=True)
-    )
-    excluded |= set(
-        SuggestionDismissal.objects.filter(member=member).values_list("dismissed_id", flat=True)
-    )
-    for sender, recipient in (
-        Invitation.objects.filter(Q(sender=member) | Q(recipient=member), state__in=_NOT_AGAIN)
-        .exclude(recipient=member, state__in=_ANSWERABLE)
-        .values_list("sender_id", "recipient_id")
-    ):
-        excluded.add(recipient if sender == member.pk else sender)
-    for requester, target in Introduction.objects.filter(
-        Q(requester=member) | Q(target=member), state=IntroductionState.DECLINED_BY_TARGET
-    ).values_list("requester_id", "target_id"):
-        excluded.add(target if requester == member.pk else requester)
-    return excluded
+    to their connections only (unless a request between the two waits for an answer). One
+    query, compiled once per process."""
+    return set(_exclusions_compiled.fetch(member_id=member.pk))
 
 
 @dataclass(frozen=True)
