@@ -311,6 +311,10 @@ def _attach(scope: _Scope) -> str | None:
         return alias
     connection = connections[alias]
     try:
+        # As Django's first cursor of a request does: a kept connection that the replica
+        # ended (a restart) fails its health check here, and the new one is refused while
+        # the replica shuts down or starts, here and not at the first statement.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
     except REPLICA_FAILURES as error:
         _mark_down(alias, error)

@@ -266,6 +266,33 @@ def test_a_replica_that_refuses_the_connection_is_left_for_the_primary(sam: User
     assert "accounts_user" in _tables(on_primary)
 
 
+def test_a_kept_replica_connection_the_replica_ended_is_left_for_the_primary(sam: User) -> None:
+    """The cluster test's failure (2026-12-02 13:13): a server's kept connection to the
+    replica, ended by the replica's restart, fails its health check at the request's first
+    read, and the new connection is refused ("the database system is shutting down"): the
+    request reads from the primary instead of answering 500."""
+    connection = connections["replica_1"]
+    connection.close()
+    connection.ensure_connection()  # kept from an earlier request
+    refused = connection.Database.OperationalError(  # type: ignore[attr-defined]
+        "FATAL:  the database system is shutting down"
+    )
+    with (
+        mock.patch.object(replicas, "measure_lag", return_value=0.0),
+        mock.patch.object(connection, "health_check_enabled", True),
+        mock.patch.object(connection, "close_if_unusable_or_obsolete"),  # kept, as in serving
+        mock.patch.object(connection, "health_check_done", False),
+        mock.patch.object(connection, "is_usable", return_value=False),
+        mock.patch.object(connection, "get_new_connection", side_effect=refused),
+        _queries("default") as on_primary,
+    ):
+        response = api_client_for(sam).get("/api/me")
+
+    assert response.status_code == 200, response.content
+    assert "api_token" in _tables(on_primary) or "accounts" in _tables(on_primary)
+    connection.close()
+
+
 def _middleware_around(view: Any) -> replicas.ReadReplicaMiddleware:
     """The middleware around a view, as Django stacks them: an exception becomes a 500."""
     return replicas.ReadReplicaMiddleware(convert_exception_to_response(view))  # type: ignore[arg-type]
@@ -371,6 +398,67 @@ def test_which_errors_of_a_postgresql_replica_are_its_failures(
     connection.close()
 
     assert replicas.replica_failure(raised.value) is failure
+
+
+@contextmanager
+def _replica_in_recovery(*, replayed: str, replay_timestamp: str | None) -> Iterator[None]:
+    """The tests' replica (the test database itself) answers the recovery functions as a
+    streaming replica would: stand-ins for them in a schema its connection searches before
+    pg_catalog. A restarted replica has received what it replayed (the primary may be ahead
+    of both) and knows no replayed commit's time until it replays one."""
+    connection = connections["replica_1"]
+    connection.close()
+    timestamp = "NULL" if replay_timestamp is None else replay_timestamp
+    stand_ins = {
+        "pg_is_in_recovery() RETURNS boolean": "SELECT true",
+        "pg_last_wal_replay_lsn() RETURNS pg_lsn": f"SELECT '{replayed}'::pg_lsn",
+        "pg_last_wal_receive_lsn() RETURNS pg_lsn": f"SELECT '{replayed}'::pg_lsn",
+        "pg_last_xact_replay_timestamp() RETURNS timestamptz": f"SELECT ({timestamp})::timestamptz",
+    }
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE SCHEMA recovery_stand_in")
+            for signature, body in stand_ins.items():
+                cursor.execute(
+                    f"CREATE FUNCTION recovery_stand_in.{signature} LANGUAGE sql AS $${body}$$"
+                )
+            cursor.execute("SET search_path = recovery_stand_in, pg_catalog, public")
+        yield
+    finally:
+        connection.close()
+        with connections["default"].cursor() as cursor:
+            cursor.execute("DROP SCHEMA IF EXISTS recovery_stand_in CASCADE")
+
+
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql", reason="PostgreSQL's recovery functions"
+)
+@pytest.mark.parametrize(
+    ("replayed", "replay_timestamp", "usable"),
+    [
+        ("FFFF/0", None, True),
+        ("0/1", None, False),
+        ("0/1", "now() - interval '1 second'", True),
+        ("0/1", "now() - interval '1 minute'", False),
+    ],
+    ids=[
+        "caught up with the primary",
+        "restarted, nothing replayed yet",
+        "behind by a second",
+        "behind by a minute",
+    ],
+)
+def test_a_restarted_replica_is_not_read_until_it_has_caught_up(
+    replayed: str, replay_timestamp: str | None, usable: bool
+) -> None:
+    """Its lag is measured against the primary's write position: a replica restarted while
+    the primary wrote has replayed all it received so far, and no commit yet, and is behind;
+    it used to report no lag at all then."""
+    with _replica_in_recovery(replayed=replayed, replay_timestamp=replay_timestamp):
+        state = replicas.replica_state("replica_1", fresh=True)
+
+    assert state.answering
+    assert state.usable is usable
 
 
 def test_a_replica_within_the_bound_is_used(sam: User) -> None:
