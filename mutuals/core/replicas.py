@@ -35,6 +35,7 @@ primary meanwhile.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -63,13 +64,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # for everyone (sessions just written, rate-limit counters, claimed tasks).
 PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "django_tasks_db"})
 
-# The seconds of replay lag behind the primary, 0 when nothing is waiting to be replayed (an
-# idle primary sends nothing, and the last replayed commit's age would grow forever).
+# The seconds of replay lag behind the primary: 0 once the replica has replayed the position
+# the primary had just before (an idle primary sends nothing, and the last replayed commit's
+# age would grow forever), else the age of the last commit it replayed; NULL when it has
+# replayed none since it started (a restarted replica that has not caught up yet: its own
+# received and replayed positions agree while the primary is ahead of both).
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-    ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+    WHEN %s::pg_lsn IS NOT NULL AND pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
+    ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 END
 """
 
@@ -103,17 +107,20 @@ class ReplicaState:
 
 
 def measure_lag(alias: str) -> float:
-    """The replica's replay lag in seconds (0 on a server that is not in recovery, and on
-    SQLite, where a "replica" can only be another name for the same file, as in tests)."""
+    """The replica's replay lag in seconds, against the primary's write position read first
+    (0 on a server that is not in recovery, and on SQLite, where a "replica" can only be
+    another name for the same file, as in tests); infinite for a replica that has replayed
+    nothing since it started and is behind the primary."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return 0.0
+    position = _primary_position()
     with connection.cursor() as cursor:
-        cursor.execute(LAG_SQL)
+        cursor.execute(LAG_SQL, [position, position])
         row = cursor.fetchone()
-    return float(row[0]) if row and row[0] is not None else 0.0
+    return float(row[0]) if row and row[0] is not None else math.inf
 
 
 _states: dict[str, tuple[float, ReplicaState]] = {}
