@@ -52,12 +52,17 @@ cluster: install
 	scripts/cluster up
 
 ## make test-cluster: start the cluster, drive a mixed load through the proxy for 60 s while
-## killing a server and a worker, restarting the replica, blocking, backing up; then stop it
+## killing a server and a worker, restarting the replica, blocking, backing up; then stop it.
+## When it fails (or the cluster does not come up) the members' logs are kept in
+## var/cluster-logs/<UTC time>/ before the cluster is removed
+CLUSTER_LOGS ?= var/cluster-logs
 test-cluster: install
 	scripts/cluster down >/dev/null
-	scripts/cluster up
+	scripts/cluster up && \
 	MUTUALS_CLUSTER=1 $(BIN)/pytest -p no:randomly -p no:xdist -s -q tests/cluster; \
-	status=$$?; scripts/cluster down; exit $$status
+	status=$$?; \
+	if [ $$status != 0 ]; then scripts/cluster keep-logs "$(CLUSTER_LOGS)/$$(date -u +%Y%m%dT%H%M%SZ)"; fi; \
+	scripts/cluster down; exit $$status
 
 ## make lint: ruff, mypy (strict, django-stubs), template indentation, migrations up to date
 ## and safe while the old version serves (`mutuals lintmigrations`, docs/operations.md "Upgrades"),

@@ -427,7 +427,11 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "mutuals.core.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "mutuals.core.logs.RequestIdFilter"},
+        # A 500 that a replica's failure caused, in a request answered again from the primary.
+        "answered_again": {"()": "mutuals.core.replicas.AnsweredAgainFilter"},
+    },
     "formatters": {
         "json": {"()": "mutuals.core.logs.JsonFormatter"},
         "text": {"()": "mutuals.core.logs.TextFormatter"},
@@ -440,6 +444,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("MUTUALS_LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["answered_again"]}},
 }
 MUTUALS_ACCESS_LOG = env_bool("MUTUALS_ACCESS_LOG", default=True)
 

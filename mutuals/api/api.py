@@ -27,6 +27,7 @@ from mutuals.api.openapi import document_refusals
 from mutuals.api.parser import MutualsParser
 from mutuals.connections.api import router as connections_router
 from mutuals.core.errors import MutualsError
+from mutuals.core.replicas import ReplicaReadFailed
 from mutuals.engagement.api import router as engagement_router
 from mutuals.events.api import router as events_router
 from mutuals.feed.api import router as feed_router
@@ -187,6 +188,10 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if isinstance(exc, ReplicaReadFailed):
+        # Not an error of this request: it is answered again from the primary
+        # (`core.replicas.ReadReplicaMiddleware`).
+        raise exc
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     if settings.DEBUG:
         raise exc

@@ -35,18 +35,25 @@ primary meanwhile.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.http import HttpRequest, HttpResponseBase
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +64,16 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # for everyone (sessions just written, rate-limit counters, claimed tasks).
 PRIMARY_ONLY_APPS = frozenset({"sessions", "django_cache", "django_tasks_db"})
 
-# The seconds of replay lag behind the primary, 0 when nothing is waiting to be replayed (an
-# idle primary sends nothing, and the last replayed commit's age would grow forever).
+# The seconds of replay lag behind the primary: 0 once the replica has replayed the position
+# the primary had just before (an idle primary sends nothing, and the last replayed commit's
+# age would grow forever), else the age of the last commit it replayed; NULL when it has
+# replayed none since it started (a restarted replica that has not caught up yet: its own
+# received and replayed positions agree while the primary is ahead of both).
 LAG_SQL = """
 SELECT CASE
     WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-    ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0)
+    WHEN %s::pg_lsn IS NOT NULL AND pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
+    ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())
 END
 """
 
@@ -97,17 +107,20 @@ class ReplicaState:
 
 
 def measure_lag(alias: str) -> float:
-    """The replica's replay lag in seconds (0 on a server that is not in recovery, and on
-    SQLite, where a "replica" can only be another name for the same file, as in tests)."""
+    """The replica's replay lag in seconds, against the primary's write position read first
+    (0 on a server that is not in recovery, and on SQLite, where a "replica" can only be
+    another name for the same file, as in tests); infinite for a replica that has replayed
+    nothing since it started and is behind the primary."""
     connection = connections[alias]
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         return 0.0
+    position = _primary_position()
     with connection.cursor() as cursor:
-        cursor.execute(LAG_SQL)
+        cursor.execute(LAG_SQL, [position, position])
         row = cursor.fetchone()
-    return float(row[0]) if row and row[0] is not None else 0.0
+    return float(row[0]) if row and row[0] is not None else math.inf
 
 
 _states: dict[str, tuple[float, ReplicaState]] = {}
@@ -228,22 +241,151 @@ class _Scope:
 
     read_alias: str | None
     wrote: bool = False
+    # The replica's connection is open and watched (`_attach`).
+    watch: _ReplicaWatch | None = None
+    # A statement on the replica failed for a reason of the connection or of the replica
+    # itself (ReplicaReadFailed): what the scope answered may be an error it should not be.
+    replica_failed: bool = False
 
 
 _scope: ContextVar[_Scope | None] = ContextVar("mutuals_read_scope", default=None)
+
+# What a replica that stops in the middle of a read raises: the server closed the connection
+# (a restart, `pg_ctl stop -m fast`: "terminating connection due to administrator command"),
+# it cannot be reached, or the replica cancelled the statement ("conflict with recovery").
+# Django raises these as OperationalError or InterfaceError. PostgreSQL says which by the
+# error's SQLSTATE class: 08 connection exception, 57 operator intervention (shutdown,
+# cancelled statement), 53 insufficient resources (too many connections), 40001 a statement
+# cancelled by recovery; psycopg's own "server closed the connection unexpectedly" has none.
+# A mistake in a statement would fail on the primary too: it is not read again.
+REPLICA_FAILURES = (OperationalError, InterfaceError)
+REPLICA_FAILURE_STATES = ("08", "57", "53", "40001")
+
+
+def replica_failure(error: BaseException) -> bool:
+    """Whether a replica's error comes from the replica or its connection, not the read."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(REPLICA_FAILURE_STATES)
+
+
+class ReplicaReadFailed(OperationalError):
+    """A read on a replica failed for a reason of the connection or of the replica; raised
+    from the replica's error (`__cause__`) so that whoever reads can tell it apart."""
+
+
+def _mark_down(alias: str, error: BaseException) -> None:
+    """The replica failed a read: no read of this process goes to it until it is measured
+    again (after REPLICA_CHECK_SECONDS)."""
+    logger.warning("replica %s failed a read (%s); reading from the primary", alias, error)
+    state = ReplicaState(alias, answering=False, lag_seconds=None, error=type(error).__name__)
+    with _states_lock:
+        _states[alias] = (time.monotonic(), state)
+
+
+class _ReplicaWatch:
+    """An execute wrapper (`connection.execute_wrapper`) on a replica's connection while a
+    scope reads from it: a statement that fails for a replica's reason marks the scope and
+    the replica, and raises ReplicaReadFailed."""
+
+    def __init__(self, alias: str, scope: _Scope) -> None:
+        self.alias = alias
+        self.scope = scope
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        try:
+            return execute(sql, params, many, context)
+        except REPLICA_FAILURES as error:
+            if not replica_failure(error):
+                raise
+            self.scope.replica_failed = True
+            _mark_down(self.alias, error)
+            raise ReplicaReadFailed(f"replica {self.alias}: {error}") from error
+
+
+def _attach(scope: _Scope) -> str | None:
+    """Before the scope's first read on its replica: open (or check) the replica's connection
+    and watch it. A replica that went away since it was last measured is marked down and the
+    scope reads from the primary from then on. Returns the alias to read from, None for the
+    primary."""
+    alias = scope.read_alias
+    if alias is None or scope.watch is not None:
+        return alias
+    connection = connections[alias]
+    try:
+        # As Django's first cursor of a request does: a kept connection that the replica
+        # ended (a restart) fails its health check here, and the new one is refused while
+        # the replica shuts down or starts, here and not at the first statement.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except REPLICA_FAILURES as error:
+        _mark_down(alias, error)
+        _close_quietly(alias)
+        scope.read_alias = None
+        return None
+    scope.watch = _ReplicaWatch(alias, scope)
+    connection.execute_wrappers.append(scope.watch)
+    return alias
+
+
+def _detach(scope: _Scope) -> None:
+    """The scope ends: stop watching its replica's connection, and close it when it failed
+    (it must not be reused by the next request of this thread)."""
+    watch, scope.watch = scope.watch, None
+    if watch is None:
+        return
+    wrappers = connections[watch.alias].execute_wrappers
+    if watch in wrappers:
+        wrappers.remove(watch)
+    if scope.replica_failed:
+        _close_quietly(watch.alias)
+
+
+def _close_quietly(alias: str) -> None:
+    with suppress(DatabaseError):  # closing a connection the server already dropped
+        connections[alias].close()
+
+
+@contextmanager
+def _reading(scope: _Scope) -> Iterator[_Scope]:
+    token = _scope.set(scope)
+    try:
+        yield scope
+    finally:
+        _scope.reset(token)
+        _detach(scope)
 
 
 @contextmanager
 def reading_from_replica() -> Iterator[str]:
     """Reads inside the block go to a usable replica (the primary when none is); yields the
     alias chosen. For background reads that tolerate `MUTUALS_REPLICA_MAX_LAG_SECONDS` of
-    staleness: the graph snapshot's build."""
-    alias = usable_replica() if replica_aliases() else None
-    token = _scope.set(_Scope(read_alias=alias))
+    staleness: the graph snapshot's build. A read on the replica that fails for a replica's
+    reason raises ReplicaReadFailed and keeps the replica out of this process's reads for a
+    while: `read_on_replica` runs a function again on the primary then."""
+    chosen = usable_replica() if replica_aliases() else None
+    with _reading(_Scope(read_alias=chosen)) as scope:
+        # Attached now: the block may name the alias itself (`.using(alias)`).
+        yield _attach(scope) or DEFAULT_DB_ALIAS
+
+
+def read_on_replica[T](read: Callable[[str], T]) -> T:
+    """`read(alias)` inside `reading_from_replica()`; when the replica fails it (stopped,
+    restarted, unreachable, a statement cancelled by recovery), `read` once more on the
+    primary. `read` must be safe to repeat: it reads, and what it wrote on the primary in a
+    transaction that failed was rolled back."""
     try:
-        yield alias or DEFAULT_DB_ALIAS
-    finally:
-        _scope.reset(token)
+        with reading_from_replica() as alias:
+            return read(alias)
+    except ReplicaReadFailed as failed:
+        logger.warning("%s; reading again from the primary", failed)
+    with _reading(_Scope(read_alias=None)):
+        return read(DEFAULT_DB_ALIAS)
 
 
 class ReplicaRouter:
@@ -261,7 +403,7 @@ class ReplicaRouter:
             return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS
-        return scope.read_alias
+        return _attach(scope) or DEFAULT_DB_ALIAS
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
         scope = _scope.get()
@@ -278,6 +420,20 @@ class ReplicaRouter:
         return False if db in replica_aliases() else None
 
 
+class AnsweredAgainFilter(logging.Filter):
+    """On `django.request`: leaves out the 500 of an error a replica caused (raised by a
+    middleware, which Django answers and logs itself) when the request is answered again from
+    the primary; `ReadReplicaMiddleware` logs a warning instead. A request that wrote is not
+    answered again, and its error is logged as any other."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, ReplicaReadFailed):
+            return True
+        scope = _scope.get()
+        return scope is None or not scope.replica_failed or scope.wrote
+
+
 class ReadReplicaMiddleware:
     """Chooses where a request's reads go and pins a client that wrote to the primary for
     `MUTUALS_READ_YOUR_WRITES_SECONDS` (the `mutuals_primary` cookie)."""
@@ -291,11 +447,13 @@ class ReadReplicaMiddleware:
         writing = request.method not in SAFE_METHODS
         pinned = writing or PIN_COOKIE in request.COOKIES
         scope = _Scope(read_alias=None if pinned else usable_replica())
-        token = _scope.set(scope)
-        try:
-            response = self.get_response(request)
-        finally:
-            _scope.reset(token)
+        response = self._respond(request, scope)
+        if scope.replica_failed and not scope.wrote:
+            # The replica failed a read of this request (it stopped or restarted meanwhile):
+            # the request wrote nothing, so it is answered again, reading from the primary.
+            logger.warning("answering %s %s again from the primary", request.method, request.path)
+            scope = _Scope(read_alias=None)
+            response = self._respond(request, scope)
         if scope.wrote:
             response.set_cookie(
                 PIN_COOKIE,
@@ -306,3 +464,19 @@ class ReadReplicaMiddleware:
                 secure=settings.SESSION_COOKIE_SECURE,
             )
         return response
+
+    def _respond(self, request: HttpRequest, scope: _Scope) -> HttpResponseBase:
+        with _reading(scope):
+            return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponseBase | None:
+        """A view that failed on the replica is answered again on the primary (`__call__`):
+        this answer is only a placeholder, so the failure is not logged and reported as the
+        request's (an error raised by a middleware is, before the request is answered
+        again)."""
+        scope = _scope.get()
+        if scope is not None and scope.replica_failed and not scope.wrote:
+            return HttpResponse(status=503)
+        return None

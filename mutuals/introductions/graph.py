@@ -48,7 +48,7 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries
 from mutuals.connections.models import Block, Connection
 from mutuals.core.compiled import CompiledQuery
-from mutuals.core.replicas import reading_from_replica
+from mutuals.core.replicas import read_on_replica
 from mutuals.engagement.models import Tie
 
 # Named here too: the builder calls it through this module (tests replace it here).
@@ -412,11 +412,12 @@ def graph_build() -> str | None:
     (strengths and openness of a few members) or a full build, and publish it when it
     differs from the published one. Returns the name published, or None when the published
     snapshot was current. Reads from a replica when one is configured and usable
-    (`core.replicas.reading_from_replica`: the overlay covers whatever it lags by). Runs in
-    the builder (`mutuals graph`, or the thread `mutuals worker` starts), never in a
+    (`core.replicas.read_on_replica`: the overlay covers whatever it lags by), and again
+    from the primary when the replica fails the read (it stopped or restarted meanwhile).
+    Runs in the builder (`mutuals graph`, or the thread `mutuals worker` starts), never in a
     request."""
-    with reading_from_replica() as alias, _build_lock:
-        return _build_step(alias)
+    with _build_lock:
+        return read_on_replica(_build_step)
 
 
 def _build_step(alias: str) -> str | None:
