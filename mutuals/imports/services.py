@@ -216,6 +216,7 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
         if locked is None or locked.is_finished:
             return locked
         stored = _store(locked, network, audit)
+        network.interactions.close()
         # The people and their interactions are written: free them before the audit is
         # encoded as JSON to be saved, the import's largest single allocation.
         del network
