@@ -36,11 +36,11 @@ class Spool[T]:
         encode: Callable[[T], tuple[Any, ...]],
         decode: Callable[[tuple[Any, ...]], T],
         *,
-        batch: int = BATCH,
+        batch: int | None = None,
     ) -> None:
         self._encode = encode
         self._decode = decode
-        self._batch = batch
+        self._batch = batch or BATCH
         self._pending: list[tuple[Any, ...]] = []
         self._file: IO[bytes] | None = None
         self._closer: weakref.finalize[Any, Any] | None = None
