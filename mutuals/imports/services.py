@@ -247,7 +247,15 @@ def _import_run(import_id: int, progress: ProgressCallback | None) -> Import | N
 
 
 # What a finished import saves besides its audit (`_save_audit_json`).
-IMPORT_FIELDS_SAVED = ("status", "progress", "stage", "counts", "error", "finished_at", "updated_at")
+IMPORT_FIELDS_SAVED = (
+    "status",
+    "progress",
+    "stage",
+    "counts",
+    "error",
+    "finished_at",
+    "updated_at",
+)
 
 
 def _save_audit_json(import_id: int, text: str) -> None:
@@ -255,7 +263,7 @@ def _save_audit_json(import_id: int, text: str) -> None:
     stores for that value (`json.dumps`, Django's `adapt_json_value` on SQLite; PostgreSQL
     parses it into jsonb as it does the field's own)."""
     table = connection.ops.quote_name(Import._meta.db_table)
-    column = connection.ops.quote_name(Import._meta.get_field("audit").column)
+    column = connection.ops.quote_name("audit")  # Import.audit's column: no db_column
     cast = "::jsonb" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {column} = %s{cast} WHERE id = %s", [text, import_id])  # noqa: S608 - names from the model

@@ -33,7 +33,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to do
         return None
-    return trim  # type: ignore[no-any-return]
+    return trim
 
 
 def release_free_memory() -> None:

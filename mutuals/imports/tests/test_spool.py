@@ -15,7 +15,7 @@ from mutuals.imports import services
 from mutuals.imports.audit import audit_export, public
 from mutuals.imports.linkedin import parse_export, parse_upload, spool
 from mutuals.imports.linkedin.spool import Spool
-from mutuals.imports.models import Contact, ContactInteraction, InteractionSource
+from mutuals.imports.models import Contact, ContactInteraction
 from mutuals.imports.network import build_network
 from mutuals.imports.services import import_create, import_run
 from mutuals.imports.tests.helpers import (
@@ -78,7 +78,11 @@ def _everything(path: Path) -> tuple[list[object], str, dict[str, object]]:
     network = build_network(export)
     people = {key: repr(person) for key, person in network.people.items()}
     audit = json.dumps(public(audit_export(export)), sort_keys=True)
-    return list(export.messages), audit, {"people": people, "interactions": list(network.interactions)}
+    return (
+        list(export.messages),
+        audit,
+        {"people": people, "interactions": list(network.interactions)},
+    )
 
 
 @pytest.mark.parametrize("name", sorted(EXPORTS))
@@ -119,7 +123,7 @@ def test_the_contact_book_is_the_same_whatever_the_slice_and_spool_sizes(monkeyp
     across slices counted and stored once, as the unique fingerprint has it) against one
     slice of everything held in memory: the same contacts, interactions, links and counts."""
 
-    def contact_book(owner_id: int, counts: dict[str, int]) -> tuple[object, ...]:
+    def contact_book(owner_id: int, counts: dict[str, list[int]]) -> tuple[object, ...]:
         contacts = sorted(
             Contact.objects.filter(owner_id=owner_id).values_list(
                 "key", "name", "messages_sent", "messages_received", "strength", "tier"
