@@ -39,8 +39,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from mutuals.imports.linkedin.records import Export, MessageRecord
+from mutuals.imports.linkedin.spool import Spool
 
 LINKEDIN_MEMBER = "linkedin member"
 _SPACES = re.compile(r"\s+")
@@ -141,7 +143,6 @@ class Person:
     endorsements_received: int = 0
     endorsements_given: int = 0
     recommendations: int = 0
-    message_times: list[datetime] = field(default_factory=list)
     message_log: list[tuple[datetime, bool]] = field(default_factory=list)  # (at, outgoing)
     own_profile: bool = False  # the owner's own other profile: never a relationship
 
@@ -160,6 +161,19 @@ class Interaction:
     text: str
     conversation: str = ""
 
+    def as_tuple(self) -> tuple[str, str, datetime | None, str, str]:
+        return (self.person_key, self.kind, self.at, self.text, self.conversation)
+
+
+def interaction_spool() -> Spool[Interaction]:
+    """The interactions of an import, kept on disk past the first batch (`spool.py`): the
+    contact book writes them a slice at a time, once every person is known."""
+    return Spool(Interaction.as_tuple, _interaction_from_tuple)
+
+
+def _interaction_from_tuple(values: tuple[Any, ...]) -> Interaction:
+    return Interaction(*values)
+
 
 @dataclass(slots=True)
 class Collision:
@@ -175,7 +189,7 @@ class Network:
     owner_name: str
     owner_headline: str
     people: dict[str, Person]
-    interactions: list[Interaction]
+    interactions: Spool[Interaction]
     # drafts, spam, sponsored, linkedin_member, linkedin_account, own_profile, unattributed
     excluded: dict[str, int]
     reference_time: datetime | None  # the export's own "now": its latest dated record
@@ -355,7 +369,7 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
     owner_names, owner_urls = _owner(export)
     people, hidden, collisions = _connections(export, owner_names, owner_urls)
     resolver = _Resolver(people, owner_names)
-    interactions: list[Interaction] = []
+    interactions = interaction_spool()
     excluded: Counter[str] = Counter()
     accounts: Counter[str] = Counter()
     sponsors: Counter[str] = Counter()
@@ -435,14 +449,20 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
                 ):
                     person.last_received_at = message.sent_at
                     person.last_received_excerpt = excerpt(text)
+            # One tuple for the person's log and the thread's turns: 200,000 messages made
+            # 200,000 of each.
+            turn: tuple[datetime | None, bool]
             if message.sent_at:
-                person.message_times.append(message.sent_at)
-                person.message_log.append((message.sent_at, outgoing))
+                dated = (message.sent_at, outgoing)
+                person.message_log.append(dated)
+                turn = dated
                 if person.last_message_at is None or message.sent_at > person.last_message_at:
                     person.last_message_at = message.sent_at
                 if person.first_message_at is None or message.sent_at < person.first_message_at:
                     person.first_message_at = message.sent_at
-            threads.setdefault((conversation, person.key), []).append((message.sent_at, outgoing))
+            else:
+                turn = (None, outgoing)
+            threads.setdefault((conversation, person.key), []).append(turn)
             if keep_interactions:
                 interactions.append(
                     Interaction(
@@ -464,6 +484,7 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
         person.replies += switches
         if switches:
             person.two_way_conversations += 1
+    del threads
 
     invitations_sent: list[tuple[str, str, datetime | None]] = []
     invitations_received = 0

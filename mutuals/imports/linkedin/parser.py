@@ -50,8 +50,9 @@ Progress = Callable[[float, str], None]
 
 _TRUE = frozenset({"yes", "true", "1", "y"})
 # The rows one export may hold, all files together: 30,000 connections (LinkedIn's own cap)
-# and 200,000 messages are about 240,000. Records stay in memory until the import writes
-# them, so this bounds the memory of an import or audit (docs/imports.md, "Limits").
+# and 200,000 messages are about 240,000. Records stay in memory (messages on disk,
+# `spool.py`) until the import writes them, so this bounds the memory of an import or audit
+# (docs/imports.md, "Limits").
 MAX_ROWS = 300_000
 # LinkedIn allows 30,000 connections; a Connections.csv far past that is not an export.
 MAX_CONNECTIONS = 50_000

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from mutuals.imports.linkedin.spool import Spool
 
 
 @dataclass(slots=True)
@@ -49,6 +52,34 @@ class MessageRecord:
     folder: str
     direction: str  # "INCOMING" / "OUTGOING" in 2018 exports, "" after
     is_draft: bool
+
+    def as_tuple(self) -> tuple[Any, ...]:
+        return (
+            self.file,
+            self.line,
+            self.conversation_id,
+            self.conversation_title,
+            self.sender,
+            self.sender_url,
+            self.recipients,
+            self.recipient_urls,
+            self.sent_at,
+            self.subject,
+            self.content,
+            self.folder,
+            self.direction,
+            self.is_draft,
+        )
+
+
+def message_spool() -> Spool[MessageRecord]:
+    """An export's messages, kept on disk past the first batch (`spool.py`): they are read
+    twice (who the owner is, then each message's person) and never needed all at once."""
+    return Spool(MessageRecord.as_tuple, _message_from_tuple)
+
+
+def _message_from_tuple(values: tuple[Any, ...]) -> MessageRecord:
+    return MessageRecord(*values)
 
 
 @dataclass(slots=True)
@@ -155,7 +186,7 @@ class Export:
     source: str
     profile: ProfileRecord = field(default_factory=ProfileRecord)
     connections: list[ConnectionRecord] = field(default_factory=list)
-    messages: list[MessageRecord] = field(default_factory=list)
+    messages: Spool[MessageRecord] = field(default_factory=message_spool)
     invitations: list[InvitationRecord] = field(default_factory=list)
     positions: list[PositionRecord] = field(default_factory=list)
     education: list[EducationRecord] = field(default_factory=list)
