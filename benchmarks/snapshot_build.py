@@ -61,7 +61,8 @@ def child(tree: Path, folder: Path) -> None:
     sys.path.insert(1, str(ROOT / "benchmarks"))
     import graph as bench
 
-    assert Path(module.__file__).is_relative_to(tree), module.__file__
+    if not Path(module.__file__).is_relative_to(tree):
+        raise SystemExit(f"{module.__file__} is not from {tree}")
     data = bench.load_graph(folder)
     if data is None:
         raise SystemExit(f"no graph in {folder}")
@@ -124,8 +125,13 @@ def child(tree: Path, folder: Path) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
     digest = hashlib.sha256()
     for name in (
-        "member_ids", "indptr", "neighbours", "strengths", "inverse_log_degree",
-        "open_to_introductions", "company",
+        "member_ids",
+        "indptr",
+        "neighbours",
+        "strengths",
+        "inverse_log_degree",
+        "open_to_introductions",
+        "company",
     ):
         digest.update(np.ascontiguousarray(getattr(snapshot, name)).tobytes())
     for name in ("topics", "events", "blocked", "company_members", "topic_members"):

@@ -41,7 +41,7 @@ def _node_py(x: Any, table: Any, base: Any, n: Any) -> Any:
 _node = _compile(_node_py)
 
 
-def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> bool:
+def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> Any:
     """Whether the pair a–b (nodes) is blocked: b in a's sorted row of the block map."""
     lo = block_indptr[a]
     hi = block_indptr[a + 1]
@@ -55,6 +55,7 @@ def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> boo
 
 
 _is_blocked = _compile(_is_blocked_py)
+
 
 def _build_csr_py(
     n: Any,
@@ -102,10 +103,12 @@ def _build_csr_py(
     for k in range(m):
         a = _node(src[k], table, base, n)
         b = _node(dst[k], table, base, n)
-        if a != b and a >= 0 and b >= 0:
-            if not (blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices)):
-                start[(a >> shift) + 1] += 1
-                start[(b >> shift) + 1] += 1
+        if a == b or a < 0 or b < 0:
+            continue
+        if blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices):
+            continue
+        start[(a >> shift) + 1] += 1
+        start[(b >> shift) + 1] += 1
     for i in range(buckets):
         start[i + 1] += start[i]
     total = start[buckets]
@@ -115,15 +118,17 @@ def _build_csr_py(
     for k in range(m):
         a = _node(src[k], table, base, n)
         b = _node(dst[k], table, base, n)
-        if a != b and a >= 0 and b >= 0:
-            if not (blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices)):
-                w = np.int64(weight_bits[k])
-                bucket = a >> shift
-                records[fill[bucket]] = ((((a & low) << colbits) | b) << 32) | w
-                fill[bucket] += 1
-                bucket = b >> shift
-                records[fill[bucket]] = ((((b & low) << colbits) | a) << 32) | w
-                fill[bucket] += 1
+        if a == b or a < 0 or b < 0:
+            continue
+        if blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices):
+            continue
+        w = np.int64(weight_bits[k])
+        bucket = a >> shift
+        records[fill[bucket]] = ((((a & low) << colbits) | b) << 32) | w
+        fill[bucket] += 1
+        bucket = b >> shift
+        records[fill[bucket]] = ((((b & low) << colbits) | a) << 32) | w
+        fill[bucket] += 1
     # The radix sort's digits: as few passes of at most 11 bits as cover the key.
     key_bits = shift + colbits
     passes = (key_bits + 10) // 11
@@ -188,14 +193,14 @@ def _build_csr_py(
                 indptr[row_done + 1] = out
                 row_done += 1
             v = np.int32(key & column)
-            w = np.uint32(record & 0xFFFFFFFF)
+            bits = np.uint32(record & 0xFFFFFFFF)
             if key == previous:
-                candidate[0] = w
+                candidate[0] = bits
                 if candidate_strength[0] > strength[out - 1]:
-                    wgt[out - 1] = w
+                    wgt[out - 1] = bits
             else:
                 nbr[out] = v
-                wgt[out] = w
+                wgt[out] = bits
                 out += 1
                 previous = key
     while row_done < n:

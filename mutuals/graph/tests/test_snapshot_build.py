@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mutuals.graph import build_snapshot, people_you_may_know, snapshot, store
+from mutuals.graph import build_snapshot, normalize_label, people_you_may_know, snapshot, store
 from mutuals.graph.overlay import PairChanges, overlaid
 from mutuals.graph.search import adamic_adar_weight
 
@@ -117,9 +117,7 @@ def test_rows_sorted_in_many_buckets_and_radix_passes_equal_a_plain_sort(
     hub = np.full(members, member_ids[members // 2])
     sources = np.concatenate([sources, hub, member_ids[::-1]])
     targets = np.concatenate([targets, member_ids, hub])
-    strengths = np.concatenate(
-        [strengths, np.linspace(-0.2, 1.2, 2 * members, dtype=np.float32)]
-    )
+    strengths = np.concatenate([strengths, np.linspace(-0.2, 1.2, 2 * members, dtype=np.float32)])
     built = build_snapshot(
         member_ids=member_ids,
         sources=sources,
@@ -216,3 +214,57 @@ def test_stored_adamic_adar_weights_equal_the_per_query_logarithms(tmp_path: Pat
     assert people_you_may_know(older, int(member_ids[0])) == people_you_may_know(
         built, int(member_ids[0])
     )
+
+
+def reference_companies(member_ids, labels, names_given):
+    """Company codes by the obvious means: labels equal once normalized share a code, codes
+    numbered by first appearance in member id order, each named as the first of
+    `names_given` with that normal form; -1 for none."""
+    first_name: dict[str, str] = {}
+    for label in names_given:
+        key = normalize_label(label)
+        if key and key not in first_name:
+            first_name[key] = label.strip()
+    names: list[str] = []
+    codes: dict[str, int] = {}
+    member_codes = []
+    for i in np.argsort(member_ids, kind="stable").tolist():
+        key = normalize_label(labels[i])
+        if not key:
+            member_codes.append(-1)
+            continue
+        if key not in codes:
+            codes[key] = len(names)
+            names.append(first_name[key])
+        member_codes.append(codes[key])
+    return tuple(names), codes, member_codes
+
+
+@pytest.mark.parametrize("given", ["names", "codes"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_company_codes_numbered_by_first_appearance_in_member_order(seed, given):
+    rng = np.random.default_rng(seed)
+    members = 2000
+    member_ids = rng.permutation(members).astype(np.int64) * 3 + 5
+    pool = [f"Company {i}" for i in range(300)] + ["", "  ", " company 7 ", "COMPANY  12"]
+    labels = [pool[i] for i in rng.integers(0, len(pool), members).tolist()]
+    distinct = list(dict.fromkeys(labels))
+    if given == "names":
+        built = build_snapshot(member_ids=member_ids, sources=[], targets=[], companies=labels)
+    else:
+        raw = [distinct.index(label) for label in labels]
+        raw[:50] = [-1] * 50  # no company given at all
+        labels = ["" if i < 50 else label for i, label in enumerate(labels)]
+        built = build_snapshot(
+            member_ids=member_ids, sources=[], targets=[], company_codes=(raw, distinct)
+        )
+    names, codes, member_codes = reference_companies(member_ids, labels, distinct)
+    assert built.company_names == names
+    assert built._company_codes == codes
+    assert built.company.tolist() == member_codes
+    assert built.company.dtype == np.int32
+    for name in names[:20]:
+        expected = [
+            i for i, code in enumerate(member_codes) if code == codes[normalize_label(name)]
+        ]
+        assert built.members_at_company(name).tolist() == expected
