@@ -206,10 +206,16 @@ def main() -> None:
             bench.save_samples(folder, graph, queries=2000, slow_queries=200)
         name = graph.name
         del graph
-        trees: dict[str, Path] = {
-            args.against: export(args.against, Path(scratch)),
-            "this tree": ROOT,
-        }
+        trees: dict[str, Path] = {}
+        verify = ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet"]
+        known = subprocess.run(  # noqa: S603 - git with our own arguments
+            [*verify, f"{args.against}^{{commit}}"], check=False, capture_output=True
+        )
+        if known.returncode == 0:
+            trees[args.against] = export(args.against, Path(scratch))
+        else:
+            print(f"(no revision {args.against!r} here: this tree alone)")
+        trees["this tree"] = ROOT
         results: dict[str, list[dict[str, Any]]] = {label: [] for label in trees}
         print(f"graph: {name}; each build in a fresh process, trees alternating\n")
         for round_ in range(args.rounds):
@@ -239,6 +245,9 @@ def main() -> None:
             f"{summary(label, 'cpu'):.2f} s, peak +{summary(label, 'peak_mib'):.0f} MiB, "
             f"{results[label][0]['bytes_per_edge']:.2f} B per directed edge"
         )
+    if len(trees) == 1:
+        print(f"load average at the end {load()}")
+        return
     first, second = trees
     print(
         f"ratio {first} / this tree (medians): wall "
