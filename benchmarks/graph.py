@@ -332,7 +332,11 @@ def child_mutuals(c: Child) -> None:
     ids = np.arange(n, dtype=np.int64)
     # Warm the compiled kernels on a toy graph so compile time is not counted.
     toy = build_snapshot(
-        member_ids=[0, 1, 2], sources=[0, 1], targets=[1, 2], companies=["a", "", "b"]
+        member_ids=[0, 1, 2],
+        sources=[0, 1],
+        targets=[1, 2],
+        companies=["a", "", "b"],
+        topic_pairs=(np.array([[0, 0]]), ["t"]),
     )
     strongest_paths(toy, 0, to=2)
     people_you_may_know(toy, 0)

@@ -26,67 +26,186 @@ def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
 # --- Building ------------------------------------------------------------------------------
 
 
-def _build_csr_py(
-    n: Any, src: Any, dst: Any, weight: Any
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Undirected CSR from (src, dst, weight) pairs given once each: both directions are
-    stored, self-loops and pairs with a negative end (unknown, blocked) dropped, duplicates
-    merged keeping the strongest weight, rows sorted.
+def _node_py(x: Any, table: Any, base: Any, n: Any) -> Any:
+    """The node of member id x (-1 when unknown): x - base when the ids are contiguous (an
+    empty table), else through the dense table (`GraphSnapshotIds`)."""
+    if x < base:
+        return -1
+    y = x - base
+    size = table.shape[0]
+    if size == 0:
+        return y if y < n else -1
+    return table[y] if y < size else -1
 
-    Two counting-sort scatters, no comparison sort: the first groups every directed edge by
-    its source (rows unsorted); the second sweeps those rows in order of node v and appends v
-    to the row of each of v's neighbours, so every row receives its neighbours in ascending
-    order. Then duplicates are merged in one sequential pass."""
-    degree = np.zeros(n + 1, dtype=np.int64)
-    for k in range(src.shape[0]):
-        a = src[k]
-        b = dst[k]
-        if a != b and a >= 0 and b >= 0:
-            degree[a + 1] += 1
-            degree[b + 1] += 1
-    for i in range(n):
-        degree[i + 1] += degree[i]
-    total = degree[n]
-    fill = degree[:-1].copy()
-    tmp_n = np.empty(total, dtype=np.int32)
-    tmp_w = np.empty(total, dtype=np.float32)
-    for k in range(src.shape[0]):
-        a = src[k]
-        b = dst[k]
-        if a != b and a >= 0 and b >= 0:
-            tmp_n[fill[a]] = b
-            tmp_w[fill[a]] = weight[k]
-            fill[a] += 1
-            tmp_n[fill[b]] = a
-            tmp_w[fill[b]] = weight[k]
-            fill[b] += 1
-    # Transpose-by-sweep: row v lists u; appending v to u's row in order of v sorts every row.
-    for i in range(n):
-        fill[i] = degree[i]
-    nbr = np.empty(total, dtype=np.int32)
-    wgt = np.empty(total, dtype=np.float32)
-    for v in range(n):
-        for e in range(degree[v], degree[v + 1]):
-            u = tmp_n[e]
-            nbr[fill[u]] = v
-            wgt[fill[u]] = tmp_w[e]
-            fill[u] += 1
-    # Merge duplicates (adjacent now) keeping the strongest weight, compacting in place.
+
+_node = _compile(_node_py)
+
+
+def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> Any:
+    """Whether the pair a–b (nodes) is blocked: b in a's sorted row of the block map."""
+    lo = block_indptr[a]
+    hi = block_indptr[a + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if block_indices[mid] < b:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < block_indptr[a + 1] and block_indices[lo] == b
+
+
+_is_blocked = _compile(_is_blocked_py)
+
+
+def _build_csr_py(
+    n: Any,
+    src: Any,
+    dst: Any,
+    weight_bits: Any,
+    table: Any,
+    base: Any,
+    has_block: Any,
+    block_indptr: Any,
+    block_indices: Any,
+    bucket_records: Any,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Undirected CSR from (src, dst, weight) pairs of member ids given once each: both
+    directions are stored; self-loops, pairs with an unknown member (`_node`) and blocked
+    pairs (`_is_blocked`) dropped; duplicates merged keeping the strongest weight; rows sorted.
+    `weight_bits` are the float32 weights' bits; so are the returned strengths.
+
+    A radix sort of the directed edges by (row, column) whose every pass stays in cache:
+
+    1. count the directed edges of each bucket of 2^shift consecutive rows, the shift chosen
+       so that a bucket holds about `bucket_records` of them;
+    2. scatter each directed edge, as one 8-byte record (row within its bucket and column:
+       the key, above the weight's bits), to its bucket: a few thousand buckets, so each
+       bucket's next slot is usually in cache, unlike a scatter to a million rows;
+    3. sort each bucket (a few hundred KiB) by its key with a stable least-significant-digit
+       radix sort of about ten bits a pass, then write its rows out in order, merging
+       duplicates (adjacent now, in input order) as the previous kernel did.
+
+    Every edge is read twice and written three times in all, in long runs; the previous
+    kernel's two scatters to a million rows each missed the cache on almost every write."""
+    m = src.shape[0]
+    colbits = 1
+    while (1 << colbits) < n:
+        colbits += 1
+    # Rows per bucket: about `bucket_records` directed edges each, and the key (row within
+    # the bucket, column) in 31 bits, so a record stays a positive int64.
+    rows = bucket_records * max(n, 1) // max(2 * m, 1)
+    shift = 0
+    while shift < 31 - colbits and (1 << (shift + 1)) <= rows:
+        shift += 1
+    buckets = (n >> shift) + 1
+    blocks = has_block.shape[0] > 0  # else nobody blocks anyone
+    start = np.zeros(buckets + 1, dtype=np.int64)
+    for k in range(m):
+        a = _node(src[k], table, base, n)
+        b = _node(dst[k], table, base, n)
+        if a == b or a < 0 or b < 0:
+            continue
+        if blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices):
+            continue
+        start[(a >> shift) + 1] += 1
+        start[(b >> shift) + 1] += 1
+    for i in range(buckets):
+        start[i + 1] += start[i]
+    total = start[buckets]
+    fill = start[:-1].copy()
+    records = np.empty(total, dtype=np.int64)
+    low = (1 << shift) - 1
+    for k in range(m):
+        a = _node(src[k], table, base, n)
+        b = _node(dst[k], table, base, n)
+        if a == b or a < 0 or b < 0:
+            continue
+        if blocks and has_block[a] and _is_blocked(a, b, block_indptr, block_indices):
+            continue
+        w = np.int64(weight_bits[k])
+        bucket = a >> shift
+        records[fill[bucket]] = ((((a & low) << colbits) | b) << 32) | w
+        fill[bucket] += 1
+        bucket = b >> shift
+        records[fill[bucket]] = ((((b & low) << colbits) | a) << 32) | w
+        fill[bucket] += 1
+    # The radix sort's digits: as few passes of at most 11 bits as cover the key.
+    key_bits = shift + colbits
+    passes = (key_bits + 10) // 11
+    digit = (key_bits + passes - 1) // passes
+    radix = 1 << digit
+    mask = radix - 1
+    largest = 0
+    for i in range(buckets):
+        largest = max(largest, start[i + 1] - start[i])
+    first = np.empty(largest, dtype=np.int64)
+    second = np.empty(largest, dtype=np.int64)
+    counts = np.zeros((passes, radix), dtype=np.int64)
     indptr = np.zeros(n + 1, dtype=np.int64)
+    nbr = np.empty(total, dtype=np.int32)
+    wgt = np.empty(total, dtype=np.uint32)
+    strength = wgt.view(np.float32)
+    candidate = np.empty(1, dtype=np.uint32)
+    candidate_strength = candidate.view(np.float32)
+    column = (1 << colbits) - 1
     out = 0
-    for i in range(n):
+    row_done = 0  # indptr[0 .. row_done] are set
+    for bucket in range(buckets):
+        lo = start[bucket]
+        size = start[bucket + 1] - lo
+        if size == 0:
+            continue
+        counts[:, :] = 0
+        for j in range(lo, lo + size):
+            key = records[j] >> 32
+            for p in range(passes):
+                counts[p, (key >> (p * digit)) & mask] += 1
+        source = records[lo : lo + size]
+        moved = 0
+        for p in range(passes):
+            shared = False  # a digit every record has: this pass would not move anything
+            for d in range(radix):
+                if counts[p, d] != 0:
+                    shared = counts[p, d] == size
+                    break
+            if shared:
+                continue
+            offset = 0
+            for d in range(radix):
+                c = counts[p, d]
+                counts[p, d] = offset
+                offset += c
+            at = 32 + p * digit
+            target = first if moved % 2 == 0 else second
+            for j in range(size):
+                record = source[j]
+                d = (record >> at) & mask
+                target[counts[p, d]] = record
+                counts[p, d] += 1
+            source = target[:size]
+            moved += 1
         previous = -1
-        for j in range(degree[i], degree[i + 1]):
-            v = nbr[j]
-            if v == previous:
-                if wgt[j] > wgt[out - 1]:
-                    wgt[out - 1] = wgt[j]
+        for j in range(size):
+            record = source[j]
+            key = record >> 32
+            row = (bucket << shift) + (key >> colbits)
+            while row_done < row:
+                indptr[row_done + 1] = out
+                row_done += 1
+            v = np.int32(key & column)
+            bits = np.uint32(record & 0xFFFFFFFF)
+            if key == previous:
+                candidate[0] = bits
+                if candidate_strength[0] > strength[out - 1]:
+                    wgt[out - 1] = bits
             else:
                 nbr[out] = v
-                wgt[out] = wgt[j]
+                wgt[out] = bits
                 out += 1
-                previous = v
-        indptr[i + 1] = out
+                previous = key
+    while row_done < n:
+        indptr[row_done + 1] = out
+        row_done += 1
     if out == total:
         return indptr, nbr, wgt
     return indptr, nbr[:out].copy(), wgt[:out].copy()
@@ -106,13 +225,36 @@ def _inverse_log_degree_py(indptr: Any, nodes: Any, out: Any) -> None:
 inverse_log_degree = _compile(_inverse_log_degree_py)
 
 
-def _map_ids_py(table: Any, wanted: Any) -> Any:
-    """Node index of each wanted id through a dense id → node table, -1 when unknown."""
+def _first_appearance_py(codes: Any, k: Any) -> tuple[Any, Any, Any]:
+    """Codes 0..k-1 (-1: none) renumbered by first appearance in `codes`: (renumber, with
+    renumber[k] = -1 and -1 for codes never seen; the codes in order of first appearance;
+    the renumbered codes). One pass, where a sort of the codes would cost n log n."""
+    renumber = np.full(k + 1, -1, dtype=np.int32)
+    by_first = np.empty(k, dtype=np.int64)
+    out = np.empty(codes.shape[0], dtype=np.int32)
+    seen = 0
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c < 0:
+            out[i] = -1
+            continue
+        if renumber[c] < 0:
+            renumber[c] = seen
+            by_first[seen] = c
+            seen += 1
+        out[i] = renumber[c]
+    return renumber, by_first[:seen].copy(), out
+
+
+first_appearance = _compile(_first_appearance_py)
+
+
+def _map_ids_py(table: Any, base: Any, n: Any, wanted: Any) -> Any:
+    """Node index of each wanted id (`_node`: contiguous ids or a dense table), -1 when
+    unknown."""
     out = np.empty(wanted.shape[0], dtype=np.int64)
-    size = table.shape[0]
     for k in range(wanted.shape[0]):
-        w = wanted[k]
-        out[k] = table[w] if 0 <= w < size else -1
+        out[k] = _node(wanted[k], table, base, n)
     return out
 
 

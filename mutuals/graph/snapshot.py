@@ -239,10 +239,11 @@ def _factorize(
     numbered by first appearance in that order. Each distinct label is normalized once, so a
     million members at twenty thousand companies cost a million dictionary lookups, not a
     million normalizations."""
-    distinct = list(dict.fromkeys(labels))
-    position = {label: index for index, label in enumerate(distinct)}
-    raw = np.fromiter((position[label] for label in labels), dtype=np.int32, count=len(labels))
-    return _factorize_codes(raw, distinct, order)
+    position: dict[str, int] = dict.fromkeys(labels, 0)
+    for index, label in enumerate(position):
+        position[label] = index
+    raw = np.fromiter(map(position.__getitem__, labels), dtype=np.int32, count=len(labels))
+    return _factorize_codes(raw, list(position), order)
 
 
 def _factorize_codes(
@@ -263,14 +264,11 @@ def _factorize_codes(
         merged[index] = codes[key]
     member_codes = merged[np.asarray(raw, dtype=np.int64)][order]
     # Renumber by first appearance in member order (stable whatever order labels came in).
-    present = np.flatnonzero(member_codes >= 0)
-    used, first = np.unique(member_codes[present], return_index=True)
-    by_first = used[np.argsort(first, kind="stable")]
-    renumber = np.full(len(names) + 1, -1, dtype=np.int32)
-    renumber[by_first] = np.arange(by_first.size, dtype=np.int32)
-    names_out = tuple(names[int(code)] for code in by_first)
+    renumber, by_first, result = _kernels.first_appearance(
+        np.ascontiguousarray(member_codes), len(names)
+    )
+    names_out = tuple(names[code] for code in by_first.tolist())
     codes_out = {key: int(renumber[code]) for key, code in codes.items() if renumber[code] >= 0}
-    result: Int32Array = np.ascontiguousarray(renumber[member_codes])
     return names_out, codes_out, result
 
 
@@ -308,12 +306,16 @@ def build_snapshot(
         raise ValueError("member_ids must be unique")
     probe = GraphSnapshotIds(ids)
 
-    src = probe.nodes(sources)  # -1 for unknown members: the kernel drops those pairs
-    dst = probe.nodes(targets)
+    src = np.ascontiguousarray(sources, dtype=np.int64)
+    dst = np.ascontiguousarray(targets, dtype=np.int64)
+    if src.shape != dst.shape or src.ndim != 1:
+        raise ValueError("sources and targets must be 1-D and of the same length")
     if strengths is None:
         weight = np.ones(src.size, dtype=np.float32)
     else:
         weight = np.clip(np.asarray(strengths, dtype=np.float32), 0.0, 1.0)
+        if weight.shape != src.shape:
+            raise ValueError("strengths must have one entry per connection")
 
     if blocked_pairs is not None:
         block_a = probe.nodes(blocked_pairs[0])
@@ -323,18 +325,30 @@ def build_snapshot(
         blocked = Csr.from_pairs(
             n, np.concatenate([block_a, block_b]), np.concatenate([block_b, block_a])
         )
-        if block_a.size:
-            low = np.minimum(src, dst)
-            high = np.maximum(src, dst)
-            edge_keys = low * max(n, 1) + high
-            block_keys = np.minimum(block_a, block_b) * max(n, 1) + np.maximum(block_a, block_b)
-            src = np.where(np.isin(edge_keys, block_keys), -1, src)
     else:
         blocked = Csr.empty(n)
+    # Members with a block, for the kernel's quick test (empty: nobody blocks anyone).
+    has_block = (np.diff(blocked.indptr) > 0) if blocked.indices.size else np.zeros(0, np.bool_)
 
-    indptr, neighbours, weights = _kernels.build_csr(
-        n, np.ascontiguousarray(src), np.ascontiguousarray(dst), np.ascontiguousarray(weight)
+    if probe.table is None and probe.base is None:  # ids far apart: binary search here
+        src, dst = probe.nodes(src), probe.nodes(dst)
+        table, base = _NO_TABLE, 0
+    else:  # contiguous or dense ids: the kernel maps them as it reads them
+        table = _NO_TABLE if probe.table is None else probe.table
+        base = int(probe.base or 0)
+    indptr, neighbours, weight_bits = _kernels.build_csr(
+        n,
+        src,
+        dst,
+        np.ascontiguousarray(weight).view(np.uint32),
+        table,
+        base,
+        has_block,
+        blocked.indptr,
+        blocked.indices,
+        BUCKET_RECORDS,
     )
+    weights = weight_bits.view(np.float32)
 
     if open_to_introductions is None:
         open_arr = np.ones(n, dtype=np.bool_)
@@ -387,28 +401,45 @@ def inverse_log_degrees(indptr: Int64Array, nodes: Int64Array | None = None) -> 
     return out
 
 
+_NO_TABLE = np.zeros(0, dtype=np.int32)
+# The build sorts the connections in buckets of consecutive rows holding about this many
+# directed edges each (`_kernels.build_csr`): a bucket's records and the two sort buffers
+# (8 bytes a record each) then stay in a core's own cache (512 KiB here) while it is sorted.
+BUCKET_RECORDS = 1 << 14
+
+
 class GraphSnapshotIds:
     """Member id → node index over a sorted id array (used while building).
 
-    Database ids are nearly dense, so when the largest id is at most DENSE_FACTOR times the
-    member count a direct table maps them (one read per id instead of a binary search)."""
+    Database ids are nearly dense. When they are contiguous (`base`, `base` + 1, …) a node is
+    the id minus `base`; when the largest is at most DENSE_FACTOR times the member count
+    above the smallest, a direct table (int32, from `base`) maps them: one read per id
+    instead of a binary search. Otherwise (`base` None) ids are found by binary search."""
 
     DENSE_FACTOR = 4
 
     def __init__(self, ids: Int64Array) -> None:
         self.ids = ids
-        self.table: Int64Array | None = None
-        if ids.size and ids[0] >= 0 and ids[-1] < self.DENSE_FACTOR * ids.size + 1024:
-            table = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
-            table[ids] = np.arange(ids.size, dtype=np.int64)
+        self.table: Int32Array | None = None
+        self.base: int | None = None
+        if not ids.size:
+            return
+        span = int(ids[-1]) - int(ids[0]) + 1
+        if span == ids.size:
+            self.base = int(ids[0])
+        elif span <= self.DENSE_FACTOR * ids.size + 1024 and ids.size < 2**31:
+            self.base = int(ids[0])
+            table = np.full(span, -1, dtype=np.int32)
+            table[ids - self.base] = np.arange(ids.size, dtype=np.int32)
             self.table = table
 
     def nodes(self, member_ids: npt.ArrayLike) -> Int64Array:
-        wanted = np.asarray(member_ids, dtype=np.int64)
+        wanted = np.ascontiguousarray(member_ids, dtype=np.int64)
         if self.ids.size == 0:
             return np.full(wanted.size, -1, dtype=np.int64)
-        if self.table is not None:
-            found: Int64Array = _kernels.map_ids(self.table, np.ascontiguousarray(wanted))
+        if self.base is not None:
+            table = _NO_TABLE if self.table is None else self.table
+            found: Int64Array = _kernels.map_ids(table, self.base, self.ids.size, wanted)
             return found
         return _search_nodes(self.ids, wanted)
 

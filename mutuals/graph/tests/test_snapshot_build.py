@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mutuals.graph import build_snapshot, people_you_may_know, store
+from mutuals.graph import build_snapshot, normalize_label, people_you_may_know, snapshot, store
 from mutuals.graph.overlay import PairChanges, overlaid
 from mutuals.graph.search import adamic_adar_weight
 
@@ -56,10 +56,12 @@ def reference_csr(
     )
 
 
-def random_input(seed: int, members: int, pairs: int, *, dense: bool):
+def random_input(seed: int, members: int, pairs: int, *, dense: bool | str):
     rng = np.random.default_rng(seed)
-    if dense:
-        member_ids = rng.permutation(members).astype(np.int64) + 1
+    if dense == "contiguous":  # ids base, base + 1, …: a node is the id minus the base
+        member_ids = rng.permutation(members).astype(np.int64) - 7
+    elif dense:  # ids with gaps: the build maps them through a table
+        member_ids = rng.choice(3 * members, size=members, replace=False).astype(np.int64) + 1
     else:  # ids far apart: the build maps them by binary search, not a table
         member_ids = rng.choice(10**12, size=members, replace=False).astype(np.int64)
     pool = np.concatenate([member_ids, [0, 10**13, -5]])  # some unknown members
@@ -79,7 +81,7 @@ def random_input(seed: int, members: int, pairs: int, *, dense: bool):
     return member_ids, sources, targets, strengths, blocked
 
 
-@pytest.mark.parametrize("dense", [True, False])
+@pytest.mark.parametrize("dense", ["contiguous", True, False])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_connection_rows_equal_a_plain_sort(seed, dense):
     member_ids, sources, targets, strengths, blocked = random_input(seed, 300, 2500, dense=dense)
@@ -95,6 +97,55 @@ def test_connection_rows_equal_a_plain_sort(seed, dense):
     np.testing.assert_array_equal(built.neighbours, neighbours)
     np.testing.assert_array_equal(built.strengths, weights)
     assert built.neighbours.dtype == np.int32
+    assert built.strengths.dtype == np.float32
+
+
+@pytest.mark.parametrize("dense", ["contiguous", True, False])
+@pytest.mark.parametrize(("members", "bucket_records"), [(40, 8), (5000, 64), (5000, 1)])
+def test_rows_sorted_in_many_buckets_and_radix_passes_equal_a_plain_sort(
+    members, bucket_records, dense, monkeypatch
+):
+    """The build sorts the connections in buckets of consecutive rows (`BUCKET_RECORDS`
+    directed edges each), each by a radix sort of as many passes as its key needs: with small
+    buckets, thousands of buckets (some empty, some holding one member's long row), and 5,000
+    members (13 bits of column, so two passes), the rows are still exactly the plain sort."""
+    monkeypatch.setattr(snapshot, "BUCKET_RECORDS", bucket_records)
+    member_ids, sources, targets, strengths, blocked = random_input(
+        members, members, 4 * members, dense=dense
+    )
+    # One member with a long row (a bucket much larger than the others), and duplicates of it.
+    hub = np.full(members, member_ids[members // 2])
+    sources = np.concatenate([sources, hub, member_ids[::-1]])
+    targets = np.concatenate([targets, member_ids, hub])
+    strengths = np.concatenate([strengths, np.linspace(-0.2, 1.2, 2 * members, dtype=np.float32)])
+    built = build_snapshot(
+        member_ids=member_ids,
+        sources=sources,
+        targets=targets,
+        strengths=strengths,
+        blocked_pairs=blocked,
+    )
+    indptr, neighbours, weights = reference_csr(member_ids, sources, targets, strengths, blocked)
+    np.testing.assert_array_equal(built.indptr, indptr)
+    np.testing.assert_array_equal(built.neighbours, neighbours)
+    np.testing.assert_array_equal(built.strengths, weights)
+    assert built.indptr.dtype == np.int64
+
+
+def test_strengths_come_back_bit_for_bit():
+    """Strengths travel through the sort as their float32 bits and come back unchanged."""
+    strengths = np.array([0.1, np.nextafter(np.float32(0.5), 1, dtype=np.float32), 1.0, 0.0])
+    built = build_snapshot(
+        member_ids=[10, 11, 12, 13, 14],
+        sources=[10, 11, 12, 13],
+        targets=[11, 12, 13, 14],
+        strengths=strengths.astype(np.float32),
+    )
+    assert built.strengths.view(np.uint32).tolist() == (
+        np.array([0.1, 0.1, strengths[1], strengths[1], 1.0, 1.0, 0.0, 0.0], dtype=np.float32)
+        .view(np.uint32)
+        .tolist()
+    )
     assert built.strengths.dtype == np.float32
 
 
@@ -163,3 +214,57 @@ def test_stored_adamic_adar_weights_equal_the_per_query_logarithms(tmp_path: Pat
     assert people_you_may_know(older, int(member_ids[0])) == people_you_may_know(
         built, int(member_ids[0])
     )
+
+
+def reference_companies(member_ids, labels, names_given):
+    """Company codes by the obvious means: labels equal once normalized share a code, codes
+    numbered by first appearance in member id order, each named as the first of
+    `names_given` with that normal form; -1 for none."""
+    first_name: dict[str, str] = {}
+    for label in names_given:
+        key = normalize_label(label)
+        if key and key not in first_name:
+            first_name[key] = label.strip()
+    names: list[str] = []
+    codes: dict[str, int] = {}
+    member_codes = []
+    for i in np.argsort(member_ids, kind="stable").tolist():
+        key = normalize_label(labels[i])
+        if not key:
+            member_codes.append(-1)
+            continue
+        if key not in codes:
+            codes[key] = len(names)
+            names.append(first_name[key])
+        member_codes.append(codes[key])
+    return tuple(names), codes, member_codes
+
+
+@pytest.mark.parametrize("given", ["names", "codes"])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_company_codes_numbered_by_first_appearance_in_member_order(seed, given):
+    rng = np.random.default_rng(seed)
+    members = 2000
+    member_ids = rng.permutation(members).astype(np.int64) * 3 + 5
+    pool = [f"Company {i}" for i in range(300)] + ["", "  ", " company 7 ", "COMPANY  12"]
+    labels = [pool[i] for i in rng.integers(0, len(pool), members).tolist()]
+    distinct = list(dict.fromkeys(labels))
+    if given == "names":
+        built = build_snapshot(member_ids=member_ids, sources=[], targets=[], companies=labels)
+    else:
+        raw = [distinct.index(label) for label in labels]
+        raw[:50] = [-1] * 50  # no company given at all
+        labels = ["" if i < 50 else label for i, label in enumerate(labels)]
+        built = build_snapshot(
+            member_ids=member_ids, sources=[], targets=[], company_codes=(raw, distinct)
+        )
+    names, codes, member_codes = reference_companies(member_ids, labels, distinct)
+    assert built.company_names == names
+    assert built._company_codes == codes
+    assert built.company.tolist() == member_codes
+    assert built.company.dtype == np.int32
+    for name in names[:20]:
+        expected = [
+            i for i, code in enumerate(member_codes) if code == codes[normalize_label(name)]
+        ]
+        assert built.members_at_company(name).tolist() == expected
