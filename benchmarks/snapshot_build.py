@@ -11,8 +11,8 @@ Each child imports `mutuals.graph` from its tree (this one, or `git archive` of 
 into a scratch folder), builds once on a toy graph (compiling or loading the kernels), then
 times one build: wall, CPU, the process's peak RSS growth during it, and the CPU of its
 phases (whichever of these the tree has: the connection kernel, id mapping, companies,
-topics and events, the topic index, 1/log(degree)). It prints a SHA-256 of every array and
-name of the snapshot, and the parent checks both trees built the same snapshot.
+topics and events, the topic index, 1/log(degree)). It prints the store's digest of every
+array and name of the snapshot, and the parent checks both trees built the same snapshot.
 
     .venv/bin/python benchmarks/snapshot_build.py --against main --rounds 3 \\
         [--workdir /tmp/graph-bench] [--members 1000000 --edges 20000000]
@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import collections
 import gc
-import hashlib
 import json
 import os
 import platform
@@ -53,7 +52,7 @@ def rss_bytes() -> int:
 
 def child(tree: Path, folder: Path) -> None:
     sys.path.insert(0, str(tree))
-    from mutuals.graph import _kernels, build_snapshot
+    from mutuals.graph import _kernels, build_snapshot, store
     from mutuals.graph import snapshot as module
 
     # benchmarks/graph.py, for the same input as its mutuals child (imported after the
@@ -123,23 +122,8 @@ def child(tree: Path, folder: Path) -> None:
     )
     wall, total_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
-    digest = hashlib.sha256()
-    for name in (
-        "member_ids",
-        "indptr",
-        "neighbours",
-        "strengths",
-        "inverse_log_degree",
-        "open_to_introductions",
-        "company",
-    ):
-        digest.update(np.ascontiguousarray(getattr(snapshot, name)).tobytes())
-    for name in ("topics", "events", "blocked", "company_members", "topic_members"):
-        csr = getattr(snapshot, name)
-        digest.update(csr.indptr.tobytes())
-        digest.update(csr.indices.tobytes())
-    for name in ("company_names", "topic_names", "event_names", "_company_codes", "_topic_codes"):
-        digest.update(repr(getattr(snapshot, name)).encode())
+    # The store's digest of every array and label: the same function in both trees.
+    digest = store.digest(snapshot)
     print(
         json.dumps(
             {
@@ -148,7 +132,7 @@ def child(tree: Path, folder: Path) -> None:
                 "peak_mib": peak / 2**20,
                 "phases": dict(cpu),
                 "load": load_before,
-                "sha256": digest.hexdigest(),
+                "digest": digest,
                 "bytes_per_edge": snapshot.graph_nbytes() / (2 * snapshot.edge_count),
             }
         )
@@ -254,9 +238,9 @@ def main() -> None:
         f"{summary(first, 'wall') / summary(second, 'wall'):.2f}x, CPU "
         f"{summary(first, 'cpu') / summary(second, 'cpu'):.2f}x"
     )
-    digests = {r["sha256"] for rows in results.values() for r in rows}
+    digests = {r["digest"] for rows in results.values() for r in rows}
     print(
-        "same snapshot from both trees (SHA-256 of every array and name): "
+        "same snapshot from both trees (the store's digest of every array and name): "
         + ("yes" if len(digests) == 1 else f"NO ({len(digests)} different)")
     )
     print(f"load average at the end {load()}")
