@@ -133,6 +133,11 @@ class CompiledQuery[Row]:
         for name, value in values.items():
             if type(value) is not type(self._stand_ins[name]):
                 raise TypeError(f"{name!r} must be a {type(self._stand_ins[name]).__name__}")
+            if isinstance(value, int) and not _BIGINT_MIN <= value <= _BIGINT_MAX:
+                # No integer column holds it, so nothing matches (the ORM's own lookups answer
+                # so too); sent as it is, SQLite's driver would raise OverflowError (a 500 for
+                # `/api/members/9223372036854775808`).
+                return []
         template = self._template
         alias = template.db
         compiled = self._compiled.get(alias)
@@ -150,6 +155,9 @@ class CompiledQuery[Row]:
     def first(self, **values: str | int) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 def _other(value: str | int) -> str | int:

@@ -144,3 +144,12 @@ def test_prefetched_rows_answer_the_related_manager_without_a_query():
         assert list(sam.profile.topics.all()) == [topic]
         assert list(sam.experiences.all()) == [entry]
     assert len(captured) == 0
+
+
+def test_an_integer_no_column_can_hold_matches_nothing():
+    """Sent as it is, SQLite's driver raised OverflowError: `/api/members/2**63` answered 500."""
+    make_member(name="Sam Okafor")
+    by_id = CompiledQuery(lambda member_id: User.objects.filter(pk=member_id), member_id=-1)
+    for huge in (2**63, -(2**63) - 1, 2**64 * 10**6):
+        assert by_id.fetch(member_id=huge) == []
+    assert by_id.first(member_id=2**63 - 1) is None  # the largest bigint is sent, and not found

@@ -262,7 +262,8 @@ def test_the_builder_reads_through_the_replica_scope(cast, monkeypatch):
         entered.append(True)
         yield "default"
 
-    monkeypatch.setattr(graph, "reading_from_replica", replica_scope)
+    # The builder reads through `core.replicas.read_on_replica`, which enters this scope.
+    monkeypatch.setattr("mutuals.core.replicas.reading_from_replica", replica_scope)
     assert graph.graph_build() is not None
     assert entered == [True]
 
