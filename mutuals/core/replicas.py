@@ -472,10 +472,11 @@ class ReadReplicaMiddleware:
     def process_exception(
         self, request: HttpRequest, exception: Exception
     ) -> HttpResponseBase | None:
-        """A view that failed on the replica is answered again on the primary (`__call__`):
-        this answer is only a placeholder, so the failure is not logged and reported as the
-        request's (an error raised by a middleware is, before the request is answered
-        again)."""
+        """A view that failed on the replica is answered again on the primary (`__call__`),
+        which discards this 503 and sends the primary's answer instead. Answering here keeps
+        Django from logging and reporting the replica's failure as the request's own error
+        (it does so for an exception that leaves the middleware) before it is answered again.
+        Tested in `site/tests/test_replicas.py` (the member never sees the 503)."""
         scope = _scope.get()
         if scope is not None and scope.replica_failed and not scope.wrote:
             return HttpResponse(status=503)

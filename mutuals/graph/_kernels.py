@@ -41,17 +41,26 @@ def _node_py(x: Any, table: Any, base: Any, n: Any) -> Any:
 _node = _compile(_node_py)
 
 
-def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> Any:
-    """Whether the pair a–b (nodes) is blocked: b in a's sorted row of the block map."""
-    lo = block_indptr[a]
-    hi = block_indptr[a + 1]
+def _row_index_py(indptr: Any, indices: Any, u: Any, v: Any) -> Any:
+    """Where v stands in u's sorted row of a CSR (`indices[indptr[u]:indptr[u + 1]]`), by
+    binary search; -1 when it is not there. The one search of a row every kernel uses."""
+    lo = indptr[u]
+    hi = indptr[u + 1]
     while lo < hi:
         mid = (lo + hi) // 2
-        if block_indices[mid] < b:
+        if indices[mid] < v:
             lo = mid + 1
         else:
             hi = mid
-    return lo < block_indptr[a + 1] and block_indices[lo] == b
+    return lo if lo < indptr[u + 1] and indices[lo] == v else -1
+
+
+_row_index = _compile(_row_index_py)
+
+
+def _is_blocked_py(a: Any, b: Any, block_indptr: Any, block_indices: Any) -> Any:
+    """Whether the pair a–b (nodes) is blocked: b in a's sorted row of the block map."""
+    return _row_index(block_indptr, block_indices, a, b) >= 0
 
 
 _is_blocked = _compile(_is_blocked_py)
@@ -357,16 +366,9 @@ def _set_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, w: Any) -
     for k in range(a.shape[0]):
         hit = False
         for u, v in ((a[k], b[k]), (b[k], a[k])):
-            lo = indptr[u]
-            hi = indptr[u + 1]
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if nbr[mid] < v:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo < indptr[u + 1] and nbr[lo] == v:
-                wgt[lo] = w[k]
+            at = _row_index(indptr, nbr, u, v)
+            if at >= 0:
+                wgt[at] = w[k]
                 hit = True
         found += hit
     return found
@@ -378,17 +380,8 @@ set_strengths = _compile(_set_strengths_py)
 def _get_strengths_py(indptr: Any, nbr: Any, wgt: Any, a: Any, b: Any, out: Any) -> None:
     """out[k] = the strength of the a[k]–b[k] connection (0 when not connected)."""
     for k in range(a.shape[0]):
-        u = a[k]
-        v = b[k]
-        lo = indptr[u]
-        hi = indptr[u + 1]
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if nbr[mid] < v:
-                lo = mid + 1
-            else:
-                hi = mid
-        out[k] = wgt[lo] if lo < indptr[u + 1] and nbr[lo] == v else 0.0
+        at = _row_index(indptr, nbr, a[k], b[k])
+        out[k] = wgt[at] if at >= 0 else 0.0
 
 
 get_strengths = _compile(_get_strengths_py)
