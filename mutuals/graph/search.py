@@ -32,6 +32,8 @@ MAX_NAMED_MUTUALS = 3
 HUB_ROW = 1024
 
 _EMPTY = np.zeros(0, dtype=np.int32)
+# The strongest path packs a predecessor node and a hop count into one int32 (node × 4 + hop).
+MAX_NODES = 1 << 29
 
 
 class Workspace:
@@ -39,6 +41,8 @@ class Workspace:
 
     def __init__(self, n: int) -> None:
         size = max(n, 1)
+        if size >= MAX_NODES:
+            raise ValueError(f"the searches handle fewer than {MAX_NODES} members")
         self.size = size
         self.generation = 0
         self.stamp_a = np.zeros(size, dtype=np.int32)
@@ -51,15 +55,24 @@ class Workspace:
         self.list_w = np.zeros(size, dtype=np.float64)
         self.val_a = np.zeros(size, dtype=np.float64)
         self.val_b = np.zeros(size, dtype=np.float64)
-        self.hop_b = np.zeros(size, dtype=np.int8)
         self.stamp_y = np.zeros(size, dtype=np.int32)
         self.pos_y = np.zeros(size, dtype=np.int32)
+        # People you may know: one 16-byte record per node (`_kernels.adamic_adar_top`), seen
+        # as int32 (stamp, mutual count) and as float64 (the Adamic–Adar sum at [2c + 1]).
+        self.pymk = np.zeros(2 * size, dtype=np.float64)
+        self.pymk_marks = self.pymk.view(np.int32)
+        # The strongest path's side A: one 16-byte record per node (`_kernels.strongest`),
+        # int32 (stamp, predecessor × 4 + hop) and float64 (the value at [2c + 1]).
+        self.path = np.zeros(2 * size, dtype=np.float64)
+        self.path_marks = self.path.view(np.int32)
 
     def next_generation(self) -> int:
         self.generation += 1
         if self.generation >= 2**31 - 1:
             for stamps in (self.stamp_a, self.stamp_b, self.stamp_ban, self.stamp_y):
                 stamps.fill(0)
+            self.pymk.fill(0.0)
+            self.path.fill(0.0)
             self.generation = 1
         return self.generation
 
@@ -295,10 +308,8 @@ def _strongest_once(
         max_hops,
         min_strength,
         ws.stamp_ban,
-        ws.stamp_a,
-        ws.val_a,
-        ws.level_a,
-        ws.hop_b,
+        ws.path_marks,
+        ws.path,
         ws.stamp_b,
         ws.stamp_y,
         ws.pos_y,
@@ -314,10 +325,11 @@ def _strongest_once(
 
     def half(v: int) -> list[int]:
         """A's best ≤2-hop half from one of its roots to v."""
-        hop = int(ws.hop_b[v])
+        link = int(ws.path_marks[4 * v + 1])
+        hop = link & 3
         if hop == 0:
             return [v]
-        pred = int(ws.level_a[v])
+        pred = link >> 2
         if hop == 1:
             return [pred, v]
         root = (
@@ -401,9 +413,8 @@ def people_you_may_know(
         snapshot.inverse_log_degree,
         s,
         banned,
-        ws.stamp_a,
-        ws.val_a,
-        ws.level_a,
+        ws.pymk_marks,
+        ws.pymk,
         ws.list_a,
         ws.next_generation(),
         limit,
@@ -427,7 +438,7 @@ def people_you_may_know(
     top_score = np.zeros(k, dtype=np.float64)
     kept = _kernels.top_candidates(
         ws.list_a[:count],
-        ws.val_a,
+        ws.pymk,
         snapshot.topics.indptr,
         snapshot.topics.indices,
         topic_mark,
@@ -443,35 +454,40 @@ def people_you_may_know(
     )
     candidates = ws.list_a[top_pos[:kept]].copy()
     scores = top_score[:kept]
-    mutual_counts = ws.level_a[candidates].copy()
+    mutual_counts = ws.pymk_marks[4 * candidates.astype(np.int64) + 1]
     # Best first; equal scores by member id so the order is stable.
     top = np.lexsort((snapshot.member_ids[candidates], -scores))
+    candidates, scores, mutual_counts = candidates[top], scores[top], mutual_counts[top]
     mine = snapshot.neighbours_of(s)
     mine_w = snapshot.strengths_of(s)
-    allowed = ~np.isin(mine, banned)
-    mine, mine_w = mine[allowed], mine_w[allowed]
+    if banned.size:
+        allowed = ~np.isin(mine, banned)
+        mine, mine_w = mine[allowed], mine_w[allowed]
+    # Named mutuals: the strongest two-step ties first (s–z times z–c), found by one kernel
+    # that walks each candidate's sorted row once for all of mine.
+    named = np.full((kept, MAX_NAMED_MUTUALS), -1, dtype=np.int32)
+    _kernels.named_mutuals(
+        snapshot.indptr,
+        snapshot.neighbours,
+        snapshot.strengths,
+        np.ascontiguousarray(mine),
+        np.ascontiguousarray(mine_w),
+        candidates,
+        named,
+    )
+    named_ids = snapshot.member_ids[np.maximum(named, 0)].tolist()
     my_topics = set(snapshot.topics.row(s).tolist())
     my_events = set(snapshot.events.row(s).tolist())
     out: list[Suggestion] = []
-    for i in top:
-        c = int(candidates[i])
-        # Mutual connections: probe the (short) list of mine in their sorted row, so a
-        # candidate with tens of thousands of connections costs a few hundred lookups.
-        theirs = snapshot.neighbours_of(c)
-        pos = np.minimum(np.searchsorted(theirs, mine), max(theirs.size - 1, 0))
-        hit = (theirs[pos] == mine) if theirs.size else np.zeros(mine.size, dtype=np.bool_)
-        in_mine = np.flatnonzero(hit)
-        in_theirs = pos[hit]
-        # Named mutuals: the strongest two-step ties first (s–z times z–c).
-        through = mine_w[in_mine].astype(np.float64) * snapshot.strengths_of(c)[in_theirs]
-        strongest = in_mine[np.argsort(-through, kind="stable")[:MAX_NAMED_MUTUALS]]
-        mutual = mine[strongest]
+    for i, c in enumerate(candidates.tolist()):
         out.append(
             Suggestion(
                 member_id=int(snapshot.member_ids[c]),
                 score=float(scores[i]),
                 mutual_count=int(mutual_counts[i]),
-                mutual_ids=tuple(int(x) for x in snapshot.member_ids[mutual]),
+                mutual_ids=tuple(
+                    named_ids[i][j] for j in range(MAX_NAMED_MUTUALS) if named[i, j] >= 0
+                ),
                 shared_topics=tuple(
                     snapshot.topic_names[code]
                     for code in snapshot.topics.row(c).tolist()
