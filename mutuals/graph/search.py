@@ -110,10 +110,11 @@ def degree_of_separation(
 
 
 class _SearchScratch(threading.local):
-    """Degree of separation's scratch array for this thread (see `_kernels.distance`); it
-    starts too small, and the first query on a graph larger than it replaces it."""
+    """Degree of separation's scratch array for this thread (see `_kernels.distance`): [0]
+    says how many nodes it is made for; it starts with none, and the first query on a graph
+    larger than it replaces it. Every search leaves it as it found it."""
 
-    array: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+    array: npt.NDArray[np.int32] = np.zeros(1, dtype=np.int32)
 
 
 _search_scratch = _SearchScratch()
@@ -122,14 +123,17 @@ _search_scratch = _SearchScratch()
 def distance_nodes(snapshot: GraphSnapshot, s: int, t: int, *, max_hops: int) -> int:
     """Hops between nodes s and t when at most `max_hops` (0–127), else -1."""
     # The unchecked entry point is safe here: GraphSnapshot refuses any other array types,
-    # the scratch is ours, and the kernel checks the nodes and the depth itself.
+    # the scratch is ours, and the kernel checks the nodes, the depth and the scratch's size.
     hops: int = _kernels.distance_fast(
         snapshot.indptr, snapshot.neighbours, _search_scratch.array, s, t, max_hops
     )
     if hops >= -1:
         return hops
     if hops == _kernels.DISTANCE_NEEDS_SCRATCH:
-        _search_scratch.array = np.zeros(3 * snapshot.node_count + 1, dtype=np.int64)
+        n = snapshot.node_count
+        scratch = np.zeros(_kernels.distance_scratch_size(n), dtype=np.int32)
+        scratch[0] = n
+        _search_scratch.array = scratch
         return distance_nodes(snapshot, s, t, max_hops=max_hops)
     if hops == _kernels.DISTANCE_BAD_DEPTH:
         raise ValueError(f"max_hops must be between 0 and {_kernels.MAX_SEARCH_DEPTH}")
