@@ -165,16 +165,20 @@ class Engine:
         self.cpu: dict[str, list[float]] = {}
 
     def ready(self) -> None:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+        line = self.pipes()[1].readline()
         if not line or not json.loads(line).get("ready"):
             raise SystemExit(f"{self.label}: child failed to start")
 
+    def pipes(self) -> tuple[Any, Any]:
+        if self.process.stdin is None or self.process.stdout is None:
+            raise SystemExit(f"{self.label}: no pipes to the child")
+        return self.process.stdin, self.process.stdout
+
     def ask(self, kind: str, samples: Any, *, keep: bool = True) -> str:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(json.dumps({"kind": kind, "samples": samples.tolist()}) + "\n")
-        self.process.stdin.flush()
-        result = json.loads(self.process.stdout.readline())
+        stdin, stdout = self.pipes()
+        stdin.write(json.dumps({"kind": kind, "samples": samples.tolist()}) + "\n")
+        stdin.flush()
+        result = json.loads(stdout.readline())
         if keep:
             self.wall.setdefault(kind, []).extend(result["wall"])
             self.cpu.setdefault(kind, []).extend(result["cpu"])
@@ -182,8 +186,7 @@ class Engine:
         return digest
 
     def close(self) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
+        self.pipes()[0].close()
         self.process.wait()
 
 
@@ -238,10 +241,18 @@ def main() -> None:
                 digests = {engine.label: engine.ask(kind, samples) for engine in order}
                 same &= len(set(digests.values())) == 1
             line = "; ".join(
-                f"{kind} " + " vs ".join(f"{np.median(e.cpu[kind][-len(members if kind == 'pymk' else pairs):]):.4f}" for e in engines)
+                f"{kind} "
+                + " vs ".join(
+                    f"{np.median(e.cpu[kind][-len(members if kind == 'pymk' else pairs) :]):.4f}"
+                    for e in engines
+                )
                 for kind in kinds
             )
-            print(f"round {round_ + 1} (load {load()}): CPU medians ms, {args.against} vs this: {line}", flush=True)
+            print(
+                f"round {round_ + 1} (load {load()}): CPU medians ms, {args.against} vs this: "
+                + line,
+                flush=True,
+            )
         rng = np.random.default_rng(20)
         extra = {
             "pymk": rng.integers(0, args.members, args.extra_members),
@@ -252,17 +263,24 @@ def main() -> None:
             if kind in kinds and len(samples):
                 digests = {e.label: e.ask(kind, samples, keep=False) for e in engines}
                 same &= len(set(digests.values())) == 1
-                print(f"extra {kind}: {len(samples)} answers, same in both trees: "
-                      f"{len(set(digests.values())) == 1}", flush=True)
+                print(
+                    f"extra {kind}: {len(samples)} answers, same in both trees: "
+                    f"{len(set(digests.values())) == 1}",
+                    flush=True,
+                )
         for engine in engines:
             engine.close()
     print(f"\nmedian / p99 ms over {args.rounds} rounds (load average at the end {load()})")
-    print(f"| query | {args.against}: wall | this tree: wall | {args.against}: CPU | this tree: CPU |")
+    print(
+        f"| query | {args.against}: wall | this tree: wall | {args.against}: CPU | this tree: CPU |"
+    )
     print("|---|---:|---:|---:|---:|")
     for kind in kinds:
         a, b = engines
-        print(f"| {kind} | {stats(a.wall[kind])} | {stats(b.wall[kind])} | "
-              f"{stats(a.cpu[kind])} | {stats(b.cpu[kind])} |")
+        print(
+            f"| {kind} | {stats(a.wall[kind])} | {stats(b.wall[kind])} | "
+            f"{stats(a.cpu[kind])} | {stats(b.cpu[kind])} |"
+        )
     print("same answers in both trees: " + ("yes" if same else "NO"))
     if not same:
         sys.exit(1)

@@ -533,8 +533,10 @@ def _strongest_py(
     max_hops: Any,
     min_strength: Any,
     ban_stamp: Any,
-    a_marks: Any,
-    a_vals: Any,
+    a_stamp: Any,
+    a_val: Any,
+    a_pred: Any,
+    a_hop: Any,
     root_stamp: Any,
     y_stamp: Any,
     y_pos: Any,
@@ -551,7 +553,7 @@ def _strongest_py(
 
     Meet in the middle, lopsided on purpose: side A (the caller passes the side whose two-hop
     neighbourhood is cheaper) is expanded two hops, keeping for each member m the best value
-    over ≤2-hop walks from an A root, with its predecessor and hop count; side B only one
+    `a_val[m]` = max over ≤2-hop walks from an A root, with `a_pred`/`a_hop`; side B only one
     hop (members y next to a B root, with their best tie `b_list_w`). The two halves are
     joined over the edges y–m, visiting y by falling strength and stopping once
     strength(y) × (best first tie of A) cannot beat the best path found: the expensive side
@@ -559,12 +561,6 @@ def _strongest_py(
 
     A joined walk that repeats a member (root-x-m-x-root') is skipped: its shortcut is also a
     candidate and scores at least as much, since every strength is at most 1.
-
-    Side A's member m is one 16-byte record (`search.Workspace.path`), so the random read
-    or write each edge of A's second hop and of the join costs touches one cache line
-    instead of four: seen as int32 `a_marks`, [4m] the generation stamp and [4m + 1] the
-    link, predecessor × 4 + hop (hop 0–2; -4 for a root: no predecessor), and as float64
-    `a_vals`, [2m + 1] the value. The two views never overlap; nodes stay below 2^29.
 
     Returns (kind, m, k, score, hops): kind 0 = a B root m reached by A's half; kind 1 = a
     B-side member y = m (b_list[k]) reached by A's half; kind 2 = A's half to m, then
@@ -582,31 +578,33 @@ def _strongest_py(
         r = a_roots[i]
         if ban_stamp[r] == gen or root_stamp[r] == gen:
             continue
-        a_marks[4 * r] = gen
-        a_vals[2 * r + 1] = 1.0
-        a_marks[4 * r + 1] = -4  # no predecessor (-1), hop 0
+        a_stamp[r] = gen
+        a_val[r] = 1.0
+        a_pred[r] = -1
+        a_hop[r] = 0
     if max_hops >= 1:
         for i in range(a_roots.shape[0]):
             r = a_roots[i]
-            if a_marks[4 * r] != gen or (a_marks[4 * r + 1] & 3) != 0:
+            if a_stamp[r] != gen or a_hop[r] != 0:
                 continue
             for e in range(indptr[r], indptr[r + 1]):
                 x = indices[e]
                 w = weights[e]
                 if w < min_strength or ban_stamp[x] == gen:
                     continue
-                if a_marks[4 * x] != gen:
-                    a_marks[4 * x] = gen
-                    a_vals[2 * x + 1] = w
-                    a_marks[4 * x + 1] = 4 * r + 1
+                if a_stamp[x] != gen:
+                    a_stamp[x] = gen
+                    a_val[x] = w
+                    a_pred[x] = r
+                    a_hop[x] = 1
                     a_list[n_a] = x
                     n_a += 1
-                elif (a_marks[4 * x + 1] & 3) == 1 and w > a_vals[2 * x + 1]:
-                    a_vals[2 * x + 1] = w
-                    a_marks[4 * x + 1] = 4 * r + 1
+                elif a_hop[x] == 1 and w > a_val[x]:
+                    a_val[x] = w
+                    a_pred[x] = r
     f_max = 0.0
     for i in range(n_a):
-        a_list_w[i] = a_vals[2 * a_list[i] + 1]
+        a_list_w[i] = a_val[a_list[i]]
         if a_list_w[i] > f_max:
             f_max = a_list_w[i]
     # Side B, hop 1: members next to a B root (not a root, not banned, open: they relay).
@@ -622,7 +620,7 @@ def _strongest_py(
                 w = weights[e]
                 if w < min_strength or ban_stamp[y] == gen or root_stamp[y] == gen:
                     continue
-                if not open_[y] or (a_marks[4 * y] == gen and (a_marks[4 * y + 1] & 3) == 0):
+                if not open_[y] or (a_stamp[y] == gen and a_hop[y] == 0):
                     continue
                 if y_stamp[y] != gen:
                     y_stamp[y] = gen
@@ -648,8 +646,8 @@ def _strongest_py(
             best_kind, best_m, best_k, best, best_hops = 0, x, -1, a_list_w[i], 1
     for k in range(n_b):
         y = b_list[k]
-        if a_marks[4 * y] == gen and (a_marks[4 * y + 1] & 3) == 1:
-            value = a_vals[2 * y + 1] * b_list_w[k]
+        if a_stamp[y] == gen and a_hop[y] == 1:
+            value = a_val[y] * b_list_w[k]
             if value > best:
                 best_kind, best_m, best_k, best, best_hops = 1, y, k, value, 2
     # Side A, hop 2: through an open hop-1 member x, strongest first, while x can still beat
@@ -675,26 +673,28 @@ def _strongest_py(
                 if has_ban and ban_stamp[m] == gen:
                     continue
                 value = wx * w
-                if a_marks[4 * m] != gen:
-                    a_marks[4 * m] = gen
-                    a_vals[2 * m + 1] = value
-                    a_marks[4 * m + 1] = 4 * x + 2
-                elif (a_marks[4 * m + 1] & 3) != 0 and value > a_vals[2 * m + 1]:
-                    a_vals[2 * m + 1] = value
-                    a_marks[4 * m + 1] = 4 * x + 2
+                if a_stamp[m] != gen:
+                    a_stamp[m] = gen
+                    a_val[m] = value
+                    a_pred[m] = x
+                    a_hop[m] = 2
+                elif a_hop[m] != 0 and value > a_val[m]:
+                    a_val[m] = value
+                    a_pred[m] = x
+                    a_hop[m] = 2
         # Candidates ending at a B root or at a B-side member, with A's final values.
         for i in range(b_roots.shape[0]):
             r = b_roots[i]
-            if root_stamp[r] == gen and a_marks[4 * r] == gen and (a_marks[4 * r + 1] & 3) > 0:
-                value = a_vals[2 * r + 1]
-                hops = a_marks[4 * r + 1] & 3
+            if root_stamp[r] == gen and a_stamp[r] == gen and a_hop[r] > 0:
+                value = a_val[r]
+                hops = a_hop[r]
                 if value > best or (value == best and best_kind >= 0 and hops < best_hops):
                     best_kind, best_m, best_k, best, best_hops = 0, r, -1, value, hops
         for k in range(n_b):
             y = b_list[k]
-            if a_marks[4 * y] == gen and (a_marks[4 * y + 1] & 3) > 0:
-                value = a_vals[2 * y + 1] * b_list_w[k]
-                hops = (a_marks[4 * y + 1] & 3) + 1
+            if a_stamp[y] == gen and a_hop[y] > 0:
+                value = a_val[y] * b_list_w[k]
+                hops = a_hop[y] + 1
                 if value > best or (value == best and best_kind >= 0 and hops < best_hops):
                     best_kind, best_m, best_k, best, best_hops = 1, y, k, value, hops
     # The join over edges y–m, strongest y first, while y can still win.
@@ -709,19 +709,15 @@ def _strongest_py(
             y = b_list[k]
             for e in range(indptr[y], indptr[y + 1]):
                 m = indices[e]
-                if a_marks[4 * m] != gen:
-                    continue
-                link = a_marks[4 * m + 1]
-                hop = link & 3
-                if hop == 0 or hop > hop_cap:
+                if a_stamp[m] != gen or a_hop[m] == 0 or a_hop[m] > hop_cap:
                     continue
                 w = weights[e]
                 if w < min_strength or root_stamp[m] == gen or not open_[m]:
                     continue
-                if hop == 2 and (link >> 2) == y:
+                if a_hop[m] == 2 and a_pred[m] == y:
                     continue
-                value = a_vals[2 * m + 1] * w * wy
-                hops = hop + 2
+                value = a_val[m] * w * wy
+                hops = a_hop[m] + 2
                 if value > best or (value == best and best_kind >= 0 and hops < best_hops):
                     best_kind, best_m, best_k, best, best_hops = 2, m, k, value, hops
     return best_kind, best_m, best_k, best, best_hops
@@ -766,25 +762,6 @@ def _mark_source_py(
 
 
 _mark_source = _compile(_mark_source_py)
-
-
-def _mark_source_records_py(indptr: Any, indices: Any, s: Any, excluded: Any, marks: Any, gen: Any) -> None:
-    """`_mark_source` for the 16-byte records of `adamic_adar_top` (stamp at marks[4c],
-    count at marks[4c + 1])."""
-    marks[4 * s] = gen
-    marks[4 * s + 1] = -1
-    for q in range(excluded.shape[0]):
-        x = excluded[q]
-        marks[4 * x] = gen
-        marks[4 * x + 1] = -1
-    for e in range(indptr[s], indptr[s + 1]):
-        z = indices[e]
-        if marks[4 * z] != gen:
-            marks[4 * z] = gen
-            marks[4 * z + 1] = -2
-
-
-_mark_source_records = _compile(_mark_source_records_py)
 
 
 def _two_hop_py(
@@ -845,14 +822,13 @@ def _kth_best_score(
     event_mark: Any,
     event_weight: Any,
 ) -> float:
-    """The k-th best score so far (the sum acc[2c + 1] + topics + events) over touched[:n]
-    (n ≥ k), kept in k slots; a candidate whose sum + max_bonus cannot beat the worst slot is
-    not scored."""
+    """The k-th best score so far (acc + topics + events) over touched[:n] (n ≥ k), kept in
+    k slots; a candidate whose acc + max_bonus cannot beat the worst slot is not scored."""
     best = np.full(k, -1.0, dtype=np.float64)
     low = 0
     for i in range(n):
         c = touched[i]
-        value = acc[2 * c + 1]
+        value = acc[c]
         if value + max_bonus <= best[low]:
             continue
         if topic_weight > 0.0:
@@ -881,8 +857,9 @@ def _adamic_adar_top_py(
     inverse_log_degree: Any,
     s: Any,
     excluded: Any,
-    marks: Any,
+    stamp: Any,
     acc: Any,
+    count: Any,
     touched: Any,
     gen: Any,
     k: Any,
@@ -898,14 +875,8 @@ def _adamic_adar_top_py(
     event_weight: Any,
 ) -> tuple[int, int]:
     """Adamic–Adar over s's two-hop neighbourhood, exact for every candidate that can still
-    make the k best: Σ 1/log(deg z) and the number of mutual connections z, as `two_hop`,
-    but reading hubs only as far as they can change the answer.
-
-    One 16-byte record per node holds what `two_hop` keeps in three arrays (stamp, count,
-    sum), so the random read each edge costs touches one cache line instead of three: two
-    views of the same memory (`search.Workspace.pymk`), `marks` (int32: [4c] the generation
-    stamp, [4c + 1] the count, -1 not a candidate, -2 a connection of s) and `acc` (float64:
-    [2c + 1] the sum). The int32 and float64 halves never overlap.
+    make the k best: `acc[c]` = Σ 1/log(deg z) and `count[c]` = mutual connections z, as
+    `two_hop`, but reading hubs only as far as they can change the answer.
 
     Mutual connections are read in order of rising degree (falling weight). Before reading a
     row of at least `heavy` entries, with L the k-th best score so far (sum plus topics and
@@ -919,24 +890,24 @@ def _adamic_adar_top_py(
 
     Returns (candidates reached, lead): touched[:lead] are the candidates with exact sums
     (all of them when nothing was pruned, else the contenders)."""
-    _mark_source_records(indptr, indices, s, excluded, marks, gen)
+    _mark_source(indptr, indices, s, excluded, stamp, count, gen)
     # The mutual connections that introduce (not excluded, degree ≥ 2), lightest first.
     m = 0
     mids = np.empty(indptr[s + 1] - indptr[s], dtype=np.int32)
     degs = np.empty(indptr[s + 1] - indptr[s], dtype=np.int64)
     for e in range(indptr[s], indptr[s + 1]):
         z = indices[e]
-        if marks[4 * z + 1] != -2:
+        if count[z] != -2:
             continue
         degree = indptr[z + 1] - indptr[z]
         if degree < 2:
             continue
-        marks[4 * z + 1] = -3  # counted once even if listed twice
+        count[z] = -3  # counted once even if listed twice
         mids[m] = z
         degs[m] = degree
         m += 1
     for q in range(m):
-        marks[4 * mids[q] + 1] = -2
+        count[mids[q]] = -2
     order = np.argsort(degs[:m], kind="mergesort")
     weights = np.empty(m, dtype=np.float64)
     remaining = np.zeros(m + 1, dtype=np.float64)
@@ -978,18 +949,18 @@ def _adamic_adar_top_py(
         since += indptr[z + 1] - indptr[z]
         for f in range(indptr[z], indptr[z + 1]):
             c = indices[f]
-            if marks[4 * c] != gen:
-                marks[4 * c] = gen
-                acc[2 * c + 1] = w
-                marks[4 * c + 1] = 1
+            if stamp[c] != gen:
+                stamp[c] = gen
+                acc[c] = w
+                count[c] = 1
                 touched[n] = c
                 n += 1
                 if w > top:
                     top = w
-            elif marks[4 * c + 1] > 0:
-                value = acc[2 * c + 1] + w
-                acc[2 * c + 1] = value
-                marks[4 * c + 1] += 1
+            elif count[c] > 0:
+                value = acc[c] + w
+                acc[c] = value
+                count[c] += 1
                 if value > top:
                     top = value
         q += 1
@@ -1010,7 +981,7 @@ def _adamic_adar_top_py(
             kept = 0
             for i in range(lead):  # a stable compaction: a sorted list stays sorted
                 c = touched[i]
-                if acc[2 * c + 1] + reach >= bound:
+                if acc[c] + reach >= bound:
                     touched[kept] = c
                     kept += 1
             lead = kept
@@ -1032,14 +1003,14 @@ def _adamic_adar_top_py(
                 if a == hi:
                     break
                 if indices[a] == c:
-                    acc[2 * c + 1] += w
-                    marks[4 * c + 1] += 1
+                    acc[c] += w
+                    count[c] += 1
         else:
             for f in range(lo, hi):
                 c = indices[f]
-                if marks[4 * c] == gen and marks[4 * c + 1] > 0:
-                    acc[2 * c + 1] += w
-                    marks[4 * c + 1] += 1
+                if stamp[c] == gen and count[c] > 0:
+                    acc[c] += w
+                    count[c] += 1
         q += 1
     return n, lead
 
@@ -1063,10 +1034,9 @@ def _top_candidates_py(
     out_pos: Any,
     out_score: Any,
 ) -> int:
-    """Score each candidate c (its Adamic–Adar sum acc[2c + 1], as `adamic_adar_top` leaves
-    it, + topic_weight × shared topics + event_weight × shared events) and keep the k best in
-    (out_pos = position in `candidates`, out_score); equal scores prefer the smaller node (so
-    the smaller member id). Returns how many were kept.
+    """Score each candidate c (acc[c] + topic_weight × shared topics + event_weight × shared
+    events) and keep the k best in (out_pos = position in `candidates`, out_score); equal
+    scores prefer the smaller node (so the smaller member id). Returns how many were kept.
 
     `max_bonus` bounds what topics and events can add, so once k are kept a candidate that
     cannot reach the worst of them is passed over without reading its topics."""
@@ -1074,7 +1044,7 @@ def _top_candidates_py(
     worst = 0
     for i in range(candidates.shape[0]):
         c = candidates[i]
-        score = acc[2 * c + 1]
+        score = acc[c]
         if kept == k and score + max_bonus < out_score[worst]:
             continue
         if topic_weight > 0.0:

@@ -32,8 +32,6 @@ MAX_NAMED_MUTUALS = 3
 HUB_ROW = 1024
 
 _EMPTY = np.zeros(0, dtype=np.int32)
-# The strongest path packs a predecessor node and a hop count into one int32 (node × 4 + hop).
-MAX_NODES = 1 << 29
 
 
 class Workspace:
@@ -41,8 +39,6 @@ class Workspace:
 
     def __init__(self, n: int) -> None:
         size = max(n, 1)
-        if size >= MAX_NODES:
-            raise ValueError(f"the searches handle fewer than {MAX_NODES} members")
         self.size = size
         self.generation = 0
         self.stamp_a = np.zeros(size, dtype=np.int32)
@@ -57,22 +53,13 @@ class Workspace:
         self.val_b = np.zeros(size, dtype=np.float64)
         self.stamp_y = np.zeros(size, dtype=np.int32)
         self.pos_y = np.zeros(size, dtype=np.int32)
-        # People you may know: one 16-byte record per node (`_kernels.adamic_adar_top`), seen
-        # as int32 (stamp, mutual count) and as float64 (the Adamic–Adar sum at [2c + 1]).
-        self.pymk = np.zeros(2 * size, dtype=np.float64)
-        self.pymk_marks = self.pymk.view(np.int32)
-        # The strongest path's side A: one 16-byte record per node (`_kernels.strongest`),
-        # int32 (stamp, predecessor × 4 + hop) and float64 (the value at [2c + 1]).
-        self.path = np.zeros(2 * size, dtype=np.float64)
-        self.path_marks = self.path.view(np.int32)
+        self.hop_b = np.zeros(size, dtype=np.int8)
 
     def next_generation(self) -> int:
         self.generation += 1
         if self.generation >= 2**31 - 1:
             for stamps in (self.stamp_a, self.stamp_b, self.stamp_ban, self.stamp_y):
                 stamps.fill(0)
-            self.pymk.fill(0.0)
-            self.path.fill(0.0)
             self.generation = 1
         return self.generation
 
@@ -312,8 +299,10 @@ def _strongest_once(
         max_hops,
         min_strength,
         ws.stamp_ban,
-        ws.path_marks,
-        ws.path,
+        ws.stamp_a,
+        ws.val_a,
+        ws.level_a,
+        ws.hop_b,
         ws.stamp_b,
         ws.stamp_y,
         ws.pos_y,
@@ -329,11 +318,10 @@ def _strongest_once(
 
     def half(v: int) -> list[int]:
         """A's best ≤2-hop half from one of its roots to v."""
-        link = int(ws.path_marks[4 * v + 1])
-        hop = link & 3
+        hop = int(ws.hop_b[v])
         if hop == 0:
             return [v]
-        pred = link >> 2
+        pred = int(ws.level_a[v])
         if hop == 1:
             return [pred, v]
         root = (
@@ -417,8 +405,9 @@ def people_you_may_know(
         snapshot.inverse_log_degree,
         s,
         banned,
-        ws.pymk_marks,
-        ws.pymk,
+        ws.stamp_a,
+        ws.val_a,
+        ws.level_a,
         ws.list_a,
         ws.next_generation(),
         limit,
@@ -442,7 +431,7 @@ def people_you_may_know(
     top_score = np.zeros(k, dtype=np.float64)
     kept = _kernels.top_candidates(
         ws.list_a[:count],
-        ws.pymk,
+        ws.val_a,
         snapshot.topics.indptr,
         snapshot.topics.indices,
         topic_mark,
@@ -458,7 +447,7 @@ def people_you_may_know(
     )
     candidates = ws.list_a[top_pos[:kept]].copy()
     scores = top_score[:kept]
-    mutual_counts = ws.pymk_marks[4 * candidates.astype(np.int64) + 1]
+    mutual_counts = ws.level_a[candidates]
     # Best first; equal scores by member id so the order is stable.
     top = np.lexsort((snapshot.member_ids[candidates], -scores))
     candidates, scores, mutual_counts = candidates[top], scores[top], mutual_counts[top]
