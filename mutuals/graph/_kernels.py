@@ -390,17 +390,23 @@ get_strengths = _compile(_get_strengths_py)
 # --- Degree of separation --------------------------------------------------------------------
 
 
-# A degree-of-separation mark: generation << 8 | side << 7 | level (levels stay below 128).
-_GENERATION_SHIFT = 8
-_SIDE_B = 1 << 7
-_LEVEL_MASK = _SIDE_B - 1
-MAX_SEARCH_DEPTH = _LEVEL_MASK
-# Generations wrap long before `generation << 8` could overflow an int64.
-_MAX_GENERATION = 1 << 54
+# A degree-of-separation search's scratch (int32): [0] its size (nodes it can hold), then a
+# bitmap of 2 bits per node (side A seen, side B seen; 16 nodes per word), then each side's
+# visited nodes in the order seen. Every bit a search sets it clears before it returns.
+_NODES_PER_WORD = 16
+MAX_SEARCH_DEPTH = 127
+
+
+def _distance_scratch_size_py(n: Any) -> Any:
+    """The length of a scratch array for graphs of up to n nodes."""
+    return 1 + (n + _NODES_PER_WORD - 1) // _NODES_PER_WORD + 2 * n
+
+
+distance_scratch_size = _compile(_distance_scratch_size_py)
 
 
 # What `distance` answers instead of hops when it cannot search (the caller fixes and retries).
-DISTANCE_NEEDS_SCRATCH = -2  # scratch smaller than 3·nodes + 1
+DISTANCE_NEEDS_SCRATCH = -2  # scratch made for fewer nodes than the graph has
 DISTANCE_BAD_DEPTH = -3  # max_hops outside 0..MAX_SEARCH_DEPTH
 DISTANCE_BAD_NODE = -4  # s or t not a node of this graph
 
@@ -413,79 +419,83 @@ def _distance_py(indptr: Any, indices: Any, scratch: Any, s: Any, t: Any, max_ho
     Each round expands, one whole level, the side whose frontier has fewer edges to read, so
     the cost follows the smaller neighbourhood; the first meeting gives the distance.
 
-    `scratch` (int64, 3·size + 1; `search._SearchScratch`) holds the generation at [0], then one
-    mark per node, then the two frontiers. A mark packs generation, side and level into one
-    word, so each neighbour costs one read to learn both "seen by my side" and "met the other
-    side", and the kernel takes three arrays: on a small graph a query is about a microsecond,
-    and every array argument costs numba's dispatcher about 45 ns of it. The layout follows
-    the scratch's own size, not the graph's, so marks never land where an earlier, smaller
-    graph left frontier entries."""
+    `scratch` (int32, `distance_scratch_size`; `search._SearchScratch`) holds its size at
+    [0], then 2 bits per node (seen by A, seen by B), then each side's visited nodes in the
+    order seen (a level is a range of that list). Two bits per node are all a meeting needs:
+    no earlier round met, so the distance exceeds the two depths' sum, and a node the other
+    side has seen is at its current depth (were it nearer, the sides would have met
+    before); so the distance is depth + 1 + the other side's depth. The bitmap is 1/32 of
+    the int64 mark per node it replaces (62,500 words, 250 KB, at a million members: it
+    stays in the core's cache, where the marks were random reads over 8 MB). No generation:
+    before returning, the search clears the words of every node it visited, so it costs
+    what it touched. The kernel takes three arrays: on a small graph a query is about a
+    microsecond, and every array argument costs numba's dispatcher about 45 ns of it."""
     n = indptr.shape[0] - 1
     if max_hops < 0 or max_hops > MAX_SEARCH_DEPTH:
         return DISTANCE_BAD_DEPTH
     if s < 0 or s >= n or t < 0 or t >= n:
         return DISTANCE_BAD_NODE
-    size = (scratch.shape[0] - 1) // 3
-    if size < n:
+    size = scratch[0]
+    if size < n or scratch.shape[0] < distance_scratch_size(size):
         return DISTANCE_NEEDS_SCRATCH
-    gen = scratch[0] + 1
-    if gen >= _MAX_GENERATION:
-        scratch[:] = 0
-        gen = 1
-    scratch[0] = gen
     if s == t:
         return 0
-    tag = gen << _GENERATION_SHIFT
-    scratch[1 + s] = tag
-    scratch[1 + t] = tag | _SIDE_B
-    start_a = 1 + size
-    start_b = 1 + 2 * size
+    bits = 1  # the bitmap's first word
+    start_a = 1 + (size + _NODES_PER_WORD - 1) // _NODES_PER_WORD
+    start_b = start_a + size
+    scratch[bits + (s >> 4)] |= 1 << ((s & 15) << 1)
+    scratch[bits + (t >> 4)] |= 2 << ((t & 15) << 1)
     scratch[start_a] = s
     scratch[start_b] = t
-    size_a = 1
-    size_b = 1
+    # Each side's current level is list[lo, hi); its visited nodes are list[start, hi).
+    lo_a = start_a
+    hi_a = start_a + 1
+    lo_b = start_b
+    hi_b = start_b + 1
     depth_a = 0
     depth_b = 0
     cost_a = indptr[s + 1] - indptr[s]
     cost_b = indptr[t + 1] - indptr[t]
-    while depth_a + depth_b < max_hops and size_a > 0 and size_b > 0:
+    hops = -1
+    while depth_a + depth_b < max_hops and hi_a > lo_a and hi_b > lo_b:
         expand_a = cost_a <= cost_b
         if expand_a:
-            start, count, side, depth = start_a, size_a, 0, depth_a
+            lo, hi, mine, theirs, depth, other = lo_a, hi_a, 1, 2, depth_a, depth_b
         else:
-            start, count, side, depth = start_b, size_b, _SIDE_B, depth_b
-        # New nodes are appended after the current level, then moved to the front.
-        tail = start + count
+            lo, hi, mine, theirs, depth, other = lo_b, hi_b, 2, 1, depth_b, depth_a
+        tail = hi
         cost = 0
-        mark = tag | side | (depth + 1)
-        for k in range(start, start + count):
+        met = False
+        for k in range(lo, hi):
             u = scratch[k]
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
-                seen = scratch[1 + v]
-                if (seen >> _GENERATION_SHIFT) == gen:
-                    if (seen & _SIDE_B) == side:
-                        continue
-                    # No earlier round met, so the distance exceeds depth + the other side's
-                    # depth: every meeting in this round has the same length. Stop at once.
-                    hops = depth + 1 + (seen & _LEVEL_MASK)
-                    return hops if hops <= max_hops else -1
-                scratch[1 + v] = mark
+                word = bits + (v >> 4)
+                shift = (v & 15) << 1
+                seen = (scratch[word] >> shift) & 3
+                if seen & theirs:
+                    met = True
+                    break
+                if seen:
+                    continue
+                scratch[word] |= mine << shift
                 scratch[tail] = v
                 tail += 1
                 cost += indptr[v + 1] - indptr[v]
-        new_size = tail - start - count
-        for k in range(new_size):
-            scratch[start + k] = scratch[start + count + k]
+            if met:
+                break
         if expand_a:
-            size_a = new_size
-            depth_a += 1
-            cost_a = cost
+            lo_a, hi_a, depth_a, cost_a = hi, tail, depth_a + 1, cost
         else:
-            size_b = new_size
-            depth_b += 1
-            cost_b = cost
-    return -1
+            lo_b, hi_b, depth_b, cost_b = hi, tail, depth_b + 1, cost
+        if met:
+            hops = depth + 1 + other
+            break
+    for k in range(start_a, hi_a):
+        scratch[bits + (scratch[k] >> 4)] = 0
+    for k in range(start_b, hi_b):
+        scratch[bits + (scratch[k] >> 4)] = 0
+    return hops
 
 
 distance = _compile(_distance_py)
@@ -505,7 +515,7 @@ _int64_array = types.Array(types.int64, 1, "C")
 _int32_array = types.Array(types.int32, 1, "C")
 # (indptr, neighbours, scratch, s, t, max_hops): the types GraphSnapshot guarantees.
 distance_fast = entry_point(
-    distance, _int64_array, _int32_array, _int64_array, types.int64, types.int64, types.int64
+    distance, _int64_array, _int32_array, _int32_array, types.int64, types.int64, types.int64
 )
 
 
@@ -1072,3 +1082,68 @@ def _top_candidates_py(
 
 
 top_candidates = _compile(_top_candidates_py)
+
+
+def _named_mutuals_py(
+    indptr: Any,
+    indices: Any,
+    weights: Any,
+    mine: Any,
+    mine_w: Any,
+    candidates: Any,
+    out: Any,
+) -> None:
+    """For each candidate c, the (at most) `out.shape[1]` strongest mutual connections: the
+    members z of `mine` (s's connections, sorted, with their ties to s `mine_w`) in c's row,
+    by falling s–z × z–c (float64 products of the float32 strengths), equal products in
+    `mine`'s order; out[i] is padded with -1.
+
+    `mine` is sorted and so is c's row, so each next z is searched from where the last one
+    stopped, by doubling steps then bisection (a hub's row of 90,000 costs a few probes per z
+    near the last one, not a binary search of the whole row each time)."""
+    slots = out.shape[1]
+    best = np.empty(slots, dtype=np.float64)
+    for i in range(candidates.shape[0]):
+        c = candidates[i]
+        for j in range(slots):
+            out[i, j] = -1
+            best[j] = -1.0
+        lo = indptr[c]
+        hi = indptr[c + 1]
+        for q in range(mine.shape[0]):
+            if lo >= hi:
+                break
+            z = mine[q]
+            # The first position in lo..hi whose entry is ≥ z: doubling steps, then bisection.
+            if indices[lo] < z:
+                step = 1
+                while lo + step < hi and indices[lo + step] < z:
+                    lo += step
+                    step *= 2
+                a = lo + 1
+                b = min(lo + step, hi)
+                while a < b:
+                    mid = (a + b) >> 1
+                    if indices[mid] < z:
+                        a = mid + 1
+                    else:
+                        b = mid
+                lo = a
+                if lo >= hi:
+                    break
+            if indices[lo] != z:
+                continue
+            through = np.float64(mine_w[q]) * np.float64(weights[lo])
+            lo += 1
+            if through <= best[slots - 1]:
+                continue
+            p = slots - 1
+            while p > 0 and best[p - 1] < through:
+                best[p] = best[p - 1]
+                out[i, p] = out[i, p - 1]
+                p -= 1
+            best[p] = through
+            out[i, p] = z
+
+
+named_mutuals = _compile(_named_mutuals_py)

@@ -51,9 +51,9 @@ class Workspace:
         self.list_w = np.zeros(size, dtype=np.float64)
         self.val_a = np.zeros(size, dtype=np.float64)
         self.val_b = np.zeros(size, dtype=np.float64)
-        self.hop_b = np.zeros(size, dtype=np.int8)
         self.stamp_y = np.zeros(size, dtype=np.int32)
         self.pos_y = np.zeros(size, dtype=np.int32)
+        self.hop_b = np.zeros(size, dtype=np.int8)
 
     def next_generation(self) -> int:
         self.generation += 1
@@ -97,10 +97,11 @@ def degree_of_separation(
 
 
 class _SearchScratch(threading.local):
-    """Degree of separation's scratch array for this thread (see `_kernels.distance`); it
-    starts too small, and the first query on a graph larger than it replaces it."""
+    """Degree of separation's scratch array for this thread (see `_kernels.distance`): [0]
+    says how many nodes it is made for; it starts with none, and the first query on a graph
+    larger than it replaces it. Every search leaves it as it found it."""
 
-    array: npt.NDArray[np.int64] = np.zeros(1, dtype=np.int64)
+    array: npt.NDArray[np.int32] = np.zeros(1, dtype=np.int32)
 
 
 _search_scratch = _SearchScratch()
@@ -109,14 +110,17 @@ _search_scratch = _SearchScratch()
 def distance_nodes(snapshot: GraphSnapshot, s: int, t: int, *, max_hops: int) -> int:
     """Hops between nodes s and t when at most `max_hops` (0–127), else -1."""
     # The unchecked entry point is safe here: GraphSnapshot refuses any other array types,
-    # the scratch is ours, and the kernel checks the nodes and the depth itself.
+    # the scratch is ours, and the kernel checks the nodes, the depth and the scratch's size.
     hops: int = _kernels.distance_fast(
         snapshot.indptr, snapshot.neighbours, _search_scratch.array, s, t, max_hops
     )
     if hops >= -1:
         return hops
     if hops == _kernels.DISTANCE_NEEDS_SCRATCH:
-        _search_scratch.array = np.zeros(3 * snapshot.node_count + 1, dtype=np.int64)
+        n = snapshot.node_count
+        scratch = np.zeros(_kernels.distance_scratch_size(n), dtype=np.int32)
+        scratch[0] = n
+        _search_scratch.array = scratch
         return distance_nodes(snapshot, s, t, max_hops=max_hops)
     if hops == _kernels.DISTANCE_BAD_DEPTH:
         raise ValueError(f"max_hops must be between 0 and {_kernels.MAX_SEARCH_DEPTH}")
@@ -443,35 +447,40 @@ def people_you_may_know(
     )
     candidates = ws.list_a[top_pos[:kept]].copy()
     scores = top_score[:kept]
-    mutual_counts = ws.level_a[candidates].copy()
+    mutual_counts = ws.level_a[candidates]
     # Best first; equal scores by member id so the order is stable.
     top = np.lexsort((snapshot.member_ids[candidates], -scores))
+    candidates, scores, mutual_counts = candidates[top], scores[top], mutual_counts[top]
     mine = snapshot.neighbours_of(s)
     mine_w = snapshot.strengths_of(s)
-    allowed = ~np.isin(mine, banned)
-    mine, mine_w = mine[allowed], mine_w[allowed]
+    if banned.size:
+        allowed = ~np.isin(mine, banned)
+        mine, mine_w = mine[allowed], mine_w[allowed]
+    # Named mutuals: the strongest two-step ties first (s–z times z–c), found by one kernel
+    # that walks each candidate's sorted row once for all of mine.
+    named = np.full((kept, MAX_NAMED_MUTUALS), -1, dtype=np.int32)
+    _kernels.named_mutuals(
+        snapshot.indptr,
+        snapshot.neighbours,
+        snapshot.strengths,
+        np.ascontiguousarray(mine),
+        np.ascontiguousarray(mine_w),
+        candidates,
+        named,
+    )
+    named_ids = snapshot.member_ids[np.maximum(named, 0)].tolist()
     my_topics = set(snapshot.topics.row(s).tolist())
     my_events = set(snapshot.events.row(s).tolist())
     out: list[Suggestion] = []
-    for i in top:
-        c = int(candidates[i])
-        # Mutual connections: probe the (short) list of mine in their sorted row, so a
-        # candidate with tens of thousands of connections costs a few hundred lookups.
-        theirs = snapshot.neighbours_of(c)
-        pos = np.minimum(np.searchsorted(theirs, mine), max(theirs.size - 1, 0))
-        hit = (theirs[pos] == mine) if theirs.size else np.zeros(mine.size, dtype=np.bool_)
-        in_mine = np.flatnonzero(hit)
-        in_theirs = pos[hit]
-        # Named mutuals: the strongest two-step ties first (s–z times z–c).
-        through = mine_w[in_mine].astype(np.float64) * snapshot.strengths_of(c)[in_theirs]
-        strongest = in_mine[np.argsort(-through, kind="stable")[:MAX_NAMED_MUTUALS]]
-        mutual = mine[strongest]
+    for i, c in enumerate(candidates.tolist()):
         out.append(
             Suggestion(
                 member_id=int(snapshot.member_ids[c]),
                 score=float(scores[i]),
                 mutual_count=int(mutual_counts[i]),
-                mutual_ids=tuple(int(x) for x in snapshot.member_ids[mutual]),
+                mutual_ids=tuple(
+                    named_ids[i][j] for j in range(MAX_NAMED_MUTUALS) if named[i, j] >= 0
+                ),
                 shared_topics=tuple(
                     snapshot.topic_names[code]
                     for code in snapshot.topics.row(c).tolist()

@@ -243,21 +243,95 @@ def test_empty_and_unknown_members_answer_nothing():
         strongest_paths(snapshot, 1, to=2, max_hops=5)
 
 
-def test_degree_of_separation_survives_the_generation_wrap_and_bounds_its_depth():
-    # A path 1 - 2 - 3 - 4 and an isolated 5. The scratch marks carry a generation; when it
-    # wraps, the marks are cleared, so stale marks from before never pass for this query's.
-    snapshot = build_snapshot(member_ids=[1, 2, 3, 4, 5], sources=[1, 2, 3], targets=[2, 3, 4])
+def _bitmap(scratch):
+    """The scratch's 2-bit-per-node bitmap (`_kernels.distance`), which every search leaves
+    all zero: a stale bit would pass for this query's."""
+    size = int(scratch[0])
+    return scratch[1 : 1 + (size + 15) // 16]
+
+
+def test_degree_of_separation_leaves_its_scratch_clean_and_bounds_its_depth():
+    # A path 1 - 2 - 3 - 4, a triangle 6 - 7 - 8 beside 4, and an isolated 5: searches that
+    # meet, that run out of members, that stop at the depth and that meet mid-level each
+    # clear every bit they set before they return.
+    snapshot = build_snapshot(
+        member_ids=[1, 2, 3, 4, 5, 6, 7, 8],
+        sources=[1, 2, 3, 4, 6, 7, 8],
+        targets=[2, 3, 4, 6, 7, 8, 6],
+    )
     assert degree_of_separation(snapshot, 1, 4) == 3
     scratch = search._search_scratch.array
-    scratch[0] = _kernels._MAX_GENERATION - 2
-    assert degree_of_separation(snapshot, 1, 3) == 2  # the last generation before the wrap
-    assert degree_of_separation(snapshot, 4, 2) == 2  # wraps to generation 1
-    assert scratch[0] == 1
-    assert degree_of_separation(snapshot, 1, 5) is None
-    assert degree_of_separation(snapshot, 1, 4, max_hops=2) is None
-    assert degree_of_separation(snapshot, 3, 3, max_hops=0) == 0
+    assert not _bitmap(scratch).any()
+    for source, target, hops, expected in (
+        (1, 3, 3, 2),
+        (4, 2, 3, 2),
+        (1, 5, 3, None),
+        (1, 4, 2, None),
+        (3, 3, 0, 0),
+        (1, 8, 6, 5),
+        (7, 1, 6, 5),
+        (8, 7, 1, 1),
+    ):
+        assert degree_of_separation(snapshot, source, target, max_hops=hops) == expected
+        assert not _bitmap(scratch).any(), (source, target)
     with pytest.raises(ValueError, match="max_hops"):
         degree_of_separation(snapshot, 1, 4, max_hops=_kernels.MAX_SEARCH_DEPTH + 1)
+    # A scratch made for a smaller graph is replaced, not overrun.
+    search._search_scratch.array = np.zeros(_kernels.distance_scratch_size(3), np.int32)
+    search._search_scratch.array[0] = 3
+    assert degree_of_separation(snapshot, 1, 8, max_hops=6) == 5
+    assert search._search_scratch.array[0] == snapshot.node_count
+
+
+def _power_law_snapshot(seed, n=4000, edges=60_000):
+    """A graph with hubs (a few members with thousands of connections), as the 1M benchmark."""
+    rng = np.random.default_rng(seed)
+    weights = np.arange(1, n + 1, dtype=np.float64) ** (-1 / 1.5)
+    cdf = np.cumsum(weights) / weights.sum()
+    src = np.searchsorted(cdf, rng.random(edges))
+    dst = np.searchsorted(cdf, rng.random(edges))
+    return rng, build_snapshot(
+        member_ids=np.arange(n) + 100,
+        sources=src + 100,
+        targets=dst + 100,
+        strengths=rng.choice(STRENGTHS, edges),
+        open_to_introductions=rng.random(n) < 0.9,
+    )
+
+
+def test_degree_of_separation_on_a_graph_with_hubs_matches_breadth_first_search():
+    """Thousands of random pairs, many through hubs, against a plain breadth-first search
+    (and with the bitmap clean after every one)."""
+    rng, snapshot = _power_law_snapshot(11, n=3000, edges=9000)
+    adj = reference.adjacency(snapshot)
+    sources = rng.integers(0, snapshot.node_count, 40)
+    for s in sources:
+        distances = reference.bfs_distances(adj, int(s))
+        for t in rng.integers(0, snapshot.node_count, 100):
+            expected = distances.get(int(t))
+            for max_hops in (3, 64):
+                got = search.distance_nodes(snapshot, int(s), int(t), max_hops=max_hops)
+                want = expected if expected is not None and expected <= max_hops else -1
+                assert got == want, (s, t, max_hops)
+    assert not _bitmap(search._search_scratch.array).any()
+
+
+def test_named_mutuals_are_the_strongest_two_step_ties():
+    """The (at most three) mutual connections a suggestion names are the strongest s–z–c
+    ties, equal products by node order: against a plain computation on a graph with hubs,
+    whose long rows the kernel searches by doubling steps."""
+    rng, snapshot = _power_law_snapshot(5)
+    adj = reference.adjacency(snapshot)
+    ids = snapshot.member_ids
+    members = rng.choice(np.flatnonzero(np.diff(snapshot.indptr) >= 10), 60, replace=False)
+    for s in members:
+        mine = adj[int(s)]
+        for suggestion in people_you_may_know(snapshot, int(ids[s]), limit=20):
+            c = snapshot.node_of(suggestion.member_id)
+            mutual = sorted(set(mine) & set(adj[c]))
+            ranked = sorted(mutual, key=lambda z: (-(float(mine[z]) * float(adj[c][z])), z))
+            assert suggestion.mutual_count == len(mutual)
+            assert suggestion.mutual_ids == tuple(int(ids[z]) for z in ranked[:3])
 
 
 def test_degree_of_separation_refuses_unknown_nodes_and_snapshots_refuse_other_array_types():

@@ -96,6 +96,7 @@ def test_after_the_warm_up_no_graph_question_compiles_a_kernel():
         "two_hop_cost",
         "adamic_adar_top",
         "top_candidates",
+        "named_mutuals",
         "get_strengths",
     ):
         assert warmed[kernel], f"the warm-up did not compile {kernel}"
