@@ -153,3 +153,35 @@ def test_an_integer_no_column_can_hold_matches_nothing():
     for huge in (2**63, -(2**63) - 1, 2**64 * 10**6):
         assert by_id.fetch(member_id=huge) == []
     assert by_id.first(member_id=2**63 - 1) is None  # the largest bigint is sent, and not found
+
+
+def test_the_converters_are_worked_out_once_per_connection(monkeypatch):
+    """The ORM works out each column's converters for every query; a compiled read keeps
+    those of its columns per database connection (issue 20: a tenth of its CPU). The rows are
+    converted as before: aware datetimes, booleans."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    worked_out = []
+    original = SQLCompiler.get_converters
+
+    def counting(self, expressions):
+        worked_out.append(len(expressions))
+        return original(self, expressions)
+
+    monkeypatch.setattr(SQLCompiler, "get_converters", counting)
+    sam = make_member(name="Sam Okafor")
+    thandi = make_member(name="Thandi Mokoena")
+    compiled = CompiledQuery(
+        lambda member_id: User.objects.select_related("profile").filter(pk=member_id),
+        member_id=-1,
+    )
+    first = compiled.first(member_id=sam.pk)
+    worked_out.clear()
+    second = compiled.first(member_id=thandi.pk)
+    third = compiled.first(member_id=sam.pk)
+    assert worked_out == []
+    assert (first, second, third) == (sam, thandi, sam)
+    assert third.date_joined == User.objects.get(pk=sam.pk).date_joined
+    assert third.date_joined.tzinfo is not None
+    assert third.is_active is True
+    assert third.profile == sam.profile
