@@ -181,6 +181,7 @@ def test_the_converters_are_worked_out_once_per_connection(monkeypatch):
     third = compiled.first(member_id=sam.pk)
     assert worked_out == []
     assert (first, second, third) == (sam, thandi, sam)
+    assert third is not None
     assert third.date_joined == User.objects.get(pk=sam.pk).date_joined
     assert third.date_joined.tzinfo is not None
     assert third.is_active is True
