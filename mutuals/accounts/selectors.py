@@ -126,6 +126,24 @@ _education: CompiledQuery[Education] = CompiledQuery(
 )
 
 
+_active_member: CompiledQuery[User] = CompiledQuery(
+    lambda member_id: User.objects.select_related("profile", "boundaries").filter(
+        pk=member_id, is_active=True
+    ),
+    member_id=-730_005,
+)
+
+
+def active_member_with_profile(member_id: int) -> User | None:
+    """An active member with their profile (its topics prefetched) and boundaries, or None:
+    what the composer's check reads of a recipient on every keystroke (issue 20: two compiled
+    queries, as `prefetch_related("profile__topics")` sends)."""
+    found: User | None = _active_member.first(member_id=member_id)
+    if found is not None:
+        prefetched(found.profile, "topics", _profile_topics.fetch(profile_id=found.profile.pk))
+    return found
+
+
 def member_own_profile(member_id: int) -> User:
     """The member with their profile (its topics, experience and education) and boundaries,
     as `GET /api/me` shows them: five compiled queries, no query when the answer is built."""

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mutuals import personalization
 from mutuals.accounts.models import Boundaries, Intent, User
+from mutuals.accounts.selectors import active_member_with_profile
 from mutuals.connections import invitations as rules
 from mutuals.connections.endings import connection_end
 from mutuals.connections.models import (
@@ -163,12 +164,7 @@ class Draft:
 
 
 def _recipient_for(sender: User, recipient_id: int) -> User:
-    recipient = (
-        User.objects.select_related("profile", "boundaries")
-        .prefetch_related("profile__topics")
-        .filter(pk=recipient_id, is_active=True)
-        .first()
-    )
+    recipient = active_member_with_profile(recipient_id)
     if recipient is None or (
         recipient.pk != sender.pk and is_blocked_between(sender.pk, recipient.pk)
     ):

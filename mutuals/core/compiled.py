@@ -20,11 +20,14 @@ with the plain queryset. The alias comes from the database routers at each call,
 still go to a replica when `core.replicas` sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
-`str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`, not a
-date the ORM would convert). A value may be used several times in the query (a member on
-either side of a pair, in a subquery too). The slots are found by compiling the queryset
-twice, with the stand-ins and with other values: the parameters that differ, and only those,
-are the values' places, so a constant that happens to equal a stand-in stays a constant. A
+`str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`), or an
+aware `datetime` compared with a date-time column (sent as the driver takes it: the backend's
+own adaptation, text in UTC on SQLite), such as a "since" or a "now". A value may be used
+several times in the query (a member on either side of a pair, in a subquery too). The
+slots are found by compiling the queryset twice, with the stand-ins and with other values:
+the parameters that differ, and only those, are the values' places, so a constant that
+happens to equal a stand-in stays a constant (a value the ORM wraps, as psycopg's `Int8` for
+an integer in some subqueries on PostgreSQL, is wrapped alike at each fetch). A
 query whose SQL changes with the values, a stand-in found nowhere among the parameters (the
 ORM sent something made from it, such as `%x%`), or two stand-ins of the same value are
 refused when first compiled (`ValueError`), so a query this cannot handle fails loudly in the
@@ -34,11 +37,13 @@ first test that runs it, never silently.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from django.db import models
+from django.db import connections, models
 from django.db.models.sql import Query
 
 # What the compiler works out in `pre_sql_setup` and the iterables read after `execute_sql`.
@@ -49,13 +54,21 @@ _COMPILER_STATE = ("select", "klass_info", "annotation_col_map", "col_count", "h
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    slots: tuple[tuple[str, int], ...]  # (value's name, index among the parameters)
+    # (value's name, index among the parameters, the type the ORM wrapped it in or None: on
+    # PostgreSQL an integer compared in some subqueries is sent as psycopg's Int8).
+    slots: tuple[tuple[str, int, type | None], ...]
     state: dict[str, Any]
+    # The converters of the selected columns, worked out at the first fetch on each database
+    # connection (they are the connection's own methods, and connections are per thread):
+    # the ORM works them out again for every query, about a tenth of a compiled read's CPU.
+    converters: weakref.WeakKeyDictionary[Any, dict[int, Any]] = field(
+        default_factory=weakref.WeakKeyDictionary, compare=False
+    )
 
     def params_for(self, values: dict[str, Any]) -> tuple[Any, ...]:
         params = list(self.params)
-        for name, index in self.slots:
-            params[index] = values[name]
+        for name, index, wrap in self.slots:
+            params[index] = values[name] if wrap is None else wrap(values[name])
         return tuple(params)
 
 
@@ -71,23 +84,54 @@ class _PrecompiledQuery(Query):
         self, using: Any = None, connection: Any = None, elide_empty: bool = True
     ) -> Any:
         compiler = super().get_compiler(using, connection, elide_empty)
-        compiler.__dict__.update(self.compiled.state)
-        sql, params = self.compiled.sql, self.compiled_params
+        compiled = self.compiled
+        compiler.__dict__.update(compiled.state)
+        sql, params = compiled.sql, self.compiled_params
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        work_out = compiler.get_converters
+        selected = [
+            column for column, _, _ in compiled.state["select"][: compiled.state["col_count"]]
+        ]
+
+        def get_converters(expressions: list[Any]) -> dict[int, Any]:
+            if len(expressions) != len(selected) or any(
+                mine is not theirs for mine, theirs in zip(expressions, selected, strict=True)
+            ):  # only the selected columns' converters are kept
+                return cast(dict[int, Any], work_out(expressions))
+            converters = compiled.converters.get(compiler.connection)
+            if converters is None:
+                converters = work_out(expressions)
+                compiled.converters[compiler.connection] = converters
+            return converters
+
+        compiler.get_converters = get_converters
         return compiler
 
     def clone(self) -> Query:
         raise TypeError("a compiled query cannot be refined; change the queryset it was made from")
 
 
+type Value = str | int | datetime
+
+
+def _sent(value: Value, alias: str) -> Any:
+    """What the ORM sends for a value compared with a column: an aware datetime as the
+    database's driver takes it (SQLite: text in UTC), anything else as it is."""
+    if isinstance(value, datetime):
+        return connections[alias].ops.adapt_datetimefield_value(value)
+    return value
+
+
 class CompiledQuery[Row]:
     """A read compiled once per process and database alias; see the module docstring. `Row`
     is what it yields: a model instance, or a dict for `.values()`."""
 
-    def __init__(self, make: Callable[..., models.QuerySet[Any, Row]], **stand_ins: str | int):
+    def __init__(self, make: Callable[..., models.QuerySet[Any, Row]], **stand_ins: Value):
         for name, value in stand_ins.items():
-            if type(value) not in (str, int):
-                raise TypeError(f"the stand-in for {name!r} must be a str or an int")
+            if type(value) not in (str, int, datetime):
+                raise TypeError(f"the stand-in for {name!r} must be a str, an int or a datetime")
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise TypeError(f"the stand-in for {name!r} must be an aware datetime")
         if len(set(stand_ins.values())) != len(stand_ins):
             raise ValueError("two stand-ins have the same value: give each its own")
         self._make = make
@@ -105,20 +149,24 @@ class CompiledQuery[Row]:
         other_sql, other_params = self._make(**others).query.get_compiler(using=alias).as_sql()
         if other_sql != sql or len(other_params) != len(params):
             raise ValueError("the query's SQL changes with its values: it cannot be compiled")
-        owner = {(value, others[name]): name for name, value in self._stand_ins.items()}
+        owner = {
+            (_sent(value, alias), _sent(others[name], alias)): name
+            for name, value in self._stand_ins.items()
+        }
         slots = []
         for index, (param, other) in enumerate(zip(params, other_params, strict=True)):
             if type(param) is type(other) and param == other:
                 continue  # a constant
             name = owner.get((param, other))
-            if name is None or type(param) is not type(self._stand_ins[name]):
+            sent = None if name is None else type(_sent(self._stand_ins[name], alias))
+            if sent is None or not isinstance(param, sent):
                 raise ValueError(
                     f"parameter {index} ({param!r}) changes with the values but is none of "
                     "them as it is: the ORM made something of a value"
                 )
-            slots.append((name, index))
+            slots.append((cast(str, name), index, None if type(param) is sent else type(param)))
         for name, value in self._stand_ins.items():
-            if name not in {found for found, _ in slots}:
+            if name not in {found for found, _, _ in slots}:
                 raise ValueError(
                     f"the stand-in {value!r} for {name!r} is among the compiled parameters "
                     "0 times: the ORM sends something made from it, which cannot be compiled"
@@ -126,7 +174,7 @@ class CompiledQuery[Row]:
         state = {key: getattr(compiler, key) for key in _COMPILER_STATE}
         return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), state=state)
 
-    def fetch(self, **values: str | int) -> list[Row]:
+    def fetch(self, **values: Value) -> list[Row]:
         """The rows for these values: model instances, or what `.values()` and the like give."""
         if values.keys() != self._stand_ins.keys():
             raise TypeError(f"values for exactly {sorted(self._stand_ins)} are needed")
@@ -138,6 +186,8 @@ class CompiledQuery[Row]:
                 # so too); sent as it is, SQLite's driver would raise OverflowError (a 500 for
                 # `/api/members/9223372036854775808`).
                 return []
+            if isinstance(value, datetime) and value.tzinfo is None:
+                raise TypeError(f"{name!r} must be an aware datetime")
         template = self._template
         alias = template.db
         compiled = self._compiled.get(alias)
@@ -149,10 +199,12 @@ class CompiledQuery[Row]:
         query = cast(_PrecompiledQuery, queryset.query)
         query.__class__ = _PrecompiledQuery
         query.compiled = compiled
-        query.compiled_params = compiled.params_for(values)
+        query.compiled_params = compiled.params_for(
+            {name: _sent(value, alias) for name, value in values.items()}
+        )
         return list(queryset)
 
-    def first(self, **values: str | int) -> Row | None:
+    def first(self, **values: Value) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
 
@@ -160,10 +212,12 @@ class CompiledQuery[Row]:
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
-def _other(value: str | int) -> str | int:
+def _other(value: Value) -> Value:
     """A value of the same type as a stand-in and different from it."""
     if isinstance(value, str):
         return value + "\u2063other"
+    if isinstance(value, datetime):
+        return value + timedelta(days=1, seconds=7919)
     return value - 7919 if value > 0 else value + 7919
 
 

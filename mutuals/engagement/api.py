@@ -42,7 +42,6 @@ from mutuals.engagement.schemas import (
     ReadIn,
     UnreadOut,
 )
-from mutuals.engagement.ties import ties_ensure
 
 router = Router(tags=["engagement"])
 
@@ -63,7 +62,6 @@ def connections_list(
     keeps the connections the search box would find for it (name, headline, company,
     topics; the last word as a prefix)."""
     viewer = member(request)
-    ties_ensure(member_id=viewer.pk)
     ties, next_cursor = keyset_page(
         selectors.ties_matching(viewer, q), keys=("-strength", "-id"), cursor=cursor, limit=limit
     )

@@ -24,7 +24,7 @@ from mutuals.engagement.models import (
     Obligation,
     Tie,
 )
-from mutuals.engagement.ties import ties_ensure
+from mutuals.engagement.ties import tie_state_unmeasured
 
 
 def ties_for(member: User) -> QuerySet[Tie]:
@@ -49,17 +49,26 @@ def ties_matching(member: User, q: str) -> QuerySet[Tie]:
 
 
 def access_tie_by_connection_id(member: User, connection_id: int) -> Tie:
-    """The member's tie on one of their own connections; not found for anyone else's."""
-    if (
-        not Connection.objects.filter(pk=connection_id)
+    """The member's tie on one of their own connections; not found for anyone else's. A
+    connection whose tie row the sweep has not written yet (`ties.ties_ensure_all`) reads as a
+    tie just begun, unsaved: reading writes nothing (issue 20)."""
+    connection = (
+        Connection.objects.filter(pk=connection_id)
         .filter(Q(member_low=member) | Q(member_high=member))
-        .exists()
-    ):
-        raise NotFound("No such connection.")
-    ties_ensure(member_id=member.pk)
-    return Tie.objects.select_related("other__profile", "connection").get(
-        member=member, connection_id=connection_id
+        .first()
     )
+    if connection is None:
+        raise NotFound("No such connection.")
+    tie = (
+        Tie.objects.select_related("other__profile", "connection")
+        .filter(member=member, connection_id=connection_id)
+        .first()
+    )
+    if tie is None:
+        other = User.objects.select_related("profile").get(pk=connection.other_id(member.pk))
+        tie = Tie(member=member, other=other, connection=connection)
+        tie.state = tie_state_unmeasured(connected_at=connection.created_at, now=timezone.now())
+    return tie
 
 
 def pact_of(connection_ids: list[int]) -> dict[int, list[Obligation]]:

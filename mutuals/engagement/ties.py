@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Max, Min, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -30,7 +30,9 @@ TIE_REFRESH_BATCH = 2000
 
 def ties_ensure(*, member_id: int) -> None:
     """Every connection of the member has the member's Tie row (connections made before the
-    pact existed, or seeded, get one here)."""
+    pact existed, or seeded, get one here). A write: the worker's (`ties_recompute`) and the
+    sweep's (`ties_ensure_all`), never a page's or an endpoint's (issue 20: no write in a
+    GET); a connection opened by a member flow has both rows from the start (`pact_open`)."""
     connections = Connection.objects.filter(
         Q(member_low_id=member_id) | Q(member_high_id=member_id)
     ).exclude(ties__member_id=member_id)
@@ -41,6 +43,33 @@ def ties_ensure(*, member_id: int) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+TIES_ENSURE_BATCH = 2000
+
+
+def ties_ensure_all() -> int:
+    """Both Tie rows of every connection that lacks one (a connection written in bulk, or
+    made before the pact existed), in batches; returns how many were created. Run by
+    `mutuals sweep`; readers never create them (they read a missing row as a tie just begun,
+    `insights.selectors.tie_rows`, or wait for the sweep)."""
+    created = 0
+    for side, other_side in (
+        ("member_low_id", "member_high_id"),
+        ("member_high_id", "member_low_id"),
+    ):
+        missing = Connection.objects.filter(
+            ~Exists(Tie.objects.filter(connection=OuterRef("pk"), member_id=OuterRef(side)))
+        ).values_list("pk", side, other_side)
+        batch: list[Tie] = []
+        for connection_id, member_id, other_id in missing.iterator(chunk_size=TIES_ENSURE_BATCH):
+            batch.append(Tie(member_id=member_id, other_id=other_id, connection_id=connection_id))
+            if len(batch) >= TIES_ENSURE_BATCH:
+                created += len(Tie.objects.bulk_create(batch, ignore_conflicts=True))
+                batch = []
+        if batch:
+            created += len(Tie.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
 
 
 @transaction.atomic

@@ -35,7 +35,6 @@ from mutuals.engagement import (
 )
 from mutuals.engagement.access import access_collaboration_by_id, access_notification_by_id
 from mutuals.engagement.forms import DeliveryPreferencesForm, InteractionForm
-from mutuals.engagement.ties import ties_ensure
 
 CONNECTIONS_PAGE_SIZE = 30
 COLLABORATIONS_PAGE_SIZE = 20
@@ -45,7 +44,6 @@ TIE_STATES = ["engaged", "warm", "fading", "stagnant", "resting"]
 @login_required
 def connections_list_view(request: HttpRequest) -> HttpResponse:
     viewer = member_for_request(request)
-    ties_ensure(member_id=viewer.pk)
     state = request.GET.get("state", "")
     q = request.GET.get("q", "").replace("\x00", "")
     try:

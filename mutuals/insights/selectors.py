@@ -8,8 +8,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from mutuals.accounts.timezones import zone_named
 from mutuals.connections.invitations import acceptance_rate_of
 from mutuals.connections.models import Connection
 from mutuals.connections.selectors import shared_topics_with
+from mutuals.core.compiled import CompiledQuery
 from mutuals.engagement import selectors as engagement
 from mutuals.engagement.models import (
     Obligation,
@@ -86,14 +88,9 @@ class TieRow:
     resting_since: datetime | None
 
 
-def tie_rows(member: User, now: datetime) -> list[TieRow]:
-    """The member's ties with active members, strongest first, as last computed: the stored
-    values only (no model instances, no joined profile). A connection with no tie row of the
-    member yet (made without the pact, or written in bulk) reads as a tie just begun would
-    (`Tie`'s defaults, its state by the clock), until the worker computes it."""
-    rows = [
-        TieRow(*row)
-        for row in Tie.objects.filter(member=member, other__is_active=True)
+def _stored_ties(member_id: int) -> QuerySet[Tie, tuple[Any, ...]]:
+    return (
+        Tie.objects.filter(member=member_id, other__is_active=True)
         .order_by("-strength", "-id")
         .values_list(
             "other_id",
@@ -104,10 +101,13 @@ def tie_rows(member: User, now: datetime) -> list[TieRow]:
             "strength",
             "resting_since",
         )
-    ]
-    missing = (
-        Connection.objects.filter(Q(member_low=member) | Q(member_high=member))
-        .exclude(ties__member=member)
+    )
+
+
+def _untied_connections(member_id: int) -> QuerySet[Connection, tuple[Any, ...]]:
+    return (
+        Connection.objects.filter(Q(member_low=member_id) | Q(member_high=member_id))
+        .exclude(ties__member=member_id)
         .order_by("created_at", "id")
         .values_list(
             "pk",
@@ -120,6 +120,24 @@ def tie_rows(member: User, now: datetime) -> list[TieRow]:
             "member_high__is_active",
         )
     )
+
+
+# Read on every health answer and home page: compiled once per process (issue 20).
+_stored_ties_compiled: CompiledQuery[tuple[Any, ...]] = CompiledQuery(
+    _stored_ties, member_id=-730_201
+)
+_untied_compiled: CompiledQuery[tuple[Any, ...]] = CompiledQuery(
+    _untied_connections, member_id=-730_202
+)
+
+
+def tie_rows(member: User, now: datetime) -> list[TieRow]:
+    """The member's ties with active members, strongest first, as last computed: the stored
+    values only (no model instances, no joined profile). A connection with no tie row of the
+    member yet (made without the pact, or written in bulk) reads as a tie just begun would
+    (`Tie`'s defaults, its state by the clock), until the worker computes it."""
+    rows = [TieRow(*row) for row in _stored_ties_compiled.fetch(member_id=member.pk)]
+    missing = _untied_compiled.fetch(member_id=member.pk)
     for row in missing:
         connection_id, created_at = row[0], row[1]
         low, high = (row[2], row[3], row[4]), (row[5], row[6], row[7])

@@ -22,7 +22,7 @@ from mutuals.core.tasks import tasks_requeue_stale
 from mutuals.engagement.delivery import notification_digests_send_due, notification_emails_send_due
 from mutuals.engagement.notifications import obligations_missed_send_due
 from mutuals.engagement.services import nudges_send_due
-from mutuals.engagement.ties import strength_calibrate, ties_refresh_stale
+from mutuals.engagement.ties import strength_calibrate, ties_ensure_all, ties_refresh_stale
 from mutuals.events.services.reminders import event_reminders_send_due
 from mutuals.imports.services import imports_recover_stalled
 from mutuals.imports.tasks import import_linkedin
@@ -71,6 +71,7 @@ class Command(BaseCommand):
         reminded = event_reminders_send_due()
         emailed = notification_emails_send_due()
         digests = notification_digests_send_due()
+        ensured = ties_ensure_all()  # connections written in bulk: their rows, read by pages
         recalibrated = strength_calibrate()  # before the refresh: a change makes ties stale
         refreshed = ties_refresh_stale()
         requeued, stopped = imports_recover_stalled()
@@ -89,7 +90,7 @@ class Command(BaseCommand):
             f"completed {completed} mentorships, reminded {reminded} people of events, "
             f"e-mailed {emailed} notifications and {digests} daily digests, "
             f"{'changed the strength calibration and ' if recalibrated else ''}"
-            f"recomputed the ties of {refreshed} members, "
+            f"wrote {ensured} missing tie rows, recomputed the ties of {refreshed} members, "
             f"queued {requeued} stopped imports again and failed {stopped}, "
             f"dropped {exports} expired data exports and resumed {resumed} stalled ones, "
             f"lifted {lifted} suspensions that ended, erased {erased} deleted accounts, "
