@@ -203,7 +203,7 @@ def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
         # every row read, matching or not.
         source, key = _SOURCES[kind]
         seen = Subquery(visible.filter(pk=OuterRef(key)).values("pk")[:1])
-        candidates = source.objects.filter(condition).filter(**{key: seen})
+        candidates = source._default_manager.filter(condition).filter(**{key: seen})
         candidates = candidates.order_by(f"-{key}").values(key)[:CANDIDATES]
     else:
         candidates = visible.filter(condition)

@@ -73,7 +73,7 @@ def _community(viewer: User) -> None:
     connect(viewer, friend)
     for n in range(6):
         make_post(friend, f"Freight for friends {n}", visibility=Visibility.CONNECTIONS)
-        make_post(stranger, f"Freight, stranger's friends only {n}", visibility=Visibility.CONNECTIONS)
+        make_post(stranger, f"Freight, strangers' friends {n}", visibility=Visibility.CONNECTIONS)
         make_post(stranger, f"Freight for everyone {n}" + " freight" * (n % 3))
         make_post(blocked, f"Freight from someone blocked {n}")
         make_post(gone, f"Freight from a closed account {n}")
@@ -137,13 +137,15 @@ def test_a_common_word_walks_the_newest_posts_and_a_rare_word_asks_the_index(mon
     assert "ts_match_vq" in statements[0]
     assert "@@" not in statements[0]
     statements, rare, _ = sent("quokka")
-    assert statements and all("ts_match_vq" not in sql for sql in statements)
+    assert statements
+    assert all("ts_match_vq" not in sql for sql in statements)
     assert len(rare) == 1
 
     monkeypatch.setattr(selectors, "WALK_SHARE", 2.0)  # never walk: the index's answer
     statements, indexed, indexed_next = sent("freight", limit=4)
     assert "ts_match_vq" not in statements[0]
     assert (walked, walked_next) == (indexed, indexed_next)
-    assert sent("freight", limit=4, cursor=indexed_next)[1:] == sent(
-        "freight", limit=4, cursor=walked_next
-    )[1:]
+    assert (
+        sent("freight", limit=4, cursor=indexed_next)[1:]
+        == sent("freight", limit=4, cursor=walked_next)[1:]
+    )
