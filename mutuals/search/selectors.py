@@ -195,6 +195,7 @@ def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
         visible = visible.filter(profile__company__icontains=values["company"])
     texts = Texts(values["match"], values["exact"])
     condition = search.condition(kind, texts, walk=shape.walk, source=kind in _SOURCES)
+    candidates: QuerySet[Any, Any]
     if kind in _SOURCES:
         # The index's own rows (members: their documents) newest first, each one's row
         # asked whether the viewer may see it (a scalar subquery on its key, never joined
