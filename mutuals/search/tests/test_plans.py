@@ -129,7 +129,7 @@ def test_a_common_word_walks_the_newest_posts_and_a_rare_word_asks_the_index(mon
     def sent(text: str, **options: object) -> tuple[list[str], list[int], str | None]:
         with CaptureQueriesContext(connection) as captured:
             found = selectors.posts_search(viewer, terms_parse(text), **options)  # type: ignore[arg-type]
-        statements = [q["sql"] for q in captured if "search_vector" in q["sql"]]
+        statements = [q["sql"] for q in captured if "LIMIT 500" in q["sql"]]
         return statements, [p.pk for p in found.items], found.next
 
     statements, walked, walked_next = sent("freight", limit=4)
@@ -141,7 +141,7 @@ def test_a_common_word_walks_the_newest_posts_and_a_rare_word_asks_the_index(mon
     assert all("ts_match_vq" not in sql for sql in statements)
     assert len(rare) == 1
 
-    monkeypatch.setattr(selectors, "WALK_SHARE", 2.0)  # never walk: the index's answer
+    monkeypatch.setitem(selectors.WALK_SHARE, Kind.POSTS, 2.0)  # never walk: the index's answer
     statements, indexed, indexed_next = sent("freight", limit=4)
     assert "ts_match_vq" not in statements[0]
     assert (walked, walked_next) == (indexed, indexed_next)
