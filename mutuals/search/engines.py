@@ -37,6 +37,9 @@ is added, `EXACT_BONUS` times), so "ana" puts Ana Ferreira before Anastasia, and
 
 from __future__ import annotations
 
+import bisect
+import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -186,7 +189,15 @@ class AmongIds(Expression):
 class Engine(Protocol):
     def texts(self, kind: Kind, terms: Terms) -> Texts: ...
 
-    def condition(self, kind: Kind, texts: Texts) -> RowSQL: ...
+    def condition(
+        self, kind: Kind, texts: Texts, *, walk: bool = False, source: bool = False
+    ) -> RowSQL:
+        """Does the row match: a row of the kind's table, or with `source` of its index's
+        source table (members: a document). `walk`: the same test, asked of each row read
+        rather than answered by the index."""
+        ...
+
+    def share(self, kind: Kind, terms: Terms) -> float: ...
 
     def rank(self, kind: Kind, texts: Texts) -> RowSQL: ...
 
@@ -254,19 +265,37 @@ class PostgresEngine:
     def texts(self, kind: Kind, terms: Terms) -> Texts:
         return Texts(_pg_prefix(INDEXES[kind], terms), _pg_exact(terms))
 
-    def condition(self, kind: Kind, texts: Texts) -> RowSQL:
+    def condition(
+        self, kind: Kind, texts: Texts, *, walk: bool = False, source: bool = False
+    ) -> RowSQL:
         index = INDEXES[kind]
-        if index.separate:
+        if index.separate and not source:
             return RowSQL(
                 f"{{pk}} IN ({_braces(self._ids_sql(index))})",
                 [texts.match],
                 output_field=BooleanField(),
             )
+        # `ts_match_vq` is the function behind `@@`: the same test of each row, but no index
+        # answers a function call, so the planner reads the newest rows by primary key and
+        # asks it of each (`walk`) instead of gathering every match from the GIN index.
+        match = "ts_match_vq({vector}, {query})" if walk else "{vector} @@ {query}"
         return RowSQL(
-            f"{{table}}.{_q(VECTOR)} @@ to_tsquery('{CONFIG}', %s)",
+            match.format(vector=f"{{table}}.{_q(VECTOR)}", query=f"to_tsquery('{CONFIG}', %s)"),
             [texts.match],
             output_field=BooleanField(),
         )
+
+    def share(self, kind: Kind, terms: Terms) -> float:
+        """About which share of the kind's rows match: PostgreSQL's own statistics of the
+        column (`ANALYZE` keeps the most common lexemes of a `tsvector` column and the share
+        of rows holding each, `pg_stats.most_common_elems`), the words taken as
+        independent. A word the statistics do not list counts as rare (0), as does a prefix
+        none of whose listed lexemes is: a low estimate only keeps the index's plan."""
+        shares = _lexeme_shares(INDEXES[kind])
+        estimate = 1.0
+        for word, prefix in _prefixed(INDEXES[kind], terms):
+            estimate *= shares.of(_unaccent(word), prefix=prefix)
+        return estimate
 
     def rank(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]
@@ -291,6 +320,65 @@ class PostgresEngine:
             f"SELECT {_q(index.source_key)} FROM {_q(index.source)} "
             f"WHERE {_pg_vector(index, _q(index.source))} @@ to_tsquery('{CONFIG}', %s)"
         )
+
+
+# How long a process keeps a table's lexeme statistics before reading them again: they move
+# only when the table is analyzed (autovacuum, after a tenth or so of it changed).
+SHARES_TTL = 600.0
+
+
+@dataclass(frozen=True)
+class Shares:
+    """The most common lexemes of a column, sorted, and the share of rows holding each."""
+
+    lexemes: tuple[str, ...] = ()
+    shares: tuple[float, ...] = ()
+
+    def of(self, word: str, *, prefix: bool) -> float:
+        """The share of rows holding `word`, or as a prefix any listed lexeme it begins
+        (their shares summed, at most 1: words of one prefix seldom share a row); 0 for a
+        word the statistics do not list."""
+        at = bisect.bisect_left(self.lexemes, word)
+        if not prefix:
+            found = at < len(self.lexemes) and self.lexemes[at] == word
+            return self.shares[at] if found else 0.0
+        total = 0.0
+        while at < len(self.lexemes) and self.lexemes[at].startswith(word):
+            total += self.shares[at]
+            at += 1
+        return min(total, 1.0)
+
+
+_shares: dict[tuple[str, str], tuple[float, Shares]] = {}
+
+
+def _lexeme_shares(index: Index) -> Shares:
+    """The statistics of the index's column, read at most once a `SHARES_TTL` per process
+    (nothing before the table was first analyzed)."""
+    key = (default_connection.alias, index.source)
+    now = time.monotonic()
+    cached = _shares.get(key)
+    if cached is not None and now - cached[0] <= SHARES_TTL:
+        return cached[1]
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = %s",
+            [index.source, VECTOR],
+        )
+        row = cursor.fetchone()
+    pairs = sorted(zip(row[0] or (), row[1] or (), strict=False)) if row else []
+    shares = Shares(tuple(p[0] for p in pairs), tuple(float(p[1]) for p in pairs))
+    _shares[key] = (now, shares)
+    return shares
+
+
+def _unaccent(word: str) -> str:
+    """A word as the `mutuals_search` configuration stores it: accents taken off (the
+    statistics' lexemes are unaccented; an odd letter `unaccent` folds otherwise only makes
+    the estimate miss, never a result)."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def postgres_install(connection: BaseDatabaseWrapper) -> None:
@@ -338,11 +426,19 @@ class SqliteEngine:
     def texts(self, kind: Kind, terms: Terms) -> Texts:
         return Texts(_fts_prefix(INDEXES[kind], terms), _fts_exact(terms))
 
-    def condition(self, kind: Kind, texts: Texts) -> RowSQL:
+    def condition(
+        self, kind: Kind, texts: Texts, *, walk: bool = False, source: bool = False
+    ) -> RowSQL:
+        # The FTS5 table's rowid is the source row's key and the result row's id alike.
         index = INDEXES[kind]
         return RowSQL(
             f"{{pk}} IN ({self._ids_sql(index)})", [texts.match], output_field=BooleanField()
         )
+
+    def share(self, kind: Kind, terms: Terms) -> float:
+        """Not estimated (0: every search gathers its matches from the FTS5 index, whose
+        lookups are the embedded default's at its size)."""
+        return 0.0
 
     def rank(self, kind: Kind, texts: Texts) -> RowSQL:
         index = INDEXES[kind]

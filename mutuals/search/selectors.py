@@ -62,6 +62,7 @@ from mutuals.feed.models import Post
 from mutuals.messaging.models import Message
 from mutuals.messaging.selectors import messages_visible_to
 from mutuals.search.engines import AmongIds, Kind, Texts, engine
+from mutuals.search.models import MemberDocument
 
 CANDIDATES = 500
 MIN_CANDIDATES = 100
@@ -70,6 +71,12 @@ WINDOWS: dict[Kind, tuple[int, ...]] = {Kind.POSTS: (50_000, 400_000)}
 # How long the newest id of a windowed table is reused before it is read again: a stale one
 # only makes the window a little wider (newer rows have higher ids and stay inside it).
 NEWEST_TTL = 60.0
+# The share of a kind's rows a search's words must match (by the engine's estimate) for its
+# candidates to be read newest first (its first window, on a windowed table), the words
+# asked of each row: at that share the walk reads about CANDIDATES / share rows, where the
+# index gathers every match of the whole table (1,000,000 posts, 100,000 members) and sorts
+# them. Measured on those (docs/benchmarks.md): the walk costs less from about 3 % on.
+WALK_SHARE: dict[Kind, float] = {Kind.POSTS: 0.03, Kind.MEMBERS: 0.03}
 GROUP_LIMIT = 5
 # Between a member's topic names as the statement returns them (no name holds it).
 _TOPIC_SEPARATOR = "\x1f"
@@ -154,6 +161,10 @@ _LOAD: dict[Kind, Callable[[QuerySet[Any]], QuerySet[Any]]] = {
 }
 
 
+# Kinds whose text is indexed in a table of its own: that table and its key, the result's id.
+_SOURCES: dict[Kind, tuple[type[Model], str]] = {Kind.MEMBERS: (MemberDocument, "member_id")}
+
+
 @dataclass(frozen=True)
 class _Shape:
     """What makes one statement's SQL differ from another's (its values aside)."""
@@ -164,6 +175,10 @@ class _Shape:
     company: bool  # members: of a company whose name holds `company`
     start: int
     stop: int
+    # Read the newest rows backwards, the text asked of each, rather than gather every match
+    # from the index (`engines.Engine.condition`): for a word common enough that the first
+    # few hundred or thousand rows hold the candidates.
+    walk: bool = False
 
 
 def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
@@ -179,10 +194,23 @@ def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
     if shape.company:
         visible = visible.filter(profile__company__icontains=values["company"])
     texts = Texts(values["match"], values["exact"])
-    candidates = visible.filter(search.condition(kind, texts))
-    if shape.window:
-        candidates = candidates.filter(pk__gt=values["newer_than"])
-    candidates = candidates.order_by("-pk").values("pk")[:CANDIDATES]
+    condition = search.condition(kind, texts, walk=shape.walk, source=kind in _SOURCES)
+    candidates: QuerySet[Any, Any]
+    if kind in _SOURCES:
+        # The index's own rows (members: their documents) newest first, each one's row
+        # asked whether the viewer may see it (a scalar subquery on its key, never joined
+        # or hashed): only the matches are asked, and a walk stops at the newest
+        # `CANDIDATES` the viewer may see, where checking the rows' rule first asked it of
+        # every row read, matching or not.
+        source, key = _SOURCES[kind]
+        seen = Subquery(visible.filter(pk=OuterRef(key)).values("pk")[:1])
+        candidates = source._default_manager.filter(condition).filter(**{key: seen})
+        candidates = candidates.order_by(f"-{key}").values(key)[:CANDIDATES]
+    else:
+        candidates = visible.filter(condition)
+        if shape.window:
+            candidates = candidates.filter(pk__gt=values["newer_than"])
+        candidates = candidates.order_by("-pk").values("pk")[:CANDIDATES]
     model = visible.model
     statement = _LOAD[kind](model._default_manager.filter(AmongIds(candidates)))
     statement = statement.annotate(search_rank=search.rank(kind, texts))
@@ -246,11 +274,23 @@ def _ranked(
     windows = WINDOWS.get(kind, ())
     newest = _newest_id(_MODELS[kind]) if windows else 0
     sizes = [w for w in windows if w < newest]
+    # A word common enough is walked for in the first window (the same rows, found by
+    # reading the newest backwards); the wider windows, for words the first held too few
+    # of, always ask the index.
+    walk = kind in WALK_SHARE and engine().share(kind, terms) >= WALK_SHARE[kind]
     rows: list[Any] = []
     at = 0
     while True:
         size = sizes[at] if at < len(sizes) else None
-        shape = _Shape(kind, size is not None, bool(topic), bool(company), start, start + limit + 1)
+        shape = _Shape(
+            kind,
+            size is not None,
+            bool(topic),
+            bool(company),
+            start,
+            start + limit + 1,
+            walk=walk and at == 0,
+        )
         if size is not None:
             values["newer_than"] = newest - size
         else:
