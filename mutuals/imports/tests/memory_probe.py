@@ -3,8 +3,8 @@ SQLite database and print the import's peak resident memory, in bytes.
 
     python -m mutuals.imports.tests.memory_probe FOLDER CONNECTIONS MESSAGES [--in-memory]
 
-The export is `benchmarks/audit.py`'s generator (the real formats) at the given size, written
-in FOLDER. Django starts and the tables are created first; then the process's peak resident
+The export is `benchmarks/audit.py`'s generator (the real formats) at the given size, every
+connection messaged (`spread`), written in FOLDER. Django starts and the tables are created first; then the process's peak resident
 set is reset (Linux: `/proc/self/clear_refs`) so what is printed is the import's own peak
 (`import_run`: parse, people, audit, contact book, the audit saved), not start-up's.
 `--in-memory` turns the message and interaction spools off (every record held in memory): the
@@ -40,7 +40,7 @@ def _peak_bytes() -> int:
 
 def main() -> None:
     folder, connections, messages = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    archive = _generator().generate(folder, connections, messages)  # type: ignore[attr-defined]
+    archive = _generator().generate(folder, connections, messages, spread=True)  # type: ignore[attr-defined]
     os.environ.pop("DATABASE_URL", None)
     os.environ["MUTUALS_DATA_DIR"] = str(folder / "var")
     os.environ.setdefault("MUTUALS_SECRET_KEY", "memory-probe")
