@@ -498,7 +498,7 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
             undated += 1
         conversation = message.conversation_id or message.subject
         text = message.content
-        moment = message.sent_at.timestamp() if message.sent_at else _UNDATED
+        stamp = message.sent_at.timestamp() if message.sent_at else _UNDATED
         for person in counterparts:
             if outgoing:
                 person.sent += 1
@@ -519,8 +519,8 @@ def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
                     person.last_message_at = message.sent_at
                 if person.first_message_at is None or message.sent_at < person.first_message_at:
                     person.first_message_at = message.sent_at
-                ledger.add(person.key, moment, outgoing)
-            threads.add(conversation, person.key, moment, outgoing)
+                ledger.add(person.key, stamp, outgoing)
+            threads.add(conversation, person.key, stamp, outgoing)
             if keep_interactions:
                 interactions.append(
                     Interaction(

@@ -4,9 +4,10 @@ SQLite database and print the import's peak resident memory, in bytes.
     python -m mutuals.imports.tests.memory_probe FOLDER CONNECTIONS MESSAGES [--in-memory]
 
 The export is `benchmarks/audit.py`'s generator (the real formats) at the given size, every
-connection messaged (`spread`), written in FOLDER. Django starts and the tables are created first; then the process's peak resident
-set is reset (Linux: `/proc/self/clear_refs`) so what is printed is the import's own peak
-(`import_run`: parse, people, audit, contact book, the audit saved), not start-up's.
+connection messaged (`spread`), written in FOLDER. Django starts and the tables are created
+first; then the process's peak resident set is reset (Linux: `/proc/self/clear_refs`), so
+what is printed is the import's own peak (`import_run`: parse, people, audit, contact book,
+the audit saved), not start-up's.
 `--in-memory` turns the message and interaction spools off (every record held in memory): the
 regression the test must catch.
 """
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _generator() -> object:
-    spec = importlib.util.spec_from_file_location("audit_benchmark", ROOT / "benchmarks" / "audit.py")
+    path = ROOT / "benchmarks" / "audit.py"
+    spec = importlib.util.spec_from_file_location("audit_benchmark", path)
     if spec is None or spec.loader is None:
         raise RuntimeError("benchmarks/audit.py is missing")
     module = importlib.util.module_from_spec(spec)
