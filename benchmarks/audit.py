@@ -89,7 +89,12 @@ TEMPLATES = [
 NOTES = "Connections.csv may not include email addresses (see privacy settings)."
 
 
-def generate(folder: Path, connections: int, messages: int, seed: int = 6) -> Path:
+def generate(
+    folder: Path, connections: int, messages: int, seed: int = 6, *, spread: bool = False
+) -> Path:
+    """The export, zipped. `spread`: conversations go to each connection in turn instead of
+    a long tail, so every connection is messaged once there are a sixth as many messages
+    (the import's memory test compares two sizes with the same people)."""
     rng = random.Random(seed)
     now = datetime(2026, 2, 1, tzinfo=UTC)
     people = []
@@ -132,6 +137,8 @@ def generate(folder: Path, connections: int, messages: int, seed: int = 6) -> Pa
     # A long tail: a few hundred people get most messages, as in real inboxes.
     weights = [1 / (rank + 1) ** 1.1 for rank in range(connections)]
     partners = rng.choices(range(connections), weights=weights, k=messages // 6 + 1)
+    if spread:
+        partners = list(range(connections))
     with (folder / "messages.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(header)

@@ -28,6 +28,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import numpy as np
+
 from mutuals import personalization
 from mutuals.imports import strength as strength_model
 from mutuals.imports.breakdowns import acceptance, network_breakdowns, template_reach
@@ -137,6 +139,26 @@ def _last(at: datetime | None, excerpt: str) -> dict[str, Any] | None:
     return {"at": _iso(at), "excerpt": excerpt}
 
 
+def _scores(
+    network: Network, people: list[Person], *, ranked: set[str], now: datetime
+) -> strength_model.Scores:
+    """Strength for everyone in `people`, from the network's message ledger."""
+    ledger = network.ledger
+    position = {p.key: index for index, p in enumerate(people)}
+    where = np.array([position.get(key, -1) for key in ledger.keys], dtype=np.int64)
+    pair = where[np.frombuffer(ledger.person, dtype=np.int64)]
+    kept = pair >= 0  # a person the network dropped after their messages were counted
+    return strength_model.score_ledger(
+        [p.key for p in people],
+        [p.connected_on for p in people],
+        pair=pair[kept],
+        times=np.frombuffer(ledger.at, dtype=np.float64)[kept],
+        mine=np.frombuffer(ledger.mine, dtype=np.int8)[kept].astype(np.bool_),
+        ranked=ranked,
+        now=now,
+    )
+
+
 def audit_network(
     network: Network,
     export: Export,
@@ -169,11 +191,7 @@ def audit_network(
 
     # Strength and tiers: computed for everyone (the contact book keeps it), ranked among
     # relationships only.
-    scores = strength_model.score_network(
-        {p.key: strength_model.History(tuple(p.message_log), p.connected_on) for p in people},
-        ranked={p.key for p in related},
-        now=now,
-    )
+    scores = _scores(network, people, ranked={p.key for p in related}, now=now)
     strengths, tiers = scores.strengths, scores.tiers
     tier_counts = Counter(tiers.values())
     messaged = sorted((p for p in related if p.messages), key=lambda p: (-strengths[p.key], p.name))

@@ -11,11 +11,10 @@ duplicates, as `bulk_create(ignore_conflicts=True)` does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import DateTimeField, Model
 
 from mutuals.imports.models import (
     Contact,
@@ -35,16 +34,32 @@ def _column(model: type[Model], name: str) -> str:
     return connection.ops.quote_name(column)
 
 
-def _adapt(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    return value
+def _datetime_places(model: type[Model], columns: Sequence[str]) -> list[int]:
+    """Where in a row the `DateTimeField`s are: the only values the backend adapts
+    (`adapt_datetimefield_value`; SQLite stores text, PostgreSQL takes them as they are)."""
+    return [
+        place
+        for place, name in enumerate(columns)
+        if isinstance(model._meta.get_field(name), DateTimeField)
+    ]
 
 
-def _batches(rows: Iterable[Sequence[Any]]) -> Iterable[list[tuple[Any, ...]]]:
+def _batches(
+    rows: Iterable[Sequence[Any]], datetimes: Sequence[int]
+) -> Iterable[list[tuple[Any, ...]]]:
+    """Rows in batches of BATCH, their datetimes adapted. Only the datetime columns are
+    touched: testing every value (2 million for an export's interactions) was a sixth of the
+    import's CPU time."""
+    adapt = connection.ops.adapt_datetimefield_value
     batch: list[tuple[Any, ...]] = []
     for row in rows:
-        batch.append(tuple(_adapt(value) for value in row))
+        if datetimes:
+            values = list(row)
+            for place in datetimes:
+                values[place] = adapt(values[place])
+            batch.append(tuple(values))
+        else:
+            batch.append(tuple(row))
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -63,7 +78,7 @@ def insert_ignoring_conflicts(
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608
     with connection.cursor() as cursor:
-        for batch in _batches(rows):
+        for batch in _batches(rows, _datetime_places(model, columns)):
             cursor.executemany(sql, batch)
 
 
@@ -74,7 +89,7 @@ def update_by_id(model: type[Model], columns: Sequence[str], rows: Iterable[Sequ
     assignments = ", ".join(f"{_column(model, c)} = %s" for c in columns)
     sql = f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        for batch in _batches(rows):
+        for batch in _batches(rows, _datetime_places(model, columns)):
             cursor.executemany(sql, batch)
 
 

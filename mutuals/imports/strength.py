@@ -15,7 +15,7 @@ describes the network as it was then.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -54,25 +54,54 @@ def score_network(
     the `ranked` keys (the relationships the audit shows), by rank among those both sides
     wrote to. Messages after `now` count as `now`."""
     keys = list(histories)
-    moment = now.timestamp()
     pair: list[int] = []
     times: list[float] = []
     mine: list[bool] = []
-    started = np.empty(len(keys), dtype=np.float64)
     for index, key in enumerate(keys):
-        history = histories[key]
-        first = moment
-        for at, outgoing in history.messages:
+        for at, outgoing in histories[key].messages:
             pair.append(index)
             times.append(at.timestamp())
             mine.append(outgoing)
-            first = min(first, at.timestamp())
-        connected = history.connected_on.timestamp() if history.connected_on else first
-        started[index] = min(connected, moment)
-    order = np.argsort(np.array(times, dtype=np.float64), kind="stable")
-    ledger_pair = np.array(pair, dtype=np.int64)[order]
-    ledger_times = np.array(times, dtype=np.float64)[order]
-    ledger_mine = np.array(mine, dtype=np.bool_)[order]
+    return score_ledger(
+        keys,
+        [histories[key].connected_on for key in keys],
+        pair=np.array(pair, dtype=np.int64),
+        times=np.array(times, dtype=np.float64),
+        mine=np.array(mine, dtype=np.bool_),
+        ranked=ranked,
+        now=now,
+    )
+
+
+def score_ledger(
+    keys: Sequence[str],
+    connected_on: Sequence[datetime | None],
+    *,
+    pair: np.ndarray,
+    times: np.ndarray,
+    mine: np.ndarray,
+    ranked: Collection[str],
+    now: datetime,
+) -> Scores:
+    """`score_network` of messages given as arrays, one entry a message: whose (`pair`, an
+    index into `keys`), when (`times`, POSIX seconds) and whether the owner sent it (`mine`);
+    `connected_on` per key. What the import's `MessageLedger` holds, without a tuple per
+    message."""
+    moment = now.timestamp()
+    first = np.full(len(keys), moment, dtype=np.float64)
+    np.minimum.at(first, pair, times)
+    started = np.array(
+        [
+            min(connected.timestamp() if connected else first[index], moment)
+            for index, connected in enumerate(connected_on)
+        ],
+        dtype=np.float64,
+    )
+    # By time; at the same time by person, then in the order given (as a person at a time).
+    order = np.lexsort((pair, times))
+    ledger_pair = np.asarray(pair, dtype=np.int64)[order]
+    ledger_times = np.asarray(times, dtype=np.float64)[order]
+    ledger_mine = np.asarray(mine, dtype=np.bool_)[order]
     kinds = np.full(ledger_pair.shape[0], model.Kind.MESSAGE, dtype=np.int8)
     calibration = model.calibrate(
         pair_index=ledger_pair,
