@@ -409,12 +409,11 @@ def _owner(export: Export) -> tuple[set[str], set[str]]:
         participants.update(normalize_url(url) for url in message.recipient_urls)
     for participants in by_conversation.values():
         presence.update(participants - {""})
-    if presence:
-        top, count = presence.most_common(1)[0]
-        if count * 2 >= len(by_conversation) or name_of_url.get(top) in names:
-            urls.add(top)
-            if top in name_of_url:
-                names.add(name_of_url[top])
+    owner_url = _most_present(presence, len(by_conversation), name_of_url, names)
+    if owner_url:
+        urls.add(owner_url)
+        if owner_url in name_of_url:
+            names.add(name_of_url[owner_url])
     if not names and export.messages:
         # Nothing else says who the owner is: the name in most messages, as sender or recipient.
         counts: Counter[str] = Counter()
@@ -425,6 +424,28 @@ def _owner(export: Export) -> tuple[set[str], set[str]]:
     names.discard("")
     urls.discard("")
     return names, urls
+
+
+def _most_present(
+    presence: Counter[str], conversations: int, name_of_url: dict[str, str], names: set[str]
+) -> str:
+    """The profile URL in most conversations, taken as the owner's when it is in at least
+    half of them or carries a name already known as the owner's; "" when nothing decides.
+
+    URLs tied for most conversations (two people writing only to each other) decide only
+    through a known name: a tie broken by the order of a set would make the owner depend on
+    the process's hash seed, and the name-count fallback below is the better guess.
+    """
+    if not presence:
+        return ""
+    top_count = presence.most_common(1)[0][1]
+    leaders = sorted(url for url, count in presence.items() if count == top_count)
+    known = [url for url in leaders if name_of_url.get(url) in names]
+    if len(known) == 1:
+        return known[0]
+    if len(leaders) == 1 and top_count * 2 >= conversations:
+        return leaders[0]
+    return ""
 
 
 def build_network(export: Export, *, keep_interactions: bool = True) -> Network:
