@@ -195,7 +195,15 @@ def interaction_record(
     except IntegrityError:
         return Interaction.objects.get(source_key=source_key, actor=actor, counterpart=counterpart)
     _fulfil(connection, interaction)
-    Tie.objects.filter(connection=connection).filter(
+    # The pair's two tie rows locked in the order every writer of ties locks them (by member,
+    # then row: `ties_recompute` of the lower member before the higher's in `checkins_plan`),
+    # not in whatever order an UPDATE meets them: two requests of one pair cannot deadlock.
+    pair_ties = (
+        Tie.objects.select_for_update(of=("self",))
+        .filter(connection=connection)
+        .order_by("member_id", "pk")
+    )
+    Tie.objects.filter(pk__in=list(pair_ties.values_list("pk", flat=True))).filter(
         Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
     ).update(last_interaction_at=at)
     member_ids = [actor.pk, counterpart.pk]

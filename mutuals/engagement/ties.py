@@ -51,10 +51,14 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     if not User.objects.filter(pk=member_id).exists():
         return 0
     ties_ensure(member_id=member_id)
+    # The member's own tie rows only (`of`: the joined connections and members are read, not
+    # locked), in one order: two recomputes of connected members, or one and a request holding
+    # a member's row, each locking the other's member row deadlocked (issue 21).
     ties = list(
-        Tie.objects.select_for_update()
+        Tie.objects.select_for_update(of=("self",))
         .filter(member_id=member_id)
         .select_related("connection", "member", "other")
+        .order_by("pk")
     )
     if not ties:
         return 0
