@@ -5,7 +5,9 @@ of two connected members at once).
 `ties_recompute` read its ties with `select_for_update()` and `select_related(...)`, which on
 PostgreSQL locks every joined row: the connections and the member rows of both ends of each
 tie. Two recomputes of connected members, each holding its own member row and waiting for the
-other's, deadlock; so does a recompute waiting for a member row a request holds.
+other's, deadlock; so do a request meeting a check-in (it recomputes both members' ties in its
+transaction) and a worker recomputing one of them. Now each locks only the member's own tie
+rows, ordered, and a transaction that locks two members' ties locks the lower member's first.
 
 Real threads with their own database connections, on PostgreSQL (SQLite has no row locks: it
 serializes every writer).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
@@ -32,18 +35,18 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks (PostgreSQL)"),
 ]
 
-BOUND_SECONDS = 20
+BOUND_SECONDS = 60
 
 
-def _run_in_threads(*actions: Callable[[], object]) -> list[threading.Thread | object]:
-    """Start each action in its own thread (own connection); the threads and, once each is
-    joined, what it returned or the exception it raised."""
+def _run_in_threads(*actions: Callable[[], object]) -> list[object]:
+    """Run each action in its own thread (own connection), all at once, each joined within a
+    bound; what each returned, or the exception it raised."""
     outcomes: list[object] = [None] * len(actions)
 
     def run(index: int, action: Callable[[], object]) -> None:
         try:
             outcomes[index] = action()
-        except Exception as error:  # noqa: BLE001 - the test reports what each raised
+        except Exception as error:
             outcomes[index] = error
         finally:
             connections.close_all()
@@ -51,7 +54,10 @@ def _run_in_threads(*actions: Callable[[], object]) -> list[threading.Thread | o
     threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
     for thread in threads:
         thread.start()
-    return [threads, outcomes]
+    for thread in threads:
+        thread.join(BOUND_SECONDS)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
+    return outcomes
 
 
 def test_a_request_meeting_a_check_in_and_workers_recomputing_both_members_do_not_deadlock():
@@ -64,7 +70,6 @@ def test_a_request_meeting_a_check_in_and_workers_recomputing_both_members_do_no
     pair = Connection.objects.get(
         member_low_id=min(ada.pk, ben.pk), member_high_id=max(ada.pk, ben.pk)
     )
-    errors: list[BaseException] = []
     rounds = 10
 
     def request() -> None:
@@ -85,10 +90,7 @@ def test_a_request_meeting_a_check_in_and_workers_recomputing_both_members_do_no
 
         return run
 
-    threads, outcomes = _run_in_threads(request, worker(ada), worker(ben), worker(cleo))
-    for thread in threads:
-        thread.join(BOUND_SECONDS * 3)
-    assert not any(thread.is_alive() for thread in threads)
+    outcomes = _run_in_threads(request, worker(ada), worker(ben), worker(cleo))
     errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert errors == []
     assert pair.obligations.filter(
