@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import Token
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.tasks import Task, TaskResult, TaskResultStatus
+from django.db import transaction
+from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
@@ -29,6 +30,21 @@ logger = logging.getLogger("mutuals.tasks")
 # A worker runs one task at a time per thread; keyed by task id all the same.
 _task_tokens: dict[str, Token[str | None]] = {}
 _started: dict[str, float] = {}
+
+
+def queue_in_transaction(schedule: Callable[[], object]) -> None:
+    """Run `schedule`, code that decides and queues tasks, so that its tasks commit with the
+    data they are about, or not at all (an outbox): at once when the task backend keeps tasks
+    in the database the transaction writes (django-tasks-db, `RequestTracingBackend`: the rows
+    are written in this transaction, so a server that dies after the commit has queued them
+    already, and no worker sees them before the commit); once the transaction commits on any
+    other backend (the immediate backend of tests would run the tasks inside it). Outside a
+    transaction, at once either way. Every service queues its tasks through this; what is no
+    task (files, caches, waiting for replicas) stays with `transaction.on_commit`."""
+    if isinstance(task_backends["default"], DatabaseBackend):
+        schedule()
+    else:
+        transaction.on_commit(schedule)
 
 
 def enqueue_at(work: Task[Any, Any], when: datetime, *args: Any) -> None:
