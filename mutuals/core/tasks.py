@@ -15,7 +15,13 @@ from contextvars import Token
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
 from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
@@ -196,8 +202,6 @@ RETRY_WRITE_SECONDS = 30.0
 def transient_database_error(error: BaseException) -> bool:
     """Whether `error` (or the database error it was raised from) is the database's failure of
     the moment, which the same work run again can get past."""
-    from django.db import InterfaceError, OperationalError
-
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
@@ -222,9 +226,6 @@ def task_retry_later(db_result: DBTaskResult[Any, Any], error: BaseException) ->
     is the task's own or its retries are spent, so the worker marks it failed. Only a task the
     worker still holds as running is queued again (every task is idempotent: run again, it does
     what is left). Called by `mutuals worker` (`core.management.commands.worker`)."""
-    from django.db import DatabaseError, close_old_connections
-    from django_tasks_db.models import DBTaskResult
-
     if not transient_database_error(error):
         return False
     retries = int(db_result.args_kwargs.get("retries", 0))
@@ -237,7 +238,7 @@ def task_retry_later(db_result: DBTaskResult[Any, Any], error: BaseException) ->
         close_old_connections()  # a connection the failure left unusable is dropped
         run_after = timezone.now() + timedelta(seconds=TASK_RETRY_DELAYS[retries])
         try:
-            DBTaskResult.objects.filter(pk=db_result.pk, status=TaskResultStatus.RUNNING).update(
+            type(db_result).objects.filter(pk=db_result.pk, status=TaskResultStatus.RUNNING).update(
                 status=TaskResultStatus.READY,
                 run_after=run_after,
                 started_at=None,
