@@ -12,9 +12,11 @@ import pytest
 from django.db import IntegrityError, InterfaceError, OperationalError
 from django.tasks import TaskResultStatus
 from django.test import override_settings
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from mutuals.core import tasks
+from mutuals.core.management.commands import worker as worker_command
 from mutuals.core.management.commands.worker import RetryingWorker
 from mutuals.core.tests.test_telemetry import TRACING_TASKS
 from mutuals.core.tests.worker_tasks import deadlock_then_record, fail_always
@@ -118,3 +120,28 @@ def test_a_tasks_own_error_is_not_retried():
     assert row.status == TaskResultStatus.FAILED
     assert "retries" not in row.args_kwargs
     assert len(row.worker_ids) == 1
+
+
+def test_the_worker_waits_for_a_database_that_failed_instead_of_exiting(monkeypatch):
+    """The primary restarts while the worker claims its next task: the claim's error ended
+    django-tasks-db's loop, and the worker process with it. Ours waits and starts it again; a
+    mistake (not the database's moment) still ends it."""
+    calls: list[str] = []
+    errors = [
+        _raised_from(psycopg.errors.AdminShutdown("terminating connection")),
+        _raised_from(psycopg.errors.CannotConnectNow("the database system is starting up")),
+    ]
+
+    def loop(self: db_worker.Worker) -> None:
+        calls.append("run")
+        if errors:
+            raise errors.pop(0)
+
+    monkeypatch.setattr(db_worker.Worker, "run", loop)
+    monkeypatch.setattr(worker_command, "RECONNECT_SECONDS", (0.0,))
+    _work()
+    assert calls == ["run", "run", "run"]
+
+    errors.append(_raised_from(psycopg.errors.UndefinedTable("no such table")))
+    with pytest.raises(OperationalError):
+        _work()
