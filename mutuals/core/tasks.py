@@ -3,7 +3,10 @@
 Every app that defers work calls `enqueue_at`; it lives here, at the ground, because it knows no
 app: it takes the task to run and when. The backend that stores tasks with the id of the request
 that queued them (`RequestTracingBackend`, configured in TASKS) and the worker's side of it
-(`task_bind`, `task_unbind`) are here too: docs/operations.md, "Logs".
+(`task_bind`, `task_unbind`) are here too: docs/operations.md, "Logs". So are the outbox every
+service queues its tasks through (`queue_in_transaction`) and the worker's retry of a task the
+database failed for a moment (`task_retry_later`): docs/operations.md, "Tasks: the outbox and
+retries".
 """
 
 from __future__ import annotations
