@@ -49,6 +49,7 @@ test: install browser
 ## Redis, two servers, two workers and nginx, each in its own network namespace (root); stop it
 ## with `scripts/cluster down`
 cluster: install
+	scripts/ensure-cluster-packages
 	scripts/cluster up
 
 ## make test-cluster: start the cluster, drive a mixed load through the proxy for 60 s while
@@ -57,6 +58,7 @@ cluster: install
 ## var/cluster-logs/<UTC time>/ before the cluster is removed
 CLUSTER_LOGS ?= var/cluster-logs
 test-cluster: install
+	scripts/ensure-cluster-packages
 	scripts/cluster down >/dev/null
 	scripts/cluster up && \
 	MUTUALS_CLUSTER=1 $(BIN)/pytest -p no:randomly -p no:xdist -s -q tests/cluster; \

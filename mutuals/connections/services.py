@@ -37,7 +37,7 @@ from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes, replicas
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 from mutuals.core.ids import ID_MAX
-from mutuals.core.tasks import enqueue_at
+from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.core.transitions import state_changed, transition_if
 
 
@@ -331,7 +331,7 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     if state == InvitationState.PENDING:
         invitation_moment(invitation, InvitationMoment.DELIVERED)
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: _schedule_invitation_tasks(invitation_id, deliver_at))
+    queue_in_transaction(lambda: _schedule_invitation_tasks(invitation_id, deliver_at))
     return invitation
 
 

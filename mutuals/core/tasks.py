@@ -3,19 +3,29 @@
 Every app that defers work calls `enqueue_at`; it lives here, at the ground, because it knows no
 app: it takes the task to run and when. The backend that stores tasks with the id of the request
 that queued them (`RequestTracingBackend`, configured in TASKS) and the worker's side of it
-(`task_bind`, `task_unbind`) are here too: docs/operations.md, "Logs".
+(`task_bind`, `task_unbind`) are here too: docs/operations.md, "Logs". So are the outbox every
+service queues its tasks through (`queue_in_transaction`) and the worker's retry of a task the
+database failed for a moment (`task_retry_later`): docs/operations.md, "Tasks: the outbox and
+retries".
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextvars import Token
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.tasks import Task, TaskResult, TaskResultStatus
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
+from django.tasks import Task, TaskResult, TaskResultStatus, task_backends
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import normalize_json
@@ -29,6 +39,21 @@ logger = logging.getLogger("mutuals.tasks")
 # A worker runs one task at a time per thread; keyed by task id all the same.
 _task_tokens: dict[str, Token[str | None]] = {}
 _started: dict[str, float] = {}
+
+
+def queue_in_transaction(schedule: Callable[[], object]) -> None:
+    """Run `schedule`, code that decides and queues tasks, so that its tasks commit with the
+    data they are about, or not at all (an outbox): at once when the task backend keeps tasks
+    in the database the transaction writes (django-tasks-db, `RequestTracingBackend`: the rows
+    are written in this transaction, so a server that dies after the commit has queued them
+    already, and no worker sees them before the commit); once the transaction commits on any
+    other backend (the immediate backend of tests would run the tasks inside it). Outside a
+    transaction, at once either way. Every service queues its tasks through this; what is no
+    task (files, caches, waiting for replicas) stays with `transaction.on_commit`."""
+    if isinstance(task_backends["default"], DatabaseBackend):
+        schedule()
+    else:
+        transaction.on_commit(schedule)
 
 
 def enqueue_at(work: Task[Any, Any], when: datetime, *args: Any) -> None:
@@ -158,3 +183,87 @@ def tasks_requeue_stale(*, older_than: timedelta, exclude: Iterable[str] = ()) -
     if requeued:
         logger.warning("queued again %d tasks whose worker stopped", requeued)
     return requeued
+
+
+# --- Retrying a task the database failed for a moment ---------------------------------------
+
+# What a task meets when the database, not the task, failed for a moment; PostgreSQL says which
+# by the error's SQLSTATE: 40P01 deadlock detected, 40001 serialization failure, class 08 the
+# connection failed, 57P01-57P03 the server shutting down, restarting or not yet accepting
+# (a primary's restart), 53300 too many connections; psycopg's "server closed the connection
+# unexpectedly" has none. SQLite's "database is locked" (a writer held it past the timeout).
+# Anything else (a mistake in a statement, a constraint) would fail again: not retried.
+TRANSIENT_STATES = ("40P01", "40001", "08", "57P01", "57P02", "57P03", "53300")
+# Seconds before each retry of a task that met one: the first within seconds (a deadlock's
+# other side has committed by then), the last after a restarted primary is surely back.
+TASK_RETRY_DELAYS = (1.0, 5.0, 15.0, 30.0, 60.0)
+# Bound on writing the retry itself while the database is unreachable; past it the task stays
+# marked running and `mutuals sweep` queues it again (`tasks_requeue_stale`).
+RETRY_WRITE_SECONDS = 30.0
+
+
+def transient_database_error(error: BaseException) -> bool:
+    """Whether `error` (or the database error it was raised from) is the database's failure of
+    the moment, which the same work run again can get past."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, InterfaceError):
+            return True
+        if isinstance(current, OperationalError):
+            cause = current.__cause__
+            sqlstate = getattr(cause, "sqlstate", None)
+            if sqlstate is not None:
+                return str(sqlstate).startswith(TRANSIENT_STATES)
+            if type(cause).__module__.startswith("psycopg"):
+                return True  # the connection itself failed: no SQLSTATE to say
+            return "database is locked" in str(current)
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def task_retry_later(db_result: DBTaskResult[Any, Any], error: BaseException) -> bool:
+    """Queue a task that met a transient database failure again, `TASK_RETRY_DELAYS` later,
+    counting its retries beside its arguments (`args_kwargs["retries"]`); False when the error
+    is the task's own or its retries are spent, so the worker marks it failed. Only a task the
+    worker still holds as running is queued again (every task is idempotent: run again, it does
+    what is left). Called by `mutuals worker` (`core.management.commands.worker`)."""
+    if not transient_database_error(error):
+        return False
+    retries = int(db_result.args_kwargs.get("retries", 0))
+    if retries >= len(TASK_RETRY_DELAYS):
+        return False
+    args_kwargs = {**db_result.args_kwargs, "retries": retries + 1}
+    deadline = time.monotonic() + RETRY_WRITE_SECONDS
+    pause = 0.5
+    while True:
+        close_old_connections()  # a connection the failure left unusable is dropped
+        run_after = timezone.now() + timedelta(seconds=TASK_RETRY_DELAYS[retries])
+        try:
+            type(db_result).objects.filter(pk=db_result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.READY,
+                run_after=run_after,
+                started_at=None,
+                args_kwargs=args_kwargs,
+            )
+            break
+        except DatabaseError as failure:
+            if not transient_database_error(failure) or time.monotonic() + pause > deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+    db_result.status = TaskResultStatus.READY
+    db_result.run_after = run_after
+    db_result.started_at = None
+    db_result.args_kwargs = args_kwargs
+    logger.warning(
+        "task met a transient database failure; queued again",
+        extra={
+            "task": db_result.task_path,
+            "task_id": str(db_result.id),
+            "retry": retries + 1,
+            "error": f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+        },
+    )
+    return True

@@ -20,6 +20,7 @@ from mutuals.accounts.timezones import after_quiet, member_zone
 from mutuals.connections.models import ContextKind, DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
 from mutuals.connections.selectors import is_blocked_between, shared_topics
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement import delivery
 from mutuals.engagement.models import (
     Delivery,
@@ -71,9 +72,9 @@ def notify(
     boundaries = Boundaries.objects.filter(user=member).first()
     if wanted == Delivery.EMAIL:
         when = after_quiet(at, boundaries) if boundaries else at
-        transaction.on_commit(lambda: delivery.email_later(notification_id, when))
+        queue_in_transaction(lambda: delivery.email_later(notification_id, when))
     elif boundaries is not None:
-        transaction.on_commit(lambda: delivery.digest_later(member.pk, boundaries, after=at))
+        queue_in_transaction(lambda: delivery.digest_later(member.pk, boundaries, after=at))
     return notification
 
 

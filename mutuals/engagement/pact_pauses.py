@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from mutuals.connections.models import Connection
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement.models import Obligation, ObligationClosed
 from mutuals.engagement.services import schedule_nudges
 
@@ -101,5 +102,5 @@ def pact_resume(*, member_id: int, at: datetime) -> int:
             continue
         reopened.append(obligation.pk)
     if reopened:
-        transaction.on_commit(lambda: schedule_nudges(reopened))
+        queue_in_transaction(lambda: schedule_nudges(reopened))
     return len(reopened)

@@ -15,6 +15,7 @@ from mutuals.connections.endings import connection_end
 from mutuals.connections.models import Connection, ConnectionEnd, ConnectionRemoval
 from mutuals.core import graph_changes, replicas
 from mutuals.core.errors import NotFound
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement import tasks
 
 
@@ -48,7 +49,7 @@ def connection_remove(*, member: User, connection_id: int) -> None:
     connection_end(member_id=pair[0], other_id=pair[1], reason=ConnectionEnd.REMOVED, at=now)
     graph_changes.connections_changed(between=pair)
     # Tiers are ranks within each member's network: both are ranked again without this tie.
-    transaction.on_commit(lambda: _recompute(pair))
+    queue_in_transaction(lambda: _recompute(pair))
     transaction.on_commit(replicas.replicas_catch_up, robust=True)
 
 

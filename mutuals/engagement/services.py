@@ -33,7 +33,7 @@ from mutuals.connections.models import Connection
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import NotFound, Refused
-from mutuals.core.tasks import enqueue_at
+from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.engagement import notifications
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
@@ -117,7 +117,7 @@ def pact_open(*, connection: Connection, at: datetime | None = None) -> list[Obl
             member=member, connection=connection, defaults={"other": other, "state": state}
         )
     if created_ids:
-        transaction.on_commit(lambda: schedule_nudges(created_ids))
+        queue_in_transaction(lambda: schedule_nudges(created_ids))
     return obligations
 
 
@@ -195,11 +195,19 @@ def interaction_record(
     except IntegrityError:
         return Interaction.objects.get(source_key=source_key, actor=actor, counterpart=counterpart)
     _fulfil(connection, interaction)
-    Tie.objects.filter(connection=connection).filter(
+    # The pair's two tie rows locked in the order every writer of ties locks them (by member,
+    # then row: `ties_recompute` of the lower member before the higher's in `checkins_plan`),
+    # not in whatever order an UPDATE meets them: two requests of one pair cannot deadlock.
+    pair_ties = (
+        Tie.objects.select_for_update(of=("self",))
+        .filter(connection=connection)
+        .order_by("member_id", "pk")
+    )
+    Tie.objects.filter(pk__in=list(pair_ties.values_list("pk", flat=True))).filter(
         Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
     ).update(last_interaction_at=at)
     member_ids = [actor.pk, counterpart.pk]
-    transaction.on_commit(lambda: _schedule_recompute(member_ids))
+    queue_in_transaction(lambda: _schedule_recompute(member_ids))
     return interaction
 
 
@@ -318,7 +326,7 @@ def checkins_plan(*, connection: Connection, after: datetime) -> list[Obligation
             Obligation.objects.filter(pk=obligation.pk).update(cancelled_at=None)
         planned.append(obligation)
     ids = [o.pk for o in planned]
-    transaction.on_commit(lambda: schedule_nudges(ids))
+    queue_in_transaction(lambda: schedule_nudges(ids))
     return planned
 
 
@@ -395,8 +403,8 @@ def connection_rest(*, member: User, connection_id: int, resting: bool = True) -
         tie.state = tie_state(tie, their_tier=tie.tier, now=now)  # the model's, not "warm"
     tie.save(update_fields=["resting_since", "state"])
     # Resting takes the tie out of the member's ranks and waking puts it back: their tiers are
-    # recomputed after commit, like after an interaction (`ties.ties_recompute`).
-    transaction.on_commit(lambda: _schedule_recompute([member.pk]))
+    # recomputed by a task queued with the commit, like after an interaction.
+    queue_in_transaction(lambda: _schedule_recompute([member.pk]))
     # A resting tie carries no introduction: the graph snapshot must not answer with it.
     graph_changes.connections_changed(between=(member.pk, other.pk))
     if not resting:
@@ -438,7 +446,7 @@ def mentor_checkins_plan(
             planned.append(obligation)
             opened = due
     ids = [o.pk for o in planned]
-    transaction.on_commit(lambda: schedule_nudges(ids))
+    queue_in_transaction(lambda: schedule_nudges(ids))
     return planned
 
 
@@ -536,7 +544,7 @@ def obligation_nudge(
         from mutuals.engagement import tasks
 
         quiet_until = boundaries.quiet_until or now
-        transaction.on_commit(
+        queue_in_transaction(
             lambda: enqueue_at(tasks.obligation_nudge, quiet_until, obligation_id, member_id)
         )
         return None

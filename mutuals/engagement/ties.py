@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from mutuals.accounts.models import User
 from mutuals.connections.models import Connection
 from mutuals.core import graph_changes
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement import notifications
 from mutuals.engagement.models import Interaction, StrengthCalibration, Tie, TieState
 from mutuals.strength import model as strength
@@ -80,10 +81,14 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
     if not User.objects.filter(pk=member_id).exists():
         return 0
     ties_ensure(member_id=member_id)
+    # The member's own tie rows only (`of`: the joined connections and members are read, not
+    # locked), in one order: two recomputes of connected members, or one and a request holding
+    # a member's row, each locking the other's member row deadlocked (issue 21).
     ties = list(
-        Tie.objects.select_for_update()
+        Tie.objects.select_for_update(of=("self",))
         .filter(member_id=member_id)
         .select_related("connection", "member", "other")
+        .order_by("pk")
     )
     if not ties:
         return 0
@@ -138,10 +143,11 @@ def ties_recompute(*, member_id: int, now: datetime | None = None) -> int:
         if tie.state == TieState.STAGNANT and tie.pk not in was_stagnant:
             notifications.tie_stagnant_notify(tie=tie)
     # The other side's state reads this side's tier: when it moved, they are recomputed too
-    # (after commit; their recompute changes no tier of this member's, so it stops there).
+    # (a task queued with this commit; their recompute changes no tier of this member's, so
+    # it stops there).
     moved = [tie.other_id for tie in ties if tie.tier != before[tie.pk]]
     if moved:
-        transaction.on_commit(lambda: _recompute_later(moved))
+        queue_in_transaction(lambda: _recompute_later(moved))
     return len(ties)
 
 

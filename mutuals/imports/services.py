@@ -44,6 +44,7 @@ from mutuals.accounts.history import history_add
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
 from mutuals.core.errors import Conflict, Refused
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.imports import bulk
 from mutuals.imports.access import access_import_by_id
 from mutuals.imports.audit import audit_network, personalization_scorer, public
@@ -109,7 +110,7 @@ def import_create(
             )
             ImportPayload.objects.create(import_run=created, file=stored)
             if background:
-                transaction.on_commit(lambda: _enqueue(created.pk))
+                queue_in_transaction(lambda: _enqueue(created.pk))
     except BaseException:
         storages["imports"].delete(stored)
         raise
@@ -330,7 +331,7 @@ def imports_recover_stalled(*, now: datetime | None = None) -> tuple[int, int]:
                     stage="Waiting for a worker (the last one stopped)",
                 ):
                     requeued += 1
-                    transaction.on_commit(functools.partial(_enqueue, item.pk))
+                    queue_in_transaction(functools.partial(_enqueue, item.pk))
             continue
         with transaction.atomic():
             if same.update(

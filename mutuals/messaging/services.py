@@ -29,7 +29,7 @@ from mutuals.accounts.models import Boundaries, User
 from mutuals.accounts.timezones import after_quiet
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.core.errors import NotFound, RateLimited, Refused
-from mutuals.core.tasks import enqueue_at
+from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.engagement.delivery import absolute_url, delivery_for, email_send
 from mutuals.engagement.models import Delivery, NoticeKind
 from mutuals.engagement.notifications import (
@@ -248,7 +248,7 @@ def _post(
         if seat.member.is_active:
             _notify_new_message(seat, conversation, sender)
     if recipients:
-        transaction.on_commit(lambda: _schedule_digests(recipients, now))
+        queue_in_transaction(lambda: _schedule_digests(recipients, now))
     return message
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.core.errors import Conflict, NotFound
+from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement.notifications import notify
 from mutuals.rights.export import build_zip
 from mutuals.rights.models import DataExport, ExportStatus
@@ -36,7 +37,7 @@ def export_request(*, member: User, base_url: str) -> DataExport:
     except IntegrityError:  # a second request at the same moment: answer the first
         return DataExport.objects.get(member=member, status=ExportStatus.PREPARING)
     export_id = export.pk
-    transaction.on_commit(lambda: _prepare_later(export_id))
+    queue_in_transaction(lambda: _prepare_later(export_id))
     return export
 
 

@@ -31,3 +31,23 @@ def log_line(text: str) -> None:
 def fail_always(text: str) -> None:
     """For test_worker_metrics.py: a task that fails."""
     raise RuntimeError(text)
+
+
+@task
+def deadlock_then_record(path: str, deadlocks: int) -> None:
+    """For test_task_retries.py: meets `deadlocks` deadlocks (PostgreSQL's error, as Django
+    raises it) on its first runs, then records that it ran, once."""
+    import psycopg
+    from django.db import OperationalError
+
+    runs = path + ".runs"
+    with open(runs, "a") as file:
+        file.write("run\n")
+    with open(runs) as file:
+        count = len(file.readlines())
+    if count <= deadlocks:
+        raise OperationalError("deadlock detected") from psycopg.errors.DeadlockDetected(
+            "deadlock detected"
+        )
+    with open(path, "a") as file:
+        file.write("done\n")

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from mutuals.core.tasks import enqueue_at
+from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.engagement.notifications import notify
 from mutuals.events.models import Attendance, AttendanceStatus, Event
 
@@ -84,4 +83,4 @@ def event_reminders_schedule(event: Event) -> None:
         for _, lead in REMINDER_LEADS:
             enqueue_at(tasks.event_reminders, starts_at - lead, event_id)
 
-    transaction.on_commit(enqueue)
+    queue_in_transaction(enqueue)

@@ -34,7 +34,7 @@ from mutuals.connections import invitations as invitation_rules
 from mutuals.connections.models import Block, Connection
 from mutuals.connections.services import connection_open, finding_as_dict
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused, json_datetime
-from mutuals.core.tasks import enqueue_at
+from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.core.transitions import transition_if
 from mutuals.engagement.services import (
     connection_between,
@@ -334,7 +334,7 @@ def mentorship_start(
         at=at,
     )
     mentorship_id = mentorship.pk
-    transaction.on_commit(lambda: enqueue_at(tasks.mentorship_complete, ends_at, mentorship_id))
+    queue_in_transaction(lambda: enqueue_at(tasks.mentorship_complete, ends_at, mentorship_id))
     return mentorship
 
 
