@@ -517,6 +517,12 @@ def removed_within_wait(member_id: int) -> list[QuerySet[ConnectionRemoval, int]
     ]
 
 
+def removed_within_wait_ids(member_id: int) -> set[int]:
+    """`removed_within_wait` as a set, for callers that exclude in Python or by `pk__in`."""
+    first, second = removed_within_wait(member_id)
+    return set(first) | set(second)
+
+
 def reinvite_refusal(sender: User, recipient: User, now: datetime) -> Conflict | None:
     """`reinvite_too_soon` (with `retry_at`) within 21 days of the sender's withdrawn,
     declined or reported request to the recipient, or of a removal of their connection by

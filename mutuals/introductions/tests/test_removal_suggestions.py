@@ -100,3 +100,7 @@ def test_the_first_steps_from_the_database_leave_them_out_too(member):
     health = web_client_for(member).get("/insights/").content.decode()
     assert "Oscar Lind" in health
     assert "Nadia Petrova" not in health
+    # Home's "Members who share your topics" too.
+    home = web_client_for(member).get("/").content.decode()
+    assert f'href="/members/{other.pk}/"' in home
+    assert f'href="/members/{peer.pk}/"' not in home
