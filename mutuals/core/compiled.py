@@ -21,7 +21,9 @@ still go to a replica when `core.replicas` sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
 `str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`, not a
-date the ORM would convert). A value may be used several times in the query (a member on
+date the ORM would convert; an integer the ORM types for its column, as Django does on
+PostgreSQL with psycopg's `Int8` for a `BigIntegerField`, is sent typed the same way). A
+value may be used several times in the query (a member on
 either side of a pair, in a subquery too). The slots are found by compiling the queryset
 twice, with the stand-ins and with other values: the parameters that differ, and only those,
 are the values' places, so a constant that happens to equal a stand-in stays a constant. A
@@ -55,7 +57,9 @@ class _Compiled:
     def params_for(self, values: dict[str, Any]) -> tuple[Any, ...]:
         params = list(self.params)
         for name, index in self.slots:
-            params[index] = values[name]
+            # An integer the ORM typed for its column (psycopg's Int8 for a BigIntegerField)
+            # is sent typed the same way.
+            params[index] = _typed_as(params[index], values[name])
         return tuple(params)
 
 
@@ -111,7 +115,7 @@ class CompiledQuery[Row]:
             if type(param) is type(other) and param == other:
                 continue  # a constant
             name = owner.get((param, other))
-            if name is None or type(param) is not type(self._stand_ins[name]):
+            if name is None or not _same_kind(param, self._stand_ins[name]):
                 raise ValueError(
                     f"parameter {index} ({param!r}) changes with the values but is none of "
                     "them as it is: the ORM made something of a value"
@@ -158,6 +162,21 @@ class CompiledQuery[Row]:
 
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
+
+
+def _same_kind(param: object, stand_in: str | int) -> bool:
+    """The parameter is the stand-in as it is, or an integer stand-in typed for its column:
+    on PostgreSQL, Django gives psycopg an integer field's value as `Int2`, `Int4` or `Int8`
+    (int subclasses that choose the type sent), a value the ORM made nothing else of."""
+    if type(param) is type(stand_in):
+        return True
+    return type(stand_in) is int and isinstance(param, int) and not isinstance(param, bool)
+
+
+def _typed_as(compiled: object, value: Any) -> Any:
+    """`value` in the type the compiled parameter had (psycopg's `Int8` stays `Int8`)."""
+    kind = type(compiled)
+    return value if kind is type(value) or kind is str else kind(value)
 
 
 def _other(value: str | int) -> str | int:
