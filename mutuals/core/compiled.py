@@ -175,8 +175,9 @@ def _same_kind(param: object, stand_in: str | int) -> bool:
 
 def _typed_as(compiled: object, value: Any) -> Any:
     """`value` in the type the compiled parameter had (psycopg's `Int8` stays `Int8`)."""
-    kind = type(compiled)
-    return value if kind is type(value) or kind is str else kind(value)
+    if isinstance(compiled, int) and type(compiled) is not type(value):
+        return type(compiled)(value)
+    return value
 
 
 def _other(value: str | int) -> str | int:

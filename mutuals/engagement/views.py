@@ -21,7 +21,6 @@ from django_htmx.http import HttpResponseClientRedirect
 from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.invitations import REINVITE_AFTER
-from mutuals.connections.models import ConnectionRemoval
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import MutualsError, NotFound
 from mutuals.core.forms import refusal_to_form, refusal_to_message
@@ -69,10 +68,7 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
     try:
         tie = selectors.access_tie_by_connection_id(viewer, connection_id)
     except NotFound:
-        removal = selectors.removal_of_connection(viewer, connection_id)
-        if removal is None:
-            raise
-        return _connection_ended(request, viewer, removal)
+        return _connection_ended(request, viewer, connection_id)
     form = InteractionForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     if request.method == "POST":
         form = InteractionForm(request.POST)
@@ -98,13 +94,14 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
     return render(request, "engagement/connection_detail.html", context)
 
 
-def _connection_ended(
-    request: HttpRequest, viewer: User, removal: ConnectionRemoval
-) -> HttpResponse:
+def _connection_ended(request: HttpRequest, viewer: User, connection_id: int) -> HttpResponse:
     """A removed connection's page, for the links made before it went (a nudge read, an
     e-mail): `410 Gone` with what happened instead of a bare not-found. The one who removed
     it reads that they did, and when either may ask again; the other reads that it ended,
-    not who ended it (a removal is not announced)."""
+    not who ended it (a removal is not announced). Not found for anyone else's."""
+    removal = selectors.removal_of_connection(viewer, connection_id)
+    if removal is None:
+        raise NotFound("No such connection.")
     other_id = removal.pair_high if removal.pair_low == viewer.pk else removal.pair_low
     context = {
         "other": User.objects.filter(pk=other_id).first(),

@@ -79,7 +79,7 @@ def test_the_e_mailed_link_leads_there_too_and_the_remover_reads_what_they_did(n
         link
         for message in mail.outbox
         if message.to == [sam.email]
-        for link in re.findall(r"https?://[^\s\"'<>]+", message.body)
+        for link in re.findall(r"https?://[^\s\"'<>]+", str(message.body))
         if "/connections/" in link
     }
     assert links, "the nudge e-mail links to the connection"
