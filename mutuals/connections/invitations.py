@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Case, Count, F, Max, Model, Q, When
+from django.db.models import Case, Count, F, Max, Model, Q, QuerySet, Value, When
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from mutuals import personalization
@@ -499,6 +500,29 @@ def last_removal_between(member_id: int, other_id: int) -> ConnectionRemoval | N
     return ConnectionRemoval.objects.filter(pair_low=low, pair_high=high).order_by("-at").first()
 
 
+def removed_within_wait(member_id: int) -> list[QuerySet[ConnectionRemoval, int]]:
+    """The members whose connection with `member_id` either of them removed less than 21
+    days ago (`REINVITE_AFTER`): neither may ask the other yet, so nothing suggests one to
+    the other meanwhile. Two reads of one column (the member on either side of the pair),
+    for a caller to join to its own; the wait is measured by the database's clock, so the
+    SQL does not change with the time and compiles once (`core.compiled`)."""
+    since = Now() - Value(REINVITE_AFTER)
+    return [
+        ConnectionRemoval.objects.filter(pair_low=member_id, at__gt=since).values_list(
+            "pair_high", flat=True
+        ),
+        ConnectionRemoval.objects.filter(pair_high=member_id, at__gt=since).values_list(
+            "pair_low", flat=True
+        ),
+    ]
+
+
+def removed_within_wait_ids(member_id: int) -> set[int]:
+    """`removed_within_wait` as a set, for callers that exclude in Python or by `pk__in`."""
+    first, second = removed_within_wait(member_id)
+    return set(first) | set(second)
+
+
 def reinvite_refusal(sender: User, recipient: User, now: datetime) -> Conflict | None:
     """`reinvite_too_soon` (with `retry_at`) within 21 days of the sender's withdrawn,
     declined or reported request to the recipient, or of a removal of their connection by
@@ -510,16 +534,24 @@ def reinvite_refusal(sender: User, recipient: User, now: datetime) -> Conflict |
             f"Your last request to {recipient.name} closed on {closed.responded_at:%d %b}; "
             f"you can ask again from {retry_at:%d %b}."
         )
-    elif (removal := last_removal_between(sender.pk, recipient.pk)) and (
-        removal.at > now - REINVITE_AFTER
-    ):
-        retry_at = removal.at + REINVITE_AFTER
-        message = (
-            f"You and {recipient.name} were connected until {removal.at:%d %b}; either of "
-            f"you can ask again from {retry_at:%d %b}."
+        return Conflict(
+            message, code="reinvite_too_soon", detail={"retry_at": json_datetime(retry_at)}
         )
-    else:
+    return removal_wait_refusal(sender, recipient, now)
+
+
+def removal_wait_refusal(member: User, other: User, now: datetime) -> Conflict | None:
+    """`reinvite_too_soon` (with `retry_at`) within 21 days of a removal of the two members'
+    connection by either of them, whichever way they would connect again (a request, or an
+    introduction that would connect them); None when no removal is that recent."""
+    removal = last_removal_between(member.pk, other.pk)
+    if removal is None or removal.at <= now - REINVITE_AFTER:
         return None
+    retry_at = removal.at + REINVITE_AFTER
+    message = (
+        f"You and {other.name} were connected until {removal.at:%d %b}; either of "
+        f"you can ask again from {retry_at:%d %b}."
+    )
     return Conflict(message, code="reinvite_too_soon", detail={"retry_at": json_datetime(retry_at)})
 
 

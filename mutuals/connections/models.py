@@ -65,6 +65,9 @@ class ConnectionRemoval(models.Model):
     )
     connected_at = models.DateTimeField()
     at = models.DateTimeField()
+    # The removed connection's id: links that named it (a nudge read before, an e-mail already
+    # sent) lead to a page that says it ended, not a 404. Null on rows written before it.
+    connection_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         constraints = [

@@ -6,8 +6,10 @@ library, nothing fetched: the same markup serves pages and the offline audit rep
 - `columns`: vertical bars, one per (label, value), labels thinned out when there are many.
 - `paired_columns`: two series per label (e.g. messages sent and received), with a legend.
 - `share_bar`: one horizontal bar split into shares, with a legend.
-- `horizontal_bars`: one labelled bar per count, its number at its end.
+- `horizontal_bars`: one labelled bar per count, its number beside it.
 - `stacked_columns`: columns of segments stacked from the baseline, each total above.
+
+The last two are drawn in the page's colours, and their words are HTML, not SVG text (below).
 
 Each chart has a title and a text description for screen readers. Coordinates are SVG user
 units rounded to a tenth.
@@ -220,39 +222,20 @@ def share_bar(title: str, parts: Sequence[tuple[str, int]]) -> ShareChart:
 
 
 # --- Bars and stacks drawn in the page's own colours (CSS classes) ---------------------------
+# Only the marks are SVG, each chart row or column its own small drawing stretched to the
+# room it has; their words and numbers are HTML beside them (templates/charts/), so text keeps
+# the page's size at any width instead of shrinking with a scaled drawing (at 390 px a 470-unit
+# drawing wrote its labels at 6-9 px).
 
-BAR_WIDTH = 320
-ROW_HEIGHT = 28
-LABEL_COLUMN = 100  # where the bars start, after their labels
+BAR_WIDTH = 320  # the longest bar, in the bar's drawing's units
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: int
-    width: float
-    y: int  # the row's top
+    width: float  # of BAR_WIDTH
     css: str
-
-    @property
-    def label_y(self) -> int:
-        return self.y + 16
-
-    @property
-    def bar_x(self) -> int:
-        return LABEL_COLUMN
-
-    @property
-    def bar_y(self) -> int:
-        return self.y + 4
-
-    @property
-    def value_x(self) -> float:
-        return round(LABEL_COLUMN + self.width + 6, 1)
-
-    @property
-    def value_y(self) -> int:
-        return self.y + 18
 
 
 def horizontal_bars(counts: dict[str, int], *, labels: dict[str, str] | None = None) -> list[Bar]:
@@ -263,10 +246,9 @@ def horizontal_bars(counts: dict[str, int], *, labels: dict[str, str] | None = N
             label=(labels or {}).get(key, key.capitalize()),
             value=value,
             width=round(BAR_WIDTH * value / biggest, 1),
-            y=index * ROW_HEIGHT,
             css=f"bar-{key}",
         )
-        for index, (key, value) in enumerate(counts.items())
+        for key, value in counts.items()
     ]
 
 
@@ -282,16 +264,8 @@ class Segment:
 @dataclass(frozen=True)
 class Stack:
     label: str
-    x: int
     segments: list[Segment]  # from the baseline up
     total: int
-    total_y: float  # where the total is written, just above the stack
-    label_y: int  # where the label is written, under the baseline
-
-
-# Room above the tallest stack for its total.
-VALUE_ROOM = 16
-STACK_STEP = 44
 
 
 def stacked_columns(
@@ -301,18 +275,16 @@ def stacked_columns(
     height: int = 120,
 ) -> list[Stack]:
     """Columns growing up from the baseline at `height`, one segment per (name, css class) in
-    `kinds` with the values in that order; the tallest leaves `VALUE_ROOM` for its total."""
+    `kinds` with the values in that order; the tallest fills the height (its total is written
+    above it by the template, outside the drawing)."""
     biggest = max((sum(values) for _, values in stacks), default=0) or 1
-    scale = height - VALUE_ROOM
     columns_out = []
-    for index, (label, values) in enumerate(stacks):
+    for label, values in stacks:
         segments = []
         top = float(height)
         for (name, css), value in zip(kinds, values, strict=True):
-            size = round(scale * value / biggest, 1)
+            size = round(height * value / biggest, 1)
             top = round(top - size, 1)
             segments.append(Segment(name, css, value, top, size))
-        columns_out.append(
-            Stack(label, index * STACK_STEP, segments, sum(values), round(top - 4, 1), height + 20)
-        )
+        columns_out.append(Stack(label, segments, sum(values)))
     return columns_out

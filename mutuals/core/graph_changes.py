@@ -3,11 +3,12 @@
 The graph snapshot (`introductions.graph`) stands above the apps whose writes change what it
 holds: openness to introductions, company and topics (`accounts.services`), a member whose
 account is hidden while they leave, or back (`accounts.deletion`), connections and
-blocks (`connections.services`, `engagement.services.connection_rest`), tie strengths
-(`engagement.ties`) and events attended (`events.services`). Those services announce each
-change here, inside their own transaction; introductions registers its listener
-(`introductions.hooks`) when it starts (`IntroductionsConfig.ready`), so no lower app imports
-the graph. The listener decides what waits for the commit.
+blocks (`connections.services`, `engagement.services.connection_rest`, a removal by
+`engagement.removals`), tie strengths (`engagement.ties`) and events attended
+(`events.services`). Those services announce each change here, inside their own
+transaction; introductions registers its listener (`introductions.hooks`) when it starts
+(`IntroductionsConfig.ready`), so no lower app imports the graph. The listener decides
+what waits for the commit.
 
 An explicit registry rather than Django signals: one protocol names every announcement, and
 one `ready()` says who listens.
@@ -23,6 +24,8 @@ class GraphListener(Protocol):
     def connections_changed(self, *, between: tuple[int, int] | None = None) -> None: ...
 
     def block_created(self, *, blocker_id: int, blocked_id: int) -> None: ...
+
+    def connection_removed(self, *, remover_id: int, other_id: int) -> None: ...
 
     def ties_changed(self, *, member_id: int) -> None: ...
 
@@ -51,6 +54,14 @@ def block_created(*, blocker_id: int, blocked_id: int) -> None:
     """A member blocked another: call inside the transaction that writes the block."""
     for listener in _listeners:
         listener.block_created(blocker_id=blocker_id, blocked_id=blocked_id)
+
+
+def connection_removed(*, remover_id: int, other_id: int) -> None:
+    """A member removed their connection with another (`engagement.removals`): call inside
+    the transaction that ends it, after the connection's row went. The listener treats the
+    pair as `connections_changed` does, and closes what ran through the connection."""
+    for listener in _listeners:
+        listener.connection_removed(remover_id=remover_id, other_id=other_id)
 
 
 def ties_changed(*, member_id: int) -> None:

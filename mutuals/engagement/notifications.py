@@ -7,6 +7,7 @@ one-click unsubscribe) is `delivery.py`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
@@ -98,6 +99,17 @@ def notification_withdraw(*, member_id: int, key_prefix: str, kind: str) -> int:
     carries them; one already read stays as it was. Returns how many went."""
     deleted, _ = Notification.objects.filter(
         member_id=member_id, kind=kind, key__startswith=key_prefix, read_at__isnull=True
+    ).delete()
+    return deleted
+
+
+def notifications_withdraw_linking(*, member_ids: Iterable[int], url: str) -> int:
+    """Withdraw the members' unread notifications that send them to `url`: the page went
+    (a connection removed), so what they asked is no longer theirs to do. Deleted as
+    `notification_withdraw` deletes; one already read stays, and its link must still lead
+    somewhere that says what happened. Returns how many went."""
+    deleted, _ = Notification.objects.filter(
+        member_id__in=list(member_ids), url=url, read_at__isnull=True
     ).delete()
     return deleted
 

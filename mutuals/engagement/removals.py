@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from mutuals.accounts.models import User
@@ -17,6 +18,7 @@ from mutuals.core import graph_changes, replicas
 from mutuals.core.errors import NotFound
 from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement import tasks
+from mutuals.engagement.notifications import notifications_withdraw_linking
 
 
 @transaction.atomic
@@ -28,8 +30,11 @@ def connection_remove(*, member: User, connection_id: int) -> None:
     it and their other ties are ranked again. The other member is not told (as LinkedIn does
     not). Either may ask the other again 21 days after, as after a closed request
     (`connections.invitations.last_removal_between`). The graph answers without the pair at
-    once (its overlay), and the next answer from any server no longer has the connection.
-    Another member's connection, or one already gone, is `not_found`."""
+    once (its overlay), and the next answer from any server no longer has the connection;
+    open introductions the two are both part of close, as after a block
+    (`introductions.hooks.introductions_close_between`). Unread nudges about the connection
+    are withdrawn; its page then says it ended (`connection_ended`), for links already read
+    or e-mailed. Another member's connection, or one already gone, is `not_found`."""
     connection = (
         Connection.objects.select_for_update()
         .filter(Q(member_low=member) | Q(member_high=member), pk=connection_id)
@@ -45,9 +50,16 @@ def connection_remove(*, member: User, connection_id: int) -> None:
         removed_by=member,
         connected_at=connection.created_at,
         at=now,
+        connection_id=connection.pk,
     )
     connection_end(member_id=pair[0], other_id=pair[1], reason=ConnectionEnd.REMOVED, at=now)
-    graph_changes.connections_changed(between=pair)
+    # Nudges and missed-item notices not yet read asked for what can no longer be done; read
+    # ones, and e-mails already sent, lead to the page that says the connection ended.
+    notifications_withdraw_linking(
+        member_ids=pair, url=reverse("connection_detail", args=[connection.pk])
+    )
+    # The overlay drops the pair, and the open introductions through it close (as a block's).
+    graph_changes.connection_removed(remover_id=member.pk, other_id=connection.other_id(member.pk))
     # Tiers are ranks within each member's network: both are ranked again without this tie.
     queue_in_transaction(lambda: _recompute(pair))
     transaction.on_commit(replicas.replicas_catch_up, robust=True)

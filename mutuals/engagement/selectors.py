@@ -11,7 +11,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.accounts.providers import member_ids_matching
 from mutuals.connections.invitations import acceptance_counts, acceptance_rate
-from mutuals.connections.models import Connection, Invitation, InvitationState
+from mutuals.connections.models import Connection, ConnectionRemoval, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.errors import NotFound
 from mutuals.core.search_terms import terms_parse
@@ -69,6 +69,17 @@ def access_tie_by_connection_id(member: User, connection_id: int) -> Tie:
         tie = Tie(member=member, other=other, connection=connection)
         tie.state = tie_state_unmeasured(connected_at=connection.created_at, now=timezone.now())
     return tie
+
+
+def removal_of_connection(member: User, connection_id: int) -> ConnectionRemoval | None:
+    """The removal that ended one of the member's connections (by either of the two), for
+    links to its page made before it went; None for anyone else's or one never removed."""
+    return (
+        ConnectionRemoval.objects.filter(connection_id=connection_id)
+        .filter(Q(pair_low=member.pk) | Q(pair_high=member.pk))
+        .order_by("-at")
+        .first()
+    )
 
 
 def pact_of(connection_ids: list[int]) -> dict[int, list[Obligation]]:

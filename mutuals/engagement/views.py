@@ -18,10 +18,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from mutuals.accounts.models import User
 from mutuals.accounts.selectors import member_for_request
 from mutuals.connections.invitations import REINVITE_AFTER
 from mutuals.connections.selectors import blocked_ids
-from mutuals.core.errors import MutualsError
+from mutuals.core.errors import MutualsError, NotFound
 from mutuals.core.forms import refusal_to_form, refusal_to_message
 from mutuals.core.htmx import is_htmx
 from mutuals.engagement import (
@@ -62,7 +63,10 @@ def connections_list_view(request: HttpRequest) -> HttpResponse:
 def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResponse:
     """The connection and its pact; the form logs an interaction that happened elsewhere."""
     viewer = member_for_request(request)
-    tie = selectors.access_tie_by_connection_id(viewer, connection_id)
+    try:
+        tie = selectors.access_tie_by_connection_id(viewer, connection_id)
+    except NotFound:
+        return _connection_ended(request, viewer, connection_id)
     form = InteractionForm(initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
     if request.method == "POST":
         form = InteractionForm(request.POST)
@@ -86,6 +90,24 @@ def connection_detail_view(request: HttpRequest, connection_id: int) -> HttpResp
         "reinvite_from": timezone.now() + REINVITE_AFTER,
     }
     return render(request, "engagement/connection_detail.html", context)
+
+
+def _connection_ended(request: HttpRequest, viewer: User, connection_id: int) -> HttpResponse:
+    """A removed connection's page, for the links made before it went (a nudge read, an
+    e-mail): `410 Gone` with what happened instead of a bare not-found. The one who removed
+    it reads that they did, and when either may ask again; the other reads that it ended,
+    not who ended it (a removal is not announced). Not found for anyone else's."""
+    removal = selectors.removal_of_connection(viewer, connection_id)
+    if removal is None:
+        raise NotFound("No such connection.")
+    other_id = removal.pair_high if removal.pair_low == viewer.pk else removal.pair_low
+    context = {
+        "other": User.objects.filter(pk=other_id).first(),
+        "removal": removal,
+        "removed_by_viewer": removal.removed_by_id == viewer.pk,
+        "reinvite_from": removal.at + REINVITE_AFTER,
+    }
+    return render(request, "engagement/connection_ended.html", context, status=410)
 
 
 @login_required

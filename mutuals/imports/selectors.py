@@ -11,6 +11,7 @@ from django.db.models.functions import Lower
 from mutuals.accounts.history import SPECS as HISTORY_SPECS
 from mutuals.accounts.history import history_check, history_entries
 from mutuals.accounts.models import Education, Experience, Profile, User
+from mutuals.connections.invitations import removed_within_wait_ids
 from mutuals.connections.selectors import blocked_ids, connected_ids
 from mutuals.imports.models import Contact, Import
 from mutuals.imports.network import normalize_url
@@ -36,7 +37,8 @@ class Suggestion:
 def bring_them_in(owner: User, limit: int = SUGGESTION_LIMIT) -> list[Suggestion]:
     """Imported LinkedIn connections who are members here — matched by their LinkedIn profile
     URL (as they gave it on their profile) or their e-mail — and not yet connected with the
-    owner, nor blocked either way. Strongest relationships first."""
+    owner, nor blocked either way, nor removed by either in the last 21 days. Strongest
+    relationships first."""
     contacts = list(
         Contact.objects.filter(owner=owner, is_connection=True).only(
             "id", "name", "profile_url", "email", "connected_on", "strength", "company"
@@ -47,7 +49,13 @@ def bring_them_in(owner: User, limit: int = SUGGESTION_LIMIT) -> list[Suggestion
     by_email = {c.email.lower(): c for c in contacts if c.email}
     if not by_url and not by_email:
         return []
-    excluded = connected_ids(owner.pk) | blocked_ids(owner.pk) | {owner.pk}
+    # Nor anyone whose connection with the owner either removed in the last 21 days.
+    excluded = (
+        connected_ids(owner.pk)
+        | blocked_ids(owner.pk)
+        | removed_within_wait_ids(owner.pk)
+        | {owner.pk}
+    )
     found: dict[int, Suggestion] = {}
     if by_url:
         # Members type their URL in many shapes (with www., a trailing slash, a tracking

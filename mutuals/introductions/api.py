@@ -133,7 +133,7 @@ def recommendations_people_dismiss(
     openapi_extra=refusals(
         {
             404: ["not_found"],
-            409: ["already_connected", "introduction_pending"],
+            409: ["already_connected", "introduction_pending", "reinvite_too_soon"],
             422: [
                 "below_personalization_threshold",
                 "cannot_introduce_self",
@@ -151,10 +151,12 @@ def introductions_create(
     request: HttpRequest, payload: IntroductionIn
 ) -> Status[IntroductionCreatedOut]:
     """Ask a connection (`introducer_id`) to introduce you to one of theirs (`target_id`).
-    Refusals: `already_connected` and `introduction_pending` (409); `introducer_not_connected`,
-    `introducer_closed_to_introductions`, `recipient_closed_to_intent`,
-    `referral_needs_stronger_tie` (ask for advice first), `invalid_context`,
-    `below_personalization_threshold` with findings (422); `not_found` (404)."""
+    Refusals: `already_connected`, `introduction_pending` and `reinvite_too_soon` (within 21
+    days of a removal of your connection with the target, `detail.retry_at`) (409);
+    `introducer_not_connected`, `introducer_closed_to_introductions`,
+    `recipient_closed_to_intent`, `referral_needs_stronger_tie` (ask for advice first),
+    `invalid_context`, `below_personalization_threshold` with findings (422); `not_found`
+    (404)."""
     introduction = services.introduction_request(
         requester=member(request), draft=payload.as_draft()
     )

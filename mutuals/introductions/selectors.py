@@ -9,15 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
 
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
+from mutuals.connections.invitations import removed_within_wait
 from mutuals.connections.models import Block, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
 from mutuals.core.compiled import CompiledQuery
 from mutuals.introductions.graph import circle_for, current_snapshot, snapshot_and_circle
 from mutuals.introductions.models import (
     Introduction,
+    IntroductionEvent,
     IntroductionState,
     SuggestionDismissal,
 )
@@ -114,6 +116,8 @@ def _exclusions(member_id: int) -> QuerySet[Block, int]:
         Introduction.objects.filter(target_id=m, state=declined).values_list(
             "requester_id", flat=True
         ),
+        # A connection either of the two removed, during the 21-day wait before either asks.
+        *removed_within_wait(m),
     ]
     first, *rest = [part.order_by() for part in parts]
     return first.union(*rest, all=True)
@@ -127,9 +131,10 @@ _exclusions_compiled: CompiledQuery[int] = CompiledQuery(_exclusions, member_id=
 def suggestion_exclusions(member: User) -> set[int]:
     """Members never suggested to `member`: blocked either way, dismissed ("not now", "I don't
     know them"), a declined or reported invitation between the two or one still open, an
-    introduction between the two that the target declined, and members who show their profile
-    to their connections only (unless a request between the two waits for an answer). One
-    query, compiled once per process."""
+    introduction between the two that the target declined, a connection between the two
+    that either removed less than 21 days ago (neither may ask yet), and members who show
+    their profile to their connections only (unless a request between the two waits for an
+    answer). One query, compiled once per process."""
     return set(_exclusions_compiled.fetch(member_id=member.pk))
 
 
@@ -224,4 +229,13 @@ def introductions_for(member: User, box: str) -> QuerySet[Introduction]:
         return base.filter(introducer=member, state=IntroductionState.REQUESTED)
     if box == "offered":
         return base.filter(target=member, state=IntroductionState.FORWARDED)
-    return base.filter(requester=member)
+    # Withdrawn by someone else (a block or a removal between two of the three): the list
+    # says it closed, not that the requester withdrew it, and not who ended what.
+    withdrawn_by_requester = IntroductionEvent.objects.filter(
+        introduction=OuterRef("pk"),
+        to_state=IntroductionState.WITHDRAWN,
+        actor_id=OuterRef("requester_id"),
+    )
+    return base.filter(requester=member).annotate(
+        withdrawn_by_requester=Exists(withdrawn_by_requester)
+    )

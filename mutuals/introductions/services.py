@@ -215,7 +215,9 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
 
     fields valid (`invalid_fields`) → target and introducer visible (a block answers as not
     found) → three different people (`cannot_introduce_self`, `invalid_introducer`) → not
-    already connected to the target (`already_connected`, 409) → the introducer is connected
+    already connected to the target (`already_connected`, 409) → not within 21 days of a
+    removal of their connection by either (`reinvite_too_soon`, 409, with `retry_at`) → the
+    introducer is connected
     to both (`introducer_not_connected`) and makes introductions
     (`introducer_closed_to_introductions`) → the target is open to the intent
     (`recipient_closed_to_intent`) → a referral needs a first hop at least
@@ -236,6 +238,9 @@ def introduction_request(*, requester: User, draft: IntroductionDraft) -> Introd
         )
     if are_connected(requester.pk, target.pk):
         raise Conflict(f"You are already connected to {target.name}.", code="already_connected")
+    # An accepted introduction connects the two: after a removal it waits as a request does.
+    if too_soon := invitation_rules.removal_wait_refusal(requester, target, timezone.now()):
+        raise too_soon
     first_hop = _first_hop(requester.pk, introducer.pk)
     if first_hop is None or not are_connected(introducer.pk, target.pk):
         raise Refused(

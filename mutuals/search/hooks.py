@@ -21,5 +21,9 @@ def block_created(*, blocker_id: int, blocked_id: int) -> None:
     """Blocks are read when searching, not stored."""
 
 
+def connection_removed(*, remover_id: int, other_id: int) -> None:
+    """Connections are read when searching, not stored."""
+
+
 def ties_changed(*, member_id: int) -> None:
     """Search does not rank by ties."""

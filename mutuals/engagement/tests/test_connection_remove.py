@@ -198,8 +198,9 @@ def test_posting_removes_and_returns_to_the_list(connected):
     assert f'href="/connections/{connection.pk}/"' not in (
         web_client_for(thandi).get("/connections/").content.decode()
     )
-    # Gone: the page and the action are not found now.
-    assert client.get(f"/connections/{connection.pk}/").status_code == 404
+    # Gone: the page says so (links to it were made before: test_nudges_after_removal.py);
+    # the action is not found now.
+    assert client.get(f"/connections/{connection.pk}/").status_code == 410
     assert client.post(f"/connections/{connection.pk}/remove/").status_code == 404
 
 

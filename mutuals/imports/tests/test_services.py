@@ -249,6 +249,26 @@ def test_bring_them_in_matches_members_by_profile_url_or_email(member, other):
     assert bring_them_in(other) == []  # other has no contact book
 
 
+def test_bring_them_in_leaves_out_a_member_removed_in_the_last_21_days(member):
+    """Ada is in the LinkedIn export and was a connection here until either removed it:
+    "bring them in" does not offer her again before either may ask (then it does)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mutuals.connections.models import ConnectionRemoval
+    from mutuals.connections.services import connection_create
+    from mutuals.engagement.removals import connection_remove
+
+    ada = make_member(name="Ada Lovelace", email="ada@example.com")
+    connection = connection_create(member=member, other=ada)
+    connection_remove(member=ada, connection_id=connection.pk)
+    _import(member)
+    assert ada.pk not in {s.member.pk for s in bring_them_in(member)}
+    ConnectionRemoval.objects.update(at=timezone.now() - timedelta(days=22))
+    assert ada.pk in {s.member.pk for s in bring_them_in(member)}
+
+
 def test_an_unexpected_error_fails_the_import_and_leaves_nothing(member, monkeypatch):
     from mutuals.imports import services
 

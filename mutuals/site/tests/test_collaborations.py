@@ -792,6 +792,22 @@ def test_home_asks_each_invitee_until_they_answer(team):
     assert invitation in web_client_for(team["chen"]).get("/").content.decode()
 
 
+def test_home_lists_an_invitation_once_not_also_as_its_notice(team):
+    """The walk of 2 December: "Amara proposes a collaboration: …" (the unread notice) and
+    "Amara invites you to collaborate on …" (the line kept until answered) stood one under
+    the other, both for the same collaboration. The line stays; its notice gives way (it is
+    still in the bell and on the notifications page)."""
+    collaboration = propose(team)
+    home = web_client_for(team["chen"]).get("/").content.decode()
+    assert f"Amara Nwosu invites you to collaborate on “{collaboration.title}”" in home
+    assert "proposes a collaboration" not in home
+    assert Notification.objects.filter(
+        member=team["chen"], kind="collaboration_invited", read_at__isnull=True
+    ).exists()
+    detail = reverse("collaboration_detail", args=[collaboration.pk])
+    assert home.count(f'href="{detail}"') == 1
+
+
 # --- A member's collaborations through the API (what their profile shows) ------------------------
 
 
