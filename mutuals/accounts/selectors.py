@@ -69,11 +69,15 @@ def member_directory(
         # A subquery, not a join: every filter keeps one row per member, so the list needs
         # no DISTINCT, which would sort every visible member (all their columns) before the
         # page is cut (2.5 s at 100,000 members); without it the name index is walked in
-        # order and stops after a page.
+        # order and stops after a page. The topic's id is read first so that the planner
+        # knows how common the topic is: by slug it guessed a few hundred members, and for
+        # a topic a fifth of the community follows, it checked all of them (1 s at 100,000
+        # members) instead of walking the names until a page is full (6 ms).
+        topic_id = Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True)
         members = members.filter(
             Exists(
                 Profile.topics.through.objects.filter(
-                    profile__user_id=OuterRef("pk"), topic__slug=topic_slug(topic)
+                    profile__user_id=OuterRef("pk"), topic_id=topic_id.first()
                 )
             )
         )

@@ -259,6 +259,7 @@ class TestMembers:
             "Pat 2",
             "Pat Elsewhere",
         ]
+        assert api_client.get("/api/members", {"topic": "no such topic"}).json()["items"] == []
 
     def test_another_members_boundaries_are_never_exposed(self, api_client, other):
         body = api_client.get(f"/api/members/{other.pk}").json()
