@@ -8,7 +8,9 @@ connections (each side with a tie and its strength) and 1,000,000 posts over the
 
 The data is bulk-loaded with COPY through psycopg 3 into its own database (never the test
 suite's): created and migrated when missing, loaded once, reused by later runs
-(`--reload` loads it again).
+(`--reload` loads it again). Foreign keys are not checked row by row during the load and the
+secondary indexes are built once after it (12 minutes instead of 37 on the loaded 2-core
+machine, docs/benchmarks.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutuals_bench \\
         .venv/bin/python benchmarks/feed.py [--members 100000] [--requests 500]
