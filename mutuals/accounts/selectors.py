@@ -73,11 +73,13 @@ def member_directory(
         # knows how common the topic is: by slug it guessed a few hundred members, and for
         # a topic a fifth of the community follows, it checked all of them (1 s at 100,000
         # members) instead of walking the names until a page is full (6 ms).
-        topic_id = Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True)
+        topic_id = Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True).first()
+        if topic_id is None:
+            return members.none()
         members = members.filter(
             Exists(
                 Profile.topics.through.objects.filter(
-                    profile__user_id=OuterRef("pk"), topic_id=topic_id.first()
+                    profile__user_id=OuterRef("pk"), topic_id=topic_id
                 )
             )
         )
