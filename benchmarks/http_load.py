@@ -34,8 +34,9 @@ has notes (8, below the weekly allowance of 20). Any refusal counts as an error,
 prints each error's status and code.
 
 **A generated community** (the issue's (b): 100,000 members, 2M connections, 1M posts): load
-it into its own database with `benchmarks/feed.py` (its COPY loader; at full size it takes a
-long while), publish its graph, serve it, and sign in as one of its members:
+it into its own database with `benchmarks/feed.py` (its COPY loader; at full size about 12
+minutes on the loaded 2-core machine), publish its graph, serve it, and sign in as one of its
+members:
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutuals_community
     .venv/bin/python benchmarks/feed.py --members 100000 --requests 20

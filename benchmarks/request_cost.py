@@ -37,6 +37,10 @@ on both alike, and prints the ratio per endpoint.
     export REDIS_URL=redis://127.0.0.1:6379/4
     .venv/bin/python benchmarks/request_cost.py [--calls 200] [--only health,check] \\
         [--path /api/me/tokens] [--profile health] [--against /tmp/base --rounds 3]
+
+`--member EMAIL` signs in as another member (a community loaded by `benchmarks/feed.py`:
+`member1@bench.test`); `--graph-dir DIR` reads the snapshot `mutuals graph --once` published
+there instead of building one (at 100,000 members a build takes minutes).
 """
 
 from __future__ import annotations
@@ -226,30 +230,40 @@ class SignedIn:
     session_key: str
 
 
-def calls_for(paths: list[str]) -> tuple[dict[str, Call], SignedIn]:
-    """One request per endpoint, and how Sam is signed in for them."""
+def calls_for(
+    paths: list[str], email: str = DEMO_EMAIL, build: bool = True
+) -> tuple[dict[str, Call], SignedIn]:
+    """One request per endpoint, and how Sam (or `email`) is signed in for them."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django.db.models import Q
 
     from mutuals.accounts.models import User
     from mutuals.accounts.services import api_token_create
     from mutuals.connections.models import Connection
     from mutuals.introductions import graph
 
-    sam = User.objects.filter(email=DEMO_EMAIL).first()
+    sam = User.objects.filter(email=email).first()
     if sam is None:
-        raise SystemExit(f"no member {DEMO_EMAIL} in this database: run `mutuals demo`")
-    graph.graph_build()  # publish the snapshot once: requests only map it
+        raise SystemExit(f"no member {email} in this database: run `mutuals demo`")
+    if build:
+        graph.graph_build()  # publish the snapshot once: requests only map it
     row, token = api_token_create(user=sam, label="request_cost benchmark")
     session = SessionStore()
     session[SESSION_KEY] = str(sam.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = sam.get_session_auth_hash()
     session.create()
+
     # A member two steps away, as benchmarks/http_load.py picks: Sam's first suggestion.
-    pairs = list(Connection.objects.values_list("member_low_id", "member_high_id"))
-    first = {b if a == sam.pk else a for a, b in pairs if sam.pk in (a, b)}
-    second = {b if a in first else a for a, b in pairs if a in first or b in first}
+    def around(members: set[int]) -> set[int]:
+        pairs = Connection.objects.filter(
+            Q(member_low_id__in=members) | Q(member_high_id__in=members)
+        ).values_list("member_low_id", "member_high_id")
+        return {other for pair in pairs for other in pair} - members
+
+    first = around({sam.pk})
+    second = around(first)
     target = (
         User.objects.filter(is_active=True, pk__in=second - first - {sam.pk}).order_by("pk").first()
     )
@@ -311,7 +325,7 @@ def measure(args: argparse.Namespace, application: Any) -> dict[str, dict[str, A
 
     from mutuals.accounts.services import api_token_revoke
 
-    calls, signed_in = calls_for(args.paths)
+    calls, signed_in = calls_for(args.paths, args.member, build=args.graph_dir is None)
     try:
         client = Client(application, signed_in.token, signed_in.session_key)
         counter = QueryCounter()
@@ -358,7 +372,9 @@ def measure(args: argparse.Namespace, application: Any) -> dict[str, dict[str, A
 def child(args: argparse.Namespace) -> None:
     """Measure in this process and print the figures as JSON (the parent's side)."""
     with tempfile.TemporaryDirectory(prefix="request-cost-graph-") as graph_dir:
-        application = setup_django(graph_dir, not args.no_access_log, args.in_process_metrics)
+        application = setup_django(
+            str(args.graph_dir or graph_dir), not args.no_access_log, args.in_process_metrics
+        )
         figures = measure(args, application)
     print("FIGURES " + json.dumps(figures))
 
@@ -409,6 +425,8 @@ def main() -> None:
     parser.add_argument("--in-process-metrics", action="store_true")
     parser.add_argument("--against", type=Path, help="a second checkout to compare with")
     parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--member", default=DEMO_EMAIL, help="sign in as this member")
+    parser.add_argument("--graph-dir", type=Path, help="a published snapshot to read")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     argv = sys.argv[1:]
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 
 from mutuals.accounts.models import (
@@ -66,12 +66,28 @@ def member_directory(
     if terms := terms_parse(q[:MAX_QUERY_LENGTH]):
         members = members.filter(pk__in=member_ids_matching(terms))
     if topic.strip():
-        members = members.filter(profile__topics__slug=topic_slug(topic))
+        # A subquery, not a join: every filter keeps one row per member, so the list needs
+        # no DISTINCT, which would sort every visible member (all their columns) before the
+        # page is cut (2.5 s at 100,000 members); without it the name index is walked in
+        # order and stops after a page. The topic's id is read first so that the planner
+        # knows how common the topic is: by slug it guessed a few hundred members, and for
+        # a topic a fifth of the community follows, it checked all of them (1 s at 100,000
+        # members) instead of walking the names until a page is full (6 ms).
+        topic_id = Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True).first()
+        if topic_id is None:
+            return members.none()
+        members = members.filter(
+            Exists(
+                Profile.topics.through.objects.filter(
+                    profile__user_id=OuterRef("pk"), topic_id=topic_id
+                )
+            )
+        )
     if company.strip():
         members = members.filter(profile__company__icontains=company.strip())
     if location.strip():
         members = members.filter(profile__location__icontains=location.strip())
-    return members.distinct().order_by("name", "id")
+    return members.order_by("name", "id")
 
 
 def member_for_request(request: HttpRequest) -> User:
