@@ -322,15 +322,18 @@ class Child:
         (self.folder / f"{self.engine}.json").write_text(json.dumps(rows))
 
 
-def child_mutuals(c: Child) -> None:
-    graph, n = c.graph, c.graph.n
+def member_attributes(n: int) -> tuple[list[str], npt.NDArray[np.int64], list[str]]:
+    """The generated members' companies, (member, topic) pairs and topic names, from the
+    benchmark's seed: the same for every script that builds this graph's snapshot."""
     rng = np.random.default_rng(SEED + 1)
-    companies_pool = [f"Company {i}" for i in range(max(n // 50, 1))]
-    companies = [companies_pool[i] for i in rng.integers(0, len(companies_pool), n)]
+    pool = [f"Company {i}" for i in range(max(n // 50, 1))]
+    companies = [pool[i] for i in rng.integers(0, len(pool), n)]
     topic_pairs = np.stack([rng.integers(0, n, n * 3), rng.integers(0, 200, n * 3)], axis=1)
-    topics = [f"topic {i}" for i in range(200)]
-    ids = np.arange(n, dtype=np.int64)
-    # Warm the compiled kernels on a toy graph so compile time is not counted.
+    return companies, topic_pairs, [f"topic {i}" for i in range(200)]
+
+
+def warm_kernels() -> None:
+    """Compile the search kernels on a toy graph so compile time is not counted."""
     toy = build_snapshot(
         member_ids=[0, 1, 2],
         sources=[0, 1],
@@ -341,6 +344,13 @@ def child_mutuals(c: Child) -> None:
     strongest_paths(toy, 0, to=2)
     people_you_may_know(toy, 0)
     distance_nodes(toy, 0, 2, max_hops=3)
+
+
+def child_mutuals(c: Child) -> None:
+    graph, n = c.graph, c.graph.n
+    companies, topic_pairs, topics = member_attributes(n)
+    ids = np.arange(n, dtype=np.int64)
+    warm_kernels()
     cpu = time.process_time()
     snapshot: GraphSnapshot = c.build(
         "mutuals",

@@ -66,21 +66,8 @@ def child(tree: Path, folder: Path) -> None:
         raise SystemExit(f"no graph in {folder}")
     n = data.n
     # graph.py's mutuals child's member attributes, from the same seeds.
-    rng = np.random.default_rng(bench.SEED + 1)
-    pool = [f"Company {i}" for i in range(max(n // 50, 1))]
-    companies = [pool[i] for i in rng.integers(0, len(pool), n)]
-    topic_pairs = np.stack([rng.integers(0, n, n * 3), rng.integers(0, 200, n * 3)], axis=1)
-    topics = [f"topic {i}" for i in range(200)]
-    toy = build_snapshot(
-        member_ids=[0, 1, 2],
-        sources=[0, 1],
-        targets=[1, 2],
-        companies=["a", "", "b"],
-        topic_pairs=(np.array([[0, 0]]), ["t"]),
-    )
-    strongest_paths(toy, 0, to=2)
-    people_you_may_know(toy, 0)
-    distance_nodes(toy, 0, 2, max_hops=3)
+    companies, topic_pairs, topics = bench.member_attributes(n)
+    bench.warm_kernels()
     snapshot = build_snapshot(
         member_ids=np.arange(n, dtype=np.int64),
         sources=data.src,

@@ -66,11 +66,7 @@ def child(tree: Path, folder: Path) -> None:
     if data is None:
         raise SystemExit(f"no graph in {folder}")
     n = data.n
-    rng = np.random.default_rng(bench.SEED + 1)
-    pool = [f"Company {i}" for i in range(max(n // 50, 1))]
-    companies = [pool[i] for i in rng.integers(0, len(pool), n)]
-    topic_pairs = np.stack([rng.integers(0, n, n * 3), rng.integers(0, 200, n * 3)], axis=1)
-    topics = [f"topic {i}" for i in range(200)]
+    companies, topic_pairs, topics = bench.member_attributes(n)
     open_ = np.load(folder / "open.npy")
     ids = np.arange(n, dtype=np.int64)
     # Every kernel of the build compiled (or loaded from numba's cache) before the timing.
