@@ -67,7 +67,7 @@ def test_two_members_keep_their_pact(browser_page: Page) -> None:
     page.get_by_role("link", name="Network").click()
     page.get_by_role("link", name="Network health").click()
     expect(page.get_by_role("heading", name="Your network health")).to_be_visible()
-    expect(page.locator("#states-title")).to_contain_text("Engaged")
+    expect(page.locator("#states")).to_contain_text("Engaged")
     rates = page.locator("section", has=page.locator("#rates-heading"))
     expect(rates.locator(".stats")).to_contain_text("1 / 1")
     expect(page.get_by_text("Thank Thandi Mokoena")).to_have_count(0)
