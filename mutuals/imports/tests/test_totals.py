@@ -60,8 +60,24 @@ def test_connection_totals_equal_the_rows_linkedin_writes(exported):
     assert audit["charts"]["connections_per_year"]["total"] == audit["totals"]["connections"]
 
 
+# Files of messages alone: no connection rows to count, but every chart must still add up.
+MESSAGE_FILES = {
+    "analyzer-messages-corpus": FIXTURES / "messages-corpus.csv",
+    "analyzer-messages-parity": FIXTURES / "messages-parity.csv",
+}
+
+
 def test_every_chart_adds_up(exported):
     _, audit = exported
+    _assert_charts_add_up(audit)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGE_FILES))
+def test_every_chart_of_a_messages_file_adds_up(name):
+    _assert_charts_add_up(public(audit_export(parse_export(MESSAGE_FILES[name]))))
+
+
+def _assert_charts_add_up(audit: dict[str, Any]) -> None:
     for name, chart in audit["charts"].items():
         assert sum(part["count"] for part in chart["parts"]) == chart["total"], name
         assert chart["total"] + sum(item["count"] for item in chart["left_out"]) == chart["of"]
