@@ -11,11 +11,14 @@ from django.db import connections
 
 from mutuals.core.errors import MutualsError
 
+BOUND_SECONDS = 60  # a thread still waiting after this is a deadlock or a lost wake-up
 
-def race_results(*actions: Callable[[], object]) -> list[object]:
-    """Start every action at once (a barrier) and wait for all; in the order given, what each
-    returned, or the `code` of the refusal it raised. Each thread closes its connections, so
-    the test database can be torn down."""
+
+def race_results(*actions: Callable[[], object], any_error: bool = False) -> list[object]:
+    """Start every action at once (a barrier) and wait for all, each within a bound; in the
+    order given, what each returned, or the `code` of the refusal it raised (`any_error`: any
+    exception it raised, itself, as a deadlock test needs to see them). Each thread closes
+    its connections, so the test database can be torn down."""
     barrier = threading.Barrier(len(actions))
     outcomes: list[object] = [None] * len(actions)
 
@@ -24,7 +27,11 @@ def race_results(*actions: Callable[[], object]) -> list[object]:
             barrier.wait()
             outcomes[index] = action()
         except MutualsError as error:
-            outcomes[index] = error.code
+            outcomes[index] = error if any_error else error.code
+        except Exception as error:
+            if not any_error:
+                raise
+            outcomes[index] = error
         finally:
             connections.close_all()
 
@@ -32,7 +39,8 @@ def race_results(*actions: Callable[[], object]) -> list[object]:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(BOUND_SECONDS)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
     return outcomes
 
 

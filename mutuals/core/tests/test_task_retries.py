@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from mutuals.core import tasks
 from mutuals.core.management.commands import worker as worker_command
-from mutuals.core.management.commands.worker import RetryingWorker
+from mutuals.core.tests.batch_worker import batch_worker
 from mutuals.core.tests.test_telemetry import TRACING_TASKS
 from mutuals.core.tests.worker_tasks import deadlock_then_record, fail_always
 
@@ -52,16 +52,7 @@ def test_which_errors_are_the_databases_failure_of_the_moment(error, transient):
 
 def _work(batch_runs: int = 1) -> None:
     """What `mutuals worker --batch` does, in this process: run every due task, then stop."""
-    worker = RetryingWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = batch_worker("test-worker")
     for _ in range(batch_runs):
         worker.run()
 

@@ -20,7 +20,7 @@ from django_tasks_db.models import DBTaskResult
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import connection_create
-from mutuals.core.management.commands.worker import RetryingWorker
+from mutuals.core.tests.batch_worker import batch_worker
 from mutuals.core.tests.test_telemetry import TRACING_TASKS
 from mutuals.engagement.models import Interaction
 from mutuals.engagement.services import interaction_record
@@ -85,16 +85,7 @@ def test_no_worker_runs_a_task_before_its_transaction_commits():
     connection_create(member=ada, other=ben)
 
     def work() -> int:
-        worker = RetryingWorker(
-            queue_names=["default"],
-            interval=0,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="outbox-worker",
-            excluded_queue_names=[],
-        )
+        worker = batch_worker("outbox-worker")
         try:
             worker.run()
             return worker._run_tasks

@@ -15,17 +15,17 @@ serializes every writer).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.models import Connection
 from mutuals.connections.services import connection_create
+from mutuals.core.tests.concurrency import race_results
 from mutuals.engagement.models import ObligationKind
 from mutuals.engagement.services import interaction_record, pact_open
 from mutuals.engagement.ties import ties_recompute
@@ -34,30 +34,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks (PostgreSQL)"),
 ]
-
-BOUND_SECONDS = 60
-
-
-def _run_in_threads(*actions: Callable[[], object]) -> list[object]:
-    """Run each action in its own thread (own connection), all at once, each joined within a
-    bound; what each returned, or the exception it raised."""
-    outcomes: list[object] = [None] * len(actions)
-
-    def run(index: int, action: Callable[[], object]) -> None:
-        try:
-            outcomes[index] = action()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(BOUND_SECONDS)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return outcomes
 
 
 def test_a_request_meeting_a_check_in_and_workers_recomputing_both_members_do_not_deadlock():
@@ -90,7 +66,7 @@ def test_a_request_meeting_a_check_in_and_workers_recomputing_both_members_do_no
 
         return run
 
-    outcomes = _run_in_threads(request, worker(ada), worker(ben), worker(cleo))
+    outcomes = race_results(request, worker(ada), worker(ben), worker(cleo), any_error=True)
     errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     assert errors == []
     assert pair.obligations.filter(
