@@ -32,7 +32,6 @@ instance is public by default, even through a proxy that forwards every path.
 
 from __future__ import annotations
 
-import functools
 import hmac
 import logging
 import os
@@ -106,9 +105,33 @@ class Instruments:
         )
 
 
-@functools.cache
-def instruments() -> Instruments:
-    return Instruments()
+class _MadeOnce[T]:
+    """A value made at its first use and shared by every thread after. Each metric registers
+    its name when made, so two threads that both made it would see the second refused with
+    `DuplicateTimeseries`: `functools.cache` does not stop that (it calls the function in
+    each thread that misses, and did so in `mutuals serve` under its first concurrent
+    requests), so the making holds a lock."""
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._lock = threading.Lock()
+        self._value: T | None = None
+
+    def __call__(self) -> T:
+        value = self._value
+        if value is None:
+            with self._lock:
+                value = self._value
+                if value is None:
+                    value = self._value = self._make()
+        return value
+
+    @property
+    def made(self) -> bool:
+        return self._value is not None
+
+
+instruments = _MadeOnce(lambda: Instruments())
 
 
 # Seconds: most tasks send one e-mail or recompute a few ties; imports and exports take minutes.
@@ -146,16 +169,14 @@ class WorkerInstruments:
         )
 
 
-@functools.cache
-def worker_instruments() -> WorkerInstruments:
-    return WorkerInstruments()
+worker_instruments = _MadeOnce(lambda: WorkerInstruments())
 
 
 def multiprocess_prepare(directory: Path) -> None:
     """Called by `mutuals serve` before its worker processes start: each will keep its
     metrics in a file under `directory` (emptied now: files of an earlier run would be added
     to this one's), and a scrape of any of them reads them all."""
-    if instruments.cache_info().currsize or worker_instruments.cache_info().currsize:
+    if instruments.made or worker_instruments.made:
         raise RuntimeError("the metrics were made before multiprocess mode was set up")
     directory.mkdir(parents=True, exist_ok=True)
     for stale in directory.glob("*.db"):
