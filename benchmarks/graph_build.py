@@ -85,10 +85,11 @@ def load(members: int, connections: int, seed: int) -> None:
         )
         cursor.execute(
             "INSERT INTO accounts_profile (created_at, updated_at, user_id, headline, bio, "  # noqa: S608
-            "company, title, location, offers, looking_for, linkedin_url) "
+            "company, title, location, offers, looking_for, linkedin_url, phone, "
+            "shared_contacts, visibility) "
             "SELECT now(), now(), id, '', '', CASE WHEN id % 10 = 0 THEN '' "
-            f"ELSE 'Company ' || ((id * 7919) % {COMPANIES}) END, '', '', '[]', '[]', '' "
-            "FROM accounts_user"
+            f"ELSE 'Company ' || ((id * 7919) % {COMPANIES}) END, '', '', '[]', '[]', '', '', "
+            "'[]', 'community' FROM accounts_user"
         )
         cursor.execute(
             "INSERT INTO accounts_topic (slug, name) SELECT 'topic-' || g, 'Topic ' || g "  # noqa: S608
@@ -205,6 +206,10 @@ def main() -> None:
         measure_build()
         return
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from feed import ensure_database  # the feed benchmark's: creates the database when missing
+
+    ensure_database(url)
     setup()
     from django.core.management import call_command
     from django.db import connection
