@@ -54,7 +54,7 @@ def default_strengths(
 ) -> npt.NDArray[np.float32]:
     """DEFAULT_BASE + AGE_GAIN·(1 − e^(−age/AGE_SCALE_DAYS)) + SHARED_TOPIC_GAIN·min(shared, cap),
     clipped to [0, 1]. A new tie with nothing shared is 0.35; a year-old tie with three
-    shared topics is about 0.92. The age counts whole days: two builds on the same day give
+    shared topics is about 0.87. The age counts whole days: two builds on the same day give
     the same strengths, so the builder's periodic rebuild finds nothing to publish (a
     fractional age made every rebuild differ from the last)."""
     age = np.floor(np.maximum(np.asarray(age_days, dtype=np.float64), 0.0))
