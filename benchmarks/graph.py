@@ -33,7 +33,6 @@ import importlib
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -81,11 +80,6 @@ class Row:
     median_ms: float
     p99_ms: float
     note: str = ""
-
-
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
 # Fewer samples than this give no real 99th percentile (it would be the slowest or the one
@@ -279,16 +273,21 @@ class Child:
 
     def build(self, engine: str, make: Callable[[], Any], arrays_note: str = "") -> Any:
         """make() timed, and the process's RSS growth across it: retained after it returns,
-        and the peak during it (the process's maximum resident set, which the loading before
-        may already have set higher: then the peak is at least the retained growth)."""
+        and the peak during it (the high-water mark reset just before: neither the loading
+        before it nor the parent's resident set at the fork counts, `core.process_memory`)."""
+        # Here, not at the top: graph_queries.py and snapshot_build.py import this module
+        # into a child running another tree's mutuals, which may not have it.
+        from mutuals.core.process_memory import peak_bytes, peak_reset, resident_bytes
+
         gc.collect()
-        before = rss_bytes()
+        before = resident_bytes()
+        peak_reset()
         start = time.perf_counter()
         built = make()
         seconds = time.perf_counter() - start
+        peak = peak_bytes() - before
         gc.collect()
-        retained = rss_bytes() - before
-        peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before, retained)
+        retained = resident_bytes() - before
         directed = 2 * self.graph.src.size
         note = (
             f"RSS +{retained / 2**20:.0f} MiB = {retained / directed:.1f} B per directed edge; "

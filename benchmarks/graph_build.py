@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
@@ -149,29 +148,20 @@ def load(members: int, connections: int, seed: int) -> None:
     print(f"  ties: {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def _memory_mib(field: str) -> float:
-    """This process's resident memory now (`VmRSS`) or at its peak (`VmHWM`), in MiB, from
-    /proc. Not `getrusage`'s `ru_maxrss`: Linux carries it over from the parent at fork and
-    across exec, so a child of the loader (which peaks at about 2.3 GB drawing 20M pairs)
-    reported the loader's peak as its own."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
-
-
 def measure_build() -> None:
     """In a fresh process: one build from the database; prints wall time and RSS."""
     setup()
+    from mutuals.core.process_memory import peak_bytes, peak_reset, resident_bytes
     from mutuals.graph import build_snapshot
     from mutuals.introductions.bulk import build_from_database
 
     build_snapshot(member_ids=[1, 2], sources=[1], targets=[2])  # the engine loaded
-    before = _memory_mib("VmRSS")
+    before = resident_bytes() / 2**20
+    peak_reset()  # the build's own peak (core.process_memory: not the parent's at the fork)
     started = time.perf_counter()
     snapshot = build_from_database(version=1)
     took = time.perf_counter() - started
-    peak = _memory_mib("VmHWM")
+    peak = peak_bytes() / 2**20
     print(
         f"build {took:.2f} s, peak RSS {peak:.0f} MiB ({peak - before:.0f} MiB above the "
         f"{before:.0f} MiB before the build), {snapshot.node_count:,} members, "

@@ -23,10 +23,10 @@ from __future__ import annotations
 import argparse
 import collections
 import gc
+import importlib.util
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tarfile
@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -45,9 +46,17 @@ def load() -> str:
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def rss_bytes() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+def process_memory() -> ModuleType:
+    """This checkout's `mutuals/core/process_memory.py`, loaded by its path: the child runs
+    another tree's `mutuals`, which may not have it, and importing the package from here
+    would make the child build with this tree's engine."""
+    path = ROOT / "mutuals" / "core" / "process_memory.py"
+    spec = importlib.util.spec_from_file_location("process_memory", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"no {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def child(tree: Path, folder: Path) -> None:
@@ -103,8 +112,10 @@ def child(tree: Path, folder: Path) -> None:
     timed(module.Csr, "transpose", "topic index")
     timed(module, "inverse_log_degrees", "1/log(degree)")
 
+    memory = process_memory()
     gc.collect()
-    before = rss_bytes()
+    before = memory.resident_bytes()
+    memory.peak_reset()  # the build's own peak, not the parent's resident set at the fork
     load_before = load()
     started, cpu_started = time.perf_counter(), time.process_time()
     snapshot = build_snapshot(
@@ -117,7 +128,7 @@ def child(tree: Path, folder: Path) -> None:
         topic_pairs=(topic_pairs, topics),
     )
     wall, total_cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before
+    peak = memory.peak_bytes() - before
     # The store's digest of every array and label: the same function in both trees.
     digest = store.digest(snapshot)
     print(

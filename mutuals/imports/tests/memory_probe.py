@@ -5,7 +5,7 @@ SQLite database and print the import's peak resident memory, in bytes.
 
 The export is `benchmarks/audit.py`'s generator (the real formats) at the given size, every
 connection messaged (`spread`), written in FOLDER. Django starts and the tables are created
-first; then the process's peak resident set is reset (Linux: `/proc/self/clear_refs`), so
+first; then the process's peak resident set is reset (`core.process_memory`, Linux), so
 what is printed is the import's own peak (`import_run`: parse, people, audit, contact book,
 the audit saved), not start-up's.
 `--in-memory` turns the message and interaction spools off (every record held in memory): the
@@ -32,14 +32,6 @@ def _generator() -> object:
     return module
 
 
-def _peak_bytes() -> int:
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError("no VmHWM in /proc/self/status")
-
-
 def main() -> None:
     folder, connections, messages = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     archive = _generator().generate(folder, connections, messages, spread=True)  # type: ignore[attr-defined]
@@ -54,6 +46,7 @@ def main() -> None:
     from django.db import connection
 
     from mutuals.accounts.models import User
+    from mutuals.core.process_memory import peak_bytes, peak_reset
     from mutuals.imports import services
     from mutuals.imports.linkedin import spool
 
@@ -65,13 +58,12 @@ def main() -> None:
                 editor.create_model(model)
     owner = User.objects.create(email="owner@probe.test", name="Probe Owner")
     created = services.import_create_from_path(owner=owner, path=archive)
-    with open("/proc/self/clear_refs", "w") as refs:
-        refs.write("5")  # the peak resident set starts again from the current one
-    before = _peak_bytes()
+    peak_reset()  # the peak resident set starts again from the current one
+    before = peak_bytes()
     done = services.import_run(import_id=created.pk)
     if done is None or done.status != done.Status.DONE:
         raise RuntimeError(f"the import did not finish: {done and done.error}")
-    print(before, _peak_bytes(), done.counts["interactions"])
+    print(before, peak_bytes(), done.counts["interactions"])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@ in a test or benchmark"). `benchmarks/audit.py` measures the 30,000-connection e
 the 300 MB target (docs/benchmarks.md); these tests hold what makes that figure: memory that
 does not grow with the number of messages, and an audit saved without copies of copies.
 
-Peak resident memory is read from Linux's `/proc/self/status` (VmHWM, reset with
-`/proc/self/clear_refs`), so these tests run on Linux only. They do not depend on the
+Peak resident memory is read from Linux's `/proc` (`core.process_memory`: the high-water
+mark, reset before the step measured), so these tests run on Linux only. They do not depend on the
 machine's load: memory is what the process holds, however long it waits for a core.
 """
 
@@ -19,10 +19,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from mutuals.accounts.tests.factories import make_member
+from mutuals.core import process_memory
 from mutuals.imports import services
 from mutuals.imports.models import Import
 
-LINUX = Path("/proc/self/clear_refs").exists()
+LINUX = process_memory.available()
 ROOT = Path(__file__).resolve().parents[3]
 # Every connection is messaged at both sizes (`spread`), so what differs is messages only.
 CONNECTIONS = 300
@@ -73,20 +74,6 @@ def test_the_imports_peak_memory_does_not_grow_with_every_message(tmp_path):
     )
 
 
-def _peak_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmHWM")
-
-
-def _resident_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError("no VmRSS")
-
-
 @pytest.mark.skipif(not LINUX, reason="reads peak memory from Linux's /proc")
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's JSON_VALID check")
 @pytest.mark.django_db
@@ -107,11 +94,10 @@ def test_saving_a_large_audit_on_sqlite_costs_about_two_copies_of_its_text():
     }  # fmt: skip
     text = json.dumps(audit)
     size = len(text)
-    with open("/proc/self/clear_refs", "w") as refs:
-        refs.write("5")
-    before = _resident_bytes()
+    before = process_memory.resident_bytes()
+    process_memory.peak_reset()
     services._save_audit_json(item.pk, text)
-    grew = _peak_bytes() - before
+    grew = process_memory.peak_bytes() - before
     item.refresh_from_db()
     assert item.audit == audit
     print(f"saving {size:,} bytes of JSON grew the peak by {grew:,}")
