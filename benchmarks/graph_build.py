@@ -11,21 +11,29 @@ the connections. It is created and migrated when missing, loaded once and reused
 runs (`--reload` loads it again).
 
 Measured, each in a fresh process so the peak RSS is the build's own: the build's wall time
-and peak RSS (max RSS of the process minus what Django and the engine take before it); then
-the overlay a server process lays over the published snapshot after a change (`graph.overlay`:
-rows rebuilt for the touched members, connection arrays copied around them).
+and peak RSS (the process's high-water mark, reset just before the build, minus what Django
+and the engine hold before it); then the overlay a server process lays over the published
+snapshot after a change (`graph.overlay`: rows rebuilt for the touched members, connection
+arrays copied around them).
+
+`--against REV` builds with this tree and with `git archive` of REV (its `mutuals` and
+`config`) in turn, alternating which goes first, over the same database, and checks that
+both built the same snapshot (the store's digest of every array and name).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutuals_graph \\
-        .venv/bin/python benchmarks/graph_build.py [--members 100000] [--connections 2000000]
+        .venv/bin/python benchmarks/graph_build.py [--members 100000] [--connections 2000000] \\
+        [--runs 2] [--against main]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -148,26 +156,32 @@ def load(members: int, connections: int, seed: int) -> None:
     print(f"  ties: {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def measure_build() -> None:
-    """In a fresh process: one build from the database; prints wall time and RSS."""
+def measure_build(tree: Path, overlay: bool) -> None:
+    """In a fresh process, with `tree`'s `mutuals`: one build from the database; prints wall
+    time, peak RSS and the snapshot's digest, the last line as JSON."""
+    sys.path.insert(0, str(tree))  # before this checkout, which the module put first
     setup()
-    from mutuals.core.process_memory import peak_bytes, peak_reset, resident_bytes
-    from mutuals.graph import build_snapshot
+    from snapshot_build import process_memory  # this checkout's, whatever `tree` has
+
+    from mutuals.graph import build_snapshot, store
     from mutuals.introductions.bulk import build_from_database
 
+    memory = process_memory()
     build_snapshot(member_ids=[1, 2], sources=[1], targets=[2])  # the engine loaded
-    before = resident_bytes() / 2**20
-    peak_reset()  # the build's own peak (core.process_memory: not the parent's at the fork)
+    before = memory.resident_bytes() / 2**20
+    memory.peak_reset()  # the build's own peak (core.process_memory: not the parent's)
     started = time.perf_counter()
     snapshot = build_from_database(version=1)
     took = time.perf_counter() - started
-    peak = peak_bytes() / 2**20
+    peak = memory.peak_bytes() / 2**20
     print(
         f"build {took:.2f} s, peak RSS {peak:.0f} MiB ({peak - before:.0f} MiB above the "
         f"{before:.0f} MiB before the build), {snapshot.node_count:,} members, "
         f"{snapshot.edge_count:,} connections, snapshot {snapshot.nbytes() / 2**20:.0f} MiB"
     )
-    measure_overlay(snapshot)
+    if overlay:
+        measure_overlay(snapshot)
+    print(json.dumps({"wall": took, "peak_mib": peak, "digest": store.digest(snapshot)}))
 
 
 def measure_overlay(snapshot) -> None:  # type: ignore[no-untyped-def]
@@ -201,13 +215,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--reload", action="store_true", help="load the data again")
     parser.add_argument("--runs", type=int, default=2)
-    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--against", help="git revision to compare with, run by run")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
     if args.measure:
-        measure_build()
+        measure_build(args.measure, overlay=args.against is None)
         return
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from feed import ensure_database  # the feed benchmark's: creates the database when missing
 
     ensure_database(url)
@@ -232,11 +247,59 @@ def main() -> None:
         f"{platform.python_version()}, PostgreSQL "
         f"{connection.cursor().connection.info.server_version}, database {url.rsplit('/', 1)[-1]}"
     )
-    for run in range(args.runs):
-        load_avg = os.getloadavg()
-        print(f"run {run + 1}, load average {load_avg[0]:.1f} / {load_avg[1]:.1f}:", flush=True)
-        # The same script, measuring in a fresh process.
-        subprocess.run([sys.executable, __file__, "--measure"], check=True, env=os.environ)  # noqa: S603
+    with tempfile.TemporaryDirectory(prefix="graph-build-") as scratch:
+        trees = {"this tree": ROOT}
+        if args.against:
+            from snapshot_build import export
+
+            trees = {
+                args.against: export(args.against, Path(scratch), ("mutuals", "config")),
+                **trees,
+            }
+        results: dict[str, list[dict[str, float | str]]] = {label: [] for label in trees}
+        for run in range(args.runs):
+            order = list(trees) if run % 2 == 0 else list(reversed(trees))
+            for label in order:
+                load_avg = os.getloadavg()
+                print(
+                    f"run {run + 1}, {label}, load average {load_avg[0]:.1f} / {load_avg[1]:.1f}:",
+                    flush=True,
+                )
+                done = subprocess.run(  # noqa: S603 - this script, in a fresh process
+                    [
+                        sys.executable,
+                        __file__,
+                        "--measure",
+                        str(trees[label]),
+                        *(["--against", args.against] if args.against else []),
+                    ],
+                    check=True,
+                    env=os.environ,
+                    capture_output=True,
+                    text=True,
+                )
+                lines = done.stdout.strip().splitlines()
+                print("\n".join(lines[:-1]), flush=True)
+                results[label].append(json.loads(lines[-1]))
+    if not args.runs:
+        return
+    print()
+    for label, rows in results.items():
+        walls = [float(row["wall"]) for row in rows]
+        peaks = [float(row["peak_mib"]) for row in rows]
+        print(
+            f"{label:>10}: build median {np.median(walls):.2f} s (of {len(walls)}: "
+            f"{', '.join(f'{w:.1f}' for w in walls)}), peak median {np.median(peaks):.0f} MiB"
+        )
+    if args.against:
+        digests = {row["digest"] for rows in results.values() for row in rows}
+        print(
+            "same snapshot from both trees (the store's digest of every array and name): "
+            + ("yes" if len(digests) == 1 else f"NO ({len(digests)} different)")
+        )
+        if len(digests) != 1:
+            sys.exit(1)
+    print(f"load average at the end {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

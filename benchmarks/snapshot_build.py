@@ -146,12 +146,15 @@ def child(tree: Path, folder: Path) -> None:
     )
 
 
-def export(revision: str, into: Path) -> Path:
-    """`mutuals/graph` (and the package's __init__) of a revision, in a folder of its own."""
+def export(
+    revision: str, into: Path, paths: tuple[str, ...] = ("mutuals/__init__.py", "mutuals/graph")
+) -> Path:
+    """`paths` of a revision (by default `mutuals/graph` and the package's __init__), in a
+    folder of its own."""
     archive = into / "tree.tar"
     with archive.open("wb") as out:
         subprocess.run(  # noqa: S603 - git with our own arguments
-            ["git", "-C", str(ROOT), "archive", revision, "mutuals/__init__.py", "mutuals/graph"],  # noqa: S607
+            ["git", "-C", str(ROOT), "archive", revision, *paths],  # noqa: S607
             check=True,
             stdout=out,
         )

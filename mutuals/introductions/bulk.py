@@ -13,12 +13,17 @@ check-ins with `columns`, which runs a query of fixed-width columns:
 - **Anything else** (SQLite): the cursor's rows in chunks of 100,000, each chunk one
   `np.array` call.
 
+Either way the blocks are appended to columns that grow in place (`_Growing`), so no column
+is held twice. On PostgreSQL the connections are read on a second database connection in
+the same snapshot while the first reads the other tables (`build_from_database`).
+
 `columns` checks the shape of what it reads (record widths, no NULL), so a NULL or a wider
 type fails loudly instead of shifting the columns.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +35,7 @@ from mutuals.accounts.models import Boundaries, Profile, Topic, User
 from mutuals.connections.models import Block, Connection
 from mutuals.engagement.models import Tie
 from mutuals.events.models import Attendance, Event
-from mutuals.introductions.strength import default_strengths, tie_edge_strengths
+from mutuals.introductions.strength import age_in_days, default_strengths, tie_edge_strengths
 
 if TYPE_CHECKING:
     from mutuals.graph import GraphSnapshot
@@ -85,13 +90,13 @@ def _copy_ranges(
     record = np.dtype([(f"c{index}", _WIRE[kind]) for index, kind in enumerate(kinds)])
     packed = " || ".join(f"{_SEND[kind]}({cast(e, kind)})" for e, kind in select)
     table, column = key
-    parts: list[list[npt.NDArray[Any]]] = [[] for _ in kinds]
+    found = _Growing(kinds)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         raw.execute(f"SELECT MIN(id), MAX(id) FROM {table}")  # noqa: S608 - a table name
         low, high = raw.fetchone()
         if low is None:
-            return [np.zeros(0, dtype=_NATIVE[kind]) for kind in kinds]
+            return found.columns()
         for start in range(int(low), int(high) + 1, RANGE_ROWS):
             query = (
                 f"SELECT string_agg({packed}, ''::bytea), COUNT(*) FROM {source} "  # noqa: S608
@@ -107,9 +112,34 @@ def _copy_ranges(
             if value is None or len(value) != rows * record.itemsize:
                 raise ValueError("COPY: a NULL, or records of another width than the columns'")
             block = np.frombuffer(value, dtype=record)
-            for index, kind in enumerate(kinds):
-                parts[index].append(block[f"c{index}"].astype(_NATIVE[kind]))
-    return [_joined(chunks, _NATIVE[kind]) for chunks, kind in zip(parts, kinds, strict=True)]
+            found.append([block[f"c{index}"] for index in range(len(kinds))])
+    return found.columns()
+
+
+class _Growing:
+    """Columns that grow by each block read, in place.
+
+    The arrays are resized with `ndarray.resize`, which reallocates: for arrays this large
+    the C library moves the pages (`mremap`) instead of copying them, so a column never
+    exists twice, and what is held is what was read. (Collecting blocks and joining them at
+    the end held every column twice at the peak: at 1M members / 20M connections, the 640 MB
+    of connection columns as blocks and 640 MB joined.)"""
+
+    def __init__(self, kinds: list[str]) -> None:
+        self._columns = [np.empty(0, dtype=_NATIVE[kind]) for kind in kinds]
+        self._rows = 0
+
+    def append(self, block: list[npt.NDArray[Any]]) -> None:
+        rows = len(block[0])
+        end = self._rows + rows
+        for column, values in zip(self._columns, block, strict=True):
+            # The arrays are ours alone (no view of them exists before `columns`).
+            column.resize(end, refcheck=False)
+            column[self._rows :] = values  # converts byte order and type in place
+        self._rows = end
+
+    def columns(self) -> list[npt.NDArray[Any]]:
+        return self._columns
 
 
 def _one_row(buffer: bytearray) -> tuple[memoryview | None, int]:
@@ -133,7 +163,7 @@ def _one_row(buffer: bytearray) -> tuple[memoryview | None, int]:
 
 
 def _fetch_chunks(connection: Any, sql: str, kinds: list[str]) -> list[npt.NDArray[Any]]:
-    parts: list[list[npt.NDArray[Any]]] = [[] for _ in kinds]
+    found = _Growing(kinds)
     with connection.cursor() as cursor:
         cursor.execute(sql)
         while rows := cursor.fetchmany(_FETCH):
@@ -143,38 +173,39 @@ def _fetch_chunks(connection: Any, sql: str, kinds: list[str]) -> list[npt.NDArr
             if block.dtype == object:
                 raise ValueError("a NULL where the columns are fixed-width")
             block = block.reshape(len(rows), len(kinds))
-            for index, kind in enumerate(kinds):
-                parts[index].append(block[:, index].astype(_NATIVE[kind]))
-    return [_joined(chunks, _NATIVE[kind]) for chunks, kind in zip(parts, kinds, strict=True)]
-
-
-def _joined(chunks: list[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
-    if not chunks:
-        return np.zeros(0, dtype=dtype)
-    if len(chunks) == 1:
-        return np.ascontiguousarray(chunks[0])
-    return np.concatenate(chunks)
+            found.append([block[:, index] for index in range(len(kinds))])
+    return found.columns()
 
 
 def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> GraphSnapshot:
     """Read members, openness, companies, topics, connections, tie strengths, blocks and
     check-ins in bulk (`bulk.columns`: COPY into NumPy on PostgreSQL, chunked fetches
     elsewhere; no Python per row) inside one read-only transaction, so every table is read
-    at the same moment, and build a snapshot."""
+    at the same moment, and build a snapshot.
+
+    On PostgreSQL, when this call owns its transaction, the connections (the largest table)
+    are read on a second database connection while this one reads the rest, both in the
+    same snapshot (`pg_export_snapshot` / `SET TRANSACTION SNAPSHOT`, as `pg_dump --jobs`
+    does): the server packs the rows on two cores instead of one. Each table's arrays are
+    dropped as soon as what they feed is computed, so the peak is the read columns plus
+    the engine's build, not every intermediate at once."""
     from mutuals.graph import build_snapshot
 
     database = connections[alias]
     outermost = not database.in_atomic_block  # else the caller's transaction decides
-    with transaction.atomic(using=alias):
+    with transaction.atomic(using=alias), ThreadPoolExecutor(max_workers=1) as pool:
+        beside: Future[list[npt.NDArray[Any]]] | None = None
         if database.vendor == "postgresql" and outermost:
             with database.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursor.execute("SELECT pg_export_snapshot()")
+                (snapshot_name,) = cursor.fetchone()
+            beside = pool.submit(_connections_in_snapshot, alias, snapshot_name)
         read = _Reader(alias)
         member_ids, company_rank, open_flags = read.members()
         companies = read.company_names()
         topic_members, topic_ids = read.topics()
-        connection_ids, low, high, created_days = read.connections()
-        tie_connection, tie_strength, tie_computed, tie_resting = read.ties()
+        ties = read.ties()
         blocker, blocked = read.blocks()
         event_members, event_ids = read.check_ins()
         topic_list = np.unique(topic_ids)
@@ -186,16 +217,19 @@ def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> G
             Event.objects.using(alias).filter(pk__in=event_list.tolist()).values_list("id", "title")
         )
         now_days = timezone.now().timestamp() / 86400.0
-    topic_codes = np.searchsorted(topic_list, topic_ids)
-    strengths = _strengths(
-        member_ids,
-        np.stack([topic_members, topic_codes], axis=1),
-        connection_ids=connection_ids,
-        low=low,
-        high=high,
-        age_days=now_days - created_days,
-        ties=(tie_connection, tie_strength, tie_computed, tie_resting),
-    )
+        connection_ids, low, high, age_days = (
+            beside.result() if beside is not None else read.connections()
+        )
+    measured = _measured_strengths(connection_ids, ties)
+    del connection_ids, ties
+    age_in_days(age_days, now_days, out=age_days)  # days since 1970 when made → age, in place
+    topic_pairs = np.stack([topic_members, np.searchsorted(topic_list, topic_ids)], axis=1)
+    del topic_members, topic_ids
+    strengths = _default_strengths(member_ids, topic_pairs, low=low, high=high, age_days=age_days)
+    del age_days
+    has = ~np.isnan(measured)
+    strengths[has] = measured[has]
+    del measured, has
     return build_snapshot(
         member_ids=member_ids,
         sources=low,
@@ -204,10 +238,7 @@ def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> G
         version=version,
         open_to_introductions=open_flags.astype(np.bool_),
         company_codes=(company_rank, companies),
-        topic_pairs=(
-            np.stack([topic_members, topic_codes], axis=1),
-            [names[int(topic_id)] for topic_id in topic_list],
-        ),
+        topic_pairs=(topic_pairs, [names[int(topic_id)] for topic_id in topic_list]),
         event_pairs=(
             np.stack([event_members, np.searchsorted(event_list, event_ids)], axis=1),
             [titles[int(event_id)] for event_id in event_list],
@@ -216,18 +247,53 @@ def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> G
     )
 
 
-def _strengths(
+def _connections_in_snapshot(alias: str, snapshot_name: str) -> list[npt.NDArray[Any]]:
+    """`_Reader.connections` on this thread's own database connection, in the snapshot
+    another transaction exported (it must stay open until this returns), then that
+    connection closed."""
+    database = connections[alias]
+    try:
+        with transaction.atomic(using=alias), database.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot_name])
+            return _Reader(alias).connections()
+    finally:
+        database.close()
+
+
+def _measured_strengths(
+    connection_ids: npt.NDArray[np.int64], ties: list[npt.NDArray[Any]]
+) -> npt.NDArray[np.float32]:
+    """Per connection (in the order of `connection_ids`, sorted), the strength its Tie rows
+    give (`tie_edge_strengths`), NaN where none was computed. `ties` is `_Reader.ties`'s
+    columns; they are modified in place."""
+    tie_connection, tie_strength, tie_computed, tie_resting = ties
+    position = np.searchsorted(connection_ids, tie_connection)
+    np.minimum(position, max(connection_ids.size - 1, 0), out=position)
+    found = connection_ids[position] == tie_connection if connection_ids.size else position < 0
+    tie_computed[tie_computed < 0] = np.nan  # -1: never computed
+    if not found.all():  # rows of connections that were not read (none, in one snapshot)
+        position, tie_strength = position[found], tie_strength[found]
+        tie_computed, tie_resting = tie_computed[found], tie_resting[found]
+    return tie_edge_strengths(
+        connection=position,
+        strength=tie_strength,
+        computed=tie_computed,
+        resting=tie_resting != 0,
+        connections=connection_ids.size,
+    )
+
+
+def _default_strengths(
     member_ids: npt.NDArray[np.int64],
     topic_pairs: npt.NDArray[np.int64],
     *,
-    connection_ids: npt.NDArray[np.int64],
     low: npt.NDArray[np.int64],
     high: npt.NDArray[np.int64],
     age_days: npt.NDArray[np.float64],
-    ties: tuple[npt.NDArray[Any], ...],
 ) -> npt.NDArray[np.float32]:
-    """Each connection's strength: measured from its Tie rows (`tie_edge_strengths`), else
-    the default from its age and the topics the two share."""
+    """Each connection's default strength (`default_strengths`), from its age and the
+    topics its two members share."""
     from mutuals.graph.snapshot import Csr, GraphSnapshotIds
 
     order = np.argsort(member_ids, kind="stable")
@@ -236,21 +302,7 @@ def _strengths(
     known = nodes >= 0  # topics of inactive members
     topics = Csr.from_pairs(member_ids.size, nodes[known], topic_pairs[known, 1])
     shared = topics.shared(probe.nodes(low), probe.nodes(high))
-    strengths = default_strengths(age_days, shared)
-    tie_connection, tie_strength, tie_computed, tie_resting = ties
-    position = np.searchsorted(connection_ids, tie_connection)
-    position = np.minimum(position, max(connection_ids.size - 1, 0))
-    found = connection_ids[position] == tie_connection if connection_ids.size else position < 0
-    measured = tie_edge_strengths(
-        connection=position[found],
-        strength=tie_strength[found].astype(np.float64),
-        computed=np.where(tie_computed[found] < 0, np.nan, tie_computed[found]),
-        resting=tie_resting[found] != 0,
-        connections=connection_ids.size,
-    )
-    has = ~np.isnan(measured)
-    strengths[has] = measured[has]
-    return strengths
+    return default_strengths(age_days, shared)
 
 
 class _Reader:
@@ -333,7 +385,8 @@ class _Reader:
         ids = found[0]
         if ids.size > 1 and not bool(np.all(ids[1:] > ids[:-1])):
             order = np.argsort(ids, kind="stable")
-            found = [np.ascontiguousarray(column[order]) for column in found]
+            for index in range(len(found)):  # one column at a time: one copy at the peak
+                found[index] = found[index][order]
         return found
 
     def ties(self) -> list[npt.NDArray[Any]]:

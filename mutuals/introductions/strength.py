@@ -54,14 +54,27 @@ def default_strengths(
 ) -> npt.NDArray[np.float32]:
     """DEFAULT_BASE + AGE_GAIN·(1 − e^(−age/AGE_SCALE_DAYS)) + SHARED_TOPIC_GAIN·min(shared, cap),
     clipped to [0, 1]. A new tie with nothing shared is 0.35; a year-old tie with three
-    shared topics is about 0.87. The age counts whole days: two builds on the same day give
-    the same strengths, so the builder's periodic rebuild finds nothing to publish (a
-    fractional age made every rebuild differ from the last)."""
+    shared topics is about 0.87. The age counts whole days (a fraction is dropped); callers
+    give `age_in_days`, so that two builds on the same day give the same strengths."""
     age = np.floor(np.maximum(np.asarray(age_days, dtype=np.float64), 0.0))
     shared = np.minimum(np.asarray(shared_topics, dtype=np.float64), SHARED_TOPIC_CAP)
     value = DEFAULT_BASE + AGE_GAIN * (1.0 - np.exp(-age / AGE_SCALE_DAYS))
     value = value + SHARED_TOPIC_GAIN * shared
     return np.clip(value, 0.0, 1.0).astype(np.float32)
+
+
+def age_in_days(
+    made_days: npt.ArrayLike, now_days: float, *, out: npt.NDArray[np.float64] | None = None
+) -> npt.NDArray[np.float64]:
+    """Each connection's age in UTC calendar days: midnights passed between its making and
+    now (both given in days since 1970-01-01 UTC). Every connection's age ticks at the same
+    midnight, so two builds on the same UTC day give the same default strengths and the
+    builder's periodic rebuild finds nothing new to publish. (An age counted from the
+    instant each connection was made ticks for some connection of a large community every
+    few seconds: at 20M connections about 7,000 change in any 30 s, so every rebuild
+    differed from the last and was published.) `out`: where to write (may be `made_days`)."""
+    made = np.floor(np.asarray(made_days, dtype=np.float64), out=out)
+    return np.subtract(np.floor(now_days), made, out=made)
 
 
 def connection_strengths(
@@ -71,11 +84,10 @@ def connection_strengths(
     now: datetime,
 ) -> npt.NDArray[np.float32]:
     """Strength of each connection (same order as the inputs)."""
-    age_days = np.fromiter(
-        ((now - at).total_seconds() / 86400.0 for at in created_at),
-        dtype=np.float64,
-        count=len(created_at),
+    made_days = np.fromiter(
+        (at.timestamp() / 86400.0 for at in created_at), dtype=np.float64, count=len(created_at)
     )
+    age_days = age_in_days(made_days, now.timestamp() / 86400.0)
     return default_strengths(age_days, np.asarray(shared_topics, dtype=np.float64))
 
 
@@ -113,14 +125,18 @@ def tie_edge_strengths(
     increasing number; NaN when never) and whether that side rests. Per connection: 0 when a
     side rests, else the most recently computed strength clipped to [0, 1], else NaN."""
     out = np.full(connections, np.nan, dtype=np.float32)
-    done = ~np.isnan(computed)
-    index, value, at = connection[done], strength[done], computed[done]
-    # The last of each connection's rows, by time of computation; of rows computed at the
-    # same time, the first given.
-    order = np.lexsort((-np.arange(index.size), at, index))
-    index, value = index[order], value[order]
-    last = np.ones(index.size, dtype=np.bool_)
+    # The computed rows, last given first: a stable sort by (connection, time of computation)
+    # then ends each connection's run with its latest row and, of rows computed at the same
+    # time, with the first given. Indices into the inputs instead of sorted copies of them,
+    # and no third sort key (a negated position as the tie-break): at 13.3M rows over 20M
+    # connections the peak above the inputs fell from 698 to 546 MiB, the time by a quarter.
+    rows = np.flatnonzero(~np.isnan(computed))[::-1]
+    order = np.lexsort((computed[rows], connection[rows]))
+    rows = rows[order]
+    del order
+    index = connection[rows]
+    last = np.ones(rows.size, dtype=np.bool_)
     last[:-1] = index[1:] != index[:-1]
-    out[index[last]] = np.clip(value[last], 0.0, 1.0)
+    out[index[last]] = np.clip(strength[rows[last]], 0.0, 1.0)
     out[connection[resting]] = 0.0
     return out

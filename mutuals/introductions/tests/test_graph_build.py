@@ -4,11 +4,11 @@ case the rules distinguish; and the bulk reader refuses a NULL instead of shifti
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, Profile, Topic, User
@@ -181,3 +181,79 @@ def test_an_empty_database_builds_an_empty_snapshot():
     built = graph.build_from_database()
     assert built.node_count == 0
     assert built.edge_count == 0
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a second connection in an exported snapshot"
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_connections_read_beside_the_rest_give_the_row_by_row_snapshot(community, monkeypatch):
+    beside = []
+    read_beside = bulk._connections_in_snapshot
+
+    def counted(alias, snapshot_name):
+        beside.append(snapshot_name)
+        return read_beside(alias, snapshot_name)
+
+    monkeypatch.setattr(bulk, "_connections_in_snapshot", counted)
+    built = graph.build_from_database()
+    expected = reference_build()
+    assert len(beside) == 1  # the build owned its transaction, so it read on two connections
+    for name in ("member_ids", "indptr", "neighbours", "open_to_introductions", "company"):
+        assert np.array_equal(getattr(built, name), getattr(expected, name)), name
+    assert np.allclose(built.strengths, expected.strengths, atol=1e-5)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_second_connection_reads_the_moment_the_first_read(community, monkeypatch):
+    """A connection committed after the build's transaction began is in neither read: the
+    second database connection imports the first's snapshot instead of taking its own."""
+    read_beside = bulk._connections_in_snapshot
+    late_pair = (community[4], community[8])
+
+    def after_a_late_connection(alias, snapshot_name):
+        connection_create(member=late_pair[0], other=late_pair[1])  # committed: autocommit
+        return read_beside(alias, snapshot_name)
+
+    monkeypatch.setattr(bulk, "_connections_in_snapshot", after_a_late_connection)
+    built = graph.build_from_database()
+    monkeypatch.undo()
+
+    def linked(snapshot: GraphSnapshot) -> bool:
+        node_a, node_b = (int(np.searchsorted(snapshot.member_ids, m.pk)) for m in late_pair)
+        row = snapshot.neighbours[snapshot.indptr[node_a] : snapshot.indptr[node_a + 1]]
+        return node_b in row.tolist()
+
+    assert not linked(built)
+    rebuilt = graph.build_from_database()
+    assert linked(rebuilt)  # the late connection was real, and the next build reads it
+    assert rebuilt.edge_count > built.edge_count
+
+
+def test_two_builds_on_the_same_day_give_the_same_default_strengths(monkeypatch):
+    """Ages count UTC midnights: a connection made yesterday at 10:00 was a day old at 20:00
+    today and not yet at 09:00 when its age ran from the instant it was made, so a large
+    community's every rebuild differed from the last and was published."""
+    today = datetime(2026, 6, 10, tzinfo=UTC)
+    people = [make_member(name=f"Member {index}") for index in range(4)]
+    made = [today - timedelta(hours=14), today - timedelta(hours=8), today - timedelta(days=40)]
+    for (a, b), at in zip([(0, 1), (1, 2), (2, 3)], made, strict=True):
+        connection_create(member=people[a], other=people[b], at=at)
+
+    def built_at(moment: datetime) -> np.ndarray:
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+        return graph.build_from_database().strengths.copy()
+
+    morning = built_at(today + timedelta(hours=9))
+    evening = built_at(today + timedelta(hours=20))
+    tomorrow = built_at(today + timedelta(days=1, minutes=1))
+    assert np.array_equal(morning, evening)
+    assert (tomorrow > morning).all()  # every age ticked at the same midnight
+    expected = connection_strengths(
+        created_at=made, shared_topics=[0, 0, 0], now=today + timedelta(hours=20)
+    )
+    assert sorted(set(evening.tolist())) == sorted(set(expected.tolist()))  # one rule, two paths
