@@ -27,6 +27,7 @@ from mutuals.connections.models import (
     InvitationState,
 )
 from mutuals.connections.selectors import mutual_connections, shared_topics
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import Conflict, Refused, json_datetime
 
 # --- Rules (docs/design.md §1, §4; docs/api.md "Invitations") -----------------------------------
@@ -412,12 +413,20 @@ def follow_through_rate(member: User) -> float | None:
 
 def acceptance_counts(member: User) -> tuple[int, int]:
     """(accepted, decided) among the member's last 20 decided requests."""
-    recent = list(
-        Invitation.objects.filter(sender=member, state__in=DECIDED_STATES)
-        .order_by("-created_at")
+    recent = _recent_decided_compiled.fetch(member_id=member.pk)
+    return sum(1 for state in recent if state == InvitationState.ACCEPTED), len(recent)
+
+
+def _recent_decided(member_id: int) -> QuerySet[Invitation, str]:
+    return (
+        Invitation.objects.filter(sender=member_id, state__in=DECIDED_STATES)
+        .order_by("-created_at", "-id")
         .values_list("state", flat=True)[:ACCEPTANCE_SAMPLE]
     )
-    return sum(1 for state in recent if state == InvitationState.ACCEPTED), len(recent)
+
+
+# Read on every health answer and every request sent: compiled once per process.
+_recent_decided_compiled: CompiledQuery[str] = CompiledQuery(_recent_decided, member_id=-730_501)
 
 
 def acceptance_rate(member: User) -> float | None:

@@ -221,6 +221,20 @@ def _other(value: Value) -> Value:
     return value - 7919 if value > 0 else value + 7919
 
 
+def aggregated(queryset: models.QuerySet[Any], **aggregates: Any) -> models.QuerySet[Any, Any]:
+    """`queryset.aggregate(**aggregates)` as a queryset of one row (a dict), which a
+    `CompiledQuery` can compile (`aggregate` runs at once and returns a dict): grouped by a
+    constant, which the ORM leaves out of the SQL, so the database folds every row into one
+    (and answers one row for none too, with counts of 0)."""
+    grouped = (
+        queryset.order_by()
+        .annotate(whole_=models.Value(1, output_field=models.IntegerField()))
+        .values("whole_")
+        .annotate(**aggregates)
+    )
+    return cast(models.QuerySet[Any, Any], grouped.values(*aggregates))
+
+
 def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:
     """Keep `rows` as what `instance.<name>.all()` gives, as `prefetch_related` does, for a
     related list read with a compiled query (a many-to-many field or a reverse foreign key)."""

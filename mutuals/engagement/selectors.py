@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +13,7 @@ from mutuals.accounts.providers import member_ids_matching
 from mutuals.connections.invitations import acceptance_counts, acceptance_rate
 from mutuals.connections.models import Connection, ConnectionRemoval, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
+from mutuals.core.compiled import CompiledQuery, aggregated
 from mutuals.core.errors import NotFound
 from mutuals.core.search_terms import terms_parse
 from mutuals.engagement.models import (
@@ -101,7 +102,7 @@ def recent_interactions(member: User, other_id: int, limit: int = 20) -> list[In
     )
 
 
-def pact_counted(member: User) -> Q:
+def pact_counted(member: User | int) -> Q:
     """The items that count in the member's follow-through (docs/design.md §4): their own,
     and their pairs' (on a connection they have, or had: an ended connection's items keep the
     pair), not cancelled — except an item closed by its connection's end or a suspension
@@ -122,15 +123,24 @@ def pact_counted(member: User) -> Q:
 def follow_through_rate(member: User, now: datetime | None = None) -> float | None:
     """Obligations the member owed (their own, and their pairs') that fell due, met on time /
     all that fell due (docs/design.md §4; which count: `pact_counted`). None before anything
-    fell due. One aggregate."""
-    now = now or timezone.now()
-    counts = Obligation.objects.filter(pact_counted(member), due_at__lte=now).aggregate(
-        total=Count("id"),
-        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))),
-    )
+    fell due. One aggregate, compiled once per process (read on every health answer)."""
+    counts = _follow_through_compiled.fetch(member_id=member.pk, now=now or timezone.now())[0]
     if not counts["total"]:
         return None
     return int(counts["on_time"]) / int(counts["total"])
+
+
+def _follow_through(member_id: int, now: datetime) -> QuerySet[Obligation, dict[str, int]]:
+    return aggregated(
+        Obligation.objects.filter(pact_counted(member_id), due_at__lte=now),
+        total=Count("id"),
+        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))),
+    )
+
+
+_follow_through_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(
+    _follow_through, member_id=-730_401, now=datetime(2001, 1, 1, tzinfo=UTC)
+)
 
 
 def acceptance_rate_shown(member: User) -> float | None:
@@ -149,16 +159,22 @@ class GiveTake:
     received: int
 
 
-def give_take(member: User, since: datetime | None = None) -> GiveTake:
-    """Interactions the member started with connections against those others started."""
-    interactions = Interaction.objects.all()
-    if since:
-        interactions = interactions.filter(at__gte=since)
-    counts = interactions.filter(Q(actor=member) | Q(counterpart=member)).aggregate(
-        given=Count("id", filter=Q(actor=member)),
-        received=Count("id", filter=Q(counterpart=member)),
-    )
+def give_take(member: User) -> GiveTake:
+    """Interactions the member started with connections against those others started (one
+    aggregate, compiled once per process)."""
+    counts = _give_take_compiled.fetch(member_id=member.pk)[0]
     return GiveTake(given=int(counts["given"]), received=int(counts["received"]))
+
+
+def _give_take(member_id: int) -> QuerySet[Interaction, dict[str, int]]:
+    return aggregated(
+        Interaction.objects.filter(Q(actor=member_id) | Q(counterpart=member_id)),
+        given=Count("id", filter=Q(actor=member_id)),
+        received=Count("id", filter=Q(counterpart=member_id)),
+    )
+
+
+_give_take_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(_give_take, member_id=-730_402)
 
 
 def pending_requests_count(member: User) -> int:
@@ -228,10 +244,19 @@ def collaborations_shown(
 
 
 def collaboration_counts(member: User) -> dict[str, int]:
-    """The member's confirmed collaborations by state: active and completed (one query)."""
-    counts = dict(
+    """The member's confirmed collaborations by state: active and completed (one query,
+    compiled once per process)."""
+    counts = dict(_collaboration_counts_compiled.fetch(member_id=member.pk))
+    return {
+        "active": counts.get(CollaborationState.ACTIVE, 0),
+        "completed": counts.get(CollaborationState.COMPLETED, 0),
+    }
+
+
+def _collaboration_counts(member_id: int) -> QuerySet[Collaboration, tuple[str, int]]:
+    return (
         Collaboration.objects.filter(
-            collaborators__member=member,
+            collaborators__member=member_id,
             collaborators__state=CollaboratorState.CONFIRMED,
             state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
         )
@@ -239,10 +264,11 @@ def collaboration_counts(member: User) -> dict[str, int]:
         .annotate(n=Count("id"))
         .values_list("state", "n")
     )
-    return {
-        "active": counts.get(CollaborationState.ACTIVE, 0),
-        "completed": counts.get(CollaborationState.COMPLETED, 0),
-    }
+
+
+_collaboration_counts_compiled: CompiledQuery[tuple[str, int]] = CompiledQuery(
+    _collaboration_counts, member_id=-730_403
+)
 
 
 def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:

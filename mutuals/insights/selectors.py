@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
-from typing import Any
+from datetime import UTC, datetime, time, timedelta
+from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -131,6 +131,34 @@ _untied_compiled: CompiledQuery[tuple[Any, ...]] = CompiledQuery(
 )
 
 
+def _open_pact(member_id: int) -> QuerySet[Obligation]:
+    """The items of the member's connections still open that are theirs or the pair's."""
+    theirs = Connection.objects.filter(Q(member_low=member_id) | Q(member_high=member_id))
+    return Obligation.objects.filter(
+        Q(party=member_id) | Q(party__isnull=True),
+        connection_id__in=theirs.values("pk"),
+        fulfilled_at__isnull=True,
+        cancelled_at__isnull=True,
+    ).order_by("due_at", "id")
+
+
+def _pact_fell_due(member_id: int, first: datetime, now: datetime) -> QuerySet[Obligation]:
+    """The items counted in the member's follow-through that fell due between two moments."""
+    return Obligation.objects.filter(
+        engagement.pact_counted(member_id), due_at__gte=first, due_at__lte=now
+    ).only("due_at", "fulfilled_at", "cancelled_at")
+
+
+# Read on every health answer (and the home page's suggestions): compiled once per process.
+_open_pact_compiled: CompiledQuery[Obligation] = CompiledQuery(_open_pact, member_id=-730_203)
+_pact_fell_due_compiled: CompiledQuery[Obligation] = CompiledQuery(
+    _pact_fell_due,
+    member_id=-730_204,
+    first=datetime(2001, 1, 1, tzinfo=UTC),
+    now=datetime(2001, 2, 1, tzinfo=UTC),
+)
+
+
 def tie_rows(member: User, now: datetime) -> list[TieRow]:
     """The member's ties with active members, strongest first, as last computed: the stored
     values only (no model instances, no joined profile). A connection with no tie row of the
@@ -248,19 +276,11 @@ def _pact_suggestions(
     add: Callable[[str, TieRow, str, str, str], None],
 ) -> None:
     """Thank-yous, first conversations and check-ins owed, soonest due first."""
-    open_items = Obligation.objects.filter(
-        Q(party=member) | Q(party__isnull=True),
-        connection_id__in=[t.connection_id for t in ties],
-        fulfilled_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).order_by("due_at")
     by_connection = {t.connection_id: t for t in ties}
     zone = zone_named(member.boundaries.time_zone)
-    for obligation in open_items:
-        if obligation.connection_id is None:
-            continue
-        tie = by_connection[obligation.connection_id]
-        if tie.resting_since:
+    for obligation in _open_pact_compiled.fetch(member_id=member.pk):
+        tie = by_connection.get(cast(int, obligation.connection_id))  # theirs: never None
+        if tie is None or tie.resting_since:  # a connection with an inactive member
             continue
         url = reverse("connection_detail", args=[tie.connection_id])
         # The member's own calendar day: a deadline at the end of their Sunday is "due Sun".
@@ -292,9 +312,7 @@ def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
     monday = local_now.date() - timedelta(days=local_now.weekday())
     first_day = monday - timedelta(weeks=PACT_WEEKS - 1)
     first = datetime.combine(first_day, time.min, tzinfo=local_now.tzinfo)
-    rows = Obligation.objects.filter(
-        engagement.pact_counted(member), due_at__gte=first, due_at__lte=now
-    ).only("due_at", "fulfilled_at", "cancelled_at")
+    rows = _pact_fell_due_compiled.fetch(member_id=member.pk, first=first, now=now)
     # Each fell due by now: met on time, met late, or missed (overdue).
     column = {ObligationStatus.MET: 0, ObligationStatus.LATE: 1, ObligationStatus.OVERDUE: 2}
     weeks = [[0, 0, 0] for _ in range(PACT_WEEKS)]

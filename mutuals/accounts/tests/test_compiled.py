@@ -217,3 +217,29 @@ def test_an_aware_datetime_is_a_value_sent_as_the_backend_sends_it():
         compiled.fetch(since=datetime(2026, 12, 1))  # noqa: DTZ001 - naive, refused
     with pytest.raises(TypeError):
         CompiledQuery(joined_since, since=datetime(2001, 2, 3))  # noqa: DTZ001
+
+
+def test_an_aggregate_as_one_row_answers_as_aggregate_does_and_compiles():
+    from django.db.models import Count, Q
+
+    from mutuals.core.compiled import aggregated
+
+    sam = make_member(name="Sam Okafor")
+    make_member(name="Thandi Mokoena")
+
+    def counts(name: str):
+        return aggregated(
+            User.objects.filter(is_active=True),
+            total=Count("id"),
+            named=Count("id", filter=Q(name=name)),
+        )
+
+    compiled = CompiledQuery(counts, name="stand-in")
+    for name in ["Sam Okafor", "Nobody"]:
+        expected = User.objects.filter(is_active=True).aggregate(
+            total=Count("id"), named=Count("id", filter=Q(name=name))
+        )
+        assert compiled.fetch(name=name) == [expected]  # one row, not one per member
+    User.objects.filter(pk=sam.pk).delete()
+    User.objects.update(is_active=False)
+    assert compiled.fetch(name="Sam Okafor") == [{"total": 0, "named": 0}]  # over no rows
