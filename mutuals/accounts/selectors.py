@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -23,24 +25,27 @@ from mutuals.accounts.providers import (
 )
 from mutuals.accounts.topics import topic_slug
 from mutuals.core.compiled import CompiledQuery, prefetched
+from mutuals.core.pagination import keyset_after, keyset_result, keyset_values, page_limit
 from mutuals.core.search_terms import MAX_QUERY_LENGTH, terms_parse
 
 
-def visible_members(viewer: User) -> QuerySet[User]:
+def visible_members(viewer: User | int) -> QuerySet[User]:
     """The one rule of which members a member may find (the directory, search): active, not
     themselves, on neither side of a block with them. A member's own choice of who may see
-    their profile belongs here too, so every list that finds members honours it."""
+    their profile belongs here too, so every list that finds members honours it. (`viewer`:
+    the member or their id.)"""
+    viewer_id = viewer if isinstance(viewer, int) else viewer.pk
     # The profile's visibility as a value of the member's row (a scalar subquery on its
     # unique key), not a join: joined, the database hashes every profile before it looks at
     # the members a search's index found; this way each member in question costs one lookup.
     visibility = Subquery(Profile.objects.filter(user_id=OuterRef("pk")).values("visibility")[:1])
     return (
         User.objects.filter(is_active=True)
-        .exclude(pk=viewer.pk)
-        .filter(not_blocked_with(viewer.pk))
+        .exclude(pk=viewer_id)
+        .filter(not_blocked_with(viewer_id))
         .alias(profile_visibility=visibility)
         .filter(
-            Q(profile_visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer.pk)
+            Q(profile_visibility=ProfileVisibility.COMMUNITY) | sees_private_profile_of(viewer_id)
         )
     )
 
@@ -62,32 +67,106 @@ def member_directory(
     first 200 characters); `topic` is a topic name or slug; `company` and `location` match
     case-insensitively on a part of the field. Ordered by name, then id (stable for cursors).
     """
-    members = visible_members(viewer).select_related("profile").prefetch_related("profile__topics")
+    members = _directory(viewer.pk)
     if terms := terms_parse(q[:MAX_QUERY_LENGTH]):
         members = members.filter(pk__in=member_ids_matching(terms))
     if topic.strip():
-        # A subquery, not a join: every filter keeps one row per member, so the list needs
-        # no DISTINCT, which would sort every visible member (all their columns) before the
-        # page is cut (2.5 s at 100,000 members); without it the name index is walked in
-        # order and stops after a page. The topic's id is read first so that the planner
-        # knows how common the topic is: by slug it guessed a few hundred members, and for
-        # a topic a fifth of the community follows, it checked all of them (1 s at 100,000
-        # members) instead of walking the names until a page is full (6 ms).
-        topic_id = Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True).first()
+        topic_id = topic_id_of(topic)
         if topic_id is None:
             return members.none()
-        members = members.filter(
-            Exists(
-                Profile.topics.through.objects.filter(
-                    profile__user_id=OuterRef("pk"), topic_id=topic_id
-                )
-            )
-        )
+        members = _following(members, topic_id)
     if company.strip():
         members = members.filter(profile__company__icontains=company.strip())
     if location.strip():
         members = members.filter(profile__location__icontains=location.strip())
     return members.order_by("name", "id")
+
+
+def _directory(viewer_id: int) -> QuerySet[User]:
+    return visible_members(viewer_id).select_related("profile").prefetch_related("profile__topics")
+
+
+def topic_id_of(topic: str) -> int | None:
+    """The id of a topic given by name or slug, or None when there is no such topic."""
+    return Topic.objects.filter(slug=topic_slug(topic)).values_list("pk", flat=True).first()
+
+
+def _following(members: QuerySet[User], topic_id: int) -> QuerySet[User]:
+    """The members who follow a topic. A subquery, not a join: every filter keeps one row per
+    member, so the list needs no DISTINCT, which would sort every visible member (all their
+    columns) before the page is cut (2.5 s at 100,000 members); without it the name index is
+    walked in order and stops after a page. The topic's id is read first so that the planner
+    knows how common the topic is: by slug it guessed a few hundred members, and for a topic
+    a fifth of the community follows, it checked all of them (1 s at 100,000 members)
+    instead of walking the names until a page is full (6 ms)."""
+    return members.filter(
+        Exists(
+            Profile.topics.through.objects.filter(
+                profile__user_id=OuterRef("pk"), topic_id=topic_id
+            )
+        )
+    )
+
+
+DIRECTORY_KEYS = ("name", "id")
+
+
+@dataclass(frozen=True)
+class _DirectoryShape:
+    after: bool  # from a cursor's (name, id)
+    topic: bool
+    rows: int  # the page's length + 1
+
+
+def _directory_statement(
+    shape: _DirectoryShape,
+    viewer_id: int,
+    topic_id: int = 0,
+    after_name: str = "",
+    after_id: int = 0,
+) -> QuerySet[User]:
+    members = _directory(viewer_id)
+    if shape.topic:
+        members = _following(members, topic_id)
+    members = members.order_by(*DIRECTORY_KEYS)
+    if shape.after:
+        members = members.filter(keyset_after(DIRECTORY_KEYS, [after_name, after_id]))
+    return members[: shape.rows]
+
+
+_DIRECTORY_STAND_INS: dict[str, str | int] = {
+    "viewer_id": -730_011,
+    "topic_id": -730_012,
+    "after_name": "directory stand-in: name",
+    "after_id": -730_013,
+}
+_directory_compiled: dict[_DirectoryShape, CompiledQuery[User]] = {}
+
+
+def member_directory_page(
+    *, viewer: User, topic: str = "", cursor: str | None, limit: int | None
+) -> tuple[list[User], str | None]:
+    """`keyset_page` of `member_directory` by name and id, without the text filters (`q`,
+    `company`, `location`, which the ORM turns into patterns: those lists go through
+    `member_directory`): the directory as every member first opens it, compiled once per
+    process and shape of page (issue 20)."""
+    limit = page_limit(limit)
+    values: dict[str, str | int] = {"viewer_id": viewer.pk}
+    if cursor:
+        values["after_name"], values["after_id"] = keyset_values(User, DIRECTORY_KEYS, cursor)
+    if topic.strip():
+        topic_id = topic_id_of(topic)
+        if topic_id is None:
+            return [], None
+        values["topic_id"] = topic_id
+    shape = _DirectoryShape(after=bool(cursor), topic="topic_id" in values, rows=limit + 1)
+    compiled = _directory_compiled.get(shape)
+    if compiled is None:
+        stand_ins = {name: _DIRECTORY_STAND_INS[name] for name in values}
+        compiled = _directory_compiled.setdefault(
+            shape, CompiledQuery(functools.partial(_directory_statement, shape), **stand_ins)
+        )
+    return keyset_result(compiled.fetch(**values), keys=DIRECTORY_KEYS, limit=limit)
 
 
 def member_for_request(request: HttpRequest) -> User:

@@ -76,35 +76,57 @@ def keyset_page[M: Model](
 ) -> tuple[list[M], str | None]:
     """One page of `queryset` ordered by `keys` ("-key" for descending; the last key must be
     unique, and all keys sort the same way)."""
+    limit = page_limit(limit)
+    queryset = queryset.order_by(*keys)
+    if cursor:
+        queryset = queryset.filter(keyset_after(keys, keyset_values(queryset.model, keys, cursor)))
+    return keyset_result(list(queryset[: limit + 1]), keys=keys, limit=limit)
+
+
+def page_limit(limit: int | None) -> int:
+    """The page's length: `DEFAULT_LIMIT` when not given, refused beyond 1 to `MAX_LIMIT`."""
     if limit is None:
-        limit = DEFAULT_LIMIT
+        return DEFAULT_LIMIT
     if not 1 <= limit <= MAX_LIMIT:
         raise MutualsError(
             f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit", detail={}
         )
-    queryset = queryset.order_by(*keys)
-    if cursor:
-        fields = [key.lstrip("-") for key in keys]
-        values = [
-            _checked(queryset.model, field, value)
-            for field, value in zip(fields, decode_cursor(cursor, len(keys)), strict=True)
-        ]
-        after = Q()
-        # (k1, k2, ...) > (v1, v2, ...) spelled out, since not every database has row values.
-        for index, key in enumerate(keys):
-            beyond = "lt" if key.startswith("-") else "gt"
-            step = Q(**{f"{fields[index]}__{beyond}": values[index]})
-            for previous_field, previous_value in zip(fields[:index], values[:index], strict=True):
-                step &= Q(**{previous_field: previous_value})
-            after |= step
-        queryset = queryset.filter(after)
-    rows = list(queryset[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        last = rows[-1]
-        next_cursor = encode_cursor([_value(last, key.lstrip("-")) for key in keys])
-    return rows, next_cursor
+    return limit
+
+
+def keyset_values(model: type[Model], keys: Sequence[str], cursor: str) -> list[Any]:
+    """The values of `keys` a cursor of `model`'s rows carries, each as its field's own type
+    (else `InvalidCursor`)."""
+    fields = [key.lstrip("-") for key in keys]
+    return [
+        _checked(model, field, value)
+        for field, value in zip(fields, decode_cursor(cursor, len(keys)), strict=True)
+    ]
+
+
+def keyset_after(keys: Sequence[str], values: Sequence[Any]) -> Q:
+    """The rows after (`keys`) = `values` in the order of `keys`: (k1, k2, ...) > (v1, v2,
+    ...) spelled out, since not every database has row values."""
+    fields = [key.lstrip("-") for key in keys]
+    after = Q()
+    for index, key in enumerate(keys):
+        beyond = "lt" if key.startswith("-") else "gt"
+        step = Q(**{f"{fields[index]}__{beyond}": values[index]})
+        for previous_field, previous_value in zip(fields[:index], values[:index], strict=True):
+            step &= Q(**{previous_field: previous_value})
+        after |= step
+    return after
+
+
+def keyset_result[M: Model](
+    rows: list[M], *, keys: Sequence[str], limit: int
+) -> tuple[list[M], str | None]:
+    """The page from up to `limit` + 1 rows read in the order of `keys`, and the cursor of the
+    next page when there was one more row."""
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    return rows, encode_cursor([_value(rows[-1], key.lstrip("-")) for key in keys])
 
 
 def ranked_page[T](
@@ -121,12 +143,7 @@ def ranked_slice(*, cursor: str | None, limit: int | None) -> tuple[int, int]:
     """Where a page of a ranking starts and how long it is, from the request's cursor and
     limit (`ranked_page`'s rules), for a ranking the database slices itself: ask it for one
     row more than `limit` to know whether another page follows (`ranked_next`)."""
-    if limit is None:
-        limit = DEFAULT_LIMIT
-    if not 1 <= limit <= MAX_LIMIT:
-        raise MutualsError(
-            f"limit must be between 1 and {MAX_LIMIT}.", code="invalid_limit", detail={}
-        )
+    limit = page_limit(limit)
     return (cursor_int(decode_cursor(cursor, 1)[0]) if cursor else 0), limit
 
 
