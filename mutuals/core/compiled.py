@@ -136,7 +136,10 @@ class CompiledQuery[Row]:
             raise ValueError("two stand-ins have the same value: give each its own")
         self._make = make
         self._stand_ins = stand_ins
-        self._template = make(**stand_ins)
+        # Made at the first fetch, not here: a module may define its compiled reads at import,
+        # before the apps' registries (`accounts.providers`) that a query's rules come from
+        # are filled.
+        self._template: models.QuerySet[Any, Row] | None = None
         self._compiled: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
 
@@ -189,6 +192,8 @@ class CompiledQuery[Row]:
             if isinstance(value, datetime) and value.tzinfo is None:
                 raise TypeError(f"{name!r} must be an aware datetime")
         template = self._template
+        if template is None:
+            template = self._template = self._make(**self._stand_ins)
         alias = template.db
         compiled = self._compiled.get(alias)
         if compiled is None:

@@ -35,6 +35,7 @@ from mutuals.accounts.models import TOPIC_ORDER, Profile, Topic, User
 from mutuals.connections.invitations import ContextSource, RecipientMaterial
 from mutuals.connections.models import Connection, ContextKind
 from mutuals.connections.selectors import blocked_ids
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import MutualsError
 from mutuals.core.pagination import (
     DEFAULT_LIMIT,
@@ -47,7 +48,7 @@ from mutuals.core.pagination import (
 from mutuals.core.pagination import encode_cursor as _encode
 from mutuals.engagement.models import Interaction, InteractionKind, Tie
 from mutuals.feed import ranking
-from mutuals.feed.access import RULE, Audience, Fact, assuming, visible_sql
+from mutuals.feed.access import RULE, Audience, Fact, assuming, posts_visible_to, visible_sql
 from mutuals.feed.mentions import current_names, plain
 from mutuals.feed.models import (
     Comment,
@@ -834,12 +835,23 @@ def _mention_rank(name: str, words: list[str]) -> int:
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
     """The recipient's recent posts the sender can see, as text the personalization engine
     may find referred to in a note (registered with connections in FeedConfig.ready)."""
-    rows = list(
-        Audience.of(sender)
-        .posts()
-        .filter(author_id=recipient.pk)
+    rows = _material_compiled.fetch(sender_id=sender.pk, recipient_id=recipient.pk)
+    names = current_names("\n".join(rows))  # every post's mentions in one read
+    return RecipientMaterial(posts=tuple(plain(body, names) for body in rows))
+
+
+def _material(sender_id: int, recipient_id: int) -> QuerySet[Post, str]:
+    """The recipient's latest posts the sender may see, the sender's connections and blocks
+    read inside the statement (`posts_visible_to`)."""
+    return (
+        posts_visible_to(sender_id)
+        .filter(author_id=recipient_id)
         .order_by("-created_at", "-id")
         .values_list("body", flat=True)[:MATERIAL_POSTS]
     )
-    names = current_names("\n".join(rows))  # every post's mentions in one read
-    return RecipientMaterial(posts=tuple(plain(body, names) for body in rows))
+
+
+# Read on every check of a request's note (each pause in typing): compiled once per process.
+_material_compiled: CompiledQuery[str] = CompiledQuery(
+    _material, sender_id=-730_601, recipient_id=-730_602
+)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from mutuals.accounts.models import User
 from mutuals.connections.invitations import RecipientMaterial
 from mutuals.connections.selectors import blocked_ids
+from mutuals.core.compiled import CompiledQuery
 from mutuals.engagement.models import Obligation, ObligationKind
 from mutuals.mentorship.matching import Need, OfferFacts, Suggestion, suggest
 from mutuals.mentorship.models import (
@@ -168,12 +169,20 @@ def programmes_for(viewer: User) -> QuerySet[Programme]:
 def recipient_material(sender: User, recipient: User) -> RecipientMaterial:
     """The recipient's published mentor offer (title and description; a paused offer is still
     theirs to be referred to), registered with connections in MentorshipConfig.ready."""
-    offer = (
-        MentorOffer.objects.filter(mentor_id=recipient.pk)
-        .values_list("title", "description")
-        .first()
-    )
+    offer = _offer_compiled.first(mentor_id=recipient.pk)
     return RecipientMaterial(mentor_offer=f"{offer[0]}. {offer[1]}" if offer else "")
+
+
+def _offer(mentor_id: int) -> QuerySet[MentorOffer, tuple[str, str]]:
+    return (
+        MentorOffer.objects.filter(mentor_id=mentor_id)
+        .order_by("pk")
+        .values_list("title", "description")[:1]
+    )
+
+
+# Read on every check of a request's note (each pause in typing): compiled once per process.
+_offer_compiled: CompiledQuery[tuple[str, str]] = CompiledQuery(_offer, mentor_id=-730_801)
 
 
 def offer_active_count(offer: MentorOffer) -> int:

@@ -99,3 +99,28 @@ def test_the_composer_says_when_there_is_no_post(member: User, web_client: Clien
     page = web_client.get(f"/members/{recipient.pk}/connect/").content.decode()
     assert 'value="content"  disabled' in page or 'value="content" disabled' in page
     assert "none you can see" in page
+
+
+def test_the_material_a_note_is_checked_against_is_what_the_sender_may_see() -> None:
+    """The composer's check reads the recipient's latest posts the sender may see (in one
+    compiled statement, issue 20): never a hidden post or a connections-only one of someone
+    the sender is not connected with, and nothing across a block."""
+    from mutuals.connections.services import block_create, connection_create
+    from mutuals.feed.selectors import recipient_material
+
+    sender, recipient, mutual = make_pair()
+    make_post(recipient, "Open to everyone: supplier risk reviews.")
+    make_post(recipient, "Only for my connections: the pricing memo.", visibility="connections")
+    hidden = make_post(recipient, "Taken down: an old rant.")
+    services.post_set_hidden(post_id=hidden.pk, hidden=True)
+    make_post(mutual, "Someone else's post.")
+    assert recipient_material(sender, recipient).posts == (
+        "Open to everyone: supplier risk reviews.",
+    )
+    connection_create(member=sender, other=recipient)
+    assert recipient_material(sender, recipient).posts == (
+        "Only for my connections: the pricing memo.",
+        "Open to everyone: supplier risk reviews.",
+    )
+    block_create(blocker=recipient, blocked=sender)
+    assert recipient_material(sender, recipient).posts == ()

@@ -602,3 +602,16 @@ def test_a_testimonial_is_hidden_from_someone_its_author_blocked() -> None:
     viewer = make_member()
     block_create(blocker=mentee, blocked=viewer)
     assert list(mentor_testimonials(viewer, mentor)) == []
+
+
+def test_a_note_may_refer_to_the_recipients_mentor_offer_and_only_theirs() -> None:
+    """The composer's check reads the recipient's offer (compiled once per process: each
+    recipient gets their own, a member without one none)."""
+    from mutuals.mentorship.selectors import recipient_material
+
+    thandi, offer = make_mentor()
+    other, _ = make_mentor(name="Dara Okafor", title="Negotiation for engineers")
+    sam = make_mentee()
+    assert recipient_material(sam, thandi).mentor_offer == f"{offer.title}. {offer.description}"
+    assert recipient_material(sam, other).mentor_offer.startswith("Negotiation for engineers. ")
+    assert recipient_material(thandi, sam).mentor_offer == ""

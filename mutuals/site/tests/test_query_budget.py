@@ -61,10 +61,11 @@ def queries_for(call: Callable[[], object]) -> int:
     ("name", "budget"),
     [
         # The token, the recipient, their topics, a block between the two, the topics both
-        # list (the context), the recipient's posts the sender may see (the sender's
-        # connections and blocks, the posts, the names their mentions point at: one read for
-        # all, not one a post), their events, their mentor offer, the sender's history's stamp.
-        ("check", 12),
+        # list (the context), the recipient's posts the sender may see (one statement, the
+        # sender's connections and blocks read inside it; then the names their mentions point
+        # at: one read for all, not one a post), their events, their mentor offer, the
+        # sender's history's stamp.
+        ("check", 10),
         # The token, the directory page (members and their profiles, their topics), the graph
         # version.
         ("members", 5),
