@@ -220,6 +220,7 @@ def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> G
         connection_ids, low, high, age_days = (
             beside.result() if beside is not None else read.connections()
         )
+        beside = None  # a future holds its result: the columns go when they are dropped below
     measured = _measured_strengths(connection_ids, ties)
     del connection_ids, ties
     age_in_days(age_days, now_days, out=age_days)  # days since 1970 when made → age, in place
@@ -266,20 +267,32 @@ def _measured_strengths(
 ) -> npt.NDArray[np.float32]:
     """Per connection (in the order of `connection_ids`, sorted), the strength its Tie rows
     give (`tie_edge_strengths`), NaN where none was computed. `ties` is `_Reader.ties`'s
-    columns; they are modified in place."""
+    columns; the list is emptied and each column dropped as soon as it is used (at 1M
+    members / 20M connections they are 13M rows: every copy held at once was this phase's
+    peak, the build's highest)."""
     tie_connection, tie_strength, tie_computed, tie_resting = ties
+    ties.clear()
     position = np.searchsorted(connection_ids, tie_connection)
     np.minimum(position, max(connection_ids.size - 1, 0), out=position)
     found = connection_ids[position] == tie_connection if connection_ids.size else position < 0
+    del tie_connection
+    # An index into the connections: 32 bits hold it below 2**31 connections.
+    index: npt.NDArray[np.integer[Any]] = position.astype(
+        np.int32 if connection_ids.size < 2**31 else np.int64
+    )
+    del position
+    resting = tie_resting != 0
+    del tie_resting
     tie_computed[tie_computed < 0] = np.nan  # -1: never computed
     if not found.all():  # rows of connections that were not read (none, in one snapshot)
-        position, tie_strength = position[found], tie_strength[found]
-        tie_computed, tie_resting = tie_computed[found], tie_resting[found]
+        index, tie_strength = index[found], tie_strength[found]
+        tie_computed, resting = tie_computed[found], resting[found]
+    del found
     return tie_edge_strengths(
-        connection=position,
+        connection=index,
         strength=tie_strength,
         computed=tie_computed,
-        resting=tie_resting != 0,
+        resting=resting,
         connections=connection_ids.size,
     )
 
