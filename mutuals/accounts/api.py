@@ -57,10 +57,8 @@ from mutuals.accounts.schemas import (
     TokenOut,
 )
 from mutuals.accounts.selectors import (
-    DIRECTORY_KEYS,
     api_tokens_active,
     email_verification_pending,
-    member_directory,
     member_directory_page,
     member_own_profile,
 )
@@ -186,17 +184,15 @@ def members_list(
 ) -> MemberPage:
     """Search the member directory. Each member carries their degree of separation from you."""
     viewer = member(request)
-    if q.strip() or company.strip() or location.strip():
-        members, next_cursor = keyset_page(
-            member_directory(viewer=viewer, q=q, topic=topic, company=company, location=location),
-            keys=DIRECTORY_KEYS,
-            cursor=cursor,
-            limit=limit,
-        )
-    else:
-        members, next_cursor = member_directory_page(
-            viewer=viewer, topic=topic, cursor=cursor, limit=limit
-        )
+    members, next_cursor = member_directory_page(
+        viewer=viewer,
+        q=q,
+        topic=topic,
+        company=company,
+        location=location,
+        cursor=cursor,
+        limit=limit,
+    )
     proximity = proximity_for(viewer.pk, (m.pk for m in members))
     return MemberPage(
         items=[_member_out(m, proximity[m.pk].degree) for m in members], next=next_cursor

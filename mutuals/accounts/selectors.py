@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import cast
 
@@ -24,8 +23,14 @@ from mutuals.accounts.providers import (
     sees_private_profile_of,
 )
 from mutuals.accounts.topics import topic_slug
-from mutuals.core.compiled import CompiledQuery, prefetched
-from mutuals.core.pagination import keyset_after, keyset_result, keyset_values, page_limit
+from mutuals.core.compiled import CompiledQuery, CompiledShapes, prefetched
+from mutuals.core.pagination import (
+    keyset_after,
+    keyset_page,
+    keyset_result,
+    keyset_values,
+    page_limit,
+)
 from mutuals.core.search_terms import MAX_QUERY_LENGTH, terms_parse
 
 
@@ -134,22 +139,39 @@ def _directory_statement(
     return members[: shape.rows]
 
 
-_DIRECTORY_STAND_INS: dict[str, str | int] = {
-    "viewer_id": -730_011,
-    "topic_id": -730_012,
-    "after_name": "directory stand-in: name",
-    "after_id": -730_013,
-}
-_directory_compiled: dict[_DirectoryShape, CompiledQuery[User]] = {}
+_directory_compiled: CompiledShapes[_DirectoryShape, User] = CompiledShapes(
+    _directory_statement,
+    {
+        "viewer_id": -730_011,
+        "topic_id": -730_012,
+        "after_name": "directory stand-in: name",
+        "after_id": -730_013,
+    },
+)
 
 
 def member_directory_page(
-    *, viewer: User, topic: str = "", cursor: str | None, limit: int | None
+    *,
+    viewer: User,
+    q: str = "",
+    topic: str = "",
+    company: str = "",
+    location: str = "",
+    cursor: str | None,
+    limit: int | None,
 ) -> tuple[list[User], str | None]:
-    """`keyset_page` of `member_directory` by name and id, without the text filters (`q`,
-    `company`, `location`, which the ORM turns into patterns: those lists go through
-    `member_directory`): the directory as every member first opens it, compiled once per
-    process and shape of page (issue 20)."""
+    """One page of `member_directory` by name, then id (`keyset_page`'s cursors and limits).
+    Without the text filters (`q`, `company`, `location`: the ORM turns them into patterns,
+    so their queryset is built each time) the page is one statement compiled once per process
+    and shape (topic or not, cursor or not, length): the directory as every member first
+    opens it (issue 20)."""
+    if q.strip() or company.strip() or location.strip():
+        return keyset_page(
+            member_directory(viewer=viewer, q=q, topic=topic, company=company, location=location),
+            keys=DIRECTORY_KEYS,
+            cursor=cursor,
+            limit=limit,
+        )
     limit = page_limit(limit)
     values: dict[str, str | int] = {"viewer_id": viewer.pk}
     if cursor:
@@ -160,13 +182,8 @@ def member_directory_page(
             return [], None
         values["topic_id"] = topic_id
     shape = _DirectoryShape(after=bool(cursor), topic="topic_id" in values, rows=limit + 1)
-    compiled = _directory_compiled.get(shape)
-    if compiled is None:
-        stand_ins = {name: _DIRECTORY_STAND_INS[name] for name in values}
-        compiled = _directory_compiled.setdefault(
-            shape, CompiledQuery(functools.partial(_directory_statement, shape), **stand_ins)
-        )
-    return keyset_result(compiled.fetch(**values), keys=DIRECTORY_KEYS, limit=limit)
+    rows = _directory_compiled.fetch(shape, **values)
+    return keyset_result(rows, keys=DIRECTORY_KEYS, limit=limit)
 
 
 def member_for_request(request: HttpRequest) -> User:

@@ -36,6 +36,7 @@ first test that runs it, never silently.
 
 from __future__ import annotations
 
+import functools
 import threading
 import weakref
 from collections.abc import Callable
@@ -212,6 +213,42 @@ class CompiledQuery[Row]:
     def first(self, **values: Value) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+class CompiledShapes[Shape, Row]:
+    """A statement whose SQL depends on a few choices (its `Shape`: a frozen dataclass, say
+    whether a filter or a cursor is present, and a page's length), compiled once per process
+    and shape: `statement(shape, **values)` makes the queryset, `stand_ins` names a stand-in
+    for every value any shape takes, and each shape's `CompiledQuery` is made at its first
+    fetch with the stand-ins of the values given. At most `bound` shapes are kept (all are
+    dropped when one more comes): a guard, since a shape's fields come from a request."""
+
+    def __init__(
+        self,
+        statement: Callable[..., models.QuerySet[Any, Row]],
+        stand_ins: dict[str, Value],
+        *,
+        bound: int = 512,
+    ) -> None:
+        self._statement = statement
+        self._stand_ins = stand_ins
+        self._bound = bound
+        self._compiled: dict[Shape, CompiledQuery[Row]] = {}
+
+    def fresh(self) -> CompiledShapes[Shape, Row]:
+        """The same statement with nothing compiled yet, as a new process has it (tests)."""
+        return CompiledShapes(self._statement, self._stand_ins, bound=self._bound)
+
+    def fetch(self, shape: Shape, **values: Value) -> list[Row]:
+        compiled = self._compiled.get(shape)
+        if compiled is None:
+            if len(self._compiled) >= self._bound:
+                self._compiled.clear()
+            stand_ins = {name: self._stand_ins[name] for name in values}
+            compiled = self._compiled.setdefault(
+                shape, CompiledQuery(functools.partial(self._statement, shape), **stand_ins)
+            )
+        return compiled.fetch(**values)
 
 
 _BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1

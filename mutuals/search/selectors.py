@@ -28,7 +28,6 @@ lookups are the cheap ones.
 
 from __future__ import annotations
 
-import functools
 import time
 import unicodedata
 from collections.abc import Callable
@@ -51,7 +50,7 @@ from django.db.models.expressions import RawSQL
 from mutuals.accounts.models import Profile, User
 from mutuals.accounts.selectors import visible_members
 from mutuals.accounts.topics import topic_slug
-from mutuals.core.compiled import CompiledQuery
+from mutuals.core.compiled import CompiledShapes
 from mutuals.core.pagination import ranked_next, ranked_slice
 from mutuals.core.search_terms import Terms
 from mutuals.events.models import Event
@@ -223,29 +222,22 @@ def _statement(shape: _Shape, **values: Any) -> QuerySet[Any]:
 # The statements compiled so far in this process, by shape (`core.compiled`): building and
 # compiling a statement's queryset cost the server about ten times what the database takes to
 # answer it. Values to compile with, found nowhere else in a statement.
-_STAND_INS: dict[str, str | int] = {
-    "viewer_id": -190_001,
-    "match": "search stand-in: match",
-    "exact": "search stand-in: exact",
-    "newer_than": -190_002,
-    "topic": "search stand-in: topic",
-}
-_compiled: dict[_Shape, CompiledQuery[Any]] = {}
-_COMPILED_MAX = 512  # shapes differ by page (start, stop) only beyond a few: a bound, not a need
+_compiled: CompiledShapes[_Shape, Any] = CompiledShapes(
+    _statement,
+    {
+        "viewer_id": -190_001,
+        "match": "search stand-in: match",
+        "exact": "search stand-in: exact",
+        "newer_than": -190_002,
+        "topic": "search stand-in: topic",
+    },
+)
 
 
 def _rows(shape: _Shape, values: dict[str, Any]) -> list[Any]:
     if shape.company:  # the ORM sends "%x%" for a part of a name: built each time
         return list(_statement(shape, **values))
-    compiled = _compiled.get(shape)
-    if compiled is None:
-        if len(_compiled) >= _COMPILED_MAX:
-            _compiled.clear()
-        stand_ins = {name: _STAND_INS[name] for name in values}
-        compiled = _compiled[shape] = CompiledQuery(
-            functools.partial(_statement, shape), **stand_ins
-        )
-    return compiled.fetch(**values)
+    return _compiled.fetch(shape, **values)
 
 
 def _ranked(

@@ -243,3 +243,47 @@ def test_an_aggregate_as_one_row_answers_as_aggregate_does_and_compiles():
     User.objects.filter(pk=sam.pk).delete()
     User.objects.update(is_active=False)
     assert compiled.fetch(name="Sam Okafor") == [{"total": 0, "named": 0}]  # over no rows
+
+
+def test_the_queryset_is_made_at_the_first_fetch_not_when_defined():
+    """A module defines its compiled reads at import, before the registries their rules come
+    from (`accounts.providers`) are filled: making the queryset then would fail."""
+    ready: list[bool] = []
+
+    def make(name: str):
+        if not ready:
+            raise AssertionError("made before the first fetch")
+        return _members_named(name)
+
+    compiled = CompiledQuery(make, name="stand-in")  # nothing made yet
+    ready.append(True)
+    sam = make_member(name="Sam Okafor")
+    assert [member.pk for member in compiled.fetch(name="Sam Okafor")] == [sam.pk]
+
+
+def test_each_shape_is_compiled_once_and_the_shapes_are_bounded():
+    from dataclasses import dataclass
+
+    from mutuals.core.compiled import CompiledShapes
+
+    @dataclass(frozen=True)
+    class Shape:
+        active_only: bool
+
+    made = []
+
+    def statement(shape: Shape, name: str):
+        made.append(shape)
+        members = User.objects.filter(name=name)
+        return members.filter(is_active=True) if shape.active_only else members
+
+    shapes: CompiledShapes[Shape, User] = CompiledShapes(statement, {"name": "stand-in"}, bound=1)
+    sam = make_member(name="Sam Okafor")
+    User.objects.filter(pk=sam.pk).update(is_active=False)
+    assert shapes.fetch(Shape(active_only=True), name="Sam Okafor") == []
+    assert [m.pk for m in shapes.fetch(Shape(active_only=False), name="Sam Okafor")] == [sam.pk]
+    compilations = len(made)
+    assert [m.pk for m in shapes.fetch(Shape(active_only=False), name="Sam Okafor")] == [sam.pk]
+    assert len(made) == compilations  # the kept shape: no new queryset
+    shapes.fetch(Shape(active_only=True), name="Sam Okafor")
+    assert len(made) > compilations  # the bound of 1 had dropped it

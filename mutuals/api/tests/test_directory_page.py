@@ -91,3 +91,33 @@ def test_a_made_up_cursor_is_refused(community, cursor):
     viewer, _ = community
     with pytest.raises(InvalidCursor):
         member_directory_page(viewer=viewer, cursor=cursor, limit=20)
+
+
+@pytest.mark.parametrize(
+    ("filters", "found"),
+    [
+        ({"q": "ana"}, [0, 1]),  # both Ana Ferreiras
+        ({"company": "acme"}, [0]),
+        ({"location": "porto"}, [0]),
+        ({"q": "ana", "topic": "agile"}, [0]),
+    ],
+)
+def test_a_text_filter_answers_as_the_directory_queryset(community, filters, found):
+    """The text filters are not compiled (patterns): the same page as the queryset's."""
+    viewer, people = community
+    profile_update(user=people[0], company="Acme Rail", location="Porto")
+
+    def by_queryset(cursor, limit):
+        return keyset_page(
+            member_directory(viewer=viewer, **filters),
+            keys=DIRECTORY_KEYS,
+            cursor=cursor,
+            limit=limit,
+        )
+
+    def paged(cursor, limit):
+        return member_directory_page(viewer=viewer, cursor=cursor, limit=limit, **filters)
+
+    expected = every_page(by_queryset, 1)
+    assert every_page(paged, 1) == expected
+    assert [pk for ids, _ in expected for pk in ids] == [people[index].pk for index in found]

@@ -88,7 +88,7 @@ def test_the_walk_finds_the_same_candidates_as_the_index_for_every_viewer_and_pa
     """The walk is a plan, not a rule: the same statement with the text asked of each row
     instead of the index's matches gives the same rows in the same order (the visibility
     rule, the window, the ranking, each page)."""
-    monkeypatch.setattr(selectors, "_compiled", {})
+    monkeypatch.setattr(selectors, "_compiled", selectors._compiled.fresh())
     viewer = make_member(name="Sam Viewer")
     _community(viewer)
     newest = Post.objects.order_by("-pk").values_list("pk", flat=True)[0]
@@ -172,7 +172,7 @@ def test_members_candidates_are_matching_documents_whose_member_the_viewer_may_s
     """Read from the documents, each matching one's member asked the visibility rule by a
     scalar subquery: only matches are asked (a walk stops at the 500th visible), where the
     members' rule asked every member read, matching or not, before the match."""
-    monkeypatch.setattr(selectors, "_compiled", {})
+    monkeypatch.setattr(selectors, "_compiled", selectors._compiled.fresh())
     viewer = make_member(name="Sam Viewer")
     seen = make_member(name="Jo Seen")
     blocked = make_member(name="Jo Blocked")

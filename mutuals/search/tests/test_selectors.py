@@ -351,7 +351,7 @@ def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkey
     """Building and compiling the four statements cost the server about 45 ms of CPU per
     search at 100,000 members (docs/benchmarks.md): a search by anyone for any words reuses
     them, only its values change."""
-    monkeypatch.setattr(selectors, "_compiled", {})
+    monkeypatch.setattr(selectors, "_compiled", selectors._compiled.fresh())
     other = make_member(name="Priya Other")
     connect(viewer, make_member(name="Priya Friend"))
     search(viewer, terms_parse("pri"))
@@ -371,7 +371,7 @@ def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkey
 def test_compiled_statements_answer_as_the_querysets_they_were_made_from(viewer, monkeypatch):
     """Each viewer's own rules, whoever compiled the statement: blocks either way,
     connections-only posts, a hidden post, an inactive author; each page and filter."""
-    monkeypatch.setattr(selectors, "_compiled", {})
+    monkeypatch.setattr(selectors, "_compiled", selectors._compiled.fresh())
     friend, stranger, blocked = (make_member(name=n) for n in ("Fay Pri", "Stan Pri", "Bo Pri"))
     connect(viewer, friend)
     make_post(friend, "Pricing for friends", visibility=Visibility.CONNECTIONS)
