@@ -4,6 +4,7 @@ off, so these tests see what production sees."""
 
 from __future__ import annotations
 
+import io
 import threading
 from pathlib import Path
 from typing import Any
@@ -194,6 +195,18 @@ def test_the_graph_command_publishes_once(cast, production_builder):
     published = store.load_current(production_builder)
     assert published is not None
     assert published.snapshot.node_of(cast.thandi.pk) is not None
+
+
+def test_the_graph_command_says_when_the_published_snapshot_was_current(cast, production_builder):
+    """A second `--once` over an unchanged database publishes nothing and says so (it
+    printed "Published graph snapshot None")."""
+    call_command("graph", "--once", stdout=io.StringIO())
+    first = store.current_name(production_builder)
+    out = io.StringIO()
+    call_command("graph", "--once", stdout=out)
+    assert "is current" in out.getvalue()
+    assert "None" not in out.getvalue()
+    assert store.current_name(production_builder) == first
 
 
 def test_the_worker_starts_the_builder_unless_told_not_to(settings, monkeypatch):

@@ -27,7 +27,10 @@ class Command(BaseCommand):
         if options["once"]:
             forget_snapshot()  # a full build, whatever this process built before
             name = graph_build()
-            self.stdout.write(f"Published graph snapshot {name} in {store_directory()}.")
+            if name is None:  # the build equals the snapshot already published
+                self.stdout.write(f"The graph snapshot in {store_directory()} is current.")
+            else:
+                self.stdout.write(f"Published graph snapshot {name} in {store_directory()}.")
             return
         self.stdout.write(f"Building the graph snapshot into {store_directory()} (Ctrl-C stops).")
         with contextlib.suppress(KeyboardInterrupt):
