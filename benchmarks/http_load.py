@@ -43,6 +43,12 @@ members:
     mutuals graph --once && mutuals serve --port 8010 &
     .venv/bin/python benchmarks/http_load.py --url http://127.0.0.1:8010 \
         --member member1@bench.test
+
+**Many members, each asking once**: `--rotate N --member 'member{}@bench.test' --only
+/api/feed` signs each request as the next of members 1 … N (tokens made in the database,
+deleted after the run), so a member's requests are N apart; with N above the run's requests
+(warm-up included) every request is its member's first, which is what a member who opens the
+app waits for, with nothing of theirs in any cache.
 """
 
 from __future__ import annotations
@@ -176,6 +182,27 @@ def token_made_for(email: str) -> str:
     from mutuals.accounts.services import api_token_create
 
     return api_token_create(user=User.objects.get(email=email), label="benchmark")[1]
+
+
+def tokens_made_for_members(email_pattern: str, count: int) -> list[str]:
+    """A token for each of `count` members (`email_pattern` with 1 … count in place of {}),
+    made in the database as `token_made_for`'s; `revoke_made_tokens` removes them."""
+    django_setup()
+    from mutuals.accounts.models import User
+    from mutuals.accounts.services import api_token_create
+
+    emails = [email_pattern.format(number) for number in range(1, count + 1)]
+    members = {member.email: member for member in User.objects.filter(email__in=emails)}
+    if missing := [email for email in emails if email not in members]:
+        raise SystemExit(f"{len(missing)} members not found, the first {missing[0]}")
+    return [api_token_create(user=members[email], label="benchmark")[1] for email in emails]
+
+
+def revoke_made_tokens() -> None:
+    """Delete the tokens this script made in the database (label "benchmark")."""
+    from mutuals.accounts.models import ApiToken
+
+    ApiToken.objects.filter(label="benchmark").delete()
 
 
 def writers_needed(rate: float, seconds: float) -> int:
@@ -374,8 +401,27 @@ def the_mix(host: str, port: int, token: str) -> list[Endpoint]:
     ]
 
 
+class Signers:
+    """Whose token signs each read: one member's, or, with --rotate, each member's in turn
+    across all connections (so a member's requests are `len(tokens)` requests apart)."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self._turn = itertools.count()
+
+    def next(self) -> str:
+        # itertools.count's next() is atomic under the GIL: no lock on the request path.
+        return self.tokens[next(self._turn) % len(self.tokens)]
+
+
 def client(
-    host: str, port: int, token: str, mix: list[Endpoint], until: float, offset: int, tally: Tally
+    host: str,
+    port: int,
+    signers: Signers,
+    mix: list[Endpoint],
+    until: float,
+    offset: int,
+    tally: Tally,
 ) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=60)
     index = offset
@@ -384,6 +430,7 @@ def client(
         index += 1
         if endpoint.pacer is not None and not endpoint.pacer.take():
             continue  # the write's rate is used up for now: the next request of the mix
+        token = signers.next()
         start = time.perf_counter()
         reason = ""
         try:
@@ -424,6 +471,10 @@ def revoke(host: str, port: int, token: str) -> None:
             return
 
 
+def everything_of(tally: Tally) -> list[float]:
+    return [value for values in tally.latencies.values() for value in values]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8010")
@@ -433,6 +484,15 @@ def main() -> None:
         "--member",
         help="sign in as this member with a token made in the database instead (a generated "
         "community's members have no password: member1@bench.test from benchmarks/feed.py)",
+    )
+    parser.add_argument(
+        "--rotate",
+        type=int,
+        metavar="N",
+        help="with --member and --only: sign each request as the next of N members (the "
+        "--member e-mail with {} for 1 … N, e.g. member{}@bench.test), tokens made in the "
+        "database: each member's requests are N requests apart, so with N above the requests "
+        "of the run every request is its member's first",
     )
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
@@ -454,8 +514,15 @@ def main() -> None:
 
     parts = urlsplit(args.url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    if args.rotate and not (args.member and "{}" in args.member and args.only):
+        parser.error("--rotate needs --only and a --member pattern with {}")
+    rotating: list[str] = []
     try:
-        if args.member:
+        if args.rotate:
+            http.client.HTTPConnection(host, port, timeout=5).connect()
+            rotating = tokens_made_for_members(args.member, args.rotate)
+            token = rotating[0]
+        elif args.member:
             http.client.HTTPConnection(host, port, timeout=5).connect()
             token = token_made_for(args.member)
         else:
@@ -475,19 +542,24 @@ def main() -> None:
                 writers = ThrowawayMembers(size)
                 writers.create()
                 mix += writers.endpoints(args.write_rate)
-        run(args, host, port, token, mix)
+        run(args, host, port, Signers(rotating or [token]), mix)
     finally:
-        revoke(host, port, token)
+        if rotating:
+            revoke_made_tokens()
+        else:
+            revoke(host, port, token)
         if writers is not None:
             writers.delete()
 
 
-def run(args: argparse.Namespace, host: str, port: int, token: str, mix: list[Endpoint]) -> None:
+def run(
+    args: argparse.Namespace, host: str, port: int, signers: Signers, mix: list[Endpoint]
+) -> None:
     # Warm every process and thread (the snapshot mapped, the kernels compiled).
     warm = Tally()
     until = time.perf_counter() + args.warmup
     threads = [
-        threading.Thread(target=client, args=(host, port, token, mix, until, i, warm))
+        threading.Thread(target=client, args=(host, port, signers, mix, until, i, warm))
         for i in range(args.connections)
     ]
     for thread in threads:
@@ -500,7 +572,7 @@ def run(args: argparse.Namespace, host: str, port: int, token: str, mix: list[En
     start = time.perf_counter()
     until = start + args.seconds
     threads = [
-        threading.Thread(target=client, args=(host, port, token, mix, until, i, tally))
+        threading.Thread(target=client, args=(host, port, signers, mix, until, i, tally))
         for i in range(args.connections)
     ]
     for thread in threads:
@@ -512,6 +584,16 @@ def run(args: argparse.Namespace, host: str, port: int, token: str, mix: list[En
 
     print(f"# http benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"{args.url}, {args.connections} keep-alive connections, {elapsed:.1f} s")
+    if args.rotate:
+        turns = len(everything_of(tally)) + len(everything_of(warm))
+        print(
+            f"signed as {args.rotate} members in turn: {turns} requests in all, so "
+            + (
+                "each member's request was its first"
+                if turns <= args.rotate
+                else f"each member asked about {turns / args.rotate:.1f} times"
+            )
+        )
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print("\n| endpoint | requests | errors | median ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -64,3 +65,25 @@ def test_the_pacer_bounds_a_write_to_its_rate():
     while time.perf_counter() < until:
         taken += pacer.take()
     assert 1 <= taken <= 50 * 0.5 + 1
+
+
+def test_rotating_signers_use_each_member_once_before_any_twice():
+    """--rotate: eight client threads taking turns sign 400 requests as 400 members, each
+    exactly once (what makes every request its member's first)."""
+    tokens = [f"token-{number}" for number in range(400)]
+    signers = http_load.Signers(tokens)
+    used: list[str] = []
+    start = threading.Barrier(8)
+
+    def take() -> None:
+        start.wait()
+        taken = [signers.next() for _ in range(50)]
+        used.extend(taken)
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(used) == sorted(tokens)
+    assert signers.next() == "token-0"  # then round again
