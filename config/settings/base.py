@@ -145,6 +145,28 @@ TEMPLATES = [
     },
 ]
 
+
+def prepared_statement_options(enabled: bool) -> dict[str, object]:
+    """PostgreSQL connection options for prepared statements (issue 20), or none.
+
+    With server-side binding psycopg sends a statement and its parameters apart, and from a
+    statement's fifth run on a connection it prepares it: PostgreSQL then reuses the parse
+    and, for statements whose plan does not depend on the values, the plan. Most of the
+    API's statements are small lookups by key repeated on every request (the token, the
+    member, their topics), for which parsing and planning were most of PostgreSQL's work:
+    `GET /api/me` 330 → 480 req/s on two cores (docs/benchmarks.md, "Prepared statements").
+    A statement is prepared per connection, so a pooler between the servers and PostgreSQL
+    must keep them (PgBouncer ≥ 1.21 with `max_prepared_statements`); behind one that does
+    not, MUTUALS_DB_PREPARED_STATEMENTS=0 binds on the client as Django does by default."""
+    if not enabled:
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": PREPARE_AFTER_RUNS}
+
+
+# psycopg's own default: a statement run once or twice (a migration, a report) is not kept.
+PREPARE_AFTER_RUNS = 5
+_PREPARED_STATEMENTS = prepared_statement_options(env_bool("MUTUALS_DB_PREPARED_STATEMENTS", True))
+
 # Database: DATABASE_URL selects it; the default is an embedded SQLite file in the data dir.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -162,6 +184,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # it reads a few hundred: compiling took 100 ms–2 s of a 10 ms search (docs/benchmarks.md
     # "Search"). `?options=…` in DATABASE_URL overrides it.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    DATABASES["default"]["OPTIONS"].update(_PREPARED_STATEMENTS)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the
     # write lock up front so concurrent writers wait (busy timeout) instead of failing.
@@ -188,6 +211,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     )
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     _replica["OPTIONS"].setdefault("options", "-c jit=off")  # as the primary's, above
+    _replica["OPTIONS"].update(_PREPARED_STATEMENTS)  # as the primary's
     DATABASES[f"replica_{_number}"] = _replica
     MUTUALS_READ_REPLICAS.append(f"replica_{_number}")
 MUTUALS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MUTUALS_REPLICA_MAX_LAG_SECONDS", "5"))

@@ -23,6 +23,7 @@ type fails loudly instead of shifting the columns.
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -248,15 +249,23 @@ def build_from_database(*, version: int = 0, alias: str = DEFAULT_DB_ALIAS) -> G
     )
 
 
+# What pg_export_snapshot returns: hexadecimal groups joined by hyphens ("00000003-0000001B-1").
+_SNAPSHOT_NAME = re.compile(r"[0-9A-F]+(-[0-9A-F]+)+")
+
+
 def _connections_in_snapshot(alias: str, snapshot_name: str) -> list[npt.NDArray[Any]]:
     """`_Reader.connections` on this thread's own database connection, in the snapshot
     another transaction exported (it must stay open until this returns), then that
     connection closed."""
+    # A utility statement takes no bound parameter (with server-side binding the driver
+    # would send `$1`), so the name is written into it, once known to be one.
+    if not _SNAPSHOT_NAME.fullmatch(snapshot_name):
+        raise ValueError(f"not a snapshot name: {snapshot_name!r}")
     database = connections[alias]
     try:
         with transaction.atomic(using=alias), database.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot_name])
+            cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot_name}'")
             return _Reader(alias).connections()
     finally:
         database.close()

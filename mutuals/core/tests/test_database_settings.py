@@ -1,4 +1,4 @@
-"""The databases the environment describes (config/settings/base.py, issue 21)."""
+"""The databases the environment describes (config/settings/base.py, issues 20 and 21)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from django.conf import settings
 print(json.dumps({
     "databases": {
         alias: {"host": db["HOST"], "port": db["PORT"], "name": db["NAME"],
-                "connect_timeout": db.get("OPTIONS", {}).get("connect_timeout")}
+                "connect_timeout": db.get("OPTIONS", {}).get("connect_timeout"),
+                "prepared": [db.get("OPTIONS", {}).get("server_side_binding"),
+                             db.get("OPTIONS", {}).get("prepare_threshold")]}
         for alias, db in settings.DATABASES.items()
     },
     "replicas": settings.MUTUALS_READ_REPLICAS,
@@ -61,18 +63,26 @@ def test_replica_urls_become_replica_aliases_with_a_connect_timeout(tmp_path: Pa
 
     assert found["replicas"] == ["replica_1", "replica_2"]
     assert found["databases"] == {
-        "default": {"host": "db1.internal", "port": 5432, "name": "mutuals", "connect_timeout": 10},
+        "default": {
+            "host": "db1.internal",
+            "port": 5432,
+            "name": "mutuals",
+            "connect_timeout": 10,
+            "prepared": [True, 5],
+        },
         "replica_1": {
             "host": "db2.internal",
             "port": 5432,
             "name": "mutuals",
             "connect_timeout": 3,
+            "prepared": [True, 5],
         },
         "replica_2": {
             "host": "db3.internal",
             "port": 5433,
             "name": "mutuals",
             "connect_timeout": 1,
+            "prepared": [True, 5],
         },
     }
     assert found["routers"] == ["mutuals.core.replicas.ReplicaRouter"]
@@ -83,3 +93,25 @@ def test_without_replica_urls_there_is_one_database(tmp_path: Path) -> None:
 
     assert list(found["databases"]) == ["default"]
     assert found["replicas"] == []
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_drops_them(
+    tmp_path: Path,
+) -> None:
+    """MUTUALS_DB_PREPARED_STATEMENTS=0: client-side binding on the primary and every
+    replica, as Django does by default (for a pooler in transaction mode without support
+    for prepared statements)."""
+    found = _settings_for(
+        tmp_path,
+        DATABASE_URL="postgres://app@db1.internal:5432/mutuals",
+        DATABASE_REPLICA_URLS="postgres://app@db2.internal:5432/mutuals",
+        MUTUALS_DB_PREPARED_STATEMENTS="0",
+    )
+
+    assert [db["prepared"] for db in found["databases"].values()] == [[None, None]] * 2
+
+
+def test_sqlite_has_no_prepared_statement_options(tmp_path: Path) -> None:
+    found = _settings_for(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    assert found["databases"]["default"]["prepared"] == [None, None]

@@ -257,3 +257,12 @@ def test_two_builds_on_the_same_day_give_the_same_default_strengths(monkeypatch)
         created_at=made, shared_topics=[0, 0, 0], now=today + timedelta(hours=20)
     )
     assert sorted(set(evening.tolist())) == sorted(set(expected.tolist()))  # one rule, two paths
+
+
+@pytest.mark.parametrize("name", ["00000003-0000001B-1'; DROP TABLE x; --", "", "current"])
+def test_only_a_snapshot_name_is_written_into_set_transaction_snapshot(name):
+    """`SET TRANSACTION SNAPSHOT` takes no bound parameter (with server-side binding the
+    driver would send `$1`), so the name is written into the statement: anything but what
+    `pg_export_snapshot` returns is refused before any statement is sent."""
+    with pytest.raises(ValueError, match="not a snapshot name"):
+        bulk._connections_in_snapshot(DEFAULT_DB_ALIAS, name)
