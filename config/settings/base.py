@@ -168,6 +168,10 @@ def prepared_statement_options(enabled: bool) -> dict[str, object]:
 PREPARE_AFTER_RUNS = 5
 _PREPARED_STATEMENTS = prepared_statement_options(env_bool("MUTUALS_DB_PREPARED_STATEMENTS", True))
 
+# Django's PostgreSQL backend with a health check that costs no round trip when the
+# connection is quiet (mutuals/core/postgresql/base.py).
+POSTGRESQL_ENGINE = "mutuals.core.postgresql"
+
 # Database: DATABASE_URL selects it; the default is an embedded SQLite file in the data dir.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -186,6 +190,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # "Search"). `?options=…` in DATABASE_URL overrides it.
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
     DATABASES["default"]["OPTIONS"].update(_PREPARED_STATEMENTS)
+    DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes; IMMEDIATE transactions take the
     # write lock up front so concurrent writers wait (busy timeout) instead of failing.
@@ -213,6 +218,7 @@ for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     _replica.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     _replica["OPTIONS"].setdefault("options", "-c jit=off")  # as the primary's, above
     _replica["OPTIONS"].update(_PREPARED_STATEMENTS)  # as the primary's
+    _replica["ENGINE"] = POSTGRESQL_ENGINE
     DATABASES[f"replica_{_number}"] = _replica
     MUTUALS_READ_REPLICAS.append(f"replica_{_number}")
 MUTUALS_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("MUTUALS_REPLICA_MAX_LAG_SECONDS", "5"))

@@ -17,6 +17,7 @@ print(json.dumps({
     "databases": {
         alias: {"host": db["HOST"], "port": db["PORT"], "name": db["NAME"],
                 "connect_timeout": db.get("OPTIONS", {}).get("connect_timeout"),
+                "engine": db["ENGINE"],
                 "prepared": [db.get("OPTIONS", {}).get("server_side_binding"),
                              db.get("OPTIONS", {}).get("prepare_threshold")]}
         for alias, db in settings.DATABASES.items()
@@ -68,6 +69,7 @@ def test_replica_urls_become_replica_aliases_with_a_connect_timeout(tmp_path: Pa
             "port": 5432,
             "name": "mutuals",
             "connect_timeout": 10,
+            "engine": "mutuals.core.postgresql",
             "prepared": [True, 5],
         },
         "replica_1": {
@@ -75,6 +77,7 @@ def test_replica_urls_become_replica_aliases_with_a_connect_timeout(tmp_path: Pa
             "port": 5432,
             "name": "mutuals",
             "connect_timeout": 3,
+            "engine": "mutuals.core.postgresql",
             "prepared": [True, 5],
         },
         "replica_2": {
@@ -82,6 +85,7 @@ def test_replica_urls_become_replica_aliases_with_a_connect_timeout(tmp_path: Pa
             "port": 5433,
             "name": "mutuals",
             "connect_timeout": 1,
+            "engine": "mutuals.core.postgresql",
             "prepared": [True, 5],
         },
     }
@@ -111,7 +115,10 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler_that_drops_them(
     assert [db["prepared"] for db in found["databases"].values()] == [[None, None]] * 2
 
 
-def test_sqlite_has_no_prepared_statement_options(tmp_path: Path) -> None:
+def test_sqlite_keeps_django_s_backend_without_prepared_statement_options(
+    tmp_path: Path,
+) -> None:
     found = _settings_for(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
 
     assert found["databases"]["default"]["prepared"] == [None, None]
+    assert found["databases"]["default"]["engine"] == "django.db.backends.sqlite3"
