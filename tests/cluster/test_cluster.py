@@ -324,17 +324,26 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
     # Every comment's notification e-mailed once.
     query = (
         "SELECT status, worker_ids, task_path,"
-        " COALESCE((args_kwargs->>'retries')::int, 0) FROM django_tasks_database_dbtaskresult "
+        " COALESCE((args_kwargs->>'retries')::int, 0), id FROM django_tasks_database_dbtaskresult "
         "WHERE enqueued_at > %s AND (run_after <= now() OR run_after = '9999-01-01')"
     )
     deadline = time.monotonic() + TASKS_DRAINED_SECONDS
     with psycopg.connect(database, autocommit=True) as db:
+        running_before, unchanged_polls = None, 0
         while True:
             rows = db.execute(query, (first_task,)).fetchall()
             states = Counter(row[0] for row in rows)
-            if states["READY"] == 0 or time.monotonic() > deadline:
+            running = {row[4] for row in rows if row[0] == "RUNNING"}
+            unchanged_polls = unchanged_polls + 1 if running == running_before else 0
+            running_before = running
+            # Drained: nothing waits, and what is still RUNNING stayed so for three polls: the
+            # task the killed worker held, not one a live worker was finishing at that moment
+            # (the check once caught a live worker's last task beside the killed one's).
+            drained = states["READY"] == 0 and (not running or unchanged_polls >= 3)
+            if drained or time.monotonic() > deadline:
                 break
             time.sleep(1)
+        left_running = [(row[2], row[1]) for row in rows if row[0] == "RUNNING"]
         (emailed, unsent) = db.execute(
             "SELECT COUNT(*) FILTER (WHERE emailed_at IS NOT NULL),"
             " COUNT(*) FILTER (WHERE emailed_at IS NULL AND read_at IS NULL)"
@@ -351,7 +360,7 @@ def test_the_cluster_under_load_and_failures(env: dict[str, str]) -> None:
         f"({dict(Counter(row[2].rsplit('.', 1)[1] for row in rows))}); "
         f"comments {len(tally.comments)}, their notifications e-mailed {emailed}, not yet "
         f"{unsent}; e-mails per comment {dict(Counter(emails.values()))}; retries after a "
-        f"transient database failure {retried}"
+        f"transient database failure {retried}; left running {left_running}"
     )
     comments = len(tally.comments)
     assert states["SUCCESSFUL"] >= comments > 0
