@@ -124,6 +124,10 @@ class Tally:
                 kinds = self.reasons.setdefault(name, {})
                 kinds[reason] = kinds.get(reason, 0) + 1
 
+    def everything(self) -> list[float]:
+        """Every request's latency, all endpoints together."""
+        return [value for values in self.latencies.values() for value in values]
+
 
 def request(conn: http.client.HTTPConnection, token: str, endpoint: Endpoint) -> tuple[int, bytes]:
     path, payload = endpoint.path, endpoint.body
@@ -184,9 +188,10 @@ def token_made_for(email: str) -> str:
     return api_token_create(user=User.objects.get(email=email), label="benchmark")[1]
 
 
-def tokens_made_for_members(email_pattern: str, count: int) -> list[str]:
+def tokens_made_for_members(email_pattern: str, count: int) -> tuple[list[int], list[str]]:
     """A token for each of `count` members (`email_pattern` with 1 … count in place of {}),
-    made in the database as `token_made_for`'s; `revoke_made_tokens` removes them."""
+    made in the database as `token_made_for`'s: their ids (for `revoke_made_tokens`) and the
+    raw tokens, in the members' order."""
     django_setup()
     from mutuals.accounts.models import User
     from mutuals.accounts.services import api_token_create
@@ -195,14 +200,15 @@ def tokens_made_for_members(email_pattern: str, count: int) -> list[str]:
     members = {member.email: member for member in User.objects.filter(email__in=emails)}
     if missing := [email for email in emails if email not in members]:
         raise SystemExit(f"{len(missing)} members not found, the first {missing[0]}")
-    return [api_token_create(user=members[email], label="benchmark")[1] for email in emails]
+    made = [api_token_create(user=members[email], label="benchmark") for email in emails]
+    return [row.pk for row, _ in made], [raw for _, raw in made]
 
 
-def revoke_made_tokens() -> None:
-    """Delete the tokens this script made in the database (label "benchmark")."""
+def revoke_made_tokens(ids: list[int]) -> None:
+    """Delete the tokens `tokens_made_for_members` made (and no other run's)."""
     from mutuals.accounts.models import ApiToken
 
-    ApiToken.objects.filter(label="benchmark").delete()
+    ApiToken.objects.filter(pk__in=ids).delete()
 
 
 def writers_needed(rate: float, seconds: float) -> int:
@@ -471,10 +477,6 @@ def revoke(host: str, port: int, token: str) -> None:
             return
 
 
-def everything_of(tally: Tally) -> list[float]:
-    return [value for values in tally.latencies.values() for value in values]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8010")
@@ -517,10 +519,11 @@ def main() -> None:
     if args.rotate and not (args.member and "{}" in args.member and args.only):
         parser.error("--rotate needs --only and a --member pattern with {}")
     rotating: list[str] = []
+    made_ids: list[int] = []
     try:
         if args.rotate:
             http.client.HTTPConnection(host, port, timeout=5).connect()
-            rotating = tokens_made_for_members(args.member, args.rotate)
+            made_ids, rotating = tokens_made_for_members(args.member, args.rotate)
             token = rotating[0]
         elif args.member:
             http.client.HTTPConnection(host, port, timeout=5).connect()
@@ -545,7 +548,7 @@ def main() -> None:
         run(args, host, port, Signers(rotating or [token]), mix)
     finally:
         if rotating:
-            revoke_made_tokens()
+            revoke_made_tokens(made_ids)
         else:
             revoke(host, port, token)
         if writers is not None:
@@ -585,7 +588,7 @@ def run(
     print(f"# http benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"{args.url}, {args.connections} keep-alive connections, {elapsed:.1f} s")
     if args.rotate:
-        turns = len(everything_of(tally)) + len(everything_of(warm))
+        turns = len(tally.everything()) + len(warm.everything())
         print(
             f"signed as {args.rotate} members in turn: {turns} requests in all, so "
             + (
@@ -597,10 +600,8 @@ def run(
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     print("\n| endpoint | requests | errors | median ms | p99 ms | max ms |")
     print("|---|---:|---:|---:|---:|---:|")
-    everything: list[float] = []
     for endpoint in mix:
         values = tally.latencies.get(endpoint.name, [])
-        everything += values
         if not values:
             continue
         print(
@@ -609,6 +610,7 @@ def run(
             f"{max(values):.1f} |"
         )
     errors = sum(tally.errors.values())
+    everything = tally.everything()
     print(
         f"| **all** | {len(everything)} | {errors} | {statistics.median(everything):.1f} | "
         f"{percentile(everything, 0.99):.1f} | {max(everything):.1f} |"

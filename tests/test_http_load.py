@@ -87,3 +87,28 @@ def test_rotating_signers_use_each_member_once_before_any_twice():
         thread.join()
     assert sorted(used) == sorted(tokens)
     assert signers.next() == "token-0"  # then round again
+
+
+@pytest.mark.django_db
+def test_rotation_tokens_are_made_per_member_and_only_they_are_revoked():
+    """--rotate makes a token for member 1 … N of the pattern, in order, and deletes those
+    tokens after the run, not another run's "benchmark" tokens (it deleted every token of
+    that label)."""
+    from mutuals.accounts.models import ApiToken
+    from mutuals.accounts.services import api_token_authenticate, api_token_create
+
+    members = [make_member(email=f"rotate{number}@bench.test") for number in (1, 2, 3)]
+    other_run, _ = api_token_create(user=members[0], label="benchmark")
+
+    ids, raws = http_load.tokens_made_for_members("rotate{}@bench.test", 3)
+
+    assert [api_token_authenticate(raw) for raw in raws] == members
+    http_load.revoke_made_tokens(ids)
+    assert list(ApiToken.objects.values_list("pk", flat=True)) == [other_run.pk]
+
+
+@pytest.mark.django_db
+def test_rotation_refuses_a_pattern_that_names_missing_members():
+    make_member(email="rotate1@bench.test")
+    with pytest.raises(SystemExit, match=r"1 members not found, the first rotate2@bench\.test"):
+        http_load.tokens_made_for_members("rotate{}@bench.test", 2)

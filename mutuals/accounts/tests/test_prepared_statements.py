@@ -31,9 +31,8 @@ def test_the_token_lookup_is_prepared_after_a_few_requests() -> None:
     member = make_member()
     _, raw = api_token_create(user=member, label="prepared")
     connection.ensure_connection()
-    runs = PREPARE_AFTER_RUNS
 
-    for _ in range(runs + 1):
+    for _ in range(PREPARE_AFTER_RUNS + 1):
         assert api_token_authenticate(raw) == member
 
     assert any('"accounts_apitoken"."token_hash"' in statement for statement in _prepared())
