@@ -57,6 +57,7 @@ from mutuals.accounts.schemas import (
     TokenOut,
 )
 from mutuals.accounts.selectors import (
+    MemberCard,
     api_tokens_active,
     email_verification_pending,
     member_directory_page,
@@ -193,9 +194,10 @@ def members_list(
         cursor=cursor,
         limit=limit,
     )
-    proximity = proximity_for(viewer.pk, (m.pk for m in members))
+    proximity = proximity_for(viewer.pk, (card.id for card in members))
     return MemberPage(
-        items=[_member_out(m, proximity[m.pk].degree) for m in members], next=next_cursor
+        items=[MemberOut.build(card, proximity[card.id].degree) for card in members],
+        next=next_cursor,
     )
 
 
@@ -210,7 +212,7 @@ def members_read(request: HttpRequest, member_id: int) -> MemberDetailOut:
     viewer = member(request)
     found = access_profile_by_id(viewer, member_id)
     proximity = proximity_for(viewer.pk, [found.pk])[found.pk]
-    base = _member_out(found, proximity.degree)
+    base = MemberOut.build(MemberCard.of(found), proximity.degree)
     profile = found.profile
     return MemberDetailOut(
         **base.model_dump(),
@@ -288,10 +290,6 @@ def conduct_accept_endpoint(request: HttpRequest, payload: ConductAcceptIn) -> C
 
 def _me(request: HttpRequest) -> User:
     return User.objects.select_related("profile", "boundaries").get(pk=member(request).pk)
-
-
-def _member_out(user: User, degree: int | None) -> MemberOut:
-    return MemberOut.build(user, degree)
 
 
 _PHOTO_REFUSALS = {

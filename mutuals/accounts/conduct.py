@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from mutuals.accounts.models import CodeOfConduct, ConductAcceptance, User
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import Conflict, NotAllowed, NotFound, Refused
 
 MAX_CONDUCT_LENGTH = 20000
@@ -138,8 +139,18 @@ def conduct_version_to_accept(user: User) -> int:
     current = conduct_current_version()
     if not current:
         return 0
-    accepted = ConductAcceptance.objects.filter(user=user, version=current).exists()
+    accepted = _accepted_compiled.first(member_id=user.pk, version=current) is not None
     return 0 if accepted else current
+
+
+# Read on every write through the API and every signed-in page: compiled once per process.
+_accepted_compiled: CompiledQuery[int] = CompiledQuery(
+    lambda member_id, version: ConductAcceptance.objects.filter(
+        user_id=member_id, version=version
+    ).values_list("pk", flat=True)[:1],
+    member_id=-730_061,
+    version=-730_062,
+)
 
 
 def conduct_not_accepted_refusal(version: int) -> NotAllowed:

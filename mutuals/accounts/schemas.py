@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
 from mutuals.accounts.models import ApiToken, Boundaries, Education, Experience, Profile, User
-from mutuals.accounts.photos import photo_url, photo_urls
+from mutuals.accounts.photos import photo_url, photo_url_for, photo_urls
 from mutuals.core.schemas import Schema
+
+if TYPE_CHECKING:
+    from mutuals.accounts.selectors import MemberCard
 
 
 class TokenIn(Schema):
@@ -294,18 +298,18 @@ class MemberOut(Schema):
     photo_url: str | None = Field(description="a 160-pixel square; null: show their initials")
 
     @staticmethod
-    def build(user: User, degree: int | None) -> MemberOut:
-        """From a member loaded with their profile and its topics."""
-        profile = user.profile
+    def build(card: MemberCard, degree: int | None) -> MemberOut:
+        """From a member's card (`MemberCard.of(member)` for a member loaded with their profile
+        and its topics)."""
         return MemberOut(
-            id=user.pk,
-            name=user.name,
-            headline=profile.headline,
-            company=profile.company,
-            title=profile.title,
-            topics=[topic.name for topic in profile.topics.all()],
+            id=card.id,
+            name=card.name,
+            headline=card.headline,
+            company=card.company,
+            title=card.title,
+            topics=list(card.topics),
             degree=degree,
-            photo_url=photo_url(user),
+            photo_url=photo_url_for(card.id, card.photo_key),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -23,7 +24,7 @@ from mutuals.accounts.providers import (
     sees_private_profile_of,
 )
 from mutuals.accounts.topics import topic_slug
-from mutuals.core.compiled import CompiledQuery, CompiledShapes, prefetched
+from mutuals.core.compiled import CompiledQuery, CompiledShapes, ids_text, in_ids, prefetched
 from mutuals.core.pagination import (
     keyset_after,
     keyset_page,
@@ -113,6 +114,96 @@ def _following(members: QuerySet[User], topic_id: int) -> QuerySet[User]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MemberCard:
+    """What a list shows of a member (the directory, people you may know): read as plain
+    values, not model instances, so a page of twenty costs two compiled statements and no
+    model building (issue 20: loading the members and their profiles and topics as instances
+    was half of `GET /api/members`)."""
+
+    id: int
+    name: str
+    photo_key: str
+    headline: str
+    company: str
+    title: str
+    topics: tuple[str, ...]
+
+    @property
+    def pk(self) -> int:  # what the avatar tag and templates read of a member
+        return self.id
+
+    @property
+    def short_name(self) -> str:
+        return self.name.split(" ")[0]
+
+    @staticmethod
+    def of(member: User) -> MemberCard:
+        """From a member loaded with their profile and its topics."""
+        profile = member.profile
+        return MemberCard(
+            id=member.pk,
+            name=member.name,
+            photo_key=member.photo_key,
+            headline=profile.headline,
+            company=profile.company,
+            title=profile.title,
+            topics=tuple(topic.name for topic in profile.topics.all()),
+        )
+
+
+# A card's columns as read: id, name, photo key, headline, company, title.
+type CardRow = tuple[int, str, str, str, str, str]
+_CARD_COLUMNS = (
+    "pk",
+    "name",
+    "photo_key",
+    "profile__headline",
+    "profile__company",
+    "profile__title",
+)
+
+_card_rows: CompiledQuery[CardRow] = CompiledQuery(
+    lambda ids: (
+        User.objects.filter(in_ids("pk", ids), is_active=True)
+        .order_by()
+        .values_list(*_CARD_COLUMNS)
+    ),
+    ids="-730014,-730015",
+)
+# The topics' own order (Topic.Meta.ordering: by name, case aside, then id).
+_card_topics: CompiledQuery[tuple[int, str]] = CompiledQuery(
+    lambda ids: Topic.objects.filter(in_ids("profiles__user_id", ids)).values_list(
+        "profiles__user_id", "name"
+    ),
+    ids="-730016,-730017",
+)
+
+
+def member_cards(ids: Iterable[int]) -> dict[int, MemberCard]:
+    """The cards of the active members among `ids`, by id (inactive ones are left out). Two
+    statements compiled once per process, whatever the number of ids."""
+    text = ids_text(sorted(set(ids)))
+    if not text:
+        return {}
+    return {card.id: card for card in _cards(_card_rows.fetch(ids=text))}
+
+
+def _cards(rows: list[CardRow]) -> list[MemberCard]:
+    """Cards from rows of `_CARD_COLUMNS`, in their order, with their topics (one statement)."""
+    if not rows:
+        return []
+    topics: dict[int, list[str]] = {}
+    for member_id, topic in _card_topics.fetch(ids=ids_text(row[0] for row in rows)):
+        topics.setdefault(member_id, []).append(topic)
+    return [
+        MemberCard(
+            member_id, name, photo_key, headline, company, title, tuple(topics.get(member_id, ()))
+        )
+        for member_id, name, photo_key, headline, company, title in rows
+    ]
+
+
 DIRECTORY_KEYS = ("name", "id")
 
 
@@ -129,17 +220,17 @@ def _directory_statement(
     topic_id: int = 0,
     after_name: str = "",
     after_id: int = 0,
-) -> QuerySet[User]:
-    members = _directory(viewer_id)
+) -> QuerySet[User, CardRow]:
+    members = visible_members(viewer_id)
     if shape.topic:
         members = _following(members, topic_id)
     members = members.order_by(*DIRECTORY_KEYS)
     if shape.after:
         members = members.filter(keyset_after(DIRECTORY_KEYS, [after_name, after_id]))
-    return members[: shape.rows]
+    return members.values_list(*_CARD_COLUMNS)[: shape.rows]
 
 
-_directory_compiled: CompiledShapes[_DirectoryShape, User] = CompiledShapes(
+_directory_compiled: CompiledShapes[_DirectoryShape, CardRow] = CompiledShapes(
     _directory_statement,
     {
         "viewer_id": -730_011,
@@ -159,19 +250,20 @@ def member_directory_page(
     location: str = "",
     cursor: str | None,
     limit: int | None,
-) -> tuple[list[User], str | None]:
-    """One page of `member_directory` by name, then id (`keyset_page`'s cursors and limits).
-    Without the text filters (`q`, `company`, `location`: the ORM turns them into patterns,
-    so their queryset is built each time) the page is one statement compiled once per process
-    and shape (topic or not, cursor or not, length): the directory as every member first
-    opens it (issue 20)."""
+) -> tuple[list[MemberCard], str | None]:
+    """One page of `member_directory` by name, then id (`keyset_page`'s cursors and limits),
+    as cards. Without the text filters (`q`, `company`, `location`: the ORM turns them into
+    patterns, so their queryset is built each time) the page is one statement compiled once
+    per process and shape (topic or not, cursor or not, length), and its members' topics a
+    second: the directory as every member first opens it (issue 20)."""
     if q.strip() or company.strip() or location.strip():
-        return keyset_page(
+        members, next_cursor = keyset_page(
             member_directory(viewer=viewer, q=q, topic=topic, company=company, location=location),
             keys=DIRECTORY_KEYS,
             cursor=cursor,
             limit=limit,
         )
+        return [MemberCard.of(member) for member in members], next_cursor
     limit = page_limit(limit)
     values: dict[str, str | int] = {"viewer_id": viewer.pk}
     if cursor:
@@ -183,7 +275,7 @@ def member_directory_page(
         values["topic_id"] = topic_id
     shape = _DirectoryShape(after=bool(cursor), topic="topic_id" in values, rows=limit + 1)
     rows = _directory_compiled.fetch(shape, **values)
-    return keyset_result(rows, keys=DIRECTORY_KEYS, limit=limit)
+    return keyset_result(_cards(rows), keys=DIRECTORY_KEYS, limit=limit)
 
 
 def member_for_request(request: HttpRequest) -> User:

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Case, Count, F, Max, Model, Q, QuerySet, Value, When
@@ -27,7 +28,7 @@ from mutuals.connections.models import (
     InvitationState,
 )
 from mutuals.connections.selectors import mutual_connections, shared_topics
-from mutuals.core.compiled import CompiledQuery
+from mutuals.core.compiled import CompiledQuery, aggregated
 from mutuals.core.errors import Conflict, Refused, json_datetime
 
 # --- Rules (docs/design.md §1, §4; docs/api.md "Invitations") -----------------------------------
@@ -307,10 +308,26 @@ def sender_history(
 
 
 def _stamp(source: HistorySource, sender_id: int) -> tuple[int, int]:
-    row = source.model._default_manager.filter(**{source.sender_field: sender_id}).aggregate(
-        count=Count("id"), last=Max("id")
-    )
+    """How many notes the sender has in `source`, and the largest id among them: read before
+    every check (issue 20: one statement compiled once per process and source)."""
+    compiled = _stamp_compiled.get(source)
+    if compiled is None:
+        compiled = _stamp_compiled.setdefault(
+            source,
+            CompiledQuery(
+                lambda sender_id: aggregated(
+                    source.model._default_manager.filter(**{source.sender_field: sender_id}),
+                    count=Count("id"),
+                    last=Max("id"),
+                ),
+                sender_id=-730_041,
+            ),
+        )
+    row = compiled.fetch(sender_id=sender_id)[0]
     return (row["count"] or 0, row["last"] or 0)
+
+
+_stamp_compiled: dict[HistorySource, CompiledQuery[dict[str, Any]]] = {}
 
 
 def _notes(source: HistorySource, sender_id: int, after_id: int = 0) -> list[tuple[bytes, str]]:

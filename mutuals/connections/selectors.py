@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
@@ -13,7 +15,7 @@ from mutuals.connections.models import (
     Invitation,
     InvitationState,
 )
-from mutuals.core.compiled import CompiledQuery
+from mutuals.core.compiled import CompiledQuery, ids_text, in_ids
 
 
 def connected_ids(member_id: int) -> set[int]:
@@ -108,15 +110,30 @@ def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
     )
 
 
-def shared_topics_with(member_id: int, other_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """`shared_topics` of the member with each of several others, in one query."""
+def _shared_topics_with(member_id: int, other_ids: str) -> QuerySet[Any, tuple[int, str, str]]:
     mine = Profile.topics.through.objects.filter(profile__user_id=member_id).values("topic_id")
-    rows = (
-        Profile.topics.through.objects.filter(profile__user_id__in=other_ids, topic_id__in=mine)
+    return (
+        Profile.topics.through.objects.filter(
+            in_ids("profile__user_id", other_ids), topic_id__in=mine
+        )
         .order_by(Lower("topic__name"), "topic_id")
         .values_list("profile__user_id", "topic__slug", "topic__name")
     )
+
+
+# Read on every health answer (the ties going cold): compiled once per process (issue 20).
+_shared_topics_compiled: CompiledQuery[tuple[int, str, str]] = CompiledQuery(
+    _shared_topics_with, member_id=-730_031, other_ids="-730032,-730033"
+)
+
+
+def shared_topics_with(member_id: int, other_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """`shared_topics` of the member with each of several others, in one query (compiled once
+    per process, whatever the number of others)."""
     found: dict[int, list[tuple[str, str]]] = {}
+    if not other_ids:
+        return found
+    rows = _shared_topics_compiled.fetch(member_id=member_id, other_ids=ids_text(other_ids))
     for other_id, slug, name in rows:
         found.setdefault(other_id, []).append((slug, name))
     return found

@@ -39,12 +39,14 @@ from __future__ import annotations
 import functools
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db import connections, models
+from django.db.models import Lookup
+from django.db.models import Value as SqlValue
 from django.db.models.sql import Query
 
 # What the compiler works out in `pre_sql_setup` and the iterables read after `execute_sql`.
@@ -290,3 +292,35 @@ def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:
     if not hasattr(instance, "_prefetched_objects_cache"):
         instance._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     instance._prefetched_objects_cache[cache_name] = cached  # type: ignore[attr-defined]
+
+
+class InIds(Lookup):
+    """`column IN (ids)` with the ids as one text parameter, so that the statement's SQL is the
+    same whatever their number and a `CompiledQuery` can compile it (Django's `__in` writes a
+    placeholder per value): `filter(in_ids("pk", ids))`, or `in_ids("pk", stand_in)` with a
+    stand-in string where the query is compiled (`lhs` and `rhs` are the ORM's own compiled
+    column and placeholder, never text from a request). PostgreSQL compares with `= ANY` of the
+    array the text makes (an index scan, as `IN` gives); SQLite reads the ids with
+    `json_each`."""
+
+    lookup_name = "in_ids"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            sql = f"{lhs} = ANY(string_to_array({rhs}, ',')::bigint[])"
+        else:
+            sql = f"{lhs} IN (SELECT value FROM json_each('[' || {rhs} || ']'))"  # noqa: S608
+        return sql, (*lhs_params, *rhs_params)
+
+
+def ids_text(ids: Iterable[int]) -> str:
+    """The text `InIds` takes: the ids, comma-separated ("" for none). Each is made an `int`
+    first, so nothing but digits and signs reaches the statement."""
+    return ",".join(str(int(member_id)) for member_id in ids)
+
+
+def in_ids(column: str, ids: Iterable[int] | str) -> InIds:
+    """`InIds` on a column, from ids or a compiled query's stand-in text."""
+    return InIds(models.F(column), SqlValue(ids if isinstance(ids, str) else ids_text(ids)))

@@ -118,11 +118,12 @@ def keyset_after(keys: Sequence[str], values: Sequence[Any]) -> Q:
     return after
 
 
-def keyset_result[M: Model](
+def keyset_result[M](
     rows: list[M], *, keys: Sequence[str], limit: int
 ) -> tuple[list[M], str | None]:
     """The page from up to `limit` + 1 rows read in the order of `keys`, and the cursor of the
-    next page when there was one more row."""
+    next page when there was one more row (model instances, or anything with the keys as
+    attributes)."""
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]

@@ -23,6 +23,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from mutuals.accounts.models import User
+from mutuals.core.compiled import CompiledQuery, ids_text, in_ids
 
 TOKEN = re.compile(r"@\[([^\[\]\n]{1,120})\]\((\d{1,12})\)")
 MAX_MENTIONS = 10
@@ -66,7 +67,14 @@ def current_names(text: str) -> dict[int, str]:
     ids = {int(match.group(2)) for match in TOKEN.finditer(text)}
     if not ids:
         return {}
-    return dict(User.objects.filter(pk__in=ids, is_active=True).values_list("pk", "name"))
+    return dict(_names_compiled.fetch(ids=ids_text(ids)))
+
+
+# Read for every post shown and every note checked: compiled once per process (issue 20).
+_names_compiled: CompiledQuery[tuple[int, str]] = CompiledQuery(
+    lambda ids: User.objects.filter(in_ids("pk", ids), is_active=True).values_list("pk", "name"),
+    ids="-730051,-730052",
+)
 
 
 def canonical(text: str, names: dict[int, str] | None = None) -> str:

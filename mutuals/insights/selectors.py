@@ -229,11 +229,12 @@ def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Sug
     out: list[Suggestion] = []
     seen: set[int] = set()
 
-    def add(kind: str, tie: TieRow, text: str, reason: str, url: str) -> None:
-        if tie.other_id in seen or len(out) >= MAX_SUGGESTIONS:
-            return
-        seen.add(tie.other_id)
-        out.append(Suggestion(kind, tie.other_id, tie.other_name, text, reason, url))
+    def add(kind: str, tie: TieRow, text: str, reason: str, url: str) -> bool:
+        """Add one unless its member has one already; False once the list is full."""
+        if tie.other_id not in seen and len(out) < MAX_SUGGESTIONS:
+            seen.add(tie.other_id)
+            out.append(Suggestion(kind, tie.other_id, tie.other_name, text, reason, url))
+        return len(out) < MAX_SUGGESTIONS
 
     for other_id, url in messaging.unanswered_for(member, now=now):
         if other_id in by_other:
@@ -273,9 +274,10 @@ def _pact_suggestions(
     member: User,
     ties: list[TieRow],
     now: datetime,
-    add: Callable[[str, TieRow, str, str, str], None],
+    add: Callable[[str, TieRow, str, str, str], bool],
 ) -> None:
-    """Thank-yous, first conversations and check-ins owed, soonest due first."""
+    """Thank-yous, first conversations and check-ins owed, soonest due first, until `add` says
+    the list is full (a member with hundreds of connections has hundreds of open items)."""
     by_connection = {t.connection_id: t for t in ties}
     zone = zone_named(member.boundaries.time_zone)
     for obligation in _open_pact_compiled.fetch(member_id=member.pk):
@@ -287,12 +289,13 @@ def _pact_suggestions(
         local_due = timezone.localtime(obligation.due_at, zone)
         overdue = obligation.status(now) == ObligationStatus.OVERDUE
         due = "overdue" if overdue else f"due {local_due:%a %d %b}"
+        room = True
         if obligation.kind == ObligationKind.FIRST_MESSAGE:
-            add(
+            room = add(
                 "thank", tie, f"Thank {tie.other_name} for connecting", f"Your hello is {due}.", url
             )
         elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
-            add(
+            room = add(
                 "converse",
                 tie,
                 f"Start a real conversation with {tie.other_name}",
@@ -300,7 +303,11 @@ def _pact_suggestions(
                 url,
             )
         elif obligation.due_at < now + timedelta(days=7):
-            add("check_in", tie, f"Check in with {tie.other_name}", f"Your check-in is {due}.", url)
+            room = add(
+                "check_in", tie, f"Check in with {tie.other_name}", f"Your check-in is {due}.", url
+            )
+        if not room:
+            return
 
 
 def pact_weeks(member: User, now: datetime) -> list[PactWeek]:

@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, OuterRef, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, QuerySet
 
 from mutuals.accounts.models import Boundaries, ProfileVisibility, User
+from mutuals.accounts.selectors import MemberCard, member_cards
 from mutuals.connections.invitations import removed_within_wait
 from mutuals.connections.models import Block, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids, sees_private_profile_of
-from mutuals.core.compiled import CompiledQuery
+from mutuals.core.compiled import CompiledQuery, ids_text, in_ids
 from mutuals.introductions.graph import circle_for, current_snapshot, snapshot_and_circle
 from mutuals.introductions.models import (
     Introduction,
@@ -81,15 +82,29 @@ def warm_paths(
             excluded=excluded,
         )
         inner = {member for path in paths for member in path.members[1:-1]}
-        closed = set(
-            Boundaries.objects.filter(user_id__in=inner, open_to_introductions=False).values_list(
-                "user_id", flat=True
-            )
-        ) | set(User.objects.filter(pk__in=inner, is_active=False).values_list("pk", flat=True))
+        closed = set(_closed_compiled.fetch(ids=ids_text(inner))) if inner else set()
         if not closed:
             return paths
         excluded |= closed  # the snapshot's attributes were older than the database's
     return [p for p in paths if not set(p.members[1:-1]) & excluded]
+
+
+def _closed_to_introductions(ids: str) -> QuerySet[Any, int]:
+    """Which of the members named by `ids` (an `ids_text`) may not be on a path now: closed
+    to introductions, or no longer active."""
+    closed = Boundaries.objects.filter(in_ids("user_id", ids), open_to_introductions=False)
+    inactive = User.objects.filter(in_ids("pk", ids), is_active=False)
+    return (
+        closed.order_by()
+        .values_list("user_id", flat=True)
+        .union(inactive.order_by().values_list("pk", flat=True), all=True)
+    )
+
+
+# Read for every path answered: compiled once per process (issue 20; was two statements).
+_closed_compiled: CompiledQuery[int] = CompiledQuery(
+    _closed_to_introductions, ids="-730071,-730072"
+)
 
 
 def _exclusions(member_id: int) -> QuerySet[Block, int]:
@@ -140,7 +155,7 @@ def suggestion_exclusions(member: User) -> set[int]:
 
 @dataclass(frozen=True)
 class PersonSuggestion:
-    member: User
+    member: MemberCard
     score: float
     reasons: list[str]
     mutual_count: int
@@ -159,22 +174,18 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
     found = people_you_may_know(
         snapshot, viewer.pk, limit=min(offset + limit, MAX_SUGGESTIONS), excluded=excluded
     )[offset:]
-    named = {m for s in found for m in s.mutual_ids} | {s.member_id for s in found}
-    loaded = {
-        m.pk: m for m in User.objects.filter(pk__in=named, is_active=True).select_related("profile")
-    }
-    # Topics only for the cards: of the mutual connections the reasons name only the names.
-    members = {s.member_id: loaded[s.member_id] for s in found if s.member_id in loaded}
-    prefetch_related_objects(list(members.values()), "profile__topics")
-    names = {pk: m.name for pk, m in loaded.items()}
+    # The suggested members' cards and the names of the mutual connections their reasons name,
+    # in the same two statements (compiled once per process: issue 20).
+    cards = member_cards({m for s in found for m in s.mutual_ids} | {s.member_id for s in found})
+    names = {pk: card.name for pk, card in cards.items()}
     incoming = dict(
-        Invitation.objects.filter(
-            recipient=viewer, sender__in=[s.member_id for s in found], state__in=_ANSWERABLE
-        ).values_list("sender_id", "pk")
+        _incoming_compiled.fetch(
+            recipient_id=viewer.pk, senders=ids_text(s.member_id for s in found)
+        )
     )
     return [
         PersonSuggestion(
-            member=members[s.member_id],
+            member=cards[s.member_id],
             score=s.score,
             reasons=suggestion_reasons(s, names),
             mutual_count=s.mutual_count,
@@ -182,8 +193,18 @@ def people_suggestions(*, viewer: User, limit: int = 20, offset: int = 0) -> lis
             incoming_invitation_id=incoming.get(s.member_id),
         )
         for s in found
-        if s.member_id in members
+        if s.member_id in cards
     ]
+
+
+# Requests to the viewer from any of the suggested members that the viewer can answer now.
+_incoming_compiled: CompiledQuery[tuple[int, int]] = CompiledQuery(
+    lambda recipient_id, senders: Invitation.objects.filter(
+        in_ids("sender_id", senders), recipient_id=recipient_id, state__in=_ANSWERABLE
+    ).values_list("sender_id", "pk"),
+    recipient_id=-730_021,
+    senders="-730022,-730023",
+)
 
 
 def suggestion_reasons(suggestion: Suggestion, names: dict[int, str]) -> list[str]:

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mutuals.accounts.models import Experience, Topic, User
+from mutuals.accounts.selectors import MemberCard, member_cards
 from mutuals.accounts.tests.factories import make_member
-from mutuals.core.compiled import CompiledQuery, _PrecompiledQuery, prefetched
+from mutuals.core.compiled import CompiledQuery, _PrecompiledQuery, ids_text, in_ids, prefetched
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,63 @@ def test_each_shape_is_compiled_once_and_the_shapes_are_bounded():
     assert len(made) == compilations  # the kept shape: no new queryset
     shapes.fetch(Shape(active_only=True), name="Sam Okafor")
     assert len(made) > compilations  # the bound of 1 had dropped it
+
+
+def _ids_of(ids: str):
+    return User.objects.filter(in_ids("pk", ids)).order_by("pk").values_list("pk", flat=True)
+
+
+def test_in_ids_reads_any_number_of_ids_with_one_compiled_statement():
+    """`in_ids` (issue 20): one placeholder for the ids, so the statement compiles once and
+    is the same for one id or many (Django's `__in` writes one placeholder per value)."""
+    members = [make_member(name=f"Member {index}") for index in range(5)]
+    ids = [m.pk for m in members]
+    made = []
+
+    def make(ids: str):
+        made.append(ids)
+        return _ids_of(ids)
+
+    compiled = CompiledQuery(make, ids="-1,-2")
+    for chosen in ([ids[0]], ids[1:4], ids, [], [ids[0], -5, 10**12]):
+        with CaptureQueriesContext(connection) as captured:
+            assert compiled.fetch(ids=ids_text(chosen)) == sorted(set(chosen) & set(ids))
+        assert len(captured) == 1
+    assert len(made) == 3  # the template, then one compilation (twice: the slots)
+    plain = User.objects.filter(in_ids("pk", ids[:2])).values_list("pk", flat=True)
+    assert sorted(plain) == sorted(ids[:2])
+
+
+def test_ids_text_takes_only_integers():
+    assert ids_text([3, 1, 2]) == "3,1,2"
+    assert ids_text([]) == ""
+    with pytest.raises(ValueError, match="invalid literal"):
+        ids_text(["1) OR (1=1"])  # type: ignore[list-item]
+
+
+def test_member_cards_are_the_active_members_with_their_topics_in_order():
+    sam = make_member(name="Sam Okafor", photo_key="abc123")
+    thandi = make_member(name="Thandi Mokoena")
+    gone = make_member(name="Gone Member", is_active=False)
+    risk = Topic.objects.create(slug="risk", name="risk")
+    agile = Topic.objects.create(slug="agile", name="Agile")
+    sam.profile.topics.set([risk, agile])
+    sam.profile.headline, sam.profile.company, sam.profile.title = "Builds teams", "Acme", "CTO"
+    sam.profile.save()
+    with CaptureQueriesContext(connection) as captured:
+        cards = member_cards([sam.pk, thandi.pk, gone.pk, sam.pk])
+    assert len(captured) == 2  # the rows and their topics, whatever the number of ids
+    assert set(cards) == {sam.pk, thandi.pk}
+    assert cards[sam.pk] == MemberCard(
+        id=sam.pk,
+        name="Sam Okafor",
+        photo_key="abc123",
+        headline="Builds teams",
+        company="Acme",
+        title="CTO",
+        topics=("Agile", "risk"),  # the topics' own order: by name, case aside
+    )
+    assert cards[thandi.pk].topics == ()
+    loaded = User.objects.select_related("profile").prefetch_related("profile__topics")
+    assert MemberCard.of(loaded.get(pk=sam.pk)) == cards[sam.pk]
+    assert member_cards([]) == {}
