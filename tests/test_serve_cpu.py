@@ -72,3 +72,30 @@ def test_this_process_is_found_in_its_own_group_with_the_cpu_it_used():
     own = serve_cpu.parse_stat(Path(f"/proc/{os.getpid()}/stat").read_text())
     assert own.group == os.getpgrp()
     assert own.ticks > 0
+
+
+HTTP_LOAD_REPORT = """\
+# http benchmark — 2026-12-04 03:17 UTC
+http://127.0.0.1:8010, 8 keep-alive connections, 20.1 s
+load average before 2.50, after 3.84
+
+| endpoint | requests | errors | median ms | p99 ms | max ms |
+|---|---:|---:|---:|---:|---:|
+| me | 357 | 0 | 31.5 | 96.4 | 102.2 |
+| send request | 36 | 1 | 242.7 | 341.9 | 341.9 |
+| **all** | 2619 | 1 | 53.7 | 253.1 | 392.7 |
+
+130.4 requests/s, 1 errors
+"""
+
+
+def test_the_mix_report_is_read_from_its_all_row():
+    result = serve_cpu.parse_http_load(HTTP_LOAD_REPORT)
+    assert (result.requests, result.per_second) == (2619, 130.4)
+    assert (result.median_ms, result.p99_ms, result.not_2xx) == (53.7, 253.1, 1)
+
+
+def test_a_mix_report_without_its_totals_is_refused():
+    truncated = HTTP_LOAD_REPORT.split("| **all**")[0]
+    with pytest.raises(ValueError, match="http_load"):
+        serve_cpu.parse_http_load(truncated)

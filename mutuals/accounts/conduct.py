@@ -149,7 +149,10 @@ _accepted_compiled: CompiledQuery[int] = CompiledQuery(
         user_id=member_id, version=version
     ).values_list("pk", flat=True)[:1],
     member_id=-730_061,
-    version=-730_062,
+    # Positive: the version is a PositiveIntegerField, and the ORM answers a lookup of a
+    # value outside a field's range with no statement at all (EmptyResultSet), nothing to
+    # compile.
+    version=730_062,
 )
 
 

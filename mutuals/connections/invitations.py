@@ -476,14 +476,7 @@ def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
     follow_through = follow_through_rate(member)
     since = now - REPORT_LOOKBACK
     # "I don't know this person", as a report or as a decline reason, and spam reports.
-    reported = (
-        Invitation.objects.filter(sender=member, responded_at__gte=since)
-        .filter(
-            Q(state=InvitationState.REPORTED)
-            | Q(state=InvitationState.DECLINED, decline_reason=DeclineReason.DONT_KNOW_YOU)
-        )
-        .count()
-    )
+    reported = _reported_compiled.fetch(member_id=member.pk, since=since)[0]["count"]
     decided = report_outcomes(member, since)
     reports = max(0, reported - decided.requests_cleared) + decided.upheld
     factor = 1.0
@@ -493,12 +486,39 @@ def sender_allowance(member: User, now: datetime | None = None) -> Allowance:
         factor *= 0.5 + follow_through
     factor *= REPORT_CUT**reports
     limit = max(MIN_ALLOWANCE, min(MAX_ALLOWANCE, round(BASE_ALLOWANCE * factor)))
-    window = Invitation.objects.filter(sender=member, created_at__gt=now - ALLOWANCE_WINDOW)
-    sent_at = list(window.order_by("created_at").values_list("created_at", flat=True))
+    sent_at = _sent_since_compiled.fetch(member_id=member.pk, after=now - ALLOWANCE_WINDOW)
     used = len(sent_at)
     retry_at = sent_at[used - limit] + ALLOWANCE_WINDOW if used >= limit else None
     frees_at = sent_at[0] + ALLOWANCE_WINDOW if sent_at else None
     return Allowance(limit, used, acceptance, follow_through, reports, retry_at, frees_at)
+
+
+def _reported(member_id: int, since: datetime) -> QuerySet[Invitation, dict[str, int]]:
+    """The member's requests reported, or declined as "I don't know you", since `since`."""
+    return aggregated(
+        Invitation.objects.filter(sender=member_id, responded_at__gte=since).filter(
+            Q(state=InvitationState.REPORTED)
+            | Q(state=InvitationState.DECLINED, decline_reason=DeclineReason.DONT_KNOW_YOU)
+        ),
+        count=Count("id"),
+    )
+
+
+def _sent_since(member_id: int, after: datetime) -> QuerySet[Invitation, datetime]:
+    return (
+        Invitation.objects.filter(sender=member_id, created_at__gt=after)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+    )
+
+
+# Read for every request sent (and the allowance shown): compiled once per process (issue 20).
+_reported_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(
+    _reported, member_id=-730_081, since=datetime(2001, 1, 1, tzinfo=UTC)
+)
+_sent_since_compiled: CompiledQuery[datetime] = CompiledQuery(
+    _sent_since, member_id=-730_082, after=datetime(2001, 1, 2, tzinfo=UTC)
+)
 
 
 def last_closed_between(sender: User, recipient: User) -> Invitation | None:

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Lookup
 from django.db.models import Value as SqlValue
@@ -149,7 +150,15 @@ class CompiledQuery[Row]:
     def _compile(self, alias: str) -> _Compiled:
         queryset = self._make(**self._stand_ins)
         compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            # The ORM sends nothing for a lookup it knows matches nothing, such as a value
+            # outside the field's range (a negative stand-in for a PositiveIntegerField).
+            raise ValueError(
+                "the query with its stand-ins matches nothing before it reaches the database "
+                f"(a stand-in outside its field's range?): {self._stand_ins}"
+            ) from None
         # The same query with other values: the parameters that changed are the slots.
         others = {name: _other(value) for name, value in self._stand_ins.items()}
         other_sql, other_params = self._make(**others).query.get_compiler(using=alias).as_sql()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from mutuals.accounts.models import User
 from mutuals.connections.invitations import ReportOutcomes
 from mutuals.connections.models import Invitation, InvitationState
+from mutuals.core.compiled import CompiledQuery, aggregated
 from mutuals.core.errors import NotFound
 from mutuals.moderation.models import (
     ModerationAction,
@@ -141,21 +142,47 @@ def report_outcomes_of(member: User, since: datetime) -> ReportOutcomes:
       dismissed, with none of its reports acted on: the cut the recipient's word made at
       once is taken back.
     """
-    upheld = Report.objects.filter(status=ReportStatus.ACTIONED, overturned_at__isnull=True)
-    upheld_items = (
-        upheld.filter(reported=member, resolved_at__gte=since)
+    upheld_items = _upheld_items_compiled.fetch(member_id=member.pk, since=since)
+    cleared = _cleared_compiled.fetch(member_id=member.pk, since=since)[0]["count"]
+    return ReportOutcomes(upheld=len(upheld_items), requests_cleared=cleared)
+
+
+def _upheld(member_id: int, since: datetime) -> QuerySet[Report, tuple[str, int]]:
+    """The items (kind, id) other than requests whose report against the member was acted on
+    since `since` and not undone, each once."""
+    return (
+        Report.objects.filter(
+            status=ReportStatus.ACTIONED,
+            overturned_at__isnull=True,
+            reported=member_id,
+            resolved_at__gte=since,
+        )
         .exclude(target_kind=TargetKind.INVITATION)
-        .values("target_kind", "target_id")
+        .order_by()
+        .values_list("target_kind", "target_id")
         .distinct()
-        .count()
     )
+
+
+def _cleared(member_id: int, since: datetime) -> QuerySet[Invitation, dict[str, int]]:
+    """How many of the member's requests reported since `since` a moderator dismissed, with
+    none of their reports acted on."""
+    upheld = Report.objects.filter(status=ReportStatus.ACTIONED, overturned_at__isnull=True)
     requests = Report.objects.filter(target_kind=TargetKind.INVITATION)
-    cleared = (
+    return aggregated(
         Invitation.objects.filter(
-            sender=member, state=InvitationState.REPORTED, responded_at__gte=since
+            sender=member_id, state=InvitationState.REPORTED, responded_at__gte=since
         )
         .filter(pk__in=requests.filter(status=ReportStatus.DISMISSED).values("target_id"))
-        .exclude(pk__in=requests.filter(pk__in=upheld.values("pk")).values("target_id"))
-        .count()
+        .exclude(pk__in=requests.filter(pk__in=upheld.values("pk")).values("target_id")),
+        count=Count("id"),
     )
-    return ReportOutcomes(upheld=upheld_items, requests_cleared=cleared)
+
+
+# Read for every request sent (the sender's allowance): compiled once per process (issue 20).
+_upheld_items_compiled: CompiledQuery[tuple[str, int]] = CompiledQuery(
+    _upheld, member_id=-730_091, since=datetime(2001, 1, 1, tzinfo=UTC)
+)
+_cleared_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(
+    _cleared, member_id=-730_092, since=datetime(2001, 1, 2, tzinfo=UTC)
+)

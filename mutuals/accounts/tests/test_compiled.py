@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from mutuals.accounts.models import Experience, Topic, User
+from mutuals.accounts.models import ConductAcceptance, Experience, Topic, User
 from mutuals.accounts.selectors import MemberCard, member_cards
 from mutuals.accounts.tests.factories import make_member
 from mutuals.core.compiled import CompiledQuery, _PrecompiledQuery, ids_text, in_ids, prefetched
@@ -348,3 +348,18 @@ def test_member_cards_are_the_active_members_with_their_topics_in_order():
     loaded = User.objects.select_related("profile").prefetch_related("profile__topics")
     assert MemberCard.of(loaded.get(pk=sam.pk)) == cards[sam.pk]
     assert member_cards([]) == {}
+
+
+def test_a_stand_in_the_orm_knows_matches_nothing_is_refused_by_name():
+    """A negative stand-in for a PositiveIntegerField: the ORM sends no statement at all
+    (EmptyResultSet), which used to fail every page's code-of-conduct check on PostgreSQL."""
+    sam = make_member(name="Sam Okafor")
+    compiled = CompiledQuery(
+        lambda member_id, version: ConductAcceptance.objects.filter(
+            user_id=member_id, version=version
+        ),
+        member_id=-1,
+        version=-2,
+    )
+    with pytest.raises(ValueError, match="stand-in outside its field's range"):
+        compiled.fetch(member_id=sam.pk, version=1)
