@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -131,15 +131,20 @@ _untied_compiled: CompiledQuery[tuple[Any, ...]] = CompiledQuery(
 )
 
 
-def _open_pact(member_id: int) -> QuerySet[Obligation]:
-    """The items of the member's connections still open that are theirs or the pair's."""
+def _open_pact(member_id: int) -> QuerySet[Obligation, tuple[int, str, datetime]]:
+    """The items of the member's connections still open that are theirs or the pair's, soonest
+    due first: (connection id, kind, deadline), no model instances."""
     theirs = Connection.objects.filter(Q(member_low=member_id) | Q(member_high=member_id))
-    return Obligation.objects.filter(
-        Q(party=member_id) | Q(party__isnull=True),
-        connection_id__in=theirs.values("pk"),
-        fulfilled_at__isnull=True,
-        cancelled_at__isnull=True,
-    ).order_by("due_at", "id")
+    return (
+        Obligation.objects.filter(
+            Q(party=member_id) | Q(party__isnull=True),
+            connection_id__in=theirs.values("pk"),
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+        )
+        .order_by("due_at", "id")
+        .values_list("connection_id", "kind", "due_at")
+    )
 
 
 def _pact_fell_due(member_id: int, first: datetime, now: datetime) -> QuerySet[Obligation]:
@@ -150,7 +155,9 @@ def _pact_fell_due(member_id: int, first: datetime, now: datetime) -> QuerySet[O
 
 
 # Read on every health answer (and the home page's suggestions): compiled once per process.
-_open_pact_compiled: CompiledQuery[Obligation] = CompiledQuery(_open_pact, member_id=-730_203)
+_open_pact_compiled: CompiledQuery[tuple[int, str, datetime]] = CompiledQuery(
+    _open_pact, member_id=-730_203
+)
 _pact_fell_due_compiled: CompiledQuery[Obligation] = CompiledQuery(
     _pact_fell_due,
     member_id=-730_204,
@@ -229,10 +236,13 @@ def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Sug
     out: list[Suggestion] = []
     seen: set[int] = set()
 
-    def add(kind: str, tie: TieRow, text: str, reason: str, url: str) -> bool:
-        """Add one unless its member has one already; False once the list is full."""
+    def add(kind: str, tie: TieRow, text: str, reason: str, url: str | None = None) -> bool:
+        """Add one unless its member has one already; False once the list is full. Without a
+        `url`, the connection's page, worked out only for a suggestion kept (`reverse` was a
+        tenth of a health answer when it ran for every open item)."""
         if tie.other_id not in seen and len(out) < MAX_SUGGESTIONS:
             seen.add(tie.other_id)
+            url = url or reverse("connection_detail", args=[tie.connection_id])
             out.append(Suggestion(kind, tie.other_id, tie.other_name, text, reason, url))
         return len(out) < MAX_SUGGESTIONS
 
@@ -260,13 +270,7 @@ def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Sug
             if shared
             else "You have not been in touch in a while."
         )
-        add(
-            "reconnect",
-            tie,
-            f"Reconnect with {tie.other_name}",
-            reason,
-            reverse("connection_detail", args=[tie.connection_id]),
-        )
+        add("reconnect", tie, f"Reconnect with {tie.other_name}", reason)
     return out
 
 
@@ -274,37 +278,35 @@ def _pact_suggestions(
     member: User,
     ties: list[TieRow],
     now: datetime,
-    add: Callable[[str, TieRow, str, str, str], bool],
+    add: Callable[[str, TieRow, str, str], bool],
 ) -> None:
     """Thank-yous, first conversations and check-ins owed, soonest due first, until `add` says
     the list is full (a member with hundreds of connections has hundreds of open items)."""
     by_connection = {t.connection_id: t for t in ties}
     zone = zone_named(member.boundaries.time_zone)
-    for obligation in _open_pact_compiled.fetch(member_id=member.pk):
-        tie = by_connection.get(cast(int, obligation.connection_id))  # theirs: never None
+    for connection_id, kind, due_at in _open_pact_compiled.fetch(member_id=member.pk):
+        tie = by_connection.get(connection_id)  # theirs: never None
         if tie is None or tie.resting_since:  # a connection with an inactive member
             continue
-        url = reverse("connection_detail", args=[tie.connection_id])
         # The member's own calendar day: a deadline at the end of their Sunday is "due Sun".
-        local_due = timezone.localtime(obligation.due_at, zone)
-        overdue = obligation.status(now) == ObligationStatus.OVERDUE
-        due = "overdue" if overdue else f"due {local_due:%a %d %b}"
+        # Open items only (neither met nor cancelled), so `Obligation.status` is overdue
+        # exactly when the deadline has passed.
+        due = "overdue" if due_at < now else f"due {timezone.localtime(due_at, zone):%a %d %b}"
         room = True
-        if obligation.kind == ObligationKind.FIRST_MESSAGE:
+        if kind == ObligationKind.FIRST_MESSAGE:
             room = add(
-                "thank", tie, f"Thank {tie.other_name} for connecting", f"Your hello is {due}.", url
+                "thank", tie, f"Thank {tie.other_name} for connecting", f"Your hello is {due}."
             )
-        elif obligation.kind == ObligationKind.FIRST_EXCHANGE:
+        elif kind == ObligationKind.FIRST_EXCHANGE:
             room = add(
                 "converse",
                 tie,
                 f"Start a real conversation with {tie.other_name}",
                 f"Your first exchange is {due}.",
-                url,
             )
-        elif obligation.due_at < now + timedelta(days=7):
+        elif due_at < now + timedelta(days=7):
             room = add(
-                "check_in", tie, f"Check in with {tie.other_name}", f"Your check-in is {due}.", url
+                "check_in", tie, f"Check in with {tie.other_name}", f"Your check-in is {due}."
             )
         if not room:
             return
