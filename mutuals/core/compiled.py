@@ -305,12 +305,12 @@ def prefetched(instance: models.Model, name: str, rows: list[Any]) -> None:
 
 class InIds(Lookup):
     """`column IN (ids)` with the ids as one text parameter, so that the statement's SQL is the
-    same whatever their number and a `CompiledQuery` can compile it (Django's `__in` writes a
-    placeholder per value): `filter(in_ids("pk", ids))`, or `in_ids("pk", stand_in)` with a
-    stand-in string where the query is compiled (`lhs` and `rhs` are the ORM's own compiled
-    column and placeholder, never text from a request). PostgreSQL compares with `= ANY` of the
-    array the text makes (an index scan, as `IN` gives); SQLite reads the ids with
-    `json_each`."""
+    same whatever their number and a `CompiledQuery` can compile it (Django's `__in` writes
+    one `%s` parameter marker per value): `filter(in_ids("pk", ids))`, or `in_ids("pk",
+    stand_in)` with a stand-in string where the query is compiled (`lhs` and `rhs` are the
+    ORM's own compiled column and `%s` marker, never text from a request). PostgreSQL
+    compares with `= ANY` of the array the text makes (an index scan, as `IN` gives); SQLite
+    reads the ids with `json_each`."""
 
     lookup_name = "in_ids"
 

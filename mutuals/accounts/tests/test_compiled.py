@@ -295,8 +295,8 @@ def _ids_of(ids: str):
 
 
 def test_in_ids_reads_any_number_of_ids_with_one_compiled_statement():
-    """`in_ids` (issue 20): one placeholder for the ids, so the statement compiles once and
-    is the same for one id or many (Django's `__in` writes one placeholder per value)."""
+    """`in_ids` (issue 20): one `%s` parameter for all the ids, so the statement compiles
+    once and is the same for one id or many (Django's `__in` writes one `%s` per value)."""
     members = [make_member(name=f"Member {index}") for index in range(5)]
     ids = [m.pk for m in members]
     made = []
