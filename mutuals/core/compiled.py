@@ -14,10 +14,13 @@ only its values changing is written once with the ORM, as usual, and wrapped:
 The first `fetch` on a database alias builds the queryset with the stand-in values, compiles
 it, and remembers the SQL, where each stand-in's value sits among the parameters, and what
 the compiler worked out about the columns. Later calls put the new values in those places
-and let the ORM run the query and make the rows into instances (or dicts, for `.values()`)
-as it always does: select_related, prefetch_related, annotations and converters behave as
-with the plain queryset. The alias comes from the database routers at each call, so reads
-still go to a replica when `core.replicas` sends them there.
+and let the ORM run the query and make the rows into instances as it always does:
+select_related, prefetch_related, annotations and converters behave as with the plain
+queryset. A `.values()` or `.values_list()` read goes one step further: its rows are made
+from one cursor as Django's values iterables make them (the same converters, dicts, tuples
+or single values), without a copy of the queryset or the ORM's iterables. The alias comes
+from the database routers at each call, so reads still go to a replica when `core.replicas`
+sends them there.
 
 What can be compiled: a queryset whose SQL does not change with its values, each value a
 `str` or an `int` compared as it is (a key, a hash, a number; not a list for `__in`), or an
@@ -48,6 +51,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Lookup
 from django.db.models import Value as SqlValue
+from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
 from django.db.models.sql import Query
 
 # What the compiler works out in `pre_sql_setup` and the iterables read after `execute_sql`.
@@ -62,6 +66,10 @@ class _Compiled:
     # PostgreSQL an integer compared in some subqueries is sent as psycopg's Int8).
     slots: tuple[tuple[str, int, type | None], ...]
     state: dict[str, Any]
+    # How a `.values()` or `.values_list()` read makes its rows without the ORM's iterables
+    # ("dict" with `names`, "tuple" or "flat"), or None for model instances (see `fetch`).
+    rows_as: str | None = None
+    names: tuple[str, ...] = ()
     # The converters of the selected columns, worked out at the first fetch on each database
     # connection (they are the connection's own methods, and connections are per thread):
     # the ORM works them out again for every query, about a tenth of a compiled read's CPU.
@@ -187,7 +195,15 @@ class CompiledQuery[Row]:
                     "0 times: the ORM sends something made from it, which cannot be compiled"
                 )
         state = {key: getattr(compiler, key) for key in _COMPILER_STATE}
-        return _Compiled(sql=sql, params=tuple(params), slots=tuple(slots), state=state)
+        rows_as, names = _rows_as(queryset, compiler)
+        return _Compiled(
+            sql=sql,
+            params=tuple(params),
+            slots=tuple(slots),
+            state=state,
+            rows_as=rows_as,
+            names=names,
+        )
 
     def fetch(self, **values: Value) -> list[Row]:
         """The rows for these values: model instances, or what `.values()` and the like give."""
@@ -212,18 +228,101 @@ class CompiledQuery[Row]:
             with self._lock:
                 compiled = self._compiled.get(alias) or self._compile(alias)
                 self._compiled[alias] = compiled
-        queryset = template.using(alias)  # a copy, as every queryset method makes
-        query = cast(_PrecompiledQuery, queryset.query)
-        query.__class__ = _PrecompiledQuery
-        query.compiled = compiled
-        query.compiled_params = compiled.params_for(
-            {name: _sent(value, alias) for name, value in values.items()}
-        )
-        return list(queryset)
+        params = compiled.params_for({name: _sent(value, alias) for name, value in values.items()})
+        if compiled.rows_as is not None:
+            return cast(list[Row], _read_values(template, compiled, alias, params))
+        return list(_precompiled(template, alias, compiled, params))
 
     def first(self, **values: Value) -> Row | None:
         rows = self.fetch(**values)
         return rows[0] if rows else None
+
+
+def _rows_as(
+    queryset: models.QuerySet[Any, Any], compiler: Any
+) -> tuple[str | None, tuple[str, ...]]:
+    """How `_read_values` makes this queryset's rows, or None where the ORM must (model
+    instances, prefetches, composite fields, an iterable of its own such as `named=True`)."""
+    selected = [column for column, _, _ in compiler.select[: compiler.col_count]]
+    if queryset.__dict__["_prefetch_related_lookups"] or compiler.has_composite_fields(selected):
+        return None, ()
+    kind = queryset._iterable_class
+    if kind is FlatValuesListIterable:
+        return "flat", ()
+    if kind is ValuesListIterable:
+        return "tuple", ()
+    if kind is ValuesIterable:
+        query = queryset.query
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        return "dict", tuple(names)
+    return None, ()
+
+
+def _read_values(
+    template: models.QuerySet[Any, Any], compiled: _Compiled, alias: str, params: tuple[Any, ...]
+) -> list[Any]:
+    """The rows of a compiled `.values()` / `.values_list()` read, made as Django's values
+    iterables make them (the same converters, the same dicts, tuples or single values), from
+    one cursor of the alias's connection: its execute wrappers (the query counter, the
+    telemetry) and error translation apply as to any query. Skipping the queryset copy, the
+    compiler and the iterables is most of what a compiled read of a few values costs in
+    Python (167 → 113 µs for one aggregate row on PostgreSQL, measured in-process)."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows: list[Any] = cursor.fetchall()
+    state = compiled.state
+    if state["has_extra_select"]:  # ordering columns the ORM selected after the values
+        rows = [row[: state["col_count"]] for row in rows]
+    converters = compiled.converters.get(connection)
+    if converters is None:
+        selected = [column for column, _, _ in state["select"][: state["col_count"]]]
+        converters = template.query.get_compiler(using=alias).get_converters(selected)
+        compiled.converters[connection] = converters
+    if converters:
+        by_position = list(converters.items())
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, (functions, expression) in by_position:
+                value = values[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                values[position] = value
+            converted.append(values)
+        rows = converted
+    if compiled.rows_as == "flat":
+        return [row[0] for row in rows]
+    if compiled.rows_as == "tuple":
+        return [tuple(row) for row in rows] if converters else rows
+    names = compiled.names
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _precompiled(
+    template: models.QuerySet[Any, Any], alias: str, compiled: _Compiled, params: tuple[Any, ...]
+) -> models.QuerySet[Any, Any]:
+    """A fresh copy of the template queryset on `alias` whose query answers with the compiled
+    SQL. A shallow copy, not `template.using(alias)`: the ORM's clone copies the where tree
+    and deep-copies `select_related`, which the compiled SQL makes useless, and nothing can
+    change the shared parts (the copy's query refuses to be cloned, and the template is never
+    evaluated)."""
+    query = object.__new__(_PrecompiledQuery)
+    query.__dict__ = template.query.__dict__.copy()
+    query.compiled = compiled
+    query.compiled_params = params
+    queryset = object.__new__(type(template))
+    queryset.__dict__ = template.__dict__ | {
+        "_db": alias,
+        "_query": query,
+        "_result_cache": None,
+        "_prefetch_done": False,
+    }
+    return queryset
 
 
 class CompiledShapes[Shape, Row]:

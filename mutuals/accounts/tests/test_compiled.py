@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from mutuals.accounts.models import ConductAcceptance, Experience, Topic, User
@@ -363,3 +364,86 @@ def test_a_stand_in_the_orm_knows_matches_nothing_is_refused_by_name():
     )
     with pytest.raises(ValueError, match="stand-in outside its field's range"):
         compiled.fetch(member_id=sam.pk, version=1)
+
+
+def _values_reads(member_id: int):
+    """A read of each values kind with columns the backends convert (an aware datetime and a
+    boolean on SQLite), an annotation, and one whose ordering column is selected only to
+    order by (`distinct`: the ORM adds it after the values, and leaves it out of the rows)."""
+    mine = User.objects.filter(pk__gte=member_id)
+    return {
+        "dict": mine.values("name", "date_joined", "is_active").order_by("pk"),
+        "tuple": mine.values_list("name", "date_joined", "is_active").order_by("pk"),
+        "flat": mine.values_list("date_joined", flat=True).order_by("pk"),
+        "annotated": mine.annotate(n=Count("experiences")).values("name", "n").order_by("pk"),
+        "extra ordering": mine.values_list("name").order_by("-date_joined").distinct(),
+    }
+
+
+@pytest.mark.parametrize("kind", ["dict", "tuple", "flat", "annotated", "extra ordering"])
+def test_a_values_read_gives_what_the_queryset_gives(kind):
+    """`.values()` and `.values_list()` reads make their rows from one cursor, without the
+    ORM's queryset copy and iterables (issue 20): the rows are the ORM's own, converters
+    applied, and the statement passes through the connection's execute wrappers."""
+    sam = make_member(name="Sam Okafor")
+    make_member(name="Thandi Mokoena")
+    compiled = CompiledQuery(lambda member_id: _values_reads(member_id)[kind], member_id=-1)
+    compiled.fetch(member_id=sam.pk)
+    counted = []
+
+    def count(execute, sql, params, many, context):
+        counted.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        rows = compiled.fetch(member_id=sam.pk)
+    assert rows == list(_values_reads(sam.pk)[kind])
+    assert len(counted) == 1
+    assert len(rows) == 2
+    first = rows[0]
+    if kind in ("dict", "tuple", "flat"):
+        joined = first if kind == "flat" else (first["date_joined"] if kind == "dict" else first[1])
+        assert joined.tzinfo is not None  # converted on SQLite, as the ORM converts it
+    if kind == "tuple":
+        assert first[2] is True
+        assert type(first) is tuple
+    if kind == "extra ordering":
+        assert all(len(row) == 1 for row in rows)  # the ordering column is left out
+
+
+def test_a_values_read_makes_no_queryset_copy(monkeypatch):
+    """What the values path saves: the template queryset is not copied for each fetch (the
+    ORM's clone deep-copies parts of the query), nor run through the ORM's values iterable."""
+    from django.db.models import QuerySet
+    from django.db.models.query import ValuesIterable
+
+    sam = make_member(name="Sam Okafor")
+    compiled = CompiledQuery(
+        lambda member_id: User.objects.filter(pk=member_id).values("name"), member_id=-1
+    )
+    compiled.fetch(member_id=sam.pk)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the values path copied a queryset or used the ORM's iterable")
+
+    monkeypatch.setattr(QuerySet, "_clone", refuse)
+    monkeypatch.setattr(ValuesIterable, "__iter__", refuse)
+    assert compiled.fetch(member_id=sam.pk) == [{"name": "Sam Okafor"}]
+
+
+def test_model_rows_come_from_a_copy_that_leaves_the_template_as_it_was():
+    """Model rows still come through the ORM, from a shallow copy of the template whose query
+    answers with the compiled SQL: the template keeps its own query and is never evaluated."""
+    sam = make_member(name="Sam Okafor")
+    thandi = make_member(name="Thandi Mokoena")
+    compiled = CompiledQuery(
+        lambda member_id: User.objects.select_related("profile").filter(pk=member_id),
+        member_id=-1,
+    )
+    assert compiled.fetch(member_id=sam.pk) == [sam]
+    assert compiled.fetch(member_id=thandi.pk) == [thandi]
+    template = compiled._template
+    assert template is not None
+    assert template._result_cache is None
+    assert type(template.query) is not _PrecompiledQuery
+    assert compiled.fetch(member_id=sam.pk)[0].profile == sam.profile
