@@ -33,6 +33,16 @@ run's length (`--writers` overrides it), so that none sends more requests to con
 has notes (8, below the weekly allowance of 20). Any refusal counts as an error, and the run
 prints each error's status and code.
 
+**`--client wrk`** sends the same mix from wrk (a C client: `apt-get install wrk`) with a Lua
+script this script writes, instead of this script's Python threads, which take a share of the
+same two cores as the server (about 0.65 ms of CPU a request, a tenth of the server's and
+PostgreSQL's together, measured with `/usr/bin/time`). The reads rotate as here, with the same
+bodies; the writes are made in advance (the same throwaway members, notes and conversations)
+and each wrk thread sends its share of them, paced by whole seconds (Lua in wrk has no finer
+clock): with the default `--write-rate 2` and two wrk threads, one of each write a second per
+thread. wrk reports the whole mix's latencies, not each endpoint's: the report has the **all**
+row, the requests a second, and every status counted (any but 200 and 201 is an error).
+
 **A generated community** (the issue's (b): 100,000 members, 2M connections, 1M posts): load
 it into its own database with `benchmarks/feed.py` (its COPY loader; at full size about 12
 minutes on the loaded 2-core machine), publish its graph, serve it, and sign in as one of its
@@ -58,8 +68,11 @@ import http.client
 import itertools
 import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -477,6 +490,211 @@ def revoke(host: str, port: int, token: str) -> None:
             return
 
 
+WRK_THREADS = 2
+
+
+def lua_string(text: str) -> str:
+    """`text` as a Lua string literal (wrk's scripts are Lua 5.1: no \\u escapes, so bytes)."""
+    escaped = "".join(
+        f"\\{byte}" if byte < 32 or byte > 126 or chr(byte) in '"\\' else chr(byte)
+        for byte in text.encode()
+    )
+    return f'"{escaped}"'
+
+
+def _lua_body(payload: dict[str, Any] | None) -> str:
+    return "nil" if payload is None else lua_string(json.dumps(payload))
+
+
+def wrk_script(
+    token: str,
+    reads: list[Endpoint],
+    writes: dict[str, list[tuple[str, str, dict[str, Any]]]],
+    rate: float,
+    threads: int = WRK_THREADS,
+) -> str:
+    """The Lua script wrk runs for the mix: each thread rotates over the reads and then the
+    write kinds as `client` does, a write kind taken when that thread's share of its rate has
+    room (one at least `threads / rate` seconds after its last, in whole seconds) and it has
+    writes left (thread t sends writes t, t + threads, …), else the rotation moves on. Each
+    thread counts the statuses it received; `done` prints them and the latencies."""
+    read_rows = ",\n".join(
+        f"  {{{lua_string(r.method)}, {lua_string(r.path)}, {_lua_body(r.body)}}}" for r in reads
+    )
+    kinds = list(writes)
+    write_rows = ",\n".join(
+        f"  [{lua_string(kind)}] = {{\n"
+        + ",\n".join(
+            f"    {{{lua_string(signer)}, {lua_string(path)}, {_lua_body(body)}}}"
+            for signer, path, body in made
+        )
+        + "\n  }"
+        for kind, made in writes.items()
+    )
+    interval = threads / rate if rate > 0 else 0
+    return f"""-- The mix for wrk, written by benchmarks/http_load.py --client wrk.
+local token = {lua_string(token)}
+local reads = {{
+{read_rows}
+}}
+local writes = {{
+{write_rows}
+}}
+local kinds = {{{", ".join(lua_string(kind) for kind in kinds)}}}
+local nthreads = {threads}
+local interval = {interval!r}
+local made = {{}}
+local count = 0
+
+function setup(thread)
+  thread:set("id", count)
+  count = count + 1
+  table.insert(made, thread)
+end
+
+function init(args)
+  turn = id
+  taken, next_at, statuses = {{}}, {{}}, {{}}
+  for _, kind in ipairs(kinds) do
+    taken[kind] = id + 1
+    next_at[kind] = 0
+  end
+end
+
+local function signed(method, path, signer, body)
+  local headers = {{["Authorization"] = "Bearer " .. signer}}
+  if body then headers["Content-Type"] = "application/json" end
+  return wrk.format(method, path, headers, body)
+end
+
+function request()
+  while true do
+    local slot = turn % (#reads + #kinds)
+    turn = turn + 1
+    if slot < #reads then
+      local read = reads[slot + 1]
+      return signed(read[1], read[2], token, read[3])
+    end
+    local kind = kinds[slot - #reads + 1]
+    local list, k, now = writes[kind], taken[kind], os.time()
+    if now >= next_at[kind] and k <= #list then
+      next_at[kind] = now + interval
+      taken[kind] = k + nthreads
+      local write = list[k]
+      return signed("POST", write[2], write[1], write[3])
+    end
+  end
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+
+function done(summary, latency, requests)
+  for _, thread in ipairs(made) do
+    for status, n in pairs(thread:get("statuses")) do
+      io.write(string.format("STATUS %d %d\\n", status, n))
+    end
+  end
+  local e = summary.errors
+  io.write(string.format("SOCKET_ERRORS %d\\n", e.connect + e.read + e.write + e.timeout))
+  io.write(string.format("REQUESTS %d %d\\n", summary.requests, summary.duration))
+  io.write(string.format("LATENCY_US %d %d %d\\n",
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+@dataclass(frozen=True)
+class WrkMix:
+    """What the mix's wrk script printed at its end."""
+
+    requests: int
+    seconds: float
+    median_ms: float
+    p99_ms: float
+    max_ms: float
+    statuses: dict[int, int]
+    socket_errors: int
+
+    @property
+    def errors(self) -> int:
+        wrong = sum(n for status, n in self.statuses.items() if status not in (200, 201))
+        return wrong + self.socket_errors
+
+
+def parse_wrk_mix(output: str) -> WrkMix:
+    """The lines `wrk_script`'s `done` writes; a report without them is an error, not 0."""
+    fields: dict[str, list[int]] = {}
+    statuses: dict[int, int] = {}
+    for line in output.splitlines():
+        name, *numbers = line.split()
+        if name == "STATUS":
+            statuses[int(numbers[0])] = statuses.get(int(numbers[0]), 0) + int(numbers[1])
+        elif name in ("SOCKET_ERRORS", "REQUESTS", "LATENCY_US"):
+            fields[name] = [int(number) for number in numbers]
+    if {"SOCKET_ERRORS", "REQUESTS", "LATENCY_US"} - fields.keys():
+        raise ValueError(f"not the mix's wrk report:\n{output}")
+    median, p99, longest = fields["LATENCY_US"]
+    return WrkMix(
+        requests=fields["REQUESTS"][0],
+        seconds=fields["REQUESTS"][1] / 1e6,
+        median_ms=median / 1000,
+        p99_ms=p99 / 1000,
+        max_ms=longest / 1000,
+        statuses=statuses,
+        socket_errors=fields["SOCKET_ERRORS"][0],
+    )
+
+
+def run_wrk(args: argparse.Namespace, token: str, reads: list[Endpoint], writers: Any) -> None:
+    """The mix from wrk (`--client wrk`): a warm-up of the reads, then the run with writes."""
+    rate = args.write_rate
+    writes: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    if writers is not None:
+        # As many of each as the rate allows over the run (whole-second pacing can give each
+        # thread one more), within what the writers may send.
+        count = int(rate * args.seconds) + WRK_THREADS
+        for endpoint in writers.endpoints(rate):
+            make = endpoint.next_write
+            if make is not None:
+                writes[endpoint.name] = [make() for _ in range(count)]
+    with tempfile.TemporaryDirectory(prefix="http-load-wrk-") as folder:
+        warm = Path(folder) / "warm.lua"
+        warm.write_text(wrk_script(token, reads, {}, rate))
+        timed = Path(folder) / "mix.lua"
+        timed.write_text(wrk_script(token, reads, writes, rate))
+        wrk = ["wrk", f"-t{WRK_THREADS}", f"-c{args.connections}", "--timeout", "60s"]
+        if args.warmup > 0:
+            subprocess.run(  # noqa: S603 - wrk with our own arguments
+                [*wrk, f"-d{max(1, round(args.warmup))}s", "-s", str(warm), args.url],
+                capture_output=True,
+                check=True,
+            )
+        load_before = os.getloadavg()
+        done = subprocess.run(  # noqa: S603 - wrk with our own arguments
+            [*wrk, f"-d{max(1, round(args.seconds))}s", "-s", str(timed), args.url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        load_after = os.getloadavg()
+    mix = parse_wrk_mix(done.stdout)
+    print(f"# http benchmark — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, wrk")
+    print(f"{args.url}, {args.connections} keep-alive connections, {mix.seconds:.1f} s")
+    print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    print("\n| endpoint | requests | errors | median ms | p99 ms | max ms |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        f"| **all** | {mix.requests} | {mix.errors} | {mix.median_ms:.1f} | {mix.p99_ms:.1f} | "
+        f"{mix.max_ms:.1f} |"
+    )
+    print(f"\n{mix.requests / mix.seconds:.1f} requests/s, {mix.errors} errors")
+    counted = ", ".join(f"{n} x {status}" for status, n in sorted(mix.statuses.items()))
+    print(f"statuses: {counted}; socket errors: {mix.socket_errors}")
+    print("(wrk times the whole mix: for each endpoint's figures, run with --client python)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8010")
@@ -512,7 +730,18 @@ def main() -> None:
         type=int,
         help="throwaway members who write (default: enough for --write-rate over the run)",
     )
+    parser.add_argument(
+        "--client",
+        choices=("python", "wrk"),
+        default="python",
+        help="who sends the mix: this script's threads (each endpoint's figures), or wrk (a C "
+        "client that leaves the cores to the server; the whole mix's figures)",
+    )
     args = parser.parse_args()
+    if args.client == "wrk" and shutil.which("wrk") is None:
+        parser.error("--client wrk needs wrk (apt-get install wrk)")
+    if args.client == "wrk" and (args.only or args.rotate):
+        parser.error("--client wrk sends the mix: --only and --rotate are the Python client's")
 
     parts = urlsplit(args.url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
@@ -544,8 +773,12 @@ def main() -> None:
                 size = args.writers or writers_needed(args.write_rate, args.warmup + args.seconds)
                 writers = ThrowawayMembers(size)
                 writers.create()
-                mix += writers.endpoints(args.write_rate)
-        run(args, host, port, Signers(rotating or [token]), mix)
+                if args.client == "python":
+                    mix += writers.endpoints(args.write_rate)
+        if args.client == "wrk":
+            run_wrk(args, token, mix, writers)
+        else:
+            run(args, host, port, Signers(rotating or [token]), mix)
     finally:
         if rotating:
             revoke_made_tokens(made_ids)

@@ -21,9 +21,10 @@ in the database for `--member` (the demo's Sam by default) and deleted at the en
 
 `--mix` drives the issue's mix with its writes instead (`benchmarks/http_load.py`, from this
 checkout whichever tree serves, after `--warm` seconds of its reads alone): its requests a
-second, median and p99 of every request, and the same CPU per request. The client is Python
+second, median and p99 of every request, and the same CPU per request. Its client is Python
 and takes its own share of the two cores, so its requests a second are lower than wrk's
-would be; and PostgreSQL's CPU then also counts the throwaway writers `http_load.py` makes
+would be: `--client wrk` sends the same mix from wrk (http_load.py's `--client wrk`). And
+PostgreSQL's CPU then also counts the throwaway writers `http_load.py` makes
 before its run and deletes after it (the same work for either tree). Every tree reads this
 checkout's published graph (`MUTUALS_GRAPH_DIR`, unless set).
 """
@@ -204,6 +205,7 @@ def load_commands(args: argparse.Namespace, token: str) -> tuple[list[str], list
     if args.mix:
         client = [sys.executable, str(ROOT / "benchmarks" / "http_load.py"), "--url", url]
         client += ["--connections", str(args.connections), "--email", args.member, "--warmup", "0"]
+        client += ["--client", args.client]
         return (
             [*client, "--no-writes", "--seconds", str(args.warm)],
             [*client, "--seconds", str(args.seconds)],
@@ -283,9 +285,15 @@ def main() -> None:
         action="store_true",
         help="the issue's mix with its writes through http_load.py instead of wrk on --path",
     )
+    parser.add_argument(
+        "--client",
+        choices=("python", "wrk"),
+        default="python",
+        help="with --mix, who sends it: http_load.py's Python threads or wrk (its --client)",
+    )
     args = parser.parse_args()
     # Skipped, not failed, as http_load.py without a server: `make bench` runs every script.
-    if not args.mix and shutil.which("wrk") is None:
+    if (not args.mix or args.client == "wrk") and shutil.which("wrk") is None:
         print("wrk is not installed (apt-get install wrk); skipped")
         return
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -294,7 +302,7 @@ def main() -> None:
     trees = {"this": ROOT} | ({"against": args.against.resolve()} if args.against else {})
     token_id, token = token_for(args.member)
     runs: dict[str, list[Run]] = {name: [] for name in trees}
-    what = "the mix (http_load.py)" if args.mix else f"GET {args.path}, wrk"
+    what = f"the mix (http_load.py, {args.client})" if args.mix else f"GET {args.path}, wrk"
     print(f"{what}, {args.connections} connections for {args.seconds} s after {args.warm} s")
     print(f"servers: --workers {args.workers} --threads {args.threads}; trees: {trees}")
     print(

@@ -5,9 +5,14 @@ neighbours, and enough writers are made for the rate and the run."""
 from __future__ import annotations
 
 import importlib.util
+import json
+import shutil
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -112,3 +117,107 @@ def test_rotation_refuses_a_pattern_that_names_missing_members():
     make_member(email="rotate1@bench.test")
     with pytest.raises(SystemExit, match=r"1 members not found, the first rotate2@bench\.test"):
         http_load.tokens_made_for_members("rotate{}@bench.test", 2)
+
+
+def test_lua_strings_keep_quotes_backslashes_and_any_text():
+    assert http_load.lua_string('say "hi" \\ now') == '"say \\34hi\\34 \\92 now"'
+    assert http_load.lua_string("é\n") == '"\\195\\169\\10"'  # UTF-8 bytes, as wrk sends them
+
+
+def test_the_mix_report_of_wrk_is_read_and_any_other_status_is_an_error():
+    report = "\n".join(
+        [
+            "Running 20s test @ http://127.0.0.1:8010",
+            "STATUS 200 900",
+            "STATUS 201 60",
+            "STATUS 200 40",
+            "STATUS 429 2",
+            "SOCKET_ERRORS 1",
+            "REQUESTS 1002 20000000",
+            "LATENCY_US 18500 91000 240000",
+        ]
+    )
+    mix = http_load.parse_wrk_mix(report)
+    assert mix.statuses == {200: 940, 201: 60, 429: 2}
+    assert (mix.requests, mix.seconds) == (1002, 20.0)
+    assert (mix.median_ms, mix.p99_ms, mix.max_ms) == (18.5, 91.0, 240.0)
+    assert mix.errors == 3  # two refusals and a socket error
+    with pytest.raises(ValueError, match="not the mix's wrk report"):
+        http_load.parse_wrk_mix("STATUS 200 5\nREQUESTS 5 1000000")
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed")
+def test_wrk_sends_the_reads_in_turn_and_each_made_write_once_within_its_rate():
+    """The generated Lua script, run by wrk against a stub server that records every request:
+    the reads carry the reader's token and their bodies as written (quotes and non-ASCII
+    intact), each write is one of those made, with its writer's token, sent at most once, and
+    at most one of each kind per thread per second; the report counts what the server said."""
+    received: list[tuple[str, str, str, bytes]] = []
+    lock = threading.Lock()
+
+    class Recorder(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def answer(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            with lock:
+                received.append((self.command, self.path, self.headers["Authorization"], body))
+                refused = len(received) == 10
+            status = 503 if refused else 201 if self.path.startswith("/w/") else 200
+            self.send_response(status)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        do_GET = do_POST = answer  # noqa: N815 - the names BaseHTTPRequestHandler calls
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    check_body = {"message": 'She said "the risk register" — twice', "n": 1}
+    reads = [
+        http_load.Endpoint("me", "GET", "/api/me"),
+        http_load.Endpoint("check", "POST", "/api/check", check_body),
+    ]
+    made = {
+        kind: [(f"writer-{kind}-{k}", f"/w/{kind}", {"k": k}) for k in range(40)]
+        for kind in ("post", "message")
+    }
+    seconds, threads = 3, 2
+    script = Path(tempfile.mkdtemp()) / "mix.lua"
+    script.write_text(http_load.wrk_script("reader", reads, made, rate=2.0, threads=threads))
+    try:
+        done = subprocess.run(  # noqa: S603 - wrk, with our own script
+            [
+                str(shutil.which("wrk")),
+                f"-t{threads}",
+                "-c4",
+                f"-d{seconds}s",
+                "-s",
+                str(script),
+                f"http://127.0.0.1:{server.server_port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+    finally:
+        server.shutdown()
+    mix = http_load.parse_wrk_mix(done.stdout)
+    reads_seen = [r for r in received if not r[1].startswith("/w/")]
+    assert {r[2] for r in reads_seen} == {"Bearer reader"}
+    checks = [r for r in reads_seen if r[1] == "/api/check"]
+    assert checks
+    assert all(json.loads(r[3]) == check_body for r in checks)
+    assert len(checks) == pytest.approx(len(reads_seen) / 2, abs=threads * 4)  # in turn
+    for kind in made:
+        sent = [r for r in received if r[1] == f"/w/{kind}"]
+        by_body = {json.loads(r[3])["k"]: r[2] for r in sent}
+        assert len(by_body) == len(sent)  # none twice
+        assert all(by_body[k] == f"Bearer writer-{kind}-{k}" for k in by_body)
+        assert 1 <= len(sent) <= threads * (seconds + 1)
+    assert mix.errors == 1  # the stub's one 503
+    assert mix.statuses[200] + mix.statuses[201] + 1 == mix.requests
