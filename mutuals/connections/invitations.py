@@ -328,20 +328,32 @@ def _stamp(source: HistorySource, sender_id: int) -> tuple[int, int]:
 
 
 _stamp_compiled: dict[HistorySource, CompiledQuery[dict[str, Any]]] = {}
+# A sender's notes after an id, per source: read whole once, then for each note added since.
+_notes_compiled: dict[HistorySource, CompiledQuery[tuple[Any, Any, Any]]] = {}
 
 
 def _notes(source: HistorySource, sender_id: int, after_id: int = 0) -> list[tuple[bytes, str]]:
     """The sender's notes in `source` after `after_id`, oldest first, as (packed signature,
     recipient). A row written by a server of the previous release has only the JSON list
     (`signature`): only for such rows is the JSON read, and packed here."""
-    rows = (
-        source.model._default_manager.filter(**{source.sender_field: sender_id, "id__gt": after_id})
-        .annotate(
-            legacy=Case(When(minhash=b"", then=F("signature")), default=None),
+    compiled = _notes_compiled.get(source)
+    if compiled is None:
+        compiled = _notes_compiled.setdefault(
+            source,
+            CompiledQuery(
+                lambda sender_id, after_id: (
+                    source.model._default_manager.filter(
+                        **{source.sender_field: sender_id, "id__gt": after_id}
+                    )
+                    .annotate(legacy=Case(When(minhash=b"", then=F("signature")), default=None))
+                    .order_by("id")
+                    .values_list("minhash", "legacy", source.recipient_field)
+                ),
+                sender_id=-730_816,
+                after_id=-730_817,
+            ),
         )
-        .order_by("id")
-        .values_list("minhash", "legacy", source.recipient_field)
-    )
+    rows = compiled.fetch(sender_id=sender_id, after_id=after_id)
     return [
         (bytes(packed) or personalization.pack_signature(legacy or ()), str(recipient_id))
         for packed, legacy, recipient_id in rows
@@ -385,19 +397,27 @@ def delivery_time(recipient: User, capacity: int, now: datetime) -> datetime:
     Withdrawn invitations do not count against capacity."""
     window = week_start(now)
     for _ in range(52):
-        used = (
-            Invitation.objects.filter(
-                recipient=recipient,
-                deliver_at__gte=window,
-                deliver_at__lt=window + CAPACITY_WINDOW,
-            )
-            .exclude(state=InvitationState.WITHDRAWN)
-            .count()
+        counted = _delivered_in_week_compiled.fetch(
+            recipient_id=recipient.pk, start=window, end=window + CAPACITY_WINDOW
         )
-        if used < capacity:
+        if counted[0]["count"] < capacity:
             return max(now, window)
         window += CAPACITY_WINDOW
     return window
+
+
+# Read for every request sent: compiled once per process (issue 20).
+_delivered_in_week_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(
+    lambda recipient_id, start, end: aggregated(
+        Invitation.objects.filter(
+            recipient=recipient_id, deliver_at__gte=start, deliver_at__lt=end
+        ).exclude(state=InvitationState.WITHDRAWN),
+        count=Count("id"),
+    ),
+    recipient_id=-730_809,
+    start=datetime(2001, 1, 3, tzinfo=UTC),
+    end=datetime(2001, 1, 4, tzinfo=UTC),
+)
 
 
 @dataclass(frozen=True)
@@ -522,11 +542,16 @@ _sent_since_compiled: CompiledQuery[datetime] = CompiledQuery(
 
 
 def last_closed_between(sender: User, recipient: User) -> Invitation | None:
-    """The sender's latest withdrawn, declined or reported request to this recipient."""
-    return (
+    """The sender's latest withdrawn, declined or reported request to this recipient (read
+    for every request sent: compiled once per process)."""
+    return _last_closed_compiled.first(sender_id=sender.pk, recipient_id=recipient.pk)
+
+
+_last_closed_compiled: CompiledQuery[Invitation] = CompiledQuery(
+    lambda sender_id, recipient_id: (
         Invitation.objects.filter(
-            sender=sender,
-            recipient=recipient,
+            sender=sender_id,
+            recipient=recipient_id,
             state__in=[
                 InvitationState.WITHDRAWN,
                 InvitationState.DECLINED,
@@ -534,16 +559,28 @@ def last_closed_between(sender: User, recipient: User) -> Invitation | None:
             ],
         )
         .exclude(closed_by_block=True)
-        .order_by("-responded_at")
-        .first()
-    )
+        .order_by("-responded_at", "-id")[:1]
+    ),
+    sender_id=-730_803,
+    recipient_id=-730_804,
+)
 
 
 def last_removal_between(member_id: int, other_id: int) -> ConnectionRemoval | None:
     """The latest removal of a connection between the two, whoever removed it: like a closed
-    request, it starts the 21-day wait (`REINVITE_AFTER`) before either asks the other again."""
+    request, it starts the 21-day wait (`REINVITE_AFTER`) before either asks the other again.
+    Read for every request sent: compiled once per process."""
     low, high = sorted((member_id, other_id))
-    return ConnectionRemoval.objects.filter(pair_low=low, pair_high=high).order_by("-at").first()
+    return _last_removal_compiled.first(low=low, high=high)
+
+
+_last_removal_compiled: CompiledQuery[ConnectionRemoval] = CompiledQuery(
+    lambda low, high: ConnectionRemoval.objects.filter(pair_low=low, pair_high=high).order_by(
+        "-at", "-id"
+    )[:1],
+    low=-730_805,
+    high=-730_806,
+)
 
 
 def removed_within_wait(member_id: int) -> list[QuerySet[ConnectionRemoval, int]]:
@@ -603,13 +640,19 @@ def removal_wait_refusal(member: User, other: User, now: datetime) -> Conflict |
 
 def open_invitation_between(member_id: int, other_id: int) -> Invitation | None:
     """The request between the two still waiting for an answer, either way (at most one:
-    sending is refused while one waits, so requests never cross)."""
+    sending is refused while one waits, so requests never cross). Compiled once per process:
+    every request sent and every member's page asks it."""
     low, high = sorted((member_id, other_id))
-    return (
-        Invitation.objects.filter(pair_low=low, pair_high=high, state__in=UNANSWERED_STATES)
-        .order_by("created_at", "id")
-        .first()
-    )
+    return _open_between_compiled.first(low=low, high=high)
+
+
+_open_between_compiled: CompiledQuery[Invitation] = CompiledQuery(
+    lambda low, high: Invitation.objects.filter(
+        pair_low=low, pair_high=high, state__in=UNANSWERED_STATES
+    ).order_by("created_at", "id")[:1],
+    low=-730_807,
+    high=-730_808,
+)
 
 
 def incoming_invitation(viewer_id: int, other_id: int) -> Invitation | None:

@@ -19,11 +19,19 @@ from mutuals.core.compiled import CompiledQuery, ids_text, in_ids
 
 
 def connected_ids(member_id: int) -> set[int]:
-    """Ids of everyone directly connected to `member_id` (one query)."""
-    pairs = Connection.objects.filter(
-        Q(member_low_id=member_id) | Q(member_high_id=member_id)
-    ).values_list("member_low_id", "member_high_id")
+    """Ids of everyone directly connected to `member_id` (one query, compiled once per
+    process: every message sent and every request with a mutual connection as its context
+    asks it)."""
+    pairs = _pairs_of.fetch(member_id=member_id)
     return {high if low == member_id else low for low, high in pairs}
+
+
+_pairs_of: CompiledQuery[tuple[int, int]] = CompiledQuery(
+    lambda member_id: Connection.objects.filter(
+        Q(member_low_id=member_id) | Q(member_high_id=member_id)
+    ).values_list("member_low_id", "member_high_id"),
+    member_id=-730_813,
+)
 
 
 def sees_private_profile_of(viewer_id: int) -> Q:
@@ -96,8 +104,19 @@ def is_blocked_between(member_id: int, other_id: int) -> bool:
 
 
 def are_connected(member_id: int, other_id: int) -> bool:
+    """Whether the two are connected (one statement, compiled once per process: every
+    request sent and every pair page asks it)."""
     low, high = sorted((member_id, other_id))
-    return Connection.objects.filter(member_low_id=low, member_high_id=high).exists()
+    return bool(_connection_of_pair.fetch(low=low, high=high))
+
+
+_connection_of_pair: CompiledQuery[int] = CompiledQuery(
+    lambda low, high: Connection.objects.filter(member_low_id=low, member_high_id=high).values_list(
+        "pk", flat=True
+    )[:1],
+    low=-730_801,
+    high=-730_802,
+)
 
 
 def shared_topics(member_id: int, other_id: int) -> list[tuple[str, str]]:
@@ -142,11 +161,19 @@ def shared_topics_with(member_id: int, other_ids: list[int]) -> dict[int, list[t
 def mutual_connections(member_id: int, other_id: int) -> list[tuple[int, str]]:
     """(id, name) of the members connected to both, by name."""
     mutual = connected_ids(member_id) & connected_ids(other_id)
-    return list(
-        User.objects.filter(pk__in=mutual, is_active=True)
-        .order_by("name")
+    if not mutual:
+        return []
+    return _active_names.fetch(ids=ids_text(mutual))
+
+
+_active_names: CompiledQuery[tuple[int, str]] = CompiledQuery(
+    lambda ids: (
+        User.objects.filter(in_ids("id", ids), is_active=True)
+        .order_by("name", "pk")
         .values_list("pk", "name")
-    )
+    ),
+    ids="-730814,-730815",
+)
 
 
 def invitations_for(viewer: User, *, box: str, state: str | None = None) -> QuerySet[Invitation]:

@@ -35,6 +35,7 @@ from mutuals.connections.models import (
 from mutuals.connections.moments import InvitationMoment, invitation_moment
 from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes, replicas
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import Conflict, NotFound, RateLimited, Refused
 from mutuals.core.ids import ID_MAX
 from mutuals.core.tasks import enqueue_at, queue_in_transaction
@@ -220,6 +221,13 @@ def _validate_draft(draft: Draft) -> None:
         raise Refused.for_fields(errors)
 
 
+# The recipient's boundaries, their row locked: compiled once per process (issue 20).
+_recipient_boundaries_locked: CompiledQuery[Boundaries] = CompiledQuery(
+    lambda member_id: Boundaries.objects.select_for_update().filter(user=member_id)[:1],
+    member_id=-730_812,
+)
+
+
 @transaction.atomic
 def invitation_send(*, sender: User, draft: Draft) -> Invitation:
     """Send a connection request, enforcing the mutual rules in this order:
@@ -242,7 +250,9 @@ def invitation_send(*, sender: User, draft: Draft) -> Invitation:
         raise Refused("You cannot send a request to yourself.", code="cannot_invite_self")
     # Serialize sends to one recipient: capacity and "one open request" are checked and
     # written under this lock.
-    boundaries = Boundaries.objects.select_for_update().get(user=recipient)
+    boundaries = _recipient_boundaries_locked.first(member_id=recipient.pk)
+    if boundaries is None:  # every member is provisioned with boundaries
+        raise Boundaries.DoesNotExist(f"member {recipient.pk} has no boundaries")
     if are_connected(sender.pk, recipient.pk):
         raise Conflict(f"You are already connected to {recipient.name}.", code="already_connected")
     if waiting := rules.open_invitation_between(sender.pk, recipient.pk):

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from mutuals.accounts.models import Boundaries, User
 from mutuals.accounts.timezones import after_quiet, member_zone
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import Refused
 from mutuals.core.tasks import enqueue_at
 from mutuals.engagement.models import (
@@ -106,14 +107,22 @@ def deliveries_for(member_id: int) -> dict[NoticeKind, Delivery]:
 
 
 def delivery_for(member_id: int, notification_kind: str) -> Delivery:
-    """How the member hears of one notification kind (one query)."""
+    """How the member hears of one notification kind (one query, compiled once per process:
+    every notification made asks it)."""
     kind = kind_of(notification_kind)
-    chosen = (
-        NotificationPreference.objects.filter(member_id=member_id, kind=kind.value)
-        .values_list("delivery", flat=True)
-        .first()
-    )
+    chosen = _preference_compiled.first(member_id=member_id, kind=str(kind.value))
     return Delivery(chosen) if chosen else _RULES[kind].default
+
+
+_preference_compiled: CompiledQuery[str] = CompiledQuery(
+    lambda member_id, kind: (
+        NotificationPreference.objects.filter(member_id=member_id, kind=kind)
+        .order_by("pk")
+        .values_list("delivery", flat=True)[:1]
+    ),
+    member_id=-730_810,
+    kind="stand-in kind",
+)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from mutuals.accounts.timezones import after_quiet, member_zone
 from mutuals.connections.models import ContextKind, DeclineReason, Invitation
 from mutuals.connections.moments import InvitationMoment
 from mutuals.connections.selectors import is_blocked_between, shared_topics
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.tasks import queue_in_transaction
 from mutuals.engagement import delivery
 from mutuals.engagement.models import (
@@ -70,13 +71,21 @@ def notify(
     if wanted == Delivery.APP or at_once_elsewhere:
         return notification
     notification_id, at = notification.pk, notification.created_at
-    boundaries = Boundaries.objects.filter(user=member).first()
+    boundaries = _boundaries_of.first(member_id=member.pk)
     if wanted == Delivery.EMAIL:
         when = after_quiet(at, boundaries) if boundaries else at
         queue_in_transaction(lambda: delivery.email_later(notification_id, when))
     elif boundaries is not None:
         queue_in_transaction(lambda: delivery.digest_later(member.pk, boundaries, after=at))
     return notification
+
+
+# Read for every notification that reaches the member beyond the app: compiled once per
+# process (issue 20).
+_boundaries_of: CompiledQuery[Boundaries] = CompiledQuery(
+    lambda member_id: Boundaries.objects.filter(user=member_id).order_by("pk")[:1],
+    member_id=-730_811,
+)
 
 
 def notification_mark_read(

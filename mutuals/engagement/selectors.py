@@ -305,3 +305,47 @@ def collaboration_invitations_waiting(member: User) -> list[Collaboration]:
         .select_related("proposer")
         .order_by("created_at", "id")
     )
+
+
+# --- What recording an interaction reads ------------------------------------------------------
+# Every interaction recorded (a message, a reply, a logged call) makes these reads, two of them
+# locking their rows (`services.interaction_record`): compiled once per process (issue 20).
+
+pair_connection: CompiledQuery[Connection] = CompiledQuery(
+    lambda low, high: Connection.objects.filter(member_low_id=low, member_high_id=high).order_by(
+        "pk"
+    )[:1],
+    low=-730_821,
+    high=-730_822,
+)
+recorded_interaction: CompiledQuery[Interaction] = CompiledQuery(
+    lambda source_key, actor_id, counterpart_id: Interaction.objects.filter(
+        source_key=source_key, actor=actor_id, counterpart=counterpart_id
+    ).order_by("pk")[:1],
+    source_key="stand-in source key",
+    actor_id=-730_823,
+    counterpart_id=-730_824,
+)
+pair_tie_ids_locked: CompiledQuery[int] = CompiledQuery(
+    lambda connection_id: (
+        Tie.objects.select_for_update(of=("self",))
+        .filter(connection=connection_id)
+        .order_by("member_id", "pk")
+        .values_list("pk", flat=True)
+    ),
+    connection_id=-730_825,
+)
+open_obligations_locked: CompiledQuery[Obligation] = CompiledQuery(
+    lambda connection_id, at: (
+        Obligation.objects.select_for_update()
+        .filter(
+            connection=connection_id,
+            fulfilled_at__isnull=True,
+            cancelled_at__isnull=True,
+            opened_at__lte=at,
+        )
+        .order_by("pk")
+    ),
+    connection_id=-730_826,
+    at=datetime(2001, 1, 5, tzinfo=UTC),
+)

@@ -34,7 +34,7 @@ from mutuals.connections.selectors import are_connected, is_blocked_between
 from mutuals.core import graph_changes
 from mutuals.core.errors import NotFound, Refused
 from mutuals.core.tasks import enqueue_at, queue_in_transaction
-from mutuals.engagement import notifications
+from mutuals.engagement import notifications, selectors
 from mutuals.engagement.models import (
     INTERACTION_WEIGHTS,
     Interaction,
@@ -149,8 +149,10 @@ def _pair(connection: Connection) -> list[User]:
 
 
 def connection_between(member_id: int, other_id: int) -> Connection | None:
+    """The two members' connection, or None (compiled once per process: every interaction
+    recorded asks it)."""
     low, high = sorted((member_id, other_id))
-    return Connection.objects.filter(member_low_id=low, member_high_id=high).first()
+    return selectors.pair_connection.first(low=low, high=high)
 
 
 # --- The ledger ------------------------------------------------------------------------------
@@ -176,9 +178,9 @@ def interaction_record(
     connection = connection_between(actor.pk, counterpart.pk)
     if connection is None:
         return None
-    existing = Interaction.objects.filter(
-        source_key=source_key, actor=actor, counterpart=counterpart
-    ).first()
+    existing = selectors.recorded_interaction.first(
+        source_key=source_key, actor_id=actor.pk, counterpart_id=counterpart.pk
+    )
     if existing:
         return existing
     try:
@@ -198,12 +200,8 @@ def interaction_record(
     # The pair's two tie rows locked in the order every writer of ties locks them (by member,
     # then row: `ties_recompute` of the lower member before the higher's in `checkins_plan`),
     # not in whatever order an UPDATE meets them: two requests of one pair cannot deadlock.
-    pair_ties = (
-        Tie.objects.select_for_update(of=("self",))
-        .filter(connection=connection)
-        .order_by("member_id", "pk")
-    )
-    Tie.objects.filter(pk__in=list(pair_ties.values_list("pk", flat=True))).filter(
+    pair_tie_ids = selectors.pair_tie_ids_locked.fetch(connection_id=connection.pk)
+    Tie.objects.filter(pk__in=pair_tie_ids).filter(
         Q(last_interaction_at__isnull=True) | Q(last_interaction_at__lt=at)
     ).update(last_interaction_at=at)
     member_ids = [actor.pk, counterpart.pk]
@@ -269,11 +267,8 @@ def _mark_fulfilled(obligation: Obligation, interaction: Interaction) -> int:
 def _fulfil(connection: Connection, interaction: Interaction) -> None:
     """Mark what this interaction meets (`obligation_met_by`) among the connection's open
     obligations, and plan the next keep-warm check-ins after a first exchange or a check-in."""
-    open_items = Obligation.objects.select_for_update().filter(
-        connection=connection,
-        fulfilled_at__isnull=True,
-        cancelled_at__isnull=True,
-        opened_at__lte=interaction.at,
+    open_items = selectors.open_obligations_locked.fetch(
+        connection_id=connection.pk, at=interaction.at
     )
     fulfilled = [o for o in open_items if obligation_met_by(o, interaction)]
     for obligation in fulfilled:

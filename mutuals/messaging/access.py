@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mutuals.accounts.models import User
 from mutuals.connections.selectors import is_blocked_between
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import NotFound
 from mutuals.engagement.collaborations import SharedOrigin
 from mutuals.messaging.models import Conversation, Participant
@@ -13,10 +14,9 @@ def access_conversation_by_id(viewer: User, conversation_id: int) -> Conversatio
     """A conversation the viewer takes part in; not found when missing, when they are not a
     participant, or when it is one-to-one with someone on either side of a block (so
     neither a conversation nor a block is ever revealed)."""
-    conversation = Conversation.objects.filter(
-        pk=conversation_id,
-        pk__in=Participant.objects.filter(member=viewer).values("conversation_id"),
-    ).first()
+    conversation = _conversation_of_participant.first(
+        conversation_id=conversation_id, member_id=viewer.pk
+    )
     if conversation is None:
         raise NotFound("No such conversation.")
     if not conversation.is_group and is_blocked_between(
@@ -24,6 +24,17 @@ def access_conversation_by_id(viewer: User, conversation_id: int) -> Conversatio
     ):
         raise NotFound("No such conversation.")
     return conversation
+
+
+# Every message sent and every conversation opened reads it: compiled once per process.
+_conversation_of_participant: CompiledQuery[Conversation] = CompiledQuery(
+    lambda conversation_id, member_id: Conversation.objects.filter(
+        pk=conversation_id,
+        pk__in=Participant.objects.filter(member=member_id).values("conversation_id"),
+    ).order_by("pk")[:1],
+    conversation_id=-730_831,
+    member_id=-730_832,
+)
 
 
 def collaboration_origin_conversation(proposer: User, conversation_id: int) -> SharedOrigin:

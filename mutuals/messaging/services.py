@@ -28,6 +28,7 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries, User
 from mutuals.accounts.timezones import after_quiet
 from mutuals.connections.selectors import blocked_ids, connected_ids
+from mutuals.core.compiled import CompiledQuery
 from mutuals.core.errors import NotFound, RateLimited, Refused
 from mutuals.core.tasks import enqueue_at, queue_in_transaction
 from mutuals.engagement.delivery import absolute_url, delivery_for, email_send
@@ -78,15 +79,47 @@ def _clean_text(text: str) -> str:
     return stripped
 
 
+# What every message sent reads: compiled once per process (issue 20).
+_sender_locked: CompiledQuery[int] = CompiledQuery(
+    lambda member_id: (
+        User.objects.select_for_update().filter(pk=member_id).values_list("pk", flat=True)
+    ),
+    member_id=-730_833,
+)
+_recent_sent: CompiledQuery[datetime] = CompiledQuery(
+    lambda sender_id, since: (
+        Message.objects.filter(sender=sender_id, created_at__gt=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:RATE_LIMIT_MESSAGES]
+    ),
+    sender_id=-730_834,
+    since=datetime(2001, 1, 6, tzinfo=UTC),
+)
+_last_sender: CompiledQuery[int] = CompiledQuery(
+    lambda conversation_id: (
+        Message.objects.filter(conversation=conversation_id)
+        .order_by("-created_at", "-id")
+        .values_list("sender_id", flat=True)[:1]
+    ),
+    conversation_id=-730_835,
+)
+_other_seats: CompiledQuery[Participant] = CompiledQuery(
+    lambda conversation_id, sender_id: (
+        Participant.objects.filter(conversation=conversation_id)
+        .exclude(member=sender_id)
+        .select_related("member")
+        .order_by("pk")
+    ),
+    conversation_id=-730_836,
+    sender_id=-730_837,
+)
+
+
 def _check_rate(sender: User, now: datetime) -> None:
     """At most `RATE_LIMIT_MESSAGES` per `RATE_LIMIT_WINDOW` per sender. The sender's row is
     locked first so two simultaneous sends are counted one after the other."""
-    User.objects.select_for_update().filter(pk=sender.pk).values_list("pk").first()
-    recent = list(
-        Message.objects.filter(sender=sender, created_at__gt=now - RATE_LIMIT_WINDOW)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:RATE_LIMIT_MESSAGES]
-    )
+    _sender_locked.fetch(member_id=sender.pk)
+    recent = _recent_sent.fetch(sender_id=sender.pk, since=now - RATE_LIMIT_WINDOW)
     if len(recent) >= RATE_LIMIT_MESSAGES:
         retry_at = recent[-1] + RATE_LIMIT_WINDOW
         raise RateLimited(
@@ -210,12 +243,7 @@ def _post(
     """Append a message (text already cleaned): rate limit, the ledger, read marks, digests."""
     now = now or timezone.now()
     _check_rate(sender, now)
-    previous_sender = (
-        Message.objects.filter(conversation=conversation)
-        .order_by("-created_at", "-id")
-        .values_list("sender_id", flat=True)
-        .first()
-    )
+    previous_sender = _last_sender.first(conversation_id=conversation.pk)
     message = Message.objects.create(
         conversation=conversation, sender=sender, text=text, created_at=now
     )
@@ -226,11 +254,7 @@ def _post(
     # Writing in a conversation means having read it.
     Participant.objects.filter(conversation=conversation, member=sender).update(last_read_at=now)
     notification_mark_read(member=sender, key_prefix=message_key_prefix(conversation.pk, sender.pk))
-    seats = list(
-        Participant.objects.filter(conversation=conversation)
-        .exclude(member=sender)
-        .select_related("member")
-    )
+    seats = _other_seats.fetch(conversation_id=conversation.pk, sender_id=sender.pk)
     kind = "reply" if previous_sender is not None and previous_sender != sender.pk else "message"
     if connected is None:
         connected = connected_ids(sender.pk)
