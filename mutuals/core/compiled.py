@@ -126,6 +126,21 @@ class _PrecompiledQuery(Query):
 type Value = str | int | datetime
 
 
+_NOTHING = object()
+
+
+def _same_constant(param: Any, other: Any) -> bool:
+    """Whether a parameter is the same in both compilations: equal, or a driver's wrapper
+    around equal values (psycopg's `Binary` for a bytes constant compares by identity, so
+    two compilations of `minhash=b""` would otherwise look like a value's place)."""
+    if type(param) is not type(other):
+        return False
+    if param == other:
+        return True
+    wrapped = getattr(param, "obj", _NOTHING)
+    return wrapped is not _NOTHING and wrapped == getattr(other, "obj", _NOTHING)
+
+
 def _sent(value: Value, alias: str) -> Any:
     """What the ORM sends for a value compared with a column: an aware datetime as the
     database's driver takes it (SQLite: text in UTC), anything else as it is."""
@@ -178,7 +193,7 @@ class CompiledQuery[Row]:
         }
         slots = []
         for index, (param, other) in enumerate(zip(params, other_params, strict=True)):
-            if type(param) is type(other) and param == other:
+            if _same_constant(param, other):
                 continue  # a constant
             name = owner.get((param, other))
             sent = None if name is None else type(_sent(self._stand_ins[name], alias))
