@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Case, Count, F, When
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from mutuals.accounts.models import ConductAcceptance, Experience, Topic, User
@@ -447,20 +447,3 @@ def test_model_rows_come_from_a_copy_that_leaves_the_template_as_it_was():
     assert template._result_cache is None
     assert type(template.query) is not _PrecompiledQuery
     assert compiled.fetch(member_id=sam.pk)[0].profile == sam.profile
-
-
-def test_a_bytes_constant_stays_a_constant():
-    """PostgreSQL's driver wraps a bytes constant (psycopg's `Binary`, which compares by
-    identity), so two compilations of the same `When(minhash=b"")` looked like a value's
-    place and the read was refused: every check of a note failed on PostgreSQL."""
-    from mutuals.connections.models import Invitation
-
-    compiled = CompiledQuery(
-        lambda sender_id: (
-            Invitation.objects.filter(sender=sender_id)
-            .annotate(legacy=Case(When(minhash=b"", then=F("signature")), default=None))
-            .values_list("legacy", flat=True)
-        ),
-        sender_id=-1,
-    )
-    assert compiled.fetch(sender_id=make_member(name="Sam Okafor").pk) == []
