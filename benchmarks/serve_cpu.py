@@ -9,10 +9,11 @@ host's steal time over the run (`/proc/stat`): a run with steal, or beside a bus
 costs more CPU per request for the same code (seen here: 2.3–3.4 ms for the same tree within
 one minute), so compare trees only within one invocation, which alternates them.
 
-Each run starts a fresh `mutuals serve --workers W --threads T` from its tree (`PYTHONPATH`
-set to it; this checkout, and `--against DIR` another, e.g. `git worktree add /tmp/base
-main`), warms it with `--warm` seconds of the same load, then measures. The token is made
-in the database for `--member` (the demo's Sam by default) and deleted at the end.
+Each run starts a fresh `mutuals serve --workers W --threads T` (2 × 2 unless told) from its
+tree (`PYTHONPATH` set to it; this checkout, and `--against DIR` another, e.g. `git worktree
+add /tmp/base main`), warms it with `--warm` seconds of the same load, then measures. The
+token is made in the database for `--member` (the demo's Sam by default) and deleted at the
+end.
 
     apt-get install wrk     # a C client: the load generator's own Python takes no core
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mutuals_http   # migrated, `mutuals demo`
@@ -277,7 +278,7 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)  # `mutuals serve`'s default
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--member", default="sam@demo.mutuals.test")
     parser.add_argument(

@@ -65,3 +65,19 @@ def test_createmember_reports_each_problem_and_creates_nothing():
 def test_createmember_refuses_a_taken_email(member):
     with pytest.raises(CommandError, match="already exists"):
         call_command("createmember", email="SAM@example.com", password="long enough pw 7", name="S")
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"), [({}, (2, 2)), ({"MUTUALS_THREADS": "3"}, (2, 3))]
+)
+def test_serve_runs_two_workers_of_two_threads_unless_told(monkeypatch, environment, expected):
+    """2 × 2, chosen by measurement on two cores (docs/operations.md, "Processes and threads
+    of one server": 2 × 4 doubled the mix's p99); MUTUALS_THREADS still sets the threads."""
+    from mutuals.core.management.commands.serve import Command
+
+    monkeypatch.delenv("MUTUALS_THREADS", raising=False)
+    monkeypatch.delenv("MUTUALS_WORKERS", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    options = Command().create_parser("mutuals", "serve").parse_args([])
+    assert (options.workers, options.threads) == expected

@@ -35,8 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("MUTUALS_THREADS", "4")),
-            help="Threads per worker for blocking Django code (default 4).",
+            # 2, chosen by measurement on the 2-core reference machine (docs/operations.md,
+            # "Processes and threads of one server"): with 4 threads sharing a process's GIL a
+            # long request was slowed by every other in flight, and the mix's p99 doubled.
+            default=int(os.environ.get("MUTUALS_THREADS", "2")),
+            help="Threads per worker for blocking Django code (default 2, or MUTUALS_THREADS).",
         )
         parser.add_argument("--no-collectstatic", action="store_true")
 
