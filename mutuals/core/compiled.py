@@ -284,8 +284,9 @@ def _read_values(
     iterables make them (the same converters, the same dicts, tuples or single values), from
     one cursor of the alias's connection: its execute wrappers (the query counter, the
     telemetry) and error translation apply as to any query. Skipping the queryset copy, the
-    compiler and the iterables is most of what a compiled read of a few values costs in
-    Python (167 → 124 µs for one aggregate row on PostgreSQL, measured in-process)."""
+    compiler and the iterables saves about a quarter of what a compiled read of a few values
+    costs in Python (167 → 124 µs for one aggregate row on PostgreSQL, measured in-process;
+    the same SQL on a bare cursor: 115 µs)."""
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
