@@ -5,17 +5,17 @@ sending a compiled one does, and a request to connect was the mix's slowest writ
 from __future__ import annotations
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.models import InvitationState
 from mutuals.connections.services import connection_create
 from mutuals.connections.tests.factories import make_pair, send
+from mutuals.core.tests.compiling import statements_compiled
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_request_sent_after_the_first_compiles_no_read(monkeypatch):
+def test_a_request_sent_after_the_first_compiles_no_read():
     """The recipient's lock and boundaries, whether the two are connected, the open request
     between them, the last closed one and the last removal, their mutual connections (the
     request's context), the notes the sender wrote since, the week's deliveries, the
@@ -27,14 +27,7 @@ def test_a_request_sent_after_the_first_compiles_no_read(monkeypatch):
         name="Ama Mensah", profile={"company": "Acme Rail", "topics": ["Risk management"]}
     )
     connection_create(member=other, other=mutual)
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model.__name__)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    invitation = send(sender, other, mutual)
+    with statements_compiled() as compiled:
+        invitation = send(sender, other, mutual)
     assert invitation.state == InvitationState.PENDING
     assert compiled == []

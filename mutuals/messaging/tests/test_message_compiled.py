@@ -5,10 +5,10 @@ them built and compiled by the ORM for each message)."""
 from __future__ import annotations
 
 import pytest
-from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.services import connection_create
+from mutuals.core.tests.compiling import statements_compiled
 from mutuals.engagement.models import Interaction
 from mutuals.messaging.models import Message
 from mutuals.messaging.services import conversation_start, message_send
@@ -16,7 +16,7 @@ from mutuals.messaging.services import conversation_start, message_send
 pytestmark = pytest.mark.django_db
 
 
-def test_a_message_sent_after_the_first_compiles_no_read(monkeypatch):
+def test_a_message_sent_after_the_first_compiles_no_read():
     """The conversation and the sender's place in it, the sender's lock and recent messages,
     the last sender, the other seats, the pair's connection, the interaction already
     recorded, the open obligations and the pair's ties (locked): each read is compiled by
@@ -28,16 +28,8 @@ def test_a_message_sent_after_the_first_compiles_no_read(monkeypatch):
     conversation_id = started.conversation.pk
     message_send(sender=ben, conversation_id=conversation_id, text="Hello back")
     message_send(sender=ama, conversation_id=conversation_id, text="Coffee on Friday?")
-    compiled: list[str] = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model.__name__)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    message = message_send(sender=ben, conversation_id=conversation_id, text="Friday works")
-    monkeypatch.undo()
+    with statements_compiled() as compiled:
+        message = message_send(sender=ben, conversation_id=conversation_id, text="Friday works")
     assert compiled == []
     assert Message.objects.filter(conversation_id=conversation_id).count() == 4
     recorded = Interaction.objects.get(source_key=f"message:{message.pk}")

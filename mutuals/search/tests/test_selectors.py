@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models.sql.compiler import SQLCompiler
 
 from mutuals.accounts.models import User
 from mutuals.accounts.services import profile_update
@@ -14,6 +13,7 @@ from mutuals.connections.services import block_create
 from mutuals.core.errors import Refused
 from mutuals.core.pagination import InvalidCursor
 from mutuals.core.search_terms import terms_parse
+from mutuals.core.tests.compiling import statements_compiled
 from mutuals.events.tests.factories import make_event
 from mutuals.feed import services as feed_services
 from mutuals.feed.access import posts_visible_to
@@ -355,15 +355,8 @@ def test_later_searches_send_the_statements_compiled_by_the_first(viewer, monkey
     other = make_member(name="Priya Other")
     connect(viewer, make_member(name="Priya Friend"))
     search(viewer, terms_parse("pri"))
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counted(self, *args, **kwargs):
-        compiled.append(self.query.model)
-        return as_sql(self, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counted)
-    found = search(other, terms_parse("priya fr"))
+    with statements_compiled() as compiled:
+        found = search(other, terms_parse("priya fr"))
     assert compiled == []
     assert [m.name for m in found[0].items] == ["Priya Friend"]
 
