@@ -13,6 +13,12 @@ _active_member: CompiledQuery[User] = CompiledQuery(
     lambda member_id: User.objects.select_related("profile").filter(pk=member_id, is_active=True),
     member_id=-730_011,
 )
+_active_member_id: CompiledQuery[int] = CompiledQuery(
+    lambda member_id: User.objects.filter(pk=member_id, is_active=True).values_list(
+        "pk", flat=True
+    ),
+    member_id=-730_013,
+)
 _topics: CompiledQuery[Topic] = CompiledQuery(
     lambda profile_id: Topic.objects.filter(profiles=profile_id), profile_id=-730_012
 )
@@ -29,11 +35,21 @@ def access_member_by_id(viewer: User, member_id: int) -> User:
     return member
 
 
+def access_member_id(viewer: User, member_id: int) -> int:
+    """The id of an active member the viewer may see, found as `access_member_by_id` finds
+    them, for what needs only that they exist (a path to them): two statements, no profile."""
+    found = _active_member_id.first(member_id=member_id)
+    if found is None or (found != viewer.pk and is_blocked_between(viewer.pk, found)):
+        raise NotFound("That member was not found.")
+    return found
+
+
 def access_profile_by_id(viewer: User, member_id: int) -> User:
     """A member whose profile the viewer may see: `access_member_by_id`, and not found either
     when the member shows their profile to their connections only and the viewer is not one
     (nor has a request open with them). For the member page and the members API; actions
-    that only need the member to exist (blocking, asking for a path) use the one above."""
+    that only need the member to exist (blocking; a path: `access_member_id`) use the one
+    above."""
     member = access_member_by_id(viewer, member_id)
     if (
         member.pk != viewer.pk

@@ -454,11 +454,19 @@ def acceptance_counts(member: User) -> tuple[int, int]:
     return sum(1 for state in recent if state == InvitationState.ACCEPTED), len(recent)
 
 
-def _recent_decided(member_id: int) -> QuerySet[Invitation, str]:
+def decided_recently(member_id: int) -> QuerySet[Invitation, Any]:
+    """The ids of the member's last `ACCEPTANCE_SAMPLE` decided requests, newest first: the
+    sample their acceptance rate is taken from (as a subquery: `pk__in=`)."""
     return (
         Invitation.objects.filter(sender=member_id, state__in=DECIDED_STATES)
         .order_by("-created_at", "-id")
-        .values_list("state", flat=True)[:ACCEPTANCE_SAMPLE]
+        .values("pk")[:ACCEPTANCE_SAMPLE]
+    )
+
+
+def _recent_decided(member_id: int) -> QuerySet[Invitation, str]:
+    return Invitation.objects.filter(pk__in=decided_recently(member_id)).values_list(
+        "state", flat=True
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.providers import member_ids_matching
-from mutuals.connections.invitations import acceptance_counts, acceptance_rate
+from mutuals.connections.invitations import decided_recently
 from mutuals.connections.models import Connection, ConnectionRemoval, Invitation, InvitationState
 from mutuals.connections.selectors import blocked_ids
 from mutuals.core.compiled import CompiledQuery, aggregated
@@ -143,38 +144,82 @@ _follow_through_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(
 )
 
 
-def acceptance_rate_shown(member: User) -> float | None:
-    """Accepted share of the member's decided requests (shown to them)."""
-    return acceptance_rate(member)
-
-
-def acceptance_counts_shown(member: User) -> tuple[int, int]:
-    """(accepted, decided) of the member's recent requests, said while the rate is unknown."""
-    return acceptance_counts(member)
-
-
 @dataclass(frozen=True)
-class GiveTake:
+class HealthCounts:
+    """What the health dashboard counts of a member, read together (`health_counts`)."""
+
+    time_zone: str | None
     given: int
     received: int
+    pact_due: int
+    pact_on_time: int
+    requests_accepted: int
+    requests_decided: int
+    collaborations_active: int
+    collaborations_completed: int
+
+    @property
+    def follow_through_rate(self) -> float | None:
+        """As `follow_through_rate`: met on time / fell due, None before anything fell due."""
+        return self.pact_on_time / self.pact_due if self.pact_due else None
 
 
-def give_take(member: User) -> GiveTake:
-    """Interactions the member started with connections against those others started (one
-    aggregate, compiled once per process)."""
-    counts = _give_take_compiled.fetch(member_id=member.pk)[0]
-    return GiveTake(given=int(counts["given"]), received=int(counts["received"]))
-
-
-def _give_take(member_id: int) -> QuerySet[Interaction, dict[str, int]]:
-    return aggregated(
-        Interaction.objects.filter(Q(actor=member_id) | Q(counterpart=member_id)),
-        given=Count("id", filter=Q(actor=member_id)),
-        received=Count("id", filter=Q(counterpart=member_id)),
+def health_counts(member: User, now: datetime | None = None) -> HealthCounts:
+    """The member's counts the health dashboard shows, in one statement compiled once per
+    process (issue 20: they were five): their time zone (None without boundaries);
+    interactions they started with connections against those others started; their
+    follow-through's items that fell due by `now`, and those met on time (`pact_counted`, as
+    `follow_through_rate`); accepted and decided among their recent decided requests
+    (`invitations.decided_recently`, as `acceptance_counts`); and the collaborations they
+    confirmed, active and completed."""
+    row = _health_counts_compiled.fetch(member_id=member.pk, now=now or timezone.now())[0]
+    return HealthCounts(
+        time_zone=row["time_zone"],
+        **{name: int(row[name] or 0) for name in _HEALTH_COUNTED},
     )
 
 
-_give_take_compiled: CompiledQuery[dict[str, int]] = CompiledQuery(_give_take, member_id=-730_402)
+_HEALTH_COUNTED = (
+    "given",
+    "received",
+    "pact_due",
+    "pact_on_time",
+    "requests_accepted",
+    "requests_decided",
+    "collaborations_active",
+    "collaborations_completed",
+)
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """The number of rows of `queryset`, as a column of another query."""
+    return Subquery(aggregated(queryset, n=Count("id")), output_field=IntegerField())
+
+
+def _health_counts(member_id: int, now: datetime) -> QuerySet[User, Any]:
+    fell_due = Obligation.objects.filter(pact_counted(member_id), due_at__lte=now)
+    recent = Invitation.objects.filter(pk__in=decided_recently(member_id))
+    confirmed = Collaboration.objects.filter(
+        collaborators__member=member_id, collaborators__state=CollaboratorState.CONFIRMED
+    )
+    return User.objects.filter(pk=member_id).values(
+        time_zone=F("boundaries__time_zone"),
+        given=_count(Interaction.objects.filter(actor=member_id)),
+        received=_count(Interaction.objects.filter(counterpart=member_id)),
+        pact_due=_count(fell_due),
+        pact_on_time=_count(
+            fell_due.filter(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))
+        ),
+        requests_accepted=_count(recent.filter(state=InvitationState.ACCEPTED)),
+        requests_decided=_count(recent),
+        collaborations_active=_count(confirmed.filter(state=CollaborationState.ACTIVE)),
+        collaborations_completed=_count(confirmed.filter(state=CollaborationState.COMPLETED)),
+    )
+
+
+_health_counts_compiled: CompiledQuery[dict[str, Any]] = CompiledQuery(
+    _health_counts, member_id=-730_402, now=datetime(2001, 1, 1, tzinfo=UTC)
+)
 
 
 def pending_requests_count(member: User) -> int:
@@ -241,34 +286,6 @@ def collaborations_shown(
             and seat.member_id not in hidden
         ]
     return rows
-
-
-def collaboration_counts(member: User) -> dict[str, int]:
-    """The member's confirmed collaborations by state: active and completed (one query,
-    compiled once per process)."""
-    counts = dict(_collaboration_counts_compiled.fetch(member_id=member.pk))
-    return {
-        "active": counts.get(CollaborationState.ACTIVE, 0),
-        "completed": counts.get(CollaborationState.COMPLETED, 0),
-    }
-
-
-def _collaboration_counts(member_id: int) -> QuerySet[Collaboration, tuple[str, int]]:
-    return (
-        Collaboration.objects.filter(
-            collaborators__member=member_id,
-            collaborators__state=CollaboratorState.CONFIRMED,
-            state__in=[CollaborationState.ACTIVE, CollaborationState.COMPLETED],
-        )
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
-
-
-_collaboration_counts_compiled: CompiledQuery[tuple[str, int]] = CompiledQuery(
-    _collaboration_counts, member_id=-730_403
-)
 
 
 def collaborations_active(member: User, limit: int = 5) -> list[Collaboration]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -197,28 +197,37 @@ def tie_rows(member: User, now: datetime) -> list[TieRow]:
 def health_for(member: User, now: datetime | None = None) -> Health:
     """The dashboard from stored rows: reading it writes nothing and queues nothing (issue 20).
     Ties are as last computed: on each interaction (both members, by the worker) and by
-    `mutuals sweep` once a day old (`engagement.ties.ties_refresh_stale`)."""
+    `mutuals sweep` once a day old (`engagement.ties.ties_refresh_stale`). The counts are one
+    statement (`engagement.health_counts`), the member's time zone among them."""
     now = now or timezone.now()
     ties = tie_rows(member, now)
     states = Counter(t.state for t in ties)
     tiers = Counter(t.tier for t in ties)
-    give_take = engagement.give_take(member)
+    counts = engagement.health_counts(member, now)
+    zone = zone_named(counts.time_zone)
     active = sum(1 for t in ties if t.state in (TieState.ENGAGED, TieState.WARM))
-    requests_accepted = engagement.acceptance_counts_shown(member)
+    requests_accepted = (counts.requests_accepted, counts.requests_decided)
     return Health(
         connections=len(ties),
         by_state={state: states.get(state, 0) for state in STATES},
         by_tier={tier: tiers.get(tier, 0) for tier in TIERS},
-        follow_through_rate=engagement.follow_through_rate(member, now),
+        follow_through_rate=counts.follow_through_rate,
         acceptance_rate=acceptance_rate_of(*requests_accepted),
         requests_accepted=requests_accepted,
-        given=give_take.given,
-        received=give_take.received,
-        suggestions=suggestions_for(member, ties, now),
-        pact_weeks=pact_weeks(member, now),
+        given=counts.given,
+        received=counts.received,
+        suggestions=suggestions_for(member, ties, now, zone),
+        pact_weeks=pact_weeks(member, now, zone),
         review_prompt=active > REVIEW_ABOVE,
-        collaborations=engagement.collaboration_counts(member),
+        collaborations={
+            "active": counts.collaborations_active,
+            "completed": counts.collaborations_completed,
+        },
     )
+
+
+def _zone_of(member: User) -> tzinfo:
+    return zone_named(member.boundaries.time_zone)
 
 
 def health_suggestions(member: User, now: datetime | None = None) -> list[Suggestion]:
@@ -228,10 +237,13 @@ def health_suggestions(member: User, now: datetime | None = None) -> list[Sugges
     return suggestions_for(member, tie_rows(member, now), now)
 
 
-def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Suggestion]:
+def suggestions_for(
+    member: User, ties: list[TieRow], now: datetime, zone: tzinfo | None = None
+) -> list[Suggestion]:
     """Today's few actions, most time-sensitive first: unanswered messages, thank-yous owed to
     new connections, first conversations due, check-ins due, then ties going cold — each with
-    the reason drawn from what the two share."""
+    the reason drawn from what the two share. Due dates are told in `zone`, the member's own
+    time zone (read from their boundaries when not given)."""
     by_other = {t.other_id: t for t in ties}
     out: list[Suggestion] = []
     seen: set[int] = set()
@@ -253,7 +265,7 @@ def suggestions_for(member: User, ties: list[TieRow], now: datetime) -> list[Sug
                 "reply", tie, f"Reply to {tie.other_name}", "Their message is waiting for you.", url
             )
     if len(out) < MAX_SUGGESTIONS:
-        _pact_suggestions(member, ties, now, add)
+        _pact_suggestions(member, ties, now, zone or _zone_of(member), add)
     cold = [
         t
         for t in ties
@@ -278,12 +290,12 @@ def _pact_suggestions(
     member: User,
     ties: list[TieRow],
     now: datetime,
+    zone: tzinfo,
     add: Callable[[str, TieRow, str, str], bool],
 ) -> None:
     """Thank-yous, first conversations and check-ins owed, soonest due first, until `add` says
     the list is full (a member with hundreds of connections has hundreds of open items)."""
     by_connection = {t.connection_id: t for t in ties}
-    zone = zone_named(member.boundaries.time_zone)
     for connection_id, kind, due_at in _open_pact_compiled.fetch(member_id=member.pk):
         tie = by_connection.get(connection_id)  # theirs: never None
         if tie is None or tie.resting_since:  # a connection with an inactive member
@@ -312,12 +324,12 @@ def _pact_suggestions(
             return
 
 
-def pact_weeks(member: User, now: datetime) -> list[PactWeek]:
+def pact_weeks(member: User, now: datetime, zone: tzinfo | None = None) -> list[PactWeek]:
     """For each of the last 12 weeks, Monday to Sunday in the member's own time zone: the
     member's obligations (and their pairs') that fell due that week, met on time, met late,
     or missed. Deadlines fall at the end of a local day, so a week in UTC would count a Sunday
     deadline west of Greenwich in the next week."""
-    local_now = timezone.localtime(now, zone_named(member.boundaries.time_zone))
+    local_now = timezone.localtime(now, zone or _zone_of(member))
     monday = local_now.date() - timedelta(days=local_now.weekday())
     first_day = monday - timedelta(weeks=PACT_WEEKS - 1)
     first = datetime.combine(first_day, time.min, tzinfo=local_now.tzinfo)

@@ -8,7 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
-from mutuals.accounts.access import access_member_by_id
+from mutuals.accounts.access import access_member_id
 from mutuals.accounts.api_auth import member
 from mutuals.accounts.schemas import MemberOut
 from mutuals.core.errors import Refused
@@ -58,10 +58,10 @@ def introductions_paths(
     if len(given) != 1:
         raise Refused.for_fields({"to": ["Give exactly one of to, company or topic."]})
     if to is not None:
-        target = access_member_by_id(viewer, to)
-        if target.pk == viewer.pk:
+        target_id = access_member_id(viewer, to)
+        if target_id == viewer.pk:
             raise Refused("That is you.", code="cannot_reach_self")
-        paths = selectors.warm_paths(viewer=viewer, to=target.pk)
+        paths = selectors.warm_paths(viewer=viewer, to=target_id)
     elif company.strip():
         paths = selectors.warm_paths(viewer=viewer, company=company.strip())
     else:

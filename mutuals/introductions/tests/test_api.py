@@ -80,6 +80,11 @@ class TestPaths:
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
+    def test_a_path_to_yourself_is_refused(self, api_client, cast):
+        response = api_client.get(f"/api/introductions/paths?to={cast.sam.pk}")
+        assert response.status_code == 422
+        assert response.json()["code"] == "cannot_reach_self"
+
     def test_a_block_is_reflected_in_the_next_answer(self, api_client, cast):
         first = api_client.get(f"/api/introductions/paths?to={cast.thandi.pk}").json()["paths"]
         assert first[0]["members"][1] == cast.kwame.pk
