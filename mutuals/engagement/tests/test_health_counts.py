@@ -108,11 +108,11 @@ def test_each_count_is_what_its_own_rule_counts():
     due = now - timedelta(days=2)
     pact.exclude(pk__in=[item.pk for item in items]).update(due_at=due)
     for item, fulfilled in zip(
-        items[:4], [due - timedelta(hours=1), due, due + timedelta(hours=3), None], strict=True
+        items, [due - timedelta(hours=1), due, due + timedelta(hours=3), None], strict=True
     ):
         Obligation.objects.filter(pk=item.pk).update(due_at=due, fulfilled_at=fulfilled)
 
-    # More decided requests than the sample: only the newest count (12 accepted among them).
+    # More decided requests than the sample: only the newest 20 count, 10 of them accepted.
     for index in range(ACCEPTANCE_SAMPLE + 5):
         state = InvitationState.ACCEPTED if index % 2 == 0 else InvitationState.DECLINED
         _invitation(ana, make_member(name=f"Asked {index}"), state, minutes_ago=index)
