@@ -7,6 +7,9 @@ from mutuals.accounts.providers import is_blocked_between, sees_private_profile_
 from mutuals.core.compiled import CompiledQuery, prefetched
 from mutuals.core.errors import NotFound
 
+# One answer for a member missing, inactive, hidden by a block or private: none is revealed.
+MEMBER_NOT_FOUND = "That member was not found."
+
 # Read by every endpoint and page about one member (a path, the check, a profile): compiled
 # once per process (issue 20).
 _active_member: CompiledQuery[User] = CompiledQuery(
@@ -28,8 +31,8 @@ def access_member_by_id(viewer: User, member_id: int) -> User:
     """An active member the viewer may see, with their profile and its topics; not found when
     missing, inactive, or when either has blocked the other (so a block is never revealed)."""
     member = _active_member.first(member_id=member_id)
-    if member is None or (member.pk != viewer.pk and is_blocked_between(viewer.pk, member.pk)):
-        raise NotFound("That member was not found.")
+    if member is None or _hidden_by_block(viewer, member.pk):
+        raise NotFound(MEMBER_NOT_FOUND)
     if hasattr(member, "profile"):
         prefetched(member.profile, "topics", _topics.fetch(profile_id=member.profile.pk))
     return member
@@ -39,9 +42,15 @@ def access_member_id(viewer: User, member_id: int) -> int:
     """The id of an active member the viewer may see, found as `access_member_by_id` finds
     them, for what needs only that they exist (a path to them): two statements, no profile."""
     found = _active_member_id.first(member_id=member_id)
-    if found is None or (found != viewer.pk and is_blocked_between(viewer.pk, found)):
-        raise NotFound("That member was not found.")
+    if found is None or _hidden_by_block(viewer, found):
+        raise NotFound(MEMBER_NOT_FOUND)
     return found
+
+
+def _hidden_by_block(viewer: User, member_id: int) -> bool:
+    """Whether either of the two has blocked the other: the member is then not found, the
+    same answer as for no member, so a block is never revealed."""
+    return member_id != viewer.pk and is_blocked_between(viewer.pk, member_id)
 
 
 def access_profile_by_id(viewer: User, member_id: int) -> User:
@@ -56,5 +65,5 @@ def access_profile_by_id(viewer: User, member_id: int) -> User:
         and member.profile.visibility == ProfileVisibility.CONNECTIONS
         and not User.objects.filter(sees_private_profile_of(viewer.pk), pk=member.pk).exists()
     ):
-        raise NotFound("That member was not found.")
+        raise NotFound(MEMBER_NOT_FOUND)
     return member

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,16 +126,25 @@ def follow_through_rate(member: User, now: datetime | None = None) -> float | No
     all that fell due (docs/design.md §4; which count: `pact_counted`). None before anything
     fell due. One aggregate, compiled once per process (read on every health answer)."""
     counts = _follow_through_compiled.fetch(member_id=member.pk, now=now or timezone.now())[0]
-    if not counts["total"]:
-        return None
-    return int(counts["on_time"]) / int(counts["total"])
+    return _rate_met_on_time(int(counts["on_time"] or 0), int(counts["total"] or 0))
+
+
+def _rate_met_on_time(on_time: int, fell_due: int) -> float | None:
+    return on_time / fell_due if fell_due else None
+
+
+def _fell_due(member_id: int, now: datetime) -> QuerySet[Obligation]:
+    """The items counted in the member's follow-through that fell due by `now`."""
+    return Obligation.objects.filter(pact_counted(member_id), due_at__lte=now)
+
+
+# Of those, met by their deadline.
+MET_ON_TIME = Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))
 
 
 def _follow_through(member_id: int, now: datetime) -> QuerySet[Obligation, dict[str, int]]:
     return aggregated(
-        Obligation.objects.filter(pact_counted(member_id), due_at__lte=now),
-        total=Count("id"),
-        on_time=Count("id", filter=Q(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))),
+        _fell_due(member_id, now), total=Count("id"), on_time=Count("id", filter=MET_ON_TIME)
     )
 
 
@@ -161,7 +170,7 @@ class HealthCounts:
     @property
     def follow_through_rate(self) -> float | None:
         """As `follow_through_rate`: met on time / fell due, None before anything fell due."""
-        return self.pact_on_time / self.pact_due if self.pact_due else None
+        return _rate_met_on_time(self.pact_on_time, self.pact_due)
 
 
 def health_counts(member: User, now: datetime | None = None) -> HealthCounts:
@@ -173,22 +182,10 @@ def health_counts(member: User, now: datetime | None = None) -> HealthCounts:
     (`invitations.decided_recently`, as `acceptance_counts`); and the collaborations they
     confirmed, active and completed."""
     row = _health_counts_compiled.fetch(member_id=member.pk, now=now or timezone.now())[0]
+    counted = (f.name for f in fields(HealthCounts) if f.name != "time_zone")
     return HealthCounts(
-        time_zone=row["time_zone"],
-        **{name: int(row[name] or 0) for name in _HEALTH_COUNTED},
+        time_zone=row["time_zone"], **{name: int(row[name] or 0) for name in counted}
     )
-
-
-_HEALTH_COUNTED = (
-    "given",
-    "received",
-    "pact_due",
-    "pact_on_time",
-    "requests_accepted",
-    "requests_decided",
-    "collaborations_active",
-    "collaborations_completed",
-)
 
 
 def _count(queryset: QuerySet[Any]) -> Subquery:
@@ -197,7 +194,7 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
 
 
 def _health_counts(member_id: int, now: datetime) -> QuerySet[User, Any]:
-    fell_due = Obligation.objects.filter(pact_counted(member_id), due_at__lte=now)
+    fell_due = _fell_due(member_id, now)
     recent = Invitation.objects.filter(pk__in=decided_recently(member_id))
     confirmed = Collaboration.objects.filter(
         collaborators__member=member_id, collaborators__state=CollaboratorState.CONFIRMED
@@ -207,9 +204,7 @@ def _health_counts(member_id: int, now: datetime) -> QuerySet[User, Any]:
         given=_count(Interaction.objects.filter(actor=member_id)),
         received=_count(Interaction.objects.filter(counterpart=member_id)),
         pact_due=_count(fell_due),
-        pact_on_time=_count(
-            fell_due.filter(fulfilled_at__isnull=False, fulfilled_at__lte=F("due_at"))
-        ),
+        pact_on_time=_count(fell_due.filter(MET_ON_TIME)),
         requests_accepted=_count(recent.filter(state=InvitationState.ACCEPTED)),
         requests_decided=_count(recent),
         collaborations_active=_count(confirmed.filter(state=CollaborationState.ACTIVE)),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
 
 from mutuals.accounts.models import User
 from mutuals.accounts.tests.factories import make_member
@@ -54,4 +57,29 @@ def send(sender: User, recipient: User, mutual: User, **overrides: str) -> Invit
 def backdate(invitation: Invitation, when: datetime) -> None:
     Invitation.objects.filter(pk=invitation.pk).update(
         created_at=when, deliver_at=when, responded_at=when if invitation.responded_at else None
+    )
+
+
+def invitation_row(
+    sender: User, recipient: User, *, at: datetime | None = None, **fields: Any
+) -> Invitation:
+    """A request written straight as a row, as history (none of the send's rules run): a
+    personal note about meeting at the chapter, pending, created and delivered `at` (now);
+    `fields` set any other column (state, message, responded_at, …)."""
+    at = at or timezone.now()
+    low, high = sorted((sender.pk, recipient.pk))
+    values: dict[str, Any] = {
+        "context_kind": "other",
+        "context_text": "We met at the chapter",
+        "intent": "advice",
+        "message": "Hello",
+        "score": 70,
+        "verdict": "personal",
+        "state": "pending",
+        "created_at": at,
+        "deliver_at": at,
+    }
+    values.update(fields)
+    return Invitation.objects.create(
+        sender=sender, recipient=recipient, pair_low=low, pair_high=high, **values
     )

@@ -28,7 +28,13 @@ from mutuals.connections.services import (
     invitation_withdraw,
     invitations_deliver_due,
 )
-from mutuals.connections.tests.factories import backdate, good_draft, make_pair, send
+from mutuals.connections.tests.factories import (
+    backdate,
+    good_draft,
+    invitation_row,
+    make_pair,
+    send,
+)
 from mutuals.core.errors import Conflict, MutualsError, NotFound, RateLimited, Refused
 from mutuals.personalization import minhash
 
@@ -252,20 +258,14 @@ class TestAllowance:
     def _history(self, sender, accepted: int, declined: int) -> None:
         for n in range(accepted + declined):
             recipient = make_member()
-            low, high = sorted((sender.pk, recipient.pk))
-            Invitation.objects.create(
-                sender=sender,
-                recipient=recipient,
-                pair_low=low,
-                pair_high=high,
-                context_kind="other",
-                intent="advice",
+            invitation_row(
+                sender,
+                recipient,
+                at=timezone.now() - timedelta(days=30),
+                context_text="",
                 message="m",
                 score=80,
-                verdict="personal",
                 state="accepted" if n < accepted else "declined",
-                created_at=timezone.now() - timedelta(days=30),
-                deliver_at=timezone.now() - timedelta(days=30),
                 responded_at=timezone.now() - timedelta(days=29),
             )
 

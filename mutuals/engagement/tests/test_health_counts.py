@@ -13,8 +13,9 @@ from django.utils import timezone
 from mutuals.accounts.models import Boundaries
 from mutuals.accounts.tests.factories import make_member
 from mutuals.connections.invitations import ACCEPTANCE_SAMPLE, acceptance_counts
-from mutuals.connections.models import Invitation, InvitationState
+from mutuals.connections.models import InvitationState
 from mutuals.connections.services import connection_open
+from mutuals.connections.tests.factories import invitation_row
 from mutuals.engagement.models import (
     Collaboration,
     CollaborationState,
@@ -36,26 +37,6 @@ def _interaction(actor, counterpart, key: str) -> None:
         weight=1,
         at=timezone.now(),
         source_key=key,
-    )
-
-
-def _invitation(sender, recipient, state: str, minutes_ago: int) -> None:
-    low, high = sorted((sender.pk, recipient.pk))
-    at = timezone.now() - timedelta(minutes=minutes_ago)
-    Invitation.objects.create(
-        sender=sender,
-        recipient=recipient,
-        pair_low=low,
-        pair_high=high,
-        context_kind="other",
-        context_text="We met at the chapter",
-        intent="advice",
-        message="A note",
-        score=70,
-        verdict="personal",
-        state=state,
-        created_at=at,
-        deliver_at=at,
     )
 
 
@@ -115,9 +96,10 @@ def test_each_count_is_what_its_own_rule_counts():
     # More decided requests than the sample: only the newest 20 count, 10 of them accepted.
     for index in range(ACCEPTANCE_SAMPLE + 5):
         state = InvitationState.ACCEPTED if index % 2 == 0 else InvitationState.DECLINED
-        _invitation(ana, make_member(name=f"Asked {index}"), state, minutes_ago=index)
-    _invitation(ana, make_member(name="Still waiting"), InvitationState.PENDING, minutes_ago=0)
-    _invitation(ben, ana, InvitationState.ACCEPTED, minutes_ago=0)  # Ben's, not Ana's
+        asked = make_member(name=f"Asked {index}")
+        invitation_row(ana, asked, state=state, at=now - timedelta(minutes=index))
+    invitation_row(ana, make_member(name="Still waiting"))  # pending
+    invitation_row(ben, ana, state=InvitationState.ACCEPTED)  # Ben's, not Ana's
 
     _collaboration(ana, ben, CollaborationState.ACTIVE, CollaboratorState.CONFIRMED)
     _collaboration(ana, kofi, CollaborationState.COMPLETED, CollaboratorState.CONFIRMED)

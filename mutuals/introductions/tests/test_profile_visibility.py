@@ -9,8 +9,8 @@ import pytest
 from mutuals.accounts.services import privacy_update
 from mutuals.accounts.tests.clients import api_client_for, web_client_for
 from mutuals.accounts.tests.factories import make_member
-from mutuals.connections.models import Invitation
 from mutuals.connections.services import connection_create
+from mutuals.connections.tests.factories import invitation_row
 
 pytestmark = pytest.mark.django_db
 
@@ -63,22 +63,7 @@ class TestConnectionsOnly:
         assert api.get(f"/api/members/{private.pk}").status_code == 200
 
     def test_a_request_waiting_between_them_shows_her(self, private, other):
-        low, high = sorted((private.pk, other.pk))
-        Invitation.objects.create(
-            sender=private,
-            recipient=other,
-            pair_low=low,
-            pair_high=high,
-            context_kind="other",
-            context_text="We met at the chapter",
-            intent="advice",
-            message="Hello",
-            score=70,
-            verdict="personal",
-            state="pending",
-            created_at=private.date_joined,
-            deliver_at=private.date_joined,
-        )
+        invitation_row(private, other, at=private.date_joined)
         assert api_client_for(other).get(f"/api/members/{private.pk}").status_code == 200
 
     def test_she_sees_her_own_page(self, private):

@@ -24,6 +24,7 @@ from mutuals.accounts.tests.factories import make_member
 from mutuals.accounts.tests.test_api import assert_envelope
 from mutuals.connections.models import Invitation, InvitationState
 from mutuals.connections.services import block_create, connection_create
+from mutuals.connections.tests.factories import invitation_row
 from mutuals.core.errors import Conflict
 from mutuals.engagement.models import Collaboration, Collaborator, Notification
 from mutuals.engagement.notifications import notify
@@ -47,22 +48,11 @@ class World:
 
 
 def _invitation(sender: User, recipient: User, message: str, state: str) -> Invitation:
-    low, high = sorted((sender.pk, recipient.pk))
+    """A request as history; a queued one waits three days for delivery."""
     now = timezone.now()
-    return Invitation.objects.create(
-        sender=sender,
-        recipient=recipient,
-        pair_low=low,
-        pair_high=high,
-        context_kind="other",
-        context_text="We met at the chapter",
-        intent="advice",
-        message=message,
-        score=70,
-        verdict="personal",
-        state=state,
-        created_at=now,
-        deliver_at=now + timedelta(days=3) if state == InvitationState.QUEUED else now,
+    delivered = now + timedelta(days=3) if state == InvitationState.QUEUED else now
+    return invitation_row(
+        sender, recipient, at=now, message=message, state=state, deliver_at=delivered
     )
 
 
